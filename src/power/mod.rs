@@ -1,0 +1,2 @@
+//! Power indices of weighted voting games (Shapley–Shubik, Banzhaf).
+pub mod cli;
