@@ -3,6 +3,14 @@ use clap::Parser;
 fn main() {
     let cli = coalsim::cli::Cli::parse();
     if let Err(err) = coalsim::cli::run(cli) {
+        // A closed pipe (`coalsim run | head`) is not an error.
+        let broken_pipe = err.chain().any(|e| {
+            e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        });
+        if broken_pipe {
+            std::process::exit(0);
+        }
         eprintln!("error: {err:#}");
         std::process::exit(1);
     }

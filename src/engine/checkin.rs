@@ -1,0 +1,81 @@
+//! Phase 3, check-ins: the coalition's communication routine.
+
+use super::{Event, EventKind, Rng, RoundTally, chance};
+use crate::model::{World, unit};
+use crate::scenario::Scenario;
+
+/// Every `checkin_every` rounds each member attends with probability equal
+/// to its engagement. An attendee spends `checkin_hours`, gains clarity
+/// (`checkin_clarity` of the gap to 1; half of it when it sends a junior
+/// representative, engagement < `junior_threshold`), and pulls its trust in
+/// each other attendee toward that one's follow-through record
+/// (delivered + 1) / (committed + 2) by `transparency`. When dissent is
+/// solicited (no `silence_as_consent`), `checkin_voice` of each attendee's
+/// hidden objection is aired and resolved. With `private_checkin`, a member
+/// who missed two rounds in a row gets a private conversation that restores
+/// 20% of its missing engagement.
+pub fn checkins(
+    w: &mut World,
+    s: &Scenario,
+    rng: &mut Rng,
+    ev: &mut Vec<Event>,
+    now: &mut RoundTally,
+) {
+    let g = &s.governance;
+    if g.checkin_every == 0 || w.round % g.checkin_every != 0 || w.coalition.members == 0 {
+        return;
+    }
+    let dy = &s.dynamics;
+    let n = w.n;
+    let (mut attended, mut juniors) = (0u32, 0u32);
+    for i in 0..n {
+        if !w.is_member(i) {
+            continue;
+        }
+        if g.private_checkin && w.missed[i] >= 2 {
+            w.engagement[i] = unit(w.engagement[i] + 0.2 * (1.0 - w.engagement[i]));
+            ev.push(Event {
+                round: w.round,
+                agent: Some(i),
+                kind: EventKind::PrivateCheckIn,
+            });
+        }
+        if !chance(rng, w.engagement[i]) {
+            continue;
+        }
+        w.attended_now[i] = true;
+        attended += 1;
+        w.hours_now[i] += g.checkin_hours;
+        let junior = w.engagement[i] < dy.junior_threshold;
+        juniors += junior as u32;
+        let gain = if junior { 0.5 } else { 1.0 } * dy.checkin_clarity;
+        w.clarity[i] = unit(w.clarity[i] + gain * (1.0 - w.clarity[i]));
+        if !g.silence_as_consent {
+            w.hidden[i] *= 1.0 - dy.checkin_voice;
+        }
+    }
+    for i in 0..n {
+        if !w.attended_now[i] {
+            continue;
+        }
+        for j in 0..n {
+            if j != i && w.attended_now[j] {
+                let record = (w.delivered[j] as f64 + 1.0) / (w.committed[j] as f64 + 2.0);
+                let t = w.trust(i, j);
+                w.nudge_trust(i, j, dy.transparency * (record - t));
+            }
+        }
+    }
+    w.coalition.last_checkin = w.round;
+    now.checkin = true;
+    now.attended = attended;
+    ev.push(Event {
+        round: w.round,
+        agent: None,
+        kind: EventKind::CheckIn {
+            attended,
+            members: w.coalition.members as u32,
+            juniors,
+        },
+    });
+}

@@ -1,0 +1,63 @@
+//! Phase 5, contributions: who follows through, how much, and the hours the
+//! coalition costs its members.
+
+use super::{Rng, RoundTally, chance};
+use crate::model::{GovernanceState, World};
+use crate::scenario::{DecisionRule, Scenario};
+
+/// Member i delivers with probability
+///
+/// reliability_i · (1 − trust_sensitivity (1 − τ_i)) · (1 − hidden_i)
+///
+/// (conditional cooperation: low trust in the others, and hidden objections
+/// turned passive resistance, both lower follow-through). A delivery is
+/// resources_i · e_i, less `setup_effort` of it while governance is being set
+/// up. Maintenance hours this round: coordination_hours · (group − 1) +
+/// leader_hours · leadership_i · (members − 1) + setup_hours while setting up
+/// (check-in, renewal and re-alignment hours are added by their phases).
+pub fn contributions(
+    w: &mut World,
+    s: &Scenario,
+    rng: &mut Rng,
+    now: &mut RoundTally,
+    trust_in_members: &[f64],
+) {
+    let dy = &s.dynamics;
+    let setting_up = matches!(w.coalition.governance, GovernanceState::SettingUp { .. });
+    let committee_rule = s.governance.decision_rule == DecisionRule::Committee;
+    let members = w.coalition.members;
+    for i in 0..w.n {
+        if !w.is_member(i) {
+            continue;
+        }
+        let p = w.reliability[i]
+            * (1.0 - dy.trust_sensitivity * (1.0 - trust_in_members[i]))
+            * (1.0 - w.hidden[i]);
+        let delivered = chance(rng, p);
+        w.committed[i] += 1;
+        w.delivered_now[i] = delivered;
+        if delivered {
+            w.delivered[i] += 1;
+            w.missed[i] = 0;
+            let share = if setting_up {
+                1.0 - dy.setup_effort
+            } else {
+                1.0
+            };
+            let amount = w.resources[i] * w.engagement[i] * share;
+            w.contributed[i] += amount;
+            now.contributions += amount;
+            now.aligned_effort += amount * w.alignment(i);
+        } else {
+            w.missed[i] += 1;
+        }
+        let group = w.coordination_group(i, committee_rule);
+        let mut h = dy.coordination_hours * group.saturating_sub(1) as f64
+            + dy.leader_hours * w.leadership[i] * members.saturating_sub(1) as f64;
+        if setting_up {
+            h += dy.setup_hours;
+        }
+        w.hours_now[i] += h;
+    }
+    w.coalition.total_contribution += now.contributions;
+}

@@ -1,0 +1,92 @@
+//! Phase 8, engagement drift, and renewal rituals.
+
+use super::{Event, EventKind, RoundTally};
+use crate::model::{World, unit};
+use crate::scenario::Scenario;
+
+/// Commitment of member i (also read by the exit phase):
+///
+/// C_i = w_alignment A_i + w_trust τ_i + w_efficacy E_i − w_cost h_i / hours_budget − hidden_i
+///
+/// where h_i is this round's maintenance hours. Each round, in order:
+/// clarity decays by `clarity_decay`; without a visible win this round,
+/// efficacy decays by `impatience` · urgency_i (impatience); a renewal ritual
+/// (every `renewal_every` rounds) costs `renewal_hours`, airs hidden
+/// objections (× (1 − renewal_boost)), refreshes clarity (+ renewal_boost of
+/// the gap) and re-evaluates efficacy toward how far the coalition is on
+/// track (progress share ÷ time share, capped at 1); then engagement moves
+/// toward clamp(C_i / full_commitment, 0, 1) at `engagement_rate`.
+///
+/// Sunset: with `governance.sunset`, at each renewal (or every 13 rounds
+/// without renewals), a coalition that has its first win ends with declared
+/// success when mean engagement is below `sunset_engagement` or the goal is
+/// out of reach at the current pace.
+pub fn engagement(
+    w: &mut World,
+    s: &Scenario,
+    ev: &mut Vec<Event>,
+    now: &mut RoundTally,
+    trust_in_members: &[f64],
+) {
+    let dy = &s.dynamics;
+    let g = &s.governance;
+    let renewal = g.renewal_every > 0 && w.round % g.renewal_every == 0 && w.coalition.members > 0;
+    let on_track = {
+        let c = &w.coalition;
+        let time_share = w.round as f64 / s.max_rounds as f64;
+        unit((c.progress / c.goal) / time_share.max(1e-9))
+    };
+    for i in 0..w.n {
+        if !w.is_member(i) {
+            continue;
+        }
+        w.clarity[i] *= 1.0 - dy.clarity_decay;
+        if !now.milestone {
+            w.efficacy[i] *= 1.0 - dy.impatience * w.urgency[i];
+        }
+        if renewal {
+            w.hours_now[i] += g.renewal_hours;
+            w.hidden[i] *= 1.0 - dy.renewal_boost;
+            w.clarity[i] = unit(w.clarity[i] + dy.renewal_boost * (1.0 - w.clarity[i]));
+            w.efficacy[i] = unit(w.efficacy[i] + dy.renewal_boost * (on_track - w.efficacy[i]));
+        }
+        let c = dy.w_alignment * w.alignment(i)
+            + dy.w_trust * trust_in_members[i]
+            + dy.w_efficacy * w.efficacy[i]
+            - dy.w_cost * w.hours_now[i] / dy.hours_budget
+            - w.hidden[i];
+        w.commitment[i] = c;
+        let before = w.engagement[i];
+        let target = (c / dy.full_commitment).clamp(0.0, 1.0);
+        w.engagement[i] = unit(before + dy.engagement_rate * (target - before));
+        if before >= dy.junior_threshold && w.engagement[i] < dy.junior_threshold {
+            ev.push(Event {
+                round: w.round,
+                agent: Some(i),
+                kind: EventKind::JuniorRepresentative,
+            });
+        }
+    }
+    if renewal {
+        ev.push(Event {
+            round: w.round,
+            agent: None,
+            kind: EventKind::Renewal,
+        });
+    }
+    let review = if g.renewal_every > 0 {
+        renewal
+    } else {
+        w.round % 13 == 0
+    };
+    if g.sunset && review && w.coalition.first_win_round.is_some() {
+        let c = &w.coalition;
+        let pace = c.progress / w.round as f64;
+        let rounds_left = s.max_rounds.saturating_sub(w.round) as f64;
+        let out_of_reach = pace <= 0.0 || (c.goal - c.progress) / pace > rounds_left;
+        let faded = w.member_mean(|i| w.engagement[i]) < dy.sunset_engagement;
+        if out_of_reach || faded {
+            w.coalition.sunset_declared = true;
+        }
+    }
+}

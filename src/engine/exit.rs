@@ -1,0 +1,184 @@
+//! Phase 9, exits and removals; also the shared `leave` used by scheduled
+//! departures.
+
+use super::{Event, EventKind, Rng, RoundTally, chance, decision};
+use crate::model::{ExitReason, Status, World};
+use crate::scenario::{ExitProtocol, Scenario};
+
+/// Decided from the state at the start of the phase, then applied in index
+/// order. For each member i:
+///
+/// - removal: with `remove_after` > 0, `missed_i >= remove_after` → removed
+///   (a formal process, so graceful);
+/// - misfit: in a round with a re-alignment, support_i <= 0.1 → leaves
+///   gracefully (the new direction does not fit);
+/// - burnout: with probability burnout_rate · max(0, h_i − budget) / budget;
+/// - voluntary exit: the threshold is θ = exit_threshold, lowered by
+///   `exit_barrier` when there is no exit protocol (leaving burns bridges,
+///   so members stay on, trapped and disengaging); if C_i < θ it leaves with
+///   probability leave_gain · (θ − C_i), for the reason whose shortfall is
+///   largest.
+pub fn exits(
+    w: &mut World,
+    s: &Scenario,
+    rng: &mut Rng,
+    ev: &mut Vec<Event>,
+    now: &mut RoundTally,
+) {
+    let dy = &s.dynamics;
+    let g = &s.governance;
+    let theta = dy.exit_threshold
+        - match g.exit_protocol {
+            ExitProtocol::Graceful => 0.0,
+            ExitProtocol::None => dy.exit_barrier,
+        };
+    let realigned = w.coalition.realigned_at == w.round && w.round > 0;
+    for i in 0..w.n {
+        if !w.is_member(i) || w.joined_round[i] == w.round {
+            continue;
+        }
+        let over = (w.hours_now[i] - dy.hours_budget).max(0.0) / dy.hours_budget;
+        let c = w.commitment[i];
+        let reason = if g.remove_after > 0 && w.missed[i] >= g.remove_after {
+            Some(ExitReason::Removed)
+        } else if realigned && w.support(i) <= 0.1 {
+            Some(ExitReason::Misfit)
+        } else if over > 0.0 && chance(rng, dy.burnout_rate * over) {
+            Some(ExitReason::Burnout)
+        } else if c < theta && chance(rng, dy.leave_gain * (theta - c)) {
+            Some(weakest(w, s, i))
+        } else {
+            None
+        };
+        // Mark now, apply after the loop: every decision reads the start state.
+        w.pending_exit[i] = reason;
+    }
+    for i in 0..w.n {
+        if let Some(r) = w.pending_exit[i].take() {
+            leave(w, s, i, r, ev, now);
+        }
+    }
+}
+
+/// The component of commitment furthest below a healthy level (0.6 for
+/// alignment, trust and efficacy; the hour burden and hidden objection
+/// count as they are).
+fn weakest(w: &World, s: &Scenario, i: usize) -> ExitReason {
+    let dy = &s.dynamics;
+    let candidates = [
+        (
+            ExitReason::LowAlignment,
+            dy.w_alignment * (0.6 - w.alignment(i)),
+        ),
+        (
+            ExitReason::LowTrust,
+            dy.w_trust * (0.6 - w.trust_in_members(i)),
+        ),
+        (
+            ExitReason::LowEfficacy,
+            dy.w_efficacy * (0.6 - w.efficacy[i]),
+        ),
+        (
+            ExitReason::Overload,
+            dy.w_cost * w.hours_now[i] / dy.hours_budget,
+        ),
+        (ExitReason::HiddenObjection, w.hidden[i]),
+    ];
+    candidates
+        .iter()
+        .fold(
+            candidates[0],
+            |best, &c| if c.1 > best.1 { c } else { best },
+        )
+        .0
+}
+
+/// Member i leaves for `reason`. Graceful when the coalition has an exit
+/// protocol, or when it is a removal or a re-alignment (formal processes).
+/// Everyone remaining loses `graceful_exit_damage` (or `abrupt_exit_damage`)
+/// of their trust in each other; an abrupt exit also takes
+/// `abrupt_work_loss` of the leaver's share of the shared work with it. A
+/// leader's departure costs the coalition its know-how ([`leadership_loss`]).
+pub fn leave(
+    w: &mut World,
+    s: &Scenario,
+    i: usize,
+    reason: ExitReason,
+    ev: &mut Vec<Event>,
+    now: &mut RoundTally,
+) {
+    if !w.is_member(i) {
+        return;
+    }
+    let dy = &s.dynamics;
+    let graceful = s.governance.exit_protocol == ExitProtocol::Graceful
+        || matches!(reason, ExitReason::Removed | ExitReason::Misfit);
+    let trust = w.trust_in_members(i);
+    let alignment = w.alignment(i);
+    let commitment = w.commitment[i];
+    w.status[i] = Status::Former;
+    w.left_round[i] = w.round;
+    w.coalition.members -= 1;
+    w.coalition.exits[reason.index()] += 1;
+    now.left += 1;
+    if graceful {
+        w.scale_member_trust(1.0 - dy.graceful_exit_damage);
+    } else {
+        w.coalition.abrupt_exits += 1;
+        w.scale_member_trust(1.0 - dy.abrupt_exit_damage);
+        let total = w.coalition.total_contribution;
+        if total > 0.0 {
+            let share = w.contributed[i] / total;
+            w.coalition.progress *= 1.0 - dy.abrupt_work_loss * share;
+        }
+    }
+    ev.push(Event {
+        round: w.round,
+        agent: Some(i),
+        kind: EventKind::Left {
+            reason,
+            graceful,
+            trust,
+            alignment,
+            commitment,
+        },
+    });
+    if w.leadership[i] > 0.0 {
+        leadership_loss(w, s, i, ev);
+    }
+    if w.committee[i] {
+        w.committee[i] = false;
+        decision::select_committee(w, s);
+    }
+}
+
+/// Agent m's leadership share ℓ leaves the coalition. The share kept is
+/// `documentation_keep` with documented processes, else 0; the loss
+/// L = ℓ (1 − keep) cuts every member's clarity and the direction by L, and
+/// efficacy and legitimacy by L / 2. The share then passes to the remaining
+/// members in equal parts (someone steps in).
+pub fn leadership_loss(w: &mut World, s: &Scenario, m: usize, ev: &mut Vec<Event>) {
+    let share = w.leadership[m];
+    let keep = if s.governance.documented_processes {
+        s.dynamics.documentation_keep
+    } else {
+        0.0
+    };
+    let loss = share * (1.0 - keep);
+    w.leadership[m] = 0.0;
+    let others: usize = (0..w.n).filter(|&i| i != m && w.is_member(i)).count();
+    for i in 0..w.n {
+        if i != m && w.is_member(i) {
+            w.clarity[i] *= 1.0 - loss;
+            w.efficacy[i] *= 1.0 - loss / 2.0;
+            w.leadership[i] += share / others as f64;
+        }
+    }
+    w.coalition.direction *= 1.0 - loss;
+    w.coalition.legitimacy *= 1.0 - loss / 2.0;
+    ev.push(Event {
+        round: w.round,
+        agent: Some(m),
+        kind: EventKind::LeadershipLoss { share },
+    });
+}

@@ -1,0 +1,65 @@
+//! Phase 6, progress and milestones.
+
+use super::{Event, EventKind, RoundTally};
+use crate::model::{GovernanceState, World, unit};
+use crate::scenario::{DecisionRule, Scenario};
+
+/// progress += direction · (0.5 + 0.5 legitimacy) · efficiency · Σ_i delivered_i · A_i
+/// with efficiency = 1 / (1 + coordination_loss (group − 1)), group being the
+/// committee under the committee rule, otherwise all members. Work that is
+/// not aligned with the agenda (A_i = 0) moves nothing: trust without
+/// alignment gives no progress.
+///
+/// Crossing a milestone is a visible win: every member's efficacy gains
+/// `win_efficacy` of its gap to 1, trust between members and legitimacy gain
+/// `win_trust` of theirs. Direction then decays by `direction_decay`.
+pub fn progress(w: &mut World, s: &Scenario, ev: &mut Vec<Event>, now: &mut RoundTally) {
+    let dy = &s.dynamics;
+    let committee = s.governance.decision_rule == DecisionRule::Committee
+        && w.coalition.governance == GovernanceState::Established;
+    let group = if committee {
+        (0..w.n)
+            .filter(|&i| w.committee[i] && w.is_member(i))
+            .count()
+    } else {
+        w.coalition.members
+    };
+    let efficiency = 1.0 / (1.0 + dy.coordination_loss * group.saturating_sub(1) as f64);
+    let gain = {
+        let c = &w.coalition;
+        c.direction * (0.5 + 0.5 * c.legitimacy) * efficiency * now.aligned_effort
+    };
+    w.coalition.progress += gain;
+    now.progress = gain;
+    loop {
+        let c = &mut w.coalition;
+        if c.next_milestone >= c.milestones.len() || c.progress < c.milestones[c.next_milestone] {
+            break;
+        }
+        let index = c.next_milestone;
+        c.next_milestone += 1;
+        if c.first_win_round.is_none() {
+            c.first_win_round = Some(w.round);
+        }
+        now.milestone = true;
+        c.legitimacy = unit(c.legitimacy + dy.win_trust * (1.0 - c.legitimacy));
+        ev.push(Event {
+            round: w.round,
+            agent: None,
+            kind: EventKind::Milestone { index },
+        });
+        for i in 0..w.n {
+            if !w.is_member(i) {
+                continue;
+            }
+            w.efficacy[i] = unit(w.efficacy[i] + dy.win_efficacy * (1.0 - w.efficacy[i]));
+            for j in 0..w.n {
+                if j != i && w.is_member(j) {
+                    let t = w.trust(i, j);
+                    w.nudge_trust(i, j, dy.win_trust * (1.0 - t));
+                }
+            }
+        }
+    }
+    w.coalition.direction *= 1.0 - dy.direction_decay;
+}

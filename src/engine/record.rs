@@ -1,0 +1,265 @@
+//! Outcome measures: one row per round, one summary per run. Flat serde
+//! structs so they go straight to tidy CSV.
+
+use serde::Serialize;
+
+use super::RoundTally;
+use crate::model::{ExitReason, Outcome, Status, World};
+use crate::scenario::Scenario;
+
+/// Rounds per month (a round is one week).
+pub const ROUNDS_PER_MONTH: f64 = 52.0 / 12.0;
+
+/// The state at the end of one round.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RoundRecord {
+    pub round: u32,
+    pub members: u32,
+    /// Mean trust between members (ordered pairs).
+    pub mean_trust: f64,
+    /// Mean alignment of members (interest match × clarity).
+    pub mean_alignment: f64,
+    /// Mean interest match of members with the agenda.
+    pub mean_support: f64,
+    pub progress: f64,
+    /// Progress as a share of the (current) goal.
+    pub progress_share: f64,
+    pub engagement: f64,
+    /// Share of members at this round's check-in; empty without one.
+    pub attendance: Option<f64>,
+    /// Resource units delivered this round.
+    pub contributions: f64,
+    /// Maintenance hours spent this round, all members.
+    pub hours: f64,
+    pub hours_per_member: f64,
+    pub decisions_passed: u32,
+    pub decisions_blocked: u32,
+    pub direction: f64,
+    pub legitimacy: f64,
+    pub hidden_objection: f64,
+    pub joined: u32,
+    pub left: u32,
+}
+
+impl RoundRecord {
+    pub fn of(w: &World, now: &RoundTally) -> RoundRecord {
+        let c = &w.coalition;
+        let members = c.members as u32;
+        RoundRecord {
+            round: w.round,
+            members,
+            mean_trust: w.mean_trust(),
+            mean_alignment: w.member_mean(|i| w.alignment(i)),
+            mean_support: w.member_mean(|i| w.support(i)),
+            progress: c.progress,
+            progress_share: (c.progress / c.goal).min(1.0),
+            engagement: w.member_mean(|i| w.engagement[i]),
+            attendance: if now.checkin {
+                Some(now.attended as f64 / (members + now.left).max(1) as f64)
+            } else {
+                None
+            },
+            contributions: now.contributions,
+            hours: now.hours,
+            hours_per_member: if members + now.left > 0 {
+                now.hours / (members + now.left) as f64
+            } else {
+                0.0
+            },
+            decisions_passed: now.passed,
+            decisions_blocked: now.blocked,
+            direction: c.direction,
+            legitimacy: c.legitimacy,
+            hidden_objection: w.member_mean(|i| w.hidden[i]),
+            joined: now.joined,
+            left: now.left,
+        }
+    }
+}
+
+/// Outcome measures of one run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunSummary {
+    pub outcome: &'static str,
+    /// The goal was reached.
+    pub success: bool,
+    /// Rounds the coalition lasted.
+    pub rounds: u32,
+    pub first_win_round: Option<u32>,
+    pub final_members: u32,
+    pub peak_members: u32,
+    pub joins: u32,
+    pub exits_low_trust: u32,
+    pub exits_low_alignment: u32,
+    pub exits_low_efficacy: u32,
+    pub exits_overload: u32,
+    pub exits_hidden_objection: u32,
+    pub exits_burnout: u32,
+    pub exits_founder_departure: u32,
+    pub exits_removed: u32,
+    pub exits_misfit: u32,
+    /// Exits without a protocol (burning bridges).
+    pub abrupt_exits: u32,
+    pub final_trust: f64,
+    pub final_alignment: f64,
+    pub progress_share: f64,
+    pub total_contributions: f64,
+    pub maintenance_hours: f64,
+    /// Maintenance hours per member per month (4.33 rounds).
+    pub hours_per_member_month: f64,
+    pub decisions_passed: u32,
+    pub decisions_blocked: u32,
+    pub crises: u32,
+    pub public_disagreements: u32,
+    /// Mean value of the coalition to those who were ever members.
+    pub value_coalition: f64,
+    /// Mean value to the same agents of each acting alone.
+    pub value_alone: f64,
+    pub value_over_alone: f64,
+    /// Influence gap: ½ Σ |pivot share − power share| over members who ever
+    /// voted; empty when nobody was ever pivotal.
+    pub influence_gap: Option<f64>,
+}
+
+impl RunSummary {
+    pub fn of(w: &World, s: &Scenario, outcome: Outcome) -> RunSummary {
+        let c = &w.coalition;
+        let ex = |r: ExitReason| c.exits[r.index()];
+        let (value_coalition, value_alone) = values(w, s, outcome);
+        RunSummary {
+            outcome: outcome.name(),
+            success: outcome == Outcome::Goal,
+            rounds: w.round,
+            first_win_round: c.first_win_round,
+            final_members: c.members as u32,
+            peak_members: c.peak_members as u32,
+            joins: c.joins,
+            exits_low_trust: ex(ExitReason::LowTrust),
+            exits_low_alignment: ex(ExitReason::LowAlignment),
+            exits_low_efficacy: ex(ExitReason::LowEfficacy),
+            exits_overload: ex(ExitReason::Overload),
+            exits_hidden_objection: ex(ExitReason::HiddenObjection),
+            exits_burnout: ex(ExitReason::Burnout),
+            exits_founder_departure: ex(ExitReason::FounderDeparture),
+            exits_removed: ex(ExitReason::Removed),
+            exits_misfit: ex(ExitReason::Misfit),
+            abrupt_exits: c.abrupt_exits,
+            final_trust: w.mean_trust(),
+            final_alignment: w.member_mean(|i| w.alignment(i)),
+            progress_share: (c.progress / c.goal).min(1.0),
+            total_contributions: c.total_contribution,
+            maintenance_hours: c.total_hours,
+            hours_per_member_month: if c.member_rounds > 0 {
+                c.total_hours / c.member_rounds as f64 * ROUNDS_PER_MONTH
+            } else {
+                0.0
+            },
+            decisions_passed: c.decisions_passed,
+            decisions_blocked: c.decisions_blocked,
+            crises: c.crises,
+            public_disagreements: c.leaks,
+            value_coalition,
+            value_alone,
+            value_over_alone: value_coalition - value_alone,
+            influence_gap: influence_gap(w),
+        }
+    }
+
+    /// Count of exits for one reason.
+    pub fn exits(&self, r: ExitReason) -> u32 {
+        match r {
+            ExitReason::LowTrust => self.exits_low_trust,
+            ExitReason::LowAlignment => self.exits_low_alignment,
+            ExitReason::LowEfficacy => self.exits_low_efficacy,
+            ExitReason::Overload => self.exits_overload,
+            ExitReason::HiddenObjection => self.exits_hidden_objection,
+            ExitReason::Burnout => self.exits_burnout,
+            ExitReason::FounderDeparture => self.exits_founder_departure,
+            ExitReason::Removed => self.exits_removed,
+            ExitReason::Misfit => self.exits_misfit,
+        }
+    }
+}
+
+/// Mean over ever-members of the coalition's value and of the value of each
+/// acting alone (docs/model.md, "Value over acting alone").
+fn values(w: &World, s: &Scenario, outcome: Outcome) -> (f64, f64) {
+    let dy = &s.dynamics;
+    let c = &w.coalition;
+    let rivalry = s.goal.rivalry;
+    let first_frac = s.goal.milestones.first().copied();
+    let ever: Vec<usize> = (0..w.n)
+        .filter(|&i| w.status[i] != Status::Outsider)
+        .collect();
+    if ever.is_empty() {
+        return (0.0, 0.0);
+    }
+    let disc = |i: usize, t: u32| (1.0 - dy.discount * w.urgency[i]).powi(t as i32);
+    let solo_rate = |i: usize| {
+        w.resources[i] * w.reliability[i] * dy.solo_efficiency * (0.5 + 0.5 * w.credibility[i])
+    };
+    let solo_time = |i: usize, amount: f64| {
+        let r = solo_rate(i);
+        if r > 0.0 {
+            (amount / r).ceil()
+        } else {
+            f64::INFINITY
+        }
+    };
+    // Under rivalry only the fastest agent acting alone takes the prize.
+    let fastest = ever.iter().copied().min_by(|&a, &b| {
+        solo_time(a, s.goal.size)
+            .total_cmp(&solo_time(b, s.goal.size))
+            .then(a.cmp(&b))
+    });
+    let total_contrib: f64 = ever.iter().map(|&i| w.contributed[i]).sum();
+    let (mut coal, mut alone) = (0.0, 0.0);
+    for &i in &ever {
+        let share = if total_contrib > 0.0 {
+            w.contributed[i] / total_contrib
+        } else {
+            0.0
+        };
+        let payoff = (1.0 - rivalry) * w.support(i).max(0.0) + rivalry * share;
+        let mut v = -dy.hour_value * w.hours[i];
+        if outcome == Outcome::Goal {
+            v += payoff * disc(i, w.round);
+        }
+        if let Some(t) = c.first_win_round {
+            v += s.goal.milestone_value * payoff * disc(i, t);
+        }
+        coal += v;
+
+        let own = (1.0 - rivalry) + rivalry * if Some(i) == fastest { 1.0 } else { 0.0 };
+        let t_goal = solo_time(i, s.goal.size);
+        let mut a = 0.0;
+        if t_goal <= s.max_rounds as f64 {
+            a += own * disc(i, t_goal as u32);
+        }
+        if let Some(f) = first_frac {
+            let t_m = solo_time(i, f * s.goal.size);
+            if t_m <= s.max_rounds as f64 {
+                a += s.goal.milestone_value * own * disc(i, t_m as u32);
+            }
+        }
+        alone += a;
+    }
+    let k = ever.len() as f64;
+    (coal / k, alone / k)
+}
+
+fn influence_gap(w: &World) -> Option<f64> {
+    let ever: Vec<usize> = (0..w.n)
+        .filter(|&i| w.status[i] != Status::Outsider)
+        .collect();
+    let pivots: u32 = ever.iter().map(|&i| w.pivotal[i]).sum();
+    let power: f64 = ever.iter().map(|&i| w.power[i]).sum();
+    if pivots == 0 || power <= 0.0 {
+        return None;
+    }
+    let gap: f64 = ever
+        .iter()
+        .map(|&i| (w.pivotal[i] as f64 / pivots as f64 - w.power[i] / power).abs())
+        .sum();
+    Some(0.5 * gap)
+}

@@ -1,0 +1,135 @@
+//! Phase 2, recruitment and joining: members reach outsiders through the
+//! relationships they have (trust), outsiders weigh what joining offers, and
+//! admission applies the coalition's rule.
+
+use super::{Event, EventKind, Rng, RoundTally, chance};
+use crate::model::governance::{Tally, passes};
+use crate::model::{GovernanceState, Status, World};
+use crate::scenario::{Admission, DecisionRule, ExitProtocol, Scenario};
+
+/// For each outsider j (in index order; only members who were in at the
+/// start of the phase recruit and vote, so the order of outsiders does not
+/// change who reaches whom):
+///
+/// reach_j = 1 − Π_{i ∈ members} (1 − recruit_rate · e_i · T_ij)
+///
+/// utility_j = w_alignment · max(support_j, 0) · clarity_start
+///           + w_trust · mean_i T_ji + w_efficacy · legitimacy · mean_i E_i
+///           − exit_barrier · (1 − max(support_j, 0))   [no exit protocol only]
+///
+/// bar_j = join_threshold + big_player_bar · power_j / max power · 3 / (2 + members)
+///
+/// P(join | reached) = clamp(join_gain · (utility_j − bar_j), 0, 1).
+pub fn recruitment(
+    w: &mut World,
+    s: &Scenario,
+    rng: &mut Rng,
+    ev: &mut Vec<Event>,
+    now: &mut RoundTally,
+) {
+    let g = &s.governance;
+    if g.admission == Admission::Closed || w.coalition.members == 0 {
+        return;
+    }
+    let dy = &s.dynamics;
+    let n = w.n;
+    let members_at_start = w.coalition.members;
+    let max_power = w.power.iter().cloned().fold(0.0, f64::max).max(1e-12);
+    let mean_efficacy = w.member_mean(|i| w.efficacy[i]);
+    let public_efficacy = w.coalition.legitimacy * mean_efficacy;
+    let mut admitted = 0usize;
+    for j in 0..n {
+        if w.status[j] != Status::Outsider {
+            continue;
+        }
+        if g.max_members > 0 && members_at_start + admitted >= g.max_members as usize {
+            break;
+        }
+        let mut miss = 1.0;
+        let mut via = None;
+        let mut best = -1.0;
+        let mut trust_in = 0.0;
+        for i in 0..n {
+            if w.status[i] != Status::Member || w.joined_round[i] == w.round {
+                continue;
+            }
+            let pull = dy.recruit_rate * w.engagement[i] * w.trust(i, j);
+            miss *= 1.0 - pull;
+            if pull > best {
+                best = pull;
+                via = Some(i);
+            }
+            trust_in += w.trust(j, i);
+        }
+        let reach = 1.0 - miss;
+        if !chance(rng, reach) {
+            continue;
+        }
+        let support = w.support(j).max(0.0);
+        let barrier = match g.exit_protocol {
+            ExitProtocol::Graceful => 0.0,
+            ExitProtocol::None => dy.exit_barrier * (1.0 - support),
+        };
+        let utility = dy.w_alignment * support * dy.clarity_start
+            + dy.w_trust * trust_in / members_at_start as f64
+            + dy.w_efficacy * public_efficacy
+            - barrier;
+        let bar = dy.join_threshold
+            + dy.big_player_bar * w.power[j] / max_power * 3.0 / (2.0 + members_at_start as f64);
+        if !chance(rng, (dy.join_gain * (utility - bar)).clamp(0.0, 1.0)) {
+            continue;
+        }
+        if g.admission == Admission::Vote && !admission_vote(w, s, j) {
+            ev.push(Event {
+                round: w.round,
+                agent: Some(j),
+                kind: EventKind::AdmissionRefused,
+            });
+            continue;
+        }
+        admitted += 1;
+        join(w, j);
+        now.joined += 1;
+        ev.push(Event {
+            round: w.round,
+            agent: Some(j),
+            kind: EventKind::Joined {
+                via: via.unwrap_or(j),
+            },
+        });
+    }
+}
+
+/// Members (the committee under the committee rule) vote yes when their
+/// trust in the candidate reaches `admit_trust`; the decision rule decides.
+fn admission_vote(w: &World, s: &Scenario, j: usize) -> bool {
+    let committee = s.governance.decision_rule == DecisionRule::Committee
+        && w.coalition.governance == GovernanceState::Established;
+    let mut t = Tally::default();
+    for i in 0..w.n {
+        if w.status[i] != Status::Member || w.joined_round[i] == w.round {
+            continue;
+        }
+        if committee && !w.committee[i] {
+            continue;
+        }
+        let yes = w.trust(i, j) >= s.dynamics.admit_trust;
+        t.total += 1;
+        t.total_power += w.power[i];
+        if yes {
+            t.yes += 1;
+            t.yes_power += w.power[i];
+        }
+    }
+    passes(s.governance.decision_rule, &s.governance, &t)
+}
+
+fn join(w: &mut World, j: usize) {
+    w.status[j] = Status::Member;
+    w.joined_round[j] = w.round;
+    let mean_efficacy = w.member_mean(|i| w.efficacy[i]);
+    w.efficacy[j] = mean_efficacy;
+    w.coalition.members += 1;
+    w.coalition.joins += 1;
+    w.coalition.peak_members = w.coalition.peak_members.max(w.coalition.members);
+}

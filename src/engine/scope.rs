@@ -1,0 +1,76 @@
+//! Mission creep: the scope grows by one issue, with or without re-aligning
+//! the membership.
+
+use super::{Event, EventKind};
+use crate::model::{Status, World, unit};
+use crate::scenario::Scenario;
+
+/// Adds the out-of-scope issue that matters most to the most powerful member
+/// (opportunities come from the powerful). Effort is re-split equally and the
+/// goal grows by `goal.expansion_size` of its original size.
+///
+/// With `realign_on_expansion`, the members meet (setup hours), place the
+/// agenda on the new issue at their salience-weighted mean position and gain
+/// clarity; members the new direction no longer serves (support <= 0.1) are
+/// let go gracefully in this round's exit phase (reason `misfit`). Without
+/// it, the agenda on the new issue is the powerful member's own position and
+/// misfits stay on, disengaging.
+pub fn expand_scope(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
+    let d = w.d;
+    let Some(lead) = (0..w.n)
+        .filter(|&i| w.status[i] == Status::Member)
+        .max_by(|&a, &b| w.power[a].total_cmp(&w.power[b]).then(b.cmp(&a)))
+    else {
+        return;
+    };
+    let Some(k) = (0..d)
+        .filter(|&k| w.coalition.focus[k] == 0.0)
+        .max_by(|&a, &b| {
+            w.salience[lead * d + a]
+                .total_cmp(&w.salience[lead * d + b])
+                .then(b.cmp(&a))
+        })
+    else {
+        return;
+    };
+    let in_scope = w.coalition.focus.iter().filter(|&&f| f > 0.0).count() + 1;
+    for (j, f) in w.coalition.focus.iter_mut().enumerate() {
+        if *f > 0.0 || j == k {
+            *f = 1.0 / in_scope as f64;
+        }
+    }
+    w.coalition.goal += s.goal.expansion_size * s.goal.size;
+    w.coalition.expansions += 1;
+    let realign = s.governance.realign_on_expansion;
+    if realign {
+        w.coalition.realigned_at = w.round;
+        let (mut num, mut den) = (0.0, 0.0);
+        for i in 0..w.n {
+            if w.is_member(i) {
+                num += w.salience[i * d + k] * w.position[i * d + k];
+                den += w.salience[i * d + k];
+            }
+        }
+        w.coalition.agenda[k] = if den > 0.0 {
+            num / den
+        } else {
+            w.position[lead * d + k]
+        };
+        for i in 0..w.n {
+            if w.is_member(i) {
+                w.hours_now[i] += s.dynamics.setup_hours;
+                w.clarity[i] = unit(w.clarity[i] + s.dynamics.setup_clarity * (1.0 - w.clarity[i]));
+            }
+        }
+    } else {
+        w.coalition.agenda[k] = w.position[lead * d + k];
+    }
+    ev.push(Event {
+        round: w.round,
+        agent: Some(lead),
+        kind: EventKind::Expansion {
+            issue: k,
+            realigned: realign,
+        },
+    });
+}

@@ -1,0 +1,93 @@
+//! Phase 1, external shocks (drift): the scheduled founder departure, scope
+//! expansions (mission creep), and random shocks — a new competitor, a policy
+//! shift, a leadership change in one member.
+
+use super::{
+    Event, EventKind, Rng, RoundTally, ShockKind, chance, exit, normal, scope, weighted_pick,
+};
+use crate::model::{ExitReason, Status, World};
+use crate::scenario::Scenario;
+use rand::RngExt;
+
+pub fn shocks(
+    w: &mut World,
+    s: &Scenario,
+    rng: &mut Rng,
+    ev: &mut Vec<Event>,
+    now: &mut RoundTally,
+) {
+    let round = w.round;
+    if s.shocks.founder_leaves_at == round
+        && let Some(f) = (0..w.n).find(|&i| w.founder[i] && w.is_member(i))
+    {
+        exit::leave(w, s, f, ExitReason::FounderDeparture, ev, now);
+    }
+    if s.goal.expansion_rounds.contains(&round) {
+        scope::expand_scope(w, s, ev);
+    }
+    if !chance(rng, s.shocks.rate) || w.coalition.members == 0 {
+        return;
+    }
+    let size = s.shocks.size;
+    let kind = match rng.random_range(0..3u32) {
+        0 => ShockKind::Competitor,
+        1 => ShockKind::PolicyShift,
+        _ => ShockKind::LeadershipChange,
+    };
+    let mut target = None;
+    match kind {
+        ShockKind::Competitor => {
+            w.coalition.legitimacy *= 1.0 - size / 2.0;
+            for i in 0..w.n {
+                if w.is_member(i) {
+                    w.efficacy[i] *= 1.0 - size / 2.0;
+                }
+            }
+        }
+        ShockKind::PolicyShift => {
+            let k = weighted_pick(rng, w.d, |_| true, |k| w.coalition.focus[k]).unwrap_or(0);
+            for i in 0..w.n {
+                let x = &mut w.position[i * w.d + k];
+                *x = (*x + size * normal(rng)).clamp(-1.0, 1.0);
+                w.urgency[i] *= 1.0 - size / 2.0;
+            }
+        }
+        ShockKind::LeadershipChange => {
+            let m = weighted_pick(rng, w.n, |i| w.status[i] == Status::Member, |_| 1.0);
+            if let Some(m) = m {
+                target = Some(m);
+                for k in 0..w.d {
+                    let x = &mut w.position[m * w.d + k];
+                    let fresh = 2.0 * rng.random::<f64>() - 1.0;
+                    *x = 0.5 * (*x + fresh);
+                }
+                w.engagement[m] *= 1.0 - size;
+                let reset = s.trust.strangers;
+                for j in 0..w.n {
+                    if j != m {
+                        let a = m * w.n + j;
+                        let b = j * w.n + m;
+                        w.trust[a] = 0.5 * (w.trust[a] + reset);
+                        w.trust[b] = 0.5 * (w.trust[b] + reset);
+                    }
+                }
+                if w.leadership[m] > 0.0 {
+                    exit::leadership_loss(w, s, m, ev);
+                }
+            }
+        }
+    }
+    // Ambiguity: every member's clarity falls, less for those who trust the
+    // others to act in good faith (alignment without trust breaks here).
+    for i in 0..w.n {
+        if w.is_member(i) {
+            let tau = w.trust_in_members(i);
+            w.clarity[i] *= 1.0 - size * (1.0 - tau);
+        }
+    }
+    ev.push(Event {
+        round,
+        agent: target,
+        kind: EventKind::Shock { kind },
+    });
+}

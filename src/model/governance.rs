@@ -1,0 +1,139 @@
+//! Decision rules as pure functions: does a proposal pass, and who was
+//! pivotal. A closed enum ([`DecisionRule`]) matched exhaustively.
+
+use crate::scenario::{DecisionRule, RawGovernance};
+
+/// The counted votes on one proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Tally {
+    /// Votes counted as yes.
+    pub yes: u32,
+    /// Votes counted.
+    pub total: u32,
+    /// Power of the yes votes.
+    pub yes_power: f64,
+    /// Power of all counted votes.
+    pub total_power: f64,
+}
+
+/// Whether a tally passes under `rule`. No voters: nothing passes.
+///
+/// - consensus: every counted vote is yes;
+/// - majority (and committee, among the committee's votes): yes > total / 2;
+/// - supermajority: yes >= q · total;
+/// - weighted: yes power > quota · total power.
+pub fn passes(rule: DecisionRule, g: &RawGovernance, t: &Tally) -> bool {
+    if t.total == 0 {
+        return false;
+    }
+    match rule {
+        DecisionRule::Consensus => t.yes == t.total,
+        DecisionRule::Majority | DecisionRule::Committee => 2 * t.yes > t.total,
+        DecisionRule::Supermajority => t.yes as f64 >= g.supermajority * t.total as f64 - 1e-9,
+        DecisionRule::Weighted => t.yes_power > g.weighted_quota * t.total_power + 1e-12,
+    }
+}
+
+/// Whether flipping one voter's counted vote (with power `power`) would flip
+/// the outcome of `t`.
+pub fn is_pivotal(
+    rule: DecisionRule,
+    g: &RawGovernance,
+    t: &Tally,
+    voted_yes: bool,
+    power: f64,
+) -> bool {
+    let flipped = if voted_yes {
+        Tally {
+            yes: t.yes - 1,
+            yes_power: t.yes_power - power,
+            ..*t
+        }
+    } else {
+        Tally {
+            yes: t.yes + 1,
+            yes_power: t.yes_power + power,
+            ..*t
+        }
+    };
+    passes(rule, g, t) != passes(rule, g, &flipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(yes: u32, total: u32) -> Tally {
+        Tally {
+            yes,
+            total,
+            yes_power: yes as f64,
+            total_power: total as f64,
+        }
+    }
+
+    #[test]
+    fn consensus_blocks_on_one_objection_where_majority_passes() {
+        let g = RawGovernance::default();
+        let t = tally(4, 5);
+        assert!(!passes(DecisionRule::Consensus, &g, &t));
+        assert!(passes(DecisionRule::Majority, &g, &t));
+        assert!(passes(DecisionRule::Consensus, &g, &tally(5, 5)));
+    }
+
+    #[test]
+    fn majority_needs_more_than_half() {
+        let g = RawGovernance::default();
+        assert!(!passes(DecisionRule::Majority, &g, &tally(2, 4)));
+        assert!(passes(DecisionRule::Majority, &g, &tally(3, 5)));
+        assert!(!passes(DecisionRule::Majority, &g, &tally(0, 0)));
+    }
+
+    #[test]
+    fn supermajority_threshold_is_inclusive() {
+        let g = RawGovernance {
+            supermajority: 2.0 / 3.0,
+            ..RawGovernance::default()
+        };
+        assert!(passes(DecisionRule::Supermajority, &g, &tally(2, 3)));
+        assert!(!passes(DecisionRule::Supermajority, &g, &tally(3, 5)));
+        assert!(passes(DecisionRule::Supermajority, &g, &tally(4, 6)));
+    }
+
+    #[test]
+    fn weighted_counts_power_not_heads() {
+        let g = RawGovernance::default();
+        // One big player (power 6) against four small ones (power 1 each).
+        let big_alone = Tally {
+            yes: 1,
+            total: 5,
+            yes_power: 6.0,
+            total_power: 10.0,
+        };
+        assert!(passes(DecisionRule::Weighted, &g, &big_alone));
+        assert!(!passes(DecisionRule::Majority, &g, &big_alone));
+    }
+
+    #[test]
+    fn pivotal_voters_are_those_whose_flip_changes_the_result() {
+        let g = RawGovernance::default();
+        let t = tally(3, 5);
+        assert!(is_pivotal(DecisionRule::Majority, &g, &t, true, 1.0));
+        assert!(!is_pivotal(DecisionRule::Majority, &g, &t, false, 1.0));
+        let unanimous = tally(5, 5);
+        assert!(is_pivotal(
+            DecisionRule::Consensus,
+            &g,
+            &unanimous,
+            true,
+            1.0
+        ));
+        assert!(!is_pivotal(
+            DecisionRule::Majority,
+            &g,
+            &unanimous,
+            true,
+            1.0
+        ));
+    }
+}

@@ -1,0 +1,263 @@
+//! Initialisation: a [`World`] from a validated scenario and the run's RNG.
+
+use rand::RngExt;
+
+use super::{Coalition, GovernanceState, Status, World};
+use crate::scenario::{Scenario, Setup};
+
+fn draw<R: rand::Rng>(rng: &mut R, range: [f64; 2]) -> f64 {
+    if range[1] > range[0] {
+        range[0] + (range[1] - range[0]) * rng.random::<f64>()
+    } else {
+        range[0]
+    }
+}
+
+/// Builds the initial world. Named agents come first, in file order, then the
+/// generated population; random draws are made in that order, so a run is a
+/// pure function of (scenario, RNG stream).
+pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
+    let n = s.agent_count();
+    let d = s.issues as usize;
+    let pop = &s.population;
+    let mut w = World {
+        n,
+        d,
+        names: Vec::with_capacity(n),
+        resources: Vec::with_capacity(n),
+        credibility: Vec::with_capacity(n),
+        reliability: Vec::with_capacity(n),
+        judgment: Vec::with_capacity(n),
+        founder: Vec::with_capacity(n),
+        power: Vec::with_capacity(n),
+        position: Vec::with_capacity(n * d),
+        salience: Vec::with_capacity(n * d),
+        urgency: Vec::with_capacity(n),
+        engagement: Vec::with_capacity(n),
+        clarity: vec![s.dynamics.clarity_start; n],
+        efficacy: vec![s.dynamics.efficacy_start; n],
+        hidden: vec![0.0; n],
+        leadership: vec![0.0; n],
+        status: Vec::with_capacity(n),
+        joined_round: vec![0; n],
+        left_round: vec![0; n],
+        committee: vec![false; n],
+        missed: vec![0; n],
+        committed: vec![0; n],
+        delivered: vec![0; n],
+        delivered_now: vec![false; n],
+        attended_now: vec![false; n],
+        contributed: vec![0.0; n],
+        hours: vec![0.0; n],
+        hours_now: vec![0.0; n],
+        pivotal: vec![0; n],
+        counted_yes: vec![None; n],
+        pending_exit: vec![None; n],
+        commitment: vec![0.0; n],
+        trust: vec![0.0; n * n],
+        coalition: Coalition {
+            agenda: vec![0.0; d],
+            focus: vec![0.0; d],
+            goal: s.goal.size,
+            milestones: s.goal.milestones.iter().map(|m| m * s.goal.size).collect(),
+            next_milestone: 0,
+            progress: 0.0,
+            direction: s.dynamics.direction_start,
+            legitimacy: 0.0,
+            governance: GovernanceState::Informal,
+            last_checkin: 0,
+            first_win_round: None,
+            members: 0,
+            peak_members: 0,
+            decisions_passed: 0,
+            decisions_blocked: 0,
+            exits: [0; 9],
+            abrupt_exits: 0,
+            joins: 0,
+            crises: 0,
+            leaks: 0,
+            total_contribution: 0.0,
+            total_hours: 0.0,
+            sunset_declared: false,
+            expansions: 0,
+            realigned_at: 0,
+            member_rounds: 0,
+        },
+        round: 0,
+    };
+
+    let mut explicit_leadership = false;
+    for a in &s.agent {
+        w.names.push(a.name.clone());
+        w.resources.push(a.resources);
+        w.credibility.push(a.credibility);
+        w.reliability.push(a.reliability);
+        w.judgment.push(a.judgment);
+        w.founder.push(a.founder);
+        w.urgency.push(a.urgency);
+        w.engagement.push(a.engagement);
+        w.status.push(if a.founder || a.member {
+            Status::Member
+        } else {
+            Status::Outsider
+        });
+        for k in 0..d {
+            w.position.push(a.position.get(k).copied().unwrap_or(0.0));
+            let sal = if a.salience.is_empty() {
+                1.0
+            } else {
+                a.salience.get(k).copied().unwrap_or(0.0)
+            };
+            w.salience.push(sal);
+        }
+        if a.leadership.is_some() {
+            explicit_leadership = true;
+        }
+    }
+    for k in 0..pop.count as usize {
+        w.names.push(format!("Agent {}", k + 1));
+        w.resources.push(draw(rng, pop.resources));
+        w.credibility.push(draw(rng, pop.credibility));
+        w.reliability.push(draw(rng, pop.reliability));
+        w.judgment.push(draw(rng, pop.judgment));
+        w.founder.push(k < pop.founders as usize);
+        w.urgency.push(draw(rng, pop.urgency));
+        w.engagement.push(draw(rng, pop.engagement));
+        w.status.push(if k < pop.initial_members as usize {
+            Status::Member
+        } else {
+            Status::Outsider
+        });
+        let camp = if k % 2 == 0 { pop.divide } else { -pop.divide };
+        for _ in 0..d {
+            w.position
+                .push((draw(rng, pop.position) + camp).clamp(-1.0, 1.0));
+            let u: f64 = rng.random::<f64>();
+            w.salience.push(u.max(1e-6).powf(pop.focus));
+        }
+    }
+    // Relative salience: each agent's top issue counts 1.
+    for i in 0..n {
+        let row = &mut w.salience[i * d..(i + 1) * d];
+        let max = row.iter().cloned().fold(0.0, f64::max);
+        if max > 0.0 {
+            row.iter_mut().for_each(|x| *x /= max);
+        }
+    }
+    for i in 0..n {
+        w.power
+            .push(w.resources[i] * (0.5 + 0.5 * w.credibility[i]));
+    }
+
+    // Prior relationships, then initial trust.
+    let mut related = vec![false; n * n];
+    for (i, a) in s.agent.iter().enumerate() {
+        for other in &a.knows {
+            if let Some(j) = s.agent.iter().position(|b| &b.name == other) {
+                related[i * n + j] = true;
+                related[j * n + i] = true;
+            }
+        }
+    }
+    let named = s.agent.len();
+    for i in named..n {
+        for j in (i + 1)..n {
+            if rng.random::<f64>() < pop.relationship_density {
+                related[i * n + j] = true;
+                related[j * n + i] = true;
+            }
+        }
+    }
+    // Founders started the coalition with its first members: they know them.
+    for i in 0..n {
+        if w.founder[i] {
+            for j in 0..n {
+                if w.status[j] == Status::Member && j != i {
+                    related[i * n + j] = true;
+                    related[j * n + i] = true;
+                }
+            }
+        }
+    }
+    let t = &s.trust;
+    for i in 0..n {
+        for j in 0..n {
+            w.trust[i * n + j] = if i == j {
+                1.0
+            } else {
+                let base = if related[i * n + j] {
+                    t.related
+                } else {
+                    t.strangers
+                };
+                (base + t.spread * (2.0 * rng.random::<f64>() - 1.0)).clamp(0.0, 1.0)
+            };
+        }
+    }
+
+    // Leadership shares.
+    if explicit_leadership {
+        for (i, a) in s.agent.iter().enumerate() {
+            w.leadership[i] = a.leadership.unwrap_or(0.0);
+        }
+    } else {
+        let founders = (0..n).filter(|&i| w.founder[i]).count();
+        let others = (0..n)
+            .filter(|&i| !w.founder[i] && w.status[i] == Status::Member)
+            .count();
+        let (f_share, o_share) = match (founders, others) {
+            (0, 0) => (0.0, 0.0),
+            (0, o) => (0.0, 1.0 / o as f64),
+            (f, 0) => (1.0 / f as f64, 0.0),
+            (f, o) => (
+                pop.founder_leadership / f as f64,
+                (1.0 - pop.founder_leadership) / o as f64,
+            ),
+        };
+        for i in 0..n {
+            if w.founder[i] {
+                w.leadership[i] = f_share;
+            } else if w.status[i] == Status::Member {
+                w.leadership[i] = o_share;
+            }
+        }
+    }
+
+    // The agenda starts where the founders (or, without founders, the first
+    // members) stand; effort is split equally over the scope.
+    let framers: Vec<usize> = {
+        let f: Vec<usize> = (0..n).filter(|&i| w.founder[i]).collect();
+        if f.is_empty() {
+            (0..n).filter(|&i| w.status[i] == Status::Member).collect()
+        } else {
+            f
+        }
+    };
+    for k in 0..d {
+        let sum: f64 = framers.iter().map(|&i| w.position[i * d + k]).sum();
+        w.coalition.agenda[k] = sum / framers.len() as f64;
+    }
+    let share = 1.0 / s.goal.scope.len() as f64;
+    for &k in &s.goal.scope {
+        w.coalition.focus[k as usize] = share;
+    }
+
+    w.coalition.members = w.status.iter().filter(|&&x| x == Status::Member).count();
+    w.coalition.peak_members = w.coalition.members;
+    w.coalition.legitimacy = w.member_mean(|i| w.credibility[i]);
+    w.coalition.governance = match s.governance.setup {
+        Setup::Early => GovernanceState::SettingUp {
+            until: setup_duration(s, w.mean_trust()),
+            crisis: false,
+        },
+        Setup::OnConflict => GovernanceState::Informal,
+    };
+    w
+}
+
+/// Rounds needed to agree on governance: `setup_rounds` at a mean trust of
+/// 0.5, more when trust is lower (agreement is harder), fewer when higher.
+pub fn setup_duration(s: &Scenario, mean_trust: f64) -> u32 {
+    let base = s.governance.setup_rounds as f64;
+    (base * 0.5 / mean_trust.max(0.05)).ceil() as u32
+}

@@ -1,0 +1,341 @@
+//! The state of one simulated coalition: agents as flat vectors, the directed
+//! trust matrix, and the coalition itself.
+//!
+//! One concrete [`World`], no trait objects: every phase of the engine reads
+//! and writes these vectors by agent index, which keeps a round free of
+//! allocation and its order of work explicit.
+
+pub mod governance;
+pub mod init;
+
+pub use init::build_world;
+
+/// Where an agent stands with respect to the coalition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Never a member (may still be recruited).
+    Outsider,
+    Member,
+    /// Left or was removed; does not come back.
+    Former,
+}
+
+/// Why a member left, or why it was removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExitReason {
+    /// Trust in the other members fell too low.
+    LowTrust,
+    /// The agenda no longer serves its interests (or the steps are unclear).
+    LowAlignment,
+    /// Lost faith that the coalition will deliver.
+    LowEfficacy,
+    /// The hours cost more than it is willing to give.
+    Overload,
+    /// Objections it never voiced turned into resentment.
+    HiddenObjection,
+    /// A leader worn out by its coordination load.
+    Burnout,
+    /// The founder left (scheduled in the scenario).
+    FounderDeparture,
+    /// Removed by the coalition for not contributing.
+    Removed,
+    /// Left at a re-alignment because the new direction does not fit.
+    Misfit,
+}
+
+impl ExitReason {
+    /// Every reason, in output order.
+    pub const ALL: [ExitReason; 9] = [
+        ExitReason::LowTrust,
+        ExitReason::LowAlignment,
+        ExitReason::LowEfficacy,
+        ExitReason::Overload,
+        ExitReason::HiddenObjection,
+        ExitReason::Burnout,
+        ExitReason::FounderDeparture,
+        ExitReason::Removed,
+        ExitReason::Misfit,
+    ];
+
+    /// snake_case name used in CSV files.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExitReason::LowTrust => "low_trust",
+            ExitReason::LowAlignment => "low_alignment",
+            ExitReason::LowEfficacy => "low_efficacy",
+            ExitReason::Overload => "overload",
+            ExitReason::HiddenObjection => "hidden_objection",
+            ExitReason::Burnout => "burnout",
+            ExitReason::FounderDeparture => "founder_departure",
+            ExitReason::Removed => "removed",
+            ExitReason::Misfit => "misfit",
+        }
+    }
+
+    /// Index into per-reason counters.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The goal was reached.
+    Goal,
+    /// Formally ended with declared success after the first win.
+    Sunset,
+    /// Fell below the minimum size.
+    Dissolved,
+    /// Still going at the round limit.
+    RoundLimit,
+}
+
+impl Outcome {
+    /// snake_case name used in CSV files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Goal => "goal",
+            Outcome::Sunset => "sunset",
+            Outcome::Dissolved => "dissolved",
+            Outcome::RoundLimit => "round_limit",
+        }
+    }
+}
+
+/// Where governance setup stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GovernanceState {
+    /// No rule agreed yet (the urgency trap, before the first conflict).
+    Informal,
+    /// Setup work under way; ends after the given round.
+    SettingUp { until: u32, crisis: bool },
+    /// The rule is in force.
+    Established,
+}
+
+/// All state of one run. Per-agent vectors have length `n`; per-issue ones
+/// `n * d` (agent-major); `trust[i * n + j]` is i's trust in j.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub n: usize,
+    pub d: usize,
+    // --- fixed attributes
+    pub names: Vec<String>,
+    pub resources: Vec<f64>,
+    pub credibility: Vec<f64>,
+    pub reliability: Vec<f64>,
+    pub judgment: Vec<f64>,
+    pub founder: Vec<bool>,
+    /// Voting and agenda-setting power: resources × (0.5 + 0.5 credibility).
+    pub power: Vec<f64>,
+    // --- changing attributes
+    pub position: Vec<f64>,
+    /// Relative salience: each agent's most important issue has 1.
+    pub salience: Vec<f64>,
+    pub urgency: Vec<f64>,
+    pub engagement: Vec<f64>,
+    /// Shared understanding of the objective's steps, in [0, 1].
+    pub clarity: Vec<f64>,
+    /// Belief that the coalition will deliver, in [0, 1].
+    pub efficacy: Vec<f64>,
+    /// Unvoiced objections turned resentment, in [0, 1].
+    pub hidden: Vec<f64>,
+    pub leadership: Vec<f64>,
+    pub status: Vec<Status>,
+    pub joined_round: Vec<u32>,
+    pub left_round: Vec<u32>,
+    /// On the steering committee (`committee` rule).
+    pub committee: Vec<bool>,
+    /// Consecutive rounds without delivering.
+    pub missed: Vec<u32>,
+    /// Rounds committed and rounds delivered (the follow-through record).
+    pub committed: Vec<u32>,
+    pub delivered: Vec<u32>,
+    /// Delivered this round (read by the trust phase).
+    pub delivered_now: Vec<bool>,
+    /// Attended this round's check-in.
+    pub attended_now: Vec<bool>,
+    /// Cumulative contribution (resource units) and maintenance hours.
+    pub contributed: Vec<f64>,
+    pub hours: Vec<f64>,
+    /// Hours spent this round.
+    pub hours_now: Vec<f64>,
+    /// Decisions in which the member's vote was pivotal.
+    pub pivotal: Vec<u32>,
+    /// Counted vote in this round's decision (None = did not vote).
+    pub counted_yes: Vec<Option<bool>>,
+    /// Exit decided this round, applied after all are decided.
+    pub pending_exit: Vec<Option<ExitReason>>,
+    /// Commitment computed in the last engagement phase.
+    pub commitment: Vec<f64>,
+    pub trust: Vec<f64>,
+    // --- the coalition
+    pub coalition: Coalition,
+    /// Current round (1-based once stepping has begun).
+    pub round: u32,
+}
+
+/// The coalition's collective state.
+#[derive(Debug, Clone)]
+pub struct Coalition {
+    /// Agenda position on each issue.
+    pub agenda: Vec<f64>,
+    /// Share of the coalition's effort on each issue; 0 = out of scope.
+    pub focus: Vec<f64>,
+    pub goal: f64,
+    /// Milestones in progress units, ascending.
+    pub milestones: Vec<f64>,
+    pub next_milestone: usize,
+    pub progress: f64,
+    /// Share of effort that goes in a decided, useful direction.
+    pub direction: f64,
+    /// Public standing: mean credibility, hurt by public quarrels.
+    pub legitimacy: f64,
+    pub governance: GovernanceState,
+    pub last_checkin: u32,
+    pub first_win_round: Option<u32>,
+    pub members: usize,
+    pub peak_members: usize,
+    pub decisions_passed: u32,
+    pub decisions_blocked: u32,
+    pub exits: [u32; 9],
+    pub abrupt_exits: u32,
+    pub joins: u32,
+    pub crises: u32,
+    pub leaks: u32,
+    pub total_contribution: f64,
+    pub total_hours: f64,
+    pub sunset_declared: bool,
+    pub expansions: u32,
+    /// Sum over rounds of the members at the end of the round.
+    pub member_rounds: u64,
+    /// Round of the last re-alignment (0 = none).
+    pub realigned_at: u32,
+}
+
+impl World {
+    /// i's trust in j.
+    #[inline]
+    pub fn trust(&self, i: usize, j: usize) -> f64 {
+        self.trust[i * self.n + j]
+    }
+
+    #[inline]
+    pub fn is_member(&self, i: usize) -> bool {
+        self.status[i] == Status::Member
+    }
+
+    /// Interest match of agent i with the agenda, in [-1, 1]:
+    /// Σ_d focus_d · salience_id · (1 − |position_id − agenda_d|).
+    pub fn support(&self, i: usize) -> f64 {
+        let c = &self.coalition;
+        let base = i * self.d;
+        let mut s = 0.0;
+        for k in 0..self.d {
+            let f = c.focus[k];
+            if f > 0.0 {
+                s += f
+                    * self.salience[base + k]
+                    * (1.0 - (self.position[base + k] - c.agenda[k]).abs());
+            }
+        }
+        s
+    }
+
+    /// Alignment: interest match (floored at 0) times clarity of the steps.
+    pub fn alignment(&self, i: usize) -> f64 {
+        self.support(i).max(0.0) * self.clarity[i]
+    }
+
+    /// Mean trust of i in the other members (0.5 when it is alone).
+    pub fn trust_in_members(&self, i: usize) -> f64 {
+        let row = &self.trust[i * self.n..(i + 1) * self.n];
+        let mut sum = 0.0;
+        let mut k = 0usize;
+        for (j, &t) in row.iter().enumerate() {
+            if j != i && self.status[j] == Status::Member {
+                sum += t;
+                k += 1;
+            }
+        }
+        if k == 0 { 0.5 } else { sum / k as f64 }
+    }
+
+    /// Mean over members of `f(i)`; 0 with no members.
+    pub fn member_mean(&self, f: impl Fn(usize) -> f64) -> f64 {
+        let mut sum = 0.0;
+        let mut k = 0usize;
+        for i in 0..self.n {
+            if self.status[i] == Status::Member {
+                sum += f(i);
+                k += 1;
+            }
+        }
+        if k == 0 { 0.0 } else { sum / k as f64 }
+    }
+
+    /// Mean trust between members (all ordered pairs).
+    pub fn mean_trust(&self) -> f64 {
+        let mut sum = 0.0;
+        let mut k = 0usize;
+        for i in 0..self.n {
+            if self.status[i] != Status::Member {
+                continue;
+            }
+            for j in 0..self.n {
+                if j != i && self.status[j] == Status::Member {
+                    sum += self.trust[i * self.n + j];
+                    k += 1;
+                }
+            }
+        }
+        if k == 0 { 0.0 } else { sum / k as f64 }
+    }
+
+    /// Members in the coordination group of member i: the committee for
+    /// committee members, the member and its liaison for the others, the
+    /// whole coalition when there is no committee.
+    pub fn coordination_group(&self, i: usize, committee_rule: bool) -> usize {
+        if committee_rule && self.coalition.governance == GovernanceState::Established {
+            if self.committee[i] {
+                self.committee
+                    .iter()
+                    .zip(&self.status)
+                    .filter(|(c, s)| **c && **s == Status::Member)
+                    .count()
+            } else {
+                2.min(self.coalition.members)
+            }
+        } else {
+            self.coalition.members
+        }
+    }
+
+    /// Adds `delta` to i's trust in j, clamped to [0, 1].
+    #[inline]
+    pub fn nudge_trust(&mut self, i: usize, j: usize, delta: f64) {
+        let t = &mut self.trust[i * self.n + j];
+        *t = (*t + delta).clamp(0.0, 1.0);
+    }
+
+    /// Scales every member's trust in every other member by `factor`.
+    pub fn scale_member_trust(&mut self, factor: f64) {
+        for i in 0..self.n {
+            if self.status[i] != Status::Member {
+                continue;
+            }
+            for j in 0..self.n {
+                if j != i && self.status[j] == Status::Member {
+                    self.trust[i * self.n + j] *= factor;
+                }
+            }
+        }
+    }
+}
+
+/// Clamps to [0, 1].
+#[inline]
+pub fn unit(x: f64) -> f64 {
+    x.clamp(0.0, 1.0)
+}

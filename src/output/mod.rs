@@ -1,0 +1,3 @@
+//! Output at the edge: files written atomically, CSV tables.
+pub mod files;
+pub mod tables;

@@ -1,0 +1,480 @@
+//! Scenarios: loading a TOML file (or the embedded default), applying
+//! overrides, and validating every value before the engine sees it.
+//!
+//! Raw, then validated: [`RawScenario`] is what serde reads; a [`Scenario`]
+//! can only be built by [`Scenario::validate`], so the engine never runs on
+//! out-of-range input. Errors name the file, line, column and field, and say
+//! what is allowed.
+
+mod raw;
+mod validate;
+
+pub use raw::*;
+
+use std::fmt;
+use std::ops::Deref;
+
+/// The default scenario, embedded so that every command works with no file.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.toml");
+/// How the embedded default is named in messages.
+pub const DEFAULT_NAME: &str = "<embedded default scenario>";
+
+/// A scenario that passed validation. Read its fields through `Deref`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    raw: RawScenario,
+}
+
+impl Deref for Scenario {
+    type Target = RawScenario;
+    fn deref(&self) -> &RawScenario {
+        &self.raw
+    }
+}
+
+impl Scenario {
+    /// Checks every range and cross-reference; the error names the field.
+    pub fn validate(raw: RawScenario) -> Result<Scenario, Invalid> {
+        validate::check(&raw)?;
+        Ok(Scenario { raw })
+    }
+
+    /// The raw values (for printing the resolved scenario).
+    pub fn raw(&self) -> &RawScenario {
+        &self.raw
+    }
+
+    /// Total number of agents (named plus generated).
+    pub fn agent_count(&self) -> usize {
+        self.raw.agent.len() + self.raw.population.count as usize
+    }
+
+    /// The fully resolved scenario as TOML text.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(&self.raw).unwrap_or_else(|e| format!("# cannot print: {e}\n"))
+    }
+}
+
+/// A validation failure: the dotted field and what is allowed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invalid {
+    /// Dotted path, e.g. `governance.supermajority` or `agent[2].resources`.
+    pub field: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("{file}: cannot read the scenario file: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// TOML syntax, an unknown field, a wrong type or an unknown value.
+    #[error("{file}:{line}:{column}: {message}")]
+    Parse {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// A value out of its allowed range, located in the file when possible.
+    #[error("{location}: {invalid}")]
+    Invalid { location: String, invalid: Invalid },
+    /// A bad override (`--vary` or a `[[variant]]`'s `set`).
+    #[error("{origin}: {key}: {message}")]
+    Override {
+        origin: String,
+        key: String,
+        message: String,
+    },
+}
+
+/// Where scenario text came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// File path as given, or [`DEFAULT_NAME`].
+    pub name: String,
+    pub text: String,
+}
+
+impl Source {
+    /// The embedded default scenario.
+    pub fn embedded_default() -> Source {
+        Source {
+            name: DEFAULT_NAME.to_string(),
+            text: DEFAULT_SCENARIO.to_string(),
+        }
+    }
+
+    /// Reads a scenario file.
+    pub fn read(path: &std::path::Path) -> Result<Source, ScenarioError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            file: name.clone(),
+            source,
+        })?;
+        Ok(Source { name, text })
+    }
+
+    /// Reads `path`, or the embedded default when `None`.
+    pub fn from_option(path: Option<&std::path::Path>) -> Result<Source, ScenarioError> {
+        match path {
+            Some(p) => Source::read(p),
+            None => Ok(Source::embedded_default()),
+        }
+    }
+}
+
+/// A loaded scenario file: the base scenario and its named variants.
+#[derive(Debug, Clone)]
+pub struct ScenarioFile {
+    pub source: Source,
+    pub base: Scenario,
+    /// The file's document, kept to apply overrides to.
+    table: toml::Table,
+}
+
+/// One variant to run: a name, a description and its scenario.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub name: String,
+    pub description: String,
+    pub scenario: Scenario,
+    /// The overrides that made it, as `key=value` strings (for CSV columns).
+    pub settings: Vec<(String, String)>,
+}
+
+impl ScenarioFile {
+    /// Parses and validates scenario text.
+    pub fn load(source: Source) -> Result<ScenarioFile, ScenarioError> {
+        let raw: RawScenario = toml::from_str(&source.text)
+            .map_err(|e| parse_error(&source.name, &source.text, &e))?;
+        let table: toml::Table = toml::from_str(&source.text)
+            .map_err(|e| parse_error(&source.name, &source.text, &e))?;
+        let base = Scenario::validate(raw).map_err(|invalid| ScenarioError::Invalid {
+            location: locate(&source.name, &source.text, &invalid.field),
+            invalid,
+        })?;
+        for (i, v) in base.variant.iter().enumerate() {
+            if base.variant[..i].iter().any(|w| w.name == v.name) || v.name.is_empty() {
+                return Err(ScenarioError::Invalid {
+                    location: locate(&source.name, &source.text, &format!("variant[{i}].name")),
+                    invalid: Invalid {
+                        field: format!("variant[{i}].name"),
+                        message: format!(
+                            "`{}`: variant names must be unique and not empty",
+                            v.name
+                        ),
+                    },
+                });
+            }
+        }
+        let file = ScenarioFile {
+            source,
+            base,
+            table,
+        };
+        // Check every variant now, so a bad one is reported before any run.
+        file.variants()?;
+        Ok(file)
+    }
+
+    /// Loads the file at `path`, or the embedded default.
+    pub fn open(path: Option<&std::path::Path>) -> Result<ScenarioFile, ScenarioError> {
+        ScenarioFile::load(Source::from_option(path)?)
+    }
+
+    /// The base scenario with overrides applied (keys are dotted paths).
+    pub fn with_overrides(
+        &self,
+        origin: &str,
+        overrides: &[(String, toml::Value)],
+    ) -> Result<Scenario, ScenarioError> {
+        let mut table = self.table.clone();
+        table.remove("variant");
+        for (key, value) in overrides {
+            set_path(&mut table, key, value.clone()).map_err(|message| {
+                ScenarioError::Override {
+                    origin: origin.to_string(),
+                    key: key.clone(),
+                    message,
+                }
+            })?;
+        }
+        let raw: RawScenario =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| ScenarioError::Override {
+                    origin: origin.to_string(),
+                    key: overrides
+                        .iter()
+                        .map(|(k, _)| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    message: e.message().trim().to_string(),
+                })?;
+        Scenario::validate(raw).map_err(|invalid| ScenarioError::Override {
+            origin: origin.to_string(),
+            key: invalid.field.clone(),
+            message: invalid.message,
+        })
+    }
+
+    /// The file's `[[variant]]`s, each resolved and validated. Empty when the
+    /// file declares none.
+    pub fn variants(&self) -> Result<Vec<Variant>, ScenarioError> {
+        let mut out = Vec::with_capacity(self.base.variant.len());
+        for (i, v) in self.base.variant.iter().enumerate() {
+            let overrides: Vec<(String, toml::Value)> = v
+                .set
+                .iter()
+                .map(|(k, val)| (k.clone(), val.clone()))
+                .collect();
+            let origin = format!("{}: variant[{i}] `{}`", self.source.name, v.name);
+            let scenario = self.with_overrides(&origin, &overrides)?;
+            out.push(Variant {
+                name: v.name.clone(),
+                description: v.description.clone(),
+                scenario,
+                settings: overrides
+                    .iter()
+                    .map(|(k, val)| (k.clone(), value_text(val)))
+                    .collect(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// A TOML value as plain text (strings without quotes).
+pub fn value_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Parses one command-line value: a TOML number, boolean or array, else a
+/// bare string.
+pub fn parse_value(text: &str) -> toml::Value {
+    let wrapped = format!("v = {text}");
+    match toml::from_str::<toml::Table>(&wrapped) {
+        Ok(mut t) => t
+            .remove("v")
+            .unwrap_or_else(|| toml::Value::String(text.to_string())),
+        Err(_) => toml::Value::String(text.to_string()),
+    }
+}
+
+/// Sets `key` (dotted; a numeric segment indexes an array) in `table`.
+fn set_path(table: &mut toml::Table, key: &str, value: toml::Value) -> Result<(), String> {
+    let parts: Vec<&str> = key.split('.').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err("empty segment in key; write it as `table.field`".into());
+    }
+    let mut cur = table;
+    for (depth, part) in parts.iter().enumerate() {
+        let last = depth + 1 == parts.len();
+        if last {
+            cur.insert((*part).to_string(), value);
+            return Ok(());
+        }
+        let next = parts[depth + 1];
+        let entry = cur
+            .entry((*part).to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        match entry {
+            toml::Value::Table(t) => cur = t,
+            toml::Value::Array(items) => {
+                let idx: usize = next
+                    .parse()
+                    .map_err(|_| format!("`{part}` is a list; index it with a number"))?;
+                let len = items.len();
+                let item = items.get_mut(idx).ok_or_else(|| {
+                    format!("`{part}` has {len} entries; index {idx} is out of range")
+                })?;
+                let toml::Value::Table(t) = item else {
+                    return Err(format!("`{part}.{idx}` is not a table"));
+                };
+                if depth + 2 == parts.len() {
+                    return Err(format!("`{part}.{idx}` is a table; name one of its fields"));
+                }
+                // Skip the index segment.
+                return set_path(t, &parts[depth + 2..].join("."), value);
+            }
+            _ => return Err(format!("`{part}` is a value, not a table")),
+        }
+    }
+    Ok(())
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
+    (line, column)
+}
+
+fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> ScenarioError {
+    let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+    let mut message = e.message().trim().to_string();
+    if let Some(rest) = message.strip_prefix("unknown variant") {
+        message = format!("unknown value{rest}");
+    }
+    ScenarioError::Parse {
+        file: file.to_string(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// `file:line:column` of a dotted field such as `agent[2].resources`, or of
+/// the nearest enclosing table the file states, or the file alone.
+fn locate(file: &str, text: &str, field: &str) -> String {
+    let Ok(doc) = toml::de::DeTable::parse(text) else {
+        return file.to_string();
+    };
+    let mut span: Option<std::ops::Range<usize>> = None;
+    let mut table = Some(doc.get_ref());
+    let mut array_value: Option<&toml::de::DeArray> = None;
+    for seg in field.split('.') {
+        let (name, index) = match seg.find('[') {
+            Some(b) => (&seg[..b], seg[b + 1..seg.len() - 1].parse::<usize>().ok()),
+            None => (seg, None),
+        };
+        let found = if let Some(arr) = array_value.take() {
+            // Previous segment was an array of scalars; nothing deeper.
+            let _ = arr;
+            None
+        } else {
+            table.and_then(|t| t.get(name))
+        };
+        let Some(value) = found else { break };
+        span = Some(value.span());
+        table = None;
+        let mut v = value.get_ref();
+        if let Some(i) = index {
+            match v.as_array().and_then(|a| a.get(i)) {
+                Some(item) => {
+                    span = Some(item.span());
+                    v = item.get_ref();
+                }
+                None => break,
+            }
+        }
+        if let Some(t) = v.as_table() {
+            table = Some(t);
+        } else if let Some(a) = v.as_array() {
+            array_value = Some(a);
+        }
+    }
+    match span {
+        Some(s) => {
+            let (line, column) = line_col(text, s.start);
+            format!("{file}:{line}:{column}")
+        }
+        None => file.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<ScenarioFile, ScenarioError> {
+        ScenarioFile::load(Source {
+            name: "t.toml".into(),
+            text: text.into(),
+        })
+    }
+
+    #[test]
+    fn a_file_with_only_the_rule_is_valid() {
+        let f = load("[governance]\ndecision_rule = \"majority\"\n").unwrap();
+        assert_eq!(f.base.governance.decision_rule, DecisionRule::Majority);
+    }
+
+    #[test]
+    fn unknown_rule_names_line_column_and_choices() {
+        let e = load("[governance]\ndecision_rule = \"dictator\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("t.toml:2:17:"), "{e}");
+        assert!(
+            e.contains("dictator") && e.contains("consensus") && e.contains("committee"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn out_of_range_is_located() {
+        let e = load("max_rounds = 10\n[governance]\nsupermajority = 0.3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.toml:3:17: governance.supermajority"),
+            "{e}"
+        );
+        assert!(e.contains("allowed"), "{e}");
+    }
+
+    #[test]
+    fn agent_field_is_located() {
+        let text =
+            "[[agent]]\nname = \"a\"\nfounder = true\n[[agent]]\nname = \"b\"\nreliability = 1.5\n";
+        let e = load(text).unwrap_err().to_string();
+        assert!(e.starts_with("t.toml:6:15: agent[1].reliability"), "{e}");
+    }
+
+    #[test]
+    fn overrides_are_validated_like_the_file() {
+        let f = load("").unwrap();
+        let bad = f
+            .with_overrides(
+                "--vary",
+                &[("governance.decision_rule".into(), parse_value("dictator"))],
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(
+            bad.contains("dictator") && bad.contains("consensus"),
+            "{bad}"
+        );
+        let unknown = f
+            .with_overrides("--vary", &[("governance.nope".into(), parse_value("1"))])
+            .unwrap_err()
+            .to_string();
+        assert!(unknown.contains("nope"), "{unknown}");
+        let ok = f
+            .with_overrides(
+                "--vary",
+                &[("governance.checkin_every".into(), parse_value("4"))],
+            )
+            .unwrap();
+        assert_eq!(ok.governance.checkin_every, 4);
+    }
+
+    #[test]
+    fn parse_value_reads_numbers_bools_and_words() {
+        assert_eq!(parse_value("3"), toml::Value::Integer(3));
+        assert_eq!(parse_value("0.5"), toml::Value::Float(0.5));
+        assert_eq!(parse_value("true"), toml::Value::Boolean(true));
+        assert_eq!(
+            parse_value("majority"),
+            toml::Value::String("majority".into())
+        );
+    }
+}

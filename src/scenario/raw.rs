@@ -1,0 +1,606 @@
+//! The scenario file as written: serde types with a default for every field.
+//!
+//! A file need only state what differs from these defaults; unknown fields are
+//! refused (`deny_unknown_fields`) so a typo never silently falls back to a
+//! default. Ranges are checked afterwards, in [`super::validate`].
+
+use serde::{Deserialize, Serialize};
+
+/// Decision rule used when the coalition votes on a proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionRule {
+    /// Unanimity: one counted objection blocks.
+    Consensus,
+    /// More than half of the counted votes.
+    Majority,
+    /// At least `supermajority` of the counted votes.
+    Supermajority,
+    /// Power-weighted majority: yes-power above `weighted_quota` of all power.
+    Weighted,
+    /// A steering committee of `committee_size` members decides by majority.
+    Committee,
+}
+
+impl DecisionRule {
+    /// Every rule, in the order the docs list them.
+    pub const ALL: [DecisionRule; 5] = [
+        DecisionRule::Consensus,
+        DecisionRule::Majority,
+        DecisionRule::Supermajority,
+        DecisionRule::Weighted,
+        DecisionRule::Committee,
+    ];
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            DecisionRule::Consensus => "consensus",
+            DecisionRule::Majority => "majority",
+            DecisionRule::Supermajority => "supermajority",
+            DecisionRule::Weighted => "weighted",
+            DecisionRule::Committee => "committee",
+        }
+    }
+}
+
+/// When the governance structure is agreed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Setup {
+    /// Budget time for setup from round 1 (the pattern that works).
+    Early,
+    /// Skip setup and start executing; set up only when a conflict forces it
+    /// (the urgency trap).
+    OnConflict,
+}
+
+/// How new members are admitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Admission {
+    /// Anyone reached who wants to join, joins.
+    Open,
+    /// The members vote on each candidate under the decision rule.
+    Vote,
+    /// No new members.
+    Closed,
+}
+
+/// What happens when a member leaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExitProtocol {
+    /// A dignified process: shared work protected, little trust damage, no
+    /// barrier to leaving.
+    Graceful,
+    /// No process: leaving burns bridges, so members who would leave stay on
+    /// disengaged until they break off abruptly.
+    None,
+}
+
+/// The whole scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawScenario {
+    /// Short name, used in plot titles and summaries.
+    pub name: String,
+    /// One or two sentences on what the scenario is.
+    pub description: String,
+    /// The lesson this scenario teaches, in one sentence (may be empty).
+    pub lesson: String,
+    /// Seed used when the command line gives none.
+    pub seed: u64,
+    /// Round limit (a round is one week).
+    pub max_rounds: u32,
+    /// The coalition dissolves when fewer members than this remain.
+    pub min_members: u32,
+    /// Number of issues D on which agents hold positions.
+    pub issues: u32,
+    pub goal: RawGoal,
+    pub governance: RawGovernance,
+    pub shocks: RawShocks,
+    pub trust: RawTrust,
+    pub population: RawPopulation,
+    /// Agents given one by one. They come first; `population.count` more are
+    /// generated after them.
+    pub agent: Vec<RawAgent>,
+    pub dynamics: Dynamics,
+    /// Named variants of this scenario, compared by `sweep` and `lesson`.
+    pub variant: Vec<RawVariant>,
+}
+
+impl Default for RawScenario {
+    fn default() -> Self {
+        RawScenario {
+            name: "unnamed scenario".into(),
+            description: String::new(),
+            lesson: String::new(),
+            seed: 1,
+            max_rounds: 104,
+            min_members: 2,
+            issues: 3,
+            goal: RawGoal::default(),
+            governance: RawGovernance::default(),
+            shocks: RawShocks::default(),
+            trust: RawTrust::default(),
+            population: RawPopulation::default(),
+            agent: Vec::new(),
+            dynamics: Dynamics::default(),
+            variant: Vec::new(),
+        }
+    }
+}
+
+/// What the coalition is for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawGoal {
+    /// Progress units needed to reach the goal.
+    pub size: f64,
+    /// Intermediate milestones as fractions of `size`, ascending; the first
+    /// is the coalition's first win. Empty = one big goal.
+    pub milestones: Vec<f64>,
+    /// Issues the coalition acts on at the start (0-based indices).
+    pub scope: Vec<u32>,
+    /// 0 = a public good every supporter enjoys in full; 1 = a zero-sum prize
+    /// split by contribution share.
+    pub rivalry: f64,
+    /// Rounds at which the scope expands by one more issue (mission creep).
+    pub expansion_rounds: Vec<u32>,
+    /// Each expansion adds this fraction of the original size to the goal.
+    pub expansion_size: f64,
+    /// Value of the first win to a member, as a fraction of the goal's value.
+    pub milestone_value: f64,
+}
+
+impl Default for RawGoal {
+    fn default() -> Self {
+        RawGoal {
+            size: 60.0,
+            milestones: vec![0.1],
+            scope: vec![0],
+            rivalry: 0.0,
+            expansion_rounds: Vec::new(),
+            expansion_size: 0.5,
+            milestone_value: 0.1,
+        }
+    }
+}
+
+/// The coalition's governance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawGovernance {
+    pub decision_rule: DecisionRule,
+    /// Threshold of the supermajority rule, in (0.5, 1].
+    pub supermajority: f64,
+    /// Share of total voting power that a weighted decision must exceed.
+    pub weighted_quota: f64,
+    /// Size of the steering committee (`committee` rule).
+    pub committee_size: u32,
+    pub setup: Setup,
+    /// Rounds of setup work at a reference mean trust of 0.5.
+    pub setup_rounds: u32,
+    pub admission: Admission,
+    /// Size limit; 0 = none.
+    pub max_members: u32,
+    /// Remove a member after this many consecutive rounds without delivering;
+    /// 0 = no removal process.
+    pub remove_after: u32,
+    /// Check in privately with a member who missed two rounds in a row.
+    pub private_checkin: bool,
+    pub exit_protocol: ExitProtocol,
+    /// Check-in cadence in rounds; 0 = no check-ins.
+    pub checkin_every: u32,
+    /// Hours each attending member spends per check-in (meeting plus prep).
+    pub checkin_hours: f64,
+    /// Renewal ritual cadence in rounds; 0 = none.
+    pub renewal_every: u32,
+    /// Hours each member spends per renewal ritual.
+    pub renewal_hours: f64,
+    /// Formally end with declared success when the first win is in and the
+    /// goal is out of reach or engagement has faded.
+    pub sunset: bool,
+    /// A designated spokesperson keeps internal disagreement internal.
+    pub spokesperson: bool,
+    /// The consensus illusion: objections nobody voices count as consent.
+    pub silence_as_consent: bool,
+    /// Revisit the purpose when the scope expands, letting misfits leave.
+    pub realign_on_expansion: bool,
+    /// Proposals rotate among members instead of coming from the powerful.
+    pub rotate_agenda: bool,
+    /// Processes are documented, so a departing leader's know-how stays.
+    pub documented_processes: bool,
+    /// Rounds between decisions.
+    pub decision_every: u32,
+}
+
+impl Default for RawGovernance {
+    fn default() -> Self {
+        RawGovernance {
+            decision_rule: DecisionRule::Majority,
+            supermajority: 0.67,
+            weighted_quota: 0.5,
+            committee_size: 5,
+            setup: Setup::Early,
+            setup_rounds: 2,
+            admission: Admission::Open,
+            max_members: 0,
+            remove_after: 0,
+            private_checkin: true,
+            exit_protocol: ExitProtocol::Graceful,
+            checkin_every: 2,
+            checkin_hours: 1.5,
+            renewal_every: 0,
+            renewal_hours: 3.0,
+            sunset: false,
+            spokesperson: true,
+            silence_as_consent: false,
+            realign_on_expansion: true,
+            rotate_agenda: false,
+            documented_processes: false,
+            decision_every: 1,
+        }
+    }
+}
+
+/// External shocks: the drift the coalition does not control.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawShocks {
+    /// Probability per round of a shock.
+    pub rate: f64,
+    /// Strength of a shock, in [0, 1].
+    pub size: f64,
+    /// Round at which the (first) founder leaves; 0 = never forced.
+    pub founder_leaves_at: u32,
+}
+
+impl Default for RawShocks {
+    fn default() -> Self {
+        RawShocks {
+            rate: 0.03,
+            size: 0.3,
+            founder_leaves_at: 0,
+        }
+    }
+}
+
+/// Initial trust and how trust moves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawTrust {
+    /// Initial trust between agents with a prior relationship.
+    pub related: f64,
+    /// Initial trust between strangers.
+    pub strangers: f64,
+    /// Half-width of the uniform noise added to initial trust.
+    pub spread: f64,
+    /// Gain on observed follow-through: T += gain (1 - T).
+    pub gain: f64,
+    /// Loss on observed shirking: T -= loss T.
+    pub loss: f64,
+}
+
+impl Default for RawTrust {
+    fn default() -> Self {
+        RawTrust {
+            related: 0.65,
+            strangers: 0.4,
+            spread: 0.1,
+            gain: 0.04,
+            loss: 0.12,
+        }
+    }
+}
+
+/// A generated population: a count and uniform ranges `[lo, hi]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawPopulation {
+    /// Generated agents (after any named `[[agent]]`).
+    pub count: u32,
+    /// Generated agents that are founders (the first ones generated).
+    pub founders: u32,
+    /// Generated agents that start as members, founders included.
+    pub initial_members: u32,
+    pub resources: [f64; 2],
+    pub credibility: [f64; 2],
+    pub urgency: [f64; 2],
+    pub reliability: [f64; 2],
+    pub engagement: [f64; 2],
+    pub judgment: [f64; 2],
+    /// Positions on every issue are drawn from this range.
+    pub position: [f64; 2],
+    /// Splits agents into two camps: odd agents' positions are shifted by
+    /// -divide, even ones' by +divide (then clamped to [-1, 1]).
+    pub divide: f64,
+    /// Salience concentration: 0 = all issues matter equally, larger = each
+    /// agent cares mostly about one issue.
+    pub focus: f64,
+    /// Probability that two agents know each other already.
+    pub relationship_density: f64,
+    /// Share of leadership held by the founders (the rest is spread over the
+    /// other initial members).
+    pub founder_leadership: f64,
+}
+
+impl Default for RawPopulation {
+    fn default() -> Self {
+        RawPopulation {
+            count: 10,
+            founders: 1,
+            initial_members: 3,
+            resources: [0.6, 1.4],
+            credibility: [0.4, 0.9],
+            urgency: [0.3, 0.8],
+            reliability: [0.7, 0.95],
+            engagement: [0.6, 0.9],
+            judgment: [0.6, 0.85],
+            position: [0.0, 1.0],
+            divide: 0.0,
+            focus: 1.0,
+            relationship_density: 0.3,
+            founder_leadership: 0.6,
+        }
+    }
+}
+
+/// One named agent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawAgent {
+    pub name: String,
+    /// Position on each issue, in [-1, 1]; shorter lists are padded with 0.
+    pub position: Vec<f64>,
+    /// How much each issue matters, >= 0; padded with 0; default all equal.
+    pub salience: Vec<f64>,
+    pub resources: f64,
+    pub credibility: f64,
+    pub urgency: f64,
+    pub reliability: f64,
+    pub engagement: f64,
+    pub judgment: f64,
+    pub founder: bool,
+    /// Starts as a member (founders always do).
+    pub member: bool,
+    /// Leadership share; when no agent states one, founders share
+    /// `population.founder_leadership` and other initial members the rest.
+    pub leadership: Option<f64>,
+    /// Names of agents this one already has a relationship with.
+    pub knows: Vec<String>,
+}
+
+impl Default for RawAgent {
+    fn default() -> Self {
+        RawAgent {
+            name: String::new(),
+            position: Vec::new(),
+            salience: Vec::new(),
+            resources: 1.0,
+            credibility: 0.6,
+            urgency: 0.5,
+            reliability: 0.85,
+            engagement: 0.75,
+            judgment: 0.75,
+            founder: false,
+            member: false,
+            leadership: None,
+            knows: Vec::new(),
+        }
+    }
+}
+
+/// A named variant: overrides given as dotted keys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariant {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Dotted key -> value, e.g. `"governance.decision_rule" = "consensus"`.
+    #[serde(default)]
+    pub set: toml::Table,
+}
+
+/// Rate constants of the mechanisms, all in one place (see docs/model.md,
+/// "Submodels", for where each one enters).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Dynamics {
+    // --- commitment and exit
+    /// Weight of alignment in commitment.
+    pub w_alignment: f64,
+    /// Weight of trust in commitment.
+    pub w_trust: f64,
+    /// Weight of efficacy (belief the coalition delivers) in commitment.
+    pub w_efficacy: f64,
+    /// Weight of the hour burden in commitment.
+    pub w_cost: f64,
+    /// Hours per round a member is willing to give to maintenance.
+    pub hours_budget: f64,
+    /// Commitment below which a member wants to leave.
+    pub exit_threshold: f64,
+    /// Extra commitment shortfall needed before leaving when there is no
+    /// exit protocol (the cost of burning bridges).
+    pub exit_barrier: f64,
+    /// Leave probability per unit of commitment shortfall.
+    pub leave_gain: f64,
+    /// Trust damage to everyone remaining when a member leaves abruptly.
+    pub abrupt_exit_damage: f64,
+    /// Trust damage when a member leaves gracefully.
+    pub graceful_exit_damage: f64,
+    /// Share of a leaver's contributed work lost on an abrupt exit.
+    pub abrupt_work_loss: f64,
+    // --- engagement and clarity
+    /// Speed at which engagement moves toward its target.
+    pub engagement_rate: f64,
+    /// Commitment at which the engagement target is full.
+    pub full_commitment: f64,
+    /// Engagement below which a member sends junior representatives.
+    pub junior_threshold: f64,
+    /// Initial clarity (shared understanding of the steps).
+    pub clarity_start: f64,
+    /// Clarity lost per round without reinforcement.
+    pub clarity_decay: f64,
+    /// Clarity gained at a check-in (fraction of the gap to 1).
+    pub checkin_clarity: f64,
+    /// Clarity gained by agreeing on governance.
+    pub setup_clarity: f64,
+    /// Initial efficacy.
+    pub efficacy_start: f64,
+    /// Efficacy lost per round without a visible win, times urgency.
+    pub impatience: f64,
+    /// Efficacy gained at a milestone (fraction of the gap to 1).
+    pub win_efficacy: f64,
+    /// Trust gained by all members at a milestone.
+    pub win_trust: f64,
+    // --- communication
+    /// Rounds without a check-in before negative assumptions set in.
+    pub gap_tolerance: u32,
+    /// Trust decay per round once assumptions fill the gap.
+    pub assumption_decay: f64,
+    /// Pull of trust toward the observed follow-through record at a check-in.
+    pub transparency: f64,
+    /// Probability that a member's follow-through is seen outside check-ins.
+    pub visibility: f64,
+    /// Share of hidden objections voiced at a check-in when dissent is
+    /// solicited.
+    pub checkin_voice: f64,
+    // --- decisions
+    /// How far a proposal moves the agenda toward the proposer.
+    pub proposal_step: f64,
+    /// Probability that a proposal is good for the coalition.
+    pub proposal_quality: f64,
+    /// Weight of perceived merit in a vote.
+    pub merit_weight: f64,
+    /// Weight of own interest in a vote.
+    pub interest_weight: f64,
+    /// Weight of trust in the proposer in a vote.
+    pub trust_weight: f64,
+    /// Probability of voicing an objection with no trust (psychological
+    /// safety adds the rest in proportion to trust).
+    pub voice_base: f64,
+    /// Hidden objection gained per unit of an unvoiced objection.
+    pub hidden_gain: f64,
+    /// Direction gained by a good decision (fraction of the gap to 1).
+    pub direction_gain: f64,
+    /// Direction lost per round as plans go stale.
+    pub direction_decay: f64,
+    /// Initial direction.
+    pub direction_start: f64,
+    /// Trust damage between the parties of a conflict with no process.
+    pub conflict_damage: f64,
+    /// Probability that an unresolved disagreement goes public without a
+    /// spokesperson.
+    pub leak_rate: f64,
+    /// Legitimacy lost when a disagreement goes public.
+    pub leak_damage: f64,
+    /// Members' trust in a candidate needed to vote to admit.
+    pub admit_trust: f64,
+    // --- contributions and progress
+    /// How much low trust in the others lowers follow-through.
+    pub trust_sensitivity: f64,
+    /// Share of effort that goes to setup work while setup lasts.
+    pub setup_effort: f64,
+    /// Hours per member per round of setup work.
+    pub setup_hours: f64,
+    /// Coordination hours per member per round per other member in its group.
+    pub coordination_hours: f64,
+    /// Progress efficiency loss per other member in the coordination group.
+    pub coordination_loss: f64,
+    /// Extra hours per round per unit of leadership share per other member.
+    pub leader_hours: f64,
+    /// Burnout hazard per round per unit of hours over budget (relative).
+    pub burnout_rate: f64,
+    /// How much documented processes keep when a leader leaves.
+    pub documentation_keep: f64,
+    // --- recruitment
+    /// Reach per member per round, times its trust in the candidate.
+    pub recruit_rate: f64,
+    /// Utility a candidate needs to join.
+    pub join_threshold: f64,
+    /// Extra utility a candidate with the most power needs (large players
+    /// join only an established coalition).
+    pub big_player_bar: f64,
+    /// Join probability per unit of utility above the threshold.
+    pub join_gain: f64,
+    // --- renewal
+    /// Clarity and trust refreshed by a renewal ritual.
+    pub renewal_boost: f64,
+    /// Mean engagement below which a sunset-enabled coalition ends.
+    pub sunset_engagement: f64,
+    // --- value
+    /// Discount per round at urgency 1.
+    pub discount: f64,
+    /// Value of one maintenance hour in goal units.
+    pub hour_value: f64,
+    /// Progress rate of an agent acting alone, per unit of resources.
+    pub solo_efficiency: f64,
+}
+
+impl Default for Dynamics {
+    fn default() -> Self {
+        Dynamics {
+            w_alignment: 0.4,
+            w_trust: 0.35,
+            w_efficacy: 0.3,
+            w_cost: 0.15,
+            hours_budget: 4.0,
+            exit_threshold: 0.25,
+            exit_barrier: 0.15,
+            leave_gain: 2.0,
+            abrupt_exit_damage: 0.06,
+            graceful_exit_damage: 0.01,
+            abrupt_work_loss: 0.5,
+            engagement_rate: 0.15,
+            full_commitment: 0.55,
+            junior_threshold: 0.35,
+            clarity_start: 0.5,
+            clarity_decay: 0.02,
+            checkin_clarity: 0.15,
+            setup_clarity: 0.3,
+            efficacy_start: 0.6,
+            impatience: 0.02,
+            win_efficacy: 0.5,
+            win_trust: 0.15,
+            gap_tolerance: 4,
+            assumption_decay: 0.02,
+            transparency: 0.2,
+            visibility: 0.5,
+            checkin_voice: 0.5,
+            proposal_step: 0.5,
+            proposal_quality: 0.7,
+            merit_weight: 0.15,
+            interest_weight: 1.0,
+            trust_weight: 0.1,
+            voice_base: 0.3,
+            hidden_gain: 0.5,
+            direction_gain: 0.2,
+            direction_decay: 0.05,
+            direction_start: 0.5,
+            conflict_damage: 0.3,
+            leak_rate: 0.3,
+            leak_damage: 0.1,
+            admit_trust: 0.3,
+            trust_sensitivity: 0.3,
+            setup_effort: 0.5,
+            setup_hours: 3.0,
+            coordination_hours: 0.1,
+            coordination_loss: 0.02,
+            leader_hours: 0.3,
+            burnout_rate: 0.02,
+            documentation_keep: 0.7,
+            recruit_rate: 0.15,
+            join_threshold: 0.25,
+            big_player_bar: 0.15,
+            join_gain: 2.0,
+            renewal_boost: 0.3,
+            sunset_engagement: 0.35,
+            discount: 0.01,
+            hour_value: 0.001,
+            solo_efficiency: 0.3,
+        }
+    }
+}

@@ -1,0 +1,425 @@
+//! Range and consistency checks of a raw scenario.
+
+use super::{Invalid, RawScenario};
+
+/// Largest number of agents (the trust matrix is N×N).
+pub const MAX_AGENTS: usize = 2000;
+/// Largest number of issues.
+pub const MAX_ISSUES: u32 = 16;
+/// Largest round limit.
+pub const MAX_ROUNDS: u32 = 100_000;
+
+fn bad(field: impl Into<String>, message: impl Into<String>) -> Invalid {
+    Invalid {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+fn range(field: &str, v: f64, lo: f64, hi: f64) -> Result<(), Invalid> {
+    if v.is_finite() && v >= lo && v <= hi {
+        Ok(())
+    } else {
+        Err(bad(
+            field,
+            format!("{v} is out of range; allowed: {lo} to {hi}"),
+        ))
+    }
+}
+
+fn unit(field: &str, v: f64) -> Result<(), Invalid> {
+    range(field, v, 0.0, 1.0)
+}
+
+fn nonneg(field: &str, v: f64) -> Result<(), Invalid> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(())
+    } else {
+        Err(bad(
+            field,
+            format!("{v} is out of range; allowed: a number >= 0"),
+        ))
+    }
+}
+
+fn pair(field: &str, v: [f64; 2], lo: f64, hi: f64) -> Result<(), Invalid> {
+    range(&format!("{field}[0]"), v[0], lo, hi)?;
+    range(&format!("{field}[1]"), v[1], lo, hi)?;
+    if v[0] > v[1] {
+        return Err(bad(
+            field,
+            format!(
+                "[{}, {}]: allowed: a range [lo, hi] with lo <= hi",
+                v[0], v[1]
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks every field of `s`.
+pub fn check(s: &RawScenario) -> Result<(), Invalid> {
+    if s.max_rounds == 0 || s.max_rounds > MAX_ROUNDS {
+        return Err(bad(
+            "max_rounds",
+            format!(
+                "{} is out of range; allowed: 1 to {MAX_ROUNDS}",
+                s.max_rounds
+            ),
+        ));
+    }
+    if s.min_members == 0 {
+        return Err(bad("min_members", "0 is out of range; allowed: 1 or more"));
+    }
+    if s.issues == 0 || s.issues > MAX_ISSUES {
+        return Err(bad(
+            "issues",
+            format!("{} is out of range; allowed: 1 to {MAX_ISSUES}", s.issues),
+        ));
+    }
+    check_goal(s)?;
+    check_governance(s)?;
+    let sh = &s.shocks;
+    unit("shocks.rate", sh.rate)?;
+    unit("shocks.size", sh.size)?;
+    if sh.founder_leaves_at > s.max_rounds {
+        return Err(bad(
+            "shocks.founder_leaves_at",
+            format!(
+                "{} is after max_rounds ({}); allowed: 0 (never) to max_rounds",
+                sh.founder_leaves_at, s.max_rounds
+            ),
+        ));
+    }
+    let t = &s.trust;
+    unit("trust.related", t.related)?;
+    unit("trust.strangers", t.strangers)?;
+    range("trust.spread", t.spread, 0.0, 0.5)?;
+    unit("trust.gain", t.gain)?;
+    unit("trust.loss", t.loss)?;
+    check_population(s)?;
+    check_agents(s)?;
+    check_dynamics(s)?;
+    Ok(())
+}
+
+fn check_goal(s: &RawScenario) -> Result<(), Invalid> {
+    let g = &s.goal;
+    if !(g.size.is_finite() && g.size > 0.0) {
+        return Err(bad(
+            "goal.size",
+            format!("{} is out of range; allowed: a number > 0", g.size),
+        ));
+    }
+    let mut prev = 0.0;
+    for (i, &m) in g.milestones.iter().enumerate() {
+        if !(m.is_finite() && m > prev && m < 1.0) {
+            return Err(bad(
+                format!("goal.milestones[{i}]"),
+                format!("{m}: allowed: fractions of the goal, strictly between 0 and 1, ascending"),
+            ));
+        }
+        prev = m;
+    }
+    if g.scope.is_empty() {
+        return Err(bad(
+            "goal.scope",
+            "empty; allowed: a list of issue indices, at least one",
+        ));
+    }
+    for (i, &d) in g.scope.iter().enumerate() {
+        if d >= s.issues {
+            return Err(bad(
+                format!("goal.scope[{i}]"),
+                format!(
+                    "issue {d} does not exist; allowed: 0 to {} (issues = {})",
+                    s.issues - 1,
+                    s.issues
+                ),
+            ));
+        }
+        if g.scope[..i].contains(&d) {
+            return Err(bad(
+                format!("goal.scope[{i}]"),
+                format!("issue {d} is listed twice"),
+            ));
+        }
+    }
+    unit("goal.rivalry", g.rivalry)?;
+    for (i, &r) in g.expansion_rounds.iter().enumerate() {
+        if r == 0 || r > s.max_rounds {
+            return Err(bad(
+                format!("goal.expansion_rounds[{i}]"),
+                format!(
+                    "{r}: allowed: rounds from 1 to max_rounds ({})",
+                    s.max_rounds
+                ),
+            ));
+        }
+    }
+    range("goal.expansion_size", g.expansion_size, 0.0, 10.0)?;
+    unit("goal.milestone_value", g.milestone_value)?;
+    Ok(())
+}
+
+fn check_governance(s: &RawScenario) -> Result<(), Invalid> {
+    let g = &s.governance;
+    if !(g.supermajority.is_finite() && g.supermajority > 0.5 && g.supermajority <= 1.0) {
+        return Err(bad(
+            "governance.supermajority",
+            format!(
+                "{} is out of range; allowed: more than 0.5, at most 1",
+                g.supermajority
+            ),
+        ));
+    }
+    if !(g.weighted_quota.is_finite() && g.weighted_quota >= 0.5 && g.weighted_quota < 1.0) {
+        return Err(bad(
+            "governance.weighted_quota",
+            format!(
+                "{} is out of range; allowed: 0.5 to below 1",
+                g.weighted_quota
+            ),
+        ));
+    }
+    if g.committee_size == 0 {
+        return Err(bad(
+            "governance.committee_size",
+            "0 is out of range; allowed: 1 or more",
+        ));
+    }
+    if g.setup_rounds > 52 {
+        return Err(bad(
+            "governance.setup_rounds",
+            format!("{} is out of range; allowed: 0 to 52", g.setup_rounds),
+        ));
+    }
+    range("governance.checkin_hours", g.checkin_hours, 0.0, 40.0)?;
+    range("governance.renewal_hours", g.renewal_hours, 0.0, 40.0)?;
+    if g.decision_every == 0 {
+        return Err(bad(
+            "governance.decision_every",
+            "0 is out of range; allowed: 1 or more",
+        ));
+    }
+    Ok(())
+}
+
+fn check_population(s: &RawScenario) -> Result<(), Invalid> {
+    let p = &s.population;
+    if p.initial_members > p.count {
+        return Err(bad(
+            "population.initial_members",
+            format!(
+                "{} is more than population.count ({})",
+                p.initial_members, p.count
+            ),
+        ));
+    }
+    if p.founders > p.initial_members && p.count > 0 {
+        return Err(bad(
+            "population.founders",
+            format!(
+                "{} is more than population.initial_members ({}); founders start as members",
+                p.founders, p.initial_members
+            ),
+        ));
+    }
+    pair("population.resources", p.resources, 0.0, 1000.0)?;
+    pair("population.credibility", p.credibility, 0.0, 1.0)?;
+    pair("population.urgency", p.urgency, 0.0, 1.0)?;
+    pair("population.reliability", p.reliability, 0.0, 1.0)?;
+    pair("population.engagement", p.engagement, 0.0, 1.0)?;
+    pair("population.judgment", p.judgment, 0.0, 1.0)?;
+    pair("population.position", p.position, -1.0, 1.0)?;
+    unit("population.divide", p.divide)?;
+    range("population.focus", p.focus, 0.0, 10.0)?;
+    unit("population.relationship_density", p.relationship_density)?;
+    unit("population.founder_leadership", p.founder_leadership)?;
+    let total = s.agent.len() + p.count as usize;
+    if total == 0 {
+        return Err(bad(
+            "population.count",
+            "no agents: allowed: at least one [[agent]] or population.count >= 1",
+        ));
+    }
+    if total > MAX_AGENTS {
+        return Err(bad(
+            "population.count",
+            format!("{total} agents in all; allowed: at most {MAX_AGENTS}"),
+        ));
+    }
+    let starting =
+        s.agent.iter().filter(|a| a.member || a.founder).count() + p.initial_members as usize;
+    if starting == 0 {
+        return Err(bad(
+            "population.initial_members",
+            "nobody starts as a member; allowed: an [[agent]] with founder or member = true, or initial_members >= 1",
+        ));
+    }
+    Ok(())
+}
+
+fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
+    let d = s.issues as usize;
+    let mut leadership_sum = 0.0;
+    for (i, a) in s.agent.iter().enumerate() {
+        let f = |name: &str| format!("agent[{i}].{name}");
+        if a.name.trim().is_empty() {
+            return Err(bad(f("name"), "empty; allowed: a non-empty name"));
+        }
+        if s.agent[..i].iter().any(|b| b.name == a.name) {
+            return Err(bad(
+                f("name"),
+                format!("`{}` is used twice; names must be unique", a.name),
+            ));
+        }
+        if a.position.len() > d {
+            return Err(bad(
+                f("position"),
+                format!(
+                    "{} values for {d} issues; allowed: at most `issues` values",
+                    a.position.len()
+                ),
+            ));
+        }
+        for (k, &x) in a.position.iter().enumerate() {
+            range(&format!("agent[{i}].position[{k}]"), x, -1.0, 1.0)?;
+        }
+        if a.salience.len() > d {
+            return Err(bad(
+                f("salience"),
+                format!(
+                    "{} values for {d} issues; allowed: at most `issues` values",
+                    a.salience.len()
+                ),
+            ));
+        }
+        for (k, &x) in a.salience.iter().enumerate() {
+            nonneg(&format!("agent[{i}].salience[{k}]"), x)?;
+        }
+        if !a.salience.is_empty() && a.salience.iter().all(|&x| x == 0.0) {
+            return Err(bad(
+                f("salience"),
+                "all zero; allowed: at least one issue that matters (> 0)",
+            ));
+        }
+        range(&f("resources"), a.resources, 0.0, 1000.0)?;
+        unit(&f("credibility"), a.credibility)?;
+        unit(&f("urgency"), a.urgency)?;
+        unit(&f("reliability"), a.reliability)?;
+        unit(&f("engagement"), a.engagement)?;
+        unit(&f("judgment"), a.judgment)?;
+        if let Some(l) = a.leadership {
+            unit(&f("leadership"), l)?;
+            leadership_sum += l;
+        }
+        for (k, other) in a.knows.iter().enumerate() {
+            if !s.agent.iter().any(|b| &b.name == other) {
+                return Err(bad(
+                    format!("agent[{i}].knows[{k}]"),
+                    format!("no agent is named `{other}`; allowed: names of [[agent]] entries"),
+                ));
+            }
+        }
+    }
+    if leadership_sum > 1.0 + 1e-9 {
+        return Err(bad(
+            "agent.leadership",
+            format!("leadership shares add up to {leadership_sum}; allowed: a total of at most 1"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
+    let d = &s.dynamics;
+    let units: [(&str, f64); 38] = [
+        ("w_alignment", d.w_alignment),
+        ("w_trust", d.w_trust),
+        ("w_efficacy", d.w_efficacy),
+        ("w_cost", d.w_cost),
+        ("exit_threshold", d.exit_threshold),
+        ("exit_barrier", d.exit_barrier),
+        ("abrupt_exit_damage", d.abrupt_exit_damage),
+        ("graceful_exit_damage", d.graceful_exit_damage),
+        ("abrupt_work_loss", d.abrupt_work_loss),
+        ("engagement_rate", d.engagement_rate),
+        ("junior_threshold", d.junior_threshold),
+        ("clarity_start", d.clarity_start),
+        ("clarity_decay", d.clarity_decay),
+        ("checkin_clarity", d.checkin_clarity),
+        ("setup_clarity", d.setup_clarity),
+        ("efficacy_start", d.efficacy_start),
+        ("impatience", d.impatience),
+        ("win_efficacy", d.win_efficacy),
+        ("win_trust", d.win_trust),
+        ("assumption_decay", d.assumption_decay),
+        ("transparency", d.transparency),
+        ("visibility", d.visibility),
+        ("checkin_voice", d.checkin_voice),
+        ("proposal_step", d.proposal_step),
+        ("proposal_quality", d.proposal_quality),
+        ("voice_base", d.voice_base),
+        ("direction_gain", d.direction_gain),
+        ("direction_decay", d.direction_decay),
+        ("direction_start", d.direction_start),
+        ("conflict_damage", d.conflict_damage),
+        ("leak_rate", d.leak_rate),
+        ("leak_damage", d.leak_damage),
+        ("admit_trust", d.admit_trust),
+        ("trust_sensitivity", d.trust_sensitivity),
+        ("setup_effort", d.setup_effort),
+        ("documentation_keep", d.documentation_keep),
+        ("recruit_rate", d.recruit_rate),
+        ("renewal_boost", d.renewal_boost),
+    ];
+    for (name, v) in units {
+        unit(&format!("dynamics.{name}"), v)?;
+    }
+    let nonnegs: [(&str, f64); 17] = [
+        ("hours_budget", d.hours_budget),
+        ("leave_gain", d.leave_gain),
+        ("merit_weight", d.merit_weight),
+        ("interest_weight", d.interest_weight),
+        ("trust_weight", d.trust_weight),
+        ("hidden_gain", d.hidden_gain),
+        ("setup_hours", d.setup_hours),
+        ("coordination_hours", d.coordination_hours),
+        ("coordination_loss", d.coordination_loss),
+        ("leader_hours", d.leader_hours),
+        ("burnout_rate", d.burnout_rate),
+        ("join_threshold", d.join_threshold),
+        ("big_player_bar", d.big_player_bar),
+        ("join_gain", d.join_gain),
+        ("discount", d.discount),
+        ("hour_value", d.hour_value),
+        ("solo_efficiency", d.solo_efficiency),
+    ];
+    for (name, v) in nonnegs {
+        nonneg(&format!("dynamics.{name}"), v)?;
+    }
+    if d.hours_budget == 0.0 {
+        return Err(bad(
+            "dynamics.hours_budget",
+            "0 is out of range; allowed: a number > 0",
+        ));
+    }
+    if !(d.full_commitment.is_finite() && d.full_commitment > 0.0 && d.full_commitment <= 2.0) {
+        return Err(bad(
+            "dynamics.full_commitment",
+            format!(
+                "{} is out of range; allowed: more than 0, at most 2",
+                d.full_commitment
+            ),
+        ));
+    }
+    unit("dynamics.sunset_engagement", d.sunset_engagement)?;
+    if d.discount > 1.0 {
+        return Err(bad(
+            "dynamics.discount",
+            format!("{} is out of range; allowed: 0 to 1", d.discount),
+        ));
+    }
+    Ok(())
+}
