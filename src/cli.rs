@@ -139,9 +139,12 @@ fn run_one(args: &RunArgs) -> anyhow::Result<()> {
     for e in &sim.events {
         events.push(EventRow::of(e, &sim.world));
     }
+    let (mut passed, mut blocked) = (0, 0);
     while sim.outcome.is_none() {
         sim.step();
         let rec = sim.record();
+        passed += rec.decisions_passed;
+        blocked += rec.decisions_blocked;
         for e in &sim.events {
             events.push(EventRow::of(e, &sim.world));
         }
@@ -150,7 +153,8 @@ fn run_one(args: &RunArgs) -> anyhow::Result<()> {
                 writeln!(out, "{line}")?;
             }
             if args.every > 0 && rec.round % args.every == 0 && sim.outcome.is_none() {
-                writeln!(out, "  {}", narrative::status_line(&rec))?;
+                writeln!(out, "  {}", narrative::status_line(&rec, passed, blocked))?;
+                (passed, blocked) = (0, 0);
             }
         }
         rounds.push(rec);

@@ -144,7 +144,7 @@ pub fn narrate_events(events: &[Event], w: &World) -> Vec<String> {
                 members,
                 juniors,
             } => {
-                if members > 0 && (attended as f64) < 0.6 * members as f64 {
+                if members >= 5 && (attended as f64) < 0.6 * members as f64 {
                     format!(
                         "round {r}: only {attended} of {members} came to the check-in — a sign of drift"
                     )
@@ -195,10 +195,11 @@ pub fn narrate_events(events: &[Event], w: &World) -> Vec<String> {
     out
 }
 
-/// A one-line status of the coalition.
-pub fn status_line(rec: &RoundRecord) -> String {
+/// A one-line status of the coalition, with the decisions passed and blocked
+/// since the previous status line.
+pub fn status_line(rec: &RoundRecord, passed: u32, blocked: u32) -> String {
     format!(
-        "round {}: {} members · trust {:.2} · alignment {:.2} · engagement {:.2} · progress {:.0}%",
+        "round {}: {} members · trust {:.2} · alignment {:.2} · engagement {:.2} · progress {:.0}% · decisions {passed} passed, {blocked} blocked",
         rec.round,
         rec.members,
         rec.mean_trust,
