@@ -11,3 +11,4 @@ pub mod narrative;
 pub mod output;
 pub mod power;
 pub mod scenario;
+pub mod stats;

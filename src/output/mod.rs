@@ -1,3 +1,4 @@
-//! Output at the edge: files written atomically, CSV tables.
+//! Output at the edge: files written atomically, CSV tables, plots.
 pub mod files;
+pub mod plots;
 pub mod tables;
