@@ -350,10 +350,12 @@ fn scale_by_power_of_two(mut x: f64, mut exp: i64) -> f64 {
     x * power(exp)
 }
 
-/// Reference implementation: computes the indices by visiting all `2^n`
-/// coalitions, straight from the definitions, with no shared code path
-/// with the dynamic programme. Used by the tests to check
-/// [`WeightedGame::indices`]; fails beyond [`MAX_BRUTE_FORCE_PLAYERS`].
+/// Reference implementation: counts every player's swings by visiting all
+/// `2^n` coalitions, straight from the definition, sharing nothing with the
+/// dynamic programme but the final step from counts to indices (which the
+/// unit tests check against an enumeration of voting orders). Used by the
+/// tests to check [`WeightedGame::indices`]; fails beyond
+/// [`MAX_BRUTE_FORCE_PLAYERS`] players.
 pub fn brute_force_indices(game: &WeightedGame) -> Result<PowerIndices, PowerError> {
     if game.players() > MAX_BRUTE_FORCE_PLAYERS {
         return Err(PowerError::TooManyToEnumerate {

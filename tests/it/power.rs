@@ -185,8 +185,14 @@ fn electoral_college_indices_sum_to_one() {
             }
         }
     }
-    // California (54 of 538) holds more than its vote share.
+    // California (54 of 538) holds more than its vote share. The exact
+    // values were cross-checked once with an independent Python script
+    // (per-player subset-sum counts with big integers and `Fraction`).
     assert!(indices.shapley_shubik[4] > 54.0 / 538.0);
+    assert_eq!(indices.swings[4], 525_180_666_785_903);
+    assert_eq!(indices.shapley_shubik[4], 0.10812540951779512);
+    assert_eq!(indices.swings[1], 25_731_095_182_547);
+    assert_eq!(indices.shapley_shubik[1], 0.005405549637386588);
     // Far too many minimal winning coalitions to list.
     assert_eq!(game.minimal_winning(1000), None);
 }
