@@ -1,1 +1,2 @@
 //! The one integration-test binary; each concern is a module.
+mod power;
