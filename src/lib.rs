@@ -5,4 +5,6 @@
 //! no file, terminal or clock inside it. IO lives in `output` and `cli`.
 
 pub mod cli;
+pub mod output;
 pub mod power;
+pub mod stats;
