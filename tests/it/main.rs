@@ -1,1 +1,4 @@
 //! The one integration-test binary; each concern is a module.
+
+mod plots;
+mod stats;
