@@ -9,7 +9,7 @@ use crate::scenario::Scenario;
 /// C_i = w_alignment A_i + w_trust τ_i + w_efficacy E_i − w_cost h_i / hours_budget − hidden_i
 ///
 /// where h_i is this round's maintenance hours. Each round, in order:
-/// clarity decays by `clarity_decay`; without a visible win this round,
+/// clarity decays by `clarity_decay` and hidden objection by `hidden_decay`; without a visible win this round,
 /// efficacy decays by `impatience` · urgency_i (impatience); a renewal ritual
 /// (every `renewal_every` rounds) costs `renewal_hours`, airs hidden
 /// objections (× (1 − renewal_boost)), refreshes clarity (+ renewal_boost of
@@ -41,6 +41,7 @@ pub fn engagement(
             continue;
         }
         w.clarity[i] *= 1.0 - dy.clarity_decay;
+        w.hidden[i] *= 1.0 - dy.hidden_decay;
         if !now.milestone {
             w.efficacy[i] *= 1.0 - dy.impatience * w.urgency[i];
         }

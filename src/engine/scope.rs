@@ -6,12 +6,14 @@ use crate::model::{Status, World, unit};
 use crate::scenario::Scenario;
 
 /// Adds the out-of-scope issue that matters most to the most powerful member
-/// (opportunities come from the powerful). Effort is re-split equally and the
-/// goal grows by `goal.expansion_size` of its original size.
+/// (opportunities come from the powerful). The goal grows by
+/// `goal.expansion_size` of its original size.
 ///
-/// With `realign_on_expansion`, the members meet (setup hours), place the
-/// agenda on the new issue at their salience-weighted mean position and gain
-/// clarity; members the new direction no longer serves (support <= 0.1) are
+/// Without re-alignment, effort is re-split equally over the new scope. With
+/// `realign_on_expansion`, the members meet (setup hours) and renegotiate
+/// the purpose: effort on each in-scope issue becomes proportional to the
+/// members' summed salience for it, the agenda on the new issue is their
+/// salience-weighted mean position, and they gain `setup_clarity`; members the new direction no longer serves (support <= 0.1) are
 /// let go gracefully in this round's exit phase (reason `misfit`). Without
 /// it, the agenda on the new issue is the powerful member's own position and
 /// misfits stay on, disengaging.
@@ -33,15 +35,31 @@ pub fn expand_scope(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
     else {
         return;
     };
+    let realign = s.governance.realign_on_expansion;
     let in_scope = w.coalition.focus.iter().filter(|&&f| f > 0.0).count() + 1;
     for (j, f) in w.coalition.focus.iter_mut().enumerate() {
         if *f > 0.0 || j == k {
             *f = 1.0 / in_scope as f64;
         }
     }
+    if realign {
+        // The purpose is renegotiated: effort follows how much the members
+        // care about each issue in the new scope.
+        let mut total = 0.0;
+        for j in 0..d {
+            if w.coalition.focus[j] > 0.0 {
+                let care: f64 = (0..w.n)
+                    .filter(|&i| w.is_member(i))
+                    .map(|i| w.salience[i * d + j])
+                    .sum();
+                w.coalition.focus[j] = care.max(1e-9);
+                total += w.coalition.focus[j];
+            }
+        }
+        w.coalition.focus.iter_mut().for_each(|f| *f /= total);
+    }
     w.coalition.goal += s.goal.expansion_size * s.goal.size;
     w.coalition.expansions += 1;
-    let realign = s.governance.realign_on_expansion;
     if realign {
         w.coalition.realigned_at = w.round;
         let (mut num, mut den) = (0.0, 0.0);

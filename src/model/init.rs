@@ -53,7 +53,9 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         pivotal: vec![0; n],
         counted_yes: vec![None; n],
         pending_exit: vec![None; n],
-        commitment: vec![0.0; n],
+        vote_u: vec![0.0; n],
+        vote_merit: vec![0.0; n],
+        commitment: vec![s.dynamics.full_commitment; n],
         trust: vec![0.0; n * n],
         coalition: Coalition {
             agenda: vec![0.0; d],

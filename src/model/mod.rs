@@ -165,6 +165,9 @@ pub struct World {
     pub pivotal: Vec<u32>,
     /// Counted vote in this round's decision (None = did not vote).
     pub counted_yes: Vec<Option<bool>>,
+    /// Scratch of the decision phase: each voter's utility and perceived merit.
+    pub vote_u: Vec<f64>,
+    pub vote_merit: Vec<f64>,
     /// Exit decided this round, applied after all are decided.
     pub pending_exit: Vec<Option<ExitReason>>,
     /// Commitment computed in the last engagement phase.

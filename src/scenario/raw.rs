@@ -240,7 +240,7 @@ impl Default for RawGovernance {
             realign_on_expansion: true,
             rotate_agenda: false,
             documented_processes: false,
-            decision_every: 1,
+            decision_every: 2,
         }
     }
 }
@@ -490,8 +490,16 @@ pub struct Dynamics {
     pub direction_decay: f64,
     /// Initial direction.
     pub direction_start: f64,
-    /// Trust damage between the parties of a conflict with no process.
+    /// Trust lost per unit of hidden objection when a conflict erupts with no
+    /// agreed process.
     pub conflict_damage: f64,
+    /// Hidden objection at which a deferred conflict erupts (no governance).
+    pub conflict_threshold: f64,
+    /// Hidden objection that fades per round.
+    pub hidden_decay: f64,
+    /// Share of resources held back, at zero commitment, when there is no
+    /// exit protocol (members hedge against being trapped).
+    pub hedge: f64,
     /// Probability that an unresolved disagreement goes public without a
     /// spokesperson.
     pub leak_rate: f64,
@@ -576,11 +584,14 @@ impl Default for Dynamics {
             interest_weight: 1.0,
             trust_weight: 0.1,
             voice_base: 0.3,
-            hidden_gain: 0.5,
+            hidden_gain: 0.1,
             direction_gain: 0.2,
             direction_decay: 0.05,
             direction_start: 0.5,
-            conflict_damage: 0.3,
+            conflict_damage: 0.6,
+            conflict_threshold: 0.05,
+            hidden_decay: 0.02,
+            hedge: 0.3,
             leak_rate: 0.3,
             leak_damage: 0.1,
             admit_trust: 0.3,
