@@ -157,7 +157,7 @@ pub struct RawGoal {
 impl Default for RawGoal {
     fn default() -> Self {
         RawGoal {
-            size: 60.0,
+            size: 80.0,
             milestones: vec![0.1],
             scope: vec![0],
             rivalry: 0.0,
@@ -442,8 +442,12 @@ pub struct Dynamics {
     pub junior_threshold: f64,
     /// Initial clarity (shared understanding of the steps).
     pub clarity_start: f64,
-    /// Clarity lost per round without reinforcement.
+    /// Clarity lost per round without reinforcement (share of the excess
+    /// over `clarity_floor`).
     pub clarity_decay: f64,
+    /// Clarity that remains without any reinforcement (what was written
+    /// down stays understood).
+    pub clarity_floor: f64,
     /// Clarity gained at a check-in (fraction of the gap to 1).
     pub checkin_clarity: f64,
     /// Clarity gained by agreeing on governance.
@@ -567,6 +571,7 @@ impl Default for Dynamics {
             junior_threshold: 0.35,
             clarity_start: 0.5,
             clarity_decay: 0.02,
+            clarity_floor: 0.2,
             checkin_clarity: 0.15,
             setup_clarity: 0.3,
             efficacy_start: 0.6,
@@ -574,7 +579,7 @@ impl Default for Dynamics {
             win_efficacy: 0.5,
             win_trust: 0.15,
             gap_tolerance: 4,
-            assumption_decay: 0.02,
+            assumption_decay: 0.01,
             transparency: 0.2,
             visibility: 0.5,
             checkin_voice: 0.5,

@@ -334,7 +334,7 @@ fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
 
 fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     let d = &s.dynamics;
-    let units: [(&str, f64); 41] = [
+    let units: [(&str, f64); 42] = [
         ("w_alignment", d.w_alignment),
         ("w_trust", d.w_trust),
         ("w_efficacy", d.w_efficacy),
@@ -348,6 +348,7 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
         ("junior_threshold", d.junior_threshold),
         ("clarity_start", d.clarity_start),
         ("clarity_decay", d.clarity_decay),
+        ("clarity_floor", d.clarity_floor),
         ("checkin_clarity", d.checkin_clarity),
         ("setup_clarity", d.setup_clarity),
         ("efficacy_start", d.efficacy_start),
