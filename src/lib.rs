@@ -9,10 +9,13 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod cli;
+pub mod compare;
 pub mod engine;
+pub mod lessons;
 pub mod model;
 pub mod narrative;
 pub mod output;
 pub mod power;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;

@@ -620,18 +620,49 @@ fn pair_table(pairs: &[(bool, bool)]) -> PairTable {
 /// [`paired_proportion_diff_newcombe`]. Clamped to [−1, 1]. Empty input or
 /// a non-finite `z` gives NaN.
 pub fn paired_proportion_diff(pairs: &[(bool, bool)], z: f64) -> Diff {
-    if pairs.is_empty() || !z.is_finite() {
-        return Diff::nan(pairs.len());
-    }
     let t = pair_table(pairs);
-    let estimate = (t.b_only - t.a_only) / t.n;
-    let var = ((t.a_only + t.b_only) - (t.b_only - t.a_only).powi(2) / t.n).max(0.0) / (t.n * t.n);
+    paired_proportion_from_counts(pairs.len() as u64, t.a_only as u64, t.b_only as u64, z)
+}
+
+/// [`paired_proportion_diff`] from counts alone: `n` pairs of which `a_only`
+/// had only `a` successful and `b_only` only `b` — so a batch can stream its
+/// pairs instead of keeping them.
+pub fn paired_proportion_from_counts(n: u64, a_only: u64, b_only: u64, z: f64) -> Diff {
+    if n == 0 || !z.is_finite() {
+        return Diff::nan(n as usize);
+    }
+    let nf = n as f64;
+    let (a, b) = (a_only as f64, b_only as f64);
+    let estimate = (b - a) / nf;
+    let var = ((a + b) - (b - a).powi(2) / nf).max(0.0) / (nf * nf);
     let half = z * var.sqrt();
     Diff {
         estimate,
         lo: (estimate - half).max(-1.0),
         hi: (estimate + half).min(1.0),
-        n: pairs.len(),
+        n: n as usize,
+    }
+}
+
+/// Interval of the mean of `w` at two-sided confidence `level` (e.g. 0.99),
+/// Student t with n − 1 degrees of freedom. NaN bounds for n < 2.
+pub fn mean_interval(w: &Welford, level: f64) -> Diff {
+    let n = w.count();
+    if n < 2 {
+        return Diff {
+            estimate: w.mean(),
+            lo: f64::NAN,
+            hi: f64::NAN,
+            n: n as usize,
+        };
+    }
+    let q = t_quantile(0.5 + level / 2.0, (n - 1) as f64);
+    let half = q * w.sem();
+    Diff {
+        estimate: w.mean(),
+        lo: w.mean() - half,
+        hi: w.mean() + half,
+        n: n as usize,
     }
 }
 

@@ -165,6 +165,43 @@ impl RunSummary {
         }
     }
 
+    /// A summary with every field set, for deriving CSV headers.
+    pub fn example() -> RunSummary {
+        RunSummary {
+            outcome: "goal",
+            success: true,
+            rounds: 0,
+            first_win_round: Some(0),
+            final_members: 0,
+            peak_members: 0,
+            joins: 0,
+            exits_low_trust: 0,
+            exits_low_alignment: 0,
+            exits_low_efficacy: 0,
+            exits_overload: 0,
+            exits_hidden_objection: 0,
+            exits_burnout: 0,
+            exits_founder_departure: 0,
+            exits_removed: 0,
+            exits_misfit: 0,
+            abrupt_exits: 0,
+            final_trust: 0.0,
+            final_alignment: 0.0,
+            progress_share: 0.0,
+            total_contributions: 0.0,
+            maintenance_hours: 0.0,
+            hours_per_member_month: 0.0,
+            decisions_passed: 0,
+            decisions_blocked: 0,
+            crises: 0,
+            public_disagreements: 0,
+            value_coalition: 0.0,
+            value_alone: 0.0,
+            value_over_alone: 0.0,
+            influence_gap: Some(0.0),
+        }
+    }
+
     /// Count of exits for one reason.
     pub fn exits(&self, r: ExitReason) -> u32 {
         match r {

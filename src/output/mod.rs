@@ -1,4 +1,6 @@
 //! Output at the edge: files written atomically, CSV tables, plots.
+pub mod charts;
+pub mod comparison;
 pub mod files;
 pub mod plots;
 pub mod tables;

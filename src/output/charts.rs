@@ -1,0 +1,232 @@
+//! The standard set of charts of a result directory, drawn from its CSV
+//! files alone — so `coalsim plot DIR` redraws exactly what `batch`, `sweep`
+//! and `lesson` drew. Works for a single batch (no `variant` column) and for
+//! comparisons (one series per variant).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use super::plots::{
+    Band, BarChart, Heatmap, Histogram, LineBandChart, SurvivalChart, draw_bars, draw_heatmap, draw_histogram,
+    draw_line_band, draw_survival, save_png, save_svg,
+};
+use crate::stats;
+
+#[derive(Debug, Deserialize)]
+struct RoundRow {
+    #[serde(default)]
+    variant: Option<String>,
+    round: u32,
+    measure: String,
+    mean: f64,
+    lo: Option<f64>,
+    hi: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SurvivalRow {
+    #[serde(default)]
+    variant: Option<String>,
+    round: u32,
+    survival: f64,
+    lower: f64,
+    upper: f64,
+}
+
+#[derive(Debug, Deserialize)]
+struct RunRow {
+    #[serde(default)]
+    variant: Option<String>,
+    rounds: u32,
+    final_members: u32,
+    success: bool,
+}
+
+/// What the directory's summary.json says about the plots.
+#[derive(Debug, Default, Deserialize)]
+struct Meta {
+    #[serde(default)]
+    scenario: String,
+    /// For a two-key sweep, the keys of the grid (x, then y).
+    #[serde(default)]
+    grid: Option<Vec<String>>,
+}
+
+fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
+    let mut r = csv::Reader::from_path(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let mut out = Vec::new();
+    for (i, row) in r.deserialize().enumerate() {
+        out.push(row.with_context(|| format!("{}: row {}: not a coalsim table", path.display(), i + 2))?);
+    }
+    Ok(out)
+}
+
+/// Variant names in first-seen order (a single batch is one unnamed series).
+fn order<'a>(names: impl Iterator<Item = &'a Option<String>>) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for n in names {
+        let n = n.clone().unwrap_or_default();
+        if !seen.contains(&n) {
+            seen.push(n);
+        }
+    }
+    seen
+}
+
+fn label(name: &str, fallback: &str) -> String {
+    if name.is_empty() { fallback.to_string() } else { name.to_string() }
+}
+
+/// Draws every chart of `dir` into `dir/plots/` as PNG and SVG; returns the
+/// files written.
+pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let meta: Meta = match std::fs::read_to_string(dir.join("summary.json")) {
+        Ok(text) => serde_json::from_str(&text).with_context(|| format!("{}: not a coalsim summary", dir.join("summary.json").display()))?,
+        Err(_) => Meta::default(),
+    };
+    let scenario = if meta.scenario.is_empty() { "coalsim".to_string() } else { meta.scenario.clone() };
+    let plots = dir.join("plots");
+    crate::output::files::ensure_dir(&plots)?;
+    let mut written = Vec::new();
+
+    // Lines with bands over rounds.
+    let rounds: Vec<RoundRow> = read_csv(&dir.join("rounds.csv"))?;
+    let variants = order(rounds.iter().map(|r| &r.variant));
+    let line_charts = [
+        ("members", "members", "Members over time", "members"),
+        ("trust", "mean_trust", "Trust between members", "mean trust (0-1)"),
+        ("alignment", "mean_alignment", "Alignment with the agenda", "mean alignment (0-1)"),
+        ("progress", "progress_share", "Progress toward the goal", "share of the goal done (0-1)"),
+    ];
+    for (file, measure, title, y) in line_charts {
+        let series: Vec<Band> = variants
+            .iter()
+            .map(|v| Band {
+                name: label(v, &scenario),
+                points: rounds
+                    .iter()
+                    .filter(|r| r.variant.clone().unwrap_or_default() == *v && r.measure == measure)
+                    .map(|r| (r.round as f64, r.mean, r.lo.unwrap_or(r.mean), r.hi.unwrap_or(r.mean)))
+                    .collect(),
+            })
+            .collect();
+        let chart = LineBandChart {
+            title: format!("{scenario}: {} (mean, 95% band)", title.to_lowercase()),
+            x_label: "round (weeks)".into(),
+            y_label: y.into(),
+            series,
+        };
+        written.extend(both(&plots, file, |root| draw_line_band(root, &chart), |root| draw_line_band(root, &chart))?);
+    }
+
+    // Kaplan–Meier survival.
+    let surv: Vec<SurvivalRow> = read_csv(&dir.join("survival.csv"))?;
+    let sv = order(surv.iter().map(|r| &r.variant));
+    let chart = SurvivalChart {
+        title: format!("{scenario}: coalition survival (Kaplan–Meier, 95% band)"),
+        curves: sv
+            .iter()
+            .map(|v| {
+                (
+                    label(v, &scenario),
+                    surv.iter()
+                        .filter(|r| r.variant.clone().unwrap_or_default() == *v)
+                        .map(|r| (r.round, r.survival, r.lower, r.upper))
+                        .collect(),
+                )
+            })
+            .collect(),
+    };
+    written.extend(both(&plots, "survival", |root| draw_survival(root, &chart), |root| draw_survival(root, &chart))?);
+
+    // Success, lifetimes and final sizes from the runs.
+    let runs: Vec<RunRow> = read_csv(&dir.join("runs.csv"))?;
+    let rv = order(runs.iter().map(|r| &r.variant));
+    let mut per: BTreeMap<usize, (u64, u64, Vec<u32>, Vec<u32>)> = BTreeMap::new();
+    for r in &runs {
+        let v = rv.iter().position(|x| *x == r.variant.clone().unwrap_or_default()).unwrap_or(0);
+        let e = per.entry(v).or_default();
+        e.0 += 1;
+        e.1 += r.success as u64;
+        e.2.push(r.rounds);
+        e.3.push(r.final_members);
+    }
+    let bars = BarChart {
+        title: format!("{scenario}: success probability (95% Wilson interval)"),
+        y_label: "probability of reaching the goal".into(),
+        bars: per
+            .iter()
+            .map(|(&v, (n, k, _, _))| {
+                let (lo, hi) = stats::wilson_interval(*k, *n, stats::Z95);
+                (label(&rv[v], &scenario), *k as f64 / *n as f64, lo, hi)
+            })
+            .collect(),
+    };
+    written.extend(both(&plots, "success", |root| draw_bars(root, &bars), |root| draw_bars(root, &bars))?);
+    let life = Histogram {
+        title: format!("{scenario}: how long coalitions lasted"),
+        x_label: "lifetime (rounds, weeks)".into(),
+        series: per.iter().map(|(&v, e)| (label(&rv[v], &scenario), e.2.clone())).collect(),
+    };
+    written.extend(both(&plots, "lifetimes", |root| draw_histogram(root, &life), |root| draw_histogram(root, &life))?);
+    let size = Histogram {
+        title: format!("{scenario}: coalition size at the end"),
+        x_label: "final members".into(),
+        series: per.iter().map(|(&v, e)| (label(&rv[v], &scenario), e.3.clone())).collect(),
+    };
+    written.extend(both(&plots, "final_size", |root| draw_histogram(root, &size), |root| draw_histogram(root, &size))?);
+
+    // Heatmap of a two-key grid.
+    if let Some(keys) = meta.grid.as_ref().filter(|k| k.len() == 2) {
+        let table: Vec<BTreeMap<String, String>> = read_csv(&dir.join("variants.csv"))?;
+        let mut xs: Vec<String> = Vec::new();
+        let mut ys: Vec<String> = Vec::new();
+        for row in &table {
+            let (x, y) = (row.get(&keys[0]).cloned().unwrap_or_default(), row.get(&keys[1]).cloned().unwrap_or_default());
+            if !xs.contains(&x) {
+                xs.push(x);
+            }
+            if !ys.contains(&y) {
+                ys.push(y);
+            }
+        }
+        let mut cells = vec![vec![f64::NAN; xs.len()]; ys.len()];
+        for row in &table {
+            let x = xs.iter().position(|v| Some(v) == row.get(&keys[0]));
+            let y = ys.iter().position(|v| Some(v) == row.get(&keys[1]));
+            let p = row.get("success").and_then(|s| s.parse::<f64>().ok()).unwrap_or(f64::NAN);
+            if let (Some(x), Some(y)) = (x, y) {
+                cells[y][x] = p;
+            }
+        }
+        let heat = Heatmap {
+            title: format!("{scenario}: success probability"),
+            x_label: keys[0].clone(),
+            y_label: keys[1].clone(),
+            x_values: xs,
+            y_values: ys,
+            cells,
+        };
+        written.extend(both(&plots, "heatmap", |root| draw_heatmap(root, &heat), |root| draw_heatmap(root, &heat))?);
+    }
+    Ok(written)
+}
+
+type PngArea<'a> = plotters::drawing::DrawingArea<plotters::backend::BitMapBackend<'a>, plotters::coord::Shift>;
+type SvgArea<'a> = plotters::drawing::DrawingArea<plotters::backend::SVGBackend<'a>, plotters::coord::Shift>;
+
+fn both(
+    dir: &Path,
+    name: &str,
+    png: impl FnOnce(&PngArea<'_>) -> Result<(), super::plots::PlotError>,
+    svg: impl FnOnce(&SvgArea<'_>) -> Result<(), super::plots::PlotError>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let p = dir.join(format!("{name}.png"));
+    let s = dir.join(format!("{name}.svg"));
+    save_png(&p, png).with_context(|| format!("{}: cannot draw", p.display()))?;
+    save_svg(&s, svg).with_context(|| format!("{}: cannot draw", s.display()))?;
+    Ok(vec![p, s])
+}

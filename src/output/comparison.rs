@@ -1,0 +1,332 @@
+//! Tables of a comparison (sweep, lesson): CSV writers taking any writer,
+//! the markdown table printed on the terminal, and the directory writer.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::files::{AtomicFile, write_atomic};
+use crate::compare::{Comparison, MEASURES, ROUND_MEASURES};
+use crate::engine::RunSummary;
+use crate::stats;
+
+/// `rounds.csv` of a comparison: one row per (variant, round, measure).
+pub fn write_rounds<W: Write>(out: W, c: &Comparison) -> csv::Result<()> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        variant: &'a str,
+        round: usize,
+        measure: &'a str,
+        n: u64,
+        mean: f64,
+        sd: Option<f64>,
+        lo: Option<f64>,
+        hi: Option<f64>,
+    }
+    let mut w = csv::Writer::from_writer(out);
+    for arm in &c.arms {
+        for (r, slot) in arm.rounds.iter().enumerate() {
+            for (m, wf) in slot.iter().enumerate() {
+                if wf.count() == 0 {
+                    continue;
+                }
+                let (lo, hi) = wf.ci95();
+                let finite = |x: f64| if x.is_finite() { Some(x) } else { None };
+                w.serialize(Row {
+                    variant: &arm.name,
+                    round: r + 1,
+                    measure: ROUND_MEASURES[m].0,
+                    n: wf.count(),
+                    mean: wf.mean(),
+                    sd: finite(wf.sd()),
+                    lo: finite(lo),
+                    hi: finite(hi),
+                })?;
+            }
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// `survival.csv`: Kaplan–Meier per variant (dissolution is the event).
+pub fn write_survival<W: Write>(out: W, c: &Comparison) -> csv::Result<()> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        variant: &'a str,
+        round: u32,
+        at_risk: usize,
+        events: usize,
+        censored: usize,
+        survival: f64,
+        lower: f64,
+        upper: f64,
+    }
+    let mut w = csv::Writer::from_writer(out);
+    for arm in &c.arms {
+        for s in stats::kaplan_meier(&arm.survival) {
+            w.serialize(Row {
+                variant: &arm.name,
+                round: s.time,
+                at_risk: s.at_risk,
+                events: s.events,
+                censored: s.censored,
+                survival: s.survival,
+                lower: s.lower,
+                upper: s.upper,
+            })?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// `variants.csv`: one row per variant, its settings as columns, then the
+/// success probability (Wilson 95%) and the mean of every measure.
+pub fn write_variants<W: Write>(out: W, c: &Comparison) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let keys: Vec<String> = {
+        let mut k: Vec<String> = Vec::new();
+        for a in &c.arms {
+            for (key, _) in &a.settings {
+                if !k.contains(key) {
+                    k.push(key.clone());
+                }
+            }
+        }
+        k
+    };
+    let mut header = vec!["variant".to_string()];
+    header.extend(keys.iter().cloned());
+    header.extend(["runs", "success", "success_lo", "success_hi"].map(String::from));
+    for m in MEASURES.iter().skip(1) {
+        header.push(format!("mean_{}", m.name));
+    }
+    w.write_record(&header)?;
+    for a in &c.arms {
+        let mut row = vec![a.name.clone()];
+        for k in &keys {
+            row.push(a.settings.iter().find(|(kk, _)| kk == k).map(|(_, v)| v.clone()).unwrap_or_default());
+        }
+        let s = a.success(0.95);
+        row.extend([a.runs.to_string(), s.estimate.to_string(), s.lo.to_string(), s.hi.to_string()]);
+        for wf in a.measures.iter().skip(1) {
+            row.push(wf.mean().to_string());
+        }
+        w.write_record(&row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// `comparison.csv`: every variant against the baseline (the first), per
+/// measure, with paired intervals at 95% and 99%.
+pub fn write_comparison<W: Write>(out: W, c: &Comparison) -> csv::Result<()> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        variant: &'a str,
+        baseline: &'a str,
+        measure: &'a str,
+        baseline_mean: f64,
+        variant_mean: f64,
+        difference: f64,
+        lo95: f64,
+        hi95: f64,
+        lo99: f64,
+        hi99: f64,
+        runs: usize,
+    }
+    let mut w = csv::Writer::from_writer(out);
+    let base = &c.arms[0];
+    for (v, arm) in c.arms.iter().enumerate().skip(1) {
+        for (m, measure) in MEASURES.iter().enumerate() {
+            let d95 = c.paired[v][m].interval(measure, 0.95);
+            let d99 = c.paired[v][m].interval(measure, 0.99);
+            w.serialize(Row {
+                variant: &arm.name,
+                baseline: &base.name,
+                measure: measure.name,
+                baseline_mean: base.measures[m].mean(),
+                variant_mean: arm.measures[m].mean(),
+                difference: d95.estimate,
+                lo95: d95.lo,
+                hi95: d95.hi,
+                lo99: d99.lo,
+                hi99: d99.hi,
+                runs: d95.n,
+            })?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// A streaming `runs.csv` writer with a `variant` column.
+pub struct RunsWriter {
+    file: AtomicFile,
+    header: bool,
+}
+
+impl RunsWriter {
+    pub fn create(path: &Path) -> std::io::Result<RunsWriter> {
+        Ok(RunsWriter {
+            file: AtomicFile::create(path)?,
+            header: false,
+        })
+    }
+
+    /// Appends one run.
+    pub fn push(&mut self, variant: &str, run: u64, seed: u64, s: &RunSummary) -> csv::Result<()> {
+        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut self.file);
+        if !self.header {
+            let mut names = vec!["variant".to_string(), "run".into(), "seed".into()];
+            names.extend(summary_fields());
+            w.write_record(&names)?;
+            self.header = true;
+        }
+        w.serialize((variant, run, seed, s))?;
+        w.flush()?;
+        Ok(())
+    }
+
+    pub fn commit(self) -> std::io::Result<()> {
+        self.file.commit()
+    }
+}
+
+/// The column names of a [`RunSummary`], from serde.
+pub fn summary_fields() -> Vec<String> {
+    let mut buf = Vec::new();
+    {
+        let mut w = csv::Writer::from_writer(&mut buf);
+        let _ = w.serialize(RunSummary::example());
+        let _ = w.flush();
+    }
+    let text = String::from_utf8_lossy(&buf);
+    text.lines().next().unwrap_or_default().split(',').map(String::from).collect()
+}
+
+/// Writes the comparison tables (not runs.csv, which streams) to `dir`.
+pub fn write_tables(dir: &Path, c: &Comparison, summary_json: &serde_json::Value) -> anyhow::Result<()> {
+    let table = |name: &str, f: &dyn Fn(&mut AtomicFile) -> csv::Result<()>| -> anyhow::Result<()> {
+        let path = dir.join(name);
+        let mut file = AtomicFile::create(&path).map_err(|e| super::files::with_path(&path, e))?;
+        f(&mut file).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        file.commit().map_err(|e| super::files::with_path(&path, e))?;
+        Ok(())
+    };
+    table("rounds.csv", &|f| write_rounds(f, c))?;
+    table("survival.csv", &|f| write_survival(f, c))?;
+    table("variants.csv", &|f| write_variants(f, c))?;
+    table("comparison.csv", &|f| write_comparison(f, c))?;
+    let text = serde_json::to_string_pretty(summary_json)?;
+    write_atomic(&dir.join("summary.json"), format!("{text}\n").as_bytes())?;
+    Ok(())
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+fn signed(x: f64, digits: usize) -> String {
+    format!("{:+.*}", digits, x)
+}
+
+/// The comparison as a markdown table: each variant, its success
+/// probability (Wilson 95%), and its paired differences from the baseline.
+pub fn markdown_table(c: &Comparison) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "| variant | success (95% CI) | Δ success vs baseline (paired 95% CI) | mean lifetime (rounds) | Δ lifetime | hours/member/month | Δ hours |"
+    );
+    let _ = writeln!(s, "|---|---|---|---|---|---|---|");
+    let (hours, life) = (2usize, 1usize);
+    for (v, a) in c.arms.iter().enumerate() {
+        let sp = a.success(0.95);
+        let cell = |m: usize, digits: usize, as_pct: bool| {
+            if v == 0 {
+                "baseline".to_string()
+            } else {
+                let d = c.paired[v][m].interval(&MEASURES[m], 0.95);
+                if as_pct {
+                    format!("{} pts ({} to {})", signed(100.0 * d.estimate, 1), signed(100.0 * d.lo, 1), signed(100.0 * d.hi, 1))
+                } else {
+                    format!("{} ({} to {})", signed(d.estimate, digits), signed(d.lo, digits), signed(d.hi, digits))
+                }
+            }
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} ({}–{}) | {} | {:.1} | {} | {:.1} | {} |",
+            a.name,
+            pct(sp.estimate),
+            pct(sp.lo),
+            pct(sp.hi),
+            cell(0, 1, true),
+            a.measures[life].mean(),
+            cell(life, 1, false),
+            a.measures[hours].mean(),
+            cell(hours, 2, false),
+        );
+    }
+    s
+}
+
+/// One measure's comparison of variant `v` to the baseline, in words.
+pub fn reading(c: &Comparison, v: usize, m: usize, level: f64) -> String {
+    let measure = &MEASURES[m];
+    let d = c.paired[v][m].interval(measure, level);
+    let (base, arm) = (&c.arms[0], &c.arms[v]);
+    let conf = format!("{:.0}%", level * 100.0);
+    let excludes = d.lo > 0.0 || d.hi < 0.0;
+    let (fmt_est, fmt_lo, fmt_hi, fmt_base, fmt_arm) = if measure.binary {
+        (
+            format!("{:.1} percentage points", 100.0 * d.estimate.abs()),
+            format!("{:+.1}", 100.0 * d.lo),
+            format!("{:+.1}", 100.0 * d.hi),
+            pct(base.measures[m].mean()),
+            pct(arm.measures[m].mean()),
+        )
+    } else {
+        (
+            format!("{:.3} {}", d.estimate.abs(), measure.unit),
+            format!("{:+.3}", d.lo),
+            format!("{:+.3}", d.hi),
+            format!("{:.3}", base.measures[m].mean()),
+            format!("{:.3}", arm.measures[m].mean()),
+        )
+    };
+    let dir = if d.estimate > 0.0 { "raises" } else { "lowers" };
+    if excludes {
+        format!(
+            "'{}' {dir} the {} by {fmt_est} compared with '{}' ({fmt_arm} vs {fmt_base}; paired {conf} interval {fmt_lo} to {fmt_hi}, over {} runs with the same random numbers).",
+            arm.name, measure.label, base.name, d.n
+        )
+    } else {
+        format!(
+            "'{}' and '{}' do not differ clearly in {} ({fmt_arm} vs {fmt_base}; paired {conf} interval {fmt_lo} to {fmt_hi} includes zero).",
+            arm.name, base.name, measure.label
+        )
+    }
+}
+
+/// One-sample reading of a measure's mean for arm `v` against zero.
+pub fn reading_sign(c: &Comparison, v: usize, m: usize, level: f64) -> String {
+    let measure = &MEASURES[m];
+    let d = stats::mean_interval(&c.arms[v].measures[m], level);
+    let conf = format!("{:.0}%", level * 100.0);
+    let verdict = if d.hi < 0.0 {
+        "negative: each member acting alone would have done better"
+    } else if d.lo > 0.0 {
+        "positive: the coalition is worth more than acting alone"
+    } else {
+        "not clearly different from zero"
+    };
+    format!(
+        "In '{}', the mean {} is {:+.3} ({conf} interval {:+.3} to {:+.3}): {verdict}.",
+        c.arms[v].name, measure.label, d.estimate, d.lo, d.hi
+    )
+}
