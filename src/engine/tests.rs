@@ -811,6 +811,26 @@ fn leadership_loss_hurts_less_with_documented_processes() {
     assert_close!(documented.coalition.legitimacy, leg * (1.0 - 0.09));
 }
 
+/// Regression: leadership shares handed on in equal parts can add up to a
+/// hair above 1 (1.0000000000000002); the last leader's departure then cut
+/// clarity, efficacy, direction and legitimacy by more than all of it,
+/// leaving them slightly negative.
+#[test]
+fn leadership_share_rounded_above_one_keeps_state_non_negative() {
+    let s = three(&[]);
+    let mut w = world(&s);
+    w.leadership = vec![1.0000000000000002, 0.0, 0.0];
+    w.clarity = vec![0.3; 3];
+    w.round = 7;
+    exit::leadership_loss(&mut w, &s, 0, &mut Vec::new());
+    for i in 1..3 {
+        assert!(w.clarity[i] >= 0.0, "clarity {}", w.clarity[i]);
+        assert!(w.efficacy[i] >= 0.0, "efficacy {}", w.efficacy[i]);
+    }
+    assert!(w.coalition.direction >= 0.0, "{}", w.coalition.direction);
+    assert!(w.coalition.legitimacy >= 0.0, "{}", w.coalition.legitimacy);
+}
+
 #[test]
 fn the_founder_leaves_at_the_scheduled_round() {
     let s = three(&[("shocks.founder_leaves_at", "3")]);
