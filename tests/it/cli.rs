@@ -276,3 +276,24 @@ fn check_without_a_file_prints_the_embedded_default() {
 fn the_command_line_definition_is_consistent() {
     coalsim::cli::Cli::command().debug_assert();
 }
+
+/// Regression: the round-0 `setup_started` event was written to events.csv
+/// twice — once before the first round and again with round 1's events,
+/// because the engine hands it on with the first step.
+#[test]
+fn events_csv_logs_setup_started_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, files) = run_default(tmp.path(), 5);
+    let events = String::from_utf8(files[1].clone()).unwrap();
+    let round0: Vec<&str> = events
+        .lines()
+        .filter(|l| l.starts_with("0,setup_started,"))
+        .collect();
+    assert_eq!(round0.len(), 1, "{events}");
+    let mut seen = std::collections::HashSet::new();
+    for line in events.lines().skip(1) {
+        if line.contains("setup_started") || line.contains("governance_established") {
+            assert!(seen.insert(line), "logged twice: {line}");
+        }
+    }
+}
