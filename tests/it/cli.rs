@@ -297,3 +297,33 @@ fn events_csv_logs_setup_started_once() {
         }
     }
 }
+
+/// Regression: a value of the wrong type or an unknown rule name was
+/// reported by position only (`1:14: invalid type: string "ten", expected
+/// u32`), without naming the field it was given for.
+#[test]
+fn a_bad_value_names_its_field() {
+    let (path, err, _t) = refused("type.toml", Some("max_rounds = \"ten\"\n"));
+    assert!(
+        err.contains(&format!("{}max_rounds: ", at(&path, 1, 14))),
+        "{err}"
+    );
+    let (path, err, _t) = refused(
+        "rule.toml",
+        Some("[governance]\ndecision_rule = \"dictator\"\n"),
+    );
+    assert!(
+        err.contains(&format!("{}governance.decision_rule: ", at(&path, 2, 17))),
+        "{err}"
+    );
+    let (path, err, _t) = refused(
+        "agent.toml",
+        Some(
+            "[[agent]]\nname = \"a\"\nfounder = true\n\n[[agent]]\nname = \"b\"\nposition = [0.1, \"far\"]\n",
+        ),
+    );
+    assert!(
+        err.contains(&format!("{}agent[1].position[1]: ", at(&path, 7, 18))),
+        "{err}"
+    );
+}
