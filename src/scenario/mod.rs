@@ -73,8 +73,9 @@ impl fmt::Display for Invalid {
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    /// The file could not be read.
-    #[error("{file}: cannot read the scenario file: {source}")]
+    /// The file could not be read; the reason is its `source()` (shown by
+    /// `{:#}`), so the message does not repeat it.
+    #[error("{file}: cannot read the scenario file")]
     Io {
         file: String,
         #[source]

@@ -327,3 +327,20 @@ fn a_bad_value_names_its_field() {
         "{err}"
     );
 }
+
+/// Regression: a missing scenario file's reason was printed twice
+/// (`cannot read the scenario file: No such file or directory (os error 2):
+/// No such file or directory (os error 2)`).
+#[test]
+fn a_missing_file_gives_its_reason_once() {
+    let (path, err, _t) = refused("missing.toml", None);
+    let reason = std::fs::read_to_string(&path).unwrap_err().to_string();
+    assert_eq!(err.matches(&reason).count(), 1, "{err}");
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "error: {}: cannot read the scenario file: {reason}",
+            path.display()
+        )
+    );
+}
