@@ -770,9 +770,9 @@ fn alignment_without_trust_breaks_at_a_shock() {
             continue;
         }
         competitors += 1;
-        for i in 0..3 {
+        for (i, &aligned) in before.iter().enumerate() {
             assert_eq!(none.alignment(i), 0.0, "no trust: alignment is gone");
-            assert_close!(full.alignment(i), before[i]);
+            assert_close!(full.alignment(i), aligned);
         }
     }
     assert!(competitors > 0);
