@@ -135,10 +135,8 @@ fn run_one(args: &RunArgs) -> anyhow::Result<()> {
         )?;
     }
     let mut rounds = Vec::with_capacity(s.max_rounds as usize);
+    // Round 0's events (the start of setup) come with the first step.
     let mut events = Vec::new();
-    for e in &sim.events {
-        events.push(EventRow::of(e, &sim.world));
-    }
     let (mut passed, mut blocked) = (0, 0);
     while sim.outcome.is_none() {
         sim.step();

@@ -164,7 +164,8 @@ pub fn leadership_loss(w: &mut World, s: &Scenario, m: usize, ev: &mut Vec<Event
     } else {
         0.0
     };
-    let loss = share * (1.0 - keep);
+    // Shares handed on in equal parts can add up to a hair above 1.
+    let loss = (share * (1.0 - keep)).clamp(0.0, 1.0);
     w.leadership[m] = 0.0;
     let others: usize = (0..w.n).filter(|&i| i != m && w.is_member(i)).count();
     for i in 0..w.n {

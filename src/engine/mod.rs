@@ -14,6 +14,8 @@ mod record;
 mod recruitment;
 mod scope;
 mod shocks;
+#[cfg(test)]
+mod tests;
 mod trust;
 
 pub use events::{Event, EventKind, ShockKind};

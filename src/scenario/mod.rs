@@ -73,8 +73,9 @@ impl fmt::Display for Invalid {
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    /// The file could not be read.
-    #[error("{file}: cannot read the scenario file: {source}")]
+    /// The file could not be read; the reason is its `source()` (shown by
+    /// `{:#}`), so the message does not repeat it.
+    #[error("{file}: cannot read the scenario file")]
     Io {
         file: String,
         #[source]
@@ -333,12 +334,51 @@ fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> ScenarioError {
     if let Some(rest) = message.strip_prefix("unknown variant") {
         message = format!("unknown value{rest}");
     }
+    if let Some(field) = e.span().and_then(|s| field_at(text, s.start)) {
+        message = format!("{field}: {message}");
+    }
     ScenarioError::Parse {
         file: file.to_string(),
         line,
         column,
         message,
     }
+}
+
+/// The dotted field (`governance.decision_rule`, `agent[1].position[0]`)
+/// whose value holds byte `offset` of `text`, or the innermost table that
+/// does; `None` when the text does not parse or no field holds it.
+fn field_at(text: &str, offset: usize) -> Option<String> {
+    let doc = toml::de::DeTable::parse(text).ok()?;
+    field_in_table(doc.get_ref(), offset, "")
+}
+
+fn field_in_table(t: &toml::de::DeTable, offset: usize, prefix: &str) -> Option<String> {
+    t.iter().find_map(|(key, value)| {
+        let key: &str = key.get_ref();
+        let path = if prefix.is_empty() {
+            key.to_string()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        field_in_value(value, offset, path)
+    })
+}
+
+fn field_in_value(
+    v: &toml::Spanned<toml::de::DeValue>,
+    offset: usize,
+    path: String,
+) -> Option<String> {
+    let inner = match v.get_ref() {
+        toml::de::DeValue::Table(t) => field_in_table(t, offset, &path),
+        toml::de::DeValue::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| field_in_value(item, offset, format!("{path}[{i}]"))),
+        _ => None,
+    };
+    inner.or_else(|| v.span().contains(&offset).then_some(path))
 }
 
 /// `file:line:column` of a dotted field such as `agent[2].resources`, or of

@@ -1,5 +1,8 @@
 //! The one integration-test binary; each concern is a module.
 
+mod cli;
+mod invariants;
 mod plots;
 mod power;
+mod scenarios;
 mod stats;
