@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
+use crate::compare::CompareConfig;
 use crate::engine::Simulation;
 use crate::narrative;
 use crate::output::files::{AtomicFile, ensure_dir, write_atomic};
@@ -30,8 +31,79 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a scenario and print it fully resolved.
     Check(CheckArgs),
+    /// Compare variants with common random numbers: a grid of --vary
+    /// overrides, or the scenario's own [[variant]]s.
+    Sweep(SweepArgs),
+    /// The lesson library: list lessons, or run one and read its result.
+    Lesson(LessonArgs),
+    /// Redraw the plots of a result directory from its CSV files.
+    Plot(PlotArgs),
     /// Power indices (Shapley–Shubik, Banzhaf) of a weighted voting rule.
     Power(crate::power::cli::PowerArgs),
+}
+
+/// Arguments of `coalsim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML); the embedded default when omitted.
+    pub scenario: Option<PathBuf>,
+    /// KEY=V1,V2,... or KEY=START..END:STEP, KEY a dotted path into the
+    /// scenario (governance.decision_rule, governance.checkin_every,
+    /// population.count, ...). Repeat for a grid; the first combination is
+    /// the baseline.
+    #[arg(long = "vary", value_name = "KEY=VALUES")]
+    pub vary: Vec<String>,
+    /// Runs per variant.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub runs: u64,
+    /// Seed (default: the scenario's `seed`); run i of every variant uses
+    /// the same random stream.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Output directory.
+    #[arg(long, default_value = "coalsim-out/sweep")]
+    pub out: PathBuf,
+    /// Skip the plots.
+    #[arg(long)]
+    pub no_plots: bool,
+}
+
+/// Arguments of `coalsim lesson`.
+#[derive(Debug, Args)]
+pub struct LessonArgs {
+    /// Lesson name; without it, the lessons are listed.
+    pub name: Option<String>,
+    /// Run every lesson (with --markdown: print the docs/lessons.md table).
+    #[arg(long, conflicts_with = "name")]
+    pub all: bool,
+    /// Print a markdown table row per claim instead of the reading.
+    #[arg(long)]
+    pub markdown: bool,
+    /// Runs per variant.
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub runs: u64,
+    /// Seed (default: the lesson scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Output directory (one sub-directory per lesson).
+    #[arg(long, default_value = "coalsim-out/lessons")]
+    pub out: PathBuf,
+    /// Skip the plots.
+    #[arg(long)]
+    pub no_plots: bool,
+}
+
+/// Arguments of `coalsim plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// A directory written by batch, sweep or lesson.
+    pub dir: PathBuf,
 }
 
 /// Arguments of `coalsim run`.
@@ -65,6 +137,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run_one(&args),
         Command::Check(args) => check(&args),
+        Command::Sweep(args) => sweep(&args),
+        Command::Lesson(args) => lesson(&args),
+        Command::Plot(args) => plot(&args),
         Command::Power(args) => crate::power::cli::run(&args),
     }
 }
@@ -182,6 +257,188 @@ fn run_one(args: &RunArgs) -> anyhow::Result<()> {
         out,
         "\nWrote {}/rounds.csv, events.csv and summary.json.",
         args.out.display()
+    )?;
+    Ok(())
+}
+
+fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
+    let file = open(args.scenario.as_deref())?;
+    let varies = args
+        .vary
+        .iter()
+        .map(|v| crate::sweep::parse_vary(v))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let arms = crate::sweep::arms(&file, &varies)?;
+    let cfg = CompareConfig {
+        runs: args.runs,
+        seed: args.seed.unwrap_or(file.base.seed),
+        chunk: 256,
+    };
+    let grid = (varies.len() == 2).then(|| varies.iter().map(|v| v.key.clone()).collect());
+    let c = crate::sweep::run_comparison(
+        &arms,
+        &cfg,
+        args.threads.map(|t| t as usize),
+        &args.out,
+        &file.base.name,
+        grid,
+        !args.no_plots,
+    )?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} — {} variants × {} runs, seed {} (run i of every variant shares its random numbers)\n",
+        file.base.name,
+        arms.len(),
+        args.runs,
+        cfg.seed
+    )?;
+    write!(out, "{}", crate::output::comparison::markdown_table(&c))?;
+    writeln!(out)?;
+    for v in 1..c.arms.len() {
+        writeln!(
+            out,
+            "{}",
+            crate::output::comparison::reading(&c, v, 0, 0.95)
+        )?;
+    }
+    writeln!(
+        out,
+        "\nWrote {dir}/runs.csv, rounds.csv, survival.csv, variants.csv, comparison.csv, summary.json{}.",
+        if args.no_plots { "" } else { " and plots/" },
+        dir = args.out.display()
+    )?;
+    Ok(())
+}
+
+fn lesson(args: &LessonArgs) -> anyhow::Result<()> {
+    use crate::lessons::{Claim, LESSONS};
+    let mut out = std::io::stdout().lock();
+    let chosen: Vec<&crate::lessons::Lesson> = match (&args.name, args.all) {
+        (Some(name), _) => vec![crate::lessons::find(name).ok_or_else(|| {
+            anyhow::anyhow!(
+                "no lesson named `{name}`; allowed: {}",
+                LESSONS
+                    .iter()
+                    .map(|l| l.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?],
+        (None, true) => LESSONS.iter().collect(),
+        (None, false) => {
+            writeln!(
+                out,
+                "{} lessons (run one with `coalsim lesson NAME`):\n",
+                LESSONS.len()
+            )?;
+            for l in LESSONS {
+                let file = ScenarioFile::load(crate::scenario::Source {
+                    name: format!("lesson {}", l.name),
+                    text: l.toml.to_string(),
+                })?;
+                writeln!(out, "  {:<24} {}", l.name, file.base.lesson)?;
+            }
+            return Ok(());
+        }
+    };
+    if args.markdown {
+        writeln!(
+            out,
+            "| lesson | claim (texts) | measured effect, paired 99% interval | holds |"
+        )?;
+        writeln!(out, "|---|---|---|---|")?;
+    }
+    for l in chosen {
+        let file = ScenarioFile::load(crate::scenario::Source {
+            name: format!("scenarios/{}.toml", l.name),
+            text: l.toml.to_string(),
+        })?;
+        let arms = crate::sweep::arms(&file, &[])?;
+        let cfg = CompareConfig {
+            runs: args.runs,
+            seed: args.seed.unwrap_or(file.base.seed),
+            chunk: 256,
+        };
+        let c = crate::sweep::run_comparison(
+            &arms,
+            &cfg,
+            args.threads.map(|t| t as usize),
+            &args.out.join(l.name),
+            &file.base.name,
+            None,
+            !args.no_plots,
+        )?;
+        if args.markdown {
+            for claim in l.claims {
+                let (text, effect, holds) = crate::output::comparison::claim_row(&c, claim);
+                writeln!(
+                    out,
+                    "| `{}` | {text} | {effect} | {} |",
+                    l.name,
+                    if holds { "yes" } else { "NO" }
+                )?;
+            }
+            continue;
+        }
+        writeln!(out, "LESSON: {} — {}", file.base.name, file.base.lesson)?;
+        writeln!(out, "Where the texts say it: \"{}\".", l.section)?;
+        writeln!(
+            out,
+            "{} variants × {} runs with common random numbers (seed {}).\n",
+            arms.len(),
+            args.runs,
+            cfg.seed
+        )?;
+        write!(out, "{}", crate::output::comparison::markdown_table(&c))?;
+        writeln!(out, "\nReading:")?;
+        for claim in l.claims {
+            let sentence = match *claim {
+                Claim::Paired {
+                    measure, variant, ..
+                } => {
+                    let m = crate::compare::measure(measure).unwrap_or(0);
+                    crate::output::comparison::reading(&c, variant, m, 0.99)
+                }
+                Claim::AloneBetter { variant } => {
+                    let m = crate::compare::measure("value_over_alone").unwrap_or(0);
+                    crate::output::comparison::reading_sign(&c, variant, m, 0.99)
+                }
+            };
+            let (_, _, holds) = crate::output::comparison::claim_row(&c, claim);
+            writeln!(
+                out,
+                "  {sentence} {}",
+                if holds {
+                    "This is what the texts claim."
+                } else {
+                    "The model does NOT show what the texts claim here."
+                }
+            )?;
+        }
+        writeln!(
+            out,
+            "\nFiles and plots: {}/\n",
+            args.out.join(l.name).display()
+        )?;
+    }
+    Ok(())
+}
+
+fn plot(args: &PlotArgs) -> anyhow::Result<()> {
+    if !args.dir.join("runs.csv").is_file() {
+        anyhow::bail!(
+            "{}: no runs.csv here; allowed: a directory written by `coalsim batch`, `sweep` or `lesson`",
+            args.dir.display()
+        );
+    }
+    let files = crate::output::charts::draw_all(&args.dir)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Drew {} files in {}/plots/.",
+        files.len(),
+        args.dir.display()
     )?;
     Ok(())
 }

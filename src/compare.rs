@@ -201,7 +201,12 @@ impl PairedStats {
     pub fn interval(&self, m: &Measure, level: f64) -> Diff {
         if m.binary {
             let z = stats::normal_quantile(0.5 + level / 2.0);
-            stats::paired_proportion_from_counts(self.diff.count(), self.baseline_only, self.variant_only, z)
+            stats::paired_proportion_from_counts(
+                self.diff.count(),
+                self.baseline_only,
+                self.variant_only,
+                z,
+            )
         } else {
             stats::mean_interval(&self.diff, level)
         }
@@ -292,7 +297,11 @@ pub fn compare(
         let end = (start + chunk).min(cfg.runs);
         let results: Vec<Vec<RunOut>> = (start..end)
             .into_par_iter()
-            .map(|run| arms.iter().map(|a| simulate(&a.scenario, cfg.seed, run)).collect())
+            .map(|run| {
+                arms.iter()
+                    .map(|a| simulate(&a.scenario, cfg.seed, run))
+                    .collect()
+            })
             .collect();
         for (offset, per_arm) in results.iter().enumerate() {
             let run = start + offset as u64;
@@ -350,7 +359,11 @@ impl ArmStats {
         let z = stats::normal_quantile(0.5 + level / 2.0);
         let (lo, hi) = stats::wilson_interval(self.successes, self.runs, z);
         Diff {
-            estimate: if self.runs > 0 { self.successes as f64 / self.runs as f64 } else { f64::NAN },
+            estimate: if self.runs > 0 {
+                self.successes as f64 / self.runs as f64
+            } else {
+                f64::NAN
+            },
             lo,
             hi,
             n: self.runs as usize,

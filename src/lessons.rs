@@ -53,34 +53,102 @@ const fn lower(measure: &'static str, variant: usize) -> Claim {
 
 /// Every lesson, in teaching order.
 pub const LESSONS: &[Lesson] = &[
-    lesson!("narrow-first-win", "Start with a Clear, Narrow Win", [lower("success", 1)]),
+    lesson!(
+        "narrow-first-win",
+        "Start with a Clear, Narrow Win",
+        [lower("success", 1)]
+    ),
     lesson!("urgency-trap", "The Urgency Trap", [lower("success", 1)]),
-    lesson!("communication-routines", "Invest in Communication Routines", [
-        lower("success", 1),
-        lower("hours_per_member_month", 1)
-    ]),
-    lesson!("exit-planning", "Plan for Exit", [lower("peak_members", 1), lower("total_contributions", 1)]),
-    lesson!("consensus-illusion", "The Consensus Illusion", [lower("success", 1)]),
-    lesson!("mission-creep", "Mission Creep Without Re-Alignment", [lower("success", 1)]),
-    lesson!("founders-syndrome", "Founder's Syndrome", [lower("success", 1)]),
-    lesson!("drift-and-renewal", "Maintenance, Drift, and Long-Term Costs; Renewal Rituals", [lower("success", 1)]),
-    lesson!("too-many-members", "Can a coalition have too many members?", [lower("hours_per_member_month", 1)]),
-    lesson!("overlapping-interests", "Shared Goals vs. Overlapping Interests", [lower("success", 1)]),
-    lesson!("alignment-vs-trust", "Foundations That Leaders Often Confuse", [
-        lower("success", 1),
-        lower("success", 2)
-    ]),
-    lesson!("power-too-unequal", "When Power Is Too Unequal", [Claim::AloneBetter { variant: 0 }]),
-    lesson!("zero-sum-goal", "When the Goal Is Zero-Sum", [Claim::AloneBetter { variant: 0 }]),
-    lesson!("speed-critical", "When Speed Is Critical", [Claim::AloneBetter { variant: 0 }]),
-    lesson!("broken-trust", "When Trust Is Irreparably Broken", [Claim::AloneBetter { variant: 0 }]),
-    lesson!("first-members", "How do I recruit the first members?", [lower("peak_members", 1)]),
-    lesson!("consensus-vs-majority", "Build a Governance Structure Early (consensus vs. majority)", [
-        lower("decisions_passed", 1)
-    ]),
-    lesson!("non-contributors", "What if a member stops contributing?", [lower("final_trust", 1)]),
-    lesson!("public-disagreement", "How do we handle disagreements publicly?", [lower("success", 1)]),
-    lesson!("housing-ordinance", "Classroom case: a city's housing ordinance", [lower("success", 1)]),
+    lesson!(
+        "communication-routines",
+        "Invest in Communication Routines",
+        [lower("success", 1), lower("hours_per_member_month", 1)]
+    ),
+    lesson!(
+        "exit-planning",
+        "Plan for Exit",
+        [lower("peak_members", 1), lower("total_contributions", 1)]
+    ),
+    lesson!(
+        "consensus-illusion",
+        "The Consensus Illusion",
+        [lower("success", 1)]
+    ),
+    lesson!(
+        "mission-creep",
+        "Mission Creep Without Re-Alignment",
+        [lower("success", 1)]
+    ),
+    lesson!(
+        "founders-syndrome",
+        "Founder's Syndrome",
+        [lower("success", 1)]
+    ),
+    lesson!(
+        "drift-and-renewal",
+        "Maintenance, Drift, and Long-Term Costs; Renewal Rituals",
+        [lower("success", 1)]
+    ),
+    lesson!(
+        "too-many-members",
+        "Can a coalition have too many members?",
+        [lower("hours_per_member_month", 1)]
+    ),
+    lesson!(
+        "overlapping-interests",
+        "Shared Goals vs. Overlapping Interests",
+        [lower("success", 1)]
+    ),
+    lesson!(
+        "alignment-vs-trust",
+        "Foundations That Leaders Often Confuse",
+        [lower("success", 1), lower("success", 2)]
+    ),
+    lesson!(
+        "power-too-unequal",
+        "When Power Is Too Unequal",
+        [Claim::AloneBetter { variant: 0 }]
+    ),
+    lesson!(
+        "zero-sum-goal",
+        "When the Goal Is Zero-Sum",
+        [Claim::AloneBetter { variant: 0 }]
+    ),
+    lesson!(
+        "speed-critical",
+        "When Speed Is Critical",
+        [Claim::AloneBetter { variant: 0 }]
+    ),
+    lesson!(
+        "broken-trust",
+        "When Trust Is Irreparably Broken",
+        [Claim::AloneBetter { variant: 0 }]
+    ),
+    lesson!(
+        "first-members",
+        "How do I recruit the first members?",
+        [lower("peak_members", 1)]
+    ),
+    lesson!(
+        "consensus-vs-majority",
+        "Build a Governance Structure Early (consensus vs. majority)",
+        [lower("decisions_passed", 1)]
+    ),
+    lesson!(
+        "non-contributors",
+        "What if a member stops contributing?",
+        [lower("final_trust", 1)]
+    ),
+    lesson!(
+        "public-disagreement",
+        "How do we handle disagreements publicly?",
+        [lower("success", 1)]
+    ),
+    lesson!(
+        "housing-ordinance",
+        "Classroom case: a city's housing ordinance",
+        [lower("success", 1)]
+    ),
 ];
 
 /// Finds a lesson by name.

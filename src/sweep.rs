@@ -28,15 +28,17 @@ pub fn parse_vary(text: &str) -> anyhow::Result<Vary> {
     };
     let key = key.trim();
     if key.is_empty() {
-        bail!("--vary `{text}`: the key is empty; e.g. governance.decision_rule=consensus,majority");
+        bail!(
+            "--vary `{text}`: the key is empty; e.g. governance.decision_rule=consensus,majority"
+        );
     }
     let list = list.trim();
     let values = if let Some((range, step)) = list.split_once(':').filter(|_| list.contains("..")) {
         let (a, b) = range.split_once("..").unwrap_or((range, range));
         let num = |s: &str, what: &str| -> anyhow::Result<f64> {
-            s.trim()
-                .parse::<f64>()
-                .with_context(|| format!("--vary {key}: {what} `{s}` is not a number (in START..END:STEP)"))
+            s.trim().parse::<f64>().with_context(|| {
+                format!("--vary {key}: {what} `{s}` is not a number (in START..END:STEP)")
+            })
         };
         let integers = [a, b, step].iter().all(|s| !s.contains('.'));
         let (start, end, step) = (num(a, "START")?, num(b, "END")?, num(step, "STEP")?);
@@ -58,9 +60,15 @@ pub fn parse_vary(text: &str) -> anyhow::Result<Vary> {
             })
             .collect()
     } else {
-        list.split(',').map(|v| parse_value(v.trim())).collect::<Vec<_>>()
+        list.split(',')
+            .map(|v| parse_value(v.trim()))
+            .collect::<Vec<_>>()
     };
-    if values.is_empty() || values.iter().any(|v| matches!(v, toml::Value::String(s) if s.is_empty())) {
+    if values.is_empty()
+        || values
+            .iter()
+            .any(|v| matches!(v, toml::Value::String(s) if s.is_empty()))
+    {
         bail!("--vary {key}: empty value; give KEY=V1,V2,...");
     }
     Ok(Vary {
@@ -103,12 +111,16 @@ pub fn arms(file: &ScenarioFile, varies: &[Vary]) -> anyhow::Result<Vec<Arm>> {
         combos = next;
     }
     if combos.len() > 400 {
-        bail!("--vary: {} combinations; allowed: at most 400", combos.len());
+        bail!(
+            "--vary: {} combinations; allowed: at most 400",
+            combos.len()
+        );
     }
     let mut out = Vec::with_capacity(combos.len());
     for c in combos {
         let scenario = file.with_overrides("--vary", &c)?;
-        let settings: Vec<(String, String)> = c.iter().map(|(k, v)| (k.clone(), value_text(v))).collect();
+        let settings: Vec<(String, String)> =
+            c.iter().map(|(k, v)| (k.clone(), value_text(v))).collect();
         let name = settings
             .iter()
             .map(|(k, v)| format!("{}={v}", k.rsplit('.').next().unwrap_or(k)))
@@ -144,13 +156,16 @@ pub fn run_comparison(
     };
     ensure_dir(dir)?;
     let runs_path = dir.join("runs.csv");
-    let mut runs = RunsWriter::create(&runs_path).with_context(|| format!("{}: cannot create", runs_path.display()))?;
+    let mut runs = RunsWriter::create(&runs_path)
+        .with_context(|| format!("{}: cannot create", runs_path.display()))?;
     let total = cfg.runs * arms.len() as u64;
     let bar = if std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(total);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs · {per_sec} · ETA {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} runs · {per_sec} · ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         Some(b)
     } else {
@@ -182,7 +197,8 @@ pub fn run_comparison(
     if let Some(e) = write_error {
         return Err(e);
     }
-    runs.commit().with_context(|| format!("{}: cannot write", runs_path.display()))?;
+    runs.commit()
+        .with_context(|| format!("{}: cannot write", runs_path.display()))?;
     let summary = serde_json::json!({
         "scenario": title,
         "runs": cfg.runs,

@@ -10,8 +10,8 @@ use anyhow::Context;
 use serde::Deserialize;
 
 use super::plots::{
-    Band, BarChart, Heatmap, Histogram, LineBandChart, SurvivalChart, draw_bars, draw_heatmap, draw_histogram,
-    draw_line_band, draw_survival, save_png, save_svg,
+    Band, BarChart, Heatmap, Histogram, LineBandChart, SurvivalChart, draw_bars, draw_heatmap,
+    draw_histogram, draw_line_band, draw_survival, save_png, save_svg,
 };
 use crate::stats;
 
@@ -56,10 +56,13 @@ struct Meta {
 }
 
 fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
-    let mut r = csv::Reader::from_path(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let mut r =
+        csv::Reader::from_path(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let mut out = Vec::new();
     for (i, row) in r.deserialize().enumerate() {
-        out.push(row.with_context(|| format!("{}: row {}: not a coalsim table", path.display(), i + 2))?);
+        out.push(
+            row.with_context(|| format!("{}: row {}: not a coalsim table", path.display(), i + 2))?,
+        );
     }
     Ok(out)
 }
@@ -77,17 +80,30 @@ fn order<'a>(names: impl Iterator<Item = &'a Option<String>>) -> Vec<String> {
 }
 
 fn label(name: &str, fallback: &str) -> String {
-    if name.is_empty() { fallback.to_string() } else { name.to_string() }
+    if name.is_empty() {
+        fallback.to_string()
+    } else {
+        name.to_string()
+    }
 }
 
 /// Draws every chart of `dir` into `dir/plots/` as PNG and SVG; returns the
 /// files written.
 pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let meta: Meta = match std::fs::read_to_string(dir.join("summary.json")) {
-        Ok(text) => serde_json::from_str(&text).with_context(|| format!("{}: not a coalsim summary", dir.join("summary.json").display()))?,
+        Ok(text) => serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{}: not a coalsim summary",
+                dir.join("summary.json").display()
+            )
+        })?,
         Err(_) => Meta::default(),
     };
-    let scenario = if meta.scenario.is_empty() { "coalsim".to_string() } else { meta.scenario.clone() };
+    let scenario = if meta.scenario.is_empty() {
+        "coalsim".to_string()
+    } else {
+        meta.scenario.clone()
+    };
     let plots = dir.join("plots");
     crate::output::files::ensure_dir(&plots)?;
     let mut written = Vec::new();
@@ -97,9 +113,24 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let variants = order(rounds.iter().map(|r| &r.variant));
     let line_charts = [
         ("members", "members", "Members over time", "members"),
-        ("trust", "mean_trust", "Trust between members", "mean trust (0-1)"),
-        ("alignment", "mean_alignment", "Alignment with the agenda", "mean alignment (0-1)"),
-        ("progress", "progress_share", "Progress toward the goal", "share of the goal done (0-1)"),
+        (
+            "trust",
+            "mean_trust",
+            "Trust between members",
+            "mean trust (0-1)",
+        ),
+        (
+            "alignment",
+            "mean_alignment",
+            "Alignment with the agenda",
+            "mean alignment (0-1)",
+        ),
+        (
+            "progress",
+            "progress_share",
+            "Progress toward the goal",
+            "share of the goal done (0-1)",
+        ),
     ];
     for (file, measure, title, y) in line_charts {
         let series: Vec<Band> = variants
@@ -109,7 +140,14 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
                 points: rounds
                     .iter()
                     .filter(|r| r.variant.clone().unwrap_or_default() == *v && r.measure == measure)
-                    .map(|r| (r.round as f64, r.mean, r.lo.unwrap_or(r.mean), r.hi.unwrap_or(r.mean)))
+                    .map(|r| {
+                        (
+                            r.round as f64,
+                            r.mean,
+                            r.lo.unwrap_or(r.mean),
+                            r.hi.unwrap_or(r.mean),
+                        )
+                    })
                     .collect(),
             })
             .collect();
@@ -119,7 +157,12 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             y_label: y.into(),
             series,
         };
-        written.extend(both(&plots, file, |root| draw_line_band(root, &chart), |root| draw_line_band(root, &chart))?);
+        written.extend(both(
+            &plots,
+            file,
+            |root| draw_line_band(root, &chart),
+            |root| draw_line_band(root, &chart),
+        )?);
     }
 
     // Kaplan–Meier survival.
@@ -140,14 +183,22 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             })
             .collect(),
     };
-    written.extend(both(&plots, "survival", |root| draw_survival(root, &chart), |root| draw_survival(root, &chart))?);
+    written.extend(both(
+        &plots,
+        "survival",
+        |root| draw_survival(root, &chart),
+        |root| draw_survival(root, &chart),
+    )?);
 
     // Success, lifetimes and final sizes from the runs.
     let runs: Vec<RunRow> = read_csv(&dir.join("runs.csv"))?;
     let rv = order(runs.iter().map(|r| &r.variant));
     let mut per: BTreeMap<usize, (u64, u64, Vec<u32>, Vec<u32>)> = BTreeMap::new();
     for r in &runs {
-        let v = rv.iter().position(|x| *x == r.variant.clone().unwrap_or_default()).unwrap_or(0);
+        let v = rv
+            .iter()
+            .position(|x| *x == r.variant.clone().unwrap_or_default())
+            .unwrap_or(0);
         let e = per.entry(v).or_default();
         e.0 += 1;
         e.1 += r.success as u64;
@@ -165,19 +216,40 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             })
             .collect(),
     };
-    written.extend(both(&plots, "success", |root| draw_bars(root, &bars), |root| draw_bars(root, &bars))?);
+    written.extend(both(
+        &plots,
+        "success",
+        |root| draw_bars(root, &bars),
+        |root| draw_bars(root, &bars),
+    )?);
     let life = Histogram {
         title: format!("{scenario}: how long coalitions lasted"),
         x_label: "lifetime (rounds, weeks)".into(),
-        series: per.iter().map(|(&v, e)| (label(&rv[v], &scenario), e.2.clone())).collect(),
+        series: per
+            .iter()
+            .map(|(&v, e)| (label(&rv[v], &scenario), e.2.clone()))
+            .collect(),
     };
-    written.extend(both(&plots, "lifetimes", |root| draw_histogram(root, &life), |root| draw_histogram(root, &life))?);
+    written.extend(both(
+        &plots,
+        "lifetimes",
+        |root| draw_histogram(root, &life),
+        |root| draw_histogram(root, &life),
+    )?);
     let size = Histogram {
         title: format!("{scenario}: coalition size at the end"),
         x_label: "final members".into(),
-        series: per.iter().map(|(&v, e)| (label(&rv[v], &scenario), e.3.clone())).collect(),
+        series: per
+            .iter()
+            .map(|(&v, e)| (label(&rv[v], &scenario), e.3.clone()))
+            .collect(),
     };
-    written.extend(both(&plots, "final_size", |root| draw_histogram(root, &size), |root| draw_histogram(root, &size))?);
+    written.extend(both(
+        &plots,
+        "final_size",
+        |root| draw_histogram(root, &size),
+        |root| draw_histogram(root, &size),
+    )?);
 
     // Heatmap of a two-key grid.
     if let Some(keys) = meta.grid.as_ref().filter(|k| k.len() == 2) {
@@ -185,7 +257,10 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         let mut xs: Vec<String> = Vec::new();
         let mut ys: Vec<String> = Vec::new();
         for row in &table {
-            let (x, y) = (row.get(&keys[0]).cloned().unwrap_or_default(), row.get(&keys[1]).cloned().unwrap_or_default());
+            let (x, y) = (
+                row.get(&keys[0]).cloned().unwrap_or_default(),
+                row.get(&keys[1]).cloned().unwrap_or_default(),
+            );
             if !xs.contains(&x) {
                 xs.push(x);
             }
@@ -197,7 +272,10 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         for row in &table {
             let x = xs.iter().position(|v| Some(v) == row.get(&keys[0]));
             let y = ys.iter().position(|v| Some(v) == row.get(&keys[1]));
-            let p = row.get("success").and_then(|s| s.parse::<f64>().ok()).unwrap_or(f64::NAN);
+            let p = row
+                .get("success")
+                .and_then(|s| s.parse::<f64>().ok())
+                .unwrap_or(f64::NAN);
             if let (Some(x), Some(y)) = (x, y) {
                 cells[y][x] = p;
             }
@@ -210,13 +288,20 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             y_values: ys,
             cells,
         };
-        written.extend(both(&plots, "heatmap", |root| draw_heatmap(root, &heat), |root| draw_heatmap(root, &heat))?);
+        written.extend(both(
+            &plots,
+            "heatmap",
+            |root| draw_heatmap(root, &heat),
+            |root| draw_heatmap(root, &heat),
+        )?);
     }
     Ok(written)
 }
 
-type PngArea<'a> = plotters::drawing::DrawingArea<plotters::backend::BitMapBackend<'a>, plotters::coord::Shift>;
-type SvgArea<'a> = plotters::drawing::DrawingArea<plotters::backend::SVGBackend<'a>, plotters::coord::Shift>;
+type PngArea<'a> =
+    plotters::drawing::DrawingArea<plotters::backend::BitMapBackend<'a>, plotters::coord::Shift>;
+type SvgArea<'a> =
+    plotters::drawing::DrawingArea<plotters::backend::SVGBackend<'a>, plotters::coord::Shift>;
 
 fn both(
     dir: &Path,

@@ -108,10 +108,21 @@ pub fn write_variants<W: Write>(out: W, c: &Comparison) -> csv::Result<()> {
     for a in &c.arms {
         let mut row = vec![a.name.clone()];
         for k in &keys {
-            row.push(a.settings.iter().find(|(kk, _)| kk == k).map(|(_, v)| v.clone()).unwrap_or_default());
+            row.push(
+                a.settings
+                    .iter()
+                    .find(|(kk, _)| kk == k)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
+            );
         }
         let s = a.success(0.95);
-        row.extend([a.runs.to_string(), s.estimate.to_string(), s.lo.to_string(), s.hi.to_string()]);
+        row.extend([
+            a.runs.to_string(),
+            s.estimate.to_string(),
+            s.lo.to_string(),
+            s.hi.to_string(),
+        ]);
         for wf in a.measures.iter().skip(1) {
             row.push(wf.mean().to_string());
         }
@@ -179,7 +190,9 @@ impl RunsWriter {
 
     /// Appends one run.
     pub fn push(&mut self, variant: &str, run: u64, seed: u64, s: &RunSummary) -> csv::Result<()> {
-        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut self.file);
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(&mut self.file);
         if !self.header {
             let mut names = vec!["variant".to_string(), "run".into(), "seed".into()];
             names.extend(summary_fields());
@@ -205,16 +218,28 @@ pub fn summary_fields() -> Vec<String> {
         let _ = w.flush();
     }
     let text = String::from_utf8_lossy(&buf);
-    text.lines().next().unwrap_or_default().split(',').map(String::from).collect()
+    text.lines()
+        .next()
+        .unwrap_or_default()
+        .split(',')
+        .map(String::from)
+        .collect()
 }
 
 /// Writes the comparison tables (not runs.csv, which streams) to `dir`.
-pub fn write_tables(dir: &Path, c: &Comparison, summary_json: &serde_json::Value) -> anyhow::Result<()> {
-    let table = |name: &str, f: &dyn Fn(&mut AtomicFile) -> csv::Result<()>| -> anyhow::Result<()> {
+pub fn write_tables(
+    dir: &Path,
+    c: &Comparison,
+    summary_json: &serde_json::Value,
+) -> anyhow::Result<()> {
+    let table = |name: &str,
+                 f: &dyn Fn(&mut AtomicFile) -> csv::Result<()>|
+     -> anyhow::Result<()> {
         let path = dir.join(name);
         let mut file = AtomicFile::create(&path).map_err(|e| super::files::with_path(&path, e))?;
         f(&mut file).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        file.commit().map_err(|e| super::files::with_path(&path, e))?;
+        file.commit()
+            .map_err(|e| super::files::with_path(&path, e))?;
         Ok(())
     };
     table("rounds.csv", &|f| write_rounds(f, c))?;
@@ -252,9 +277,19 @@ pub fn markdown_table(c: &Comparison) -> String {
             } else {
                 let d = c.paired[v][m].interval(&MEASURES[m], 0.95);
                 if as_pct {
-                    format!("{} pts ({} to {})", signed(100.0 * d.estimate, 1), signed(100.0 * d.lo, 1), signed(100.0 * d.hi, 1))
+                    format!(
+                        "{} pts ({} to {})",
+                        signed(100.0 * d.estimate, 1),
+                        signed(100.0 * d.lo, 1),
+                        signed(100.0 * d.hi, 1)
+                    )
                 } else {
-                    format!("{} ({} to {})", signed(d.estimate, digits), signed(d.lo, digits), signed(d.hi, digits))
+                    format!(
+                        "{} ({} to {})",
+                        signed(d.estimate, digits),
+                        signed(d.lo, digits),
+                        signed(d.hi, digits)
+                    )
                 }
             }
         };
@@ -329,4 +364,52 @@ pub fn reading_sign(c: &Comparison, v: usize, m: usize, level: f64) -> String {
         "In '{}', the mean {} is {:+.3} ({conf} interval {:+.3} to {:+.3}): {verdict}.",
         c.arms[v].name, measure.label, d.estimate, d.lo, d.hi
     )
+}
+
+/// A lesson claim as a table row: (claim in words, measured effect with its
+/// paired 99% interval, whether the interval lies on the claimed side of 0).
+pub fn claim_row(c: &Comparison, claim: &crate::lessons::Claim) -> (String, String, bool) {
+    use crate::lessons::Claim;
+    match *claim {
+        Claim::Paired {
+            measure,
+            variant,
+            higher,
+        } => {
+            let m = crate::compare::measure(measure).unwrap_or(0);
+            let meas = &MEASURES[m];
+            let d = c.paired[variant][m].interval(meas, 0.99);
+            let text = format!(
+                "'{}' {} {} than '{}'",
+                c.arms[variant].name,
+                if higher {
+                    "has a higher"
+                } else {
+                    "has a lower"
+                },
+                meas.label,
+                c.arms[0].name
+            );
+            let scale = if meas.binary { 100.0 } else { 1.0 };
+            let unit = if meas.binary { " pts" } else { "" };
+            let effect = format!(
+                "{:+.3}{unit} ({:+.3} to {:+.3})",
+                scale * d.estimate,
+                scale * d.lo,
+                scale * d.hi
+            );
+            let holds = if higher { d.lo > 0.0 } else { d.hi < 0.0 };
+            (text, effect, holds)
+        }
+        Claim::AloneBetter { variant } => {
+            let m = crate::compare::measure("value_over_alone").unwrap_or(0);
+            let d = stats::mean_interval(&c.arms[variant].measures[m], 0.99);
+            let text = format!(
+                "in '{}', each member acting alone beats the coalition (value over acting alone < 0)",
+                c.arms[variant].name
+            );
+            let effect = format!("{:+.3} ({:+.3} to {:+.3})", d.estimate, d.lo, d.hi);
+            (text, effect, d.hi < 0.0)
+        }
+    }
 }
