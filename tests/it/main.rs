@@ -2,6 +2,7 @@
 
 mod cli;
 mod invariants;
+mod lessons;
 mod plots;
 mod power;
 mod scenarios;

@@ -1,0 +1,108 @@
+//! Lesson tests: every lesson of the source texts, run with common random
+//! numbers, must show the direction the texts claim with a paired 99%
+//! interval that excludes zero. The effects come from the mechanisms; these
+//! tests only measure them. Run alone with `cargo test --release lesson`.
+
+use coalsim::compare::{CompareConfig, compare};
+use coalsim::lessons::{self, Claim};
+use coalsim::output::comparison::claim_row;
+use coalsim::scenario::{ScenarioFile, Source};
+use coalsim::sweep::arms;
+
+const RUNS: u64 = 2000;
+
+fn check_lesson(name: &str) {
+    let lesson = lessons::find(name).unwrap_or_else(|| panic!("no lesson {name}"));
+    let file = ScenarioFile::load(Source {
+        name: format!("scenarios/{name}.toml"),
+        text: lesson.toml.to_string(),
+    })
+    .expect("lesson scenario loads");
+    let arms = arms(&file, &[]).expect("lesson has variants");
+    let cfg = CompareConfig {
+        runs: RUNS,
+        seed: file.base.seed,
+        chunk: 256,
+    };
+    let c = compare(&arms, &cfg, |_, _, _| {}, |_| {});
+    for claim in lesson.claims {
+        let (text, effect, holds) = claim_row(&c, claim);
+        assert!(holds, "lesson {name}: the texts claim {text}; measured {effect} (99% interval must exclude 0)");
+    }
+}
+
+macro_rules! lesson_tests {
+    ($($test:ident => $name:literal),+ $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                check_lesson($name);
+            }
+        )+
+
+        #[test]
+        fn lesson_every_lesson_has_a_test() {
+            let tested = [$($name),+];
+            for l in lessons::LESSONS {
+                assert!(tested.contains(&l.name), "lesson {} has no test", l.name);
+            }
+            assert!(lessons::LESSONS.len() >= 18);
+        }
+    };
+}
+
+lesson_tests! {
+    lesson_narrow_first_win => "narrow-first-win",
+    lesson_urgency_trap => "urgency-trap",
+    lesson_communication_routines => "communication-routines",
+    lesson_exit_planning => "exit-planning",
+    lesson_consensus_illusion => "consensus-illusion",
+    lesson_mission_creep => "mission-creep",
+    lesson_founders_syndrome => "founders-syndrome",
+    lesson_drift_and_renewal => "drift-and-renewal",
+    lesson_too_many_members => "too-many-members",
+    lesson_overlapping_interests => "overlapping-interests",
+    lesson_alignment_vs_trust => "alignment-vs-trust",
+    lesson_power_too_unequal => "power-too-unequal",
+    lesson_zero_sum_goal => "zero-sum-goal",
+    lesson_speed_critical => "speed-critical",
+    lesson_broken_trust => "broken-trust",
+    lesson_first_members => "first-members",
+    lesson_consensus_vs_majority => "consensus-vs-majority",
+    lesson_non_contributors => "non-contributors",
+    lesson_public_disagreement => "public-disagreement",
+    lesson_housing_ordinance => "housing-ordinance",
+}
+
+/// Where the texts say a coalition is the wrong tool, acting alone wins
+/// there — and not in the default scenario, where the coalition is worth
+/// more than each member acting alone.
+#[test]
+fn lesson_default_scenario_beats_acting_alone() {
+    let file = ScenarioFile::open(None).unwrap();
+    let arm = coalsim::compare::Arm {
+        name: "default".into(),
+        scenario: file.base.clone(),
+        settings: Vec::new(),
+    };
+    let c = compare(
+        &[arm],
+        &CompareConfig {
+            runs: RUNS,
+            seed: file.base.seed,
+            chunk: 256,
+        },
+        |_, _, _| {},
+        |_| {},
+    );
+    let m = coalsim::compare::measure("value_over_alone").unwrap();
+    let d = coalsim::stats::mean_interval(&c.arms[0].measures[m], 0.99);
+    assert!(d.lo > 0.0, "default scenario: value over acting alone {:+.3} ({:+.3} to {:+.3})", d.estimate, d.lo, d.hi);
+    // The "wrong tool" claims are one-sided tests on the first variant.
+    let alone: Vec<&str> = lessons::LESSONS
+        .iter()
+        .filter(|l| l.claims.iter().any(|c| matches!(c, Claim::AloneBetter { .. })))
+        .map(|l| l.name)
+        .collect();
+    assert_eq!(alone, ["power-too-unequal", "zero-sum-goal", "speed-critical", "broken-trust"]);
+}
