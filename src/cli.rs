@@ -345,9 +345,10 @@ fn lesson(args: &LessonArgs) -> anyhow::Result<()> {
     if args.markdown {
         writeln!(
             out,
-            "| lesson | claim (texts) | measured effect, paired 99% interval | holds |"
+            "| lesson | claim (texts) | measured effect, paired 99% interval ({} runs per variant) | holds | causal path in the model |",
+            args.runs
         )?;
-        writeln!(out, "|---|---|---|---|")?;
+        writeln!(out, "|---|---|---|---|---|")?;
     }
     for l in chosen {
         let file = ScenarioFile::load(crate::scenario::Source {
@@ -374,9 +375,10 @@ fn lesson(args: &LessonArgs) -> anyhow::Result<()> {
                 let (text, effect, holds) = crate::output::comparison::claim_row(&c, claim);
                 writeln!(
                     out,
-                    "| `{}` | {text} | {effect} | {} |",
+                    "| `{}` | {text} | {effect} | {} | {} |",
                     l.name,
-                    if holds { "yes" } else { "NO" }
+                    if holds { "yes" } else { "NO" },
+                    l.path
                 )?;
             }
             continue;

@@ -30,15 +30,18 @@ pub struct Lesson {
     /// The scenario file, embedded.
     pub toml: &'static str,
     pub claims: &'static [Claim],
+    /// The causal path in the model that produces the effect.
+    pub path: &'static str,
 }
 
 macro_rules! lesson {
-    ($name:literal, $section:literal, [$($claim:expr),+ $(,)?]) => {
+    ($name:literal, $section:literal, [$($claim:expr),+ $(,)?], $path:literal $(,)?) => {
         Lesson {
             name: $name,
             section: $section,
             toml: include_str!(concat!("../scenarios/", $name, ".toml")),
             claims: &[$($claim),+],
+            path: $path,
         }
     };
 }
@@ -56,98 +59,122 @@ pub const LESSONS: &[Lesson] = &[
     lesson!(
         "narrow-first-win",
         "Start with a Clear, Narrow Win",
-        [lower("success", 1)]
+        [lower("success", 1)],
+        "A milestone is a visible win: efficacy, trust and legitimacy jump (progress phase). Without one, efficacy only decays by impatience × urgency, commitment falls, engagement drifts down and members leave (engagement, exit phases)."
     ),
-    lesson!("urgency-trap", "The Urgency Trap", [lower("success", 1)]),
+    lesson!(
+        "urgency-trap",
+        "The Urgency Trap",
+        [lower("success", 1)],
+        "With setup = on_conflict there is no forum: objections become hidden (decision phase), lowering follow-through (contribution) and commitment; when one reaches conflict_threshold a crisis cuts trust by conflict_damage × hidden and forces a setup that lasts longer at lower trust. Early setup instead maps the agenda to members' interests and adds clarity."
+    ),
     lesson!(
         "communication-routines",
         "Invest in Communication Routines",
-        [lower("success", 1), lower("hours_per_member_month", 1)]
+        [lower("success", 1), lower("hours_per_member_month", 1)],
+        "Check-ins refresh clarity (alignment) and pull trust toward the follow-through record; without them clarity decays to its floor and, after gap_tolerance rounds, trust drifts toward the pessimistic level (trust phase), so commitment and engagement fall. Each check-in costs checkin_hours."
     ),
     lesson!(
         "exit-planning",
         "Plan for Exit",
-        [lower("peak_members", 1), lower("total_contributions", 1)]
+        [lower("peak_members", 1), lower("total_contributions", 1)],
+        "With no exit protocol, joining carries the exit_barrier risk (recruitment utility) and members hedge part of their resources against being trapped (contribution phase); those who would leave stay on disengaged. A graceful protocol removes both."
     ),
     lesson!(
         "consensus-illusion",
         "The Consensus Illusion",
-        [lower("success", 1)]
+        [lower("success", 1)],
+        "Under silence_as_consent an objection is voiced only with probability e·(voice_base + (1 − voice_base)·τ); unvoiced ones count as yes and accumulate as hidden objection, which lowers follow-through and commitment; solicited dissent instead leads to an amendment, and check-ins air hidden concerns."
     ),
     lesson!(
         "mission-creep",
         "Mission Creep Without Re-Alignment",
-        [lower("success", 1)]
+        [lower("success", 1)],
+        "An expansion dilutes focus and grows the goal. Re-aligning puts it to a vote under the rule (members vote yes only if their support does not fall), so unwanted expansions are declined and accepted ones follow members' salience; imposed ones lower support and alignment."
     ),
     lesson!(
         "founders-syndrome",
         "Founder's Syndrome",
-        [lower("success", 1)]
+        [lower("success", 1)],
+        "A leader's departure cuts every member's clarity and the direction by its leadership share (times 1 − documentation_keep with documented processes), efficacy and legitimacy by half that (exit phase, leadership_loss). Concentrated leadership makes the cut large."
     ),
     lesson!(
         "drift-and-renewal",
         "Maintenance, Drift, and Long-Term Costs; Renewal Rituals",
-        [lower("success", 1)]
+        [lower("success", 1)],
+        "Shocks cut clarity (buffered by trust), urgency and legitimacy. Renewal rituals air hidden objections, refresh clarity and re-evaluate efficacy against the coalition's actual pace (engagement phase), restoring commitment."
     ),
     lesson!(
         "too-many-members",
         "Can a coalition have too many members?",
-        [lower("hours_per_member_month", 1)]
+        [lower("hours_per_member_month", 1)],
+        "Coordination hours grow with the size of one's coordination group (contribution phase) and efficiency falls with it (progress phase); under the committee rule the group is the committee (or a member and its liaison)."
     ),
     lesson!(
         "overlapping-interests",
         "Shared Goals vs. Overlapping Interests",
-        [lower("success", 1)]
+        [lower("success", 1)],
+        "Support is interest match on the in-scope issues weighted by focus; a scope covering issues where members disagree lowers every member's support, alignment and commitment, while the one overlapping action serves each for its own reasons."
     ),
     lesson!(
         "alignment-vs-trust",
         "Foundations That Leaders Often Confuse",
-        [lower("success", 1), lower("success", 2)]
+        [lower("success", 1), lower("success", 2)],
+        "Progress needs alignment (contributions weighted by A_i); trust sets follow-through (conditional cooperation), buffers the clarity lost in a shock (× (1 − τ)) and enters commitment. Without trust, shocks break alignment; without alignment, trusted work moves nothing."
     ),
     lesson!(
         "power-too-unequal",
         "When Power Is Too Unequal",
-        [Claim::AloneBetter { variant: 0 }]
+        [Claim::AloneBetter { variant: 0 }],
+        "Proposals come from members in proportion to power and the weighted rule lets the funder pass them, so the agenda drifts to the funder's position; the small groups' support (and payoff) falls while they pay hours, and the funder could reach most of the goal alone."
     ),
     lesson!(
         "zero-sum-goal",
         "When the Goal Is Zero-Sum",
-        [Claim::AloneBetter { variant: 0 }]
+        [Claim::AloneBetter { variant: 0 }],
+        "With rivalry = 1 a member's support is its interest match times its expected share of the prize, so alignment and commitment are low and members leave; success is split by contribution share while acting alone the fastest agent keeps the whole prize."
     ),
     lesson!(
         "speed-critical",
         "When Speed Is Critical",
-        [Claim::AloneBetter { variant: 0 }]
+        [Claim::AloneBetter { variant: 0 }],
+        "Setup work takes setup_effort of contributions for the setup rounds, recruitment takes time and coordination costs efficiency, while value decays at discount × urgency per round; a strong agent acting alone reaches the small goal sooner."
     ),
     lesson!(
         "broken-trust",
         "When Trust Is Irreparably Broken",
-        [Claim::AloneBetter { variant: 0 }]
+        [Claim::AloneBetter { variant: 0 }],
+        "Low initial trust lowers follow-through (trust_sensitivity), every observed slip lowers it further, and trust enters commitment; members withhold effort and leave while spending hours, so the coalition's value falls below acting alone."
     ),
     lesson!(
         "first-members",
         "How do I recruit the first members?",
-        [lower("peak_members", 1)]
+        [lower("peak_members", 1)],
+        "Recruitment reaches an outsider with probability 1 − Π(1 − recruit_rate · e_i · T_ij): prior relationships carry higher initial trust, so existing ties (and co-recruitment by new members) reach more candidates, who also trust the members more when deciding to join."
     ),
     lesson!(
         "consensus-vs-majority",
         "Build a Governance Structure Early (consensus vs. majority)",
-        [lower("decisions_passed", 1)]
+        [lower("decisions_passed", 1)],
+        "A voter objects when the proposal moves the agenda away from its position (interest term of U_i); with two camps, consensus is blocked by any counted objection while majority needs more than half (governance::passes)."
     ),
     lesson!(
         "non-contributors",
         "What if a member stops contributing?",
-        [lower("final_trust", 1)]
+        [lower("final_trust", 1)],
+        "Observed shirking lowers others' trust in the shirker (trust phase), pulling mean trust and conditional cooperation down; a private check-in restores engagement and removal after remove_after missed rounds takes the source of resentment out."
     ),
     lesson!(
         "public-disagreement",
         "How do we handle disagreements publicly?",
-        [lower("success", 1)]
+        [lower("success", 1)],
+        "Without a spokesperson a voiced disagreement leaks with probability leak_rate and costs leak_damage of legitimacy, which scales progress and recruitment."
     ),
     lesson!(
         "housing-ordinance",
         "Classroom case: a city's housing ordinance",
-        [lower("success", 1)]
+        [lower("success", 1)],
+        "The same agents under early governance, regular check-ins and solicited dissent vs. no setup (hidden objections, a crisis), monthly check-ins and silence as consent: the urgency-trap, communication and consensus-illusion paths combined."
     ),
 ];
 

@@ -27,7 +27,10 @@ fn check_lesson(name: &str) {
     let c = compare(&arms, &cfg, |_, _, _| {}, |_| {});
     for claim in lesson.claims {
         let (text, effect, holds) = claim_row(&c, claim);
-        assert!(holds, "lesson {name}: the texts claim {text}; measured {effect} (99% interval must exclude 0)");
+        assert!(
+            holds,
+            "lesson {name}: the texts claim {text}; measured {effect} (99% interval must exclude 0)"
+        );
     }
 }
 
@@ -97,12 +100,30 @@ fn lesson_default_scenario_beats_acting_alone() {
     );
     let m = coalsim::compare::measure("value_over_alone").unwrap();
     let d = coalsim::stats::mean_interval(&c.arms[0].measures[m], 0.99);
-    assert!(d.lo > 0.0, "default scenario: value over acting alone {:+.3} ({:+.3} to {:+.3})", d.estimate, d.lo, d.hi);
+    assert!(
+        d.lo > 0.0,
+        "default scenario: value over acting alone {:+.3} ({:+.3} to {:+.3})",
+        d.estimate,
+        d.lo,
+        d.hi
+    );
     // The "wrong tool" claims are one-sided tests on the first variant.
     let alone: Vec<&str> = lessons::LESSONS
         .iter()
-        .filter(|l| l.claims.iter().any(|c| matches!(c, Claim::AloneBetter { .. })))
+        .filter(|l| {
+            l.claims
+                .iter()
+                .any(|c| matches!(c, Claim::AloneBetter { .. }))
+        })
         .map(|l| l.name)
         .collect();
-    assert_eq!(alone, ["power-too-unequal", "zero-sum-goal", "speed-critical", "broken-trust"]);
+    assert_eq!(
+        alone,
+        [
+            "power-too-unequal",
+            "zero-sum-goal",
+            "speed-critical",
+            "broken-trust"
+        ]
+    );
 }
