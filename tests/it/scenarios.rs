@@ -30,3 +30,45 @@ fn every_library_scenario_passes_check() {
         assert!(stdout.contains(": valid."), "{}: {stdout}", path.display());
     }
 }
+
+/// docs/model.md must document every scenario field: each key of the fully
+/// resolved default scenario appears there in backticks.
+#[test]
+fn every_scenario_key_is_documented() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/model.md")).unwrap();
+    let file = coalsim::scenario::ScenarioFile::open(None).unwrap();
+    let table: toml::Table = toml::from_str(&file.base.to_toml()).unwrap();
+    fn walk(t: &toml::Table, doc: &str, missing: &mut Vec<String>) {
+        for (k, v) in t {
+            let documented = [format!("`{k}`"), format!("`[{k}]`"), format!("`[[{k}]]`")]
+                .iter()
+                .any(|form| doc.contains(form.as_str()));
+            if !documented {
+                missing.push(k.clone());
+            }
+            if let toml::Value::Table(inner) = v {
+                walk(inner, doc, missing);
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&table, &doc, &mut missing);
+    for k in [
+        "name",
+        "position",
+        "salience",
+        "knows",
+        "leadership",
+        "member",
+        "founder",
+    ] {
+        if !doc.contains(&format!("`{k}`")) {
+            missing.push(k.to_string());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/model.md does not document: {missing:?}"
+    );
+}
