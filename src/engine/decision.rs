@@ -22,7 +22,8 @@ use crate::scenario::{DecisionRule, Scenario};
 ///   (perceived merit M_i = ±1);
 /// - voter i's utility is U_i = merit_weight M_i + interest_weight Δ_i +
 ///   trust_weight (T_ip − 0.5) with Δ_i = s_ik (|x_ik − a_k| − |x_ik − y|);
-///   it votes yes iff U_i >= 0 (the proposer always does);
+///   it votes yes iff U_i >= 0 (the proposer too: Δ_p >= 0, but it may
+///   perceive its own proposal as bad);
 /// - under `silence_as_consent` an objector voices its objection only with
 ///   probability e_i (voice_base + (1 − voice_base) τ_i); unvoiced objections
 ///   count as yes. Otherwise dissent is solicited and every objection counts;
@@ -208,32 +209,31 @@ fn vote(
         if w.status[i] != Status::Member || (committee && !w.committee[i]) {
             continue;
         }
-        let counted_yes = if i == p {
+        // Everyone votes by the same utility, the proposer included (its
+        // interest term is never negative, but it may see that its own
+        // proposal is bad).
+        let x = w.position[i * d + k];
+        let delta = w.salience[i * d + k] * ((x - a).abs() - (x - y).abs());
+        let u = dy.merit_weight * w.vote_merit[i]
+            + dy.interest_weight * delta
+            + dy.trust_weight * (w.trust(i, p) - 0.5);
+        w.vote_u[i] = u;
+        let counted_yes = if u >= 0.0 {
             true
         } else {
-            let x = w.position[i * d + k];
-            let delta = w.salience[i * d + k] * ((x - a).abs() - (x - y).abs());
-            let u = dy.merit_weight * w.vote_merit[i]
-                + dy.interest_weight * delta
-                + dy.trust_weight * (w.trust(i, p) - 0.5);
-            w.vote_u[i] = u;
-            if u >= 0.0 {
-                true
+            let speaks = solicit
+                || (established
+                    && chance(
+                        rng,
+                        w.engagement[i]
+                            * (dy.voice_base + (1.0 - dy.voice_base) * trust_in_members[i]),
+                    ));
+            if speaks {
+                v.voiced += 1;
             } else {
-                let speaks = solicit
-                    || (established
-                        && chance(
-                            rng,
-                            w.engagement[i]
-                                * (dy.voice_base + (1.0 - dy.voice_base) * trust_in_members[i]),
-                        ));
-                if speaks {
-                    v.voiced += 1;
-                } else {
-                    v.silent += 1;
-                }
-                !speaks
+                v.silent += 1;
             }
+            !speaks
         };
         w.counted_yes[i] = Some(counted_yes);
         v.tally.total += 1;

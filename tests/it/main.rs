@@ -1,6 +1,7 @@
 //! The one integration-test binary; each concern is a module.
 
 mod cli;
+mod condorcet;
 mod invariants;
 mod lessons;
 mod plots;
