@@ -18,6 +18,7 @@ mod shocks;
 mod tests;
 mod trust;
 
+pub use decision::select_committee;
 pub use events::{Event, EventKind, ShockKind};
 pub use record::{RoundRecord, RunSummary};
 

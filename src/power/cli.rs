@@ -82,14 +82,20 @@ pub struct PowerArgs {
 
 /// Runs `coalsim power`.
 pub fn run(args: &PowerArgs) -> anyhow::Result<()> {
-    if args.scenario.is_some() {
-        bail!(
-            "scenario-based power indices: not yet available; give --weights and --quota instead"
-        );
-    }
-    let game = game_from_args(args)?;
+    let (game, legend) = match &args.scenario {
+        Some(path) => {
+            if args.weights.is_some() || args.quota.is_some() || args.quota_fraction.is_some() {
+                bail!("give either a scenario file or --weights/--quota, not both");
+            }
+            scenario_game(path)?
+        }
+        None => (game_from_args(args)?, String::new()),
+    };
     let report = PowerReport::new(game, args.max_coalitions);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.format == Format::Table && !legend.is_empty() {
+        write!(out, "{legend}").context("cannot write to standard output")?;
+    }
     match args.format {
         Format::Table => write_table(&mut out, &report),
         Format::Csv => write_csv(&mut out, &report),
@@ -97,6 +103,100 @@ pub fn run(args: &PowerArgs) -> anyhow::Result<()> {
     }
     .and_then(|()| out.flush())
     .context("cannot write to standard output")
+}
+
+/// The voting game of a scenario's rule among its initial members (run 0 of
+/// the scenario's seed, for generated populations): power-weighted for
+/// `weighted` (weights = power × 100, rounded; quota just above
+/// `weighted_quota` of the total), one vote each for the others (quota: all
+/// for consensus, more than half for majority, `supermajority` of the members
+/// for supermajority), and only the steering committee's votes for
+/// `committee`. Returns the game and a legend naming the players.
+pub fn scenario_game(path: &std::path::Path) -> anyhow::Result<(WeightedGame, String)> {
+    use crate::scenario::DecisionRule;
+    let file = crate::scenario::ScenarioFile::open(Some(path))?;
+    let s = &file.base;
+    let mut rng = crate::engine::run_rng(s.seed, 0);
+    let mut w = crate::model::build_world(s, &mut rng);
+    let members: Vec<usize> = (0..w.n).filter(|&i| w.is_member(i)).collect();
+    let rule = s.governance.decision_rule;
+    if rule == DecisionRule::Committee {
+        w.coalition.governance = crate::model::GovernanceState::Established;
+        crate::engine::select_committee(&mut w, s);
+    }
+    let n = members.len() as u64;
+    let (weights, quota, how): (Vec<u64>, u64, String) = match rule {
+        DecisionRule::Weighted => {
+            let weights: Vec<u64> = members
+                .iter()
+                .map(|&i| (w.power[i] * 100.0).round() as u64)
+                .collect();
+            let total: u64 = weights.iter().sum();
+            let quota =
+                ((s.governance.weighted_quota * total as f64).floor() as u64 + 1).min(total.max(1));
+            (
+                weights,
+                quota,
+                format!(
+                    "weights = power × 100; quota {quota} of {total} (more than {})",
+                    s.governance.weighted_quota
+                ),
+            )
+        }
+        DecisionRule::Committee => {
+            let weights: Vec<u64> = members.iter().map(|&i| w.committee[i] as u64).collect();
+            let k: u64 = weights.iter().sum();
+            (
+                weights,
+                k / 2 + 1,
+                format!(
+                    "one vote per steering-committee member ({k}); quota {}",
+                    k / 2 + 1
+                ),
+            )
+        }
+        DecisionRule::Consensus => (
+            vec![1; n as usize],
+            n,
+            format!("one vote each; quota {n} (all)"),
+        ),
+        DecisionRule::Majority => (
+            vec![1; n as usize],
+            n / 2 + 1,
+            format!("one vote each; quota {}", n / 2 + 1),
+        ),
+        DecisionRule::Supermajority => {
+            let q = ((s.governance.supermajority * n as f64) - 1e-9)
+                .ceil()
+                .max(1.0) as u64;
+            (
+                vec![1; n as usize],
+                q,
+                format!(
+                    "one vote each; quota {q} ({} of {n})",
+                    s.governance.supermajority
+                ),
+            )
+        }
+    };
+    let mut legend = format!(
+        "{}: rule `{}` among the {} initial members; {how}\n",
+        s.name,
+        rule.name(),
+        members.len()
+    );
+    for (k, &i) in members.iter().enumerate() {
+        legend.push_str(&format!(
+            "  player {}: {} (power {:.2})\n",
+            k + 1,
+            w.names[i],
+            w.power[i]
+        ));
+    }
+    legend.push('\n');
+    let game = WeightedGame::new(weights, quota, &[])
+        .map_err(|err| anyhow!("{}: {err}", file.source.name))?;
+    Ok((game, legend))
 }
 
 /// Builds the game from the raw flags, with a message per flag on error.

@@ -456,3 +456,47 @@ fn cli_rejects_bad_input_with_flag_named() {
     let many = vec!["1"; 128].join(",");
     assert!(error_of(&["--weights", &many, "--quota", "2"]).contains("at most 127"));
 }
+
+/// `coalsim power SCENARIO`: the weighted rule of the unequal-power lesson
+/// makes the funder a dictator (all Shapley–Shubik power).
+#[test]
+fn power_of_a_scenario_rule_uses_the_agents_power() {
+    let out = assert_cmd::Command::cargo_bin("coalsim")
+        .unwrap()
+        .args([
+            "power",
+            "scenarios/power-too-unequal.toml",
+            "--format",
+            "csv",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first = text.lines().nth(1).unwrap();
+    assert!(first.starts_with("1,1140,1,1,"), "{text}");
+    // One vote each under majority: equal power.
+    let maj = assert_cmd::Command::cargo_bin("coalsim")
+        .unwrap()
+        .args([
+            "power",
+            "scenarios/consensus-illusion.toml",
+            "--format",
+            "csv",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(maj.stdout).unwrap();
+    let values: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    assert!(values.windows(2).all(|w| w[0] == w[1]), "{text}");
+}
