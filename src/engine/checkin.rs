@@ -10,8 +10,9 @@ use crate::scenario::Scenario;
 /// representative, engagement < `junior_threshold`), and pulls its trust in
 /// each other attendee toward that one's follow-through record
 /// (delivered + 1) / (committed + 2) by `transparency`. When dissent is
-/// solicited (no `silence_as_consent`), `checkin_voice` of each attendee's
-/// hidden objection is aired and resolved. With `private_checkin`, a member
+/// solicited (no `silence_as_consent`) under an established rule,
+/// `checkin_voice` of each attendee's hidden objection is aired and resolved
+/// (before governance there is no forum for it). With `private_checkin`, a member
 /// who missed two rounds in a row gets a private conversation that restores
 /// 20% of its missing engagement.
 pub fn checkins(
@@ -27,6 +28,8 @@ pub fn checkins(
     }
     let dy = &s.dynamics;
     let n = w.n;
+    // Before governance there is no forum to air objections in.
+    let established = w.coalition.governance == crate::model::GovernanceState::Established;
     let (mut attended, mut juniors) = (0u32, 0u32);
     for i in 0..n {
         if !w.is_member(i) {
@@ -50,7 +53,7 @@ pub fn checkins(
         juniors += junior as u32;
         let gain = if junior { 0.5 } else { 1.0 } * dy.checkin_clarity;
         w.clarity[i] = unit(w.clarity[i] + gain * (1.0 - w.clarity[i]));
-        if !g.silence_as_consent {
+        if !g.silence_as_consent && established {
             w.hidden[i] *= 1.0 - dy.checkin_voice;
         }
     }

@@ -27,9 +27,13 @@ use crate::scenario::{DecisionRule, Scenario};
 /// - under `silence_as_consent` an objector voices its objection only with
 ///   probability e_i (voice_base + (1 − voice_base) τ_i); unvoiced objections
 ///   count as yes. Otherwise dissent is solicited and every objection counts;
+/// - under consensus, an objection with −block_threshold < U_i < 0 stands
+///   aside: it is heard but does not block (and leaves no hidden
+///   objection);
 /// - with a rule in force, [`passes`] decides. A proposal blocked by voiced
-///   objections is amended once, the same round: it moves half-way toward
-///   the objectors' salience-weighted mean position, and is voted again;
+///   objections is amended, the same round: it moves half-way toward the
+///   voiced objectors' salience-weighted mean position and is voted again,
+///   up to `amendments` times, each costing every voter `amendment_hours`;
 /// - with no rule yet (the urgency trap), there is no forum: the
 ///   proposal goes ahead and every objection becomes hidden. When some
 ///   member's hidden objection reaches `conflict_threshold`, the conflict
@@ -106,8 +110,11 @@ pub fn decisions(
         v.voiced = 0;
     }
     let mut passed = !established || passes(g.decision_rule, g, &v.tally);
-    if established && !passed && v.voiced > 0 {
-        // Amend toward the voiced objections and vote again.
+    // Amend toward the voiced objections and vote again, up to
+    // `amendments` times; each round of amendment costs every voter
+    // `amendment_hours`.
+    let mut amended = 0;
+    while established && !passed && v.voiced > 0 && amended < dy.amendments {
         let (mut num, mut den) = (0.0, 0.0);
         for i in 0..n {
             if w.counted_yes[i] == Some(false) {
@@ -115,11 +122,18 @@ pub fn decisions(
                 den += w.salience[i * d + k];
             }
         }
-        if den > 0.0 {
-            y += 0.5 * (num / den - y);
-            v = vote(w, s, rng, p, k, y, trust_in_members, committee, established);
-            passed = passes(g.decision_rule, g, &v.tally);
+        if den <= 0.0 {
+            break;
         }
+        for i in 0..n {
+            if w.counted_yes[i].is_some() {
+                w.hours_now[i] += dy.amendment_hours;
+            }
+        }
+        y += 0.5 * (num / den - y);
+        v = vote(w, s, rng, p, k, y, trust_in_members, committee, established);
+        passed = passes(g.decision_rule, g, &v.tally);
+        amended += 1;
     }
     if established {
         for i in 0..n {
@@ -218,7 +232,17 @@ fn vote(
             + dy.interest_weight * delta
             + dy.trust_weight * (w.trust(i, p) - 0.5);
         w.vote_u[i] = u;
-        let counted_yes = if u >= 0.0 {
+        // Under consensus a mild objection stands aside (voiced, not
+        // blocking); only an objection stronger than `block_threshold` blocks.
+        let stands_aside = s.governance.decision_rule == DecisionRule::Consensus
+            && established
+            && u < 0.0
+            && u > -dy.block_threshold;
+        if stands_aside {
+            // Heard and recorded: nothing left to resent.
+            w.vote_u[i] = 0.0;
+        }
+        let counted_yes = if u >= 0.0 || stands_aside {
             true
         } else {
             let speaks = solicit
@@ -246,10 +270,11 @@ fn vote(
     v
 }
 
-/// A voiced objection with no agreed process: the objectors and the proposer
-/// blame each other (trust both ways × (1 − conflict_damage)), the decision
-/// is blocked, and governance must now be set up in crisis — which takes
-/// longer because trust is lower ([`setup_duration`]).
+/// The deferred conflict erupts with no agreed process to settle it: every
+/// member's trust in every other falls by conflict_damage · hidden_i (the
+/// more resentment built up, the more blame), the proposal is blocked, and
+/// governance must now be set up in crisis — which takes longer because
+/// trust is lower ([`setup_duration`]).
 fn crisis(
     w: &mut World,
     s: &Scenario,
@@ -258,11 +283,16 @@ fn crisis(
     now: &mut RoundTally,
     objectors: u32,
 ) {
-    let keep = 1.0 - s.dynamics.conflict_damage;
-    for i in 0..w.n {
-        if w.counted_yes[i] == Some(false) {
-            w.trust[i * w.n + p] *= keep;
-            w.trust[p * w.n + i] *= keep;
+    let n = w.n;
+    for i in 0..n {
+        if !w.is_member(i) {
+            continue;
+        }
+        let keep = 1.0 - s.dynamics.conflict_damage * w.hidden[i];
+        for j in 0..n {
+            if j != i && w.is_member(j) {
+                w.trust[i * n + j] *= keep;
+            }
         }
     }
     let until = w.round + setup_duration(s, w.mean_trust());

@@ -82,10 +82,15 @@ pub fn expand_scope(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
             w.position[lead * d + k]
         };
         let mut t = Tally::default();
+        let committee = s.governance.decision_rule == crate::scenario::DecisionRule::Committee
+            && w.coalition.governance == crate::model::GovernanceState::Established;
         for i in 0..w.n {
             if w.is_member(i) {
                 w.hours_now[i] += s.dynamics.setup_hours;
                 w.clarity[i] = unit(w.clarity[i] + s.dynamics.setup_clarity * (1.0 - w.clarity[i]));
+                if committee && !w.committee[i] {
+                    continue;
+                }
                 let yes = w.support(i) >= w.vote_u[i];
                 t.total += 1;
                 t.total_power += w.power[i];
@@ -95,7 +100,6 @@ pub fn expand_scope(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
                 }
             }
         }
-        w.coalition.realigned_at = w.round;
         if !passes(s.governance.decision_rule, &s.governance, &t) {
             w.coalition.focus.copy_from_slice(&saved_focus[..d]);
             w.coalition.agenda[k] = saved_agenda;
@@ -106,6 +110,7 @@ pub fn expand_scope(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
             });
             return;
         }
+        w.coalition.realigned_at = w.round;
     } else {
         w.coalition.agenda[k] = w.position[lead * d + k];
     }

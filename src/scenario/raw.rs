@@ -499,6 +499,14 @@ pub struct Dynamics {
     pub conflict_damage: f64,
     /// Hidden objection at which a deferred conflict erupts (no governance).
     pub conflict_threshold: f64,
+    /// Under consensus, objections weaker than this stand aside instead of
+    /// blocking.
+    pub block_threshold: f64,
+    /// Times a blocked proposal is amended toward the objectors and voted
+    /// again in the same round.
+    pub amendments: u32,
+    /// Hours per voter per amendment round.
+    pub amendment_hours: f64,
     /// Hidden objection that fades per round.
     pub hidden_decay: f64,
     /// Share of resources held back, at zero commitment, when there is no
@@ -595,6 +603,9 @@ impl Default for Dynamics {
             direction_start: 0.5,
             conflict_damage: 0.6,
             conflict_threshold: 0.05,
+            block_threshold: 0.15,
+            amendments: 1,
+            amendment_hours: 0.5,
             hidden_decay: 0.02,
             hedge: 0.3,
             leak_rate: 0.3,

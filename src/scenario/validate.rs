@@ -381,7 +381,7 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     for (name, v) in units {
         unit(&format!("dynamics.{name}"), v)?;
     }
-    let nonnegs: [(&str, f64); 17] = [
+    let nonnegs: [(&str, f64); 19] = [
         ("hours_budget", d.hours_budget),
         ("leave_gain", d.leave_gain),
         ("merit_weight", d.merit_weight),
@@ -389,6 +389,8 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
         ("trust_weight", d.trust_weight),
         ("hidden_gain", d.hidden_gain),
         ("setup_hours", d.setup_hours),
+        ("amendment_hours", d.amendment_hours),
+        ("block_threshold", d.block_threshold),
         ("coordination_hours", d.coordination_hours),
         ("coordination_loss", d.coordination_loss),
         ("leader_hours", d.leader_hours),
@@ -402,6 +404,12 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     ];
     for (name, v) in nonnegs {
         nonneg(&format!("dynamics.{name}"), v)?;
+    }
+    if d.amendments > 10 {
+        return Err(bad(
+            "dynamics.amendments",
+            format!("{} is out of range; allowed: 0 to 10", d.amendments),
+        ));
     }
     if d.hours_budget == 0.0 {
         return Err(bad(

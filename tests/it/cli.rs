@@ -269,7 +269,7 @@ fn check_without_a_file_prints_the_embedded_default() {
     let out = coalsim().arg("check").output().unwrap();
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_mentions(&stdout, &["valid", "Housing ordinance coalition"]);
+    assert_mentions(&stdout, &["valid", "City coalition"]);
 }
 
 #[test]

@@ -446,7 +446,7 @@ fn cli_rejects_bad_input_with_flag_named() {
         ),
         (
             &["scenario.toml"],
-            "error: scenario-based power indices: not yet available",
+            "error: scenario.toml: cannot read the scenario file",
         ),
     ];
     for (args, expected) in cases {
