@@ -40,7 +40,7 @@ pub fn parse_vary(text: &str) -> anyhow::Result<Vary> {
         };
         let integers = [a, b, step].iter().all(|s| !s.contains('.'));
         let (start, end, step) = (num(a, "START")?, num(b, "END")?, num(step, "STEP")?);
-        if !(step > 0.0) || end < start {
+        if step.is_nan() || step <= 0.0 || end < start {
             bail!("--vary {key}: START..END:STEP needs STEP > 0 and END >= START");
         }
         let count = ((end - start) / step + 1e-9).floor() as usize + 1;
