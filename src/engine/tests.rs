@@ -213,24 +213,44 @@ fn negative_assumptions_decay_trust_only_after_a_gap_longer_than_tolerance() {
         ("dynamics.visibility", "0.0"),
         ("dynamics.gap_tolerance", "4"),
         ("dynamics.assumption_decay", "0.02"),
+        ("trust.strangers", "0.4"),
     ]);
     let mut w = world(&s);
     set_trust(&mut w, 0.5);
+    // C already trusts A less than the pessimistic level 0.5 · 0.4 = 0.2.
+    w.trust[2 * 3] = 0.1;
     w.coalition.last_checkin = 0;
     for round in 1..=4 {
         w.round = round;
         update_trust_phase(&mut w, &s);
         assert_eq!(w.trust(0, 1), 0.5, "round {round}: gap {round} <= 4");
     }
+    // Gap 5 > 4: T += assumption_decay (0.2 − T) for T above 0.2.
     w.round = 5;
     update_trust_phase(&mut w, &s);
-    assert_close!(w.trust(0, 1), 0.5 * 0.98);
-    assert_close!(w.trust(2, 1), 0.5 * 0.98);
-    // A check-in in round 5 closes the gap again.
-    w.coalition.last_checkin = 5;
+    let once = 0.5 + 0.02 * (0.2 - 0.5);
+    assert_close!(once, 0.494);
+    assert_close!(w.trust(0, 1), once);
+    assert_close!(w.trust(2, 1), once);
+    assert_eq!(w.trust(2, 0), 0.1, "below the pessimistic level: unchanged");
     w.round = 6;
     update_trust_phase(&mut w, &s);
-    assert_close!(w.trust(0, 1), 0.5 * 0.98);
+    let twice = once + 0.02 * (0.2 - once);
+    assert_close!(w.trust(0, 1), twice);
+    assert_eq!(w.trust(2, 0), 0.1);
+    // Assumptions never take trust below the pessimistic level.
+    for round in 7..=2000 {
+        w.round = round;
+        update_trust_phase(&mut w, &s);
+    }
+    assert!(w.trust(0, 1) >= 0.2 && w.trust(0, 1) < 0.2 + 1e-9);
+    assert_eq!(w.trust(2, 0), 0.1);
+    // A check-in closes the gap again.
+    let before = w.trust.clone();
+    w.coalition.last_checkin = 2000;
+    w.round = 2001;
+    update_trust_phase(&mut w, &s);
+    assert_eq!(w.trust, before);
 }
 
 // ---------------------------------------------------------------- check-ins
@@ -298,15 +318,19 @@ fn a_check_in_airs_hidden_objections_unless_silence_counts_as_consent() {
 
 // ---------------------------------------------------------------- decisions
 
-/// Founder A and members B, C stand at 1 on issue 0, member D at -1; the
-/// agenda is at 0 and D has no power, so the proposer is one of A, B, C
+/// Founder A and members B, C stand at 1 on issue 0, member D at 0 (where
+/// the agenda stands); D has no power, so the proposer is one of A, B, C
 /// (probability of D ~ 3e-10), the proposal moves the agenda to 0.5, and
-/// exactly D objects (U_D = 0.15 - 0.5 + 0.1 (T - 0.5) < 0). Every voter
-/// judges the (good) proposal correctly.
+/// exactly D objects: U_D = 0.15 + (0 − 0.5) + 0.1 (0.5 − 0.5) = −0.35, while
+/// the others gain U = 0.15 + (1 − 0.5) = 0.65. Amended half-way toward D
+/// (to 0.25), the proposal still has D object (U_D = 0.15 − 0.25 = −0.1) and
+/// the others accept (U = 0.15 + 0.25 = 0.4). Every voter judges the (good)
+/// proposal correctly; a decision every round.
 fn one_objector(sets: &[(&str, &str)]) -> (Scenario, World) {
     let mut all = vec![
         ("dynamics.proposal_quality", "1.0"),
         ("dynamics.proposal_step", "0.5"),
+        ("governance.decision_every", "1"),
     ];
     all.extend_from_slice(sets);
     let s = scenario(
@@ -314,7 +338,7 @@ fn one_objector(sets: &[(&str, &str)]) -> (Scenario, World) {
             agent("A", "founder", [1.0, 0.0]),
             agent("B", "member", [1.0, 0.0]),
             agent("C", "member", [1.0, 0.0]),
-            agent("D", "member", [-1.0, 0.0]),
+            agent("D", "member", [0.0, 0.0]),
         ],
         &all,
     );
@@ -329,10 +353,43 @@ fn one_objector(sets: &[(&str, &str)]) -> (Scenario, World) {
 }
 
 fn decide(w: &mut World, s: &Scenario) -> (Vec<Event>, RoundTally) {
+    decide_with(w, s, 3)
+}
+
+fn decide_with(w: &mut World, s: &Scenario, seed: u64) -> (Vec<Event>, RoundTally) {
     let (mut ev, mut now) = (Vec::new(), RoundTally::default());
     let cache = trust_cache(w);
-    decision::decisions(w, s, &mut run_rng(3, 0), &mut ev, &mut now, &cache);
+    decision::decisions(w, s, &mut run_rng(seed, 0), &mut ev, &mut now, &cache);
     (ev, now)
+}
+
+fn crisis_event(ev: &[Event]) -> Option<(usize, u32)> {
+    ev.iter().find_map(|e| match e.kind {
+        EventKind::Crisis {
+            proposer,
+            objectors,
+        } => Some((proposer, objectors)),
+        _ => None,
+    })
+}
+
+#[test]
+fn decisions_come_only_in_rounds_divisible_by_decision_every() {
+    let (s, mut w) = one_objector(&[("governance.decision_every", "2")]);
+    assert_eq!(s.governance.decision_every, 2);
+    w.coalition.governance = GovernanceState::Established;
+    for round in 1..=4 {
+        w.round = round;
+        let (ev, now) = decide(&mut w, &s);
+        if round % 2 == 0 {
+            assert!(decision_event(&ev).1, "round {round}");
+            assert_eq!(now.passed, 1, "round {round}");
+        } else {
+            assert!(ev.is_empty(), "round {round}");
+            assert_eq!((now.passed, now.blocked), (0, 0), "round {round}");
+        }
+    }
+    assert_eq!(w.coalition.decisions_passed, 2);
 }
 
 #[test]
@@ -345,18 +402,28 @@ fn consensus_blocks_on_one_objection_where_majority_passes() {
     assert!(passed);
     assert_eq!((yes, voters, voiced, silent), (3, 4, 1, 0));
     assert_eq!(w.counted_yes[3], Some(false));
+    // Passed at once: no amendment, D's utility is the one on y = 0.5.
+    assert_close!(w.vote_u[3], 0.15 - 0.5);
     assert_close!(w.coalition.agenda[0], 0.5);
     assert_eq!((now.passed, now.blocked), (1, 0));
     assert_eq!(w.coalition.decisions_passed, 1);
     // A good decision raises direction by direction_gain of its gap.
     assert_close!(w.coalition.direction, 0.5 + 0.2 * 0.5);
+    // 3 of 4: each yes is pivotal, D's no is not.
+    assert_eq!(w.pivotal, vec![1, 1, 1, 0]);
 
     let (s, mut w) = one_objector(&[("governance.decision_rule", "consensus")]);
     w.coalition.governance = GovernanceState::Established;
     let (ev, now) = decide(&mut w, &s);
-    let (_, passed, yes, voters, voiced, _) = decision_event(&ev);
+    let (proposer, passed, yes, voters, voiced, _) = decision_event(&ev);
     assert!(!passed);
     assert_eq!((yes, voters, voiced), (3, 4, 1));
+    // The amendment (0.25, half-way toward D) was voted, once, and D still
+    // objects; a second amendment (0.125) would have passed.
+    assert_close!(w.vote_u[3], 0.15 - 0.25);
+    for i in (0..3).filter(|&i| i != proposer) {
+        assert_close!(w.vote_u[i], 0.15 + 0.25);
+    }
     assert_eq!(
         w.coalition.agenda[0], 0.0,
         "a blocked proposal moves nothing"
@@ -364,6 +431,92 @@ fn consensus_blocks_on_one_objection_where_majority_passes() {
     assert_eq!((now.passed, now.blocked), (0, 1));
     assert_eq!(w.coalition.decisions_blocked, 1);
     assert_close!(w.coalition.direction, 0.5);
+    assert_eq!(w.hidden, vec![0.0; 4], "a voiced objection is not hidden");
+}
+
+#[test]
+fn each_voter_perceives_the_merit_by_its_judgment_into_vote_merit() {
+    let (s, mut w) = one_objector(&[("governance.decision_rule", "majority")]);
+    w.coalition.governance = GovernanceState::Established;
+    // C misjudges the good proposal (judgment 0): M_C = −1.
+    w.judgment[2] = 0.0;
+    let (ev, _) = decide(&mut w, &s);
+    let (proposer, passed, yes, voters, voiced, _) = decision_event(&ev);
+    assert!(passed);
+    assert_eq!(w.vote_merit, vec![1.0, 1.0, -1.0, 1.0]);
+    if proposer != 2 {
+        // U_C = −0.15 + (1 − 0.5): still for it, on interest.
+        assert_close!(w.vote_u[2], -0.15 + 0.5);
+    }
+    assert_close!(w.vote_u[3], 0.15 - 0.5);
+    assert_eq!((yes, voters, voiced), (3, 4, 1));
+}
+
+/// A `[[agent]]` entry with explicit salience.
+fn agent_with_salience(name: &str, role: &str, position: [f64; 2], salience: [f64; 2]) -> String {
+    format!(
+        "{}salience = [{:?}, {:?}]\n",
+        agent(name, role, position),
+        salience[0],
+        salience[1]
+    )
+}
+
+#[test]
+fn a_blocked_proposal_is_amended_toward_the_objectors_salience_weighted_mean_and_voted_again() {
+    // A, B at 1 propose; C at -1 (salience 1) and D at -0.5 (salience 0.5
+    // on issue 0) object to y = 0.5: U_C = 0.15 + (1 − 1.5) = −0.35,
+    // U_D = 0.15 + 0.5 (0.5 − 1) = −0.1. Two of four: blocked under majority.
+    let s = scenario(
+        &[
+            agent("A", "founder", [1.0, 0.0]),
+            agent("B", "member", [1.0, 0.0]),
+            agent("C", "member", [-1.0, 0.0]),
+            agent_with_salience("D", "member", [-0.5, 0.0], [0.5, 1.0]),
+        ],
+        &[
+            ("governance.decision_rule", "majority"),
+            ("governance.decision_every", "1"),
+            ("dynamics.proposal_quality", "1.0"),
+            ("dynamics.proposal_step", "0.5"),
+        ],
+    );
+    let mut w = world(&s);
+    assert_eq!(w.salience[3 * 2], 0.5);
+    set_trust(&mut w, 0.5);
+    w.judgment = vec![1.0; 4];
+    w.power = vec![1.0, 1.0, 0.0, 0.0];
+    w.coalition.agenda[0] = 0.0;
+    w.coalition.governance = GovernanceState::Established;
+    w.round = 1;
+    let (ev, now) = decide(&mut w, &s);
+    // Objectors' mean (1 · −1 + 0.5 · −0.5) / 1.5 = −5/6; the amendment
+    // moves y = 0.5 half-way there: y' = −1/6 (an unweighted mean would
+    // give −0.125).
+    let amended = 0.5 + 0.5 * (-5.0 / 6.0 - 0.5);
+    assert_close!(amended, -1.0 / 6.0);
+    let (proposer, passed, yes, voters, voiced, silent) = decision_event(&ev);
+    assert!(proposer < 2);
+    let other = 1 - proposer;
+    // The second vote: C and D now gain, the other proposer-side member
+    // loses 1/6 and objects.
+    assert_close!(w.vote_u[2], 0.15 + 1.0 / 6.0);
+    assert_close!(w.vote_u[3], 0.15 + 0.5 * (0.5 - 1.0 / 3.0));
+    assert_close!(w.vote_u[other], 0.15 - 1.0 / 6.0);
+    assert!(passed);
+    assert_eq!((yes, voters, voiced, silent), (3, 4, 1, 0));
+    assert_eq!(w.counted_yes[other], Some(false));
+    assert_close!(w.coalition.agenda[0], amended);
+    assert_eq!((now.passed, now.blocked), (1, 0));
+    assert_eq!(
+        (w.coalition.decisions_passed, w.coalition.decisions_blocked),
+        (1, 0),
+        "the amendment is part of the same decision"
+    );
+    // Pivotal on the final tally (3 of 4): the yes voters, not the no.
+    let mut pivotal = vec![1; 4];
+    pivotal[other] = 0;
+    assert_eq!(w.pivotal, pivotal);
 }
 
 #[test]
@@ -380,9 +533,59 @@ fn silence_counts_as_consent_and_the_objection_goes_hidden() {
     assert!(passed, "consensus passes when the only objection is silent");
     assert_eq!((yes, voters, voiced, silent), (4, 4, 0, 1));
     assert_eq!(w.counted_yes[3], Some(true));
-    // U_D = 0.15 (merit) - 0.5 (interest) + 0.1 (0.5 - 0.5) = -0.35.
-    assert_close!(w.hidden[3], 0.5 * 0.35);
+    assert_close!(w.coalition.agenda[0], 0.5);
+    // U_D = 0.15 (merit) - 0.5 (interest) + 0.1 (0.5 - 0.5) = -0.35;
+    // hidden += hidden_gain |U_D|.
+    assert_close!(w.hidden[3], s.dynamics.hidden_gain * 0.35);
+    assert_close!(w.hidden[3], 0.1 * 0.35);
     assert_eq!(w.hidden[..3], [0.0; 3]);
+}
+
+#[test]
+fn under_silence_as_consent_the_final_vote_decides_what_goes_hidden() {
+    // A, B, C at 1 (power 1), D and E at -1 (no power). voice_base = 1, so
+    // a member voices an objection with probability e_i: only D speaks.
+    let s = scenario(
+        &[
+            agent("A", "founder", [1.0, 0.0]),
+            agent("B", "member", [1.0, 0.0]),
+            agent("C", "member", [1.0, 0.0]),
+            agent("D", "member", [-1.0, 0.0]),
+            agent("E", "member", [-1.0, 0.0]),
+        ],
+        &[
+            ("governance.decision_rule", "consensus"),
+            ("governance.silence_as_consent", "true"),
+            ("governance.decision_every", "1"),
+            ("dynamics.voice_base", "1.0"),
+            ("dynamics.proposal_quality", "1.0"),
+            ("dynamics.proposal_step", "0.5"),
+        ],
+    );
+    let mut w = world(&s);
+    set_trust(&mut w, 0.5);
+    w.judgment = vec![1.0; 5];
+    w.engagement = vec![0.0, 0.0, 0.0, 1.0, 0.0];
+    w.power = vec![1.0, 1.0, 1.0, 0.0, 0.0];
+    w.coalition.agenda[0] = 0.0;
+    w.coalition.governance = GovernanceState::Established;
+    w.round = 1;
+    let (ev, _) = decide(&mut w, &s);
+    // First vote on 0.5: D voices (U = −0.35), E objects silently; blocked.
+    // Amended toward the voiced objection only: y' = 0.5 + 0.5 (−1 − 0.5).
+    // Second vote on −0.25: D and E gain (U = 0.15 + 0.25), the two other
+    // members at 1 lose (U = 0.15 − 0.25) and keep silent.
+    let (proposer, passed, yes, voters, voiced, silent) = decision_event(&ev);
+    assert!(proposer < 3);
+    assert!(passed);
+    assert_eq!((yes, voters, voiced, silent), (5, 5, 0, 2));
+    assert_close!(w.coalition.agenda[0], -0.25);
+    for i in 0..3 {
+        let expected = if i == proposer { 0.0 } else { 0.1 * 0.1 };
+        assert_close!(w.hidden[i], expected);
+    }
+    // E's silent objection to the first version is not carried over.
+    assert_eq!(w.hidden[3..], [0.0, 0.0]);
 }
 
 #[test]
@@ -394,25 +597,117 @@ fn without_silence_as_consent_every_objection_counts() {
     w.coalition.governance = GovernanceState::Established;
     w.engagement[3] = 0.0;
     let (ev, _) = decide(&mut w, &s);
-    let (_, passed, _, _, voiced, silent) = decision_event(&ev);
+    let (_, passed, yes, voters, voiced, silent) = decision_event(&ev);
     assert!(!passed);
-    assert_eq!((voiced, silent), (1, 0));
+    // D objects to the proposal and to its amendment, solicited both times.
+    assert_eq!((yes, voters, voiced, silent), (3, 4, 1, 0));
+    assert_close!(w.vote_u[3], 0.15 - 0.25);
+    assert_eq!(w.counted_yes[3], Some(false));
     assert_eq!(w.hidden[3], 0.0);
 }
 
 #[test]
-fn without_governance_a_voiced_objection_starts_a_crisis_and_a_setup() {
+fn without_governance_the_proposer_is_drawn_by_power_or_in_rotation() {
+    let proposers = |rotate: bool| {
+        let mut seen = [0u32; 4];
+        for seed in 0..60 {
+            let (s, mut w) = one_objector(&[
+                ("governance.setup", "on_conflict"),
+                ("governance.rotate_agenda", &rotate.to_string()),
+            ]);
+            w.position[3 * 2] = 1.0; // D agrees: no objection, no crisis
+            let (ev, _) = decide_with(&mut w, &s, seed);
+            assert_eq!(w.coalition.governance, GovernanceState::Informal);
+            seen[decision_event(&ev).0] += 1;
+        }
+        seen
+    };
+    // ∝ power (1, 1, 1, 0): A, B and C all propose, D never.
+    let by_power = proposers(false);
+    assert_eq!(by_power[3], 0, "{by_power:?}");
+    assert!(by_power[..3].iter().all(|&c| c > 0), "{by_power:?}");
+    // Rotation ignores power: D proposes too.
+    let rotated = proposers(true);
+    assert!(rotated.iter().all(|&c| c > 0), "{rotated:?}");
+}
+
+#[test]
+fn without_governance_an_objection_is_never_voiced_it_goes_hidden_and_the_proposal_passes() {
+    for silence in [false, true] {
+        // voice_base 1 and engagement 1: under a rule D would always speak.
+        let (s, mut w) = one_objector(&[
+            ("governance.setup", "on_conflict"),
+            ("governance.decision_rule", "consensus"),
+            ("governance.silence_as_consent", &silence.to_string()),
+            ("dynamics.voice_base", "1.0"),
+        ]);
+        assert_eq!(w.coalition.governance, GovernanceState::Informal);
+        let (ev, now) = decide(&mut w, &s);
+        let (proposer, passed, yes, voters, voiced, silent) = decision_event(&ev);
+        assert!(proposer < 3);
+        assert!(passed, "silence {silence}: no rule, no block");
+        assert_eq!((yes, voters, voiced, silent), (4, 4, 0, 1));
+        assert_eq!((now.passed, now.blocked), (1, 0));
+        assert_close!(w.coalition.agenda[0], 0.5);
+        // 0.035 < conflict_threshold 0.05: no crisis yet.
+        assert_close!(w.hidden[3], 0.1 * 0.35);
+        assert_eq!(w.hidden[..3], [0.0; 3]);
+        assert_eq!(w.coalition.governance, GovernanceState::Informal);
+        assert_eq!(w.coalition.crises, 0);
+        assert_eq!(w.coalition.leaks, 0);
+    }
+}
+
+#[test]
+fn without_governance_a_crisis_erupts_only_once_hidden_reaches_the_threshold() {
+    // Hidden objections accumulate over proposals: 0.035 on the first
+    // (agenda 0 → 0.5), + 0.1 · 0.1 on the second (0.5 → 0.75, U_D = 0.15 −
+    // 0.25) = 0.045 ≥ 0.04.
+    let (s, mut w) = one_objector(&[
+        ("governance.setup", "on_conflict"),
+        ("dynamics.conflict_threshold", "0.04"),
+    ]);
+    let (ev, _) = decide(&mut w, &s);
+    assert!(decision_event(&ev).1);
+    assert_eq!(crisis_event(&ev), None);
+    assert_close!(w.coalition.agenda[0], 0.5);
+    w.round = 2;
+    let (ev, _) = decide(&mut w, &s);
+    assert_close!(w.hidden[3], 0.1 * 0.35 + 0.1 * 0.1);
+    assert!(crisis_event(&ev).is_some());
+    assert_eq!(w.coalition.crises, 1);
+    assert_close!(w.coalition.agenda[0], 0.5);
+
+    // The boundary: hidden exactly at the threshold erupts, a hair below
+    // does not.
+    let h = {
+        let (s, mut w) = one_objector(&[("governance.setup", "on_conflict")]);
+        decide(&mut w, &s);
+        w.hidden[3]
+    };
+    for (threshold, erupts) in [(h, true), (h + 1e-9, false)] {
+        let (s, mut w) = one_objector(&[
+            ("governance.setup", "on_conflict"),
+            ("dynamics.conflict_threshold", &format!("{threshold:?}")),
+        ]);
+        assert_eq!(s.dynamics.conflict_threshold, threshold);
+        let (ev, now) = decide(&mut w, &s);
+        assert_eq!(w.hidden[3], h);
+        assert_eq!(crisis_event(&ev).is_some(), erupts, "threshold {threshold}");
+        assert_eq!(w.coalition.crises, erupts as u32);
+        assert_eq!((now.passed, now.blocked), (!erupts as u32, erupts as u32));
+    }
+}
+
+#[test]
+fn without_governance_a_hidden_objection_past_the_threshold_starts_a_crisis_and_a_setup() {
     let (s, mut w) = one_objector(&[("governance.setup", "on_conflict")]);
     assert_eq!(w.coalition.governance, GovernanceState::Informal);
-    // With no rule the leader proposes: founder A holds the largest share.
+    // D already holds back some objection: 0.02 + 0.1 · 0.35 = 0.055 ≥ 0.05.
+    w.hidden[3] = 0.02;
     let (ev, now) = decide(&mut w, &s);
-    let keep = 1.0 - s.dynamics.conflict_damage;
-    assert_close!(w.trust(3, 0), 0.5 * keep);
-    assert_close!(w.trust(0, 3), 0.5 * keep);
-    assert_eq!(w.trust(1, 0), 0.5);
+    assert_close!(w.hidden[3], 0.02 + 0.1 * 0.35);
     let until = 1 + setup_duration(&s, w.mean_trust());
-    // Mean trust 0.475 after the quarrel: ceil(2 · 0.5 / 0.475) = 3 rounds.
-    assert_eq!(until, 4);
     assert_eq!(
         w.coalition.governance,
         GovernanceState::SettingUp {
@@ -422,26 +717,59 @@ fn without_governance_a_voiced_objection_starts_a_crisis_and_a_setup() {
     );
     assert_eq!(w.coalition.crises, 1);
     assert_eq!(w.coalition.decisions_blocked, 1);
+    assert_eq!(w.coalition.decisions_passed, 0);
     assert_eq!((now.passed, now.blocked), (0, 1));
-    assert_eq!(w.coalition.agenda[0], 0.0);
-    assert!(ev.iter().any(|e| matches!(
-        e.kind,
-        EventKind::Crisis {
-            proposer: 0,
-            objectors: 1
-        }
-    )));
-    assert!(ev.iter().any(|e| matches!(
-        e.kind,
-        EventKind::SetupStarted {
+    assert_eq!(w.coalition.agenda[0], 0.0, "the proposal is blocked");
+    assert_eq!(w.coalition.direction, 0.5);
+    let (proposer, objectors) = crisis_event(&ev).expect("a crisis");
+    assert!(proposer < 3);
+    assert_eq!(objectors, 1);
+    assert!(ev.iter().any(|e| e.kind
+        == EventKind::SetupStarted {
             crisis: true,
-            until: 4
-        }
-    )));
+            until
+        }));
+    assert!(
+        !ev.iter()
+            .any(|e| matches!(e.kind, EventKind::Decision { .. })),
+        "no decision is recorded"
+    );
     // While setup lasts there is no vote.
     w.round = 2;
     let (ev, _) = decide(&mut w, &s);
     assert!(ev.is_empty());
+}
+
+/// BUG: when a deferred conflict erupts, [`decision`]'s `crisis` damages
+/// trust only between the proposer and members whose counted vote is "no";
+/// with no rule in force every objection counts as yes, so nobody's trust
+/// changes at all. The documented rule (`dynamics.conflict_damage`: trust
+/// lost per unit of hidden objection): every member's trust in every other ×
+/// (1 − conflict_damage · hidden_i), with hidden_i at the eruption — and the
+/// setup then takes longer, since it runs on the lowered mean trust.
+#[test]
+#[ignore = "engine bug: a crisis damages no trust (decision.rs crisis)"]
+fn bug_a_crisis_damages_no_trust() {
+    let (s, mut w) = one_objector(&[("governance.setup", "on_conflict")]);
+    w.hidden[1] = 0.01;
+    w.hidden[3] = 0.02;
+    decide(&mut w, &s);
+    assert_eq!(w.coalition.crises, 1);
+    let hidden = [0.0, 0.01, 0.0, 0.02 + 0.1 * 0.35];
+    for (i, h) in hidden.iter().enumerate() {
+        assert_close!(w.hidden[i], *h);
+        for j in (0..4).filter(|&j| j != i) {
+            assert_close!(w.trust(i, j), 0.5 * (1.0 - 0.6 * h));
+        }
+    }
+    // Mean trust 0.495125: ceil(2 · 0.5 / 0.495125) = 3 rounds of setup.
+    assert_eq!(
+        w.coalition.governance,
+        GovernanceState::SettingUp {
+            until: 4,
+            crisis: true
+        }
+    );
 }
 
 #[test]
@@ -451,10 +779,52 @@ fn without_governance_an_agreed_proposal_passes_without_crisis() {
     let (ev, now) = decide(&mut w, &s);
     assert_eq!(w.coalition.governance, GovernanceState::Informal);
     assert_eq!(w.coalition.crises, 0);
-    assert_eq!(now.passed, 1);
-    let (proposer, passed, ..) = decision_event(&ev);
-    assert_eq!(proposer, 0);
+    assert_eq!((now.passed, now.blocked), (1, 0));
+    let (proposer, passed, yes, voters, voiced, silent) = decision_event(&ev);
+    assert!(proposer < 3, "drawn by power");
     assert!(passed);
+    assert_eq!((yes, voters, voiced, silent), (4, 4, 0, 0));
+    assert_close!(w.coalition.agenda[0], 0.5);
+    assert_eq!(w.hidden, vec![0.0; 4]);
+    assert_eq!(crisis_event(&ev), None);
+}
+
+#[test]
+fn establishing_governance_clears_hidden_objections() {
+    // After a crisis in round 1, the setup runs until `until`; the rule comes
+    // into force the round after, and the hidden objections are aired.
+    let (s, mut w) = one_objector(&[("governance.setup", "on_conflict")]);
+    w.hidden = vec![0.01, 0.03, 0.0, 0.02];
+    decide(&mut w, &s);
+    let GovernanceState::SettingUp { until, crisis } = w.coalition.governance else {
+        panic!("a crisis: {:?}", w.coalition.governance);
+    };
+    assert!(crisis);
+    let hidden = w.hidden.clone();
+    assert_close!(hidden[3], 0.02 + 0.1 * 0.35);
+    w.round = until;
+    let (ev, _) = decide(&mut w, &s);
+    assert!(ev.is_empty());
+    assert_eq!(w.hidden, hidden, "setup still under way");
+    w.round = until + 1;
+    let (ev, _) = decide(&mut w, &s);
+    assert_eq!(w.coalition.governance, GovernanceState::Established);
+    assert!(
+        ev.iter()
+            .any(|e| e.kind == EventKind::GovernanceEstablished)
+    );
+    // The agenda is re-mapped to the members' mean, 0.75; the proposal
+    // (0.875) costs D only 0.125 < 0.15: everyone agrees, nothing new hides.
+    let (_, passed, yes, voters, ..) = decision_event(&ev);
+    assert!(passed);
+    assert_eq!((yes, voters), (4, 4));
+    assert_eq!(w.hidden, vec![0.0; 4]);
+
+    // establish alone: members' hidden objections go to 0.
+    let (s, mut w) = one_objector(&[]);
+    w.hidden = vec![0.4, 0.3, 0.2, 0.1];
+    decision::establish(&mut w, &s, &mut Vec::new());
+    assert_eq!(w.hidden, vec![0.0; 4]);
 }
 
 #[test]
@@ -473,7 +843,9 @@ fn committee_rule_lets_only_committee_members_vote() {
             &[
                 ("governance.decision_rule", rule),
                 ("governance.committee_size", "2"),
+                ("governance.decision_every", "1"),
                 ("dynamics.proposal_quality", "1.0"),
+                ("dynamics.proposal_step", "0.5"),
             ],
         );
         let mut w = world(&s);
@@ -496,17 +868,23 @@ fn committee_rule_lets_only_committee_members_vote() {
     assert!(passed);
     assert_eq!((yes, voters, voiced), (2, 2, 0));
     assert_eq!(w.counted_yes[2..], [None, None, None]);
+    assert_close!(w.coalition.agenda[0], 0.5);
 
     // The same members under majority: the three objectors outvote A and B
-    // (C, D, E get no power so the proposal still comes from A or B).
+    // on 0.5 (C, D, E get no power so the proposal still comes from A or B);
+    // amended half-way toward them (-0.25), it passes 4 to 1 over the other
+    // of A and B (U = 0.15 − 0.25).
     let (s, mut w) = prepare("majority");
     assert_eq!(w.committee, vec![false; 5]);
     w.power = vec![1.0, 1.0, 0.0, 0.0, 0.0];
     let (ev, _) = decide(&mut w, &s);
     let (proposer, passed, yes, voters, voiced, _) = decision_event(&ev);
     assert!(proposer < 2);
-    assert!(!passed);
-    assert_eq!((yes, voters, voiced), (2, 5, 3));
+    assert!(passed);
+    assert_eq!((yes, voters, voiced), (4, 5, 1));
+    assert_eq!(w.counted_yes[1 - proposer], Some(false));
+    assert_eq!(w.counted_yes[2..], [Some(true); 3]);
+    assert_close!(w.coalition.agenda[0], -0.25);
 }
 
 // ---------------------------------------------------------------- exits
@@ -706,6 +1084,36 @@ fn trust_without_alignment_gives_no_progress() {
     let (progress, now) = one_round_of_work(1.0);
     assert!(now.aligned_effort > 0.0);
     assert!(progress > 0.0);
+}
+
+#[test]
+fn without_an_exit_protocol_members_hedge_by_their_commitment_shortfall() {
+    let run = |protocol: &str| {
+        let s = three(&[("governance.exit_protocol", protocol)]);
+        let mut w = world(&s);
+        set_trust(&mut w, 1.0);
+        w.reliability = vec![1.0; 3];
+        w.engagement = vec![1.0; 3];
+        w.resources = vec![10.0; 3];
+        w.coalition.governance = GovernanceState::Established;
+        // Last round's commitment: above full (0.55), half of it, negative.
+        w.commitment = vec![1.0, 0.275, -0.1];
+        w.round = 1;
+        let mut now = RoundTally::default();
+        contribution::contributions(&mut w, &s, &mut run_rng(1, 0), &mut now, &[1.0; 3]);
+        assert_eq!(w.delivered_now, vec![true; 3]);
+        (w, now)
+    };
+    // hedge 0.3 · (1 − clamp(C / 0.55, 0, 1)) held back: 0, 0.15, 0.3.
+    let (w, now) = run("none");
+    assert_close!(w.contributed[0], 10.0);
+    assert_close!(w.contributed[1], 10.0 * (1.0 - 0.3 * 0.5));
+    assert_close!(w.contributed[2], 10.0 * (1.0 - 0.3));
+    assert_close!(now.contributions, 10.0 + 8.5 + 7.0);
+    // An exit protocol removes the reason to hedge.
+    let (w, now) = run("graceful");
+    assert_eq!(w.contributed, vec![10.0; 3]);
+    assert_close!(now.contributions, 30.0);
 }
 
 // ---------------------------------------------------------------- shocks
@@ -931,6 +1339,11 @@ fn closed_admission_admits_nobody() {
 /// Founder A (the most powerful) at [1, 1], B at [1, 0], C at [-1, -1];
 /// issue 1 enters the scope in round 3.
 fn expanded(realign: bool) -> (Scenario, World, Vec<Event>) {
+    expanded_under(realign, "majority")
+}
+
+/// [`expanded`] under decision rule `rule`.
+fn expanded_under(realign: bool, rule: &str) -> (Scenario, World, Vec<Event>) {
     let s = scenario(
         &[
             agent("A", "founder", [1.0, 1.0]),
@@ -941,6 +1354,7 @@ fn expanded(realign: bool) -> (Scenario, World, Vec<Event>) {
             ("goal.expansion_rounds", "[3]"),
             ("goal.expansion_size", "0.5"),
             ("governance.realign_on_expansion", &realign.to_string()),
+            ("governance.decision_rule", rule),
         ],
     );
     let mut w = world(&s);
@@ -1004,6 +1418,71 @@ fn scope_expansion_without_re_alignment() {
     assert!(left_events(&ev).is_empty());
     assert_eq!(w.coalition.members, 3);
     assert!(w.support(2) < 0.0);
+}
+
+/// Supports before and after: A 1 → 0.5 (issue 1 at 0 is far from its 1),
+/// B 1 → 1, C −1 → −0.5. Under majority the re-aligned expansion passes
+/// 2 to 1; under consensus A's "no" declines it.
+#[test]
+fn re_alignment_can_vote_an_expansion_down() {
+    let (s, w, ev) = expanded_under(true, "consensus");
+    assert!(
+        ev.iter()
+            .any(|e| e.kind == EventKind::ExpansionDeclined { issue: 1 })
+    );
+    assert!(
+        !ev.iter()
+            .any(|e| matches!(e.kind, EventKind::Expansion { .. }))
+    );
+    // Scope, agenda and goal as before.
+    assert_eq!(w.coalition.focus, vec![1.0, 0.0]);
+    assert_eq!(w.coalition.agenda[1], 1.0);
+    assert_eq!(w.coalition.goal, 100.0);
+    assert_eq!(w.coalition.expansions, 0);
+    assert_close!(w.support(0), 1.0);
+    // The meeting did take place.
+    for i in 0..3 {
+        assert_close!(w.clarity[i], 0.5 + 0.3 * 0.5);
+        assert_close!(w.hours_now[i], s.dynamics.setup_hours);
+    }
+}
+
+#[test]
+fn without_re_alignment_an_expansion_is_imposed_whatever_the_rule() {
+    let (_, w, ev) = expanded_under(false, "consensus");
+    assert!(ev.iter().any(|e| e.kind
+        == EventKind::Expansion {
+            issue: 1,
+            realigned: false
+        }));
+    assert_eq!(w.coalition.focus, vec![0.5, 0.5]);
+    assert_eq!(w.coalition.agenda[1], 1.0);
+    assert_close!(w.coalition.goal, 150.0);
+    assert_eq!(w.coalition.expansions, 1);
+    // A's support fell, as under consensus with re-alignment, yet no vote.
+    assert_close!(w.support(0), 1.0);
+    assert_close!(w.support(1), 0.5);
+}
+
+/// BUG: a re-alignment vote that declines the expansion still sets
+/// `realigned_at` to the round, so the exit phase lets the "misfits" go
+/// (C, support −1) although scope.rs says misfits are let go only if the
+/// expansion passes: the direction did not change.
+#[test]
+#[ignore = "engine bug: a declined expansion still lets misfits go (scope.rs sets realigned_at before the vote)"]
+fn bug_a_declined_expansion_still_lets_misfits_go() {
+    let (s, mut w, ev) = expanded_under(true, "consensus");
+    assert!(
+        ev.iter()
+            .any(|e| e.kind == EventKind::ExpansionDeclined { issue: 1 })
+    );
+    assert!(w.support(2) <= 0.1);
+    // Committed, under the hours budget: only the misfit rule could act.
+    w.commitment = vec![1.0; 3];
+    let (mut ev, mut now) = (Vec::new(), RoundTally::default());
+    exit::exits(&mut w, &s, &mut run_rng(1, 0), &mut ev, &mut now);
+    assert_eq!(left_events(&ev), vec![]);
+    assert_eq!(w.coalition.members, 3);
 }
 
 // ---------------------------------------------------------------- end
