@@ -748,7 +748,6 @@ fn without_governance_a_hidden_objection_past_the_threshold_starts_a_crisis_and_
 /// (1 − conflict_damage · hidden_i), with hidden_i at the eruption — and the
 /// setup then takes longer, since it runs on the lowered mean trust.
 #[test]
-#[ignore = "engine bug: a crisis damages no trust (decision.rs crisis)"]
 fn bug_a_crisis_damages_no_trust() {
     let (s, mut w) = one_objector(&[("governance.setup", "on_conflict")]);
     w.hidden[1] = 0.01;
@@ -1469,7 +1468,6 @@ fn without_re_alignment_an_expansion_is_imposed_whatever_the_rule() {
 /// (C, support −1) although scope.rs says misfits are let go only if the
 /// expansion passes: the direction did not change.
 #[test]
-#[ignore = "engine bug: a declined expansion still lets misfits go (scope.rs sets realigned_at before the vote)"]
 fn bug_a_declined_expansion_still_lets_misfits_go() {
     let (s, mut w, ev) = expanded_under(true, "consensus");
     assert!(
