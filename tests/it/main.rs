@@ -8,3 +8,4 @@ mod plots;
 mod power;
 mod scenarios;
 mod stats;
+mod sweep;

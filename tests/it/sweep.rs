@@ -1,0 +1,175 @@
+//! `coalsim sweep` and `coalsim plot`: comparisons with common random
+//! numbers, their files, and plots redrawn from CSV.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use coalsim::compare::{CompareConfig, compare};
+use coalsim::scenario::{ScenarioFile, Source};
+use coalsim::stats;
+
+fn coalsim() -> Command {
+    let mut c = Command::cargo_bin("coalsim").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn scenario(name: &str) -> String {
+    format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn paired_interval_is_narrower_than_the_unpaired_one_on_the_same_runs() {
+    let file = ScenarioFile::load(Source {
+        name: "narrow-first-win".into(),
+        text: coalsim::lessons::find("narrow-first-win").unwrap().toml.into(),
+    })
+    .unwrap();
+    let arms = coalsim::sweep::arms(&file, &[]).unwrap();
+    let mut success: Vec<Vec<bool>> = vec![Vec::new(); arms.len()];
+    let c = compare(
+        &arms,
+        &CompareConfig {
+            runs: 1000,
+            seed: 3,
+            chunk: 128,
+        },
+        |_, arm, s| success[arm].push(s.success),
+        |_| {},
+    );
+    let pairs: Vec<(bool, bool)> = success[0].iter().copied().zip(success[1].iter().copied()).collect();
+    let paired = stats::paired_proportion_diff(&pairs, stats::Z95);
+    let unpaired = stats::unpaired_proportion_diff(&success[0], &success[1], stats::Z95);
+    assert!((paired.estimate - unpaired.estimate).abs() < 1e-12);
+    assert!(
+        paired.width() < unpaired.width(),
+        "paired {:.4} vs unpaired {:.4}",
+        paired.width(),
+        unpaired.width()
+    );
+    // The streamed counts give the same interval as the stored pairs.
+    let streamed = c.paired[1][0].interval(&coalsim::compare::MEASURES[0], 0.95);
+    assert!((streamed.lo - paired.lo).abs() < 1e-9 && (streamed.hi - paired.hi).abs() < 1e-9);
+}
+
+fn column(csv_text: &str, variant: &str, col: &str) -> f64 {
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    let idx = headers.iter().position(|h| h == col).unwrap();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if &rec[0] == variant {
+            return rec[idx].parse().unwrap();
+        }
+    }
+    panic!("no variant {variant}");
+}
+
+#[test]
+fn sweep_majority_passes_more_decisions_than_consensus_when_interests_are_divided() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sw");
+    let res = coalsim()
+        .args(["sweep", &scenario("consensus-vs-majority.toml")])
+        .args(["--vary", "governance.decision_rule=consensus,majority", "--runs", "300", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    let stdout = String::from_utf8(res.stdout).unwrap();
+    assert!(stdout.contains("| variant | success (95% CI)"), "{stdout}");
+    for f in ["runs.csv", "rounds.csv", "survival.csv", "variants.csv", "comparison.csv", "summary.json"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
+    assert_eq!(runs.lines().count(), 1 + 2 * 300);
+    let variants = std::fs::read_to_string(out.join("variants.csv")).unwrap();
+    let consensus = column(&variants, "decision_rule=consensus", "mean_decisions_passed");
+    let majority = column(&variants, "decision_rule=majority", "mean_decisions_passed");
+    assert!(majority > consensus, "majority {majority} vs consensus {consensus}");
+    // The paired comparison says so with an interval excluding zero.
+    let cmp = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
+    let row = cmp.lines().find(|l| l.contains(",decisions_passed,")).unwrap();
+    let lo95: f64 = row.split(',').nth(6).unwrap().parse().unwrap();
+    assert!(lo95 > 0.0, "{row}");
+}
+
+fn png_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "png" || x == "svg"))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn plot_redraws_a_sweep_byte_for_byte_and_draws_a_heatmap_for_two_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("grid");
+    let res = coalsim()
+        .args(["sweep", "--runs", "60", "--vary", "governance.checkin_every=1..3:1"])
+        .args(["--vary", "governance.decision_rule=majority,supermajority", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    let before = png_files(&out.join("plots"));
+    let names: Vec<&str> = before.iter().map(|(n, _)| n.as_str()).collect();
+    for chart in ["members", "trust", "alignment", "progress", "survival", "success", "lifetimes", "final_size", "heatmap"] {
+        assert!(names.contains(&format!("{chart}.png").as_str()), "{chart}.png missing: {names:?}");
+        assert!(names.contains(&format!("{chart}.svg").as_str()), "{chart}.svg missing");
+    }
+    for (name, bytes) in &before {
+        if name.ends_with(".png") {
+            assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{name}");
+            let w = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+            let h = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+            assert_eq!((w, h), (1200, 800), "{name}");
+        } else {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(text.contains("<svg") && text.contains("City coalition"), "{name}");
+        }
+    }
+    std::fs::remove_dir_all(out.join("plots")).unwrap();
+    let res = coalsim().arg("plot").arg(&out).output().unwrap();
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    assert_eq!(png_files(&out.join("plots")), before, "plot must redraw the same files");
+}
+
+#[test]
+fn sweep_refuses_an_unknown_key_before_writing_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never");
+    let res = coalsim()
+        .args(["sweep", "--vary", "governance.nope=1,2", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(res.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(stderr.contains("nope") && stderr.contains("decision_rule"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+    assert!(!out.exists());
+    let res = coalsim()
+        .args(["sweep", "--vary", "governance.decision_rule=consensus,dictator", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(1));
+    assert!(stderr.contains("dictator") && stderr.contains("majority"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn vary_parses_lists_and_ranges() {
+    let v = coalsim::sweep::parse_vary("governance.checkin_every=0..6:2").unwrap();
+    assert_eq!(v.values, vec![toml::Value::Integer(0), toml::Value::Integer(2), toml::Value::Integer(4), toml::Value::Integer(6)]);
+    let v = coalsim::sweep::parse_vary("shocks.rate=0.0..0.1:0.05").unwrap();
+    assert_eq!(v.values, vec![toml::Value::Float(0.0), toml::Value::Float(0.05), toml::Value::Float(0.1)]);
+    assert!(coalsim::sweep::parse_vary("novalue").is_err());
+    assert!(coalsim::sweep::parse_vary("a=1..0:1").is_err());
+}
