@@ -41,7 +41,8 @@ use crate::scenario::{DecisionRule, Scenario};
 ///
 /// After the final vote every objection that was not voiced adds
 /// hidden_gain |U_i| to the objector's hidden objection, and pivotal voters
-/// are counted. A passed proposal moves the agenda to y; a good one raises
+/// are counted. A passed proposal is a documented agreement: every member
+/// gains `agreement_clarity` of its clarity gap. It moves the agenda to y; a good one raises
 /// direction by `direction_gain` of its gap to 1, a bad one lowers it by
 /// that fraction. A voiced objection leaks to the public with probability
 /// `leak_rate` unless there is a spokesperson, costing `leak_damage` of
@@ -144,6 +145,14 @@ pub fn decisions(
                 if is_pivotal(g.decision_rule, g, &v.tally, yes, w.power[i]) {
                     w.pivotal[i] += 1;
                 }
+            }
+        }
+    }
+    if passed {
+        // A decision taken is a documented agreement on the next step.
+        for i in 0..n {
+            if w.is_member(i) {
+                w.clarity[i] = unit(w.clarity[i] + dy.agreement_clarity * (1.0 - w.clarity[i]));
             }
         }
     }

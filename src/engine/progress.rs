@@ -11,7 +11,8 @@ use crate::scenario::{DecisionRule, Scenario};
 /// alignment gives no progress.
 ///
 /// Crossing a milestone is a visible win: every member's efficacy gains
-/// `win_efficacy` of its gap to 1, trust between members and legitimacy gain
+/// `win_efficacy` of its gap to 1, its clarity `agreement_clarity` of its
+/// gap (a measurable milestone), trust between members and legitimacy gain
 /// `win_trust` of theirs. Direction then decays by `direction_decay`.
 pub fn progress(w: &mut World, s: &Scenario, ev: &mut Vec<Event>, now: &mut RoundTally) {
     let dy = &s.dynamics;
@@ -53,6 +54,7 @@ pub fn progress(w: &mut World, s: &Scenario, ev: &mut Vec<Event>, now: &mut Roun
                 continue;
             }
             w.efficacy[i] = unit(w.efficacy[i] + dy.win_efficacy * (1.0 - w.efficacy[i]));
+            w.clarity[i] = unit(w.clarity[i] + dy.agreement_clarity * (1.0 - w.clarity[i]));
             for j in 0..w.n {
                 if j != i && w.is_member(j) {
                     let t = w.trust(i, j);

@@ -450,6 +450,9 @@ pub struct Dynamics {
     pub clarity_floor: f64,
     /// Clarity gained at a check-in (fraction of the gap to 1).
     pub checkin_clarity: f64,
+    /// Clarity gained by every member from a passed decision or a milestone
+    /// (documented agreements, measurable milestones).
+    pub agreement_clarity: f64,
     /// Clarity gained by agreeing on governance.
     pub setup_clarity: f64,
     /// Initial efficacy.
@@ -581,6 +584,7 @@ impl Default for Dynamics {
             clarity_decay: 0.02,
             clarity_floor: 0.2,
             checkin_clarity: 0.15,
+            agreement_clarity: 0.05,
             setup_clarity: 0.3,
             efficacy_start: 0.6,
             impatience: 0.02,

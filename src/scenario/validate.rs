@@ -334,7 +334,7 @@ fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
 
 fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     let d = &s.dynamics;
-    let units: [(&str, f64); 42] = [
+    let units: [(&str, f64); 43] = [
         ("w_alignment", d.w_alignment),
         ("w_trust", d.w_trust),
         ("w_efficacy", d.w_efficacy),
@@ -351,6 +351,7 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
         ("clarity_floor", d.clarity_floor),
         ("checkin_clarity", d.checkin_clarity),
         ("setup_clarity", d.setup_clarity),
+        ("agreement_clarity", d.agreement_clarity),
         ("efficacy_start", d.efficacy_start),
         ("impatience", d.impatience),
         ("win_efficacy", d.win_efficacy),

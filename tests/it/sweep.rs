@@ -22,7 +22,10 @@ fn scenario(name: &str) -> String {
 fn paired_interval_is_narrower_than_the_unpaired_one_on_the_same_runs() {
     let file = ScenarioFile::load(Source {
         name: "narrow-first-win".into(),
-        text: coalsim::lessons::find("narrow-first-win").unwrap().toml.into(),
+        text: coalsim::lessons::find("narrow-first-win")
+            .unwrap()
+            .toml
+            .into(),
     })
     .unwrap();
     let arms = coalsim::sweep::arms(&file, &[]).unwrap();
@@ -37,7 +40,11 @@ fn paired_interval_is_narrower_than_the_unpaired_one_on_the_same_runs() {
         |_, arm, s| success[arm].push(s.success),
         |_| {},
     );
-    let pairs: Vec<(bool, bool)> = success[0].iter().copied().zip(success[1].iter().copied()).collect();
+    let pairs: Vec<(bool, bool)> = success[0]
+        .iter()
+        .copied()
+        .zip(success[1].iter().copied())
+        .collect();
     let paired = stats::paired_proportion_diff(&pairs, stats::Z95);
     let unpaired = stats::unpaired_proportion_diff(&success[0], &success[1], stats::Z95);
     assert!((paired.estimate - unpaired.estimate).abs() < 1e-12);
@@ -71,25 +78,52 @@ fn sweep_majority_passes_more_decisions_than_consensus_when_interests_are_divide
     let out = dir.path().join("sw");
     let res = coalsim()
         .args(["sweep", &scenario("consensus-vs-majority.toml")])
-        .args(["--vary", "governance.decision_rule=consensus,majority", "--runs", "300", "--out"])
+        .args([
+            "--vary",
+            "governance.decision_rule=consensus,majority",
+            "--runs",
+            "300",
+            "--out",
+        ])
         .arg(&out)
         .output()
         .unwrap();
-    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
     let stdout = String::from_utf8(res.stdout).unwrap();
     assert!(stdout.contains("| variant | success (95% CI)"), "{stdout}");
-    for f in ["runs.csv", "rounds.csv", "survival.csv", "variants.csv", "comparison.csv", "summary.json"] {
+    for f in [
+        "runs.csv",
+        "rounds.csv",
+        "survival.csv",
+        "variants.csv",
+        "comparison.csv",
+        "summary.json",
+    ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
     let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
     assert_eq!(runs.lines().count(), 1 + 2 * 300);
     let variants = std::fs::read_to_string(out.join("variants.csv")).unwrap();
-    let consensus = column(&variants, "decision_rule=consensus", "mean_decisions_passed");
+    let consensus = column(
+        &variants,
+        "decision_rule=consensus",
+        "mean_decisions_passed",
+    );
     let majority = column(&variants, "decision_rule=majority", "mean_decisions_passed");
-    assert!(majority > consensus, "majority {majority} vs consensus {consensus}");
+    assert!(
+        majority > consensus,
+        "majority {majority} vs consensus {consensus}"
+    );
     // The paired comparison says so with an interval excluding zero.
     let cmp = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
-    let row = cmp.lines().find(|l| l.contains(",decisions_passed,")).unwrap();
+    let row = cmp
+        .lines()
+        .find(|l| l.contains(",decisions_passed,"))
+        .unwrap();
     let lo95: f64 = row.split(',').nth(6).unwrap().parse().unwrap();
     assert!(lo95 > 0.0, "{row}");
 }
@@ -99,7 +133,12 @@ fn png_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "png" || x == "svg"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files
@@ -110,17 +149,47 @@ fn plot_redraws_a_sweep_byte_for_byte_and_draws_a_heatmap_for_two_keys() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("grid");
     let res = coalsim()
-        .args(["sweep", "--runs", "60", "--vary", "governance.checkin_every=1..3:1"])
-        .args(["--vary", "governance.decision_rule=majority,supermajority", "--out"])
+        .args([
+            "sweep",
+            "--runs",
+            "60",
+            "--vary",
+            "governance.checkin_every=1..3:1",
+        ])
+        .args([
+            "--vary",
+            "governance.decision_rule=majority,supermajority",
+            "--out",
+        ])
         .arg(&out)
         .output()
         .unwrap();
-    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
     let before = png_files(&out.join("plots"));
     let names: Vec<&str> = before.iter().map(|(n, _)| n.as_str()).collect();
-    for chart in ["members", "trust", "alignment", "progress", "survival", "success", "lifetimes", "final_size", "heatmap"] {
-        assert!(names.contains(&format!("{chart}.png").as_str()), "{chart}.png missing: {names:?}");
-        assert!(names.contains(&format!("{chart}.svg").as_str()), "{chart}.svg missing");
+    for chart in [
+        "members",
+        "trust",
+        "alignment",
+        "progress",
+        "survival",
+        "success",
+        "lifetimes",
+        "final_size",
+        "heatmap",
+    ] {
+        assert!(
+            names.contains(&format!("{chart}.png").as_str()),
+            "{chart}.png missing: {names:?}"
+        );
+        assert!(
+            names.contains(&format!("{chart}.svg").as_str()),
+            "{chart}.svg missing"
+        );
     }
     for (name, bytes) in &before {
         if name.ends_with(".png") {
@@ -130,13 +199,24 @@ fn plot_redraws_a_sweep_byte_for_byte_and_draws_a_heatmap_for_two_keys() {
             assert_eq!((w, h), (1200, 800), "{name}");
         } else {
             let text = String::from_utf8_lossy(bytes);
-            assert!(text.contains("<svg") && text.contains("City coalition"), "{name}");
+            assert!(
+                text.contains("<svg") && text.contains("City coalition"),
+                "{name}"
+            );
         }
     }
     std::fs::remove_dir_all(out.join("plots")).unwrap();
     let res = coalsim().arg("plot").arg(&out).output().unwrap();
-    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
-    assert_eq!(png_files(&out.join("plots")), before, "plot must redraw the same files");
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    assert_eq!(
+        png_files(&out.join("plots")),
+        before,
+        "plot must redraw the same files"
+    );
 }
 
 #[test]
@@ -150,26 +230,52 @@ fn sweep_refuses_an_unknown_key_before_writing_anything() {
         .unwrap();
     assert_eq!(res.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&res.stderr);
-    assert!(stderr.contains("nope") && stderr.contains("decision_rule"), "{stderr}");
+    assert!(
+        stderr.contains("nope") && stderr.contains("decision_rule"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"));
     assert!(!out.exists());
     let res = coalsim()
-        .args(["sweep", "--vary", "governance.decision_rule=consensus,dictator", "--out"])
+        .args([
+            "sweep",
+            "--vary",
+            "governance.decision_rule=consensus,dictator",
+            "--out",
+        ])
         .arg(&out)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&res.stderr);
     assert_eq!(res.status.code(), Some(1));
-    assert!(stderr.contains("dictator") && stderr.contains("majority"), "{stderr}");
+    assert!(
+        stderr.contains("dictator") && stderr.contains("majority"),
+        "{stderr}"
+    );
     assert!(!out.exists());
 }
 
 #[test]
 fn vary_parses_lists_and_ranges() {
     let v = coalsim::sweep::parse_vary("governance.checkin_every=0..6:2").unwrap();
-    assert_eq!(v.values, vec![toml::Value::Integer(0), toml::Value::Integer(2), toml::Value::Integer(4), toml::Value::Integer(6)]);
+    assert_eq!(
+        v.values,
+        vec![
+            toml::Value::Integer(0),
+            toml::Value::Integer(2),
+            toml::Value::Integer(4),
+            toml::Value::Integer(6)
+        ]
+    );
     let v = coalsim::sweep::parse_vary("shocks.rate=0.0..0.1:0.05").unwrap();
-    assert_eq!(v.values, vec![toml::Value::Float(0.0), toml::Value::Float(0.05), toml::Value::Float(0.1)]);
+    assert_eq!(
+        v.values,
+        vec![
+            toml::Value::Float(0.0),
+            toml::Value::Float(0.05),
+            toml::Value::Float(0.1)
+        ]
+    );
     assert!(coalsim::sweep::parse_vary("novalue").is_err());
     assert!(coalsim::sweep::parse_vary("a=1..0:1").is_err());
 }
