@@ -181,7 +181,7 @@ pub fn narrate_events(events: &[Event], w: &World) -> Vec<String> {
                 name(e.agent.unwrap_or(0))
             ),
             EventKind::LeadershipLoss { share } => format!(
-                "round {r}: {} held {:.0}% of the leadership; its know-how goes with it",
+                "round {r}: {} held {:.0}% of the coalition's leadership; that know-how is lost and the others take over",
                 name(e.agent.unwrap_or(0)),
                 share * 100.0
             ),

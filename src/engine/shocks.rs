@@ -34,6 +34,13 @@ pub fn shocks(
         1 => ShockKind::PolicyShift,
         _ => ShockKind::LeadershipChange,
     };
+    // The shock is told before its consequences (e.g. a leadership loss).
+    let at = ev.len();
+    ev.push(Event {
+        round,
+        agent: None,
+        kind: EventKind::Shock { kind },
+    });
     let mut target = None;
     match kind {
         ShockKind::Competitor => {
@@ -85,9 +92,5 @@ pub fn shocks(
             w.clarity[i] *= 1.0 - size * (1.0 - tau);
         }
     }
-    ev.push(Event {
-        round,
-        agent: target,
-        kind: EventKind::Shock { kind },
-    });
+    ev[at].agent = target;
 }
