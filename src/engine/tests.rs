@@ -300,19 +300,83 @@ fn no_check_in_off_cadence() {
 
 #[test]
 fn a_check_in_airs_hidden_objections_unless_silence_counts_as_consent() {
-    for (silence, expected) in [(false, 0.2), (true, 0.4)] {
+    // Under an established rule with dissent solicited, each attendee's
+    // hidden objection × (1 − checkin_voice); under silence as consent it
+    // stays.
+    for (silence, expected) in [(false, 0.4 * (1.0 - 0.3)), (true, 0.4)] {
         let s = three(&[
             ("governance.checkin_every", "1"),
             ("governance.silence_as_consent", &silence.to_string()),
-            ("dynamics.checkin_voice", "0.5"),
+            ("dynamics.checkin_voice", "0.3"),
         ]);
         let mut w = world(&s);
+        w.coalition.governance = GovernanceState::Established;
         w.engagement = vec![1.0; 3];
         w.hidden = vec![0.4; 3];
         w.round = 1;
         let (mut ev, mut now) = (Vec::new(), RoundTally::default());
         checkin::checkins(&mut w, &s, &mut run_rng(1, 0), &mut ev, &mut now);
-        assert_close!(w.hidden[1], expected);
+        assert_eq!(w.attended_now, vec![true; 3]);
+        for i in 0..3 {
+            assert_close!(w.hidden[i], expected);
+        }
+    }
+    // Only attendees air theirs: B stays away (engagement 0).
+    let s = three(&[
+        ("governance.checkin_every", "1"),
+        ("governance.silence_as_consent", "false"),
+        ("governance.private_checkin", "false"),
+        ("dynamics.checkin_voice", "0.3"),
+    ]);
+    let mut w = world(&s);
+    w.coalition.governance = GovernanceState::Established;
+    w.engagement = vec![1.0, 0.0, 1.0];
+    w.hidden = vec![0.4; 3];
+    w.round = 1;
+    let (mut ev, mut now) = (Vec::new(), RoundTally::default());
+    checkin::checkins(&mut w, &s, &mut run_rng(1, 0), &mut ev, &mut now);
+    assert_eq!(w.attended_now, vec![true, false, true]);
+    assert_close!(w.hidden[0], 0.28);
+    assert_eq!(w.hidden[1], 0.4);
+    assert_close!(w.hidden[2], 0.28);
+}
+
+#[test]
+fn a_check_in_before_governance_airs_no_hidden_objection() {
+    // Dissent solicited, everyone attends, but no rule in force yet (still
+    // setting up, or informal under `on_conflict`): there is no forum.
+    for (setup, state) in [
+        (
+            "early",
+            GovernanceState::SettingUp {
+                until: 5,
+                crisis: false,
+            },
+        ),
+        ("on_conflict", GovernanceState::Informal),
+    ] {
+        let s = three(&[
+            ("governance.checkin_every", "1"),
+            ("governance.setup", setup),
+            ("governance.silence_as_consent", "false"),
+            ("dynamics.checkin_voice", "0.3"),
+            ("dynamics.checkin_clarity", "0.15"),
+        ]);
+        let mut w = world(&s);
+        w.coalition.governance = state;
+        w.engagement = vec![1.0; 3];
+        w.hidden = vec![0.4; 3];
+        w.round = 1;
+        let (mut ev, mut now) = (Vec::new(), RoundTally::default());
+        checkin::checkins(&mut w, &s, &mut run_rng(1, 0), &mut ev, &mut now);
+        // The check-in did take place ...
+        assert!(now.checkin, "{setup}");
+        assert_eq!(w.attended_now, vec![true; 3], "{setup}");
+        for i in 0..3 {
+            assert_close!(w.clarity[i], 0.5 + 0.15 * 0.5);
+        }
+        // ... but nothing was aired.
+        assert_eq!(w.hidden, vec![0.4; 3], "{setup}");
     }
 }
 
@@ -322,10 +386,12 @@ fn a_check_in_airs_hidden_objections_unless_silence_counts_as_consent() {
 /// the agenda stands); D has no power, so the proposer is one of A, B, C
 /// (probability of D ~ 3e-10), the proposal moves the agenda to 0.5, and
 /// exactly D objects: U_D = 0.15 + (0 − 0.5) + 0.1 (0.5 − 0.5) = −0.35, while
-/// the others gain U = 0.15 + (1 − 0.5) = 0.65. Amended half-way toward D
-/// (to 0.25), the proposal still has D object (U_D = 0.15 − 0.25 = −0.1) and
-/// the others accept (U = 0.15 + 0.25 = 0.4). Every voter judges the (good)
-/// proposal correctly; a decision every round.
+/// the others gain U = 0.15 + (1 − 0.5) = 0.65 (the proposer, trusting
+/// itself fully, 0.65 + 0.1 · 0.5 = 0.7). Amended half-way toward D (to
+/// 0.25), the proposal still has D object (U_D = 0.15 − 0.25 = −0.1, a mild
+/// objection that stands aside under consensus unless `block_threshold` <
+/// 0.1) and the others accept (U = 0.15 + 0.25 = 0.4, the proposer 0.45).
+/// Every voter judges the (good) proposal correctly; a decision every round.
 fn one_objector(sets: &[(&str, &str)]) -> (Scenario, World) {
     let mut all = vec![
         ("dynamics.proposal_quality", "1.0"),
@@ -404,26 +470,39 @@ fn consensus_blocks_on_one_objection_where_majority_passes() {
     assert_eq!(w.counted_yes[3], Some(false));
     // Passed at once: no amendment, D's utility is the one on y = 0.5.
     assert_close!(w.vote_u[3], 0.15 - 0.5);
+    assert_close!(w.vote_u[proposer], 0.15 + 0.5 + 0.1 * 0.5);
     assert_close!(w.coalition.agenda[0], 0.5);
     assert_eq!((now.passed, now.blocked), (1, 0));
     assert_eq!(w.coalition.decisions_passed, 1);
+    assert_eq!(w.hours_now, vec![0.0; 4], "no amendment, no hours");
     // A good decision raises direction by direction_gain of its gap.
     assert_close!(w.coalition.direction, 0.5 + 0.2 * 0.5);
     // 3 of 4: each yes is pivotal, D's no is not.
     assert_eq!(w.pivotal, vec![1, 1, 1, 0]);
 
-    let (s, mut w) = one_objector(&[("governance.decision_rule", "consensus")]);
+    // Under consensus D's objection (−0.35) blocks; so does its objection to
+    // the amendment (−0.1) once the threshold for standing aside is 0.05.
+    let (s, mut w) = one_objector(&[
+        ("governance.decision_rule", "consensus"),
+        ("dynamics.block_threshold", "0.05"),
+        ("dynamics.amendments", "1"),
+        ("dynamics.amendment_hours", "0.5"),
+    ]);
     w.coalition.governance = GovernanceState::Established;
     let (ev, now) = decide(&mut w, &s);
-    let (proposer, passed, yes, voters, voiced, _) = decision_event(&ev);
+    let (proposer, passed, yes, voters, voiced, silent) = decision_event(&ev);
+    assert_ne!(proposer, 3);
     assert!(!passed);
-    assert_eq!((yes, voters, voiced), (3, 4, 1));
+    assert_eq!((yes, voters, voiced, silent), (3, 4, 1, 0));
+    assert_eq!(w.counted_yes[3], Some(false));
     // The amendment (0.25, half-way toward D) was voted, once, and D still
     // objects; a second amendment (0.125) would have passed.
     assert_close!(w.vote_u[3], 0.15 - 0.25);
+    assert_close!(w.vote_u[proposer], 0.15 + 0.25 + 0.1 * 0.5);
     for i in (0..3).filter(|&i| i != proposer) {
         assert_close!(w.vote_u[i], 0.15 + 0.25);
     }
+    assert_eq!(w.hours_now, vec![0.5; 4], "one amendment");
     assert_eq!(
         w.coalition.agenda[0], 0.0,
         "a blocked proposal moves nothing"
@@ -432,6 +511,8 @@ fn consensus_blocks_on_one_objection_where_majority_passes() {
     assert_eq!(w.coalition.decisions_blocked, 1);
     assert_close!(w.coalition.direction, 0.5);
     assert_eq!(w.hidden, vec![0.0; 4], "a voiced objection is not hidden");
+    // Blocked by one: only D's no is pivotal.
+    assert_eq!(w.pivotal, vec![0, 0, 0, 1]);
 }
 
 #[test]
@@ -560,6 +641,8 @@ fn under_silence_as_consent_the_final_vote_decides_what_goes_hidden() {
             ("dynamics.voice_base", "1.0"),
             ("dynamics.proposal_quality", "1.0"),
             ("dynamics.proposal_step", "0.5"),
+            ("dynamics.block_threshold", "0.08"),
+            ("dynamics.amendments", "1"),
         ],
     );
     let mut w = world(&s);
@@ -573,37 +656,283 @@ fn under_silence_as_consent_the_final_vote_decides_what_goes_hidden() {
     let (ev, _) = decide(&mut w, &s);
     // First vote on 0.5: D voices (U = −0.35), E objects silently; blocked.
     // Amended toward the voiced objection only: y' = 0.5 + 0.5 (−1 − 0.5).
-    // Second vote on −0.25: D and E gain (U = 0.15 + 0.25), the two other
-    // members at 1 lose (U = 0.15 − 0.25) and keep silent.
+    // Second vote on −0.25: D and E gain (U = 0.15 + 0.25); the two other
+    // members at 1 lose (U = 0.15 − 0.25 = −0.1 < −0.08) and keep silent;
+    // the proposer loses too, but trusts itself (U = −0.1 + 0.1 · 0.5 =
+    // −0.05 > −0.08): it stands aside.
     let (proposer, passed, yes, voters, voiced, silent) = decision_event(&ev);
     assert!(proposer < 3);
     assert!(passed);
     assert_eq!((yes, voters, voiced, silent), (5, 5, 0, 2));
     assert_close!(w.coalition.agenda[0], -0.25);
+    assert_eq!(w.counted_yes, vec![Some(true); 5]);
     for i in 0..3 {
-        let expected = if i == proposer { 0.0 } else { 0.1 * 0.1 };
-        assert_close!(w.hidden[i], expected);
+        if i == proposer {
+            assert_eq!(w.vote_u[i], 0.0, "stood aside");
+            assert_eq!(w.hidden[i], 0.0);
+        } else {
+            assert_close!(w.vote_u[i], 0.15 - 0.25);
+            assert_close!(w.hidden[i], 0.1 * 0.1);
+        }
     }
+    assert_close!(w.vote_u[3], 0.15 + 0.25);
+    assert_close!(w.vote_u[4], 0.15 + 0.25);
     // E's silent objection to the first version is not carried over.
     assert_eq!(w.hidden[3..], [0.0, 0.0]);
 }
 
 #[test]
 fn without_silence_as_consent_every_objection_counts() {
+    // D is absent (engagement 0) yet, solicited, objects both to the
+    // proposal and to its amendment (−0.1, blocking at a threshold of 0.05).
     let (s, mut w) = one_objector(&[
         ("governance.decision_rule", "consensus"),
         ("governance.silence_as_consent", "false"),
+        ("dynamics.block_threshold", "0.05"),
+        ("dynamics.amendments", "1"),
     ]);
     w.coalition.governance = GovernanceState::Established;
     w.engagement[3] = 0.0;
     let (ev, _) = decide(&mut w, &s);
     let (_, passed, yes, voters, voiced, silent) = decision_event(&ev);
     assert!(!passed);
-    // D objects to the proposal and to its amendment, solicited both times.
     assert_eq!((yes, voters, voiced, silent), (3, 4, 1, 0));
     assert_close!(w.vote_u[3], 0.15 - 0.25);
     assert_eq!(w.counted_yes[3], Some(false));
     assert_eq!(w.hidden[3], 0.0);
+
+    // The same under silence as consent: D, absent, never speaks; its
+    // objection counts as yes and goes hidden.
+    let (s, mut w) = one_objector(&[
+        ("governance.decision_rule", "consensus"),
+        ("governance.silence_as_consent", "true"),
+        ("dynamics.block_threshold", "0.05"),
+        ("dynamics.amendments", "1"),
+    ]);
+    w.coalition.governance = GovernanceState::Established;
+    w.engagement[3] = 0.0;
+    let (ev, _) = decide(&mut w, &s);
+    let (_, passed, yes, voters, voiced, silent) = decision_event(&ev);
+    assert!(passed);
+    assert_eq!((yes, voters, voiced, silent), (4, 4, 0, 1));
+    assert_eq!(w.counted_yes[3], Some(true));
+    assert_close!(w.hidden[3], 0.1 * 0.35);
+}
+
+/// [`one_objector`] under an established `rule`, no amendment, with D's
+/// salience on issue 0 set to `salience_d`: U_D = 0.15 + s_D (0 − 0.5).
+fn objection_of_weight(
+    rule: &str,
+    silence: bool,
+    block_threshold: &str,
+    salience_d: f64,
+) -> (Scenario, World) {
+    let (s, mut w) = one_objector(&[
+        ("governance.decision_rule", rule),
+        ("governance.silence_as_consent", &silence.to_string()),
+        ("dynamics.block_threshold", block_threshold),
+        ("dynamics.amendments", "0"),
+    ]);
+    w.coalition.governance = GovernanceState::Established;
+    w.salience[3 * 2] = salience_d;
+    (s, w)
+}
+
+#[test]
+fn under_consensus_a_mild_objection_stands_aside_and_a_strong_one_blocks() {
+    // Mild: s_D = 0.4, U_D = 0.15 − 0.2 = −0.05 > −0.15. D stands aside:
+    // counted yes, not an objection in the tally, and nothing to resent
+    // (vote_u 0, no hidden objection) — whether dissent is solicited or
+    // D (absent) would otherwise have kept silent.
+    for silence in [false, true] {
+        let (s, mut w) = objection_of_weight("consensus", silence, "0.15", 0.4);
+        w.engagement[3] = 0.0;
+        let (ev, now) = decide(&mut w, &s);
+        let (_, passed, yes, voters, voiced, silent) = decision_event(&ev);
+        assert!(passed, "silence {silence}");
+        assert_eq!((yes, voters, voiced, silent), (4, 4, 0, 0));
+        assert_eq!(w.counted_yes[3], Some(true));
+        assert_eq!(w.vote_u[3], 0.0, "silence {silence}");
+        assert_eq!(w.hidden, vec![0.0; 4], "silence {silence}");
+        assert_close!(w.coalition.agenda[0], 0.5);
+        assert_eq!((now.passed, now.blocked), (1, 0));
+    }
+
+    // Strong: s_D = 1, U_D = −0.35 < −0.15: D blocks.
+    let (s, mut w) = objection_of_weight("consensus", false, "0.15", 1.0);
+    let (ev, now) = decide(&mut w, &s);
+    let (_, passed, yes, voters, voiced, silent) = decision_event(&ev);
+    assert!(!passed);
+    assert_eq!((yes, voters, voiced, silent), (3, 4, 1, 0));
+    assert_eq!(w.counted_yes[3], Some(false));
+    assert_close!(w.vote_u[3], 0.15 - 0.5);
+    assert_eq!(w.coalition.agenda[0], 0.0);
+    assert_eq!((now.passed, now.blocked), (0, 1));
+    assert_eq!(w.hidden, vec![0.0; 4]);
+
+    // The boundary: an objection exactly at −block_threshold blocks, one a
+    // hair weaker stands aside.
+    let u = w.vote_u[3];
+    for (threshold, blocks) in [(-u, true), (-u + 1e-9, false)] {
+        let (s, mut w) = objection_of_weight("consensus", false, &format!("{threshold:?}"), 1.0);
+        assert_eq!(s.dynamics.block_threshold, threshold);
+        let (ev, _) = decide(&mut w, &s);
+        assert_eq!(decision_event(&ev).1, !blocks, "threshold {threshold}");
+        assert_eq!(w.counted_yes[3], Some(!blocks));
+        assert_eq!(w.vote_u[3], if blocks { u } else { 0.0 });
+    }
+}
+
+#[test]
+fn under_majority_a_mild_objection_is_a_no() {
+    // U_D = −0.05, within the consensus threshold, but there is no standing
+    // aside under majority: solicited, D's objection is a voiced no ...
+    let (s, mut w) = objection_of_weight("majority", false, "0.15", 0.4);
+    let (ev, _) = decide(&mut w, &s);
+    let (_, passed, yes, voters, voiced, silent) = decision_event(&ev);
+    assert!(passed);
+    assert_eq!((yes, voters, voiced, silent), (3, 4, 1, 0));
+    assert_eq!(w.counted_yes[3], Some(false));
+    assert_close!(w.vote_u[3], 0.15 - 0.2);
+    assert_eq!(w.hidden, vec![0.0; 4]);
+    // ... and unvoiced under silence as consent, it goes hidden.
+    let (s, mut w) = objection_of_weight("majority", true, "0.15", 0.4);
+    w.engagement[3] = 0.0;
+    let (ev, _) = decide(&mut w, &s);
+    let (_, passed, yes, voters, voiced, silent) = decision_event(&ev);
+    assert!(passed);
+    assert_eq!((yes, voters, voiced, silent), (4, 4, 0, 1));
+    assert_close!(w.vote_u[3], 0.15 - 0.2);
+    assert_close!(w.hidden[3], 0.1 * 0.05);
+}
+
+#[test]
+fn each_amendment_costs_every_voter_amendment_hours() {
+    // [`one_objector`] plus an outsider E (not a voter) under consensus with
+    // a threshold of 0.05: D blocks y = 0.5 (U_D = −0.35) and the first
+    // amendment 0.25 (−0.1) and accepts the second, 0.125 (0.15 − 0.125).
+    let cases = [
+        (0, false, 0.0, 0.0, 0.15 - 0.5),
+        (1, false, 0.0, 0.75, 0.15 - 0.25),
+        (2, true, 0.125, 1.5, 0.15 - 0.125),
+        (3, true, 0.125, 1.5, 0.15 - 0.125),
+    ];
+    for (amendments, passes, agenda, hours, u_d) in cases {
+        let s = scenario(
+            &[
+                agent("A", "founder", [1.0, 0.0]),
+                agent("B", "member", [1.0, 0.0]),
+                agent("C", "member", [1.0, 0.0]),
+                agent("D", "member", [0.0, 0.0]),
+                agent("E", "outsider", [0.0, 0.0]),
+            ],
+            &[
+                ("governance.decision_rule", "consensus"),
+                ("governance.decision_every", "1"),
+                ("dynamics.proposal_quality", "1.0"),
+                ("dynamics.proposal_step", "0.5"),
+                ("dynamics.block_threshold", "0.05"),
+                ("dynamics.amendments", &amendments.to_string()),
+                ("dynamics.amendment_hours", "0.75"),
+            ],
+        );
+        let mut w = world(&s);
+        assert_eq!(w.status[4], Status::Outsider);
+        set_trust(&mut w, 0.5);
+        w.judgment = vec![1.0; 5];
+        w.engagement = vec![1.0; 5];
+        w.power = vec![1.0, 1.0, 1.0, 0.0, 1.0];
+        w.coalition.agenda[0] = 0.0;
+        w.coalition.governance = GovernanceState::Established;
+        w.round = 1;
+        let (ev, now) = decide(&mut w, &s);
+        let (proposer, passed, yes, voters, voiced, _) = decision_event(&ev);
+        assert!(proposer < 3);
+        assert_eq!(passed, passes, "{amendments} amendments");
+        assert_eq!(
+            (yes, voters, voiced),
+            (3 + passes as u32, 4, !passes as u32)
+        );
+        assert_eq!((now.passed, now.blocked), (passes as u32, !passes as u32));
+        assert_close!(w.coalition.agenda[0], agenda);
+        assert_close!(w.vote_u[3], u_d);
+        // Every voter pays for each round of amendment; E is no voter.
+        for i in 0..4 {
+            assert_close!(w.hours_now[i], hours);
+        }
+        assert_eq!(w.hours_now[4], 0.0);
+    }
+
+    // At the default threshold (0.15) and one amendment, D's objection to
+    // the amendment (−0.1) stands aside: passed at 0.25, for one amendment's
+    // hours.
+    let (s, mut w) = one_objector(&[
+        ("governance.decision_rule", "consensus"),
+        ("dynamics.amendment_hours", "0.75"),
+    ]);
+    assert_eq!(
+        (s.dynamics.block_threshold, s.dynamics.amendments),
+        (0.15, 1)
+    );
+    w.coalition.governance = GovernanceState::Established;
+    let (ev, _) = decide(&mut w, &s);
+    let (_, passed, yes, voters, voiced, silent) = decision_event(&ev);
+    assert!(passed);
+    assert_eq!((yes, voters, voiced, silent), (4, 4, 0, 0));
+    assert_close!(w.coalition.agenda[0], 0.25);
+    assert_eq!(w.vote_u[3], 0.0);
+    assert_eq!(w.hidden, vec![0.0; 4]);
+    assert_eq!(w.hours_now, vec![0.75; 4]);
+}
+
+#[test]
+fn the_proposer_votes_against_its_own_proposal_when_it_perceives_it_as_bad() {
+    // A alone has power, so A proposes 0.5 (agenda 0; A, B, C at 1). The
+    // proposal is good, but A misjudges it (judgment 0) and merit weighs 2:
+    // U_A = −2 + 0.5 + 0.1 (1 − 0.5) = −1.45; U_B = U_C = 2 + 0.5 = 2.5.
+    let run = |rule: &str, amendments: &str| {
+        let s = three(&[
+            ("governance.decision_rule", rule),
+            ("governance.decision_every", "1"),
+            ("governance.silence_as_consent", "false"),
+            ("dynamics.proposal_quality", "1.0"),
+            ("dynamics.proposal_step", "0.5"),
+            ("dynamics.merit_weight", "2.0"),
+            ("dynamics.amendments", amendments),
+            ("dynamics.amendment_hours", "0.5"),
+        ]);
+        let mut w = world(&s);
+        set_trust(&mut w, 0.5);
+        w.judgment = vec![0.0, 1.0, 1.0];
+        w.power = vec![1.0, 0.0, 0.0];
+        w.coalition.agenda[0] = 0.0;
+        w.coalition.governance = GovernanceState::Established;
+        w.round = 1;
+        let (ev, _) = decide(&mut w, &s);
+        let event = decision_event(&ev);
+        assert_eq!(event.0, 0, "A proposes");
+        assert_eq!(w.vote_merit, vec![-1.0, 1.0, 1.0]);
+        (w, event)
+    };
+    // Majority: A's own proposal passes 2 to 1 over A's voiced no.
+    let (w, (_, passed, yes, voters, voiced, silent)) = run("majority", "0");
+    assert!(passed);
+    assert_eq!((yes, voters, voiced, silent), (2, 3, 1, 0));
+    assert_eq!(w.counted_yes[0], Some(false));
+    assert_close!(w.vote_u[0], -2.0 + 0.5 + 0.05);
+    assert_close!(w.vote_u[1], 2.5);
+    assert_close!(w.coalition.agenda[0], 0.5);
+    assert_eq!(w.pivotal, vec![0, 1, 1]);
+    // Consensus: A blocks its own proposal; the amendment moves it toward
+    // the objector A (to 0.75) and A blocks again: U_A = −2 + 0.75 + 0.05.
+    let (w, (_, passed, yes, voters, voiced, silent)) = run("consensus", "1");
+    assert!(!passed);
+    assert_eq!((yes, voters, voiced, silent), (2, 3, 1, 0));
+    assert_eq!(w.counted_yes[0], Some(false));
+    assert_close!(w.vote_u[0], -2.0 + 0.75 + 0.05);
+    assert_close!(w.vote_u[1], 2.0 + 0.75);
+    assert_eq!(w.coalition.agenda[0], 0.0);
+    assert_eq!(w.hours_now, vec![0.5; 3]);
 }
 
 #[test]
@@ -656,6 +985,28 @@ fn without_governance_an_objection_is_never_voiced_it_goes_hidden_and_the_propos
         assert_eq!(w.coalition.crises, 0);
         assert_eq!(w.coalition.leaks, 0);
     }
+}
+
+#[test]
+fn without_governance_even_a_mild_objection_goes_hidden() {
+    // No forum yet, so nobody stands aside, even under a consensus rule:
+    // U_D = 0.15 + 0.4 (0 − 0.5) = −0.05 adds 0.1 · 0.05 to D's hidden
+    // objection.
+    let (s, mut w) = one_objector(&[
+        ("governance.setup", "on_conflict"),
+        ("governance.decision_rule", "consensus"),
+        ("governance.silence_as_consent", "false"),
+        ("dynamics.block_threshold", "0.15"),
+    ]);
+    assert_eq!(w.coalition.governance, GovernanceState::Informal);
+    w.salience[3 * 2] = 0.4;
+    let (ev, _) = decide(&mut w, &s);
+    let (_, passed, yes, voters, voiced, silent) = decision_event(&ev);
+    assert!(passed);
+    assert_eq!((yes, voters, voiced, silent), (4, 4, 0, 1));
+    assert_close!(w.vote_u[3], 0.15 - 0.2);
+    assert_close!(w.hidden[3], 0.1 * 0.05);
+    assert_eq!(crisis_event(&ev), None);
 }
 
 #[test]
@@ -869,20 +1220,33 @@ fn committee_rule_lets_only_committee_members_vote() {
     assert_eq!(w.counted_yes[2..], [None, None, None]);
     assert_close!(w.coalition.agenda[0], 0.5);
 
+    // The proposer gains 0.5 and trusts itself (U = 0.15 + 0.5 + 0.05), the
+    // other committee member U = 0.15 + 0.5; C, D, E have no say.
+    assert_close!(w.vote_u[proposer], 0.7);
+    assert_close!(w.vote_u[1 - proposer], 0.65);
+    assert_eq!(w.vote_u[2..], [0.0; 3]);
+
     // The same members under majority: the three objectors outvote A and B
     // on 0.5 (C, D, E get no power so the proposal still comes from A or B);
-    // amended half-way toward them (-0.25), it passes 4 to 1 over the other
-    // of A and B (U = 0.15 − 0.25).
+    // amended half-way toward them (-0.25), it passes 3 to 2: both A and B
+    // now lose 0.25 and object, the other of them with U = 0.15 − 0.25 and
+    // the proposer itself with U = 0.15 − 0.25 + 0.1 (1 − 0.5).
     let (s, mut w) = prepare("majority");
+    assert_eq!(s.dynamics.amendments, 1);
     assert_eq!(w.committee, vec![false; 5]);
     w.power = vec![1.0, 1.0, 0.0, 0.0, 0.0];
     let (ev, _) = decide(&mut w, &s);
-    let (proposer, passed, yes, voters, voiced, _) = decision_event(&ev);
+    let (proposer, passed, yes, voters, voiced, silent) = decision_event(&ev);
     assert!(proposer < 2);
     assert!(passed);
-    assert_eq!((yes, voters, voiced), (4, 5, 1));
-    assert_eq!(w.counted_yes[1 - proposer], Some(false));
+    assert_eq!((yes, voters, voiced, silent), (3, 5, 2, 0));
+    assert_close!(w.vote_u[proposer], 0.15 - 0.25 + 0.05);
+    assert_close!(w.vote_u[1 - proposer], 0.15 - 0.25);
+    assert_eq!(w.counted_yes[..2], [Some(false); 2]);
     assert_eq!(w.counted_yes[2..], [Some(true); 3]);
+    for i in 2..5 {
+        assert_close!(w.vote_u[i], 0.15 + 0.25);
+    }
     assert_close!(w.coalition.agenda[0], -0.25);
 }
 
