@@ -1091,15 +1091,13 @@ fn without_governance_a_hidden_objection_past_the_threshold_starts_a_crisis_and_
     assert!(ev.is_empty());
 }
 
-/// BUG: when a deferred conflict erupts, [`decision`]'s `crisis` damages
-/// trust only between the proposer and members whose counted vote is "no";
-/// with no rule in force every objection counts as yes, so nobody's trust
-/// changes at all. The documented rule (`dynamics.conflict_damage`: trust
-/// lost per unit of hidden objection): every member's trust in every other ×
+/// Regression (a crisis once damaged only the trust between the proposer and
+/// "no" voters, of whom there are none before governance): when a deferred
+/// conflict erupts every member's trust in every other is multiplied by
 /// (1 − conflict_damage · hidden_i), with hidden_i at the eruption — and the
 /// setup then takes longer, since it runs on the lowered mean trust.
 #[test]
-fn bug_a_crisis_damages_no_trust() {
+fn a_crisis_damages_every_members_trust_by_its_hidden_objection() {
     let (s, mut w) = one_objector(&[("governance.setup", "on_conflict")]);
     w.hidden[1] = 0.01;
     w.hidden[3] = 0.02;
@@ -1827,12 +1825,11 @@ fn without_re_alignment_an_expansion_is_imposed_whatever_the_rule() {
     assert_close!(w.support(1), 0.5);
 }
 
-/// BUG: a re-alignment vote that declines the expansion still sets
-/// `realigned_at` to the round, so the exit phase lets the "misfits" go
-/// (C, support −1) although scope.rs says misfits are let go only if the
-/// expansion passes: the direction did not change.
+/// Regression (a declined expansion once set `realigned_at`, letting
+/// "misfits" go): misfits are let go only if the expansion passes; when the
+/// members vote it down the direction did not change.
 #[test]
-fn bug_a_declined_expansion_still_lets_misfits_go() {
+fn a_declined_expansion_lets_no_misfit_go() {
     let (s, mut w, ev) = expanded_under(true, "consensus");
     assert!(
         ev.iter()
