@@ -32,6 +32,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Power indices (Shapley–Shubik, Banzhaf) of a weighted voting rule.
     Power(crate::power::cli::PowerArgs),
+    /// Monte Carlo replications in parallel: runs.csv, rounds.csv, survival.csv, summary.json
+    Batch(crate::batch_cli::BatchArgs),
 }
 
 /// Arguments of `coalsim run`.
@@ -66,6 +68,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run_one(&args),
         Command::Check(args) => check(&args),
         Command::Power(args) => crate::power::cli::run(&args),
+        Command::Batch(args) => crate::batch_cli::run(&args),
     }
 }
 

@@ -4,6 +4,8 @@
 //! errors to exit codes. The engine (`engine`, `model`) is pure: no file,
 //! terminal or clock inside it. IO lives in `output` and `cli`.
 
+pub mod batch;
+pub mod batch_cli;
 pub mod cli;
 pub mod engine;
 pub mod model;

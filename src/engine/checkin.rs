@@ -20,6 +20,7 @@ pub fn checkins(
     rng: &mut Rng,
     ev: &mut Vec<Event>,
     now: &mut RoundTally,
+    attendees: &mut Vec<usize>,
 ) {
     let g = &s.governance;
     if g.checkin_every == 0 || w.round % g.checkin_every != 0 || w.coalition.members == 0 {
@@ -28,6 +29,7 @@ pub fn checkins(
     let dy = &s.dynamics;
     let n = w.n;
     let (mut attended, mut juniors) = (0u32, 0u32);
+    attendees.clear();
     for i in 0..n {
         if !w.is_member(i) {
             continue;
@@ -44,6 +46,7 @@ pub fn checkins(
             continue;
         }
         w.attended_now[i] = true;
+        attendees.push(i);
         attended += 1;
         w.hours_now[i] += g.checkin_hours;
         let junior = w.engagement[i] < dy.junior_threshold;
@@ -54,13 +57,13 @@ pub fn checkins(
             w.hidden[i] *= 1.0 - dy.checkin_voice;
         }
     }
-    for i in 0..n {
-        if !w.attended_now[i] {
-            continue;
-        }
-        for j in 0..n {
-            if j != i && w.attended_now[j] {
-                let record = (w.delivered[j] as f64 + 1.0) / (w.committed[j] as f64 + 2.0);
+    // Each pair's update reads only its own trust and j's record, so the
+    // pairs can be visited column by column (j's record computed once), and
+    // only attendees are visited (`attendees` is ascending, its capacity n).
+    for &j in attendees.iter() {
+        let record = (w.delivered[j] as f64 + 1.0) / (w.committed[j] as f64 + 2.0);
+        for &i in attendees.iter() {
+            if i != j {
                 let t = w.trust(i, j);
                 w.nudge_trust(i, j, dy.transparency * (record - t));
             }

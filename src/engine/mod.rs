@@ -67,6 +67,8 @@ pub struct Simulation<'a> {
     pub outcome: Option<Outcome>,
     /// Mean trust per member, computed once per round for the phases.
     trust_cache: Vec<f64>,
+    /// Scratch: indices of the current members, ascending.
+    members: Vec<usize>,
 }
 
 impl<'a> Simulation<'a> {
@@ -83,6 +85,7 @@ impl<'a> Simulation<'a> {
             now: RoundTally::default(),
             outcome: None,
             trust_cache: vec![0.0; n],
+            members: Vec::with_capacity(n),
         };
         if let crate::model::GovernanceState::SettingUp { until, crisis } =
             sim.world.coalition.governance
@@ -118,8 +121,16 @@ impl<'a> Simulation<'a> {
 
         shocks::shocks(w, s, &mut self.rng, &mut self.events, &mut self.now);
         recruitment::recruitment(w, s, &mut self.rng, &mut self.events, &mut self.now);
-        checkin::checkins(w, s, &mut self.rng, &mut self.events, &mut self.now);
-        refresh_trust_cache(w, &mut self.trust_cache);
+        checkin::checkins(
+            w,
+            s,
+            &mut self.rng,
+            &mut self.events,
+            &mut self.now,
+            &mut self.members,
+        );
+        refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
+        let crises = w.coalition.crises;
         decision::decisions(
             w,
             s,
@@ -128,11 +139,16 @@ impl<'a> Simulation<'a> {
             &mut self.now,
             &self.trust_cache,
         );
-        refresh_trust_cache(w, &mut self.trust_cache);
+        // Decisions change trust only in a crisis and never change who is a
+        // member, so the cache is still exact unless a crisis happened.
+        if w.coalition.crises != crises {
+            refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
+        }
         contribution::contributions(w, s, &mut self.rng, &mut self.now, &self.trust_cache);
         progress::progress(w, s, &mut self.events, &mut self.now);
-        trust::update_trust(w, s, &mut self.rng);
-        refresh_trust_cache(w, &mut self.trust_cache);
+        collect_members(w, &mut self.members);
+        trust::update_trust(w, s, &mut self.rng, &self.members);
+        refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
         engagement::engagement(w, s, &mut self.events, &mut self.now, &self.trust_cache);
         exit::exits(w, s, &mut self.rng, &mut self.events, &mut self.now);
         for (total, h) in w.hours.iter_mut().zip(&w.hours_now) {
@@ -168,13 +184,62 @@ impl<'a> Simulation<'a> {
     }
 }
 
-fn refresh_trust_cache(w: &World, cache: &mut [f64]) {
-    for (i, c) in cache.iter_mut().enumerate() {
-        *c = if w.is_member(i) {
-            w.trust_in_members(i)
-        } else {
-            0.0
-        };
+/// The current members' indices, ascending, into `members` (no allocation:
+/// its capacity is the number of agents).
+fn collect_members(w: &World, members: &mut Vec<usize>) {
+    members.clear();
+    members.extend((0..w.n).filter(|&i| w.is_member(i)));
+}
+
+/// `cache[i]` = [`World::trust_in_members`] for members, 0 for the others.
+///
+/// Bit-identical to calling `trust_in_members` per member (each member's sum
+/// adds the same terms in the same order, j ascending), but four members'
+/// sums are carried at once: independent additions the CPU overlaps instead
+/// of one long chain after another.
+fn refresh_trust_cache(w: &World, cache: &mut [f64], members: &mut Vec<usize>) {
+    collect_members(w, members);
+    cache.iter_mut().for_each(|c| *c = 0.0);
+    let n = w.n;
+    let others = members.len().saturating_sub(1);
+    if others == 0 {
+        for &i in members.iter() {
+            cache[i] = 0.5;
+        }
+        return;
+    }
+    let row = |i: usize| &w.trust[i * n..(i + 1) * n];
+    let mut quads = members.chunks_exact(4);
+    for q in &mut quads {
+        let (r0, r1, r2, r3) = (row(q[0]), row(q[1]), row(q[2]), row(q[3]));
+        let mut sum = [0.0f64; 4];
+        for &j in members.iter() {
+            if j != q[0] {
+                sum[0] += r0[j];
+            }
+            if j != q[1] {
+                sum[1] += r1[j];
+            }
+            if j != q[2] {
+                sum[2] += r2[j];
+            }
+            if j != q[3] {
+                sum[3] += r3[j];
+            }
+        }
+        for (k, &i) in q.iter().enumerate() {
+            cache[i] = sum[k] / others as f64;
+        }
+    }
+    for &i in quads.remainder() {
+        let r = row(i);
+        let mut sum = 0.0;
+        for &j in members.iter() {
+            if j != i {
+                sum += r[j];
+            }
+        }
+        cache[i] = sum / others as f64;
     }
 }
 

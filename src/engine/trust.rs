@@ -11,28 +11,31 @@ use crate::scenario::Scenario;
 /// shirking: T_ij −= loss T_ij. Then, if more than `gap_tolerance` rounds have
 /// passed since the last check-in, assumptions fill the gap: every member's
 /// trust in every other falls by `assumption_decay`.
-pub fn update_trust(w: &mut World, s: &Scenario, rng: &mut Rng) {
+pub fn update_trust(w: &mut World, s: &Scenario, rng: &mut Rng, members: &[usize]) {
     let t = &s.trust;
     let vis = s.dynamics.visibility;
     let n = w.n;
-    for i in 0..n {
-        if !w.is_member(i) {
-            continue;
-        }
-        for j in 0..n {
-            if j == i || !w.is_member(j) {
+    // `members` lists the current members in index order, so pairs are
+    // visited (and random numbers drawn) exactly as in a scan of 0..n.
+    for &i in members {
+        let attended_i = w.attended_now[i];
+        let row = &mut w.trust[i * n..(i + 1) * n];
+        for &j in members {
+            if j == i {
                 continue;
             }
-            let seen = (w.attended_now[i] && w.attended_now[j]) || chance(rng, vis);
-            if !seen {
-                continue;
-            }
-            let idx = i * n + j;
-            if w.delivered_now[j] {
-                w.trust[idx] += t.gain * (1.0 - w.trust[idx]);
-            } else {
-                w.trust[idx] -= t.loss * w.trust[idx];
-            }
+            let seen = (attended_i && w.attended_now[j]) || chance(rng, vis);
+            // Branch-free (which pairs are seen and who delivered are coin
+            // flips the CPU cannot predict), yet bit-identical to the plain
+            // if/else: the masks pick `gain (1 − x)` or `−(loss x)` exactly,
+            // or +0.0, and `x + (−y) == x − y`, `x + 0.0 == x` in IEEE 754.
+            let x = row[j];
+            let gained = (t.gain * (1.0 - x)).to_bits();
+            let lost = (-(t.loss * x)).to_bits();
+            let delivered = 0u64.wrapping_sub(w.delivered_now[j] as u64);
+            let delta = (gained & delivered) | (lost & !delivered);
+            let seen = 0u64.wrapping_sub(seen as u64);
+            row[j] = x + f64::from_bits(delta & seen);
         }
     }
     if w.round.saturating_sub(w.coalition.last_checkin) > s.dynamics.gap_tolerance {
