@@ -4,6 +4,10 @@
 //! errors to exit codes. The engine (`engine`, `model`) is pure: no file,
 //! terminal or clock inside it. IO lives in `output` and `cli`.
 
+// The engine walks flat per-agent vectors by index on purpose: several
+// vectors are read and written at the same index in one loop.
+#![allow(clippy::needless_range_loop)]
+
 pub mod batch;
 pub mod batch_cli;
 pub mod cli;

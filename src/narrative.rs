@@ -176,6 +176,10 @@ pub fn narrate_events(events: &[Event], w: &World) -> Vec<String> {
                     )
                 }
             }
+            EventKind::ExpansionDeclined { issue } => format!(
+                "round {r}: {} proposed adding issue {issue} to the scope; re-aligning, the members declined",
+                name(e.agent.unwrap_or(0))
+            ),
             EventKind::LeadershipLoss { share } => format!(
                 "round {r}: {} held {:.0}% of the leadership; its know-how goes with it",
                 name(e.agent.unwrap_or(0)),

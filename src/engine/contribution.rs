@@ -3,7 +3,7 @@
 
 use super::{Rng, RoundTally, chance};
 use crate::model::{GovernanceState, World};
-use crate::scenario::{DecisionRule, Scenario};
+use crate::scenario::{DecisionRule, ExitProtocol, Scenario};
 
 /// Member i delivers with probability
 ///
@@ -12,7 +12,9 @@ use crate::scenario::{DecisionRule, Scenario};
 /// (conditional cooperation: low trust in the others, and hidden objections
 /// turned passive resistance, both lower follow-through). A delivery is
 /// resources_i · e_i, less `setup_effort` of it while governance is being set
-/// up. Maintenance hours this round: coordination_hours · (group − 1) +
+/// up, and, with no exit protocol, less the hedge
+/// hedge · (1 − clamp(C_i / full_commitment, 0, 1)) that a member holds back
+/// against being trapped (last round's commitment C_i). Maintenance hours this round: coordination_hours · (group − 1) +
 /// leader_hours · leadership_i · (members − 1) + setup_hours while setting up
 /// (check-in, renewal and re-alignment hours are added by their phases).
 pub fn contributions(
@@ -44,7 +46,13 @@ pub fn contributions(
             } else {
                 1.0
             };
-            let amount = w.resources[i] * w.engagement[i] * share;
+            let hedged = match s.governance.exit_protocol {
+                ExitProtocol::Graceful => 0.0,
+                ExitProtocol::None => {
+                    dy.hedge * (1.0 - (w.commitment[i] / dy.full_commitment).clamp(0.0, 1.0))
+                }
+            };
+            let amount = w.resources[i] * w.engagement[i] * share * (1.0 - hedged);
             w.contributed[i] += amount;
             now.contributions += amount;
             now.aligned_effort += amount * w.alignment(i);

@@ -13,7 +13,8 @@ use crate::scenario::{DecisionRule, Scenario};
 ///
 /// - the proposer is drawn among members (committee members under the
 ///   committee rule) with probability ∝ power, or uniformly with
-///   `rotate_agenda`; with no governance yet, the leader proposes;
+///   `rotate_agenda` (with no governance yet, the same: people just start
+///   doing things);
 /// - the issue k is drawn by the coalition's focus; the proposal moves the
 ///   agenda there by `proposal_step` toward the proposer: y = a_k + step (x_pk − a_k);
 /// - it is good for the coalition with probability `proposal_quality`; each
@@ -24,14 +25,20 @@ use crate::scenario::{DecisionRule, Scenario};
 ///   it votes yes iff U_i >= 0 (the proposer always does);
 /// - under `silence_as_consent` an objector voices its objection only with
 ///   probability e_i (voice_base + (1 − voice_base) τ_i); unvoiced objections
-///   count as yes and add hidden_gain |U_i| to its hidden objection.
-///   Otherwise dissent is solicited and every objection counts;
-/// - with no governance, a voiced objection starts a crisis; with a rule,
-///   [`passes`] decides and pivotal voters are counted.
+///   count as yes. Otherwise dissent is solicited and every objection counts;
+/// - with a rule in force, [`passes`] decides. A proposal blocked by voiced
+///   objections is amended once, the same round: it moves half-way toward
+///   the objectors' salience-weighted mean position, and is voted again;
+/// - with no rule yet (the urgency trap), there is no forum: the
+///   proposal goes ahead and every objection becomes hidden. When some
+///   member's hidden objection reaches `conflict_threshold`, the conflict
+///   erupts ([`crisis`]) and the proposal is blocked.
 ///
-/// A passed proposal moves the agenda to y; a good one raises direction by
-/// `direction_gain` of its gap to 1, a bad one lowers it by that fraction.
-/// A disagreement (voiced objection) leaks to the public with probability
+/// After the final vote every objection that was not voiced adds
+/// hidden_gain |U_i| to the objector's hidden objection, and pivotal voters
+/// are counted. A passed proposal moves the agenda to y; a good one raises
+/// direction by `direction_gain` of its gap to 1, a bad one lowers it by
+/// that fraction. A voiced objection leaks to the public with probability
 /// `leak_rate` unless there is a spokesperson, costing `leak_damage` of
 /// legitimacy.
 pub fn decisions(
@@ -58,84 +65,70 @@ pub fn decisions(
     let d = w.d;
     let established = w.coalition.governance == GovernanceState::Established;
     let committee = established && g.decision_rule == DecisionRule::Committee;
-    let voter =
+    let is_voter =
         |w: &World, i: usize| w.status[i] == Status::Member && (!committee || w.committee[i]);
 
-    let proposer = if !established {
-        (0..n)
-            .filter(|&i| w.is_member(i))
-            .max_by(|&a, &b| w.leadership[a].total_cmp(&w.leadership[b]).then(b.cmp(&a)))
-    } else if g.rotate_agenda {
-        weighted_pick(rng, n, |i| voter(w, i), |_| 1.0)
+    let proposer = if g.rotate_agenda {
+        weighted_pick(rng, n, |i| is_voter(w, i), |_| 1.0)
     } else {
-        weighted_pick(rng, n, |i| voter(w, i), |i| w.power[i].max(1e-9))
+        weighted_pick(rng, n, |i| is_voter(w, i), |i| w.power[i].max(1e-9))
     };
     let Some(p) = proposer else { return };
     let k = weighted_pick(rng, d, |_| true, |k| w.coalition.focus[k]).unwrap_or(0);
     let a = w.coalition.agenda[k];
-    let y = a + dy.proposal_step * (w.position[p * d + k] - a);
+    let mut y = a + dy.proposal_step * (w.position[p * d + k] - a);
     let good = chance(rng, dy.proposal_quality);
     let merit = if good { 1.0 } else { -1.0 };
-
-    let mut tally = Tally::default();
-    let (mut voiced, mut silent) = (0u32, 0u32);
-    // Votes are decided from the state at the start of the vote, then applied.
+    // Each voter's perception of the merit is drawn once per proposal.
     for i in 0..n {
-        w.counted_yes[i] = None;
-        if !voter(w, i) {
-            continue;
-        }
-        let counted_yes = if i == p {
-            true
+        w.vote_merit[i] = if is_voter(w, i) && chance(rng, w.judgment[i]) {
+            merit
         } else {
-            let x = w.position[i * d + k];
-            let delta = w.salience[i * d + k] * ((x - a).abs() - (x - y).abs());
-            let perceived = if chance(rng, w.judgment[i]) {
-                merit
-            } else {
-                -merit
-            };
-            let u = dy.merit_weight * perceived
-                + dy.interest_weight * delta
-                + dy.trust_weight * (w.trust(i, p) - 0.5);
-            if u >= 0.0 {
-                true
-            } else {
-                let speaks = !g.silence_as_consent
-                    || chance(
-                        rng,
-                        w.engagement[i]
-                            * (dy.voice_base + (1.0 - dy.voice_base) * trust_in_members[i]),
-                    );
-                if speaks {
-                    voiced += 1;
-                } else {
-                    silent += 1;
-                    w.hidden[i] = unit(w.hidden[i] + dy.hidden_gain * u.abs());
-                }
-                !speaks
-            }
+            -merit
         };
-        w.counted_yes[i] = Some(counted_yes);
-        tally.total += 1;
-        tally.total_power += w.power[i];
-        if counted_yes {
-            tally.yes += 1;
-            tally.yes_power += w.power[i];
-        }
     }
 
-    if !established && voiced > 0 {
-        crisis(w, s, p, ev, now, voiced);
-        return;
+    let mut v = vote(w, s, rng, p, k, y, trust_in_members, committee, established);
+    if !established {
+        let objectors = v.voiced + v.silent;
+        for i in 0..n {
+            if w.counted_yes[i].is_some() && w.vote_u[i] < 0.0 {
+                w.hidden[i] = unit(w.hidden[i] + dy.hidden_gain * w.vote_u[i].abs());
+            }
+        }
+        let erupts = (0..n).any(|i| w.is_member(i) && w.hidden[i] >= dy.conflict_threshold);
+        if erupts {
+            crisis(w, s, p, ev, now, objectors);
+            return;
+        }
+        v.silent = objectors;
+        v.voiced = 0;
     }
-    let passed = !established || passes(g.decision_rule, g, &tally);
+    let mut passed = !established || passes(g.decision_rule, g, &v.tally);
+    if established && !passed && v.voiced > 0 {
+        // Amend toward the voiced objections and vote again.
+        let (mut num, mut den) = (0.0, 0.0);
+        for i in 0..n {
+            if w.counted_yes[i] == Some(false) {
+                num += w.salience[i * d + k] * w.position[i * d + k];
+                den += w.salience[i * d + k];
+            }
+        }
+        if den > 0.0 {
+            y += 0.5 * (num / den - y);
+            v = vote(w, s, rng, p, k, y, trust_in_members, committee, established);
+            passed = passes(g.decision_rule, g, &v.tally);
+        }
+    }
     if established {
         for i in 0..n {
-            if let Some(yes) = w.counted_yes[i]
-                && is_pivotal(g.decision_rule, g, &tally, yes, w.power[i])
-            {
-                w.pivotal[i] += 1;
+            if let Some(yes) = w.counted_yes[i] {
+                if yes && w.vote_u[i] < 0.0 {
+                    w.hidden[i] = unit(w.hidden[i] + dy.hidden_gain * w.vote_u[i].abs());
+                }
+                if is_pivotal(g.decision_rule, g, &v.tally, yes, w.power[i]) {
+                    w.pivotal[i] += 1;
+                }
             }
         }
     }
@@ -153,7 +146,7 @@ pub fn decisions(
         c.decisions_blocked += 1;
         now.blocked += 1;
     }
-    if voiced > 0 && !g.spokesperson && chance(rng, dy.leak_rate) {
+    if v.voiced > 0 && !g.spokesperson && chance(rng, dy.leak_rate) {
         c.legitimacy *= 1.0 - dy.leak_damage;
         c.leaks += 1;
         ev.push(Event {
@@ -170,12 +163,87 @@ pub fn decisions(
             issue: k,
             passed,
             good,
-            yes: tally.yes,
-            voters: tally.total,
-            voiced_objections: voiced,
-            silent_objections: silent,
+            yes: v.tally.yes,
+            voters: v.tally.total,
+            voiced_objections: v.voiced,
+            silent_objections: v.silent,
         },
     });
+}
+
+/// The result of one vote.
+struct Vote {
+    tally: Tally,
+    voiced: u32,
+    silent: u32,
+}
+
+/// One vote on proposal y for issue k by proposer p. Writes each voter's
+/// utility to `vote_u` and its counted vote to `counted_yes` (None for
+/// non-voters); reads the world otherwise.
+#[allow(clippy::too_many_arguments)]
+fn vote(
+    w: &mut World,
+    s: &Scenario,
+    rng: &mut Rng,
+    p: usize,
+    k: usize,
+    y: f64,
+    trust_in_members: &[f64],
+    committee: bool,
+    established: bool,
+) -> Vote {
+    let dy = &s.dynamics;
+    let d = w.d;
+    let a = w.coalition.agenda[k];
+    let solicit = established && !s.governance.silence_as_consent;
+    let mut v = Vote {
+        tally: Tally::default(),
+        voiced: 0,
+        silent: 0,
+    };
+    for i in 0..w.n {
+        w.counted_yes[i] = None;
+        w.vote_u[i] = 0.0;
+        if w.status[i] != Status::Member || (committee && !w.committee[i]) {
+            continue;
+        }
+        let counted_yes = if i == p {
+            true
+        } else {
+            let x = w.position[i * d + k];
+            let delta = w.salience[i * d + k] * ((x - a).abs() - (x - y).abs());
+            let u = dy.merit_weight * w.vote_merit[i]
+                + dy.interest_weight * delta
+                + dy.trust_weight * (w.trust(i, p) - 0.5);
+            w.vote_u[i] = u;
+            if u >= 0.0 {
+                true
+            } else {
+                let speaks = solicit
+                    || (established
+                        && chance(
+                            rng,
+                            w.engagement[i]
+                                * (dy.voice_base + (1.0 - dy.voice_base) * trust_in_members[i]),
+                        ));
+                if speaks {
+                    v.voiced += 1;
+                } else {
+                    v.silent += 1;
+                }
+                !speaks
+            }
+        };
+        w.counted_yes[i] = Some(counted_yes);
+        v.tally.total += 1;
+        v.tally.total_power += w.power[i];
+        if counted_yes {
+            v.tally.yes += 1;
+            v.tally.yes_power += w.power[i];
+        }
+    }
+    v
 }
 
 /// A voiced objection with no agreed process: the objectors and the proposer
@@ -225,7 +293,8 @@ fn crisis(
 
 /// Governance comes into force. Agreeing on it maps the members' interests:
 /// the agenda on each in-scope issue becomes the members' salience-weighted
-/// mean position, and every member gains `setup_clarity` of its clarity gap.
+/// mean position, every member gains `setup_clarity` of its clarity gap, and
+/// hidden objections are aired and settled (set to 0).
 /// Under the committee rule the `committee_size` members with the largest
 /// leadership + power share form the steering committee.
 pub fn establish(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
@@ -248,6 +317,7 @@ pub fn establish(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
     for i in 0..w.n {
         if w.is_member(i) {
             w.clarity[i] = unit(w.clarity[i] + s.dynamics.setup_clarity * (1.0 - w.clarity[i]));
+            w.hidden[i] = 0.0;
         }
     }
     w.coalition.governance = GovernanceState::Established;

@@ -9,7 +9,7 @@ use crate::scenario::Scenario;
 /// C_i = w_alignment A_i + w_trust τ_i + w_efficacy E_i − w_cost h_i / hours_budget − hidden_i
 ///
 /// where h_i is this round's maintenance hours. Each round, in order:
-/// clarity decays by `clarity_decay`; without a visible win this round,
+/// clarity above `clarity_floor` decays by `clarity_decay` of the excess, hidden objection by `hidden_decay`; without a visible win this round,
 /// efficacy decays by `impatience` · urgency_i (impatience); a renewal ritual
 /// (every `renewal_every` rounds) costs `renewal_hours`, airs hidden
 /// objections (× (1 − renewal_boost)), refreshes clarity (+ renewal_boost of
@@ -40,7 +40,8 @@ pub fn engagement(
         if !w.is_member(i) {
             continue;
         }
-        w.clarity[i] *= 1.0 - dy.clarity_decay;
+        w.clarity[i] -= dy.clarity_decay * (w.clarity[i] - dy.clarity_floor).max(0.0);
+        w.hidden[i] *= 1.0 - dy.hidden_decay;
         if !now.milestone {
             w.efficacy[i] *= 1.0 - dy.impatience * w.urgency[i];
         }

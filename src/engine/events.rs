@@ -87,6 +87,10 @@ pub enum EventKind {
         issue: usize,
         realigned: bool,
     },
+    /// The members, re-aligning, voted the expansion down.
+    ExpansionDeclined {
+        issue: usize,
+    },
     /// A leader left and took know-how with it.
     LeadershipLoss {
         share: f64,
@@ -131,6 +135,7 @@ impl EventKind {
             EventKind::JuniorRepresentative => "junior_representative",
             EventKind::Renewal => "renewal",
             EventKind::Expansion { .. } => "scope_expansion",
+            EventKind::ExpansionDeclined { .. } => "scope_expansion_declined",
             EventKind::LeadershipLoss { .. } => "leadership_loss",
             EventKind::GoalReached => "goal_reached",
             EventKind::Sunset => "sunset",

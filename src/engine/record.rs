@@ -220,7 +220,7 @@ fn values(w: &World, s: &Scenario, outcome: Outcome) -> (f64, f64) {
         } else {
             0.0
         };
-        let payoff = (1.0 - rivalry) * w.support(i).max(0.0) + rivalry * share;
+        let payoff = (1.0 - rivalry) * w.interest_match(i).max(0.0) + rivalry * share;
         let mut v = -dy.hour_value * w.hours[i];
         if outcome == Outcome::Goal {
             v += payoff * disc(i, w.round);

@@ -2,19 +2,25 @@
 //! the membership.
 
 use super::{Event, EventKind};
+use crate::model::governance::{Tally, passes};
 use crate::model::{Status, World, unit};
 use crate::scenario::Scenario;
 
 /// Adds the out-of-scope issue that matters most to the most powerful member
-/// (opportunities come from the powerful). Effort is re-split equally and the
-/// goal grows by `goal.expansion_size` of its original size.
+/// (opportunities come from the powerful). The goal grows by
+/// `goal.expansion_size` of its original size.
 ///
-/// With `realign_on_expansion`, the members meet (setup hours), place the
-/// agenda on the new issue at their salience-weighted mean position and gain
-/// clarity; members the new direction no longer serves (support <= 0.1) are
-/// let go gracefully in this round's exit phase (reason `misfit`). Without
-/// it, the agenda on the new issue is the powerful member's own position and
-/// misfits stay on, disengaging.
+/// Without re-alignment, the expansion is imposed: effort is re-split
+/// equally over the new scope. With `realign_on_expansion`, the members meet
+/// (setup hours, + `setup_clarity`) and revisit the purpose: effort on each
+/// in-scope issue becomes proportional to the members' summed salience for
+/// it, the agenda on the new issue is their salience-weighted mean position,
+/// and they vote on it under their rule (yes iff their support does not
+/// fall). If the vote fails the expansion is declined; if it passes, the
+/// members the new direction no longer serves (support <= 0.1) are let go
+/// gracefully in this round's exit phase (reason `misfit`). Without
+/// re-alignment the agenda on the new issue is the powerful member's own
+/// position and misfits stay on, disengaging.
 pub fn expand_scope(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
     let d = w.d;
     let Some(lead) = (0..w.n)
@@ -33,17 +39,36 @@ pub fn expand_scope(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
     else {
         return;
     };
+    let realign = s.governance.realign_on_expansion;
+    // Support of each member before the expansion (scratch: vote_u).
+    for i in 0..w.n {
+        w.vote_u[i] = if w.is_member(i) { w.support(i) } else { 0.0 };
+    }
+    let mut saved_focus = [0.0; 16];
+    saved_focus[..d].copy_from_slice(&w.coalition.focus);
+    let saved_agenda = w.coalition.agenda[k];
     let in_scope = w.coalition.focus.iter().filter(|&&f| f > 0.0).count() + 1;
     for (j, f) in w.coalition.focus.iter_mut().enumerate() {
         if *f > 0.0 || j == k {
             *f = 1.0 / in_scope as f64;
         }
     }
-    w.coalition.goal += s.goal.expansion_size * s.goal.size;
-    w.coalition.expansions += 1;
-    let realign = s.governance.realign_on_expansion;
     if realign {
-        w.coalition.realigned_at = w.round;
+        // The purpose is renegotiated: effort follows how much the members
+        // care about each issue, the agenda on the new issue is where they
+        // stand, and the members vote on the expansion under their rule.
+        let mut total = 0.0;
+        for j in 0..d {
+            if w.coalition.focus[j] > 0.0 {
+                let care: f64 = (0..w.n)
+                    .filter(|&i| w.is_member(i))
+                    .map(|i| w.salience[i * d + j])
+                    .sum();
+                w.coalition.focus[j] = care.max(1e-9);
+                total += w.coalition.focus[j];
+            }
+        }
+        w.coalition.focus.iter_mut().for_each(|f| *f /= total);
         let (mut num, mut den) = (0.0, 0.0);
         for i in 0..w.n {
             if w.is_member(i) {
@@ -56,15 +81,36 @@ pub fn expand_scope(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
         } else {
             w.position[lead * d + k]
         };
+        let mut t = Tally::default();
         for i in 0..w.n {
             if w.is_member(i) {
                 w.hours_now[i] += s.dynamics.setup_hours;
                 w.clarity[i] = unit(w.clarity[i] + s.dynamics.setup_clarity * (1.0 - w.clarity[i]));
+                let yes = w.support(i) >= w.vote_u[i];
+                t.total += 1;
+                t.total_power += w.power[i];
+                if yes {
+                    t.yes += 1;
+                    t.yes_power += w.power[i];
+                }
             }
+        }
+        w.coalition.realigned_at = w.round;
+        if !passes(s.governance.decision_rule, &s.governance, &t) {
+            w.coalition.focus.copy_from_slice(&saved_focus[..d]);
+            w.coalition.agenda[k] = saved_agenda;
+            ev.push(Event {
+                round: w.round,
+                agent: Some(lead),
+                kind: EventKind::ExpansionDeclined { issue: k },
+            });
+            return;
         }
     } else {
         w.coalition.agenda[k] = w.position[lead * d + k];
     }
+    w.coalition.goal += s.goal.expansion_size * s.goal.size;
+    w.coalition.expansions += 1;
     ev.push(Event {
         round: w.round,
         agent: Some(lead),

@@ -10,7 +10,8 @@ use crate::scenario::Scenario;
 /// `visibility`. Observed delivery: T_ij += gain (1 − T_ij); observed
 /// shirking: T_ij −= loss T_ij. Then, if more than `gap_tolerance` rounds have
 /// passed since the last check-in, assumptions fill the gap: every member's
-/// trust in every other falls by `assumption_decay`.
+/// trust in every other above the pessimistic level 0.5 · trust.strangers
+/// moves toward it by `assumption_decay`.
 pub fn update_trust(w: &mut World, s: &Scenario, rng: &mut Rng, members: &[usize]) {
     let t = &s.trust;
     let vis = s.dynamics.visibility;
@@ -39,6 +40,18 @@ pub fn update_trust(w: &mut World, s: &Scenario, rng: &mut Rng, members: &[usize
         }
     }
     if w.round.saturating_sub(w.coalition.last_checkin) > s.dynamics.gap_tolerance {
-        w.scale_member_trust(1.0 - s.dynamics.assumption_decay);
+        let pessimism = 0.5 * s.trust.strangers;
+        let rate = s.dynamics.assumption_decay;
+        for i in 0..n {
+            if !w.is_member(i) {
+                continue;
+            }
+            for j in 0..n {
+                let t = &mut w.trust[i * n + j];
+                if j != i && w.status[j] == crate::model::Status::Member && *t > pessimism {
+                    *t += rate * (pessimism - *t);
+                }
+            }
+        }
     }
 }

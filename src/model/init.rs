@@ -30,6 +30,7 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         judgment: Vec::with_capacity(n),
         founder: Vec::with_capacity(n),
         power: Vec::with_capacity(n),
+        rivalry: s.goal.rivalry,
         position: Vec::with_capacity(n * d),
         salience: Vec::with_capacity(n * d),
         urgency: Vec::with_capacity(n),
@@ -53,7 +54,9 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         pivotal: vec![0; n],
         counted_yes: vec![None; n],
         pending_exit: vec![None; n],
-        commitment: vec![0.0; n],
+        vote_u: vec![0.0; n],
+        vote_merit: vec![0.0; n],
+        commitment: vec![s.dynamics.full_commitment; n],
         trust: vec![0.0; n * n],
         coalition: Coalition {
             agenda: vec![0.0; d],
@@ -86,6 +89,7 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         round: 0,
     };
 
+    let named = s.agent.len();
     let mut explicit_leadership = false;
     for a in &s.agent {
         w.names.push(a.name.clone());
@@ -136,6 +140,17 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             w.salience.push(u.max(1e-6).powf(pop.focus));
         }
     }
+    // Generated founding members came together over the coalition's issue:
+    // their most salient issue is the first in scope (swap it in).
+    let first_scope = s.goal.scope[0] as usize;
+    for k in 0..pop.initial_members as usize {
+        let i = named + k;
+        let row = &mut w.salience[i * d..(i + 1) * d];
+        let top = (0..d)
+            .max_by(|&a, &b| row[a].total_cmp(&row[b]))
+            .unwrap_or(0);
+        row.swap(top, first_scope);
+    }
     // Relative salience: each agent's top issue counts 1.
     for i in 0..n {
         let row = &mut w.salience[i * d..(i + 1) * d];
@@ -159,7 +174,6 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             }
         }
     }
-    let named = s.agent.len();
     for i in named..n {
         for j in (i + 1)..n {
             if rng.random::<f64>() < pop.relationship_density {

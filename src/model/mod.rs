@@ -129,6 +129,8 @@ pub struct World {
     pub founder: Vec<bool>,
     /// Voting and agenda-setting power: resources × (0.5 + 0.5 credibility).
     pub power: Vec<f64>,
+    /// Rivalry of the goal (0 = public good, 1 = zero-sum prize).
+    pub rivalry: f64,
     // --- changing attributes
     pub position: Vec<f64>,
     /// Relative salience: each agent's most important issue has 1.
@@ -165,6 +167,9 @@ pub struct World {
     pub pivotal: Vec<u32>,
     /// Counted vote in this round's decision (None = did not vote).
     pub counted_yes: Vec<Option<bool>>,
+    /// Scratch of the decision phase: each voter's utility and perceived merit.
+    pub vote_u: Vec<f64>,
+    pub vote_merit: Vec<f64>,
     /// Exit decided this round, applied after all are decided.
     pub pending_exit: Vec<Option<ExitReason>>,
     /// Commitment computed in the last engagement phase.
@@ -228,7 +233,7 @@ impl World {
 
     /// Interest match of agent i with the agenda, in [-1, 1]:
     /// Σ_d focus_d · salience_id · (1 − |position_id − agenda_d|).
-    pub fn support(&self, i: usize) -> f64 {
+    pub fn interest_match(&self, i: usize) -> f64 {
         let c = &self.coalition;
         let base = i * self.d;
         let mut s = 0.0;
@@ -241,6 +246,25 @@ impl World {
             }
         }
         s
+    }
+
+    /// How much the coalition's success serves agent i:
+    /// (1 − rivalry) · match_i + rivalry · match_i · share_i, where share_i is
+    /// its expected share of a rival prize (its share of the contributions so
+    /// far, or an equal share before anyone has contributed).
+    pub fn support(&self, i: usize) -> f64 {
+        let m = self.interest_match(i);
+        let r = self.rivalry;
+        if r == 0.0 {
+            return m;
+        }
+        let c = &self.coalition;
+        let share = if c.total_contribution > 0.0 {
+            (self.contributed[i] / c.total_contribution).min(1.0)
+        } else {
+            1.0 / c.members.max(1) as f64
+        };
+        (1.0 - r) * m + r * m * share
     }
 
     /// Alignment: interest match (floored at 0) times clarity of the steps.

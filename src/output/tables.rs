@@ -108,6 +108,10 @@ impl EventRow {
                 .into(),
                 format!("issue {issue} added to the scope"),
             ),
+            EventKind::ExpansionDeclined { issue } => (
+                "members_voted_no".into(),
+                format!("issue {issue} not added"),
+            ),
             EventKind::LeadershipLoss { share } => {
                 (String::new(), format!("leadership share {share:.3}"))
             }

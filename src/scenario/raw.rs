@@ -157,7 +157,7 @@ pub struct RawGoal {
 impl Default for RawGoal {
     fn default() -> Self {
         RawGoal {
-            size: 60.0,
+            size: 80.0,
             milestones: vec![0.1],
             scope: vec![0],
             rivalry: 0.0,
@@ -240,7 +240,7 @@ impl Default for RawGovernance {
             realign_on_expansion: true,
             rotate_agenda: false,
             documented_processes: false,
-            decision_every: 1,
+            decision_every: 2,
         }
     }
 }
@@ -442,8 +442,12 @@ pub struct Dynamics {
     pub junior_threshold: f64,
     /// Initial clarity (shared understanding of the steps).
     pub clarity_start: f64,
-    /// Clarity lost per round without reinforcement.
+    /// Clarity lost per round without reinforcement (share of the excess
+    /// over `clarity_floor`).
     pub clarity_decay: f64,
+    /// Clarity that remains without any reinforcement (what was written
+    /// down stays understood).
+    pub clarity_floor: f64,
     /// Clarity gained at a check-in (fraction of the gap to 1).
     pub checkin_clarity: f64,
     /// Clarity gained by agreeing on governance.
@@ -490,8 +494,16 @@ pub struct Dynamics {
     pub direction_decay: f64,
     /// Initial direction.
     pub direction_start: f64,
-    /// Trust damage between the parties of a conflict with no process.
+    /// Trust lost per unit of hidden objection when a conflict erupts with no
+    /// agreed process.
     pub conflict_damage: f64,
+    /// Hidden objection at which a deferred conflict erupts (no governance).
+    pub conflict_threshold: f64,
+    /// Hidden objection that fades per round.
+    pub hidden_decay: f64,
+    /// Share of resources held back, at zero commitment, when there is no
+    /// exit protocol (members hedge against being trapped).
+    pub hedge: f64,
     /// Probability that an unresolved disagreement goes public without a
     /// spokesperson.
     pub leak_rate: f64,
@@ -559,6 +571,7 @@ impl Default for Dynamics {
             junior_threshold: 0.35,
             clarity_start: 0.5,
             clarity_decay: 0.02,
+            clarity_floor: 0.2,
             checkin_clarity: 0.15,
             setup_clarity: 0.3,
             efficacy_start: 0.6,
@@ -566,7 +579,7 @@ impl Default for Dynamics {
             win_efficacy: 0.5,
             win_trust: 0.15,
             gap_tolerance: 4,
-            assumption_decay: 0.02,
+            assumption_decay: 0.01,
             transparency: 0.2,
             visibility: 0.5,
             checkin_voice: 0.5,
@@ -576,11 +589,14 @@ impl Default for Dynamics {
             interest_weight: 1.0,
             trust_weight: 0.1,
             voice_base: 0.3,
-            hidden_gain: 0.5,
+            hidden_gain: 0.1,
             direction_gain: 0.2,
             direction_decay: 0.05,
             direction_start: 0.5,
-            conflict_damage: 0.3,
+            conflict_damage: 0.6,
+            conflict_threshold: 0.05,
+            hidden_decay: 0.02,
+            hedge: 0.3,
             leak_rate: 0.3,
             leak_damage: 0.1,
             admit_trust: 0.3,

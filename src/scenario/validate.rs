@@ -334,7 +334,7 @@ fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
 
 fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     let d = &s.dynamics;
-    let units: [(&str, f64); 38] = [
+    let units: [(&str, f64); 42] = [
         ("w_alignment", d.w_alignment),
         ("w_trust", d.w_trust),
         ("w_efficacy", d.w_efficacy),
@@ -348,6 +348,7 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
         ("junior_threshold", d.junior_threshold),
         ("clarity_start", d.clarity_start),
         ("clarity_decay", d.clarity_decay),
+        ("clarity_floor", d.clarity_floor),
         ("checkin_clarity", d.checkin_clarity),
         ("setup_clarity", d.setup_clarity),
         ("efficacy_start", d.efficacy_start),
@@ -365,6 +366,9 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
         ("direction_decay", d.direction_decay),
         ("direction_start", d.direction_start),
         ("conflict_damage", d.conflict_damage),
+        ("conflict_threshold", d.conflict_threshold),
+        ("hidden_decay", d.hidden_decay),
+        ("hedge", d.hedge),
         ("leak_rate", d.leak_rate),
         ("leak_damage", d.leak_damage),
         ("admit_trust", d.admit_trust),
