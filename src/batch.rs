@@ -535,7 +535,7 @@ impl BatchSummary {
                 per_run: n as f64 / a.runs.max(1) as f64,
             })
             .collect();
-        exit_reasons.sort_by(|x, y| y.exits.cmp(&x.exits));
+        exit_reasons.sort_by_key(|r| std::cmp::Reverse(r.exits));
         BatchSummary {
             scenario: scenario.name.clone(),
             runs: a.runs,
@@ -627,11 +627,12 @@ mod tests {
         let (lo, hi) = m1.ci95();
         let half = 4.302_652_729_749_464 * 2.0 / 3f64.sqrt();
         assert!((lo - (4.0 - half)).abs() < 1e-9 && (hi - (4.0 + half)).abs() < 1e-9);
-        // Round 2: only A and B are still going: trust 0.6 and 0.3.
+        // Round 2: only A and B are still going: trust 0.6 and 0.2 → mean
+        // 0.4, variance (0.2² + 0.2²) / 1 = 0.08.
         let t2 = a.per_round[1][1];
         assert_eq!(t2.count(), 2);
-        close(t2.mean(), 0.45);
-        close(t2.variance(), 0.045);
+        close(t2.mean(), 0.4);
+        close(t2.variance(), 0.08);
         // hours per member, round 2: 3 and 5 → mean 4, variance 2.
         let h2 = a.per_round[1][5];
         close(h2.mean(), 4.0);

@@ -274,7 +274,7 @@ pub fn plain_summary(b: &BatchSummary) -> String {
         ("dissolved", o.dissolved),
         ("round_limit", o.round_limit),
     ];
-    ends.sort_by(|x, y| y.1.cmp(&x.1));
+    ends.sort_by_key(|e| std::cmp::Reverse(e.1));
     let ends: Vec<String> = ends
         .iter()
         .filter(|(_, n)| *n > 0)
