@@ -279,10 +279,63 @@ pub(crate) fn chance(rng: &mut Rng, p: f64) -> bool {
     rng.random::<f64>() < p
 }
 
+/// The integer form of [`chance`]: `chance(rng, p)` is exactly
+/// `(rng.next_u64() >> 11) < chance_threshold(p)`, without the conversion to
+/// a float (for hot loops). `rng.random::<f64>()` is `(next_u64 >> 11)·2⁻⁵³`,
+/// so `x < p` ⟺ `k < p·2⁵³` ⟺ `k < ⌈p·2⁵³⌉` for the integer k (p·2⁵³ is
+/// exact). p <= 0 or NaN gives 0 (never), p >= 1 gives 2⁵³ (always).
+#[inline]
+pub(crate) fn chance_threshold(p: f64) -> u64 {
+    const TWO53: f64 = (1u64 << 53) as f64;
+    if p.is_nan() || p <= 0.0 {
+        0
+    } else {
+        (p.min(1.0) * TWO53).ceil() as u64
+    }
+}
+
 /// A standard normal draw (Box–Muller).
 pub(crate) fn normal(rng: &mut Rng) -> f64 {
     use rand::RngExt;
     let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
     let u2: f64 = rng.random::<f64>();
     (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng as _;
+
+    /// `chance_threshold` relies on how rand turns a u64 into an f64; if a
+    /// rand upgrade changes that, this fails instead of results drifting.
+    #[test]
+    fn integer_chance_equals_float_chance() {
+        let ps = [
+            -1.0,
+            0.0,
+            1e-300,
+            0.1,
+            0.25,
+            0.5,
+            1.0 / 3.0,
+            0.7,
+            0.999_999_999,
+            1.0,
+            2.0,
+            f64::NAN,
+        ];
+        for p in ps {
+            let (mut a, mut b) = (run_rng(1, 2), run_rng(1, 2));
+            let t = chance_threshold(p);
+            for _ in 0..2000 {
+                assert_eq!(chance(&mut a, p), (b.next_u64() >> 11) < t, "p = {p}");
+            }
+        }
+        // Exactly at the boundary: k · 2⁻⁵³ < p.
+        let k = 123_456_789u64;
+        let p = k as f64 / (1u64 << 53) as f64;
+        assert_eq!(chance_threshold(p), k);
+        assert_eq!(chance_threshold(f64::from_bits(p.to_bits() + 1)), k + 1);
+    }
 }

@@ -1,9 +1,10 @@
 //! Phase 7, trust update: follow-through observed over time, and the
 //! negative assumptions that fill a communication gap.
 
-use super::{Rng, chance};
+use super::{Rng, chance_threshold};
 use crate::model::World;
 use crate::scenario::Scenario;
+use rand::Rng as _;
 
 /// For each ordered pair of members (i, j), i observes j's delivery this
 /// round if both attended a check-in, otherwise with probability
@@ -14,7 +15,7 @@ use crate::scenario::Scenario;
 /// moves toward it by `assumption_decay`.
 pub fn update_trust(w: &mut World, s: &Scenario, rng: &mut Rng, members: &[usize]) {
     let t = &s.trust;
-    let vis = s.dynamics.visibility;
+    let vis = chance_threshold(s.dynamics.visibility);
     let n = w.n;
     // `members` lists the current members in index order, so pairs are
     // visited (and random numbers drawn) exactly as in a scan of 0..n.
@@ -25,7 +26,7 @@ pub fn update_trust(w: &mut World, s: &Scenario, rng: &mut Rng, members: &[usize
             if j == i {
                 continue;
             }
-            let seen = (attended_i && w.attended_now[j]) || chance(rng, vis);
+            let seen = (attended_i && w.attended_now[j]) || (rng.next_u64() >> 11) < vis;
             // Branch-free (which pairs are seen and who delivered are coin
             // flips the CPU cannot predict), yet bit-identical to the plain
             // if/else: the masks pick `gain (1 − x)` or `−(loss x)` exactly,
