@@ -32,6 +32,39 @@ fn one_run(c: &mut Criterion) {
     });
 }
 
+/// This thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), or `None` where it
+/// cannot be read.
+fn thread_cpu_time() -> Option<Duration> {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec we pass.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (rc == 0).then(|| Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
+}
+
+/// The same run measured in CPU time of the benchmarking thread rather than
+/// wall time: on a machine shared with other work, time spent waiting for a
+/// core does not count. Skipped where thread CPU time cannot be read.
+fn one_run_cpu(c: &mut Criterion) {
+    if thread_cpu_time().is_none() {
+        return;
+    }
+    let s = bench_scenario();
+    let mut run = 0u64;
+    c.bench_function("one_run_cpu_time/bench.toml", |b| {
+        b.iter_custom(|iters| {
+            let start = thread_cpu_time().unwrap_or_default();
+            for _ in 0..iters {
+                run += 1;
+                black_box(Simulation::new(&s, s.seed, run % 1000).run_to_end());
+            }
+            thread_cpu_time().unwrap_or_default().saturating_sub(start)
+        })
+    });
+}
+
 fn batch(c: &mut Criterion) {
     let s = bench_scenario();
     let mut g = c.benchmark_group("batch_1000");
@@ -58,5 +91,5 @@ fn batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, one_run, batch);
+criterion_group!(benches, one_run, one_run_cpu, batch);
 criterion_main!(benches);

@@ -69,6 +69,8 @@ pub struct Simulation<'a> {
     trust_cache: Vec<f64>,
     /// Scratch: indices of the current members, ascending.
     members: Vec<usize>,
+    /// Scratch: random bytes of the trust phase (8 per ordered pair).
+    draws: Vec<u8>,
 }
 
 impl<'a> Simulation<'a> {
@@ -86,6 +88,7 @@ impl<'a> Simulation<'a> {
             outcome: None,
             trust_cache: vec![0.0; n],
             members: Vec::with_capacity(n),
+            draws: vec![0; 8 * n * n],
         };
         if let crate::model::GovernanceState::SettingUp { until, crisis } =
             sim.world.coalition.governance
@@ -147,7 +150,7 @@ impl<'a> Simulation<'a> {
         contribution::contributions(w, s, &mut self.rng, &mut self.now, &self.trust_cache);
         progress::progress(w, s, &mut self.events, &mut self.now);
         collect_members(w, &mut self.members);
-        trust::update_trust(w, s, &mut self.rng, &self.members);
+        trust::update_trust(w, s, &mut self.rng, &self.members, &mut self.draws);
         refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
         engagement::engagement(w, s, &mut self.events, &mut self.now, &self.trust_cache);
         exit::exits(w, s, &mut self.rng, &mut self.events, &mut self.now);

@@ -13,12 +13,28 @@ use rand::Rng as _;
 /// passed since the last check-in, assumptions fill the gap: every member's
 /// trust in every other above the pessimistic level 0.5 · trust.strangers
 /// moves toward it by `assumption_decay`.
-pub fn update_trust(w: &mut World, s: &Scenario, rng: &mut Rng, members: &[usize]) {
+pub fn update_trust(
+    w: &mut World,
+    s: &Scenario,
+    rng: &mut Rng,
+    members: &[usize],
+    draws: &mut [u8],
+) {
     let t = &s.trust;
     let vis = chance_threshold(s.dynamics.visibility);
     let n = w.n;
+    // A pair draws a random number unless both attended a check-in. Draw
+    // them all at once: the byte stream of `fill_bytes` is the stream of
+    // `next_u64` calls (little-endian words in the same order), so the k-th
+    // 8 bytes are exactly what the k-th `chance` would have drawn.
+    let m = members.len();
+    let a = members.iter().filter(|&&i| w.attended_now[i]).count();
+    let need = m * m.saturating_sub(1) - a * a.saturating_sub(1);
+    let draws = &mut draws[..8 * need];
+    rng.fill_bytes(draws);
+    let mut next = draws.chunks_exact(8);
     // `members` lists the current members in index order, so pairs are
-    // visited (and random numbers drawn) exactly as in a scan of 0..n.
+    // visited (and random numbers used) exactly as in a scan of 0..n.
     for &i in members {
         let attended_i = w.attended_now[i];
         let row = &mut w.trust[i * n..(i + 1) * n];
@@ -26,7 +42,11 @@ pub fn update_trust(w: &mut World, s: &Scenario, rng: &mut Rng, members: &[usize
             if j == i {
                 continue;
             }
-            let seen = (attended_i && w.attended_now[j]) || (rng.next_u64() >> 11) < vis;
+            let seen = (attended_i && w.attended_now[j]) || {
+                let bytes = next.next().expect("one draw per unattended pair");
+                let u = u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
+                (u >> 11) < vis
+            };
             // Branch-free (which pairs are seen and who delivered are coin
             // flips the CPU cannot predict), yet bit-identical to the plain
             // if/else: the masks pick `gain (1 − x)` or `−(loss x)` exactly,
