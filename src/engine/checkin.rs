@@ -4,6 +4,20 @@ use super::{Event, EventKind, Rng, RoundTally, chance};
 use crate::model::{World, unit};
 use crate::scenario::Scenario;
 
+/// [`checkins_in`] with its scratch made here (for tests; the engine passes
+/// reused scratch so that a round allocates nothing).
+#[cfg(test)]
+pub fn checkins(
+    w: &mut World,
+    s: &Scenario,
+    rng: &mut Rng,
+    ev: &mut Vec<Event>,
+    now: &mut RoundTally,
+) {
+    let mut attendees = Vec::with_capacity(w.n);
+    checkins_in(w, s, rng, ev, now, &mut attendees);
+}
+
 /// Every `checkin_every` rounds each member attends with probability equal
 /// to its engagement. An attendee spends `checkin_hours`, gains clarity
 /// (`checkin_clarity` of the gap to 1; half of it when it sends a junior
@@ -14,7 +28,7 @@ use crate::scenario::Scenario;
 /// hidden objection is aired and resolved. With `private_checkin`, a member
 /// who missed two rounds in a row gets a private conversation that restores
 /// 20% of its missing engagement.
-pub fn checkins(
+pub fn checkins_in(
     w: &mut World,
     s: &Scenario,
     rng: &mut Rng,

@@ -6,6 +6,15 @@ use crate::model::World;
 use crate::scenario::Scenario;
 use rand::Rng as _;
 
+/// [`update_trust_in`] with its scratch made here (for tests; the engine
+/// passes reused scratch so that a round allocates nothing).
+#[cfg(test)]
+pub fn update_trust(w: &mut World, s: &Scenario, rng: &mut Rng) {
+    let members: Vec<usize> = (0..w.n).filter(|&i| w.is_member(i)).collect();
+    let mut draws = vec![0u8; 8 * w.n * w.n];
+    update_trust_in(w, s, rng, &members, &mut draws);
+}
+
 /// For each ordered pair of members (i, j), i observes j's delivery this
 /// round if both attended a check-in, otherwise with probability
 /// `visibility`. Observed delivery: T_ij += gain (1 − T_ij); observed
@@ -13,7 +22,10 @@ use rand::Rng as _;
 /// passed since the last check-in, assumptions fill the gap: every member's
 /// trust in every other above the pessimistic level 0.5 · trust.strangers
 /// moves toward it by `assumption_decay`.
-pub fn update_trust(
+///
+/// `members`: the current members, ascending; `draws`: scratch of at least
+/// 8 bytes per ordered pair of members.
+pub fn update_trust_in(
     w: &mut World,
     s: &Scenario,
     rng: &mut Rng,
