@@ -40,7 +40,7 @@ use crate::stats::{KmStep, Welford, kaplan_meier_counts};
 /// Runs per block: the unit of work of one worker and of the fold.
 pub const BLOCK: u64 = 16;
 /// Blocks per chunk: what is simulated in parallel between two folds.
-pub const CHUNK_BLOCKS: u64 = 32;
+pub const CHUNK_BLOCKS: u64 = 64;
 
 /// The per-round measures aggregated over runs, in output order.
 pub const MEASURES: [&str; 6] = [
