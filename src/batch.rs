@@ -21,8 +21,15 @@
 //!   simulated by one worker, sequentially, into its own partial
 //!   [`Aggregates`]; blocks are folded into the total strictly in run order.
 //!   Nothing depends on which thread ran what, so every output is
-//!   byte-identical for any thread count. Shards that start at a multiple of
-//!   [`BLOCK`] can later be merged block by block into the very same bytes.
+//!   byte-identical for any thread count.
+//! - Blocks are fixed by absolute run index (`[16k, 16k + 16)`), so a shard
+//!   that starts on a block boundary simulates whole blocks. A later
+//!   `--shard` can keep its blocks' partial aggregates (they are small and
+//!   serialisable); folding every shard's blocks in run order is then the
+//!   very fold a single machine does, and the merged files are
+//!   byte-identical. (Merging two shards' totals directly would not be:
+//!   floating-point merges are not associative.) Counts (outcomes, exits,
+//!   survival) are integers and merge exactly either way.
 //! - Work is done in chunks of [`CHUNK_BLOCKS`] blocks: a chunk is simulated
 //!   in parallel (rayon, across runs only: a run itself is sequential) while
 //!   the previous chunk is folded into the aggregates and handed to the
@@ -30,7 +37,7 @@
 //!   runs; the aggregates are O(max_rounds).
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::{RoundRecord, RunSummary, Simulation};
 use crate::model::ExitReason;
@@ -119,7 +126,7 @@ impl BatchSink for Vec<(u64, RunSummary)> {
 }
 
 /// Runs ending in one round: dissolutions (the event) and censorings.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EndCounts {
     pub events: u64,
     pub censored: u64,
@@ -127,7 +134,8 @@ pub struct EndCounts {
 
 /// Online aggregates over a set of runs. Mergeable: folding the partial
 /// aggregates of consecutive blocks in order gives the batch's aggregates.
-#[derive(Debug, Clone, PartialEq)]
+/// Serialisable, so a shard can hand its blocks' partials to a merge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Aggregates {
     /// Runs aggregated.
     pub runs: u64,
@@ -299,12 +307,13 @@ fn simulate_block(s: &Scenario, seed: u64, runs: std::ops::Range<u64>) -> BlockO
     }
 }
 
-/// The blocks of runs `[start, end)`: aligned to multiples of [`BLOCK`] in
-/// absolute run index, so shards starting on a block boundary fold alike.
-fn blocks(start: u64, end: u64) -> Vec<std::ops::Range<u64>> {
-    let mut out = Vec::new();
+/// The blocks of runs `[start, end)`, at most `max` of them: aligned to
+/// multiples of [`BLOCK`] in absolute run index, so shards starting on a
+/// block boundary fold alike.
+fn blocks(start: u64, end: u64, max: usize) -> Vec<std::ops::Range<u64>> {
+    let mut out = Vec::with_capacity(max.min(64));
     let mut a = start;
-    while a < end {
+    while a < end && out.len() < max {
         let b = ((a / BLOCK + 1) * BLOCK).min(end);
         out.push(a..b);
         a = b;
@@ -329,7 +338,6 @@ pub fn run_batch<K: BatchSink>(
         .build()
         .expect("cannot start worker threads");
     let end = cfg.first_run.saturating_add(cfg.runs);
-    let all = blocks(cfg.first_run, end);
     let mut total = Aggregates::new(scenario.max_rounds);
     let seed = cfg.seed;
     let progress = &progress;
@@ -357,7 +365,12 @@ pub fn run_batch<K: BatchSink>(
     pool.install(|| {
         // Simulate chunk k while chunk k − 1 is folded and written.
         let mut pending: Option<Vec<BlockOut>> = None;
-        for chunk in all.chunks(CHUNK_BLOCKS as usize) {
+        let mut start = cfg.first_run;
+        while start < end {
+            // Ranges are made chunk by chunk: nothing here grows with N.
+            let chunk = blocks(start, end, CHUNK_BLOCKS as usize);
+            start = chunk.last().map_or(end, |r| r.end);
+            let chunk = &chunk[..];
             let (folded, next) = rayon::join(
                 || match pending.take() {
                     Some(done) => fold(done, &mut total, sink),
@@ -730,9 +743,10 @@ mod tests {
 
     #[test]
     fn blocks_are_aligned_to_absolute_run_indices() {
-        assert_eq!(blocks(0, 40), vec![0..16, 16..32, 32..40]);
-        assert_eq!(blocks(10, 40), vec![10..16, 16..32, 32..40]);
-        assert!(blocks(5, 5).is_empty());
+        assert_eq!(blocks(0, 40, 64), vec![0..16, 16..32, 32..40]);
+        assert_eq!(blocks(10, 40, 64), vec![10..16, 16..32, 32..40]);
+        assert_eq!(blocks(10, 40, 2), vec![10..16, 16..32]);
+        assert!(blocks(5, 5, 64).is_empty());
     }
 
     #[test]
