@@ -1,1 +1,95 @@
-fn main() {}
+//! Criterion benchmarks of the engine and the batch layer on
+//! `scenarios/bench.toml` (30 agents, 200 rounds, every mechanism on).
+//! See docs/performance.md for the figures and how to reproduce them.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use coalsim::batch::{BatchConfig, NullSink, run_batch};
+use coalsim::batch_cli::write_batch;
+use coalsim::engine::Simulation;
+use coalsim::scenario::{Scenario, ScenarioFile};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn bench_scenario() -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench.toml");
+    ScenarioFile::open(Some(&path))
+        .expect("scenarios/bench.toml")
+        .base
+}
+
+/// One run of bench.toml, start to end (a different run index each time, so
+/// the figure is a mean over runs, not one lucky run).
+fn one_run(c: &mut Criterion) {
+    let s = bench_scenario();
+    let mut run = 0u64;
+    c.bench_function("one_run/bench.toml", |b| {
+        b.iter(|| {
+            run += 1;
+            black_box(Simulation::new(&s, s.seed, run % 1000).run_to_end())
+        })
+    });
+}
+
+/// This thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), or `None` where it
+/// cannot be read.
+fn thread_cpu_time() -> Option<Duration> {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec we pass.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (rc == 0).then(|| Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
+}
+
+/// The same run measured in CPU time of the benchmarking thread rather than
+/// wall time: on a machine shared with other work, time spent waiting for a
+/// core does not count. Skipped where thread CPU time cannot be read.
+fn one_run_cpu(c: &mut Criterion) {
+    if thread_cpu_time().is_none() {
+        return;
+    }
+    let s = bench_scenario();
+    let mut run = 0u64;
+    c.bench_function("one_run_cpu_time/bench.toml", |b| {
+        b.iter_custom(|iters| {
+            let start = thread_cpu_time().unwrap_or_default();
+            for _ in 0..iters {
+                run += 1;
+                black_box(Simulation::new(&s, s.seed, run % 1000).run_to_end());
+            }
+            thread_cpu_time().unwrap_or_default().saturating_sub(start)
+        })
+    });
+}
+
+fn batch(c: &mut Criterion) {
+    let s = bench_scenario();
+    let mut g = c.benchmark_group("batch_1000");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    for threads in [1usize, 2] {
+        let cfg = BatchConfig {
+            threads: Some(threads),
+            ..BatchConfig::new(1000, s.seed)
+        };
+        g.bench_function(format!("threads={threads}"), |b| {
+            b.iter(|| black_box(run_batch(&s, &cfg, &mut NullSink, |_| {}).unwrap()))
+        });
+    }
+    // The same batch writing runs.csv, rounds.csv, survival.csv and
+    // summary.json into a temporary directory (compare with threads=1).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cfg = BatchConfig {
+        threads: Some(1),
+        ..BatchConfig::new(1000, s.seed)
+    };
+    g.bench_function("threads=1+outputs", |b| {
+        b.iter(|| black_box(write_batch(&s, &cfg, dir.path(), |_| {}).unwrap()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, one_run, one_run_cpu, batch);
+criterion_main!(benches);

@@ -40,6 +40,8 @@ pub enum Command {
     Plot(PlotArgs),
     /// Power indices (Shapley–Shubik, Banzhaf) of a weighted voting rule.
     Power(crate::power::cli::PowerArgs),
+    /// Monte Carlo replications in parallel: runs.csv, rounds.csv, survival.csv, summary.json
+    Batch(crate::batch_cli::BatchArgs),
 }
 
 /// Arguments of `coalsim sweep`.
@@ -141,6 +143,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Lesson(args) => lesson(&args),
         Command::Plot(args) => plot(&args),
         Command::Power(args) => crate::power::cli::run(&args),
+        Command::Batch(args) => crate::batch_cli::run(&args),
     }
 }
 

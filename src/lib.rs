@@ -8,6 +8,8 @@
 // vectors are read and written at the same index in one loop.
 #![allow(clippy::needless_range_loop)]
 
+pub mod batch;
+pub mod batch_cli;
 pub mod cli;
 pub mod compare;
 pub mod engine;

@@ -517,6 +517,50 @@ pub fn kaplan_meier(observations: &[(u32, bool)]) -> Vec<KmStep> {
     steps
 }
 
+/// Kaplan–Meier from a count table: `(time, events, censored)` per distinct
+/// time, in strictly increasing time order (rows with no event and no
+/// censoring are skipped). Same estimator, band and conventions as
+/// [`kaplan_meier`], whose result it equals for the same observations; the
+/// input is O(distinct times) instead of O(subjects), which suits batches of
+/// many runs. Times out of order give an empty Vec.
+pub fn kaplan_meier_counts(counts: &[(u32, usize, usize)]) -> Vec<KmStep> {
+    if counts.windows(2).any(|w| w[0].0 >= w[1].0) {
+        return Vec::new();
+    }
+    let mut at_risk: usize = counts.iter().map(|&(_, d, c)| d + c).sum();
+    let mut survival = 1.0_f64;
+    let mut greenwood = 0.0_f64;
+    let mut steps = Vec::with_capacity(counts.len());
+    for &(time, events, censored) in counts {
+        if events + censored == 0 {
+            continue;
+        }
+        if events > 0 {
+            let n = at_risk as f64;
+            let d = events as f64;
+            survival *= 1.0 - d / n;
+            if events < at_risk {
+                greenwood += d / (n * (n - d));
+            } else {
+                greenwood = f64::INFINITY;
+            }
+        }
+        let (std_err, lower, upper) = km_band(survival, greenwood, Z95);
+        steps.push(KmStep {
+            time,
+            at_risk,
+            events,
+            censored,
+            survival,
+            std_err,
+            lower,
+            upper,
+        });
+        at_risk -= events + censored;
+    }
+    steps
+}
+
 /// Greenwood standard error and log-log band for one survival value.
 fn km_band(survival: f64, greenwood: f64, z: f64) -> (f64, f64, f64) {
     if survival <= 0.0 {

@@ -4,6 +4,20 @@ use super::{Event, EventKind, Rng, RoundTally, chance};
 use crate::model::{World, unit};
 use crate::scenario::Scenario;
 
+/// [`checkins_in`] with its scratch made here (for tests; the engine passes
+/// reused scratch so that a round allocates nothing).
+#[cfg(test)]
+pub fn checkins(
+    w: &mut World,
+    s: &Scenario,
+    rng: &mut Rng,
+    ev: &mut Vec<Event>,
+    now: &mut RoundTally,
+) {
+    let mut attendees = Vec::with_capacity(w.n);
+    checkins_in(w, s, rng, ev, now, &mut attendees);
+}
+
 /// Every `checkin_every` rounds each member attends with probability equal
 /// to its engagement. An attendee spends `checkin_hours`, gains clarity
 /// (`checkin_clarity` of the gap to 1; half of it when it sends a junior
@@ -15,12 +29,13 @@ use crate::scenario::Scenario;
 /// (before governance there is no forum for it). With `private_checkin`, a member
 /// who missed two rounds in a row gets a private conversation that restores
 /// 20% of its missing engagement.
-pub fn checkins(
+pub fn checkins_in(
     w: &mut World,
     s: &Scenario,
     rng: &mut Rng,
     ev: &mut Vec<Event>,
     now: &mut RoundTally,
+    attendees: &mut Vec<usize>,
 ) {
     let g = &s.governance;
     if g.checkin_every == 0 || w.round % g.checkin_every != 0 || w.coalition.members == 0 {
@@ -31,6 +46,7 @@ pub fn checkins(
     // Before governance there is no forum to air objections in.
     let established = w.coalition.governance == crate::model::GovernanceState::Established;
     let (mut attended, mut juniors) = (0u32, 0u32);
+    attendees.clear();
     for i in 0..n {
         if !w.is_member(i) {
             continue;
@@ -47,6 +63,7 @@ pub fn checkins(
             continue;
         }
         w.attended_now[i] = true;
+        attendees.push(i);
         attended += 1;
         w.hours_now[i] += g.checkin_hours;
         let junior = w.engagement[i] < dy.junior_threshold;
@@ -57,13 +74,13 @@ pub fn checkins(
             w.hidden[i] *= 1.0 - dy.checkin_voice;
         }
     }
-    for i in 0..n {
-        if !w.attended_now[i] {
-            continue;
-        }
-        for j in 0..n {
-            if j != i && w.attended_now[j] {
-                let record = (w.delivered[j] as f64 + 1.0) / (w.committed[j] as f64 + 2.0);
+    // Each pair's update reads only its own trust and j's record, so the
+    // pairs can be visited column by column (j's record computed once), and
+    // only attendees are visited (`attendees` is ascending, its capacity n).
+    for &j in attendees.iter() {
+        let record = (w.delivered[j] as f64 + 1.0) / (w.committed[j] as f64 + 2.0);
+        for &i in attendees.iter() {
+            if i != j {
                 let t = w.trust(i, j);
                 w.nudge_trust(i, j, dy.transparency * (record - t));
             }

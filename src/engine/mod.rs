@@ -70,6 +70,10 @@ pub struct Simulation<'a> {
     pub outcome: Option<Outcome>,
     /// Mean trust per member, computed once per round for the phases.
     trust_cache: Vec<f64>,
+    /// Scratch: indices of the current members, ascending.
+    members: Vec<usize>,
+    /// Scratch: random bytes of the trust phase (8 per ordered pair).
+    draws: Vec<u8>,
 }
 
 impl<'a> Simulation<'a> {
@@ -86,6 +90,8 @@ impl<'a> Simulation<'a> {
             now: RoundTally::default(),
             outcome: None,
             trust_cache: vec![0.0; n],
+            members: Vec::with_capacity(n),
+            draws: vec![0; 8 * n * n],
         };
         if let crate::model::GovernanceState::SettingUp { until, crisis } =
             sim.world.coalition.governance
@@ -121,8 +127,16 @@ impl<'a> Simulation<'a> {
 
         shocks::shocks(w, s, &mut self.rng, &mut self.events, &mut self.now);
         recruitment::recruitment(w, s, &mut self.rng, &mut self.events, &mut self.now);
-        checkin::checkins(w, s, &mut self.rng, &mut self.events, &mut self.now);
-        refresh_trust_cache(w, &mut self.trust_cache);
+        checkin::checkins_in(
+            w,
+            s,
+            &mut self.rng,
+            &mut self.events,
+            &mut self.now,
+            &mut self.members,
+        );
+        refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
+        let crises = w.coalition.crises;
         decision::decisions(
             w,
             s,
@@ -131,11 +145,16 @@ impl<'a> Simulation<'a> {
             &mut self.now,
             &self.trust_cache,
         );
-        refresh_trust_cache(w, &mut self.trust_cache);
+        // Decisions change trust only in a crisis and never change who is a
+        // member, so the cache is still exact unless a crisis happened.
+        if w.coalition.crises != crises {
+            refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
+        }
         contribution::contributions(w, s, &mut self.rng, &mut self.now, &self.trust_cache);
         progress::progress(w, s, &mut self.events, &mut self.now);
-        trust::update_trust(w, s, &mut self.rng);
-        refresh_trust_cache(w, &mut self.trust_cache);
+        collect_members(w, &mut self.members);
+        trust::update_trust_in(w, s, &mut self.rng, &self.members, &mut self.draws);
+        refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
         engagement::engagement(w, s, &mut self.events, &mut self.now, &self.trust_cache);
         exit::exits(w, s, &mut self.rng, &mut self.events, &mut self.now);
         for (total, h) in w.hours.iter_mut().zip(&w.hours_now) {
@@ -171,13 +190,62 @@ impl<'a> Simulation<'a> {
     }
 }
 
-fn refresh_trust_cache(w: &World, cache: &mut [f64]) {
-    for (i, c) in cache.iter_mut().enumerate() {
-        *c = if w.is_member(i) {
-            w.trust_in_members(i)
-        } else {
-            0.0
-        };
+/// The current members' indices, ascending, into `members` (no allocation:
+/// its capacity is the number of agents).
+fn collect_members(w: &World, members: &mut Vec<usize>) {
+    members.clear();
+    members.extend((0..w.n).filter(|&i| w.is_member(i)));
+}
+
+/// `cache[i]` = [`World::trust_in_members`] for members, 0 for the others.
+///
+/// Bit-identical to calling `trust_in_members` per member (each member's sum
+/// adds the same terms in the same order, j ascending), but four members'
+/// sums are carried at once: independent additions the CPU overlaps instead
+/// of one long chain after another.
+fn refresh_trust_cache(w: &World, cache: &mut [f64], members: &mut Vec<usize>) {
+    collect_members(w, members);
+    cache.iter_mut().for_each(|c| *c = 0.0);
+    let n = w.n;
+    let others = members.len().saturating_sub(1);
+    if others == 0 {
+        for &i in members.iter() {
+            cache[i] = 0.5;
+        }
+        return;
+    }
+    let row = |i: usize| &w.trust[i * n..(i + 1) * n];
+    let mut quads = members.chunks_exact(4);
+    for q in &mut quads {
+        let (r0, r1, r2, r3) = (row(q[0]), row(q[1]), row(q[2]), row(q[3]));
+        let mut sum = [0.0f64; 4];
+        for &j in members.iter() {
+            if j != q[0] {
+                sum[0] += r0[j];
+            }
+            if j != q[1] {
+                sum[1] += r1[j];
+            }
+            if j != q[2] {
+                sum[2] += r2[j];
+            }
+            if j != q[3] {
+                sum[3] += r3[j];
+            }
+        }
+        for (k, &i) in q.iter().enumerate() {
+            cache[i] = sum[k] / others as f64;
+        }
+    }
+    for &i in quads.remainder() {
+        let r = row(i);
+        let mut sum = 0.0;
+        for &j in members.iter() {
+            if j != i {
+                sum += r[j];
+            }
+        }
+        cache[i] = sum / others as f64;
     }
 }
 
@@ -217,10 +285,192 @@ pub(crate) fn chance(rng: &mut Rng, p: f64) -> bool {
     rng.random::<f64>() < p
 }
 
+/// The integer form of [`chance`]: `chance(rng, p)` is exactly
+/// `(rng.next_u64() >> 11) < chance_threshold(p)`, without the conversion to
+/// a float (for hot loops). `rng.random::<f64>()` is `(next_u64 >> 11)·2⁻⁵³`,
+/// so `x < p` ⟺ `k < p·2⁵³` ⟺ `k < ⌈p·2⁵³⌉` for the integer k (p·2⁵³ is
+/// exact). p <= 0 or NaN gives 0 (never), p >= 1 gives 2⁵³ (always).
+#[inline]
+pub(crate) fn chance_threshold(p: f64) -> u64 {
+    const TWO53: f64 = (1u64 << 53) as f64;
+    if p.is_nan() || p <= 0.0 {
+        0
+    } else {
+        (p.min(1.0) * TWO53).ceil() as u64
+    }
+}
+
 /// A standard normal draw (Box–Muller).
 pub(crate) fn normal(rng: &mut Rng) -> f64 {
     use rand::RngExt;
     let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
     let u2: f64 = rng.random::<f64>();
     (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// The hot paths above were rewritten for speed; these tests check that they
+/// give bit-identical results to the straightforward versions.
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+    use rand::Rng as _;
+
+    /// `chance_threshold` relies on how rand turns a u64 into an f64; if a
+    /// rand upgrade changes that, this fails instead of results drifting.
+    #[test]
+    fn integer_chance_equals_float_chance() {
+        let ps = [
+            -1.0,
+            0.0,
+            1e-300,
+            0.1,
+            0.25,
+            0.5,
+            1.0 / 3.0,
+            0.7,
+            0.999_999_999,
+            1.0,
+            2.0,
+            f64::NAN,
+        ];
+        for p in ps {
+            let (mut a, mut b) = (run_rng(1, 2), run_rng(1, 2));
+            let t = chance_threshold(p);
+            for _ in 0..2000 {
+                assert_eq!(chance(&mut a, p), (b.next_u64() >> 11) < t, "p = {p}");
+            }
+        }
+        // Exactly at the boundary: k · 2⁻⁵³ < p.
+        let k = 123_456_789u64;
+        let p = k as f64 / (1u64 << 53) as f64;
+        assert_eq!(chance_threshold(p), k);
+        assert_eq!(chance_threshold(f64::from_bits(p.to_bits() + 1)), k + 1);
+    }
+
+    /// The trust phase as first written (a plain scan of 0..n with one
+    /// `chance` per unattended pair), to check that the faster version gives
+    /// bit-identical worlds. The gap part is left out: bench.toml checks in
+    /// every 2 rounds, so the gap never exceeds its tolerance here.
+    fn naive_update_trust(w: &mut World, s: &Scenario, rng: &mut Rng) {
+        let t = &s.trust;
+        let n = w.n;
+        for i in 0..n {
+            if !w.is_member(i) {
+                continue;
+            }
+            for j in 0..n {
+                if j == i || !w.is_member(j) {
+                    continue;
+                }
+                let seen =
+                    (w.attended_now[i] && w.attended_now[j]) || chance(rng, s.dynamics.visibility);
+                if !seen {
+                    continue;
+                }
+                let idx = i * n + j;
+                if w.delivered_now[j] {
+                    w.trust[idx] += t.gain * (1.0 - w.trust[idx]);
+                } else {
+                    w.trust[idx] -= t.loss * w.trust[idx];
+                }
+            }
+        }
+    }
+
+    fn bench_world(run: u64, rounds: u32) -> (Scenario, World, Rng) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench.toml");
+        let s = crate::scenario::ScenarioFile::open(Some(&path))
+            .unwrap()
+            .base;
+        let (world, rng) = {
+            let mut sim = Simulation::new(&s, 3, run);
+            for _ in 0..rounds {
+                sim.step();
+            }
+            (sim.world.clone(), sim.rng.clone())
+        };
+        (s, world, rng)
+    }
+
+    #[test]
+    fn fast_trust_phase_equals_the_plain_one() {
+        use rand::RngExt;
+        for run in 0..40 {
+            let (s, mut w, mut rng) = bench_world(run, 1 + (run as u32 % 30));
+            // Random attendance and deliveries, some non-members included.
+            let mut pick = run_rng(99, run);
+            for i in 0..w.n {
+                w.attended_now[i] = pick.random::<f64>() < 0.4;
+                w.delivered_now[i] = pick.random::<f64>() < 0.7;
+            }
+            let (mut w2, mut rng2) = (w.clone(), rng.clone());
+            trust::update_trust(&mut w, &s, &mut rng);
+            naive_update_trust(&mut w2, &s, &mut rng2);
+            let bits = |w: &World| w.trust.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&w), bits(&w2), "run {run}");
+            // Both consumed the same random numbers.
+            assert_eq!(rng.next_u64(), rng2.next_u64(), "run {run}");
+        }
+    }
+
+    #[test]
+    fn fast_trust_cache_equals_trust_in_members() {
+        for run in 0..40 {
+            let (_, w, _) = bench_world(run, run as u32 % 60);
+            let mut cache = vec![f64::NAN; w.n];
+            let mut members = Vec::with_capacity(w.n);
+            refresh_trust_cache(&w, &mut cache, &mut members);
+            for (i, c) in cache.iter().enumerate() {
+                let want = if w.is_member(i) {
+                    w.trust_in_members(i)
+                } else {
+                    0.0
+                };
+                assert_eq!(c.to_bits(), want.to_bits(), "run {run}, agent {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn fast_checkins_equal_the_plain_nudges() {
+        for run in 0..40 {
+            let (s, w0, rng0) = bench_world(run, 2 * (run as u32 % 20));
+            let mut w = w0.clone();
+            w.round = 2 * (w.round / 2 + 1); // a check-in round (checkin_every = 2)
+            w.attended_now.iter_mut().for_each(|a| *a = false); // as step() does
+            let mut w2 = w.clone();
+            let (mut rng, mut rng2) = (rng0.clone(), rng0);
+            let (mut ev, mut now) = (Vec::new(), RoundTally::default());
+            checkin::checkins(&mut w, &s, &mut rng, &mut ev, &mut now);
+            // The plain version: attendance as the phase draws it, then
+            // row-by-row nudges toward each attendee's record.
+            let g = &s.governance;
+            let dy = &s.dynamics;
+            for i in 0..w2.n {
+                if !w2.is_member(i) {
+                    continue;
+                }
+                if g.private_checkin && w2.missed[i] >= 2 {
+                    w2.engagement[i] =
+                        crate::model::unit(w2.engagement[i] + 0.2 * (1.0 - w2.engagement[i]));
+                }
+                if chance(&mut rng2, w2.engagement[i]) {
+                    w2.attended_now[i] = true;
+                }
+            }
+            for i in 0..w2.n {
+                for j in 0..w2.n {
+                    if i != j && w2.attended_now[i] && w2.attended_now[j] {
+                        let record =
+                            (w2.delivered[j] as f64 + 1.0) / (w2.committed[j] as f64 + 2.0);
+                        let t = w2.trust(i, j);
+                        w2.nudge_trust(i, j, dy.transparency * (record - t));
+                    }
+                }
+            }
+            let bits = |w: &World| w.trust.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(w.attended_now, w2.attended_now, "run {run}");
+            assert_eq!(bits(&w), bits(&w2), "run {run}");
+        }
+    }
 }

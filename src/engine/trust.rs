@@ -1,9 +1,19 @@
 //! Phase 7, trust update: follow-through observed over time, and the
 //! negative assumptions that fill a communication gap.
 
-use super::{Rng, chance};
+use super::{Rng, chance_threshold};
 use crate::model::World;
 use crate::scenario::Scenario;
+use rand::Rng as _;
+
+/// [`update_trust_in`] with its scratch made here (for tests; the engine
+/// passes reused scratch so that a round allocates nothing).
+#[cfg(test)]
+pub fn update_trust(w: &mut World, s: &Scenario, rng: &mut Rng) {
+    let members: Vec<usize> = (0..w.n).filter(|&i| w.is_member(i)).collect();
+    let mut draws = vec![0u8; 8 * w.n * w.n];
+    update_trust_in(w, s, rng, &members, &mut draws);
+}
 
 /// For each ordered pair of members (i, j), i observes j's delivery this
 /// round if both attended a check-in, otherwise with probability
@@ -12,28 +22,54 @@ use crate::scenario::Scenario;
 /// passed since the last check-in, assumptions fill the gap: every member's
 /// trust in every other above the pessimistic level 0.5 · trust.strangers
 /// moves toward it by `assumption_decay`.
-pub fn update_trust(w: &mut World, s: &Scenario, rng: &mut Rng) {
+///
+/// `members`: the current members, ascending; `draws`: scratch of at least
+/// 8 bytes per ordered pair of members.
+pub fn update_trust_in(
+    w: &mut World,
+    s: &Scenario,
+    rng: &mut Rng,
+    members: &[usize],
+    draws: &mut [u8],
+) {
     let t = &s.trust;
-    let vis = s.dynamics.visibility;
+    let vis = chance_threshold(s.dynamics.visibility);
     let n = w.n;
-    for i in 0..n {
-        if !w.is_member(i) {
-            continue;
-        }
-        for j in 0..n {
-            if j == i || !w.is_member(j) {
+    // A pair draws a random number unless both attended a check-in. Draw
+    // them all at once: the byte stream of `fill_bytes` is the stream of
+    // `next_u64` calls (little-endian words in the same order), so the k-th
+    // 8 bytes are exactly what the k-th `chance` would have drawn.
+    let m = members.len();
+    let a = members.iter().filter(|&&i| w.attended_now[i]).count();
+    let need = m * m.saturating_sub(1) - a * a.saturating_sub(1);
+    let draws = &mut draws[..8 * need];
+    rng.fill_bytes(draws);
+    let mut next = draws.chunks_exact(8);
+    // `members` lists the current members in index order, so pairs are
+    // visited (and random numbers used) exactly as in a scan of 0..n.
+    for &i in members {
+        let attended_i = w.attended_now[i];
+        let row = &mut w.trust[i * n..(i + 1) * n];
+        for &j in members {
+            if j == i {
                 continue;
             }
-            let seen = (w.attended_now[i] && w.attended_now[j]) || chance(rng, vis);
-            if !seen {
-                continue;
-            }
-            let idx = i * n + j;
-            if w.delivered_now[j] {
-                w.trust[idx] += t.gain * (1.0 - w.trust[idx]);
-            } else {
-                w.trust[idx] -= t.loss * w.trust[idx];
-            }
+            let seen = (attended_i && w.attended_now[j]) || {
+                let bytes = next.next().expect("one draw per unattended pair");
+                let u = u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
+                (u >> 11) < vis
+            };
+            // Branch-free (which pairs are seen and who delivered are coin
+            // flips the CPU cannot predict), yet bit-identical to the plain
+            // if/else: the masks pick `gain (1 − x)` or `−(loss x)` exactly,
+            // or +0.0, and `x + (−y) == x − y`, `x + 0.0 == x` in IEEE 754.
+            let x = row[j];
+            let gained = (t.gain * (1.0 - x)).to_bits();
+            let lost = (-(t.loss * x)).to_bits();
+            let delivered = 0u64.wrapping_sub(w.delivered_now[j] as u64);
+            let delta = (gained & delivered) | (lost & !delivered);
+            let seen = 0u64.wrapping_sub(seen as u64);
+            row[j] = x + f64::from_bits(delta & seen);
         }
     }
     if w.round.saturating_sub(w.coalition.last_checkin) > s.dynamics.gap_tolerance {

@@ -1,5 +1,6 @@
 //! The one integration-test binary; each concern is a module.
 
+mod batch;
 mod cli;
 mod condorcet;
 mod invariants;

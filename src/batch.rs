@@ -1,0 +1,781 @@
+//! Monte Carlo replications of one scenario, run in parallel.
+//!
+//! # Why this module exists
+//!
+//! One run of a coalition is an anecdote: the same rules, the same people and
+//! a different week's luck can end in success or in dissolution. What a
+//! coalition lead can act on is the *distribution*: how often the goal is
+//! reached, how long coalitions last, what members pay in hours, why they
+//! end. This module runs many independent replications and reduces them to
+//! those numbers, with their uncertainty, as a library API the `batch`
+//! command (and later sweeps and lessons) call. It does no IO itself: each
+//! run's [`RunSummary`] goes to a [`BatchSink`] the caller provides, and the
+//! aggregates come back in a [`BatchResult`].
+//!
+//! # Reproducible at any scale
+//!
+//! - Run `i` is `Simulation::new(scenario, seed, i)`: its random stream
+//!   depends on `(seed, i)` alone, so the first K runs of an N-run batch are
+//!   a K-run batch, and a batch can be split into shards ([`BatchConfig::first_run`]).
+//! - Runs are grouped in fixed blocks of [`BLOCK`] run indices. A block is
+//!   simulated by one worker, sequentially, into its own partial
+//!   [`Aggregates`]; blocks are folded into the total strictly in run order.
+//!   Nothing depends on which thread ran what, so every output is
+//!   byte-identical for any thread count.
+//! - Blocks are fixed by absolute run index (`[16k, 16k + 16)`), so a shard
+//!   that starts on a block boundary simulates whole blocks. A later
+//!   `--shard` can keep its blocks' partial aggregates (they are small and
+//!   serialisable); folding every shard's blocks in run order is then the
+//!   very fold a single machine does, and the merged files are
+//!   byte-identical. (Merging two shards' totals directly would not be:
+//!   floating-point merges are not associative.) Counts (outcomes, exits,
+//!   survival) are integers and merge exactly either way.
+//! - Work is done in chunks of [`CHUNK_BLOCKS`] blocks: a chunk is simulated
+//!   in parallel (rayon, across runs only: a run itself is sequential) while
+//!   the previous chunk is folded into the aggregates and handed to the
+//!   sink. Memory is bounded by two chunks, independent of the number of
+//!   runs; the aggregates are O(max_rounds).
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{RoundRecord, RunSummary, Simulation};
+use crate::model::ExitReason;
+use crate::scenario::Scenario;
+use crate::stats::{KmStep, Welford, kaplan_meier_counts};
+
+/// Runs per block: the unit of work of one worker and of the fold.
+pub const BLOCK: u64 = 16;
+/// Blocks per chunk: what is simulated in parallel between two folds.
+pub const CHUNK_BLOCKS: u64 = 64;
+
+/// The per-round measures aggregated over runs, in output order.
+pub const MEASURES: [&str; 6] = [
+    "members",
+    "mean_trust",
+    "mean_alignment",
+    "progress_share",
+    "engagement",
+    "hours_per_member",
+];
+
+/// The outcome names, in output order.
+pub const OUTCOMES: [&str; 4] = ["goal", "sunset", "dissolved", "round_limit"];
+
+fn measures(r: &RoundRecord) -> [f64; 6] {
+    [
+        r.members as f64,
+        r.mean_trust,
+        r.mean_alignment,
+        r.progress_share,
+        r.engagement,
+        r.hours_per_member,
+    ]
+}
+
+/// What to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchConfig {
+    /// Number of runs (>= 1).
+    pub runs: u64,
+    /// Batch seed: run `i` uses the stream `(seed, i)`.
+    pub seed: u64,
+    /// Worker threads; `None` = all cores.
+    pub threads: Option<usize>,
+    /// Index of the first run (0 unless this is a shard of a larger batch).
+    pub first_run: u64,
+}
+
+impl BatchConfig {
+    /// `runs` runs from run 0 with `seed`, on all cores.
+    pub fn new(runs: u64, seed: u64) -> BatchConfig {
+        BatchConfig {
+            runs,
+            seed,
+            threads: None,
+            first_run: 0,
+        }
+    }
+}
+
+/// Receives each run's summary, in run order.
+pub trait BatchSink: Send {
+    type Error: Send;
+    /// Called once per run, with run indices strictly increasing.
+    fn accept(&mut self, run: u64, summary: &RunSummary) -> Result<(), Self::Error>;
+}
+
+/// A sink that drops every summary (when only the aggregates matter).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NullSink;
+
+impl BatchSink for NullSink {
+    type Error = std::convert::Infallible;
+    fn accept(&mut self, _run: u64, _summary: &RunSummary) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+/// Keeps every summary in memory (tests, small batches).
+impl BatchSink for Vec<(u64, RunSummary)> {
+    type Error = std::convert::Infallible;
+    fn accept(&mut self, run: u64, summary: &RunSummary) -> Result<(), Self::Error> {
+        self.push((run, summary.clone()));
+        Ok(())
+    }
+}
+
+/// Runs ending in one round: dissolutions (the event) and censorings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndCounts {
+    pub events: u64,
+    pub censored: u64,
+}
+
+/// Online aggregates over a set of runs. Mergeable: folding the partial
+/// aggregates of consecutive blocks in order gives the batch's aggregates.
+/// Serialisable, so a shard can hand its blocks' partials to a merge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Aggregates {
+    /// Runs aggregated.
+    pub runs: u64,
+    /// `per_round[r - 1][m]`: measure `MEASURES[m]` at the end of round `r`
+    /// over the runs still going at round `r` (a run that ended at round R
+    /// counts in rounds 1..=R).
+    pub per_round: Vec<[Welford; 6]>,
+    /// `ends[r - 1]`: runs that ended at round `r`; dissolution is the event,
+    /// anything else (goal, sunset, round limit) censors.
+    pub ends: Vec<EndCounts>,
+    /// Runs per outcome, in [`OUTCOMES`] order.
+    pub outcomes: [u64; 4],
+    /// Exits per reason summed over runs, in [`ExitReason::ALL`] order.
+    pub exits: [u64; 9],
+    pub rounds: Welford,
+    pub hours_per_member_month: Welford,
+    pub value_over_alone: Welford,
+    /// First-win round among runs that had one.
+    pub first_win_round: Welford,
+}
+
+impl Aggregates {
+    /// Empty aggregates for runs of at most `max_rounds` rounds.
+    pub fn new(max_rounds: u32) -> Aggregates {
+        let m = max_rounds as usize;
+        Aggregates {
+            runs: 0,
+            per_round: vec![[Welford::new(); 6]; m],
+            ends: vec![EndCounts::default(); m],
+            outcomes: [0; 4],
+            exits: [0; 9],
+            rounds: Welford::new(),
+            hours_per_member_month: Welford::new(),
+            value_over_alone: Welford::new(),
+            first_win_round: Welford::new(),
+        }
+    }
+
+    fn grow(&mut self, rounds: usize) {
+        if self.per_round.len() < rounds {
+            self.per_round.resize(rounds, [Welford::new(); 6]);
+            self.ends.resize(rounds, EndCounts::default());
+        }
+    }
+
+    /// Adds the end-of-round record of one run.
+    pub fn push_round(&mut self, rec: &RoundRecord) {
+        let r = rec.round as usize;
+        if r == 0 {
+            return;
+        }
+        self.grow(r);
+        for (w, x) in self.per_round[r - 1].iter_mut().zip(measures(rec)) {
+            w.push(x);
+        }
+    }
+
+    /// Adds one finished run's summary.
+    pub fn push_run(&mut self, s: &RunSummary) {
+        self.runs += 1;
+        if let Some(i) = OUTCOMES.iter().position(|&o| o == s.outcome) {
+            self.outcomes[i] += 1;
+        }
+        for (k, r) in ExitReason::ALL.iter().enumerate() {
+            self.exits[k] += s.exits(*r) as u64;
+        }
+        if s.rounds > 0 {
+            let r = s.rounds as usize;
+            self.grow(r);
+            if s.outcome == "dissolved" {
+                self.ends[r - 1].events += 1;
+            } else {
+                self.ends[r - 1].censored += 1;
+            }
+        }
+        self.rounds.push(s.rounds as f64);
+        self.hours_per_member_month.push(s.hours_per_member_month);
+        self.value_over_alone.push(s.value_over_alone);
+        if let Some(t) = s.first_win_round {
+            self.first_win_round.push(t as f64);
+        }
+    }
+
+    /// Folds `other` (the runs after these) into `self`.
+    pub fn merge(&mut self, other: &Aggregates) {
+        self.runs += other.runs;
+        self.grow(other.per_round.len());
+        for (a, b) in self.per_round.iter_mut().zip(&other.per_round) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.merge(y);
+            }
+        }
+        for (a, b) in self.ends.iter_mut().zip(&other.ends) {
+            a.events += b.events;
+            a.censored += b.censored;
+        }
+        for (a, b) in self.outcomes.iter_mut().zip(&other.outcomes) {
+            *a += b;
+        }
+        for (a, b) in self.exits.iter_mut().zip(&other.exits) {
+            *a += b;
+        }
+        self.rounds.merge(&other.rounds);
+        self.hours_per_member_month
+            .merge(&other.hours_per_member_month);
+        self.value_over_alone.merge(&other.value_over_alone);
+        self.first_win_round.merge(&other.first_win_round);
+    }
+
+    /// Runs that reached the goal.
+    pub fn successes(&self) -> u64 {
+        self.outcomes[0]
+    }
+
+    /// Kaplan–Meier table of the coalition's lifetime (dissolution is the
+    /// event), one step per round in which some run ended.
+    pub fn survival(&self) -> Vec<KmStep> {
+        let counts: Vec<(u32, usize, usize)> = self
+            .ends
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.events + c.censored > 0)
+            .map(|(i, c)| (i as u32 + 1, c.events as usize, c.censored as usize))
+            .collect();
+        kaplan_meier_counts(&counts)
+    }
+
+    /// Last round any run reached.
+    pub fn last_round(&self) -> u32 {
+        self.per_round
+            .iter()
+            .rposition(|m| m[0].count() > 0)
+            .map_or(0, |i| i as u32 + 1)
+    }
+}
+
+/// What a batch returns: the aggregates, and what was run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchResult {
+    pub config: BatchConfig,
+    pub aggregates: Aggregates,
+}
+
+/// One block of runs, simulated sequentially.
+struct BlockOut {
+    first: u64,
+    summaries: Vec<RunSummary>,
+    agg: Aggregates,
+}
+
+fn simulate_block(s: &Scenario, seed: u64, runs: std::ops::Range<u64>) -> BlockOut {
+    let mut agg = Aggregates::new(s.max_rounds);
+    let mut summaries = Vec::with_capacity((runs.end - runs.start) as usize);
+    let first = runs.start;
+    for i in runs {
+        let mut sim = Simulation::new(s, seed, i);
+        while sim.outcome.is_none() {
+            sim.step();
+            agg.push_round(&sim.record());
+        }
+        let summary = sim.summary();
+        agg.push_run(&summary);
+        summaries.push(summary);
+    }
+    BlockOut {
+        first,
+        summaries,
+        agg,
+    }
+}
+
+/// The blocks of runs `[start, end)`, at most `max` of them: aligned to
+/// multiples of [`BLOCK`] in absolute run index, so shards starting on a
+/// block boundary fold alike.
+fn blocks(start: u64, end: u64, max: usize) -> Vec<std::ops::Range<u64>> {
+    let mut out = Vec::with_capacity(max.min(64));
+    let mut a = start;
+    while a < end && out.len() < max {
+        let b = ((a / BLOCK + 1) * BLOCK).min(end);
+        out.push(a..b);
+        a = b;
+    }
+    out
+}
+
+/// Runs `cfg.runs` replications of `scenario` and returns their aggregates.
+///
+/// Each run's summary goes to `sink` in run order (so a caller can stream
+/// `runs.csv`); `progress` is called from worker threads with the number of
+/// runs just finished (increments, not a total). The first sink error stops
+/// the batch and is returned. Output does not depend on `cfg.threads`.
+pub fn run_batch<K: BatchSink>(
+    scenario: &Scenario,
+    cfg: &BatchConfig,
+    sink: &mut K,
+    progress: impl Fn(u64) + Sync,
+) -> Result<BatchResult, K::Error> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads.unwrap_or(0))
+        .build()
+        .expect("cannot start worker threads");
+    let end = cfg.first_run.saturating_add(cfg.runs);
+    let mut total = Aggregates::new(scenario.max_rounds);
+    let seed = cfg.seed;
+    let progress = &progress;
+
+    let fold = |done: Vec<BlockOut>, total: &mut Aggregates, sink: &mut K| {
+        for b in done {
+            for (k, s) in b.summaries.iter().enumerate() {
+                sink.accept(b.first + k as u64, s)?;
+            }
+            total.merge(&b.agg);
+        }
+        Ok(())
+    };
+    let compute = |chunk: &[std::ops::Range<u64>]| -> Vec<BlockOut> {
+        chunk
+            .par_iter()
+            .map(|r| {
+                let out = simulate_block(scenario, seed, r.clone());
+                progress(r.end - r.start);
+                out
+            })
+            .collect()
+    };
+
+    pool.install(|| {
+        // Simulate chunk k while chunk k − 1 is folded and written.
+        let mut pending: Option<Vec<BlockOut>> = None;
+        let mut start = cfg.first_run;
+        while start < end {
+            // Ranges are made chunk by chunk: nothing here grows with N.
+            let chunk = blocks(start, end, CHUNK_BLOCKS as usize);
+            start = chunk.last().map_or(end, |r| r.end);
+            let chunk = &chunk[..];
+            let (folded, next) = rayon::join(
+                || match pending.take() {
+                    Some(done) => fold(done, &mut total, sink),
+                    None => Ok(()),
+                },
+                || compute(chunk),
+            );
+            folded?;
+            pending = Some(next);
+        }
+        if let Some(done) = pending.take() {
+            fold(done, &mut total, sink)?;
+        }
+        Ok(BatchResult {
+            config: *cfg,
+            aggregates: total,
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Output rows (pure: data in, rows out; the CLI writes them)
+// ---------------------------------------------------------------------------
+
+/// Identifies a row of `runs.csv`; serialised before the [`RunSummary`].
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct RunId {
+    pub run: u64,
+    pub seed: u64,
+}
+
+/// One row of `rounds.csv` (tidy: one row per round and measure).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RoundRow {
+    pub round: u32,
+    pub measure: &'static str,
+    pub n: u64,
+    pub mean: f64,
+    /// Empty when n < 2.
+    pub sd: Option<f64>,
+    /// 95% t interval of the mean; empty when n < 2.
+    pub lo: Option<f64>,
+    pub hi: Option<f64>,
+}
+
+/// The rows of `rounds.csv`, rounds 1 to the last round any run reached.
+pub fn round_rows(agg: &Aggregates) -> Vec<RoundRow> {
+    let last = agg.last_round() as usize;
+    let mut rows = Vec::with_capacity(last * MEASURES.len());
+    // The t quantile depends on n alone, and n falls slowly with the round:
+    // compute it once per n (the same value `Welford::ci95` would use).
+    let mut t_cache: (u64, f64) = (0, f64::NAN);
+    for (i, ws) in agg.per_round[..last].iter().enumerate() {
+        for (name, w) in MEASURES.iter().zip(ws) {
+            let n = w.count();
+            let (sd, lo, hi) = if n >= 2 {
+                if t_cache.0 != n {
+                    t_cache = (n, crate::stats::t975((n - 1) as f64));
+                }
+                let half = t_cache.1 * w.sem();
+                (Some(w.sd()), Some(w.mean() - half), Some(w.mean() + half))
+            } else {
+                (None, None, None)
+            };
+            rows.push(RoundRow {
+                round: i as u32 + 1,
+                measure: name,
+                n,
+                mean: w.mean(),
+                sd,
+                lo,
+                hi,
+            });
+        }
+    }
+    rows
+}
+
+/// One row of `survival.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SurvivalRow {
+    pub round: u32,
+    pub at_risk: usize,
+    pub events: usize,
+    pub censored: usize,
+    pub survival: f64,
+    /// Pointwise 95% band (Greenwood, log-log).
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// The rows of `survival.csv`.
+pub fn survival_rows(agg: &Aggregates) -> Vec<SurvivalRow> {
+    agg.survival()
+        .iter()
+        .map(|s| SurvivalRow {
+            round: s.time,
+            at_risk: s.at_risk,
+            events: s.events,
+            censored: s.censored,
+            survival: s.survival,
+            lower: s.lower,
+            upper: s.upper,
+        })
+        .collect()
+}
+
+/// A proportion with its Wilson 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Proportion {
+    pub count: u64,
+    pub n: u64,
+    pub estimate: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// A count of exits for one reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReasonCount {
+    pub reason: &'static str,
+    /// Exits for this reason, summed over runs.
+    pub exits: u64,
+    /// Mean per run.
+    pub per_run: f64,
+}
+
+/// Runs per outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct OutcomeCounts {
+    pub goal: u64,
+    pub sunset: u64,
+    pub dissolved: u64,
+    pub round_limit: u64,
+}
+
+/// `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchSummary {
+    pub scenario: String,
+    pub runs: u64,
+    pub seed: u64,
+    pub first_run: u64,
+    pub max_rounds: u32,
+    /// Share of runs that reached the goal, Wilson 95% interval.
+    pub success: Proportion,
+    /// Kaplan–Meier median lifetime in rounds (dissolution is the event);
+    /// null when fewer than half dissolved.
+    pub median_lifetime: Option<u32>,
+    /// Kaplan–Meier survival at the round limit.
+    pub survival_at_end: f64,
+    pub mean_rounds: crate::stats::Summary,
+    /// Maintenance hours per member per month, mean over runs (95% t CI).
+    pub hours_per_member_month: crate::stats::Summary,
+    pub outcomes: OutcomeCounts,
+    /// Exit reasons, most frequent first (ties in model order).
+    pub exit_reasons: Vec<ReasonCount>,
+    /// Mean value of the coalition over acting alone (95% t CI).
+    pub value_over_alone: crate::stats::Summary,
+    /// First-win round among the runs that had one (n = how many).
+    pub first_win_round: crate::stats::Summary,
+}
+
+impl BatchSummary {
+    pub fn of(scenario: &Scenario, result: &BatchResult) -> BatchSummary {
+        let a = &result.aggregates;
+        let (lo, hi) = crate::stats::wilson_interval(a.successes(), a.runs, crate::stats::Z95);
+        let km = a.survival();
+        let mut exit_reasons: Vec<ReasonCount> = ExitReason::ALL
+            .iter()
+            .zip(a.exits)
+            .map(|(r, n)| ReasonCount {
+                reason: r.name(),
+                exits: n,
+                per_run: n as f64 / a.runs.max(1) as f64,
+            })
+            .collect();
+        exit_reasons.sort_by_key(|r| std::cmp::Reverse(r.exits));
+        BatchSummary {
+            scenario: scenario.name.clone(),
+            runs: a.runs,
+            seed: result.config.seed,
+            first_run: result.config.first_run,
+            max_rounds: scenario.max_rounds,
+            success: Proportion {
+                count: a.successes(),
+                n: a.runs,
+                estimate: a.successes() as f64 / a.runs.max(1) as f64,
+                lo,
+                hi,
+            },
+            median_lifetime: crate::stats::median_survival(&km),
+            survival_at_end: km.last().map_or(1.0, |s| s.survival),
+            mean_rounds: a.rounds.summary(),
+            hours_per_member_month: a.hours_per_member_month.summary(),
+            outcomes: OutcomeCounts {
+                goal: a.outcomes[0],
+                sunset: a.outcomes[1],
+                dissolved: a.outcomes[2],
+                round_limit: a.outcomes[3],
+            },
+            exit_reasons,
+            value_over_alone: a.value_over_alone.summary(),
+            first_win_round: a.first_win_round.summary(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::RoundRecord;
+
+    fn rec(round: u32, members: u32, trust: f64, hours_pm: f64) -> RoundRecord {
+        RoundRecord {
+            round,
+            members,
+            mean_trust: trust,
+            mean_alignment: 0.5,
+            mean_support: 0.5,
+            progress: 0.0,
+            progress_share: 0.1 * round as f64,
+            engagement: 0.8,
+            attendance: None,
+            contributions: 0.0,
+            hours: 0.0,
+            hours_per_member: hours_pm,
+            decisions_passed: 0,
+            decisions_blocked: 0,
+            direction: 0.5,
+            legitimacy: 0.5,
+            hidden_objection: 0.0,
+            joined: 0,
+            left: 0,
+        }
+    }
+
+    /// Three hand-made runs: A lasts 3 rounds, B 2, C 1.
+    fn tiny() -> Aggregates {
+        let runs: [&[(u32, f64, f64)]; 3] = [
+            &[(4, 0.5, 2.0), (5, 0.6, 3.0), (6, 0.7, 4.0)],
+            &[(2, 0.3, 1.0), (3, 0.2, 5.0)],
+            &[(6, 0.4, 0.0)],
+        ];
+        let mut a = Aggregates::new(4);
+        for run in runs {
+            for (r, &(m, t, h)) in run.iter().enumerate() {
+                a.push_round(&rec(r as u32 + 1, m, t, h));
+            }
+        }
+        a
+    }
+
+    fn close(a: f64, b: f64) {
+        assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+    }
+
+    #[test]
+    fn per_round_aggregate_matches_hand_computation() {
+        let a = tiny();
+        // Round 1: members 4, 2, 6 → mean 4, sd = sqrt(((0)+(4)+(4))/2) = 2.
+        let m1 = a.per_round[0][0];
+        assert_eq!(m1.count(), 3);
+        close(m1.mean(), 4.0);
+        close(m1.sd(), 2.0);
+        // 95% t interval with 2 df: t = 4.302652729749464, se = 2/√3.
+        let (lo, hi) = m1.ci95();
+        let half = 4.302_652_729_749_464 * 2.0 / 3f64.sqrt();
+        assert!((lo - (4.0 - half)).abs() < 1e-9 && (hi - (4.0 + half)).abs() < 1e-9);
+        // Round 2: only A and B are still going: trust 0.6 and 0.2 → mean
+        // 0.4, variance (0.2² + 0.2²) / 1 = 0.08.
+        let t2 = a.per_round[1][1];
+        assert_eq!(t2.count(), 2);
+        close(t2.mean(), 0.4);
+        close(t2.variance(), 0.08);
+        // hours per member, round 2: 3 and 5 → mean 4, variance 2.
+        let h2 = a.per_round[1][5];
+        close(h2.mean(), 4.0);
+        close(h2.variance(), 2.0);
+        // Round 3: only A: n = 1, mean 6 members, no sd.
+        let m3 = a.per_round[2][0];
+        assert_eq!(m3.count(), 1);
+        close(m3.mean(), 6.0);
+        assert!(m3.sd().is_nan());
+        // Round 4: nobody.
+        assert_eq!(a.per_round[3][0].count(), 0);
+        assert_eq!(a.last_round(), 3);
+
+        let rows = round_rows(&a);
+        assert_eq!(rows.len(), 3 * MEASURES.len());
+        let r3 = rows
+            .iter()
+            .find(|r| r.round == 3 && r.measure == "members")
+            .unwrap();
+        assert_eq!((r3.n, r3.mean, r3.sd, r3.lo), (1, 6.0, None, None));
+        let r1 = rows
+            .iter()
+            .find(|r| r.round == 1 && r.measure == "progress_share")
+            .unwrap();
+        close(r1.mean, 0.1);
+        close(r1.sd.unwrap(), 0.0);
+        // The cached t quantile gives exactly Welford's interval.
+        for r in &rows {
+            let w = a.per_round[r.round as usize - 1]
+                [MEASURES.iter().position(|m| *m == r.measure).unwrap()];
+            if w.count() >= 2 {
+                assert_eq!((r.lo.unwrap(), r.hi.unwrap()), w.ci95());
+            }
+        }
+    }
+
+    #[test]
+    fn merging_blocks_equals_one_pass() {
+        let whole = tiny();
+        let mut a = Aggregates::new(4);
+        let mut b = Aggregates::new(4);
+        for (r, &(m, t, h)) in [(4, 0.5, 2.0), (5, 0.6, 3.0), (6, 0.7, 4.0)]
+            .iter()
+            .enumerate()
+        {
+            a.push_round(&rec(r as u32 + 1, m, t, h));
+        }
+        for run in [&[(2, 0.3, 1.0), (3, 0.2, 5.0)][..], &[(6, 0.4, 0.0)][..]] {
+            for (r, &(m, t, h)) in run.iter().enumerate() {
+                b.push_round(&rec(r as u32 + 1, m, t, h));
+            }
+        }
+        a.merge(&b);
+        for (x, y) in a.per_round.iter().zip(&whole.per_round) {
+            for (p, q) in x.iter().zip(y) {
+                assert_eq!(p.count(), q.count());
+                if p.count() > 0 {
+                    assert!((p.mean() - q.mean()).abs() < 1e-12);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn survival_counts_dissolution_as_the_event() {
+        let mut a = Aggregates::new(10);
+        let run = |outcome: &'static str, rounds: u32| {
+            let s = Scenario::validate(crate::scenario::RawScenario::default()).unwrap();
+            let mut sim = Simulation::new(&s, 1, 0);
+            let mut sum = sim.run_to_end();
+            sum.outcome = outcome;
+            sum.success = outcome == "goal";
+            sum.rounds = rounds;
+            sum
+        };
+        for (o, r) in [
+            ("dissolved", 2),
+            ("dissolved", 2),
+            ("goal", 3),
+            ("round_limit", 10),
+            ("dissolved", 5),
+        ] {
+            a.push_run(&run(o, r));
+        }
+        assert_eq!(a.outcomes, [1, 0, 3, 1]);
+        let km = a.survival();
+        // Same as the observation-based estimator.
+        let obs = [(2, true), (2, true), (3, false), (10, false), (5, true)];
+        assert_eq!(km, crate::stats::kaplan_meier(&obs));
+        // S(2) = 3/5; S(5) = 3/5 · (1 − 1/2) = 0.3.
+        close(km[0].survival, 0.6);
+        close(km[2].survival, 0.3);
+        assert_eq!(crate::stats::median_survival(&km), Some(5));
+    }
+
+    #[test]
+    fn blocks_are_aligned_to_absolute_run_indices() {
+        assert_eq!(blocks(0, 40, 64), vec![0..16, 16..32, 32..40]);
+        assert_eq!(blocks(10, 40, 64), vec![10..16, 16..32, 32..40]);
+        assert_eq!(blocks(10, 40, 2), vec![10..16, 16..32]);
+        assert!(blocks(5, 5, 64).is_empty());
+    }
+
+    #[test]
+    fn batch_is_the_same_for_any_thread_count_and_prefix() {
+        let s = Scenario::validate(crate::scenario::RawScenario {
+            max_rounds: 30,
+            ..Default::default()
+        })
+        .unwrap();
+        let mut one = Vec::new();
+        let mut cfg = BatchConfig::new(70, 7);
+        cfg.threads = Some(1);
+        let r1 = run_batch(&s, &cfg, &mut one, |_| {}).unwrap();
+        let mut two = Vec::new();
+        cfg.threads = Some(2);
+        let r2 = run_batch(&s, &cfg, &mut two, |_| {}).unwrap();
+        assert_eq!(one, two);
+        assert_eq!(r1.aggregates, r2.aggregates);
+        assert_eq!(one.len(), 70);
+        assert!(one.iter().enumerate().all(|(i, (r, _))| *r == i as u64));
+        let mut prefix = Vec::new();
+        cfg.runs = 20;
+        run_batch(&s, &cfg, &mut prefix, |_| {}).unwrap();
+        assert_eq!(prefix[..], one[..20]);
+        // A shard from run 32 holds the same runs as the whole batch.
+        let mut shard = Vec::new();
+        cfg.first_run = 32;
+        cfg.runs = 38;
+        run_batch(&s, &cfg, &mut shard, |_| {}).unwrap();
+        assert_eq!(shard[..], one[32..]);
+    }
+}
