@@ -153,6 +153,8 @@ pub struct Aggregates {
     pub rounds: Welford,
     pub hours_per_member_month: Welford,
     pub value_over_alone: Welford,
+    /// Influence gap of the runs where someone was pivotal.
+    pub influence_gap: Welford,
     /// First-win round among runs that had one.
     pub first_win_round: Welford,
 }
@@ -170,6 +172,7 @@ impl Aggregates {
             rounds: Welford::new(),
             hours_per_member_month: Welford::new(),
             value_over_alone: Welford::new(),
+            influence_gap: Welford::new(),
             first_win_round: Welford::new(),
         }
     }
@@ -214,6 +217,9 @@ impl Aggregates {
         self.rounds.push(s.rounds as f64);
         self.hours_per_member_month.push(s.hours_per_member_month);
         self.value_over_alone.push(s.value_over_alone);
+        if let Some(g) = s.influence_gap {
+            self.influence_gap.push(g);
+        }
         if let Some(t) = s.first_win_round {
             self.first_win_round.push(t as f64);
         }
@@ -242,6 +248,7 @@ impl Aggregates {
         self.hours_per_member_month
             .merge(&other.hours_per_member_month);
         self.value_over_alone.merge(&other.value_over_alone);
+        self.influence_gap.merge(&other.influence_gap);
         self.first_win_round.merge(&other.first_win_round);
     }
 
@@ -530,6 +537,9 @@ pub struct BatchSummary {
     pub exit_reasons: Vec<ReasonCount>,
     /// Mean value of the coalition over acting alone (95% t CI).
     pub value_over_alone: crate::stats::Summary,
+    /// Equity of influence: ½ Σ |pivot share − power share| per run (0 =
+    /// influence in proportion to power), over runs where someone was pivotal.
+    pub influence_gap: crate::stats::Summary,
     /// First-win round among the runs that had one (n = how many).
     pub first_win_round: crate::stats::Summary,
 }
@@ -574,6 +584,7 @@ impl BatchSummary {
             },
             exit_reasons,
             value_over_alone: a.value_over_alone.summary(),
+            influence_gap: a.influence_gap.summary(),
             first_win_round: a.first_win_round.summary(),
         }
     }

@@ -112,8 +112,12 @@ pub fn write_batch(
         .commit()
         .with_context(|| format!("{}: cannot write", runs_path.display()))?;
     let summary = write_outputs(dir, s, &result)?;
-    // Plots go here, into DIR/plots, once the plot writer exists.
-    let plots = write_plots(&dir.join("plots"), s, &result)?;
+    // Drawn from the CSV files just written, exactly as `coalsim plot DIR`
+    // would redraw them.
+    let plots = crate::output::charts::draw_all(dir)?
+        .into_iter()
+        .map(|p| p.strip_prefix(dir).map(Path::to_path_buf).unwrap_or(p))
+        .collect();
     Ok(Written { summary, plots })
 }
 
@@ -174,18 +178,6 @@ fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) -> anyhow::Result<()>
     file.commit()
         .with_context(|| format!("{}: cannot write", path.display()))?;
     Ok(())
-}
-
-/// Plots of the batch, to be written into `dir` (DIR/plots). Not drawn yet:
-/// this is where the plot writer plugs in (survival curve, per-round bands,
-/// outcome bars). Returns the files written, relative to the output
-/// directory, for the list printed at the end.
-pub fn write_plots(
-    _dir: &Path,
-    _s: &Scenario,
-    _result: &BatchResult,
-) -> anyhow::Result<Vec<PathBuf>> {
-    Ok(Vec::new())
 }
 
 fn pct(x: f64) -> String {
@@ -323,6 +315,14 @@ pub fn plain_summary(b: &BatchSummary) -> String {
         "Compared with each member acting alone: {verdict}; on average {:+.3} goal units per member{ci}.",
         v.mean
     );
+    let g = &b.influence_gap;
+    if g.n > 0 {
+        let _ = writeln!(
+            t,
+            "Equity of influence: decisions turned on members out of proportion to their power by {:.2} on average (0 = influence exactly in proportion to power, 1 = entirely out of proportion).",
+            g.mean
+        );
+    }
     let f = &b.first_win_round;
     if f.n > 0 {
         let _ = writeln!(
