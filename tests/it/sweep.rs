@@ -279,3 +279,37 @@ fn vary_parses_lists_and_ranges() {
     assert!(coalsim::sweep::parse_vary("novalue").is_err());
     assert!(coalsim::sweep::parse_vary("a=1..0:1").is_err());
 }
+
+#[test]
+fn plot_redraws_a_batch_folder_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("batch");
+    let res = coalsim()
+        .args(["batch", "--runs", "80", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let before = png_files(&out.join("plots"));
+    assert_eq!(before.len(), 16, "8 charts as PNG and SVG");
+    std::fs::remove_dir_all(out.join("plots")).unwrap();
+    let res = coalsim().arg("plot").arg(&out).output().unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    assert_eq!(png_files(&out.join("plots")), before);
+}
+
+#[test]
+fn plot_refuses_a_directory_without_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let res = coalsim().arg("plot").arg(dir.path()).output().unwrap();
+    assert_eq!(res.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&res.stderr).contains("no runs.csv"));
+}
