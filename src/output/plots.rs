@@ -698,8 +698,8 @@ pub fn draw_survival<DB: DrawingBackend>(
     data: &SurvivalChart,
 ) -> Result<(), PlotError> {
     ensure_font()?;
-    const X_LABEL: &str = "Round (simulation steps)";
-    const Y_LABEL: &str = "Survival probability (coalition intact)";
+    const X_LABEL: &str = "round (weeks)";
+    const Y_LABEL: &str = "probability the coalition is still together";
     // Summarise.
     let curves: Vec<StepCurve> = data
         .curves
