@@ -116,6 +116,9 @@ pub struct RunArgs {
     /// Seed (default: the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Run one of the scenario's [[variant]]s instead of the base scenario.
+    #[arg(long)]
+    pub variant: Option<String>,
     /// Output directory.
     #[arg(long, default_value = "coalsim-out/run")]
     pub out: PathBuf,
@@ -174,13 +177,39 @@ fn check(args: &CheckArgs) -> anyhow::Result<()> {
 
 fn run_one(args: &RunArgs) -> anyhow::Result<()> {
     let file = open(args.scenario.as_deref())?;
-    let s = &file.base;
+    let chosen;
+    let s = match &args.variant {
+        None => &file.base,
+        Some(name) => {
+            let variants = file.variants()?;
+            let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
+            chosen = variants
+                .into_iter()
+                .find(|v| &v.name == name)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{}: --variant: no variant named `{name}`; allowed: {}",
+                        file.source.name,
+                        if names.is_empty() {
+                            "none (the file has no [[variant]])".to_string()
+                        } else {
+                            names.join(", ")
+                        }
+                    )
+                })?
+                .scenario;
+            &chosen
+        }
+    };
     let seed = args.seed.unwrap_or(s.seed);
     ensure_dir(&args.out)?;
     let mut sim = Simulation::new(s, seed, 0);
     let mut out = std::io::stdout().lock();
     if !args.quiet {
-        writeln!(out, "{} — one run, seed {seed}", s.name)?;
+        match &args.variant {
+            Some(v) => writeln!(out, "{} (variant `{v}`) — one run, seed {seed}", s.name)?,
+            None => writeln!(out, "{} — one run, seed {seed}", s.name)?,
+        }
         if !s.description.is_empty() {
             writeln!(out, "{}", s.description)?;
         }

@@ -344,3 +344,49 @@ fn a_missing_file_gives_its_reason_once() {
         )
     );
 }
+
+#[test]
+fn run_narrates_a_named_variant_and_refuses_an_unknown_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("v");
+    let res = assert_cmd::Command::cargo_bin("coalsim")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "run",
+            "scenarios/urgency-trap.toml",
+            "--variant",
+            "urgency trap",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(res.status.success());
+    let text = String::from_utf8_lossy(&res.stdout);
+    assert!(
+        text.contains("variant `urgency trap`") && text.contains("Verdict"),
+        "{text}"
+    );
+    let bad = dir.path().join("bad");
+    let res = assert_cmd::Command::cargo_bin("coalsim")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "run",
+            "scenarios/urgency-trap.toml",
+            "--variant",
+            "nope",
+            "--out",
+        ])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(res.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains("nope") && err.contains("governance early"),
+        "{err}"
+    );
+    assert!(!bad.exists());
+}
