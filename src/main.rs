@@ -1,6 +1,12 @@
 use clap::Parser;
 
 fn main() {
+    // Ctrl-C: remove any file still being written, then stop.
+    let _ = ctrlc::set_handler(|| {
+        coalsim::output::files::remove_unfinished();
+        eprintln!("interrupted: no partial output files were left");
+        std::process::exit(130);
+    });
     let cli = coalsim::cli::Cli::parse();
     if let Err(err) = coalsim::cli::run(cli) {
         // A closed pipe (`coalsim run | head`) is not an error.

@@ -5,6 +5,33 @@
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Temporary files being written right now, so an interrupt (Ctrl-C) can
+/// remove them before the process exits ([`remove_unfinished`]).
+static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+pub(crate) fn register(path: &Path) {
+    if let Ok(mut v) = UNFINISHED.lock() {
+        v.push(path.to_path_buf());
+    }
+}
+
+pub(crate) fn unregister(path: &Path) {
+    if let Ok(mut v) = UNFINISHED.lock() {
+        v.retain(|p| p != path);
+    }
+}
+
+/// Removes every temporary file still being written. Called by the binary's
+/// interrupt handler: an interrupted command leaves no half-written file.
+pub fn remove_unfinished() {
+    if let Ok(mut v) = UNFINISHED.lock() {
+        for p in v.drain(..) {
+            let _ = fs::remove_file(p);
+        }
+    }
+}
 
 /// A file being written under a temporary name.
 pub struct AtomicFile {
@@ -22,6 +49,7 @@ impl AtomicFile {
             .unwrap_or_default();
         let temp = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
         let file = File::create(&temp)?;
+        register(&temp);
         Ok(AtomicFile {
             target: target.to_path_buf(),
             temp,
@@ -40,7 +68,9 @@ impl AtomicFile {
             w.flush()?;
             w.get_ref().sync_all()?;
         }
-        fs::rename(&self.temp, &self.target)
+        let renamed = fs::rename(&self.temp, &self.target);
+        unregister(&self.temp);
+        renamed
     }
 }
 
@@ -57,6 +87,7 @@ impl Drop for AtomicFile {
     fn drop(&mut self) {
         if self.writer.take().is_some() {
             let _ = fs::remove_file(&self.temp);
+            unregister(&self.temp);
         }
     }
 }

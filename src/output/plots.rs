@@ -199,6 +199,8 @@ fn temp_sibling(path: &Path, ext: &str) -> PathBuf {
 }
 
 fn finish(tmp: &Path, path: &Path, result: Result<(), PlotError>) -> Result<(), PlotError> {
+    // Whatever happens below, the temporary is no longer ours to clean up.
+    let _guard = Unregister(tmp);
     match result {
         Ok(()) => std::fs::rename(tmp, path).map_err(|source| {
             let _ = std::fs::remove_file(tmp);
@@ -228,6 +230,7 @@ where
     ensure_font()?;
     let path = path.as_ref();
     let tmp = temp_sibling(path, "png");
+    crate::output::files::register(&tmp);
     let result = {
         let root = BitMapBackend::new(&tmp, (WIDTH, HEIGHT)).into_drawing_area();
         match draw(&root) {
@@ -250,6 +253,7 @@ where
     ensure_font()?;
     let path = path.as_ref();
     let tmp = temp_sibling(path, "svg");
+    crate::output::files::register(&tmp);
     let result = {
         let root = SVGBackend::new(&tmp, (WIDTH, HEIGHT)).into_drawing_area();
         match draw(&root) {
@@ -1248,4 +1252,14 @@ fn draw_colour_bar<DB: DrawingBackend>(
     });
     chart.draw_series(strips)?;
     Ok(())
+}
+
+/// Unregisters a temporary plot file from the interrupt clean-up list when
+/// dropped.
+struct Unregister<'a>(&'a Path);
+
+impl Drop for Unregister<'_> {
+    fn drop(&mut self) {
+        crate::output::files::unregister(self.0);
+    }
 }
