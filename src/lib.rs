@@ -3,6 +3,30 @@
 //! The library holds everything; `main.rs` only parses arguments and maps
 //! errors to exit codes. The engine (`engine`, `model`) is pure: no file,
 //! terminal or clock inside it. IO lives in `output` and `cli`.
+//!
+//! One run of the embedded default scenario, as a library:
+//!
+//! ```
+//! use coalsim::engine::Simulation;
+//! use coalsim::scenario::ScenarioFile;
+//!
+//! let file = ScenarioFile::open(None).expect("the default scenario is valid");
+//! let mut sim = Simulation::new(&file.base, 42, 0);
+//! let summary = sim.run_to_end();
+//! assert!(summary.rounds <= file.base.max_rounds);
+//! // A run is a pure function of (scenario, seed, run index).
+//! assert_eq!(Simulation::new(&file.base, 42, 0).run_to_end(), summary);
+//! ```
+//!
+//! A scenario needs to state only what differs from the defaults:
+//!
+//! ```
+//! use coalsim::scenario::{DecisionRule, ScenarioFile, Source};
+//!
+//! let text = "[governance]\ndecision_rule = \"consensus\"\n";
+//! let file = ScenarioFile::load(Source { name: "mine.toml".into(), text: text.into() }).unwrap();
+//! assert_eq!(file.base.governance.decision_rule, DecisionRule::Consensus);
+//! ```
 
 // The engine walks flat per-agent vectors by index on purpose: several
 // vectors are read and written at the same index in one loop.
