@@ -8,6 +8,7 @@
 
 use rayon::prelude::*;
 
+use crate::batch::Aggregates;
 use crate::engine::{RoundRecord, RunSummary, Simulation};
 use crate::scenario::Scenario;
 use crate::stats::{self, Diff, Welford};
@@ -135,27 +136,6 @@ pub fn measure(name: &str) -> Option<usize> {
     MEASURES.iter().position(|m| m.name == name)
 }
 
-/// Per-round quantities aggregated across runs (only runs still alive).
-pub const ROUND_MEASURES: [(&str, &str); 6] = [
-    ("members", "members"),
-    ("mean_trust", "mean trust (0-1)"),
-    ("mean_alignment", "mean alignment (0-1)"),
-    ("progress_share", "share of the goal done"),
-    ("engagement", "mean engagement (0-1)"),
-    ("hours_per_member", "hours per member per round"),
-];
-
-fn round_values(r: &RoundRecord) -> [f64; 6] {
-    [
-        r.members as f64,
-        r.mean_trust,
-        r.mean_alignment,
-        r.progress_share,
-        r.engagement,
-        r.hours_per_member,
-    ]
-}
-
 /// One variant to run.
 #[derive(Debug, Clone)]
 pub struct Arm {
@@ -174,13 +154,8 @@ pub struct ArmStats {
     pub successes: u64,
     /// One Welford per entry of [`MEASURES`].
     pub measures: Vec<Welford>,
-    /// `rounds[r - 1][m]`: round r, entry m of [`ROUND_MEASURES`].
-    pub rounds: Vec<[Welford; 6]>,
-    /// (lifetime, dissolved) per run, in run order.
-    pub survival: Vec<(u32, bool)>,
-    /// Runs by lifetime (index = rounds) and by final size (index = members).
-    pub lifetimes: Vec<u32>,
-    pub final_sizes: Vec<u32>,
+    /// Per-round statistics and the survival table, as a batch keeps them.
+    pub agg: Aggregates,
 }
 
 /// A variant against the baseline on one measure.
@@ -271,10 +246,7 @@ pub fn compare(
                 runs: 0,
                 successes: 0,
                 measures: vec![Welford::new(); MEASURES.len()],
-                rounds: vec![[Welford::new(); 6]; a.scenario.max_rounds as usize],
-                survival: Vec::with_capacity(cfg.runs as usize),
-                lifetimes: vec![0; a.scenario.max_rounds as usize + 1],
-                final_sizes: vec![0; a.scenario.agent_count() + 1],
+                agg: Aggregates::new(a.scenario.max_rounds),
             })
             .collect(),
         paired: vec![
@@ -337,20 +309,9 @@ fn fold(arm: &mut ArmStats, r: &RunOut) {
         w.push((m.get)(s));
     }
     for rec in &r.rounds {
-        let vals = round_values(rec);
-        if let Some(slot) = arm.rounds.get_mut(rec.round as usize - 1) {
-            for (w, v) in slot.iter_mut().zip(vals) {
-                w.push(v);
-            }
-        }
+        arm.agg.push_round(rec);
     }
-    arm.survival.push((s.rounds, s.outcome == "dissolved"));
-    if let Some(c) = arm.lifetimes.get_mut(s.rounds as usize) {
-        *c += 1;
-    }
-    if let Some(c) = arm.final_sizes.get_mut(s.final_members as usize) {
-        *c += 1;
-    }
+    arm.agg.push_run(s);
 }
 
 impl ArmStats {

@@ -8,75 +8,39 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::files::{AtomicFile, write_atomic};
-use crate::compare::{Comparison, MEASURES, ROUND_MEASURES};
+use crate::batch;
+use crate::compare::{Comparison, MEASURES};
 use crate::engine::RunSummary;
 use crate::stats;
 
-/// `rounds.csv` of a comparison: one row per (variant, round, measure).
+/// `rounds.csv` of a comparison: a batch's `rounds.csv` per variant, with a
+/// `variant` column first.
 pub fn write_rounds<W: Write>(out: W, c: &Comparison) -> csv::Result<()> {
-    #[derive(Serialize)]
-    struct Row<'a> {
-        variant: &'a str,
-        round: usize,
-        measure: &'a str,
-        n: u64,
-        mean: f64,
-        sd: Option<f64>,
-        lo: Option<f64>,
-        hi: Option<f64>,
-    }
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
+    w.write_record(["variant", "round", "measure", "n", "mean", "sd", "lo", "hi"])?;
     for arm in &c.arms {
-        for (r, slot) in arm.rounds.iter().enumerate() {
-            for (m, wf) in slot.iter().enumerate() {
-                if wf.count() == 0 {
-                    continue;
-                }
-                let (lo, hi) = wf.ci95();
-                let finite = |x: f64| if x.is_finite() { Some(x) } else { None };
-                w.serialize(Row {
-                    variant: &arm.name,
-                    round: r + 1,
-                    measure: ROUND_MEASURES[m].0,
-                    n: wf.count(),
-                    mean: wf.mean(),
-                    sd: finite(wf.sd()),
-                    lo: finite(lo),
-                    hi: finite(hi),
-                })?;
-            }
+        for row in batch::round_rows(&arm.agg) {
+            w.serialize((&arm.name, row))?;
         }
     }
     w.flush()?;
     Ok(())
 }
 
-/// `survival.csv`: Kaplan–Meier per variant (dissolution is the event).
+/// `survival.csv`: a batch's Kaplan–Meier table per variant (dissolution is
+/// the event), with a `variant` column first.
 pub fn write_survival<W: Write>(out: W, c: &Comparison) -> csv::Result<()> {
-    #[derive(Serialize)]
-    struct Row<'a> {
-        variant: &'a str,
-        round: u32,
-        at_risk: usize,
-        events: usize,
-        censored: usize,
-        survival: f64,
-        lower: f64,
-        upper: f64,
-    }
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
+    w.write_record([
+        "variant", "round", "at_risk", "events", "censored", "survival", "lower", "upper",
+    ])?;
     for arm in &c.arms {
-        for s in stats::kaplan_meier(&arm.survival) {
-            w.serialize(Row {
-                variant: &arm.name,
-                round: s.time,
-                at_risk: s.at_risk,
-                events: s.events,
-                censored: s.censored,
-                survival: s.survival,
-                lower: s.lower,
-                upper: s.upper,
-            })?;
+        for row in batch::survival_rows(&arm.agg) {
+            w.serialize((&arm.name, row))?;
         }
     }
     w.flush()?;
