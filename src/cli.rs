@@ -377,7 +377,7 @@ fn lesson(args: &LessonArgs) -> anyhow::Result<()> {
     if args.markdown {
         writeln!(
             out,
-            "| lesson | claim (texts) | measured effect, paired 99% interval ({} runs per variant) | holds | causal path in the model |",
+            "| lesson | claim (texts) | measured effect, 99% interval (paired between variants; {} runs per variant) | holds | causal path in the model |",
             args.runs
         )?;
         writeln!(out, "|---|---|---|---|---|")?;
@@ -425,6 +425,23 @@ fn lesson(args: &LessonArgs) -> anyhow::Result<()> {
             cfg.seed
         )?;
         write!(out, "{}", crate::output::comparison::markdown_table(&c))?;
+        let voa = crate::compare::measure("value_over_alone").unwrap_or(0);
+        let values: Vec<String> = c
+            .arms
+            .iter()
+            .map(|a| {
+                let d = crate::stats::mean_interval(&a.measures[voa], 0.95);
+                format!(
+                    "'{}' {:+.3} ({:+.3} to {:+.3})",
+                    a.name, d.estimate, d.lo, d.hi
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "\nValue over each member acting alone (goal = 1, 95% CI): {}.",
+            values.join("; ")
+        )?;
         writeln!(out, "\nReading:")?;
         for claim in l.claims {
             let sentence = match *claim {

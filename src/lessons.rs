@@ -125,8 +125,11 @@ pub const LESSONS: &[Lesson] = &[
     lesson!(
         "power-too-unequal",
         "When Power Is Too Unequal",
-        [Claim::AloneBetter { variant: 0 }],
-        "Proposals come from members in proportion to power and the weighted rule lets the funder pass them, so the agenda drifts to the funder's position; the small groups' support (and payoff) falls while they pay hours, and the funder could reach most of the goal alone."
+        [
+            Claim::AloneBetter { variant: 0 },
+            Claim::AloneBetter { variant: 1 }
+        ],
+        "Proposals come from members in proportion to power and the weighted rule lets the funder pass them, so the agenda drifts to the funder's position; the small groups' support (and payoff) falls while they pay hours, and the funder could reach most of the goal alone. Giving everyone one vote and rotating the agenda pulls the agenda toward the small groups, and then the funder's resources are no longer aligned: either way acting alone is worth more."
     ),
     lesson!(
         "zero-sum-goal",
