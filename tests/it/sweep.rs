@@ -313,3 +313,40 @@ fn plot_refuses_a_directory_without_results() {
     assert_eq!(res.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&res.stderr).contains("no runs.csv"));
 }
+
+#[test]
+fn sweep_files_do_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outs = Vec::new();
+    for t in ["1", "2"] {
+        let out = dir.path().join(format!("t{t}"));
+        let res = coalsim()
+            .args(["sweep", "--runs", "300", "--no-plots", "--threads", t])
+            .args([
+                "--vary",
+                "governance.decision_rule=consensus,majority",
+                "--out",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            res.status.success(),
+            "{}",
+            String::from_utf8_lossy(&res.stderr)
+        );
+        outs.push(out);
+    }
+    for f in [
+        "runs.csv",
+        "rounds.csv",
+        "survival.csv",
+        "variants.csv",
+        "comparison.csv",
+        "summary.json",
+    ] {
+        let a = std::fs::read(outs[0].join(f)).unwrap();
+        let b = std::fs::read(outs[1].join(f)).unwrap();
+        assert!(a == b, "{f} differs between 1 and 2 threads");
+    }
+}
