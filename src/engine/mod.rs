@@ -63,7 +63,8 @@ pub struct Simulation<'a> {
     pub scenario: &'a Scenario,
     pub world: World,
     pub rng: Rng,
-    /// Events of the current round (cleared at the start of each round).
+    /// Events of the current round (cleared at the start of each round; the
+    /// first round's also carry round 0's, e.g. the start of governance setup).
     pub events: Vec<Event>,
     pub now: RoundTally,
     /// Set once the run has ended.
