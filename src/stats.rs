@@ -474,47 +474,21 @@ pub struct KmStep {
 pub fn kaplan_meier(observations: &[(u32, bool)]) -> Vec<KmStep> {
     let mut obs: Vec<(u32, bool)> = observations.to_vec();
     obs.sort_unstable_by_key(|&(t, _)| t);
-    let mut steps = Vec::new();
-    let mut at_risk = obs.len();
-    let mut survival = 1.0_f64;
-    let mut greenwood = 0.0_f64; // Σ d / (n (n − d))
-    let mut i = 0;
-    while i < obs.len() {
-        let time = obs[i].0;
-        let mut events = 0;
-        let mut censored = 0;
-        while i < obs.len() && obs[i].0 == time {
-            if obs[i].1 {
-                events += 1;
-            } else {
-                censored += 1;
+    // Group into (time, events, censored) and use the count form.
+    let mut counts: Vec<(u32, usize, usize)> = Vec::new();
+    for (t, event) in obs {
+        match counts.last_mut() {
+            Some(last) if last.0 == t => {
+                if event {
+                    last.1 += 1;
+                } else {
+                    last.2 += 1;
+                }
             }
-            i += 1;
+            _ => counts.push((t, event as usize, !event as usize)),
         }
-        if events > 0 {
-            let n = at_risk as f64;
-            let d = events as f64;
-            survival *= 1.0 - d / n;
-            if events < at_risk {
-                greenwood += d / (n * (n - d));
-            } else {
-                greenwood = f64::INFINITY;
-            }
-        }
-        let (std_err, lower, upper) = km_band(survival, greenwood, Z95);
-        steps.push(KmStep {
-            time,
-            at_risk,
-            events,
-            censored,
-            survival,
-            std_err,
-            lower,
-            upper,
-        });
-        at_risk -= events + censored;
     }
-    steps
+    kaplan_meier_counts(&counts)
 }
 
 /// Kaplan–Meier from a count table: `(time, events, censored)` per distinct
