@@ -301,6 +301,13 @@ fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         .map(|v| crate::sweep::parse_vary(v))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let arms = crate::sweep::arms(&file, &varies)?;
+    if !varies.is_empty() && !file.base.variant.is_empty() {
+        eprintln!(
+            "note: {} has {} [[variant]] table(s); with --vary they are not used (the grid varies the base scenario)",
+            file.source.name,
+            file.base.variant.len()
+        );
+    }
     let cfg = CompareConfig {
         runs: args.runs,
         seed: args.seed.unwrap_or(file.base.seed),

@@ -43,7 +43,7 @@ pub enum Format {
     coalsim power --weights 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1 --quota 9 --veto 1,2,3,4,5\n  \
     coalsim power --weights 9,9,7,3,1,1 --quota-fraction 0.5")]
 pub struct PowerArgs {
-    /// Scenario file to take the voting rule from (not yet available; use --weights).
+    /// Scenario file: the power indices of its decision rule among its initial members.
     pub scenario: Option<PathBuf>,
 
     /// Voting weights: comma-separated non-negative integers, one per player
@@ -202,7 +202,9 @@ pub fn scenario_game(path: &std::path::Path) -> anyhow::Result<(WeightedGame, St
 /// Builds the game from the raw flags, with a message per flag on error.
 pub fn game_from_args(args: &PowerArgs) -> anyhow::Result<WeightedGame> {
     let Some(weights) = &args.weights else {
-        bail!("--weights is required (or a scenario file, not yet available)");
+        bail!(
+            "give --weights W1,W2,... with --quota Q (or --quota-fraction F), or a scenario file"
+        );
     };
     let weights = parse_weights(weights)?;
     let total = weights

@@ -435,7 +435,7 @@ fn cli_rejects_bad_input_with_flag_named() {
             "error: --quota-fraction: '1' is not allowed",
         ),
         (&["--weights", "4,4"], "error: a quota is required"),
-        (&["--quota", "3"], "error: --weights is required"),
+        (&["--quota", "3"], "error: give --weights"),
         (
             &["--weights", "0,0", "--quota", "1"],
             "error: --weights: all weights are zero",
