@@ -223,7 +223,7 @@ impl ScenarioFile {
                         .map(|(k, _)| k.as_str())
                         .collect::<Vec<_>>()
                         .join(", "),
-                    message: e.message().trim().to_string(),
+                    message: plain(e.message()),
                 })?;
         Scenario::validate(raw).map_err(|invalid| ScenarioError::Override {
             origin: origin.to_string(),
@@ -328,12 +328,28 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// serde's wording in plain words: "unknown variant" is an unknown value,
+/// and Rust type names become what a user may write.
+fn plain(message: &str) -> String {
+    let mut m = message.trim().to_string();
+    if let Some(rest) = m.strip_prefix("unknown variant") {
+        m = format!("unknown value{rest}");
+    }
+    for (rust, words) in [
+        ("expected u32", "allowed: a whole number >= 0"),
+        ("expected u64", "allowed: a whole number >= 0"),
+        ("expected f64", "allowed: a number"),
+        ("expected a boolean", "allowed: true or false"),
+        ("expected a string", "allowed: text in quotes"),
+    ] {
+        m = m.replace(rust, words);
+    }
+    m
+}
+
 fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> ScenarioError {
     let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-    let mut message = e.message().trim().to_string();
-    if let Some(rest) = message.strip_prefix("unknown variant") {
-        message = format!("unknown value{rest}");
-    }
+    let mut message = plain(e.message());
     if let Some(field) = e.span().and_then(|s| field_at(text, s.start)) {
         message = format!("{field}: {message}");
     }
