@@ -167,6 +167,14 @@ fn check(args: &CheckArgs) -> anyhow::Result<()> {
         file.base.governance.decision_rule.name(),
         variants.len()
     )?;
+    for v in &variants {
+        let settings: Vec<String> = v
+            .settings
+            .iter()
+            .map(|(k, val)| format!("{k} = {val}"))
+            .collect();
+        writeln!(out, "# variant `{}`: {}", v.name, settings.join(", "))?;
+    }
     writeln!(
         out,
         "# The fully resolved scenario (every default filled in):"
