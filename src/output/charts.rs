@@ -87,6 +87,19 @@ fn label(name: &str, fallback: &str) -> String {
     }
 }
 
+/// Draws one chart as `NAME.png` and `NAME.svg` (the drawing function is
+/// generic over the backend, so it is named once and instantiated twice).
+macro_rules! draw_both {
+    ($dir:expr, $name:expr, $draw:ident, $data:expr) => {
+        both(
+            $dir,
+            $name,
+            |root| $draw(root, $data),
+            |root| $draw(root, $data),
+        )
+    };
+}
+
 /// Draws every chart of `dir` into `dir/plots/` as PNG and SVG; returns the
 /// files written.
 pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
@@ -157,12 +170,7 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             y_label: y.into(),
             series,
         };
-        written.extend(both(
-            &plots,
-            file,
-            |root| draw_line_band(root, &chart),
-            |root| draw_line_band(root, &chart),
-        )?);
+        written.extend(draw_both!(&plots, file, draw_line_band, &chart)?);
     }
 
     // Kaplan–Meier survival.
@@ -183,12 +191,7 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             })
             .collect(),
     };
-    written.extend(both(
-        &plots,
-        "survival",
-        |root| draw_survival(root, &chart),
-        |root| draw_survival(root, &chart),
-    )?);
+    written.extend(draw_both!(&plots, "survival", draw_survival, &chart)?);
 
     // Success, lifetimes and final sizes from the runs.
     let runs: Vec<RunRow> = read_csv(&dir.join("runs.csv"))?;
@@ -216,12 +219,7 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             })
             .collect(),
     };
-    written.extend(both(
-        &plots,
-        "success",
-        |root| draw_bars(root, &bars),
-        |root| draw_bars(root, &bars),
-    )?);
+    written.extend(draw_both!(&plots, "success", draw_bars, &bars)?);
     let life = Histogram {
         title: format!("{scenario}: how long coalitions lasted"),
         x_label: "lifetime (rounds, weeks)".into(),
@@ -230,12 +228,7 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             .map(|(&v, e)| (label(&rv[v], &scenario), e.2.clone()))
             .collect(),
     };
-    written.extend(both(
-        &plots,
-        "lifetimes",
-        |root| draw_histogram(root, &life),
-        |root| draw_histogram(root, &life),
-    )?);
+    written.extend(draw_both!(&plots, "lifetimes", draw_histogram, &life)?);
     let size = Histogram {
         title: format!("{scenario}: coalition size at the end"),
         x_label: "final members".into(),
@@ -244,12 +237,7 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             .map(|(&v, e)| (label(&rv[v], &scenario), e.3.clone()))
             .collect(),
     };
-    written.extend(both(
-        &plots,
-        "final_size",
-        |root| draw_histogram(root, &size),
-        |root| draw_histogram(root, &size),
-    )?);
+    written.extend(draw_both!(&plots, "final_size", draw_histogram, &size)?);
 
     // Heatmap of a two-key grid.
     if let Some(keys) = meta.grid.as_ref().filter(|k| k.len() == 2) {
@@ -288,12 +276,7 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             y_values: ys,
             cells,
         };
-        written.extend(both(
-            &plots,
-            "heatmap",
-            |root| draw_heatmap(root, &heat),
-            |root| draw_heatmap(root, &heat),
-        )?);
+        written.extend(draw_both!(&plots, "heatmap", draw_heatmap, &heat)?);
     }
     Ok(written)
 }

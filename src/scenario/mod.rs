@@ -39,11 +39,6 @@ impl Scenario {
         Ok(Scenario { raw })
     }
 
-    /// The raw values (for printing the resolved scenario).
-    pub fn raw(&self) -> &RawScenario {
-        &self.raw
-    }
-
     /// Total number of agents (named plus generated).
     pub fn agent_count(&self) -> usize {
         self.raw.agent.len() + self.raw.population.count as usize
