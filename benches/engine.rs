@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use coalsim::batch::{BatchConfig, NullSink, run_batch};
-use coalsim::batch_cli::write_batch;
+use coalsim::cli::batch::write_batch;
 use coalsim::engine::Simulation;
 use coalsim::scenario::{Scenario, ScenarioFile};
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -33,7 +33,6 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod batch;
-pub mod batch_cli;
 pub mod cli;
 pub mod compare;
 pub mod engine;

@@ -29,7 +29,6 @@
 //! every coalition instead; they are deliberately naive and serve as the
 //! reference the fast code is tested against.
 
-pub mod cli;
 mod dp;
 mod minimal;
 

@@ -21,7 +21,7 @@ use num_bigint::BigUint;
 use num_traits::{ToPrimitive, Zero};
 use serde::Serialize;
 
-use super::{PowerIndices, WeightedGame};
+use crate::power::{PowerIndices, WeightedGame};
 
 /// Output format of `coalsim power`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,0 +1,32 @@
+//! Redraw the plots of a result directory (`coalsim plot`).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// Arguments of `coalsim plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// A directory written by batch, sweep or lesson.
+    pub dir: PathBuf,
+}
+
+/// Runs `coalsim plot`.
+pub fn run(args: &PlotArgs) -> anyhow::Result<()> {
+    if !args.dir.join("runs.csv").is_file() {
+        anyhow::bail!(
+            "{}: no runs.csv here; allowed: a directory written by `coalsim batch`, `sweep` or `lesson`",
+            args.dir.display()
+        );
+    }
+    let files = crate::output::charts::draw_all(&args.dir)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Drew {} files in {}/plots/.",
+        files.len(),
+        args.dir.display()
+    )?;
+    Ok(())
+}

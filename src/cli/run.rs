@@ -1,0 +1,154 @@
+//! One run, narrated round by round (`coalsim run`).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::open;
+use crate::engine::Simulation;
+use crate::narrative;
+use crate::output::files::{AtomicFile, ensure_dir, write_atomic};
+use crate::output::tables::{EventRow, write_rows};
+
+/// Arguments of `coalsim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML); the embedded default when omitted.
+    pub scenario: Option<PathBuf>,
+    /// Seed (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Run one of the scenario's [[variant]]s instead of the base scenario.
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// Output directory.
+    #[arg(long, default_value = "coalsim-out/run")]
+    pub out: PathBuf,
+    /// Print a status line every N rounds (0 = never).
+    #[arg(long, default_value_t = 8)]
+    pub every: u32,
+    /// Print only the verdict.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Runs `coalsim run`.
+pub fn run(args: &RunArgs) -> anyhow::Result<()> {
+    let file = open(args.scenario.as_deref())?;
+    let chosen;
+    let s = match &args.variant {
+        None => &file.base,
+        Some(name) => {
+            let variants = file.variants()?;
+            let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
+            chosen = variants
+                .into_iter()
+                .find(|v| &v.name == name)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{}: --variant: no variant named `{name}`; allowed: {}",
+                        file.source.name,
+                        if names.is_empty() {
+                            "none (the file has no [[variant]])".to_string()
+                        } else {
+                            names.join(", ")
+                        }
+                    )
+                })?
+                .scenario;
+            &chosen
+        }
+    };
+    let seed = args.seed.unwrap_or(s.seed);
+    ensure_dir(&args.out)?;
+    let mut sim = Simulation::new(s, seed, 0);
+    let mut out = std::io::stdout().lock();
+    if !args.quiet {
+        match &args.variant {
+            Some(v) => writeln!(out, "{} (variant `{v}`) — one run, seed {seed}", s.name)?,
+            None => writeln!(out, "{} — one run, seed {seed}", s.name)?,
+        }
+        if !s.description.is_empty() {
+            writeln!(out, "{}", s.description)?;
+        }
+        writeln!(
+            out,
+            "Rule: {}; governance set up {}; check-ins {}; exit {}.",
+            s.governance.decision_rule.name(),
+            match s.governance.setup {
+                crate::scenario::Setup::Early => "early",
+                crate::scenario::Setup::OnConflict => "only when a conflict forces it",
+            },
+            if s.governance.checkin_every == 0 {
+                "never".to_string()
+            } else {
+                format!("every {} round(s)", s.governance.checkin_every)
+            },
+            match s.governance.exit_protocol {
+                crate::scenario::ExitProtocol::Graceful => "graceful",
+                crate::scenario::ExitProtocol::None => "without a protocol",
+            }
+        )?;
+        let members: Vec<&str> = (0..sim.world.n)
+            .filter(|&i| sim.world.is_member(i))
+            .map(|i| sim.world.names[i].as_str())
+            .collect();
+        writeln!(
+            out,
+            "round 0: the coalition starts with {}",
+            members.join(", ")
+        )?;
+    }
+    let mut rounds = Vec::with_capacity(s.max_rounds as usize);
+    // Round 0's events (the start of setup) come with the first step.
+    let mut events = Vec::new();
+    let (mut passed, mut blocked) = (0, 0);
+    while sim.outcome.is_none() {
+        sim.step();
+        let rec = sim.record();
+        passed += rec.decisions_passed;
+        blocked += rec.decisions_blocked;
+        for e in &sim.events {
+            events.push(EventRow::of(e, &sim.world));
+        }
+        if !args.quiet {
+            for line in narrative::narrate_events(&sim.events, &sim.world) {
+                writeln!(out, "{line}")?;
+            }
+            if args.every > 0 && rec.round % args.every == 0 && sim.outcome.is_none() {
+                writeln!(out, "  {}", narrative::status_line(&rec, passed, blocked))?;
+                (passed, blocked) = (0, 0);
+            }
+        }
+        rounds.push(rec);
+    }
+    let summary = sim.summary();
+    writeln!(out)?;
+    writeln!(out, "{}", narrative::verdict(&summary))?;
+
+    let write_csv =
+        |name: &str, f: &dyn Fn(&mut AtomicFile) -> csv::Result<()>| -> anyhow::Result<()> {
+            let path = args.out.join(name);
+            let mut file = AtomicFile::create(&path)
+                .with_context(|| format!("{}: cannot create", path.display()))?;
+            f(&mut file).with_context(|| format!("{}: cannot write", path.display()))?;
+            file.commit()
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            Ok(())
+        };
+    write_csv("rounds.csv", &|f| write_rows(f, &rounds))?;
+    write_csv("events.csv", &|f| write_rows(f, &events))?;
+    let json = serde_json::to_string_pretty(&summary)?;
+    write_atomic(
+        &args.out.join("summary.json"),
+        format!("{json}\n").as_bytes(),
+    )?;
+    writeln!(
+        out,
+        "\nWrote {}/rounds.csv, events.csv and summary.json.",
+        args.out.display()
+    )?;
+    Ok(())
+}
