@@ -234,9 +234,28 @@ fn simulate(s: &Scenario, seed: u64, run: u64) -> RunOut {
 pub fn compare(
     arms: &[Arm],
     cfg: &CompareConfig,
-    mut on_run: impl FnMut(u64, usize, &RunSummary),
+    on_run: impl FnMut(u64, usize, &RunSummary),
     progress: impl Fn(u64),
 ) -> Comparison {
+    let keep_going = |done| {
+        progress(done);
+        true
+    };
+    match compare_until(arms, cfg, on_run, keep_going) {
+        Some(c) => c,
+        None => unreachable!("a comparison that is never cancelled completes"),
+    }
+}
+
+/// [`compare`] that stops early when `progress(done)` returns false (after
+/// any chunk): `None` then. `coalsim serve` cancels a comparison this way
+/// when the browser tab that asked for it goes away.
+pub fn compare_until(
+    arms: &[Arm],
+    cfg: &CompareConfig,
+    mut on_run: impl FnMut(u64, usize, &RunSummary),
+    progress: impl Fn(u64) -> bool,
+) -> Option<Comparison> {
     let mut out = Comparison {
         arms: arms
             .iter()
@@ -296,9 +315,11 @@ pub fn compare(
             }
         }
         start = end;
-        progress(start);
+        if !progress(start) {
+            return None;
+        }
     }
-    out
+    Some(out)
 }
 
 fn fold(arm: &mut ArmStats, r: &RunOut) {

@@ -42,5 +42,6 @@ pub mod narrative;
 pub mod output;
 pub mod power;
 pub mod scenario;
+pub mod serve;
 pub mod stats;
 pub mod sweep;

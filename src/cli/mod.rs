@@ -13,6 +13,7 @@ pub mod lesson;
 pub mod plot;
 pub mod power;
 pub mod run;
+pub mod serve;
 pub mod sweep;
 
 /// coalsim: simulate coalitions under governance rules.
@@ -44,6 +45,9 @@ pub enum Command {
     Power(power::PowerArgs),
     /// Monte Carlo replications in parallel: runs.csv, rounds.csv, survival.csv, summary.json
     Batch(batch::BatchArgs),
+    /// The classroom in a browser: a live run, controls and many-run
+    /// comparisons on a local web page.
+    Serve(serve::ServeArgs),
 }
 
 /// Runs a parsed command line.
@@ -56,6 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plot(args) => plot::run(&args),
         Command::Power(args) => power::run(&args),
         Command::Batch(args) => batch::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }
 

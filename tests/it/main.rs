@@ -8,5 +8,6 @@ mod lessons;
 mod plots;
 mod power;
 mod scenarios;
+mod serve;
 mod stats;
 mod sweep;
