@@ -36,6 +36,7 @@ pub mod batch;
 pub mod cli;
 pub mod compare;
 pub mod engine;
+pub mod explore;
 pub mod lessons;
 pub mod model;
 pub mod narrative;

@@ -3,6 +3,7 @@
 mod batch;
 mod cli;
 mod condorcet;
+mod explore;
 mod invariants;
 mod lessons;
 mod plots;

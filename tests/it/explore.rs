@@ -1,0 +1,281 @@
+//! `coalsim explore`: the designs, sensitivity estimators and PRIM checked
+//! against functions whose answers are known (docs/validation.md,
+//! "Exploration under uncertainty").
+
+use std::f64::consts::PI;
+
+use coalsim::explore::design::{
+    Morris, Saltelli, SobolSequence, latin_hypercube, scrambled_sobol,
+};
+use coalsim::explore::prim::{PrimConfig, prim};
+use coalsim::explore::sensitivity::{
+    binned_first_order, morris_indices, sobol_indices, sobol_total,
+};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn ishigami(x: &[f64]) -> f64 {
+    // Inputs on [0, 1) mapped to [-π, π).
+    let (a, b) = (7.0, 0.1);
+    let z: Vec<f64> = x.iter().map(|u| -PI + 2.0 * PI * u).collect();
+    z[0].sin() + a * z[1].sin().powi(2) + b * z[2].powi(4) * z[0].sin()
+}
+
+/// The analytic Sobol indices of the Ishigami function (Ishigami & Homma
+/// 1990; Sobol' & Levitan 1999): (S1, ST).
+fn ishigami_exact(a: f64, b: f64) -> ([f64; 3], [f64; 3]) {
+    let v1 = 0.5 * (1.0 + b * PI.powi(4) / 5.0).powi(2);
+    let v2 = a * a / 8.0;
+    let v13 = b * b * PI.powi(8) * (1.0 / 18.0 - 1.0 / 50.0);
+    let v = v1 + v2 + v13;
+    ([v1 / v, v2 / v, 0.0], [(v1 + v13) / v, v2 / v, v13 / v])
+}
+
+fn saltelli_outputs(
+    d: &Saltelli,
+    f: impl Fn(&[f64]) -> f64,
+) -> (Vec<f64>, Vec<f64>, Vec<Vec<f64>>) {
+    let k = d.k();
+    let fa: Vec<f64> = d.a.iter().map(|r| f(r)).collect();
+    let fb: Vec<f64> = d.b.iter().map(|r| f(r)).collect();
+    let fab = (0..k)
+        .map(|i| {
+            d.a.iter()
+                .zip(&d.b)
+                .map(|(a, b)| {
+                    let mut ab = a.clone();
+                    ab[i] = b[i];
+                    f(&ab)
+                })
+                .collect()
+        })
+        .collect();
+    (fa, fb, fab)
+}
+
+#[test]
+fn ishigami_analytic_values_are_the_published_ones() {
+    let (s1, st) = ishigami_exact(7.0, 0.1);
+    let round = |x: f64| (x * 1e4).round() / 1e4;
+    assert_eq!(s1.map(round), [0.3139, 0.4424, 0.0]);
+    assert_eq!(st.map(round), [0.5576, 0.4424, 0.2437]);
+}
+
+#[test]
+fn sobol_indices_of_ishigami_match_the_analytic_values() {
+    let d = Saltelli::new(1 << 13, 3, 11).unwrap();
+    let (fa, fb, fab) = saltelli_outputs(&d, ishigami);
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let idx = sobol_indices(&fa, &fb, &fab, 200, 0.95, &mut rng);
+    let (s1, st) = ishigami_exact(7.0, 0.1);
+    for i in 0..3 {
+        let f = idx.first[i].unwrap();
+        let t = idx.total[i].unwrap();
+        assert!(
+            (f.value - s1[i]).abs() < 0.03,
+            "S1[{i}] = {:.4} vs {:.4}",
+            f.value,
+            s1[i]
+        );
+        assert!(
+            (t.value - st[i]).abs() < 0.03,
+            "ST[{i}] = {:.4} vs {:.4}",
+            t.value,
+            st[i]
+        );
+        // The bootstrap intervals hold the estimate and are not degenerate.
+        assert!(f.lo < f.value && f.value < f.hi && f.hi - f.lo < 0.2);
+        assert!(t.lo < t.value && t.value < t.hi && t.hi - t.lo < 0.2);
+    }
+}
+
+#[test]
+fn sobol_indices_of_a_linear_model_are_its_variance_shares() {
+    // y = Σ c_i x_i with independent uniform x_i: Var = c_i² / 12, so
+    // S1_i = ST_i = c_i² / Σ c².
+    let c = [1.0, 2.0, 3.0, 0.0];
+    let d = Saltelli::new(1 << 12, 4, 3).unwrap();
+    let (fa, fb, fab) = saltelli_outputs(&d, |x| x.iter().zip(&c).map(|(x, c)| x * c).sum());
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let idx = sobol_indices(&fa, &fb, &fab, 100, 0.95, &mut rng);
+    let sum: f64 = c.iter().map(|c| c * c).sum();
+    for i in 0..4 {
+        let want = c[i] * c[i] / sum;
+        let (f, t) = (idx.first[i].unwrap().value, idx.total[i].unwrap().value);
+        assert!((f - want).abs() < 0.02, "S1[{i}] = {f:.4} vs {want:.4}");
+        assert!((t - want).abs() < 0.02, "ST[{i}] = {t:.4} vs {want:.4}");
+    }
+    // An inert input's total index is exactly zero: f(A) = f(AB_i).
+    assert_eq!(sobol_total(&fa, &fb, &fab[3]), Some(0.0));
+}
+
+#[test]
+fn a_constant_output_has_no_sobol_index() {
+    let fa = vec![1.0; 8];
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let idx = sobol_indices(&fa, &fa, &[fa.clone()], 10, 0.95, &mut rng);
+    assert_eq!(idx.first[0], None);
+    assert_eq!(idx.total[0], None);
+}
+
+#[test]
+fn morris_finds_the_inert_inputs() {
+    // x0 linear (effect exactly 1), x1 quadratic, x2 and x3 inert.
+    let f = |x: &[f64]| x[0] + 2.0 * x[1] * x[1];
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    let d = Morris::new(30, 4, 4, &mut rng);
+    assert!((d.delta - 2.0 / 3.0).abs() < 1e-12);
+    let y: Vec<Vec<f64>> = d
+        .points
+        .iter()
+        .map(|t| t.iter().map(|x| f(x)).collect())
+        .collect();
+    // Every point of every trajectory stays on the 4-level grid.
+    for t in &d.points {
+        for x in t {
+            for v in x {
+                assert!(((v * 3.0) - (v * 3.0).round()).abs() < 1e-9 && (0.0..=1.0).contains(v));
+            }
+        }
+    }
+    let ee = d.elementary_effects(&y);
+    let m = morris_indices(&ee, 100, 0.95, &mut rng);
+    assert!((m[0].mu_star.value - 1.0).abs() < 1e-9 && m[0].sigma < 1e-9);
+    assert!(m[1].mu_star.value > 1.0 && m[1].sigma > 0.1);
+    for i in [2, 3] {
+        assert_eq!(m[i].mu_star.value, 0.0);
+        assert_eq!(m[i].sigma, 0.0);
+    }
+}
+
+#[test]
+fn prim_recovers_a_planted_box() {
+    // Cases: x0 in [0.2, 0.6] and x2 > 0.7, with 5% of labels flipped.
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    let x = latin_hypercube(2000, 5, &mut rng);
+    let y: Vec<bool> = x
+        .iter()
+        .map(|r| {
+            let planted = (0.2..=0.6).contains(&r[0]) && r[2] > 0.7;
+            planted ^ (rng.random::<f64>() < 0.05)
+        })
+        .collect();
+    let r = prim(&x, &y, &PrimConfig::default()).unwrap();
+    let b = &r.pasted;
+    assert!((b.lo[0] - 0.2).abs() < 0.05, "{b:?}");
+    assert!((b.hi[0] - 0.6).abs() < 0.05, "{b:?}");
+    assert!((b.lo[2] - 0.7).abs() < 0.05, "{b:?}");
+    assert!(b.hi[2].is_infinite() || b.hi[2] > 0.95, "{b:?}");
+    // The inert inputs stay (nearly) whole.
+    for j in [1, 3, 4] {
+        let lo = b.lo[j].max(0.0);
+        let hi = b.hi[j].min(1.0);
+        assert!(hi - lo > 0.9, "input {j}: {lo:.3}..{hi:.3}");
+    }
+    // As dense and as covering as the planted box itself (the flipped
+    // labels outside it cap the coverage any box can reach).
+    let truth = |r: &Vec<f64>| (0.2..=0.6).contains(&r[0]) && r[2] > 0.7;
+    let cases = y.iter().filter(|&&c| c).count() as f64;
+    let in_truth: Vec<bool> = x.iter().map(truth).collect();
+    let truth_points = in_truth.iter().filter(|&&t| t).count() as f64;
+    let truth_cases = in_truth.iter().zip(&y).filter(|(t, c)| **t && **c).count() as f64;
+    let (cov, dens) = (truth_cases / cases, truth_cases / truth_points);
+    assert!(b.coverage > cov - 0.05 && b.density > dens - 0.05, "{b:?} vs {cov:.3}, {dens:.3}");
+    // The trade-off: coverage falls and density rises along the peel.
+    let t = &r.trajectory;
+    assert_eq!(t[0].coverage, 1.0);
+    assert!((t[0].density - r.base_density).abs() < 1e-12);
+    assert!(t.last().unwrap().density > t[0].density);
+}
+
+#[test]
+fn latin_hypercube_puts_one_point_in_each_stratum() {
+    let mut rng = ChaCha8Rng::seed_from_u64(8);
+    let n = 50;
+    let x = latin_hypercube(n, 4, &mut rng);
+    for j in 0..4 {
+        let mut strata: Vec<usize> = x.iter().map(|r| (r[j] * n as f64) as usize).collect();
+        strata.sort_unstable();
+        assert_eq!(strata, (0..n).collect::<Vec<_>>(), "column {j}");
+    }
+}
+
+#[test]
+fn sobol_sequence_first_points_match_the_published_ones() {
+    // The first points of Joe & Kuo's sequence (Gray-code order), as their
+    // reference program and SciPy's unscrambled Sobol print them.
+    let s = SobolSequence::new(3).unwrap();
+    let want = [
+        [0.0, 0.0, 0.0],
+        [0.5, 0.5, 0.5],
+        [0.75, 0.25, 0.25],
+        [0.25, 0.75, 0.75],
+        [0.375, 0.375, 0.625],
+        [0.875, 0.875, 0.125],
+        [0.625, 0.125, 0.875],
+        [0.125, 0.625, 0.375],
+    ];
+    for (i, w) in want.iter().enumerate() {
+        assert_eq!(s.point(i as u32), w.to_vec(), "point {i}");
+    }
+}
+
+#[test]
+fn sobol_sequence_far_points_use_every_direction_number() {
+    // Coordinates 1, 2, 10, 40 and 64 of points 1000, 65535 and 1000001, as
+    // 32-bit integers, from SciPy 1.16's Sobol(d=64, scramble=False, bits=32)
+    // (which uses the same new-joe-kuo-6.21201 table).
+    let s = SobolSequence::new(64).unwrap();
+    let cases: [(u32, [u32; 5]); 3] = [
+        (1000, [943718400, 415236096, 297795584, 2059403264, 1916796928]),
+        (65535, [65536, 4294901760, 703922176, 1870725120, 1272905728]),
+        (
+            1000001,
+            [2261192704, 3487166464, 3240128512, 49000448, 2397114368],
+        ),
+    ];
+    for (i, want) in cases {
+        let p = s.point_bits(i);
+        let got = [p[0], p[1], p[9], p[39], p[63]];
+        assert_eq!(got, want, "point {i}");
+    }
+    assert!(SobolSequence::new(65).is_err());
+}
+
+#[test]
+fn scrambled_sobol_keeps_the_net_property() {
+    // Points 0..256 of the first two coordinates form a (0, 8, 2)-net in
+    // base 2: every box [a/2^p, (a+1)/2^p) × [b/2^q, (b+1)/2^q) with
+    // p + q = 8 holds exactly one point. Owen scrambling preserves it.
+    let x = scrambled_sobol(256, 2, 12345).unwrap();
+    for p in 0..=8u32 {
+        let q = 8 - p;
+        let mut count = vec![0u32; 256];
+        for r in &x {
+            let a = (r[0] * (1u32 << p) as f64) as usize;
+            let b = (r[1] * (1u32 << q) as f64) as usize;
+            count[(a << q) | b] += 1;
+        }
+        assert!(count.iter().all(|&c| c == 1), "p = {p}");
+    }
+    // Scrambled: not the raw sequence, and another seed gives other points.
+    assert_ne!(x[1], vec![0.5, 0.5]);
+    assert_ne!(scrambled_sobol(256, 2, 1).unwrap(), x);
+}
+
+#[test]
+fn binned_first_order_indices_of_ishigami_from_a_latin_hypercube() {
+    let mut rng = ChaCha8Rng::seed_from_u64(6);
+    let x = latin_hypercube(8192, 3, &mut rng);
+    let y: Vec<f64> = x.iter().map(|r| ishigami(r)).collect();
+    let (s1, _) = ishigami_exact(7.0, 0.1);
+    for i in 0..3 {
+        let xi: Vec<f64> = x.iter().map(|r| r[i]).collect();
+        let got = binned_first_order(&xi, &y, 64).unwrap();
+        assert!(
+            (got - s1[i]).abs() < 0.03,
+            "S1[{i}] = {got:.4} vs {:.4}",
+            s1[i]
+        );
+    }
+}
