@@ -327,7 +327,6 @@ impl Morris {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
 
     #[test]
     fn direction_numbers_of_dimension_two_are_the_classic_ones() {

@@ -51,9 +51,10 @@ impl PrimBox {
 }
 
 fn range(x: &[Vec<f64>], j: usize) -> (f64, f64) {
-    x.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), r| {
-        (a.min(r[j]), b.max(r[j]))
-    })
+    x.iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), r| {
+            (a.min(r[j]), b.max(r[j]))
+        })
 }
 
 /// PRIM's settings.
@@ -244,7 +245,13 @@ fn paste(x: &[Vec<f64>], y: &[bool], b: &PrimBox, cfg: &PrimConfig, total: usize
                     .iter()
                     .filter(|r| others_in(r))
                     .map(|r| r[j])
-                    .filter(|&v| if low_side { v < cur.lo[j] } else { v > cur.hi[j] })
+                    .filter(|&v| {
+                        if low_side {
+                            v < cur.lo[j]
+                        } else {
+                            v > cur.hi[j]
+                        }
+                    })
                     .collect();
                 if cand.is_empty() {
                     continue;

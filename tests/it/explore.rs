@@ -4,9 +4,7 @@
 
 use std::f64::consts::PI;
 
-use coalsim::explore::design::{
-    Morris, Saltelli, SobolSequence, latin_hypercube, scrambled_sobol,
-};
+use coalsim::explore::design::{Morris, Saltelli, SobolSequence, latin_hypercube, scrambled_sobol};
 use coalsim::explore::prim::{PrimConfig, prim};
 use coalsim::explore::sensitivity::{
     binned_first_order, morris_indices, sobol_indices, sobol_total,
@@ -99,8 +97,8 @@ fn sobol_indices_of_a_linear_model_are_its_variance_shares() {
     let mut rng = ChaCha8Rng::seed_from_u64(9);
     let idx = sobol_indices(&fa, &fb, &fab, 100, 0.95, &mut rng);
     let sum: f64 = c.iter().map(|c| c * c).sum();
-    for i in 0..4 {
-        let want = c[i] * c[i] / sum;
+    for (i, ci) in c.iter().enumerate() {
+        let want = ci * ci / sum;
         let (f, t) = (idx.first[i].unwrap().value, idx.total[i].unwrap().value);
         assert!((f - want).abs() < 0.02, "S1[{i}] = {f:.4} vs {want:.4}");
         assert!((t - want).abs() < 0.02, "ST[{i}] = {t:.4} vs {want:.4}");
@@ -113,7 +111,7 @@ fn sobol_indices_of_a_linear_model_are_its_variance_shares() {
 fn a_constant_output_has_no_sobol_index() {
     let fa = vec![1.0; 8];
     let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let idx = sobol_indices(&fa, &fa, &[fa.clone()], 10, 0.95, &mut rng);
+    let idx = sobol_indices(&fa, &fa, std::slice::from_ref(&fa), 10, 0.95, &mut rng);
     assert_eq!(idx.first[0], None);
     assert_eq!(idx.total[0], None);
 }
@@ -180,7 +178,10 @@ fn prim_recovers_a_planted_box() {
     let truth_points = in_truth.iter().filter(|&&t| t).count() as f64;
     let truth_cases = in_truth.iter().zip(&y).filter(|(t, c)| **t && **c).count() as f64;
     let (cov, dens) = (truth_cases / cases, truth_cases / truth_points);
-    assert!(b.coverage > cov - 0.05 && b.density > dens - 0.05, "{b:?} vs {cov:.3}, {dens:.3}");
+    assert!(
+        b.coverage > cov - 0.05 && b.density > dens - 0.05,
+        "{b:?} vs {cov:.3}, {dens:.3}"
+    );
     // The trade-off: coverage falls and density rises along the peel.
     let t = &r.trajectory;
     assert_eq!(t[0].coverage, 1.0);
@@ -227,8 +228,14 @@ fn sobol_sequence_far_points_use_every_direction_number() {
     // (which uses the same new-joe-kuo-6.21201 table).
     let s = SobolSequence::new(64).unwrap();
     let cases: [(u32, [u32; 5]); 3] = [
-        (1000, [943718400, 415236096, 297795584, 2059403264, 1916796928]),
-        (65535, [65536, 4294901760, 703922176, 1870725120, 1272905728]),
+        (
+            1000,
+            [943718400, 415236096, 297795584, 2059403264, 1916796928],
+        ),
+        (
+            65535,
+            [65536, 4294901760, 703922176, 1870725120, 1272905728],
+        ),
         (
             1000001,
             [2261192704, 3487166464, 3240128512, 49000448, 2397114368],
