@@ -623,10 +623,12 @@ function chartBox(title, svg) {
 }
 
 function legendRow(svg, res, y) {
+  let x = 40;
   res.arms.forEach((a, k) => {
-    const x = 40 + k * 110;
+    const name = a.name.slice(0, 24);
     el("rect", { x, y: y - 9, width: 14, height: 10, fill: ARM_COLOURS[k % 6] }, svg);
-    el("text", { x: x + 18, y, "font-size": 11 }, svg).textContent = a.name.slice(0, 16);
+    el("text", { x: x + 18, y, "font-size": 11 }, svg).textContent = name;
+    x += 30 + name.length * 6.5;
   });
 }
 
@@ -665,6 +667,7 @@ function bandChart(res, key, fixedMax) {
     const step = key === "survival";
     const line = [], upper = [], lower = [];
     let prev = step ? { round: 0, value: 1, lo: 1, hi: 1 } : null;
+    if (step) { line.push([0, 1]); upper.push([0, 1]); lower.push([0, 1]); }
     for (const p of pts) {
       if (step && prev) { line.push([p.round, prev.value]); upper.push([p.round, prev.hi]); lower.push([p.round, prev.lo]); }
       line.push([p.round, p.value]); upper.push([p.round, p.hi]); lower.push([p.round, p.lo]);

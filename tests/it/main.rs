@@ -1,6 +1,7 @@
 //! The one integration-test binary; each concern is a module.
 
 mod batch;
+mod browser;
 mod cli;
 mod condorcet;
 mod explore;

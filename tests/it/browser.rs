@@ -1,0 +1,487 @@
+//! `coalsim serve` in a real browser: headless Chromium driven through
+//! chromedriver (W3C WebDriver, spoken with a small client below) does
+//! what a teacher does — load the page, play a run, step, replay the same
+//! story under another rule, compare many runs, upload a broken file — and
+//! saves a screenshot of each step to `target/screenshots/`.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them).
+//! Without them the test says so and passes, unless `CI` or
+//! `COALSIM_BROWSER_TESTS` is set: then a missing browser is a failure.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use coalsim::serve::{self, Config};
+use serde_json::{Value, json};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// chromedriver on a free loopback port; killed (by its own PID) on drop.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(120)))
+        .build()
+        .into()
+}
+
+fn start_driver() -> Driver {
+    let port = free_port();
+    let mut child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .arg("--allowed-ips=127.0.0.1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    // It prints a line once it listens.
+    let mut line = String::new();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let _ = out.read_line(&mut line);
+    std::thread::spawn(move || {
+        // Keep draining its output so it never blocks on a full pipe.
+        let mut sink = String::new();
+        while out.read_line(&mut sink).is_ok_and(|n| n > 0) {
+            sink.clear();
+        }
+    });
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    for _ in 0..200 {
+        if let Ok(mut r) = agent().get(format!("{}/status", driver.url)).call()
+            && r.body_mut()
+                .read_to_string()
+                .is_ok_and(|s| s.contains("\"ready\":true"))
+        {
+            return driver;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("chromedriver did not become ready ({line})");
+}
+
+/// One browser session.
+struct Browser {
+    base: String,
+    shots: PathBuf,
+}
+
+impl Browser {
+    fn new(driver: &Driver, profile: &Path, shots: PathBuf) -> Browser {
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1400,1100",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+            },
+        }}});
+        let v = call("POST", &format!("{}/session", driver.url), Some(caps));
+        let id = v["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {v}"))
+            .to_string();
+        Browser {
+            base: format!("{}/session/{id}", driver.url),
+            shots,
+        }
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let v = call(method, &format!("{}{path}", self.base), body);
+        if let Some(err) = v["value"]["error"].as_str() {
+            panic!("webdriver {path}: {err}: {}", v["value"]["message"]);
+        }
+        v["value"].clone()
+    }
+
+    fn goto(&self, url: &str) {
+        self.cmd("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    fn js(&self, script: &str) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = self.cmd(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(|x| x.as_str())
+            .unwrap_or_else(|| panic!("no element {css}: {v}"))
+            .to_string()
+    }
+
+    fn click(&self, css: &str) {
+        let id = self.find(css);
+        self.cmd("POST", &format!("/element/{id}/click"), Some(json!({})));
+    }
+
+    fn send_keys(&self, css: &str, text: &str) {
+        let id = self.find(css);
+        self.cmd(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    /// Presses one key (WebDriver key codes, e.g. "\u{E014}" for →).
+    fn key(&self, key: &str) {
+        self.cmd(
+            "POST",
+            "/actions",
+            Some(
+                json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+                    {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}
+                ]}]}),
+            ),
+        );
+    }
+
+    /// Polls `script` until it returns true; bounded, and says what it
+    /// waited for when it gives up (not a timing assertion: the bound is
+    /// generous and only stops a hung test).
+    fn wait(&self, what: &str, script: &str) {
+        for _ in 0..1200 {
+            if self.js(script) == Value::Bool(true) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let err = self.js("return document.getElementById('error').textContent");
+        panic!("gave up waiting for {what} (page error: {err})");
+    }
+
+    fn screenshot(&self, name: &str) {
+        let v = self.cmd("GET", "/screenshot", None);
+        let png = base64_decode(v.as_str().unwrap());
+        assert!(png.starts_with(b"\x89PNG"), "{name}: not a PNG");
+        std::fs::write(self.shots.join(name), png).unwrap();
+    }
+
+    fn element_screenshot(&self, css: &str, name: &str) {
+        let id = self.find(css);
+        let v = self.cmd("GET", &format!("/element/{id}/screenshot"), None);
+        let png = base64_decode(v.as_str().unwrap());
+        assert!(png.starts_with(b"\x89PNG"), "{name}: not a PNG");
+        std::fs::write(self.shots.join(name), png).unwrap();
+    }
+
+    fn text(&self, css: &str) -> String {
+        self.js(&format!(
+            "return document.querySelector({}).textContent",
+            Value::String(css.into())
+        ))
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+    }
+
+    fn round(&self) -> u64 {
+        self.js("return Number(document.body.dataset.round)")
+            .as_u64()
+            .unwrap()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = agent().delete(&self.base).call();
+    }
+}
+
+fn call(method: &str, url: &str, body: Option<Value>) -> Value {
+    let a = agent();
+    let r = match method {
+        "GET" => a.get(url).call(),
+        _ => a
+            .post(url)
+            .header("content-type", "application/json")
+            .send(body.unwrap_or(json!({})).to_string()),
+    };
+    let mut r = r.unwrap_or_else(|e| panic!("{url}: {e}"));
+    let text = r.body_mut().read_to_string().unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("{url}: not JSON: {text}"))
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| -> u32 {
+        match c {
+            b'A'..=b'Z' => (c - b'A') as u32,
+            b'a'..=b'z' => (c - b'a') as u32 + 26,
+            b'0'..=b'9' => (c - b'0') as u32 + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => panic!("not base64: {c}"),
+        }
+    };
+    let bytes: Vec<u8> = s.bytes().filter(|&c| c != b'=' && c != b'\n').collect();
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= val(c) << (18 - 6 * i);
+        }
+        out.push((n >> 16) as u8);
+        if chunk.len() > 2 {
+            out.push((n >> 8) as u8);
+        }
+        if chunk.len() > 3 {
+            out.push(n as u8);
+        }
+    }
+    out
+}
+
+fn browser_available() -> bool {
+    let have = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    if !have {
+        let required =
+            std::env::var_os("CI").is_some() || std::env::var_os("COALSIM_BROWSER_TESTS").is_some();
+        assert!(
+            !required,
+            "chromium and chromedriver are required here (apt-get install chromium chromium-driver)"
+        );
+        eprintln!("browser test skipped: no {CHROMIUM} or {CHROMEDRIVER}");
+    }
+    have
+}
+
+fn screenshots() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_teacher_runs_a_class_in_the_browser() {
+    if !browser_available() {
+        return;
+    }
+    let server = serve::spawn("127.0.0.1:0".parse().unwrap(), Config::default()).unwrap();
+    let driver = start_driver();
+    let profile = tempfile::tempdir().unwrap();
+    let b = Browser::new(&driver, profile.path(), screenshots());
+    let url = format!("{}/", server.url());
+
+    // The page loads and draws the default scenario's coalition.
+    b.goto(&url);
+    b.wait("the page", "return document.body.dataset.ready === 'true'");
+    let agents = b.js("return document.querySelectorAll('#world g.agent').length");
+    assert_eq!(
+        agents,
+        json!(10),
+        "the default scenario has ten organisations"
+    );
+    assert_eq!(b.round(), 0);
+    b.screenshot("01-start.png");
+
+    // The same run through the API: the page must tell its story.
+    let file = coalsim::scenario::ScenarioFile::open(None).unwrap();
+    let view = coalsim::serve::view::run_view(&file.base, file.base.seed);
+    let last = view.frames.len() as u64 - 1;
+    let lines: usize = view.frames.iter().map(|f| f.lines.len()).sum();
+    assert_eq!(
+        b.js("return document.querySelectorAll('#story li').length"),
+        json!(lines)
+    );
+
+    // Play, then pause.
+    b.click("#play");
+    b.wait(
+        "a few rounds played",
+        "return Number(document.body.dataset.round) >= 6",
+    );
+    b.click("#play");
+    let paused = b.round();
+    assert!(paused >= 6);
+    // Step with the button and with the keyboard.
+    b.click("#step");
+    assert_eq!(b.round(), paused + 1);
+    b.key("\u{E014}");
+    assert_eq!(b.round(), paused + 2);
+    b.key("\u{E012}");
+    assert_eq!(b.round(), paused + 1);
+    // Jump to a round with a vote on the picture.
+    let with_vote = view
+        .frames
+        .iter()
+        .position(|f| f.vote.as_ref().is_some_and(|v| !v.ballots.is_empty()))
+        .expect("some round has a vote");
+    b.js(&format!("show({with_vote}); return true"));
+    assert_eq!(b.round(), with_vote as u64);
+    let marks = b.js("return document.querySelectorAll('#world text.ballot').length");
+    assert_eq!(
+        marks,
+        json!(view.frames[with_vote].vote.as_ref().unwrap().ballots.len())
+    );
+    assert!(b.text("#vote").contains("proposal"), "{}", b.text("#vote"));
+    b.js("document.getElementById('live').scrollIntoView(); return true");
+    b.screenshot("02-a-vote.png");
+    b.element_screenshot("#live", "02-live-view.png");
+
+    // The end: the verdict of `coalsim run`.
+    b.key("\u{E010}");
+    assert_eq!(b.round(), last);
+    assert_eq!(b.text("#verdict"), view.verdict);
+
+    // Same story, other rule: the same seed under consensus.
+    b.js("document.getElementById('other-rule').value = 'consensus'; return true");
+    b.click("#same-story");
+    b.wait(
+        "the replay under consensus",
+        "return document.getElementById('ctl-governance.decision_rule').value === 'consensus' && document.body.dataset.round === '0'",
+    );
+    b.key("\u{E010}");
+    let versus = b.text("#versus").to_lowercase();
+    assert!(
+        versus.contains("under majority") && versus.contains("under consensus"),
+        "{versus}"
+    );
+    let consensus = file
+        .with_overrides(
+            "test",
+            &[("governance.decision_rule".into(), "consensus".into())],
+        )
+        .unwrap();
+    let replay = coalsim::serve::view::run_view(&consensus, file.base.seed);
+    assert_eq!(b.text("#verdict"), replay.verdict);
+    assert_eq!(
+        b.js("return document.querySelectorAll('#charts polyline.ghost').length"),
+        json!(5),
+        "each chart shows the first run dashed"
+    );
+    b.screenshot("03-same-story-other-rule.png");
+
+    // Projector mode (key P), at the vote.
+    b.js(&format!("show({with_vote}); return true"));
+    b.key("p");
+    assert_eq!(
+        b.js("return document.body.classList.contains('projector')"),
+        json!(true)
+    );
+    b.js("document.getElementById('live').scrollIntoView(); return true");
+    b.screenshot("04-projector.png");
+    b.key("p");
+
+    // Many runs: 500 per rule, consensus against majority.
+    b.js("document.getElementById('runs').value = '500'; return true");
+    b.click("#compare");
+    b.wait(
+        "the comparison",
+        "return document.body.dataset.compare === 'done'",
+    );
+    assert_eq!(
+        b.js("return document.querySelectorAll('#success-table tr').length"),
+        json!(3)
+    );
+    let label = b.text("#progress-label");
+    assert!(label.starts_with("done: 500 runs per variant"), "{label}");
+    b.js("document.getElementById('many').scrollIntoView(); return true");
+    b.screenshot("05-many-runs.png");
+
+    // A lesson: its variants, its claim and what was measured.
+    b.js("const s = document.getElementById('source'); s.value = 'lesson:urgency-trap'; s.dispatchEvent(new Event('change')); return true");
+    b.wait(
+        "the lesson",
+        "return document.getElementById('title').textContent === 'Urgency trap' && document.getElementById('compare-what').value === 'variants'",
+    );
+    b.js("document.getElementById('runs').value = '300'; return true");
+    b.click("#compare");
+    b.wait(
+        "the lesson's comparison",
+        "return document.body.dataset.compare === 'done'",
+    );
+    let lesson = b.text(".lesson-result");
+    assert!(
+        lesson.contains("Lesson:") && lesson.contains("measured"),
+        "{lesson}"
+    );
+    b.js("document.getElementById('many').scrollIntoView(); return true");
+    b.screenshot("06-lesson.png");
+
+    // A broken upload: the message `coalsim check` gives, nothing else changes.
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(&bad, "[governance]\ndecision_rule = \"dictator\"\n").unwrap();
+    b.send_keys("#upload", &bad.display().to_string());
+    b.wait(
+        "the upload's error",
+        "return !document.getElementById('error').hidden",
+    );
+    let err = b.text("#error");
+    assert!(
+        err.starts_with("bad.toml:2:17: governance.decision_rule: unknown value `dictator`"),
+        "{err}"
+    );
+    assert_eq!(b.text("#title"), "Urgency trap");
+    b.js("window.scrollTo(0, 0); return true");
+    b.screenshot("07-bad-upload.png");
+
+    // Closing the tab cancels its comparison.
+    b.js("const s = document.getElementById('source'); s.value = 'default'; s.dispatchEvent(new Event('change')); return true");
+    b.wait("the default again", "return document.getElementById('title').textContent === 'City coalition' && document.getElementById('error').hidden");
+    b.js("document.getElementById('runs').value = '2000'; document.querySelectorAll('#rule-picks input').forEach(c => c.checked = true); return true");
+    b.click("#compare");
+    b.wait(
+        "the big comparison to start",
+        "return document.getElementById('progress').value > 0",
+    );
+    let status = |u: &str| -> u64 {
+        let mut r = agent().get(format!("{u}/api/status")).call().unwrap();
+        serde_json::from_str::<Value>(&r.body_mut().read_to_string().unwrap()).unwrap()
+            ["jobs_running"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(status(&server.url()), 1);
+    b.goto("about:blank");
+    let mut running = 1;
+    for _ in 0..600 {
+        running = status(&server.url());
+        if running == 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(running, 0, "the closed tab's comparison still runs");
+}
