@@ -42,7 +42,9 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{RoundRecord, RunSummary, Simulation};
 use crate::model::ExitReason;
 use crate::scenario::Scenario;
-use crate::stats::{KmStep, Welford, kaplan_meier_counts};
+use crate::stats::{
+    CompetingCounts, IncidenceStep, KmStep, Welford, Z95, aalen_johansen, kaplan_meier_counts,
+};
 
 /// Runs per block: the unit of work of one worker and of the fold.
 pub const BLOCK: u64 = 16;
@@ -61,6 +63,11 @@ pub const MEASURES: [&str; 6] = [
 
 /// The outcome names, in output order.
 pub const OUTCOMES: [&str; 4] = ["goal", "sunset", "dissolved", "round_limit"];
+
+/// The endings of `incidence.csv`, in output order: the three ways a
+/// coalition ends (the competing events), then "still going" — the runs
+/// that reached the round limit without any of them (censored there).
+pub const ENDINGS: [&str; 4] = ["goal", "sunset", "dissolved", "still_going"];
 
 fn measures(r: &RoundRecord) -> [f64; 6] {
     [
@@ -125,13 +132,6 @@ impl BatchSink for Vec<(u64, RunSummary)> {
     }
 }
 
-/// Runs ending in one round: dissolutions (the event) and censorings.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EndCounts {
-    pub events: u64,
-    pub censored: u64,
-}
-
 /// Online aggregates over a set of runs. Mergeable: folding the partial
 /// aggregates of consecutive blocks in order gives the batch's aggregates.
 /// Serialisable, so a shard can hand its blocks' partials to a merge.
@@ -143,9 +143,11 @@ pub struct Aggregates {
     /// over the runs still going at round `r` (a run that ended at round R
     /// counts in rounds 1..=R).
     pub per_round: Vec<[Welford; 6]>,
-    /// `ends[r - 1]`: runs that ended at round `r`; dissolution is the event,
-    /// anything else (goal, sunset, round limit) censors.
-    pub ends: Vec<EndCounts>,
+    /// `ends[r - 1][o]`: runs that ended at round `r` with outcome
+    /// `OUTCOMES[o]` (goal, sunset, dissolved, round limit). Integer counts:
+    /// they merge exactly in any order, and both the cumulative incidence
+    /// of each ending and the lifetime survival are computed from them.
+    pub ends: Vec<[u64; 4]>,
     /// Runs per outcome, in [`OUTCOMES`] order.
     pub outcomes: [u64; 4],
     /// Exits per reason summed over runs, in [`ExitReason::ALL`] order.
@@ -166,7 +168,7 @@ impl Aggregates {
         Aggregates {
             runs: 0,
             per_round: vec![[Welford::new(); 6]; m],
-            ends: vec![EndCounts::default(); m],
+            ends: vec![[0; 4]; m],
             outcomes: [0; 4],
             exits: [0; 9],
             rounds: Welford::new(),
@@ -180,7 +182,7 @@ impl Aggregates {
     fn grow(&mut self, rounds: usize) {
         if self.per_round.len() < rounds {
             self.per_round.resize(rounds, [Welford::new(); 6]);
-            self.ends.resize(rounds, EndCounts::default());
+            self.ends.resize(rounds, [0; 4]);
         }
     }
 
@@ -199,20 +201,17 @@ impl Aggregates {
     /// Adds one finished run's summary.
     pub fn push_run(&mut self, s: &RunSummary) {
         self.runs += 1;
-        if let Some(i) = OUTCOMES.iter().position(|&o| o == s.outcome) {
+        let outcome = OUTCOMES.iter().position(|&o| o == s.outcome);
+        if let Some(i) = outcome {
             self.outcomes[i] += 1;
         }
         for (k, r) in ExitReason::ALL.iter().enumerate() {
             self.exits[k] += s.exits(*r) as u64;
         }
-        if s.rounds > 0 {
+        if let (true, Some(o)) = (s.rounds > 0, outcome) {
             let r = s.rounds as usize;
             self.grow(r);
-            if s.outcome == "dissolved" {
-                self.ends[r - 1].events += 1;
-            } else {
-                self.ends[r - 1].censored += 1;
-            }
+            self.ends[r - 1][o] += 1;
         }
         self.rounds.push(s.rounds as f64);
         self.hours_per_member_month.push(s.hours_per_member_month);
@@ -235,8 +234,9 @@ impl Aggregates {
             }
         }
         for (a, b) in self.ends.iter_mut().zip(&other.ends) {
-            a.events += b.events;
-            a.censored += b.censored;
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
         }
         for (a, b) in self.outcomes.iter_mut().zip(&other.outcomes) {
             *a += b;
@@ -257,17 +257,41 @@ impl Aggregates {
         self.outcomes[0]
     }
 
-    /// Kaplan–Meier table of the coalition's lifetime (dissolution is the
-    /// event), one step per round in which some run ended.
+    /// Kaplan–Meier table of the coalition's lifetime: the event is the
+    /// end of the coalition in any way (goal, sunset or dissolution); only
+    /// the round limit censors. S(t) is the share of coalitions still going
+    /// after round t. One step per round in which some run ended.
     pub fn survival(&self) -> Vec<KmStep> {
         let counts: Vec<(u32, usize, usize)> = self
             .ends
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.events + c.censored > 0)
-            .map(|(i, c)| (i as u32 + 1, c.events as usize, c.censored as usize))
+            .filter(|(_, c)| c.iter().sum::<u64>() > 0)
+            .map(|(i, c)| (i as u32 + 1, (c[0] + c[1] + c[2]) as usize, c[3] as usize))
             .collect();
         kaplan_meier_counts(&counts)
+    }
+
+    /// Aalen–Johansen cumulative incidence of the three endings (goal,
+    /// sunset, dissolved, in that order; the round limit censors), one step
+    /// per round from 1 to the last round any run reached, rounds without
+    /// an ending included.
+    pub fn incidence(&self) -> Vec<IncidenceStep<3>> {
+        let last = self
+            .ends
+            .iter()
+            .rposition(|c| c.iter().sum::<u64>() > 0)
+            .map_or(0, |i| i + 1);
+        let counts: Vec<CompetingCounts<3>> = self.ends[..last]
+            .iter()
+            .enumerate()
+            .map(|(i, c)| CompetingCounts {
+                time: i as u32 + 1,
+                events: [c[0], c[1], c[2]],
+                censored: c[3],
+            })
+            .collect();
+        aalen_johansen(&counts, Z95)
     }
 
     /// Last round any run reached.
@@ -485,6 +509,64 @@ pub fn survival_rows(agg: &Aggregates) -> Vec<SurvivalRow> {
         .collect()
 }
 
+/// One row of `incidence.csv`: the cumulative incidence of one ending by
+/// the end of one round.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct IncidenceRow {
+    pub round: u32,
+    /// goal, sunset, dissolved or still_going.
+    pub ending: &'static str,
+    /// Runs still going at the start of the round.
+    pub at_risk: u64,
+    /// Runs that ended this way in this round (still_going: runs stopped by
+    /// the round limit in this round).
+    pub events: u64,
+    /// Aalen–Johansen cumulative incidence by the end of the round
+    /// (still_going: the share still going, 1 − the three others).
+    pub incidence: f64,
+    /// Pointwise 95% band, log(−log) scale (delta-method variance for the
+    /// endings, Greenwood for still_going).
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// The rows of `incidence.csv`: every round from 1 to the last, the four
+/// endings in [`ENDINGS`] order.
+pub fn incidence_rows(agg: &Aggregates) -> Vec<IncidenceRow> {
+    let aj = agg.incidence();
+    let km = agg.survival();
+    let mut rows = Vec::with_capacity(aj.len() * ENDINGS.len());
+    let mut band = (1.0, 1.0);
+    for s in &aj {
+        for k in 0..3 {
+            rows.push(IncidenceRow {
+                round: s.time,
+                ending: ENDINGS[k],
+                at_risk: s.at_risk,
+                events: s.events[k],
+                incidence: s.incidence[k],
+                lower: s.lower[k],
+                upper: s.upper[k],
+            });
+        }
+        // The Kaplan–Meier table has a step exactly where a run ended; its
+        // S equals the Aalen–Johansen S (same products in the same order).
+        if let Some(k) = km.iter().find(|k| k.time == s.time) {
+            band = (k.lower, k.upper);
+        }
+        rows.push(IncidenceRow {
+            round: s.time,
+            ending: ENDINGS[3],
+            at_risk: s.at_risk,
+            events: s.censored,
+            incidence: s.survival,
+            lower: band.0,
+            upper: band.1,
+        });
+    }
+    rows
+}
+
 /// A proportion with its Wilson 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Proportion {
@@ -514,6 +596,24 @@ pub struct OutcomeCounts {
     pub round_limit: u64,
 }
 
+/// One ending at the round limit (the horizon), in `summary.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct EndingSummary {
+    /// goal, sunset, dissolved or still_going.
+    pub ending: &'static str,
+    /// Runs that ended this way (still_going: runs stopped by the round limit).
+    pub count: u64,
+    /// Cumulative incidence by the horizon (Aalen–Johansen; still_going:
+    /// the share still going), with its pointwise 95% band.
+    pub incidence: f64,
+    pub lower: f64,
+    pub upper: f64,
+    /// Median time to this ending counting *every* run (the round at which
+    /// its cumulative incidence reaches one half, R's midpoint at an exact
+    /// tie); null when it stays below one half, and for still_going.
+    pub median_round: Option<f64>,
+}
+
 /// `summary.json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchSummary {
@@ -524,11 +624,12 @@ pub struct BatchSummary {
     pub max_rounds: u32,
     /// Share of runs that reached the goal, Wilson 95% interval.
     pub success: Proportion,
-    /// Kaplan–Meier median lifetime in rounds (dissolution is the event);
-    /// null when fewer than half dissolved.
-    pub median_lifetime: Option<u32>,
-    /// Kaplan–Meier survival at the round limit.
-    pub survival_at_end: f64,
+    /// How each run stood at the round limit, in [`ENDINGS`] order.
+    pub endings: Vec<EndingSummary>,
+    /// Median lifetime in rounds (Kaplan–Meier; any ending ends a
+    /// coalition, the round limit censors; R's midpoint at an exact tie);
+    /// null when half or more were still going at the round limit.
+    pub median_lifetime: Option<f64>,
     pub mean_rounds: crate::stats::Summary,
     /// Maintenance hours per member per month, mean over runs (95% t CI).
     pub hours_per_member_month: crate::stats::Summary,
@@ -549,6 +650,7 @@ impl BatchSummary {
         let a = &result.aggregates;
         let (lo, hi) = crate::stats::wilson_interval(a.successes(), a.runs, crate::stats::Z95);
         let km = a.survival();
+        let endings = ending_summaries(a);
         let mut exit_reasons: Vec<ReasonCount> = ExitReason::ALL
             .iter()
             .zip(a.exits)
@@ -572,8 +674,8 @@ impl BatchSummary {
                 lo,
                 hi,
             },
+            endings,
             median_lifetime: crate::stats::median_survival(&km),
-            survival_at_end: km.last().map_or(1.0, |s| s.survival),
             mean_rounds: a.rounds.summary(),
             hours_per_member_month: a.hours_per_member_month.summary(),
             outcomes: OutcomeCounts {
@@ -588,6 +690,34 @@ impl BatchSummary {
             first_win_round: a.first_win_round.summary(),
         }
     }
+}
+
+/// Each ending at the horizon: the last row of `incidence.csv` per ending,
+/// the run counts, and the median time to each of the three endings.
+pub fn ending_summaries(a: &Aggregates) -> Vec<EndingSummary> {
+    let aj = a.incidence();
+    let rows = incidence_rows(a);
+    let counts = [a.outcomes[0], a.outcomes[1], a.outcomes[2], a.outcomes[3]];
+    ENDINGS
+        .iter()
+        .enumerate()
+        .map(|(k, &ending)| {
+            let last = rows.iter().rev().find(|r| r.ending == ending);
+            EndingSummary {
+                ending,
+                count: counts[k],
+                // No run at all: nothing has ended and everything is going.
+                incidence: last.map_or(if k == 3 { 1.0 } else { 0.0 }, |r| r.incidence),
+                lower: last.map_or(f64::NAN, |r| r.lower),
+                upper: last.map_or(f64::NAN, |r| r.upper),
+                median_round: if k < 3 {
+                    crate::stats::median_incidence(&aj, k)
+                } else {
+                    None
+                },
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -720,36 +850,103 @@ mod tests {
         }
     }
 
-    #[test]
-    fn survival_counts_dissolution_as_the_event() {
-        let mut a = Aggregates::new(10);
-        let run = |outcome: &'static str, rounds: u32| {
-            let s = Scenario::validate(crate::scenario::RawScenario::default()).unwrap();
-            let mut sim = Simulation::new(&s, 1, 0);
-            let mut sum = sim.run_to_end();
+    fn fake_runs() -> Vec<RunSummary> {
+        let s = Scenario::validate(crate::scenario::RawScenario::default()).unwrap();
+        let base = Simulation::new(&s, 1, 0).run_to_end();
+        [
+            ("dissolved", 2),
+            ("sunset", 2),
+            ("goal", 3),
+            ("round_limit", 10),
+            ("dissolved", 5),
+            ("goal", 5),
+        ]
+        .iter()
+        .map(|&(outcome, rounds)| {
+            let mut sum = base.clone();
             sum.outcome = outcome;
             sum.success = outcome == "goal";
             sum.rounds = rounds;
             sum
-        };
-        for (o, r) in [
-            ("dissolved", 2),
-            ("dissolved", 2),
-            ("goal", 3),
-            ("round_limit", 10),
-            ("dissolved", 5),
-        ] {
-            a.push_run(&run(o, r));
+        })
+        .collect()
+    }
+
+    #[test]
+    fn endings_compete_and_lifetime_ends_with_any_of_them() {
+        let mut a = Aggregates::new(10);
+        for r in fake_runs() {
+            a.push_run(&r);
         }
-        assert_eq!(a.outcomes, [1, 0, 3, 1]);
+        assert_eq!(a.outcomes, [2, 1, 2, 1]);
+        // Lifetime: any ending is the event; only the round limit censors.
         let km = a.survival();
-        // Same as the observation-based estimator.
-        let obs = [(2, true), (2, true), (3, false), (10, false), (5, true)];
+        let obs = [
+            (2, true),
+            (2, true),
+            (3, true),
+            (10, false),
+            (5, true),
+            (5, true),
+        ];
         assert_eq!(km, crate::stats::kaplan_meier(&obs));
-        // S(2) = 3/5; S(5) = 3/5 · (1 − 1/2) = 0.3.
-        close(km[0].survival, 0.6);
-        close(km[2].survival, 0.3);
-        assert_eq!(crate::stats::median_survival(&km), Some(5));
+        // S(2) = 4/6, S(3) = 4/6·3/4 = 1/2, S(5) = 1/2·(1 − 2/3) = 1/6.
+        close(km[0].survival, 4.0 / 6.0);
+        close(km[1].survival, 0.5);
+        // S is exactly 1/2 from round 3 until it falls at round 5: R's midpoint.
+        assert_eq!(crate::stats::median_survival(&km), Some(4.0));
+        // Incidence: one row per round 1..=10, equal to the observation-based
+        // estimator; with no censoring before round 10 it is the share of runs.
+        let aj = a.incidence();
+        assert_eq!(aj.len(), 10);
+        let by_obs = crate::stats::aalen_johansen_obs::<3>(
+            &[
+                (2, Some(2)),
+                (2, Some(1)),
+                (3, Some(0)),
+                (10, None),
+                (5, Some(2)),
+                (5, Some(0)),
+            ],
+            Z95,
+        );
+        for s in &by_obs {
+            let row = aj.iter().find(|r| r.time == s.time).unwrap();
+            assert_eq!(row, s);
+        }
+        close(aj[4].incidence[0], 2.0 / 6.0);
+        close(aj[4].incidence[1], 1.0 / 6.0);
+        close(aj[4].incidence[2], 2.0 / 6.0);
+        // Rounds without an ending carry the estimate forward.
+        assert_eq!(aj[5].incidence, aj[4].incidence);
+        assert_eq!(aj[0].incidence, [0.0; 3]);
+        let rows = incidence_rows(&a);
+        assert_eq!(rows.len(), 40);
+        let r5: Vec<&IncidenceRow> = rows.iter().filter(|r| r.round == 5).collect();
+        let names: Vec<&str> = r5.iter().map(|r| r.ending).collect();
+        assert_eq!(names, ENDINGS);
+        assert_eq!(r5[3].at_risk, 3);
+        close(r5[3].incidence, 1.0 / 6.0);
+        close(r5.iter().map(|r| r.incidence).sum::<f64>(), 1.0);
+        let last = rows.last().unwrap();
+        assert_eq!(
+            (last.round, last.ending, last.events),
+            (10, "still_going", 1)
+        );
+        // summary.json's endings are the last rows, with medians over all runs:
+        // goal reaches 1/3 at most, so no median; nor for dissolution.
+        let e = ending_summaries(&a);
+        assert_eq!(e.len(), 4);
+        assert_eq!((e[0].count, e[0].median_round), (2, None));
+        close(e[3].incidence, 1.0 / 6.0);
+        // Merging two halves gives the same counts, hence the same table.
+        let (mut x, mut y) = (Aggregates::new(10), Aggregates::new(10));
+        for (i, r) in fake_runs().iter().enumerate() {
+            if i < 3 { x.push_run(r) } else { y.push_run(r) }
+        }
+        x.merge(&y);
+        assert_eq!(x.ends, a.ends);
+        assert_eq!(incidence_rows(&x), rows);
     }
 
     #[test]

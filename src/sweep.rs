@@ -136,7 +136,7 @@ pub fn arms(file: &ScenarioFile, varies: &[Vary]) -> anyhow::Result<Vec<Arm>> {
 }
 
 /// Runs the arms and writes `dir`: runs.csv (streamed, with a `variant`
-/// column), rounds.csv, survival.csv, variants.csv, comparison.csv,
+/// column), rounds.csv, incidence.csv, survival.csv, variants.csv, comparison.csv,
 /// summary.json and, unless `plots` is false, plots/.
 pub fn run_comparison(
     arms: &[Arm],

@@ -1,5 +1,6 @@
 //! `coalsim batch`: Monte Carlo replications of one scenario in parallel,
-//! written as runs.csv, rounds.csv, survival.csv and summary.json, with a
+//! written as runs.csv, rounds.csv, incidence.csv, survival.csv and
+//! summary.json, with a
 //! plain-language summary on stdout. The simulation and the aggregation live
 //! in [`crate::batch`]; this file is flags, files and words.
 
@@ -11,7 +12,8 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use crate::batch::{
-    BatchConfig, BatchResult, BatchSink, BatchSummary, RunId, round_rows, run_batch, survival_rows,
+    BatchConfig, BatchResult, BatchSink, BatchSummary, RunId, incidence_rows, round_rows,
+    run_batch, survival_rows,
 };
 use crate::engine::RunSummary;
 use crate::output::files::{AtomicFile, ensure_dir, write_atomic};
@@ -40,7 +42,13 @@ pub struct BatchArgs {
 }
 
 /// The files a batch writes, in the order they are listed.
-pub const FILES: [&str; 4] = ["runs.csv", "rounds.csv", "survival.csv", "summary.json"];
+pub const FILES: [&str; 5] = [
+    "runs.csv",
+    "rounds.csv",
+    "incidence.csv",
+    "survival.csv",
+    "summary.json",
+];
 
 /// Runs `coalsim batch`.
 pub fn run(args: &BatchArgs) -> anyhow::Result<()> {
@@ -87,7 +95,7 @@ pub struct Written {
 
 /// Runs the batch and writes every output file into `dir` (created if
 /// missing): runs.csv streamed in run order as runs complete, then
-/// rounds.csv, survival.csv, summary.json and the plots. Each file is
+/// rounds.csv, incidence.csv, survival.csv, summary.json and the plots. Each file is
 /// written under a temporary name and renamed when complete.
 pub fn write_batch(
     s: &Scenario,
@@ -155,7 +163,8 @@ fn progress_bar(runs: u64) -> indicatif::ProgressBar {
     bar
 }
 
-/// Writes rounds.csv, survival.csv and summary.json into `dir` (runs.csv is
+/// Writes rounds.csv, incidence.csv, survival.csv and summary.json into
+/// `dir` (runs.csv is
 /// streamed during the batch). Each file appears whole or not at all.
 pub fn write_outputs(
     dir: &Path,
@@ -164,6 +173,7 @@ pub fn write_outputs(
 ) -> anyhow::Result<BatchSummary> {
     let a = &result.aggregates;
     write_csv(&dir.join("rounds.csv"), &round_rows(a))?;
+    write_csv(&dir.join("incidence.csv"), &incidence_rows(a))?;
     write_csv(&dir.join("survival.csv"), &survival_rows(a))?;
     let summary = BatchSummary::of(s, result);
     let json = serde_json::to_string_pretty(&summary)?;
@@ -184,15 +194,6 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-fn outcome_text(name: &str, max_rounds: u32) -> String {
-    match name {
-        "goal" => "reached the goal".into(),
-        "sunset" => "closed on purpose after a first win (sunset)".into(),
-        "dissolved" => "fell apart with too few members left".into(),
-        _ => format!("still going at the {max_rounds}-week limit"),
-    }
-}
-
 fn reason_text(reason: &str) -> &'static str {
     match reason {
         "low_trust" => "trust in the others fell too low",
@@ -208,7 +209,46 @@ fn reason_text(reason: &str) -> &'static str {
     }
 }
 
-/// A few sentences for a coalition lead, not a statistician.
+/// The words for an ending in "By week N: x% ...".
+fn ending_text(ending: &str) -> &'static str {
+    match ending {
+        "goal" => "reached the goal",
+        "sunset" => "closed on purpose after a first win (sunset)",
+        "dissolved" => "fell apart with too few members left",
+        _ => "were still going",
+    }
+}
+
+/// A percentage with its interval, e.g. "71.9% (95% CI 69.0%–74.6%)";
+/// two decimals when the interval holds shares under 1%, so that a small
+/// lower bound does not print as 0.0%.
+fn pct_ci(x: f64, lo: f64, hi: f64) -> String {
+    if lo.is_finite() && hi.is_finite() {
+        let p = |v: f64| {
+            if lo > 0.0 && lo < 0.01 {
+                format!("{:.2}%", 100.0 * v)
+            } else {
+                pct(v)
+            }
+        };
+        format!("{} (95% CI {}–{})", p(x), p(lo), p(hi))
+    } else {
+        pct(x)
+    }
+}
+
+/// A round number as a week: "week 80" or "week 98.5".
+fn week(r: f64) -> String {
+    if r.fract() == 0.0 {
+        format!("week {r:.0}")
+    } else {
+        format!("week {r:.1}")
+    }
+}
+
+/// A few sentences for a coalition lead, not a statistician. Every figure
+/// counts all runs: an ending's share is its cumulative incidence (the
+/// other endings compete with it; nothing is "censored away").
 pub fn plain_summary(b: &BatchSummary) -> String {
     let mut t = String::new();
     let weeks = b.max_rounds;
@@ -217,32 +257,77 @@ pub fn plain_summary(b: &BatchSummary) -> String {
         "{}: {} runs, seed {}, up to {weeks} weeks each.",
         b.scenario, b.runs, b.seed
     );
-    let _ = writeln!(
-        t,
-        "Across {} runs the coalition reached its goal in {} of runs (95% CI {}–{}).",
-        b.runs,
-        pct(b.success.estimate),
-        pct(b.success.lo),
-        pct(b.success.hi)
-    );
+    let shown: Vec<String> = b
+        .endings
+        .iter()
+        .filter(|e| e.count > 0)
+        .map(|e| {
+            format!(
+                "{} {}",
+                pct_ci(e.incidence, e.lower, e.upper),
+                ending_text(e.ending)
+            )
+        })
+        .collect();
+    let _ = writeln!(t, "By week {weeks}: {}.", shown.join(", "));
+    let none: Vec<&str> = b
+        .endings
+        .iter()
+        .filter(|e| e.count == 0 && e.ending != "still_going")
+        .map(|e| match e.ending {
+            "goal" => "reached the goal",
+            "sunset" => "closed with a sunset",
+            _ => "fell apart",
+        })
+        .collect();
+    if !none.is_empty() {
+        let _ = writeln!(t, "No run {}.", none.join(" or "));
+    }
+    let median = |ending: &str, had: &str, did: &str, not: &str| -> Option<String> {
+        let e = b.endings.iter().find(|e| e.ending == ending)?;
+        if e.count == 0 {
+            return None;
+        }
+        Some(match e.median_round {
+            Some(m) => format!(
+                "half of all runs had {had} by {} (median time to {not}, counting every run)",
+                week(m)
+            ),
+            None => format!(
+                "fewer than half of all runs {did} within {weeks} weeks, so there is no median time to {not}"
+            ),
+        })
+    };
+    for line in [
+        median("goal", "reached the goal", "reached the goal", "the goal"),
+        median("dissolved", "fallen apart", "fell apart", "falling apart"),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        // Capitalise the first letter.
+        let mut c = line.chars();
+        let first = c.next().map(|f| f.to_uppercase().to_string());
+        let _ = writeln!(t, "{}{}.", first.unwrap_or_default(), c.as_str());
+    }
     match b.median_lifetime {
         Some(m) => {
             let _ = writeln!(
                 t,
-                "Median lifetime: half of the coalitions had fallen apart by week {m} (runs that reached the goal count as not fallen apart)."
+                "Half of the coalitions had ended (goal, sunset or falling apart) by {} (median lifetime).",
+                week(m)
             );
         }
         None => {
             let _ = writeln!(
                 t,
-                "Median lifetime: more than {weeks} weeks; fewer than half fell apart, and an estimated {} would still be together after {weeks} weeks.",
-                pct(b.survival_at_end)
+                "Half or more of the coalitions were still going at week {weeks}, so there is no median lifetime."
             );
         }
     }
     let _ = writeln!(
         t,
-        "A run lasted {:.1} weeks on average.",
+        "A run lasted {:.1} weeks on average (a run still going at week {weeks} counts as {weeks}).",
         b.mean_rounds.mean
     );
     let h = &b.hours_per_member_month;
@@ -259,26 +344,6 @@ pub fn plain_summary(b: &BatchSummary) -> String {
             h.mean
         );
     }
-    let o = &b.outcomes;
-    let mut ends = [
-        ("goal", o.goal),
-        ("sunset", o.sunset),
-        ("dissolved", o.dissolved),
-        ("round_limit", o.round_limit),
-    ];
-    ends.sort_by_key(|e| std::cmp::Reverse(e.1));
-    let ends: Vec<String> = ends
-        .iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(name, n)| {
-            format!(
-                "{} ({})",
-                outcome_text(name, weeks),
-                pct(*n as f64 / b.runs as f64)
-            )
-        })
-        .collect();
-    let _ = writeln!(t, "The most common ways it ended: {}.", ends.join("; "));
     let reasons: Vec<String> = b
         .exit_reasons
         .iter()
@@ -327,7 +392,7 @@ pub fn plain_summary(b: &BatchSummary) -> String {
     if f.n > 0 {
         let _ = writeln!(
             t,
-            "A first visible win came in {} of runs, on average in week {:.1}.",
+            "A first visible win came in {} of runs, on average in week {:.1} among those runs.",
             pct(f.n as f64 / b.runs as f64),
             f.mean
         );

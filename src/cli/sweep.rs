@@ -88,7 +88,7 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
     }
     writeln!(
         out,
-        "\nWrote {dir}/runs.csv, rounds.csv, survival.csv, variants.csv, comparison.csv, summary.json{}.",
+        "\nWrote {dir}/runs.csv, rounds.csv, incidence.csv, survival.csv, variants.csv, comparison.csv, summary.json{}.",
         if args.no_plots { "" } else { " and plots/" },
         dir = args.out.display()
     )?;

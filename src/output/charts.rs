@@ -177,7 +177,9 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let surv: Vec<SurvivalRow> = read_csv(&dir.join("survival.csv"))?;
     let sv = order(surv.iter().map(|r| &r.variant));
     let chart = SurvivalChart {
-        title: format!("{scenario}: coalition survival (Kaplan–Meier, 95% band)"),
+        title: format!(
+            "{scenario}: how long coalitions last (share still going, Kaplan–Meier, 95% band)"
+        ),
         curves: sv
             .iter()
             .map(|v| {

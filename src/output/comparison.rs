@@ -29,8 +29,34 @@ pub fn write_rounds<W: Write>(out: W, c: &Comparison) -> csv::Result<()> {
     Ok(())
 }
 
-/// `survival.csv`: a batch's Kaplan–Meier table per variant (dissolution is
-/// the event), with a `variant` column first.
+/// `incidence.csv`: a batch's cumulative incidence of each ending per
+/// variant, with a `variant` column first.
+pub fn write_incidence<W: Write>(out: W, c: &Comparison) -> csv::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
+    w.write_record([
+        "variant",
+        "round",
+        "ending",
+        "at_risk",
+        "events",
+        "incidence",
+        "lower",
+        "upper",
+    ])?;
+    for arm in &c.arms {
+        for row in batch::incidence_rows(&arm.agg) {
+            w.serialize((&arm.name, row))?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// `survival.csv`: a batch's Kaplan–Meier lifetime table per variant (any
+/// ending ends a coalition; the round limit censors), with a `variant`
+/// column first.
 pub fn write_survival<W: Write>(out: W, c: &Comparison) -> csv::Result<()> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
@@ -207,6 +233,7 @@ pub fn write_tables(
         Ok(())
     };
     table("rounds.csv", &|f| write_rounds(f, c))?;
+    table("incidence.csv", &|f| write_incidence(f, c))?;
     table("survival.csv", &|f| write_survival(f, c))?;
     table("variants.csv", &|f| write_variants(f, c))?;
     table("comparison.csv", &|f| write_comparison(f, c))?;

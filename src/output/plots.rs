@@ -703,7 +703,7 @@ pub fn draw_survival<DB: DrawingBackend>(
 ) -> Result<(), PlotError> {
     ensure_font()?;
     const X_LABEL: &str = "round (weeks)";
-    const Y_LABEL: &str = "probability the coalition is still together";
+    const Y_LABEL: &str = "share of coalitions still going (not yet ended)";
     // Summarise.
     let curves: Vec<StepCurve> = data
         .curves

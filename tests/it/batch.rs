@@ -5,7 +5,13 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-const FILES: [&str; 4] = ["runs.csv", "rounds.csv", "survival.csv", "summary.json"];
+const FILES: [&str; 5] = [
+    "runs.csv",
+    "rounds.csv",
+    "incidence.csv",
+    "survival.csv",
+    "summary.json",
+];
 
 fn batch(out: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("coalsim")
@@ -30,7 +36,8 @@ fn one_and_two_threads_write_identical_files() {
         let out = batch(dir, &["--runs", "2000", "--threads", threads]);
         assert!(out.status.success(), "{out:?}");
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(text.contains("Across 2000 runs"), "{text}");
+        assert!(text.contains("2000 runs, seed 2026"), "{text}");
+        assert!(text.contains("By week 104: "), "{text}");
     }
     for name in FILES {
         assert!(
@@ -102,4 +109,153 @@ fn bad_flags_fail_before_any_file_is_created() {
         assert!(err.contains(message), "{args:?}: {err}");
         assert!(!out_dir.exists(), "{args:?} created {}", out_dir.display());
     }
+}
+
+/// A scenario where the goal, a sunset and dissolution all compete (and a
+/// few runs are still going at the round limit).
+const THREE_ENDINGS: &str = r#"
+name = "Three endings"
+seed = 5
+max_rounds = 120
+min_members = 4
+[goal]
+size = 60.0
+milestones = [0.1]
+rivalry = 0.3
+[shocks]
+rate = 0.1
+size = 0.4
+[population]
+count = 8
+initial_members = 5
+[governance]
+renewal_every = 13
+sunset = true
+"#;
+
+#[test]
+fn incidence_csv_is_the_aalen_johansen_estimate_when_endings_compete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("three.toml");
+    std::fs::write(&scenario, THREE_ENDINGS).unwrap();
+    let out = tmp.path().join("out");
+    let res = batch(&out, &[scenario.to_str().unwrap(), "--runs", "400"]);
+    assert!(res.status.success(), "{res:?}");
+    // (rounds, outcome) of every run, from runs.csv.
+    let mut r = csv::Reader::from_path(out.join("runs.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let (ci, co) = (col("rounds"), col("outcome"));
+    let runs: Vec<(u32, String)> = r
+        .records()
+        .map(|x| {
+            let x = x.unwrap();
+            (x[ci].parse().unwrap(), x[co].to_string())
+        })
+        .collect();
+    let endings = ["goal", "sunset", "dissolved"];
+    for e in endings {
+        assert!(
+            runs.iter().filter(|r| r.1 == e).count() >= 5,
+            "{e}: the scenario must have several endings competing"
+        );
+    }
+    // The textbook estimator, written out directly: F_k(t) = Σ_{s ≤ t}
+    // S(s−1) d_k(s) / n(s), S the all-cause Kaplan–Meier estimate.
+    let last = runs.iter().map(|r| r.0).max().unwrap();
+    let mut expected: Vec<(u32, &str, u64, u64, f64)> = Vec::new();
+    let (mut s, mut f) = (1.0_f64, [0.0_f64; 3]);
+    for t in 1..=last {
+        let n = runs.iter().filter(|r| r.0 >= t).count();
+        let d: Vec<usize> = endings
+            .iter()
+            .map(|e| runs.iter().filter(|r| r.0 == t && r.1 == *e).count())
+            .collect();
+        let limit = runs
+            .iter()
+            .filter(|r| r.0 == t && r.1 == "round_limit")
+            .count();
+        let s_before = s;
+        for k in 0..3 {
+            f[k] += s_before * d[k] as f64 / n as f64;
+        }
+        s *= 1.0 - d.iter().sum::<usize>() as f64 / n as f64;
+        for k in 0..3 {
+            expected.push((t, endings[k], n as u64, d[k] as u64, f[k]));
+            // No censoring before the round limit: the share of all runs.
+            let share = runs
+                .iter()
+                .filter(|r| r.0 <= t && r.1 == endings[k])
+                .count() as f64
+                / runs.len() as f64;
+            assert!((f[k] - share).abs() < 1e-12);
+        }
+        expected.push((t, "still_going", n as u64, limit as u64, s));
+    }
+    let mut r = csv::Reader::from_path(out.join("incidence.csv")).unwrap();
+    assert_eq!(
+        r.headers().unwrap(),
+        vec![
+            "round",
+            "ending",
+            "at_risk",
+            "events",
+            "incidence",
+            "lower",
+            "upper"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), expected.len());
+    for (row, (t, e, n, d, f)) in rows.iter().zip(&expected) {
+        assert_eq!(row[0].parse::<u32>().unwrap(), *t);
+        assert_eq!(&row[1], *e);
+        assert_eq!(row[2].parse::<u64>().unwrap(), *n);
+        assert_eq!(row[3].parse::<u64>().unwrap(), *d, "round {t} {e}");
+        let got: f64 = row[4].parse().unwrap();
+        assert!((got - f).abs() < 1e-12, "round {t} {e}: {got} vs {f}");
+        let (lo, hi): (f64, f64) = (row[5].parse().unwrap(), row[6].parse().unwrap());
+        assert!(lo <= got + 1e-15 && got <= hi + 1e-15, "round {t} {e}");
+    }
+    // The summary states the same numbers at the horizon.
+    let summary: serde_json::Value = serde_json::from_slice(&read(&out, "summary.json")).unwrap();
+    let at_end: Vec<&(u32, &str, u64, u64, f64)> =
+        expected.iter().filter(|x| x.0 == last).collect();
+    for (i, e) in summary["endings"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(e["ending"], at_end[i].1);
+        assert!((e["incidence"].as_f64().unwrap() - at_end[i].4).abs() < 1e-12);
+    }
+    let text = String::from_utf8_lossy(&res.stdout);
+    assert!(text.contains("By week 120: "), "{text}");
+    assert!(
+        text.contains("closed on purpose after a first win (sunset)"),
+        "{text}"
+    );
+}
+
+/// The README's printed example of `coalsim batch` is what the tool prints
+/// today (everything up to the list of plot files).
+#[test]
+fn readme_batch_example_matches_the_output() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let needle = "```console\n$ coalsim batch\n";
+    let start = readme.find(needle).expect("README example") + needle.len();
+    let block = &readme[start..];
+    let block = &block[..block.find("  plots/").expect("plots line")];
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("coalsim-out");
+    let res = Command::cargo_bin("coalsim")
+        .unwrap()
+        .current_dir(tmp.path())
+        .arg("batch")
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "{res:?}");
+    assert!(out.join("incidence.csv").is_file());
+    let text = String::from_utf8(res.stdout).unwrap();
+    assert!(
+        text.starts_with(block),
+        "README example differs from the output:\n--- README\n{block}\n--- coalsim batch\n{text}"
+    );
 }

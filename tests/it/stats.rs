@@ -60,7 +60,18 @@ proptest! {
         }
         prop_assert_eq!(seen, obs.len());
         if let Some(m) = median_survival(&steps) {
-            prop_assert!(steps.iter().any(|s| s.time == m && s.survival <= 0.5));
+            // The first time S is at or below one half, or (exact tie) the
+            // midpoint from there to the next fall: never earlier, never
+            // past the next fall.
+            let first = steps.iter().find(|s| s.survival < 0.5 + 1e-8).unwrap();
+            prop_assert!(m >= first.time as f64);
+            if m > first.time as f64 {
+                prop_assert!((first.survival - 0.5).abs() < 1e-8);
+                let next = steps.iter().find(|s| s.survival < first.survival).unwrap();
+                prop_assert_eq!(m, (first.time + next.time) as f64 / 2.0);
+            }
+        } else {
+            prop_assert!(steps.iter().all(|s| s.survival > 0.5));
         }
     }
 

@@ -98,6 +98,7 @@ fn sweep_majority_passes_more_decisions_than_consensus_when_interests_are_divide
     for f in [
         "runs.csv",
         "rounds.csv",
+        "incidence.csv",
         "survival.csv",
         "variants.csv",
         "comparison.csv",
@@ -340,6 +341,7 @@ fn sweep_files_do_not_depend_on_the_thread_count() {
     for f in [
         "runs.csv",
         "rounds.csv",
+        "incidence.csv",
         "survival.csv",
         "variants.csv",
         "comparison.csv",

@@ -1,0 +1,43 @@
+//! Statistics for summarising Monte Carlo batches, one file per concern.
+//!
+//! # Why this module exists
+//!
+//! A coalition experiment produces thousands of independent (or, with common
+//! random numbers, *paired*) replications. Reporting them honestly needs a
+//! handful of well-understood estimators with uncertainty attached, each
+//! tested against a published or hand-computed value so that the numbers in
+//! the CSV files and plots are auditable:
+//!
+//! - [`special`]: the normal and Student t quantiles behind every interval;
+//! - [`moments`]: running means and variances, mergeable across threads;
+//! - [`intervals`]: a proportion's Wilson interval, a mean's t interval, and
+//!   differences between two variants (paired or not);
+//! - [`survival`]: Kaplan–Meier, for the question "how long does a coalition
+//!   last, whatever ends it?";
+//! - [`incidence`]: Aalen–Johansen cumulative incidence, for "how likely is
+//!   each *ending* by week t?" when goal, sunset and dissolution compete;
+//! - [`order`]: quantiles, the median and the Gini coefficient.
+//!
+//! Everything is pure: no IO, no randomness, no global state.
+//!
+//! # Edge cases
+//!
+//! No function panics on degenerate input. Where an estimate is undefined
+//! (no observations, a variance from a single value, ...) the result is
+//! `f64::NAN` (or `None` where the return type is an `Option`), as documented
+//! on each item. NaN inputs propagate as NaN rather than being silently
+//! dropped.
+
+pub mod incidence;
+pub mod intervals;
+pub mod moments;
+pub mod order;
+pub mod special;
+pub mod survival;
+
+pub use incidence::*;
+pub use intervals::*;
+pub use moments::*;
+pub use order::*;
+pub use special::*;
+pub use survival::*;
