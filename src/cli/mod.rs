@@ -9,6 +9,7 @@ use crate::scenario::ScenarioFile;
 
 pub mod batch;
 pub mod check;
+pub mod explore;
 pub mod lesson;
 pub mod plot;
 pub mod power;
@@ -48,6 +49,10 @@ pub enum Command {
     /// The classroom in a browser: a live run, controls and many-run
     /// comparisons on a local web page.
     Serve(serve::ServeArgs),
+    /// Which rule is robust when the coalition's numbers are uncertain:
+    /// Latin hypercube / Sobol designs, regret, PRIM, Sobol and Morris
+    /// sensitivity.
+    Explore(explore::ExploreArgs),
 }
 
 /// Runs a parsed command line.
@@ -60,6 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plot(args) => plot::run(&args),
         Command::Power(args) => power::run(&args),
         Command::Batch(args) => batch::run(&args),
+        Command::Explore(args) => explore::run(&args),
         Command::Serve(args) => serve::run(&args),
     }
 }

@@ -1,6 +1,7 @@
 //! Output at the edge: files written atomically, CSV tables, plots.
 pub mod charts;
 pub mod comparison;
+pub mod explore;
 pub mod files;
 pub mod plots;
 pub mod tables;

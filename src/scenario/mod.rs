@@ -199,6 +199,7 @@ impl ScenarioFile {
     ) -> Result<Scenario, ScenarioError> {
         let mut table = self.table.clone();
         table.remove("variant");
+        table.remove("explore");
         for (key, value) in overrides {
             set_path(&mut table, key, value.clone()).map_err(|message| {
                 ScenarioError::Override {

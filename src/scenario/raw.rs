@@ -108,6 +108,9 @@ pub struct RawScenario {
     pub dynamics: Dynamics,
     /// Named variants of this scenario, compared by `sweep` and `lesson`.
     pub variant: Vec<RawVariant>,
+    /// What `coalsim explore` varies when the command line does not say.
+    #[serde(skip_serializing_if = "RawExplore::is_empty")]
+    pub explore: RawExplore,
 }
 
 impl Default for RawScenario {
@@ -128,6 +131,7 @@ impl Default for RawScenario {
             agent: Vec::new(),
             dynamics: Dynamics::default(),
             variant: Vec::new(),
+            explore: RawExplore::default(),
         }
     }
 }
@@ -389,6 +393,27 @@ impl Default for RawAgent {
             leadership: None,
             knows: Vec::new(),
         }
+    }
+}
+
+/// The `[explore]` table: uncertainties and candidate policies for
+/// `coalsim explore`, as dotted keys. A range is a string, `"0.2..0.6"`
+/// (uniform; integers when both ends are); a list of values is an array,
+/// each value equally likely (or, for a policy, each one a candidate).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawExplore {
+    /// Dotted key -> range or list, e.g. `"trust.strangers" = "0.2..0.6"`.
+    pub uncertain: toml::Table,
+    /// Dotted key -> candidate values, e.g.
+    /// `"governance.decision_rule" = ["consensus", "majority"]`.
+    pub policy: toml::Table,
+}
+
+impl RawExplore {
+    /// Nothing stated.
+    pub fn is_empty(&self) -> bool {
+        self.uncertain.is_empty() && self.policy.is_empty()
     }
 }
 

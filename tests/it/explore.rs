@@ -286,3 +286,310 @@ fn binned_first_order_indices_of_ishigami_from_a_latin_hypercube() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// The command
+// ---------------------------------------------------------------------------
+
+use assert_cmd::Command;
+
+fn coalsim() -> Command {
+    let mut c = Command::cargo_bin("coalsim").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+const FILES: [&str; 5] = [
+    "samples.csv",
+    "robustness.csv",
+    "prim.csv",
+    "sensitivity.csv",
+    "summary.json",
+];
+
+fn explore(dir: &std::path::Path, extra: &[&str]) -> String {
+    let out = coalsim()
+        .args([
+            "explore",
+            "--uncertain",
+            "trust.strangers=0.2..0.6",
+            "--uncertain",
+            "population.count=6..12",
+            "--policy",
+            "governance.decision_rule=consensus,majority,committee",
+        ])
+        .args(extra)
+        .arg("--out")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn explore_files_are_identical_on_one_and_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    for design in ["lhs", "saltelli"] {
+        let args = ["--design", design, "--samples", "16", "--runs", "4"];
+        let a = tmp.path().join(format!("{design}-1"));
+        let b = tmp.path().join(format!("{design}-2"));
+        let out_a = explore(&a, &[&args[..], &["--threads", "1"]].concat());
+        let out_b = explore(&b, &[&args[..], &["--threads", "2"]].concat());
+        for f in FILES {
+            let x = std::fs::read(a.join(f)).unwrap();
+            assert!(!x.is_empty(), "{f}");
+            assert!(
+                x == std::fs::read(b.join(f)).unwrap(),
+                "{design}: {f} differs"
+            );
+        }
+        let strip = |s: &str| {
+            s.lines()
+                .filter(|l| !l.contains("Files written"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(strip(&out_a), strip(&out_b));
+    }
+}
+
+#[test]
+fn replication_i_shares_its_random_numbers_across_points_and_policies() {
+    // A "policy" that changes nothing (checkin_every at its default) must
+    // give exactly the same outcomes as the default, point by point.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crn");
+    let out = coalsim()
+        .args([
+            "explore",
+            "--uncertain",
+            "trust.strangers=0.2..0.6",
+            "--policy",
+            "governance.checkin_every=2,2",
+            "--samples",
+            "10",
+            "--runs",
+            "5",
+            "--out",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut r = csv::Reader::from_path(dir.join("samples.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 20);
+    for pair in rows.chunks(2) {
+        assert_eq!(pair[0][0], pair[1][0]);
+        // Same point, both "policies": identical outcomes.
+        let outcomes =
+            |r: &csv::StringRecord| r.iter().skip(3).map(String::from).collect::<Vec<_>>();
+        assert_eq!(outcomes(&pair[0]), outcomes(&pair[1]));
+    }
+}
+
+#[test]
+fn samples_csv_lets_an_independent_tool_recompute_the_sobol_indices() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    explore(
+        &dir,
+        &["--design", "saltelli", "--samples", "32", "--runs", "3"],
+    );
+    let mut r = csv::Reader::from_path(dir.join("samples.csv")).unwrap();
+    let head = r.headers().unwrap().clone();
+    assert_eq!(
+        head.iter().collect::<Vec<_>>(),
+        [
+            "matrix",
+            "row",
+            "policy",
+            "trust.strangers",
+            "population.count",
+            "success",
+            "lifetime",
+            "hours_per_member_month"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
+    // 32 base rows × (2 + 2) matrices × 3 policies.
+    assert_eq!(rows.len(), 32 * 4 * 3);
+    let pick = |matrix: &str| -> Vec<f64> {
+        let mut v: Vec<(usize, f64)> = rows
+            .iter()
+            .filter(|r| &r[0] == matrix && &r[2] == "majority")
+            .map(|r| (r[1].parse().unwrap(), r[7].parse().unwrap()))
+            .collect();
+        v.sort_by_key(|x| x.0);
+        v.into_iter().map(|x| x.1).collect()
+    };
+    let (fa, fb) = (pick("A"), pick("B"));
+    let fab = pick("AB:trust.strangers");
+    // AB:trust.strangers takes trust.strangers from B, the rest from A.
+    for r in rows.iter().filter(|r| &r[0] == "AB:trust.strangers") {
+        let row = &r[1];
+        let a = rows.iter().find(|x| &x[0] == "A" && &x[1] == row).unwrap();
+        let b = rows.iter().find(|x| &x[0] == "B" && &x[1] == row).unwrap();
+        assert_eq!(r[3], b[3]);
+        assert_eq!(r[4], a[4]);
+    }
+    let want = sobol_total(&fa, &fb, &fab);
+    let mut s = csv::Reader::from_path(dir.join("sensitivity.csv")).unwrap();
+    let got: Vec<csv::StringRecord> = s
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| {
+            &r[0] == "majority"
+                && &r[1] == "hours_per_member_month"
+                && &r[2] == "trust.strangers"
+                && &r[3] == "ST"
+        })
+        .collect();
+    assert_eq!(got.len(), 1);
+    let est: f64 = got[0][4].parse().unwrap();
+    assert!((est - want.unwrap()).abs() < 1e-9, "{est} vs {want:?}");
+}
+
+#[test]
+fn bad_uncertain_and_policy_keys_are_refused_like_vary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("bad");
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &[
+                "--uncertain",
+                "trust.strangrs=0.2..0.6",
+                "--policy",
+                "governance.decision_rule=consensus,majority",
+            ],
+            "--uncertain: trust.strangrs: unknown field `strangrs`",
+        ),
+        (
+            &[
+                "--uncertain",
+                "trust.strangers=0.2..1.5",
+                "--policy",
+                "governance.decision_rule=consensus",
+            ],
+            "--uncertain: trust.strangers: 1.5 is out of range; allowed: 0 to 1",
+        ),
+        (
+            &[
+                "--uncertain",
+                "trust.strangers=0.2..0.6",
+                "--policy",
+                "governance.decision_rule=consensus,majorty",
+            ],
+            "--policy: governance.decision_rule: unknown value `majorty`",
+        ),
+        (
+            &[
+                "--uncertain",
+                "trust.strangers=0.6..0.2",
+                "--policy",
+                "governance.decision_rule=consensus",
+            ],
+            "needs HI > LO",
+        ),
+        (
+            &[
+                "--uncertain",
+                "governance.decision_rule=consensus,majority",
+                "--policy",
+                "governance.decision_rule=consensus",
+            ],
+            "either uncertain or a policy",
+        ),
+        (
+            &["--uncertain", "trust.strangers=0.2..0.6"],
+            "no policies to compare",
+        ),
+    ];
+    for (args, want) in cases {
+        let out = coalsim()
+            .arg("explore")
+            .args(args)
+            .args(["--samples", "4", "--runs", "1", "--out"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(!dir.exists(), "{args:?} wrote {}", dir.display());
+    }
+    // The same key and value through --vary gives the same message.
+    let out = coalsim()
+        .args([
+            "sweep",
+            "--vary",
+            "trust.strangrs=0.2,0.6",
+            "--runs",
+            "1",
+            "--out",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("trust.strangrs: unknown field `strangrs`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_explore_table_of_a_scenario_file_is_used() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("mine.toml");
+    std::fs::write(
+        &path,
+        "name = \"Mine\"\n[explore.uncertain]\n\"trust.strangers\" = \"0.2..0.6\"\n\"governance.checkin_every\" = [1, 2, 4]\n[explore.policy]\n\"governance.decision_rule\" = [\"consensus\", \"majority\"]\n",
+    )
+    .unwrap();
+    let dir = tmp.path().join("out");
+    let out = coalsim()
+        .arg("explore")
+        .arg(&path)
+        .args(["--samples", "6", "--runs", "2", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("governance.checkin_every 1,2,4"),
+        "{stdout}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["policies"].as_array().unwrap().len(), 2);
+    // A bad value in the table is refused with the file's name.
+    std::fs::write(&path, "[explore.uncertain]\n\"trust.strangers\" = 0.3\n").unwrap();
+    let out = coalsim()
+        .arg("explore")
+        .arg(&path)
+        .args(["--policy", "governance.decision_rule=consensus", "--out"])
+        .arg(tmp.path().join("bad"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mine.toml: explore.uncertain.\"trust.strangers\""),
+        "{err}"
+    );
+}

@@ -1,0 +1,301 @@
+//! The points of a design, the scenario of every point × policy, and the
+//! runs.
+//!
+//! Indexing (what a later `--shard` splits): the design's points are
+//! numbered 0..P in the order of [`Plan::points`]; job `j = point ×
+//! policies + policy` runs replications 0..runs, replication i on the random
+//! stream (seed, i) whatever the point and policy (common random numbers).
+//! A job's result depends on (scenario, seed, runs) alone, so any contiguous
+//! range of points can run on another machine and the results concatenate.
+
+use anyhow::{Context, bail};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use super::design::{
+    DesignError, Morris, Saltelli, SaltelliPart, latin_hypercube, scrambled_sobol,
+};
+use super::{Policy, Uncertainty};
+use crate::engine::{RunSummary, Simulation};
+use crate::scenario::{Scenario, ScenarioFile, value_text};
+
+/// The random stream of the design and of the bootstrap (replications use
+/// streams 0..runs, far below).
+pub const DESIGN_STREAM: u64 = 1 << 63;
+/// Stream of the bootstrap resampling.
+pub const BOOTSTRAP_STREAM: u64 = (1 << 63) + 1;
+
+/// Which design to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DesignKind {
+    /// Latin hypercube: `samples` points, one per stratum of every input.
+    Lhs,
+    /// Scrambled Sobol sequence: `samples` points (a power of two balances it).
+    Sobol,
+    /// Saltelli's scheme for Sobol indices: `samples` base rows, samples × (k + 2) points.
+    Saltelli,
+    /// Morris screening: `samples` trajectories of k + 1 points.
+    Morris,
+}
+
+impl DesignKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            DesignKind::Lhs => "lhs",
+            DesignKind::Sobol => "sobol",
+            DesignKind::Saltelli => "saltelli",
+            DesignKind::Morris => "morris",
+        }
+    }
+}
+
+/// One point of the design.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// `lhs`, `sobol`, `A`, `B`, `AB:KEY` (Saltelli) or `morris`.
+    pub matrix: String,
+    /// Row of the matrix (Saltelli: base row; Morris: trajectory × (k + 1)
+    /// + step).
+    pub row: usize,
+    /// Coordinates in [0, 1]^k.
+    pub u: Vec<f64>,
+}
+
+/// The points of a design.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub design: DesignKind,
+    pub points: Vec<Point>,
+    /// Morris trajectories (which input moved where), for the effects.
+    pub morris: Option<Morris>,
+}
+
+/// Levels of the Morris grid.
+pub const MORRIS_LEVELS: u32 = 4;
+
+impl Plan {
+    /// The design's points for `keys.len()` uncertainties.
+    pub fn new(
+        design: DesignKind,
+        samples: usize,
+        keys: &[String],
+        seed: u64,
+    ) -> Result<Plan, DesignError> {
+        let k = keys.len();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(DESIGN_STREAM);
+        let plain = |name: &str, rows: Vec<Vec<f64>>| {
+            rows.into_iter()
+                .enumerate()
+                .map(|(row, u)| Point {
+                    matrix: name.to_string(),
+                    row,
+                    u,
+                })
+                .collect()
+        };
+        Ok(match design {
+            DesignKind::Lhs => Plan {
+                design,
+                points: plain("lhs", latin_hypercube(samples, k, &mut rng)),
+                morris: None,
+            },
+            DesignKind::Sobol => Plan {
+                design,
+                points: plain("sobol", scrambled_sobol(samples, k, seed)?),
+                morris: None,
+            },
+            DesignKind::Saltelli => {
+                let s = Saltelli::new(samples, k, seed)?;
+                let points = s
+                    .points()
+                    .into_iter()
+                    .map(|(part, row, u)| Point {
+                        matrix: match part {
+                            SaltelliPart::A => "A".into(),
+                            SaltelliPart::B => "B".into(),
+                            SaltelliPart::AB(i) => format!("AB:{}", keys[i]),
+                        },
+                        row,
+                        u,
+                    })
+                    .collect();
+                Plan {
+                    design,
+                    points,
+                    morris: None,
+                }
+            }
+            DesignKind::Morris => {
+                let m = Morris::new(samples, k, MORRIS_LEVELS, &mut rng);
+                let points = m
+                    .points
+                    .iter()
+                    .flatten()
+                    .enumerate()
+                    .map(|(row, u)| Point {
+                        matrix: "morris".into(),
+                        row,
+                        u: u.clone(),
+                    })
+                    .collect();
+                Plan {
+                    design,
+                    points,
+                    morris: Some(m),
+                }
+            }
+        })
+    }
+
+    /// The points that sample the uncertainty space evenly, for robustness
+    /// and PRIM: all of them, except Saltelli's AB matrices (A and B only).
+    pub fn exploration_points(&self) -> Vec<usize> {
+        (0..self.points.len())
+            .filter(|&i| !self.points[i].matrix.starts_with("AB:"))
+            .collect()
+    }
+}
+
+/// Checks the uncertainties and policies one by one (so a bad key or value
+/// is named like `--vary` names it), then builds the scenario of every
+/// point × policy, point-major. Nothing runs before all are valid.
+pub fn scenarios(
+    file: &ScenarioFile,
+    unc: &[Uncertainty],
+    policies: &[Policy],
+    plan: &Plan,
+) -> anyhow::Result<Vec<Scenario>> {
+    for (i, u) in unc.iter().enumerate() {
+        if unc[..i].iter().any(|v| v.key == u.key) {
+            bail!("--uncertain {}: given twice", u.key);
+        }
+        if policies
+            .first()
+            .is_some_and(|p| p.settings.iter().any(|(k, _)| *k == u.key))
+        {
+            bail!(
+                "--uncertain {}: also a --policy key; a key is either uncertain or a policy",
+                u.key
+            );
+        }
+        let mut probes = vec![0.0, 1.0];
+        if let super::Spread::Choice(v) = &u.spread {
+            probes = (0..v.len())
+                .map(|j| (j as f64 + 0.5) / v.len() as f64)
+                .collect();
+        }
+        for p in probes {
+            file.with_overrides("--uncertain", &[(u.key.clone(), u.value(p))])?;
+        }
+    }
+    for p in policies {
+        file.with_overrides("--policy", &p.settings)?;
+    }
+    let mut out = Vec::with_capacity(plan.points.len() * policies.len());
+    for pt in &plan.points {
+        let values: Vec<(String, toml::Value)> = unc
+            .iter()
+            .zip(&pt.u)
+            .map(|(u, &x)| (u.key.clone(), u.value(x)))
+            .collect();
+        for p in policies {
+            let mut all = values.clone();
+            all.extend(p.settings.iter().cloned());
+            let s = file.with_overrides("explore", &all).with_context(|| {
+                format!(
+                    "design point {} row {} ({}) with policy `{}` is not a valid scenario; narrow the --uncertain ranges",
+                    pt.matrix,
+                    pt.row,
+                    values
+                        .iter()
+                        .map(|(k, v)| format!("{k}={}", value_text(v)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    p.name
+                )
+            })?;
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// The outcome measures of a point × policy, each a mean over its runs.
+pub const MEASURES: [MeasureDef; 3] = [
+    MeasureDef {
+        name: "success",
+        label: "success probability",
+        higher_is_better: true,
+    },
+    MeasureDef {
+        name: "lifetime",
+        label: "weeks together",
+        higher_is_better: true,
+    },
+    MeasureDef {
+        name: "hours_per_member_month",
+        label: "hours per member per month",
+        higher_is_better: false,
+    },
+];
+
+/// An outcome measure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MeasureDef {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub higher_is_better: bool,
+}
+
+/// A run's value of each of [`MEASURES`]: success (0/1); lifetime = the
+/// round the coalition dissolved, or `max_rounds` when it did not (goal,
+/// sunset and the round limit all leave it standing: the restricted mean
+/// lifetime); maintenance hours per member per month.
+pub fn measures(s: &RunSummary, max_rounds: u32) -> [f64; 3] {
+    let lifetime = if s.outcome == "dissolved" {
+        s.rounds
+    } else {
+        max_rounds
+    };
+    [
+        s.success as u8 as f64,
+        lifetime as f64,
+        s.hours_per_member_month,
+    ]
+}
+
+/// Runs every scenario `runs` times (replication i on stream (seed, i)) and
+/// returns the mean of each measure per scenario, in order. `progress` gets
+/// the number of runs just finished. Output does not depend on the thread
+/// count: each scenario's runs are summed in replication order.
+pub fn simulate(
+    scenarios: &[Scenario],
+    runs: u64,
+    seed: u64,
+    threads: Option<usize>,
+    progress: impl Fn(u64) + Sync,
+) -> anyhow::Result<Vec<[f64; 3]>> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .context("cannot start the thread pool")?;
+    Ok(pool.install(|| {
+        scenarios
+            .par_iter()
+            .map(|s| {
+                let mut sum = [0.0; 3];
+                for i in 0..runs {
+                    let summary = Simulation::new(s, seed, i).run_to_end();
+                    for (a, x) in sum.iter_mut().zip(measures(&summary, s.max_rounds)) {
+                        *a += x;
+                    }
+                }
+                progress(runs);
+                sum.map(|a| a / runs as f64)
+            })
+            .collect()
+    }))
+}
