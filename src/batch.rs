@@ -80,6 +80,34 @@ fn measures(r: &RoundRecord) -> [f64; 6] {
     ]
 }
 
+/// Segments per batch, at most: the unit of sharding. See [`segment_runs`].
+pub const MAX_SEGMENTS: u64 = 1024;
+
+/// Runs per segment of a batch of `total_runs` runs: a whole number of
+/// blocks, chosen from the batch size alone so that every shard and a single
+/// machine agree on it, and so that there are at most [`MAX_SEGMENTS`].
+/// Up to `BLOCK × MAX_SEGMENTS` runs a segment is one block.
+pub fn segment_runs(total_runs: u64) -> u64 {
+    let blocks = total_runs.div_ceil(BLOCK).max(1);
+    BLOCK * blocks.div_ceil(MAX_SEGMENTS)
+}
+
+/// Number of segments of a batch of `total_runs` runs.
+pub fn segment_count(total_runs: u64) -> u64 {
+    total_runs.div_ceil(segment_runs(total_runs))
+}
+
+/// The run indices of shard `k` (0-based) of `n` of a `total_runs`-run
+/// batch: whole segments, as even a share as segments allow. With more
+/// shards than segments some shards are empty.
+pub fn shard_range(total_runs: u64, k: u64, n: u64) -> std::ops::Range<u64> {
+    let segs = segment_count(total_runs) as u128;
+    let seg = segment_runs(total_runs) as u128;
+    let (k, n) = (k as u128, n.max(1) as u128);
+    let at = |i: u128| ((i * segs / n) * seg).min(total_runs as u128) as u64;
+    at(k)..at(k + 1)
+}
+
 /// What to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BatchConfig {
@@ -91,6 +119,9 @@ pub struct BatchConfig {
     pub threads: Option<usize>,
     /// Index of the first run (0 unless this is a shard of a larger batch).
     pub first_run: u64,
+    /// Runs of the whole batch this is part of (= `runs` unless this is a
+    /// shard); it fixes the segments ([`segment_runs`]).
+    pub total_runs: u64,
 }
 
 impl BatchConfig {
@@ -101,6 +132,81 @@ impl BatchConfig {
             seed,
             threads: None,
             first_run: 0,
+            total_runs: runs,
+        }
+    }
+
+    /// Shard `k` (0-based) of `n` of a `total_runs`-run batch.
+    pub fn shard(total_runs: u64, seed: u64, k: u64, n: u64) -> BatchConfig {
+        let r = shard_range(total_runs, k, n);
+        BatchConfig {
+            runs: r.end - r.start,
+            seed,
+            threads: None,
+            first_run: r.start,
+            total_runs,
+        }
+    }
+
+    /// One past the last run.
+    pub fn end(&self) -> u64 {
+        self.first_run.saturating_add(self.runs)
+    }
+}
+
+/// Why a batch stopped.
+#[derive(Debug)]
+pub enum BatchError<E> {
+    /// The worker threads could not be started (a process or memory limit).
+    Threads(String),
+    /// A resume state that does not belong to this batch.
+    State(String),
+    /// The sink failed (a full disk, a closed pipe...).
+    Sink(E),
+}
+
+impl<E: std::fmt::Display> std::fmt::Display for BatchError<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchError::Threads(e) => write!(
+                f,
+                "cannot start the worker threads ({e}); try fewer with --threads"
+            ),
+            BatchError::State(e) => write!(f, "{e}"),
+            BatchError::Sink(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for BatchError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BatchError::Sink(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Where the fold of a batch stands: everything needed to continue it
+/// exactly (`--resume`). Serialisable; floats round-trip bit for bit in a
+/// binary format (see `output::shard`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FoldState {
+    /// The first run not folded yet.
+    pub next_run: u64,
+    /// The completed segments, folded in run order.
+    pub total: Aggregates,
+    /// The runs of the current, unfinished segment.
+    pub segment: Aggregates,
+}
+
+impl FoldState {
+    /// Nothing folded yet; the batch starts at `first_run`.
+    pub fn start(first_run: u64, max_rounds: u32) -> FoldState {
+        FoldState {
+            next_run: first_run,
+            total: Aggregates::new(max_rounds),
+            segment: Aggregates::new(max_rounds),
         }
     }
 }
@@ -110,6 +216,16 @@ pub trait BatchSink: Send {
     type Error: Send;
     /// Called once per run, with run indices strictly increasing.
     fn accept(&mut self, run: u64, summary: &RunSummary) -> Result<(), Self::Error>;
+    /// Called with each segment's aggregates once the segment is complete,
+    /// in run order (a shard keeps them for `coalsim merge`).
+    fn segment(&mut self, _first_run: u64, _agg: &Aggregates) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    /// Called after each chunk of runs has been folded and handed to
+    /// [`BatchSink::accept`]: the batch can continue from `state`.
+    fn folded(&mut self, _state: &FoldState) -> Result<(), Self::Error> {
+        Ok(())
+    }
 }
 
 /// A sink that drops every summary (when only the aggregates matter).
@@ -162,13 +278,14 @@ pub struct Aggregates {
 }
 
 impl Aggregates {
-    /// Empty aggregates for runs of at most `max_rounds` rounds.
+    /// Empty aggregates for runs of at most `max_rounds` rounds. They grow
+    /// with the rounds actually run, not with `max_rounds`.
     pub fn new(max_rounds: u32) -> Aggregates {
-        let m = max_rounds as usize;
+        let m = (max_rounds as usize).min(64);
         Aggregates {
             runs: 0,
-            per_round: vec![[Welford::new(); 6]; m],
-            ends: vec![[0; 4]; m],
+            per_round: Vec::with_capacity(m),
+            ends: Vec::with_capacity(m),
             outcomes: [0; 4],
             exits: [0; 9],
             rounds: Welford::new(),
@@ -363,24 +480,53 @@ pub fn run_batch<K: BatchSink>(
     cfg: &BatchConfig,
     sink: &mut K,
     progress: impl Fn(u64) + Sync,
-) -> Result<BatchResult, K::Error> {
+) -> Result<BatchResult, BatchError<K::Error>> {
+    let state = FoldState::start(cfg.first_run, scenario.max_rounds);
+    run_batch_from(scenario, cfg, state, sink, progress)
+}
+
+/// [`run_batch`] continued from `state` (a checkpoint of the same batch):
+/// runs before `state.next_run` are not simulated again, and the result is
+/// bit for bit that of an uninterrupted batch.
+pub fn run_batch_from<K: BatchSink>(
+    scenario: &Scenario,
+    cfg: &BatchConfig,
+    state: FoldState,
+    sink: &mut K,
+    progress: impl Fn(u64) + Sync,
+) -> Result<BatchResult, BatchError<K::Error>> {
+    let end = cfg.end();
+    if state.next_run < cfg.first_run || state.next_run > end {
+        return Err(BatchError::State(format!(
+            "the saved state stops at run {}, outside this batch's runs {}..{end}",
+            state.next_run, cfg.first_run
+        )));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads.unwrap_or(0))
         .build()
-        .expect("cannot start worker threads");
-    let end = cfg.first_run.saturating_add(cfg.runs);
-    let mut total = Aggregates::new(scenario.max_rounds);
+        .map_err(|e| BatchError::Threads(e.to_string()))?;
+    let seg_runs = segment_runs(cfg.total_runs.max(end));
     let seed = cfg.seed;
     let progress = &progress;
+    let mut state = state;
 
-    let fold = |done: Vec<BlockOut>, total: &mut Aggregates, sink: &mut K| {
+    // Folds finished blocks in run order: block into segment, a completed
+    // segment into the total (the same two-level fold on every machine).
+    let fold = |done: Vec<BlockOut>, st: &mut FoldState, sink: &mut K| -> Result<(), K::Error> {
         for b in done {
             for (k, s) in b.summaries.iter().enumerate() {
                 sink.accept(b.first + k as u64, s)?;
             }
-            total.merge(&b.agg);
+            st.segment.merge(&b.agg);
+            st.next_run = b.first + b.summaries.len() as u64;
+            if st.next_run % seg_runs == 0 || st.next_run == end {
+                let seg = std::mem::replace(&mut st.segment, Aggregates::new(scenario.max_rounds));
+                sink.segment(st.next_run - seg.runs, &seg)?;
+                st.total.merge(&seg);
+            }
         }
-        Ok(())
+        sink.folded(st)
     };
     let compute = |chunk: &[std::ops::Range<u64>]| -> Vec<BlockOut> {
         chunk
@@ -396,7 +542,7 @@ pub fn run_batch<K: BatchSink>(
     pool.install(|| {
         // Simulate chunk k while chunk k − 1 is folded and written.
         let mut pending: Option<Vec<BlockOut>> = None;
-        let mut start = cfg.first_run;
+        let mut start = state.next_run;
         while start < end {
             // Ranges are made chunk by chunk: nothing here grows with N.
             let chunk = blocks(start, end, CHUNK_BLOCKS as usize);
@@ -404,22 +550,44 @@ pub fn run_batch<K: BatchSink>(
             let chunk = &chunk[..];
             let (folded, next) = rayon::join(
                 || match pending.take() {
-                    Some(done) => fold(done, &mut total, sink),
+                    Some(done) => fold(done, &mut state, sink),
                     None => Ok(()),
                 },
                 || compute(chunk),
             );
-            folded?;
+            folded.map_err(BatchError::Sink)?;
             pending = Some(next);
         }
         if let Some(done) = pending.take() {
-            fold(done, &mut total, sink)?;
+            fold(done, &mut state, sink).map_err(BatchError::Sink)?;
+        }
+        // A batch that stops inside a segment (never for shards, which are
+        // whole segments) folds its last partial segment.
+        if state.segment.runs > 0 {
+            let seg = std::mem::replace(&mut state.segment, Aggregates::new(scenario.max_rounds));
+            sink.segment(state.next_run - seg.runs, &seg)
+                .map_err(BatchError::Sink)?;
+            state.total.merge(&seg);
         }
         Ok(BatchResult {
             config: *cfg,
-            aggregates: total,
+            aggregates: state.total,
         })
     })
+}
+
+/// Folds the segments of a batch, in run order, into its aggregates: what
+/// `coalsim merge` does with the segments its shards kept. Bit for bit the
+/// fold [`run_batch`] does on one machine.
+pub fn fold_segments<'a>(
+    max_rounds: u32,
+    segments: impl IntoIterator<Item = &'a Aggregates>,
+) -> Aggregates {
+    let mut total = Aggregates::new(max_rounds);
+    for s in segments {
+        total.merge(s);
+    }
+    total
 }
 
 // ---------------------------------------------------------------------------
@@ -796,8 +964,9 @@ mod tests {
         assert_eq!(m3.count(), 1);
         close(m3.mean(), 6.0);
         assert!(m3.sd().is_nan());
-        // Round 4: nobody.
-        assert_eq!(a.per_round[3][0].count(), 0);
+        // Round 4: nobody, and nothing is kept for it (memory follows the
+        // rounds actually run, not max_rounds).
+        assert_eq!(a.per_round.len(), 3);
         assert_eq!(a.last_round(), 3);
 
         let rows = round_rows(&a);

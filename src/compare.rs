@@ -216,7 +216,9 @@ struct RunOut {
 
 fn simulate(s: &Scenario, seed: u64, run: u64) -> RunOut {
     let mut sim = Simulation::new(s, seed, run);
-    let mut rounds = Vec::with_capacity(s.max_rounds as usize);
+    // Grows with the rounds actually run: reserving `max_rounds` for every
+    // run of a chunk cost gigabytes when max_rounds was large.
+    let mut rounds = Vec::new();
     while sim.outcome.is_none() {
         sim.step();
         rounds.push(sim.record());

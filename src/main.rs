@@ -4,7 +4,9 @@ fn main() {
     // Ctrl-C: remove any file still being written, then stop.
     let _ = ctrlc::set_handler(|| {
         coalsim::output::files::remove_unfinished();
-        eprintln!("interrupted: no partial output files were left");
+        eprintln!(
+            "interrupted: no half-written output files were left (an interrupted batch continues with --resume)"
+        );
         std::process::exit(130);
     });
     let cli = coalsim::cli::Cli::parse();

@@ -32,6 +32,11 @@ pub fn parse_vary(text: &str) -> anyhow::Result<Vary> {
             "--vary `{text}`: the key is empty; e.g. governance.decision_rule=consensus,majority"
         );
     }
+    if key == "seed" {
+        bail!(
+            "--vary seed: every variant runs with the same seeds (common random numbers), so the arms would be identical; use --seed to choose them, or run one sweep per seed"
+        );
+    }
     let list = list.trim();
     let values = if let Some((range, step)) = list.split_once(':').filter(|_| list.contains("..")) {
         let (a, b) = range.split_once("..").unwrap_or((range, range));
@@ -71,6 +76,14 @@ pub fn parse_vary(text: &str) -> anyhow::Result<Vary> {
     {
         bail!("--vary {key}: empty value; give KEY=V1,V2,...");
     }
+    for (i, v) in values.iter().enumerate() {
+        if values[..i].contains(v) {
+            bail!(
+                "--vary {key}: the value {} is given twice; allowed: each value once",
+                value_text(v)
+            );
+        }
+    }
     Ok(Vary {
         key: key.to_string(),
         values,
@@ -97,6 +110,14 @@ pub fn arms(file: &ScenarioFile, varies: &[Vary]) -> anyhow::Result<Vec<Arm>> {
                 settings: v.settings,
             })
             .collect());
+    }
+    for (i, v) in varies.iter().enumerate() {
+        if varies[..i].iter().any(|w| w.key == v.key) {
+            bail!(
+                "--vary {}: the key is varied twice; allowed: one --vary per key, with all its values (KEY=V1,V2,...)",
+                v.key
+            );
+        }
     }
     let mut combos: Vec<Vec<(String, toml::Value)>> = vec![Vec::new()];
     for v in varies {

@@ -12,11 +12,15 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use crate::batch::{
-    BatchConfig, BatchResult, BatchSink, BatchSummary, RunId, incidence_rows, round_rows,
-    run_batch, survival_rows,
+    BatchConfig, BatchError, BatchResult, BatchSink, BatchSummary, FoldState, RunId,
+    incidence_rows, round_rows, run_batch_from, survival_rows,
 };
 use crate::engine::RunSummary;
 use crate::output::files::{AtomicFile, ensure_dir, write_atomic};
+use crate::output::shard::{
+    CHECKPOINT_FORMAT, Checkpoint, Fingerprint, RESUME_DIR, SHARD_FORMAT, SHARD_INFO, ShardInfo,
+    encode_checkpoint, read_checkpoint, write_segment,
+};
 use crate::output::tables::write_rows;
 use crate::scenario::{Scenario, ScenarioFile};
 
@@ -32,13 +36,54 @@ pub struct BatchArgs {
     /// scenario's `seed`.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Worker threads (at least 1). Default: all cores. The files do not
+    /// Worker threads (1 to 1024). Default: all cores. The files do not
     /// depend on it.
-    #[arg(long, value_name = "T")]
-    pub threads: Option<usize>,
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
     /// Output directory.
     #[arg(long, default_value = "coalsim-out", value_name = "DIR")]
     pub out: PathBuf,
+    /// Run only shard K of N (K = 0 to N-1, as Slurm array and Kubernetes
+    /// indexes count) and write a shard folder; `coalsim merge OUT SHARD...`
+    /// turns the N shard folders into the files of the whole batch.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Continue the interrupted batch in --out from its last checkpoint;
+    /// refused when the scenario, seed, runs or shard differ.
+    #[arg(long)]
+    pub resume: bool,
+    /// Seconds between checkpoints (0 = after every chunk of runs).
+    #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+    pub checkpoint_every: u64,
+}
+
+/// `--shard K/N`: shard `k` (from 0) of `n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: u64,
+    pub n: u64,
+}
+
+/// Parses `K/N` with 0 <= K < N <= 1,000,000.
+pub fn parse_shard(text: &str) -> Result<Shard, String> {
+    let usage = "expected K/N with shards numbered 0 to N-1, e.g. 0/4 ... 3/4";
+    let (k, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}`: {usage}"))?;
+    let num = |s: &str| s.trim().parse::<u64>().ok();
+    let (Some(k), Some(n)) = (num(k), num(n)) else {
+        return Err(format!("`{text}`: {usage}"));
+    };
+    if n == 0 || n > 1_000_000 {
+        return Err(format!("`{text}`: N = {n}; allowed: 1 to 1000000 shards"));
+    }
+    if k >= n {
+        return Err(format!(
+            "`{text}`: K = {k}; allowed: 0 to {} (shards are numbered from 0, like Slurm array and Kubernetes job indexes)",
+            n - 1
+        ));
+    }
+    Ok(Shard { k, n })
 }
 
 /// The files a batch writes, in the order they are listed.
@@ -56,23 +101,57 @@ pub fn run(args: &BatchArgs) -> anyhow::Result<()> {
     if args.runs == 0 {
         bail!("--runs must be at least 1 (got 0)");
     }
-    if args.threads == Some(0) {
-        bail!("--threads must be at least 1 (got 0); leave it out to use all cores");
-    }
     let file = ScenarioFile::open(args.scenario.as_deref())?;
     let s = &file.base;
-    let cfg = BatchConfig {
-        runs: args.runs,
-        seed: args.seed.unwrap_or(s.seed),
-        threads: args.threads,
-        first_run: 0,
+    let seed = args.seed.unwrap_or(s.seed);
+    let mut cfg = match args.shard {
+        Some(sh) => BatchConfig::shard(args.runs, seed, sh.k, sh.n),
+        None => BatchConfig::new(args.runs, seed),
+    };
+    cfg.threads = args.threads.map(|t| t as usize);
+    let job = Job {
+        fingerprint: Fingerprint::batch(
+            &file.source.name,
+            &file.source.text,
+            seed,
+            args.runs,
+            args.shard.map(|sh| (sh.k, sh.n)),
+        ),
+        scenario_text: file.source.text.clone(),
+        shard: args.shard,
+        resume: args.resume,
+        checkpoint_every: std::time::Duration::from_secs(args.checkpoint_every),
     };
     let bar = progress_bar(cfg.runs);
-    let written = write_batch(s, &cfg, &args.out, |n| bar.inc(n));
+    let written = execute(s, &cfg, &job, &args.out, |n| bar.inc(n));
     bar.finish_and_clear();
-    let Written { summary, plots } = written?;
+    let written = written?;
 
     let mut out = std::io::stdout().lock();
+    if let Some(sh) = args.shard {
+        writeln!(
+            out,
+            "{}: shard {}/{} of a {}-run batch, seed {}: runs {}..{} written in {}.",
+            s.name,
+            sh.k,
+            sh.n,
+            args.runs,
+            seed,
+            cfg.first_run,
+            cfg.end(),
+            args.out.display()
+        )?;
+        writeln!(
+            out,
+            "When all {} shards are done: coalsim merge OUT SHARD_0 ... SHARD_{}",
+            sh.n,
+            sh.n - 1
+        )?;
+        return Ok(());
+    }
+    let Some(Written { summary, plots }) = written else {
+        return Ok(());
+    };
     write!(out, "{}", plain_summary(&summary))?;
     writeln!(out)?;
     writeln!(out, "Files written in {}:", args.out.display())?;
@@ -93,6 +172,19 @@ pub struct Written {
     pub plots: Vec<PathBuf>,
 }
 
+/// How a batch is run beyond [`BatchConfig`]: its fingerprint, and whether
+/// it is a shard or continues a checkpoint.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub fingerprint: Fingerprint,
+    /// The scenario text (kept in a shard folder for the merge).
+    pub scenario_text: String,
+    pub shard: Option<Shard>,
+    pub resume: bool,
+    /// Minimum time between two checkpoints.
+    pub checkpoint_every: std::time::Duration,
+}
+
 /// Runs the batch and writes every output file into `dir` (created if
 /// missing): runs.csv streamed in run order as runs complete, then
 /// rounds.csv, incidence.csv, survival.csv, summary.json and the plots. Each file is
@@ -103,48 +195,267 @@ pub fn write_batch(
     dir: &Path,
     progress: impl Fn(u64) + Sync,
 ) -> anyhow::Result<Written> {
-    ensure_dir(dir)?;
-    let runs_path = dir.join("runs.csv");
-    let mut sink = RunsCsv {
-        seed: cfg.seed,
-        csv: csv::Writer::from_writer(
-            AtomicFile::create(&runs_path)
-                .with_context(|| format!("{}: cannot create", runs_path.display()))?,
-        ),
+    let text = format!("{s:?}");
+    let job = Job {
+        fingerprint: Fingerprint::batch("<library call>", &text, cfg.seed, cfg.total_runs, None),
+        scenario_text: text,
+        shard: None,
+        resume: false,
+        checkpoint_every: std::time::Duration::from_secs(5),
     };
-    let result = run_batch(s, cfg, &mut sink, progress)
-        .with_context(|| format!("{}: cannot write", runs_path.display()))?;
-    sink.csv
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("{}: cannot write: {}", runs_path.display(), e.error()))?
-        .commit()
-        .with_context(|| format!("{}: cannot write", runs_path.display()))?;
-    let summary = write_outputs(dir, s, &result)?;
+    execute(s, cfg, &job, dir, progress)?
+        .ok_or_else(|| anyhow::anyhow!("internal: a whole batch wrote no summary"))
+}
+
+/// Runs a batch, a shard of one, or the rest of an interrupted one, with
+/// checkpoints, and writes its files (a shard folder for a shard). Returns
+/// the summary and plots of a whole batch, `None` for a shard.
+pub fn execute(
+    s: &Scenario,
+    cfg: &BatchConfig,
+    job: &Job,
+    dir: &Path,
+    progress: impl Fn(u64) + Sync,
+) -> anyhow::Result<Option<Written>> {
+    ensure_dir(dir)?;
+    let resume_dir = dir.join(RESUME_DIR);
+    let ckpt_path = resume_dir.join("checkpoint.cbor");
+    let runs_partial = resume_dir.join("runs.csv.partial");
+    let segs_partial = resume_dir.join("segments.cbor.partial");
+    let open_rw = |p: &Path| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(p)
+            .with_context(|| format!("{}: cannot open", p.display()))
+    };
+    let (state, runs_file, segs_file, segments) = if job.resume {
+        if !ckpt_path.is_file() {
+            bail!(
+                "{}: nothing to resume: no checkpoint (the batch finished, or never started); run it without --resume",
+                dir.display()
+            );
+        }
+        let c = read_checkpoint(&ckpt_path).map_err(anyhow::Error::msg)?;
+        let d = c.fingerprint.differences(&job.fingerprint, false);
+        if !d.is_empty() {
+            bail!(
+                "{}: cannot resume: the interrupted batch differs from this command ({} then vs now); run it without --resume to start again",
+                dir.display(),
+                d.join("; ")
+            );
+        }
+        let runs_file = open_rw(&runs_partial)?;
+        cut(&runs_file, c.runs_csv_bytes, &runs_partial)?;
+        let segs_file = if job.shard.is_some() {
+            let f = open_rw(&segs_partial)?;
+            cut(&f, c.segments_bytes, &segs_partial)?;
+            Some(f)
+        } else {
+            None
+        };
+        (c.state, runs_file, segs_file, c.segments)
+    } else {
+        if resume_dir.exists() {
+            // Our own leftovers of an earlier, interrupted batch.
+            std::fs::remove_dir_all(&resume_dir)
+                .with_context(|| format!("{}: cannot remove", resume_dir.display()))?;
+        }
+        ensure_dir(&resume_dir)?;
+        let runs_file = open_rw(&runs_partial)?;
+        runs_file.set_len(0)?;
+        let segs_file = if job.shard.is_some() {
+            let f = open_rw(&segs_partial)?;
+            f.set_len(0)?;
+            Some(f)
+        } else {
+            None
+        };
+        (
+            FoldState::start(cfg.first_run, s.max_rounds),
+            runs_file,
+            segs_file,
+            0,
+        )
+    };
+    let header = state.next_run == cfg.first_run;
+    let mut sink = Sink {
+        seed: cfg.seed,
+        csv: csv::WriterBuilder::new()
+            .has_headers(header)
+            .from_writer(std::io::BufWriter::new(runs_file)),
+        segments: segs_file.map(std::io::BufWriter::new),
+        segment_count: segments,
+        fingerprint: job.fingerprint.clone(),
+        checkpoint: ckpt_path.clone(),
+        every: job.checkpoint_every,
+        last: std::time::Instant::now(),
+    };
+    let result = run_batch_from(s, cfg, state, &mut sink, progress).map_err(|e| match e {
+        BatchError::Sink(e) => e,
+        other => anyhow::anyhow!("{other}"),
+    })?;
+    let (runs_file, segs_file, segment_count) = sink.finish()?;
+    drop(runs_file);
+    drop(segs_file);
+    let runs_path = dir.join("runs.csv");
+    publish(&runs_partial, &runs_path)?;
+    if let Some(sh) = job.shard {
+        publish(&segs_partial, &dir.join("segments.cbor"))?;
+        write_atomic(&dir.join("scenario.toml"), job.scenario_text.as_bytes())?;
+        let info = ShardInfo {
+            format: SHARD_FORMAT.into(),
+            shard: sh.k,
+            of: sh.n,
+            first_run: cfg.first_run,
+            runs: cfg.runs,
+            segments: segment_count,
+            digest: job.fingerprint.digest(),
+            fingerprint: job.fingerprint.clone(),
+        };
+        let json = serde_json::to_string_pretty(&info)?;
+        write_atomic(&dir.join(SHARD_INFO), format!("{json}\n").as_bytes())?;
+        let _ = std::fs::remove_dir_all(&resume_dir);
+        crate::output::manifest::finish(dir, "batch --shard", false)?;
+        return Ok(None);
+    }
+    let _ = std::fs::remove_dir_all(&resume_dir);
+    finish_batch(s, dir, &result).map(Some)
+}
+
+/// Writes everything of a whole batch after runs.csv: rounds.csv,
+/// survival.csv, summary.json, the plots and the manifest. Shared by
+/// `batch` and `merge`, so a merged batch is written by the very same code.
+pub fn finish_batch(s: &Scenario, dir: &Path, result: &BatchResult) -> anyhow::Result<Written> {
+    let summary = write_outputs(dir, s, result)?;
     // Drawn from the CSV files just written, exactly as `coalsim plot DIR`
     // would redraw them.
     let plots = crate::output::charts::draw_all(dir)?
         .into_iter()
         .map(|p| p.strip_prefix(dir).map(Path::to_path_buf).unwrap_or(p))
         .collect();
+    crate::output::manifest::finish(dir, "batch", false)?;
     Ok(Written { summary, plots })
 }
 
-/// Streams runs.csv: `run,seed,` then every [`RunSummary`] field.
-struct RunsCsv {
-    seed: u64,
-    csv: csv::Writer<AtomicFile>,
+/// Cuts `file` back to `len` bytes (what the checkpoint vouches for) and
+/// positions it at its end.
+fn cut(file: &std::fs::File, len: u64, path: &Path) -> anyhow::Result<()> {
+    let have = file.metadata()?.len();
+    if have < len {
+        bail!(
+            "{}: {have} bytes, but the checkpoint recorded {len}; the folder was changed since: run without --resume",
+            path.display()
+        );
+    }
+    file.set_len(len)?;
+    let mut f = file;
+    std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(len))?;
+    Ok(())
 }
 
-impl BatchSink for RunsCsv {
-    type Error = csv::Error;
-    fn accept(&mut self, run: u64, summary: &RunSummary) -> Result<(), csv::Error> {
-        self.csv.serialize((
-            RunId {
-                run,
-                seed: self.seed,
-            },
-            summary,
-        ))
+/// Moves a finished partial file into place.
+fn publish(partial: &Path, target: &Path) -> anyhow::Result<()> {
+    std::fs::rename(partial, target)
+        .with_context(|| format!("{}: cannot write", target.display()))?;
+    crate::output::files::committed(target);
+    Ok(())
+}
+
+/// Streams runs.csv (`run,seed,` then every [`RunSummary`] field) and a
+/// shard's segments, and writes checkpoints.
+struct Sink {
+    seed: u64,
+    csv: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    segments: Option<std::io::BufWriter<std::fs::File>>,
+    segment_count: u64,
+    fingerprint: Fingerprint,
+    checkpoint: PathBuf,
+    every: std::time::Duration,
+    last: std::time::Instant,
+}
+
+impl Sink {
+    /// Flushes and syncs the files; returns them with their lengths.
+    fn sync(&mut self) -> anyhow::Result<(u64, u64)> {
+        self.csv.flush()?;
+        let runs = self.csv.get_ref().get_ref();
+        runs.sync_data()?;
+        let runs_len = runs.metadata()?.len();
+        let segs_len = match &mut self.segments {
+            Some(w) => {
+                w.flush()?;
+                w.get_ref().sync_data()?;
+                w.get_ref().metadata()?.len()
+            }
+            None => 0,
+        };
+        Ok((runs_len, segs_len))
+    }
+
+    fn finish(mut self) -> anyhow::Result<(std::fs::File, Option<std::fs::File>, u64)> {
+        self.sync()?;
+        let runs = self
+            .csv
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("cannot write runs.csv: {}", e.error()))?
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("cannot write runs.csv: {}", e.error()))?;
+        let segs = match self.segments {
+            Some(w) => Some(
+                w.into_inner()
+                    .map_err(|e| anyhow::anyhow!("cannot write segments: {}", e.error()))?,
+            ),
+            None => None,
+        };
+        Ok((runs, segs, self.segment_count))
+    }
+}
+
+impl BatchSink for Sink {
+    type Error = anyhow::Error;
+    fn accept(&mut self, run: u64, summary: &RunSummary) -> anyhow::Result<()> {
+        self.csv
+            .serialize((
+                RunId {
+                    run,
+                    seed: self.seed,
+                },
+                summary,
+            ))
+            .context("cannot write runs.csv")
+    }
+
+    fn segment(&mut self, first_run: u64, agg: &crate::batch::Aggregates) -> anyhow::Result<()> {
+        if let Some(w) = &mut self.segments {
+            write_segment(w, first_run, agg).context("cannot write the shard's segments")?;
+            self.segment_count += 1;
+        }
+        Ok(())
+    }
+
+    fn folded(&mut self, state: &FoldState) -> anyhow::Result<()> {
+        if self.last.elapsed() < self.every {
+            return Ok(());
+        }
+        let (runs_csv_bytes, segments_bytes) = self.sync()?;
+        let c = Checkpoint {
+            format: CHECKPOINT_FORMAT.into(),
+            fingerprint: self.fingerprint.clone(),
+            runs_csv_bytes,
+            segments_bytes,
+            segments: self.segment_count,
+            state: state.clone(),
+        };
+        write_atomic(&self.checkpoint, &encode_checkpoint(&c)?)?;
+        // A checkpoint is not a result file.
+        if let Some(dir) = self.checkpoint.parent() {
+            let _ = crate::output::files::take_committed(dir);
+        }
+        self.last = std::time::Instant::now();
+        Ok(())
     }
 }
 

@@ -96,6 +96,7 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<()> {
             None,
             !args.no_plots,
         )?;
+        crate::output::manifest::finish(&args.out.join(l.name), "lesson", false)?;
         if args.markdown {
             for claim in l.claims {
                 let (text, effect, holds) = crate::output::comparison::claim_row(&c, claim);

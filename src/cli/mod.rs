@@ -11,6 +11,7 @@ pub mod batch;
 pub mod check;
 pub mod explore;
 pub mod lesson;
+pub mod merge;
 pub mod plot;
 pub mod power;
 pub mod run;
@@ -53,6 +54,9 @@ pub enum Command {
     /// Latin hypercube / Sobol designs, regret, PRIM, Sobol and Morris
     /// sensitivity.
     Explore(explore::ExploreArgs),
+    /// Merge the shard folders of a batch (`batch --shard K/N`) into the
+    /// files of the whole batch, byte-identical to one machine's.
+    Merge(merge::MergeArgs),
 }
 
 /// Runs a parsed command line.
@@ -67,6 +71,51 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Batch(args) => batch::run(&args),
         Command::Explore(args) => explore::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Merge(args) => merge::run(&args),
+    }
+}
+
+/// Standard output that goes quiet when the reader closes the pipe
+/// (`coalsim run | head -1`): later writes are dropped instead of failing,
+/// so a command still finishes its files and exits 0.
+pub struct PipeOut {
+    inner: std::io::StdoutLock<'static>,
+    closed: bool,
+}
+
+impl PipeOut {
+    pub fn stdout() -> PipeOut {
+        PipeOut {
+            inner: std::io::stdout().lock(),
+            closed: false,
+        }
+    }
+}
+
+impl std::io::Write for PipeOut {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
     }
 }
 

@@ -21,6 +21,7 @@ pub fn run(args: &PlotArgs) -> anyhow::Result<()> {
         );
     }
     let files = crate::output::charts::draw_all(&args.dir)?;
+    crate::output::manifest::finish(&args.dir, "plot", true)?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

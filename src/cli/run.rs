@@ -64,7 +64,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let seed = args.seed.unwrap_or(s.seed);
     ensure_dir(&args.out)?;
     let mut sim = Simulation::new(s, seed, 0);
-    let mut out = std::io::stdout().lock();
+    // A reader who closes the pipe (`coalsim run | head`) still gets the
+    // files: the narration stops, the run and its files do not.
+    let mut out = super::PipeOut::stdout();
     if !args.quiet {
         match &args.variant {
             Some(v) => writeln!(out, "{} (variant `{v}`) — one run, seed {seed}", s.name)?,
@@ -101,7 +103,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             members.join(", ")
         )?;
     }
-    let mut rounds = Vec::with_capacity(s.max_rounds as usize);
+    let mut rounds = Vec::new();
     // Round 0's events (the start of setup) come with the first step.
     let mut events = Vec::new();
     let (mut passed, mut blocked) = (0, 0);
@@ -145,6 +147,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         &args.out.join("summary.json"),
         format!("{json}\n").as_bytes(),
     )?;
+    crate::output::manifest::finish(&args.out, "run", false)?;
     writeln!(
         out,
         "\nWrote {}/rounds.csv, events.csv and summary.json.",

@@ -68,6 +68,7 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
         grid,
         !args.no_plots,
     )?;
+    crate::output::manifest::finish(&args.out, "sweep", false)?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

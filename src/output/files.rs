@@ -11,6 +11,36 @@ use std::sync::Mutex;
 /// remove them before the process exits ([`remove_unfinished`]).
 static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// Files committed into place since the last [`take_committed`], so a
+/// command can list what it wrote in its directory's manifest.
+static COMMITTED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Notes that `path` was written whole (called after each rename).
+pub(crate) fn committed(path: &Path) {
+    if let Ok(mut v) = COMMITTED.lock() {
+        v.push(path.to_path_buf());
+    }
+}
+
+/// The files committed under `dir` since the last call for it, relative to
+/// `dir`, sorted and without repeats; they are forgotten.
+pub fn take_committed(dir: &Path) -> Vec<PathBuf> {
+    let Ok(mut v) = COMMITTED.lock() else {
+        return Vec::new();
+    };
+    let mut mine = Vec::new();
+    v.retain(|p| match p.strip_prefix(dir) {
+        Ok(rel) => {
+            mine.push(rel.to_path_buf());
+            false
+        }
+        Err(_) => true,
+    });
+    mine.sort();
+    mine.dedup();
+    mine
+}
+
 pub(crate) fn register(path: &Path) {
     if let Ok(mut v) = UNFINISHED.lock() {
         v.push(path.to_path_buf());
@@ -48,6 +78,7 @@ impl AtomicFile {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let temp = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        remove_stale_temps(target);
         let file = File::create(&temp)?;
         register(&temp);
         Ok(AtomicFile {
@@ -69,6 +100,13 @@ impl AtomicFile {
             w.get_ref().sync_all()?;
         }
         let renamed = fs::rename(&self.temp, &self.target);
+        if renamed.is_err() {
+            // A failed rename (the target is a directory, a full disk...)
+            // must not leave the temporary behind.
+            let _ = fs::remove_file(&self.temp);
+        } else {
+            committed(&self.target);
+        }
         unregister(&self.temp);
         renamed
     }
@@ -88,6 +126,43 @@ impl Drop for AtomicFile {
         if self.writer.take().is_some() {
             let _ = fs::remove_file(&self.temp);
             unregister(&self.temp);
+        }
+    }
+}
+
+/// Removes the temporaries of `target` (`.NAME.PID.tmp`) left by processes
+/// that no longer exist (killed with SIGKILL, or a machine that lost power).
+/// Only files named by our own pattern for this very target are touched, and
+/// only when their process is gone; where that cannot be told (no `/proc`),
+/// nothing is removed.
+fn remove_stale_temps(target: &Path) {
+    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let file = file.to_string_lossy();
+        let Some(pid) = file
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = fs::remove_file(e.path());
         }
     }
 }

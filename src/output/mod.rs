@@ -3,5 +3,7 @@ pub mod charts;
 pub mod comparison;
 pub mod explore;
 pub mod files;
+pub mod manifest;
 pub mod plots;
+pub mod shard;
 pub mod tables;

@@ -202,13 +202,15 @@ fn finish(tmp: &Path, path: &Path, result: Result<(), PlotError>) -> Result<(), 
     // Whatever happens below, the temporary is no longer ours to clean up.
     let _guard = Unregister(tmp);
     match result {
-        Ok(()) => std::fs::rename(tmp, path).map_err(|source| {
-            let _ = std::fs::remove_file(tmp);
-            PlotError::Io {
-                path: path.to_path_buf(),
-                source,
-            }
-        }),
+        Ok(()) => std::fs::rename(tmp, path)
+            .map(|()| crate::output::files::committed(path))
+            .map_err(|source| {
+                let _ = std::fs::remove_file(tmp);
+                PlotError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }),
         Err(err) => {
             let _ = std::fs::remove_file(tmp);
             Err(err)

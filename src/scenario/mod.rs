@@ -96,6 +96,9 @@ pub enum ScenarioError {
     },
 }
 
+/// Largest scenario file read, in bytes (4 MiB: thousands of agents).
+pub const MAX_FILE_BYTES: u64 = 4 << 20;
+
 /// Where scenario text came from.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -113,12 +116,37 @@ impl Source {
         }
     }
 
-    /// Reads a scenario file.
+    /// Reads a scenario file of at most [`MAX_FILE_BYTES`] (so `check
+    /// /dev/zero` stops at once instead of filling memory).
     pub fn read(path: &std::path::Path) -> Result<Source, ScenarioError> {
+        use std::io::Read;
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        let io = |source| ScenarioError::Io {
             file: name.clone(),
             source,
+        };
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(io)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "larger than {} MiB; allowed: a scenario file up to {} MiB (a scenario is a short text file)",
+                    MAX_FILE_BYTES >> 20,
+                    MAX_FILE_BYTES >> 20
+                ),
+            )));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "not UTF-8 text (invalid byte at offset {}); allowed: a TOML text file in UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
+            ))
         })?;
         Ok(Source { name, text })
     }
@@ -163,6 +191,15 @@ impl ScenarioFile {
             invalid,
         })?;
         for (i, v) in base.variant.iter().enumerate() {
+            let field = format!("variant[{i}].name");
+            validate::text(&field, &v.name, true)
+                .and_then(|()| {
+                    validate::text(&format!("variant[{i}].description"), &v.description, false)
+                })
+                .map_err(|invalid| ScenarioError::Invalid {
+                    location: locate(&source.name, &source.text, &invalid.field),
+                    invalid,
+                })?;
             if base.variant[..i].iter().any(|w| w.name == v.name) || v.name.is_empty() {
                 return Err(ScenarioError::Invalid {
                     location: locate(&source.name, &source.text, &format!("variant[{i}].name")),
@@ -288,6 +325,11 @@ fn set_path(table: &mut toml::Table, key: &str, value: toml::Value) -> Result<()
             return Ok(());
         }
         let next = parts[depth + 1];
+        if !cur.contains_key(*part) && next.parse::<usize>().is_ok() {
+            return Err(format!(
+                "the scenario has no `{part}` list, so `{part}.{next}` names nothing; add [[{part}]] tables to the scenario file to vary one of them"
+            ));
+        }
         let entry = cur
             .entry((*part).to_string())
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));

@@ -27,6 +27,35 @@ fn range(field: &str, v: f64, lo: f64, hi: f64) -> Result<(), Invalid> {
     }
 }
 
+/// Checks a name or text a user wrote that coalsim prints to the terminal
+/// and writes into CSV: no control characters (escape codes would drive
+/// the terminal; newlines are allowed in descriptions only), and names do
+/// not start with `=`, `+`, `-` or `@`, which spreadsheets run as formulas.
+pub fn text(field: &str, t: &str, is_name: bool) -> Result<(), Invalid> {
+    if let Some(c) = t
+        .chars()
+        .find(|&c| c.is_control() && (is_name || (c != '\n' && c != '\t')))
+    {
+        return Err(bad(
+            field,
+            format!(
+                "contains the control character U+{:04X}; allowed: printable text{}",
+                c as u32,
+                if is_name { "" } else { ", new lines and tabs" }
+            ),
+        ));
+    }
+    if is_name && let Some(c) = t.chars().next().filter(|c| "=+-@".contains(*c)) {
+        return Err(bad(
+            field,
+            format!(
+                "`{t}` starts with `{c}`, which spreadsheets read as a formula; allowed: a name starting with a letter, digit or other sign"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn unit(field: &str, v: f64) -> Result<(), Invalid> {
     range(field, v, 0.0, 1.0)
 }
@@ -59,6 +88,8 @@ fn pair(field: &str, v: [f64; 2], lo: f64, hi: f64) -> Result<(), Invalid> {
 
 /// Checks every field of `s`.
 pub fn check(s: &RawScenario) -> Result<(), Invalid> {
+    text("name", &s.name, true)?;
+    text("description", &s.description, false)?;
     if s.max_rounds == 0 || s.max_rounds > MAX_ROUNDS {
         return Err(bad(
             "max_rounds",
@@ -243,6 +274,15 @@ fn check_population(s: &RawScenario) -> Result<(), Invalid> {
             "no agents: allowed: at least one [[agent]] or population.count >= 1",
         ));
     }
+    if s.min_members as usize > total {
+        return Err(bad(
+            "min_members",
+            format!(
+                "{} is more than the number of agents ({total}), so every run would dissolve at once; allowed: 1 to {total}",
+                s.min_members
+            ),
+        ));
+    }
     if total > MAX_AGENTS {
         return Err(bad(
             "population.count",
@@ -268,6 +308,7 @@ fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
         if a.name.trim().is_empty() {
             return Err(bad(f("name"), "empty; allowed: a non-empty name"));
         }
+        text(&f("name"), &a.name, true)?;
         if s.agent[..i].iter().any(|b| b.name == a.name) {
             return Err(bad(
                 f("name"),
@@ -315,6 +356,14 @@ fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
             leadership_sum += l;
         }
         for (k, other) in a.knows.iter().enumerate() {
+            if other == &a.name {
+                return Err(bad(
+                    format!("agent[{i}].knows[{k}]"),
+                    format!(
+                        "`{other}` is the agent itself; allowed: names of the other [[agent]] entries"
+                    ),
+                ));
+            }
             if !s.agent.iter().any(|b| &b.name == other) {
                 return Err(bad(
                     format!("agent[{i}].knows[{k}]"),

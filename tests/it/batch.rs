@@ -98,7 +98,12 @@ fn bad_flags_fail_before_any_file_is_created() {
     let tmp = tempfile::tempdir().unwrap();
     for (args, message) in [
         (&["--runs", "0"][..], "--runs must be at least 1"),
-        (&["--threads", "0"][..], "--threads must be at least 1"),
+        (&["--threads", "0"][..], "0 is not in 1..=1024"),
+        // Regression: a huge count spawned threads without end.
+        (
+            &["--threads", "1000000000"][..],
+            "1000000000 is not in 1..=1024",
+        ),
         (&["--runs", "many"][..], "invalid value"),
         (&["no-such-scenario.toml"][..], "no-such-scenario.toml"),
     ] {

@@ -3,8 +3,10 @@
 mod batch;
 mod browser;
 mod cli;
+mod cluster;
 mod condorcet;
 mod explore;
+mod hardening;
 mod invariants;
 mod lessons;
 mod plots;

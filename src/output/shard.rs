@@ -1,0 +1,411 @@
+//! Shards and checkpoints of a batch: what a cluster task or an interrupted
+//! batch leaves on disk, so that `coalsim merge` and `coalsim batch
+//! --resume` can finish the very batch one machine would have run.
+//!
+//! # The shard folder (format `coalsim-shard/1`)
+//!
+//! `coalsim batch --shard K/N --out DIR` writes:
+//!
+//! - `runs.csv`: the shard's rows of the batch's runs.csv (same header);
+//! - `segments.cbor`: one CBOR item per completed segment of runs
+//!   ([`SegmentRecord`]: its first run and its partial
+//!   [`Aggregates`](crate::batch::Aggregates)), in run order. CBOR keeps
+//!   every float bit for bit, which JSON cannot promise;
+//! - `scenario.toml`: the scenario text exactly as it was read;
+//! - `shard.json` ([`ShardInfo`]), written last: a folder without it is an
+//!   unfinished shard.
+//!
+//! Merging folds the segments of shards 0..N in order, the same two-level
+//! fold a single machine does, and writes the files with the batch's own
+//! writers: the result is byte-identical.
+//!
+//! # The checkpoint (`DIR/.coalsim-resume/`)
+//!
+//! While a batch runs, its runs.csv grows in `runs.csv.partial` (and a
+//! shard's segments in `segments.cbor.partial`); every few seconds
+//! `checkpoint.cbor` ([`Checkpoint`]) is replaced atomically with the fold
+//! state and the byte lengths of those files at that moment. `--resume`
+//! cuts the files back to those lengths and continues from the state.
+
+use std::fmt::Write as _;
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::batch::{Aggregates, FoldState};
+
+/// The shard format this version writes and reads.
+pub const SHARD_FORMAT: &str = "coalsim-shard/1";
+/// The checkpoint format this version writes and reads.
+pub const CHECKPOINT_FORMAT: &str = "coalsim-checkpoint/1";
+/// The file describing a finished shard.
+pub const SHARD_INFO: &str = "shard.json";
+/// The folder holding a running batch's checkpoint.
+pub const RESUME_DIR: &str = ".coalsim-resume";
+
+/// What a result depends on: two shards merge, and a checkpoint resumes,
+/// only when every field is equal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    /// The command (`batch`).
+    pub command: String,
+    /// The coalsim version that wrote it.
+    pub coalsim_version: String,
+    /// The scenario as given (a path, or the embedded default).
+    pub scenario_file: String,
+    /// FNV-1a 64 of the scenario text, in hex.
+    pub scenario_hash: String,
+    pub seed: u64,
+    /// Runs of the whole batch.
+    pub runs: u64,
+    /// `K/N` for a shard; empty for a whole batch.
+    pub shard: String,
+}
+
+impl Fingerprint {
+    /// The fingerprint of a batch of this coalsim version.
+    pub fn batch(
+        scenario_file: &str,
+        text: &str,
+        seed: u64,
+        runs: u64,
+        shard: Option<(u64, u64)>,
+    ) -> Fingerprint {
+        Fingerprint {
+            command: "batch".into(),
+            coalsim_version: env!("CARGO_PKG_VERSION").into(),
+            scenario_file: scenario_file.into(),
+            scenario_hash: hash_text(text),
+            seed,
+            runs,
+            shard: shard.map(|(k, n)| format!("{k}/{n}")).unwrap_or_default(),
+        }
+    }
+
+    /// One short hex digest of every field.
+    pub fn digest(&self) -> String {
+        hash_text(&format!(
+            "{}\n{}\n{}\n{}\n{}\n{}",
+            self.command,
+            self.coalsim_version,
+            self.scenario_hash,
+            self.seed,
+            self.runs,
+            self.shard
+        ))
+    }
+
+    /// The fields that differ from `other`, as `field: this vs other`
+    /// (`scenario_file` is left out: the same text may come from anywhere;
+    /// `shard` too when `ignore_shard`).
+    pub fn differences(&self, other: &Fingerprint, ignore_shard: bool) -> Vec<String> {
+        let s = |x: &str| {
+            if x.is_empty() {
+                "none".to_string()
+            } else {
+                x.to_string()
+            }
+        };
+        let mut fields = vec![
+            ("command", self.command.clone(), other.command.clone()),
+            (
+                "coalsim version",
+                self.coalsim_version.clone(),
+                other.coalsim_version.clone(),
+            ),
+            (
+                "scenario",
+                format!("{} (text {})", self.scenario_file, self.scenario_hash),
+                format!("{} (text {})", other.scenario_file, other.scenario_hash),
+            ),
+            ("seed", self.seed.to_string(), other.seed.to_string()),
+            ("runs", self.runs.to_string(), other.runs.to_string()),
+        ];
+        if !ignore_shard {
+            fields.push(("shard", s(&self.shard), s(&other.shard)));
+        }
+        fields
+            .into_iter()
+            .filter(|(name, a, b)| {
+                if *name == "scenario" {
+                    self.scenario_hash != other.scenario_hash
+                } else {
+                    a != b
+                }
+            })
+            .map(|(name, a, b)| format!("{name}: {a} vs {b}"))
+            .collect()
+    }
+}
+
+/// FNV-1a, 64 bits, in hex: stable across platforms and versions (unlike
+/// the standard library's hasher). A fingerprint, not a security measure.
+pub fn hash_text(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// `shard.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    /// [`SHARD_FORMAT`].
+    pub format: String,
+    /// The shard's number, from 0.
+    pub shard: u64,
+    /// Shards in the batch.
+    pub of: u64,
+    /// The shard's runs: `first_run .. first_run + runs`.
+    pub first_run: u64,
+    pub runs: u64,
+    /// Segments in segments.cbor.
+    pub segments: u64,
+    /// [`Fingerprint::digest`] of `fingerprint`.
+    pub digest: String,
+    pub fingerprint: Fingerprint,
+}
+
+/// One item of `segments.cbor`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentRecord {
+    pub first_run: u64,
+    pub agg: Aggregates,
+}
+
+/// Appends one segment to a CBOR sequence.
+pub fn write_segment(w: &mut impl Write, first_run: u64, agg: &Aggregates) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Ref<'a> {
+        first_run: u64,
+        agg: &'a Aggregates,
+    }
+    ciborium::into_writer(&Ref { first_run, agg }, w).map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// Reads the next segment of a CBOR sequence; `None` at its end.
+pub fn read_segment(r: &mut impl io::BufRead) -> Result<Option<SegmentRecord>, String> {
+    match r.fill_buf() {
+        Ok([]) => return Ok(None),
+        Ok(_) => {}
+        Err(e) => return Err(e.to_string()),
+    }
+    ciborium::from_reader(r)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+/// `checkpoint.cbor`: where a running batch stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// [`CHECKPOINT_FORMAT`].
+    pub format: String,
+    pub fingerprint: Fingerprint,
+    /// Valid length of `runs.csv.partial`.
+    pub runs_csv_bytes: u64,
+    /// Valid length of `segments.cbor.partial` (shards only).
+    pub segments_bytes: u64,
+    /// Segments written so far (shards only).
+    pub segments: u64,
+    pub state: FoldState,
+}
+
+/// Encodes a checkpoint.
+pub fn encode_checkpoint(c: &Checkpoint) -> io::Result<Vec<u8>> {
+    let mut v = Vec::new();
+    ciborium::into_writer(c, &mut v).map_err(|e| io::Error::other(e.to_string()))?;
+    Ok(v)
+}
+
+/// Reads `path` as a checkpoint, with the reason when it is not one.
+pub fn read_checkpoint(path: &Path) -> Result<Checkpoint, String> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let c: Checkpoint = ciborium::from_reader(&bytes[..])
+        .map_err(|e| format!("{}: not a coalsim checkpoint ({e})", path.display()))?;
+    if c.format != CHECKPOINT_FORMAT {
+        return Err(format!(
+            "{}: checkpoint format `{}`; this coalsim reads `{CHECKPOINT_FORMAT}`",
+            path.display(),
+            c.format
+        ));
+    }
+    Ok(c)
+}
+
+/// Reads `DIR/shard.json`, with a clear reason when `dir` is not a
+/// finished shard of a format this version reads.
+pub fn read_shard_info(dir: &Path) -> Result<ShardInfo, String> {
+    let path = dir.join(SHARD_INFO);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let hint = if dir.join(RESUME_DIR).is_dir() {
+                " (it holds an unfinished shard: run the same command again with --resume)"
+            } else {
+                " (a shard folder is written by `coalsim batch --shard K/N --out DIR`)"
+            };
+            return Err(format!(
+                "{}: not a finished coalsim shard: no {SHARD_INFO}{hint}",
+                dir.display()
+            ));
+        }
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    #[derive(Deserialize)]
+    struct Head {
+        format: String,
+    }
+    let head: Head = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a coalsim shard description ({e})", path.display()))?;
+    if head.format != SHARD_FORMAT {
+        return Err(format!(
+            "{}: shard format `{}`; this coalsim (version {}) reads `{SHARD_FORMAT}`; merge with the coalsim version that wrote the shards",
+            path.display(),
+            head.format,
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    let info: ShardInfo = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: damaged shard description ({e})", path.display()))?;
+    if info.digest != info.fingerprint.digest() {
+        return Err(format!(
+            "{}: damaged shard description (its digest does not match its fields)",
+            path.display()
+        ));
+    }
+    Ok(info)
+}
+
+/// Checks that `shards` (folder, description) are the N shards of one
+/// batch, each exactly once, and returns them in shard order.
+pub fn check_shards<P: AsRef<Path>>(
+    mut shards: Vec<(P, ShardInfo)>,
+) -> Result<Vec<(P, ShardInfo)>, String> {
+    let Some((first_dir, first)) = shards.first() else {
+        return Err("no shards given: coalsim merge OUT SHARD...".into());
+    };
+    let first_dir = first_dir.as_ref().display().to_string();
+    let first = first.clone();
+    for (dir, info) in &shards[1..] {
+        let d = info.fingerprint.differences(&first.fingerprint, true);
+        let mut msg = String::new();
+        if !d.is_empty() {
+            let _ = write!(
+                msg,
+                "{} and {} are not shards of the same batch: {}",
+                dir.as_ref().display(),
+                first_dir,
+                d.join("; ")
+            );
+        } else if info.of != first.of {
+            let _ = write!(
+                msg,
+                "{} is shard {}/{} but {} is shard {}/{}: the same batch was split in two different ways",
+                dir.as_ref().display(),
+                info.shard,
+                info.of,
+                first_dir,
+                first.shard,
+                first.of
+            );
+        }
+        if !msg.is_empty() {
+            return Err(msg);
+        }
+    }
+    shards.sort_by_key(|(_, i)| i.shard);
+    for w in shards.windows(2) {
+        if w[0].1.shard == w[1].1.shard {
+            return Err(format!(
+                "shard {}/{} is given twice: {} and {}",
+                w[0].1.shard,
+                w[0].1.of,
+                w[0].0.as_ref().display(),
+                w[1].0.as_ref().display()
+            ));
+        }
+    }
+    let n = first.of;
+    let missing: Vec<String> = (0..n)
+        .filter(|k| !shards.iter().any(|(_, i)| i.shard == *k))
+        .map(|k| format!("{k}/{n}"))
+        .collect();
+    if !missing.is_empty() {
+        let shown: Vec<String> = missing.iter().take(10).cloned().collect();
+        return Err(format!(
+            "{} of {n} shards missing: {}{}; every run must be merged exactly once",
+            missing.len(),
+            shown.join(", "),
+            if missing.len() > 10 { ", ..." } else { "" }
+        ));
+    }
+    for (dir, i) in &shards {
+        let want = crate::batch::shard_range(first.fingerprint.runs, i.shard, n);
+        if i.shard >= n || i.first_run != want.start || i.runs != want.end - want.start {
+            return Err(format!(
+                "{}: shard {}/{n} holds runs {}..{}, but that shard is runs {}..{} of a {}-run batch",
+                dir.as_ref().display(),
+                i.shard,
+                i.first_run,
+                i.first_run + i.runs,
+                want.start,
+                want.end,
+                first.fingerprint.runs
+            ));
+        }
+    }
+    Ok(shards)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_matches_the_published_test_vectors() {
+        assert_eq!(hash_text(""), "cbf29ce484222325");
+        assert_eq!(hash_text("a"), "af63dc4c8601ec8c");
+        assert_eq!(hash_text("foobar"), "85944171f73967e8");
+    }
+
+    #[test]
+    fn differences_name_each_field() {
+        let a = Fingerprint::batch("a.toml", "x = 1", 1, 100, Some((0, 2)));
+        let mut b = a.clone();
+        b.seed = 2;
+        b.runs = 50;
+        let d = a.differences(&b, true);
+        assert_eq!(
+            d,
+            vec!["seed: 1 vs 2".to_string(), "runs: 100 vs 50".to_string()]
+        );
+        b = Fingerprint::batch("b.toml", "x = 2", 1, 100, Some((1, 2)));
+        let d = a.differences(&b, false);
+        assert!(d[0].starts_with("scenario: a.toml"), "{d:?}");
+        assert_eq!(d[1], "shard: 0/2 vs 1/2");
+    }
+
+    #[test]
+    fn segments_round_trip_bit_for_bit() {
+        let mut agg = Aggregates::new(5);
+        agg.rounds.push(0.1);
+        agg.rounds.push(f64::NAN);
+        agg.value_over_alone.push(1.0 / 3.0);
+        let mut buf = Vec::new();
+        write_segment(&mut buf, 32, &agg).unwrap();
+        write_segment(&mut buf, 48, &Aggregates::new(5)).unwrap();
+        let mut r = &buf[..];
+        let a = read_segment(&mut r).unwrap().unwrap();
+        assert_eq!(a.first_run, 32);
+        assert_eq!(a.agg.value_over_alone, agg.value_over_alone);
+        assert!(a.agg.rounds.mean().is_nan());
+        assert_eq!(read_segment(&mut r).unwrap().unwrap().first_run, 48);
+        assert!(read_segment(&mut r).unwrap().is_none());
+    }
+}

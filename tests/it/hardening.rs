@@ -1,0 +1,361 @@
+//! Regression tests for what a hostile user found (issue 12, "Hardening"):
+//! each test is named after the bug it keeps fixed.
+
+use std::path::Path;
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+
+fn coalsim() -> Command {
+    Command::cargo_bin("coalsim").unwrap()
+}
+
+/// Runs `cmd`, expects exit 1 with an `error:` line and no panic.
+fn refused(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{cmd:?}: {err}");
+    assert!(
+        err.starts_with("error: ") && !err.contains("panicked"),
+        "{err}"
+    );
+    err
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn temps(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn sigterm_and_sighup_leave_no_half_written_file_and_the_batch_resumes() {
+    for signal in [libc::SIGTERM, libc::SIGHUP] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("coalsim"))
+            .args(["batch", "--runs", "10000000", "--threads", "1"])
+            .args(["--checkpoint-every", "0", "--out"])
+            .arg(&out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let ckpt = out.join(".coalsim-resume/checkpoint.cbor");
+        while !ckpt.exists() {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // SAFETY: kill(2) on our own child's pid.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+        let status = child.wait().unwrap();
+        assert!(!status.success(), "signal {signal}: {status:?}");
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        assert!(err.contains("interrupted"), "{err}");
+        assert!(temps(&out).is_empty(), "signal {signal}: {:?}", temps(&out));
+        assert!(temps(&out.join(".coalsim-resume")).is_empty());
+        assert!(!out.join("runs.csv").exists());
+        assert!(ckpt.exists(), "the checkpoint survives for --resume");
+    }
+}
+
+#[test]
+fn a_failed_rename_does_not_leak_its_temporary_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    // summary.json is a non-empty folder: the rename into place fails.
+    std::fs::create_dir_all(out.join("summary.json/keep")).unwrap();
+    let err = refused(coalsim().args(["batch", "--runs", "20", "--out"]).arg(&out));
+    assert!(err.contains("summary.json"), "{err}");
+    assert_eq!(temps(&out), Vec::<String>::new());
+}
+
+#[test]
+fn temporary_files_of_dead_processes_are_cleaned_and_no_other_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // 4000000000 is above any Linux pid_max: that process is dead.
+    let dead = write(&out, ".rounds.csv.4000000000.tmp", "half");
+    let alive = write(
+        &out,
+        &format!(".rounds.csv.{}.tmp", std::process::id()),
+        "busy",
+    );
+    let mine = write(&out, ".rounds.csv.notes.tmp", "the user's own");
+    coalsim()
+        .args(["batch", "--runs", "20", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(!dead.exists(), "a dead process's temporary stays");
+    assert!(alive.exists(), "a live process's temporary was removed");
+    assert!(mine.exists(), "a file we did not write was removed");
+}
+
+#[test]
+fn reusing_an_output_folder_removes_our_stale_outputs_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("d");
+    coalsim()
+        .args(["sweep", "--vary", "population.count=6,10", "--vary"])
+        .args([
+            "governance.decision_rule=consensus,majority",
+            "--runs",
+            "20",
+            "--out",
+        ])
+        .arg(&d)
+        .assert()
+        .success();
+    assert!(d.join("comparison.csv").exists() && d.join("plots/heatmap.png").exists());
+    let notes = write(&d, "notes.txt", "mine");
+    coalsim()
+        .args(["batch", "--runs", "20", "--out"])
+        .arg(&d)
+        .assert()
+        .success();
+    for stale in ["comparison.csv", "variants.csv", "plots/heatmap.png"] {
+        assert!(
+            !d.join(stale).exists(),
+            "{stale} of the sweep is still there"
+        );
+    }
+    assert!(d.join("survival.csv").exists() && notes.exists());
+    // A single run into the batch's folder: no batch file is left to
+    // confuse `coalsim plot`.
+    coalsim()
+        .args(["run", "--quiet", "--out"])
+        .arg(&d)
+        .assert()
+        .success();
+    assert!(!d.join("runs.csv").exists() && !d.join("plots").exists());
+    assert!(d.join("events.csv").exists() && notes.exists());
+    let err = refused(coalsim().arg("plot").arg(&d));
+    assert!(err.contains("no runs.csv here"), "{err}");
+}
+
+#[test]
+fn vary_refuses_seed_repeated_keys_and_repeated_values() {
+    for (args, says) in [
+        (
+            &["--vary", "seed=1,2"][..],
+            "--vary seed: every variant runs with the same seeds",
+        ),
+        (
+            &[
+                "--vary",
+                "population.count=5,6",
+                "--vary",
+                "population.count=7",
+            ][..],
+            "--vary population.count: the key is varied twice",
+        ),
+        (
+            &["--vary", "population.count=1,1"][..],
+            "the value 1 is given twice",
+        ),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let err = refused(
+            coalsim()
+                .arg("sweep")
+                .args(args)
+                .args(["--runs", "5", "--out"])
+                .arg(tmp.path().join("o")),
+        );
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!tmp.path().join("o").exists());
+    }
+}
+
+#[test]
+fn run_into_a_closed_pipe_exits_0_and_still_writes_its_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("coalsim"))
+        .args(["run", "--out"])
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away before the first line (`| head -0`).
+    drop(child.stdout.take());
+    let result = child.wait_with_output().unwrap();
+    assert!(result.status.success(), "{result:?}");
+    for f in ["rounds.csv", "events.csv", "summary.json"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+}
+
+#[test]
+fn varying_an_agent_says_what_is_missing_and_works_with_agents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let err = refused(
+        coalsim()
+            .args([
+                "sweep",
+                "--vary",
+                "agent.0.resources=1,2",
+                "--runs",
+                "5",
+                "--out",
+            ])
+            .arg(tmp.path().join("a")),
+    );
+    assert!(
+        err.contains("no `agent` list") && err.contains("[[agent]]"),
+        "{err}"
+    );
+    assert!(!err.contains("invalid type"), "{err}");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    coalsim()
+        .arg("sweep")
+        .arg(root.join("scenarios/consensus-vs-majority.toml"))
+        .args(["--vary", "agent.0.resources=1,2", "--runs", "5", "--out"])
+        .arg(tmp.path().join("b"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn impossible_min_members_and_agents_knowing_themselves_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = write(tmp.path(), "a.toml", "min_members = 11\n");
+    let err = refused(coalsim().arg("check").arg(&f));
+    assert!(
+        err.contains("min_members")
+            && err.contains("more than the number of agents (10)")
+            && err.contains("allowed: 1 to 10"),
+        "{err}"
+    );
+    let f = write(
+        tmp.path(),
+        "b.toml",
+        "[population]\ncount = 0\ninitial_members = 0\nfounders = 0\n\n[[agent]]\nname = \"Ana\"\nfounder = true\nknows = [\"Bo\"]\n\n[[agent]]\nname = \"Bo\"\nknows = [\"Bo\"]\n",
+    );
+    let err = refused(coalsim().arg("check").arg(&f));
+    assert!(
+        err.contains("agent[1].knows[0]") && err.contains("the agent itself"),
+        "{err}"
+    );
+    assert!(err.contains(":13:"), "located on its line: {err}");
+}
+
+#[test]
+fn huge_scenario_files_are_refused_without_reading_them_whole() {
+    let err = refused(coalsim().args(["check", "/dev/zero"]));
+    assert!(
+        err.contains("/dev/zero") && err.contains("larger than 4 MiB"),
+        "{err}"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("bin.toml");
+    std::fs::write(&f, [b'a', 0xff, 0xfe]).unwrap();
+    let err = refused(coalsim().arg("check").arg(&f));
+    assert!(err.contains("not UTF-8"), "{err}");
+}
+
+#[test]
+fn names_with_escape_codes_or_formula_signs_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (text, field, says) in [
+        (
+            "name = \"A\\u001b[31mred\"\n",
+            "name",
+            "control character U+001B",
+        ),
+        (
+            "min_members = 1\n[population]\ncount = 0\ninitial_members = 0\nfounders = 0\n[[agent]]\nname = \"=HYPERLINK(1)\"\nfounder = true\n",
+            "agent[0].name",
+            "read as a formula",
+        ),
+        (
+            "[[variant]]\nname = \"@sum\"\n[[variant]]\nname = \"b\"\n",
+            "variant[0].name",
+            "read as a formula",
+        ),
+    ] {
+        let f = write(tmp.path(), "n.toml", text);
+        let err = refused(coalsim().arg("check").arg(&f));
+        assert!(err.contains(field) && err.contains(says), "{text}: {err}");
+        assert!(
+            !err.contains('\u{1b}'),
+            "the escape code reached the terminal"
+        );
+    }
+    // A description may span lines.
+    let f = write(
+        tmp.path(),
+        "ok.toml",
+        "description = \"\"\"two\nlines\"\"\"\n",
+    );
+    coalsim().arg("check").arg(&f).assert().success();
+}
+
+/// `rust-version` in Cargo.toml is true: no locked dependency needs a newer
+/// compiler (proptest and criterion once needed 1.88 and 1.86 under 1.85).
+#[test]
+fn rust_version_covers_every_locked_dependency() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let ours = version_of(&manifest).expect("Cargo.toml states rust-version");
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .unwrap();
+    let Ok(registries) = std::fs::read_dir(home.join("registry/src")) else {
+        panic!("no registry sources under {}", home.display());
+    };
+    let registries: Vec<_> = registries.map(|e| e.unwrap().path()).collect();
+    let mut checked = 0;
+    let mut pkg = lock.split("[[package]]").skip(1);
+    for p in &mut pkg {
+        let field = |k: &str| {
+            p.lines()
+                .find_map(|l| l.strip_prefix(&format!("{k} = \"")))
+                .map(|v| v.trim_end_matches('"').to_string())
+        };
+        let (Some(name), Some(version)) = (field("name"), field("version")) else {
+            continue;
+        };
+        for reg in &registries {
+            let Ok(text) =
+                std::fs::read_to_string(reg.join(format!("{name}-{version}/Cargo.toml")))
+            else {
+                continue;
+            };
+            checked += 1;
+            if let Some(need) = version_of(&text) {
+                assert!(
+                    need <= ours,
+                    "{name} {version} needs rust {need:?}; Cargo.toml says {ours:?}"
+                );
+            }
+        }
+    }
+    assert!(
+        checked > 20,
+        "only {checked} dependencies found in the registry"
+    );
+}
+
+fn version_of(toml_text: &str) -> Option<(u32, u32)> {
+    let v = toml_text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("rust-version = \""))?;
+    let mut it = v.trim_end_matches('"').split('.');
+    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+}
