@@ -76,14 +76,6 @@ pub fn parse_vary(text: &str) -> anyhow::Result<Vary> {
     {
         bail!("--vary {key}: empty value; give KEY=V1,V2,...");
     }
-    for (i, v) in values.iter().enumerate() {
-        if values[..i].contains(v) {
-            bail!(
-                "--vary {key}: the value {} is given twice; allowed: each value once",
-                value_text(v)
-            );
-        }
-    }
     Ok(Vary {
         key: key.to_string(),
         values,
@@ -152,6 +144,19 @@ pub fn arms(file: &ScenarioFile, varies: &[Vary]) -> anyhow::Result<Vec<Arm>> {
             scenario,
             settings,
         });
+    }
+    // Checked after every value is validated, so an invalid value is
+    // reported as such first.
+    for v in varies {
+        for (i, x) in v.values.iter().enumerate() {
+            if v.values[..i].contains(x) {
+                bail!(
+                    "--vary {}: the value {} is given twice; allowed: each value once",
+                    v.key,
+                    value_text(x)
+                );
+            }
+        }
     }
     Ok(out)
 }

@@ -162,8 +162,8 @@ fn vary_refuses_seed_repeated_keys_and_repeated_values() {
             "--vary population.count: the key is varied twice",
         ),
         (
-            &["--vary", "population.count=1,1"][..],
-            "the value 1 is given twice",
+            &["--vary", "population.count=8,8"][..],
+            "the value 8 is given twice",
         ),
     ] {
         let tmp = tempfile::tempdir().unwrap();
