@@ -111,7 +111,7 @@ fn merged_shards_are_byte_identical_to_one_machine() {
         text.contains("Merged 5 shards (700 runs, seed 9)"),
         "{text}"
     );
-    assert!(text.contains("Across 700 runs"), "{text}");
+    assert!(text.contains("700 runs, seed 9, up to"), "{text}");
     assert_same_tree(&t.join("whole"), &t.join("merged"));
 }
 
