@@ -126,6 +126,12 @@ function showControlValues(values) {
     const input = $("ctl-" + c.key);
     const v = values[c.key];
     if (!input || v === undefined) continue;
+    if (input.type === "range") {
+      // A file may hold a value beyond the slider's usual range: widen it.
+      const x = parseFloat(v);
+      if (x > parseFloat(input.max)) input.max = String(x * 2);
+      if (x < parseFloat(input.min)) input.min = String(x);
+    }
     if (input.type === "checkbox") input.checked = v === "true"; else input.value = v;
     input.parentElement.querySelector(".value").textContent = v;
   }
@@ -245,14 +251,20 @@ function el(name, attrs, parent) {
   return e;
 }
 
+// Members spread evenly around the agenda, in a fixed order (by index), at
+// their distance from it; everyone else evenly on the outer ring.
 function layout(run, f) {
-  const n = run.agents.length;
   const maxPower = Math.max(1e-9, ...f.nodes.map((x) => x.power));
-  return f.nodes.map((node, i) => {
-    const angle = -Math.PI / 2 + (2 * Math.PI * i) / n;
+  const members = f.nodes.filter((x) => x.status === "member").length;
+  const others = f.nodes.length - members;
+  let m = 0, o = 0;
+  return f.nodes.map((node) => {
+    const inside = node.status === "member";
+    const k = inside ? m++ : o++;
+    const angle = -Math.PI / 2 + (2 * Math.PI * (k + (inside ? 0 : 0.5))) / Math.max(1, inside ? members : others);
     const far = 1 - Math.max(0, Math.min(1, node.support));
     // Members sit at their distance from the agenda; the others outside.
-    const r = node.status === "member" ? 45 + far * 205 : 282;
+    const r = node.status === "member" ? 72 + far * 178 : 282;
     return {
       x: 320 + r * Math.cos(angle), y: 320 + r * Math.sin(angle), angle,
       size: 9 + 17 * Math.sqrt(Math.max(0, node.power) / maxPower),
@@ -266,12 +278,10 @@ function drawWorld(f) {
   const run = state.run;
   const pos = layout(run, f);
   // The agenda at the centre; rings of interest match.
-  for (const [r, label] of [[250, "far from the agenda"], [147, "half-way"], [45, ""]]) {
+  for (const [r, label] of [[250, "far from the agenda"], [161, "half-way"], [72, ""]]) {
     el("circle", { cx: 320, cy: 320, r, fill: "none", stroke: "#ddd", "stroke-dasharray": "4 4" }, svg);
     if (label) el("text", { x: 320, y: 320 - r - 4, "text-anchor": "middle", class: "ring", fill: "#999", "font-size": 12 }, svg).textContent = label;
   }
-  el("circle", { cx: 320, cy: 320, r: 26, fill: "#f3e3b5", stroke: C.orange, "stroke-width": 2 }, svg);
-  el("text", { x: 320, y: 325, "text-anchor": "middle", "font-size": 13, "font-weight": "bold" }, svg).textContent = "agenda";
   // Trust between members: thicker = more trust; low trust dashed and red.
   for (const [i, j, t] of f.links) {
     const a = pos[i], b = pos[j];
@@ -285,6 +295,9 @@ function drawWorld(f) {
       class: "link",
     }, svg);
   }
+  // The agenda above the links, below the organisations.
+  el("circle", { cx: 320, cy: 320, r: 26, fill: "#f3e3b5", stroke: C.orange, "stroke-width": 2 }, svg);
+  el("text", { x: 320, y: 325, "text-anchor": "middle", "font-size": 13, "font-weight": "bold" }, svg).textContent = "agenda";
   const ballots = new Map((f.vote ? f.vote.ballots : []).map(([i, b]) => [i, b]));
   f.nodes.forEach((node, i) => {
     const p = pos[i];
@@ -800,7 +813,8 @@ $("cancel").addEventListener("click", () => { if (state.job) state.job.abort(); 
 document.addEventListener("keydown", (e) => {
   const t = e.target;
   if (t && (t.tagName === "INPUT" && t.type !== "range" && t.type !== "checkbox" || t.tagName === "SELECT" || t.tagName === "TEXTAREA")) return;
-  if (e.key === " ") { e.preventDefault(); play(); }
+  // A focused button would also take the space as a click: play once.
+  if (e.key === " ") { e.preventDefault(); if (t && t.blur) t.blur(); play(); }
   else if (e.key === "ArrowRight") { e.preventDefault(); stop(); show(state.frame + 1); }
   else if (e.key === "ArrowLeft") { e.preventDefault(); stop(); show(state.frame - 1); }
   else if (e.key === "Home") { stop(); show(0); }

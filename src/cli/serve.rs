@@ -92,22 +92,17 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-/// This computer's addresses on its networks (`hostname -I`), loopback left
-/// out; empty when they cannot be found.
+/// This computer's IPv4 addresses on its networks (`hostname -I`; the
+/// server listens on IPv4), loopback left out; empty when they cannot be
+/// found.
 fn lan_addresses() -> Vec<String> {
     let Ok(out) = std::process::Command::new("hostname").arg("-I").output() else {
         return Vec::new();
     };
     String::from_utf8_lossy(&out.stdout)
         .split_whitespace()
-        .filter(|a| a.parse::<IpAddr>().is_ok_and(|ip| !ip.is_loopback()))
-        .map(|a| {
-            if a.contains(':') {
-                format!("[{a}]")
-            } else {
-                a.to_string()
-            }
-        })
+        .filter(|a| a.parse::<Ipv4Addr>().is_ok_and(|ip| !ip.is_loopback()))
+        .map(str::to_string)
         .collect()
 }
 

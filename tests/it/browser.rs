@@ -151,8 +151,28 @@ impl Browser {
     }
 
     fn click(&self, css: &str) {
+        // Centred first, so that nothing that moves at the edge of the
+        // view (a story line scrolling, a verdict appearing) takes the click.
+        self.js(&format!(
+            "document.querySelector({}).scrollIntoView({{block: 'center'}}); return true",
+            Value::String(css.into())
+        ));
         let id = self.find(css);
-        self.cmd("POST", &format!("/element/{id}/click"), Some(json!({})));
+        // A click that lands while the layout still moves is intercepted by
+        // another element: try again once it has settled (bounded).
+        for _ in 0..20 {
+            let v = call(
+                "POST",
+                &format!("{}/element/{id}/click", self.base),
+                Some(json!({})),
+            );
+            match v["value"]["error"].as_str() {
+                None => return,
+                Some("element click intercepted") => std::thread::sleep(Duration::from_millis(200)),
+                Some(err) => panic!("click {css}: {err}: {}", v["value"]["message"]),
+            }
+        }
+        panic!("click {css}: always intercepted");
     }
 
     fn send_keys(&self, css: &str, text: &str) {
@@ -345,7 +365,10 @@ fn a_teacher_runs_a_class_in_the_browser() {
     let with_vote = view
         .frames
         .iter()
-        .position(|f| f.vote.as_ref().is_some_and(|v| !v.ballots.is_empty()))
+        .position(|f| {
+            f.vote.as_ref().is_some_and(|v| !v.ballots.is_empty())
+                && f.record.is_some_and(|r| r.members >= 7)
+        })
         .expect("some round has a vote");
     b.js(&format!("show({with_vote}); return true"));
     assert_eq!(b.round(), with_vote as u64);

@@ -154,6 +154,30 @@ fn a_lesson_variant_runs_as_coalsim_run_variant() {
 }
 
 #[test]
+fn the_downloaded_scenario_runs_as_the_page_ran_it() {
+    let server = start(Config::default());
+    let scenario = json!({
+        "source": {"kind": "lesson", "name": "urgency-trap"},
+        "variant": "urgency trap",
+        "set": [{"key": "governance.decision_rule", "value": "consensus"}, {"key": "goal.size", "value": "60"}],
+    });
+    let (status, s) = post(&format!("{}/api/scenario", server.url()), &scenario);
+    assert_eq!(status, 200, "{s}");
+    assert_eq!(s["values"]["governance.decision_rule"], "consensus");
+    assert_eq!(s["values"]["goal.size"], "60.0");
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("downloaded.toml");
+    std::fs::write(&file, s["toml"].as_str().unwrap()).unwrap();
+    let (_, events) = cli_run(&tmp.path().join("out"), &file, 21);
+    let (status, view) = post(
+        &format!("{}/api/run", server.url()),
+        &json!({"scenario": scenario, "seed": 21}),
+    );
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(events_csv(&view), events);
+}
+
+#[test]
 fn a_bad_upload_gets_the_message_coalsim_check_gives() {
     let server = start(Config::default());
     let tmp = tempfile::tempdir().unwrap();
