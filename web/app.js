@@ -620,7 +620,9 @@ function drawResults(res) {
   const grid = document.createElement("div"); grid.className = "grid"; box.appendChild(grid);
   grid.appendChild(chartBox("Success probability (95% interval)", successChart(res)));
   grid.appendChild(chartBox("Members over time (mean, 95% band)", bandChart(res, "members", null)));
-  grid.appendChild(chartBox("Still going (Kaplan–Meier; dissolution ends a coalition)", bandChart(res, "survival", 1)));
+  grid.appendChild(chartBox("Goal reached by round (cumulative incidence, 95% band)", bandChart(res, "goal", 1)));
+  grid.appendChild(chartBox("Dissolved by round (cumulative incidence, 95% band)", bandChart(res, "dissolved", 1)));
+  grid.appendChild(chartBox("Still going (Kaplan–Meier, 95% band)", bandChart(res, "survival", 1)));
   grid.appendChild(chartBox("How the runs ended", endedChart(res)));
   const dl = document.createElement("button");
   dl.id = "download-csv";
@@ -681,6 +683,8 @@ function bandChart(res, key, fixedMax) {
     const line = [], upper = [], lower = [];
     let prev = step ? { round: 0, value: 1, lo: 1, hi: 1 } : null;
     if (step) { line.push([0, 1]); upper.push([0, 1]); lower.push([0, 1]); }
+    // Cumulative incidence starts at 0 before the first round.
+    if (key === "goal" || key === "dissolved") { line.push([0, 0]); upper.push([0, 0]); lower.push([0, 0]); }
     for (const p of pts) {
       if (step && prev) { line.push([p.round, prev.value]); upper.push([p.round, prev.hi]); lower.push([p.round, prev.lo]); }
       line.push([p.round, p.value]); upper.push([p.round, p.hi]); lower.push([p.round, p.lo]);
@@ -735,6 +739,8 @@ function resultsCsv(res) {
     for (const m of a.measures) rows.push([a.name, m.name, "", m.mean, m.lo, m.hi]);
     for (const p of a.members) rows.push([a.name, "members", p.round, p.value, p.lo, p.hi]);
     for (const p of a.survival) rows.push([a.name, "survival", p.round, p.value, p.lo, p.hi]);
+    for (const p of a.goal) rows.push([a.name, "incidence_goal", p.round, p.value, p.lo, p.hi]);
+    for (const p of a.dissolved) rows.push([a.name, "incidence_dissolved", p.round, p.value, p.lo, p.hi]);
     for (const [o, n] of a.ended) rows.push([a.name, "ended_" + o, "", n, "", ""]);
   }
   return rows.map((r) => r.map(csvField).join(",")).join("\n") + "\n";

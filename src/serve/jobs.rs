@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::batch::{OUTCOMES, round_rows, survival_rows};
+use crate::batch::{OUTCOMES, incidence_rows, round_rows, survival_rows};
 use crate::compare::{Arm, CompareConfig, Comparison, MEASURES, compare_until};
 use crate::lessons::{self, Claim};
 use crate::output::comparison::{claim_row, reading};
@@ -162,8 +162,13 @@ pub struct ArmResult {
     /// Mean members at the end of each round, over runs still going, with
     /// the 95% interval of the mean.
     pub members: Vec<Band>,
-    /// Kaplan–Meier survival (dissolution is the event) by round.
+    /// Kaplan–Meier share of coalitions still going (any ending ends one;
+    /// the round limit censors) by round.
     pub survival: Vec<Band>,
+    /// Aalen–Johansen cumulative incidence of reaching the goal, by round.
+    pub goal: Vec<Band>,
+    /// The same for dissolution.
+    pub dissolved: Vec<Band>,
     /// How runs ended: `[outcome, runs]`.
     pub ended: Vec<(&'static str, u64)>,
 }
@@ -209,6 +214,18 @@ pub struct LessonResult {
     pub readings: Vec<String>,
 }
 
+fn incidence(rows: &[crate::batch::IncidenceRow], ending: &str) -> Vec<Band> {
+    rows.iter()
+        .filter(|r| r.ending == ending)
+        .map(|r| Band {
+            round: r.round,
+            value: r.incidence,
+            lo: r.lower,
+            hi: r.upper,
+        })
+        .collect()
+}
+
 fn summarise(job: &Job, c: &Comparison) -> CompareResult {
     let arms = c
         .arms
@@ -216,6 +233,7 @@ fn summarise(job: &Job, c: &Comparison) -> CompareResult {
         .map(|a| {
             let s = a.success(0.95);
             let members_rows = round_rows(&a.agg);
+            let endings = incidence_rows(&a.agg);
             ArmResult {
                 name: a.name.clone(),
                 settings: a.settings.clone(),
@@ -259,6 +277,8 @@ fn summarise(job: &Job, c: &Comparison) -> CompareResult {
                         hi: r.upper,
                     })
                     .collect(),
+                goal: incidence(&endings, "goal"),
+                dissolved: incidence(&endings, "dissolved"),
                 ended: OUTCOMES
                     .iter()
                     .zip(a.agg.outcomes)

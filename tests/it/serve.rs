@@ -313,6 +313,15 @@ fn a_comparison_in_the_browser_is_the_sweep_on_the_command_line() {
             .map(|e| e[1].as_u64().unwrap())
             .sum();
         assert_eq!(ended, 300);
+        // Only the round limit censors, and only at the last round, so the
+        // goal's cumulative incidence ends at the success share.
+        let goal = arm["goal"].as_array().unwrap();
+        let last = goal.last().unwrap()["value"].as_f64().unwrap();
+        let success = arm["success"]["estimate"].as_f64().unwrap();
+        assert!(
+            (last - success).abs() < 1e-9,
+            "arm {k}: {last} vs {success}"
+        );
         assert!(!arm["members"].as_array().unwrap().is_empty());
     }
     assert_eq!(result["readings"].as_array().unwrap().len(), 1);
