@@ -50,6 +50,9 @@ pub struct Limits {
     pub runs: u64,
     /// Variants in one comparison.
     pub arms: usize,
+    /// Size of one run drawn round by round: pairs of organisations ×
+    /// rounds (the trust links the page receives, and the work of the run).
+    pub view_pairs: u64,
 }
 
 impl Default for Limits {
@@ -59,6 +62,7 @@ impl Default for Limits {
             jobs: 2,
             runs: 2000,
             arms: 6,
+            view_pairs: 1_000_000,
         }
     }
 }
@@ -225,6 +229,17 @@ async fn run(
         Ok(x) => x,
         Err(e) => return error(StatusCode::BAD_REQUEST, e),
     };
+    let n = s.agent_count() as u64;
+    let pairs = n * n.saturating_sub(1) / 2 * (s.max_rounds as u64 + 1);
+    if pairs > st.limits.view_pairs {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "{n} organisations over {} rounds is too big to draw round by round here ({pairs} pairs × rounds; allowed: at most {}); run it with `coalsim run`, or compare many runs below",
+                s.max_rounds, st.limits.view_pairs
+            ),
+        );
+    }
     let seed = req.seed.unwrap_or(s.seed);
     // A run takes milliseconds, but keep the event loop free all the same.
     match tokio::task::spawn_blocking(move || view::run_view(&s, seed)).await {

@@ -352,12 +352,23 @@ fn the_server_keeps_to_its_limits() {
         jobs: 1,
         runs: 5000,
         arms: 3,
+        view_pairs: 1_000_000,
     };
     let server = start(Config {
         served: None,
         limits,
     });
     let url = server.url();
+    // A run too big to draw round by round.
+    let (status, v) = post(
+        &format!("{url}/api/run"),
+        &json!({"scenario": {"source": upload("big.toml", "max_rounds = 200\n[population]\ncount = 300\n")}}),
+    );
+    assert_eq!(status, 400, "{v}");
+    assert!(
+        v["error"].as_str().unwrap().contains("too big to draw"),
+        "{v}"
+    );
     // Body size.
     let big = "# padding\n".repeat(1000);
     let r = agent()
