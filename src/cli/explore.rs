@@ -55,6 +55,9 @@ pub struct ExploreArgs {
     /// Output directory.
     #[arg(long, default_value = "coalsim-out/explore", value_name = "DIR")]
     pub out: PathBuf,
+    /// Skip the plots.
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 /// Runs `coalsim explore`.
@@ -160,7 +163,11 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
     let report = analyse(&ex);
     ensure_dir(&args.out)?;
     crate::output::explore::write_all(&args.out, &ex, &report)?;
-    let plots: Vec<PathBuf> = Vec::new();
+    let plots = if args.no_plots {
+        Vec::new()
+    } else {
+        crate::output::explore_charts::draw_all(&args.out, &ex, &report)?
+    };
 
     let mut out = std::io::stdout().lock();
     write!(

@@ -288,7 +288,7 @@ fn sensitivity(ex: &Exploration) -> Vec<SensitivityRow> {
                             u,
                             "S1_binned",
                             e,
-                            "binned correlation ratio (Plischke 2010)",
+                            "binned correlation ratio, noise-corrected (Plischke 2010; Kelley 1935)",
                         ));
                     }
                 }
@@ -390,19 +390,17 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
     let x: Vec<Vec<f64>> = r.points.iter().map(|&s| ex.numbers(s)).collect();
     for t in &r.prim {
         let b = &t.result.pasted;
-        let Some(words) = box_words(ex, b, &x) else {
-            continue;
-        };
         let name = &ex.policies[t.policy].name;
-        if !t.reportable() {
+        let words = box_words(ex, b, &x).filter(|_| t.reportable());
+        let Some(words) = words else {
             if t.kind == "best" && t.policy != order[0] && rec[t.policy].best_share >= 0.05 {
                 v.push(format!(
-                    "{name} is best in {} of coalitions, but in no simple region of them (PRIM found no box where it is best in at least half).",
+                    "{name} is best in {} of coalitions, but in no simple region of them (PRIM found no box of the uncertain inputs where it is best in at least half).",
                     pct(rec[t.policy].best_share)
                 ));
             }
             continue;
-        }
+        };
         if t.kind == "best" && t.policy != order[0] {
             v.push(format!(
                 "{name} is best where {words} (PRIM box: it holds {} of the coalitions where {name} is best; inside it, {name} is best in {}).",

@@ -15,8 +15,10 @@
 //!   (2007).
 //! - A first-order index from any space-filling sample ("given data"): the
 //!   variance of the output's mean across equal-count bins of input i,
-//!   over the output's variance (the correlation ratio; Plischke 2010). It
-//!   ranks inputs when the design is a Latin hypercube, not Saltelli's.
+//!   over the output's variance (the correlation ratio; Plischke 2010),
+//!   corrected for the share noise alone puts between bins (ε², Kelley
+//!   1935). It ranks inputs when the design is a Latin hypercube, not
+//!   Saltelli's.
 //!
 //! Confidence intervals come from the percentile bootstrap over base rows
 //! (Sobol), trajectories (Morris) or sample points (binned), with a seeded
@@ -211,28 +213,28 @@ pub fn morris_indices(
 }
 
 /// First-order index of `y` on `x` from given data: points sorted by x,
-/// cut into `bins` groups of (nearly) equal count; the variance of the group
-/// means (weighted by group size) over the variance of y. `None` when y does
-/// not vary. Biased upwards by about bins / n for an inert input.
+/// cut into `bins` groups of (nearly) equal count (equal x values stay in
+/// one group); the share of y's variance between the groups, less what
+/// noise alone puts there: ε² = (SS_between − (G − 1) MS_within) / SS_total
+/// (Kelley 1935), so an inert input scores about 0 rather than about
+/// G / n. `None` when y does not vary.
 pub fn binned_first_order(x: &[f64], y: &[f64], bins: usize) -> Option<f64> {
     let n = x.len();
     if n < 2 || bins == 0 {
         return None;
     }
     let m = mean(y);
-    let v = y.iter().map(|t| (t - m) * (t - m)).sum::<f64>() / n as f64;
-    if v <= 0.0 {
+    let total: f64 = y.iter().map(|t| (t - m) * (t - m)).sum();
+    if total <= 0.0 {
         return None;
     }
     let mut order: Vec<usize> = (0..n).collect();
-    // Ties in x (categorical inputs) keep the input's order: stable sort.
     order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
     let bins = bins.min(n);
-    let mut between = 0.0;
+    let (mut between, mut within, mut groups) = (0.0, 0.0, 0usize);
     let mut start = 0;
     for g in 0..bins {
-        let mut end = (g + 1) * n / bins;
-        // Keep equal x values in one bin (a categorical input's level).
+        let mut end = ((g + 1) * n / bins).max(start);
         while end < n && end > start && x[order[end]] == x[order[end - 1]] {
             end += 1;
         }
@@ -242,12 +244,22 @@ pub fn binned_first_order(x: &[f64], y: &[f64], bins: usize) -> Option<f64> {
         let group = &order[start..end];
         let gm = group.iter().map(|&i| y[i]).sum::<f64>() / group.len() as f64;
         between += group.len() as f64 * (gm - m) * (gm - m);
+        within += group
+            .iter()
+            .map(|&i| (y[i] - gm) * (y[i] - gm))
+            .sum::<f64>();
+        groups += 1;
         start = end;
         if start >= n {
             break;
         }
     }
-    Some(between / n as f64 / v)
+    let ms_within = if n > groups {
+        within / (n - groups) as f64
+    } else {
+        0.0
+    };
+    Some((between - (groups as f64 - 1.0) * ms_within) / total)
 }
 
 /// [`binned_first_order`] with a percentile-bootstrap interval over points.

@@ -2,6 +2,7 @@
 pub mod charts;
 pub mod comparison;
 pub mod explore;
+pub mod explore_charts;
 pub mod files;
 pub mod manifest;
 pub mod plots;

@@ -44,9 +44,9 @@ pub const HEIGHT: u32 = 800;
 /// Font family name under which the embedded font is registered.
 pub const FONT_FAMILY: &str = "sans-serif";
 const TITLE_PX: u32 = 36;
-const LABEL_PX: u32 = 24;
-const TICK_PX: u32 = 20;
-const LEGEND_PX: u32 = 22;
+pub(crate) const LABEL_PX: u32 = 24;
+pub(crate) const TICK_PX: u32 = 20;
+pub(crate) const LEGEND_PX: u32 = 22;
 const NOTE_PX: u32 = 28;
 
 static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
@@ -270,11 +270,11 @@ where
 // Shared layout helpers
 // ---------------------------------------------------------------------------
 
-fn font(px: u32) -> FontDesc<'static> {
+pub(crate) fn font(px: u32) -> FontDesc<'static> {
     (FONT_FAMILY, px).into_font()
 }
 
-fn text_style(px: u32, colour: &RGBColor) -> TextStyle<'static> {
+pub(crate) fn text_style(px: u32, colour: &RGBColor) -> TextStyle<'static> {
     font(px).color(colour)
 }
 
@@ -287,7 +287,7 @@ fn text_width<DB: DrawingBackend>(
 }
 
 /// `text` shortened with an ellipsis so it is at most `max_w` pixels wide.
-fn fit_text<DB: DrawingBackend>(
+pub(crate) fn fit_text<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     style: &TextStyle,
@@ -308,7 +308,7 @@ fn fit_text<DB: DrawingBackend>(
 }
 
 /// Fill the background, draw the (size-fitted) title and return the area below.
-fn titled<DB: DrawingBackend>(
+pub(crate) fn titled<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
 ) -> Result<DrawingArea<DB, Shift>, PlotError> {
@@ -333,7 +333,7 @@ fn titled<DB: DrawingBackend>(
 }
 
 #[derive(Clone, Copy)]
-enum Swatch {
+pub(crate) enum Swatch {
     /// A line over a translucent band (mean ± CI charts).
     LineBand,
     /// A filled box (bars).
@@ -342,7 +342,7 @@ enum Swatch {
 
 /// Split off a legend panel on the right (if any entry has a name) and
 /// draw it; returns the remaining plot area.
-fn with_legend<DB: DrawingBackend>(
+pub(crate) fn with_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[(String, RGBColor)],
     swatch: Swatch,
@@ -425,7 +425,7 @@ impl Ranged for TickedAxis {
 }
 
 /// `(lo, hi)` of the finite values, or `None`.
-fn finite_range(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
+pub(crate) fn finite_range(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
     values
         .into_iter()
         .filter(|v| v.is_finite())
@@ -437,7 +437,7 @@ fn finite_range(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
 
 /// Axis range with `frac` padding on both sides; flat ranges get ±0.5 (or
 /// ±10% of the value if larger) so a single value sits mid-axis.
-fn padded((lo, hi): (f64, f64), frac: f64) -> (f64, f64) {
+pub(crate) fn padded((lo, hi): (f64, f64), frac: f64) -> (f64, f64) {
     let span = hi - lo;
     if span <= 1e-12 * hi.abs().max(1.0) {
         let pad = (hi.abs() * 0.1).max(0.5);
@@ -448,7 +448,7 @@ fn padded((lo, hi): (f64, f64), frac: f64) -> (f64, f64) {
 }
 
 /// Tick label for a float axis: up to 3 decimals, trailing zeros trimmed.
-fn tick_label(v: f64) -> String {
+pub(crate) fn tick_label(v: f64) -> String {
     let s = if v.abs() >= 1e5 || (v != 0.0 && v.abs() < 1e-3) {
         format!("{v:.2e}")
     } else {
@@ -494,7 +494,7 @@ fn draw_no_data<DB: DrawingBackend>(
     Ok(())
 }
 
-fn grid_bold() -> RGBAColor {
+pub(crate) fn grid_bold() -> RGBAColor {
     BLACK.mix(0.14)
 }
 

@@ -578,6 +578,18 @@ fn the_explore_table_of_a_scenario_file_is_used() {
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["policies"].as_array().unwrap().len(), 2);
+    for plot in ["regret", "best_policy", "sensitivity"] {
+        for ext in ["png", "svg"] {
+            let f = dir.join("plots").join(format!("{plot}.{ext}"));
+            assert!(
+                std::fs::metadata(&f)
+                    .map(|m| m.len() > 1000)
+                    .unwrap_or(false),
+                "{}",
+                f.display()
+            );
+        }
+    }
     // A bad value in the table is refused with the file's name.
     std::fs::write(&path, "[explore.uncertain]\n\"trust.strangers\" = 0.3\n").unwrap();
     let out = coalsim()
