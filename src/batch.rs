@@ -595,10 +595,28 @@ pub fn fold_segments<'a>(
 // ---------------------------------------------------------------------------
 
 /// Identifies a row of `runs.csv`; serialised before the [`RunSummary`].
+/// `coalsim run SCENARIO --seed SEED --run STREAM` replays the row.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct RunId {
+    /// Run index within the batch.
     pub run: u64,
+    /// The batch seed.
     pub seed: u64,
+    /// The run's own random stream: ChaCha8 seeded with `seed`, stream
+    /// number `stream` (the run index, so a run depends on (seed, run)
+    /// alone).
+    pub stream: u64,
+}
+
+impl RunId {
+    /// The id of run `run` of a batch with `seed`.
+    pub fn new(run: u64, seed: u64) -> RunId {
+        RunId {
+            run,
+            seed,
+            stream: run,
+        }
+    }
 }
 
 /// One row of `rounds.csv` (tidy: one row per round and measure).

@@ -27,22 +27,52 @@ pub struct Measure {
     pub binary: bool,
 }
 
-fn voluntary_exits(s: &RunSummary) -> f64 {
+/// Voluntary exits of one run: members who chose to leave because their
+/// commitment fell below the exit threshold — the exits step 4 of the exit
+/// phase decides (docs/model.md, "Exits and removals"), for low trust, low
+/// alignment, low efficacy, overload or a hidden objection. Burnout,
+/// removal, misfits and the founder's departure are other exit steps and
+/// are not counted. The one definition of `voluntary_exits` in every
+/// output (variants.csv, comparison.csv).
+pub fn voluntary_exits(s: &RunSummary) -> f64 {
     (s.exits_low_trust
         + s.exits_low_alignment
         + s.exits_low_efficacy
         + s.exits_overload
-        + s.exits_hidden_objection
-        + s.exits_burnout) as f64
+        + s.exits_hidden_objection) as f64
 }
 
-/// The measures, in table order. The first is success.
-pub const MEASURES: [Measure; 13] = [
+/// The measures, in table order. The first is success (the goal's
+/// cumulative incidence at the round limit); `sunset`, `dissolved` and
+/// `still_going` are the other endings' cumulative incidence at the round
+/// limit, so a comparison of variants compares every ending.
+pub const MEASURES: [Measure; 16] = [
     Measure {
         name: "success",
         label: "success probability",
         unit: "share of runs",
         get: |s| s.success as u8 as f64,
+        binary: true,
+    },
+    Measure {
+        name: "sunset",
+        label: "share that closed with a sunset",
+        unit: "share of runs",
+        get: |s| (s.outcome == "sunset") as u8 as f64,
+        binary: true,
+    },
+    Measure {
+        name: "dissolved",
+        label: "share that fell apart",
+        unit: "share of runs",
+        get: |s| (s.outcome == "dissolved") as u8 as f64,
+        binary: true,
+    },
+    Measure {
+        name: "still_going",
+        label: "share still going at the round limit",
+        unit: "share of runs",
+        get: |s| (s.outcome == "round_limit") as u8 as f64,
         binary: true,
     },
     Measure {

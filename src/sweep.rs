@@ -236,8 +236,8 @@ pub fn run_comparison(
                 "name": a.name,
                 "settings": a.settings.iter().map(|(k, v)| serde_json::json!({"key": k, "value": v})).collect::<Vec<_>>(),
                 "success": s.estimate, "success_lo": s.lo, "success_hi": s.hi,
-                "mean_rounds": a.measures[1].mean(),
-                "mean_hours_per_member_month": a.measures[2].mean(),
+                "mean_rounds": a.measures[crate::compare::measure("rounds").unwrap_or(0)].mean(),
+                "mean_hours_per_member_month": a.measures[crate::compare::measure("hours_per_member_month").unwrap_or(0)].mean(),
             })
         }).collect::<Vec<_>>(),
     });

@@ -364,7 +364,7 @@ fn publish(partial: &Path, target: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Streams runs.csv (`run,seed,` then every [`RunSummary`] field) and a
+/// Streams runs.csv (`run,seed,stream,` then every [`RunSummary`] field) and a
 /// shard's segments, and writes checkpoints.
 struct Sink {
     seed: u64,
@@ -418,13 +418,7 @@ impl BatchSink for Sink {
     type Error = anyhow::Error;
     fn accept(&mut self, run: u64, summary: &RunSummary) -> anyhow::Result<()> {
         self.csv
-            .serialize((
-                RunId {
-                    run,
-                    seed: self.seed,
-                },
-                summary,
-            ))
+            .serialize((RunId::new(run, self.seed), summary))
             .context("cannot write runs.csv")
     }
 

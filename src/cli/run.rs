@@ -20,6 +20,10 @@ pub struct RunArgs {
     /// Seed (default: the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Run index: the random stream (SEED, RUN), so `--seed S --run I`
+    /// replays row I of a batch's runs.csv (its `seed` and `stream` columns).
+    #[arg(long, default_value_t = 0, value_name = "I")]
+    pub run: u64,
     /// Run one of the scenario's [[variant]]s instead of the base scenario.
     #[arg(long)]
     pub variant: Option<String>,
@@ -63,14 +67,24 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     };
     let seed = args.seed.unwrap_or(s.seed);
     ensure_dir(&args.out)?;
-    let mut sim = Simulation::new(s, seed, 0);
+    let mut sim = Simulation::new(s, seed, args.run);
     // A reader who closes the pipe (`coalsim run | head`) still gets the
     // files: the narration stops, the run and its files do not.
     let mut out = super::PipeOut::stdout();
     if !args.quiet {
         match &args.variant {
-            Some(v) => writeln!(out, "{} (variant `{v}`) — one run, seed {seed}", s.name)?,
-            None => writeln!(out, "{} — one run, seed {seed}", s.name)?,
+            Some(v) => writeln!(
+                out,
+                "{} (variant `{v}`) — one run, seed {seed}{}",
+                s.name,
+                run_label(args.run)
+            )?,
+            None => writeln!(
+                out,
+                "{} — one run, seed {seed}{}",
+                s.name,
+                run_label(args.run)
+            )?,
         }
         if !s.description.is_empty() {
             writeln!(out, "{}", s.description)?;
@@ -154,4 +168,13 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         args.out.display()
     )?;
     Ok(())
+}
+
+/// ", run I" when replaying a run other than the first.
+fn run_label(run: u64) -> String {
+    if run == 0 {
+        String::new()
+    } else {
+        format!(", run {run}")
+    }
 }

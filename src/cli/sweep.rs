@@ -86,6 +86,11 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
             "{}",
             crate::output::comparison::reading(&c, v, 0, 0.95)
         )?;
+        writeln!(
+            out,
+            "{}",
+            crate::output::comparison::endings_reading(&c, v, arms[v].scenario.max_rounds)
+        )?;
     }
     writeln!(
         out,

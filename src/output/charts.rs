@@ -10,8 +10,9 @@ use anyhow::Context;
 use serde::Deserialize;
 
 use super::plots::{
-    Band, BarChart, Heatmap, Histogram, LineBandChart, SurvivalChart, draw_bars, draw_heatmap,
-    draw_histogram, draw_line_band, draw_survival, save_png, save_svg,
+    Band, BarChart, Heatmap, Histogram, LineBandChart, StackedChart, SurvivalChart, draw_bars,
+    draw_heatmap, draw_histogram, draw_line_band, draw_panels, draw_stacked, draw_survival,
+    save_png, save_svg,
 };
 use crate::stats;
 
@@ -35,6 +36,26 @@ struct SurvivalRow {
     lower: f64,
     upper: f64,
 }
+
+#[derive(Debug, Deserialize)]
+struct IncidenceRow {
+    #[serde(default)]
+    variant: Option<String>,
+    round: u32,
+    ending: String,
+    incidence: f64,
+    lower: f64,
+    upper: f64,
+}
+
+/// The endings of incidence.csv, bottom layer first, with their words and
+/// palette colours (the same colour for an ending in every chart).
+const ENDING_STYLE: [(&str, &str, usize); 4] = [
+    ("goal", "reached the goal", 2),
+    ("sunset", "closed with a sunset", 0),
+    ("dissolved", "fell apart", 5),
+    ("still_going", "still going", 7),
+];
 
 #[derive(Debug, Deserialize)]
 struct RunRow {
@@ -194,6 +215,66 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             .collect(),
     };
     written.extend(draw_both!(&plots, "survival", draw_survival, &chart)?);
+
+    // Cumulative incidence of each ending: a stacked chart for one batch;
+    // for a comparison, one panel per ending with a line per variant.
+    let inc: Vec<IncidenceRow> = read_csv(&dir.join("incidence.csv"))?;
+    let iv = order(inc.iter().map(|r| &r.variant));
+    let points = |v: &str, ending: &str| -> Vec<&IncidenceRow> {
+        inc.iter()
+            .filter(|r| r.variant.as_deref().unwrap_or_default() == v && r.ending == ending)
+            .collect()
+    };
+    if let [v] = &iv[..] {
+        let chart = StackedChart {
+            title: format!(
+                "{scenario}: how the coalitions ended, week by week (cumulative incidence)"
+            ),
+            x_label: "round (weeks)".into(),
+            y_label: "share of runs".into(),
+            layers: ENDING_STYLE
+                .iter()
+                .map(|&(e, words, colour)| {
+                    (
+                        words.to_string(),
+                        colour,
+                        points(v, e)
+                            .iter()
+                            .map(|r| (r.round as f64, r.incidence))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        };
+        written.extend(draw_both!(&plots, "incidence", draw_stacked, &chart)?);
+    }
+    if iv.len() > 1 {
+        let panels: Vec<LineBandChart> = ENDING_STYLE
+            .iter()
+            .map(|&(e, words, _)| LineBandChart {
+                title: words.to_string(),
+                x_label: "round (weeks)".into(),
+                y_label: "share of runs".into(),
+                series: iv
+                    .iter()
+                    .map(|v| Band {
+                        name: label(v, &scenario),
+                        points: points(v, e)
+                            .iter()
+                            .map(|r| (r.round as f64, r.incidence, r.lower, r.upper))
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let title = format!("{scenario}: cumulative incidence of each ending (95% bands)");
+        written.extend(both(
+            &plots,
+            "incidence_by_ending",
+            |root| draw_panels(root, &title, &panels),
+            |root| draw_panels(root, &title, &panels),
+        )?);
+    }
 
     // Success, lifetimes and final sizes from the runs.
     let runs: Vec<RunRow> = read_csv(&dir.join("runs.csv"))?;

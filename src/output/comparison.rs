@@ -184,12 +184,17 @@ impl RunsWriter {
             .has_headers(false)
             .from_writer(&mut self.file);
         if !self.header {
-            let mut names = vec!["variant".to_string(), "run".into(), "seed".into()];
+            let mut names = vec![
+                "variant".to_string(),
+                "run".into(),
+                "seed".into(),
+                "stream".into(),
+            ];
             names.extend(summary_fields());
             w.write_record(&names)?;
             self.header = true;
         }
-        w.serialize((variant, run, seed, s))?;
+        w.serialize((variant, batch::RunId::new(run, seed), s))?;
         w.flush()?;
         Ok(())
     }
@@ -259,7 +264,8 @@ pub fn markdown_table(c: &Comparison) -> String {
         "| variant | success (95% CI) | Δ success vs baseline (paired 95% CI) | mean lifetime (rounds) | Δ lifetime | hours/member/month | Δ hours |"
     );
     let _ = writeln!(s, "|---|---|---|---|---|---|---|");
-    let (hours, life) = (2usize, 1usize);
+    let index = |name: &str| crate::compare::measure(name).unwrap_or(0);
+    let (hours, life) = (index("hours_per_member_month"), index("rounds"));
     for (v, a) in c.arms.iter().enumerate() {
         let sp = a.success(0.95);
         let cell = |m: usize, digits: usize, as_pct: bool| {
@@ -403,4 +409,35 @@ pub fn claim_row(c: &Comparison, claim: &crate::lessons::Claim) -> (String, Stri
             (text, effect, d.hi < 0.0)
         }
     }
+}
+
+/// How the endings of variant `v` differ from the baseline's at the round
+/// limit, in one sentence: each ending's paired difference in cumulative
+/// incidence with its 95% interval (McNemar-type, runs paired by their
+/// random numbers).
+pub fn endings_reading(c: &Comparison, v: usize, horizon: u32) -> String {
+    let parts: Vec<String> = [
+        ("success", "reached the goal"),
+        ("sunset", "sunset"),
+        ("dissolved", "fell apart"),
+        ("still_going", "still going"),
+    ]
+    .iter()
+    .filter_map(|&(name, words)| {
+        let m = crate::compare::measure(name)?;
+        let d = c.paired[v][m].interval(&MEASURES[m], 0.95);
+        Some(format!(
+            "{words} {} pts ({} to {})",
+            signed(100.0 * d.estimate, 1),
+            signed(100.0 * d.lo, 1),
+            signed(100.0 * d.hi, 1)
+        ))
+    })
+    .collect();
+    format!(
+        "Endings by week {horizon}, '{}' minus '{}' (paired 95% intervals): {}.",
+        c.arms[v].name,
+        c.arms[0].name,
+        parts.join("; ")
+    )
 }

@@ -49,9 +49,12 @@ fn one_and_two_threads_write_identical_files() {
     let runs = String::from_utf8(read(&one, "runs.csv")).unwrap();
     let lines: Vec<&str> = runs.lines().collect();
     assert_eq!(lines.len(), 2001);
-    assert!(lines[0].starts_with("run,seed,outcome,success,rounds,"));
+    assert!(lines[0].starts_with("run,seed,stream,outcome,success,rounds,"));
     for (i, line) in lines[1..].iter().enumerate() {
-        assert!(line.starts_with(&format!("{i},2026,")), "row {i}: {line}");
+        assert!(
+            line.starts_with(&format!("{i},2026,{i},")),
+            "row {i}: {line}"
+        );
     }
     // No temporary file is left behind.
     let names: Vec<String> = std::fs::read_dir(&one)
@@ -64,7 +67,7 @@ fn one_and_two_threads_write_identical_files() {
     assert_eq!(summary["runs"], 2000);
     let goals = lines[1..]
         .iter()
-        .filter(|l| l.split(',').nth(2) == Some("goal"))
+        .filter(|l| l.split(',').nth(3) == Some("goal"))
         .count();
     assert_eq!(summary["success"]["count"], goals);
     assert_eq!(summary["outcomes"]["goal"], goals);
@@ -263,4 +266,67 @@ fn readme_batch_example_matches_the_output() {
         text.starts_with(block),
         "README example differs from the output:\n--- README\n{block}\n--- coalsim batch\n{text}"
     );
+}
+
+/// Any row of runs.csv replays with `coalsim run --seed SEED --run STREAM`,
+/// and the narrated run ends exactly as the row says.
+#[test]
+fn a_runs_csv_row_replays_with_coalsim_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("batch");
+    assert!(
+        batch(&out, &["--runs", "40", "--seed", "77"])
+            .status
+            .success()
+    );
+    let mut r = csv::Reader::from_path(out.join("runs.csv")).unwrap();
+    let header = r.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    for i in [0usize, 13, 39] {
+        let row = &rows[i];
+        let get = |name: &str| row[header.iter().position(|c| c == name).unwrap()].to_string();
+        assert_eq!(get("run"), i.to_string());
+        let run_dir = tmp.path().join(format!("run{i}"));
+        let res = Command::cargo_bin("coalsim")
+            .unwrap()
+            .args([
+                "run",
+                "--seed",
+                &get("seed"),
+                "--run",
+                &get("stream"),
+                "--out",
+            ])
+            .arg(&run_dir)
+            .output()
+            .unwrap();
+        assert!(res.status.success(), "{res:?}");
+        let summary: serde_json::Value =
+            serde_json::from_slice(&read(&run_dir, "summary.json")).unwrap();
+        // Every field of the narrated run's summary equals the row.
+        let obj = summary.as_object().unwrap();
+        assert!(obj.len() >= 20);
+        for (key, value) in obj {
+            let cell = get(key);
+            let text = match value {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(s) => s.clone(),
+                v => v.to_string(),
+            };
+            if let (Ok(a), Ok(b)) = (cell.parse::<f64>(), text.parse::<f64>()) {
+                // serde_json's default float parser may miss the last bit.
+                let tol = 4.0 * f64::EPSILON * a.abs().max(1.0);
+                assert!(
+                    (a - b).abs() <= tol,
+                    "run {i} {key}: runs.csv {cell}, coalsim run {text}"
+                );
+            } else {
+                assert_eq!(cell, text, "run {i} {key}");
+            }
+        }
+        let text = String::from_utf8_lossy(&res.stdout);
+        if i > 0 {
+            assert!(text.contains(&format!("seed 77, run {i}")), "{text}");
+        }
+    }
 }

@@ -178,6 +178,7 @@ fn plot_redraws_a_sweep_byte_for_byte_and_draws_a_heatmap_for_two_keys() {
         "alignment",
         "progress",
         "survival",
+        "incidence_by_ending",
         "success",
         "lifetimes",
         "final_size",
@@ -296,7 +297,7 @@ fn plot_redraws_a_batch_folder_byte_for_byte() {
         String::from_utf8_lossy(&res.stderr)
     );
     let before = png_files(&out.join("plots"));
-    assert_eq!(before.len(), 16, "8 charts as PNG and SVG");
+    assert_eq!(before.len(), 18, "9 charts as PNG and SVG");
     std::fs::remove_dir_all(out.join("plots")).unwrap();
     let res = coalsim().arg("plot").arg(&out).output().unwrap();
     assert!(
