@@ -40,6 +40,7 @@ pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod explore;
+pub mod fuzzing;
 pub mod lessons;
 pub mod model;
 pub mod narrative;

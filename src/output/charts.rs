@@ -277,19 +277,35 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     }
 
     // Success, lifetimes and final sizes from the runs.
-    let runs: Vec<RunRow> = read_csv(&dir.join("runs.csv"))?;
-    let rv = order(runs.iter().map(|r| &r.variant));
-    let mut per: BTreeMap<usize, (u64, u64, Vec<u32>, Vec<u32>)> = BTreeMap::new();
-    for r in &runs {
-        let v = rv
-            .iter()
-            .position(|x| *x == r.variant.clone().unwrap_or_default())
-            .unwrap_or(0);
+    // Streamed: memory follows the variants and the distinct values, not
+    // the number of runs.
+    let runs_path = dir.join("runs.csv");
+    let mut reader = csv::Reader::from_path(&runs_path)
+        .with_context(|| format!("{}: cannot read", runs_path.display()))?;
+    let mut rv: Vec<String> = Vec::new();
+    type Tally = (u64, u64, BTreeMap<u32, u64>, BTreeMap<u32, u64>);
+    let mut per: BTreeMap<usize, Tally> = BTreeMap::new();
+    for (i, row) in reader.deserialize::<RunRow>().enumerate() {
+        let r = row.with_context(|| {
+            format!(
+                "{}: row {}: not a coalsim table",
+                runs_path.display(),
+                i + 2
+            )
+        })?;
+        let name = r.variant.unwrap_or_default();
+        let v = match rv.iter().position(|x| *x == name) {
+            Some(v) => v,
+            None => {
+                rv.push(name);
+                rv.len() - 1
+            }
+        };
         let e = per.entry(v).or_default();
         e.0 += 1;
         e.1 += r.success as u64;
-        e.2.push(r.rounds);
-        e.3.push(r.final_members);
+        *e.2.entry(r.rounds).or_insert(0) += 1;
+        *e.3.entry(r.final_members).or_insert(0) += 1;
     }
     let bars = BarChart {
         title: format!("{scenario}: success probability (95% Wilson interval)"),
@@ -308,7 +324,7 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         x_label: "lifetime (rounds, weeks)".into(),
         series: per
             .iter()
-            .map(|(&v, e)| (label(&rv[v], &scenario), e.2.clone()))
+            .map(|(&v, e)| (label(&rv[v], &scenario), e.2.clone().into_iter().collect()))
             .collect(),
     };
     written.extend(draw_both!(&plots, "lifetimes", draw_histogram, &life)?);
@@ -317,7 +333,7 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         x_label: "final members".into(),
         series: per
             .iter()
-            .map(|(&v, e)| (label(&rv[v], &scenario), e.3.clone()))
+            .map(|(&v, e)| (label(&rv[v], &scenario), e.3.clone().into_iter().collect()))
             .collect(),
     };
     written.extend(draw_both!(&plots, "final_size", draw_histogram, &size)?);

@@ -157,11 +157,25 @@ pub struct BarChart {
 
 /// Histograms of integer values (lifetimes in rounds, final coalition
 /// size), one series per variant, drawn side by side in shared bins.
+///
+/// A series is `(value, count)` pairs rather than the values themselves, so
+/// its size follows the distinct values, not the number of runs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Histogram {
     pub title: String,
     pub x_label: String,
-    pub series: Vec<(String, Vec<u32>)>,
+    pub series: Vec<(String, Vec<(u32, u64)>)>,
+}
+
+impl Histogram {
+    /// Counts `values` into a series' `(value, count)` pairs, by value.
+    pub fn counts(values: &[u32]) -> Vec<(u32, u64)> {
+        let mut m = std::collections::BTreeMap::new();
+        for &v in values {
+            *m.entry(v).or_insert(0u64) += 1;
+        }
+        m.into_iter().collect()
+    }
 }
 
 /// A grid of values with the value printed in each cell.
@@ -907,14 +921,14 @@ struct Binned {
 
 /// Shared integer bins: width 1 when the values span at most 40 integers,
 /// otherwise the smallest width giving at most 40 bins.
-fn bin_series(series: &[(String, Vec<u32>)]) -> Option<Binned> {
-    let (min, max) = series.iter().flat_map(|(_, v)| v.iter().copied()).fold(
-        None,
-        |acc: Option<(u32, u32)>, v| match acc {
+fn bin_series(series: &[(String, Vec<(u32, u64)>)]) -> Option<Binned> {
+    let (min, max) = series
+        .iter()
+        .flat_map(|(_, v)| v.iter().filter(|(_, n)| *n > 0).map(|(x, _)| *x))
+        .fold(None, |acc: Option<(u32, u32)>, v| match acc {
             None => Some((v, v)),
             Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
-        },
-    )?;
+        })?;
     let span = u64::from(max - min) + 1;
     let width = span.div_ceil(40).max(1);
     let bins = span.div_ceil(width) as usize;
@@ -922,8 +936,8 @@ fn bin_series(series: &[(String, Vec<u32>)]) -> Option<Binned> {
         .iter()
         .map(|(_, values)| {
             let mut c = vec![0u64; bins];
-            for &v in values {
-                c[(u64::from(v - min) / width) as usize] += 1;
+            for &(v, n) in values.iter().filter(|(_, n)| *n > 0) {
+                c[(u64::from(v - min) / width) as usize] += n;
             }
             c
         })

@@ -6,6 +6,7 @@ mod cli;
 mod cluster;
 mod condorcet;
 mod explore;
+mod fuzz_corpus;
 mod hardening;
 mod invariants;
 mod lessons;

@@ -105,10 +105,10 @@ fn histogram_sample() -> Histogram {
     ]
     .iter()
     .map(|&(name, scale)| {
-        let v = (0..400)
+        let v: Vec<u32> = (0..400)
             .map(|_| ((-(1.0 - rng.next()).ln() * scale).ceil() as u32).min(120))
             .collect();
-        (name.to_string(), v)
+        (name.to_string(), Histogram::counts(&v))
     })
     .collect();
     Histogram {
@@ -399,11 +399,12 @@ fn degenerate_inputs_render_without_panicking() {
     let hist_cases = [
         vec![],
         vec![("empty".to_string(), vec![])],
-        vec![("single value".to_string(), vec![7, 7, 7])],
+        vec![("single value".to_string(), vec![(7, 3)])],
         vec![
-            ("zero".to_string(), vec![0]),
-            ("huge".to_string(), vec![u32::MAX]),
+            ("zero".to_string(), vec![(0, 1)]),
+            ("huge".to_string(), vec![(u32::MAX, 1)]),
         ],
+        vec![("counted zero times".to_string(), vec![(5, 0)])],
     ];
     for series in hist_cases {
         let data = Histogram {
