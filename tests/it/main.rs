@@ -10,6 +10,7 @@ mod fuzz_corpus;
 mod hardening;
 mod invariants;
 mod lessons;
+mod outputs;
 mod plots;
 mod power;
 mod scenarios;
