@@ -267,7 +267,7 @@ pub struct Aggregates {
     /// Runs per outcome, in [`OUTCOMES`] order.
     pub outcomes: [u64; 4],
     /// Exits per reason summed over runs, in [`ExitReason::ALL`] order.
-    pub exits: [u64; 9],
+    pub exits: [u64; 10],
     pub rounds: Welford,
     pub hours_per_member_month: Welford,
     pub value_over_alone: Welford,
@@ -287,7 +287,7 @@ impl Aggregates {
             per_round: Vec::with_capacity(m),
             ends: Vec::with_capacity(m),
             outcomes: [0; 4],
-            exits: [0; 9],
+            exits: [0; 10],
             rounds: Welford::new(),
             hours_per_member_month: Welford::new(),
             value_over_alone: Welford::new(),
@@ -930,6 +930,8 @@ mod tests {
             direction: 0.5,
             legitimacy: 0.5,
             hidden_objection: 0.0,
+            resentment: 0.0,
+            buy_in: 1.0,
             joined: 0,
             left: 0,
         }

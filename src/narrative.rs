@@ -22,6 +22,9 @@ pub fn reason_text(reason: ExitReason, trust: f64, alignment: f64, commitment: f
         ExitReason::FounderDeparture => "the founder moved on".to_string(),
         ExitReason::Removed => format!("removed for not contributing (commitment {commitment:.2})"),
         ExitReason::Misfit => "the new direction did not fit its interests".to_string(),
+        ExitReason::Outvoted => {
+            "it resented being bound by decisions it had voted against".to_string()
+        }
     }
 }
 

@@ -510,6 +510,7 @@ fn reason_text(reason: &str) -> &'static str {
         "founder_departure" => "the founder moved on",
         "removed" => "they were removed for not contributing",
         "misfit" => "a new direction did not fit them",
+        "outvoted" => "they resented being bound by decisions they had voted against",
         _ => "other reasons",
     }
 }

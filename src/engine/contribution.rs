@@ -7,10 +7,14 @@ use crate::scenario::{DecisionRule, ExitProtocol, Scenario};
 
 /// Member i delivers with probability
 ///
-/// reliability_i · (1 − trust_sensitivity (1 − τ_i)) · (1 − hidden_i)
+/// reliability_i · (1 − trust_sensitivity (1 − τ_i)) · (1 − min(1, w_hidden hidden_i))
+///               · (1 − implementation_need (1 − buy_in_i))
 ///
 /// (conditional cooperation: low trust in the others, and hidden objections
-/// turned passive resistance, both lower follow-through). A delivery is
+/// turned passive resistance, lower follow-through; so does carrying out
+/// decisions one did not agree to, as far as the work needs buy-in). The
+/// time this round's deliberation took (`delay_now`, from amendment rounds)
+/// is not spent working: a delivery is scaled by (1 − delay_now). A delivery is
 /// resources_i · e_i, less `setup_effort` of it while governance is being set
 /// up, and, with no exit protocol, less the hedge
 /// hedge · (1 − clamp(C_i / full_commitment, 0, 1)) that a member holds back
@@ -34,7 +38,8 @@ pub fn contributions(
         }
         let p = w.reliability[i]
             * (1.0 - dy.trust_sensitivity * (1.0 - trust_in_members[i]))
-            * (1.0 - w.hidden[i]);
+            * (1.0 - (dy.w_hidden * w.hidden[i]).min(1.0))
+            * (1.0 - dy.implementation_need * (1.0 - w.buy_in[i]));
         let delivered = chance(rng, p);
         w.committed[i] += 1;
         w.delivered_now[i] = delivered;
@@ -52,7 +57,11 @@ pub fn contributions(
                     dy.hedge * (1.0 - (w.commitment[i] / dy.full_commitment).clamp(0.0, 1.0))
                 }
             };
-            let amount = w.resources[i] * w.engagement[i] * share * (1.0 - hedged);
+            let amount = w.resources[i]
+                * w.engagement[i]
+                * share
+                * (1.0 - hedged)
+                * (1.0 - w.coalition.delay_now);
             w.contributed[i] += amount;
             now.contributions += amount;
             now.aligned_effort += amount * w.alignment(i);

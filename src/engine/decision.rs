@@ -93,6 +93,9 @@ pub fn decisions(
             -merit
         };
     }
+    // Discussion pools information: voters who met at this round's
+    // check-in may have their misjudgement corrected before the vote.
+    pool(w, dy.pooling, merit, rng, |w, i| is_voter(w, i) && w.attended_now[i]);
 
     let mut v = vote(w, s, rng, p, k, y, trust_in_members, committee, established);
     if !established {
@@ -111,9 +114,11 @@ pub fn decisions(
         v.voiced = 0;
     }
     let mut passed = !established || passes(g.decision_rule, g, &v.tally);
-    // Amend toward the voiced objections and vote again, up to
-    // `amendments` times; each round of amendment costs every voter
-    // `amendment_hours`.
+    // Amend toward the voiced objections and vote again, up to `amendments`
+    // times. Each round of amendment costs every voter `amendment_hours`,
+    // takes `amendment_delay` of the round's working time per voiced
+    // objection being negotiated, and pools
+    // information (misjudgements may be corrected).
     let mut amended = 0;
     while established && !passed && v.voiced > 0 && amended < dy.amendments {
         let (mut num, mut den) = (0.0, 0.0);
@@ -123,15 +128,18 @@ pub fn decisions(
                 den += w.salience[i * d + k];
             }
         }
-        if den <= 0.0 {
-            break;
-        }
         for i in 0..n {
             if w.counted_yes[i].is_some() {
                 w.hours_now[i] += dy.amendment_hours;
             }
         }
-        y += 0.5 * (num / den - y);
+        // Negotiating takes time in proportion to the objections heard.
+        w.coalition.delay_now =
+            unit(w.coalition.delay_now + dy.amendment_delay * v.voiced as f64);
+        if den > 0.0 {
+            y += dy.amendment_move * (num / den - y);
+        }
+        pool(w, dy.pooling, merit, rng, |w, i| w.counted_yes[i].is_some());
         v = vote(w, s, rng, p, k, y, trust_in_members, committee, established);
         passed = passes(g.decision_rule, g, &v.tally);
         amended += 1;
@@ -149,20 +157,19 @@ pub fn decisions(
         }
     }
     if passed {
-        // A decision taken is a documented agreement on the next step.
-        for i in 0..n {
-            if w.is_member(i) {
-                w.clarity[i] = unit(w.clarity[i] + dy.agreement_clarity * (1.0 - w.clarity[i]));
-            }
-        }
+        bind(w, s, k, a, y);
     }
+    let implemented = implementation_share(w, s);
     let c = &mut w.coalition;
     if passed {
         c.agenda[k] = y;
+        // A decision is worth what members carry out: a good one gives
+        // direction, a bad one wastes effort, both in proportion to the
+        // share of the work that follows it.
         if good {
-            c.direction += dy.direction_gain * (1.0 - c.direction);
+            c.direction += dy.direction_gain * implemented * (1.0 - c.direction);
         } else {
-            c.direction *= 1.0 - dy.direction_gain;
+            c.direction *= 1.0 - dy.direction_gain * implemented;
         }
         c.decisions_passed += 1;
         now.passed += 1;
@@ -193,6 +200,101 @@ pub fn decisions(
             silent_objections: v.silent,
         },
     });
+}
+
+/// Information pooling in discussion: each selected voter who misjudges the
+/// proposal's merit sees it right with probability `pooling` × the share of
+/// selected voters who already see it right (it hears their arguments).
+fn pool(
+    w: &mut World,
+    pooling: f64,
+    merit: f64,
+    rng: &mut Rng,
+    selected: impl Fn(&World, usize) -> bool,
+) {
+    if pooling <= 0.0 {
+        return;
+    }
+    let (mut right, mut total) = (0usize, 0usize);
+    for i in 0..w.n {
+        if selected(w, i) {
+            total += 1;
+            if w.vote_merit[i] == merit {
+                right += 1;
+            }
+        }
+    }
+    if total == 0 || right == 0 || right == total {
+        return;
+    }
+    let p = pooling * right as f64 / total as f64;
+    for i in 0..w.n {
+        if selected(w, i) && w.vote_merit[i] != merit && chance(rng, p) {
+            w.vote_merit[i] = merit;
+        }
+    }
+}
+
+/// A passed decision binds every member (Buchanan & Tullock's external
+/// costs). A member's stake in it is the loss it perceives:
+/// stake_i = max(0, −(merit_weight M_i + interest_weight Δ_i)), with Δ_i its
+/// interest gain from moving the agenda on issue k from a to y (members
+/// without a vote judge by interest alone). Then:
+///
+/// - a voter outvoted on a voiced objection gains resentment
+///   outvoted_cost · stake_i; so does a member with no vote (outside the
+///   steering committee) whose interests the decision harms;
+/// - buy-in moves toward the member's stance at rate `buy_in_rate`: 1 for a
+///   genuine yes (U_i ≥ 0, the proposer and those won over by an amendment
+///   included), `stand_aside_buy_in` for one who stood aside,
+///   `excluded_buy_in` for a member with no vote, 0 for an objector, voiced
+///   or silent.
+fn bind(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64) {
+    let dy = &s.dynamics;
+    let d = w.d;
+    for i in 0..w.n {
+        if !w.is_member(i) {
+            continue;
+        }
+        let x = w.position[i * d + k];
+        let delta = w.salience[i * d + k] * ((x - a).abs() - (x - y).abs());
+        let (target, stake, outvoted) = match w.counted_yes[i] {
+            None => (
+                dy.excluded_buy_in,
+                (-dy.interest_weight * delta).max(0.0),
+                true,
+            ),
+            Some(_) if w.stood_aside[i] => (dy.stand_aside_buy_in, 0.0, false),
+            Some(true) if w.vote_u[i] >= 0.0 => (1.0, 0.0, false),
+            // A silent objection: resentment stays hidden (see above).
+            Some(true) => (0.0, 0.0, false),
+            Some(false) => (
+                0.0,
+                (-(dy.merit_weight * w.vote_merit[i] + dy.interest_weight * delta)).max(0.0),
+                true,
+            ),
+        };
+        if outvoted {
+            w.resentment[i] = unit(w.resentment[i] + dy.outvoted_cost * stake);
+        }
+        w.buy_in[i] = unit(w.buy_in[i] + dy.buy_in_rate * (target - w.buy_in[i]));
+    }
+}
+
+/// Share of the coalition's work that follows its decisions: members'
+/// expected effort r_i e_i weighted by how far their follow-through depends
+/// on buy-in, 1 − implementation_need (1 − buy_in_i); 1 with no members.
+pub fn implementation_share(w: &World, s: &Scenario) -> f64 {
+    let need = s.dynamics.implementation_need;
+    let (mut num, mut den) = (0.0, 0.0);
+    for i in 0..w.n {
+        if w.is_member(i) {
+            let effort = w.resources[i] * w.engagement[i];
+            num += effort * (1.0 - need * (1.0 - w.buy_in[i]));
+            den += effort;
+        }
+    }
+    if den > 0.0 { num / den } else { 1.0 }
 }
 
 /// The result of one vote.
@@ -229,6 +331,7 @@ fn vote(
     for i in 0..w.n {
         w.counted_yes[i] = None;
         w.vote_u[i] = 0.0;
+        w.stood_aside[i] = false;
         if w.status[i] != Status::Member || (committee && !w.committee[i]) {
             continue;
         }
@@ -243,10 +346,16 @@ fn vote(
         w.vote_u[i] = u;
         // Under consensus a mild objection stands aside (voiced, not
         // blocking); only an objection stronger than `block_threshold` blocks.
+        // Standing aside is for personal reservations (an interest loss);
+        // a member who judges the proposal bad for the coalition blocks, as
+        // formal consensus processes reserve the block for principled
+        // objections.
         let stands_aside = s.governance.decision_rule == DecisionRule::Consensus
             && established
             && u < 0.0
-            && u > -dy.block_threshold;
+            && u > -dy.block_threshold
+            && w.vote_merit[i] > 0.0;
+        w.stood_aside[i] = stands_aside;
         if stands_aside {
             // Heard and recorded: nothing left to resent.
             w.vote_u[i] = 0.0;

@@ -6,13 +6,15 @@ use crate::scenario::Scenario;
 
 /// Commitment of member i (also read by the exit phase):
 ///
-/// C_i = w_alignment A_i + w_trust τ_i + w_efficacy E_i − w_cost h_i / hours_budget − hidden_i
+/// C_i = w_alignment A_i + w_trust τ_i + w_efficacy E_i − w_cost h_i / hours_budget
+///       − w_hidden hidden_i − w_resentment resentment_i
 ///
 /// where h_i is this round's maintenance hours. Each round, in order:
-/// clarity above `clarity_floor` decays by `clarity_decay` of the excess, hidden objection by `hidden_decay`; without a visible win this round,
+/// clarity above `clarity_floor` decays by `clarity_decay` of the excess,
+/// hidden objection by `hidden_decay`, resentment by `resentment_decay`; without a visible win this round,
 /// efficacy decays by `impatience` · urgency_i (impatience); a renewal ritual
 /// (every `renewal_every` rounds) costs `renewal_hours`, airs hidden
-/// objections (× (1 − renewal_boost)), refreshes clarity (+ renewal_boost of
+/// objections and resentment (× (1 − renewal_boost)), refreshes clarity (+ renewal_boost of
 /// the gap) and re-evaluates efficacy toward how far the coalition is on
 /// track (progress share ÷ time share, capped at 1); then engagement moves
 /// toward clamp(C_i / full_commitment, 0, 1) at `engagement_rate`.
@@ -42,12 +44,14 @@ pub fn engagement(
         }
         w.clarity[i] -= dy.clarity_decay * (w.clarity[i] - dy.clarity_floor).max(0.0);
         w.hidden[i] *= 1.0 - dy.hidden_decay;
+        w.resentment[i] *= 1.0 - dy.resentment_decay;
         if !now.milestone {
             w.efficacy[i] *= 1.0 - dy.impatience * w.urgency[i];
         }
         if renewal {
             w.hours_now[i] += g.renewal_hours;
             w.hidden[i] *= 1.0 - dy.renewal_boost;
+            w.resentment[i] *= 1.0 - dy.renewal_boost;
             w.clarity[i] = unit(w.clarity[i] + dy.renewal_boost * (1.0 - w.clarity[i]));
             w.efficacy[i] = unit(w.efficacy[i] + dy.renewal_boost * (on_track - w.efficacy[i]));
         }
@@ -55,7 +59,8 @@ pub fn engagement(
             + dy.w_trust * trust_in_members[i]
             + dy.w_efficacy * w.efficacy[i]
             - dy.w_cost * w.hours_now[i] / dy.hours_budget
-            - w.hidden[i];
+            - dy.w_hidden * w.hidden[i]
+            - dy.w_resentment * w.resentment[i];
         w.commitment[i] = c;
         let before = w.engagement[i];
         let target = (c / dy.full_commitment).clamp(0.0, 1.0);

@@ -82,7 +82,8 @@ fn weakest(w: &World, s: &Scenario, i: usize) -> ExitReason {
             ExitReason::Overload,
             dy.w_cost * w.hours_now[i] / dy.hours_budget,
         ),
-        (ExitReason::HiddenObjection, w.hidden[i]),
+        (ExitReason::HiddenObjection, dy.w_hidden * w.hidden[i]),
+        (ExitReason::Outvoted, dy.w_resentment * w.resentment[i]),
     ];
     candidates
         .iter()

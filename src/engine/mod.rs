@@ -4,7 +4,7 @@
 
 mod checkin;
 mod contribution;
-mod decision;
+pub mod decision;
 mod end;
 mod engagement;
 pub mod events;
@@ -125,6 +125,7 @@ impl<'a> Simulation<'a> {
         w.hours_now.iter_mut().for_each(|h| *h = 0.0);
         w.delivered_now.iter_mut().for_each(|d| *d = false);
         w.attended_now.iter_mut().for_each(|a| *a = false);
+        w.coalition.delay_now = 0.0;
 
         shocks::shocks(w, s, &mut self.rng, &mut self.events, &mut self.now);
         recruitment::recruitment(w, s, &mut self.rng, &mut self.events, &mut self.now);

@@ -13,7 +13,9 @@ use crate::scenario::{DecisionRule, Scenario};
 /// Crossing a milestone is a visible win: every member's efficacy gains
 /// `win_efficacy` of its gap to 1, its clarity `agreement_clarity` of its
 /// gap (a measurable milestone), trust between members and legitimacy gain
-/// `win_trust` of theirs. Direction then decays by `direction_decay`.
+/// `win_trust` of theirs. Direction then relaxes toward `direction_floor` at
+/// rate `direction_decay` (plans go stale; what the founding purpose gives
+/// remains).
 pub fn progress(w: &mut World, s: &Scenario, ev: &mut Vec<Event>, now: &mut RoundTally) {
     let dy = &s.dynamics;
     let committee = s.governance.decision_rule == DecisionRule::Committee
@@ -63,5 +65,8 @@ pub fn progress(w: &mut World, s: &Scenario, ev: &mut Vec<Event>, now: &mut Roun
             }
         }
     }
-    w.coalition.direction *= 1.0 - dy.direction_decay;
+    // Stale plans relax toward the direction the founding purpose alone
+    // gives (`direction_floor`).
+    let c = &mut w.coalition;
+    c.direction += dy.direction_decay * (dy.direction_floor - c.direction);
 }

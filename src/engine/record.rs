@@ -37,6 +37,10 @@ pub struct RoundRecord {
     pub direction: f64,
     pub legitimacy: f64,
     pub hidden_objection: f64,
+    /// Mean resentment of members at decisions they were outvoted on.
+    pub resentment: f64,
+    /// Mean buy-in of members in the decisions their work carries out.
+    pub buy_in: f64,
     pub joined: u32,
     pub left: u32,
 }
@@ -71,6 +75,8 @@ impl RoundRecord {
             direction: c.direction,
             legitimacy: c.legitimacy,
             hidden_objection: w.member_mean(|i| w.hidden[i]),
+            resentment: w.member_mean(|i| w.resentment[i]),
+            buy_in: w.member_mean(|i| w.buy_in[i]),
             joined: now.joined,
             left: now.left,
         }
@@ -98,6 +104,7 @@ pub struct RunSummary {
     pub exits_founder_departure: u32,
     pub exits_removed: u32,
     pub exits_misfit: u32,
+    pub exits_outvoted: u32,
     /// Exits without a protocol (burning bridges).
     pub abrupt_exits: u32,
     pub final_trust: f64,
@@ -143,6 +150,7 @@ impl RunSummary {
             exits_founder_departure: ex(ExitReason::FounderDeparture),
             exits_removed: ex(ExitReason::Removed),
             exits_misfit: ex(ExitReason::Misfit),
+            exits_outvoted: ex(ExitReason::Outvoted),
             abrupt_exits: c.abrupt_exits,
             final_trust: w.mean_trust(),
             final_alignment: w.member_mean(|i| w.alignment(i)),
@@ -184,6 +192,7 @@ impl RunSummary {
             exits_founder_departure: 0,
             exits_removed: 0,
             exits_misfit: 0,
+            exits_outvoted: 0,
             abrupt_exits: 0,
             final_trust: 0.0,
             final_alignment: 0.0,
@@ -214,6 +223,7 @@ impl RunSummary {
             ExitReason::FounderDeparture => self.exits_founder_departure,
             ExitReason::Removed => self.exits_removed,
             ExitReason::Misfit => self.exits_misfit,
+            ExitReason::Outvoted => self.exits_outvoted,
         }
     }
 }

@@ -129,6 +129,10 @@ fn join(w: &mut World, j: usize) {
     w.joined_round[j] = w.round;
     let mean_efficacy = w.member_mean(|i| w.efficacy[i]);
     w.efficacy[j] = mean_efficacy;
+    // A joiner takes the agenda as it finds it: on board with what was
+    // decided, with nothing to resent yet.
+    w.buy_in[j] = 1.0;
+    w.resentment[j] = 0.0;
     w.coalition.members += 1;
     w.coalition.joins += 1;
     w.coalition.peak_members = w.coalition.peak_members.max(w.coalition.members);

@@ -475,8 +475,20 @@ fn consensus_blocks_on_one_objection_where_majority_passes() {
     assert_eq!((now.passed, now.blocked), (1, 0));
     assert_eq!(w.coalition.decisions_passed, 1);
     assert_eq!(w.hours_now, vec![0.0; 4], "no amendment, no hours");
-    // A good decision raises direction by direction_gain of its gap.
-    assert_close!(w.coalition.direction, 0.5 + 0.2 * 0.5);
+    // D was outvoted: its buy-in falls by buy_in_rate toward 0 and it
+    // resents the decision by outvoted_cost × its stake (0.35 = −U, as its
+    // trust in the proposer is neutral); the others agreed (buy-in stays 1).
+    assert_close!(w.buy_in[3], 1.0 - 0.3);
+    assert_close!(w.resentment[3], 0.05 * 0.35);
+    for i in 0..3 {
+        assert_close!(w.buy_in[i], 1.0);
+        assert_close!(w.resentment[i], 0.0);
+    }
+    // A good decision raises direction by direction_gain of its gap, times
+    // the share of the work that follows it.
+    let implemented = crate::engine::decision::implementation_share(&w, &s);
+    assert!(implemented < 1.0 && implemented > 0.5, "{implemented}");
+    assert_close!(w.coalition.direction, 0.5 + 0.2 * implemented * 0.5);
     // 3 of 4: each yes is pivotal, D's no is not.
     assert_eq!(w.pivotal, vec![1, 1, 1, 0]);
 
@@ -1391,7 +1403,8 @@ fn a_milestone_raises_efficacy_trust_and_legitimacy() {
     assert_close!(w.trust(0, 1), 0.5 + 0.15 * 0.5);
     assert_close!(w.trust(2, 0), 0.5 + 0.15 * 0.5);
     assert_close!(w.coalition.legitimacy, 0.5 + 0.15 * 0.5);
-    assert_close!(w.coalition.direction, 0.95);
+    // Direction relaxes toward direction_floor (0.4) at direction_decay.
+    assert_close!(w.coalition.direction, 1.0 + 0.05 * (0.4 - 1.0));
     assert!(
         ev.iter()
             .any(|e| matches!(e.kind, EventKind::Milestone { index: 0 }))

@@ -41,11 +41,13 @@ pub enum ExitReason {
     Removed,
     /// Left at a re-alignment because the new direction does not fit.
     Misfit,
+    /// Resentment at being bound by decisions it voted against.
+    Outvoted,
 }
 
 impl ExitReason {
     /// Every reason, in output order.
-    pub const ALL: [ExitReason; 9] = [
+    pub const ALL: [ExitReason; 10] = [
         ExitReason::LowTrust,
         ExitReason::LowAlignment,
         ExitReason::LowEfficacy,
@@ -55,6 +57,7 @@ impl ExitReason {
         ExitReason::FounderDeparture,
         ExitReason::Removed,
         ExitReason::Misfit,
+        ExitReason::Outvoted,
     ];
 
     /// snake_case name used in CSV files.
@@ -69,10 +72,11 @@ impl ExitReason {
             ExitReason::FounderDeparture => "founder_departure",
             ExitReason::Removed => "removed",
             ExitReason::Misfit => "misfit",
+            ExitReason::Outvoted => "outvoted",
         }
     }
 
-    /// Index into per-reason counters.
+    /// Index into per-reason counters (the order of [`ExitReason::ALL`]).
     pub fn index(self) -> usize {
         self as usize
     }
@@ -143,6 +147,12 @@ pub struct World {
     pub efficacy: Vec<f64>,
     /// Unvoiced objections turned resentment, in [0, 1].
     pub hidden: Vec<f64>,
+    /// Resentment at being bound by decisions it voted against and lost
+    /// (voiced objections overruled), in [0, 1].
+    pub resentment: Vec<f64>,
+    /// Buy-in: how far the member agreed to the decisions its work carries
+    /// out, in [0, 1].
+    pub buy_in: Vec<f64>,
     pub leadership: Vec<f64>,
     pub status: Vec<Status>,
     pub joined_round: Vec<u32>,
@@ -170,6 +180,8 @@ pub struct World {
     /// Scratch of the decision phase: each voter's utility and perceived merit.
     pub vote_u: Vec<f64>,
     pub vote_merit: Vec<f64>,
+    /// Scratch of the decision phase: stood aside in the last vote.
+    pub stood_aside: Vec<bool>,
     /// Exit decided this round, applied after all are decided.
     pub pending_exit: Vec<Option<ExitReason>>,
     /// Commitment computed in the last engagement phase.
@@ -195,6 +207,8 @@ pub struct Coalition {
     pub progress: f64,
     /// Share of effort that goes in a decided, useful direction.
     pub direction: f64,
+    /// Share of this round's work lost to deliberation (amendment rounds).
+    pub delay_now: f64,
     /// Public standing: mean credibility, hurt by public quarrels.
     pub legitimacy: f64,
     pub governance: GovernanceState,
@@ -204,7 +218,7 @@ pub struct Coalition {
     pub peak_members: usize,
     pub decisions_passed: u32,
     pub decisions_blocked: u32,
-    pub exits: [u32; 9],
+    pub exits: [u32; 10],
     pub abrupt_exits: u32,
     pub joins: u32,
     pub crises: u32,

@@ -537,6 +537,39 @@ pub struct Dynamics {
     pub amendment_hours: f64,
     /// Hidden objection that fades per round.
     pub hidden_decay: f64,
+    // --- the trade-off between rules (external and decision costs)
+    /// Resentment gained per unit of stake by a member bound by a decision
+    /// it objected to and was outvoted on (external cost, Buchanan & Tullock).
+    pub outvoted_cost: f64,
+    /// Resentment that fades per round.
+    pub resentment_decay: f64,
+    /// Weight of resentment (from being outvoted) in commitment.
+    pub w_resentment: f64,
+    /// Weight of hidden objection in commitment and follow-through.
+    pub w_hidden: f64,
+    /// How much a member's follow-through depends on having agreed to the
+    /// decisions its work carries out (0 = not at all, 1 = entirely).
+    pub implementation_need: f64,
+    /// How far a member's buy-in moves toward its stance at each decision
+    /// that passes.
+    pub buy_in_rate: f64,
+    /// Buy-in of a member who stood aside under consensus.
+    pub stand_aside_buy_in: f64,
+    /// Buy-in of a member who had no vote (outside the steering committee).
+    pub excluded_buy_in: f64,
+    /// Information pooling: chance per round of discussion (an amendment
+    /// round, or a check-in attended in the decision's round), times the
+    /// share of voters who see the merit right, that a voter who misjudged a
+    /// proposal sees it right.
+    pub pooling: f64,
+    /// How far an amendment moves the proposal toward the objectors.
+    pub amendment_move: f64,
+    /// Share of a round's work lost per voiced objection negotiated in an
+    /// amendment round (time spent deliberating instead of working).
+    pub amendment_delay: f64,
+    /// Direction a coalition keeps without decisions (from its founding
+    /// purpose alone); stale plans relax toward it.
+    pub direction_floor: f64,
     /// Share of resources held back, at zero commitment, when there is no
     /// exit protocol (members hedge against being trapped).
     pub hedge: f64,
@@ -636,6 +669,18 @@ impl Default for Dynamics {
             amendments: 1,
             amendment_hours: 0.5,
             hidden_decay: 0.02,
+            outvoted_cost: 0.05,
+            resentment_decay: 0.03,
+            w_resentment: 1.0,
+            w_hidden: 1.0,
+            implementation_need: 0.5,
+            buy_in_rate: 0.3,
+            stand_aside_buy_in: 0.6,
+            excluded_buy_in: 0.5,
+            pooling: 0.3,
+            amendment_move: 0.5,
+            amendment_delay: 0.03,
+            direction_floor: 0.4,
             hedge: 0.3,
             leak_rate: 0.3,
             leak_damage: 0.1,

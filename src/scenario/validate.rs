@@ -383,7 +383,16 @@ fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
 
 fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     let d = &s.dynamics;
-    let units: [(&str, f64); 43] = [
+    let units: [(&str, f64); 52] = [
+        ("resentment_decay", d.resentment_decay),
+        ("implementation_need", d.implementation_need),
+        ("buy_in_rate", d.buy_in_rate),
+        ("stand_aside_buy_in", d.stand_aside_buy_in),
+        ("excluded_buy_in", d.excluded_buy_in),
+        ("pooling", d.pooling),
+        ("amendment_move", d.amendment_move),
+        ("amendment_delay", d.amendment_delay),
+        ("direction_floor", d.direction_floor),
         ("w_alignment", d.w_alignment),
         ("w_trust", d.w_trust),
         ("w_efficacy", d.w_efficacy),
@@ -431,7 +440,10 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     for (name, v) in units {
         unit(&format!("dynamics.{name}"), v)?;
     }
-    let nonnegs: [(&str, f64); 19] = [
+    let nonnegs: [(&str, f64); 22] = [
+        ("outvoted_cost", d.outvoted_cost),
+        ("w_resentment", d.w_resentment),
+        ("w_hidden", d.w_hidden),
         ("hours_budget", d.hours_budget),
         ("leave_gain", d.leave_gain),
         ("merit_weight", d.merit_weight),

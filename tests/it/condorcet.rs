@@ -3,7 +3,9 @@
 //! A scenario where votes depend on perceived merit only (interest and trust
 //! weights 0, merit weight 1): each voter sees whether a proposal is good
 //! with probability p (its `judgment`), independently. Over many decisions
-//! the share of correct decisions under majority must match
+//! Votes are independent only without discussion, so information pooling
+//! is off (`pooling = 0`); a last test shows what pooling adds.
+//! Over many decisions the share of correct decisions under majority must match
 //! P(Bin(n, p) > n/2) (Condorcet's jury theorem), and under consensus the
 //! pass rate of good proposals must match p^n, within the Monte Carlo
 //! interval. Run `cargo test --release condorcet -- --nocapture` to print the
@@ -12,7 +14,7 @@
 use coalsim::engine::{EventKind, Simulation};
 use coalsim::scenario::{ScenarioFile, Source};
 
-fn jury(rule: &str, n: u32, p: f64) -> String {
+fn jury(rule: &str, n: u32, p: f64, pooling: f64) -> String {
     format!(
         r#"
 name = "Condorcet jury"
@@ -42,15 +44,21 @@ interest_weight = 0.0
 trust_weight = 0.0
 leave_gain = 0.0
 burnout_rate = 0.0
+pooling = {pooling}
 "#
     )
 }
 
 /// (good proposals, good passed, bad proposals, bad passed) over `runs` runs.
 fn decisions(rule: &str, n: u32, p: f64, runs: u64) -> (u64, u64, u64, u64) {
+    decisions_pooled(rule, n, p, 0.0, runs)
+}
+
+/// As [`decisions`], with information pooling in discussion.
+fn decisions_pooled(rule: &str, n: u32, p: f64, pooling: f64, runs: u64) -> (u64, u64, u64, u64) {
     let file = ScenarioFile::load(Source {
         name: "condorcet.toml".into(),
-        text: jury(rule, n, p),
+        text: jury(rule, n, p, pooling),
     })
     .unwrap();
     let s = &file.base;
@@ -144,4 +152,18 @@ fn condorcet_consensus_passes_good_proposals_with_probability_p_to_the_n() {
 fn condorcet_binomial_formula_is_right_on_a_hand_case() {
     // n = 3, p = 0.6: 3 p^2 (1 - p) + p^3 = 0.648.
     assert!((binomial_majority(3, 0.6) - 0.648).abs() < 1e-12);
+}
+
+#[test]
+fn condorcet_pooling_in_discussion_makes_consensus_pass_more_good_proposals() {
+    // With amendment rounds that pool information, misjudgements get
+    // corrected, so consensus passes good proposals more often than p^n
+    // (and bad ones still rarely).
+    let (n, p) = (5u32, 0.7);
+    let (g0, gp0, ..) = decisions("consensus", n, p, 40);
+    let (g1, gp1, b1, bp1) = decisions_pooled("consensus", n, p, 0.6, 40);
+    let (base, pooled) = (gp0 as f64 / g0 as f64, gp1 as f64 / g1 as f64);
+    let se = (base * (1.0 - base) / g0 as f64 + pooled * (1.0 - pooled) / g1 as f64).sqrt();
+    assert!(pooled - base > 4.0 * se, "pooling {pooled:.4} vs none {base:.4}");
+    assert!((bp1 as f64 / b1 as f64) < 0.05);
 }

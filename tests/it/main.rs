@@ -17,3 +17,4 @@ mod scenarios;
 mod serve;
 mod stats;
 mod sweep;
+mod theory;
