@@ -162,6 +162,18 @@ pub const LESSONS: &[Lesson] = &[
         "A voter objects when the proposal moves the agenda away from its position (interest term of U_i); with two camps, consensus is blocked by any counted objection while majority needs more than half (governance::passes)."
     ),
     lesson!(
+        "when-agreement-pays",
+        "Build a Governance Structure Early (consensus vs. majority): external costs",
+        [lower("success", 1)],
+        "A passed decision binds every member: a voter outvoted on a voiced objection gains resentment outvoted_cost × its stake (commitment, exits) and its buy-in falls toward 0; where the work needs buy-in (implementation_need), outvoted members follow through less and the decision's value (direction gain × implementation share) shrinks. A higher threshold outvotes fewer members (decision phase: bind, implementation_share; contribution phase)."
+    ),
+    lesson!(
+        "when-majority-pays",
+        "When Speed Is Critical; consensus vs. majority: decision costs",
+        [lower("success", 1), lower("success", 2)],
+        "Every vote a rule requires beyond a majority means more blocked proposals and amendment rounds; each round costs hours and amendment_delay × voiced objections of the round's working time (decision phase, then contributions × (1 − delay)). With a tight deadline and urgent members (impatience × urgency erodes efficacy) and staff who carry out decisions whatever members voted (implementation_need = 0), the external costs that a higher threshold saves are small."
+    ),
+    lesson!(
         "non-contributors",
         "What if a member stops contributing?",
         [lower("final_trust", 1)],

@@ -72,6 +72,8 @@ lesson_tests! {
     lesson_broken_trust => "broken-trust",
     lesson_first_members => "first-members",
     lesson_consensus_vs_majority => "consensus-vs-majority",
+    lesson_when_agreement_pays => "when-agreement-pays",
+    lesson_when_majority_pays => "when-majority-pays",
     lesson_non_contributors => "non-contributors",
     lesson_public_disagreement => "public-disagreement",
     lesson_housing_ordinance => "housing-ordinance",
