@@ -35,6 +35,7 @@
 // vectors are read and written at the same index in one loop.
 #![allow(clippy::needless_range_loop)]
 
+pub mod ablation;
 pub mod batch;
 pub mod cli;
 pub mod compare;

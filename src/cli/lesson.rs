@@ -34,6 +34,14 @@ pub struct LessonArgs {
     /// Skip the plots.
     #[arg(long)]
     pub no_plots: bool,
+    /// Ablation: measure each claim again with each link of its causal
+    /// chain cut, and say whether the effect shrinks (99% paired interval).
+    #[arg(long, conflicts_with = "robust")]
+    pub ablate: bool,
+    /// Robustness panel: measure each claim with general parameters ×0.5
+    /// and ×2; exits with an error when a claim reverses (99% interval).
+    #[arg(long)]
+    pub robust: bool,
 }
 
 /// Runs `coalsim lesson`.
@@ -68,6 +76,20 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<()> {
             return Ok(());
         }
     };
+    if args.ablate || args.robust {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(args.threads.unwrap_or(0) as usize)
+            .build()?;
+        drop(out);
+        return pool.install(|| {
+            let mut out = std::io::stdout().lock();
+            if args.ablate {
+                ablation_report(&chosen, args, &mut out)
+            } else {
+                robustness_report(&chosen, args, &mut out)
+            }
+        });
+    }
     if args.markdown {
         writeln!(
             out,
@@ -167,6 +189,224 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<()> {
             "\nFiles and plots: {}/\n",
             args.out.join(l.name).display()
         )?;
+    }
+    Ok(())
+}
+
+fn signed(d: &crate::stats::Diff, pct: bool) -> String {
+    let k = if pct { 100.0 } else { 1.0 };
+    format!(
+        "{:+.3} ({:+.3} to {:+.3})",
+        k * d.estimate,
+        k * d.lo,
+        k * d.hi
+    )
+}
+
+fn claim_label(l: &crate::lessons::Lesson, claim: &crate::lessons::Claim) -> String {
+    use crate::lessons::Claim;
+    let file = crate::ablation::lesson_file(l).ok();
+    let name = |v: usize| {
+        file.as_ref()
+            .and_then(|f| f.base.variant.get(v))
+            .map(|v| v.name.clone())
+            .unwrap_or_else(|| format!("variant {v}"))
+    };
+    match *claim {
+        Claim::Paired {
+            measure,
+            variant,
+            higher,
+        } => format!(
+            "{} {} in '{}' than '{}'",
+            measure,
+            if higher { "higher" } else { "lower" },
+            name(variant),
+            name(0)
+        ),
+        Claim::AloneBetter { variant } => {
+            format!("acting alone beats '{}'", name(variant))
+        }
+    }
+}
+
+fn is_pct(claim: &crate::lessons::Claim) -> bool {
+    matches!(
+        claim,
+        crate::lessons::Claim::Paired {
+            measure: "success",
+            ..
+        }
+    )
+}
+
+/// `coalsim lesson --ablate`.
+fn ablation_report(
+    chosen: &[&crate::lessons::Lesson],
+    args: &LessonArgs,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    if args.markdown {
+        writeln!(
+            out,
+            "| lesson | claim | link cut | effect (99% CI) | effect with the link cut | change | carries |"
+        )?;
+        writeln!(out, "|---|---|---|---|---|---|---|")?;
+    }
+    for l in chosen {
+        if l.links.is_empty() {
+            if !args.markdown {
+                writeln!(out, "{}: no causal links listed for ablation.\n", l.name)?;
+            }
+            continue;
+        }
+        if !args.markdown {
+            writeln!(
+                out,
+                "ABLATION: {} ({} runs per arm, common random numbers, 99% intervals; success in percentage points)",
+                l.name, args.runs
+            )?;
+        }
+        for claim in l.claims {
+            let label = claim_label(l, claim);
+            let pct = is_pct(claim);
+            for link in l.links {
+                let a = crate::ablation::ablate(l, claim, link, args.runs, args.seed, 0.99)?;
+                let carries = a.carries();
+                if args.markdown {
+                    writeln!(
+                        out,
+                        "| `{}` | {label} | {} | {} | {} | {} | {} |",
+                        l.name,
+                        link.name,
+                        signed(&a.effect, pct),
+                        signed(&a.ablated, pct),
+                        signed(&a.change, pct),
+                        if carries { "yes" } else { "no" }
+                    )?;
+                } else {
+                    writeln!(
+                        out,
+                        "  {label}: cutting '{}' changes the effect from {} to {}: change {}; {}",
+                        link.name,
+                        signed(&a.effect, pct),
+                        signed(&a.ablated, pct),
+                        signed(&a.change, pct),
+                        if carries {
+                            "this link carries the effect."
+                        } else {
+                            "this link does NOT carry the effect measurably."
+                        }
+                    )?;
+                }
+            }
+        }
+        if !args.markdown {
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// `coalsim lesson --robust`.
+fn robustness_report(
+    chosen: &[&crate::lessons::Lesson],
+    args: &LessonArgs,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let perturbations = crate::ablation::perturbations();
+    let mut reversed = Vec::new();
+    if args.markdown {
+        write!(out, "| lesson | claim |")?;
+        for p in &perturbations {
+            write!(
+                out,
+                " {} ×{} |",
+                p.key.rsplit('.').next().unwrap_or(p.key),
+                p.factor
+            )?;
+        }
+        writeln!(out, " holds |")?;
+        write!(out, "|---|---|")?;
+        for _ in &perturbations {
+            write!(out, "---|")?;
+        }
+        writeln!(out, "---|")?;
+    }
+    for l in chosen {
+        // rows[claim][perturbation]
+        let mut rows: Vec<Vec<Option<crate::ablation::Robustness>>> =
+            vec![Vec::new(); l.claims.len()];
+        for p in &perturbations {
+            match crate::ablation::robust(l, p, args.runs, 0.99) {
+                Ok(rs) => {
+                    for (c, r) in rs.into_iter().enumerate() {
+                        rows[c].push(Some(r));
+                    }
+                }
+                Err(_) => rows.iter_mut().for_each(|r| r.push(None)),
+            }
+        }
+        for (c, claim) in l.claims.iter().enumerate() {
+            let pct = is_pct(claim);
+            let label = claim_label(l, claim);
+            let cells = &rows[c];
+            let valid = cells.iter().flatten().count();
+            let holds = cells.iter().flatten().filter(|r| r.holds).count();
+            for r in cells.iter().flatten().filter(|r| r.reverses) {
+                reversed.push(format!("{} ({label}) with {} ×{}", l.name, r.key, r.factor));
+            }
+            if args.markdown {
+                write!(out, "| `{}` | {label} |", l.name)?;
+                for r in cells {
+                    match r {
+                        Some(r) => write!(
+                            out,
+                            " {:+.3}{} |",
+                            if pct { 100.0 } else { 1.0 } * r.effect.estimate,
+                            if r.holds {
+                                ""
+                            } else if r.reverses {
+                                " REVERSED"
+                            } else {
+                                " (n.s.)"
+                            }
+                        )?,
+                        None => write!(out, " n/a |")?,
+                    }
+                }
+                writeln!(out, " {holds}/{valid} |")?;
+            } else {
+                writeln!(
+                    out,
+                    "{}: {label}: holds in {holds} of {valid} perturbations ({} runs per arm, 99% intervals)",
+                    l.name, args.runs
+                )?;
+                for r in cells.iter().flatten() {
+                    writeln!(
+                        out,
+                        "  {} ×{}: {} {}",
+                        r.key,
+                        r.factor,
+                        signed(&r.effect, pct),
+                        if r.holds {
+                            "holds"
+                        } else if r.reverses {
+                            "REVERSED"
+                        } else {
+                            "not significant"
+                        }
+                    )?;
+                }
+            }
+        }
+    }
+    if !reversed.is_empty() {
+        anyhow::bail!(
+            "{} claim(s) reversed under a perturbation: {}",
+            reversed.len(),
+            reversed.join("; ")
+        );
     }
     Ok(())
 }

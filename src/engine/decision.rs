@@ -95,7 +95,9 @@ pub fn decisions(
     }
     // Discussion pools information: voters who met at this round's
     // check-in may have their misjudgement corrected before the vote.
-    pool(w, dy.pooling, merit, rng, |w, i| is_voter(w, i) && w.attended_now[i]);
+    pool(w, dy.pooling, merit, rng, |w, i| {
+        is_voter(w, i) && w.attended_now[i]
+    });
 
     let mut v = vote(w, s, rng, p, k, y, trust_in_members, committee, established);
     if !established {
@@ -134,8 +136,7 @@ pub fn decisions(
             }
         }
         // Negotiating takes time in proportion to the objections heard.
-        w.coalition.delay_now =
-            unit(w.coalition.delay_now + dy.amendment_delay * v.voiced as f64);
+        w.coalition.delay_now = unit(w.coalition.delay_now + dy.amendment_delay * v.voiced as f64);
         if den > 0.0 {
             y += dy.amendment_move * (num / den - y);
         }

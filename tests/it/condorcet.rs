@@ -164,6 +164,9 @@ fn condorcet_pooling_in_discussion_makes_consensus_pass_more_good_proposals() {
     let (g1, gp1, b1, bp1) = decisions_pooled("consensus", n, p, 0.6, 40);
     let (base, pooled) = (gp0 as f64 / g0 as f64, gp1 as f64 / g1 as f64);
     let se = (base * (1.0 - base) / g0 as f64 + pooled * (1.0 - pooled) / g1 as f64).sqrt();
-    assert!(pooled - base > 4.0 * se, "pooling {pooled:.4} vs none {base:.4}");
+    assert!(
+        pooled - base > 4.0 * se,
+        "pooling {pooled:.4} vs none {base:.4}"
+    );
     assert!((bp1 as f64 / b1 as f64) < 0.05);
 }

@@ -1,5 +1,6 @@
 //! The one integration-test binary; each concern is a module.
 
+mod ablation;
 mod batch;
 mod browser;
 mod cli;

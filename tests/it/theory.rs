@@ -111,7 +111,10 @@ fn theory_rae_taylor_analytic_curve_peaks_at_simple_majority() {
         let best = curve.iter().cloned().fold(f64::MIN, f64::max);
         // Majority: k = floor(n/2) + 1 (for even n, k = n/2 ties with it).
         let majority = n / 2 + 1;
-        assert!((curve[(majority - 1) as usize] - best).abs() < 1e-12, "n={n}: {curve:?}");
+        assert!(
+            (curve[(majority - 1) as usize] - best).abs() < 1e-12,
+            "n={n}: {curve:?}"
+        );
         for k in 1..=n {
             // Symmetric in k <-> n + 1 - k, and strictly below the peak away from it.
             assert!((curve[(k - 1) as usize] - curve[(n - k) as usize]).abs() < 1e-12);
@@ -162,10 +165,7 @@ fn theory_rae_taylor_the_decision_phase_gives_the_analytic_curve() {
         }
         // Majority is the best simulated threshold, by a clear margin over
         // the next one.
-        let best = simulated
-            .iter()
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .unwrap();
+        let best = simulated.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
         assert_eq!(best.0, majority, "n={n}: {simulated:?}");
     }
 }
