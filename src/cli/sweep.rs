@@ -58,7 +58,22 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
         seed: args.seed.unwrap_or(file.base.seed),
         chunk: 256,
     };
-    let grid = (varies.len() == 2).then(|| varies.iter().map(|v| v.key.clone()).collect());
+    // A two-key grid gets a heatmap; two keys and the decision rule get a
+    // rule map (the best rule in each cell).
+    let rule = crate::output::charts::RULE_KEY;
+    let grid = match varies.len() {
+        2 => Some(varies.iter().map(|v| v.key.clone()).collect()),
+        3 if varies.iter().any(|v| v.key == rule) => {
+            let mut keys: Vec<String> = varies
+                .iter()
+                .filter(|v| v.key != rule)
+                .map(|v| v.key.clone())
+                .collect();
+            keys.push(rule.to_string());
+            Some(keys)
+        }
+        _ => None,
+    };
     let c = crate::sweep::run_comparison(
         &arms,
         &cfg,

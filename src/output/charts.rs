@@ -374,10 +374,106 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             x_values: xs,
             y_values: ys,
             cells,
+            categories: None,
         };
         written.extend(draw_both!(&plots, "heatmap", draw_heatmap, &heat)?);
     }
+    // Rule map: a grid of two keys × the decision rule.
+    if let Some(keys) = meta
+        .grid
+        .as_ref()
+        .filter(|k| k.len() == 3 && k[2] == RULE_KEY)
+    {
+        let table: Vec<BTreeMap<String, String>> = read_csv(&dir.join("variants.csv"))?;
+        let heat = rule_map(&table, &keys[0], &keys[1], &scenario);
+        written.extend(draw_both!(&plots, "rule_map", draw_heatmap, &heat)?);
+    }
     Ok(written)
+}
+
+/// The grid key that a rule map compares.
+pub const RULE_KEY: &str = "governance.decision_rule";
+
+/// The best decision rule in each cell of an x × y grid, from the rows of
+/// variants.csv: the rule with the highest success, marked "≈" unless its
+/// 95% Wilson interval lies entirely above the runner-up's (clearly ahead).
+pub fn rule_map(
+    table: &[BTreeMap<String, String>],
+    x_key: &str,
+    y_key: &str,
+    scenario: &str,
+) -> Heatmap {
+    let get = |row: &BTreeMap<String, String>, k: &str| row.get(k).cloned().unwrap_or_default();
+    let num = |row: &BTreeMap<String, String>, k: &str| {
+        row.get(k)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    let (mut xs, mut ys, mut rules): (Vec<String>, Vec<String>, Vec<String>) =
+        (Vec::new(), Vec::new(), Vec::new());
+    for row in table {
+        for (list, v) in [
+            (&mut xs, get(row, x_key)),
+            (&mut ys, get(row, y_key)),
+            (&mut rules, get(row, RULE_KEY)),
+        ] {
+            if !list.contains(&v) {
+                list.push(v);
+            }
+        }
+    }
+    let mut cells = vec![vec![f64::NAN; xs.len()]; ys.len()];
+    let mut index = vec![vec![0usize; xs.len()]; ys.len()];
+    let mut labels = vec![vec![String::new(); xs.len()]; ys.len()];
+    let mut clear = vec![vec![false; xs.len()]; ys.len()];
+    for (r, y) in ys.iter().enumerate() {
+        for (c, x) in xs.iter().enumerate() {
+            // (success, lo, hi, rule index) of every rule in this cell.
+            let mut arms: Vec<(f64, f64, f64, usize)> = table
+                .iter()
+                .filter(|row| &get(row, x_key) == x && &get(row, y_key) == y)
+                .map(|row| {
+                    let k = rules
+                        .iter()
+                        .position(|v| *v == get(row, RULE_KEY))
+                        .unwrap_or(0);
+                    (
+                        num(row, "success"),
+                        num(row, "success_lo"),
+                        num(row, "success_hi"),
+                        k,
+                    )
+                })
+                .filter(|a| a.0.is_finite())
+                .collect();
+            arms.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.3.cmp(&b.3)));
+            if let Some(best) = arms.first() {
+                cells[r][c] = best.0;
+                index[r][c] = best.3;
+                clear[r][c] = arms.get(1).is_none_or(|second| best.1 > second.2);
+                labels[r][c] = format!(
+                    "{}{} {:.0}%",
+                    if clear[r][c] { "" } else { "≈ " },
+                    rules[best.3],
+                    100.0 * best.0
+                );
+            }
+        }
+    }
+    Heatmap {
+        title: format!("{scenario}: best decision rule by success"),
+        x_label: x_key.to_string(),
+        y_label: y_key.to_string(),
+        x_values: xs,
+        y_values: ys,
+        cells,
+        categories: Some(super::plots::Categories {
+            names: rules,
+            index,
+            labels,
+            clear,
+        }),
+    }
 }
 
 type PngArea<'a> =

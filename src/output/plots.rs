@@ -193,6 +193,24 @@ pub struct Heatmap {
     pub x_values: Vec<String>,
     pub y_values: Vec<String>,
     pub cells: Vec<Vec<f64>>,
+    /// A categorical map instead of a colour scale: each cell coloured by
+    /// its category (e.g. the best decision rule), with its own label.
+    #[serde(default)]
+    pub categories: Option<Categories>,
+}
+
+/// The categorical layer of a [`Heatmap`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Categories {
+    /// Category names, in legend order (colours from [`OKABE_ITO`]).
+    pub names: Vec<String>,
+    /// Category of each cell, `index[row][col]` into `names`.
+    pub index: Vec<Vec<usize>>,
+    /// Text printed in each cell.
+    pub labels: Vec<Vec<String>>,
+    /// Whether the cell's category is clearly ahead (its label is marked
+    /// with ≈ by the caller otherwise).
+    pub clear: Vec<Vec<bool>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -1187,24 +1205,43 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     // Cell size in pixels decides the in-cell font (skipped when too small).
     let (cw, ch) = chart.plotting_area().dim_in_pixel();
     let (cw, ch) = (f64::from(cw) / nx as f64, f64::from(ch) / ny as f64);
-    let cell_px = (ch * 0.4).min(cw / 3.2).min(24.0);
+    // Category labels are longer than numbers ("supermajority 78%").
+    let chars = data
+        .categories
+        .as_ref()
+        .and_then(|c| c.labels.iter().flatten().map(|l| l.chars().count()).max())
+        .unwrap_or(5)
+        .max(5) as f64;
+    let cell_px = (ch * 0.4).min(cw / (0.52 * chars)).min(24.0);
+    let cats = data.categories.as_ref();
     for row in 0..ny {
         for col in 0..nx {
             let v = cell(row, col);
-            let colour = if v.is_finite() {
-                viridis(scale(v))
-            } else {
-                viridis(f64::NAN)
+            let colour = match cats {
+                Some(c) => {
+                    let k = c.index.get(row).and_then(|r| r.get(col)).copied();
+                    match k {
+                        Some(k) => OKABE_ITO[k % OKABE_ITO.len()],
+                        None => viridis(f64::NAN),
+                    }
+                }
+                None if v.is_finite() => viridis(scale(v)),
+                None => viridis(f64::NAN),
             };
             let (x, y) = (col as f64, row as f64);
             let mut rect = Rectangle::new([(x, y), (x + 1.0, y + 1.0)], colour.filled());
             rect.set_margin(1, 1, 1, 1);
             chart.draw_series(std::iter::once(rect))?;
             if cell_px >= 10.0 {
-                let label = if v.is_finite() {
-                    format!("{v:.2}")
-                } else {
-                    "n/a".to_string()
+                let label = match cats {
+                    Some(c) => c
+                        .labels
+                        .get(row)
+                        .and_then(|r| r.get(col))
+                        .cloned()
+                        .unwrap_or_default(),
+                    None if v.is_finite() => format!("{v:.2}"),
+                    None => "n/a".to_string(),
                 };
                 chart.draw_series(std::iter::once(Text::new(
                     label,
@@ -1215,7 +1252,32 @@ pub fn draw_heatmap<DB: DrawingBackend>(
             }
         }
     }
-    draw_colour_bar(&bar_area, v0, v1, range.is_some())
+    match cats {
+        Some(c) => draw_category_legend(&bar_area, c),
+        None => draw_colour_bar(&bar_area, v0, v1, range.is_some()),
+    }
+}
+
+/// Legend of a categorical heatmap: one swatch per category, then the pale
+/// swatch's meaning.
+fn draw_category_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    c: &Categories,
+) -> Result<(), PlotError> {
+    let style = text_style(TICK_PX, &BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+    let row_h = (TICK_PX + 12) as i32;
+    let mut y = HEATMAP_TOP as i32 + 10;
+    for (k, name) in c.names.iter().enumerate() {
+        let colour = OKABE_ITO[k % OKABE_ITO.len()];
+        area.draw(&Rectangle::new([(10, y - 9), (34, y + 9)], colour.filled()))?;
+        area.draw_text(name, &style, (42, y))?;
+        y += row_h;
+    }
+    y += row_h / 2;
+    area.draw_text("≈ not clearly", &style, (10, y))?;
+    area.draw_text("  ahead of the", &style, (10, y + row_h - 4))?;
+    area.draw_text("  runner-up", &style, (10, y + 2 * (row_h - 4)))?;
+    Ok(())
 }
 
 const COLOUR_BAR_W: u32 = 170;

@@ -139,6 +139,7 @@ fn heatmap_sample() -> Heatmap {
         x_values,
         y_values,
         cells,
+        categories: None,
     }
 }
 
@@ -446,6 +447,7 @@ fn degenerate_inputs_render_without_panicking() {
             x_values,
             y_values,
             cells,
+            categories: None,
         };
         render_rgb(|root| draw_heatmap(root, &data));
     }
@@ -496,4 +498,40 @@ fn palette_and_colour_helpers() {
     // Dark purple takes white text, bright yellow black text.
     assert_eq!(plots::contrast_text(lo), WHITE);
     assert_eq!(plots::contrast_text(hi), BLACK);
+}
+
+#[test]
+fn rule_map_picks_the_best_rule_per_cell_and_marks_close_calls() {
+    use std::collections::BTreeMap;
+    let row = |n: &str, rule: &str, s: f64, lo: f64, hi: f64| {
+        let mut r = BTreeMap::new();
+        r.insert("population.count".to_string(), n.to_string());
+        r.insert("dynamics.outvoted_cost".to_string(), "0.1".to_string());
+        r.insert("governance.decision_rule".to_string(), rule.to_string());
+        r.insert("success".to_string(), s.to_string());
+        r.insert("success_lo".to_string(), lo.to_string());
+        r.insert("success_hi".to_string(), hi.to_string());
+        r
+    };
+    let table = vec![
+        row("5", "majority", 0.40, 0.35, 0.45),
+        row("5", "consensus", 0.60, 0.55, 0.65),
+        row("20", "majority", 0.50, 0.45, 0.55),
+        row("20", "consensus", 0.52, 0.47, 0.57),
+    ];
+    let h = coalsim::output::charts::rule_map(
+        &table,
+        "population.count",
+        "dynamics.outvoted_cost",
+        "t",
+    );
+    let c = h.categories.as_ref().unwrap();
+    assert_eq!(c.names, ["majority", "consensus"]);
+    assert_eq!(h.x_values, ["5", "20"]);
+    // Size 5: consensus, clearly (0.55 > 0.45); size 20: consensus by a hair.
+    assert_eq!(c.index[0], [1, 1]);
+    assert_eq!(c.clear[0], [true, false]);
+    assert_eq!(c.labels[0][0], "consensus 60%");
+    assert_eq!(c.labels[0][1], "≈ consensus 52%");
+    render_rgb(|root| draw_heatmap(root, &h));
 }

@@ -353,3 +353,28 @@ fn sweep_files_do_not_depend_on_the_thread_count() {
         assert!(a == b, "{f} differs between 1 and 2 threads");
     }
 }
+
+#[test]
+fn a_grid_of_two_keys_and_the_decision_rule_draws_a_rule_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("map");
+    let res = coalsim()
+        .args(["sweep", "--runs", "40"])
+        .args(["--vary", "governance.decision_rule=majority,consensus"])
+        .args(["--vary", "population.count=6,12"])
+        .args(["--vary", "dynamics.outvoted_cost=0,0.4", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let names: Vec<String> = png_files(&out.join("plots"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert!(names.contains(&"rule_map.png".to_string()), "{names:?}");
+    assert!(!names.contains(&"heatmap.png".to_string()), "{names:?}");
+}
