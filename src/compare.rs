@@ -30,7 +30,8 @@ pub struct Measure {
 /// Voluntary exits of one run: members who chose to leave because their
 /// commitment fell below the exit threshold — the exits step 4 of the exit
 /// phase decides (docs/model.md, "Exits and removals"), for low trust, low
-/// alignment, low efficacy, overload or a hidden objection. Burnout,
+/// alignment, low efficacy, overload, a hidden objection or resentment at
+/// being outvoted. Burnout,
 /// removal, misfits and the founder's departure are other exit steps and
 /// are not counted. The one definition of `voluntary_exits` in every
 /// output (variants.csv, comparison.csv).
@@ -39,7 +40,8 @@ pub fn voluntary_exits(s: &RunSummary) -> f64 {
         + s.exits_low_alignment
         + s.exits_low_efficacy
         + s.exits_overload
-        + s.exits_hidden_objection) as f64
+        + s.exits_hidden_objection
+        + s.exits_outvoted) as f64
 }
 
 /// The measures, in table order. The first is success (the goal's

@@ -390,3 +390,31 @@ fn run_narrates_a_named_variant_and_refuses_an_unknown_one() {
     );
     assert!(!bad.exists());
 }
+
+#[test]
+fn lesson_ablate_reads_each_link_in_plain_words() {
+    let out = coalsim()
+        .args(["lesson", "public-disagreement", "--ablate", "--runs", "60"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("ABLATION: public-disagreement"), "{text}");
+    assert!(
+        text.contains("cutting 'legitimacy lost to a leak' changes the effect"),
+        "{text}"
+    );
+}
+
+#[test]
+fn lesson_robust_refuses_to_combine_with_ablate() {
+    let out = coalsim()
+        .args(["lesson", "public-disagreement", "--ablate", "--robust"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}
