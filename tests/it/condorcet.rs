@@ -12,7 +12,7 @@
 //! table in docs/validation.md.
 
 use coalsim::engine::{EventKind, Simulation};
-use coalsim::scenario::{ScenarioFile, Source};
+use coalsim::scenario::{Scenario, ScenarioFile, Source};
 
 fn jury(rule: &str, n: u32, p: f64, pooling: f64) -> String {
     format!(
@@ -61,32 +61,41 @@ fn decisions_pooled(rule: &str, n: u32, p: f64, pooling: f64, runs: u64) -> (u64
         text: jury(rule, n, p, pooling),
     })
     .unwrap();
-    let s = &file.base;
     let mut counts = (0, 0, 0, 0);
+    for_each_decision(&file.base, 1958, runs, |kind| {
+        if let EventKind::Decision {
+            passed,
+            good,
+            voters,
+            ..
+        } = *kind
+        {
+            assert_eq!(voters, n, "every member votes");
+            if good {
+                counts.0 += 1;
+                counts.1 += passed as u64;
+            } else {
+                counts.2 += 1;
+                counts.3 += passed as u64;
+            }
+        }
+    });
+    counts
+}
+
+/// Runs `runs` runs of `s` (streams (seed, 0..runs)) to their end and hands
+/// every event of kind `Decision` to `f`. Shared with the Rae–Taylor tests.
+pub fn for_each_decision(s: &Scenario, seed: u64, runs: u64, mut f: impl FnMut(&EventKind)) {
     for run in 0..runs {
-        let mut sim = Simulation::new(s, 1958, run);
+        let mut sim = Simulation::new(s, seed, run);
         while sim.outcome.is_none() {
             for e in sim.step() {
-                if let EventKind::Decision {
-                    passed,
-                    good,
-                    voters,
-                    ..
-                } = e.kind
-                {
-                    assert_eq!(voters, n, "every member votes");
-                    if good {
-                        counts.0 += 1;
-                        counts.1 += passed as u64;
-                    } else {
-                        counts.2 += 1;
-                        counts.3 += passed as u64;
-                    }
+                if matches!(e.kind, EventKind::Decision { .. }) {
+                    f(&e.kind);
                 }
             }
         }
     }
-    counts
 }
 
 fn binomial_majority(n: u32, p: f64) -> f64 {

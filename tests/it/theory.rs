@@ -66,24 +66,19 @@ fn load(name: &str, text: String) -> ScenarioFile {
 /// outcome, and the number of decisions.
 fn prevails(s: &Scenario, runs: u64) -> (f64, u64) {
     let (mut on_winning_side, mut votes, mut decisions) = (0u64, 0u64, 0u64);
-    for run in 0..runs {
-        let mut sim = Simulation::new(s, 1969, run);
-        while sim.outcome.is_none() {
-            for e in sim.step() {
-                if let EventKind::Decision {
-                    passed,
-                    yes,
-                    voters,
-                    ..
-                } = e.kind
-                {
-                    on_winning_side += u64::from(if passed { yes } else { voters - yes });
-                    votes += u64::from(voters);
-                    decisions += 1;
-                }
-            }
+    crate::condorcet::for_each_decision(s, 1969, runs, |kind| {
+        if let EventKind::Decision {
+            passed,
+            yes,
+            voters,
+            ..
+        } = *kind
+        {
+            on_winning_side += u64::from(if passed { yes } else { voters - yes });
+            votes += u64::from(voters);
+            decisions += 1;
         }
-    }
+    });
     (on_winning_side as f64 / votes as f64, decisions)
 }
 
