@@ -1,6 +1,6 @@
 //! Phase 3, check-ins: the coalition's communication routine.
 
-use super::{Event, EventKind, Rng, RoundTally, chance};
+use super::{Controller, Event, EventKind, Rng, RoundTally, chance};
 use crate::model::{World, unit};
 use crate::scenario::Scenario;
 
@@ -15,7 +15,7 @@ pub fn checkins(
     now: &mut RoundTally,
 ) {
     let mut attendees = Vec::with_capacity(w.n);
-    checkins_in(w, s, rng, ev, now, &mut attendees);
+    checkins_in(w, s, rng, ev, now, &mut attendees, &mut super::ModelRules);
 }
 
 /// Every `checkin_every` rounds each member attends with probability equal
@@ -36,6 +36,7 @@ pub fn checkins_in(
     ev: &mut Vec<Event>,
     now: &mut RoundTally,
     attendees: &mut Vec<usize>,
+    ctl: &mut impl Controller,
 ) {
     let g = &s.governance;
     if g.checkin_every == 0 || w.round % g.checkin_every != 0 || w.coalition.members == 0 {
@@ -59,7 +60,8 @@ pub fn checkins_in(
                 kind: EventKind::PrivateCheckIn,
             });
         }
-        if !chance(rng, w.engagement[i]) {
+        let drawn = chance(rng, w.engagement[i]);
+        if !ctl.attend(i, drawn) {
             continue;
         }
         w.attended_now[i] = true;
@@ -70,7 +72,8 @@ pub fn checkins_in(
         juniors += junior as u32;
         let gain = if junior { 0.5 } else { 1.0 } * dy.checkin_clarity;
         w.clarity[i] = unit(w.clarity[i] + gain * (1.0 - w.clarity[i]));
-        if !g.silence_as_consent && established {
+        // Before governance there is no forum: nothing is aired.
+        if ctl.air_objection(i, !g.silence_as_consent && established) && established {
             w.hidden[i] *= 1.0 - dy.checkin_voice;
         }
     }

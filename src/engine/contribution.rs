@@ -1,7 +1,7 @@
 //! Phase 5, contributions: who follows through, how much, and the hours the
 //! coalition costs its members.
 
-use super::{Rng, RoundTally, chance};
+use super::{Contribution, Controller, Rng, RoundTally, chance};
 use crate::model::{GovernanceState, World};
 use crate::scenario::{DecisionRule, ExitProtocol, Scenario};
 
@@ -27,6 +27,7 @@ pub fn contributions(
     rng: &mut Rng,
     now: &mut RoundTally,
     trust_in_members: &[f64],
+    ctl: &mut impl Controller,
 ) {
     let dy = &s.dynamics;
     let setting_up = matches!(w.coalition.governance, GovernanceState::SettingUp { .. });
@@ -40,7 +41,18 @@ pub fn contributions(
             * (1.0 - dy.trust_sensitivity * (1.0 - trust_in_members[i]))
             * (1.0 - (dy.w_hidden * w.hidden[i]).min(1.0))
             * (1.0 - dy.implementation_need * (1.0 - w.buy_in[i]));
-        let delivered = chance(rng, p);
+        let hedged = match s.governance.exit_protocol {
+            ExitProtocol::Graceful => 0.0,
+            ExitProtocol::None => {
+                dy.hedge * (1.0 - (w.commitment[i] / dy.full_commitment).clamp(0.0, 1.0))
+            }
+        };
+        let model = Contribution {
+            delivers: chance(rng, p),
+            share: 1.0 - hedged,
+        };
+        let c = ctl.contribute(i, model);
+        let delivered = c.delivers;
         w.committed[i] += 1;
         w.delivered_now[i] = delivered;
         if delivered {
@@ -51,17 +63,8 @@ pub fn contributions(
             } else {
                 1.0
             };
-            let hedged = match s.governance.exit_protocol {
-                ExitProtocol::Graceful => 0.0,
-                ExitProtocol::None => {
-                    dy.hedge * (1.0 - (w.commitment[i] / dy.full_commitment).clamp(0.0, 1.0))
-                }
-            };
-            let amount = w.resources[i]
-                * w.engagement[i]
-                * share
-                * (1.0 - hedged)
-                * (1.0 - w.coalition.delay_now);
+            let amount =
+                w.resources[i] * w.engagement[i] * share * c.share * (1.0 - w.coalition.delay_now);
             w.contributed[i] += amount;
             now.contributions += amount;
             now.aligned_effort += amount * w.alignment(i);

@@ -1,7 +1,7 @@
 //! Phase 4, decisions: governance setup, then one vote on a proposal under
 //! the coalition's rule.
 
-use super::{Event, EventKind, Rng, RoundTally, chance, weighted_pick};
+use super::{Ballot, Controller, Event, EventKind, Rng, RoundTally, chance, weighted_pick};
 use crate::model::governance::{Tally, is_pivotal, passes};
 use crate::model::init::setup_duration;
 use crate::model::{GovernanceState, Status, World, unit};
@@ -54,6 +54,7 @@ pub fn decisions(
     ev: &mut Vec<Event>,
     now: &mut RoundTally,
     trust_in_members: &[f64],
+    ctl: &mut impl Controller,
 ) {
     if let GovernanceState::SettingUp { until, .. } = w.coalition.governance {
         if w.round > until {
@@ -99,7 +100,18 @@ pub fn decisions(
         is_voter(w, i) && w.attended_now[i]
     });
 
-    let mut v = vote(w, s, rng, p, k, y, trust_in_members, committee, established);
+    let mut v = vote(
+        w,
+        s,
+        rng,
+        p,
+        k,
+        y,
+        trust_in_members,
+        committee,
+        established,
+        ctl,
+    );
     if !established {
         let objectors = v.voiced + v.silent;
         for i in 0..n {
@@ -141,7 +153,18 @@ pub fn decisions(
             y += dy.amendment_move * (num / den - y);
         }
         pool(w, dy.pooling, merit, rng, |w, i| w.counted_yes[i].is_some());
-        v = vote(w, s, rng, p, k, y, trust_in_members, committee, established);
+        v = vote(
+            w,
+            s,
+            rng,
+            p,
+            k,
+            y,
+            trust_in_members,
+            committee,
+            established,
+            ctl,
+        );
         passed = passes(g.decision_rule, g, &v.tally);
         amended += 1;
     }
@@ -319,6 +342,7 @@ fn vote(
     trust_in_members: &[f64],
     committee: bool,
     established: bool,
+    ctl: &mut impl Controller,
 ) -> Vote {
     let dy = &s.dynamics;
     let d = w.d;
@@ -356,13 +380,10 @@ fn vote(
             && u < 0.0
             && u > -dy.block_threshold
             && w.vote_merit[i] > 0.0;
-        w.stood_aside[i] = stands_aside;
-        if stands_aside {
-            // Heard and recorded: nothing left to resent.
-            w.vote_u[i] = 0.0;
-        }
-        let counted_yes = if u >= 0.0 || stands_aside {
-            true
+        let model = if stands_aside {
+            Ballot::StandAside
+        } else if u >= 0.0 {
+            Ballot::Yes
         } else {
             let speaks = solicit
                 || (established
@@ -371,12 +392,43 @@ fn vote(
                         w.engagement[i]
                             * (dy.voice_base + (1.0 - dy.voice_base) * trust_in_members[i]),
                     ));
-            if speaks {
-                v.voiced += 1;
-            } else {
-                v.silent += 1;
+            if speaks { Ballot::No } else { Ballot::Silent }
+        };
+        let ballot = ctl.ballot(i, model);
+        let consensus = s.governance.decision_rule == DecisionRule::Consensus && established;
+        // A player's ballot other than the model's: a yes is meant (no
+        // hidden objection), an objection is at least as strong as a
+        // blocking one, standing aside exists only under consensus (else it
+        // is silence), and before governance there is no forum, so a no is
+        // an objection kept quiet.
+        let (ballot, u) = if ballot == model {
+            (ballot, if stands_aside { 0.0 } else { u })
+        } else {
+            let objection = -u.abs().max(dy.block_threshold);
+            match ballot {
+                Ballot::Yes => (Ballot::Yes, u.max(0.0)),
+                Ballot::No if established => (Ballot::No, objection),
+                Ballot::No => (Ballot::Silent, objection),
+                Ballot::StandAside if consensus => (Ballot::StandAside, 0.0),
+                Ballot::StandAside | Ballot::Silent => (Ballot::Silent, u),
             }
-            !speaks
+        };
+        // Heard and recorded when standing aside: nothing left to resent.
+        w.vote_u[i] = u;
+        w.stood_aside[i] = ballot == Ballot::StandAside;
+        let counted_yes = match ballot {
+            Ballot::Yes | Ballot::StandAside => true,
+            Ballot::No => {
+                v.voiced += 1;
+                false
+            }
+            Ballot::Silent => {
+                // Silence over an objection; plain consent otherwise.
+                if u < 0.0 {
+                    v.silent += 1;
+                }
+                true
+            }
         };
         w.counted_yes[i] = Some(counted_yes);
         v.tally.total += 1;

@@ -1,7 +1,7 @@
 //! Phase 9, exits and removals; also the shared `leave` used by scheduled
 //! departures.
 
-use super::{Event, EventKind, Rng, RoundTally, chance, decision};
+use super::{Controller, Event, EventKind, Rng, RoundTally, chance, decision};
 use crate::model::{ExitReason, Status, World};
 use crate::scenario::{ExitProtocol, Scenario};
 
@@ -24,6 +24,7 @@ pub fn exits(
     rng: &mut Rng,
     ev: &mut Vec<Event>,
     now: &mut RoundTally,
+    ctl: &mut impl Controller,
 ) {
     let dy = &s.dynamics;
     let g = &s.governance;
@@ -49,6 +50,15 @@ pub fn exits(
             Some(weakest(w, s, i))
         } else {
             None
+        };
+        // A player may leave when the model would not (for the reason whose
+        // shortfall is largest) or stay on, except through a removal or a
+        // re-alignment misfit (formal processes).
+        let leaves = ctl.leave(i, reason);
+        let reason = match (leaves, reason) {
+            (true, None) => Some(weakest(w, s, i)),
+            (false, Some(r)) if !matches!(r, ExitReason::Removed | ExitReason::Misfit) => None,
+            (_, r) => r,
         };
         // Mark now, apply after the loop: every decision reads the start state.
         w.pending_exit[i] = reason;

@@ -4,6 +4,7 @@
 
 mod checkin;
 mod contribution;
+pub mod control;
 pub mod decision;
 mod end;
 mod engagement;
@@ -18,6 +19,7 @@ mod shocks;
 mod tests;
 mod trust;
 
+pub use control::{Ballot, Choices, Contribution, Controller, ModelRules, Seats};
 pub use decision::select_committee;
 pub use events::{Event, EventKind, ShockKind};
 pub use record::{RoundRecord, RunSummary};
@@ -111,6 +113,12 @@ impl<'a> Simulation<'a> {
     /// engagement (and renewal) → exits and removals → end check.
     /// Returns the round's events. Does nothing once the run has ended.
     pub fn step(&mut self) -> &[Event] {
+        self.step_with(&mut ModelRules)
+    }
+
+    /// [`step`](Self::step) with `ctl` making the choices of the agents it
+    /// plays (see [`control`]); `step_with(&mut ModelRules)` is `step()`.
+    pub fn step_with<C: Controller>(&mut self, ctl: &mut C) -> &[Event] {
         if self.outcome.is_some() {
             self.events.clear();
             return &self.events;
@@ -136,6 +144,7 @@ impl<'a> Simulation<'a> {
             &mut self.events,
             &mut self.now,
             &mut self.members,
+            ctl,
         );
         refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
         let crises = w.coalition.crises;
@@ -146,19 +155,20 @@ impl<'a> Simulation<'a> {
             &mut self.events,
             &mut self.now,
             &self.trust_cache,
+            ctl,
         );
         // Decisions change trust only in a crisis and never change who is a
         // member, so the cache is still exact unless a crisis happened.
         if w.coalition.crises != crises {
             refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
         }
-        contribution::contributions(w, s, &mut self.rng, &mut self.now, &self.trust_cache);
+        contribution::contributions(w, s, &mut self.rng, &mut self.now, &self.trust_cache, ctl);
         progress::progress(w, s, &mut self.events, &mut self.now);
         collect_members(w, &mut self.members);
         trust::update_trust_in(w, s, &mut self.rng, &self.members, &mut self.draws);
         refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
         engagement::engagement(w, s, &mut self.events, &mut self.now, &self.trust_cache);
-        exit::exits(w, s, &mut self.rng, &mut self.events, &mut self.now);
+        exit::exits(w, s, &mut self.rng, &mut self.events, &mut self.now, ctl);
         for (total, h) in w.hours.iter_mut().zip(&w.hours_now) {
             *total += h;
         }

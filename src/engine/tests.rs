@@ -425,7 +425,15 @@ fn decide(w: &mut World, s: &Scenario) -> (Vec<Event>, RoundTally) {
 fn decide_with(w: &mut World, s: &Scenario, seed: u64) -> (Vec<Event>, RoundTally) {
     let (mut ev, mut now) = (Vec::new(), RoundTally::default());
     let cache = trust_cache(w);
-    decision::decisions(w, s, &mut run_rng(seed, 0), &mut ev, &mut now, &cache);
+    decision::decisions(
+        w,
+        s,
+        &mut run_rng(seed, 0),
+        &mut ev,
+        &mut now,
+        &cache,
+        &mut ModelRules,
+    );
     (ev, now)
 }
 
@@ -1343,11 +1351,11 @@ fn removal_after_remove_after_missed_rounds() {
         w.round = round;
         w.hours_now.iter_mut().for_each(|h| *h = 0.0);
         let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-        contribution::contributions(&mut w, &s, &mut rng, &mut now, &[1.0; 3]);
+        contribution::contributions(&mut w, &s, &mut rng, &mut now, &[1.0; 3], &mut ModelRules);
         assert_eq!(w.missed, vec![0, round, 0]);
         // Everyone is committed: only the removal rule can make B go.
         w.commitment = vec![1.0; 3];
-        exit::exits(&mut w, &s, &mut rng, &mut ev, &mut now);
+        exit::exits(&mut w, &s, &mut rng, &mut ev, &mut now, &mut ModelRules);
         if round < 3 {
             assert_eq!(w.status[1], Status::Member, "round {round}");
             assert!(left_events(&ev).is_empty());
@@ -1368,7 +1376,14 @@ fn no_removal_without_a_removal_process() {
     w.missed = vec![0, 19, 0];
     w.commitment = vec![1.0; 3];
     let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-    exit::exits(&mut w, &s, &mut run_rng(1, 0), &mut ev, &mut now);
+    exit::exits(
+        &mut w,
+        &s,
+        &mut run_rng(1, 0),
+        &mut ev,
+        &mut now,
+        &mut ModelRules,
+    );
     assert_eq!(w.status[1], Status::Member);
 }
 
@@ -1441,7 +1456,14 @@ fn one_round_of_work(agenda: f64) -> (f64, RoundTally) {
     w.coalition.agenda[0] = agenda;
     w.round = 1;
     let mut now = RoundTally::default();
-    contribution::contributions(&mut w, &s, &mut run_rng(1, 0), &mut now, &[1.0; 3]);
+    contribution::contributions(
+        &mut w,
+        &s,
+        &mut run_rng(1, 0),
+        &mut now,
+        &[1.0; 3],
+        &mut ModelRules,
+    );
     assert_eq!(w.delivered_now, vec![true; 3]);
     progress::progress(&mut w, &s, &mut Vec::new(), &mut now);
     (w.coalition.progress, now)
@@ -1474,7 +1496,14 @@ fn without_an_exit_protocol_members_hedge_by_their_commitment_shortfall() {
         w.commitment = vec![1.0, 0.275, -0.1];
         w.round = 1;
         let mut now = RoundTally::default();
-        contribution::contributions(&mut w, &s, &mut run_rng(1, 0), &mut now, &[1.0; 3]);
+        contribution::contributions(
+            &mut w,
+            &s,
+            &mut run_rng(1, 0),
+            &mut now,
+            &[1.0; 3],
+            &mut ModelRules,
+        );
         assert_eq!(w.delivered_now, vec![true; 3]);
         (w, now)
     };
@@ -1763,7 +1792,14 @@ fn scope_expansion_with_re_alignment() {
     w.commitment = vec![1.0; 3];
     w.hours_now = vec![0.0; 3];
     let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-    exit::exits(&mut w, &s, &mut run_rng(1, 0), &mut ev, &mut now);
+    exit::exits(
+        &mut w,
+        &s,
+        &mut run_rng(1, 0),
+        &mut ev,
+        &mut now,
+        &mut ModelRules,
+    );
     assert_eq!(left_events(&ev), vec![(2, ExitReason::Misfit, true)]);
     assert_eq!(w.coalition.members, 2);
 }
@@ -1788,7 +1824,14 @@ fn scope_expansion_without_re_alignment() {
     // The misfit stays on.
     w.commitment = vec![1.0; 3];
     let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-    exit::exits(&mut w, &s, &mut run_rng(1, 0), &mut ev, &mut now);
+    exit::exits(
+        &mut w,
+        &s,
+        &mut run_rng(1, 0),
+        &mut ev,
+        &mut now,
+        &mut ModelRules,
+    );
     assert!(left_events(&ev).is_empty());
     assert_eq!(w.coalition.members, 3);
     assert!(w.support(2) < 0.0);
@@ -1852,7 +1895,14 @@ fn a_declined_expansion_lets_no_misfit_go() {
     // Committed, under the hours budget: only the misfit rule could act.
     w.commitment = vec![1.0; 3];
     let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-    exit::exits(&mut w, &s, &mut run_rng(1, 0), &mut ev, &mut now);
+    exit::exits(
+        &mut w,
+        &s,
+        &mut run_rng(1, 0),
+        &mut ev,
+        &mut now,
+        &mut ModelRules,
+    );
     assert_eq!(left_events(&ev), vec![]);
     assert_eq!(w.coalition.members, 3);
 }

@@ -207,8 +207,7 @@ fn vote(sim: &Simulation) -> Option<VoteView> {
             None => continue,
             Some(false) => "no",
             Some(true) if w.vote_u[i] < 0.0 => "silent",
-            // The decision phase zeroes the utility of one who stands aside.
-            Some(true) if consensus && w.vote_u[i] == 0.0 && i != proposer => "aside",
+            Some(true) if consensus && w.stood_aside[i] => "aside",
             Some(true) => "yes",
         };
         ballots.push((i, ballot));
