@@ -261,6 +261,12 @@ pub const LESSONS: &[Lesson] = &[
         ]
     ),
     lesson!(
+        "choosing-a-rule",
+        "Build a Governance Structure Early (choosing a rule when the numbers are uncertain)",
+        [lower("success", 1)],
+        "At one guess of the numbers, consensus is blocked by any counted objection (governance::passes) and the coalition stalls; `coalsim explore scenarios/choosing-a-rule.toml` runs all five rules across sampled trust, shock rates and sizes with common random numbers and ranks them by regret (src/explore/)."
+    ),
+    lesson!(
         "housing-ordinance",
         "Classroom case: a city's housing ordinance",
         [lower("success", 1)],

@@ -37,7 +37,7 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
     pub samples: Option<u64>,
     /// Runs of every point under every policy.
-    #[arg(long, default_value_t = 100, value_name = "R", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(long, default_value_t = 50, value_name = "R", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub runs: u64,
     /// Where in the uncertainty space to run.
     #[arg(long, value_enum, default_value_t = DesignKind::Lhs)]

@@ -77,6 +77,7 @@ lesson_tests! {
     lesson_non_contributors => "non-contributors",
     lesson_public_disagreement => "public-disagreement",
     lesson_housing_ordinance => "housing-ordinance",
+    lesson_choosing_a_rule => "choosing-a-rule",
 }
 
 /// Where the texts say a coalition is the wrong tool, acting alone wins
