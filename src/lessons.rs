@@ -264,7 +264,11 @@ pub const LESSONS: &[Lesson] = &[
         "choosing-a-rule",
         "Build a Governance Structure Early (choosing a rule when the numbers are uncertain)",
         [lower("success", 1)],
-        "At one guess of the numbers, consensus is blocked by any counted objection (governance::passes) and the coalition stalls; `coalsim explore scenarios/choosing-a-rule.toml` runs all five rules across sampled trust, shock rates and sizes with common random numbers and ranks them by regret (src/explore/)."
+        "At one guess of the numbers, a principled objection blocks a consensus proposal (decision phase), so fewer decisions pass and direction relaxes toward direction_floor instead of rising by direction_gain × implementation share; majority passes more and carries them out well enough. Resentment of the outvoted works the other way (it is majority's cost). `coalsim explore scenarios/choosing-a-rule.toml` runs all five rules across sampled trust, shock rates and group sizes with common random numbers and ranks them by regret (src/explore/): the rule that wins at the guess need not be the robust one.",
+        links: [
+            ("direction from decisions carried out", [("dynamics.direction_gain", "0.0")]),
+            ("resentment of the outvoted", [("dynamics.outvoted_cost", "0.0")]),
+        ]
     ),
     lesson!(
         "housing-ordinance",

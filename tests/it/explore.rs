@@ -605,3 +605,98 @@ fn the_explore_table_of_a_scenario_file_is_used() {
         "{err}"
     );
 }
+
+/// The README's printed example of `coalsim explore` (the answer to "which
+/// rule should we adopt?") is what the tool prints today, up to the list of
+/// files.
+#[test]
+fn readme_explore_example_matches_the_output() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let needle = "```console\n$ coalsim explore ";
+    let start = readme.find(needle).expect("README example") + "```console\n$ ".len();
+    let block = &readme[start..];
+    let block = &block[..block.find("Files written in").expect("files line")];
+    // The command: the lines up to the first that does not end in `\`.
+    let mut command = String::new();
+    let mut rest = block;
+    while let Some(end) = rest.find('\n') {
+        let line = &rest[..end];
+        rest = &rest[end + 1..];
+        match line.strip_suffix('\\') {
+            Some(head) => command.push_str(head),
+            None => {
+                command.push_str(line);
+                break;
+            }
+        }
+    }
+    let words: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(words[0], "coalsim", "{command}");
+    let tmp = tempfile::tempdir().unwrap();
+    let res = Command::cargo_bin("coalsim")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(&words[1..])
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "{res:?}");
+    let text = String::from_utf8(res.stdout).unwrap();
+    assert!(
+        text.starts_with(rest),
+        "README example differs from the output:\n--- README\n{rest}\n--- coalsim explore\n{text}"
+    );
+    assert!(tmp.path().join("coalsim-out/explore/samples.csv").is_file());
+}
+
+/// The worked example in docs/lessons.md ("Choosing a rule under
+/// uncertainty") shows what `coalsim explore scenarios/choosing-a-rule.toml`
+/// prints today: each rule's mean, worst tenth, max regret and best-in share.
+#[test]
+fn lessons_md_worked_example_matches_the_output() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/lessons.md")).unwrap();
+    let section = &doc[doc
+        .find("## Choosing a rule under uncertainty")
+        .expect("section")..];
+    let tmp = tempfile::tempdir().unwrap();
+    let res = Command::cargo_bin("coalsim")
+        .unwrap()
+        .args([
+            "explore",
+            "scenarios/choosing-a-rule.toml",
+            "--no-plots",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "{res:?}");
+    let text = String::from_utf8(res.stdout).unwrap();
+    let mut rows = 0;
+    for rule in [
+        "consensus",
+        "majority",
+        "supermajority",
+        "weighted",
+        "committee",
+    ] {
+        let printed: Vec<&str> = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(rule))
+            .unwrap_or_else(|| panic!("{rule} in\n{text}"))
+            .split_whitespace()
+            .collect();
+        let documented = format!(
+            "| {rule} | {} | {} | {} | {} |",
+            printed[1], printed[2], printed[3], printed[4]
+        );
+        assert!(
+            section.contains(&documented),
+            "docs/lessons.md lacks `{documented}`; explore printed:\n{text}"
+        );
+        rows += 1;
+    }
+    assert_eq!(rows, 5);
+}
