@@ -349,6 +349,53 @@ pub fn box_words(ex: &Exploration, b: &PrimBox, x: &[Vec<f64>]) -> Option<String
     (!parts.is_empty()).then(|| parts.join(" and "))
 }
 
+/// The sampling noise of a policy's largest regret: one standard error of
+/// the difference between the best policy's success share and its own, at
+/// the sample where its regret is largest (binomial, `runs` runs per share;
+/// common random numbers make the true error smaller, so this errs on the
+/// side of caution).
+pub fn max_regret_noise(ex: &Exploration, points: &[usize], policy: usize) -> f64 {
+    let np = ex.policies.len();
+    let runs = ex.runs.max(1) as f64;
+    let mut worst: Option<(f64, f64)> = None;
+    for &s in points {
+        let row: Vec<f64> = (0..np).map(|q| ex.value(s, q, 0)).collect();
+        let top = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let regret = top - row[policy];
+        let se = ((top * (1.0 - top) + row[policy] * (1.0 - row[policy])) / runs).sqrt();
+        if worst.is_none_or(|(r, _)| regret > r) {
+            worst = Some((regret, se));
+        }
+    }
+    worst.map_or(0.0, |(_, se)| se)
+}
+
+/// When the runner-up's largest regret is within two standard errors of the
+/// recommended policy's, a sentence saying the two are not told apart.
+fn close_second(ex: &Exploration, r: &Report) -> Option<String> {
+    let rec = &r.robustness[0];
+    let p = r.recommended;
+    let q = (0..ex.policies.len())
+        .filter(|&q| q != p)
+        .min_by(|&a, &b| {
+            rec[a]
+                .max_regret
+                .total_cmp(&rec[b].max_regret)
+                .then(rec[b].mean.total_cmp(&rec[a].mean))
+        })?;
+    let noise = max_regret_noise(ex, &r.points, p).max(max_regret_noise(ex, &r.points, q));
+    (rec[q].max_regret - rec[p].max_regret < 2.0 * noise).then(|| {
+        format!(
+            "But {} comes close (largest regret {:.2}): with {} runs per coalition a regret is known to about ±{:.2} (one standard error), so the two are not told apart; compare them with more runs (e.g. --runs {}) before adopting either.",
+            ex.policies[q].name,
+            rec[q].max_regret,
+            ex.runs,
+            noise,
+            ex.runs * 4
+        )
+    })
+}
+
 fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec<String> {
     let mut v = Vec::new();
     let n = r.points.len();
@@ -372,7 +419,7 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         pct(rec[order[0]].best_share),
         shares.join(", "),
         if all_tied > 0 {
-            format!("; in {} all rules tie", pct(all_tied as f64 / n as f64))
+            format!("; in {all_tied} of the {n} all rules tie")
         } else {
             String::new()
         }
@@ -387,6 +434,9 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         ex.satisfice,
         pct(rec[p].satisfice_share.unwrap_or(0.0)),
     ));
+    if let Some(close) = close_second(ex, r) {
+        v.push(close);
+    }
     let x: Vec<Vec<f64>> = r.points.iter().map(|&s| ex.numbers(s)).collect();
     for t in &r.prim {
         let b = &t.result.pasted;
