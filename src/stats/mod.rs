@@ -28,6 +28,20 @@
 //! on each item. NaN inputs propagate as NaN rather than being silently
 //! dropped.
 
+/// `assert_close!(a, b, tol)`: |a − b| ≤ tol, naming the expression that
+/// missed (the unit tests of every module below).
+#[cfg(test)]
+macro_rules! assert_close {
+    ($a:expr, $b:expr, $tol:expr) => {{
+        let (a, b, tol) = ($a as f64, $b as f64, $tol as f64);
+        assert!(
+            (a - b).abs() <= tol,
+            "{} = {a}, expected {b} ± {tol}",
+            stringify!($a)
+        );
+    }};
+}
+
 pub mod incidence;
 pub mod intervals;
 pub mod moments;

@@ -134,21 +134,6 @@ impl FromIterator<f64> for Welford {
 mod tests {
     use super::*;
 
-    fn close(a: f64, b: f64, tol: f64) -> bool {
-        (a - b).abs() <= tol
-    }
-
-    macro_rules! assert_close {
-        ($a:expr, $b:expr, $tol:expr) => {{
-            let (a, b, tol) = ($a as f64, $b as f64, $tol as f64);
-            assert!(
-                close(a, b, tol),
-                "{} = {a}, expected {b} ± {tol}",
-                stringify!($a)
-            );
-        }};
-    }
-
     // --- Welford ----------------------------------------------------------
 
     #[test]

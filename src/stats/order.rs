@@ -48,21 +48,6 @@ pub fn gini(values: &[f64]) -> f64 {
 mod tests {
     use super::*;
 
-    fn close(a: f64, b: f64, tol: f64) -> bool {
-        (a - b).abs() <= tol
-    }
-
-    macro_rules! assert_close {
-        ($a:expr, $b:expr, $tol:expr) => {{
-            let (a, b, tol) = ($a as f64, $b as f64, $tol as f64);
-            assert!(
-                close(a, b, tol),
-                "{} = {a}, expected {b} ± {tol}",
-                stringify!($a)
-            );
-        }};
-    }
-
     // --- quantiles and Gini -----------------------------------------------
 
     #[test]
