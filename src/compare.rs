@@ -2,14 +2,17 @@
 //!
 //! Run i of every variant uses the same random stream (seed, i), so the
 //! variants meet the same luck and the differences come from the rule, not
-//! chance. Everything is folded online, in run order, so memory does not
-//! grow with the number of runs (except 8 bytes per run per variant for the
-//! survival curve) and results do not depend on the thread count.
+//! chance. Runs are folded online in fixed blocks of run indices, in run
+//! order ([`compare_range`]), so memory does not grow with the number of
+//! runs, results do not depend on the thread count, and the shards of a
+//! comparison merge bit for bit.
 
 use rayon::prelude::*;
 
 use crate::batch::Aggregates;
-use crate::engine::{RoundRecord, RunSummary, Simulation};
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{RunSummary, Simulation};
 use crate::scenario::Scenario;
 use crate::stats::{self, Diff, Welford};
 
@@ -191,7 +194,7 @@ pub struct ArmStats {
 }
 
 /// A variant against the baseline on one measure.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PairedStats {
     /// Per-run differences variant − baseline.
     pub diff: Welford,
@@ -202,6 +205,21 @@ pub struct PairedStats {
 }
 
 impl PairedStats {
+    fn new() -> PairedStats {
+        PairedStats {
+            diff: Welford::new(),
+            baseline_only: 0,
+            variant_only: 0,
+        }
+    }
+
+    /// Folds `other` (later runs) into `self`.
+    pub fn merge(&mut self, other: &PairedStats) {
+        self.diff.merge(&other.diff);
+        self.baseline_only += other.baseline_only;
+        self.variant_only += other.variant_only;
+    }
+
     /// The paired difference with an interval at `level` (0.95, 0.99, ...):
     /// McNemar-type Wald for yes/no measures, Student t of the differences
     /// otherwise.
@@ -236,28 +254,158 @@ pub struct Comparison {
 pub struct CompareConfig {
     pub runs: u64,
     pub seed: u64,
-    /// Runs simulated in parallel before being folded in order.
+    /// Runs simulated in parallel before being folded in order (rounded
+    /// up to whole blocks of [`BLOCK`] runs).
     pub chunk: u64,
 }
 
-/// One simulated run: its summary and its rounds.
-struct RunOut {
-    summary: RunSummary,
-    rounds: Vec<RoundRecord>,
+/// Runs per block: one worker simulates a block of run indices (every arm)
+/// into its own [`Partial`]; blocks are folded in run order.
+pub const BLOCK: u64 = crate::batch::BLOCK;
+
+/// One arm's aggregates over a set of runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArmPartial {
+    pub runs: u64,
+    pub successes: u64,
+    /// One Welford per entry of [`MEASURES`].
+    pub measures: Vec<Welford>,
+    pub agg: Aggregates,
 }
 
-fn simulate(s: &Scenario, seed: u64, run: u64) -> RunOut {
-    let mut sim = Simulation::new(s, seed, run);
-    // Grows with the rounds actually run: reserving `max_rounds` for every
-    // run of a chunk cost gigabytes when max_rounds was large.
-    let mut rounds = Vec::new();
-    while sim.outcome.is_none() {
-        sim.step();
-        rounds.push(sim.record());
+/// The aggregates of every arm over a set of consecutive runs: what a
+/// block, a segment or a whole comparison holds. Folding the partials of
+/// consecutive blocks in run order gives the comparison; the same
+/// two-level fold as a batch (blocks into segments, segments into the
+/// total, see [`crate::batch`]), so a shard's segments merge bit for bit.
+/// Serialisable: a shard keeps its segments' partials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Partial {
+    pub arms: Vec<ArmPartial>,
+    /// `paired[v][m]`, as in [`Comparison::paired`].
+    pub paired: Vec<Vec<PairedStats>>,
+}
+
+impl Partial {
+    /// Nothing folded yet, for `arms`.
+    pub fn new(arms: &[Arm]) -> Partial {
+        Partial {
+            arms: arms
+                .iter()
+                .map(|a| ArmPartial {
+                    runs: 0,
+                    successes: 0,
+                    measures: vec![Welford::new(); MEASURES.len()],
+                    agg: Aggregates::new(a.scenario.max_rounds),
+                })
+                .collect(),
+            paired: vec![vec![PairedStats::new(); MEASURES.len()]; arms.len()],
+        }
     }
-    RunOut {
-        summary: sim.summary(),
-        rounds,
+
+    /// Runs folded (of each arm).
+    pub fn runs(&self) -> u64 {
+        self.arms.first().map_or(0, |a| a.runs)
+    }
+
+    /// Folds `other` (the runs after these) into `self`.
+    pub fn merge(&mut self, other: &Partial) {
+        for (a, b) in self.arms.iter_mut().zip(&other.arms) {
+            a.runs += b.runs;
+            a.successes += b.successes;
+            for (x, y) in a.measures.iter_mut().zip(&b.measures) {
+                x.merge(y);
+            }
+            a.agg.merge(&b.agg);
+        }
+        for (a, b) in self.paired.iter_mut().zip(&other.paired) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.merge(y);
+            }
+        }
+    }
+
+    /// Whether this partial fits `arms` (a shard's segment read back).
+    pub fn fits(&self, arms: &[Arm]) -> bool {
+        self.arms.len() == arms.len()
+            && self.paired.len() == arms.len()
+            && self.arms.iter().all(|a| a.measures.len() == MEASURES.len())
+            && self.paired.iter().all(|p| p.len() == MEASURES.len())
+    }
+
+    /// The comparison these aggregates describe.
+    pub fn into_comparison(self, arms: &[Arm], runs: u64, seed: u64) -> Comparison {
+        Comparison {
+            arms: arms
+                .iter()
+                .zip(self.arms)
+                .map(|(a, p)| ArmStats {
+                    name: a.name.clone(),
+                    settings: a.settings.clone(),
+                    runs: p.runs,
+                    successes: p.successes,
+                    measures: p.measures,
+                    agg: p.agg,
+                })
+                .collect(),
+            paired: self.paired,
+            runs,
+            seed,
+        }
+    }
+}
+
+/// One block of runs, every arm, simulated sequentially.
+struct BlockOut {
+    first: u64,
+    /// `summaries[run - first][arm]`.
+    summaries: Vec<Vec<RunSummary>>,
+    part: Partial,
+}
+
+fn simulate_block(arms: &[Arm], seed: u64, runs: std::ops::Range<u64>) -> BlockOut {
+    let mut part = Partial::new(arms);
+    let first = runs.start;
+    let mut summaries = Vec::with_capacity((runs.end - runs.start) as usize);
+    for run in runs {
+        let mut per_arm: Vec<RunSummary> = Vec::with_capacity(arms.len());
+        for (a, arm) in arms.iter().enumerate() {
+            let p = &mut part.arms[a];
+            let mut sim = Simulation::new(&arm.scenario, seed, run);
+            while sim.outcome.is_none() {
+                sim.step();
+                p.agg.push_round(&sim.record());
+            }
+            let s = sim.summary();
+            p.runs += 1;
+            p.successes += s.success as u64;
+            for (w, m) in p.measures.iter_mut().zip(MEASURES.iter()) {
+                w.push((m.get)(&s));
+            }
+            p.agg.push_run(&s);
+            per_arm.push(s);
+        }
+        for (a, r) in per_arm.iter().enumerate() {
+            for (m, measure) in MEASURES.iter().enumerate() {
+                let base = (measure.get)(&per_arm[0]);
+                let this = (measure.get)(r);
+                let p = &mut part.paired[a][m];
+                p.diff.push(this - base);
+                if measure.binary {
+                    match (base > 0.5, this > 0.5) {
+                        (true, false) => p.baseline_only += 1,
+                        (false, true) => p.variant_only += 1,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        summaries.push(per_arm);
+    }
+    BlockOut {
+        first,
+        summaries,
+        part,
     }
 }
 
@@ -287,86 +435,69 @@ pub fn compare(
 pub fn compare_until(
     arms: &[Arm],
     cfg: &CompareConfig,
-    mut on_run: impl FnMut(u64, usize, &RunSummary),
+    on_run: impl FnMut(u64, usize, &RunSummary),
     progress: impl Fn(u64) -> bool,
 ) -> Option<Comparison> {
-    let mut out = Comparison {
-        arms: arms
-            .iter()
-            .map(|a| ArmStats {
-                name: a.name.clone(),
-                settings: a.settings.clone(),
-                runs: 0,
-                successes: 0,
-                measures: vec![Welford::new(); MEASURES.len()],
-                agg: Aggregates::new(a.scenario.max_rounds),
-            })
-            .collect(),
-        paired: vec![
-            vec![
-                PairedStats {
-                    diff: Welford::new(),
-                    baseline_only: 0,
-                    variant_only: 0
-                };
-                MEASURES.len()
-            ];
-            arms.len()
-        ],
-        runs: cfg.runs,
-        seed: cfg.seed,
-    };
-    let chunk = cfg.chunk.max(1);
-    let mut start = 0u64;
-    while start < cfg.runs {
-        let end = (start + chunk).min(cfg.runs);
-        let results: Vec<Vec<RunOut>> = (start..end)
-            .into_par_iter()
-            .map(|run| {
-                arms.iter()
-                    .map(|a| simulate(&a.scenario, cfg.seed, run))
-                    .collect()
-            })
+    compare_range(arms, cfg, 0..cfg.runs, on_run, |_, _| {}, progress)
+}
+
+/// Runs `runs` (a range of run indices of a `cfg.runs`-run comparison: a
+/// shard's share, [`crate::batch::shard_range`]) of every arm. Runs are
+/// simulated in blocks of [`BLOCK`] absolute run indices, a block's arms
+/// by one worker; blocks are folded into segments of
+/// [`crate::batch::segment_runs`]`(cfg.runs)` runs and segments into the
+/// total, strictly in run order, so the result does not depend on the
+/// thread count, and a shard's segments (handed to `on_segment(first_run,
+/// partial)` in run order) fold into the very comparison one machine
+/// computes. Cancelled (`None`) when `progress(done)` returns false.
+pub fn compare_range(
+    arms: &[Arm],
+    cfg: &CompareConfig,
+    runs: std::ops::Range<u64>,
+    mut on_run: impl FnMut(u64, usize, &RunSummary),
+    mut on_segment: impl FnMut(u64, &Partial),
+    progress: impl Fn(u64) -> bool,
+) -> Option<Comparison> {
+    let seg_runs = crate::batch::segment_runs(cfg.runs);
+    let chunk_blocks = cfg.chunk.div_ceil(BLOCK).max(1);
+    let mut total = Partial::new(arms);
+    let mut segment = Partial::new(arms);
+    let mut seg_first = runs.start;
+    let mut start = runs.start;
+    while start < runs.end {
+        // The blocks of this chunk, aligned to multiples of BLOCK.
+        let mut blocks = Vec::with_capacity(chunk_blocks as usize);
+        let mut a = start;
+        while a < runs.end && (blocks.len() as u64) < chunk_blocks {
+            let b = ((a / BLOCK + 1) * BLOCK).min(runs.end);
+            blocks.push(a..b);
+            a = b;
+        }
+        let outs: Vec<BlockOut> = blocks
+            .par_iter()
+            .map(|r| simulate_block(arms, cfg.seed, r.clone()))
             .collect();
-        for (offset, per_arm) in results.iter().enumerate() {
-            let run = start + offset as u64;
-            for (a, r) in per_arm.iter().enumerate() {
-                fold(&mut out.arms[a], r);
-                on_run(run, a, &r.summary);
-                for (m, measure) in MEASURES.iter().enumerate() {
-                    let base = (measure.get)(&per_arm[0].summary);
-                    let this = (measure.get)(&r.summary);
-                    let p = &mut out.paired[a][m];
-                    p.diff.push(this - base);
-                    if measure.binary {
-                        match (base > 0.5, this > 0.5) {
-                            (true, false) => p.baseline_only += 1,
-                            (false, true) => p.variant_only += 1,
-                            _ => {}
-                        }
-                    }
+        for b in outs {
+            for (k, per_arm) in b.summaries.iter().enumerate() {
+                for (arm, s) in per_arm.iter().enumerate() {
+                    on_run(b.first + k as u64, arm, s);
                 }
             }
+            segment.merge(&b.part);
+            let next = b.first + b.summaries.len() as u64;
+            if next % seg_runs == 0 || next == runs.end {
+                let seg = std::mem::replace(&mut segment, Partial::new(arms));
+                on_segment(seg_first, &seg);
+                total.merge(&seg);
+                seg_first = next;
+            }
         }
-        start = end;
-        if !progress(start) {
+        start = a;
+        if !progress(start - runs.start) {
             return None;
         }
     }
-    Some(out)
-}
-
-fn fold(arm: &mut ArmStats, r: &RunOut) {
-    let s = &r.summary;
-    arm.runs += 1;
-    arm.successes += s.success as u64;
-    for (w, m) in arm.measures.iter_mut().zip(MEASURES.iter()) {
-        w.push((m.get)(s));
-    }
-    for rec in &r.rounds {
-        arm.agg.push_round(rec);
-    }
-    arm.agg.push_run(s);
+    Some(total.into_comparison(arms, cfg.runs, cfg.seed))
 }
 
 impl ArmStats {

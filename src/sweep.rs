@@ -8,9 +8,9 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
-use crate::compare::{Arm, CompareConfig, Comparison, compare};
+use crate::compare::{Arm, CompareConfig, Comparison, compare_range};
 use crate::output::comparison::{RunsWriter, write_tables};
-use crate::output::files::ensure_dir;
+use crate::output::files::{AtomicFile, ensure_dir};
 use crate::scenario::{ScenarioFile, parse_value, value_text};
 
 /// One `--vary KEY=V1,V2,...`: the key and its values.
@@ -173,6 +173,23 @@ pub fn run_comparison(
     grid: Option<Vec<String>>,
     plots: bool,
 ) -> anyhow::Result<Comparison> {
+    let result = run_runs(arms, cfg, threads, dir, 0..cfg.runs, None)?;
+    write_results(dir, &result, title, grid, plots)?;
+    Ok(result)
+}
+
+/// Runs `runs` (all of them, or a shard's share) of every arm and streams
+/// their rows into `dir/runs.csv`; a shard (`segments` given) also writes
+/// each segment's [`Partial`](crate::compare::Partial) into that file (a
+/// CBOR sequence, see [`crate::output::shard`]). Returns what was folded.
+pub fn run_runs(
+    arms: &[Arm],
+    cfg: &CompareConfig,
+    threads: Option<usize>,
+    dir: &Path,
+    runs_range: std::ops::Range<u64>,
+    segments: Option<&Path>,
+) -> anyhow::Result<Comparison> {
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
         if let Some(t) = threads {
@@ -184,7 +201,14 @@ pub fn run_comparison(
     let runs_path = dir.join("runs.csv");
     let mut runs = RunsWriter::create(&runs_path)
         .with_context(|| format!("{}: cannot create", runs_path.display()))?;
-    let total = cfg.runs * arms.len() as u64;
+    let mut segs = match segments {
+        Some(p) => Some((
+            p,
+            AtomicFile::create(p).with_context(|| format!("{}: cannot create", p.display()))?,
+        )),
+        None => None,
+    };
+    let total = (runs_range.end - runs_range.start) * arms.len() as u64;
     let bar = if std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(total);
         b.set_style(
@@ -198,11 +222,13 @@ pub fn run_comparison(
         None
     };
     let mut write_error: Option<anyhow::Error> = None;
+    let mut seg_error: Option<anyhow::Error> = None;
     let names: Vec<String> = arms.iter().map(|a| a.name.clone()).collect();
     let result = pool.install(|| {
-        compare(
+        compare_range(
             arms,
             cfg,
+            runs_range.clone(),
             |run, arm, s| {
                 if write_error.is_none()
                     && let Err(e) = runs.push(&names[arm], run, cfg.seed, s)
@@ -210,25 +236,55 @@ pub fn run_comparison(
                     write_error = Some(anyhow::anyhow!("{}: {e}", runs_path.display()));
                 }
             },
+            |first, part| {
+                if let Some((p, f)) = &mut segs
+                    && seg_error.is_none()
+                    && let Err(e) = crate::output::shard::write_segment(f, first, part)
+                {
+                    seg_error = Some(anyhow::anyhow!("{}: {e}", p.display()));
+                }
+            },
             |done| {
                 if let Some(b) = &bar {
                     b.set_position(done * arms.len() as u64);
                 }
+                true
             },
         )
     });
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    if let Some(e) = write_error {
+    if let Some(e) = write_error.or(seg_error) {
         return Err(e);
     }
+    let Some(result) = result else {
+        bail!("internal: a comparison that is never cancelled stopped");
+    };
     runs.commit()
         .with_context(|| format!("{}: cannot write", runs_path.display()))?;
+    if let Some((p, f)) = segs {
+        f.commit()
+            .with_context(|| format!("{}: cannot write", p.display()))?;
+    }
+    Ok(result)
+}
+
+/// Writes everything of a comparison after runs.csv: rounds.csv,
+/// incidence.csv, survival.csv, variants.csv, comparison.csv, summary.json
+/// and, unless `plots` is false, plots/ (drawn from the files just
+/// written). Shared by `sweep`, `lesson` and `merge`.
+pub fn write_results(
+    dir: &Path,
+    result: &Comparison,
+    title: &str,
+    grid: Option<Vec<String>>,
+    plots: bool,
+) -> anyhow::Result<()> {
     let summary = serde_json::json!({
         "scenario": title,
-        "runs": cfg.runs,
-        "seed": cfg.seed,
+        "runs": result.runs,
+        "seed": result.seed,
         "grid": grid,
         "variants": result.arms.iter().map(|a| {
             let s = a.success(0.95);
@@ -241,9 +297,9 @@ pub fn run_comparison(
             })
         }).collect::<Vec<_>>(),
     });
-    write_tables(dir, &result, &summary)?;
+    write_tables(dir, result, &summary)?;
     if plots {
         crate::output::charts::draw_all(dir)?;
     }
-    Ok(result)
+    Ok(())
 }

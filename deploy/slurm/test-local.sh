@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Brings up a single-node Slurm cluster on 127.0.0.1 (munged, slurmctld and
 # slurmd in the background, no systemd, no cgroups), submits a sharded batch
-# with submit.sh (job array + afterok merge), waits for it, and compares the
-# merged files byte for byte with the same batch run on one machine.
+# and then a sharded sweep with submit.sh (job array + afterok merge), waits
+# for each, and compares the merged files byte for byte with the same
+# command run on one machine.
 #
 #   deploy/slurm/test-local.sh [COALSIM_BINARY]
 #
@@ -93,28 +94,48 @@ until sinfo -h -N -o '%t' 2>/dev/null | grep -qx idle; do
 done
 echo "test-local: single-node Slurm up (ports $port, $((port + 1)))"
 
+# Waits until the queue is empty, then checks that the jobcomp log holds
+# exactly $1 jobs, all completed with exit code 0.
+wait_jobs() {
+    while [ -n "$(squeue -h -o %i)" ]; do
+        [ $SECONDS -lt $deadline ] || { echo "test-local: jobs still queued at the deadline" >&2; squeue >&2; exit 1; }
+        sleep 0.5
+    done
+    awk '{ line = "  "; for (i = 1; i <= NF; i++) if ($i ~ /^(JobId|Name|JobState|ArrayTaskId|ExitCode)=/) line = line " " $i; print line }' "$t/jobcomp.txt"
+    local total good
+    total=$(grep -c 'JobState=' "$t/jobcomp.txt" || true)
+    good=$(grep 'JobState=COMPLETED' "$t/jobcomp.txt" | grep -c 'ExitCode=0:0' || true)
+    if [ "$total" != "$1" ] || [ "$good" != "$total" ]; then
+        echo "test-local: $good of $total jobs completed with exit 0 (expected $1)" >&2
+        cat "$t/jobcomp.txt" >&2
+        exit 1
+    fi
+    : >"$t/jobcomp.txt"
+}
+
+# Compares a merged folder with one machine's, byte for byte.
+same() {
+    if diff -r "$1" "$2" >/dev/null; then
+        echo "test-local: OK: $3: $shards Slurm array tasks + merge == one machine, byte for byte ($(find "$1" -type f | wc -l) files)"
+    else
+        echo "test-local: FAILED: the merged $3 differs from one machine's:" >&2
+        diff -rq "$1" "$2" >&2 || true
+        exit 1
+    fi
+}
+
+# A batch (the first form of submit.sh).
 work=$t/work
 ids=$(COALSIM=$coalsim "$here/submit.sh" "$runs" "$shards" "$seed" "$work")
-echo "test-local: submitted array and merge: $ids"
-while [ -n "$(squeue -h -o %i)" ]; do
-    [ $SECONDS -lt $deadline ] || { echo "test-local: jobs still queued at the deadline" >&2; squeue >&2; exit 1; }
-    sleep 0.5
-done
-# Every job (shards and merge) must have completed with exit code 0.
-awk '{ line = "  "; for (i = 1; i <= NF; i++) if ($i ~ /^(JobId|Name|JobState|ArrayTaskId|ExitCode)=/) line = line " " $i; print line }' "$t/jobcomp.txt"
-total=$(grep -c 'JobState=' "$t/jobcomp.txt" || true)
-good=$(grep 'JobState=COMPLETED' "$t/jobcomp.txt" | grep -c 'ExitCode=0:0' || true)
-if [ "$total" != $((shards + 1)) ] || [ "$good" != "$total" ]; then
-    echo "test-local: $good of $total jobs completed with exit 0 (expected $((shards + 1)))" >&2
-    cat "$t/jobcomp.txt" >&2
-    exit 1
-fi
-
+echo "test-local: submitted the batch's array and merge: $ids"
+wait_jobs $((shards + 1))
 "$coalsim" batch --runs "$runs" --seed "$seed" --out "$t/one" >/dev/null
-if diff -r "$t/one" "$work/merged" >/dev/null; then
-    echo "test-local: OK: $shards Slurm array tasks + merge == one machine, byte for byte ($(find "$t/one" -type f | wc -l) files)"
-else
-    echo "test-local: FAILED: the merged batch differs from one machine's:" >&2
-    diff -rq "$t/one" "$work/merged" >&2 || true
-    exit 1
-fi
+same "$t/one" "$work/merged" batch
+
+# A sweep (the second form), plots included.
+sweep=(--vary governance.decision_rule=consensus,majority --runs "${SWEEP_RUNS:-96}" --seed "$seed")
+ids=$(COALSIM=$coalsim "$here/submit.sh" sweep "$shards" "$t/work-sweep" "${sweep[@]}")
+echo "test-local: submitted the sweep's array and merge: $ids"
+wait_jobs $((shards + 1))
+"$coalsim" sweep "${sweep[@]}" --out "$t/one-sweep" >/dev/null
+same "$t/one-sweep" "$t/work-sweep/merged" sweep

@@ -3,10 +3,14 @@
 //! [`crate::explore`].
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use clap::Args;
+
+use super::batch::{Shard, parse_shard};
+use crate::output::files::write_atomic;
+use crate::output::shard::{Fingerprint, check_ranges, shard_units, write_shard_info};
 
 use crate::explore::report::{Exploration, analyse};
 use crate::explore::run::{DesignKind, Plan, scenarios, simulate};
@@ -58,17 +62,32 @@ pub struct ExploreArgs {
     /// Skip the plots.
     #[arg(long)]
     pub no_plots: bool,
+    /// Run only shard K of N (K = 0 to N-1) of the design point × policy
+    /// cells and write a shard folder; `coalsim merge OUT SHARD...` turns
+    /// the N shard folders into the files of the whole exploration.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
 }
 
-/// Runs `coalsim explore`.
-pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
+/// What an exploration runs, from its flags and scenario (the same for a
+/// shard, one machine and `merge`).
+struct Setup {
+    file: ScenarioFile,
+    unc: Vec<crate::explore::Uncertainty>,
+    pols: Vec<crate::explore::Policy>,
+    seed: u64,
+    samples: usize,
+    plan: Plan,
+    all: Vec<crate::scenario::Scenario>,
+}
+
+fn setup(args: &ExploreArgs, file: ScenarioFile) -> anyhow::Result<Setup> {
     if !(0.0..=1.0).contains(&args.satisfice) {
         bail!(
             "--satisfice {}: a success probability; allowed: 0 to 1",
             args.satisfice
         );
     }
-    let file = ScenarioFile::open(args.scenario.as_deref())?;
     let (file_unc, file_pol) = crate::explore::from_file(&file)?;
     let unc_text = if args.uncertain.is_empty() {
         &file_unc
@@ -129,9 +148,61 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
     }
     // Every scenario is validated before anything runs or is written.
     let all = scenarios(&file, &unc, &pols, &plan)?;
+    Ok(Setup {
+        file,
+        unc,
+        pols,
+        seed,
+        samples,
+        plan,
+        all,
+    })
+}
 
+/// The flags that shape an exploration's files, as a shard records them
+/// (the design's size resolved).
+fn flags(args: &ExploreArgs, samples: usize) -> Vec<String> {
+    let mut f: Vec<String> = args
+        .uncertain
+        .iter()
+        .map(|u| format!("--uncertain={u}"))
+        .collect();
+    f.extend(args.policy.iter().map(|p| format!("--policy={p}")));
+    f.push(format!("--samples={samples}"));
+    f.push(format!("--design={}", args.design.name()));
+    f.push(format!("--satisfice={}", args.satisfice));
+    if args.no_plots {
+        f.push("--no-plots".into());
+    }
+    f
+}
+
+/// One shard's cells in `cells.cbor`: the means of cells `first ..`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ShardCells {
+    first: u64,
+    cells: Vec<[f64; 3]>,
+}
+
+/// Runs `coalsim explore`.
+pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
+    if !(0.0..=1.0).contains(&args.satisfice) {
+        bail!(
+            "--satisfice {}: a success probability; allowed: 0 to 1",
+            args.satisfice
+        );
+    }
+    let file = ScenarioFile::open(args.scenario.as_deref())?;
+    let source = file.source.clone();
+    let st = setup(args, file)?;
+    // A shard runs its share of the cells (design point × policy, point-major).
+    let range = match args.shard {
+        Some(sh) => shard_units("cells", st.all.len() as u64, sh.k, sh.n),
+        None => 0..st.all.len() as u64,
+    };
+    let todo = &st.all[range.start as usize..range.end as usize];
     let bar = if std::io::stderr().is_terminal() {
-        let b = indicatif::ProgressBar::new(total_runs);
+        let b = indicatif::ProgressBar::new(todo.len() as u64 * args.runs);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{elapsed_precise} [{wide_bar}] {pos}/{len} runs  {per_sec}  ETA {eta}",
         ) {
@@ -142,40 +213,102 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
         indicatif::ProgressBar::hidden()
     };
     let cells = simulate(
-        &all,
+        todo,
         args.runs,
-        seed,
+        st.seed,
         args.threads.map(|t| t as usize),
         |n| bar.inc(n),
     );
     bar.finish_and_clear();
     let cells = cells?;
+    if let Some(sh) = args.shard {
+        ensure_dir(&args.out)?;
+        let fp = Fingerprint::command(
+            "explore",
+            &source.name,
+            &source.text,
+            st.seed,
+            args.runs,
+            flags(args, st.samples),
+            Some((sh.k, sh.n)),
+        );
+        let mut bytes = Vec::new();
+        ciborium::into_writer(
+            &ShardCells {
+                first: range.start,
+                cells,
+            },
+            &mut bytes,
+        )
+        .map_err(|e| anyhow::anyhow!("cannot encode the cells: {e}"))?;
+        write_atomic(&args.out.join("cells.cbor"), &bytes)?;
+        write_atomic(&args.out.join("scenario.toml"), source.text.as_bytes())?;
+        write_shard_info(&args.out, (sh.k, sh.n), "cells", range.clone(), 0, &fp)?;
+        crate::output::manifest::finish(&args.out, "explore --shard", false)?;
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "{}: shard {}/{} of an exploration of {} points × {} policies × {} runs, seed {}: cells {}..{} of {} written in {}.",
+            st.file.base.name,
+            sh.k,
+            sh.n,
+            st.plan.points.len(),
+            st.pols.len(),
+            args.runs,
+            st.seed,
+            range.start,
+            range.end,
+            st.all.len(),
+            args.out.display()
+        )?;
+        writeln!(
+            out,
+            "When all {} shards are done: coalsim merge OUT SHARD_0 ... SHARD_{}",
+            sh.n,
+            sh.n - 1
+        )?;
+        return Ok(());
+    }
+    finish(args, st, cells, &args.out, None)
+}
+
+/// Analyses the cells and writes the files, plots and report.
+fn finish(
+    args: &ExploreArgs,
+    st: Setup,
+    cells: Vec<[f64; 3]>,
+    dir: &Path,
+    merged: Option<String>,
+) -> anyhow::Result<()> {
     let ex = Exploration {
-        scenario: file.base.name.clone(),
+        scenario: st.file.base.name.clone(),
         runs: args.runs,
-        seed,
+        seed: st.seed,
         satisfice: args.satisfice,
-        uncertainties: unc,
-        policies: pols,
-        plan,
+        uncertainties: st.unc,
+        policies: st.pols,
+        plan: st.plan,
         cells,
     };
     let report = analyse(&ex);
-    ensure_dir(&args.out)?;
-    crate::output::explore::write_all(&args.out, &ex, &report)?;
+    ensure_dir(dir)?;
+    crate::output::explore::write_all(dir, &ex, &report)?;
     let plots = if args.no_plots {
         Vec::new()
     } else {
-        crate::output::explore_charts::draw_all(&args.out, &ex, &report)?
+        crate::output::explore_charts::draw_all(dir, &ex, &report)?
     };
 
     let mut out = std::io::stdout().lock();
+    if let Some(m) = merged {
+        writeln!(out, "{m}")?;
+    }
     write!(
         out,
         "{}",
         crate::output::explore::plain_report(&ex, &report)
     )?;
-    writeln!(out, "\nFiles written in {}:", args.out.display())?;
+    writeln!(out, "\nFiles written in {}:", dir.display())?;
     for f in crate::output::explore::FILES {
         writeln!(out, "  {f}")?;
     }
@@ -183,4 +316,44 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
         writeln!(out, "  {}", p.display())?;
     }
     Ok(())
+}
+
+/// `coalsim merge` of explore shards: the cells of every shard in order,
+/// then the analysis, files and plots of one machine.
+pub fn merge(out_dir: &Path, shards: &super::merge::Shards) -> anyhow::Result<()> {
+    let fp = &shards[0].1.fingerprint;
+    let mut f = fp.flags.clone();
+    f.push(format!("--runs={}", fp.runs));
+    f.push(format!("--seed={}", fp.seed));
+    let args: ExploreArgs = super::reparse("explore", &f)?;
+    let file = super::merge::shard_scenario(shards)?;
+    let st = setup(&args, file)?;
+    let total = st.all.len() as u64;
+    check_ranges(shards, "cells", total).map_err(anyhow::Error::msg)?;
+    let mut cells: Vec<[f64; 3]> = Vec::with_capacity(st.all.len());
+    for (dir, info) in shards {
+        let p = dir.join("cells.cbor");
+        let bytes = std::fs::read(&p).with_context(|| format!("{}: cannot read", p.display()))?;
+        let sc: ShardCells = ciborium::from_reader(&bytes[..]).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: not a coalsim shard's cells ({e}); the shard folder is damaged: run that shard again",
+                p.display()
+            )
+        })?;
+        if sc.first != info.first || sc.cells.len() as u64 != info.count {
+            bail!(
+                "{}: cells {}..{}, but shard {}/{} holds cells {}..{}; the shard folder is damaged: run that shard again",
+                p.display(),
+                sc.first,
+                sc.first + sc.cells.len() as u64,
+                info.shard,
+                info.of,
+                info.first,
+                info.first + info.count
+            );
+        }
+        cells.extend(sc.cells);
+    }
+    let merged = super::merge::merged_line(shards, out_dir);
+    finish(&args, st, cells, out_dir, Some(merged))
 }

@@ -1,9 +1,13 @@
 //! The lesson library (`coalsim lesson`).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use anyhow::bail;
 use clap::Args;
+
+use super::batch::{Shard, parse_shard};
+use crate::output::shard::{Fingerprint, write_shard_info};
 
 use crate::compare::CompareConfig;
 use crate::scenario::ScenarioFile;
@@ -42,11 +46,17 @@ pub struct LessonArgs {
     /// and ×2; exits with an error when a claim reverses (99% interval).
     #[arg(long)]
     pub robust: bool,
+    /// Run only shard K of N (K = 0 to N-1) of the runs of every variant
+    /// and write a shard folder; `coalsim merge OUT SHARD...` turns the N
+    /// shard folders into the lesson folders. Not with --ablate or --robust
+    /// (they only print).
+    #[arg(long, value_name = "K/N", value_parser = parse_shard, conflicts_with_all = ["ablate", "robust"])]
+    pub shard: Option<Shard>,
 }
 
 /// Runs `coalsim lesson`.
 pub fn run(args: &LessonArgs) -> anyhow::Result<()> {
-    use crate::lessons::{Claim, LESSONS};
+    use crate::lessons::LESSONS;
     let mut out = std::io::stdout().lock();
     let chosen: Vec<&crate::lessons::Lesson> = match (&args.name, args.all) {
         (Some(name), _) => vec![crate::lessons::find(name).ok_or_else(|| {
@@ -90,106 +100,276 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<()> {
             }
         });
     }
+    if let Some(sh) = args.shard {
+        return shard_run(&chosen, args, sh);
+    }
     if args.markdown {
-        writeln!(
-            out,
-            "| lesson | claim (texts) | measured effect, 99% interval (paired between variants; {} runs per variant) | holds | causal path in the model |",
-            args.runs
-        )?;
-        writeln!(out, "|---|---|---|---|---|")?;
+        markdown_header(&mut out, args.runs)?;
     }
     for l in chosen {
-        let file = ScenarioFile::load(crate::scenario::Source {
-            name: format!("scenarios/{}.toml", l.name),
-            text: l.toml.to_string(),
-        })?;
+        let file = crate::ablation::lesson_file(l)?;
         let arms = crate::sweep::arms(&file, &[])?;
         let cfg = CompareConfig {
             runs: args.runs,
             seed: args.seed.unwrap_or(file.base.seed),
             chunk: 256,
         };
+        let dir = args.out.join(l.name);
         let c = crate::sweep::run_comparison(
             &arms,
             &cfg,
             args.threads.map(|t| t as usize),
-            &args.out.join(l.name),
+            &dir,
             &file.base.name,
             None,
             !args.no_plots,
         )?;
-        crate::output::manifest::finish(&args.out.join(l.name), "lesson", false)?;
-        if args.markdown {
-            for claim in l.claims {
-                let (text, effect, holds) = crate::output::comparison::claim_row(&c, claim);
-                writeln!(
-                    out,
-                    "| `{}` | {text} | {effect} | {} | {} |",
-                    l.name,
-                    if holds { "yes" } else { "NO" },
-                    l.path
-                )?;
-            }
-            continue;
-        }
-        writeln!(out, "LESSON: {} — {}", file.base.name, file.base.lesson)?;
-        writeln!(out, "Where the texts say it: \"{}\".", l.section)?;
-        writeln!(
-            out,
-            "{} variants × {} runs with common random numbers (seed {}).\n",
-            arms.len(),
-            args.runs,
-            cfg.seed
-        )?;
-        write!(out, "{}", crate::output::comparison::markdown_table(&c))?;
-        let voa = crate::compare::measure("value_over_alone").unwrap_or(0);
-        let values: Vec<String> = c
-            .arms
-            .iter()
-            .map(|a| {
-                let d = crate::stats::mean_interval(&a.measures[voa], 0.95);
-                format!(
-                    "'{}' {:+.3} ({:+.3} to {:+.3})",
-                    a.name, d.estimate, d.lo, d.hi
-                )
-            })
-            .collect();
-        writeln!(
-            out,
-            "\nValue over each member acting alone (goal = 1, 95% CI): {}.",
-            values.join("; ")
-        )?;
-        writeln!(out, "\nReading:")?;
-        for claim in l.claims {
-            let sentence = match *claim {
-                Claim::Paired {
-                    measure, variant, ..
-                } => {
-                    let m = crate::compare::measure(measure).unwrap_or(0);
-                    crate::output::comparison::reading(&c, variant, m, 0.99)
-                }
-                Claim::AloneBetter { variant } => {
-                    let m = crate::compare::measure("value_over_alone").unwrap_or(0);
-                    crate::output::comparison::reading_sign(&c, variant, m, 0.99)
-                }
-            };
-            let (_, _, holds) = crate::output::comparison::claim_row(&c, claim);
-            writeln!(
-                out,
-                "  {sentence} {}",
-                if holds {
-                    "This is what the texts claim."
-                } else {
-                    "The model does NOT show what the texts claim here."
-                }
-            )?;
-        }
-        writeln!(
-            out,
-            "\nFiles and plots: {}/\n",
-            args.out.join(l.name).display()
+        crate::output::manifest::finish(&dir, "lesson", false)?;
+        report(&mut out, l, &file, &arms, &cfg, &c, args.markdown, &dir)?;
+    }
+    Ok(())
+}
+
+fn markdown_header(out: &mut impl Write, runs: u64) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "| lesson | claim (texts) | measured effect, 99% interval (paired between variants; {runs} runs per variant) | holds | causal path in the model |",
+    )?;
+    writeln!(out, "|---|---|---|---|---|")?;
+    Ok(())
+}
+
+/// The scenario texts of the chosen lessons, as one fingerprinted text.
+fn lessons_text(chosen: &[&crate::lessons::Lesson]) -> String {
+    chosen
+        .iter()
+        .map(|l| format!("# lesson {}\n{}", l.name, l.toml))
+        .collect()
+}
+
+/// The flags that shape a lesson's files and words, as a shard records
+/// them.
+fn flags(args: &LessonArgs) -> Vec<String> {
+    let mut f = Vec::new();
+    if let Some(n) = &args.name {
+        f.push(n.clone());
+    }
+    if args.all {
+        f.push("--all".into());
+    }
+    if args.markdown {
+        f.push("--markdown".into());
+    }
+    if let Some(s) = args.seed {
+        f.push(format!("--seed={s}"));
+    }
+    if args.no_plots {
+        f.push("--no-plots".into());
+    }
+    f
+}
+
+/// `coalsim lesson ... --shard K/N`: shard K of the runs of every chosen
+/// lesson, one sub-folder per lesson, and one shard.json.
+fn shard_run(
+    chosen: &[&crate::lessons::Lesson],
+    args: &LessonArgs,
+    sh: super::batch::Shard,
+) -> anyhow::Result<()> {
+    let range = crate::batch::shard_range(args.runs, sh.k, sh.n);
+    let mut first_seed = None;
+    for l in chosen {
+        let file = crate::ablation::lesson_file(l)?;
+        let arms = crate::sweep::arms(&file, &[])?;
+        let cfg = CompareConfig {
+            runs: args.runs,
+            seed: args.seed.unwrap_or(file.base.seed),
+            chunk: 256,
+        };
+        first_seed.get_or_insert(cfg.seed);
+        let dir = args.out.join(l.name);
+        crate::sweep::run_runs(
+            &arms,
+            &cfg,
+            args.threads.map(|t| t as usize),
+            &dir,
+            range.clone(),
+            Some(&dir.join("segments.cbor")),
         )?;
     }
+    let names: Vec<&str> = chosen.iter().map(|l| l.name).collect();
+    let fp = Fingerprint::command(
+        "lesson",
+        &format!("lessons {}", names.join(", ")),
+        &lessons_text(chosen),
+        first_seed.unwrap_or(0),
+        args.runs,
+        flags(args),
+        Some((sh.k, sh.n)),
+    );
+    let segments = super::sweep::segment_count_in(&range, args.runs);
+    write_shard_info(
+        &args.out,
+        (sh.k, sh.n),
+        "runs",
+        range.clone(),
+        segments,
+        &fp,
+    )?;
+    crate::output::manifest::finish(&args.out, "lesson --shard", false)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Shard {}/{} of {} lesson(s) ({}) × {} runs per variant: runs {}..{} written in {}.",
+        sh.k,
+        sh.n,
+        chosen.len(),
+        names.join(", "),
+        args.runs,
+        range.start,
+        range.end,
+        args.out.display()
+    )?;
+    writeln!(
+        out,
+        "When all {} shards are done: coalsim merge OUT SHARD_0 ... SHARD_{}",
+        sh.n,
+        sh.n - 1
+    )?;
+    Ok(())
+}
+
+/// `coalsim merge` of lesson shards.
+pub fn merge(out_dir: &Path, shards: &super::merge::Shards) -> anyhow::Result<()> {
+    let fp = &shards[0].1.fingerprint;
+    let mut f = fp.flags.clone();
+    f.push(format!("--runs={}", fp.runs));
+    let args: LessonArgs = super::reparse("lesson", &f)?;
+    let chosen: Vec<&crate::lessons::Lesson> = match &args.name {
+        Some(name) => vec![crate::lessons::find(name).ok_or_else(|| {
+            anyhow::anyhow!("the shards are of lesson `{name}`, which this coalsim does not have")
+        })?],
+        None => crate::lessons::LESSONS.iter().collect(),
+    };
+    if crate::output::shard::hash_text(&lessons_text(&chosen)) != fp.scenario_hash {
+        bail!(
+            "{}: the shards ran other lesson scenarios than this coalsim's ({}); merge with the coalsim that wrote them",
+            shards[0].0.display(),
+            fp.scenario_file
+        );
+    }
+    let merged = super::merge::merged_line(shards, out_dir);
+    let mut out = std::io::stdout().lock();
+    if args.markdown {
+        eprintln!("{}", merged.trim_end());
+        markdown_header(&mut out, args.runs)?;
+    } else {
+        writeln!(out, "{merged}")?;
+    }
+    for l in chosen {
+        let file = crate::ablation::lesson_file(l)?;
+        let arms = crate::sweep::arms(&file, &[])?;
+        let cfg = CompareConfig {
+            runs: args.runs,
+            seed: args.seed.unwrap_or(file.base.seed),
+            chunk: 256,
+        };
+        let dir = out_dir.join(l.name);
+        let c = super::sweep::merge_comparison(
+            shards,
+            Path::new(l.name),
+            &arms,
+            &cfg,
+            &dir,
+            &file.base.name,
+            None,
+            !args.no_plots,
+        )?;
+        crate::output::manifest::finish(&dir, "lesson", false)?;
+        report(&mut out, l, &file, &arms, &cfg, &c, args.markdown, &dir)?;
+    }
+    Ok(())
+}
+
+/// What `coalsim lesson` prints about one lesson.
+#[allow(clippy::too_many_arguments)]
+fn report(
+    out: &mut impl Write,
+    l: &crate::lessons::Lesson,
+    file: &ScenarioFile,
+    arms: &[crate::compare::Arm],
+    cfg: &CompareConfig,
+    c: &crate::compare::Comparison,
+    markdown: bool,
+    dir: &Path,
+) -> anyhow::Result<()> {
+    use crate::lessons::Claim;
+    if markdown {
+        for claim in l.claims {
+            let (text, effect, holds) = crate::output::comparison::claim_row(c, claim);
+            writeln!(
+                out,
+                "| `{}` | {text} | {effect} | {} | {} |",
+                l.name,
+                if holds { "yes" } else { "NO" },
+                l.path
+            )?;
+        }
+        return Ok(());
+    }
+    writeln!(out, "LESSON: {} — {}", file.base.name, file.base.lesson)?;
+    writeln!(out, "Where the texts say it: \"{}\".", l.section)?;
+    writeln!(
+        out,
+        "{} variants × {} runs with common random numbers (seed {}).\n",
+        arms.len(),
+        cfg.runs,
+        cfg.seed
+    )?;
+    write!(out, "{}", crate::output::comparison::markdown_table(c))?;
+    let voa = crate::compare::measure("value_over_alone").unwrap_or(0);
+    let values: Vec<String> = c
+        .arms
+        .iter()
+        .map(|a| {
+            let d = crate::stats::mean_interval(&a.measures[voa], 0.95);
+            format!(
+                "'{}' {:+.3} ({:+.3} to {:+.3})",
+                a.name, d.estimate, d.lo, d.hi
+            )
+        })
+        .collect();
+    writeln!(
+        out,
+        "\nValue over each member acting alone (goal = 1, 95% CI): {}.",
+        values.join("; ")
+    )?;
+    writeln!(out, "\nReading:")?;
+    for claim in l.claims {
+        let sentence = match *claim {
+            Claim::Paired {
+                measure, variant, ..
+            } => {
+                let m = crate::compare::measure(measure).unwrap_or(0);
+                crate::output::comparison::reading(c, variant, m, 0.99)
+            }
+            Claim::AloneBetter { variant } => {
+                let m = crate::compare::measure("value_over_alone").unwrap_or(0);
+                crate::output::comparison::reading_sign(c, variant, m, 0.99)
+            }
+        };
+        let (_, _, holds) = crate::output::comparison::claim_row(c, claim);
+        writeln!(
+            out,
+            "  {sentence} {}",
+            if holds {
+                "This is what the texts claim."
+            } else {
+                "The model does NOT show what the texts claim here."
+            }
+        )?;
+    }
+    writeln!(out, "\nFiles and plots: {}/\n", dir.display())?;
     Ok(())
 }
 

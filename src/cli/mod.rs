@@ -54,8 +54,9 @@ pub enum Command {
     /// Latin hypercube / Sobol designs, regret, PRIM, Sobol and Morris
     /// sensitivity.
     Explore(explore::ExploreArgs),
-    /// Merge the shard folders of a batch (`batch --shard K/N`) into the
-    /// files of the whole batch, byte-identical to one machine's.
+    /// Merge the shard folders of a batch, sweep, lesson or explore
+    /// (`--shard K/N`) into the files of the whole command, byte-identical
+    /// to one machine's.
     Merge(merge::MergeArgs),
 }
 
@@ -117,6 +118,22 @@ impl std::io::Write for PipeOut {
             other => other,
         }
     }
+}
+
+/// The flags a shard recorded (its fingerprint's `flags`), parsed again
+/// into the command's arguments, so `merge` runs the very same code.
+pub(crate) fn reparse<A: clap::Args + clap::FromArgMatches>(
+    command: &str,
+    flags: &[String],
+) -> anyhow::Result<A> {
+    let cmd = A::augment_args(clap::Command::new("coalsim").no_binary_name(true));
+    let m = cmd.try_get_matches_from(flags).map_err(|e| {
+        anyhow::anyhow!(
+            "the shards' flags ({}) are not valid for `coalsim {command}` of this version: {e}",
+            flags.join(" ")
+        )
+    })?;
+    Ok(A::from_arg_matches(&m)?)
 }
 
 /// Opens a scenario file, or the embedded default when `path` is `None`.

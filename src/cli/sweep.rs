@@ -1,12 +1,17 @@
 //! A grid of variants compared with common random numbers (`coalsim sweep`).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use anyhow::bail;
 use clap::Args;
 
+use super::batch::{Shard, parse_shard};
 use super::open;
-use crate::compare::CompareConfig;
+use crate::compare::{Arm, CompareConfig, Partial};
+use crate::output::files::{ensure_dir, write_atomic};
+use crate::output::shard::{Fingerprint, check_ranges, write_shard_info};
+use crate::scenario::ScenarioFile;
 
 /// Arguments of `coalsim sweep`.
 #[derive(Debug, Args)]
@@ -35,24 +40,29 @@ pub struct SweepArgs {
     /// Skip the plots.
     #[arg(long)]
     pub no_plots: bool,
+    /// Run only shard K of N (K = 0 to N-1) of the runs, every variant,
+    /// and write a shard folder; `coalsim merge OUT SHARD...` turns the N
+    /// shard folders into the files of the whole sweep.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
 }
 
-/// Runs `coalsim sweep`.
-pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
-    let file = open(args.scenario.as_deref())?;
+/// What a sweep runs, from its flags and scenario (the same for a shard,
+/// one machine and `merge`).
+struct Plan {
+    file: ScenarioFile,
+    arms: Vec<Arm>,
+    cfg: CompareConfig,
+    grid: Option<Vec<String>>,
+}
+
+fn plan(args: &SweepArgs, file: ScenarioFile) -> anyhow::Result<Plan> {
     let varies = args
         .vary
         .iter()
         .map(|v| crate::sweep::parse_vary(v))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let arms = crate::sweep::arms(&file, &varies)?;
-    if !varies.is_empty() && !file.base.variant.is_empty() {
-        eprintln!(
-            "note: {} has {} [[variant]] table(s); with --vary they are not used (the grid varies the base scenario)",
-            file.source.name,
-            file.base.variant.len()
-        );
-    }
     let cfg = CompareConfig {
         runs: args.runs,
         seed: args.seed.unwrap_or(file.base.seed),
@@ -74,44 +84,209 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
         }
         _ => None,
     };
-    let c = crate::sweep::run_comparison(
-        &arms,
-        &cfg,
-        args.threads.map(|t| t as usize),
-        &args.out,
-        &file.base.name,
+    Ok(Plan {
+        file,
+        arms,
+        cfg,
         grid,
-        !args.no_plots,
-    )?;
-    crate::output::manifest::finish(&args.out, "sweep", false)?;
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "{} — {} variants × {} runs, seed {} (run i of every variant shares its random numbers)\n",
-        file.base.name,
-        arms.len(),
-        args.runs,
-        cfg.seed
-    )?;
-    write!(out, "{}", crate::output::comparison::markdown_table(&c))?;
-    writeln!(out)?;
-    for v in 1..c.arms.len() {
+    })
+}
+
+/// The flags that shape a sweep's files, as a shard records them.
+fn flags(args: &SweepArgs) -> Vec<String> {
+    let mut f: Vec<String> = args.vary.iter().map(|v| format!("--vary={v}")).collect();
+    if args.no_plots {
+        f.push("--no-plots".into());
+    }
+    f
+}
+
+/// Runs `coalsim sweep`.
+pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
+    let file = open(args.scenario.as_deref())?;
+    let source = file.source.clone();
+    let p = plan(args, file)?;
+    if !args.vary.is_empty() && !p.file.base.variant.is_empty() {
+        eprintln!(
+            "note: {} has {} [[variant]] table(s); with --vary they are not used (the grid varies the base scenario)",
+            p.file.source.name,
+            p.file.base.variant.len()
+        );
+    }
+    let threads = args.threads.map(|t| t as usize);
+    if let Some(sh) = args.shard {
+        let range = crate::batch::shard_range(args.runs, sh.k, sh.n);
+        let fp = Fingerprint::command(
+            "sweep",
+            &source.name,
+            &source.text,
+            p.cfg.seed,
+            args.runs,
+            flags(args),
+            Some((sh.k, sh.n)),
+        );
+        let segs = args.out.join("segments.cbor");
+        crate::sweep::run_runs(
+            &p.arms,
+            &p.cfg,
+            threads,
+            &args.out,
+            range.clone(),
+            Some(&segs),
+        )?;
+        write_atomic(&args.out.join("scenario.toml"), source.text.as_bytes())?;
+        let segments = segment_count_in(&range, args.runs);
+        write_shard_info(
+            &args.out,
+            (sh.k, sh.n),
+            "runs",
+            range.clone(),
+            segments,
+            &fp,
+        )?;
+        crate::output::manifest::finish(&args.out, "sweep --shard", false)?;
+        let mut out = std::io::stdout().lock();
         writeln!(
             out,
-            "{}",
-            crate::output::comparison::reading(&c, v, 0, 0.95)
+            "{}: shard {}/{} of a sweep of {} variants × {} runs, seed {}: runs {}..{} written in {}.",
+            p.file.base.name,
+            sh.k,
+            sh.n,
+            p.arms.len(),
+            args.runs,
+            p.cfg.seed,
+            range.start,
+            range.end,
+            args.out.display()
         )?;
         writeln!(
             out,
+            "When all {} shards are done: coalsim merge OUT SHARD_0 ... SHARD_{}",
+            sh.n,
+            sh.n - 1
+        )?;
+        return Ok(());
+    }
+    let c = crate::sweep::run_comparison(
+        &p.arms,
+        &p.cfg,
+        threads,
+        &args.out,
+        &p.file.base.name,
+        p.grid.clone(),
+        !args.no_plots,
+    )?;
+    crate::output::manifest::finish(&args.out, "sweep", false)?;
+    report(
+        &p,
+        &c,
+        args.no_plots,
+        &args.out,
+        &mut std::io::stdout().lock(),
+    )
+}
+
+/// Segments of a `total`-run comparison within `range` (a shard's share,
+/// whole segments).
+pub(crate) fn segment_count_in(range: &std::ops::Range<u64>, total: u64) -> u64 {
+    (range.end - range.start).div_ceil(crate::batch::segment_runs(total))
+}
+
+fn report(
+    p: &Plan,
+    c: &crate::compare::Comparison,
+    no_plots: bool,
+    dir: &Path,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "{} — {} variants × {} runs, seed {} (run i of every variant shares its random numbers)\n",
+        p.file.base.name,
+        p.arms.len(),
+        p.cfg.runs,
+        p.cfg.seed
+    )?;
+    write!(out, "{}", crate::output::comparison::markdown_table(c))?;
+    writeln!(out)?;
+    for v in 1..c.arms.len() {
+        writeln!(out, "{}", crate::output::comparison::reading(c, v, 0, 0.95))?;
+        writeln!(
+            out,
             "{}",
-            crate::output::comparison::endings_reading(&c, v, arms[v].scenario.max_rounds)
+            crate::output::comparison::endings_reading(c, v, p.arms[v].scenario.max_rounds)
         )?;
     }
     writeln!(
         out,
         "\nWrote {dir}/runs.csv, rounds.csv, incidence.csv, survival.csv, variants.csv, comparison.csv, summary.json{}.",
-        if args.no_plots { "" } else { " and plots/" },
-        dir = args.out.display()
+        if no_plots { "" } else { " and plots/" },
+        dir = dir.display()
     )?;
     Ok(())
+}
+
+/// Folds the shards of one comparison (`part`: their sub-folder, "" for a
+/// sweep) into `dir`: runs.csv, then the tables and plots.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn merge_comparison(
+    shards: &super::merge::Shards,
+    part: &Path,
+    arms: &[Arm],
+    cfg: &CompareConfig,
+    dir: &Path,
+    title: &str,
+    grid: Option<Vec<String>>,
+    plots: bool,
+) -> anyhow::Result<crate::compare::Comparison> {
+    check_ranges(shards, "runs", cfg.runs).map_err(anyhow::Error::msg)?;
+    ensure_dir(dir)?;
+    let n_arms = arms.len() as u64;
+    super::merge::concat_rows(shards, &part.join("runs.csv"), &dir.join("runs.csv"), |i| {
+        i.count * n_arms
+    })?;
+    let mut total = Partial::new(arms);
+    super::merge::fold_segments(
+        shards,
+        &part.join("segments.cbor"),
+        &mut total,
+        |t, s: &Partial| t.merge(s),
+        Partial::runs,
+        |s| s.fits(arms),
+    )?;
+    if total.runs() != cfg.runs {
+        bail!(
+            "the shards hold {} runs per variant; the command has {}",
+            total.runs(),
+            cfg.runs
+        );
+    }
+    let c = total.into_comparison(arms, cfg.runs, cfg.seed);
+    crate::sweep::write_results(dir, &c, title, grid, plots)?;
+    Ok(c)
+}
+
+/// `coalsim merge` of sweep shards.
+pub fn merge(out_dir: &Path, shards: &super::merge::Shards) -> anyhow::Result<()> {
+    let fp = &shards[0].1.fingerprint;
+    let mut f = fp.flags.clone();
+    f.push(format!("--runs={}", fp.runs));
+    f.push(format!("--seed={}", fp.seed));
+    let args: SweepArgs = super::reparse("sweep", &f)?;
+    let file = super::merge::shard_scenario(shards)?;
+    let p = plan(&args, file)?;
+    let c = merge_comparison(
+        shards,
+        Path::new(""),
+        &p.arms,
+        &p.cfg,
+        out_dir,
+        &p.file.base.name,
+        p.grid.clone(),
+        !args.no_plots,
+    )?;
+    crate::output::manifest::finish(out_dir, "sweep", false)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", super::merge::merged_line(shards, out_dir))?;
+    report(&p, &c, args.no_plots, out_dir, &mut out)
 }

@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use crate::batch::{Aggregates, FoldState};
 
 /// The shard format this version writes and reads.
-pub const SHARD_FORMAT: &str = "coalsim-shard/1";
+pub const SHARD_FORMAT: &str = "coalsim-shard/2";
 /// The checkpoint format this version writes and reads.
 pub const CHECKPOINT_FORMAT: &str = "coalsim-checkpoint/1";
 /// The file describing a finished shard.
@@ -48,7 +48,7 @@ pub const RESUME_DIR: &str = ".coalsim-resume";
 /// only when every field is equal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fingerprint {
-    /// The command (`batch`).
+    /// The command (`batch`, `sweep`, `lesson` or `explore`).
     pub command: String,
     /// The coalsim version that wrote it.
     pub coalsim_version: String,
@@ -57,10 +57,16 @@ pub struct Fingerprint {
     /// FNV-1a 64 of the scenario text, in hex.
     pub scenario_hash: String,
     pub seed: u64,
-    /// Runs of the whole batch.
+    /// Runs of the whole batch (sweep, lesson: per variant; explore: per
+    /// point and policy).
     pub runs: u64,
     /// `K/N` for a shard; empty for a whole batch.
     pub shard: String,
+    /// The other flags that shape the files (`--vary`, `--no-plots`, a
+    /// lesson's name, explore's design...), in a fixed order; `merge`
+    /// parses them again. Not `--out`, `--threads`, `--shard`.
+    #[serde(default)]
+    pub flags: Vec<String>,
 }
 
 impl Fingerprint {
@@ -80,19 +86,38 @@ impl Fingerprint {
             seed,
             runs,
             shard: shard.map(|(k, n)| format!("{k}/{n}")).unwrap_or_default(),
+            flags: Vec::new(),
+        }
+    }
+
+    /// The fingerprint of `command` with `flags` (see [`Fingerprint::flags`]).
+    pub fn command(
+        command: &str,
+        scenario_file: &str,
+        text: &str,
+        seed: u64,
+        runs: u64,
+        flags: Vec<String>,
+        shard: Option<(u64, u64)>,
+    ) -> Fingerprint {
+        Fingerprint {
+            command: command.into(),
+            flags,
+            ..Fingerprint::batch(scenario_file, text, seed, runs, shard)
         }
     }
 
     /// One short hex digest of every field.
     pub fn digest(&self) -> String {
         hash_text(&format!(
-            "{}\n{}\n{}\n{}\n{}\n{}",
+            "{}\n{}\n{}\n{}\n{}\n{}\n{}",
             self.command,
             self.coalsim_version,
             self.scenario_hash,
             self.seed,
             self.runs,
-            self.shard
+            self.shard,
+            self.flags.join("\u{1f}")
         ))
     }
 
@@ -122,6 +147,20 @@ impl Fingerprint {
             ("seed", self.seed.to_string(), other.seed.to_string()),
             ("runs", self.runs.to_string(), other.runs.to_string()),
         ];
+        if self.flags != other.flags {
+            // Only the flags that differ, unless only their order does.
+            let only = |a: &[String], b: &[String]| -> Vec<String> {
+                a.iter().filter(|f| !b.contains(f)).cloned().collect()
+            };
+            let (mut a, mut b) = (
+                only(&self.flags, &other.flags),
+                only(&other.flags, &self.flags),
+            );
+            if a.is_empty() && b.is_empty() {
+                (a, b) = (self.flags.clone(), other.flags.clone());
+            }
+            fields.push(("flags", s(&a.join(" ")), s(&b.join(" "))));
+        }
         if !ignore_shard {
             fields.push(("shard", s(&self.shard), s(&other.shard)));
         }
@@ -159,35 +198,41 @@ pub struct ShardInfo {
     pub shard: u64,
     /// Shards in the batch.
     pub of: u64,
-    /// The shard's runs: `first_run .. first_run + runs`.
-    pub first_run: u64,
-    pub runs: u64,
-    /// Segments in segments.cbor.
+    /// What the command is split into: `runs` (batch, sweep, lesson: run
+    /// indices, every variant) or `cells` (explore: design point × policy).
+    pub unit: String,
+    /// The shard's share: units `first .. first + count`.
+    pub first: u64,
+    pub count: u64,
+    /// Segments in each segments.cbor (explore: 0).
     pub segments: u64,
     /// [`Fingerprint::digest`] of `fingerprint`.
     pub digest: String,
     pub fingerprint: Fingerprint,
 }
 
-/// One item of `segments.cbor`.
+/// One item of `segments.cbor`: a batch's [`Aggregates`], or a
+/// comparison's [`Partial`](crate::compare::Partial) (sweep, lesson).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SegmentRecord {
+pub struct SegmentRecord<T = Aggregates> {
     pub first_run: u64,
-    pub agg: Aggregates,
+    pub agg: T,
 }
 
 /// Appends one segment to a CBOR sequence.
-pub fn write_segment(w: &mut impl Write, first_run: u64, agg: &Aggregates) -> io::Result<()> {
+pub fn write_segment<T: Serialize>(w: &mut impl Write, first_run: u64, agg: &T) -> io::Result<()> {
     #[derive(Serialize)]
-    struct Ref<'a> {
+    struct Ref<'a, T> {
         first_run: u64,
-        agg: &'a Aggregates,
+        agg: &'a T,
     }
     ciborium::into_writer(&Ref { first_run, agg }, w).map_err(|e| io::Error::other(e.to_string()))
 }
 
-/// Reads the next segment of a CBOR sequence; `None` at its end.
-pub fn read_segment(r: &mut impl io::BufRead) -> Result<Option<SegmentRecord>, String> {
+/// Reads the next item of a CBOR sequence; `None` at its end.
+pub fn read_item<T: serde::de::DeserializeOwned>(
+    r: &mut impl io::BufRead,
+) -> Result<Option<T>, String> {
     match r.fill_buf() {
         Ok([]) => return Ok(None),
         Ok(_) => {}
@@ -196,6 +241,13 @@ pub fn read_segment(r: &mut impl io::BufRead) -> Result<Option<SegmentRecord>, S
     ciborium::from_reader(r)
         .map(Some)
         .map_err(|e| e.to_string())
+}
+
+/// Reads the next segment of a CBOR sequence; `None` at its end.
+pub fn read_segment<T: serde::de::DeserializeOwned>(
+    r: &mut impl io::BufRead,
+) -> Result<Option<SegmentRecord<T>>, String> {
+    read_item(r)
 }
 
 /// `checkpoint.cbor`: where a running batch stands.
@@ -238,6 +290,31 @@ pub fn read_checkpoint(path: &Path) -> Result<Checkpoint, String> {
     Ok(c)
 }
 
+/// Writes `DIR/shard.json` (last: a folder without it is an unfinished
+/// shard) for shard `k` of `n` holding `unit`s `range`.
+pub fn write_shard_info(
+    dir: &Path,
+    (k, n): (u64, u64),
+    unit: &str,
+    range: std::ops::Range<u64>,
+    segments: u64,
+    fingerprint: &Fingerprint,
+) -> io::Result<()> {
+    let info = ShardInfo {
+        format: SHARD_FORMAT.into(),
+        shard: k,
+        of: n,
+        unit: unit.into(),
+        first: range.start,
+        count: range.end - range.start,
+        segments,
+        digest: fingerprint.digest(),
+        fingerprint: fingerprint.clone(),
+    };
+    let json = serde_json::to_string_pretty(&info).map_err(io::Error::other)?;
+    crate::output::files::write_atomic(&dir.join(SHARD_INFO), format!("{json}\n").as_bytes())
+}
+
 /// Reads `DIR/shard.json`, with a clear reason when `dir` is not a
 /// finished shard of a format this version reads.
 pub fn read_shard_info(dir: &Path) -> Result<ShardInfo, String> {
@@ -248,7 +325,7 @@ pub fn read_shard_info(dir: &Path) -> Result<ShardInfo, String> {
             let hint = if dir.join(RESUME_DIR).is_dir() {
                 " (it holds an unfinished shard: run the same command again with --resume)"
             } else {
-                " (a shard folder is written by `coalsim batch --shard K/N --out DIR`)"
+                " (a shard folder is written by `coalsim batch|sweep|lesson|explore ... --shard K/N --out DIR`)"
             };
             return Err(format!(
                 "{}: not a finished coalsim shard: no {SHARD_INFO}{hint}",
@@ -298,21 +375,23 @@ pub fn check_shards<P: AsRef<Path>>(
         if !d.is_empty() {
             let _ = write!(
                 msg,
-                "{} and {} are not shards of the same batch: {}",
+                "{} and {} are not shards of the same {}: {}",
                 dir.as_ref().display(),
                 first_dir,
+                first.fingerprint.command,
                 d.join("; ")
             );
         } else if info.of != first.of {
             let _ = write!(
                 msg,
-                "{} is shard {}/{} but {} is shard {}/{}: the same batch was split in two different ways",
+                "{} is shard {}/{} but {} is shard {}/{}: the same {} was split in two different ways",
                 dir.as_ref().display(),
                 info.shard,
                 info.of,
                 first_dir,
                 first.shard,
-                first.of
+                first.of,
+                first.fingerprint.command
             );
         }
         if !msg.is_empty() {
@@ -345,22 +424,49 @@ pub fn check_shards<P: AsRef<Path>>(
             if missing.len() > 10 { ", ..." } else { "" }
         ));
     }
-    for (dir, i) in &shards {
-        let want = crate::batch::shard_range(first.fingerprint.runs, i.shard, n);
-        if i.shard >= n || i.first_run != want.start || i.runs != want.end - want.start {
+    Ok(shards)
+}
+
+/// The share of shard `k` of `n` of `total` units: runs (whole segments,
+/// [`crate::batch::shard_range`]) or explore's cells (as even a split as
+/// can be).
+pub fn shard_units(unit: &str, total: u64, k: u64, n: u64) -> std::ops::Range<u64> {
+    if unit == "cells" {
+        let at = |i: u64| (u128::from(i) * u128::from(total) / u128::from(n.max(1))) as u64;
+        at(k)..at(k + 1)
+    } else {
+        crate::batch::shard_range(total, k, n)
+    }
+}
+
+/// Checks that every shard (of [`check_shards`]) holds its share of
+/// `total` units of kind `unit`.
+pub fn check_ranges<P: AsRef<Path>>(
+    shards: &[(P, ShardInfo)],
+    unit: &str,
+    total: u64,
+) -> Result<(), String> {
+    for (dir, i) in shards {
+        let want = shard_units(unit, total, i.shard, i.of);
+        if i.unit != unit
+            || i.shard >= i.of
+            || i.first != want.start
+            || i.count != want.end - want.start
+        {
             return Err(format!(
-                "{}: shard {}/{n} holds runs {}..{}, but that shard is runs {}..{} of a {}-run batch",
+                "{}: shard {}/{} holds {} {}..{}, but that shard is {unit} {}..{} of {total}; the shard folder is damaged: run that shard again",
                 dir.as_ref().display(),
                 i.shard,
-                i.first_run,
-                i.first_run + i.runs,
+                i.of,
+                i.unit,
+                i.first,
+                i.first + i.count,
                 want.start,
                 want.end,
-                first.fingerprint.runs
             ));
         }
     }
-    Ok(shards)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -401,11 +507,17 @@ mod tests {
         write_segment(&mut buf, 32, &agg).unwrap();
         write_segment(&mut buf, 48, &Aggregates::new(5)).unwrap();
         let mut r = &buf[..];
-        let a = read_segment(&mut r).unwrap().unwrap();
+        let a: SegmentRecord = read_segment(&mut r).unwrap().unwrap();
         assert_eq!(a.first_run, 32);
         assert_eq!(a.agg.value_over_alone, agg.value_over_alone);
         assert!(a.agg.rounds.mean().is_nan());
-        assert_eq!(read_segment(&mut r).unwrap().unwrap().first_run, 48);
-        assert!(read_segment(&mut r).unwrap().is_none());
+        assert_eq!(
+            read_segment::<Aggregates>(&mut r)
+                .unwrap()
+                .unwrap()
+                .first_run,
+            48
+        );
+        assert!(read_segment::<Aggregates>(&mut r).unwrap().is_none());
     }
 }

@@ -172,7 +172,7 @@ fn wrong_shards_are_refused_naming_what_differs() {
     let cut: String = rows.lines().take(10).map(|l| format!("{l}\n")).collect();
     std::fs::write(a1.join("runs.csv"), cut).unwrap();
     let e = merge(&[&a0, &a1]);
-    assert!(e.contains("9 rows, but shard 1/2 holds 32 runs"), "{e}");
+    assert!(e.contains("9 rows, but shard 1/2 holds 32 rows"), "{e}");
     // Nothing was written.
     assert!(!t.join("out").join("summary.json").exists());
     // A scenario changed between shards.

@@ -16,6 +16,7 @@ mod plots;
 mod power;
 mod scenarios;
 mod serve;
+mod shards;
 mod stats;
 mod sweep;
 mod theory;

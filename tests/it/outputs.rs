@@ -149,7 +149,7 @@ fn every_column_of_every_file_is_documented() {
                 "summary.json",
             ],
         ),
-        ("shard", "coalsim batch --shard K/N", &["shard.json"]),
+        ("shard", "Shard folders: --shard K/N", &["shard.json"]),
         (
             "explore",
             "coalsim explore",
