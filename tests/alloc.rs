@@ -1,6 +1,8 @@
 //! Stepping a warmed-up run allocates nothing: a counting global allocator
 //! (its own test binary, since a global allocator affects the whole binary)
-//! counts allocations over 50 `step()` calls of scenarios/bench.toml.
+//! counts allocations over 50 `step()` calls of scenarios/bench.toml. The
+//! same allocator keeps the peak of live heap bytes, to check that a sweep
+//! with its plots does not grow with the number of runs.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
@@ -12,28 +14,56 @@ use coalsim::scenario::ScenarioFile;
 struct Counting;
 
 static COUNTING: AtomicBool = AtomicBool::new(false);
+thread_local! {
+    /// Allocations are counted on the thread that turned counting on only
+    /// (a thread pool of another test may still be winding down).
+    static COUNT_HERE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn counted() -> bool {
+    COUNTING.load(Ordering::Relaxed) && COUNT_HERE.try_with(|c| c.get()).unwrap_or(false)
+}
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+/// Heap bytes allocated and not yet freed, and their peak since reset.
+static LIVE: AtomicU64 = AtomicU64::new(0);
+static PEAK: AtomicU64 = AtomicU64::new(0);
+/// The tests of this binary measure the whole process: one at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn grow(bytes: usize) {
+    let now = LIVE.fetch_add(bytes as u64, Ordering::Relaxed) + bytes as u64;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+fn shrink(bytes: usize) {
+    LIVE.fetch_sub(bytes as u64, Ordering::Relaxed);
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
+        if counted() {
             ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
         }
+        grow(layout.size());
         unsafe { System.alloc(layout) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
+        if counted() {
             ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
         }
+        grow(layout.size());
         unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
+        if counted() {
             ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
         }
+        grow(new_size);
+        shrink(layout.size());
         unsafe { System.realloc(ptr, layout, new_size) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        shrink(layout.size());
         unsafe { System.dealloc(ptr, layout) }
     }
 }
@@ -43,6 +73,8 @@ static GLOBAL: Counting = Counting;
 
 #[test]
 fn stepping_a_warmed_up_run_allocates_nothing() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    COUNT_HERE.with(|c| c.set(true));
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench.toml");
     let file = ScenarioFile::open(Some(&path)).unwrap();
     let s = &file.base;
@@ -60,7 +92,7 @@ fn stepping_a_warmed_up_run_allocates_nothing() {
         for _ in 0..5 {
             sim.step();
         }
-        // Only this thread allocates here (the test harness waits).
+        // Only this thread's allocations are counted.
         ALLOCATIONS.store(0, Ordering::SeqCst);
         COUNTING.store(true, Ordering::SeqCst);
         for _ in 0..50 {
@@ -74,4 +106,38 @@ fn stepping_a_warmed_up_run_allocates_nothing() {
         assert_eq!(n, 0, "run {run}: {n} allocation(s) in 50 warmed-up steps");
     }
     assert!(stepped > 500, "the runs should mostly last 55 rounds");
+}
+
+/// Peak live heap bytes of a 2-variant sweep of `runs` runs on one thread,
+/// files and plots written.
+fn sweep_peak(runs: u64, dir: &Path) -> u64 {
+    let file = ScenarioFile::open(None).unwrap();
+    let vary = coalsim::sweep::parse_vary("governance.decision_rule=consensus,majority").unwrap();
+    let arms = coalsim::sweep::arms(&file, &[vary]).unwrap();
+    let cfg = coalsim::compare::CompareConfig {
+        runs,
+        seed: 3,
+        chunk: 256,
+    };
+    PEAK.store(LIVE.load(Ordering::SeqCst), Ordering::SeqCst);
+    let base = LIVE.load(Ordering::SeqCst);
+    coalsim::sweep::run_comparison(&arms, &cfg, Some(1), dir, "sweep", None, true).unwrap();
+    PEAK.load(Ordering::SeqCst) - base
+}
+
+#[test]
+fn a_sweep_with_plots_does_not_grow_with_the_runs() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = std::env::temp_dir().join(format!("coalsim-alloc-{}", std::process::id()));
+    // Warm up once (fonts, thread pool), then compare 200 with 2,000 runs.
+    sweep_peak(32, &tmp.join("w"));
+    let small = sweep_peak(200, &tmp.join("a"));
+    let large = sweep_peak(2000, &tmp.join("b"));
+    let _ = std::fs::remove_dir_all(&tmp);
+    // runs.csv is 10 times longer; what is held in memory must not be
+    // (3.7 MB both; holding every run's row would add over 1 MB).
+    assert!(
+        (large as f64) < 1.1 * small as f64,
+        "peak live heap: {small} bytes for 200 runs, {large} for 2,000"
+    );
 }
