@@ -255,7 +255,8 @@ pub struct CompareConfig {
     pub runs: u64,
     pub seed: u64,
     /// Runs simulated in parallel before being folded in order (rounded
-    /// up to whole blocks of [`BLOCK`] runs).
+    /// up to whole blocks of [`BLOCK`] runs, and to at least two blocks
+    /// per worker thread). Results do not depend on it.
     pub chunk: u64,
 }
 
@@ -459,7 +460,11 @@ pub fn compare_range(
     progress: impl Fn(u64) -> bool,
 ) -> Option<Comparison> {
     let seg_runs = crate::batch::segment_runs(cfg.runs);
-    let chunk_blocks = cfg.chunk.div_ceil(BLOCK).max(1);
+    // At least two blocks per worker, so many cores are kept busy (a chunk
+    // is only the unit of parallel work: the fold, hence every result,
+    // does not depend on it).
+    let workers = rayon::current_num_threads() as u64;
+    let chunk_blocks = cfg.chunk.div_ceil(BLOCK).max(2 * workers).max(1);
     let mut total = Partial::new(arms);
     let mut segment = Partial::new(arms);
     let mut seg_first = runs.start;
