@@ -36,6 +36,38 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
             .collect();
         writeln!(out, "# variant `{}`: {}", v.name, settings.join(", "))?;
     }
+    if !file.base.explore.is_empty() {
+        let (unc, varies) = crate::explore::from_file(&file)?;
+        let pols = crate::explore::policies(&varies);
+        let name = &file.source.name;
+        if !unc.is_empty() && !pols.is_empty() {
+            crate::explore::validate(
+                &file,
+                &unc,
+                &pols,
+                &format!("{name}: [explore.uncertain]"),
+                &format!("{name}: [explore.policy]"),
+            )?;
+        }
+        let keys: Vec<String> = unc
+            .iter()
+            .map(|u| format!("{} {}", u.key, u.describe()))
+            .collect();
+        writeln!(
+            out,
+            "# explore: uncertain {}; {} policies ({})",
+            if keys.is_empty() {
+                "(none)".to_string()
+            } else {
+                keys.join(", ")
+            },
+            pols.len(),
+            pols.iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+    }
     writeln!(
         out,
         "# The fully resolved scenario (every default filled in):"

@@ -89,34 +89,50 @@ fn setup(args: &ExploreArgs, file: ScenarioFile) -> anyhow::Result<Setup> {
         );
     }
     let (file_unc, file_pol) = crate::explore::from_file(&file)?;
-    let unc_text = if args.uncertain.is_empty() {
-        &file_unc
+    let name = &file.source.name;
+    let mut unc_label = "--uncertain".to_string();
+    let mut pol_label = "--policy".to_string();
+    let mut unc = if args.uncertain.is_empty() {
+        unc_label = format!("{name}: [explore.uncertain]");
+        file_unc
     } else {
-        &args.uncertain
+        if !file_unc.is_empty() {
+            eprintln!(
+                "note: --uncertain replaces the whole [explore.uncertain] table of {name} ({} key(s) there are not used)",
+                file_unc.len()
+            );
+        }
+        args.uncertain
+            .iter()
+            .map(|t| parse_uncertain(t))
+            .collect::<anyhow::Result<Vec<_>>>()?
     };
-    let pol_text = if args.policy.is_empty() {
-        &file_pol
+    let varies = if args.policy.is_empty() {
+        pol_label = format!("{name}: [explore.policy]");
+        file_pol
     } else {
-        &args.policy
+        if !file_pol.is_empty() {
+            eprintln!("note: --policy replaces the whole [explore.policy] table of {name}");
+        }
+        args.policy
+            .iter()
+            .map(|t| parse_policy(t))
+            .collect::<anyhow::Result<Vec<_>>>()?
     };
-    if unc_text.is_empty() {
+    if unc.is_empty() {
         bail!(
             "nothing is uncertain: give --uncertain KEY=LO..HI (e.g. trust.strangers=0.2..0.6) or an [explore.uncertain] table in the scenario"
         );
     }
-    if pol_text.is_empty() {
+    if varies.is_empty() {
         bail!(
             "no policies to compare: give --policy KEY=V1,V2,... (e.g. governance.decision_rule=consensus,majority) or an [explore.policy] table in the scenario"
         );
     }
-    let unc = unc_text
-        .iter()
-        .map(|t| parse_uncertain(t))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let varies = pol_text
-        .iter()
-        .map(|t| parse_policy(t))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    // The design does not depend on the order of the flags: the same
+    // question asked from the command line or from a file's table (read in
+    // key order) samples the same coalitions.
+    unc.sort_by(|a, b| a.key.cmp(&b.key));
     let pols = policies(&varies);
     if pols.len() > 100 {
         bail!(
@@ -124,6 +140,7 @@ fn setup(args: &ExploreArgs, file: ScenarioFile) -> anyhow::Result<Setup> {
             pols.len()
         );
     }
+    crate::explore::validate(&file, &unc, &pols, &unc_label, &pol_label)?;
     let seed = args.seed.unwrap_or(file.base.seed);
     let samples = args.samples.map_or(
         match args.design {

@@ -207,32 +207,154 @@ pub fn policies(varies: &[Vary]) -> Vec<Policy> {
 }
 
 /// The uncertainties and policies of a scenario file's `[explore]` table,
-/// in the command-line syntax (`KEY=LO..HI`, `KEY=V1,V2`): a range is
-/// written as a string `"LO..HI"`, a list of values as an array.
-pub fn from_file(file: &ScenarioFile) -> anyhow::Result<(Vec<String>, Vec<String>)> {
+/// parsed. A range is written as a string `"LO..HI"`, a list of values as
+/// an array. Errors name the file, the line, the table and the key.
+pub fn from_file(file: &ScenarioFile) -> anyhow::Result<(Vec<Uncertainty>, Vec<Vary>)> {
     let ex = &file.base.explore;
-    let text = |key: &str, v: &toml::Value, what: &str| -> anyhow::Result<String> {
+    let origin = |table: &str, key: &str| -> String {
+        match line_of(&file.source.text, table, key) {
+            Some(line) => format!("{}:{line}: [{table}] \"{key}\"", file.source.name),
+            None => format!("{}: [{table}] \"{key}\"", file.source.name),
+        }
+    };
+    let text = |table: &str, key: &str, v: &toml::Value| -> anyhow::Result<String> {
         Ok(match v {
             toml::Value::String(s) => format!("{key}={s}"),
+            toml::Value::Array(items)
+                if table == "explore.uncertain"
+                    && items.len() == 2
+                    && items.iter().all(|i| i.is_integer() || i.is_float()) =>
+            {
+                bail!(
+                    "{}: `{v}` is ambiguous; allowed: a range as a string (\"{}..{}\") or a choice between values as strings ([\"{}\", \"{}\"])",
+                    origin(table, key),
+                    value_text(&items[0]),
+                    value_text(&items[1]),
+                    value_text(&items[0]),
+                    value_text(&items[1])
+                )
+            }
             toml::Value::Array(items) if !items.is_empty() => format!(
                 "{key}={}",
                 items.iter().map(value_text).collect::<Vec<_>>().join(",")
             ),
             other => bail!(
-                "{}: explore.{what}.\"{key}\": `{other}`; allowed: a range as a string (\"0.2..0.6\") or a list of values ([\"consensus\", \"majority\"])",
-                file.source.name
+                "{}: `{other}`; allowed: a range as a string (\"0.2..0.6\") or a list of values ([\"consensus\", \"majority\"])",
+                origin(table, key)
             ),
         })
     };
-    let unc = ex
-        .uncertain
-        .iter()
-        .map(|(k, v)| text(k, v, "uncertain"))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let pol = ex
-        .policy
-        .iter()
-        .map(|(k, v)| text(k, v, "policy"))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    // The parsers name their flag; from a file, name the file's place.
+    let reword = |e: anyhow::Error, flag: &str, table: &str, key: &str| -> anyhow::Error {
+        let msg = format!("{e:#}");
+        let msg = msg
+            .strip_prefix(&format!("{flag} {key}: "))
+            .or_else(|| msg.strip_prefix(&format!("{flag} {key}=")))
+            .unwrap_or(&msg)
+            .to_string();
+        anyhow::anyhow!("{}: {msg}", origin(table, key))
+    };
+    let mut unc = Vec::new();
+    for (k, v) in &ex.uncertain {
+        let t = text("explore.uncertain", k, v)?;
+        unc.push(
+            parse_uncertain(&t).map_err(|e| reword(e, "--uncertain", "explore.uncertain", k))?,
+        );
+    }
+    let mut pol = Vec::new();
+    for (k, v) in &ex.policy {
+        let t = text("explore.policy", k, v)?;
+        pol.push(parse_policy(&t).map_err(|e| reword(e, "--policy", "explore.policy", k))?);
+    }
     Ok((unc, pol))
+}
+
+/// The line (1-based) of `key` inside the `[table]` of a TOML text, if it
+/// can be found by reading the lines.
+fn line_of(text: &str, table: &str, key: &str) -> Option<usize> {
+    let header = format!("[{table}]");
+    let mut inside = false;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            inside = t == header;
+            continue;
+        }
+        if inside && (t.starts_with(&format!("\"{key}\"")) || t.starts_with(&format!("'{key}'"))) {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// Checks, before anything runs, that the uncertainties and policies make
+/// valid scenarios: each uncertain key at both ends of its range (every
+/// value of a list), each policy, no key twice, at least two distinct
+/// policies. `unc_label`/`pol_label` name where they came from in errors.
+pub fn validate(
+    file: &ScenarioFile,
+    unc: &[Uncertainty],
+    policies: &[Policy],
+    unc_label: &str,
+    pol_label: &str,
+) -> anyhow::Result<()> {
+    for (i, u) in unc.iter().enumerate() {
+        if unc[..i].iter().any(|v| v.key == u.key) {
+            bail!("{unc_label} {}: given twice; allowed: each key once", u.key);
+        }
+        if policies
+            .first()
+            .is_some_and(|p| p.settings.iter().any(|(k, _)| *k == u.key))
+        {
+            bail!(
+                "{unc_label} {}: also a policy key; a key is either uncertain or a policy",
+                u.key
+            );
+        }
+        let mut probes = vec![0.0, 1.0];
+        if let Spread::Choice(v) = &u.spread {
+            probes = (0..v.len())
+                .map(|j| (j as f64 + 0.5) / v.len() as f64)
+                .collect();
+        }
+        for p in probes {
+            let tried = file.with_overrides(unc_label, &[(u.key.clone(), u.value(p))]);
+            if let (Err(e), Spread::Float { lo, hi }) = (&tried, &u.spread)
+                && format!("{e:#}").contains("floating point")
+            {
+                bail!(
+                    "{unc_label} {}={lo}..{hi}: this key takes whole numbers, and a range with a decimal end is sampled as decimals; allowed: whole-number ends (e.g. {}..{})",
+                    u.key,
+                    lo.floor(),
+                    hi.floor()
+                );
+            }
+            tried?;
+        }
+    }
+    if let Some(first) = policies.first() {
+        for (j, k) in first.settings.iter().map(|(k, _)| k).enumerate() {
+            if first.settings[..j].iter().any(|(k2, _)| k2 == k) {
+                bail!(
+                    "{pol_label} {k}: given twice; allowed: each key once (list its values after one =)"
+                );
+            }
+        }
+    }
+    for (i, p) in policies.iter().enumerate() {
+        if policies[..i].iter().any(|q| q.settings == p.settings) {
+            bail!(
+                "{pol_label}: the policy `{}` is given twice; allowed: each value once",
+                p.name
+            );
+        }
+        file.with_overrides(pol_label, &p.settings)?;
+    }
+    if policies.len() < 2 {
+        bail!(
+            "{pol_label}: {} policy to compare; allowed: at least two (e.g. governance.decision_rule=consensus,majority)",
+            policies.len()
+        );
+    }
+    Ok(())
 }

@@ -174,7 +174,12 @@ pub fn analyse(ex: &Exploration) -> Report {
     };
     let mut score = vec![0.0f64; k];
     for r in &sensitivity {
-        if r.measure == "success" && r.index == main_index {
+        // Ranked for the recommended policy: inputs that only move the
+        // success of rules nobody would adopt do not lead the list.
+        if r.measure == "success"
+            && r.index == main_index
+            && r.policy == ex.policies[recommended].name
+        {
             let j = ex
                 .uncertainties
                 .iter()
@@ -333,16 +338,38 @@ pub fn box_words(ex: &Exploration, b: &PrimBox, x: &[Vec<f64>]) -> Option<String
                         _ => format!("{} is {}", u.key, inside.join(" or ")),
                     }
                 }
-                Spread::Integer { .. } => match (lo.is_finite(), hi.is_finite()) {
-                    (true, true) => format!("{} is between {} and {}", u.key, num(lo), num(hi)),
-                    (true, false) => format!("{} is at least {}", u.key, num(lo)),
-                    _ => format!("{} is at most {}", u.key, num(hi)),
-                },
-                Spread::Float { .. } => match (lo.is_finite(), hi.is_finite()) {
-                    (true, true) => format!("{} is between {} and {}", u.key, num(lo), num(hi)),
-                    (true, false) => format!("{} is above {}", u.key, num(lo)),
-                    _ => format!("{} is below {}", u.key, num(hi)),
-                },
+                Spread::Integer { lo: min, hi: max } => {
+                    // A bound at the end of the range pins the input there.
+                    let (min, max) = (*min as f64, *max as f64);
+                    if lo.is_finite() && lo >= max {
+                        format!("{} is {} (its highest value)", u.key, num(max))
+                    } else if hi.is_finite() && hi <= min {
+                        format!("{} is {} (its lowest value)", u.key, num(min))
+                    } else {
+                        match (lo.is_finite(), hi.is_finite()) {
+                            (true, true) => {
+                                format!("{} is between {} and {}", u.key, num(lo), num(hi))
+                            }
+                            (true, false) => format!("{} is at least {}", u.key, num(lo)),
+                            _ => format!("{} is at most {}", u.key, num(hi)),
+                        }
+                    }
+                }
+                Spread::Float { lo: min, hi: max } => {
+                    if lo.is_finite() && lo >= *max {
+                        format!("{} is {} (its highest value)", u.key, num(*max))
+                    } else if hi.is_finite() && hi <= *min {
+                        format!("{} is {} (its lowest value)", u.key, num(*min))
+                    } else {
+                        match (lo.is_finite(), hi.is_finite()) {
+                            (true, true) => {
+                                format!("{} is between {} and {}", u.key, num(lo), num(hi))
+                            }
+                            (true, false) => format!("{} is above {}", u.key, num(lo)),
+                            _ => format!("{} is below {}", u.key, num(hi)),
+                        }
+                    }
+                }
             }
         })
         .collect();
@@ -385,12 +412,21 @@ fn close_second(ex: &Exploration, r: &Report) -> Option<String> {
         })?;
     let noise = max_regret_noise(ex, &r.points, p).max(max_regret_noise(ex, &r.points, q));
     (rec[q].max_regret - rec[p].max_regret < 2.0 * noise).then(|| {
+        let how = if format!("{:.2}", rec[q].max_regret) == format!("{:.2}", rec[p].max_regret) {
+            format!("ties with it on the worst case (largest shortfall {:.2} too)", rec[q].max_regret)
+        } else {
+            format!(
+                "is not told apart from it on the worst case (largest shortfall {:.2}; the difference is within two standard errors of ±{noise:.2})",
+                rec[q].max_regret
+            )
+        };
+        let (hi, lo) = if rec[q].mean > rec[p].mean { (q, p) } else { (p, q) };
         format!(
-            "But {} comes close (largest regret {:.2}): with {} runs per coalition a regret is known to about ±{:.2} (one standard error), so the two are not told apart; compare them with more runs (e.g. --runs {}) before adopting either.",
+            "But {} {how}; {} has the higher mean success ({:.2} against {:.2}). Compare the two with more runs (e.g. --runs {}) before adopting either.",
             ex.policies[q].name,
-            rec[q].max_regret,
-            ex.runs,
-            noise,
+            ex.policies[hi].name,
+            rec[hi].mean,
+            rec[lo].mean,
             ex.runs * 4
         )
     })
@@ -426,9 +462,10 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
     ));
     let p = r.recommended;
     v.push(format!(
-        "Most robust: {} — it never gives up more than {:.2} success against the best rule of any sampled coalition (minimax regret); mean success {:.2}, worst tenth {:.2}, at least {:.2} success in {} of coalitions.",
+        "Most robust: {} — its largest shortfall against the best rule of any of the {n} sampled coalitions is {:.2} success (minimax regret; each shortfall is known to about ±{:.2}, and the largest of many noisy shortfalls runs high); mean success {:.2}, worst tenth {:.2}, at least {:.2} success in {} of coalitions.",
         ex.policies[p].name,
         rec[p].max_regret,
+        max_regret_noise(ex, &r.points, p),
         rec[p].mean,
         rec[p].worst_decile,
         ex.satisfice,
@@ -444,25 +481,51 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         let words = box_words(ex, b, &x).filter(|_| t.reportable());
         let Some(words) = words else {
             if t.kind == "best" && t.policy != order[0] && rec[t.policy].best_share >= 0.05 {
-                v.push(format!(
-                    "{name} is best in {} of coalitions, but in no simple region of them (PRIM found no box of the uncertain inputs where it is best in at least half).",
-                    pct(rec[t.policy].best_share)
-                ));
+                v.push(if rec[t.policy].best_share >= 0.5 {
+                    format!(
+                        "{name} is best in {} of coalitions, spread across the whole range: no narrower region favours it (PRIM).",
+                        pct(rec[t.policy].best_share)
+                    )
+                } else {
+                    format!(
+                        "{name} is best in {} of coalitions, but in no simple region of them (PRIM found no box of the uncertain inputs where it is best in at least half).",
+                        pct(rec[t.policy].best_share)
+                    )
+                });
             }
             continue;
         };
+        // Counts, so a box drawn around a handful of coalitions reads as one.
+        let inside = (b.density * b.points as f64).round() as usize;
+        let cases = if b.coverage > 0.0 {
+            (inside as f64 / b.coverage).round() as usize
+        } else {
+            0
+        };
         if t.kind == "best" && t.policy != order[0] {
             v.push(format!(
-                "{name} is best where {words} (PRIM box: it holds {} of the coalitions where {name} is best; inside it, {name} is best in {}).",
-                pct(b.coverage),
-                pct(b.density)
+                "{name} is best where {words} (PRIM box: {name} is best in {inside} of the {} coalitions in it, and the box holds {inside} of the {cases} where {name} is best).",
+                b.points
             ));
         } else if t.kind == "shortfall" && t.policy == p {
             v.push(format!(
-                "{name} falls below {:.2} success where {words} (PRIM box: {} of its shortfalls lie in it; inside it, {} of coalitions fall short).",
+                "{name} falls below {:.2} success where {words} (PRIM box: {inside} of the {} coalitions in it fall short, {inside} of its {cases} shortfalls).",
                 ex.satisfice,
-                pct(b.coverage),
-                pct(b.density)
+                b.points
+            ));
+        }
+    }
+    if main_index == "ST" {
+        let wide = r.sensitivity.iter().any(|row| {
+            row.measure == "success"
+                && row.index == "S1"
+                && row.policy == ex.policies[p].name
+                && matches!((row.lower, row.upper), (Some(lo), Some(hi)) if hi - lo > 0.5)
+        });
+        if wide {
+            v.push(format!(
+                "The first-order indices are not resolved at {} base rows (their intervals are wider than 0.5); raise --samples for them. The total indices need fewer.",
+                ex.plan.exploration_points().len() / 2
             ));
         }
     }
@@ -479,7 +542,8 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
             .map(|&j| format!("{} ({label} {:.2})", ex.uncertainties[j].key, score[j]))
             .collect();
         v.push(format!(
-            "What moves success most (largest over the rules): {}.",
+            "What moves the success of {} most: {}.",
+            ex.policies[p].name,
             top.join(", then ")
         ));
     }

@@ -8,7 +8,7 @@
 //! A job's result depends on (scenario, seed, runs) alone, so any contiguous
 //! range of points can run on another machine and the results concatenate.
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -168,32 +168,7 @@ pub fn scenarios(
     policies: &[Policy],
     plan: &Plan,
 ) -> anyhow::Result<Vec<Scenario>> {
-    for (i, u) in unc.iter().enumerate() {
-        if unc[..i].iter().any(|v| v.key == u.key) {
-            bail!("--uncertain {}: given twice", u.key);
-        }
-        if policies
-            .first()
-            .is_some_and(|p| p.settings.iter().any(|(k, _)| *k == u.key))
-        {
-            bail!(
-                "--uncertain {}: also a --policy key; a key is either uncertain or a policy",
-                u.key
-            );
-        }
-        let mut probes = vec![0.0, 1.0];
-        if let super::Spread::Choice(v) = &u.spread {
-            probes = (0..v.len())
-                .map(|j| (j as f64 + 0.5) / v.len() as f64)
-                .collect();
-        }
-        for p in probes {
-            file.with_overrides("--uncertain", &[(u.key.clone(), u.value(p))])?;
-        }
-    }
-    for p in policies {
-        file.with_overrides("--policy", &p.settings)?;
-    }
+    super::validate(file, unc, policies, "--uncertain", "--policy")?;
     let mut out = Vec::with_capacity(plan.points.len() * policies.len());
     for pt in &plan.points {
         let values: Vec<(String, toml::Value)> = unc
@@ -232,7 +207,7 @@ pub const MEASURES: [MeasureDef; 3] = [
     },
     MeasureDef {
         name: "lifetime",
-        label: "weeks together",
+        label: "weeks intact",
         higher_is_better: true,
     },
     MeasureDef {

@@ -228,11 +228,19 @@ pub fn plain_report(ex: &Exploration, r: &Report) -> String {
         crate::explore::run::DesignKind::Morris => "Morris trajectories",
     };
     let np = ex.policies.len();
+    let explored = r.points.len();
+    let extra = ex.plan.points.len() - explored;
     let _ = writeln!(
         t,
-        "{}: {} plausible coalitions ({design}) × {np} policies × {} runs = {} runs, seed {}.",
+        "{}: {explored} plausible coalitions ({design}{}) × {np} policies × {} runs = {} runs, seed {}.",
         ex.scenario,
-        ex.plan.points.len(),
+        if extra > 0 {
+            format!(
+                ", plus {extra} rows that change one input at a time for the sensitivity indices"
+            )
+        } else {
+            String::new()
+        },
         ex.runs,
         ex.plan.points.len() as u64 * np as u64 * ex.runs,
         ex.seed
@@ -262,7 +270,7 @@ pub fn plain_report(ex: &Exploration, r: &Report) -> String {
         "max regret",
         "best in",
         format!("≥{:.2} in", ex.satisfice),
-        "weeks alive",
+        "weeks intact",
         "hours/month"
     );
     for (p, pol) in ex.policies.iter().enumerate() {
@@ -282,7 +290,9 @@ pub fn plain_report(ex: &Exploration, r: &Report) -> String {
     }
     let _ = writeln!(
         t,
-        "\n(success: mean over coalitions of the share of runs reaching the goal; worst tenth: its 10th percentile; max regret: the most success given up against the best policy of any one coalition; best in: share of coalitions where it has the highest success; weeks alive: mean weeks before falling apart, counting a coalition that did not fall apart as lasting to the week limit; hours/month: maintenance hours per member per month.)\n"
+        "\n(success: mean over coalitions of the share of runs reaching the goal; worst tenth: its 10th percentile; max regret: the most success given up against the best policy of any one coalition; best in: share of coalitions where it has the highest success; weeks intact: mean weeks before the coalition fell apart, a run that reached its goal or the week limit counted at the week limit; hours/month: maintenance hours per member per month.)\n(Every coalition uses the same {} run streams, so the absolute levels carry their luck, about ±{:.2} on a success share; the rules are compared on the same streams, which makes their differences firmer than the levels.)\n",
+        ex.runs,
+        0.5 / (ex.runs.max(1) as f64).sqrt()
     );
     for line in &r.verdict {
         let _ = writeln!(t, "{line}");

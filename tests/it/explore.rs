@@ -370,7 +370,9 @@ fn replication_i_shares_its_random_numbers_across_points_and_policies() {
             "--uncertain",
             "trust.strangers=0.2..0.6",
             "--policy",
-            "governance.checkin_every=2,2",
+            // Two policies that differ only where nothing depends on them:
+            // the default scenario has a spokesperson, so nothing leaks.
+            "dynamics.leak_damage=0.1,0.2",
             "--samples",
             "10",
             "--runs",
@@ -413,8 +415,9 @@ fn samples_csv_lets_an_independent_tool_recompute_the_sobol_indices() {
             "matrix",
             "row",
             "policy",
-            "trust.strangers",
+            // Uncertain keys in alphabetical order, whatever the flags' order.
             "population.count",
+            "trust.strangers",
             "success",
             "lifetime",
             "hours_per_member_month"
@@ -439,8 +442,8 @@ fn samples_csv_lets_an_independent_tool_recompute_the_sobol_indices() {
         let row = &r[1];
         let a = rows.iter().find(|x| &x[0] == "A" && &x[1] == row).unwrap();
         let b = rows.iter().find(|x| &x[0] == "B" && &x[1] == row).unwrap();
-        assert_eq!(r[3], b[3]);
-        assert_eq!(r[4], a[4]);
+        assert_eq!(r[4], b[4]);
+        assert_eq!(r[3], a[3]);
     }
     let want = sobol_total(&fa, &fb, &fab);
     let mut s = csv::Reader::from_path(dir.join("sensitivity.csv")).unwrap();
@@ -601,7 +604,7 @@ fn the_explore_table_of_a_scenario_file_is_used() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("mine.toml: explore.uncertain.\"trust.strangers\""),
+        err.contains("mine.toml:2: [explore.uncertain] \"trust.strangers\""),
         "{err}"
     );
 }
@@ -699,4 +702,110 @@ fn lessons_md_worked_example_matches_the_output() {
         rows += 1;
     }
     assert_eq!(rows, 5);
+}
+
+/// `coalsim check` validates a scenario's `[explore]` table as `explore`
+/// would, naming the file, the line, the table and the key; and `explore`
+/// refuses a policy given twice or a single policy.
+#[test]
+fn broken_explore_tables_and_policy_lists_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/choosing-a-rule.toml"
+    ))
+    .unwrap();
+    let good = "\"trust.strangers\" = \"0.2..0.6\"";
+    let rules = "[\"consensus\", \"majority\", \"supermajority\", \"weighted\", \"committee\"]";
+    assert!(base.contains(good) && base.contains(rules));
+    let line = base.lines().position(|l| l == good).unwrap() + 1;
+    let cases = [
+        (
+            base.replace(good, "\"trust.strangers\" = \"0.6..0.2\""),
+            format!(":{line}: [explore.uncertain] \"trust.strangers\": LO..HI needs HI > LO"),
+        ),
+        (
+            base.replace(good, "\"trust.strangers\" = [0.2, 0.6]"),
+            format!(":{line}: [explore.uncertain] \"trust.strangers\": `[0.2, 0.6]` is ambiguous"),
+        ),
+        (
+            base.replace(good, "\"trust.strangers\" = \"low..high\""),
+            "LO `low` is not a number".to_string(),
+        ),
+        (
+            base.replace(good, "\"trust.nonsense\" = \"0.2..0.6\""),
+            "[explore.uncertain]: trust.nonsense: unknown field `nonsense`".to_string(),
+        ),
+        (
+            base.replace(rules, "[\"majority\", \"dictator\"]"),
+            "[explore.policy]: governance.decision_rule: unknown value `dictator`".to_string(),
+        ),
+        (
+            base.replace(rules, "[\"majority\", \"majority\"]"),
+            "the policy `majority` is given twice".to_string(),
+        ),
+        (
+            base.replace(rules, "[\"majority\"]"),
+            "1 policy to compare; allowed: at least two".to_string(),
+        ),
+    ];
+    for (i, (text, want)) in cases.iter().enumerate() {
+        let path = tmp.path().join(format!("case{i}.toml"));
+        std::fs::write(&path, text).unwrap();
+        for cmd in ["check", "explore"] {
+            let out_dir = tmp.path().join(format!("out{i}"));
+            let mut c = coalsim();
+            c.arg(cmd).arg(&path);
+            if cmd == "explore" {
+                c.args(["--samples", "4", "--runs", "1", "--out"])
+                    .arg(&out_dir);
+            }
+            let out = c.output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{cmd} case {i}: {err}");
+            assert!(err.contains(want.as_str()), "{cmd} case {i}: {err}");
+            assert!(
+                err.contains(&*path.to_string_lossy()),
+                "{cmd} case {i}: {err}"
+            );
+            assert!(!out_dir.exists());
+        }
+    }
+    // From the command line: a policy twice, or one policy.
+    for (policy, want) in [
+        ("governance.decision_rule=majority,majority", "given twice"),
+        ("governance.decision_rule=majority", "at least two"),
+    ] {
+        let out = coalsim()
+            .args([
+                "explore",
+                "--uncertain",
+                "trust.strangers=0.2..0.6",
+                "--policy",
+                policy,
+            ])
+            .args(["--samples", "4", "--runs", "1", "--out"])
+            .arg(tmp.path().join("cli"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(want), "{err}");
+    }
+    // The flags' order does not change the design: the same files either way.
+    let run = |order: [&str; 2], dir: &str| {
+        let out = coalsim()
+            .args(["explore", "--uncertain", order[0], "--uncertain", order[1]])
+            .args(["--policy", "governance.decision_rule=consensus,majority"])
+            .args(["--samples", "8", "--runs", "2", "--no-plots", "--out"])
+            .arg(tmp.path().join(dir))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        std::fs::read(tmp.path().join(dir).join("samples.csv")).unwrap()
+    };
+    assert_eq!(
+        run(["trust.strangers=0.2..0.6", "shocks.rate=0..0.1"], "ab"),
+        run(["shocks.rate=0..0.1", "trust.strangers=0.2..0.6"], "ba")
+    );
 }
