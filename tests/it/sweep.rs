@@ -378,3 +378,40 @@ fn a_grid_of_two_keys_and_the_decision_rule_draws_a_rule_map() {
     assert!(names.contains(&"rule_map.png".to_string()), "{names:?}");
     assert!(!names.contains(&"heatmap.png".to_string()), "{names:?}");
 }
+
+/// A grid of many variants reads out only the four highest and four lowest
+/// success against the baseline; comparison.csv still has every one.
+#[test]
+fn a_large_grid_reads_out_its_extremes_not_every_variant() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("grid");
+    let out = Command::cargo_bin("coalsim")
+        .unwrap()
+        .args([
+            "sweep",
+            "--vary",
+            "governance.decision_rule=majority,supermajority,consensus,weighted,committee",
+            "--vary",
+            "population.count=4,10",
+            "--runs",
+            "40",
+            "--no-plots",
+            "--out",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("(all 9 comparisons are in comparison.csv)"),
+        "{text}"
+    );
+    let readings = text
+        .lines()
+        .filter(|l| l.starts_with("Endings by week"))
+        .count();
+    assert_eq!(readings, 8, "{text}");
+    let rows = std::fs::read_to_string(dir.join("comparison.csv")).unwrap();
+    assert!(rows.lines().count() > 9, "{rows}");
+}
