@@ -42,6 +42,7 @@ pub mod compare;
 pub mod engine;
 pub mod explore;
 pub mod fuzzing;
+pub mod game;
 pub mod lessons;
 pub mod model;
 pub mod narrative;

@@ -14,6 +14,7 @@ pub mod lesson;
 pub mod merge;
 pub mod plot;
 pub mod power;
+pub mod replay;
 pub mod run;
 pub mod serve;
 pub mod sweep;
@@ -54,6 +55,9 @@ pub enum Command {
     /// Latin hypercube / Sobol designs, regret, PRIM, Sobol and Morris
     /// sensitivity.
     Explore(explore::ExploreArgs),
+    /// Replay a class game from the log the teacher downloaded: the same
+    /// seed and every student's choices give the same outcome.
+    Replay(replay::ReplayArgs),
     /// Merge the shard folders of a batch, sweep, lesson or explore
     /// (`--shard K/N`) into the files of the whole command, byte-identical
     /// to one machine's.
@@ -73,6 +77,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Explore(args) => explore::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Merge(args) => merge::run(&args),
+        Command::Replay(args) => replay::run(&args),
     }
 }
 

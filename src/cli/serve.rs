@@ -50,13 +50,14 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     } else {
         IpAddr::V4(Ipv4Addr::LOCALHOST)
     };
-    let cfg = Config {
+    let mut cfg = Config {
         served,
         limits: Limits {
             jobs: args.max_jobs as usize,
             runs: args.max_runs,
             ..Limits::default()
         },
+        join_base: None,
     };
     let rt = crate::serve::runtime().context("cannot start the server's runtime")?;
     rt.block_on(async move {
@@ -70,15 +71,18 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             })?;
         let port = listener.local_addr()?.port();
         let local = format!("http://127.0.0.1:{port}/");
+        let addrs = if args.lan { lan_addresses() } else { Vec::new() };
+        // Students join a class game at the first address on the network.
+        cfg.join_base = addrs.first().map(|a| format!("http://{a}:{port}"));
         {
             let mut out = std::io::stdout().lock();
             writeln!(out, "coalsim serve: open {local} in a browser (Ctrl-C stops the server)")?;
+            writeln!(out, "Class game: open {local}game (students join at the address it shows)")?;
             if args.lan {
-                let addrs = lan_addresses();
                 if addrs.is_empty() {
                     writeln!(out, "On the class network: http://<this computer's address>:{port}/")?;
                 }
-                for a in addrs {
+                for a in &addrs {
                     writeln!(out, "On the class network: http://{a}:{port}/")?;
                 }
             }

@@ -13,6 +13,7 @@
 //! number of comparisons at once, and runs and variants per comparison. A
 //! comparison stops when the tab that asked for it goes away.
 
+pub mod game;
 pub mod jobs;
 pub mod request;
 pub mod view;
@@ -38,6 +39,11 @@ use crate::scenario::{ScenarioFile, Source};
 const INDEX_HTML: &str = include_str!("../../web/index.html");
 const APP_JS: &str = include_str!("../../web/app.js");
 const STYLE_CSS: &str = include_str!("../../web/style.css");
+const GAME_HTML: &str = include_str!("../../web/game.html");
+const GAME_JS: &str = include_str!("../../web/game.js");
+const PLAY_HTML: &str = include_str!("../../web/play.html");
+const PLAY_JS: &str = include_str!("../../web/play.js");
+const GAME_CSS: &str = include_str!("../../web/game.css");
 
 /// What one client may ask of the server.
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +59,9 @@ pub struct Limits {
     /// Size of one run drawn round by round: pairs of organisations ×
     /// rounds (the trust links the page receives, and the work of the run).
     pub view_pairs: u64,
+    /// Requests per second one page of a class game may send on average
+    /// (it polls once a second); bursts of five seconds' worth pass.
+    pub game_rate: f64,
 }
 
 impl Default for Limits {
@@ -63,6 +72,7 @@ impl Default for Limits {
             runs: 2000,
             arms: 6,
             view_pairs: 1_000_000,
+            game_rate: 5.0,
         }
     }
 }
@@ -73,12 +83,17 @@ pub struct Config {
     /// The scenario file given on the command line, read once at start.
     pub served: Option<Source>,
     pub limits: Limits,
+    /// The address students open to join a class game
+    /// (`http://HOST:PORT`); the teacher's own address when not given.
+    pub join_base: Option<String>,
 }
 
 struct Shared {
     served: Option<Source>,
     limits: Limits,
     jobs: Arc<Semaphore>,
+    rooms: game::Rooms,
+    join_base: Option<String>,
 }
 
 type AppState = Arc<Shared>;
@@ -89,7 +104,19 @@ pub fn router(cfg: Config) -> Router {
         served: cfg.served,
         limits: cfg.limits,
         jobs: Arc::new(Semaphore::new(cfg.limits.jobs)),
+        rooms: game::Rooms::new(cfg.limits.game_rate),
+        join_base: cfg.join_base,
     });
+    let game_routes = Router::new()
+        .route("/api/game/new", post(game::new_game))
+        .route("/api/game/join", post(game::join))
+        .route("/api/game/me", post(game::me))
+        .route("/api/game/choose", post(game::choose))
+        .route("/api/game/quit", post(game::quit))
+        .route("/api/game/teacher", post(game::teacher))
+        .route("/api/game/control", post(game::control))
+        .route("/api/game/log", post(game::log_csv))
+        .layer(DefaultBodyLimit::max(game::MAX_BODY));
     Router::new()
         .route(
             "/",
@@ -103,12 +130,33 @@ pub fn router(cfg: Config) -> Router {
             "/style.css",
             get(|| async { asset("text/css; charset=utf-8", STYLE_CSS) }),
         )
+        .route(
+            "/game",
+            get(|| async { asset("text/html; charset=utf-8", GAME_HTML) }),
+        )
+        .route(
+            "/game.js",
+            get(|| async { asset("text/javascript; charset=utf-8", GAME_JS) }),
+        )
+        .route(
+            "/play",
+            get(|| async { asset("text/html; charset=utf-8", PLAY_HTML) }),
+        )
+        .route(
+            "/play.js",
+            get(|| async { asset("text/javascript; charset=utf-8", PLAY_JS) }),
+        )
+        .route(
+            "/game.css",
+            get(|| async { asset("text/css; charset=utf-8", GAME_CSS) }),
+        )
         .route("/api/catalog", get(catalog))
         .route("/api/status", get(status))
         .route("/api/scenario", post(scenario))
         .route("/api/run", post(run))
         .route("/api/compare", post(compare))
         .layer(DefaultBodyLimit::max(cfg.limits.body_bytes))
+        .merge(game_routes)
         .with_state(state)
 }
 
@@ -124,7 +172,7 @@ fn asset(kind: &'static str, body: &'static str) -> Response {
 }
 
 /// An error as the page shows it: `{"error": "..."}` with a status.
-fn error(code: StatusCode, message: impl Into<String>) -> Response {
+pub(crate) fn error(code: StatusCode, message: impl Into<String>) -> Response {
     (
         code,
         axum::Json(serde_json::json!({ "error": message.into() })),
@@ -142,7 +190,7 @@ fn rejected(r: JsonRejection) -> Response {
     error(code, msg)
 }
 
-fn json<T: Serialize>(value: &T) -> Response {
+pub(crate) fn json<T: Serialize>(value: &T) -> Response {
     axum::Json(value).into_response()
 }
 
@@ -347,7 +395,7 @@ pub fn spawn(addr: SocketAddr, cfg: Config) -> std::io::Result<Running> {
                 return;
             };
             tokio::select! {
-                _ = axum::serve(l, router(cfg)).into_future() => {}
+                _ = axum::serve(l, router(cfg).into_make_service_with_connect_info::<SocketAddr>()).into_future() => {}
                 _ = stopped => {}
             }
         });
@@ -370,5 +418,9 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 
 /// Serves on `listener` until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener, cfg: Config) -> std::io::Result<()> {
-    axum::serve(listener, router(cfg)).await
+    axum::serve(
+        listener,
+        router(cfg).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
 }

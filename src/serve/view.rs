@@ -143,7 +143,7 @@ pub fn run_view(scenario: &Scenario, seed: u64) -> RunView {
     }
 }
 
-fn nodes(w: &World) -> Vec<Node> {
+pub fn nodes(w: &World) -> Vec<Node> {
     (0..w.n)
         .map(|i| Node {
             status: match w.status[i] {
@@ -161,7 +161,7 @@ fn nodes(w: &World) -> Vec<Node> {
         .collect()
 }
 
-fn links(w: &World) -> Vec<[u16; 3]> {
+pub fn links(w: &World) -> Vec<[u16; 3]> {
     let members: Vec<usize> = (0..w.n).filter(|&i| w.is_member(i)).collect();
     let mut out = Vec::with_capacity(members.len() * members.len() / 2);
     for (a, &i) in members.iter().enumerate() {

@@ -93,6 +93,11 @@ struct Browser {
 
 impl Browser {
     fn new(driver: &Driver, profile: &Path, shots: PathBuf) -> Browser {
+        Browser::sized(driver, profile, shots, "1400,1100")
+    }
+
+    /// A browser window of `size` ("W,H" in CSS pixels), e.g. a phone's.
+    fn sized(driver: &Driver, profile: &Path, shots: PathBuf, size: &str) -> Browser {
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -101,7 +106,7 @@ impl Browser {
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                     "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1400,1100",
+                    "--disable-dev-shm-usage", format!("--window-size={size}"),
                     format!("--user-data-dir={}", profile.display()),
                 ],
             },
@@ -507,4 +512,203 @@ fn a_teacher_runs_a_class_in_the_browser() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(running, 0, "the closed tab's comparison still runs");
+}
+
+/// Clicks a radio or checkbox of the student's form by name and value.
+fn pick(b: &Browser, name: &str, value: &str) {
+    b.click(&format!("#choices input[name={name}][value=\"{value}\"]"));
+}
+
+#[test]
+fn a_class_plays_the_coalition_game() {
+    if !browser_available() {
+        return;
+    }
+    let server = serve::spawn("127.0.0.1:0".parse().unwrap(), Config::default()).unwrap();
+    let driver = start_driver();
+    let profiles: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let shots = screenshots();
+    let teacher = Browser::new(&driver, profiles[0].path(), shots.clone());
+    let ann = Browser::sized(&driver, profiles[1].path(), shots.clone(), "412,915");
+    let bo = Browser::sized(&driver, profiles[2].path(), shots.clone(), "412,915");
+    let url = server.url();
+
+    // The teacher creates a game: no timer to speak of (turns end when
+    // everyone has chosen, or by the teacher's hand).
+    teacher.goto(&format!("{url}/game"));
+    teacher.wait(
+        "the teacher's page",
+        "return document.body.dataset.ready === 'true'",
+    );
+    teacher.js("document.getElementById('secs').value = '900'; document.getElementById('seed').value = '5'; return true");
+    teacher.click("#create");
+    teacher.wait("the join code", "return document.getElementById('code').textContent.length === 5 && document.querySelector('#qr svg') !== null");
+    let code = teacher.text("#code");
+    assert!(
+        teacher.text("#join-url").starts_with(&url),
+        "{}",
+        teacher.text("#join-url")
+    );
+
+    // Two students join from the address with the code in it.
+    for (b, name) in [(&ann, "Ann"), (&bo, "Bo")] {
+        b.goto(&format!("{url}/play?code={code}"));
+        b.wait(
+            "the student's page",
+            "return document.body.dataset.ready === 'true'",
+        );
+        assert_eq!(
+            b.js("return document.getElementById('code').value"),
+            json!(code)
+        );
+        b.send_keys("#name", name);
+        b.click("#join");
+        b.wait("a seat", "return document.body.dataset.phase === 'lobby'");
+    }
+    let ann_org = ann.text("#org");
+    let bo_org = bo.text("#org");
+    assert_ne!(ann_org, bo_org);
+    teacher.wait(
+        "two players listed",
+        "return document.querySelectorAll('#seats li.playing').length === 2",
+    );
+    teacher.screenshot("game-01-teacher-lobby.png");
+    teacher.click("#start");
+    for b in [&ann, &bo] {
+        b.wait("the game to start", "return document.body.dataset.phase === 'playing' && !document.getElementById('choices').hidden");
+    }
+
+    // Turn 0: both choose; the turn is played when the second has.
+    pick(&ann, "contribute", "0.5");
+    pick(&ann, "ballot", "no");
+    ann.click("#send");
+    ann.wait(
+        "Ann's choices sent",
+        "return document.body.dataset.chosen === 'true'",
+    );
+    assert_eq!(
+        teacher.js("return Number(document.body.dataset.turn)"),
+        json!(0)
+    );
+    pick(&bo, "attend", "false");
+    bo.click("#send");
+    for b in [&ann, &bo, &teacher] {
+        b.wait("turn 1", "return Number(document.body.dataset.turn) === 1");
+    }
+    assert_eq!(
+        teacher.js("return Number(document.body.dataset.round)"),
+        json!(4)
+    );
+    // The form starts a new turn from the last choices sent.
+    assert_eq!(
+        ann.js("return document.getElementById('choices').ballot.value"),
+        json!("no")
+    );
+
+    // Bo's phone loses the page and comes back: the same organisation.
+    bo.goto("about:blank");
+    bo.goto(&format!("{url}/play?code={code}"));
+    bo.wait(
+        "Bo's seat again",
+        "return document.body.dataset.phase === 'playing'",
+    );
+    assert_eq!(bo.text("#org"), bo_org);
+
+    // Turn 1: Ann's organisation leaves the coalition.
+    pick(&ann, "leave", "true");
+    ann.click("#send");
+    bo.click("#send");
+    ann.wait("Ann's organisation out", "return document.body.dataset.status === 'former' && Number(document.body.dataset.turn) === 2");
+    assert!(
+        ann.text("#banner").contains("out of the coalition"),
+        "{}",
+        ann.text("#banner")
+    );
+    assert!(
+        ann.text("#observed").contains("you left the coalition"),
+        "{}",
+        ann.text("#observed")
+    );
+    bo.wait("turn 2", "return Number(document.body.dataset.turn) === 2");
+    assert!(
+        bo.text("#observed")
+            .contains(&format!("{ann_org} left the coalition")),
+        "{}",
+        bo.text("#observed")
+    );
+    // A student's screen: own organisation from the inside, the others only
+    // by what could be seen.
+    assert!(bo.text("#trust").contains("Your trust"));
+    bo.js("window.scrollTo(0, 0); return true");
+    bo.screenshot("game-02-student-phone.png");
+    bo.js("document.getElementById('observed').scrollIntoView(); return true");
+    bo.screenshot("game-02b-student-phone-observed.png");
+    teacher.wait(
+        "the story so far",
+        "return document.querySelectorAll('#story li').length > 0",
+    );
+    teacher.screenshot("game-03-teacher-live.png");
+
+    // Bo leaves the game: the organisation goes back to the simulation.
+    bo.click("#quit");
+    bo.wait(
+        "Bo out of the game",
+        "return !document.getElementById('join-form').hidden",
+    );
+    teacher.wait(
+        "Bo gone from the players",
+        "return !document.getElementById('seats').textContent.includes('Bo')",
+    );
+
+    // The teacher advances a turn, then ends the game: the rest follows
+    // the model, and the debrief comes.
+    teacher.click("#advance");
+    teacher.wait("turn 3", "return Number(document.body.dataset.turn) === 3");
+    teacher.click("#end");
+    teacher.wait(
+        "the debrief",
+        "return document.body.dataset.debrief === 'done'",
+    );
+    assert!(
+        teacher.text("#reading").contains("simulated coalitions"),
+        "{}",
+        teacher.text("#reading")
+    );
+    assert!(!teacher.text("#verdict").is_empty());
+    teacher.js("document.getElementById('debrief').scrollIntoView(); return true");
+    teacher.screenshot("game-04-teacher-debrief.png");
+    ann.wait("Ann sees the end", "return document.body.dataset.phase === 'over' && !document.getElementById('student-debrief').hidden");
+    ann.screenshot("game-05-student-end.png");
+
+    // The log the teacher downloads replays to the same outcome.
+    teacher.click("#download");
+    teacher.wait("the log", "return typeof window.gameLog === 'string'");
+    let log = teacher
+        .js("return window.gameLog")
+        .as_str()
+        .unwrap()
+        .to_string();
+    let parsed = coalsim::game::GameLog::parse("game-log.csv", &log).unwrap();
+    assert!(
+        parsed
+            .plays
+            .iter()
+            .any(|p| p.player == "Ann" && p.choices.leave)
+    );
+    assert!(
+        parsed
+            .plays
+            .iter()
+            .any(|p| p.player == "Bo" && !p.choices.attend)
+    );
+    let summary = coalsim::game::replay(&parsed).unwrap();
+    let (outcome, rounds) = parsed.outcome.clone().unwrap();
+    assert_eq!(
+        (summary.outcome.to_string(), summary.rounds),
+        (outcome, rounds)
+    );
+    assert_eq!(
+        teacher.text("#verdict").trim(),
+        coalsim::narrative::verdict(&summary).trim()
+    );
 }

@@ -8,6 +8,7 @@ mod cluster;
 mod condorcet;
 mod explore;
 mod fuzz_corpus;
+mod game;
 mod hardening;
 mod invariants;
 mod lessons;

@@ -190,3 +190,40 @@ fn every_column_of_every_file_is_documented() {
         missing.join("\n")
     );
 }
+
+/// The class game's log: its columns are documented too.
+#[test]
+fn every_column_of_the_game_log_is_documented() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/outputs.md")).unwrap();
+    let text = section(&doc, "coalsim serve: the class game", "game-log.csv");
+    let s = coalsim::scenario::ScenarioFile::open(None).unwrap().base;
+    let log = coalsim::game::GameLog {
+        title: s.name.clone(),
+        scenario_toml: s.to_toml(),
+        seed: 1,
+        names: vec!["A".into()],
+        plays: vec![coalsim::game::Play {
+            round: 1,
+            agent: 0,
+            player: "Ann".into(),
+            choices: coalsim::game::default_choices(),
+        }],
+        outcome: None,
+    };
+    let csv = log.to_csv();
+    let header = csv.lines().find(|l| !l.starts_with('#')).unwrap();
+    let missing: Vec<&str> = header
+        .split(',')
+        .filter(|c| !text.contains(&format!("`{c}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/outputs.md does not document: {missing:?}"
+    );
+    // And the log reads back.
+    assert_eq!(
+        coalsim::game::GameLog::parse("x.csv", &csv).unwrap().plays,
+        log.plays
+    );
+}

@@ -353,10 +353,12 @@ fn the_server_keeps_to_its_limits() {
         runs: 5000,
         arms: 3,
         view_pairs: 1_000_000,
+        game_rate: 5.0,
     };
     let server = start(Config {
         served: None,
         limits,
+        join_base: None,
     });
     let url = server.url();
     // A run too big to draw round by round.

@@ -1,0 +1,405 @@
+//! The class game's server with scripted clients: a class plays a whole
+//! game (join, choose, reconnect, quit, a late joiner), the log replays to
+//! the same outcome, and the server refuses what it should (wrong code,
+//! another seat's business, oversized and malformed messages, a flood)
+//! without the game suffering.
+
+use assert_cmd::Command;
+use coalsim::serve::{self, Config};
+use serde_json::{Value, json};
+
+/// A server with the default limits, or with a generous request rate for a
+/// scripted class that plays as fast as the server answers.
+fn start(rate: Option<f64>) -> serve::Running {
+    let mut cfg = Config::default();
+    if let Some(r) = rate {
+        cfg.limits.game_rate = r;
+    }
+    serve::spawn("127.0.0.1:0".parse().unwrap(), cfg).expect("the server starts")
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// POSTs text; the status and the body.
+fn post_raw(url: &str, body: &str) -> (u16, String) {
+    let mut r = agent()
+        .post(url)
+        .header("content-type", "application/json")
+        .send(body.to_string())
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.body_mut().read_to_string().unwrap())
+}
+
+fn post(url: &str, body: &Value) -> (u16, Value) {
+    let (status, text) = post_raw(url, &body.to_string());
+    let v = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, v)
+}
+
+struct Class {
+    url: String,
+    code: String,
+    teacher: String,
+}
+
+impl Class {
+    fn new(url: &str, scenario: Value) -> Class {
+        let (s, v) = post(
+            &format!("{url}/api/game/new"),
+            &json!({"scenario": scenario, "weeks_per_turn": 4, "turn_seconds": 900, "seed": 11}),
+        );
+        assert_eq!(s, 200, "{v}");
+        Class {
+            url: url.to_string(),
+            code: v["code"].as_str().unwrap().to_string(),
+            teacher: v["token"].as_str().unwrap().to_string(),
+        }
+    }
+    fn api(&self, path: &str, body: Value) -> (u16, Value) {
+        post(&format!("{}/api/game/{path}", self.url), &body)
+    }
+    fn join(&self, name: &str) -> (String, String) {
+        let (s, v) = self.api(
+            "join",
+            json!({"code": self.code.to_lowercase(), "name": name}),
+        );
+        assert_eq!(s, 200, "{v}");
+        (
+            v["token"].as_str().unwrap().to_string(),
+            v["organisation"].as_str().unwrap().to_string(),
+        )
+    }
+    fn teacher(&self) -> Value {
+        let (s, v) = self.api("teacher", json!({"token": self.teacher}));
+        assert_eq!(s, 200, "{v}");
+        v
+    }
+    fn control(&self, action: &str) -> (u16, Value) {
+        self.api("control", json!({"token": self.teacher, "action": action}))
+    }
+    fn me(&self, token: &str) -> Value {
+        let (s, v) = self.api("me", json!({"token": token}));
+        assert_eq!(s, 200, "{v}");
+        v
+    }
+    fn choose(&self, token: &str, turn: u64, k: usize) -> (u16, Value) {
+        let ballots = ["yes", "no", "silent", "aside"];
+        let share = [1.0, 0.5, 0.0][k % 3];
+        self.api(
+            "choose",
+            json!({"token": token, "turn": turn, "attend": !k.is_multiple_of(3), "contribute": share,
+                   "ballot": ballots[k % 4], "object": k.is_multiple_of(2), "leave": false}),
+        )
+    }
+    /// Waits (bounded) for the debrief.
+    fn debrief(&self) -> Value {
+        for _ in 0..1200 {
+            let v = self.teacher();
+            if !v["debrief"].is_null() {
+                return v;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("no debrief");
+    }
+}
+
+#[test]
+fn a_scripted_class_plays_a_game_that_replays() {
+    let server = start(Some(10_000.0));
+    let class = Class::new(&server.url(), json!({"source": {"kind": "default"}}));
+    let (ann, ann_org) = class.join("Ann");
+    let (bo, bo_org) = class.join("  Bo <b>  ");
+    let (cy, _) = class.join("Cy");
+    assert_ne!(ann_org, bo_org);
+    // Nicknames are cleaned.
+    assert_eq!(class.me(&bo)["name"], "Bo b");
+    let v = class.teacher();
+    assert_eq!(v["phase"], "lobby");
+    assert_eq!(
+        v["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["state"] == "playing")
+            .count(),
+        3
+    );
+    // Choices before the start are refused.
+    assert_eq!(class.choose(&ann, 0, 0).0, 409);
+    assert_eq!(class.control("start").0, 200);
+    let mut players = vec![ann.clone(), bo.clone(), cy.clone()];
+    let mut turn = 0u64;
+    let mut quit_done = false;
+    while class.teacher()["phase"] != "over" {
+        let members: Vec<String> = players
+            .iter()
+            .filter(|t| class.me(t)["view"]["status"] == "member")
+            .cloned()
+            .collect();
+        if members.is_empty() {
+            // Nobody left to play: the teacher moves on.
+            assert_eq!(class.control("advance").0, 200);
+            turn += 1;
+            continue;
+        }
+        for (k, t) in members.iter().enumerate() {
+            let before = class.me(t)["turn"].as_u64().unwrap();
+            assert_eq!(before, turn, "the turn waits for every student");
+            let (s, v) = class.choose(t, turn, k + turn as usize);
+            assert_eq!(s, 200, "{v}");
+        }
+        // The last choice played the turn.
+        turn += 1;
+        assert_eq!(class.me(&members[0])["turn"].as_u64().unwrap(), turn);
+        // A reconnect: the same token resumes the same organisation.
+        assert_eq!(class.me(&ann)["view"]["organisation"], ann_org);
+        if turn == 3 && !quit_done {
+            // Cy leaves the game; a late joiner takes over a simulated
+            // organisation still in the coalition.
+            let (s, _) = class.api("quit", json!({"token": cy}));
+            assert_eq!(s, 200);
+            let (s, _) = class.api("me", json!({"token": cy}));
+            assert_eq!(s, 403, "a token that quit is no longer valid");
+            let (dee, dee_org) = class.join("Dee");
+            assert_eq!(class.me(&dee)["view"]["status"], "member", "{dee_org}");
+            players.retain(|t| *t != cy);
+            players.push(dee);
+            quit_done = true;
+        }
+        assert!(turn < 40, "the game should end within its 104 weeks");
+    }
+    assert!(quit_done);
+    let v = class.debrief();
+    let d = &v["debrief"];
+    assert_eq!(d["runs"], 1000);
+    let p = d["progress_percentile"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p));
+    let hist: u64 = d["progress_histogram"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .sum();
+    assert_eq!(hist, 1000);
+    // Students see the debrief too.
+    assert!(!class.me(&ann)["debrief"].is_null());
+    // The log replays to the class's outcome.
+    let (s, log) = post_raw(
+        &format!("{}/api/game/log", class.url),
+        &json!({"token": class.teacher}).to_string(),
+    );
+    assert_eq!(s, 200);
+    assert!(log.contains("Ann") && log.contains("Dee"), "{log}");
+    let parsed = coalsim::game::GameLog::parse("log.csv", &log).unwrap();
+    assert!(parsed.plays.len() >= 3 * 4);
+    let summary = coalsim::game::replay(&parsed).unwrap();
+    let (outcome, rounds) = parsed.outcome.clone().unwrap();
+    assert_eq!(
+        (summary.outcome.to_string(), summary.rounds),
+        (outcome, rounds)
+    );
+    assert_eq!(d["class"]["rounds"].as_u64().unwrap(), rounds as u64);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("game-log.csv");
+    std::fs::write(&path, &log).unwrap();
+    let out = Command::cargo_bin("coalsim")
+        .unwrap()
+        .arg("replay")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout} {out:?}");
+    assert!(stdout.contains("Same outcome as the game"), "{stdout}");
+    // A log whose recorded outcome does not match: refused, exit 1.
+    let (o, r) = parsed.outcome.clone().unwrap();
+    let forged = log.replace(&format!("# rounds: {r}"), &format!("# rounds: {}", r + 1));
+    std::fs::write(&path, forged).unwrap();
+    let out = Command::cargo_bin("coalsim")
+        .unwrap()
+        .arg("replay")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("the game ended `{o}` in round {}", r + 1)),
+        "{err}"
+    );
+    // A broken row: the file, line and column.
+    let broken = log.replacen(",yes,", ",maybe,", 1);
+    if broken != log {
+        std::fs::write(&path, &broken).unwrap();
+        let out = Command::cargo_bin("coalsim")
+            .unwrap()
+            .arg("replay")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("game-log.csv:")
+                && err.contains("ballot: `maybe`; allowed: yes, no, aside, silent"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn the_server_refuses_what_it_should_and_the_game_goes_on() {
+    let server = start(None);
+    let url = server.url();
+    let class = Class::new(
+        &url,
+        json!({"source": {"kind": "lesson", "name": "consensus-illusion"}}),
+    );
+    // A wrong code.
+    let (s, v) = class.api("join", json!({"code": "ZZZZZ", "name": "Eve"}));
+    assert_eq!(s, 404, "{v}");
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("no game with this code")
+    );
+    // An empty nickname.
+    let (s, _) = class.api("join", json!({"code": class.code, "name": " \u{7} "}));
+    assert_eq!(s, 400);
+    let (ann, ann_org) = class.join("Ann");
+    let (bo, bo_org) = class.join("Bo");
+    assert_eq!(class.control("start").0, 200);
+    // Acting for another seat: no message names a seat, so naming one is
+    // refused, and a token only ever shows its own organisation.
+    let (s, _) = class.api(
+        "choose",
+        json!({"token": ann, "agent": 1, "turn": 0, "attend": true, "contribute": 1.0, "ballot": "yes", "object": false, "leave": false}),
+    );
+    assert_eq!(s, 422);
+    assert_eq!(class.me(&ann)["view"]["organisation"], ann_org);
+    assert_eq!(class.me(&bo)["view"]["organisation"], bo_org);
+    // A student is not the teacher, the teacher not a student, a guessed
+    // token nobody.
+    assert_eq!(
+        class
+            .api("control", json!({"token": ann, "action": "end"}))
+            .0,
+        403
+    );
+    assert_eq!(class.api("log", json!({"token": bo})).0, 403);
+    assert_eq!(class.api("me", json!({"token": class.teacher})).0, 403);
+    assert_eq!(
+        class
+            .api("me", json!({"token": "0123456789abcdef0123456789abcdef"}))
+            .0,
+        403
+    );
+    // Values outside what the page offers.
+    let bad = |field: &str, value: Value| {
+        let mut m = json!({"token": ann, "turn": 0, "attend": true, "contribute": 1.0, "ballot": "yes", "object": false, "leave": false});
+        m[field] = value;
+        class.api("choose", m)
+    };
+    let (s, v) = bad("contribute", json!(0.7));
+    assert_eq!(s, 400, "{v}");
+    let (s, v) = bad("ballot", json!("maybe"));
+    assert_eq!(s, 400, "{v}");
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("allowed: yes, no, aside, silent")
+    );
+    let (s, _) = bad("attend", json!("sure"));
+    assert_eq!(s, 422);
+    let (s, v) = bad("turn", json!(5));
+    assert_eq!(s, 409, "{v}");
+    // Malformed and oversized messages.
+    let (s, _) = post_raw(&format!("{url}/api/game/me"), "{\"token\": ");
+    assert_eq!(s, 400);
+    let (s, _) = post_raw(&format!("{url}/api/game/me"), "[1, 2, 3]");
+    assert_eq!(s, 422);
+    let big = json!({"token": ann, "pad": "x".repeat(8000)}).to_string();
+    let (s, text) = post_raw(&format!("{url}/api/game/choose"), &big);
+    assert_eq!(s, 413, "{text}");
+    let long = "n".repeat(500);
+    let (s, _) = class.api("join", json!({"code": class.code, "name": long}));
+    assert_eq!(s, 400);
+    // Nothing of that changed the game: still turn 0, both seated.
+    let v = class.teacher();
+    assert_eq!(v["turn"], 0);
+    assert_eq!(
+        v["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["state"] == "playing")
+            .count(),
+        2
+    );
+    // A flood from Bo: refused, then Bo is dropped and the organisation
+    // goes back to the simulation.
+    let mut statuses = Vec::new();
+    for _ in 0..5000 {
+        let (s, _) = class.api("me", json!({"token": bo}));
+        statuses.push(s);
+        if s == 403 {
+            break;
+        }
+    }
+    assert!(statuses.contains(&429), "the flood was never slowed");
+    assert_eq!(
+        *statuses.last().unwrap(),
+        403,
+        "the flooder was never dropped"
+    );
+    let v = class.teacher();
+    assert_eq!(v["dropped"], json!(["Bo"]));
+    let bo_seat = v["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["organisation"] == bo_org)
+        .unwrap();
+    assert_eq!(bo_seat["state"], "simulated");
+    // Ann plays on: her choice alone now completes the turn.
+    let (s, v) = class.choose(&ann, 0, 1);
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(class.me(&ann)["turn"], 1);
+    // The teacher's controls.
+    assert_eq!(class.control("pause").0, 200);
+    assert_eq!(class.teacher()["phase"], "paused");
+    assert_eq!(class.control("pause").0, 409);
+    assert_eq!(class.control("extend").0, 200);
+    assert_eq!(class.control("resume").0, 200);
+    assert_eq!(class.control("advance").0, 200);
+    assert_eq!(class.teacher()["turn"], 2);
+    let (s, v) = class.control("dance");
+    assert_eq!(s, 409);
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("allowed: start, pause")
+    );
+    assert_eq!(class.control("end").0, 200);
+    let v = class.teacher();
+    assert_eq!(v["phase"], "over");
+    assert!(!v["picture"]["verdict"].is_null());
+    // Over: no more joining or choosing.
+    assert_eq!(
+        class
+            .api("join", json!({"code": class.code, "name": "Late"}))
+            .0,
+        409
+    );
+    assert_eq!(class.choose(&ann, 2, 0).0, 409);
+}
