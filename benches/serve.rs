@@ -1,6 +1,7 @@
 //! Criterion benchmarks of `coalsim serve` as the page meets it: one run
 //! with every round (what the live view loads), and a 500-run comparison of
-//! two rules through HTTP, from the request to the last line of the answer.
+//! two rules through HTTP, from the request to the last line of the answer;
+//! the class game's turn and debrief.
 //! See docs/performance.md.
 
 use std::hint::black_box;
@@ -56,5 +57,49 @@ fn compare_500(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, run_view, compare_500);
+/// The class game: a turn as the server plays it at the end of a game
+/// (the whole game replayed with three players' choices, the teacher's and
+/// a student's views built), and the debrief (1,000 runs and the lessons).
+fn game(c: &mut Criterion) {
+    use coalsim::engine::{Ballot, Choices};
+    use coalsim::game::{Play, debrief, views};
+    let s = ScenarioFile::open(None).expect("the default scenario").base;
+    let plays: Vec<Play> = (1..=s.max_rounds)
+        .flat_map(|round| {
+            (0..3).map(move |agent| Play {
+                round,
+                agent,
+                player: format!("p{agent}"),
+                choices: Choices {
+                    attend: !round.is_multiple_of(3),
+                    contribute: 1.0,
+                    ballot: Ballot::ALL[(round as usize + agent) % 4],
+                    object: agent == 1,
+                    leave: false,
+                },
+            })
+        })
+        .collect();
+    let mut g = c.benchmark_group("game");
+    g.bench_function("turn/default/104_weeks_3_players", |b| {
+        b.iter(|| {
+            let h = views::history(&s, 7, &plays, None);
+            let t = views::teacher(&s, &h);
+            let v = views::student(&s, &h, 0);
+            black_box((t.points.len(), v.observed.len()))
+        })
+    });
+    let h = views::history(&s, 7, &plays, None);
+    let summary = h.outcome.clone().expect("ended");
+    g.sample_size(10);
+    g.bench_function("debrief/default/1000_runs", |b| {
+        b.iter(|| {
+            let d = debrief::debrief(&s, 7, &summary, debrief::lessons_seen(&h));
+            black_box(d.progress_percentile)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, run_view, compare_500, game);
 criterion_main!(benches);
