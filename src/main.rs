@@ -1,15 +1,21 @@
 use clap::Parser;
 
 fn main() {
-    // Ctrl-C: remove any file still being written, then stop.
-    let _ = ctrlc::set_handler(|| {
-        coalsim::output::files::remove_unfinished();
-        eprintln!(
+    let cli = coalsim::cli::Cli::parse();
+    // Ctrl-C (and SIGTERM, SIGHUP): remove any file still being written, then
+    // stop, saying what the interrupted command leaves behind.
+    let note = match cli.command {
+        coalsim::cli::Command::Batch(_) => {
             "interrupted: no half-written output files were left (an interrupted batch continues with --resume)"
-        );
+        }
+        coalsim::cli::Command::Serve(_) => "stopped: the server is closed",
+        _ => "interrupted: no half-written output files were left",
+    };
+    let _ = ctrlc::set_handler(move || {
+        coalsim::output::files::remove_unfinished();
+        eprintln!("{note}");
         std::process::exit(130);
     });
-    let cli = coalsim::cli::Cli::parse();
     if let Err(err) = coalsim::cli::run(cli) {
         // A closed pipe (`coalsim run | head`) is not an error.
         let broken_pipe = err.chain().any(|e| {

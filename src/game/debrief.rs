@@ -202,7 +202,22 @@ pub fn lessons_seen(h: &History) -> Vec<LessonSeen> {
         .filter(|e| matches!(e.kind, EventKind::CheckIn { attended, members, .. } if members > 0 && 2 * attended < members))
         .count();
     let juniors = count(&|k| matches!(k, EventKind::JuniorRepresentative));
-    let leaders_lost = count(&|k| matches!(k, EventKind::LeadershipLoss { .. }));
+    // A leadership loss is either a leader leaving or, after a shock, the
+    // leadership changing hands while the old leader stays.
+    let (leaders_left, turnovers) = h
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::LeadershipLoss { .. }))
+        .fold((0usize, 0usize), |(left, turned), e| {
+            let went = h.events.iter().any(|x| {
+                x.round == e.round && x.agent == e.agent && matches!(x.kind, EventKind::Left { .. })
+            });
+            if went {
+                (left + 1, turned)
+            } else {
+                (left, turned + 1)
+            }
+        });
     let leaks = count(&|k| matches!(k, EventKind::Leak));
     let abrupt = count(&|k| {
         matches!(
@@ -272,14 +287,21 @@ pub fn lessons_seen(h: &History) -> Vec<LessonSeen> {
         }
         add("drift-and-renewal", signs.join(", and "));
     }
-    if leaders_lost > 0 {
-        add(
-            "founders-syndrome",
-            format!(
-                "{leaders_lost} leader{} left and took know-how with them",
-                plural(leaders_lost)
-            ),
-        );
+    if leaders_left + turnovers > 0 {
+        let mut signs = Vec::new();
+        if leaders_left > 0 {
+            signs.push(format!(
+                "{leaders_left} leader{} left and took know-how with them",
+                plural(leaders_left)
+            ));
+        }
+        if turnovers > 0 {
+            signs.push(format!(
+                "the leadership changed hands after {turnovers} shock{} and know-how was lost each time",
+                plural(turnovers)
+            ));
+        }
+        add("founders-syndrome", signs.join(", and "));
     }
     if leaks > 0 {
         add(
