@@ -91,5 +91,26 @@ fn batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, one_run, one_run_cpu, batch);
+/// A round in which 2,000 members leave at once: 2,000 agents, all members
+/// from the start, with an exit threshold of 1 and a leave gain so large
+/// that every member leaves in the first exit phase (the run then ends).
+/// The run is dominated by that exit phase (issue 12: 7.9 s, cubic).
+fn mass_exit(c: &mut Criterion) {
+    let text = "name = \"Mass exit\"\nmax_rounds = 10\n\
+        [population]\ncount = 2000\nfounders = 1\ninitial_members = 2000\n\
+        [dynamics]\nexit_threshold = 1.0\nleave_gain = 1000.0\n";
+    let source = coalsim::scenario::Source {
+        name: "mass-exit".into(),
+        text: text.into(),
+    };
+    let s = ScenarioFile::load(source).expect("mass exit scenario").base;
+    let mut g = c.benchmark_group("mass_exit");
+    g.sample_size(10);
+    g.bench_function("2000_members_leave_in_one_round", |b| {
+        b.iter(|| black_box(Simulation::new(&s, s.seed, 0).run_to_end()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, one_run, one_run_cpu, batch, mass_exit);
 criterion_main!(benches);

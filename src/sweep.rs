@@ -47,13 +47,25 @@ pub fn parse_vary(text: &str) -> anyhow::Result<Vary> {
         };
         let integers = [a, b, step].iter().all(|s| !s.contains('.'));
         let (start, end, step) = (num(a, "START")?, num(b, "END")?, num(step, "STEP")?);
-        if step.is_nan() || step <= 0.0 || end < start {
-            bail!("--vary {key}: START..END:STEP needs STEP > 0 and END >= START");
+        for (what, x) in [("START", start), ("END", end), ("STEP", step)] {
+            if !x.is_finite() {
+                bail!(
+                    "--vary {key}: {what} is `{x}`; allowed: finite numbers in START..END:STEP (e.g. 0..10:2)"
+                );
+            }
         }
-        let count = ((end - start) / step + 1e-9).floor() as usize + 1;
-        if count > 1000 {
-            bail!("--vary {key}: {count} values; allowed: at most 1000");
+        if step <= 0.0 || end < start {
+            bail!(
+                "--vary {key}: `{list}` runs from {start} to {end} by {step}; allowed: STEP > 0 and END >= START (e.g. 0..10:2)"
+            );
         }
+        // Counted in floating point first: a tiny STEP gives more values
+        // than any integer holds.
+        let count = ((end - start) / step + 1e-9).floor() + 1.0;
+        if count > 1000.0 {
+            bail!("--vary {key}: `{list}` gives {count:.0} values; allowed: at most 1000 values");
+        }
+        let count = count as usize;
         (0..count)
             .map(|i| {
                 let x = start + step * i as f64;
@@ -74,7 +86,9 @@ pub fn parse_vary(text: &str) -> anyhow::Result<Vary> {
             .iter()
             .any(|v| matches!(v, toml::Value::String(s) if s.is_empty()))
     {
-        bail!("--vary {key}: empty value; give KEY=V1,V2,...");
+        bail!(
+            "--vary {key}: `{list}` has an empty value; allowed: KEY=V1,V2,... with no empty item, or KEY=START..END:STEP"
+        );
     }
     Ok(Vary {
         key: key.to_string(),

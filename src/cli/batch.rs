@@ -23,18 +23,19 @@ use crate::output::shard::{
 };
 use crate::output::tables::write_rows;
 use crate::scenario::{Scenario, ScenarioFile};
+use crate::stats::NO_INTERVAL;
 
 /// Arguments of `coalsim batch`.
 #[derive(Debug, Args)]
 pub struct BatchArgs {
     /// Scenario file (TOML); the embedded default when omitted.
     pub scenario: Option<PathBuf>,
-    /// Number of runs (at least 1).
-    #[arg(long, default_value_t = 1000, value_name = "N")]
+    /// Number of runs (1 to 1000000000).
+    #[arg(long, default_value_t = 1000, value_name = "N", allow_negative_numbers = true, value_parser = super::runs_arg::<1_000_000_000>)]
     pub runs: u64,
     /// Batch seed; run i uses the random stream (seed, i). Default: the
     /// scenario's `seed`.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = super::seed_arg)]
     pub seed: Option<u64>,
     /// Worker threads (1 to 1024). Default: all cores. The files do not
     /// depend on it.
@@ -98,9 +99,6 @@ pub const FILES: [&str; 5] = [
 /// Runs `coalsim batch`.
 pub fn run(args: &BatchArgs) -> anyhow::Result<()> {
     // Flags first: nothing is created when one is wrong.
-    if args.runs == 0 {
-        bail!("--runs must be at least 1 (got 0)");
-    }
     let file = ScenarioFile::open(args.scenario.as_deref())?;
     let s = &file.base;
     let seed = args.seed.unwrap_or(s.seed);
@@ -571,7 +569,11 @@ pub fn plain_summary(b: &BatchSummary) -> String {
         .map(|e| {
             format!(
                 "{} {}",
-                pct_ci(e.incidence, e.lower, e.upper),
+                if b.runs < 2 {
+                    format!("{} ({NO_INTERVAL})", pct(e.incidence))
+                } else {
+                    pct_ci(e.incidence, e.lower, e.upper)
+                },
                 ending_text(e.ending)
             )
         })
@@ -647,8 +649,13 @@ pub fn plain_summary(b: &BatchSummary) -> String {
     } else {
         let _ = writeln!(
             t,
-            "Members spent on average {:.1} hours per member per month keeping the coalition going.",
-            h.mean
+            "Members spent on average {:.1} hours per member per month keeping the coalition going{}.",
+            h.mean,
+            if b.runs < 2 {
+                format!(" ({NO_INTERVAL})")
+            } else {
+                String::new()
+            }
         );
     }
     let reasons: Vec<String> = b
@@ -679,6 +686,8 @@ pub fn plain_summary(b: &BatchSummary) -> String {
     };
     let ci = if v.lo.is_finite() {
         format!(" (95% CI {:+.3} to {:+.3})", v.lo, v.hi)
+    } else if b.runs < 2 {
+        format!(" ({NO_INTERVAL})")
     } else {
         String::new()
     };

@@ -41,14 +41,14 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
     pub samples: Option<u64>,
     /// Runs of every point under every policy.
-    #[arg(long, default_value_t = 50, value_name = "R", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(long, default_value_t = 50, value_name = "R", allow_negative_numbers = true, value_parser = super::runs_arg::<1_000_000>)]
     pub runs: u64,
     /// Where in the uncertainty space to run.
     #[arg(long, value_enum, default_value_t = DesignKind::Lhs)]
     pub design: DesignKind,
     /// Seed (default: the scenario's `seed`); replication i of every point
     /// and policy uses the random stream (seed, i).
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = super::seed_arg)]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores). The files do not depend on it.
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]

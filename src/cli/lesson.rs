@@ -24,10 +24,10 @@ pub struct LessonArgs {
     #[arg(long)]
     pub markdown: bool,
     /// Runs per variant.
-    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    #[arg(long, default_value_t = 2000, allow_negative_numbers = true, value_parser = super::runs_arg::<10_000_000>)]
     pub runs: u64,
     /// Seed (default: the lesson scenario's `seed`).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = super::seed_arg)]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
@@ -333,10 +333,19 @@ fn report(
         .iter()
         .map(|a| {
             let d = crate::stats::mean_interval(&a.measures[voa], 0.95);
-            format!(
-                "'{}' {:+.3} ({:+.3} to {:+.3})",
-                a.name, d.estimate, d.lo, d.hi
-            )
+            if d.n < 2 {
+                format!(
+                    "'{}' {:+.3} ({})",
+                    a.name,
+                    d.estimate,
+                    crate::stats::NO_INTERVAL
+                )
+            } else {
+                format!(
+                    "'{}' {:+.3} ({:+.3} to {:+.3})",
+                    a.name, d.estimate, d.lo, d.hi
+                )
+            }
         })
         .collect();
     writeln!(
@@ -364,6 +373,8 @@ fn report(
             "  {sentence} {}",
             if holds {
                 "This is what the texts claim."
+            } else if c.runs < 2 {
+                "One run cannot tell whether the model shows what the texts claim; run more (--runs)."
             } else {
                 "The model does NOT show what the texts claim here."
             }

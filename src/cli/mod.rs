@@ -81,6 +81,24 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// `--seed` of every command: a whole number from 0 to 2⁶⁴ − 1, with the
+/// same answer everywhere (a negative seed is read as a value, not as a
+/// flag, so `--seed -1` says what is allowed).
+pub fn seed_arg(text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse::<u64>()
+        .map_err(|_| format!("allowed: a whole number from 0 to {}", u64::MAX))
+}
+
+/// `--runs` of every command that takes it: a whole number from 1 to
+/// `MAX`, with the same answer everywhere (`--runs 0`, `--runs -1`).
+pub fn runs_arg<const MAX: u64>(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if (1..=MAX).contains(&n) => Ok(n),
+        _ => Err(format!("allowed: a whole number from 1 to {MAX}")),
+    }
+}
+
 /// Standard output that goes quiet when the reader closes the pipe
 /// (`coalsim run | head -1`): later writes are dropped instead of failing,
 /// so a command still finishes its files and exits 0.

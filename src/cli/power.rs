@@ -194,6 +194,12 @@ pub fn scenario_game(path: &std::path::Path) -> anyhow::Result<(WeightedGame, St
         ));
     }
     legend.push('\n');
+    if rule == DecisionRule::Weighted && weights.iter().all(|&x| x == 0) {
+        anyhow::bail!(
+            "{}: population.resources: every initial member has power 0 (weights = power × 100, rounded), so under the `weighted` rule no coalition could win; allowed: at least one initial member with resources > 0",
+            file.location("population.resources")
+        );
+    }
     let game = WeightedGame::new(weights, quota, &[])
         .map_err(|err| anyhow!("{}: {err}", file.source.name))?;
     Ok((game, legend))

@@ -18,7 +18,7 @@ pub struct RunArgs {
     /// Scenario file (TOML); the embedded default when omitted.
     pub scenario: Option<PathBuf>,
     /// Seed (default: the scenario's `seed`).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = super::seed_arg)]
     pub seed: Option<u64>,
     /// Run index: the random stream (SEED, RUN), so `--seed S --run I`
     /// replays row I of a batch's runs.csv (its `seed` and `stream` columns).

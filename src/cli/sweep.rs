@@ -25,11 +25,11 @@ pub struct SweepArgs {
     #[arg(long = "vary", value_name = "KEY=VALUES")]
     pub vary: Vec<String>,
     /// Runs per variant.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    #[arg(long, default_value_t = 1000, allow_negative_numbers = true, value_parser = super::runs_arg::<10_000_000>)]
     pub runs: u64,
     /// Seed (default: the scenario's `seed`); run i of every variant uses
     /// the same random stream.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = super::seed_arg)]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]

@@ -63,10 +63,164 @@ pub fn exits(
         // Mark now, apply after the loop: every decision reads the start state.
         w.pending_exit[i] = reason;
     }
+    let mut scratch = std::mem::take(&mut w.exit_scratch);
+    scratch.leavers.clear();
     for i in 0..w.n {
         if let Some(r) = w.pending_exit[i].take() {
+            scratch.leavers.push((i, r));
+        }
+    }
+    let leavers = std::mem::take(&mut scratch.leavers);
+    w.exit_scratch = scratch;
+    leave_all(w, s, &leavers, ev, now);
+    w.exit_scratch.leavers = leavers;
+}
+
+/// Exits applied one after the other in the given order, with the same
+/// result as calling [`leave`] for each, but in time linear in the trust
+/// matrix rather than cubic: [`leave`] scales the trust between all
+/// remaining members at every exit (O(n²) each), so a round in which
+/// thousands of members leave cost seconds (issue 12).
+///
+/// Here each exit only records its trust factor; the trust of a pair is
+/// scaled once at the end, by the factors of the exits that happened while
+/// both were still members (a prefix of the list), and a leaver's mean
+/// trust in the others (for its `Left` event) reads its row through the
+/// factors so far. Up to [`EXACT_FACTORS`] factors are applied one after
+/// the other, exactly as [`leave`] does, so the result is bit for bit the
+/// same whenever at most that many members leave in one phase; further
+/// factors are applied as their product, which can differ from the
+/// step-by-step product in the last bit. Uses `w.exit_scratch`, so it
+/// allocates nothing once the run is warmed up.
+pub fn leave_all(
+    w: &mut World,
+    s: &Scenario,
+    leavers: &[(usize, ExitReason)],
+    ev: &mut Vec<Event>,
+    now: &mut RoundTally,
+) {
+    if leavers.len() <= 1 {
+        for &(i, r) in leavers {
             leave(w, s, i, r, ev, now);
         }
+        return;
+    }
+    let n = w.n;
+    let dy = &s.dynamics;
+    let mut scratch = std::mem::take(&mut w.exit_scratch);
+    let start_members = &mut scratch.members;
+    start_members.clear();
+    start_members.extend((0..n).filter(|&i| w.is_member(i)));
+    // order[i]: how many exits happened before i left (usize::MAX: stays).
+    let order = &mut scratch.order;
+    order.clear();
+    order.resize(n, usize::MAX);
+    let mut factors = Factors(&mut scratch.factors);
+    factors.0.clear();
+    for &(i, reason) in leavers {
+        if !w.is_member(i) {
+            continue;
+        }
+        order[i] = factors.len();
+        let graceful = s.governance.exit_protocol == ExitProtocol::Graceful
+            || matches!(reason, ExitReason::Removed | ExitReason::Misfit);
+        // Mean trust of i in the remaining members, through the factors of
+        // the exits so far (all of them apply: both were members).
+        let row = &w.trust[i * n..(i + 1) * n];
+        let applied = factors.len();
+        let (mut sum, mut k) = (0.0, 0usize);
+        for (j, &t) in row.iter().enumerate() {
+            if j != i && w.status[j] == Status::Member {
+                sum += factors.apply(t, applied);
+                k += 1;
+            }
+        }
+        let trust = if k == 0 { 0.5 } else { sum / k as f64 };
+        let alignment = w.alignment(i);
+        let commitment = w.commitment[i];
+        w.status[i] = Status::Former;
+        w.left_round[i] = w.round;
+        w.coalition.members -= 1;
+        w.coalition.exits[reason.index()] += 1;
+        now.left += 1;
+        if graceful {
+            factors.push(1.0 - dy.graceful_exit_damage);
+        } else {
+            w.coalition.abrupt_exits += 1;
+            factors.push(1.0 - dy.abrupt_exit_damage);
+            let total = w.coalition.total_contribution;
+            if total > 0.0 {
+                let share = w.contributed[i] / total;
+                w.coalition.progress *= 1.0 - dy.abrupt_work_loss * share;
+            }
+        }
+        ev.push(Event {
+            round: w.round,
+            agent: Some(i),
+            kind: EventKind::Left {
+                reason,
+                graceful,
+                trust,
+                alignment,
+                commitment,
+            },
+        });
+        if w.leadership[i] > 0.0 {
+            leadership_loss(w, s, i, ev);
+        }
+        if w.committee[i] {
+            w.committee[i] = false;
+            decision::select_committee(w, s);
+        }
+    }
+    let all = factors.len();
+    for &a in start_members.iter() {
+        let row = &mut w.trust[a * n..(a + 1) * n];
+        for &b in start_members.iter() {
+            let applied = order[a].min(order[b]).min(all);
+            if b != a && applied > 0 {
+                row[b] = factors.apply(row[b], applied);
+            }
+        }
+    }
+    w.exit_scratch = scratch;
+}
+
+/// How many exit factors [`leave_all`] applies one after the other (as
+/// [`leave`] does) before it switches to their product: more than any
+/// round of the shipped scenarios has exits, so their results are exactly
+/// those of one exit after the other.
+pub const EXACT_FACTORS: usize = 64;
+
+/// The trust factors of a phase's exits, in order: the first
+/// [`EXACT_FACTORS`] one by one, then running products (entry
+/// `EXACT_FACTORS + m` is the product of the factors after the first
+/// [`EXACT_FACTORS`], up to and including that one).
+struct Factors<'a>(&'a mut Vec<f64>);
+
+impl Factors<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn push(&mut self, f: f64) {
+        let v = &mut *self.0;
+        if v.len() <= EXACT_FACTORS {
+            v.push(f);
+        } else {
+            let p = v[v.len() - 1] * f;
+            v.push(p);
+        }
+    }
+
+    /// `t` scaled by the first `count` factors.
+    fn apply(&self, t: f64, count: usize) -> f64 {
+        let exact = count.min(EXACT_FACTORS);
+        let mut t = self.0[..exact].iter().fold(t, |t, &f| t * f);
+        if count > exact {
+            t *= self.0[count - 1];
+        }
+        t
     }
 }
 

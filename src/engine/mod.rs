@@ -168,13 +168,16 @@ impl<'a> Simulation<'a> {
         trust::update_trust_in(w, s, &mut self.rng, &self.members, &mut self.draws);
         refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
         engagement::engagement(w, s, &mut self.events, &mut self.now, &self.trust_cache);
+        // Everyone who is a member now did this round's work (and spent its
+        // hours), including those about to leave: they count for the round.
+        let working = w.coalition.members as u64;
         exit::exits(w, s, &mut self.rng, &mut self.events, &mut self.now, ctl);
         for (total, h) in w.hours.iter_mut().zip(&w.hours_now) {
             *total += h;
         }
         self.now.hours = w.hours_now.iter().sum();
         w.coalition.total_hours += self.now.hours;
-        w.coalition.member_rounds += w.coalition.members as u64;
+        w.coalition.member_rounds += working;
         self.outcome = end::end_check(w, s, &mut self.events);
         &self.events
     }
@@ -439,6 +442,90 @@ mod fast_path_tests {
                     0.0
                 };
                 assert_eq!(c.to_bits(), want.to_bits(), "run {run}, agent {i}");
+            }
+        }
+    }
+
+    /// `exit::leave_all` against `exit::leave` called once per leaver (the
+    /// plain version, O(n²) per exit): bit-identical worlds and events with
+    /// up to `EXACT_FACTORS` exits in one phase, equal to 1e-12 beyond.
+    #[test]
+    fn batched_exits_equal_one_exit_after_the_other() {
+        use crate::model::ExitReason;
+        use rand::RngExt;
+        let reasons = [
+            ExitReason::LowTrust,
+            ExitReason::Removed,
+            ExitReason::Overload,
+            ExitReason::Misfit,
+        ];
+        // 150 agents, all members from the start: more exits in one phase
+        // than EXACT_FACTORS, so the product path is exercised too.
+        let big = crate::scenario::ScenarioFile::load(crate::scenario::Source {
+            name: "big.toml".into(),
+            text: "[population]\ncount = 150\nfounders = 1\ninitial_members = 150\n".into(),
+        })
+        .unwrap();
+        for run in 0..44u64 {
+            let (s, w0) = if run < 40 {
+                let (s, w0, _) = bench_world(run, 1 + (run as u32 % 30));
+                (s, w0)
+            } else {
+                let s = big.base.clone();
+                let w0 = crate::model::build_world(&s, &mut run_rng(5, run));
+                (s, w0)
+            };
+            let s = if run % 2 == 1 {
+                // Abrupt exits too (no exit protocol): two kinds of factor.
+                let path =
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench.toml");
+                let file = if run < 40 {
+                    crate::scenario::ScenarioFile::open(Some(&path)).unwrap()
+                } else {
+                    big.clone()
+                };
+                let none = toml::Value::String("none".into());
+                file.with_overrides("test", &[("governance.exit_protocol".into(), none)])
+                    .unwrap()
+            } else {
+                s
+            };
+            let mut pick = run_rng(7, run);
+            let share = [0.1, 0.3, 0.6, 1.0][run as usize % 4];
+            let share = if run >= 40 { 0.8 } else { share };
+            let mut leavers: Vec<(usize, ExitReason)> = Vec::new();
+            for i in 0..w0.n {
+                if w0.is_member(i) && pick.random::<f64>() < share {
+                    leavers.push((i, reasons[pick.random_range(0..reasons.len())]));
+                }
+            }
+            let (mut w, mut w2) = (w0.clone(), w0.clone());
+            let (mut ev, mut ev2) = (Vec::new(), Vec::new());
+            let (mut now, mut now2) = (RoundTally::default(), RoundTally::default());
+            exit::leave_all(&mut w, &s, &leavers, &mut ev, &mut now);
+            for &(i, r) in &leavers {
+                exit::leave(&mut w2, &s, i, r, &mut ev2, &mut now2);
+            }
+            assert_eq!(w.status, w2.status, "run {run}");
+            assert_eq!(now.left, now2.left, "run {run}");
+            assert_eq!(format!("{:?}", w.coalition), format!("{:?}", w2.coalition));
+            assert_eq!(w.leadership, w2.leadership, "run {run}");
+            assert_eq!(w.committee, w2.committee, "run {run}");
+            if leavers.len() <= exit::EXACT_FACTORS {
+                let differ =
+                    (0..w.trust.len()).find(|&k| w.trust[k].to_bits() != w2.trust[k].to_bits());
+                assert_eq!(
+                    differ,
+                    None,
+                    "run {run}, {} leavers: trust differs",
+                    leavers.len()
+                );
+                assert_eq!(ev, ev2, "run {run}");
+            } else {
+                for (a, b) in w.trust.iter().zip(&w2.trust) {
+                    assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "run {run}");
+                }
+                assert_eq!(ev.len(), ev2.len());
             }
         }
     }

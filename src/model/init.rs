@@ -56,6 +56,7 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         pivotal: vec![0; n],
         counted_yes: vec![None; n],
         pending_exit: vec![None; n],
+        exit_scratch: super::ExitScratch::new(n),
         vote_u: vec![0.0; n],
         vote_merit: vec![0.0; n],
         stood_aside: vec![false; n],

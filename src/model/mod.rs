@@ -118,6 +118,29 @@ pub enum GovernanceState {
     Established,
 }
 
+/// Scratch vectors of the exit phase (`engine::exit::leave_all`): the
+/// round's leavers in order, each agent's place in that order, the members
+/// at the start of the phase, and the trust factors of the exits.
+#[derive(Debug, Clone, Default)]
+pub struct ExitScratch {
+    pub leavers: Vec<(usize, ExitReason)>,
+    pub order: Vec<usize>,
+    pub members: Vec<usize>,
+    pub factors: Vec<f64>,
+}
+
+impl ExitScratch {
+    /// Scratch for `n` agents.
+    pub fn new(n: usize) -> Self {
+        ExitScratch {
+            leavers: Vec::with_capacity(n),
+            order: Vec::with_capacity(n),
+            members: Vec::with_capacity(n),
+            factors: Vec::with_capacity(n + 1),
+        }
+    }
+}
+
 /// All state of one run. Per-agent vectors have length `n`; per-issue ones
 /// `n * d` (agent-major); `trust[i * n + j]` is i's trust in j.
 #[derive(Debug, Clone)]
@@ -184,6 +207,8 @@ pub struct World {
     pub stood_aside: Vec<bool>,
     /// Exit decided this round, applied after all are decided.
     pub pending_exit: Vec<Option<ExitReason>>,
+    /// Scratch of the exit phase (sized once, so a round allocates nothing).
+    pub exit_scratch: ExitScratch,
     /// Commitment computed in the last engagement phase.
     pub commitment: Vec<f64>,
     pub trust: Vec<f64>,
@@ -227,7 +252,9 @@ pub struct Coalition {
     pub total_hours: f64,
     pub sunset_declared: bool,
     pub expansions: u32,
-    /// Sum over rounds of the members at the end of the round.
+    /// Sum over rounds of the members who did the round's work: those who
+    /// were members when its exits were decided (leavers of the round
+    /// included).
     pub member_rounds: u64,
     /// Round of the last re-alignment (0 = none).
     pub realigned_at: u32,

@@ -12,6 +12,7 @@ use crate::batch;
 use crate::compare::{Comparison, MEASURES};
 use crate::engine::RunSummary;
 use crate::stats;
+use crate::stats::NO_INTERVAL;
 
 /// `rounds.csv` of a comparison: a batch's `rounds.csv` per variant, with a
 /// `variant` column first.
@@ -273,7 +274,14 @@ pub fn markdown_table(c: &Comparison) -> String {
                 "baseline".to_string()
             } else {
                 let d = c.paired[v][m].interval(&MEASURES[m], 0.95);
-                if as_pct {
+                let scale = if as_pct { 100.0 } else { 1.0 };
+                let unit = if as_pct { " pts" } else { "" };
+                if d.n < 2 {
+                    format!(
+                        "{}{unit} ({NO_INTERVAL})",
+                        signed(scale * d.estimate, if as_pct { 1 } else { digits })
+                    )
+                } else if as_pct {
                     format!(
                         "{} pts ({} to {})",
                         signed(100.0 * d.estimate, 1),
@@ -332,7 +340,12 @@ pub fn reading(c: &Comparison, v: usize, m: usize, level: f64) -> String {
         )
     };
     let dir = if d.estimate > 0.0 { "raises" } else { "lowers" };
-    if excludes {
+    if d.n < 2 {
+        format!(
+            "'{}' and '{}': {} {fmt_arm} vs {fmt_base} over one run each ({NO_INTERVAL}, so no conclusion).",
+            arm.name, base.name, measure.label
+        )
+    } else if excludes {
         format!(
             "'{}' {dir} the {} by {fmt_est} compared with '{}' ({fmt_arm} vs {fmt_base}; paired {conf} interval {fmt_lo} to {fmt_hi}, over {} runs with the same random numbers).",
             arm.name, measure.label, base.name, d.n
@@ -350,6 +363,12 @@ pub fn reading_sign(c: &Comparison, v: usize, m: usize, level: f64) -> String {
     let measure = &MEASURES[m];
     let d = stats::mean_interval(&c.arms[v].measures[m], level);
     let conf = format!("{:.0}%", level * 100.0);
+    if d.n < 2 {
+        return format!(
+            "In '{}', the mean {} is {:+.3} ({NO_INTERVAL}, so no conclusion).",
+            c.arms[v].name, measure.label, d.estimate
+        );
+    }
     let verdict = if d.hi < 0.0 {
         "negative: each member acting alone would have done better"
     } else if d.lo > 0.0 {
@@ -389,13 +408,17 @@ pub fn claim_row(c: &Comparison, claim: &crate::lessons::Claim) -> (String, Stri
             );
             let scale = if meas.binary { 100.0 } else { 1.0 };
             let unit = if meas.binary { " pts" } else { "" };
-            let effect = format!(
-                "{:+.3}{unit} ({:+.3} to {:+.3})",
-                scale * d.estimate,
-                scale * d.lo,
-                scale * d.hi
-            );
-            let holds = if higher { d.lo > 0.0 } else { d.hi < 0.0 };
+            let effect = if d.n < 2 {
+                format!("{:+.3}{unit} ({NO_INTERVAL})", scale * d.estimate)
+            } else {
+                format!(
+                    "{:+.3}{unit} ({:+.3} to {:+.3})",
+                    scale * d.estimate,
+                    scale * d.lo,
+                    scale * d.hi
+                )
+            };
+            let holds = d.n >= 2 && if higher { d.lo > 0.0 } else { d.hi < 0.0 };
             (text, effect, holds)
         }
         Claim::AloneBetter { variant } => {
@@ -405,8 +428,12 @@ pub fn claim_row(c: &Comparison, claim: &crate::lessons::Claim) -> (String, Stri
                 "in '{}', each member acting alone beats the coalition (value over acting alone < 0)",
                 c.arms[variant].name
             );
-            let effect = format!("{:+.3} ({:+.3} to {:+.3})", d.estimate, d.lo, d.hi);
-            (text, effect, d.hi < 0.0)
+            let effect = if d.n < 2 {
+                format!("{:+.3} ({NO_INTERVAL})", d.estimate)
+            } else {
+                format!("{:+.3} ({:+.3} to {:+.3})", d.estimate, d.lo, d.hi)
+            };
+            (text, effect, d.n >= 2 && d.hi < 0.0)
         }
     }
 }
@@ -426,6 +453,12 @@ pub fn endings_reading(c: &Comparison, v: usize, horizon: u32) -> String {
     .filter_map(|&(name, words)| {
         let m = crate::compare::measure(name)?;
         let d = c.paired[v][m].interval(&MEASURES[m], 0.95);
+        if d.n < 2 {
+            return Some(format!(
+                "{words} {} pts ({NO_INTERVAL})",
+                signed(100.0 * d.estimate, 1)
+            ));
+        }
         Some(format!(
             "{words} {} pts ({} to {})",
             signed(100.0 * d.estimate, 1),

@@ -63,9 +63,12 @@ pub enum PowerError {
     /// A quota of zero: the empty coalition would win.
     #[error("the quota must be at least 1 (with quota 0 the empty coalition wins)")]
     ZeroQuota,
+    /// Every weight is 0: no coalition can win whatever the quota.
+    #[error("every weight is 0, so no coalition could win; allowed: at least one positive weight")]
+    NoWeight,
     /// The quota is above the total weight: no coalition can win.
     #[error(
-        "the quota {quota} is above the total weight {total}: no coalition could win; the quota must be between 1 and {total}"
+        "the quota {quota} is above the total weight {total}: no coalition could win; allowed: a quota from 1 to {total}"
     )]
     QuotaAboveTotal {
         /// The quota asked for.
@@ -163,6 +166,9 @@ impl WeightedGame {
             .iter()
             .try_fold(0u64, |acc, &w| acc.checked_add(w))
             .ok_or(PowerError::WeightOverflow)?;
+        if total == 0 {
+            return Err(PowerError::NoWeight);
+        }
         if quota > total {
             return Err(PowerError::QuotaAboveTotal { quota, total });
         }

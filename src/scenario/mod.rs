@@ -223,6 +223,13 @@ impl ScenarioFile {
         Ok(file)
     }
 
+    /// `file:line:column` of a dotted field such as `population.resources`
+    /// or `agent[2].name` (of the nearest table the file states, or the
+    /// file alone), for messages about the scenario.
+    pub fn location(&self, field: &str) -> String {
+        locate(&self.source.name, &self.source.text, field)
+    }
+
     /// Loads the file at `path`, or the embedded default.
     pub fn open(path: Option<&std::path::Path>) -> Result<ScenarioFile, ScenarioError> {
         ScenarioFile::load(Source::from_option(path)?)
@@ -234,9 +241,10 @@ impl ScenarioFile {
         origin: &str,
         overrides: &[(String, toml::Value)],
     ) -> Result<Scenario, ScenarioError> {
-        let mut table = self.table.clone();
-        table.remove("variant");
-        table.remove("explore");
+        let mut base = self.table.clone();
+        base.remove("variant");
+        base.remove("explore");
+        let mut table = base.clone();
         for (key, value) in overrides {
             set_path(&mut table, key, value.clone()).map_err(|message| {
                 ScenarioError::Override {
@@ -246,18 +254,34 @@ impl ScenarioFile {
                 }
             })?;
         }
-        let raw: RawScenario =
-            toml::Value::Table(table)
-                .try_into()
-                .map_err(|e: toml::de::Error| ScenarioError::Override {
+        let raw: RawScenario = match toml::Value::Table(table).try_into() {
+            Ok(raw) => raw,
+            Err(e) => {
+                let e: toml::de::Error = e;
+                // Name the override at fault: the first that fails alone.
+                let alone = |key: &str, value: &toml::Value| {
+                    let mut t = base.clone();
+                    set_path(&mut t, key, value.clone()).is_ok()
+                        && toml::Value::Table(t).try_into::<RawScenario>().is_err()
+                };
+                let key = overrides
+                    .iter()
+                    .find(|(k, v)| alone(k, v))
+                    .map(|(k, _)| k.clone())
+                    .unwrap_or_else(|| {
+                        overrides
+                            .iter()
+                            .map(|(k, _)| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    });
+                return Err(ScenarioError::Override {
                     origin: origin.to_string(),
-                    key: overrides
-                        .iter()
-                        .map(|(k, _)| k.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    message: plain(e.message()),
-                })?;
+                    message: plain(e.message(), Some(&key)),
+                    key,
+                });
+            }
+        };
         Scenario::validate(raw).map_err(|invalid| ScenarioError::Override {
             origin: origin.to_string(),
             key: invalid.field.clone(),
@@ -275,8 +299,30 @@ impl ScenarioFile {
                 .iter()
                 .map(|(k, val)| (k.clone(), val.clone()))
                 .collect();
-            let origin = format!("{}: variant[{i}] `{}`", self.source.name, v.name);
-            let scenario = self.with_overrides(&origin, &overrides)?;
+            let origin = format!("variant[{i}] `{}`", v.name);
+            let scenario = self
+                .with_overrides(&origin, &overrides)
+                .map_err(|e| match e {
+                    // Located at the key in the variant's `set`, or at the
+                    // variant when the key is not one of its own.
+                    ScenarioError::Override {
+                        origin,
+                        key,
+                        message,
+                    } => {
+                        let at = locate_set(&self.source.text, i, &key)
+                            .or_else(|| locate_set(&self.source.text, i, ""))
+                            .map_or(self.source.name.clone(), |(line, column)| {
+                                format!("{}:{line}:{column}", self.source.name)
+                            });
+                        ScenarioError::Override {
+                            origin: format!("{at}: {origin}"),
+                            key,
+                            message,
+                        }
+                    }
+                    other => other,
+                })?;
             out.push(Variant {
                 name: v.name.clone(),
                 description: v.description.clone(),
@@ -358,37 +404,105 @@ fn set_path(table: &mut toml::Table, key: &str, value: toml::Value) -> Result<()
     Ok(())
 }
 
+/// Line and column (both from 1) of byte `offset`; the column counts
+/// characters, not bytes, so it matches what an editor shows on a line
+/// with accents, CJK or emoji.
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
+    let line_start = before.rfind('\n').map_or(0, |nl| nl + 1);
+    let column = before[line_start..].chars().count() + 1;
     (line, column)
 }
 
-/// serde's wording in plain words: "unknown variant" is an unknown value,
-/// and Rust type names become what a user may write.
-fn plain(message: &str) -> String {
-    let mut m = message.trim().to_string();
+/// serde's and toml's wording in plain words for the field `field` (when
+/// known): "unknown variant" is an unknown value, Rust type names and
+/// struct names become what a user may write, and the allowed range of the
+/// field is named (e.g. "allowed: a whole number from 1 to 100000").
+fn plain(message: &str, field: Option<&str>) -> String {
+    let m = message.trim();
     if let Some(rest) = m.strip_prefix("unknown variant") {
-        m = format!("unknown value{rest}");
+        return format!("unknown value{rest}");
     }
-    for (rust, words) in [
-        ("expected u32", "allowed: a whole number >= 0"),
-        ("expected u64", "allowed: a whole number >= 0"),
-        ("expected f64", "allowed: a number"),
-        ("expected a boolean", "allowed: true or false"),
-        ("expected a string", "allowed: text in quotes"),
-    ] {
-        m = m.replace(rust, words);
+    let allowed = |expected: &str| -> String {
+        field
+            .and_then(validate::allowed)
+            .unwrap_or_else(|| expected_in_words(expected, field))
+    };
+    // A number that does not fit any integer type ("as i128", or toml's
+    // own overflow message).
+    if m.contains(" as i128") || m.contains("number overflowed") || m.contains("too large") {
+        let what = m
+            .split('`')
+            .nth(1)
+            .map_or("the number".to_string(), |n| format!("`{n}`"));
+        return format!("{what} is too large; allowed: {}", allowed(""));
     }
-    m
+    if m == "wanted string or table" {
+        return format!("not a value in quotes; allowed: {}", allowed(""));
+    }
+    for prefix in ["invalid type: ", "invalid value: ", "invalid length "] {
+        if let Some(rest) = m.strip_prefix(prefix)
+            && let Some((found, expected)) = rest.rsplit_once(", expected ")
+        {
+            let found = found.replace("floating point", "decimal number");
+            return format!("{found}; allowed: {}", allowed(expected));
+        }
+    }
+    if m == "duplicate key" {
+        return "this key is set twice; allowed: each key once per table".to_string();
+    }
+    m.to_string()
+}
+
+/// serde's "expected ..." (a Rust type or struct) in a user's words.
+fn expected_in_words(expected: &str, field: Option<&str>) -> String {
+    let e = expected.trim();
+    let table = |name: &str| match name {
+        "RawScenario" => "a scenario file of `key = value` lines and [tables]".to_string(),
+        "RawAgent" => "an [[agent]] table with its fields".to_string(),
+        "RawVariant" => "a [[variant]] table with `name` and `set`".to_string(),
+        "Dynamics" => "a [dynamics] table with its fields".to_string(),
+        other => format!(
+            "a [{}] table with its fields",
+            other.trim_start_matches("Raw").to_lowercase()
+        ),
+    };
+    if let Some(name) = e.strip_prefix("struct ") {
+        return table(name);
+    }
+    match e {
+        "u32" => "a whole number from 0 to 4294967295".into(),
+        "u64" => "a whole number from 0 to 18446744073709551615".into(),
+        "usize" | "i64" | "u8" | "u16" => "a whole number".into(),
+        "f64" | "f32" => "a number".into(),
+        "a boolean" => "true or false".into(),
+        "a string" => "text in quotes".into(),
+        "a sequence" => "a list in brackets, e.g. [0.2, 0.8]".into(),
+        "an array of length 2" => "a pair of numbers [low, high]".into(),
+        "a map" => "a table".into(),
+        _ => match field {
+            Some(f) => format!("a value of the type `coalsim check` shows for {f}"),
+            None if e.is_empty() => "a smaller number".into(),
+            None => e.to_string(),
+        },
+    }
 }
 
 fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> ScenarioError {
     let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-    let mut message = plain(e.message());
-    if let Some(field) = e.span().and_then(|s| field_at(text, s.start)) {
+    let field = e.span().and_then(|s| field_at(text, s.start));
+    let mut message = plain(e.message(), field.as_deref());
+    if e.message().trim() == "duplicate key"
+        && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
+    {
+        message = format!("`{key}` is set twice in the same table; allowed: each key once");
+    }
+    if let Some(field) = field {
         message = format!("{field}: {message}");
     }
     ScenarioError::Parse {
@@ -433,6 +547,26 @@ fn field_in_value(
         _ => None,
     };
     inner.or_else(|| v.span().contains(&offset).then_some(path))
+}
+
+/// Line and column of `key` in the `set` table of `[[variant]]` number `i`
+/// (keys there are whole dotted paths in quotes), or of the variant
+/// itself when `key` is empty or not there.
+fn locate_set(text: &str, i: usize, key: &str) -> Option<(usize, usize)> {
+    let doc = toml::de::DeTable::parse(text).ok()?;
+    let variant = doc.get_ref().get("variant")?.get_ref().as_array()?.get(i)?;
+    let found = variant
+        .get_ref()
+        .as_table()
+        .and_then(|t| t.get("set"))
+        .and_then(|set| set.get_ref().as_table())
+        .and_then(|set| set.get(key));
+    let span = match found {
+        Some(value) => value.span(),
+        None if key.is_empty() => variant.span(),
+        None => return None,
+    };
+    Some(line_col(text, span.start))
 }
 
 /// `file:line:column` of a dotted field such as `agent[2].resources`, or of

@@ -1,6 +1,6 @@
 //! Range and consistency checks of a raw scenario.
 
-use super::{Invalid, RawScenario};
+use super::{Admission, DecisionRule, ExitProtocol, Invalid, RawScenario, Setup};
 
 /// Largest number of agents (the trust matrix is N×N).
 pub const MAX_AGENTS: usize = 2000;
@@ -8,6 +8,85 @@ pub const MAX_AGENTS: usize = 2000;
 pub const MAX_ISSUES: u32 = 16;
 /// Largest round limit.
 pub const MAX_ROUNDS: u32 = 100_000;
+
+/// What a field allows, in words, for error messages about a value of the
+/// wrong type or size ("allowed: ..."): the whole-number fields from a
+/// table, the number fields from the check itself (a NaN put in the field
+/// of a default scenario, whose refusal names the allowed range). `None`
+/// for fields of other types. Indices are ignored (`agent[2].resources`
+/// is `agent.resources`).
+pub fn allowed(field: &str) -> Option<String> {
+    let mut key = String::with_capacity(field.len());
+    let mut depth = 0;
+    for c in field.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0 => key.push(c),
+            _ => {}
+        }
+    }
+    if let Some(rest) = key.strip_prefix("variant.set.") {
+        // A variant's `set` holds whole dotted keys.
+        key = rest.to_string();
+    }
+    let u32_max = u32::MAX;
+    let choices = |probe: Result<(), toml::de::Error>| -> Option<String> {
+        let e = probe.err()?;
+        let (_, expected) = e.message().split_once("expected ")?;
+        Some(expected.trim().to_string())
+    };
+    let bogus = || toml::Value::String(String::new());
+    let whole = |lo: &str, hi: &str| Some(format!("a whole number from {lo} to {hi}"));
+    match key.as_str() {
+        "seed" => whole("0", &u64::MAX.to_string()),
+        "max_rounds" => whole("1", &MAX_ROUNDS.to_string()),
+        "min_members" => whole("1", "the number of agents"),
+        "issues" => whole("1", &MAX_ISSUES.to_string()),
+        "goal.scope" => Some("a list of issue numbers, each from 0 to issues − 1".into()),
+        "goal.expansion_rounds" => Some("a list of rounds, each from 1 to max_rounds".into()),
+        "governance.committee_size" | "governance.decision_every" => {
+            whole("1", &u32_max.to_string())
+        }
+        "governance.decision_rule" => choices(bogus().try_into::<DecisionRule>().map(drop)),
+        "governance.setup" => choices(bogus().try_into::<Setup>().map(drop)),
+        "governance.admission" => choices(bogus().try_into::<Admission>().map(drop)),
+        "governance.exit_protocol" => choices(bogus().try_into::<ExitProtocol>().map(drop)),
+        "governance.setup_rounds" => whole("0", "52"),
+        "governance.max_members" | "governance.remove_after" => {
+            whole("0 (none)", &u32_max.to_string())
+        }
+        "governance.checkin_every" | "governance.renewal_every" => {
+            whole("0 (never)", &u32_max.to_string())
+        }
+        "shocks.founder_leaves_at" => whole("0 (never)", "max_rounds"),
+        "population.count" => whole("0", &MAX_AGENTS.to_string()),
+        "population.founders" => whole("0", "population.initial_members"),
+        "population.initial_members" => whole("0", "population.count"),
+        "dynamics.gap_tolerance" => whole("0", &u32_max.to_string()),
+        "dynamics.amendments" => whole("0", "10"),
+        "agent.position" => Some("numbers from -1 to 1, one per issue".into()),
+        "agent.salience" => Some("numbers >= 0, one per issue".into()),
+        "agent.resources" => Some("a number from 0 to 1000".into()),
+        "agent.credibility" | "agent.urgency" | "agent.reliability" | "agent.engagement"
+        | "agent.judgment" | "agent.leadership" => Some("a number from 0 to 1".into()),
+        _ => probe_number(&key),
+    }
+}
+
+/// The allowed range of a number field, read from [`check`]'s refusal of
+/// NaN in that field of the default scenario.
+fn probe_number(key: &str) -> Option<String> {
+    let mut table = toml::Table::new();
+    super::set_path(&mut table, key, toml::Value::Float(f64::NAN)).ok()?;
+    let raw: RawScenario = toml::Value::Table(table).try_into().ok()?;
+    let refusal = check(&raw).err()?;
+    if refusal.field != key {
+        return None;
+    }
+    let (_, allowed) = refusal.message.split_once("allowed: ")?;
+    Some(allowed.to_string())
+}
 
 fn bad(field: impl Into<String>, message: impl Into<String>) -> Invalid {
     Invalid {

@@ -42,6 +42,10 @@ macro_rules! assert_close {
     }};
 }
 
+/// What is printed instead of a confidence interval computed from a single
+/// run (its bounds would be NaN, or an interval of zero width).
+pub const NO_INTERVAL: &str = "no interval from one run";
+
 pub mod incidence;
 pub mod intervals;
 pub mod moments;

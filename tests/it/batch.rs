@@ -100,7 +100,10 @@ fn a_shorter_batch_is_a_prefix_of_a_longer_one() {
 fn bad_flags_fail_before_any_file_is_created() {
     let tmp = tempfile::tempdir().unwrap();
     for (args, message) in [
-        (&["--runs", "0"][..], "--runs must be at least 1"),
+        (
+            &["--runs", "0"][..],
+            "allowed: a whole number from 1 to 1000000000",
+        ),
         (&["--threads", "0"][..], "0 is not in 1..=1024"),
         // Regression: a huge count spawned threads without end.
         (

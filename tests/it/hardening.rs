@@ -359,3 +359,285 @@ fn version_of(toml_text: &str) -> Option<(u32, u32)> {
     let mut it = v.trim_end_matches('"').split('.');
     Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
 }
+
+/// Runs `cmd`, expects a clap usage error (exit 2) whose message says what
+/// is allowed, and no panic.
+fn refused_flag(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{cmd:?}: {err}");
+    assert!(
+        err.starts_with("error: ") && !err.contains("panicked"),
+        "{err}"
+    );
+    err
+}
+
+/// The commands that run many simulations, with the arguments they need.
+const MANY_RUNS: [&[&str]; 4] = [
+    &["batch"],
+    &[
+        "sweep",
+        "--vary",
+        "governance.decision_rule=consensus,majority",
+    ],
+    &["lesson", "first-members"],
+    &["explore", "--uncertain", "trust.strangers=0.2..0.6"],
+];
+
+#[test]
+fn threads_a_billion_is_refused_by_every_command_before_any_thread() {
+    let tmp = tempfile::tempdir().unwrap();
+    for cmd in MANY_RUNS {
+        let out = tmp.path().join("o");
+        let err = refused_flag(
+            coalsim()
+                .args(cmd)
+                .args(["--threads", "1000000000", "--runs", "2", "--out"])
+                .arg(&out),
+        );
+        assert!(
+            err.contains("1000000000 is not in 1..=1024"),
+            "{cmd:?}: {err}"
+        );
+        assert!(!out.exists(), "{cmd:?} created its folder");
+    }
+}
+
+#[test]
+fn runs_0_and_seed_minus_1_are_answered_alike_by_every_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seed = "allowed: a whole number from 0 to 18446744073709551615";
+    for cmd in MANY_RUNS.iter().copied().chain([&["run"][..]]) {
+        let out = tmp.path().join("o");
+        for bad in ["-1", "18446744073709551616", "x"] {
+            let err = refused_flag(coalsim().args(cmd).args(["--seed", bad, "--out"]).arg(&out));
+            assert!(
+                err.contains(&format!("invalid value '{bad}' for '--seed")) && err.contains(seed),
+                "{cmd:?} --seed {bad}: {err}"
+            );
+        }
+        if cmd[0] != "run" {
+            for bad in ["0", "-1"] {
+                let err =
+                    refused_flag(coalsim().args(cmd).args(["--runs", bad, "--out"]).arg(&out));
+                assert!(
+                    err.contains(&format!("invalid value '{bad}' for '--runs"))
+                        && err.contains("allowed: a whole number from 1 to "),
+                    "{cmd:?} --runs {bad}: {err}"
+                );
+            }
+        }
+        assert!(!out.exists(), "{cmd:?} created its folder");
+    }
+}
+
+/// `coalsim check` on a scenario text: the error line.
+fn check_error(text: &str) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = write(tmp.path(), "s.toml", text);
+    let err = refused(coalsim().arg("check").arg(&f));
+    assert!(err.contains("s.toml:"), "names the file: {err}");
+    err
+}
+
+#[test]
+fn numbers_too_large_say_the_allowed_range_not_as_i128() {
+    for (text, says) in [
+        (
+            "seed = 99999999999999999999999\n",
+            "s.toml:1:8: seed: `99999999999999999999999` is too large; allowed: a whole number from 0 to 18446744073709551615",
+        ),
+        (
+            "max_rounds = 99999999999999999999\n",
+            "s.toml:1:14: max_rounds: `99999999999999999999` is too large; allowed: a whole number from 1 to 100000",
+        ),
+        (
+            "max_rounds = \"long\"\n",
+            "max_rounds: string \"long\"; allowed: a whole number from 1 to 100000",
+        ),
+        (
+            "seed = -1\n",
+            "seed: integer `-1`; allowed: a whole number from 0 to 18446744073709551615",
+        ),
+        (
+            "[population]\ncount = -3\n",
+            "s.toml:2:9: population.count: integer `-3`; allowed: a whole number from 0 to 2000",
+        ),
+        (
+            "[trust]\ngain = \"high\"\n",
+            "s.toml:2:8: trust.gain: string \"high\"; allowed: 0 to 1",
+        ),
+        (
+            "[governance]\nsetup = 3\n",
+            "governance.setup: not a value in quotes; allowed: `early` or `on_conflict`",
+        ),
+    ] {
+        let err = check_error(text);
+        assert!(err.contains(says), "{text}: {err}");
+        assert!(
+            !err.contains("i128") && !err.contains("expected u"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_value_where_a_table_belongs_says_which_table_not_raw_governance() {
+    let err = check_error("governance = 3\n");
+    assert!(
+        err.contains("s.toml:1:14: governance: integer `3`; allowed: a [governance] table"),
+        "{err}"
+    );
+    assert!(!err.contains("Raw") && !err.contains("struct"), "{err}");
+}
+
+#[test]
+fn duplicate_keys_name_the_key() {
+    let err =
+        check_error("[governance]\ndecision_rule = \"majority\"\ndecision_rule = \"consensus\"\n");
+    assert!(
+        err.contains("s.toml:3:1:") && err.contains("`decision_rule` is set twice"),
+        "{err}"
+    );
+}
+
+#[test]
+fn errors_inside_a_variants_set_have_line_and_column() {
+    for (text, says) in [
+        (
+            "[[variant]]\nname = \"a\"\nset = { \"governance.decision_rule\" = \"foo\" }\n",
+            "s.toml:3:38: variant[0] `a`: governance.decision_rule: unknown value `foo`",
+        ),
+        (
+            "[[variant]]\nname = \"b\"\n[[variant]]\nname = \"a\"\n[variant.set]\n\"governance.supermajority\" = 0.9\n\"trust.gain\" = \"x\"\n",
+            "s.toml:7:16: variant[1] `a`: trust.gain: string \"x\"; allowed: 0 to 1",
+        ),
+        (
+            "[[variant]]\nname = \"a\"\nset = { \"max_rounds\" = 99999999999999999999 }\n",
+            "s.toml:3:24: variant[0].set.max_rounds: `99999999999999999999` is too large; allowed: a whole number from 1 to 100000",
+        ),
+    ] {
+        let err = check_error(text);
+        assert!(err.contains(says), "{text}: {err}");
+    }
+}
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    // `;` is the 14th character of the line but its 22nd byte.
+    let err = check_error("name = \"漢字漢字\"; max_rounds = 3\n");
+    assert!(err.contains("s.toml:1:14:"), "{err}");
+    let err = check_error("name = \"🦀🦀\"\nmax_rounds = 0\n");
+    assert!(err.contains("s.toml:2:14: max_rounds"), "{err}");
+    let err = check_error("name = \"é\" ; x = 1\n");
+    assert!(err.contains("s.toml:1:12:"), "{err}");
+}
+
+#[test]
+fn vary_ranges_to_infinity_or_with_a_tiny_step_are_refused_plainly() {
+    for (vary, says) in [
+        (
+            "governance.checkin_every=0..inf:1",
+            "END is `inf`; allowed: finite numbers",
+        ),
+        (
+            "governance.checkin_every=nan..3:1",
+            "START is `NaN`; allowed: finite numbers",
+        ),
+        (
+            "governance.checkin_every=0..3:1e-300",
+            "allowed: at most 1000 values",
+        ),
+        (
+            "governance.checkin_every=3..1:1",
+            "allowed: STEP > 0 and END >= START",
+        ),
+        (
+            "max_rounds=1,",
+            "has an empty value; allowed: KEY=V1,V2,...",
+        ),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let err = refused(
+            coalsim()
+                .args(["sweep", "--vary", vary, "--runs", "2", "--out"])
+                .arg(tmp.path().join("o")),
+        );
+        assert!(err.contains(says), "{vary}: {err}");
+        assert!(
+            says.contains("empty") || !err.contains("empty value"),
+            "{vary}: {err}"
+        );
+    }
+}
+
+#[test]
+fn power_of_a_scenario_without_weight_names_the_field_not_between_1_and_0() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = write(
+        tmp.path(),
+        "z.toml",
+        "[governance]\ndecision_rule = \"weighted\"\n\n[population]\nresources = [0.0, 0.0]\n",
+    );
+    let err = refused(coalsim().arg("power").arg(&f));
+    assert!(
+        err.contains("z.toml:5:13: population.resources: every initial member has power 0")
+            && err.contains("allowed: at least one initial member with resources > 0"),
+        "{err}"
+    );
+    assert!(!err.contains("between 1 and 0"), "{err}");
+}
+
+#[test]
+fn one_run_prints_no_interval_instead_of_nan() {
+    let tmp = tempfile::tempdir().unwrap();
+    for &cmd in &MANY_RUNS[..3] {
+        let plots: &[&str] = if cmd[0] == "batch" {
+            &[]
+        } else {
+            &["--no-plots"]
+        };
+        let out = coalsim()
+            .args(cmd)
+            .args(plots)
+            .args(["--runs", "1", "--out"])
+            .arg(tmp.path().join(cmd[0]))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{cmd:?}: {out:?}");
+        assert!(!text.contains("NaN"), "{cmd:?}: {text}");
+        assert!(text.contains("no interval from one run"), "{cmd:?}: {text}");
+        // A zero-width interval is no interval either.
+        assert!(!text.contains("(+0.0 to +0.0)"), "{cmd:?}: {text}");
+    }
+}
+
+#[test]
+fn hours_per_member_month_counts_members_who_leave_in_the_round() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Everyone leaves in round 1, after a round of work.
+    let f = write(
+        tmp.path(),
+        "exit.toml",
+        "max_rounds = 10\n[population]\ncount = 20\nfounders = 1\ninitial_members = 20\n[dynamics]\nexit_threshold = 1.0\nleave_gain = 1000.0\n",
+    );
+    let out = tmp.path().join("o");
+    coalsim()
+        .arg("run")
+        .arg(&f)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let hours = summary["maintenance_hours"].as_f64().unwrap();
+    let per = summary["hours_per_member_month"].as_f64().unwrap();
+    assert!(hours > 0.0, "{summary}");
+    assert_eq!(summary["final_members"], 0, "{summary}");
+    // 20 member-rounds of work in round 1.
+    let want = hours / 20.0 * 52.0 / 12.0;
+    assert!((per - want).abs() < 1e-9 * want, "{per} vs {want}");
+}
