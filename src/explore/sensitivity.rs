@@ -20,9 +20,11 @@
 //!   1935). It ranks inputs when the design is a Latin hypercube, not
 //!   Saltelli's.
 //!
-//! Confidence intervals come from the percentile bootstrap over base rows
-//! (Sobol), trajectories (Morris) or sample points (binned), with a seeded
-//! ChaCha stream, so they are reproducible.
+//! Confidence intervals come from the bootstrap over base rows (Sobol),
+//! trajectories (Morris) or sample points (binned), with a seeded ChaCha
+//! stream, so they are reproducible: the percentile interval for Sobol and
+//! Morris, and for the binned index the percentile interval moved onto the
+//! estimate (see [`binned_first_order_ci`] for why).
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -262,7 +264,25 @@ pub fn binned_first_order(x: &[f64], y: &[f64], bins: usize) -> Option<f64> {
     Some((between - (groups as f64 - 1.0) * ms_within) / total)
 }
 
-/// [`binned_first_order`] with a percentile-bootstrap interval over points.
+/// [`binned_first_order`] with a bootstrap interval over points: the
+/// percentile interval moved by the bootstrap's median shift,
+/// [θ̂ + (q_lo − m*), θ̂ + (q_hi − m*)], where q_lo, q_hi are the tail
+/// quantiles of the resampled indices and m* is their median.
+///
+/// Why not the plain percentile interval: resampling with replacement
+/// duplicates points, and a duplicated pair always lands in one bin with
+/// no spread between its copies, so the resampled index is inflated (the
+/// ε² noise correction assumes independent points). The resampled indices
+/// sit about 0.05–0.1 above the estimate at a few hundred points, and the
+/// percentile interval often misses its own estimate (−0.017 with interval
+/// −0.007 to 0.199, say). The shift is an artefact of resampling, not of
+/// the estimator, so it is removed and the bootstrap's spread and skew are
+/// kept. The basic interval (2θ̂ − q) corrects the shift too but mirrors the
+/// right skew near 0 and covered a true 0 in only about half of the
+/// replications we tried; the moved interval covered a true 0, 0.2 and 0.5
+/// in 91–100% at 64 to 1,000 points (test
+/// `binned_first_order_interval_covers_the_truth_and_its_estimate`), and it
+/// always holds the estimate, since the median lies between the quantiles.
 pub fn binned_first_order_ci(
     x: &[f64],
     y: &[f64],
@@ -285,5 +305,11 @@ pub fn binned_first_order_ci(
         draws.push(binned_first_order(&xs, &ys, bins).unwrap_or(f64::NAN));
     }
     let (lo, hi) = percentile(&mut draws, level);
-    Some(Estimate { value, lo, hi })
+    let (median, _) = percentile(&mut draws, 0.0);
+    Some(Estimate {
+        value,
+        lo: value + (lo - median),
+        hi: value + (hi - median),
+    })
 }
+
