@@ -312,4 +312,3 @@ pub fn binned_first_order_ci(
         hi: value + (hi - median),
     })
 }
-

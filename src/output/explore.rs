@@ -39,7 +39,8 @@ fn opt(x: Option<f64>) -> String {
     x.map_or(String::new(), |v| v.to_string())
 }
 
-/// Writes every file into `dir` (which must exist).
+/// Writes every file into `dir` (which must exist), and the directory's
+/// manifest (`coalsim-manifest.json`).
 pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()> {
     let keys: Vec<&str> = ex.uncertainties.iter().map(|u| u.key.as_str()).collect();
     csv_file(&dir.join("samples.csv"), |w| {
@@ -214,6 +215,11 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
     });
     let json = serde_json::to_string_pretty(&summary)?;
     write_atomic(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
+    // The directory's manifest lists these files as explore's, and removes
+    // what an earlier command (an earlier explore's other plots, a batch's
+    // runs.csv) wrote there and this one does not; the plots, drawn next,
+    // are added by `explore_charts::draw_all`.
+    super::manifest::finish(dir, "explore", false)?;
     Ok(())
 }
 

@@ -79,8 +79,8 @@ fn short(key: &str) -> &str {
     key.rsplit('.').next().unwrap_or(key)
 }
 
-/// Draws the exploration's charts into `dir/plots`; returns the files
-/// written, relative to `dir`.
+/// Draws the exploration's charts into `dir/plots`, lists them in the
+/// directory's manifest; returns the files written, relative to `dir`.
 pub fn draw_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<Vec<PathBuf>> {
     let plots = dir.join("plots");
     crate::output::files::ensure_dir(&plots)?;
@@ -122,6 +122,8 @@ pub fn draw_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<Vec<
             })?;
         }
     }
+    // Adds the plots to the manifest `output::explore::write_all` wrote.
+    crate::output::manifest::finish(dir, "explore", true)?;
     Ok(written)
 }
 

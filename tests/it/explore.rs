@@ -322,7 +322,10 @@ fn binned_first_order_interval_covers_the_truth_and_its_estimate() {
             covered += usize::from(e.lo <= truth && truth <= e.hi);
             holds += usize::from(e.lo <= e.value && e.value <= e.hi);
         }
-        assert!(covered >= 85, "c = {c}: covered {truth} {covered} times of {reps}");
+        assert!(
+            covered >= 85,
+            "c = {c}: covered {truth} {covered} times of {reps}"
+        );
         assert_eq!(holds, reps, "c = {c}: interval missed its estimate");
     }
 }

@@ -145,6 +145,58 @@ fn reusing_an_output_folder_removes_our_stale_outputs_only() {
     assert!(err.contains("no runs.csv here"), "{err}");
 }
 
+/// Regression: `explore` wrote no manifest, so an LHS exploration's
+/// sensitivity plot stayed next to a later Morris exploration's files, and
+/// a batch into that folder kept samples.csv and the rest.
+#[test]
+fn reusing_an_output_folder_removes_stale_explore_outputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("d");
+    let explore = |design: &str| {
+        coalsim()
+            .args(["explore", "--uncertain", "trust.strangers=0.2..0.6"])
+            .args(["--uncertain", "shocks.rate=0..0.1"])
+            .args(["--policy", "governance.decision_rule=consensus,majority"])
+            .args(["--design", design, "--samples", "8", "--runs", "2", "--out"])
+            .arg(&d)
+            .assert()
+            .success();
+    };
+    explore("lhs");
+    assert!(d.join("plots/sensitivity.png").exists());
+    let notes = write(&d, "notes.txt", "mine");
+    explore("morris");
+    assert!(d.join("plots/morris.png").exists() && d.join("samples.csv").exists());
+    assert!(
+        !d.join("plots/sensitivity.png").exists() && !d.join("plots/sensitivity.svg").exists(),
+        "the LHS exploration's sensitivity plot is still there"
+    );
+    coalsim()
+        .args(["batch", "--runs", "5", "--out"])
+        .arg(&d)
+        .assert()
+        .success();
+    for stale in [
+        "samples.csv",
+        "robustness.csv",
+        "prim.csv",
+        "sensitivity.csv",
+        "plots/morris.png",
+        "plots/regret.svg",
+        "plots/best_policy.png",
+    ] {
+        assert!(
+            !d.join(stale).exists(),
+            "{stale} of the exploration is still there"
+        );
+    }
+    assert!(d.join("runs.csv").exists() && notes.exists());
+    // And the other way: an exploration into the batch's folder.
+    explore("lhs");
+    assert!(!d.join("runs.csv").exists() && d.join("samples.csv").exists());
+    assert!(notes.exists());
+}
+
 #[test]
 fn vary_refuses_seed_repeated_keys_and_repeated_values() {
     for (args, says) in [
