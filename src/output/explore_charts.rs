@@ -8,23 +8,44 @@
 use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::charts::RULE_KEY;
 use super::plots::{
-    LABEL_PX, PlotError, Swatch, TICK_PX, finite_range, fit_text, font, grid_bold, padded,
-    save_png, save_svg, series_colour, text_style, tick_label, titled, with_legend,
+    LABEL_PX, LEGEND_PX, OKABE_ITO, PlotError, TICK_PX, finite_range, font, grid_bold, padded,
+    save_png, save_svg, series_colour, text_style, tick_label, titled,
 };
+use crate::explore::Policy;
 use crate::explore::report::{Exploration, Report};
 use crate::explore::robustness::quantile;
 use crate::explore::run::DesignKind;
+use crate::scenario::{DecisionRule, value_text};
 
 const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
+/// Outline and label of a shortfall box (dark red, dashed): where a policy
+/// falls short, not where it is best.
+const SHORTFALL: RGBColor = RGBColor(0xA0, 0x1C, 0x1C);
+const NOTE_GREY: RGBColor = RGBColor(0x44, 0x44, 0x44);
+/// The sensitivity chart's y axis: indices are shares of variance, so
+/// whiskers that run further (small samples) are cut here and marked.
+const INDEX_AXIS: (f64, f64) = (-0.2, 1.2);
 
 /// An estimate with its interval: (estimate, lower, upper).
 pub type Interval = (f64, f64, f64);
-/// A PRIM box on the two axes: (policy, label, x range, y range).
-pub type Box2 = (usize, String, (f64, f64), (f64, f64));
+/// A PRIM box on the two axes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Box2 {
+    pub policy: usize,
+    /// `true`: where the policy falls below the success threshold;
+    /// `false`: where it is best.
+    pub shortfall: bool,
+    pub label: String,
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+}
 type PngDraw<'a> = &'a dyn Fn(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), PlotError>;
 type SvgDraw<'a> = &'a dyn Fn(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), PlotError>;
 
@@ -32,9 +53,12 @@ type SvgDraw<'a> = &'a dyn Fn(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(),
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegretChart {
     pub title: String,
+    /// What the marks mean.
+    pub caption: String,
     pub y_label: String,
     /// (policy, regret at every sample).
     pub policies: Vec<(String, Vec<f64>)>,
+    pub colours: Vec<RGBColor>,
 }
 
 /// Sampled coalitions on two inputs, coloured by the best policy.
@@ -47,6 +71,7 @@ pub struct BestScatter {
     pub x_ticks: Option<Vec<String>>,
     pub y_ticks: Option<Vec<String>>,
     pub policies: Vec<String>,
+    pub colours: Vec<RGBColor>,
     /// (x, y, best policy or `None` for a tie).
     pub points: Vec<(f64, f64, Option<usize>)>,
     /// (policy, label, x range, y range) of PRIM boxes.
@@ -61,6 +86,7 @@ pub struct IndexBars {
     pub y_label: String,
     pub inputs: Vec<String>,
     pub policies: Vec<String>,
+    pub colours: Vec<RGBColor>,
     /// `wide[policy][input]`: (estimate, lo, hi).
     pub wide: Vec<Vec<Option<Interval>>>,
     pub narrow: Option<Vec<Vec<Option<Interval>>>>,
@@ -71,12 +97,72 @@ pub struct IndexBars {
 pub struct MorrisPlane {
     pub title: String,
     pub policies: Vec<String>,
+    pub colours: Vec<RGBColor>,
     /// (policy, input label, μ*, σ).
     pub points: Vec<(usize, String, f64, f64)>,
 }
 
 fn short(key: &str) -> &str {
     key.rsplit('.').next().unwrap_or(key)
+}
+
+/// The policies' names in the plots: only the settings that differ between
+/// them (a decision rule by its name, any other key as `segment=value`,
+/// its last segment),
+/// joined by ", ", so two-key policies stay apart in legends and labels.
+pub fn plot_names(policies: &[Policy]) -> Vec<String> {
+    let keys = policies.first().map_or(0, |p| p.settings.len());
+    let differ: Vec<usize> = (0..keys)
+        .filter(|&k| {
+            policies
+                .iter()
+                .any(|p| p.settings.get(k) != policies[0].settings.get(k))
+        })
+        .collect();
+    if differ.is_empty() {
+        return policies.iter().map(|p| p.name.clone()).collect();
+    }
+    policies
+        .iter()
+        .map(|p| {
+            differ
+                .iter()
+                .filter_map(|&k| p.settings.get(k))
+                .map(|(key, v)| {
+                    if key == RULE_KEY {
+                        value_text(v)
+                    } else {
+                        format!("{}={}", short(key), value_text(v))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect()
+}
+
+/// The policies' colours. When each policy is a different decision rule,
+/// the rule's own colour: the Okabe–Ito colour of its place in the docs'
+/// order (consensus, majority, supermajority, weighted, committee), which
+/// is the colour the sweep's rule map gives it when the sweep lists the
+/// rules in that order; otherwise the palette in the policies' order.
+pub fn policy_colours(policies: &[Policy]) -> Vec<RGBColor> {
+    let rules: Option<Vec<usize>> = policies
+        .iter()
+        .map(|p| {
+            p.settings
+                .iter()
+                .find(|(k, _)| k == RULE_KEY)
+                .and_then(|(_, v)| v.as_str())
+                .and_then(|s| DecisionRule::ALL.iter().position(|r| r.name() == s))
+        })
+        .collect();
+    match rules {
+        Some(r) if (1..r.len()).all(|i| !r[..i].contains(&r[i])) => {
+            r.iter().map(|&i| OKABE_ITO[i % OKABE_ITO.len()]).collect()
+        }
+        _ => (0..policies.len()).map(series_colour).collect(),
+    }
 }
 
 /// Draws the exploration's charts into `dir/plots`, lists them in the
@@ -141,13 +227,13 @@ pub fn regret_chart(ex: &Exploration, r: &Report) -> RegretChart {
     }
     RegretChart {
         title: format!("{}: success given up against the best rule", ex.scenario),
+        caption: format!(
+            "Over the {} sampled coalitions — box: middle half (quartiles); line: median; dot: mean; whiskers: smallest to largest",
+            r.points.len()
+        ),
         y_label: "Regret (success probability below the best rule's)".into(),
-        policies: ex
-            .policies
-            .iter()
-            .map(|p| p.name.clone())
-            .zip(regrets)
-            .collect(),
+        policies: plot_names(&ex.policies).into_iter().zip(regrets).collect(),
+        colours: policy_colours(&ex.policies),
     }
 }
 
@@ -157,6 +243,7 @@ pub fn best_scatter(ex: &Exploration, r: &Report) -> Option<BestScatter> {
         return None;
     }
     let (i, j) = (r.influence[0], r.influence[1]);
+    let names = plot_names(&ex.policies);
     let points = r
         .points
         .iter()
@@ -178,24 +265,35 @@ pub fn best_scatter(ex: &Exploration, r: &Report) -> Option<BestScatter> {
         })
         .map(|t| {
             let b = &t.result.pasted;
-            let label = if t.kind == "best" {
-                format!("PRIM: {} best", ex.policies[t.policy].name)
-            } else {
+            let shortfall = t.kind != "best";
+            let label = if shortfall {
                 format!(
                     "PRIM: {} below {:.2} success",
-                    ex.policies[t.policy].name, ex.satisfice
+                    names[t.policy], ex.satisfice
                 )
+            } else {
+                format!("PRIM: {} best", names[t.policy])
             };
-            (t.policy, label, (b.lo[i], b.hi[i]), (b.lo[j], b.hi[j]))
+            Box2 {
+                policy: t.policy,
+                shortfall,
+                label,
+                x: (b.lo[i], b.hi[i]),
+                y: (b.lo[j], b.hi[j]),
+            }
         })
         .collect();
     Some(BestScatter {
-        title: "Which rule is best in each sampled coalition".into(),
+        title: format!(
+            "{}: which rule is best in each sampled coalition",
+            ex.scenario
+        ),
         x_label: ex.uncertainties[i].key.clone(),
         y_label: ex.uncertainties[j].key.clone(),
         x_ticks: ex.uncertainties[i].labels(),
         y_ticks: ex.uncertainties[j].labels(),
-        policies: ex.policies.iter().map(|p| p.name.clone()).collect(),
+        colours: policy_colours(&ex.policies),
+        policies: names,
         points,
         boxes,
     })
@@ -242,7 +340,8 @@ pub fn index_bars(ex: &Exploration, r: &Report) -> IndexBars {
             "Share of the variance of success (95% bootstrap interval)".into()
         },
         inputs: ex.uncertainties.iter().map(|u| u.key.clone()).collect(),
-        policies: ex.policies.iter().map(|p| p.name.clone()).collect(),
+        policies: plot_names(&ex.policies),
+        colours: policy_colours(&ex.policies),
         wide: get(if saltelli { "ST" } else { "S1_binned" }),
         narrow: saltelli.then(|| get("S1")),
     }
@@ -265,23 +364,182 @@ pub fn morris_plane(ex: &Exploration, r: &Report) -> MorrisPlane {
                     .and_then(|s| s.estimate)
             };
             if let (Some(m), Some(s)) = (find("mu_star"), find("sigma")) {
-                points.push((p, short(&u.key).to_string(), m, s));
+                points.push((p, u.key.clone(), m, s));
             }
         }
     }
     MorrisPlane {
-        title: "Screening (Morris): how much each input moves success".into(),
-        policies: ex.policies.iter().map(|p| p.name.clone()).collect(),
+        title: format!(
+            "{}: how much each input moves success (Morris screening)",
+            ex.scenario
+        ),
+        policies: plot_names(&ex.policies),
+        colours: policy_colours(&ex.policies),
         points,
     }
 }
 
-fn legend(names: &[String]) -> Vec<(String, RGBColor)> {
-    names
+fn legend(names: &[String], colours: &[RGBColor]) -> Vec<(String, RGBColor)> {
+    names.iter().cloned().zip(colours.iter().copied()).collect()
+}
+
+/// `text` cut from the left (`…` first) to at most `max_w` pixels: the end
+/// of a name (`checkin_every=4`) tells policies apart, its start does not.
+fn fit_left<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    max_w: u32,
+) -> Result<String, PlotError> {
+    if area.estimate_text_size(text, style)?.0 <= max_w {
+        return Ok(text.to_string());
+    }
+    let chars: Vec<char> = text.chars().collect();
+    for start in 1..chars.len() {
+        let candidate = format!("…{}", chars[start..].iter().collect::<String>());
+        if area.estimate_text_size(&candidate, style)?.0 <= max_w {
+            return Ok(candidate);
+        }
+    }
+    Ok(String::new())
+}
+
+/// `text` broken into lines at most `max_w` pixels wide, at ", ", spaces
+/// or dots (kept at the end of their line); a piece still too wide is cut
+/// from the left.
+fn wrap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    max_w: u32,
+) -> Result<Vec<String>, PlotError> {
+    let mut pieces: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for c in text.chars() {
+        cur.push(c);
+        if c == ' ' || c == '.' {
+            pieces.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        pieces.push(cur);
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for piece in pieces {
+        let joined = format!("{line}{piece}");
+        if line.is_empty() || area.estimate_text_size(joined.trim_end(), style)?.0 <= max_w {
+            line = joined;
+        } else {
+            lines.push(std::mem::take(&mut line));
+            line = piece;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
         .iter()
-        .enumerate()
-        .map(|(i, n)| (n.clone(), series_colour(i)))
+        .map(|l| fit_left(area, l.trim_end(), style, max_w))
         .collect()
+}
+
+/// The legend on the right, each name on as many lines as it needs (split
+/// after ", "); returns the plot area left of it.
+fn legend_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(String, RGBColor)],
+) -> Result<DrawingArea<DB, Shift>, PlotError> {
+    if entries.is_empty() {
+        return Ok(area.clone());
+    }
+    let style = text_style(LEGEND_PX, &BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+    let (w, _) = area.dim_in_pixel();
+    let max_text = (w as f64 * 0.24) as u32;
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    let mut longest = 0;
+    for (name, _) in entries {
+        let mut ls = Vec::new();
+        for part in name.split(", ") {
+            let l = fit_left(area, part, &style, max_text)?;
+            longest = longest.max(area.estimate_text_size(&l, &style)?.0);
+            ls.push(l);
+        }
+        lines.push(ls);
+    }
+    let swatch_w = 40;
+    let panel_w = swatch_w as u32 + longest + 40;
+    let (plot, panel) = area.split_horizontally(w.saturating_sub(panel_w));
+    let (line_h, gap) = (26, 12);
+    let mut y = 18;
+    for ((_, colour), ls) in entries.iter().zip(&lines) {
+        let h = line_h * ls.len() as i32;
+        let mid = y + line_h / 2;
+        panel.draw(&Rectangle::new(
+            [(10, mid - 11), (10 + swatch_w, mid + 11)],
+            colour.mix(0.9).filled(),
+        ))?;
+        for (k, l) in ls.iter().enumerate() {
+            panel.draw_text(l, &style, (20 + swatch_w, mid + k as i32 * line_h))?;
+        }
+        y += h + gap;
+    }
+    Ok(plot)
+}
+
+/// One line of explanation under the title, in grey; returns the area below.
+fn captioned<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    caption: &str,
+) -> Result<DrawingArea<DB, Shift>, PlotError> {
+    let (w, _) = area.dim_in_pixel();
+    let style = text_style(TICK_PX, &NOTE_GREY).pos(Pos::new(HPos::Center, VPos::Top));
+    let shown = wrap(area, caption, &style, w.saturating_sub(60))?;
+    for (k, l) in shown.iter().enumerate() {
+        area.draw_text(l, &style, ((w / 2) as i32, k as i32 * 24))?;
+    }
+    Ok(area.split_vertically(24 * shown.len() as u32 + 6).1)
+}
+
+/// Height of the x label area for category labels wrapped into slots of
+/// `slot` pixels (two lines fit the usual 70).
+fn x_label_height<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    labels: &[String],
+    slot: u32,
+) -> Result<u32, PlotError> {
+    let style = text_style(TICK_PX, &BLACK);
+    let mut most = 1;
+    for l in labels {
+        most = most.max(wrap(area, l, &style, slot)?.len());
+    }
+    Ok(70.max(46 + 24 * most as u32))
+}
+
+/// Category labels under the x axis at positions 0, 1, …, each wrapped to
+/// its slot (the chart's own labels would overprint one another).
+fn draw_x_categories<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    labels: &[String],
+    y_axis: f64,
+) -> Result<(), PlotError> {
+    let screen = root.use_screen_coord();
+    let style = text_style(TICK_PX, &BLACK).pos(Pos::new(HPos::Center, VPos::Top));
+    let slot = if labels.len() > 1 {
+        let a = chart.backend_coord(&(0.0, y_axis)).0;
+        let b = chart.backend_coord(&(1.0, y_axis)).0;
+        ((b - a).unsigned_abs()).saturating_sub(12)
+    } else {
+        chart.plotting_area().dim_in_pixel().0
+    };
+    for (i, label) in labels.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(i as f64, y_axis));
+        for (k, line) in wrap(root, label, &style, slot)?.iter().enumerate() {
+            screen.draw_text(line, &style, (px, py + 8 + 24 * k as i32))?;
+        }
+    }
+    Ok(())
 }
 
 fn category_formatter(names: &[String]) -> impl Fn(&f64) -> String + '_ {
@@ -324,31 +582,33 @@ pub fn draw_regret<DB: DrawingBackend>(
         .collect();
     let top = stats.iter().flatten().map(|s| s[4]).fold(0.05f64, f64::max) * 1.1;
     let area = titled(root, &data.title)?;
+    let area = captioned(&area, &data.caption)?;
     let names: Vec<String> = data.policies.iter().map(|(n, _)| n.clone()).collect();
-    let fmt = category_formatter(&names);
+    let slot = area.dim_in_pixel().0.saturating_sub(150) / n.max(1) as u32;
+    let label_h = x_label_height(&area, &names, slot.saturating_sub(12))?;
     let mut chart = ChartBuilder::on(&area)
         .margin(20)
-        .x_label_area_size(70)
+        .x_label_area_size(label_h)
         .y_label_area_size(110)
         .build_cartesian_2d(-0.5..n.max(1) as f64 - 0.5, 0.0..top)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_labels(n.max(1))
+        .x_labels(0)
         .x_desc("Rule")
         .y_desc(data.y_label.as_str())
         .axis_desc_style(font(LABEL_PX))
         .label_style(font(TICK_PX))
-        .x_label_formatter(&fmt)
         .y_label_formatter(&|v| tick_label(*v))
         .bold_line_style(grid_bold())
         .draw()?;
+    draw_x_categories(root, &chart, &names, 0.0)?;
     for (i, s) in stats.iter().enumerate() {
         let Some([min, q1, med, q3, max, mean]) = *s else {
             continue;
         };
         let x = i as f64;
-        let c = series_colour(i);
+        let c = data.colours.get(i).copied().unwrap_or(GREY);
         let w = 0.3;
         chart.draw_series([
             Rectangle::new([(x - w, q1), (x + w, q3)], c.mix(0.6).filled()),
@@ -372,7 +632,14 @@ pub fn draw_regret<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The scatter with PRIM boxes outlined in the policy's colour.
+/// Do two pixel rectangles ((x0, y0), (x1, y1)) overlap?
+fn overlaps(a: ((i32, i32), (i32, i32)), b: ((i32, i32), (i32, i32))) -> bool {
+    a.0.0 < b.1.0 && b.0.0 < a.1.0 && a.0.1 < b.1.1 && b.0.1 < a.1.1
+}
+
+/// The scatter with PRIM boxes: where a policy is best outlined in its
+/// colour, where it falls short dashed in dark red; each box's label inside
+/// its top-left corner (above it when the box is too flat) on white.
 pub fn draw_scatter<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &BestScatter,
@@ -386,7 +653,7 @@ pub fn draw_scatter<DB: DrawingBackend>(
         0.04,
     );
     let area = titled(root, &data.title)?;
-    let mut entries = legend(&data.policies);
+    let mut entries = legend(&data.policies, &data.colours);
     entries.push(("tie".into(), GREY));
     let used: Vec<(String, RGBColor)> = entries
         .iter()
@@ -399,7 +666,7 @@ pub fn draw_scatter<DB: DrawingBackend>(
         })
         .map(|(_, e)| e.clone())
         .collect();
-    let plot = with_legend(&area, &used, Swatch::Box)?;
+    let plot = legend_panel(&area, &used)?;
     let fx = |ticks: &Option<Vec<String>>| {
         let t = ticks.clone();
         move |v: &f64| match &t {
@@ -424,27 +691,78 @@ pub fn draw_scatter<DB: DrawingBackend>(
         .bold_line_style(grid_bold())
         .draw()?;
     chart.draw_series(data.points.iter().map(|&(x, y, b)| {
-        let c = b.map_or(GREY, series_colour);
+        let c = b.and_then(|b| data.colours.get(b).copied()).unwrap_or(GREY);
         Circle::new((x, y), 6, c.mix(0.85).filled())
     }))?;
-    for (p, label, (x0, x1), (y0, y1)) in &data.boxes {
-        let (p, x0, x1, y0, y1) = (*p, *x0, *x1, *y0, *y1);
-        let (x0, x1) = (x0.max(xr.0), x1.min(xr.1));
-        let (y0, y1) = (y0.max(yr.0), y1.min(yr.1));
-        let c = series_colour(p);
-        chart.draw_series([
-            Rectangle::new([(x0, y0), (x1, y1)], BLACK.stroke_width(5)),
-            Rectangle::new([(x0, y0), (x1, y1)], c.stroke_width(3)),
-        ])?;
-        let style = text_style(TICK_PX, &BLACK).pos(Pos::new(HPos::Left, VPos::Top));
-        let label = fit_text(&plot, label, &style, 500)?;
-        let inside = (x0 + (xr.1 - xr.0) * 0.01, y1 - (yr.1 - yr.0) * 0.015);
-        chart.draw_series(std::iter::once(Text::new(label, inside, style)))?;
+    let clip = |b: &Box2| {
+        (
+            b.x.0.max(xr.0),
+            b.x.1.min(xr.1),
+            b.y.0.max(yr.0),
+            b.y.1.min(yr.1),
+        )
+    };
+    for b in &data.boxes {
+        let (x0, x1, y0, y1) = clip(b);
+        if b.shortfall {
+            let corners = vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)];
+            chart.draw_series(std::iter::once(DashedPathElement::new(
+                corners,
+                14,
+                8,
+                SHORTFALL.stroke_width(3),
+            )))?;
+        } else {
+            let c = data.colours.get(b.policy).copied().unwrap_or(GREY);
+            chart.draw_series([
+                Rectangle::new([(x0, y0), (x1, y1)], BLACK.stroke_width(5)),
+                Rectangle::new([(x0, y0), (x1, y1)], c.stroke_width(3)),
+            ])?;
+        }
+    }
+    // Labels last, on white, inside the plot and clear of one another.
+    let screen = root.use_screen_coord();
+    let (left, top) = chart.backend_coord(&(xr.0, yr.1));
+    let (right, bottom) = chart.backend_coord(&(xr.1, yr.0));
+    let mut placed: Vec<((i32, i32), (i32, i32))> = Vec::new();
+    for b in &data.boxes {
+        let (x0, _, y0, y1) = clip(b);
+        let colour = if b.shortfall { SHORTFALL } else { BLACK };
+        let style = text_style(TICK_PX, &colour).pos(Pos::new(HPos::Left, VPos::Top));
+        let (bx, by) = chart.backend_coord(&(x0, y1));
+        let (_, by_bottom) = chart.backend_coord(&(x0, y0));
+        let room = (right - bx - 16).max(120) as u32;
+        let text = fit_left(&screen, &b.label, &style, room)?;
+        let (tw, th) = screen.estimate_text_size(&text, &style)?;
+        let (tw, th) = (tw as i32, th as i32);
+        // Inside the top-left corner, or above the box when it is flatter
+        // than the label.
+        let mut x = bx + 6;
+        let mut y = if by_bottom - by >= th + 12 {
+            by + 6
+        } else {
+            by - th - 8
+        };
+        x = x.min(right - tw - 6).max(left + 4);
+        y = y.min(bottom - th - 6).max(top + 4);
+        while placed
+            .iter()
+            .any(|&r| overlaps(r, ((x - 3, y - 2), (x + tw + 3, y + th + 2))))
+            && y + th + 6 < bottom
+        {
+            y += th + 6;
+        }
+        let rect = ((x - 3, y - 2), (x + tw + 3, y + th + 2));
+        placed.push(rect);
+        screen.draw(&Rectangle::new([rect.0, rect.1], WHITE.mix(0.88).filled()))?;
+        screen.draw_text(&text, &style, (x, y))?;
     }
     Ok(())
 }
 
 /// Grouped bars with whiskers: inputs on the x axis, one bar per policy.
+/// The y axis stops at [`INDEX_AXIS`]; a whisker running past it ends in
+/// an arrow, and a note says so.
 pub fn draw_index_bars<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &IndexBars,
@@ -459,47 +777,78 @@ pub fn draw_index_bars<DB: DrawingBackend>(
         .flatten()
         .flat_map(|&(e, lo, hi)| [e, lo, hi]);
     let (lo, hi) = finite_range(all).unwrap_or((0.0, 1.0));
-    let (y0, y1) = (lo.min(0.0) - 0.02, hi.max(0.1) * 1.08);
+    let y0 = (lo.min(0.0) - 0.02).max(INDEX_AXIS.0);
+    let y1 = (hi.max(0.1) * 1.08).min(INDEX_AXIS.1);
+    let clipped = lo < y0 || hi > y1;
     let area = titled(root, &data.title)?;
-    let plot = with_legend(&area, &legend(&data.policies), Swatch::Box)?;
+    let area = if clipped {
+        captioned(
+            &area,
+            &format!(
+                "Arrows: the interval runs past the axis ({} to {}); sensitivity.csv has the full values",
+                tick_label(y0),
+                tick_label(y1)
+            ),
+        )?
+    } else {
+        area
+    };
+    let plot = legend_panel(&area, &legend(&data.policies, &data.colours))?;
     let names: Vec<String> = data.inputs.clone();
-    let fmt = category_formatter(&names);
+    let slot = plot.dim_in_pixel().0.saturating_sub(150) / k.max(1) as u32;
+    let label_h = x_label_height(&plot, &names, slot.saturating_sub(12))?;
     let mut chart = ChartBuilder::on(&plot)
         .margin(20)
-        .x_label_area_size(70)
+        .x_label_area_size(label_h)
         .y_label_area_size(110)
         .build_cartesian_2d(-0.5..k.max(1) as f64 - 0.5, y0..y1)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_labels(k.max(1))
+        .x_labels(0)
         .x_desc("Uncertain input")
         .y_desc(data.y_label.as_str())
         .axis_desc_style(font(LABEL_PX))
         .label_style(font(TICK_PX))
-        .x_label_formatter(&fmt)
         .y_label_formatter(&|v| tick_label(*v))
         .bold_line_style(grid_bold())
         .draw()?;
+    draw_x_categories(root, &chart, &names, y0)?;
     let slot = 0.8 / np as f64;
+    let dy = (y1 - y0) * 0.025;
     let whisker = |chart: &mut ChartContext<'_, DB, _>, x: f64, lo: f64, hi: f64, c: RGBColor| {
         if lo.is_finite() && hi.is_finite() {
             let s = c.stroke_width(2);
             let cap = slot * 0.15;
-            chart.draw_series([
-                PathElement::new(vec![(x, lo), (x, hi)], s),
-                PathElement::new(vec![(x - cap, lo), (x + cap, lo)], s),
-                PathElement::new(vec![(x - cap, hi), (x + cap, hi)], s),
-            ])?;
+            let (a, b) = (lo.clamp(y0, y1), hi.clamp(y0, y1));
+            chart.draw_series(std::iter::once(PathElement::new(vec![(x, a), (x, b)], s)))?;
+            for (end, cut, dir) in [(a, lo < y0, -1.0), (b, hi > y1, 1.0)] {
+                if cut {
+                    chart.draw_series(std::iter::once(Polygon::new(
+                        vec![
+                            (x - cap, end - dir * dy),
+                            (x + cap, end - dir * dy),
+                            (x, end),
+                        ],
+                        c.filled(),
+                    )))?;
+                } else {
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![(x - cap, end), (x + cap, end)],
+                        s,
+                    )))?;
+                }
+            }
         }
         Ok::<(), PlotError>(())
     };
     for p in 0..data.policies.len() {
-        let c = series_colour(p);
+        let c = data.colours.get(p).copied().unwrap_or(GREY);
         for u in 0..k {
             let x = u as f64 - 0.4 + slot * (p as f64 + 0.5);
             if let Some((e, lo, hi)) = data.wide[p][u] {
                 let w = slot * 0.45;
+                let e = e.clamp(y0, y1);
                 chart.draw_series([
                     Rectangle::new([(x - w, 0.0), (x + w, e)], c.mix(0.45).filled()),
                     Rectangle::new([(x - w, 0.0), (x + w, e)], c.stroke_width(1)),
@@ -519,7 +868,7 @@ pub fn draw_index_bars<DB: DrawingBackend>(
             {
                 let w = slot * 0.18;
                 chart.draw_series(std::iter::once(Rectangle::new(
-                    [(x - w, 0.0), (x + w, e)],
+                    [(x - w, 0.0), (x + w, e.clamp(y0, y1))],
                     c.filled(),
                 )))?;
                 whisker(&mut chart, x, lo, hi, BLACK)?;
@@ -529,7 +878,9 @@ pub fn draw_index_bars<DB: DrawingBackend>(
     Ok(())
 }
 
-/// μ* (x) against σ (y); each point labelled with its input.
+/// μ* (x) against σ (y); each point labelled with its input's full key,
+/// placed clear of the other labels and points where there is room (a thin
+/// line joins a label set further out to its point).
 pub fn draw_morris<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &MorrisPlane,
@@ -542,7 +893,7 @@ pub fn draw_morris<DB: DrawingBackend>(
         .fold(0.01f64, f64::max)
         * 1.15;
     let area = titled(root, &data.title)?;
-    let plot = with_legend(&area, &legend(&data.policies), Swatch::Box)?;
+    let plot = legend_panel(&area, &legend(&data.policies, &data.colours))?;
     let mut chart = ChartBuilder::on(&plot)
         .margin(20)
         .x_label_area_size(70)
@@ -562,20 +913,69 @@ pub fn draw_morris<DB: DrawingBackend>(
         vec![(0.0, 0.0), (top, top)],
         GREY.stroke_width(1),
     )))?;
-    for (p, label, m, s) in &data.points {
-        if !(m.is_finite() && s.is_finite()) {
-            continue;
+    let shown: Vec<&(usize, String, f64, f64)> = data
+        .points
+        .iter()
+        .filter(|p| p.2.is_finite() && p.3.is_finite())
+        .collect();
+    for (p, _, m, s) in &shown {
+        let c = data.colours.get(*p).copied().unwrap_or(GREY);
+        chart.draw_series(std::iter::once(Circle::new((*m, *s), 7, c.filled())))?;
+    }
+    let screen = root.use_screen_coord();
+    let (left, upper) = chart.backend_coord(&(0.0, top));
+    let (right, lower) = chart.backend_coord(&(top, 0.0));
+    let style = text_style(TICK_PX, &BLACK).pos(Pos::new(HPos::Left, VPos::Top));
+    let dots: Vec<(i32, i32)> = shown
+        .iter()
+        .map(|p| chart.backend_coord(&(p.2, p.3)))
+        .collect();
+    let dot_box = |&(x, y): &(i32, i32)| ((x - 8, y - 8), (x + 8, y + 8));
+    let mut placed: Vec<((i32, i32), (i32, i32))> = Vec::new();
+    for (i, (_, label, _, _)) in shown.iter().enumerate() {
+        let (px, py) = dots[i];
+        let (tw, th) = screen.estimate_text_size(label, &style)?;
+        let (tw, th) = (tw as i32, th as i32);
+        // Candidate top-left corners, nearest first: beside the point,
+        // then one and two label heights further up or down.
+        let mut candidates = Vec::new();
+        for ring in 0..4 {
+            let dy = ring * (th + 4);
+            for (x, y) in [
+                (px + 10, py - th - 2 - dy),
+                (px + 10, py + 2 + dy),
+                (px - 10 - tw, py - th - 2 - dy),
+                (px - 10 - tw, py + 2 + dy),
+            ] {
+                candidates.push((ring, x, y));
+            }
         }
-        chart.draw_series(std::iter::once(Circle::new(
-            (*m, *s),
-            7,
-            series_colour(*p).filled(),
-        )))?;
-        chart.draw_series(std::iter::once(Text::new(
-            label.clone(),
-            (*m, *s),
-            text_style(TICK_PX, &BLACK).pos(Pos::new(HPos::Left, VPos::Bottom)),
-        )))?;
+        let fits = |&(_, x, y): &(i32, i32, i32)| {
+            let r = ((x, y), (x + tw, y + th));
+            x >= left
+                && x + tw <= right
+                && y >= upper
+                && y + th <= lower
+                && !placed.iter().any(|&q| overlaps(q, r))
+                && !dots.iter().any(|d| overlaps(dot_box(d), r))
+        };
+        let (ring, x, y) = candidates
+            .iter()
+            .copied()
+            .find(fits)
+            .unwrap_or(candidates[0]);
+        if ring > 0 {
+            let anchor = (
+                if x > px { x } else { x + tw },
+                if y > py { y } else { y + th },
+            );
+            screen.draw(&PathElement::new(
+                vec![(px, py), anchor],
+                GREY.stroke_width(1),
+            ))?;
+        }
+        placed.push(((x, y), (x + tw, y + th)));
+        screen.draw_text(label, &style, (x, y))?;
     }
     Ok(())
 }

@@ -852,3 +852,95 @@ fn broken_explore_tables_and_policy_lists_are_refused() {
         run(["shocks.rate=0..0.1", "trust.strangers=0.2..0.6"], "ba")
     );
 }
+
+// ---------------------------------------------------------------------------
+// The plots' names and colours
+// ---------------------------------------------------------------------------
+
+fn policy(settings: &[(&str, &str)]) -> coalsim::explore::Policy {
+    coalsim::explore::Policy {
+        name: settings
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        settings: settings
+            .iter()
+            .map(|(k, v)| {
+                let value = v
+                    .parse::<i64>()
+                    .map_or_else(|_| toml::Value::from(*v), toml::Value::from);
+                (k.to_string(), value)
+            })
+            .collect(),
+    }
+}
+
+/// Regression: with two policy keys every legend entry was cut to the same
+/// prefix ("decision_rule=consensus checkin…"), so the policies could not
+/// be told apart. The plots name a policy by what differs between them.
+#[test]
+fn two_key_policies_get_short_distinct_plot_names() {
+    use coalsim::output::explore_charts::plot_names;
+    let pols: Vec<_> = ["consensus", "supermajority"]
+        .iter()
+        .flat_map(|r| {
+            ["1", "4"].map(|c| {
+                policy(&[
+                    ("governance.decision_rule", r),
+                    ("governance.checkin_every", c),
+                ])
+            })
+        })
+        .collect();
+    assert_eq!(
+        plot_names(&pols),
+        [
+            "consensus, checkin_every=1",
+            "consensus, checkin_every=4",
+            "supermajority, checkin_every=1",
+            "supermajority, checkin_every=4"
+        ]
+    );
+    // A key every policy sets to the same value is left out.
+    let same: Vec<_> = ["1", "4"]
+        .iter()
+        .map(|c| {
+            policy(&[
+                ("governance.decision_rule", "majority"),
+                ("governance.checkin_every", c),
+            ])
+        })
+        .collect();
+    assert_eq!(plot_names(&same), ["checkin_every=1", "checkin_every=4"]);
+}
+
+/// A decision rule has its own colour whatever the order of `--policy`
+/// (the colour of its place in the docs' order, as in a sweep's rule map
+/// listing the rules in that order); policies that share a rule fall back
+/// to the palette in order, so they stay apart.
+#[test]
+fn decision_rules_keep_their_colour_in_the_explore_plots() {
+    use coalsim::output::explore_charts::policy_colours;
+    use coalsim::output::plots::OKABE_ITO;
+    let rules = |names: &[&str]| -> Vec<_> {
+        names
+            .iter()
+            .map(|r| policy(&[("governance.decision_rule", r)]))
+            .collect()
+    };
+    assert_eq!(
+        policy_colours(&rules(&["committee", "consensus", "weighted"])),
+        [OKABE_ITO[4], OKABE_ITO[0], OKABE_ITO[3]]
+    );
+    let pols: Vec<_> = ["1", "4"]
+        .iter()
+        .map(|c| {
+            policy(&[
+                ("governance.decision_rule", "weighted"),
+                ("governance.checkin_every", c),
+            ])
+        })
+        .collect();
+    assert_eq!(policy_colours(&pols), [OKABE_ITO[0], OKABE_ITO[1]]);
+}
