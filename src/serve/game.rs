@@ -462,6 +462,31 @@ fn find_teacher(rooms: &HashMap<String, Room>, token: &str) -> Option<String> {
         .map(|(c, _)| c.clone())
 }
 
+/// The answer to a token no game knows: counted against the caller's
+/// address (so guessing tokens is rate-limited), then refused.
+fn refuse_unknown(st: &AppState, ext: &axum::http::Extensions, now: Instant) -> Response {
+    st.rooms
+        .ip_ok(ip_of(ext), now)
+        .err()
+        .unwrap_or_else(unknown)
+}
+
+/// Counts a teacher's request against the room's rate limit: `Some` refusal
+/// when it is over, else marks the room active.
+fn teacher_request(st: &AppState, room: &mut Room, now: Instant) -> Option<Response> {
+    if !room
+        .teacher_bucket
+        .take(now, st.rooms.rate, st.rooms.burst())
+    {
+        return Some(error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many requests; slow down",
+        ));
+    }
+    room.last_active = now;
+    None
+}
+
 fn unknown() -> Response {
     error(
         StatusCode::FORBIDDEN,
@@ -707,11 +732,7 @@ pub(super) async fn me(
     let mut rooms = st.rooms.lock();
     let Some((code, seat)) = find_student(&rooms, &req.token) else {
         drop(rooms);
-        return st
-            .rooms
-            .ip_ok(ip_of(&ext), now)
-            .err()
-            .unwrap_or_else(unknown);
+        return refuse_unknown(&st, &ext, now);
     };
     let room = rooms.get_mut(&code).expect("found above");
     if let Err(e) = student_rate(room, seat, now, st.rooms.rate) {
@@ -751,11 +772,7 @@ pub(super) async fn choose(
     let mut rooms = st.rooms.lock();
     let Some((code, seat)) = find_student(&rooms, &req.token) else {
         drop(rooms);
-        return st
-            .rooms
-            .ip_ok(ip_of(&ext), now)
-            .err()
-            .unwrap_or_else(unknown);
+        return refuse_unknown(&st, &ext, now);
     };
     let room = rooms.get_mut(&code).expect("found above");
     if let Err(e) = student_rate(room, seat, now, st.rooms.rate) {
@@ -827,11 +844,7 @@ pub(super) async fn quit(
     let mut rooms = st.rooms.lock();
     let Some((code, seat)) = find_student(&rooms, &req.token) else {
         drop(rooms);
-        return st
-            .rooms
-            .ip_ok(ip_of(&ext), now)
-            .err()
-            .unwrap_or_else(unknown);
+        return refuse_unknown(&st, &ext, now);
     };
     let room = rooms.get_mut(&code).expect("found above");
     room.seats[seat].player = None;
@@ -865,23 +878,12 @@ pub(super) async fn teacher(
     let mut rooms = st.rooms.lock();
     let Some(code) = find_teacher(&rooms, &req.token) else {
         drop(rooms);
-        return st
-            .rooms
-            .ip_ok(ip_of(&ext), now)
-            .err()
-            .unwrap_or_else(unknown);
+        return refuse_unknown(&st, &ext, now);
     };
     let room = rooms.get_mut(&code).expect("found above");
-    if !room
-        .teacher_bucket
-        .take(now, st.rooms.rate, st.rooms.burst())
-    {
-        return error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too many requests; slow down",
-        );
+    if let Some(slow_down) = teacher_request(&st, room, now) {
+        return slow_down;
     }
-    room.last_active = now;
     room.tick(now);
     start_debrief(&st, &code, room);
     let w = &room.history.world;
@@ -942,23 +944,12 @@ pub(super) async fn control(
     let mut rooms = st.rooms.lock();
     let Some(code) = find_teacher(&rooms, &req.token) else {
         drop(rooms);
-        return st
-            .rooms
-            .ip_ok(ip_of(&ext), now)
-            .err()
-            .unwrap_or_else(unknown);
+        return refuse_unknown(&st, &ext, now);
     };
     let room = rooms.get_mut(&code).expect("found above");
-    if !room
-        .teacher_bucket
-        .take(now, st.rooms.rate, st.rooms.burst())
-    {
-        return error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too many requests; slow down",
-        );
+    if let Some(slow_down) = teacher_request(&st, room, now) {
+        return slow_down;
     }
-    room.last_active = now;
     let turn_time = Duration::from_secs(room.turn_seconds);
     match (req.action.as_str(), room.phase) {
         ("start", Phase::Lobby) => {
@@ -1012,11 +1003,7 @@ pub(super) async fn log_csv(
     let rooms = st.rooms.lock();
     let Some(code) = find_teacher(&rooms, &req.token) else {
         drop(rooms);
-        return st
-            .rooms
-            .ip_ok(ip_of(&ext), now)
-            .err()
-            .unwrap_or_else(unknown);
+        return refuse_unknown(&st, &ext, now);
     };
     let text = rooms[&code].log().to_csv();
     (
