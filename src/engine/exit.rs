@@ -106,7 +106,6 @@ pub fn leave_all(
         return;
     }
     let n = w.n;
-    let dy = &s.dynamics;
     let mut scratch = std::mem::take(&mut w.exit_scratch);
     let start_members = &mut scratch.members;
     start_members.clear();
@@ -122,8 +121,6 @@ pub fn leave_all(
             continue;
         }
         order[i] = factors.len();
-        let graceful = s.governance.exit_protocol == ExitProtocol::Graceful
-            || matches!(reason, ExitReason::Removed | ExitReason::Misfit);
         // Mean trust of i in the remaining members, through the factors of
         // the exits so far (all of them apply: both were members).
         let row = &w.trust[i * n..(i + 1) * n];
@@ -136,42 +133,7 @@ pub fn leave_all(
             }
         }
         let trust = if k == 0 { 0.5 } else { sum / k as f64 };
-        let alignment = w.alignment(i);
-        let commitment = w.commitment[i];
-        w.status[i] = Status::Former;
-        w.left_round[i] = w.round;
-        w.coalition.members -= 1;
-        w.coalition.exits[reason.index()] += 1;
-        now.left += 1;
-        if graceful {
-            factors.push(1.0 - dy.graceful_exit_damage);
-        } else {
-            w.coalition.abrupt_exits += 1;
-            factors.push(1.0 - dy.abrupt_exit_damage);
-            let total = w.coalition.total_contribution;
-            if total > 0.0 {
-                let share = w.contributed[i] / total;
-                w.coalition.progress *= 1.0 - dy.abrupt_work_loss * share;
-            }
-        }
-        ev.push(Event {
-            round: w.round,
-            agent: Some(i),
-            kind: EventKind::Left {
-                reason,
-                graceful,
-                trust,
-                alignment,
-                commitment,
-            },
-        });
-        if w.leadership[i] > 0.0 {
-            leadership_loss(w, s, i, ev);
-        }
-        if w.committee[i] {
-            w.committee[i] = false;
-            decision::select_committee(w, s);
-        }
+        depart(w, s, i, reason, trust, ev, now, |_, f| factors.push(f));
     }
     let all = factors.len();
     for &a in start_members.iter() {
@@ -275,10 +237,31 @@ pub fn leave(
     if !w.is_member(i) {
         return;
     }
+    let trust = w.trust_in_members(i);
+    depart(w, s, i, reason, trust, ev, now, World::scale_member_trust);
+}
+
+/// What one exit does, for [`leave`] and [`leave_all`] alike: i (a member,
+/// whose mean trust in the other members is `trust`) becomes a former
+/// member, the counters move, `scale_trust` is handed the factor by which
+/// the trust between the remaining members falls (applied at once by
+/// [`leave`], recorded for later by [`leave_all`]), an abrupt exit takes
+/// its share of the work, the `Left` event is recorded, and a leader's or
+/// committee member's departure is dealt with.
+#[allow(clippy::too_many_arguments)]
+fn depart(
+    w: &mut World,
+    s: &Scenario,
+    i: usize,
+    reason: ExitReason,
+    trust: f64,
+    ev: &mut Vec<Event>,
+    now: &mut RoundTally,
+    mut scale_trust: impl FnMut(&mut World, f64),
+) {
     let dy = &s.dynamics;
     let graceful = s.governance.exit_protocol == ExitProtocol::Graceful
         || matches!(reason, ExitReason::Removed | ExitReason::Misfit);
-    let trust = w.trust_in_members(i);
     let alignment = w.alignment(i);
     let commitment = w.commitment[i];
     w.status[i] = Status::Former;
@@ -287,10 +270,10 @@ pub fn leave(
     w.coalition.exits[reason.index()] += 1;
     now.left += 1;
     if graceful {
-        w.scale_member_trust(1.0 - dy.graceful_exit_damage);
+        scale_trust(w, 1.0 - dy.graceful_exit_damage);
     } else {
         w.coalition.abrupt_exits += 1;
-        w.scale_member_trust(1.0 - dy.abrupt_exit_damage);
+        scale_trust(w, 1.0 - dy.abrupt_exit_damage);
         let total = w.coalition.total_contribution;
         if total > 0.0 {
             let share = w.contributed[i] / total;
