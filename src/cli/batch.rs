@@ -18,8 +18,8 @@ use crate::batch::{
 use crate::engine::RunSummary;
 use crate::output::files::{AtomicFile, ensure_dir, write_atomic};
 use crate::output::shard::{
-    CHECKPOINT_FORMAT, Checkpoint, Fingerprint, RESUME_DIR, SHARD_FORMAT, SHARD_INFO, ShardInfo,
-    encode_checkpoint, read_checkpoint, write_segment,
+    CHECKPOINT_FORMAT, Checkpoint, Fingerprint, RESUME_DIR, Shard, ShardShare, encode_checkpoint,
+    finish_shard, parse_shard, read_checkpoint, write_segment,
 };
 use crate::output::tables::write_rows;
 use crate::scenario::{Scenario, ScenarioFile};
@@ -58,35 +58,6 @@ pub struct BatchArgs {
     pub checkpoint_every: u64,
 }
 
-/// `--shard K/N`: shard `k` (from 0) of `n`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shard {
-    pub k: u64,
-    pub n: u64,
-}
-
-/// Parses `K/N` with 0 <= K < N <= 1,000,000.
-pub fn parse_shard(text: &str) -> Result<Shard, String> {
-    let usage = "expected K/N with shards numbered 0 to N-1, e.g. 0/4 ... 3/4";
-    let (k, n) = text
-        .split_once('/')
-        .ok_or_else(|| format!("`{text}`: {usage}"))?;
-    let num = |s: &str| s.trim().parse::<u64>().ok();
-    let (Some(k), Some(n)) = (num(k), num(n)) else {
-        return Err(format!("`{text}`: {usage}"));
-    };
-    if n == 0 || n > 1_000_000 {
-        return Err(format!("`{text}`: N = {n}; allowed: 1 to 1000000 shards"));
-    }
-    if k >= n {
-        return Err(format!(
-            "`{text}`: K = {k}; allowed: 0 to {} (shards are numbered from 0, like Slurm array and Kubernetes job indexes)",
-            n - 1
-        ));
-    }
-    Ok(Shard { k, n })
-}
-
 /// The files a batch writes, in the order they are listed.
 pub const FILES: [&str; 5] = [
     "runs.csv",
@@ -113,7 +84,7 @@ pub fn run(args: &BatchArgs) -> anyhow::Result<()> {
             &file.source.text,
             seed,
             args.runs,
-            args.shard.map(|sh| (sh.k, sh.n)),
+            args.shard.map(Shard::pair),
         ),
         scenario_text: file.source.text.clone(),
         shard: args.shard,
@@ -139,12 +110,7 @@ pub fn run(args: &BatchArgs) -> anyhow::Result<()> {
             cfg.end(),
             args.out.display()
         )?;
-        writeln!(
-            out,
-            "When all {} shards are done: coalsim merge OUT SHARD_0 ... SHARD_{}",
-            sh.n,
-            sh.n - 1
-        )?;
+        writeln!(out, "{}", sh.merge_hint())?;
         return Ok(());
     }
     let Some(Written { summary, plots }) = written else {
@@ -302,22 +268,14 @@ pub fn execute(
     publish(&runs_partial, &runs_path)?;
     if let Some(sh) = job.shard {
         publish(&segs_partial, &dir.join("segments.cbor"))?;
-        write_atomic(&dir.join("scenario.toml"), job.scenario_text.as_bytes())?;
-        let info = ShardInfo {
-            format: SHARD_FORMAT.into(),
-            shard: sh.k,
-            of: sh.n,
-            unit: "runs".into(),
-            first: cfg.first_run,
-            count: cfg.runs,
+        let share = ShardShare {
+            shard: sh,
+            unit: "runs",
+            range: cfg.first_run..cfg.end(),
             segments: segment_count,
-            digest: job.fingerprint.digest(),
-            fingerprint: job.fingerprint.clone(),
         };
-        let json = serde_json::to_string_pretty(&info)?;
-        write_atomic(&dir.join(SHARD_INFO), format!("{json}\n").as_bytes())?;
+        finish_shard(dir, &job.fingerprint, &share, Some(&job.scenario_text))?;
         let _ = std::fs::remove_dir_all(&resume_dir);
-        crate::output::manifest::finish(dir, "batch --shard", false)?;
         return Ok(None);
     }
     let _ = std::fs::remove_dir_all(&resume_dir);

@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::Args;
 
-use super::batch::{Shard, parse_shard};
 use crate::output::files::write_atomic;
-use crate::output::shard::{Fingerprint, check_ranges, shard_units, write_shard_info};
+use crate::output::shard::{
+    Fingerprint, Shard, ShardShare, check_ranges, finish_shard, parse_shard, shard_units,
+};
 
 use crate::explore::report::{Exploration, analyse};
 use crate::explore::run::{DesignKind, Plan, scenarios, simulate};
@@ -247,7 +248,7 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
             st.seed,
             args.runs,
             flags(args, st.samples),
-            Some((sh.k, sh.n)),
+            Some(sh.pair()),
         );
         let mut bytes = Vec::new();
         ciborium::into_writer(
@@ -259,9 +260,13 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
         )
         .map_err(|e| anyhow::anyhow!("cannot encode the cells: {e}"))?;
         write_atomic(&args.out.join("cells.cbor"), &bytes)?;
-        write_atomic(&args.out.join("scenario.toml"), source.text.as_bytes())?;
-        write_shard_info(&args.out, (sh.k, sh.n), "cells", range.clone(), 0, &fp)?;
-        crate::output::manifest::finish(&args.out, "explore --shard", false)?;
+        let share = ShardShare {
+            shard: sh,
+            unit: "cells",
+            range: range.clone(),
+            segments: 0,
+        };
+        finish_shard(&args.out, &fp, &share, Some(&source.text))?;
         let mut out = std::io::stdout().lock();
         writeln!(
             out,
@@ -278,12 +283,7 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
             st.all.len(),
             args.out.display()
         )?;
-        writeln!(
-            out,
-            "When all {} shards are done: coalsim merge OUT SHARD_0 ... SHARD_{}",
-            sh.n,
-            sh.n - 1
-        )?;
+        writeln!(out, "{}", sh.merge_hint())?;
         return Ok(());
     }
     finish(args, st, cells, &args.out, None)
@@ -338,11 +338,7 @@ fn finish(
 /// `coalsim merge` of explore shards: the cells of every shard in order,
 /// then the analysis, files and plots of one machine.
 pub fn merge(out_dir: &Path, shards: &super::merge::Shards) -> anyhow::Result<()> {
-    let fp = &shards[0].1.fingerprint;
-    let mut f = fp.flags.clone();
-    f.push(format!("--runs={}", fp.runs));
-    f.push(format!("--seed={}", fp.seed));
-    let args: ExploreArgs = super::reparse("explore", &f)?;
+    let args: ExploreArgs = super::merge::shard_args(shards, true)?;
     let file = super::merge::shard_scenario(shards)?;
     let st = setup(&args, file)?;
     let total = st.all.len() as u64;

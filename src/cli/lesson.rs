@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use clap::Args;
 
-use super::batch::{Shard, parse_shard};
-use crate::output::shard::{Fingerprint, write_shard_info};
+use crate::output::shard::{Fingerprint, Shard, ShardShare, finish_shard, parse_shard};
 
 use crate::compare::CompareConfig;
 use crate::scenario::ScenarioFile;
@@ -174,7 +173,7 @@ fn flags(args: &LessonArgs) -> Vec<String> {
 fn shard_run(
     chosen: &[&crate::lessons::Lesson],
     args: &LessonArgs,
-    sh: super::batch::Shard,
+    sh: Shard,
 ) -> anyhow::Result<()> {
     let range = crate::batch::shard_range(args.runs, sh.k, sh.n);
     let mut first_seed = None;
@@ -205,18 +204,15 @@ fn shard_run(
         first_seed.unwrap_or(0),
         args.runs,
         flags(args),
-        Some((sh.k, sh.n)),
+        Some(sh.pair()),
     );
-    let segments = super::sweep::segment_count_in(&range, args.runs);
-    write_shard_info(
-        &args.out,
-        (sh.k, sh.n),
-        "runs",
-        range.clone(),
-        segments,
-        &fp,
-    )?;
-    crate::output::manifest::finish(&args.out, "lesson --shard", false)?;
+    let share = ShardShare {
+        shard: sh,
+        unit: "runs",
+        segments: super::sweep::segment_count_in(&range, args.runs),
+        range: range.clone(),
+    };
+    finish_shard(&args.out, &fp, &share, None)?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
@@ -230,21 +226,15 @@ fn shard_run(
         range.end,
         args.out.display()
     )?;
-    writeln!(
-        out,
-        "When all {} shards are done: coalsim merge OUT SHARD_0 ... SHARD_{}",
-        sh.n,
-        sh.n - 1
-    )?;
+    writeln!(out, "{}", sh.merge_hint())?;
     Ok(())
 }
 
 /// `coalsim merge` of lesson shards.
 pub fn merge(out_dir: &Path, shards: &super::merge::Shards) -> anyhow::Result<()> {
     let fp = &shards[0].1.fingerprint;
-    let mut f = fp.flags.clone();
-    f.push(format!("--runs={}", fp.runs));
-    let args: LessonArgs = super::reparse("lesson", &f)?;
+    // A lesson's seed is in its flags only when given (each lesson has its own).
+    let args: LessonArgs = super::merge::shard_args(shards, false)?;
     let chosen: Vec<&crate::lessons::Lesson> = match &args.name {
         Some(name) => vec![crate::lessons::find(name).ok_or_else(|| {
             anyhow::anyhow!("the shards are of lesson `{name}`, which this coalsim does not have")

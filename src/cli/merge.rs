@@ -66,6 +66,22 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
     }
 }
 
+/// The arguments the shards' command ran with, parsed again from their
+/// fingerprint: the recorded flags, `--runs`, and `--seed` when `with_seed`
+/// (a lesson records its `--seed` among its flags only when one was given).
+pub fn shard_args<A: clap::Args + clap::FromArgMatches>(
+    shards: &Shards,
+    with_seed: bool,
+) -> anyhow::Result<A> {
+    let fp = &shards[0].1.fingerprint;
+    let mut flags = fp.flags.clone();
+    flags.push(format!("--runs={}", fp.runs));
+    if with_seed {
+        flags.push(format!("--seed={}", fp.seed));
+    }
+    super::reparse(&fp.command, &flags)
+}
+
 /// The scenario a shard ran (its `scenario.toml`, checked against the
 /// fingerprint), loaded under the name it was given.
 pub fn shard_scenario(shards: &Shards) -> anyhow::Result<ScenarioFile> {

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use clap::Args;
 
-use super::batch::{Shard, parse_shard};
 use super::open;
 use crate::compare::{Arm, CompareConfig, Partial};
-use crate::output::files::{ensure_dir, write_atomic};
-use crate::output::shard::{Fingerprint, check_ranges, write_shard_info};
+use crate::output::files::ensure_dir;
+use crate::output::shard::{
+    Fingerprint, Shard, ShardShare, check_ranges, finish_shard, parse_shard,
+};
 use crate::scenario::ScenarioFile;
 
 /// Arguments of `coalsim sweep`.
@@ -123,7 +124,7 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
             p.cfg.seed,
             args.runs,
             flags(args),
-            Some((sh.k, sh.n)),
+            Some(sh.pair()),
         );
         let segs = args.out.join("segments.cbor");
         crate::sweep::run_runs(
@@ -134,17 +135,13 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
             range.clone(),
             Some(&segs),
         )?;
-        write_atomic(&args.out.join("scenario.toml"), source.text.as_bytes())?;
-        let segments = segment_count_in(&range, args.runs);
-        write_shard_info(
-            &args.out,
-            (sh.k, sh.n),
-            "runs",
-            range.clone(),
-            segments,
-            &fp,
-        )?;
-        crate::output::manifest::finish(&args.out, "sweep --shard", false)?;
+        let share = ShardShare {
+            shard: sh,
+            unit: "runs",
+            segments: segment_count_in(&range, args.runs),
+            range: range.clone(),
+        };
+        finish_shard(&args.out, &fp, &share, Some(&source.text))?;
         let mut out = std::io::stdout().lock();
         writeln!(
             out,
@@ -159,12 +156,7 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
             range.end,
             args.out.display()
         )?;
-        writeln!(
-            out,
-            "When all {} shards are done: coalsim merge OUT SHARD_0 ... SHARD_{}",
-            sh.n,
-            sh.n - 1
-        )?;
+        writeln!(out, "{}", sh.merge_hint())?;
         return Ok(());
     }
     let c = crate::sweep::run_comparison(
@@ -290,11 +282,7 @@ pub(crate) fn merge_comparison(
 
 /// `coalsim merge` of sweep shards.
 pub fn merge(out_dir: &Path, shards: &super::merge::Shards) -> anyhow::Result<()> {
-    let fp = &shards[0].1.fingerprint;
-    let mut f = fp.flags.clone();
-    f.push(format!("--runs={}", fp.runs));
-    f.push(format!("--seed={}", fp.seed));
-    let args: SweepArgs = super::reparse("sweep", &f)?;
+    let args: SweepArgs = super::merge::shard_args(shards, true)?;
     let file = super::merge::shard_scenario(shards)?;
     let p = plan(&args, file)?;
     let c = merge_comparison(

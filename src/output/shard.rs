@@ -2,7 +2,7 @@
 //! batch leaves on disk, so that `coalsim merge` and `coalsim batch
 //! --resume` can finish the very batch one machine would have run.
 //!
-//! # The shard folder (format `coalsim-shard/1`)
+//! # The shard folder (format `coalsim-shard/2`)
 //!
 //! `coalsim batch --shard K/N --out DIR` writes:
 //!
@@ -14,6 +14,12 @@
 //! - `scenario.toml`: the scenario text exactly as it was read;
 //! - `shard.json` ([`ShardInfo`]), written last: a folder without it is an
 //!   unfinished shard.
+//!
+//! `sweep` and `lesson` shards hold the same files per comparison (their
+//! segments are [`Partial`](crate::compare::Partial)s; a lesson shard has
+//! one sub-folder per lesson and no scenario.toml), `explore` shards hold
+//! `cells.cbor` instead. Every command parses `--shard` with
+//! [`parse_shard`] and closes its folder with [`finish_shard`].
 //!
 //! Merging folds the segments of shards 0..N in order, the same two-level
 //! fold a single machine does, and writes the files with the batch's own
@@ -290,29 +296,92 @@ pub fn read_checkpoint(path: &Path) -> Result<Checkpoint, String> {
     Ok(c)
 }
 
-/// Writes `DIR/shard.json` (last: a folder without it is an unfinished
-/// shard) for shard `k` of `n` holding `unit`s `range`.
-pub fn write_shard_info(
+/// `--shard K/N` of `batch`, `sweep`, `lesson` and `explore`: shard `k`
+/// (from 0) of `n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: u64,
+    pub n: u64,
+}
+
+impl Shard {
+    /// `(k, n)`, as [`Fingerprint`] takes it.
+    pub fn pair(self) -> (u64, u64) {
+        (self.k, self.n)
+    }
+
+    /// The line every shard command prints last: how to merge.
+    pub fn merge_hint(self) -> String {
+        format!(
+            "When all {} shards are done: coalsim merge OUT SHARD_0 ... SHARD_{}",
+            self.n,
+            self.n - 1
+        )
+    }
+}
+
+/// Parses `K/N` with 0 <= K < N <= 1,000,000 (the `--shard` flag).
+pub fn parse_shard(text: &str) -> Result<Shard, String> {
+    let usage = "expected K/N with shards numbered 0 to N-1, e.g. 0/4 ... 3/4";
+    let (k, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}`: {usage}"))?;
+    let num = |s: &str| s.trim().parse::<u64>().ok();
+    let (Some(k), Some(n)) = (num(k), num(n)) else {
+        return Err(format!("`{text}`: {usage}"));
+    };
+    if n == 0 || n > 1_000_000 {
+        return Err(format!("`{text}`: N = {n}; allowed: 1 to 1000000 shards"));
+    }
+    if k >= n {
+        return Err(format!(
+            "`{text}`: K = {k}; allowed: 0 to {} (shards are numbered from 0, like Slurm array and Kubernetes job indexes)",
+            n - 1
+        ));
+    }
+    Ok(Shard { k, n })
+}
+
+/// What a finished shard holds: `unit`s `range` of its command, in
+/// `segments` segments per segments.cbor (explore: 0).
+#[derive(Debug, Clone)]
+pub struct ShardShare {
+    pub shard: Shard,
+    pub unit: &'static str,
+    pub range: std::ops::Range<u64>,
+    pub segments: u64,
+}
+
+/// Closes a shard folder whose result files are written, the same way for
+/// every command: `scenario.toml` (the scenario text exactly as it was
+/// read; `None` for lessons, whose texts are built in), then `shard.json`
+/// (last of the shard's files: a folder without it is an unfinished shard),
+/// then the output manifest, listing the folder's files as
+/// `COMMAND --shard`.
+pub fn finish_shard(
     dir: &Path,
-    (k, n): (u64, u64),
-    unit: &str,
-    range: std::ops::Range<u64>,
-    segments: u64,
     fingerprint: &Fingerprint,
+    share: &ShardShare,
+    scenario_text: Option<&str>,
 ) -> io::Result<()> {
+    if let Some(text) = scenario_text {
+        crate::output::files::write_atomic(&dir.join("scenario.toml"), text.as_bytes())?;
+    }
     let info = ShardInfo {
         format: SHARD_FORMAT.into(),
-        shard: k,
-        of: n,
-        unit: unit.into(),
-        first: range.start,
-        count: range.end - range.start,
-        segments,
+        shard: share.shard.k,
+        of: share.shard.n,
+        unit: share.unit.into(),
+        first: share.range.start,
+        count: share.range.end - share.range.start,
+        segments: share.segments,
         digest: fingerprint.digest(),
         fingerprint: fingerprint.clone(),
     };
     let json = serde_json::to_string_pretty(&info).map_err(io::Error::other)?;
-    crate::output::files::write_atomic(&dir.join(SHARD_INFO), format!("{json}\n").as_bytes())
+    crate::output::files::write_atomic(&dir.join(SHARD_INFO), format!("{json}\n").as_bytes())?;
+    crate::output::manifest::finish(dir, &format!("{} --shard", fingerprint.command), false)?;
+    Ok(())
 }
 
 /// Reads `DIR/shard.json`, with a clear reason when `dir` is not a
