@@ -7,66 +7,11 @@ use std::process::{Command as StdCommand, Stdio};
 
 use assert_cmd::Command;
 
-fn coalsim() -> Command {
-    Command::cargo_bin("coalsim").unwrap()
-}
+use super::helpers_cli::{coalsim, fails, ok, same_tree};
 
-fn ok(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "{cmd:?} should fail: {out:?}");
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(!err.contains("panicked"), "{err}");
-    err
-}
-
-/// Every file under `dir`, relative, sorted.
-pub fn tree(dir: &Path) -> Vec<PathBuf> {
-    fn walk(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                out.push(p.strip_prefix(base).unwrap().to_path_buf());
-            }
-        }
-    }
-    let mut v = Vec::new();
-    walk(dir, dir, &mut v);
-    v.sort();
-    v
-}
-
-/// Asserts that two folders hold the same files with the same bytes.
-pub fn assert_same_tree(a: &Path, b: &Path) {
-    let (ta, tb) = (tree(a), tree(b));
-    assert_eq!(
-        ta,
-        tb,
-        "{} and {} hold different files",
-        a.display(),
-        b.display()
-    );
-    assert!(ta.iter().any(|p| p.ends_with("runs.csv")));
-    assert!(ta.iter().any(|p| p.extension().is_some_and(|e| e == "png")));
-    for f in ta {
-        assert!(
-            std::fs::read(a.join(&f)).unwrap() == std::fs::read(b.join(&f)).unwrap(),
-            "{} differs",
-            f.display()
-        );
-    }
-}
+/// Files a whole batch must have written (so that there is something to
+/// compare).
+const WHOLE_BATCH: &[&str] = &["runs.csv", ".png"];
 
 fn batch(out: &Path, args: &[&str]) -> Command {
     let mut c = coalsim();
@@ -112,7 +57,7 @@ fn merged_shards_are_byte_identical_to_one_machine() {
         "{text}"
     );
     assert!(text.contains("700 runs, seed 9, up to"), "{text}");
-    assert_same_tree(&t.join("whole"), &t.join("merged"));
+    same_tree(&t.join("whole"), &t.join("merged"), WHOLE_BATCH);
 }
 
 #[test]
@@ -129,7 +74,7 @@ fn more_shards_than_segments_leave_some_empty_and_still_merge() {
         ));
     }
     ok(coalsim().arg("merge").arg(t.join("merged")).args(&shards));
-    assert_same_tree(&t.join("whole"), &t.join("merged"));
+    same_tree(&t.join("whole"), &t.join("merged"), WHOLE_BATCH);
 }
 
 #[test]
@@ -280,7 +225,7 @@ fn a_batch_resumed_after_sigkill_is_byte_identical() {
             "--resume",
         ],
     ));
-    assert_same_tree(&t.join("whole"), &r);
+    same_tree(&t.join("whole"), &r, WHOLE_BATCH);
     // Nothing left to resume.
     let e = fails(&mut batch(
         &r,
@@ -315,5 +260,5 @@ fn a_shard_resumed_after_sigkill_merges_byte_identically() {
     a1.extend(["--shard", "1/2"]);
     ok(&mut batch(&s1, &a1));
     ok(coalsim().arg("merge").arg(t.join("m")).args([&s0, &s1]));
-    assert_same_tree(&t.join("whole"), &t.join("m"));
+    same_tree(&t.join("whole"), &t.join("m"), WHOLE_BATCH);
 }

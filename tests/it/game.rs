@@ -8,38 +8,16 @@ use assert_cmd::Command;
 use coalsim::serve::{self, Config};
 use serde_json::{Value, json};
 
+use super::helpers_http::{post_json_or_text as post, post_raw, start};
+
 /// A server with the default limits, or with a generous request rate for a
 /// scripted class that plays as fast as the server answers.
-fn start(rate: Option<f64>) -> serve::Running {
+fn start_game(rate: Option<f64>) -> serve::Running {
     let mut cfg = Config::default();
     if let Some(r) = rate {
         cfg.limits.game_rate = r;
     }
-    serve::spawn("127.0.0.1:0".parse().unwrap(), cfg).expect("the server starts")
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into()
-}
-
-/// POSTs text; the status and the body.
-fn post_raw(url: &str, body: &str) -> (u16, String) {
-    let mut r = agent()
-        .post(url)
-        .header("content-type", "application/json")
-        .send(body.to_string())
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.body_mut().read_to_string().unwrap())
-}
-
-fn post(url: &str, body: &Value) -> (u16, Value) {
-    let (status, text) = post_raw(url, &body.to_string());
-    let v = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    (status, v)
+    start(cfg)
 }
 
 struct Class {
@@ -112,7 +90,7 @@ impl Class {
 
 #[test]
 fn a_scripted_class_plays_a_game_that_replays() {
-    let server = start(Some(10_000.0));
+    let server = start_game(Some(10_000.0));
     let class = Class::new(&server.url(), json!({"source": {"kind": "default"}}));
     let (ann, ann_org) = class.join("Ann");
     let (bo, bo_org) = class.join("  Bo <b>  ");
@@ -256,7 +234,7 @@ fn a_scripted_class_plays_a_game_that_replays() {
 
 #[test]
 fn the_server_refuses_what_it_should_and_the_game_goes_on() {
-    let server = start(None);
+    let server = start_game(None);
     let url = server.url();
     let class = Class::new(
         &url,

@@ -10,6 +10,8 @@ mod explore;
 mod fuzz_corpus;
 mod game;
 mod hardening;
+mod helpers_cli;
+mod helpers_http;
 mod invariants;
 mod lessons;
 mod outputs;

@@ -5,42 +5,11 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use assert_cmd::Command;
-use coalsim::serve::{self, Config, Limits};
+use coalsim::serve::{Config, Limits};
 use serde_json::{Value, json};
 
-fn coalsim() -> Command {
-    Command::cargo_bin("coalsim").expect("the coalsim binary is built")
-}
-
-fn start(cfg: Config) -> serve::Running {
-    serve::spawn("127.0.0.1:0".parse().unwrap(), cfg).expect("the server starts")
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into()
-}
-
-/// POSTs JSON; returns the status and the body as JSON.
-fn post(url: &str, body: &Value) -> (u16, Value) {
-    let mut r = agent()
-        .post(url)
-        .header("content-type", "application/json")
-        .send(body.to_string())
-        .unwrap();
-    let status = r.status().as_u16();
-    let text = r.body_mut().read_to_string().unwrap();
-    let v = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
-    (status, v)
-}
-
-fn get(url: &str) -> (u16, String) {
-    let mut r = agent().get(url).call().unwrap();
-    (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
-}
+use super::helpers_cli::coalsim;
+use super::helpers_http::{agent, get, post, start};
 
 fn upload(name: &str, text: &str) -> Value {
     json!({"kind": "upload", "name": name, "text": text})

@@ -5,60 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use coalsim::compare::{CompareConfig, Partial, compare, compare_range};
 use coalsim::scenario::{ScenarioFile, Source};
 
-use super::cluster::tree;
-
-fn coalsim() -> Command {
-    Command::cargo_bin("coalsim").unwrap()
-}
-
-fn ok(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "{cmd:?} should fail: {out:?}");
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(!err.contains("panicked"), "{err}");
-    err
-}
-
-/// Asserts that two folders hold the same files with the same bytes, and
-/// that there is something to compare (`must` files among them).
-fn same_tree(a: &Path, b: &Path, must: &[&str]) {
-    let (ta, tb) = (tree(a), tree(b));
-    assert_eq!(
-        ta,
-        tb,
-        "{} and {} hold different files",
-        a.display(),
-        b.display()
-    );
-    for m in must {
-        assert!(
-            ta.iter().any(|p| p.to_string_lossy().ends_with(m)),
-            "no {m} in {}: {ta:?}",
-            a.display()
-        );
-    }
-    for f in ta {
-        assert!(
-            std::fs::read(a.join(&f)).unwrap() == std::fs::read(b.join(&f)).unwrap(),
-            "{} differs",
-            f.display()
-        );
-    }
-}
+use super::helpers_cli::{coalsim, fails, ok, same_tree};
 
 /// Runs `args` on one machine into `t/whole`, then in `n` shards (given to
 /// merge out of order, alternating 1 and 2 threads) and merges them into

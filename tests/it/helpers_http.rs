@@ -1,0 +1,50 @@
+//! Helpers of the tests that talk to `coalsim serve` over HTTP (serve.rs:
+//! the API; game.rs: the class game).
+
+use coalsim::serve::{self, Config};
+use serde_json::Value;
+
+/// A server on a free loopback port.
+pub fn start(cfg: Config) -> serve::Running {
+    serve::spawn("127.0.0.1:0".parse().unwrap(), cfg).expect("the server starts")
+}
+
+/// An HTTP client that returns error statuses as answers.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// POSTs text as JSON; the status and the body.
+pub fn post_raw(url: &str, body: &str) -> (u16, String) {
+    let mut r = agent()
+        .post(url)
+        .header("content-type", "application/json")
+        .send(body.to_string())
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.body_mut().read_to_string().unwrap())
+}
+
+/// POSTs JSON; the status and the body, which must be JSON.
+pub fn post(url: &str, body: &Value) -> (u16, Value) {
+    let (status, text) = post_raw(url, &body.to_string());
+    let v = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+    (status, v)
+}
+
+/// POSTs JSON; the status and the body as JSON, or as a JSON string when
+/// it is not JSON (some refusals are plain text).
+pub fn post_json_or_text(url: &str, body: &Value) -> (u16, Value) {
+    let (status, text) = post_raw(url, &body.to_string());
+    let v = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, v)
+}
+
+/// GETs `url`; the status and the body.
+pub fn get(url: &str) -> (u16, String) {
+    let mut r = agent().get(url).call().unwrap();
+    (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+}
