@@ -477,7 +477,7 @@ pub fn rule_map(
 }
 
 type PngArea<'a> =
-    plotters::drawing::DrawingArea<plotters::backend::BitMapBackend<'a>, plotters::coord::Shift>;
+    plotters::drawing::DrawingArea<super::plots::PngBackend<'a>, plotters::coord::Shift>;
 type SvgArea<'a> =
     plotters::drawing::DrawingArea<plotters::backend::SVGBackend<'a>, plotters::coord::Shift>;
 

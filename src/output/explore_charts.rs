@@ -46,7 +46,8 @@ pub struct Box2 {
     pub x: (f64, f64),
     pub y: (f64, f64),
 }
-type PngDraw<'a> = &'a dyn Fn(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), PlotError>;
+type PngDraw<'a> =
+    &'a dyn Fn(&DrawingArea<super::plots::PngBackend<'_>, Shift>) -> Result<(), PlotError>;
 type SvgDraw<'a> = &'a dyn Fn(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), PlotError>;
 
 /// Regret of each policy across the samples.

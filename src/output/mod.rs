@@ -4,6 +4,7 @@ pub mod comparison;
 pub mod explore;
 pub mod explore_charts;
 pub mod files;
+pub mod fonts;
 pub mod manifest;
 pub mod plots;
 pub mod shard;

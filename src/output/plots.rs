@@ -49,7 +49,11 @@ pub(crate) const TICK_PX: u32 = 20;
 pub(crate) const LEGEND_PX: u32 = 22;
 const NOTE_PX: u32 = 28;
 
-static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+use super::fonts::{DEJAVU_SANS, FallbackText};
+
+/// The backend behind [`save_png`]: plotters' bitmap backend with per-glyph
+/// font fallback for CJK and emoji text (see [`super::fonts`]).
+pub type PngBackend<'a> = FallbackText<BitMapBackend<'a>>;
 
 /// Okabe–Ito colour-blind-safe palette, in the order series get them.
 /// Yellow (#F0E442) comes last because it is faint on white.
@@ -93,14 +97,16 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for PlotE
     }
 }
 
-/// Register the embedded DejaVu Sans as [`FONT_FAMILY`] with plotters.
-/// Idempotent and cheap after the first call; every `draw_*` calls it.
+/// Register the embedded DejaVu Sans as [`FONT_FAMILY`] with plotters and
+/// check that the fallback fonts load. Idempotent and cheap after the first
+/// call; every `draw_*` calls it.
 pub fn ensure_font() -> Result<(), PlotError> {
     static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
     REGISTERED
         .get_or_init(|| {
             plotters::style::register_font(FONT_FAMILY, FontStyle::Normal, DEJAVU_SANS)
-                .map_err(|_| "embedded DejaVu Sans is not a valid font".to_string())
+                .map_err(|_| "embedded DejaVu Sans is not a valid font".to_string())?;
+            super::fonts::check_fonts()
         })
         .clone()
         .map_err(PlotError::Font)
@@ -259,14 +265,14 @@ fn finish(tmp: &Path, path: &Path, result: Result<(), PlotError>) -> Result<(), 
 pub fn save_png<P, F>(path: P, draw: F) -> Result<(), PlotError>
 where
     P: AsRef<Path>,
-    F: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), PlotError>,
+    F: FnOnce(&DrawingArea<PngBackend<'_>, Shift>) -> Result<(), PlotError>,
 {
     ensure_font()?;
     let path = path.as_ref();
     let tmp = temp_sibling(path, "png");
     crate::output::files::register(&tmp);
     let result = {
-        let root = BitMapBackend::new(&tmp, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = FallbackText::new(BitMapBackend::new(&tmp, (WIDTH, HEIGHT))).into_drawing_area();
         match draw(&root) {
             Ok(()) => root.present().map_err(PlotError::from),
             Err(err) => Err(err),

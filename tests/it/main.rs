@@ -7,6 +7,7 @@ mod cli;
 mod cluster;
 mod condorcet;
 mod explore;
+mod fonts;
 mod fuzz_corpus;
 mod game;
 mod hardening;
