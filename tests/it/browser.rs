@@ -16,6 +16,8 @@ use std::time::Duration;
 use coalsim::serve::{self, Config};
 use serde_json::{Value, json};
 
+use super::helpers_http::{PATIENCE, eventually};
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -43,7 +45,8 @@ fn free_port() -> u16 {
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(120)))
+        // Only against a hung browser: a loaded machine may be slow.
+        .timeout_global(Some(PATIENCE))
         .build()
         .into()
 }
@@ -72,17 +75,15 @@ fn start_driver() -> Driver {
         child,
         url: format!("http://127.0.0.1:{port}"),
     };
-    for _ in 0..200 {
-        if let Ok(mut r) = agent().get(format!("{}/status", driver.url)).call()
-            && r.body_mut()
-                .read_to_string()
-                .is_ok_and(|s| s.contains("\"ready\":true"))
-        {
-            return driver;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("chromedriver did not become ready ({line})");
+    eventually(
+        &format!("chromedriver to be ready ({})", line.trim()),
+        || {
+            let mut r = agent().get(format!("{}/status", driver.url)).call().ok()?;
+            let text = r.body_mut().read_to_string().ok()?;
+            text.contains("\"ready\":true").then_some(())
+        },
+    );
+    driver
 }
 
 /// One browser session.
@@ -164,20 +165,19 @@ impl Browser {
         ));
         let id = self.find(css);
         // A click that lands while the layout still moves is intercepted by
-        // another element: try again once it has settled (bounded).
-        for _ in 0..20 {
+        // another element: try again once it has settled.
+        eventually(&format!("a click on {css} not intercepted"), || {
             let v = call(
                 "POST",
                 &format!("{}/element/{id}/click", self.base),
                 Some(json!({})),
             );
             match v["value"]["error"].as_str() {
-                None => return,
-                Some("element click intercepted") => std::thread::sleep(Duration::from_millis(200)),
+                None => Some(()),
+                Some("element click intercepted") => None,
                 Some(err) => panic!("click {css}: {err}: {}", v["value"]["message"]),
             }
-        }
-        panic!("click {css}: always intercepted");
+        })
     }
 
     fn send_keys(&self, css: &str, text: &str) {
@@ -202,18 +202,24 @@ impl Browser {
         );
     }
 
-    /// Polls `script` until it returns true; bounded, and says what it
-    /// waited for when it gives up (not a timing assertion: the bound is
-    /// generous and only stops a hung test).
+    /// Polls `script` until the page state it checks holds (true). Waits
+    /// up to [`PATIENCE`] of wall-clock time, however slow each poll is on
+    /// a loaded machine, and then says what it waited for and what the
+    /// page's error line says (not a timing assertion: the bound only stops
+    /// a hung test).
     fn wait(&self, what: &str, script: &str) {
-        for _ in 0..1200 {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        while std::time::Instant::now() < deadline {
             if self.js(script) == Value::Bool(true) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
         let err = self.js("return document.getElementById('error').textContent");
-        panic!("gave up waiting for {what} (page error: {err})");
+        panic!(
+            "gave up waiting for {what} after {} s (page error: {err})",
+            PATIENCE.as_secs()
+        );
     }
 
     fn screenshot(&self, name: &str) {
@@ -350,15 +356,25 @@ fn a_teacher_runs_a_class_in_the_browser() {
         json!(lines)
     );
 
-    // Play, then pause.
+    // Play, then pause. Slowly (1.5 s a round), so that even a heavily
+    // loaded machine pauses before the run's end: a click on Play after
+    // the end would start the run again from round 0.
+    b.js("document.getElementById('speed').value = '1500'; return true");
     b.click("#play");
     b.wait(
         "a few rounds played",
         "return Number(document.body.dataset.round) >= 6",
     );
     b.click("#play");
+    b.wait(
+        "the pause",
+        "return document.getElementById('play').textContent.includes('Play')",
+    );
     let paused = b.round();
-    assert!(paused >= 6);
+    assert!(
+        paused >= 6 && paused + 2 <= last,
+        "paused at round {paused} of {last}: the run should pause part-way"
+    );
     // Step with the button and with the keyboard.
     b.click("#step");
     assert_eq!(b.round(), paused + 1);
@@ -503,15 +519,9 @@ fn a_teacher_runs_a_class_in_the_browser() {
     };
     assert_eq!(status(&server.url()), 1);
     b.goto("about:blank");
-    let mut running = 1;
-    for _ in 0..600 {
-        running = status(&server.url());
-        if running == 0 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert_eq!(running, 0, "the closed tab's comparison still runs");
+    eventually("the closed tab's comparison to stop", || {
+        (status(&server.url()) == 0).then_some(())
+    });
 }
 
 /// Clicks a radio or checkbox of the student's form by name and value.

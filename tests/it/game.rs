@@ -8,7 +8,7 @@ use assert_cmd::Command;
 use coalsim::serve::{self, Config};
 use serde_json::{Value, json};
 
-use super::helpers_http::{post_json_or_text as post, post_raw, start};
+use super::helpers_http::{eventually, post_json_or_text as post, post_raw, start};
 
 /// A server with the default limits, or with a generous request rate for a
 /// scripted class that plays as fast as the server answers.
@@ -75,16 +75,12 @@ impl Class {
                    "ballot": ballots[k % 4], "object": k.is_multiple_of(2), "leave": false}),
         )
     }
-    /// Waits (bounded) for the debrief.
+    /// Waits for the debrief (computed in the background).
     fn debrief(&self) -> Value {
-        for _ in 0..1200 {
+        eventually("the debrief", || {
             let v = self.teacher();
-            if !v["debrief"].is_null() {
-                return v;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        panic!("no debrief");
+            (!v["debrief"].is_null()).then_some(v)
+        })
     }
 }
 

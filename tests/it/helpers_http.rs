@@ -1,8 +1,35 @@
 //! Helpers of the tests that talk to `coalsim serve` over HTTP (serve.rs:
-//! the API; game.rs: the class game).
+//! the API; game.rs: the class game; browser.rs waits with [`eventually`]).
+
+use std::time::{Duration, Instant};
 
 use coalsim::serve::{self, Config};
 use serde_json::Value;
+
+/// How long a test waits for something that must happen before it gives
+/// up. Only a guard against a hung test, not a measure of speed: a loaded
+/// machine may take many times longer than usual, and waiting longer is
+/// fine.
+pub const PATIENCE: Duration = Duration::from_secs(600);
+
+/// Polls `check` (every 100 ms at first, then less often) until it returns
+/// `Some`, and returns that; panics naming `what` after [`PATIENCE`].
+pub fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + PATIENCE;
+    let mut pause = Duration::from_millis(100);
+    loop {
+        if let Some(v) = check() {
+            return v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "gave up waiting for {what} after {} s",
+            PATIENCE.as_secs()
+        );
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_secs(1));
+    }
+}
 
 /// A server on a free loopback port.
 pub fn start(cfg: Config) -> serve::Running {
