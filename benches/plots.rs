@@ -97,7 +97,7 @@ fn batch_folder(dir: &Path, name: &str) {
     assert!(status.success());
 }
 
-/// All plots of a batch (8 charts, PNG and SVG), as `coalsim plot` draws them.
+/// All plots of a batch (9 charts, PNG and SVG), as `coalsim plot` draws them.
 fn batch_plots(c: &mut Criterion) {
     let tmp = tempfile::tempdir().expect("temp dir");
     let mut g = c.benchmark_group("plot_batch");

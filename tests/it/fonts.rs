@@ -105,8 +105,35 @@ fn text_dejavu_covers_is_drawn_exactly_as_plotters_draws_it() {
     }
 }
 
+/// With `COALSIM_PLOT_GALLERY=/some/dir`, keep `fonts.png` there: mixed
+/// labels across, and turned as a y-axis label, for looking at.
+fn gallery() {
+    let Some(dir) = std::env::var_os("COALSIM_PLOT_GALLERY") else {
+        return;
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = Path::new(&dir).join("fonts.png");
+    let root = FallbackText::new(BitMapBackend::new(&path, (900, 400))).into_drawing_area();
+    root.fill(&WHITE).unwrap();
+    let labels = [
+        "合作联盟 🤝 coalition",
+        "共识 · 多数 · 연합",
+        "連合の試み 😀 👍 🌍",
+        "Müller — Ωmega ±0.5",
+    ];
+    for (i, text) in labels.iter().enumerate() {
+        let s = (FONT_FAMILY, 40).into_font().color(&BLACK);
+        root.draw_text(text, &s, (120, 30 + 90 * i as i32)).unwrap();
+    }
+    let up = style(FontTransform::Rotate270);
+    root.draw_text("合作联盟 🤝 members", &up, (50, 200))
+        .unwrap();
+    root.present().unwrap();
+}
+
 #[test]
 fn mixed_labels_are_centred_where_asked_and_rotate() {
+    gallery();
     let text = "🤝 合作 coalition";
     let ((x0, y0, x1, y1), _) = ink(&render(text, true, FontTransform::None));
     let (w, h) = (x1 - x0, y1 - y0);
