@@ -239,6 +239,46 @@ impl BatchSink for NullSink {
     }
 }
 
+/// [`Aggregates::per_round`] as stored in shard segments and checkpoints:
+/// one `[n, [mean_1, m2_1, ..., mean_6, m2_6]]` per round. The six
+/// measures of a round always hold the same runs (every run still going
+/// pushes all six), so their count is stored once: about half the bytes of
+/// six `[n, mean, m2]`, bit for bit the same accumulators.
+mod per_round_wire {
+    use serde::ser::{Error as _, SerializeSeq};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::stats::Welford;
+
+    pub fn serialize<S: Serializer>(rounds: &[[Welford; 6]], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(rounds.len()))?;
+        for r in rounds {
+            let n = r[0].count();
+            if r.iter().any(|w| w.count() != n) {
+                return Err(S::Error::custom(
+                    "the measures of a round hold different numbers of runs",
+                ));
+            }
+            let mut v = [0.0; 12];
+            for (m, w) in r.iter().enumerate() {
+                let (_, mean, m2) = w.parts();
+                v[2 * m] = mean;
+                v[2 * m + 1] = m2;
+            }
+            seq.serialize_element(&(n, v))?;
+        }
+        seq.end()
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<[Welford; 6]>, D::Error> {
+        let rounds: Vec<(u64, [f64; 12])> = Vec::deserialize(d)?;
+        Ok(rounds
+            .into_iter()
+            .map(|(n, v)| std::array::from_fn(|m| Welford::from_parts(n, v[2 * m], v[2 * m + 1])))
+            .collect())
+    }
+}
+
 /// Keeps every summary in memory (tests, small batches).
 impl BatchSink for Vec<(u64, RunSummary)> {
     type Error = std::convert::Infallible;
@@ -258,6 +298,7 @@ pub struct Aggregates {
     /// `per_round[r - 1][m]`: measure `MEASURES[m]` at the end of round `r`
     /// over the runs still going at round `r` (a run that ended at round R
     /// counts in rounds 1..=R).
+    #[serde(with = "per_round_wire")]
     pub per_round: Vec<[Welford; 6]>,
     /// `ends[r - 1][o]`: runs that ended at round `r` with outcome
     /// `OUTCOMES[o]` (goal, sunset, dissolved, round limit). Integer counts:

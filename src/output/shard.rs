@@ -2,7 +2,7 @@
 //! batch leaves on disk, so that `coalsim merge` and `coalsim batch
 //! --resume` can finish the very batch one machine would have run.
 //!
-//! # The shard folder (format `coalsim-shard/2`)
+//! # The shard folder (format `coalsim-shard/3`)
 //!
 //! `coalsim batch --shard K/N --out DIR` writes:
 //!
@@ -42,9 +42,9 @@ use serde::{Deserialize, Serialize};
 use crate::batch::{Aggregates, FoldState};
 
 /// The shard format this version writes and reads.
-pub const SHARD_FORMAT: &str = "coalsim-shard/2";
+pub const SHARD_FORMAT: &str = "coalsim-shard/3";
 /// The checkpoint format this version writes and reads.
-pub const CHECKPOINT_FORMAT: &str = "coalsim-checkpoint/1";
+pub const CHECKPOINT_FORMAT: &str = "coalsim-checkpoint/2";
 /// The file describing a finished shard.
 pub const SHARD_INFO: &str = "shard.json";
 /// The folder holding a running batch's checkpoint.
@@ -284,16 +284,22 @@ pub fn read_checkpoint(path: &Path) -> Result<Checkpoint, String> {
     std::fs::File::open(path)
         .and_then(|mut f| f.read_to_end(&mut bytes))
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    let c: Checkpoint = ciborium::from_reader(&bytes[..])
+    // The format first: an older checkpoint's fold state may not decode.
+    #[derive(Deserialize)]
+    struct Head {
+        format: String,
+    }
+    let head: Head = ciborium::from_reader(&bytes[..])
         .map_err(|e| format!("{}: not a coalsim checkpoint ({e})", path.display()))?;
-    if c.format != CHECKPOINT_FORMAT {
+    if head.format != CHECKPOINT_FORMAT {
         return Err(format!(
-            "{}: checkpoint format `{}`; this coalsim reads `{CHECKPOINT_FORMAT}`",
+            "{}: checkpoint format `{}`; this coalsim reads `{CHECKPOINT_FORMAT}`; run the command without --resume to start again",
             path.display(),
-            c.format
+            head.format
         ));
     }
-    Ok(c)
+    ciborium::from_reader(&bytes[..])
+        .map_err(|e| format!("{}: damaged coalsim checkpoint ({e})", path.display()))
 }
 
 /// `--shard K/N` of `batch`, `sweep`, `lesson` and `explore`: shard `k`
@@ -564,6 +570,63 @@ mod tests {
         let d = a.differences(&b, false);
         assert!(d[0].starts_with("scenario: a.toml"), "{d:?}");
         assert_eq!(d[1], "shard: 0/2 vs 1/2");
+    }
+
+    #[test]
+    fn per_round_accumulators_round_trip_bit_for_bit_with_one_count_per_round() {
+        let mut agg = Aggregates::new(5);
+        let mut ws = [crate::stats::Welford::new(); 6];
+        for (m, w) in ws.iter_mut().enumerate() {
+            for x in [0.1, 0.7, 1.0 / 3.0] {
+                w.push(x * (m as f64 + 1.0));
+            }
+        }
+        agg.per_round = vec![ws, [crate::stats::Welford::new(); 6]];
+        let mut buf = Vec::new();
+        write_segment(&mut buf, 0, &agg).unwrap();
+        let back: SegmentRecord = read_segment(&mut &buf[..]).unwrap().unwrap();
+        assert_eq!(back.agg.per_round.len(), 2);
+        for (a, b) in back
+            .agg
+            .per_round
+            .iter()
+            .flatten()
+            .zip(agg.per_round.iter().flatten())
+        {
+            let (x, y) = (a.parts(), b.parts());
+            assert_eq!(
+                (x.0, x.1.to_bits(), x.2.to_bits()),
+                (y.0, y.1.to_bits(), y.2.to_bits())
+            );
+        }
+        // Counts that differ within a round cannot be stored once: an
+        // error, not a silent loss.
+        agg.per_round[0][3].push(2.0);
+        assert!(write_segment(&mut Vec::new(), 0, &agg).is_err());
+    }
+
+    #[test]
+    fn an_older_checkpoint_is_refused_by_its_format() {
+        #[derive(Serialize)]
+        struct Old {
+            format: &'static str,
+            state: Vec<(&'static str, u8)>,
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("checkpoint.cbor");
+        let mut bytes = Vec::new();
+        let old = Old {
+            format: "coalsim-checkpoint/1",
+            state: vec![("n", 1)],
+        };
+        ciborium::into_writer(&old, &mut bytes).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        let err = read_checkpoint(&path).unwrap_err();
+        assert!(
+            err.contains("checkpoint format `coalsim-checkpoint/1`")
+                && err.contains(&format!("reads `{CHECKPOINT_FORMAT}`")),
+            "{err}"
+        );
     }
 
     #[test]

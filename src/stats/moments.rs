@@ -8,12 +8,32 @@ use super::t975;
 /// across threads with the parallel update of Chan, Golub & LeVeque (1979).
 ///
 /// Pushing NaN makes the mean and variance NaN from then on.
+///
+/// Serialised (in shard segments and checkpoints) as `[n, mean, m2]`,
+/// without field names: a wide sweep's shards hold millions of them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "WelfordWire", into = "WelfordWire")]
 pub struct Welford {
     n: u64,
     mean: f64,
     /// Sum of squared deviations from the current mean.
     m2: f64,
+}
+
+/// A [`Welford`] as stored: `[n, mean, m2]`.
+#[derive(Serialize, Deserialize)]
+struct WelfordWire(u64, f64, f64);
+
+impl From<Welford> for WelfordWire {
+    fn from(w: Welford) -> Self {
+        WelfordWire(w.n, w.mean, w.m2)
+    }
+}
+
+impl From<WelfordWire> for Welford {
+    fn from(WelfordWire(n, mean, m2): WelfordWire) -> Self {
+        Welford { n, mean, m2 }
+    }
 }
 
 /// Serialisable summary of a [`Welford`] accumulator (one CSV/JSON row).
@@ -65,6 +85,18 @@ impl Welford {
     /// Number of observations.
     pub fn count(&self) -> u64 {
         self.n
+    }
+
+    /// The accumulator's state: count, mean and sum of squared deviations
+    /// (for a compact serialisation; [`Welford::from_parts`] restores it
+    /// bit for bit).
+    pub fn parts(&self) -> (u64, f64, f64) {
+        (self.n, self.mean, self.m2)
+    }
+
+    /// The accumulator whose [`Welford::parts`] are these.
+    pub fn from_parts(n: u64, mean: f64, m2: f64) -> Welford {
+        Welford { n, mean, m2 }
     }
 
     /// Sample mean; NaN when empty.

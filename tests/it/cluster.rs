@@ -78,6 +78,36 @@ fn more_shards_than_segments_leave_some_empty_and_still_merge() {
 }
 
 #[test]
+fn shards_of_an_older_format_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    for k in 0..2 {
+        ok(&mut batch(
+            &t.join(format!("s{k}")),
+            &["--runs", "40", "--shard", &format!("{k}/2")],
+        ));
+    }
+    let info = t.join("s1/shard.json");
+    let text = std::fs::read_to_string(&info).unwrap();
+    assert!(text.contains("\"format\": \"coalsim-shard/3\""), "{text}");
+    std::fs::write(&info, text.replace("coalsim-shard/3", "coalsim-shard/2")).unwrap();
+    let err = fails(
+        coalsim()
+            .arg("merge")
+            .arg(t.join("m"))
+            .arg(t.join("s0"))
+            .arg(t.join("s1")),
+    );
+    assert!(
+        err.contains("shard format `coalsim-shard/2`")
+            && err.contains("reads `coalsim-shard/3`")
+            && err.contains("merge with the coalsim version that wrote the shards"),
+        "{err}"
+    );
+    assert!(!t.join("m").exists(), "nothing is written");
+}
+
+#[test]
 fn wrong_shards_are_refused_naming_what_differs() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
