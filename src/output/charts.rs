@@ -489,7 +489,7 @@ fn both(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let p = dir.join(format!("{name}.png"));
     let s = dir.join(format!("{name}.svg"));
-    save_png(&p, png).with_context(|| format!("{}: cannot draw", p.display()))?;
-    save_svg(&s, svg).with_context(|| format!("{}: cannot draw", s.display()))?;
+    save_png(&p, png).map_err(|e| e.for_user(&p))?;
+    save_svg(&s, svg).map_err(|e| e.for_user(&s))?;
     Ok(vec![p, s])
 }

@@ -182,7 +182,7 @@ pub fn draw_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<Vec<
             } else {
                 save_svg(&path, svg)
             };
-            result.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            result.map_err(|e| e.for_user(&path))?;
             written.push(PathBuf::from("plots").join(format!("{name}.{ext}")));
         }
         Ok(())

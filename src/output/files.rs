@@ -96,8 +96,14 @@ impl AtomicFile {
     /// Flushes, syncs and renames into place.
     pub fn commit(mut self) -> io::Result<()> {
         if let Some(mut w) = self.writer.take() {
-            w.flush()?;
-            w.get_ref().sync_all()?;
+            // A failed flush or sync (a full disk) must not leave the
+            // temporary behind either: `Drop` no longer sees a writer.
+            if let Err(e) = w.flush().and_then(|()| w.get_ref().sync_all()) {
+                drop(w);
+                let _ = fs::remove_file(&self.temp);
+                unregister(&self.temp);
+                return Err(e);
+            }
         }
         let renamed = fs::rename(&self.temp, &self.target);
         if renamed.is_err() {

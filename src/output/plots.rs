@@ -23,7 +23,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use std::ops::Range;
 
@@ -82,13 +81,25 @@ pub enum PlotError {
     /// The embedded font could not be registered.
     #[error("font setup failed: {0}")]
     Font(String),
-    /// Moving the finished temporary file into place failed.
-    #[error("cannot write plot {path}: {source}")]
+    /// Writing the finished plot failed (a full disk, a read-only folder,
+    /// a folder in the way). The message names the file and the system's
+    /// reason once; the error is kept for callers that inspect its kind.
+    #[error("cannot write plot {}: {error}", path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
+}
+
+impl PlotError {
+    /// The error as a user reads it: a write error already names its file
+    /// once; a drawing or font error gets the file it was drawing.
+    pub fn for_user(self, path: &Path) -> anyhow::Error {
+        match self {
+            PlotError::Io { .. } => anyhow::Error::new(self),
+            other => anyhow::Error::new(other).context(format!("{}: cannot draw", path.display())),
+        }
+    }
 }
 
 impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for PlotError {
@@ -223,64 +234,49 @@ pub struct Categories {
 // Saving
 // ---------------------------------------------------------------------------
 
-static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// A unique sibling of `path` that keeps its extension (the bitmap backend
-/// picks the image format from it).
-fn temp_sibling(path: &Path, ext: &str) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "plot".to_string());
-    let unique = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-    path.with_file_name(format!(".{name}.{}.{unique}.tmp.{ext}", std::process::id()))
-}
-
-fn finish(tmp: &Path, path: &Path, result: Result<(), PlotError>) -> Result<(), PlotError> {
-    // Whatever happens below, the temporary is no longer ours to clean up.
-    let _guard = Unregister(tmp);
-    match result {
-        Ok(()) => std::fs::rename(tmp, path)
-            .map(|()| crate::output::files::committed(path))
-            .map_err(|source| {
-                let _ = std::fs::remove_file(tmp);
-                PlotError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                }
-            }),
-        Err(err) => {
-            let _ = std::fs::remove_file(tmp);
-            Err(err)
-        }
-    }
+/// Writes a finished plot's bytes under a temporary name and renames it into
+/// place, so a reader never sees half a plot; every write error (a full
+/// disk, a read-only folder) is returned with the plot's path.
+fn write_plot(path: &Path, bytes: &[u8]) -> Result<(), PlotError> {
+    use std::io::Write as _;
+    let io = |error: std::io::Error| PlotError::Io {
+        path: path.to_path_buf(),
+        error,
+    };
+    let mut file = crate::output::files::AtomicFile::create(path).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.commit().map_err(io)
 }
 
 /// Render a chart to a [`WIDTH`]×[`HEIGHT`] PNG at `path`, e.g.
 /// `save_png("km.png", |root| draw_survival(root, &chart))`.
 ///
-/// Draws into a temporary file next to `path` and renames it into place
-/// after `present()` succeeded; errors from drawing, encoding or writing are
-/// returned and leave no partial file behind.
+/// Draws into memory, encodes the PNG in memory (the same encoder and
+/// settings plotters' file backend uses, so the bytes are the same), then
+/// writes it atomically: errors from drawing, encoding or writing are
+/// returned and leave no partial file behind. Drawing to memory matters on a
+/// full disk: the image crate's own file writer drops its buffer without
+/// checking the last write.
 pub fn save_png<P, F>(path: P, draw: F) -> Result<(), PlotError>
 where
     P: AsRef<Path>,
     F: FnOnce(&DrawingArea<PngBackend<'_>, Shift>) -> Result<(), PlotError>,
 {
+    use image::ImageEncoder as _;
     ensure_font()?;
     let path = path.as_ref();
-    let tmp = temp_sibling(path, "png");
-    crate::output::files::register(&tmp);
-    let result = {
-        let root = FallbackText::new(BitMapBackend::new(&tmp, (WIDTH, HEIGHT))).into_drawing_area();
-        match draw(&root) {
-            Ok(()) => root.present().map_err(PlotError::from),
-            Err(err) => Err(err),
-        }
-        // `root` drops here; after a failure the backend may still write
-        // the temporary file, which `finish` removes.
-    };
-    finish(&tmp, path, result)
+    let mut pixels = vec![0u8; 3 * (WIDTH as usize) * (HEIGHT as usize)];
+    {
+        let root = FallbackText::new(BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)))
+            .into_drawing_area();
+        draw(&root)?;
+        root.present()?;
+    }
+    let mut png = Vec::with_capacity(256 * 1024);
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(&pixels, WIDTH, HEIGHT, image::ColorType::Rgb8)
+        .map_err(|e| PlotError::Drawing(format!("cannot encode the PNG: {e}")))?;
+    write_plot(path, &png)
 }
 
 /// Render a chart to a [`WIDTH`]×[`HEIGHT`] SVG at `path`; same contract as
@@ -292,16 +288,13 @@ where
 {
     ensure_font()?;
     let path = path.as_ref();
-    let tmp = temp_sibling(path, "svg");
-    crate::output::files::register(&tmp);
-    let result = {
-        let root = SVGBackend::new(&tmp, (WIDTH, HEIGHT)).into_drawing_area();
-        match draw(&root) {
-            Ok(()) => root.present().map_err(PlotError::from),
-            Err(err) => Err(err),
-        }
-    };
-    finish(&tmp, path, result)
+    let mut svg = String::with_capacity(64 * 1024);
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root)?;
+        root.present()?;
+    }
+    write_plot(path, svg.as_bytes())
 }
 
 // ---------------------------------------------------------------------------
@@ -1336,16 +1329,6 @@ fn draw_colour_bar<DB: DrawingBackend>(
     });
     chart.draw_series(strips)?;
     Ok(())
-}
-
-/// Unregisters a temporary plot file from the interrupt clean-up list when
-/// dropped.
-struct Unregister<'a>(&'a Path);
-
-impl Drop for Unregister<'_> {
-    fn drop(&mut self) {
-        crate::output::files::unregister(self.0);
-    }
 }
 
 /// One layer of a [`StackedChart`]: name, palette colour index, (x, share).

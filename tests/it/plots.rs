@@ -474,7 +474,12 @@ fn save_errors_propagate_and_leave_nothing_behind() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-dir").join("x.png");
     let err = save_png(&missing, |root| draw_bars(root, &bar_sample())).unwrap_err();
-    assert!(matches!(err, PlotError::Drawing(_)), "{err}");
+    assert!(matches!(err, PlotError::Io { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with(&format!("cannot write plot {}: ", missing.display())),
+        "{err}"
+    );
     let missing_svg = dir.path().join("no-such-dir").join("x.svg");
     assert!(save_svg(&missing_svg, |root| draw_bars(root, &bar_sample())).is_err());
 
@@ -484,6 +489,51 @@ fn save_errors_propagate_and_leave_nothing_behind() {
     assert_eq!(err.to_string(), "plot drawing failed: boom");
     let out_svg = dir.path().join("fail.svg");
     assert!(save_svg(&out_svg, |_| Err(PlotError::Drawing("boom".into()))).is_err());
+    assert_only(dir.path(), &[]);
+}
+
+/// A full disk: the plot is written through `/dev/full`, which takes the
+/// open and refuses every write with "No space left on device". The writer
+/// names its temporary `.NAME.PID.tmp`, so a symlink under that name sends
+/// the write there. Before, the image crate's buffered writer could lose the
+/// error and a raw `ImageError(IoError(..))` reached the user.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_gives_a_plain_error_and_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["full.png", "full.svg"] {
+        let out = dir.path().join(name);
+        let temp = dir
+            .path()
+            .join(format!(".{name}.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink("/dev/full", &temp).unwrap();
+        let err = if name.ends_with("png") {
+            save_png(&out, |root| draw_bars(root, &bar_sample()))
+        } else {
+            save_svg(&out, |root| draw_bars(root, &bar_sample()))
+        }
+        .unwrap_err();
+        let PlotError::Io { error, .. } = &err else {
+            panic!("expected a write error, got {err:?}");
+        };
+        assert_eq!(error.kind(), std::io::ErrorKind::StorageFull, "{err}");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "cannot write plot {}: No space left on device (os error 28)",
+                out.display()
+            )
+        );
+        assert!(!out.exists(), "{name}: no plot may appear");
+        assert!(
+            std::fs::symlink_metadata(&temp).is_err(),
+            "{name}: the temporary is removed"
+        );
+        // As the commands print it: once the file, once the reason.
+        let shown = format!("{:#}", err.for_user(&out));
+        assert_eq!(shown.matches("No space left").count(), 1, "{shown}");
+        assert_eq!(shown.matches(name).count(), 1, "{shown}");
+    }
     assert_only(dir.path(), &[]);
 }
 
