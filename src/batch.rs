@@ -715,13 +715,18 @@ pub struct SurvivalRow {
     pub events: usize,
     pub censored: usize,
     pub survival: f64,
-    /// Pointwise 95% band (Greenwood, log-log).
+    /// Pointwise 95% band (Greenwood, log-log); blank from fewer than two
+    /// runs.
+    #[serde(serialize_with = "crate::output::tables::blank_nan")]
     pub lower: f64,
+    #[serde(serialize_with = "crate::output::tables::blank_nan")]
     pub upper: f64,
 }
 
-/// The rows of `survival.csv`.
+/// The rows of `survival.csv`. From fewer than two runs the band is
+/// undefined (NaN), as every interval is.
 pub fn survival_rows(agg: &Aggregates) -> Vec<SurvivalRow> {
+    let band = |x: f64| if agg.runs < 2 { f64::NAN } else { x };
     agg.survival()
         .iter()
         .map(|s| SurvivalRow {
@@ -730,8 +735,8 @@ pub fn survival_rows(agg: &Aggregates) -> Vec<SurvivalRow> {
             events: s.events,
             censored: s.censored,
             survival: s.survival,
-            lower: s.lower,
-            upper: s.upper,
+            lower: band(s.lower),
+            upper: band(s.upper),
         })
         .collect()
 }
@@ -752,8 +757,10 @@ pub struct IncidenceRow {
     /// (still_going: the share still going, 1 − the three others).
     pub incidence: f64,
     /// Pointwise 95% band, log(−log) scale (delta-method variance for the
-    /// endings, Greenwood for still_going).
+    /// endings, Greenwood for still_going); blank from fewer than two runs.
+    #[serde(serialize_with = "crate::output::tables::blank_nan")]
     pub lower: f64,
+    #[serde(serialize_with = "crate::output::tables::blank_nan")]
     pub upper: f64,
 }
 
@@ -764,6 +771,8 @@ pub fn incidence_rows(agg: &Aggregates) -> Vec<IncidenceRow> {
     let km = agg.survival();
     let mut rows = Vec::with_capacity(aj.len() * ENDINGS.len());
     let mut band = (1.0, 1.0);
+    // From fewer than two runs every interval is undefined.
+    let defined = |x: f64| if agg.runs < 2 { f64::NAN } else { x };
     for s in &aj {
         for k in 0..3 {
             rows.push(IncidenceRow {
@@ -772,8 +781,8 @@ pub fn incidence_rows(agg: &Aggregates) -> Vec<IncidenceRow> {
                 at_risk: s.at_risk,
                 events: s.events[k],
                 incidence: s.incidence[k],
-                lower: s.lower[k],
-                upper: s.upper[k],
+                lower: defined(s.lower[k]),
+                upper: defined(s.upper[k]),
             });
         }
         // The Kaplan–Meier table has a step exactly where a run ended; its
@@ -787,8 +796,8 @@ pub fn incidence_rows(agg: &Aggregates) -> Vec<IncidenceRow> {
             at_risk: s.at_risk,
             events: s.censored,
             incidence: s.survival,
-            lower: band.0,
-            upper: band.1,
+            lower: defined(band.0),
+            upper: defined(band.1),
         });
     }
     rows
@@ -875,7 +884,13 @@ pub struct BatchSummary {
 impl BatchSummary {
     pub fn of(scenario: &Scenario, result: &BatchResult) -> BatchSummary {
         let a = &result.aggregates;
-        let (lo, hi) = crate::stats::wilson_interval(a.successes(), a.runs, crate::stats::Z95);
+        let (lo, hi) = if a.runs < 2 {
+            // One run gives no interval (the text says so), like every
+            // other interval of the tool.
+            (f64::NAN, f64::NAN)
+        } else {
+            crate::stats::wilson_interval(a.successes(), a.runs, crate::stats::Z95)
+        };
         let km = a.survival();
         let endings = ending_summaries(a);
         let mut exit_reasons: Vec<ReasonCount> = ExitReason::ALL

@@ -224,7 +224,16 @@ impl PairedStats {
     /// McNemar-type Wald for yes/no measures, Student t of the differences
     /// otherwise.
     pub fn interval(&self, m: &Measure, level: f64) -> Diff {
-        if m.binary {
+        if m.binary && self.diff.count() < 2 {
+            // One pair: its variance is not estimable (the Wald formula
+            // would give a zero-width interval), as for the other measures.
+            Diff {
+                estimate: self.diff.mean(),
+                lo: f64::NAN,
+                hi: f64::NAN,
+                n: self.diff.count() as usize,
+            }
+        } else if m.binary {
             let z = stats::normal_quantile(0.5 + level / 2.0);
             stats::paired_proportion_from_counts(
                 self.diff.count(),
@@ -507,9 +516,15 @@ pub fn compare_range(
 
 impl ArmStats {
     /// Success probability with its Wilson interval at `level`.
+    /// From fewer than two runs the bounds are NaN: no command reports an
+    /// interval from one run.
     pub fn success(&self, level: f64) -> Diff {
         let z = stats::normal_quantile(0.5 + level / 2.0);
-        let (lo, hi) = stats::wilson_interval(self.successes, self.runs, z);
+        let (lo, hi) = if self.runs < 2 {
+            (f64::NAN, f64::NAN)
+        } else {
+            stats::wilson_interval(self.successes, self.runs, z)
+        };
         Diff {
             estimate: if self.runs > 0 {
                 self.successes as f64 / self.runs as f64

@@ -595,7 +595,7 @@ function drawResults(res) {
   for (const a of res.arms) {
     const tr = document.createElement("tr");
     const m = (name) => a.measures.find((x) => x.name === name);
-    const cells = [a.name, pct(a.success.estimate), pct(a.success.lo) + " – " + pct(a.success.hi),
+    const cells = [a.name, pct(a.success.estimate), a.success.lo === null ? "no interval from one run" : pct(a.success.lo) + " – " + pct(a.success.hi),
       m("rounds") ? m("rounds").mean.toFixed(1) : "", m("hours_per_member_month") ? m("hours_per_member_month").mean.toFixed(1) : ""];
     for (const c of cells) { const td = document.createElement("td"); td.textContent = c; tr.appendChild(td); }
     table.appendChild(tr);
@@ -658,7 +658,7 @@ function successChart(res) {
   res.arms.forEach((a, k) => {
     const y = 24 + k * rowH, col = ARM_COLOURS[k % 6];
     el("text", { x: 114, y: y + 4, "text-anchor": "end", "font-size": 12 }, svg).textContent = a.name.slice(0, 18);
-    el("line", { x1: x(a.success.lo), y1: y, x2: x(a.success.hi), y2: y, stroke: col, "stroke-width": 3 }, svg);
+    if (a.success.lo !== null) el("line", { x1: x(a.success.lo), y1: y, x2: x(a.success.hi), y2: y, stroke: col, "stroke-width": 3 }, svg);
     el("circle", { cx: x(a.success.estimate), cy: y, r: 6, fill: col }, svg);
   });
   return svg;

@@ -27,13 +27,21 @@ struct RoundRow {
     hi: Option<f64>,
 }
 
+/// An interval bound read back from a table: a blank cell (no interval from
+/// fewer than two runs) is NaN, which the charts skip.
+fn blank_is_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
 #[derive(Debug, Deserialize)]
 struct SurvivalRow {
     #[serde(default)]
     variant: Option<String>,
     round: u32,
     survival: f64,
+    #[serde(deserialize_with = "blank_is_nan")]
     lower: f64,
+    #[serde(deserialize_with = "blank_is_nan")]
     upper: f64,
 }
 
@@ -44,7 +52,9 @@ struct IncidenceRow {
     round: u32,
     ending: String,
     incidence: f64,
+    #[serde(deserialize_with = "blank_is_nan")]
     lower: f64,
+    #[serde(deserialize_with = "blank_is_nan")]
     upper: f64,
 }
 

@@ -111,8 +111,8 @@ pub fn write_variants<W: Write>(out: W, c: &Comparison) -> csv::Result<()> {
         row.extend([
             a.runs.to_string(),
             s.estimate.to_string(),
-            s.lo.to_string(),
-            s.hi.to_string(),
+            crate::output::tables::cell(s.lo),
+            crate::output::tables::cell(s.hi),
         ]);
         for wf in a.measures.iter().skip(1) {
             row.push(wf.mean().to_string());
@@ -134,9 +134,13 @@ pub fn write_comparison<W: Write>(out: W, c: &Comparison) -> csv::Result<()> {
         baseline_mean: f64,
         variant_mean: f64,
         difference: f64,
+        #[serde(serialize_with = "crate::output::tables::blank_nan")]
         lo95: f64,
+        #[serde(serialize_with = "crate::output::tables::blank_nan")]
         hi95: f64,
+        #[serde(serialize_with = "crate::output::tables::blank_nan")]
         lo99: f64,
+        #[serde(serialize_with = "crate::output::tables::blank_nan")]
         hi99: f64,
         runs: usize,
     }
@@ -300,11 +304,13 @@ pub fn markdown_table(c: &Comparison) -> String {
         };
         let _ = writeln!(
             s,
-            "| {} | {} ({}–{}) | {} | {:.1} | {} | {:.1} | {} |",
+            "| {} | {} | {} | {:.1} | {} | {:.1} | {} |",
             a.name,
-            pct(sp.estimate),
-            pct(sp.lo),
-            pct(sp.hi),
+            if sp.lo.is_finite() {
+                format!("{} ({}–{})", pct(sp.estimate), pct(sp.lo), pct(sp.hi))
+            } else {
+                format!("{} ({NO_INTERVAL})", pct(sp.estimate))
+            },
             cell(0, 1, true),
             a.measures[life].mean(),
             cell(life, 1, false),

@@ -8,6 +8,27 @@ use crate::engine::{Event, EventKind};
 use crate::model::World;
 use crate::narrative::reason_text;
 
+/// Serialises an interval bound that is not a number (undefined: fewer than
+/// two runs) as an empty CSV cell and a JSON `null`, never as `NaN`:
+/// `#[serde(serialize_with = "crate::output::tables::blank_nan")]`.
+pub fn blank_nan<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if x.is_finite() {
+        s.serialize_f64(*x)
+    } else {
+        s.serialize_none()
+    }
+}
+
+/// A number as a CSV cell: empty when it is not finite (an interval bound
+/// that is undefined from fewer than two runs).
+pub fn cell(x: f64) -> String {
+    if x.is_finite() {
+        x.to_string()
+    } else {
+        String::new()
+    }
+}
+
 /// Writes rows with a header from the row type's field names.
 pub fn write_rows<W: Write, T: Serialize>(out: W, rows: &[T]) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);

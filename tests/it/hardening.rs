@@ -663,7 +663,54 @@ fn one_run_prints_no_interval_instead_of_nan() {
         assert!(text.contains("no interval from one run"), "{cmd:?}: {text}");
         // A zero-width interval is no interval either.
         assert!(!text.contains("(+0.0 to +0.0)"), "{cmd:?}: {text}");
+        // Batch and sweep agree: no success interval from one run (before,
+        // the sweep printed a Wilson interval where the batch did not).
+        assert!(!text.contains("20.7%"), "{cmd:?}: {text}");
+        // The files say the same: blank cells, JSON null, never NaN.
+        for entry in walk(&tmp.path().join(cmd[0])) {
+            let name = entry.to_string_lossy().into_owned();
+            if !(name.ends_with(".csv") || name.ends_with(".json")) {
+                continue;
+            }
+            let body = std::fs::read_to_string(&entry).unwrap();
+            assert!(!body.contains("NaN"), "{name}: {body}");
+        }
     }
+    let dir = tmp.path().join("sweep");
+    let table = std::fs::read_to_string(dir.join("comparison.csv")).unwrap();
+    let success = table
+        .lines()
+        .find(|l| l.contains(",success,"))
+        .expect("a success row");
+    // variant,baseline,measure,baseline_mean,variant_mean,difference,lo95,hi95,lo99,hi99,runs
+    let cells: Vec<&str> = success.split(',').collect();
+    assert_eq!(&cells[6..10], &["", "", "", ""], "{success}");
+    let variants = std::fs::read_to_string(dir.join("variants.csv")).unwrap();
+    let header: Vec<&str> = variants.lines().next().unwrap().split(',').collect();
+    let lo = header.iter().position(|h| *h == "success_lo").unwrap();
+    for row in variants.lines().skip(1) {
+        assert_eq!(row.split(',').nth(lo), Some(""), "{row}");
+    }
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("batch").join("summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(summary["success"]["lo"].is_null(), "{summary}");
+    assert!(summary["endings"][0]["lower"].is_null(), "{summary}");
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }
 
 #[test]
