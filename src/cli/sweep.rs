@@ -184,10 +184,6 @@ pub(crate) fn segment_count_in(range: &std::ops::Range<u64>, total: u64) -> u64 
     (range.end - range.start).div_ceil(crate::batch::segment_runs(total))
 }
 
-/// Above this many variants besides the baseline, a sweep reads out only
-/// the ones with the highest and the lowest success.
-const READ_OUT: usize = 8;
-
 fn report(
     p: &Plan,
     c: &crate::compare::Comparison,
@@ -206,22 +202,21 @@ fn report(
     write!(out, "{}", crate::output::comparison::markdown_table(c))?;
     writeln!(out)?;
     // A grid of many variants: read out the highest and lowest success
-    // against the baseline, not every one (all are in comparison.csv).
-    let mut shown: Vec<usize> = (1..c.arms.len()).collect();
-    if shown.len() > READ_OUT {
-        shown.sort_by(|&a, &b| {
-            let rate = |v: usize| c.arms[v].successes as f64 / c.arms[v].runs.max(1) as f64;
-            rate(b).total_cmp(&rate(a)).then(a.cmp(&b))
-        });
-        let half = READ_OUT / 2;
-        let mut ends: Vec<usize> = shown[..half].to_vec();
-        ends.extend_from_slice(&shown[shown.len() - half..]);
+    // against the baseline, not every one (all are in comparison.csv) —
+    // the variants the charts show.
+    let rates: Vec<f64> = c
+        .arms
+        .iter()
+        .map(|a| a.successes as f64 / a.runs.max(1) as f64)
+        .collect();
+    let shown: Vec<usize> = crate::output::charts::shown_variants(&rates)[1..].to_vec();
+    if shown.len() + 1 < c.arms.len() {
+        let half = crate::output::charts::ENDS;
         writeln!(
             out,
             "The {half} variants with the highest and the {half} with the lowest success, against the baseline (all {} comparisons are in comparison.csv):",
-            shown.len()
+            c.arms.len() - 1
         )?;
-        shown = ends;
     }
     for v in shown {
         writeln!(out, "{}", crate::output::comparison::reading(c, v, 0, 0.95))?;

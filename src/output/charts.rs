@@ -10,9 +10,9 @@ use anyhow::Context;
 use serde::Deserialize;
 
 use super::plots::{
-    Band, BarChart, Heatmap, Histogram, LineBandChart, StackedChart, SurvivalChart, draw_bars,
-    draw_heatmap, draw_histogram, draw_line_band, draw_panels, draw_stacked, draw_survival,
-    save_png, save_svg,
+    Band, BarChart, Heatmap, Histogram, LineBandChart, Others, OthersBar, StackedChart,
+    SurvivalChart, SurvivalStep, draw_bars, draw_heatmap, draw_histogram, draw_line_band,
+    draw_panels, draw_stacked, draw_survival, rule_colour, save_png, save_svg,
 };
 use crate::stats;
 
@@ -98,16 +98,38 @@ fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>>
     Ok(out)
 }
 
-/// Variant names in first-seen order (a single batch is one unnamed series).
-fn order<'a>(names: impl Iterator<Item = &'a Option<String>>) -> Vec<String> {
-    let mut seen: Vec<String> = Vec::new();
-    for n in names {
-        let n = n.clone().unwrap_or_default();
-        if !seen.contains(&n) {
-            seen.push(n);
+/// Variants in first-seen order (a single batch is one unnamed series "").
+#[derive(Default)]
+struct Variants {
+    names: Vec<String>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl Variants {
+    /// The index of variant `name`, added if new.
+    fn of(&mut self, name: Option<String>) -> usize {
+        let name = name.unwrap_or_default();
+        if let Some(&i) = self.index.get(&name) {
+            return i;
         }
+        self.names.push(name.clone());
+        self.index.insert(name, self.names.len() - 1);
+        self.names.len() - 1
     }
-    seen
+
+    /// `rows` grouped by variant (one pass), in variant order.
+    fn group<T>(&mut self, rows: Vec<T>, name: impl Fn(&mut T) -> Option<String>) -> Vec<Vec<T>> {
+        let mut out: Vec<Vec<T>> = Vec::new();
+        for mut row in rows {
+            let v = self.of(name(&mut row));
+            if out.len() <= v {
+                out.resize_with(v + 1, Vec::new);
+            }
+            out[v].push(row);
+        }
+        out.resize_with(self.names.len(), Vec::new);
+        out
+    }
 }
 
 fn label(name: &str, fallback: &str) -> String {
@@ -116,6 +138,95 @@ fn label(name: &str, fallback: &str) -> String {
     } else {
         name.to_string()
     }
+}
+
+/// Above this many variants besides the baseline, a sweep's charts (and
+/// its printed reading) show only the [`ENDS`] with the highest and the
+/// [`ENDS`] with the lowest success, besides the baseline.
+pub const READ_OUT: usize = 2 * ENDS;
+/// How many of the best and of the worst variants a chart of many
+/// variants shows.
+pub const ENDS: usize = 4;
+
+/// The variants a chart draws, from each variant's success rate (variant 0
+/// is the baseline): every variant when there are at most [`READ_OUT`]
+/// besides the baseline; otherwise the baseline, then the [`ENDS`] with
+/// the highest success, highest first, then the [`ENDS`] with the lowest,
+/// highest first (ties: the earlier variant first). The same variants, in
+/// the same order, as the sweep's printed reading.
+pub fn shown_variants(rates: &[f64]) -> Vec<usize> {
+    let n = rates.len();
+    if n <= READ_OUT + 1 {
+        return (0..n).collect();
+    }
+    let mut rest: Vec<usize> = (1..n).collect();
+    rest.sort_by(|&a, &b| rates[b].total_cmp(&rates[a]).then(a.cmp(&b)));
+    let mut shown = vec![0];
+    shown.extend_from_slice(&rest[..ENDS]);
+    shown.extend_from_slice(&rest[rest.len() - ENDS..]);
+    shown
+}
+
+/// The line under each chart's title saying what it leaves out ("" when
+/// it shows every variant).
+pub fn omitted_note(shown: usize, total: usize) -> String {
+    if shown >= total {
+        return String::new();
+    }
+    format!(
+        "Showing {shown} of {total} variants: the baseline, the {ENDS} with the highest and the {ENDS} with the lowest success; the other {} in grey (every variant is in variants.csv and comparison.csv).",
+        total - shown
+    )
+}
+
+/// The legend entry of the variants left out.
+fn others_label(omitted: usize) -> String {
+    format!("{omitted} others (grey: range of their values)")
+}
+
+/// Lowest and highest of each x's values over the series left out.
+fn envelope<'a>(points: impl Iterator<Item = (f64, f64)> + 'a) -> Vec<(f64, f64, f64)> {
+    let mut by_x: BTreeMap<u64, (f64, f64, f64)> = BTreeMap::new();
+    for (x, y) in points.filter(|p| p.0.is_finite() && p.1.is_finite()) {
+        // Non-negative rounds: the bits of an f64 sort like the value.
+        let e = by_x.entry(x.to_bits()).or_insert((x, y, y));
+        e.1 = e.1.min(y);
+        e.2 = e.2.max(y);
+    }
+    by_x.into_values().collect()
+}
+
+/// Lowest and highest share still going over the survival curves left
+/// out, at round 0 and at every round where one of them steps (a curve is
+/// 1 before its first step and keeps its last value after its last one).
+fn survival_envelope(curves: impl Iterator<Item = Vec<SurvivalStep>>) -> Vec<(f64, f64, f64)> {
+    let curves: Vec<Vec<SurvivalStep>> = curves
+        .map(|mut c| {
+            c.retain(|s| s.1.is_finite());
+            c.sort_by_key(|s| s.0);
+            c
+        })
+        .collect();
+    let mut times: Vec<u32> = curves.iter().flatten().map(|s| s.0).collect();
+    times.push(0);
+    times.sort_unstable();
+    times.dedup();
+    let mut at = vec![0usize; curves.len()];
+    times
+        .into_iter()
+        .map(|t| {
+            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+            for (c, i) in curves.iter().zip(at.iter_mut()) {
+                while *i < c.len() && c[*i].0 <= t {
+                    *i += 1;
+                }
+                let s = if *i == 0 { 1.0 } else { c[*i - 1].1 };
+                lo = lo.min(s);
+                hi = hi.max(s);
+            }
+            (t as f64, lo, hi)
+        })
+        .collect()
 }
 
 /// Draws one chart as `NAME.png` and `NAME.svg` (the drawing function is
@@ -133,7 +244,75 @@ macro_rules! draw_both {
 
 /// Draws every chart of `dir` into `dir/plots/` as PNG and SVG; returns the
 /// files written.
+///
+/// With more than [`READ_OUT`] variants besides the baseline, the charts
+/// of variants show the ones [`shown_variants`] picks and the rest as one
+/// grey band (lines), one grey range bar (success) or not at all
+/// (histograms), and say so under the title ([`omitted_note`]).
 pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let c = charts(dir)?;
+    let plots = dir.join("plots");
+    crate::output::files::ensure_dir(&plots)?;
+    let mut written = Vec::new();
+    for (file, chart) in &c.lines {
+        written.extend(draw_both!(&plots, file, draw_line_band, chart)?);
+    }
+    written.extend(draw_both!(&plots, "survival", draw_survival, &c.survival)?);
+    if let Some(chart) = &c.incidence {
+        written.extend(draw_both!(&plots, "incidence", draw_stacked, chart)?);
+    }
+    if let Some((title, note, panels)) = &c.incidence_by_ending {
+        written.extend(both(
+            &plots,
+            "incidence_by_ending",
+            |root| draw_panels(root, title, note, panels),
+            |root| draw_panels(root, title, note, panels),
+        )?);
+    }
+    written.extend(draw_both!(&plots, "success", draw_bars, &c.success)?);
+    written.extend(draw_both!(
+        &plots,
+        "lifetimes",
+        draw_histogram,
+        &c.lifetimes
+    )?);
+    written.extend(draw_both!(
+        &plots,
+        "final_size",
+        draw_histogram,
+        &c.final_size
+    )?);
+    if let Some(heat) = &c.heatmap {
+        written.extend(draw_both!(&plots, "heatmap", draw_heatmap, heat)?);
+    }
+    if let Some(heat) = &c.rule_map {
+        written.extend(draw_both!(&plots, "rule_map", draw_heatmap, heat)?);
+    }
+    Ok(written)
+}
+
+/// The data of every chart of a result directory ([`draw_all`] draws
+/// them), from its CSV files and summary.json.
+#[derive(Debug, Clone)]
+pub struct Charts {
+    /// members, trust, alignment, progress: (file name, chart).
+    pub lines: Vec<(&'static str, LineBandChart)>,
+    pub survival: SurvivalChart,
+    /// One batch: the stacked cumulative incidence.
+    pub incidence: Option<StackedChart>,
+    /// A comparison: (title, note, one panel per ending).
+    pub incidence_by_ending: Option<(String, String, Vec<LineBandChart>)>,
+    pub success: BarChart,
+    pub lifetimes: Histogram,
+    pub final_size: Histogram,
+    /// A two-key grid.
+    pub heatmap: Option<Heatmap>,
+    /// Two keys and the decision rule.
+    pub rule_map: Option<Heatmap>,
+}
+
+/// The charts of `dir`, summarised from its files (see [`draw_all`]).
+pub fn charts(dir: &Path) -> anyhow::Result<Charts> {
     let meta: Meta = match std::fs::read_to_string(dir.join("summary.json")) {
         Ok(text) => serde_json::from_str(&text).with_context(|| {
             format!(
@@ -148,13 +327,69 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     } else {
         meta.scenario.clone()
     };
-    let plots = dir.join("plots");
-    crate::output::files::ensure_dir(&plots)?;
-    let mut written = Vec::new();
+    let mut vs = Variants::default();
+    let mut lines = Vec::new();
+
+    // Success, lifetimes and final sizes from the runs, read first: the
+    // success rates pick the variants the charts show.
+    // Streamed: memory follows the variants and the distinct values, not
+    // the number of runs.
+    let runs_path = dir.join("runs.csv");
+    let mut reader = csv::Reader::from_path(&runs_path)
+        .with_context(|| format!("{}: cannot read", runs_path.display()))?;
+    type Tally = (u64, u64, BTreeMap<u32, u64>, BTreeMap<u32, u64>);
+    let mut per: Vec<Tally> = Vec::new();
+    for (i, row) in reader.deserialize::<RunRow>().enumerate() {
+        let r = row.with_context(|| {
+            format!(
+                "{}: row {}: not a coalsim table",
+                runs_path.display(),
+                i + 2
+            )
+        })?;
+        let v = vs.of(r.variant);
+        if per.len() <= v {
+            per.resize_with(v + 1, Tally::default);
+        }
+        let e = &mut per[v];
+        e.0 += 1;
+        e.1 += r.success as u64;
+        *e.2.entry(r.rounds).or_insert(0) += 1;
+        *e.3.entry(r.final_members).or_insert(0) += 1;
+    }
+    let rates: Vec<f64> = per
+        .iter()
+        .map(|(n, k, _, _)| *k as f64 / (*n).max(1) as f64)
+        .collect();
+    let shown = shown_variants(&rates);
+    let omitted: Vec<usize> = {
+        let mut is_shown = vec![false; rates.len()];
+        for &v in &shown {
+            is_shown[v] = true;
+        }
+        (0..rates.len()).filter(|&v| !is_shown[v]).collect()
+    };
+    let note = omitted_note(shown.len(), rates.len());
+    // With variants left out, the baseline is marked in every chart (the
+    // note names it).
+    let names: Vec<String> = vs
+        .names
+        .iter()
+        .enumerate()
+        .map(|(v, n)| {
+            let n = label(n, &scenario);
+            if v == 0 && !omitted.is_empty() {
+                format!("{n} (baseline)")
+            } else {
+                n
+            }
+        })
+        .collect();
+    let others_name = others_label(omitted.len());
 
     // Lines with bands over rounds.
     let rounds: Vec<RoundRow> = read_csv(&dir.join("rounds.csv"))?;
-    let variants = order(rounds.iter().map(|r| &r.variant));
+    let rounds = vs.group(rounds, |r| r.variant.take());
     let line_charts = [
         ("members", "members", "Members over time", "members"),
         (
@@ -176,14 +411,16 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             "share of the goal done (0-1)",
         ),
     ];
+    let empty = Vec::new();
+    let rows_of = |v: usize| rounds.get(v).unwrap_or(&empty);
     for (file, measure, title, y) in line_charts {
-        let series: Vec<Band> = variants
+        let series: Vec<Band> = shown
             .iter()
-            .map(|v| Band {
-                name: label(v, &scenario),
-                points: rounds
+            .map(|&v| Band {
+                name: names[v].clone(),
+                points: rows_of(v)
                     .iter()
-                    .filter(|r| r.variant.clone().unwrap_or_default() == *v && r.measure == measure)
+                    .filter(|r| r.measure == measure)
                     .map(|r| {
                         (
                             r.round as f64,
@@ -195,48 +432,67 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
                     .collect(),
             })
             .collect();
+        let others = (!omitted.is_empty()).then(|| Others {
+            label: others_name.clone(),
+            points: envelope(omitted.iter().flat_map(|&v| {
+                rows_of(v)
+                    .iter()
+                    .filter(|r| r.measure == measure)
+                    .map(|r| (r.round as f64, r.mean))
+            })),
+        });
         let chart = LineBandChart {
             title: format!("{scenario}: {} (mean, 95% band)", title.to_lowercase()),
             x_label: "round (weeks)".into(),
             y_label: y.into(),
             series,
+            note: note.clone(),
+            others,
         };
-        written.extend(draw_both!(&plots, file, draw_line_band, &chart)?);
+        lines.push((file, chart));
     }
+    drop(rounds);
 
     // Kaplan–Meier survival.
     let surv: Vec<SurvivalRow> = read_csv(&dir.join("survival.csv"))?;
-    let sv = order(surv.iter().map(|r| &r.variant));
-    let chart = SurvivalChart {
+    let surv = vs.group(surv, |r| r.variant.take());
+    let steps_of = |v: usize| -> Vec<SurvivalStep> {
+        surv.get(v)
+            .map(|rows| {
+                rows.iter()
+                    .map(|r| (r.round, r.survival, r.lower, r.upper))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let survival = SurvivalChart {
         title: format!(
             "{scenario}: how long coalitions last (share still going, Kaplan–Meier, 95% band)"
         ),
-        curves: sv
+        curves: shown
             .iter()
-            .map(|v| {
-                (
-                    label(v, &scenario),
-                    surv.iter()
-                        .filter(|r| r.variant.clone().unwrap_or_default() == *v)
-                        .map(|r| (r.round, r.survival, r.lower, r.upper))
-                        .collect(),
-                )
-            })
+            .map(|&v| (names[v].clone(), steps_of(v)))
             .collect(),
+        note: note.clone(),
+        others: (!omitted.is_empty()).then(|| Others {
+            label: others_name.clone(),
+            points: survival_envelope(omitted.iter().map(|&v| steps_of(v))),
+        }),
     };
-    written.extend(draw_both!(&plots, "survival", draw_survival, &chart)?);
+    drop(surv);
 
     // Cumulative incidence of each ending: a stacked chart for one batch;
     // for a comparison, one panel per ending with a line per variant.
     let inc: Vec<IncidenceRow> = read_csv(&dir.join("incidence.csv"))?;
-    let iv = order(inc.iter().map(|r| &r.variant));
-    let points = |v: &str, ending: &str| -> Vec<&IncidenceRow> {
-        inc.iter()
-            .filter(|r| r.variant.as_deref().unwrap_or_default() == v && r.ending == ending)
-            .collect()
+    let inc = vs.group(inc, |r| r.variant.take());
+    let points = |v: usize, ending: &str| -> Vec<&IncidenceRow> {
+        inc.get(v)
+            .map(|rows| rows.iter().filter(|r| r.ending == ending).collect())
+            .unwrap_or_default()
     };
-    if let [v] = &iv[..] {
-        let chart = StackedChart {
+    let with_rows: Vec<usize> = (0..inc.len()).filter(|&v| !inc[v].is_empty()).collect();
+    let incidence = if let [v] = with_rows[..] {
+        Some(StackedChart {
             title: format!(
                 "{scenario}: how the coalitions ended, week by week (cumulative incidence)"
             ),
@@ -255,100 +511,98 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
                     )
                 })
                 .collect(),
-        };
-        written.extend(draw_both!(&plots, "incidence", draw_stacked, &chart)?);
-    }
-    if iv.len() > 1 {
+        })
+    } else {
+        None
+    };
+    let incidence_by_ending = if with_rows.len() > 1 {
         let panels: Vec<LineBandChart> = ENDING_STYLE
             .iter()
             .map(|&(e, words, _)| LineBandChart {
                 title: words.to_string(),
                 x_label: "round (weeks)".into(),
                 y_label: "share of runs".into(),
-                series: iv
+                series: shown
                     .iter()
-                    .map(|v| Band {
-                        name: label(v, &scenario),
+                    .map(|&v| Band {
+                        name: names[v].clone(),
                         points: points(v, e)
                             .iter()
                             .map(|r| (r.round as f64, r.incidence, r.lower, r.upper))
                             .collect(),
                     })
                     .collect(),
+                note: String::new(),
+                others: (!omitted.is_empty()).then(|| Others {
+                    label: others_name.clone(),
+                    points: envelope(omitted.iter().flat_map(|&v| {
+                        points(v, e)
+                            .into_iter()
+                            .map(|r| (r.round as f64, r.incidence))
+                    })),
+                }),
             })
             .collect();
         let title = format!("{scenario}: cumulative incidence of each ending (95% bands)");
-        written.extend(both(
-            &plots,
-            "incidence_by_ending",
-            |root| draw_panels(root, &title, &panels),
-            |root| draw_panels(root, &title, &panels),
-        )?);
-    }
+        Some((title, note.clone(), panels))
+    } else {
+        None
+    };
+    drop(inc);
 
-    // Success, lifetimes and final sizes from the runs.
-    // Streamed: memory follows the variants and the distinct values, not
-    // the number of runs.
-    let runs_path = dir.join("runs.csv");
-    let mut reader = csv::Reader::from_path(&runs_path)
-        .with_context(|| format!("{}: cannot read", runs_path.display()))?;
-    let mut rv: Vec<String> = Vec::new();
-    type Tally = (u64, u64, BTreeMap<u32, u64>, BTreeMap<u32, u64>);
-    let mut per: BTreeMap<usize, Tally> = BTreeMap::new();
-    for (i, row) in reader.deserialize::<RunRow>().enumerate() {
-        let r = row.with_context(|| {
-            format!(
-                "{}: row {}: not a coalsim table",
-                runs_path.display(),
-                i + 2
-            )
-        })?;
-        let name = r.variant.unwrap_or_default();
-        let v = match rv.iter().position(|x| *x == name) {
-            Some(v) => v,
-            None => {
-                rv.push(name);
-                rv.len() - 1
-            }
-        };
-        let e = per.entry(v).or_default();
-        e.0 += 1;
-        e.1 += r.success as u64;
-        *e.2.entry(r.rounds).or_insert(0) += 1;
-        *e.3.entry(r.final_members).or_insert(0) += 1;
-    }
+    // Success: with variants left out, sorted from the highest success
+    // down, the others as one grey bar from their lowest to their highest.
+    let wilson = |v: usize| {
+        let (n, k, _, _) = &per[v];
+        let (lo, hi) = stats::wilson_interval(*k, *n, stats::Z95);
+        (names[v].clone(), rates[v], lo, hi)
+    };
+    let mut order: Vec<usize> = (0..shown.len()).collect();
+    let others_bar = if omitted.is_empty() {
+        None
+    } else {
+        order.sort_by(|&a, &b| rates[shown[b]].total_cmp(&rates[shown[a]]).then(a.cmp(&b)));
+        let (lo, hi) = omitted
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(rates[v]), hi.max(rates[v]))
+            });
+        let mean = omitted.iter().map(|&v| rates[v]).sum::<f64>() / omitted.len() as f64;
+        Some(OthersBar {
+            position: order.iter().filter(|&&i| rates[shown[i]] >= mean).count(),
+            label: format!("{} others", omitted.len()),
+            lo,
+            hi,
+        })
+    };
     let bars = BarChart {
         title: format!("{scenario}: success probability (95% Wilson interval)"),
         y_label: "probability of reaching the goal".into(),
-        bars: per
-            .iter()
-            .map(|(&v, (n, k, _, _))| {
-                let (lo, hi) = stats::wilson_interval(*k, *n, stats::Z95);
-                (label(&rv[v], &scenario), *k as f64 / *n as f64, lo, hi)
-            })
-            .collect(),
+        bars: order.iter().map(|&i| wilson(shown[i])).collect(),
+        note: note.clone(),
+        palette: order.clone(),
+        others: others_bar,
     };
-    written.extend(draw_both!(&plots, "success", draw_bars, &bars)?);
     let life = Histogram {
         title: format!("{scenario}: how long coalitions lasted"),
         x_label: "lifetime (rounds, weeks)".into(),
-        series: per
+        series: shown
             .iter()
-            .map(|(&v, e)| (label(&rv[v], &scenario), e.2.clone().into_iter().collect()))
+            .map(|&v| (names[v].clone(), per[v].2.clone().into_iter().collect()))
             .collect(),
+        note: note.clone(),
     };
-    written.extend(draw_both!(&plots, "lifetimes", draw_histogram, &life)?);
     let size = Histogram {
         title: format!("{scenario}: coalition size at the end"),
         x_label: "final members".into(),
-        series: per
+        series: shown
             .iter()
-            .map(|(&v, e)| (label(&rv[v], &scenario), e.3.clone().into_iter().collect()))
+            .map(|&v| (names[v].clone(), per[v].3.clone().into_iter().collect()))
             .collect(),
+        note: note.clone(),
     };
-    written.extend(draw_both!(&plots, "final_size", draw_histogram, &size)?);
-
     // Heatmap of a two-key grid.
+    let mut heatmap = None;
     if let Some(keys) = meta.grid.as_ref().filter(|k| k.len() == 2) {
         let table: Vec<BTreeMap<String, String>> = read_csv(&dir.join("variants.csv"))?;
         let mut xs: Vec<String> = Vec::new();
@@ -386,19 +640,29 @@ pub fn draw_all(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             cells,
             categories: None,
         };
-        written.extend(draw_both!(&plots, "heatmap", draw_heatmap, &heat)?);
+        heatmap = Some(heat);
     }
     // Rule map: a grid of two keys × the decision rule.
+    let mut rule_map_chart = None;
     if let Some(keys) = meta
         .grid
         .as_ref()
         .filter(|k| k.len() == 3 && k[2] == RULE_KEY)
     {
         let table: Vec<BTreeMap<String, String>> = read_csv(&dir.join("variants.csv"))?;
-        let heat = rule_map(&table, &keys[0], &keys[1], &scenario);
-        written.extend(draw_both!(&plots, "rule_map", draw_heatmap, &heat)?);
+        rule_map_chart = Some(rule_map(&table, &keys[0], &keys[1], &scenario));
     }
-    Ok(written)
+    Ok(Charts {
+        lines,
+        survival,
+        incidence,
+        incidence_by_ending,
+        success: bars,
+        lifetimes: life,
+        final_size: size,
+        heatmap,
+        rule_map: rule_map_chart,
+    })
 }
 
 /// The grid key that a rule map compares.
@@ -432,6 +696,23 @@ pub fn rule_map(
             }
         }
     }
+    // The rules in their fixed order, each in its fixed colour (as in
+    // `explore`'s charts), whatever order the sweep listed them in.
+    let place = |r: &String| {
+        crate::scenario::DecisionRule::ALL
+            .iter()
+            .position(|d| d.name() == r)
+            .unwrap_or(usize::MAX)
+    };
+    rules.sort_by_key(place);
+    let colours: Vec<(u8, u8, u8)> = rules
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let c = rule_colour(r).unwrap_or(super::plots::OKABE_ITO[k % 8]);
+            (c.0, c.1, c.2)
+        })
+        .collect();
     let mut cells = vec![vec![f64::NAN; xs.len()]; ys.len()];
     let mut index = vec![vec![0usize; xs.len()]; ys.len()];
     let mut labels = vec![vec![String::new(); xs.len()]; ys.len()];
@@ -482,6 +763,7 @@ pub fn rule_map(
             index,
             labels,
             clear,
+            colours,
         }),
     }
 }

@@ -15,14 +15,14 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::charts::RULE_KEY;
 use super::plots::{
-    LABEL_PX, LEGEND_PX, OKABE_ITO, PlotError, TICK_PX, finite_range, font, grid_bold, padded,
+    LABEL_PX, LEGEND_PX, PlotError, TICK_PX, finite_range, font, grid_bold, padded, rule_colour,
     save_png, save_svg, series_colour, text_style, tick_label, titled,
 };
 use crate::explore::Policy;
 use crate::explore::report::{Exploration, Report};
 use crate::explore::robustness::quantile;
 use crate::explore::run::DesignKind;
-use crate::scenario::{DecisionRule, value_text};
+use crate::scenario::value_text;
 
 const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
 /// Outline and label of a shortfall box (dark red, dashed): where a policy
@@ -143,24 +143,23 @@ pub fn plot_names(policies: &[Policy]) -> Vec<String> {
 }
 
 /// The policies' colours. When each policy is a different decision rule,
-/// the rule's own colour: the Okabe–Ito colour of its place in the docs'
-/// order (consensus, majority, supermajority, weighted, committee), which
-/// is the colour the sweep's rule map gives it when the sweep lists the
-/// rules in that order; otherwise the palette in the policies' order.
+/// the rule's own colour ([`rule_colour`], the same as in a sweep's rule
+/// map whatever order the sweep lists the rules in); otherwise the palette
+/// in the policies' order.
 pub fn policy_colours(policies: &[Policy]) -> Vec<RGBColor> {
-    let rules: Option<Vec<usize>> = policies
+    let rules: Option<Vec<&str>> = policies
         .iter()
         .map(|p| {
             p.settings
                 .iter()
                 .find(|(k, _)| k == RULE_KEY)
                 .and_then(|(_, v)| v.as_str())
-                .and_then(|s| DecisionRule::ALL.iter().position(|r| r.name() == s))
+                .filter(|s| rule_colour(s).is_some())
         })
         .collect();
     match rules {
         Some(r) if (1..r.len()).all(|i| !r[..i].contains(&r[i])) => {
-            r.iter().map(|&i| OKABE_ITO[i % OKABE_ITO.len()]).collect()
+            r.iter().filter_map(|s| rule_colour(s)).collect()
         }
         _ => (0..policies.len()).map(series_colour).collect(),
     }

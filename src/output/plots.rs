@@ -67,9 +67,34 @@ pub const OKABE_ITO: [RGBColor; 8] = [
     RGBColor(0xF0, 0xE4, 0x42), // yellow
 ];
 
-/// Colour of the `i`-th series (cycles through [`OKABE_ITO`]).
+/// The ninth series colour, after the eight of [`OKABE_ITO`]: Paul Tol's
+/// "wine" (#882255, from his colour-blind-safe muted scheme), so that a
+/// sweep's nine drawn variants (the baseline, four best, four worst) get
+/// nine different colours.
+pub const NINTH: RGBColor = RGBColor(0x88, 0x22, 0x55);
+
+/// Grey of the variants a chart leaves out (drawn as one band, listed as
+/// one legend entry).
+pub const OTHERS_GREY: RGBColor = RGBColor(0x88, 0x88, 0x88);
+
+/// Colour of the `i`-th series: [`OKABE_ITO`], then [`NINTH`], cycling.
 pub fn series_colour(i: usize) -> RGBColor {
-    OKABE_ITO[i % OKABE_ITO.len()]
+    match i % (OKABE_ITO.len() + 1) {
+        8 => NINTH,
+        k => OKABE_ITO[k],
+    }
+}
+
+/// The fixed colour of a decision rule, the same in every chart (a sweep's
+/// rule map, `explore`'s charts): the [`OKABE_ITO`] colour of its place in
+/// [`DecisionRule::ALL`](crate::scenario::DecisionRule::ALL) (consensus
+/// orange, majority sky blue, supermajority bluish green, weighted blue,
+/// committee vermillion). `None` for a name that is not a rule.
+pub fn rule_colour(rule: &str) -> Option<RGBColor> {
+    crate::scenario::DecisionRule::ALL
+        .iter()
+        .position(|r| r.name() == rule)
+        .map(|i| OKABE_ITO[i % OKABE_ITO.len()])
 }
 
 /// Errors from drawing or saving a chart.
@@ -141,6 +166,22 @@ pub struct LineBandChart {
     pub x_label: String,
     pub y_label: String,
     pub series: Vec<Band>,
+    /// A line under the title saying what the chart leaves out ("" for
+    /// none).
+    #[serde(default)]
+    pub note: String,
+    /// The series left out, as one grey band (drawn under the others and
+    /// listed last in the legend).
+    #[serde(default)]
+    pub others: Option<Others>,
+}
+
+/// The variants a chart leaves out, drawn as one grey band: `(x, lowest,
+/// highest)` of their values at each x, and its legend entry.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Others {
+    pub label: String,
+    pub points: Vec<(f64, f64, f64)>,
 }
 
 /// One step of a survival curve: `(time, survival, lower, upper)`.
@@ -153,6 +194,13 @@ pub type SurvivalStep = (u32, f64, f64, f64);
 pub struct SurvivalChart {
     pub title: String,
     pub curves: Vec<(String, Vec<SurvivalStep>)>,
+    /// A line under the title saying what the chart leaves out.
+    #[serde(default)]
+    pub note: String,
+    /// The curves left out, as one grey band (`(round, lowest, highest)`
+    /// share still going, drawn as steps).
+    #[serde(default)]
+    pub others: Option<Others>,
 }
 
 /// Convert a Kaplan–Meier table into the steps a [`SurvivalChart`] draws.
@@ -166,10 +214,34 @@ pub fn km_curve(steps: &[KmStep]) -> Vec<SurvivalStep> {
 /// Success probability per variant with 95% whiskers, y in [0, 1]:
 /// `(variant, estimate, lo, hi)` per bar.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+///
+/// The bars stand upright when every name fits under its bar, and lie
+/// along the y axis (names on the left, best at the top when sorted)
+/// otherwise.
 pub struct BarChart {
     pub title: String,
     pub y_label: String,
     pub bars: Vec<(String, f64, f64, f64)>,
+    /// A line under the title saying what the chart leaves out.
+    #[serde(default)]
+    pub note: String,
+    /// Palette index of each bar (so a variant keeps its colour from the
+    /// other charts when the bars are sorted); empty: the bar's position.
+    #[serde(default)]
+    pub palette: Vec<usize>,
+    /// The bars left out, as one grey range bar.
+    #[serde(default)]
+    pub others: Option<OthersBar>,
+}
+
+/// The bars a [`BarChart`] leaves out: one grey bar from the lowest to the
+/// highest of their estimates, drawn before bar `position` (or last).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct OthersBar {
+    pub position: usize,
+    pub label: String,
+    pub lo: f64,
+    pub hi: f64,
 }
 
 /// Histograms of integer values (lifetimes in rounds, final coalition
@@ -182,6 +254,9 @@ pub struct Histogram {
     pub title: String,
     pub x_label: String,
     pub series: Vec<(String, Vec<(u32, u64)>)>,
+    /// A line under the title saying what the chart leaves out.
+    #[serde(default)]
+    pub note: String,
 }
 
 impl Histogram {
@@ -228,6 +303,20 @@ pub struct Categories {
     /// Whether the cell's category is clearly ahead (its label is marked
     /// with ≈ by the caller otherwise).
     pub clear: Vec<Vec<bool>>,
+    /// Colour of each category as (r, g, b) (a decision rule's
+    /// [`rule_colour`]); empty: [`OKABE_ITO`] in the order of `names`.
+    #[serde(default)]
+    pub colours: Vec<(u8, u8, u8)>,
+}
+
+impl Categories {
+    /// The colour of category `k`.
+    pub fn colour(&self, k: usize) -> RGBColor {
+        match self.colours.get(k) {
+            Some(&(r, g, b)) => RGBColor(r, g, b),
+            None => OKABE_ITO[k % OKABE_ITO.len()],
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -343,6 +432,20 @@ pub(crate) fn titled<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
 ) -> Result<DrawingArea<DB, Shift>, PlotError> {
+    titled_note(root, title, "")
+}
+
+/// Size of the note under a title ([`titled_note`]).
+pub(crate) const CAPTION_PX: u32 = 20;
+const CAPTION_GREY: RGBColor = RGBColor(0x44, 0x44, 0x44);
+
+/// [`titled`], then `note` (what the chart leaves out) in a smaller grey
+/// line under the title, unless it is empty.
+pub(crate) fn titled_note<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    note: &str,
+) -> Result<DrawingArea<DB, Shift>, PlotError> {
     root.fill(&WHITE)?;
     let (w, _) = root.dim_in_pixel();
     let max_w = w.saturating_sub(40);
@@ -352,7 +455,7 @@ pub(crate) fn titled<DB: DrawingBackend>(
     }
     let style = text_style(px, &BLACK).pos(Pos::new(HPos::Center, VPos::Top));
     let shown = fit_text(root, title, &style, max_w)?;
-    let band = TITLE_PX + 28;
+    let mut band = TITLE_PX + 28;
     if !shown.is_empty() {
         root.draw_text(
             &shown,
@@ -360,7 +463,51 @@ pub(crate) fn titled<DB: DrawingBackend>(
             ((w / 2) as i32, 14 + (TITLE_PX - px) as i32 / 2),
         )?;
     }
+    if !note.is_empty() {
+        let style = text_style(CAPTION_PX, &CAPTION_GREY).pos(Pos::new(HPos::Center, VPos::Top));
+        for line in wrap_text(root, note, &style, max_w, 2)? {
+            root.draw_text(&line, &style, ((w / 2) as i32, band as i32 - 8))?;
+            band += CAPTION_PX + 4;
+        }
+    }
     Ok(root.split_vertically(band).1)
+}
+
+/// `text` broken at spaces into lines at most `max_w` pixels wide (a word
+/// wider than that is shortened with an ellipsis), at most `max_lines`
+/// lines (the last one shortened to fit).
+pub(crate) fn wrap_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    max_w: u32,
+    max_lines: usize,
+) -> Result<Vec<String>, PlotError> {
+    if text_width(area, text, style)? <= max_w {
+        return Ok(vec![text.to_string()]);
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let words: Vec<&str> = text.split(' ').collect();
+    for (i, word) in words.iter().enumerate() {
+        let candidate = if line.is_empty() {
+            (*word).to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if line.is_empty() || text_width(area, &candidate, style)? <= max_w {
+            line = candidate;
+        } else {
+            lines.push(fit_text(area, &line, style, max_w)?);
+            if lines.len() + 1 == max_lines {
+                line = words[i..].join(" ");
+                break;
+            }
+            line = (*word).to_string();
+        }
+    }
+    lines.push(fit_text(area, &line, style, max_w)?);
+    Ok(lines)
 }
 
 #[derive(Clone, Copy)]
@@ -372,7 +519,8 @@ pub(crate) enum Swatch {
 }
 
 /// Split off a legend panel on the right (if any entry has a name) and
-/// draw it; returns the remaining plot area.
+/// draw it; returns the remaining plot area. A name too wide for the panel
+/// is broken at spaces over up to three lines.
 pub(crate) fn with_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[(String, RGBColor)],
@@ -386,14 +534,19 @@ pub(crate) fn with_legend<DB: DrawingBackend>(
     let swatch_w: i32 = 40;
     let max_text = (w as f64 * 0.28) as u32;
     let mut longest = 0;
+    let mut names = Vec::with_capacity(entries.len());
     for (name, _) in entries {
-        longest = longest.max(text_width(area, name, &style)?.min(max_text));
+        let lines = wrap_text(area, name, &style, max_text, 3)?;
+        for l in &lines {
+            longest = longest.max(text_width(area, l, &style)?);
+        }
+        names.push(lines);
     }
     let panel_w = swatch_w as u32 + longest + 40;
     let (plot, panel) = area.split_horizontally(w.saturating_sub(panel_w));
-    let row_h = 36;
-    for (i, (name, colour)) in entries.iter().enumerate() {
-        let y = 30 + i as i32 * row_h;
+    let (row_h, line_h) = (36, LEGEND_PX as i32 + 4);
+    let mut y = 30;
+    for ((_, colour), lines) in entries.iter().zip(&names) {
         let x0 = 10;
         match swatch {
             Swatch::LineBand => {
@@ -413,8 +566,10 @@ pub(crate) fn with_legend<DB: DrawingBackend>(
                 ))?;
             }
         }
-        let shown = fit_text(area, name, &style, max_text)?;
-        panel.draw_text(&shown, &style, (x0 + swatch_w + 10, y))?;
+        for (j, line) in lines.iter().enumerate() {
+            panel.draw_text(line, &style, (x0 + swatch_w + 10, y + j as i32 * line_h))?;
+        }
+        y += row_h + (lines.len().max(1) as i32 - 1) * line_h;
     }
     Ok(plot)
 }
@@ -553,7 +708,6 @@ fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
 
 /// Summary of one band series: contiguous runs of drawable points.
 struct BandRuns {
-    name: String,
     colour: RGBColor,
     /// Runs of `(x, mean)` with finite values.
     lines: Vec<Vec<(f64, f64)>>,
@@ -596,7 +750,6 @@ fn summarise_bands(series: &[Band]) -> Vec<BandRuns> {
                 .collect();
             pts.sort_by(|a, b| a.0.total_cmp(&b.0));
             BandRuns {
-                name: band.name.clone(),
                 colour: series_colour(i),
                 lines: split_runs(&pts, |&(x, m, _, _)| m.is_finite().then_some((x, m))),
                 bands: split_runs(&pts, |&(x, _, lo, hi)| {
@@ -607,34 +760,80 @@ fn summarise_bands(series: &[Band]) -> Vec<BandRuns> {
         .collect()
 }
 
-/// Mean line(s) with translucent 95% bands.
+/// The finite `(x, lo, hi)` points of an [`Others`] band, by x.
+fn others_points(others: Option<&Others>) -> Vec<(f64, f64, f64)> {
+    let mut pts: Vec<(f64, f64, f64)> = others
+        .map(|o| {
+            o.points
+                .iter()
+                .copied()
+                .filter(|p| p.0.is_finite() && p.1.is_finite() && p.2.is_finite())
+                .map(|(x, a, b)| (x, a.min(b), a.max(b)))
+                .collect()
+        })
+        .unwrap_or_default();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    pts
+}
+
+/// The legend entries of a line chart: its series, then its others band.
+fn line_band_entries(data: &LineBandChart) -> Vec<(String, RGBColor)> {
+    let mut entries: Vec<_> = data
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.name.clone(), series_colour(i)))
+        .collect();
+    if let Some(o) = &data.others {
+        entries.push((o.label.clone(), OTHERS_GREY));
+    }
+    entries
+}
+
+/// Mean line(s) with translucent 95% bands, and the band of the series
+/// left out in grey under them.
 pub fn draw_line_band<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &LineBandChart,
 ) -> Result<(), PlotError> {
     ensure_font()?;
+    let area = titled_note(root, &data.title, &data.note)?;
+    let area = with_legend(&area, &line_band_entries(data), Swatch::LineBand)?;
+    draw_line_band_plot(&area, data)
+}
+
+/// The plot of [`draw_line_band`] without title and legend.
+fn draw_line_band_plot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &LineBandChart,
+) -> Result<(), PlotError> {
     // Summarise.
     let runs = summarise_bands(&data.series);
-    let xs = runs.iter().flat_map(|r| {
-        r.lines
-            .iter()
-            .flatten()
-            .map(|p| p.0)
-            .chain(r.bands.iter().flatten().map(|p| p.0))
-    });
-    let ys = runs.iter().flat_map(|r| {
-        r.lines
-            .iter()
-            .flatten()
-            .map(|p| p.1)
-            .chain(r.bands.iter().flatten().flat_map(|p| [p.1, p.2]))
-    });
+    let others = others_points(data.others.as_ref());
+    let xs = runs
+        .iter()
+        .flat_map(|r| {
+            r.lines
+                .iter()
+                .flatten()
+                .map(|p| p.0)
+                .chain(r.bands.iter().flatten().map(|p| p.0))
+        })
+        .chain(others.iter().map(|p| p.0));
+    let ys = runs
+        .iter()
+        .flat_map(|r| {
+            r.lines
+                .iter()
+                .flatten()
+                .map(|p| p.1)
+                .chain(r.bands.iter().flatten().flat_map(|p| [p.1, p.2]))
+        })
+        .chain(others.iter().flat_map(|p| [p.1, p.2]));
     let (x_range, y_range) = (finite_range(xs), finite_range(ys));
 
     // Draw.
-    let area = titled(root, &data.title)?;
-    let entries: Vec<_> = runs.iter().map(|r| (r.name.clone(), r.colour)).collect();
-    let area = with_legend(&area, &entries, Swatch::LineBand)?;
+    let area = area.clone();
     let (Some(x_range), Some(y_range)) = (x_range, y_range) else {
         return draw_no_data(&area, &data.x_label, &data.y_label);
     };
@@ -656,6 +855,17 @@ pub fn draw_line_band<DB: DrawingBackend>(
         .light_line_style(TRANSPARENT)
         .bold_line_style(grid_bold())
         .draw()?;
+    if others.len() > 1 {
+        let poly: Vec<(f64, f64)> = others
+            .iter()
+            .map(|&(x, _, hi)| (x, hi))
+            .chain(others.iter().rev().map(|&(x, lo, _)| (x, lo)))
+            .collect();
+        chart.draw_series(std::iter::once(Polygon::new(
+            poly,
+            OTHERS_GREY.mix(0.3).filled(),
+        )))?;
+    }
     for r in &runs {
         for band in &r.bands {
             if band.len() == 1 {
@@ -749,14 +959,31 @@ pub fn draw_survival<DB: DrawingBackend>(
         .filter_map(|c| c.line.last().map(|p| p.0))
         .fold(0.0_f64, f64::max);
 
+    // The others' band as steps: each (round, lo, hi) holds to the next.
+    let others = others_points(data.others.as_ref());
+    let others_band: Vec<(f64, f64)> = {
+        let mut upper = Vec::with_capacity(2 * others.len());
+        let mut lower = Vec::with_capacity(2 * others.len());
+        for (i, &(x, lo, hi)) in others.iter().enumerate() {
+            let next = others.get(i + 1).map_or(x, |p| p.0);
+            upper.extend([(x, hi.clamp(0.0, 1.0)), (next, hi.clamp(0.0, 1.0))]);
+            lower.extend([(x, lo.clamp(0.0, 1.0)), (next, lo.clamp(0.0, 1.0))]);
+        }
+        upper.into_iter().chain(lower.into_iter().rev()).collect()
+    };
+    let t_max = others.last().map_or(t_max, |p| t_max.max(p.0));
+
     // Draw.
-    let area = titled(root, &data.title)?;
-    let entries: Vec<_> = data
+    let area = titled_note(root, &data.title, &data.note)?;
+    let mut entries: Vec<_> = data
         .curves
         .iter()
         .enumerate()
         .map(|(i, (name, _))| (name.clone(), series_colour(i)))
         .collect();
+    if let Some(o) = &data.others {
+        entries.push((o.label.clone(), OTHERS_GREY));
+    }
     let area = with_legend(&area, &entries, Swatch::LineBand)?;
     if curves.is_empty() {
         return draw_no_data(&area, X_LABEL, Y_LABEL);
@@ -787,6 +1014,12 @@ pub fn draw_survival<DB: DrawingBackend>(
         6,
         BLACK.mix(0.45).stroke_width(2),
     ))?;
+    if others_band.len() > 2 {
+        chart.draw_series(std::iter::once(Polygon::new(
+            others_band,
+            OTHERS_GREY.mix(0.3).filled(),
+        )))?;
+    }
     for c in &curves {
         chart.draw_series(std::iter::once(Polygon::new(
             c.band.clone(),
@@ -808,49 +1041,99 @@ pub fn draw_survival<DB: DrawingBackend>(
 
 /// Drawable part of one bar: estimate and whisker clamped to [0, 1].
 struct BarSummary {
+    name: String,
+    colour: RGBColor,
     estimate: Option<f64>,
     whisker: Option<(f64, f64)>,
+    /// The grey range bar of the bars left out (drawn from the lower to
+    /// the upper end of `whisker`, no estimate).
+    others: bool,
+}
+
+/// The slots of a [`BarChart`] in drawing order: its bars, with the
+/// others' range bar at its position.
+fn bar_slots(data: &BarChart) -> Vec<BarSummary> {
+    let clamp01 = |v: f64| v.is_finite().then(|| v.clamp(0.0, 1.0));
+    let whisker = |lo: f64, hi: f64| match (clamp01(lo), clamp01(hi)) {
+        (Some(lo), Some(hi)) => Some((lo.min(hi), lo.max(hi))),
+        _ => None,
+    };
+    let mut slots: Vec<BarSummary> = data
+        .bars
+        .iter()
+        .enumerate()
+        .map(|(i, (name, est, lo, hi))| BarSummary {
+            name: name.clone(),
+            colour: series_colour(data.palette.get(i).copied().unwrap_or(i)),
+            estimate: clamp01(*est),
+            whisker: whisker(*lo, *hi),
+            others: false,
+        })
+        .collect();
+    if let Some(o) = &data.others {
+        let at = o.position.min(slots.len());
+        slots.insert(
+            at,
+            BarSummary {
+                name: o.label.clone(),
+                colour: OTHERS_GREY,
+                estimate: None,
+                whisker: whisker(o.lo, o.hi),
+                others: true,
+            },
+        );
+    }
+    slots
 }
 
 /// Bars of estimates in [0, 1] with 95% whiskers, one colour per variant,
-/// the estimate printed above each whisker.
+/// the estimate printed beside each whisker. Upright with the names under
+/// the bars when every name fits there; otherwise lying, one row per bar
+/// with its name (over up to two lines) on the left.
 pub fn draw_bars<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &BarChart,
 ) -> Result<(), PlotError> {
     ensure_font()?;
     const X_LABEL: &str = "Variant";
-    // Summarise: positions 0..n, values clamped to the axis.
-    let n = data.bars.len();
-    let clamp01 = |v: f64| v.is_finite().then(|| v.clamp(0.0, 1.0));
-    let bars: Vec<BarSummary> = data
-        .bars
-        .iter()
-        .map(|(_, est, lo, hi)| BarSummary {
-            estimate: clamp01(*est),
-            whisker: match (clamp01(*lo), clamp01(*hi)) {
-                (Some(lo), Some(hi)) => Some((lo.min(hi), lo.max(hi))),
-                _ => None,
-            },
-        })
-        .collect();
-
-    // Draw.
-    let area = titled(root, &data.title)?;
+    let slots = bar_slots(data);
+    let n = slots.len();
+    let area = titled_note(root, &data.title, &data.note)?;
     if n == 0 {
         return draw_no_data(&area, X_LABEL, &data.y_label);
     }
     let (w, _) = area.dim_in_pixel();
     let slot_px = (w.saturating_sub(150) / n as u32).saturating_sub(8);
-    let mut names = Vec::with_capacity(n);
-    for (name, _, _, _) in &data.bars {
-        names.push(fit_text(
-            &area,
-            name,
-            &text_style(TICK_PX, &BLACK),
-            slot_px,
-        )?);
+    let tick = text_style(TICK_PX, &BLACK);
+    let mut fits = true;
+    for s in &slots {
+        fits &= text_width(&area, &s.name, &tick)? <= slot_px;
     }
+    if fits {
+        draw_bars_upright(&area, data, &slots)
+    } else {
+        draw_bars_lying(&area, data, &slots)
+    }
+}
+
+/// The estimate's text and where it goes (the top of the whisker).
+fn bar_label(s: &BarSummary) -> (String, f64) {
+    match (s.estimate, s.whisker, s.others) {
+        (_, Some((lo, hi)), true) => (format!("{lo:.2}–{hi:.2}"), hi),
+        (Some(e), Some((_, hi)), _) => (format!("{e:.2}"), hi.max(e)),
+        (Some(e), None, _) => (format!("{e:.2}"), e),
+        (None, _, _) => ("n/a".to_string(), 0.0),
+    }
+}
+
+fn draw_bars_upright<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &BarChart,
+    slots: &[BarSummary],
+) -> Result<(), PlotError> {
+    const X_LABEL: &str = "Variant";
+    let n = slots.len();
+    let names: Vec<String> = slots.iter().map(|s| s.name.clone()).collect();
     let formatter = |v: &f64| {
         let i = v.round();
         if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
@@ -859,7 +1142,7 @@ pub fn draw_bars<DB: DrawingBackend>(
             String::new()
         }
     };
-    let mut chart = ChartBuilder::on(&area)
+    let mut chart = ChartBuilder::on(area)
         .margin(20)
         .x_label_area_size(70)
         .y_label_area_size(110)
@@ -879,45 +1162,141 @@ pub fn draw_bars<DB: DrawingBackend>(
         .bold_line_style(grid_bold())
         .draw()?;
     let half = 0.35;
-    for (
-        i,
-        BarSummary {
-            estimate: est,
-            whisker,
-        },
-    ) in bars.iter().enumerate()
-    {
+    for (i, s) in slots.iter().enumerate() {
         let x = i as f64;
-        let colour = series_colour(i);
-        if let Some(est) = est {
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(x - half, 0.0), (x + half, *est)],
-                colour.mix(0.85).filled(),
-            )))?;
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(x - half, 0.0), (x + half, *est)],
-                colour.stroke_width(2),
-            )))?;
+        if s.others {
+            if let Some((lo, hi)) = s.whisker {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x - half, lo), (x + half, hi)],
+                    s.colour.mix(0.45).filled(),
+                )))?;
+            }
+        } else {
+            if let Some(est) = s.estimate {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x - half, 0.0), (x + half, est)],
+                    s.colour.mix(0.85).filled(),
+                )))?;
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x - half, 0.0), (x + half, est)],
+                    s.colour.stroke_width(2),
+                )))?;
+            }
+            if let Some((lo, hi)) = s.whisker {
+                let style = BLACK.stroke_width(2);
+                let cap = 0.1;
+                chart.draw_series([
+                    PathElement::new(vec![(x, lo), (x, hi)], style),
+                    PathElement::new(vec![(x - cap, lo), (x + cap, lo)], style),
+                    PathElement::new(vec![(x - cap, hi), (x + cap, hi)], style),
+                ])?;
+            }
         }
-        if let Some((lo, hi)) = whisker {
-            let style = BLACK.stroke_width(2);
-            let cap = 0.1;
-            chart.draw_series([
-                PathElement::new(vec![(x, *lo), (x, *hi)], style),
-                PathElement::new(vec![(x - cap, *lo), (x + cap, *lo)], style),
-                PathElement::new(vec![(x - cap, *hi), (x + cap, *hi)], style),
-            ])?;
-        }
-        let (label, top) = match (est, whisker) {
-            (Some(e), Some((_, hi))) => (format!("{e:.2}"), hi.max(*e)),
-            (Some(e), None) => (format!("{e:.2}"), *e),
-            (None, _) => ("n/a".to_string(), 0.0),
-        };
+        let (label, top) = bar_label(s);
         chart.draw_series(std::iter::once(Text::new(
             label,
             (x, top + 0.012),
             text_style(TICK_PX, &BLACK).pos(Pos::new(HPos::Center, VPos::Bottom)),
         )))?;
+    }
+    Ok(())
+}
+
+fn draw_bars_lying<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &BarChart,
+    slots: &[BarSummary],
+) -> Result<(), PlotError> {
+    let n = slots.len();
+    let (w, h) = area.dim_in_pixel();
+    let tick = text_style(TICK_PX, &BLACK);
+    let name_w = (w as f64 * 0.36) as u32;
+    let row_px = h.saturating_sub(110) / n as u32;
+    let lines_fit = if row_px >= 2 * (TICK_PX + 4) { 2 } else { 1 };
+    let mut names = Vec::with_capacity(n);
+    let mut widest = 0;
+    for s in slots {
+        let lines = if row_px >= TICK_PX {
+            wrap_text(area, &s.name, &tick, name_w, lines_fit)?
+        } else {
+            Vec::new()
+        };
+        for l in &lines {
+            widest = widest.max(text_width(area, l, &tick)?);
+        }
+        names.push(lines);
+    }
+    // Row i from the top: y = n - 1 - i.
+    let y_of = |i: usize| (n - 1 - i) as f64;
+    let mut chart = ChartBuilder::on(area)
+        .margin(20)
+        .margin_right(40)
+        .x_label_area_size(70)
+        .y_label_area_size(widest + 30)
+        .build_cartesian_2d(
+            ticked(0.0..1.08, (0..=10).map(|i| i as f64 / 10.0).collect()),
+            ticked(-0.5..n as f64 - 0.5, (0..n).map(|i| i as f64).collect()),
+        )?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc(data.y_label.as_str())
+        .axis_desc_style(font(LABEL_PX))
+        .label_style(font(TICK_PX))
+        .x_label_formatter(&|v| tick_label(*v))
+        .y_label_formatter(&|_| String::new())
+        .bold_line_style(grid_bold())
+        .draw()?;
+    let half = 0.35;
+    let base = area.get_base_pixel();
+    let line_h = TICK_PX as i32 + 4;
+    for (i, s) in slots.iter().enumerate() {
+        let y = y_of(i);
+        if s.others {
+            if let Some((lo, hi)) = s.whisker {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(lo, y - half), (hi, y + half)],
+                    s.colour.mix(0.45).filled(),
+                )))?;
+            }
+        } else {
+            if let Some(est) = s.estimate {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y - half), (est, y + half)],
+                    s.colour.mix(0.85).filled(),
+                )))?;
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y - half), (est, y + half)],
+                    s.colour.stroke_width(2),
+                )))?;
+            }
+            if let Some((lo, hi)) = s.whisker {
+                let style = BLACK.stroke_width(2);
+                let cap = 0.1_f64.min(half);
+                chart.draw_series([
+                    PathElement::new(vec![(lo, y), (hi, y)], style),
+                    PathElement::new(vec![(lo, y - cap), (lo, y + cap)], style),
+                    PathElement::new(vec![(hi, y - cap), (hi, y + cap)], style),
+                ])?;
+            }
+        }
+        let (label, right) = bar_label(s);
+        if row_px >= TICK_PX {
+            chart.draw_series(std::iter::once(Text::new(
+                format!(" {label}"),
+                (right + 0.005, y),
+                text_style(TICK_PX, &BLACK).pos(Pos::new(HPos::Left, VPos::Center)),
+            )))?;
+        }
+        // The name, right-aligned against the axis, centred on its row.
+        let (px, py) = chart.backend_coord(&(0.0, y));
+        let (px, py) = (px - base.0 - 12, py - base.1);
+        let lines = &names[i];
+        let top = py - (lines.len() as i32 - 1) * line_h / 2;
+        let style = tick.pos(Pos::new(HPos::Right, VPos::Center));
+        for (j, l) in lines.iter().enumerate() {
+            area.draw_text(l, &style, (px, top + j as i32 * line_h))?;
+        }
     }
     Ok(())
 }
@@ -977,7 +1356,7 @@ pub fn draw_histogram<DB: DrawingBackend>(
     let binned = bin_series(&data.series);
 
     // Draw.
-    let area = titled(root, &data.title)?;
+    let area = titled_note(root, &data.title, &data.note)?;
     let entries: Vec<_> = data
         .series
         .iter()
@@ -1220,7 +1599,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
                 Some(c) => {
                     let k = c.index.get(row).and_then(|r| r.get(col)).copied();
                     match k {
-                        Some(k) => OKABE_ITO[k % OKABE_ITO.len()],
+                        Some(k) => c.colour(k),
                         None => viridis(f64::NAN),
                     }
                 }
@@ -1267,7 +1646,7 @@ fn draw_category_legend<DB: DrawingBackend>(
     let row_h = (TICK_PX + 12) as i32;
     let mut y = HEATMAP_TOP as i32 + 10;
     for (k, name) in c.names.iter().enumerate() {
-        let colour = OKABE_ITO[k % OKABE_ITO.len()];
+        let colour = c.colour(k);
         area.draw(&Rectangle::new([(10, y - 9), (34, y + 9)], colour.filled()))?;
         area.draw_text(name, &style, (42, y))?;
         y += row_h;
@@ -1424,17 +1803,25 @@ pub fn draw_stacked<DB: DrawingBackend>(
 }
 
 /// Draws four [`LineBandChart`]s as a 2 × 2 grid of panels under one title
-/// (a sweep's cumulative incidence of each ending, one line per variant).
+/// and note (a sweep's cumulative incidence of each ending, one line per
+/// variant), with one legend for all four: the first panel's series (the
+/// panels share their series, in the same order).
 pub fn draw_panels<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
+    note: &str,
     panels: &[LineBandChart],
 ) -> Result<(), PlotError> {
     ensure_font()?;
-    let area = titled(root, title)?;
+    let area = titled_note(root, title, note)?;
+    let area = match panels.first() {
+        Some(p) => with_legend(&area, &line_band_entries(p), Swatch::LineBand)?,
+        None => area,
+    };
     let cells = area.split_evenly((2, 2));
     for (cell, panel) in cells.iter().zip(panels) {
-        draw_line_band(cell, panel)?;
+        let cell = titled_note(cell, &panel.title, &panel.note)?;
+        draw_line_band_plot(&cell, panel)?;
     }
     Ok(())
 }

@@ -52,6 +52,7 @@ fn line_band_sample() -> LineBandChart {
         x_label: "Round (simulation steps)".into(),
         y_label: "Coalition share of agents (fraction)".into(),
         series,
+        ..Default::default()
     }
 }
 
@@ -80,6 +81,7 @@ fn survival_sample() -> SurvivalChart {
     SurvivalChart {
         title: "Scenario A: coalition survival (Kaplan–Meier, 95% band)".into(),
         curves,
+        ..Default::default()
     }
 }
 
@@ -93,6 +95,7 @@ fn bar_sample() -> BarChart {
             ("weighted 2/3".into(), 0.48, 0.41, 0.55),
             ("rotating chair".into(), 0.97, 0.93, 0.99),
         ],
+        ..Default::default()
     }
 }
 
@@ -115,6 +118,7 @@ fn histogram_sample() -> Histogram {
         title: "Scenario A: coalition lifetimes".into(),
         x_label: "Lifetime (rounds)".into(),
         series,
+        ..Default::default()
     }
 }
 
@@ -342,6 +346,7 @@ fn degenerate_inputs_render_without_panicking() {
             x_label: "x".into(),
             y_label: "y".into(),
             series,
+            ..Default::default()
         };
         render_rgb(|root| draw_line_band(root, &data));
     }
@@ -367,6 +372,7 @@ fn degenerate_inputs_render_without_panicking() {
         let data = SurvivalChart {
             title: "t".into(),
             curves,
+            ..Default::default()
         };
         render_rgb(|root| draw_survival(root, &data));
     }
@@ -393,6 +399,7 @@ fn degenerate_inputs_render_without_panicking() {
             title: "t".into(),
             y_label: "y".into(),
             bars,
+            ..Default::default()
         };
         render_rgb(|root| draw_bars(root, &data));
     }
@@ -412,6 +419,7 @@ fn degenerate_inputs_render_without_panicking() {
             title: "t".into(),
             x_label: "x".into(),
             series,
+            ..Default::default()
         };
         render_rgb(|root| draw_histogram(root, &data));
     }
@@ -460,6 +468,7 @@ fn empty_chart_shows_no_data_note() {
         x_label: "x".into(),
         y_label: "y".into(),
         series: vec![],
+        ..Default::default()
     };
     let dir = tempfile::tempdir().unwrap();
     let svg = dir.path().join("empty.svg");
@@ -540,7 +549,15 @@ fn a_full_disk_gives_a_plain_error_and_no_file() {
 #[test]
 fn palette_and_colour_helpers() {
     assert_eq!(plots::OKABE_ITO.len(), 8);
-    assert_eq!(plots::series_colour(0), plots::series_colour(8));
+    // Nine different series colours (a sweep draws up to nine variants),
+    // then the cycle starts again.
+    assert_eq!(plots::series_colour(8), plots::NINTH);
+    assert_eq!(plots::series_colour(0), plots::series_colour(9));
+    for i in 0..9 {
+        for j in 0..i {
+            assert_ne!(plots::series_colour(i), plots::series_colour(j));
+        }
+    }
     let lo = plots::viridis(0.0);
     let hi = plots::viridis(1.0);
     assert_eq!((lo.0, lo.1, lo.2), (0x44, 0x01, 0x54));
@@ -576,12 +593,82 @@ fn rule_map_picks_the_best_rule_per_cell_and_marks_close_calls() {
         "t",
     );
     let c = h.categories.as_ref().unwrap();
-    assert_eq!(c.names, ["majority", "consensus"]);
+    // The rules in their fixed order and colours, whatever order the table
+    // lists them in (the colours `explore` gives them too).
+    assert_eq!(c.names, ["consensus", "majority"]);
+    for (k, name) in c.names.iter().enumerate() {
+        let want = plots::rule_colour(name).unwrap();
+        assert_eq!(c.colour(k), want, "{name}");
+    }
+    assert_eq!(plots::rule_colour("majority").unwrap(), plots::OKABE_ITO[1]);
+    assert_eq!(plots::rule_colour("nobody"), None);
     assert_eq!(h.x_values, ["5", "20"]);
     // Size 5: consensus, clearly (0.55 > 0.45); size 20: consensus by a hair.
-    assert_eq!(c.index[0], [1, 1]);
+    assert_eq!(c.index[0], [0, 0]);
     assert_eq!(c.clear[0], [true, false]);
     assert_eq!(c.labels[0][0], "consensus 60%");
     assert_eq!(c.labels[0][1], "≈ consensus 52%");
     render_rgb(|root| draw_heatmap(root, &h));
+}
+
+/// Bars whose names do not fit under them lie along the y axis; the grey
+/// range bar of the others is drawn where the chart says (its grey shows
+/// only when `others` is set).
+#[test]
+fn bars_with_long_names_lie_down_and_draw_the_others_in_grey() {
+    let long = |i: usize| format!("count={i} strangers=0.{i} decision_rule=supermajority");
+    let mut chart = BarChart {
+        title: "t".into(),
+        y_label: "p".into(),
+        bars: (0..6)
+            .map(|i| {
+                (
+                    long(i),
+                    0.9 - 0.15 * i as f64,
+                    0.8 - 0.15 * i as f64,
+                    0.95 - 0.15 * i as f64,
+                )
+            })
+            .collect(),
+        note: "Showing 6 of 10 variants".into(),
+        palette: vec![5, 4, 3, 2, 1, 0],
+        others: None,
+    };
+    let grey = |buf: &[u8]| {
+        let g = plots::OTHERS_GREY.mix(0.45);
+        buf.chunks(3)
+            .filter(|p| {
+                let mix = |c: u8| (255.0 * (1.0 - g.3) + c as f64 * g.3).round() as i32;
+                (p[0] as i32 - mix(g.0)).abs() <= 2 && (p[1] as i32 - mix(g.1)).abs() <= 2
+            })
+            .count()
+    };
+    let without = render_rgb(|root| draw_bars(root, &chart));
+    chart.others = Some(plots::OthersBar {
+        position: 3,
+        label: "4 others".into(),
+        lo: 0.3,
+        hi: 0.5,
+    });
+    let with = render_rgb(|root| draw_bars(root, &chart));
+    assert!(
+        grey(&with) > grey(&without) + 2000,
+        "{} {}",
+        grey(&with),
+        grey(&without)
+    );
+}
+
+/// A line chart's others band is drawn under the series, in grey.
+#[test]
+fn line_chart_draws_the_others_band() {
+    let mut chart = line_band_sample();
+    let plain = render_rgb(|root| draw_line_band(root, &chart));
+    chart.others = Some(plots::Others {
+        label: "391 others".into(),
+        points: (0..50).map(|x| (x as f64, -5.0, 50.0)).collect(),
+    });
+    chart.note = "Showing 9 of 400 variants".into();
+    let with = render_rgb(|root| draw_line_band(root, &chart));
+    assert_ne!(plain, with);
 }

@@ -415,3 +415,151 @@ fn a_large_grid_reads_out_its_extremes_not_every_variant() {
     let rows = std::fs::read_to_string(dir.join("comparison.csv")).unwrap();
     assert!(rows.lines().count() > 9, "{rows}");
 }
+
+/// A 120-variant grid: every chart shows the baseline and the four best and
+/// four worst by success (the variants the printed reading names), the
+/// other 111 as one grey band or bar, and says so under its title.
+#[test]
+fn a_large_grid_charts_its_extremes_and_the_rest_as_one_grey_entry() {
+    use coalsim::output::charts::{Charts, charts};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("grid");
+    let out = coalsim()
+        .args(["sweep", "--runs", "12", "--no-plots"])
+        .args(["--vary", "population.count=4..15:1"])
+        .args(["--vary", "trust.strangers=0.1..1.0:0.1", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let c: Charts = charts(&dir).unwrap();
+
+    // The variants the reading names ("Endings by week N, 'V' minus 'B'").
+    let read: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("Endings by week "))
+        .map(|l| l.split('\'').nth(1).unwrap().to_string())
+        .collect();
+    assert_eq!(read.len(), 8, "{text}");
+    let base = "count=4 strangers=0.1";
+    let mut expected = vec![format!("{base} (baseline)")];
+    expected.extend(read.iter().cloned());
+
+    let note = "Showing 9 of 120 variants: the baseline, the 4 with the highest and the 4 with the lowest success; the other 111 in grey";
+    for (file, chart) in &c.lines {
+        let names: Vec<&str> = chart.series.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, expected, "{file}");
+        let others = chart.others.as_ref().expect("an others band");
+        assert!(others.label.starts_with("111 others"), "{}", others.label);
+        assert!(chart.note.starts_with(note), "{file}: {}", chart.note);
+    }
+    // The grey band spans exactly the omitted variants' means, read back
+    // from rounds.csv: members in round 20.
+    let rounds = std::fs::read_to_string(dir.join("rounds.csv")).unwrap();
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for line in rounds.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[1] == "20"
+            && f[2] == "members"
+            && !expected
+                .iter()
+                .any(|e| e == f[0] || *e == format!("{} (baseline)", f[0]))
+        {
+            let m: f64 = f[4].parse().unwrap();
+            lo = lo.min(m);
+            hi = hi.max(m);
+        }
+    }
+    let members = &c.lines.iter().find(|(f, _)| *f == "members").unwrap().1;
+    let band = members.others.as_ref().unwrap().points.iter();
+    let at20 = band.clone().find(|p| p.0 == 20.0).unwrap();
+    assert_eq!((at20.1, at20.2), (lo, hi));
+
+    // Survival, incidence panels and histograms show the same nine.
+    let surv: Vec<&str> = c.survival.curves.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(surv, expected);
+    assert!(c.survival.others.is_some());
+    let (_, panel_note, panels) = c.incidence_by_ending.as_ref().unwrap();
+    assert!(panel_note.starts_with(note));
+    for p in panels {
+        assert_eq!(p.series.len(), 9);
+        assert!(p.others.is_some());
+    }
+    for h in [&c.lifetimes, &c.final_size] {
+        let names: Vec<&str> = h.series.iter().map(|s| s.0.as_str()).collect();
+        assert_eq!(names, expected);
+        assert!(h.note.starts_with(note));
+    }
+
+    // Success: the nine sorted from the highest down, each keeping its
+    // colour from the line charts; one grey bar spans the other 111, which
+    // lie between the four best and the four worst.
+    let s = &c.success;
+    assert_eq!(s.bars.len(), 9);
+    assert!(s.bars.windows(2).all(|w| w[0].1 >= w[1].1), "{:?}", s.bars);
+    for (bar, &k) in s.bars.iter().zip(&s.palette) {
+        assert_eq!(bar.0, expected[k]);
+    }
+    let o = s.others.as_ref().unwrap();
+    assert_eq!(o.label, "111 others");
+    let best: Vec<f64> = read[..4].iter().map(|n| rate(s, n)).collect();
+    let worst: Vec<f64> = read[4..].iter().map(|n| rate(s, n)).collect();
+    assert!(best.iter().all(|&b| b >= o.hi), "{best:?} {o:?}");
+    assert!(worst.iter().all(|&w| w <= o.lo), "{worst:?} {o:?}");
+    assert!(o.lo <= o.hi);
+    assert!(s.note.starts_with(note));
+}
+
+fn rate(chart: &coalsim::output::plots::BarChart, name: &str) -> f64 {
+    chart.bars.iter().find(|b| b.0 == name).unwrap().1
+}
+
+/// A small sweep's charts show every variant in the order given, with no
+/// note and no grey entry.
+#[test]
+fn a_small_sweep_charts_every_variant_and_leaves_nothing_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("small");
+    let out = coalsim()
+        .args(["sweep", "--runs", "20", "--no-plots"])
+        .args([
+            "--vary",
+            "governance.decision_rule=majority,consensus,supermajority",
+            "--out",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let c = coalsim::output::charts::charts(&dir).unwrap();
+    let names = [
+        "decision_rule=majority",
+        "decision_rule=consensus",
+        "decision_rule=supermajority",
+    ];
+    for (_, chart) in &c.lines {
+        let got: Vec<&str> = chart.series.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(got, names);
+        assert!(chart.others.is_none() && chart.note.is_empty());
+    }
+    let bars: Vec<&str> = c.success.bars.iter().map(|b| b.0.as_str()).collect();
+    assert_eq!(bars, names);
+    assert!(c.success.others.is_none() && c.success.note.is_empty());
+}
+
+#[test]
+fn shown_variants_are_the_baseline_then_the_best_and_the_worst() {
+    use coalsim::output::charts::shown_variants;
+    // Nine variants: all of them.
+    let few: Vec<f64> = (0..9).map(|i| i as f64 / 10.0).collect();
+    assert_eq!(shown_variants(&few), (0..9).collect::<Vec<_>>());
+    // Twelve: baseline, four best (ties: the earlier first), four worst.
+    let rates = [0.5, 0.1, 0.9, 0.9, 0.3, 0.8, 0.2, 0.7, 0.0, 0.6, 0.4, 0.05];
+    assert_eq!(shown_variants(&rates), [0, 2, 3, 5, 7, 6, 1, 11, 8]);
+    assert_eq!(
+        coalsim::output::charts::omitted_note(9, 12),
+        "Showing 9 of 12 variants: the baseline, the 4 with the highest and the 4 with the lowest success; the other 3 in grey (every variant is in variants.csv and comparison.csv)."
+    );
+    assert_eq!(coalsim::output::charts::omitted_note(9, 9), "");
+}
