@@ -168,14 +168,16 @@ pub fn shown_variants(rates: &[f64]) -> Vec<usize> {
 }
 
 /// The line under each chart's title saying what it leaves out ("" when
-/// it shows every variant).
-pub fn omitted_note(shown: usize, total: usize) -> String {
+/// it shows every variant); `grey`: whether the chart draws the others in
+/// grey (a histogram does not).
+pub fn omitted_note(shown: usize, total: usize, grey: bool) -> String {
     if shown >= total {
         return String::new();
     }
     format!(
-        "Showing {shown} of {total} variants: the baseline, the {ENDS} with the highest and the {ENDS} with the lowest success; the other {} in grey (every variant is in variants.csv and comparison.csv).",
-        total - shown
+        "Showing {shown} of {total} variants: the baseline, the {ENDS} with the highest and the {ENDS} with the lowest success; the other {} {} (every variant is in variants.csv and comparison.csv).",
+        total - shown,
+        if grey { "in grey" } else { "left out" }
     )
 }
 
@@ -369,7 +371,8 @@ pub fn charts(dir: &Path) -> anyhow::Result<Charts> {
         }
         (0..rates.len()).filter(|&v| !is_shown[v]).collect()
     };
-    let note = omitted_note(shown.len(), rates.len());
+    let note = omitted_note(shown.len(), rates.len(), true);
+    let note_left_out = omitted_note(shown.len(), rates.len(), false);
     // With variants left out, the baseline is marked in every chart (the
     // note names it).
     let names: Vec<String> = vs
@@ -590,7 +593,7 @@ pub fn charts(dir: &Path) -> anyhow::Result<Charts> {
             .iter()
             .map(|&v| (names[v].clone(), per[v].2.clone().into_iter().collect()))
             .collect(),
-        note: note.clone(),
+        note: note_left_out.clone(),
     };
     let size = Histogram {
         title: format!("{scenario}: coalition size at the end"),
@@ -599,7 +602,7 @@ pub fn charts(dir: &Path) -> anyhow::Result<Charts> {
             .iter()
             .map(|&v| (names[v].clone(), per[v].3.clone().into_iter().collect()))
             .collect(),
-        note: note.clone(),
+        note: note_left_out.clone(),
     };
     // Heatmap of a two-key grid.
     let mut heatmap = None;
