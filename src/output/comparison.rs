@@ -285,6 +285,8 @@ pub fn markdown_table(c: &Comparison) -> String {
                         "{}{unit} ({NO_INTERVAL})",
                         signed(scale * d.estimate, if as_pct { 1 } else { digits })
                     )
+                } else if as_pct && no_run_differed(&c.paired[v][m]) {
+                    "+0.0 pts (no run differed)".to_string()
                 } else if as_pct {
                     format!(
                         "{} pts ({} to {})",
@@ -321,6 +323,12 @@ pub fn markdown_table(c: &Comparison) -> String {
     s
 }
 
+/// Whether no pair of runs differed on a yes/no measure: the McNemar-type
+/// interval then has zero width, and the text says what happened instead.
+fn no_run_differed(p: &crate::compare::PairedStats) -> bool {
+    p.baseline_only == 0 && p.variant_only == 0
+}
+
 /// One measure's comparison of variant `v` to the baseline, in words.
 pub fn reading(c: &Comparison, v: usize, m: usize, level: f64) -> String {
     let measure = &MEASURES[m];
@@ -350,6 +358,11 @@ pub fn reading(c: &Comparison, v: usize, m: usize, level: f64) -> String {
         format!(
             "'{}' and '{}': {} {fmt_arm} vs {fmt_base} over one run each ({NO_INTERVAL}, so no conclusion).",
             arm.name, base.name, measure.label
+        )
+    } else if measure.binary && no_run_differed(&c.paired[v][m]) {
+        format!(
+            "'{}' and '{}' do not differ in {} ({fmt_arm} vs {fmt_base}): no run of the {} paired runs differed, so the data give no width to an interval.",
+            arm.name, base.name, measure.label, d.n
         )
     } else if excludes {
         format!(
@@ -464,6 +477,11 @@ pub fn endings_reading(c: &Comparison, v: usize, horizon: u32) -> String {
                 "{words} {} pts ({NO_INTERVAL})",
                 signed(100.0 * d.estimate, 1)
             ));
+        }
+        if no_run_differed(&c.paired[v][m]) {
+            // The paired interval has zero width here, which reads as
+            // certainty; what is known is that the paired runs agreed.
+            return Some(format!("{words} +0.0 pts (no run differed)"));
         }
         Some(format!(
             "{words} {} pts ({} to {})",

@@ -740,3 +740,32 @@ fn hours_per_member_month_counts_members_who_leave_in_the_round() {
     let want = hours / 20.0 * 52.0 / 12.0;
     assert!((per - want).abs() < 1e-9 * want, "{per} vs {want}");
 }
+
+/// When no pair of runs differs on an ending, the McNemar-type interval has
+/// zero width; the text says that no run differed instead of printing
+/// "(+0.0 to +0.0)", which reads as certainty.
+#[test]
+fn no_zero_width_interval_is_printed_when_no_run_differed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = coalsim()
+        .args([
+            "sweep",
+            "--vary",
+            "governance.decision_rule=consensus,majority",
+            "--runs",
+            "40",
+            "--no-plots",
+            "--out",
+        ])
+        .arg(tmp.path().join("o"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("+0.0 to +0.0"), "{text}");
+    // The default scenario has no sunset rule: no run of either arm ends
+    // that way, so the two arms agree on it in every pair.
+    let csv = std::fs::read_to_string(tmp.path().join("o").join("runs.csv")).unwrap();
+    assert!(!csv.contains(",sunset,"), "the premise: no sunsets");
+    assert!(text.contains("sunset +0.0 pts (no run differed)"), "{text}");
+}
