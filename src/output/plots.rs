@@ -1598,8 +1598,15 @@ pub fn draw_heatmap<DB: DrawingBackend>(
             let colour = match cats {
                 Some(c) => {
                     let k = c.index.get(row).and_then(|r| r.get(col)).copied();
+                    let clear = c
+                        .clear
+                        .get(row)
+                        .and_then(|r| r.get(col))
+                        .copied()
+                        .unwrap_or(true);
                     match k {
-                        Some(k) => c.colour(k),
+                        Some(k) if clear => c.colour(k),
+                        Some(k) => pale(c.colour(k)),
                         None => viridis(f64::NAN),
                     }
                 }
@@ -1638,6 +1645,14 @@ pub fn draw_heatmap<DB: DrawingBackend>(
 
 /// Legend of a categorical heatmap: one swatch per category, then the pale
 /// swatch's meaning.
+/// A category's colour halfway to white: its cell is not clearly ahead of
+/// the runner-up (readable even where the cells are too small for their
+/// "≈" label).
+pub fn pale(c: RGBColor) -> RGBColor {
+    let mix = |v: u8| (f64::from(v) + 0.5 * (255.0 - f64::from(v))).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}
+
 fn draw_category_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     c: &Categories,
@@ -1652,9 +1667,17 @@ fn draw_category_legend<DB: DrawingBackend>(
         y += row_h;
     }
     y += row_h / 2;
-    area.draw_text("≈ not clearly", &style, (10, y))?;
-    area.draw_text("  ahead of the", &style, (10, y + row_h - 4))?;
-    area.draw_text("  runner-up", &style, (10, y + 2 * (row_h - 4)))?;
+    // A pale swatch: pale cells (marked ≈ where their label fits).
+    let swatch = c.colour(0);
+    area.draw(&Rectangle::new([(10, y - 9), (22, y + 9)], swatch.filled()))?;
+    area.draw(&Rectangle::new(
+        [(22, y - 9), (34, y + 9)],
+        pale(swatch).filled(),
+    ))?;
+    area.draw_text("pale, ≈:", &style, (42, y))?;
+    area.draw_text("not clearly", &style, (10, y + row_h - 4))?;
+    area.draw_text("ahead of the", &style, (10, y + 2 * (row_h - 4)))?;
+    area.draw_text("runner-up", &style, (10, y + 3 * (row_h - 4)))?;
     Ok(())
 }
 

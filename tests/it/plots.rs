@@ -672,3 +672,40 @@ fn line_chart_draws_the_others_band() {
     let with = render_rgb(|root| draw_line_band(root, &chart));
     assert_ne!(plain, with);
 }
+
+/// A rule map's cell that is not clearly ahead is drawn pale (its rule's
+/// colour halfway to white), so dense grids whose cells are too small for
+/// the "≈" label still show it.
+#[test]
+fn rule_map_cells_not_clearly_ahead_are_pale() {
+    let colour = plots::rule_colour("consensus").unwrap();
+    let count = |buf: &[u8], c: RGBColor| {
+        buf.chunks(3)
+            .filter(|p| p[0] == c.0 && p[1] == c.1 && p[2] == c.2)
+            .count()
+    };
+    let map = |clear: bool| Heatmap {
+        title: "t".into(),
+        x_label: "x".into(),
+        y_label: "y".into(),
+        x_values: (0..30).map(|i| i.to_string()).collect(),
+        y_values: (0..30).map(|i| i.to_string()).collect(),
+        cells: vec![vec![0.5; 30]; 30],
+        categories: Some(plots::Categories {
+            names: vec!["consensus".into()],
+            index: vec![vec![0; 30]; 30],
+            labels: vec![vec!["consensus 50%".into(); 30]; 30],
+            clear: vec![vec![clear; 30]; 30],
+            colours: vec![(colour.0, colour.1, colour.2)],
+        }),
+    };
+    let clear = render_rgb(|root| draw_heatmap(root, &map(true)));
+    let close = render_rgb(|root| draw_heatmap(root, &map(false)));
+    let pale = plots::pale(colour);
+    assert_eq!(pale, RGBColor(0xF3, 0xCF, 0x80));
+    // Only the legend's half swatch is pale in the clear map; nearly the
+    // whole grid is in the close one.
+    assert!(count(&clear, pale) < 1000, "{}", count(&clear, pale));
+    assert!(count(&close, pale) > 100_000, "{}", count(&close, pale));
+    assert!(count(&close, colour) < 1000);
+}
