@@ -495,8 +495,28 @@ fn expected_in_words(expected: &str, field: Option<&str>) -> String {
 
 fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> ScenarioError {
     let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-    let field = e.span().and_then(|s| field_at(text, s.start));
+    let mut field = e.span().and_then(|s| field_at(text, s.start));
     let mut message = plain(e.message(), field.as_deref());
+    if let Some(unknown) = unknown_field(e.message()) {
+        // The span is the unknown key itself, so the field found there is
+        // the key (`variants[0]`): name the table that holds it instead.
+        field = field.and_then(|f| {
+            let (parent, last) = f.rsplit_once('.').unwrap_or(("", f.as_str()));
+            let last = last.split('[').next().unwrap_or(last);
+            if last == unknown {
+                (!parent.is_empty()).then(|| parent.to_string())
+            } else {
+                Some(f.clone())
+            }
+        });
+        if let Some(near) = nearest_name(unknown, e.message()) {
+            message = message.replacen(
+                &format!("`{unknown}`"),
+                &format!("`{unknown}` (did you mean `{near}`?)"),
+                1,
+            );
+        }
+    }
     if e.message().trim() == "duplicate key"
         && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
     {
@@ -511,6 +531,45 @@ fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> ScenarioError {
         column,
         message,
     }
+}
+
+/// The key of serde's "unknown field `KEY`, expected ..." message.
+fn unknown_field(message: &str) -> Option<&str> {
+    message
+        .trim()
+        .strip_prefix("unknown field `")?
+        .split('`')
+        .next()
+}
+
+/// Of the keys the message lists as expected, the one a typo of `unknown`
+/// most likely meant: at most two edits away (one for short keys), or the
+/// same key with or without a plural `s`.
+fn nearest_name<'a>(unknown: &str, message: &'a str) -> Option<&'a str> {
+    let (_, expected) = message.split_once("expected")?;
+    let candidates = expected.split('`').skip(1).step_by(2);
+    let limit = if unknown.chars().count() <= 4 { 1 } else { 2 };
+    candidates
+        .map(|c| (edit_distance(unknown, c), c))
+        .filter(|&(d, c)| d <= limit || unknown.trim_end_matches('s') == c.trim_end_matches('s'))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
 }
 
 /// The dotted field (`governance.decision_rule`, `agent[1].position[0]`)
@@ -627,6 +686,26 @@ mod tests {
             name: "t.toml".into(),
             text: text.into(),
         })
+    }
+
+    #[test]
+    fn an_unknown_key_suggests_the_key_it_most_likely_meant() {
+        let err = |text: &str| load(text).unwrap_err().to_string();
+        // A plural table name: the message names the key, not `variants[0]`.
+        let e = err("[[variants]]\nname = \"a\"\n");
+        assert!(
+            e.starts_with("t.toml:1:3: unknown field `variants` (did you mean `variant`?)"),
+            "{e}"
+        );
+        let e = err("[governance]\ndecison_rule = \"majority\"\n");
+        assert!(e.contains("(did you mean `decision_rule`?)"), "{e}");
+        let e = err("[[agent]]\nname = \"a\"\nresourses = 2\n");
+        assert!(e.contains("(did you mean `resources`?)"), "{e}");
+        // Nothing close: no guess.
+        let e = err("foo = 3\n");
+        assert!(e.contains("unknown field `foo`, expected"), "{e}");
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
     }
 
     #[test]
