@@ -393,30 +393,43 @@ pub fn charts(dir: &Path) -> anyhow::Result<Charts> {
     // Lines with bands over rounds.
     let rounds: Vec<RoundRow> = read_csv(&dir.join("rounds.csv"))?;
     let rounds = vs.group(rounds, |r| r.variant.take());
+    // Each measure with the range its values can take: the band (a
+    // t-interval of the mean, rounds.csv's `lo`, `hi`) is drawn clipped to
+    // it, since few runs still going late in a batch can stretch a
+    // t-interval past what a member count or a share can be.
     let line_charts = [
-        ("members", "members", "Members over time", "members"),
+        (
+            "members",
+            "members",
+            "Members over time",
+            "members",
+            (0.0, f64::INFINITY),
+        ),
         (
             "trust",
             "mean_trust",
             "Trust between members",
             "mean trust (0-1)",
+            (0.0, 1.0),
         ),
         (
             "alignment",
             "mean_alignment",
             "Alignment with the agenda",
             "mean alignment (0-1)",
+            (0.0, 1.0),
         ),
         (
             "progress",
             "progress_share",
             "Progress toward the goal",
             "share of the goal done (0-1)",
+            (0.0, 1.0),
         ),
     ];
     let empty = Vec::new();
     let rows_of = |v: usize| rounds.get(v).unwrap_or(&empty);
-    for (file, measure, title, y) in line_charts {
+    for (file, measure, title, y, (floor, ceiling)) in line_charts {
         let series: Vec<Band> = shown
             .iter()
             .map(|&v| Band {
@@ -428,8 +441,8 @@ pub fn charts(dir: &Path) -> anyhow::Result<Charts> {
                         (
                             r.round as f64,
                             r.mean,
-                            r.lo.unwrap_or(r.mean),
-                            r.hi.unwrap_or(r.mean),
+                            r.lo.unwrap_or(r.mean).clamp(floor, ceiling),
+                            r.hi.unwrap_or(r.mean).clamp(floor, ceiling),
                         )
                     })
                     .collect(),

@@ -569,3 +569,50 @@ fn shown_variants_are_the_baseline_then_the_best_and_the_worst() {
     assert!(coalsim::output::charts::omitted_note(9, 12, false).contains("the other 3 left out"));
     assert_eq!(coalsim::output::charts::omitted_note(9, 9, true), "");
 }
+
+/// A line chart's band is the t-interval of rounds.csv clipped to what the
+/// measure can be: with few runs still going, `lo` of a member count can be
+/// negative and `hi` of a share above one; the chart never shows that.
+#[test]
+fn line_chart_bands_stay_inside_what_the_measure_can_be() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("b");
+    let res = coalsim()
+        .args(["batch", "--runs", "3", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "{res:?}");
+    // Stretch the first interval of each measure past its range, as a
+    // t-interval from few runs can.
+    let path = dir.join("rounds.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // round,measure,n,mean,sd,lo,hi
+    for measure in ["members", "mean_trust", "mean_alignment", "progress_share"] {
+        let i = lines
+            .iter()
+            .position(|l| l.split(',').nth(1) == Some(measure))
+            .unwrap();
+        let mut cells: Vec<String> = lines[i].split(',').map(str::to_string).collect();
+        cells[5] = "-7.5".into();
+        cells[6] = "42".into();
+        lines[i] = cells.join(",");
+    }
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let c = coalsim::output::charts::charts(&dir).unwrap();
+    assert_eq!(c.lines.len(), 4);
+    for (file, chart) in &c.lines {
+        let ceiling = if *file == "members" {
+            f64::INFINITY
+        } else {
+            1.0
+        };
+        let first = chart.series[0].points[0];
+        assert_eq!(first.2, 0.0, "{file}: lo clipped to 0");
+        assert_eq!(first.3, ceiling.min(42.0), "{file}: hi clipped");
+        for p in &chart.series[0].points {
+            assert!(p.2 >= 0.0 && p.3 <= ceiling, "{file}: {p:?}");
+        }
+    }
+}
