@@ -6,10 +6,10 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-use coalsim::batch::{BatchConfig, NullSink, run_batch};
-use coalsim::cli::batch::write_batch;
-use coalsim::engine::Simulation;
-use coalsim::scenario::{Scenario, ScenarioFile};
+use coalsim_core::engine::Simulation;
+use coalsim_core::scenario::{Scenario, ScenarioFile};
+use coalsim_core::study::batch::{BatchConfig, NullSink, run_batch};
+use coalsim_report::batch::write_batch;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn bench_scenario() -> Scenario {
@@ -99,7 +99,7 @@ fn mass_exit(c: &mut Criterion) {
     let text = "name = \"Mass exit\"\nmax_rounds = 10\n\
         [population]\ncount = 2000\nfounders = 1\ninitial_members = 2000\n\
         [dynamics]\nexit_threshold = 1.0\nleave_gain = 1000.0\n";
-    let source = coalsim::scenario::Source {
+    let source = coalsim_core::scenario::Source {
         name: "mass-exit".into(),
         text: text.into(),
     };

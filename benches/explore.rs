@@ -6,10 +6,10 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use coalsim::explore::report::{Exploration, analyse};
-use coalsim::explore::run::{DesignKind, Plan, scenarios, simulate};
-use coalsim::explore::{parse_policy, parse_uncertain, policies};
-use coalsim::scenario::ScenarioFile;
+use coalsim_core::scenario::ScenarioFile;
+use coalsim_core::study::explore::report::{Exploration, analyse};
+use coalsim_core::study::explore::run::{DesignKind, Plan, scenarios, simulate};
+use coalsim_core::study::explore::{parse_policy, parse_uncertain, policies};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const RUNS: u64 = 50;
@@ -71,8 +71,8 @@ fn after_runs(c: &mut Criterion) {
     g.bench_function("readme_example/files_and_plots", |b| {
         let report = analyse(&ex);
         b.iter(|| {
-            coalsim::output::explore::write_all(dir.path(), &ex, &report).expect("files");
-            coalsim::output::explore_charts::draw_all(dir.path(), &ex, &report).expect("plots")
+            coalsim_report::explore::write_all(dir.path(), &ex, &report).expect("files");
+            coalsim_report::explore_charts::draw_all(dir.path(), &ex, &report).expect("plots")
         })
     });
     g.finish();

@@ -1,5 +1,5 @@
 //! Criterion benchmarks of plot text and of a batch's plots: what the
-//! per-glyph font fallback for CJK and emoji (`coalsim::output::fonts`) costs.
+//! per-glyph font fallback for CJK and emoji (`coalsim_report::fonts`) costs.
 //! See docs/performance.md for the figures. Times are the benchmarking
 //! thread's CPU time (drawing is single-threaded), so that waiting for a core
 //! on a shared machine does not count.
@@ -8,8 +8,8 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-use coalsim::output::fonts::FallbackText;
-use coalsim::output::plots::{FONT_FAMILY, ensure_font};
+use coalsim_report::fonts::FallbackText;
+use coalsim_report::plots::{FONT_FAMILY, ensure_font};
 use criterion::{Criterion, criterion_group, criterion_main};
 use plotters::prelude::*;
 
@@ -111,7 +111,7 @@ fn batch_plots(c: &mut Criterion) {
         g.bench_function(format!("draw_all/{id}"), |b| {
             b.iter_custom(|n| {
                 cpu(n, || {
-                    black_box(coalsim::output::charts::draw_all(&dir).expect("plots"));
+                    black_box(coalsim_report::charts::draw_all(&dir).expect("plots"));
                 })
             })
         });

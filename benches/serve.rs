@@ -7,8 +7,8 @@
 use std::hint::black_box;
 use std::io::Read;
 
-use coalsim::scenario::ScenarioFile;
-use coalsim::serve::{self, Config};
+use coalsim_core::scenario::ScenarioFile;
+use coalsim_serve::server::{self as serve, Config};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// The live view's data: the default scenario's run, every round, as JSON.
@@ -61,8 +61,8 @@ fn compare_500(c: &mut Criterion) {
 /// (the whole game replayed with three players' choices, the teacher's and
 /// a student's views built), and the debrief (1,000 runs and the lessons).
 fn game(c: &mut Criterion) {
-    use coalsim::engine::{Ballot, Choices};
-    use coalsim::game::{Play, debrief, views};
+    use coalsim_core::engine::{Ballot, Choices};
+    use coalsim_serve::game::{Play, debrief, views};
     let s = ScenarioFile::open(None).expect("the default scenario").base;
     let plays: Vec<Play> = (1..=s.max_rounds)
         .flat_map(|round| {

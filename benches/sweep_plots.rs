@@ -8,8 +8,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use coalsim::compare::CompareConfig;
-use coalsim::scenario::ScenarioFile;
+use coalsim_core::scenario::ScenarioFile;
+use coalsim_core::study::compare::CompareConfig;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// Writes a sweep of `counts` × 10 trust levels × 2 rules (`--no-plots`)
@@ -22,9 +22,9 @@ fn sweep(dir: &Path, counts: &str, runs: u64) {
         "governance.decision_rule=consensus,majority".to_string(),
     ]
     .iter()
-    .map(|v| coalsim::sweep::parse_vary(v).expect("vary"))
+    .map(|v| coalsim_core::study::sweep::parse_vary(v).expect("vary"))
     .collect();
-    let arms = coalsim::sweep::arms(&file, &varies).expect("arms");
+    let arms = coalsim_core::study::sweep::arms(&file, &varies).expect("arms");
     let cfg = CompareConfig {
         runs,
         seed: file.base.seed,
@@ -35,7 +35,7 @@ fn sweep(dir: &Path, counts: &str, runs: u64) {
         "trust.strangers".to_string(),
         "governance.decision_rule".to_string(),
     ]);
-    coalsim::sweep::run_comparison(&arms, &cfg, None, dir, &file.base.name, grid, false)
+    coalsim_report::sweep::run_comparison(&arms, &cfg, None, dir, &file.base.name, grid, false)
         .expect("sweep");
 }
 
@@ -51,7 +51,7 @@ fn plots(c: &mut Criterion) {
         let tmp = tempfile::tempdir().expect("temporary folder");
         sweep(tmp.path(), counts, runs);
         g.bench_function(name, |b| {
-            b.iter(|| coalsim::output::charts::draw_all(tmp.path()).expect("plots"))
+            b.iter(|| coalsim_report::charts::draw_all(tmp.path()).expect("plots"))
         });
     }
     g.finish();

@@ -8,8 +8,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 
-use coalsim::engine::Simulation;
-use coalsim::scenario::ScenarioFile;
+use coalsim_core::engine::Simulation;
+use coalsim_core::scenario::ScenarioFile;
 
 struct Counting;
 
@@ -155,9 +155,11 @@ fn stepping_a_warmed_up_run_allocates_nothing() {
 /// too), counted from the sweep's start only.
 fn sweep_peak(runs: u64, dir: &Path) -> u64 {
     let file = ScenarioFile::open(None).unwrap();
-    let vary = coalsim::sweep::parse_vary("governance.decision_rule=consensus,majority").unwrap();
-    let arms = coalsim::sweep::arms(&file, &[vary]).unwrap();
-    let cfg = coalsim::compare::CompareConfig {
+    let vary =
+        coalsim_core::study::sweep::parse_vary("governance.decision_rule=consensus,majority")
+            .unwrap();
+    let arms = coalsim_core::study::sweep::arms(&file, &[vary]).unwrap();
+    let cfg = coalsim_core::study::compare::CompareConfig {
         runs,
         seed: 3,
         chunk: 256,
@@ -166,7 +168,7 @@ fn sweep_peak(runs: u64, dir: &Path) -> u64 {
     LIVE.store(0, Ordering::SeqCst);
     PEAK.store(0, Ordering::SeqCst);
     WINDOW.fetch_add(1, Ordering::SeqCst);
-    coalsim::sweep::run_comparison(&arms, &cfg, Some(1), dir, "sweep", None, true).unwrap();
+    coalsim_report::sweep::run_comparison(&arms, &cfg, Some(1), dir, "sweep", None, true).unwrap();
     PEAK.load(Ordering::SeqCst).max(0) as u64
 }
 

@@ -5,5 +5,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    coalsim::fuzzing::vary(data);
+    coalsim_core::study::fuzzing::vary(data);
 });

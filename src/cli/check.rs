@@ -37,11 +37,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
         writeln!(out, "# variant `{}`: {}", v.name, settings.join(", "))?;
     }
     if !file.base.explore.is_empty() {
-        let (unc, varies) = crate::explore::from_file(&file)?;
-        let pols = crate::explore::policies(&varies);
+        let (unc, varies) = coalsim_core::study::explore::from_file(&file)?;
+        let pols = coalsim_core::study::explore::policies(&varies);
         let name = &file.source.name;
         if !unc.is_empty() && !pols.is_empty() {
-            crate::explore::validate(
+            coalsim_core::study::explore::validate(
                 &file,
                 &unc,
                 &pols,

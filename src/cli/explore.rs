@@ -1,6 +1,6 @@
 //! `coalsim explore`: which policy is robust when the coalition's numbers
 //! are uncertain. Flags, files and words; the machinery is in
-//! [`crate::explore`].
+//! [`coalsim_core::study::explore`].
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -8,16 +8,16 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::Args;
 
-use crate::output::files::write_atomic;
-use crate::output::shard::{
+use coalsim_report::files::write_atomic;
+use coalsim_report::shard::{
     Fingerprint, Shard, ShardShare, check_ranges, finish_shard, parse_shard, shard_units,
 };
 
-use crate::explore::report::{Exploration, analyse};
-use crate::explore::run::{DesignKind, Plan, scenarios, simulate};
-use crate::explore::{parse_policy, parse_uncertain, policies};
-use crate::output::files::ensure_dir;
-use crate::scenario::ScenarioFile;
+use coalsim_core::scenario::ScenarioFile;
+use coalsim_core::study::explore::report::{Exploration, analyse};
+use coalsim_core::study::explore::run::{DesignKind, Plan, scenarios, simulate};
+use coalsim_core::study::explore::{parse_policy, parse_uncertain, policies};
+use coalsim_report::files::ensure_dir;
 
 /// Arguments of `coalsim explore`.
 #[derive(Debug, Args)]
@@ -74,12 +74,12 @@ pub struct ExploreArgs {
 /// shard, one machine and `merge`).
 struct Setup {
     file: ScenarioFile,
-    unc: Vec<crate::explore::Uncertainty>,
-    pols: Vec<crate::explore::Policy>,
+    unc: Vec<coalsim_core::study::explore::Uncertainty>,
+    pols: Vec<coalsim_core::study::explore::Policy>,
     seed: u64,
     samples: usize,
     plan: Plan,
-    all: Vec<crate::scenario::Scenario>,
+    all: Vec<coalsim_core::scenario::Scenario>,
 }
 
 fn setup(args: &ExploreArgs, file: ScenarioFile) -> anyhow::Result<Setup> {
@@ -89,7 +89,7 @@ fn setup(args: &ExploreArgs, file: ScenarioFile) -> anyhow::Result<Setup> {
             args.satisfice
         );
     }
-    let (file_unc, file_pol) = crate::explore::from_file(&file)?;
+    let (file_unc, file_pol) = coalsim_core::study::explore::from_file(&file)?;
     let name = &file.source.name;
     let mut unc_label = "--uncertain".to_string();
     let mut pol_label = "--policy".to_string();
@@ -141,7 +141,7 @@ fn setup(args: &ExploreArgs, file: ScenarioFile) -> anyhow::Result<Setup> {
             pols.len()
         );
     }
-    crate::explore::validate(&file, &unc, &pols, &unc_label, &pol_label)?;
+    coalsim_core::study::explore::validate(&file, &unc, &pols, &unc_label, &pol_label)?;
     let seed = args.seed.unwrap_or(file.base.seed);
     let samples = args.samples.map_or(
         match args.design {
@@ -309,11 +309,11 @@ fn finish(
     };
     let report = analyse(&ex);
     ensure_dir(dir)?;
-    crate::output::explore::write_all(dir, &ex, &report)?;
+    coalsim_report::explore::write_all(dir, &ex, &report)?;
     let plots = if args.no_plots {
         Vec::new()
     } else {
-        crate::output::explore_charts::draw_all(dir, &ex, &report)?
+        coalsim_report::explore_charts::draw_all(dir, &ex, &report)?
     };
 
     let mut out = std::io::stdout().lock();
@@ -323,10 +323,10 @@ fn finish(
     write!(
         out,
         "{}",
-        crate::output::explore::plain_report(&ex, &report)
+        coalsim_report::explore::plain_report(&ex, &report)
     )?;
     writeln!(out, "\nFiles written in {}:", dir.display())?;
-    for f in crate::output::explore::FILES {
+    for f in coalsim_report::explore::FILES {
         writeln!(out, "  {f}")?;
     }
     for p in plots {
@@ -337,9 +337,9 @@ fn finish(
 
 /// `coalsim merge` of explore shards: the cells of every shard in order,
 /// then the analysis, files and plots of one machine.
-pub fn merge(out_dir: &Path, shards: &super::merge::Shards) -> anyhow::Result<()> {
-    let args: ExploreArgs = super::merge::shard_args(shards, true)?;
-    let file = super::merge::shard_scenario(shards)?;
+pub fn merge(out_dir: &Path, shards: &coalsim_report::merge::Shards) -> anyhow::Result<()> {
+    let args: ExploreArgs = super::shard_args(shards, true)?;
+    let file = coalsim_report::merge::shard_scenario(shards)?;
     let st = setup(&args, file)?;
     let total = st.all.len() as u64;
     check_ranges(shards, "cells", total).map_err(anyhow::Error::msg)?;
@@ -367,6 +367,6 @@ pub fn merge(out_dir: &Path, shards: &super::merge::Shards) -> anyhow::Result<()
         }
         cells.extend(sc.cells);
     }
-    let merged = super::merge::merged_line(shards, out_dir);
+    let merged = coalsim_report::merge::merged_line(shards, out_dir);
     finish(&args, st, cells, out_dir, Some(merged))
 }

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use clap::Args;
 
-use crate::output::shard::{Fingerprint, Shard, ShardShare, finish_shard, parse_shard};
+use coalsim_report::shard::{Fingerprint, Shard, ShardShare, finish_shard, parse_shard};
 
-use crate::compare::CompareConfig;
-use crate::scenario::ScenarioFile;
+use coalsim_core::scenario::ScenarioFile;
+use coalsim_core::study::compare::CompareConfig;
 
 /// Arguments of `coalsim lesson`.
 #[derive(Debug, Args)]
@@ -55,10 +55,10 @@ pub struct LessonArgs {
 
 /// Runs `coalsim lesson`.
 pub fn run(args: &LessonArgs) -> anyhow::Result<()> {
-    use crate::lessons::LESSONS;
+    use coalsim_core::study::lessons::LESSONS;
     let mut out = std::io::stdout().lock();
-    let chosen: Vec<&crate::lessons::Lesson> = match (&args.name, args.all) {
-        (Some(name), _) => vec![crate::lessons::find(name).ok_or_else(|| {
+    let chosen: Vec<&coalsim_core::study::lessons::Lesson> = match (&args.name, args.all) {
+        (Some(name), _) => vec![coalsim_core::study::lessons::find(name).ok_or_else(|| {
             anyhow::anyhow!(
                 "no lesson named `{name}`; allowed: {}",
                 LESSONS
@@ -76,7 +76,7 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<()> {
                 LESSONS.len()
             )?;
             for l in LESSONS {
-                let file = ScenarioFile::load(crate::scenario::Source {
+                let file = ScenarioFile::load(coalsim_core::scenario::Source {
                     name: format!("lesson {}", l.name),
                     text: l.toml.to_string(),
                 })?;
@@ -106,15 +106,15 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<()> {
         markdown_header(&mut out, args.runs)?;
     }
     for l in chosen {
-        let file = crate::ablation::lesson_file(l)?;
-        let arms = crate::sweep::arms(&file, &[])?;
+        let file = coalsim_core::study::ablation::lesson_file(l)?;
+        let arms = coalsim_core::study::sweep::arms(&file, &[])?;
         let cfg = CompareConfig {
             runs: args.runs,
             seed: args.seed.unwrap_or(file.base.seed),
             chunk: 256,
         };
         let dir = args.out.join(l.name);
-        let c = crate::sweep::run_comparison(
+        let c = coalsim_report::sweep::run_comparison(
             &arms,
             &cfg,
             args.threads.map(|t| t as usize),
@@ -123,7 +123,7 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<()> {
             None,
             !args.no_plots,
         )?;
-        crate::output::manifest::finish(&dir, "lesson", false)?;
+        coalsim_report::manifest::finish(&dir, "lesson", false)?;
         report(&mut out, l, &file, &arms, &cfg, &c, args.markdown, &dir)?;
     }
     Ok(())
@@ -139,7 +139,7 @@ fn markdown_header(out: &mut impl Write, runs: u64) -> anyhow::Result<()> {
 }
 
 /// The scenario texts of the chosen lessons, as one fingerprinted text.
-fn lessons_text(chosen: &[&crate::lessons::Lesson]) -> String {
+fn lessons_text(chosen: &[&coalsim_core::study::lessons::Lesson]) -> String {
     chosen
         .iter()
         .map(|l| format!("# lesson {}\n{}", l.name, l.toml))
@@ -171,15 +171,15 @@ fn flags(args: &LessonArgs) -> Vec<String> {
 /// `coalsim lesson ... --shard K/N`: shard K of the runs of every chosen
 /// lesson, one sub-folder per lesson, and one shard.json.
 fn shard_run(
-    chosen: &[&crate::lessons::Lesson],
+    chosen: &[&coalsim_core::study::lessons::Lesson],
     args: &LessonArgs,
     sh: Shard,
 ) -> anyhow::Result<()> {
-    let range = crate::batch::shard_range(args.runs, sh.k, sh.n);
+    let range = coalsim_core::study::batch::shard_range(args.runs, sh.k, sh.n);
     let mut first_seed = None;
     for l in chosen {
-        let file = crate::ablation::lesson_file(l)?;
-        let arms = crate::sweep::arms(&file, &[])?;
+        let file = coalsim_core::study::ablation::lesson_file(l)?;
+        let arms = coalsim_core::study::sweep::arms(&file, &[])?;
         let cfg = CompareConfig {
             runs: args.runs,
             seed: args.seed.unwrap_or(file.base.seed),
@@ -187,7 +187,7 @@ fn shard_run(
         };
         first_seed.get_or_insert(cfg.seed);
         let dir = args.out.join(l.name);
-        crate::sweep::run_runs(
+        coalsim_report::sweep::run_runs(
             &arms,
             &cfg,
             args.threads.map(|t| t as usize),
@@ -209,7 +209,7 @@ fn shard_run(
     let share = ShardShare {
         shard: sh,
         unit: "runs",
-        segments: super::sweep::segment_count_in(&range, args.runs),
+        segments: coalsim_core::study::batch::segment_count_in(&range, args.runs),
         range: range.clone(),
     };
     finish_shard(&args.out, &fp, &share, None)?;
@@ -231,24 +231,24 @@ fn shard_run(
 }
 
 /// `coalsim merge` of lesson shards.
-pub fn merge(out_dir: &Path, shards: &super::merge::Shards) -> anyhow::Result<()> {
+pub fn merge(out_dir: &Path, shards: &coalsim_report::merge::Shards) -> anyhow::Result<()> {
     let fp = &shards[0].1.fingerprint;
     // A lesson's seed is in its flags only when given (each lesson has its own).
-    let args: LessonArgs = super::merge::shard_args(shards, false)?;
-    let chosen: Vec<&crate::lessons::Lesson> = match &args.name {
-        Some(name) => vec![crate::lessons::find(name).ok_or_else(|| {
+    let args: LessonArgs = super::shard_args(shards, false)?;
+    let chosen: Vec<&coalsim_core::study::lessons::Lesson> = match &args.name {
+        Some(name) => vec![coalsim_core::study::lessons::find(name).ok_or_else(|| {
             anyhow::anyhow!("the shards are of lesson `{name}`, which this coalsim does not have")
         })?],
-        None => crate::lessons::LESSONS.iter().collect(),
+        None => coalsim_core::study::lessons::LESSONS.iter().collect(),
     };
-    if crate::output::shard::hash_text(&lessons_text(&chosen)) != fp.scenario_hash {
+    if coalsim_report::shard::hash_text(&lessons_text(&chosen)) != fp.scenario_hash {
         bail!(
             "{}: the shards ran other lesson scenarios than this coalsim's ({}); merge with the coalsim that wrote them",
             shards[0].0.display(),
             fp.scenario_file
         );
     }
-    let merged = super::merge::merged_line(shards, out_dir);
+    let merged = coalsim_report::merge::merged_line(shards, out_dir);
     let mut out = std::io::stdout().lock();
     if args.markdown {
         eprintln!("{}", merged.trim_end());
@@ -257,15 +257,15 @@ pub fn merge(out_dir: &Path, shards: &super::merge::Shards) -> anyhow::Result<()
         writeln!(out, "{merged}")?;
     }
     for l in chosen {
-        let file = crate::ablation::lesson_file(l)?;
-        let arms = crate::sweep::arms(&file, &[])?;
+        let file = coalsim_core::study::ablation::lesson_file(l)?;
+        let arms = coalsim_core::study::sweep::arms(&file, &[])?;
         let cfg = CompareConfig {
             runs: args.runs,
             seed: args.seed.unwrap_or(file.base.seed),
             chunk: 256,
         };
         let dir = out_dir.join(l.name);
-        let c = super::sweep::merge_comparison(
+        let c = coalsim_report::sweep::merge_comparison(
             shards,
             Path::new(l.name),
             &arms,
@@ -275,7 +275,7 @@ pub fn merge(out_dir: &Path, shards: &super::merge::Shards) -> anyhow::Result<()
             None,
             !args.no_plots,
         )?;
-        crate::output::manifest::finish(&dir, "lesson", false)?;
+        coalsim_report::manifest::finish(&dir, "lesson", false)?;
         report(&mut out, l, &file, &arms, &cfg, &c, args.markdown, &dir)?;
     }
     Ok(())
@@ -285,18 +285,18 @@ pub fn merge(out_dir: &Path, shards: &super::merge::Shards) -> anyhow::Result<()
 #[allow(clippy::too_many_arguments)]
 fn report(
     out: &mut impl Write,
-    l: &crate::lessons::Lesson,
+    l: &coalsim_core::study::lessons::Lesson,
     file: &ScenarioFile,
-    arms: &[crate::compare::Arm],
+    arms: &[coalsim_core::study::compare::Arm],
     cfg: &CompareConfig,
-    c: &crate::compare::Comparison,
+    c: &coalsim_core::study::compare::Comparison,
     markdown: bool,
     dir: &Path,
 ) -> anyhow::Result<()> {
-    use crate::lessons::Claim;
+    use coalsim_core::study::lessons::Claim;
     if markdown {
         for claim in l.claims {
-            let (text, effect, holds) = crate::output::comparison::claim_row(c, claim);
+            let (text, effect, holds) = coalsim_report::comparison::claim_row(c, claim);
             writeln!(
                 out,
                 "| `{}` | {text} | {effect} | {} | {} |",
@@ -316,19 +316,19 @@ fn report(
         cfg.runs,
         cfg.seed
     )?;
-    write!(out, "{}", crate::output::comparison::markdown_table(c))?;
-    let voa = crate::compare::measure("value_over_alone").unwrap_or(0);
+    write!(out, "{}", coalsim_report::comparison::markdown_table(c))?;
+    let voa = coalsim_core::study::compare::measure("value_over_alone").unwrap_or(0);
     let values: Vec<String> = c
         .arms
         .iter()
         .map(|a| {
-            let d = crate::stats::mean_interval(&a.measures[voa], 0.95);
+            let d = coalsim_core::stats::mean_interval(&a.measures[voa], 0.95);
             if d.n < 2 {
                 format!(
                     "'{}' {:+.3} ({})",
                     a.name,
                     d.estimate,
-                    crate::stats::NO_INTERVAL
+                    coalsim_core::stats::NO_INTERVAL
                 )
             } else {
                 format!(
@@ -349,15 +349,15 @@ fn report(
             Claim::Paired {
                 measure, variant, ..
             } => {
-                let m = crate::compare::measure(measure).unwrap_or(0);
-                crate::output::comparison::reading(c, variant, m, 0.99)
+                let m = coalsim_core::study::compare::measure(measure).unwrap_or(0);
+                coalsim_report::comparison::reading(c, variant, m, 0.99)
             }
             Claim::AloneBetter { variant } => {
-                let m = crate::compare::measure("value_over_alone").unwrap_or(0);
-                crate::output::comparison::reading_sign(c, variant, m, 0.99)
+                let m = coalsim_core::study::compare::measure("value_over_alone").unwrap_or(0);
+                coalsim_report::comparison::reading_sign(c, variant, m, 0.99)
             }
         };
-        let (_, _, holds) = crate::output::comparison::claim_row(c, claim);
+        let (_, _, holds) = coalsim_report::comparison::claim_row(c, claim);
         writeln!(
             out,
             "  {sentence} {}",
@@ -374,7 +374,7 @@ fn report(
     Ok(())
 }
 
-fn signed(d: &crate::stats::Diff, pct: bool) -> String {
+fn signed(d: &coalsim_core::stats::Diff, pct: bool) -> String {
     let k = if pct { 100.0 } else { 1.0 };
     format!(
         "{:+.3} ({:+.3} to {:+.3})",
@@ -384,9 +384,12 @@ fn signed(d: &crate::stats::Diff, pct: bool) -> String {
     )
 }
 
-fn claim_label(l: &crate::lessons::Lesson, claim: &crate::lessons::Claim) -> String {
-    use crate::lessons::Claim;
-    let file = crate::ablation::lesson_file(l).ok();
+fn claim_label(
+    l: &coalsim_core::study::lessons::Lesson,
+    claim: &coalsim_core::study::lessons::Claim,
+) -> String {
+    use coalsim_core::study::lessons::Claim;
+    let file = coalsim_core::study::ablation::lesson_file(l).ok();
     let name = |v: usize| {
         file.as_ref()
             .and_then(|f| f.base.variant.get(v))
@@ -411,10 +414,10 @@ fn claim_label(l: &crate::lessons::Lesson, claim: &crate::lessons::Claim) -> Str
     }
 }
 
-fn is_pct(claim: &crate::lessons::Claim) -> bool {
+fn is_pct(claim: &coalsim_core::study::lessons::Claim) -> bool {
     matches!(
         claim,
-        crate::lessons::Claim::Paired {
+        coalsim_core::study::lessons::Claim::Paired {
             measure: "success",
             ..
         }
@@ -423,7 +426,7 @@ fn is_pct(claim: &crate::lessons::Claim) -> bool {
 
 /// `coalsim lesson --ablate`.
 fn ablation_report(
-    chosen: &[&crate::lessons::Lesson],
+    chosen: &[&coalsim_core::study::lessons::Lesson],
     args: &LessonArgs,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
@@ -452,7 +455,9 @@ fn ablation_report(
             let label = claim_label(l, claim);
             let pct = is_pct(claim);
             for link in l.links {
-                let a = crate::ablation::ablate(l, claim, link, args.runs, args.seed, 0.99)?;
+                let a = coalsim_core::study::ablation::ablate(
+                    l, claim, link, args.runs, args.seed, 0.99,
+                )?;
                 let carries = a.carries();
                 if args.markdown {
                     writeln!(
@@ -491,11 +496,11 @@ fn ablation_report(
 
 /// `coalsim lesson --robust`.
 fn robustness_report(
-    chosen: &[&crate::lessons::Lesson],
+    chosen: &[&coalsim_core::study::lessons::Lesson],
     args: &LessonArgs,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let perturbations = crate::ablation::perturbations();
+    let perturbations = coalsim_core::study::ablation::perturbations();
     let mut reversed = Vec::new();
     if args.markdown {
         write!(out, "| lesson | claim |")?;
@@ -516,10 +521,10 @@ fn robustness_report(
     }
     for l in chosen {
         // rows[claim][perturbation]
-        let mut rows: Vec<Vec<Option<crate::ablation::Robustness>>> =
+        let mut rows: Vec<Vec<Option<coalsim_core::study::ablation::Robustness>>> =
             vec![Vec::new(); l.claims.len()];
         for p in &perturbations {
-            match crate::ablation::robust(l, p, args.runs, 0.99) {
+            match coalsim_core::study::ablation::robust(l, p, args.runs, 0.99) {
                 Ok(rs) => {
                     for (c, r) in rs.into_iter().enumerate() {
                         rows[c].push(Some(r));

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use clap::{Parser, Subcommand};
 
-use crate::scenario::ScenarioFile;
+use coalsim_core::scenario::ScenarioFile;
+use coalsim_report::merge::Shards;
 
 pub mod batch;
 pub mod check;
@@ -76,7 +77,20 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Batch(args) => batch::run(&args),
         Command::Explore(args) => explore::run(&args),
         Command::Serve(args) => serve::run(&args),
-        Command::Merge(args) => merge::run(&args),
+        // Each command merges its own shards; `merge` only reads them.
+        Command::Merge(args) => {
+            let shards = merge::read(&args)?;
+            match shards[0].1.fingerprint.command.as_str() {
+                "batch" => batch::merge(&args.out, &shards),
+                "sweep" => sweep::merge(&args.out, &shards),
+                "lesson" => lesson::merge(&args.out, &shards),
+                "explore" => explore::merge(&args.out, &shards),
+                other => anyhow::bail!(
+                    "{}: shards of `coalsim {other}`; this coalsim merges shards of batch, sweep, lesson and explore",
+                    shards[0].0.display()
+                ),
+            }
+        }
         Command::Replay(args) => replay::run(&args),
     }
 }
@@ -159,7 +173,33 @@ pub(crate) fn reparse<A: clap::Args + clap::FromArgMatches>(
     Ok(A::from_arg_matches(&m)?)
 }
 
+/// The arguments the shards' command ran with, parsed again from their
+/// fingerprint: the recorded flags, `--runs`, and `--seed` when `with_seed`
+/// (a lesson records its `--seed` among its flags only when one was given).
+pub(crate) fn shard_args<A: clap::Args + clap::FromArgMatches>(
+    shards: &Shards,
+    with_seed: bool,
+) -> anyhow::Result<A> {
+    let fp = &shards[0].1.fingerprint;
+    let mut flags = fp.flags.clone();
+    flags.push(format!("--runs={}", fp.runs));
+    if with_seed {
+        flags.push(format!("--seed={}", fp.seed));
+    }
+    reparse(&fp.command, &flags)
+}
+
 /// Opens a scenario file, or the embedded default when `path` is `None`.
 fn open(path: Option<&Path>) -> anyhow::Result<ScenarioFile> {
     Ok(ScenarioFile::open(path)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

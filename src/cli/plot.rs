@@ -20,8 +20,8 @@ pub fn run(args: &PlotArgs) -> anyhow::Result<()> {
             args.dir.display()
         );
     }
-    let files = crate::output::charts::draw_all(&args.dir)?;
-    crate::output::manifest::finish(&args.dir, "plot", true)?;
+    let files = coalsim_report::charts::draw_all(&args.dir)?;
+    coalsim_report::manifest::finish(&args.dir, "plot", true)?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

@@ -21,7 +21,7 @@ use num_bigint::BigUint;
 use num_traits::{ToPrimitive, Zero};
 use serde::Serialize;
 
-use crate::power::{PowerIndices, WeightedGame};
+use coalsim_core::power::{PowerIndices, WeightedGame};
 
 /// Output format of `coalsim power`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -113,16 +113,16 @@ pub fn run(args: &PowerArgs) -> anyhow::Result<()> {
 /// for supermajority), and only the steering committee's votes for
 /// `committee`. Returns the game and a legend naming the players.
 pub fn scenario_game(path: &std::path::Path) -> anyhow::Result<(WeightedGame, String)> {
-    use crate::scenario::DecisionRule;
-    let file = crate::scenario::ScenarioFile::open(Some(path))?;
+    use coalsim_core::scenario::DecisionRule;
+    let file = coalsim_core::scenario::ScenarioFile::open(Some(path))?;
     let s = &file.base;
-    let mut rng = crate::engine::run_rng(s.seed, 0);
-    let mut w = crate::model::build_world(s, &mut rng);
+    let mut rng = coalsim_core::engine::run_rng(s.seed, 0);
+    let mut w = coalsim_core::model::build_world(s, &mut rng);
     let members: Vec<usize> = (0..w.n).filter(|&i| w.is_member(i)).collect();
     let rule = s.governance.decision_rule;
     if rule == DecisionRule::Committee {
-        w.coalition.governance = crate::model::GovernanceState::Established;
-        crate::engine::select_committee(&mut w, s);
+        w.coalition.governance = coalsim_core::model::GovernanceState::Established;
+        coalsim_core::engine::select_committee(&mut w, s);
     }
     let n = members.len() as u64;
     let (weights, quota, how): (Vec<u64>, u64, String) = match rule {

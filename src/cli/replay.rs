@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::Args;
 
-use crate::game::{self, GameLog};
-use crate::narrative;
+use coalsim_report::narrative;
+use coalsim_serve::game::{self, GameLog};
 
 /// Arguments of `coalsim replay`.
 #[derive(Debug, Args)]

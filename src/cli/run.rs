@@ -7,10 +7,10 @@ use anyhow::Context;
 use clap::Args;
 
 use super::open;
-use crate::engine::Simulation;
-use crate::narrative;
-use crate::output::files::{AtomicFile, ensure_dir, write_atomic};
-use crate::output::tables::{EventRow, write_rows};
+use coalsim_core::engine::Simulation;
+use coalsim_report::files::{AtomicFile, ensure_dir, write_atomic};
+use coalsim_report::narrative;
+use coalsim_report::tables::{EventRow, write_rows};
 
 /// Arguments of `coalsim run`.
 #[derive(Debug, Args)]
@@ -94,8 +94,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             "Rule: {}; governance set up {}; check-ins {}; exit {}.",
             s.governance.decision_rule.name(),
             match s.governance.setup {
-                crate::scenario::Setup::Early => "early",
-                crate::scenario::Setup::OnConflict => "only when a conflict forces it",
+                coalsim_core::scenario::Setup::Early => "early",
+                coalsim_core::scenario::Setup::OnConflict => "only when a conflict forces it",
             },
             if s.governance.checkin_every == 0 {
                 "never".to_string()
@@ -103,8 +103,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
                 format!("every {} round(s)", s.governance.checkin_every)
             },
             match s.governance.exit_protocol {
-                crate::scenario::ExitProtocol::Graceful => "graceful",
-                crate::scenario::ExitProtocol::None => "without a protocol",
+                coalsim_core::scenario::ExitProtocol::Graceful => "graceful",
+                coalsim_core::scenario::ExitProtocol::None => "without a protocol",
             }
         )?;
         let members: Vec<&str> = (0..sim.world.n)
@@ -161,7 +161,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         &args.out.join("summary.json"),
         format!("{json}\n").as_bytes(),
     )?;
-    crate::output::manifest::finish(&args.out, "run", false)?;
+    coalsim_report::manifest::finish(&args.out, "run", false)?;
     writeln!(
         out,
         "\nWrote {}/rounds.csv, events.csv and summary.json.",

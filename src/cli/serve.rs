@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 
-use crate::scenario::{ScenarioFile, Source};
-use crate::serve::{Config, Limits};
+use coalsim_core::scenario::{ScenarioFile, Source};
+use coalsim_serve::server::{Config, Limits};
 
 /// Arguments of `coalsim serve`.
 #[derive(Debug, Args)]
@@ -59,7 +59,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         },
         join_base: None,
     };
-    let rt = crate::serve::runtime().context("cannot start the server's runtime")?;
+    let rt = coalsim_serve::server::runtime().context("cannot start the server's runtime")?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(SocketAddr::new(ip, args.port))
             .await
@@ -91,7 +91,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         if args.open {
             open_browser(&local);
         }
-        crate::serve::serve(listener, cfg).await?;
+        coalsim_serve::server::serve(listener, cfg).await?;
         Ok(())
     })
 }

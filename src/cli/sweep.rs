@@ -3,16 +3,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
 use clap::Args;
 
 use super::open;
-use crate::compare::{Arm, CompareConfig, Partial};
-use crate::output::files::ensure_dir;
-use crate::output::shard::{
-    Fingerprint, Shard, ShardShare, check_ranges, finish_shard, parse_shard,
-};
-use crate::scenario::ScenarioFile;
+use coalsim_core::scenario::ScenarioFile;
+use coalsim_core::study::batch::segment_count_in;
+use coalsim_core::study::compare::{Arm, CompareConfig};
+use coalsim_report::shard::{Fingerprint, Shard, ShardShare, finish_shard, parse_shard};
+use coalsim_report::sweep::merge_comparison;
 
 /// Arguments of `coalsim sweep`.
 #[derive(Debug, Args)]
@@ -61,9 +59,9 @@ fn plan(args: &SweepArgs, file: ScenarioFile) -> anyhow::Result<Plan> {
     let varies = args
         .vary
         .iter()
-        .map(|v| crate::sweep::parse_vary(v))
+        .map(|v| coalsim_core::study::sweep::parse_vary(v))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let arms = crate::sweep::arms(&file, &varies)?;
+    let arms = coalsim_core::study::sweep::arms(&file, &varies)?;
     let cfg = CompareConfig {
         runs: args.runs,
         seed: args.seed.unwrap_or(file.base.seed),
@@ -71,7 +69,7 @@ fn plan(args: &SweepArgs, file: ScenarioFile) -> anyhow::Result<Plan> {
     };
     // A two-key grid gets a heatmap; two keys and the decision rule get a
     // rule map (the best rule in each cell).
-    let rule = crate::output::charts::RULE_KEY;
+    let rule = coalsim_report::charts::RULE_KEY;
     let grid = match varies.len() {
         2 => Some(varies.iter().map(|v| v.key.clone()).collect()),
         3 if varies.iter().any(|v| v.key == rule) => {
@@ -116,7 +114,7 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
     }
     let threads = args.threads.map(|t| t as usize);
     if let Some(sh) = args.shard {
-        let range = crate::batch::shard_range(args.runs, sh.k, sh.n);
+        let range = coalsim_core::study::batch::shard_range(args.runs, sh.k, sh.n);
         let fp = Fingerprint::command(
             "sweep",
             &source.name,
@@ -127,7 +125,7 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
             Some(sh.pair()),
         );
         let segs = args.out.join("segments.cbor");
-        crate::sweep::run_runs(
+        coalsim_report::sweep::run_runs(
             &p.arms,
             &p.cfg,
             threads,
@@ -159,7 +157,7 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
         writeln!(out, "{}", sh.merge_hint())?;
         return Ok(());
     }
-    let c = crate::sweep::run_comparison(
+    let c = coalsim_report::sweep::run_comparison(
         &p.arms,
         &p.cfg,
         threads,
@@ -168,7 +166,7 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
         p.grid.clone(),
         !args.no_plots,
     )?;
-    crate::output::manifest::finish(&args.out, "sweep", false)?;
+    coalsim_report::manifest::finish(&args.out, "sweep", false)?;
     report(
         &p,
         &c,
@@ -178,15 +176,9 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
     )
 }
 
-/// Segments of a `total`-run comparison within `range` (a shard's share,
-/// whole segments).
-pub(crate) fn segment_count_in(range: &std::ops::Range<u64>, total: u64) -> u64 {
-    (range.end - range.start).div_ceil(crate::batch::segment_runs(total))
-}
-
 fn report(
     p: &Plan,
-    c: &crate::compare::Comparison,
+    c: &coalsim_core::study::compare::Comparison,
     no_plots: bool,
     dir: &Path,
     out: &mut impl Write,
@@ -199,7 +191,7 @@ fn report(
         p.cfg.runs,
         p.cfg.seed
     )?;
-    write!(out, "{}", crate::output::comparison::markdown_table(c))?;
+    write!(out, "{}", coalsim_report::comparison::markdown_table(c))?;
     writeln!(out)?;
     // A grid of many variants: read out the highest and lowest success
     // against the baseline, not every one (all are in comparison.csv) —
@@ -209,9 +201,9 @@ fn report(
         .iter()
         .map(|a| a.successes as f64 / a.runs.max(1) as f64)
         .collect();
-    let shown: Vec<usize> = crate::output::charts::shown_variants(&rates)[1..].to_vec();
+    let shown: Vec<usize> = coalsim_report::charts::shown_variants(&rates)[1..].to_vec();
     if shown.len() + 1 < c.arms.len() {
-        let half = crate::output::charts::ENDS;
+        let half = coalsim_report::charts::ENDS;
         writeln!(
             out,
             "The {half} variants with the highest and the {half} with the lowest success, against the baseline (all {} comparisons are in comparison.csv):",
@@ -219,11 +211,15 @@ fn report(
         )?;
     }
     for v in shown {
-        writeln!(out, "{}", crate::output::comparison::reading(c, v, 0, 0.95))?;
         writeln!(
             out,
             "{}",
-            crate::output::comparison::endings_reading(c, v, p.arms[v].scenario.max_rounds)
+            coalsim_report::comparison::reading(c, v, 0, 0.95)
+        )?;
+        writeln!(
+            out,
+            "{}",
+            coalsim_report::comparison::endings_reading(c, v, p.arms[v].scenario.max_rounds)
         )?;
     }
     writeln!(
@@ -235,50 +231,10 @@ fn report(
     Ok(())
 }
 
-/// Folds the shards of one comparison (`part`: their sub-folder, "" for a
-/// sweep) into `dir`: runs.csv, then the tables and plots.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn merge_comparison(
-    shards: &super::merge::Shards,
-    part: &Path,
-    arms: &[Arm],
-    cfg: &CompareConfig,
-    dir: &Path,
-    title: &str,
-    grid: Option<Vec<String>>,
-    plots: bool,
-) -> anyhow::Result<crate::compare::Comparison> {
-    check_ranges(shards, "runs", cfg.runs).map_err(anyhow::Error::msg)?;
-    ensure_dir(dir)?;
-    let n_arms = arms.len() as u64;
-    super::merge::concat_rows(shards, &part.join("runs.csv"), &dir.join("runs.csv"), |i| {
-        i.count * n_arms
-    })?;
-    let mut total = Partial::new(arms);
-    super::merge::fold_segments(
-        shards,
-        &part.join("segments.cbor"),
-        &mut total,
-        |t, s: &Partial| t.merge(s),
-        Partial::runs,
-        |s| s.fits(arms),
-    )?;
-    if total.runs() != cfg.runs {
-        bail!(
-            "the shards hold {} runs per variant; the command has {}",
-            total.runs(),
-            cfg.runs
-        );
-    }
-    let c = total.into_comparison(arms, cfg.runs, cfg.seed);
-    crate::sweep::write_results(dir, &c, title, grid, plots)?;
-    Ok(c)
-}
-
 /// `coalsim merge` of sweep shards.
-pub fn merge(out_dir: &Path, shards: &super::merge::Shards) -> anyhow::Result<()> {
-    let args: SweepArgs = super::merge::shard_args(shards, true)?;
-    let file = super::merge::shard_scenario(shards)?;
+pub fn merge(out_dir: &Path, shards: &coalsim_report::merge::Shards) -> anyhow::Result<()> {
+    let args: SweepArgs = super::shard_args(shards, true)?;
+    let file = coalsim_report::merge::shard_scenario(shards)?;
     let p = plan(&args, file)?;
     let c = merge_comparison(
         shards,
@@ -290,8 +246,12 @@ pub fn merge(out_dir: &Path, shards: &super::merge::Shards) -> anyhow::Result<()
         p.grid.clone(),
         !args.no_plots,
     )?;
-    crate::output::manifest::finish(out_dir, "sweep", false)?;
+    coalsim_report::manifest::finish(out_dir, "sweep", false)?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", super::merge::merged_line(shards, out_dir))?;
+    writeln!(
+        out,
+        "{}",
+        coalsim_report::merge::merged_line(shards, out_dir)
+    )?;
     report(&p, &c, args.no_plots, out_dir, &mut out)
 }

@@ -6,8 +6,8 @@
 //! from `coalsim lesson --all --ablate --markdown` and
 //! `coalsim lesson --all --robust --markdown`.
 
-use coalsim::ablation::{ablate, perturbations, robust};
-use coalsim::lessons::LESSONS;
+use coalsim_core::study::ablation::{ablate, perturbations, robust};
+use coalsim_core::study::lessons::LESSONS;
 
 /// Links that the model shows do NOT carry a claim's effect, pinned so that
 /// docs/lessons.md stays true: (lesson, claim index, link).

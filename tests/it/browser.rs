@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use coalsim::serve::{self, Config};
+use coalsim_serve::server::{self as serve, Config};
 use serde_json::{Value, json};
 
 use super::helpers_http::{PATIENCE, eventually};
@@ -347,8 +347,8 @@ fn a_teacher_runs_a_class_in_the_browser() {
     b.screenshot("01-start.png");
 
     // The same run through the API: the page must tell its story.
-    let file = coalsim::scenario::ScenarioFile::open(None).unwrap();
-    let view = coalsim::serve::view::run_view(&file.base, file.base.seed);
+    let file = coalsim_core::scenario::ScenarioFile::open(None).unwrap();
+    let view = coalsim_serve::server::view::run_view(&file.base, file.base.seed);
     let last = view.frames.len() as u64 - 1;
     let lines: usize = view.frames.iter().map(|f| f.lines.len()).sum();
     assert_eq!(
@@ -427,7 +427,7 @@ fn a_teacher_runs_a_class_in_the_browser() {
             &[("governance.decision_rule".into(), "consensus".into())],
         )
         .unwrap();
-    let replay = coalsim::serve::view::run_view(&consensus, file.base.seed);
+    let replay = coalsim_serve::server::view::run_view(&consensus, file.base.seed);
     assert_eq!(b.text("#verdict"), replay.verdict);
     assert_eq!(
         b.js("return document.querySelectorAll('#charts polyline.ghost').length"),
@@ -698,7 +698,7 @@ fn a_class_plays_the_coalition_game() {
         .as_str()
         .unwrap()
         .to_string();
-    let parsed = coalsim::game::GameLog::parse("game-log.csv", &log).unwrap();
+    let parsed = coalsim_serve::game::GameLog::parse("game-log.csv", &log).unwrap();
     assert!(
         parsed
             .plays
@@ -711,7 +711,7 @@ fn a_class_plays_the_coalition_game() {
             .iter()
             .any(|p| p.player == "Bo" && !p.choices.attend)
     );
-    let summary = coalsim::game::replay(&parsed).unwrap();
+    let summary = coalsim_serve::game::replay(&parsed).unwrap();
     let (outcome, rounds) = parsed.outcome.clone().unwrap();
     assert_eq!(
         (summary.outcome.to_string(), summary.rounds),
@@ -719,6 +719,6 @@ fn a_class_plays_the_coalition_game() {
     );
     assert_eq!(
         teacher.text("#verdict").trim(),
-        coalsim::narrative::verdict(&summary).trim()
+        coalsim_report::narrative::verdict(&summary).trim()
     );
 }

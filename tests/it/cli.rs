@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use clap::CommandFactory;
 
 fn coalsim() -> Command {
     Command::cargo_bin("coalsim").expect("the coalsim binary is built")
@@ -270,11 +269,6 @@ fn check_without_a_file_prints_the_embedded_default() {
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_mentions(&stdout, &["valid", "City coalition"]);
-}
-
-#[test]
-fn the_command_line_definition_is_consistent() {
-    coalsim::cli::Cli::command().debug_assert();
 }
 
 /// Regression: the round-0 `setup_started` event was written to events.csv

@@ -11,8 +11,8 @@
 //! interval. Run `cargo test --release condorcet -- --nocapture` to print the
 //! table in docs/validation.md.
 
-use coalsim::engine::{EventKind, Simulation};
-use coalsim::scenario::{Scenario, ScenarioFile, Source};
+use coalsim_core::engine::{EventKind, Simulation};
+use coalsim_core::scenario::{Scenario, ScenarioFile, Source};
 
 fn jury(rule: &str, n: u32, p: f64, pooling: f64) -> String {
     format!(

@@ -4,9 +4,11 @@
 
 use std::f64::consts::PI;
 
-use coalsim::explore::design::{Morris, Saltelli, SobolSequence, latin_hypercube, scrambled_sobol};
-use coalsim::explore::prim::{PrimConfig, prim};
-use coalsim::explore::sensitivity::{
+use coalsim_core::study::explore::design::{
+    Morris, Saltelli, SobolSequence, latin_hypercube, scrambled_sobol,
+};
+use coalsim_core::study::explore::prim::{PrimConfig, prim};
+use coalsim_core::study::explore::sensitivity::{
     binned_first_order, binned_first_order_ci, morris_indices, sobol_indices, sobol_total,
 };
 use rand::{RngExt, SeedableRng};
@@ -857,8 +859,8 @@ fn broken_explore_tables_and_policy_lists_are_refused() {
 // The plots' names and colours
 // ---------------------------------------------------------------------------
 
-fn policy(settings: &[(&str, &str)]) -> coalsim::explore::Policy {
-    coalsim::explore::Policy {
+fn policy(settings: &[(&str, &str)]) -> coalsim_core::study::explore::Policy {
+    coalsim_core::study::explore::Policy {
         name: settings
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -881,7 +883,7 @@ fn policy(settings: &[(&str, &str)]) -> coalsim::explore::Policy {
 /// be told apart. The plots name a policy by what differs between them.
 #[test]
 fn two_key_policies_get_short_distinct_plot_names() {
-    use coalsim::output::explore_charts::plot_names;
+    use coalsim_report::explore_charts::plot_names;
     let pols: Vec<_> = ["consensus", "supermajority"]
         .iter()
         .flat_map(|r| {
@@ -921,8 +923,8 @@ fn two_key_policies_get_short_distinct_plot_names() {
 /// to the palette in order, so they stay apart.
 #[test]
 fn decision_rules_keep_their_colour_in_the_explore_plots() {
-    use coalsim::output::explore_charts::policy_colours;
-    use coalsim::output::plots::OKABE_ITO;
+    use coalsim_report::explore_charts::policy_colours;
+    use coalsim_report::plots::OKABE_ITO;
     let rules = |names: &[&str]| -> Vec<_> {
         names
             .iter()

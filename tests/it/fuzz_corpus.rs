@@ -22,10 +22,10 @@ fn replay(target: &str, run: fn(&[u8])) {
 
 #[test]
 fn the_scenario_corpus_loads_without_a_panic() {
-    replay("scenario", coalsim::fuzzing::scenario);
+    replay("scenario", coalsim_core::study::fuzzing::scenario);
 }
 
 #[test]
 fn the_vary_corpus_parses_without_a_panic() {
-    replay("vary", coalsim::fuzzing::vary);
+    replay("vary", coalsim_core::study::fuzzing::vary);
 }

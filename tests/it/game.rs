@@ -5,7 +5,7 @@
 //! without the game suffering.
 
 use assert_cmd::Command;
-use coalsim::serve::{self, Config};
+use coalsim_serve::server::{self as serve, Config};
 use serde_json::{Value, json};
 
 use super::helpers_http::{eventually, post_json_or_text as post, post_raw, start};
@@ -171,9 +171,9 @@ fn a_scripted_class_plays_a_game_that_replays() {
     );
     assert_eq!(s, 200);
     assert!(log.contains("Ann") && log.contains("Dee"), "{log}");
-    let parsed = coalsim::game::GameLog::parse("log.csv", &log).unwrap();
+    let parsed = coalsim_serve::game::GameLog::parse("log.csv", &log).unwrap();
     assert!(parsed.plays.len() >= 3 * 4);
-    let summary = coalsim::game::replay(&parsed).unwrap();
+    let summary = coalsim_serve::game::replay(&parsed).unwrap();
     let (outcome, rounds) = parsed.outcome.clone().unwrap();
     assert_eq!(
         (summary.outcome.to_string(), summary.rounds),

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use coalsim::serve::{self, Config};
+use coalsim_serve::server::{self as serve, Config};
 use serde_json::Value;
 
 /// How long a test waits for something that must happen before it gives

@@ -1,9 +1,9 @@
 //! Properties that hold for every valid scenario, checked after every round
 //! of randomly generated scenarios covering every switch of the model.
 
-use coalsim::engine::{EventKind, RoundRecord, Simulation};
-use coalsim::model::{Status, World};
-use coalsim::scenario::{Admission, DecisionRule, ExitProtocol, RawScenario, Scenario, Setup};
+use coalsim_core::engine::{EventKind, RoundRecord, Simulation};
+use coalsim_core::model::{Status, World};
+use coalsim_core::scenario::{Admission, DecisionRule, ExitProtocol, RawScenario, Scenario, Setup};
 use proptest::prelude::*;
 
 /// A range [lo, hi] inside [min, max].
@@ -73,8 +73,8 @@ prop_compose! {
         renewal_every in 0u32..=12,
         flags in prop::array::uniform7(any::<bool>()),
         decision_every in 1u32..=3,
-    ) -> coalsim::scenario::RawGovernance {
-        coalsim::scenario::RawGovernance {
+    ) -> coalsim_core::scenario::RawGovernance {
+        coalsim_core::scenario::RawGovernance {
             decision_rule: rule,
             supermajority,
             weighted_quota,
@@ -114,8 +114,8 @@ prop_compose! {
         focus in 0.0..=5.0f64,
         density in unit(),
         founder_leadership in unit(),
-    ) -> coalsim::scenario::RawPopulation {
-        coalsim::scenario::RawPopulation {
+    ) -> coalsim_core::scenario::RawPopulation {
+        coalsim_core::scenario::RawPopulation {
             resources, credibility, urgency, reliability, engagement, judgment, position,
             divide, focus, relationship_density: density, founder_leadership,
             ..Default::default()
@@ -137,7 +137,7 @@ prop_compose! {
     ) -> RawScenario {
         let mut s = base;
         s.governance = governance;
-        s.population = coalsim::scenario::RawPopulation {
+        s.population = coalsim_core::scenario::RawPopulation {
             count: s.population.count,
             founders: s.population.founders,
             initial_members: s.population.initial_members,

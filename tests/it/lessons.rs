@@ -3,11 +3,11 @@
 //! interval that excludes zero. The effects come from the mechanisms; these
 //! tests only measure them. Run alone with `cargo test --release lesson`.
 
-use coalsim::compare::{CompareConfig, compare};
-use coalsim::lessons::{self, Claim};
-use coalsim::output::comparison::claim_row;
-use coalsim::scenario::{ScenarioFile, Source};
-use coalsim::sweep::arms;
+use coalsim_core::scenario::{ScenarioFile, Source};
+use coalsim_core::study::compare::{CompareConfig, compare};
+use coalsim_core::study::lessons::{self, Claim};
+use coalsim_core::study::sweep::arms;
+use coalsim_report::comparison::claim_row;
 
 const RUNS: u64 = 2000;
 
@@ -86,7 +86,7 @@ lesson_tests! {
 #[test]
 fn lesson_default_scenario_beats_acting_alone() {
     let file = ScenarioFile::open(None).unwrap();
-    let arm = coalsim::compare::Arm {
+    let arm = coalsim_core::study::compare::Arm {
         name: "default".into(),
         scenario: file.base.clone(),
         settings: Vec::new(),
@@ -101,8 +101,8 @@ fn lesson_default_scenario_beats_acting_alone() {
         |_, _, _| {},
         |_| {},
     );
-    let m = coalsim::compare::measure("value_over_alone").unwrap();
-    let d = coalsim::stats::mean_interval(&c.arms[0].measures[m], 0.99);
+    let m = coalsim_core::study::compare::measure("value_over_alone").unwrap();
+    let d = coalsim_core::stats::mean_interval(&c.arms[0].measures[m], 0.99);
     assert!(
         d.lo > 0.0,
         "default scenario: value over acting alone {:+.3} ({:+.3} to {:+.3})",

@@ -197,17 +197,19 @@ fn every_column_of_the_game_log_is_documented() {
     let doc =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/outputs.md")).unwrap();
     let text = section(&doc, "coalsim serve: the class game", "game-log.csv");
-    let s = coalsim::scenario::ScenarioFile::open(None).unwrap().base;
-    let log = coalsim::game::GameLog {
+    let s = coalsim_core::scenario::ScenarioFile::open(None)
+        .unwrap()
+        .base;
+    let log = coalsim_serve::game::GameLog {
         title: s.name.clone(),
         scenario_toml: s.to_toml(),
         seed: 1,
         names: vec!["A".into()],
-        plays: vec![coalsim::game::Play {
+        plays: vec![coalsim_serve::game::Play {
             round: 1,
             agent: 0,
             player: "Ann".into(),
-            choices: coalsim::game::default_choices(),
+            choices: coalsim_serve::game::default_choices(),
         }],
         outcome: None,
     };
@@ -223,7 +225,9 @@ fn every_column_of_the_game_log_is_documented() {
     );
     // And the log reads back.
     assert_eq!(
-        coalsim::game::GameLog::parse("x.csv", &csv).unwrap().plays,
+        coalsim_serve::game::GameLog::parse("x.csv", &csv)
+            .unwrap()
+            .plays,
         log.plays
     );
 }

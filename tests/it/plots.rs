@@ -1,16 +1,16 @@
-//! Rendering tests for `coalsim::output::plots`.
+//! Rendering tests for `coalsim_report::plots`.
 //!
 //! Set `COALSIM_PLOT_GALLERY=/some/dir` to also keep one PNG and one SVG of
 //! each chart there for looking at.
 
 use std::path::{Path, PathBuf};
 
-use coalsim::output::plots::{
+use coalsim_core::stats::kaplan_meier;
+use coalsim_report::plots::{
     self, Band, BarChart, HEIGHT, Heatmap, Histogram, LineBandChart, PlotError, SurvivalChart,
     WIDTH, draw_bars, draw_heatmap, draw_histogram, draw_line_band, draw_survival, save_png,
     save_svg,
 };
-use coalsim::stats::kaplan_meier;
 use plotters::prelude::*;
 
 /// Deterministic pseudo-random numbers in [0, 1) (SplitMix64), so the sample
@@ -586,12 +586,8 @@ fn rule_map_picks_the_best_rule_per_cell_and_marks_close_calls() {
         row("20", "majority", 0.50, 0.45, 0.55),
         row("20", "consensus", 0.52, 0.47, 0.57),
     ];
-    let h = coalsim::output::charts::rule_map(
-        &table,
-        "population.count",
-        "dynamics.outvoted_cost",
-        "t",
-    );
+    let h =
+        coalsim_report::charts::rule_map(&table, "population.count", "dynamics.outvoted_cost", "t");
     let c = h.categories.as_ref().unwrap();
     // The rules in their fixed order and colours, whatever order the table
     // lists them in (the colours `explore` gives them too).

@@ -2,7 +2,7 @@
 //!
 //! Sources of the published values are in `docs/validation.md`.
 use assert_cmd::Command;
-use coalsim::power::{
+use coalsim_core::power::{
     Exact, WeightedGame, brute_force_indices, brute_force_minimal_winning, exact_to_f64,
 };
 use num_bigint::BigUint;

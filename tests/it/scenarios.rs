@@ -37,7 +37,7 @@ fn every_library_scenario_passes_check() {
 fn every_scenario_key_is_documented() {
     let doc =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/model.md")).unwrap();
-    let file = coalsim::scenario::ScenarioFile::open(None).unwrap();
+    let file = coalsim_core::scenario::ScenarioFile::open(None).unwrap();
     let table: toml::Table = toml::from_str(&file.base.to_toml()).unwrap();
     fn walk(t: &toml::Table, doc: &str, missing: &mut Vec<String>) {
         for (k, v) in t {

@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use coalsim::serve::{Config, Limits};
+use coalsim_serve::server::{Config, Limits};
 use serde_json::{Value, json};
 
 use super::helpers_cli::coalsim;
@@ -438,10 +438,10 @@ fn no_file_on_the_server_is_reachable() {
 
 #[test]
 fn votes_show_ballots_that_add_up_to_the_tally() {
-    let file = coalsim::scenario::ScenarioFile::open(None).unwrap();
+    let file = coalsim_core::scenario::ScenarioFile::open(None).unwrap();
     let mut with_ballots = 0;
     for seed in 0..10 {
-        let view = coalsim::serve::view::run_view(&file.base, seed);
+        let view = coalsim_serve::server::view::run_view(&file.base, seed);
         assert_eq!(view.frames[0].round, 0);
         for (k, f) in view.frames.iter().enumerate() {
             assert_eq!(f.round as usize, k);

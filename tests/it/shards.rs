@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use coalsim::compare::{CompareConfig, Partial, compare, compare_range};
-use coalsim::scenario::{ScenarioFile, Source};
+use coalsim_core::scenario::{ScenarioFile, Source};
+use coalsim_core::study::compare::{CompareConfig, Partial, compare, compare_range};
 
 use super::helpers_cli::{coalsim, fails, ok, same_tree};
 
@@ -48,13 +48,13 @@ fn same_words(whole: &str, merged: &str, n: usize, command: &str) {
 fn comparison_shards_fold_to_the_same_bits_as_one_pass() {
     let file = ScenarioFile::load(Source {
         name: "narrow-first-win".into(),
-        text: coalsim::lessons::find("narrow-first-win")
+        text: coalsim_core::study::lessons::find("narrow-first-win")
             .unwrap()
             .toml
             .into(),
     })
     .unwrap();
-    let arms = coalsim::sweep::arms(&file, &[]).unwrap();
+    let arms = coalsim_core::study::sweep::arms(&file, &[]).unwrap();
     // 70 runs: blocks of 16, segments of 16; chunk sizes that cut blocks
     // differently must not matter.
     let cfg = CompareConfig {
@@ -66,7 +66,7 @@ fn comparison_shards_fold_to_the_same_bits_as_one_pass() {
     let mut total = Partial::new(&arms);
     let mut rows = Vec::new();
     for k in 0..3 {
-        let r = coalsim::batch::shard_range(70, k, 3);
+        let r = coalsim_core::study::batch::shard_range(70, k, 3);
         compare_range(
             &arms,
             &CompareConfig { chunk: 16, ..cfg },

@@ -1,7 +1,7 @@
-//! Property tests for `coalsim::stats` (the hand-checked values live in the
+//! Property tests for `coalsim_core::stats` (the hand-checked values live in the
 //! module's unit tests).
 
-use coalsim::stats::{
+use coalsim_core::stats::{
     Welford, Z95, gini, kaplan_meier, median_survival, paired_mean_diff, paired_proportion_diff,
     paired_proportion_diff_newcombe, quantile, t_cdf, t_quantile, wilson_interval,
 };

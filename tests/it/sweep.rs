@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use coalsim::compare::{CompareConfig, compare};
-use coalsim::scenario::{ScenarioFile, Source};
-use coalsim::stats;
+use coalsim_core::scenario::{ScenarioFile, Source};
+use coalsim_core::stats;
+use coalsim_core::study::compare::{CompareConfig, compare};
 
 fn coalsim() -> Command {
     let mut c = Command::cargo_bin("coalsim").unwrap();
@@ -22,13 +22,13 @@ fn scenario(name: &str) -> String {
 fn paired_interval_is_narrower_than_the_unpaired_one_on_the_same_runs() {
     let file = ScenarioFile::load(Source {
         name: "narrow-first-win".into(),
-        text: coalsim::lessons::find("narrow-first-win")
+        text: coalsim_core::study::lessons::find("narrow-first-win")
             .unwrap()
             .toml
             .into(),
     })
     .unwrap();
-    let arms = coalsim::sweep::arms(&file, &[]).unwrap();
+    let arms = coalsim_core::study::sweep::arms(&file, &[]).unwrap();
     let mut success: Vec<Vec<bool>> = vec![Vec::new(); arms.len()];
     let c = compare(
         &arms,
@@ -55,7 +55,7 @@ fn paired_interval_is_narrower_than_the_unpaired_one_on_the_same_runs() {
         unpaired.width()
     );
     // The streamed counts give the same interval as the stored pairs.
-    let streamed = c.paired[1][0].interval(&coalsim::compare::MEASURES[0], 0.95);
+    let streamed = c.paired[1][0].interval(&coalsim_core::study::compare::MEASURES[0], 0.95);
     assert!((streamed.lo - paired.lo).abs() < 1e-9 && (streamed.hi - paired.hi).abs() < 1e-9);
 }
 
@@ -259,7 +259,7 @@ fn sweep_refuses_an_unknown_key_before_writing_anything() {
 
 #[test]
 fn vary_parses_lists_and_ranges() {
-    let v = coalsim::sweep::parse_vary("governance.checkin_every=0..6:2").unwrap();
+    let v = coalsim_core::study::sweep::parse_vary("governance.checkin_every=0..6:2").unwrap();
     assert_eq!(
         v.values,
         vec![
@@ -269,7 +269,7 @@ fn vary_parses_lists_and_ranges() {
             toml::Value::Integer(6)
         ]
     );
-    let v = coalsim::sweep::parse_vary("shocks.rate=0.0..0.1:0.05").unwrap();
+    let v = coalsim_core::study::sweep::parse_vary("shocks.rate=0.0..0.1:0.05").unwrap();
     assert_eq!(
         v.values,
         vec![
@@ -278,8 +278,8 @@ fn vary_parses_lists_and_ranges() {
             toml::Value::Float(0.1)
         ]
     );
-    assert!(coalsim::sweep::parse_vary("novalue").is_err());
-    assert!(coalsim::sweep::parse_vary("a=1..0:1").is_err());
+    assert!(coalsim_core::study::sweep::parse_vary("novalue").is_err());
+    assert!(coalsim_core::study::sweep::parse_vary("a=1..0:1").is_err());
 }
 
 #[test]
@@ -421,7 +421,7 @@ fn a_large_grid_reads_out_its_extremes_not_every_variant() {
 /// other 111 as one grey band or bar, and says so under its title.
 #[test]
 fn a_large_grid_charts_its_extremes_and_the_rest_as_one_grey_entry() {
-    use coalsim::output::charts::{Charts, charts};
+    use coalsim_report::charts::{Charts, charts};
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("grid");
     let out = coalsim()
@@ -516,7 +516,7 @@ fn a_large_grid_charts_its_extremes_and_the_rest_as_one_grey_entry() {
     assert!(s.note.starts_with(note));
 }
 
-fn rate(chart: &coalsim::output::plots::BarChart, name: &str) -> f64 {
+fn rate(chart: &coalsim_report::plots::BarChart, name: &str) -> f64 {
     chart.bars.iter().find(|b| b.0 == name).unwrap().1
 }
 
@@ -537,7 +537,7 @@ fn a_small_sweep_charts_every_variant_and_leaves_nothing_out() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
-    let c = coalsim::output::charts::charts(&dir).unwrap();
+    let c = coalsim_report::charts::charts(&dir).unwrap();
     let names = [
         "decision_rule=majority",
         "decision_rule=consensus",
@@ -555,7 +555,7 @@ fn a_small_sweep_charts_every_variant_and_leaves_nothing_out() {
 
 #[test]
 fn shown_variants_are_the_baseline_then_the_best_and_the_worst() {
-    use coalsim::output::charts::shown_variants;
+    use coalsim_report::charts::shown_variants;
     // Nine variants: all of them.
     let few: Vec<f64> = (0..9).map(|i| i as f64 / 10.0).collect();
     assert_eq!(shown_variants(&few), (0..9).collect::<Vec<_>>());
@@ -563,11 +563,11 @@ fn shown_variants_are_the_baseline_then_the_best_and_the_worst() {
     let rates = [0.5, 0.1, 0.9, 0.9, 0.3, 0.8, 0.2, 0.7, 0.0, 0.6, 0.4, 0.05];
     assert_eq!(shown_variants(&rates), [0, 2, 3, 5, 7, 6, 1, 11, 8]);
     assert_eq!(
-        coalsim::output::charts::omitted_note(9, 12, true),
+        coalsim_report::charts::omitted_note(9, 12, true),
         "Showing 9 of 12 variants: the baseline, the 4 with the highest and the 4 with the lowest success; the other 3 in grey (every variant is in variants.csv and comparison.csv)."
     );
-    assert!(coalsim::output::charts::omitted_note(9, 12, false).contains("the other 3 left out"));
-    assert_eq!(coalsim::output::charts::omitted_note(9, 9, true), "");
+    assert!(coalsim_report::charts::omitted_note(9, 12, false).contains("the other 3 left out"));
+    assert_eq!(coalsim_report::charts::omitted_note(9, 9, true), "");
 }
 
 /// A line chart's band is the t-interval of rounds.csv clipped to what the
@@ -600,7 +600,7 @@ fn line_chart_bands_stay_inside_what_the_measure_can_be() {
         lines[i] = cells.join(",");
     }
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-    let c = coalsim::output::charts::charts(&dir).unwrap();
+    let c = coalsim_report::charts::charts(&dir).unwrap();
     assert_eq!(c.lines.len(), 4);
     for (file, chart) in &c.lines {
         let ceiling = if *file == "members" {

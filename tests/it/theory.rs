@@ -11,8 +11,8 @@
 //! Print the tables of docs/validation.md with
 //! `cargo test --release theory -- --nocapture`.
 
-use coalsim::engine::{EventKind, Simulation};
-use coalsim::scenario::{Scenario, ScenarioFile, Source};
+use coalsim_core::engine::{EventKind, Simulation};
+use coalsim_core::scenario::{Scenario, ScenarioFile, Source};
 use rayon::prelude::*;
 
 /// Every voter prefers "yes" with probability 1/2, independently of the

@@ -1,0 +1,576 @@
+//! The simulation engine: [`Simulation::step`] runs one round as a short list
+//! of phases, one file per phase. Pure: no IO, no clock, no globals; a run is
+//! a function of (scenario, seed, run index).
+
+mod checkin;
+mod contribution;
+pub mod control;
+pub mod decision;
+mod end;
+mod engagement;
+pub mod events;
+mod exit;
+mod progress;
+mod record;
+mod recruitment;
+mod scope;
+mod shocks;
+#[cfg(test)]
+mod tests;
+mod trust;
+
+pub use control::{Ballot, Choices, Contribution, Controller, ModelRules, Seats};
+pub use decision::select_committee;
+pub use events::{Event, EventKind, ShockKind};
+pub use record::{RoundRecord, RunSummary};
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::{Outcome, World, build_world};
+use crate::scenario::Scenario;
+
+/// The random stream of one run.
+pub type Rng = ChaCha8Rng;
+
+/// The RNG of run `run` of a batch seeded with `seed`: depends on these two
+/// numbers alone, so a run can be replayed, sharded or resumed anywhere.
+pub fn run_rng(seed: u64, run: u64) -> Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(run);
+    rng
+}
+
+/// Per-round tallies that phases hand to later phases (reset each round).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RoundTally {
+    /// Resource units delivered.
+    pub contributions: f64,
+    /// Delivered units weighted by each member's alignment.
+    pub aligned_effort: f64,
+    /// Progress made.
+    pub progress: f64,
+    pub hours: f64,
+    pub attended: u32,
+    pub checkin: bool,
+    pub passed: u32,
+    pub blocked: u32,
+    pub joined: u32,
+    pub left: u32,
+    pub milestone: bool,
+}
+
+/// One run in progress.
+pub struct Simulation<'a> {
+    pub scenario: &'a Scenario,
+    pub world: World,
+    pub rng: Rng,
+    /// Events of the current round (cleared at the start of each round; the
+    /// first round's also carry round 0's, e.g. the start of governance setup).
+    pub events: Vec<Event>,
+    pub now: RoundTally,
+    /// Set once the run has ended.
+    pub outcome: Option<Outcome>,
+    /// Mean trust per member, computed once per round for the phases.
+    trust_cache: Vec<f64>,
+    /// Scratch: indices of the current members, ascending.
+    members: Vec<usize>,
+    /// Scratch: random bytes of the trust phase (8 per ordered pair).
+    draws: Vec<u8>,
+}
+
+impl<'a> Simulation<'a> {
+    /// Builds run `run` of `scenario` with `seed`.
+    pub fn new(scenario: &'a Scenario, seed: u64, run: u64) -> Simulation<'a> {
+        let mut rng = run_rng(seed, run);
+        let world = build_world(scenario, &mut rng);
+        let n = world.n;
+        let mut sim = Simulation {
+            scenario,
+            world,
+            rng,
+            events: Vec::with_capacity(64),
+            now: RoundTally::default(),
+            outcome: None,
+            trust_cache: vec![0.0; n],
+            members: Vec::with_capacity(n),
+            draws: vec![0; 8 * n * n],
+        };
+        if let crate::model::GovernanceState::SettingUp { until, crisis } =
+            sim.world.coalition.governance
+        {
+            sim.events.push(Event {
+                round: 0,
+                agent: None,
+                kind: EventKind::SetupStarted { crisis, until },
+            });
+        }
+        sim
+    }
+
+    /// Runs one round, in this order: shocks → recruitment → check-ins →
+    /// decisions → contributions → progress and milestones → trust →
+    /// engagement (and renewal) → exits and removals → end check.
+    /// Returns the round's events. Does nothing once the run has ended.
+    pub fn step(&mut self) -> &[Event] {
+        self.step_with(&mut ModelRules)
+    }
+
+    /// [`step`](Self::step) with `ctl` making the choices of the agents it
+    /// plays (see [`control`]); `step_with(&mut ModelRules)` is `step()`.
+    pub fn step_with<C: Controller>(&mut self, ctl: &mut C) -> &[Event] {
+        if self.outcome.is_some() {
+            self.events.clear();
+            return &self.events;
+        }
+        if self.world.round > 0 {
+            self.events.clear();
+        }
+        self.now = RoundTally::default();
+        self.world.round += 1;
+        let s = self.scenario;
+        let w = &mut self.world;
+        w.hours_now.iter_mut().for_each(|h| *h = 0.0);
+        w.delivered_now.iter_mut().for_each(|d| *d = false);
+        w.attended_now.iter_mut().for_each(|a| *a = false);
+        w.coalition.delay_now = 0.0;
+
+        shocks::shocks(w, s, &mut self.rng, &mut self.events, &mut self.now);
+        recruitment::recruitment(w, s, &mut self.rng, &mut self.events, &mut self.now);
+        checkin::checkins_in(
+            w,
+            s,
+            &mut self.rng,
+            &mut self.events,
+            &mut self.now,
+            &mut self.members,
+            ctl,
+        );
+        refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
+        let crises = w.coalition.crises;
+        decision::decisions(
+            w,
+            s,
+            &mut self.rng,
+            &mut self.events,
+            &mut self.now,
+            &self.trust_cache,
+            ctl,
+        );
+        // Decisions change trust only in a crisis and never change who is a
+        // member, so the cache is still exact unless a crisis happened.
+        if w.coalition.crises != crises {
+            refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
+        }
+        contribution::contributions(w, s, &mut self.rng, &mut self.now, &self.trust_cache, ctl);
+        progress::progress(w, s, &mut self.events, &mut self.now);
+        collect_members(w, &mut self.members);
+        trust::update_trust_in(w, s, &mut self.rng, &self.members, &mut self.draws);
+        refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
+        engagement::engagement(w, s, &mut self.events, &mut self.now, &self.trust_cache);
+        // Everyone who is a member now did this round's work (and spent its
+        // hours), including those about to leave: they count for the round.
+        let working = w.coalition.members as u64;
+        exit::exits(w, s, &mut self.rng, &mut self.events, &mut self.now, ctl);
+        for (total, h) in w.hours.iter_mut().zip(&w.hours_now) {
+            *total += h;
+        }
+        self.now.hours = w.hours_now.iter().sum();
+        w.coalition.total_hours += self.now.hours;
+        w.coalition.member_rounds += working;
+        self.outcome = end::end_check(w, s, &mut self.events);
+        &self.events
+    }
+
+    /// Steps until the run ends; returns the summary.
+    pub fn run_to_end(&mut self) -> RunSummary {
+        while self.outcome.is_none() {
+            self.step();
+        }
+        self.summary()
+    }
+
+    /// The state at the end of the current round, as one row.
+    pub fn record(&self) -> RoundRecord {
+        RoundRecord::of(&self.world, &self.now)
+    }
+
+    /// Outcome measures of the run so far.
+    pub fn summary(&self) -> RunSummary {
+        RunSummary::of(
+            &self.world,
+            self.scenario,
+            self.outcome.unwrap_or(Outcome::RoundLimit),
+        )
+    }
+}
+
+/// The current members' indices, ascending, into `members` (no allocation:
+/// its capacity is the number of agents).
+fn collect_members(w: &World, members: &mut Vec<usize>) {
+    members.clear();
+    members.extend((0..w.n).filter(|&i| w.is_member(i)));
+}
+
+/// `cache[i]` = [`World::trust_in_members`] for members, 0 for the others.
+///
+/// Bit-identical to calling `trust_in_members` per member (each member's sum
+/// adds the same terms in the same order, j ascending), but four members'
+/// sums are carried at once: independent additions the CPU overlaps instead
+/// of one long chain after another.
+fn refresh_trust_cache(w: &World, cache: &mut [f64], members: &mut Vec<usize>) {
+    collect_members(w, members);
+    cache.iter_mut().for_each(|c| *c = 0.0);
+    let n = w.n;
+    let others = members.len().saturating_sub(1);
+    if others == 0 {
+        for &i in members.iter() {
+            cache[i] = 0.5;
+        }
+        return;
+    }
+    let row = |i: usize| &w.trust[i * n..(i + 1) * n];
+    let mut quads = members.chunks_exact(4);
+    for q in &mut quads {
+        let (r0, r1, r2, r3) = (row(q[0]), row(q[1]), row(q[2]), row(q[3]));
+        let mut sum = [0.0f64; 4];
+        for &j in members.iter() {
+            if j != q[0] {
+                sum[0] += r0[j];
+            }
+            if j != q[1] {
+                sum[1] += r1[j];
+            }
+            if j != q[2] {
+                sum[2] += r2[j];
+            }
+            if j != q[3] {
+                sum[3] += r3[j];
+            }
+        }
+        for (k, &i) in q.iter().enumerate() {
+            cache[i] = sum[k] / others as f64;
+        }
+    }
+    for &i in quads.remainder() {
+        let r = row(i);
+        let mut sum = 0.0;
+        for &j in members.iter() {
+            if j != i {
+                sum += r[j];
+            }
+        }
+        cache[i] = sum / others as f64;
+    }
+}
+
+/// Draws an index with probability proportional to `weight(i)` among `0..n`
+/// where `eligible(i)`; `None` if the total weight is zero.
+pub(crate) fn weighted_pick(
+    rng: &mut Rng,
+    n: usize,
+    eligible: impl Fn(usize) -> bool,
+    weight: impl Fn(usize) -> f64,
+) -> Option<usize> {
+    use rand::RngExt;
+    let total: f64 = (0..n).filter(|&i| eligible(i)).map(&weight).sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let mut x = rng.random::<f64>() * total;
+    let mut last = None;
+    for i in (0..n).filter(|&i| eligible(i)) {
+        let wgt = weight(i);
+        if wgt <= 0.0 {
+            continue;
+        }
+        last = Some(i);
+        if x < wgt {
+            return Some(i);
+        }
+        x -= wgt;
+    }
+    last
+}
+
+/// A uniform draw in [0, 1) compared with `p` (never panics on odd `p`).
+#[inline]
+pub(crate) fn chance(rng: &mut Rng, p: f64) -> bool {
+    use rand::RngExt;
+    rng.random::<f64>() < p
+}
+
+/// The integer form of [`chance`]: `chance(rng, p)` is exactly
+/// `(rng.next_u64() >> 11) < chance_threshold(p)`, without the conversion to
+/// a float (for hot loops). `rng.random::<f64>()` is `(next_u64 >> 11)·2⁻⁵³`,
+/// so `x < p` ⟺ `k < p·2⁵³` ⟺ `k < ⌈p·2⁵³⌉` for the integer k (p·2⁵³ is
+/// exact). p <= 0 or NaN gives 0 (never), p >= 1 gives 2⁵³ (always).
+#[inline]
+pub(crate) fn chance_threshold(p: f64) -> u64 {
+    const TWO53: f64 = (1u64 << 53) as f64;
+    if p.is_nan() || p <= 0.0 {
+        0
+    } else {
+        (p.min(1.0) * TWO53).ceil() as u64
+    }
+}
+
+/// A standard normal draw (Box–Muller).
+pub(crate) fn normal(rng: &mut Rng) -> f64 {
+    use rand::RngExt;
+    let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
+    let u2: f64 = rng.random::<f64>();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// The hot paths above were rewritten for speed; these tests check that they
+/// give bit-identical results to the straightforward versions.
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+    use rand::Rng as _;
+
+    /// `chance_threshold` relies on how rand turns a u64 into an f64; if a
+    /// rand upgrade changes that, this fails instead of results drifting.
+    #[test]
+    fn integer_chance_equals_float_chance() {
+        let ps = [
+            -1.0,
+            0.0,
+            1e-300,
+            0.1,
+            0.25,
+            0.5,
+            1.0 / 3.0,
+            0.7,
+            0.999_999_999,
+            1.0,
+            2.0,
+            f64::NAN,
+        ];
+        for p in ps {
+            let (mut a, mut b) = (run_rng(1, 2), run_rng(1, 2));
+            let t = chance_threshold(p);
+            for _ in 0..2000 {
+                assert_eq!(chance(&mut a, p), (b.next_u64() >> 11) < t, "p = {p}");
+            }
+        }
+        // Exactly at the boundary: k · 2⁻⁵³ < p.
+        let k = 123_456_789u64;
+        let p = k as f64 / (1u64 << 53) as f64;
+        assert_eq!(chance_threshold(p), k);
+        assert_eq!(chance_threshold(f64::from_bits(p.to_bits() + 1)), k + 1);
+    }
+
+    /// The trust phase as first written (a plain scan of 0..n with one
+    /// `chance` per unattended pair), to check that the faster version gives
+    /// bit-identical worlds. The gap part is left out: bench.toml checks in
+    /// every 2 rounds, so the gap never exceeds its tolerance here.
+    fn naive_update_trust(w: &mut World, s: &Scenario, rng: &mut Rng) {
+        let t = &s.trust;
+        let n = w.n;
+        for i in 0..n {
+            if !w.is_member(i) {
+                continue;
+            }
+            for j in 0..n {
+                if j == i || !w.is_member(j) {
+                    continue;
+                }
+                let seen =
+                    (w.attended_now[i] && w.attended_now[j]) || chance(rng, s.dynamics.visibility);
+                if !seen {
+                    continue;
+                }
+                let idx = i * n + j;
+                if w.delivered_now[j] {
+                    w.trust[idx] += t.gain * (1.0 - w.trust[idx]);
+                } else {
+                    w.trust[idx] -= t.loss * w.trust[idx];
+                }
+            }
+        }
+    }
+
+    fn bench_world(run: u64, rounds: u32) -> (Scenario, World, Rng) {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/bench.toml");
+        let s = crate::scenario::ScenarioFile::open(Some(&path))
+            .unwrap()
+            .base;
+        let (world, rng) = {
+            let mut sim = Simulation::new(&s, 3, run);
+            for _ in 0..rounds {
+                sim.step();
+            }
+            (sim.world.clone(), sim.rng.clone())
+        };
+        (s, world, rng)
+    }
+
+    #[test]
+    fn fast_trust_phase_equals_the_plain_one() {
+        use rand::RngExt;
+        for run in 0..40 {
+            let (s, mut w, mut rng) = bench_world(run, 1 + (run as u32 % 30));
+            // Random attendance and deliveries, some non-members included.
+            let mut pick = run_rng(99, run);
+            for i in 0..w.n {
+                w.attended_now[i] = pick.random::<f64>() < 0.4;
+                w.delivered_now[i] = pick.random::<f64>() < 0.7;
+            }
+            let (mut w2, mut rng2) = (w.clone(), rng.clone());
+            trust::update_trust(&mut w, &s, &mut rng);
+            naive_update_trust(&mut w2, &s, &mut rng2);
+            let bits = |w: &World| w.trust.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&w), bits(&w2), "run {run}");
+            // Both consumed the same random numbers.
+            assert_eq!(rng.next_u64(), rng2.next_u64(), "run {run}");
+        }
+    }
+
+    #[test]
+    fn fast_trust_cache_equals_trust_in_members() {
+        for run in 0..40 {
+            let (_, w, _) = bench_world(run, run as u32 % 60);
+            let mut cache = vec![f64::NAN; w.n];
+            let mut members = Vec::with_capacity(w.n);
+            refresh_trust_cache(&w, &mut cache, &mut members);
+            for (i, c) in cache.iter().enumerate() {
+                let want = if w.is_member(i) {
+                    w.trust_in_members(i)
+                } else {
+                    0.0
+                };
+                assert_eq!(c.to_bits(), want.to_bits(), "run {run}, agent {i}");
+            }
+        }
+    }
+
+    /// `exit::leave_all` against `exit::leave` called once per leaver (the
+    /// plain version, O(n²) per exit): bit-identical worlds and events with
+    /// up to `EXACT_FACTORS` exits in one phase, equal to 1e-12 beyond.
+    #[test]
+    fn batched_exits_equal_one_exit_after_the_other() {
+        use crate::model::ExitReason;
+        use rand::RngExt;
+        let reasons = [
+            ExitReason::LowTrust,
+            ExitReason::Removed,
+            ExitReason::Overload,
+            ExitReason::Misfit,
+        ];
+        // 150 agents, all members from the start: more exits in one phase
+        // than EXACT_FACTORS, so the product path is exercised too.
+        let big = crate::scenario::ScenarioFile::load(crate::scenario::Source {
+            name: "big.toml".into(),
+            text: "[population]\ncount = 150\nfounders = 1\ninitial_members = 150\n".into(),
+        })
+        .unwrap();
+        for run in 0..44u64 {
+            let (s, w0) = if run < 40 {
+                let (s, w0, _) = bench_world(run, 1 + (run as u32 % 30));
+                (s, w0)
+            } else {
+                let s = big.base.clone();
+                let w0 = crate::model::build_world(&s, &mut run_rng(5, run));
+                (s, w0)
+            };
+            let s = if run % 2 == 1 {
+                // Abrupt exits too (no exit protocol): two kinds of factor.
+                let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../scenarios/bench.toml");
+                let file = if run < 40 {
+                    crate::scenario::ScenarioFile::open(Some(&path)).unwrap()
+                } else {
+                    big.clone()
+                };
+                let none = toml::Value::String("none".into());
+                file.with_overrides("test", &[("governance.exit_protocol".into(), none)])
+                    .unwrap()
+            } else {
+                s
+            };
+            let mut pick = run_rng(7, run);
+            let share = [0.1, 0.3, 0.6, 1.0][run as usize % 4];
+            let share = if run >= 40 { 0.8 } else { share };
+            let mut leavers: Vec<(usize, ExitReason)> = Vec::new();
+            for i in 0..w0.n {
+                if w0.is_member(i) && pick.random::<f64>() < share {
+                    leavers.push((i, reasons[pick.random_range(0..reasons.len())]));
+                }
+            }
+            let (mut w, mut w2) = (w0.clone(), w0.clone());
+            let (mut ev, mut ev2) = (Vec::new(), Vec::new());
+            let (mut now, mut now2) = (RoundTally::default(), RoundTally::default());
+            exit::leave_all(&mut w, &s, &leavers, &mut ev, &mut now);
+            for &(i, r) in &leavers {
+                exit::leave(&mut w2, &s, i, r, &mut ev2, &mut now2);
+            }
+            assert_eq!(w.status, w2.status, "run {run}");
+            assert_eq!(now.left, now2.left, "run {run}");
+            assert_eq!(format!("{:?}", w.coalition), format!("{:?}", w2.coalition));
+            assert_eq!(w.leadership, w2.leadership, "run {run}");
+            assert_eq!(w.committee, w2.committee, "run {run}");
+            if leavers.len() <= exit::EXACT_FACTORS {
+                let differ =
+                    (0..w.trust.len()).find(|&k| w.trust[k].to_bits() != w2.trust[k].to_bits());
+                assert_eq!(
+                    differ,
+                    None,
+                    "run {run}, {} leavers: trust differs",
+                    leavers.len()
+                );
+                assert_eq!(ev, ev2, "run {run}");
+            } else {
+                for (a, b) in w.trust.iter().zip(&w2.trust) {
+                    assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "run {run}");
+                }
+                assert_eq!(ev.len(), ev2.len());
+            }
+        }
+    }
+
+    #[test]
+    fn fast_checkins_equal_the_plain_nudges() {
+        for run in 0..40 {
+            let (s, w0, rng0) = bench_world(run, 2 * (run as u32 % 20));
+            let mut w = w0.clone();
+            w.round = 2 * (w.round / 2 + 1); // a check-in round (checkin_every = 2)
+            w.attended_now.iter_mut().for_each(|a| *a = false); // as step() does
+            let mut w2 = w.clone();
+            let (mut rng, mut rng2) = (rng0.clone(), rng0);
+            let (mut ev, mut now) = (Vec::new(), RoundTally::default());
+            checkin::checkins(&mut w, &s, &mut rng, &mut ev, &mut now);
+            // The plain version: attendance as the phase draws it, then
+            // row-by-row nudges toward each attendee's record.
+            let g = &s.governance;
+            let dy = &s.dynamics;
+            for i in 0..w2.n {
+                if !w2.is_member(i) {
+                    continue;
+                }
+                if g.private_checkin && w2.missed[i] >= 2 {
+                    w2.engagement[i] =
+                        crate::model::unit(w2.engagement[i] + 0.2 * (1.0 - w2.engagement[i]));
+                }
+                if chance(&mut rng2, w2.engagement[i]) {
+                    w2.attended_now[i] = true;
+                }
+            }
+            for i in 0..w2.n {
+                for j in 0..w2.n {
+                    if i != j && w2.attended_now[i] && w2.attended_now[j] {
+                        let record =
+                            (w2.delivered[j] as f64 + 1.0) / (w2.committed[j] as f64 + 2.0);
+                        let t = w2.trust(i, j);
+                        w2.nudge_trust(i, j, dy.transparency * (record - t));
+                    }
+                }
+            }
+            let bits = |w: &World| w.trust.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(w.attended_now, w2.attended_now, "run {run}");
+            assert_eq!(bits(&w), bits(&w2), "run {run}");
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! The lesson library: every lesson of the source texts as a scenario file
+//! with variants, and the claim the texts make about them.
+//!
+//! A claim is a hypothesis about the direction of an effect (e.g. "the
+//! urgency trap lowers the success probability"); `coalsim lesson` and the
+//! lesson tests measure it with common random numbers and a paired
+//! interval. The effect itself comes from the mechanisms; nothing here
+//! touches the engine.
+
+pub use crate::study::ablation::Link;
+
+/// What the texts claim about a lesson's variants.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Claim {
+    /// Variant `variant` has a higher (or lower) `measure` than variant 0.
+    Paired {
+        measure: &'static str,
+        variant: usize,
+        higher: bool,
+    },
+    /// In variant `variant`, each member acting alone beats the coalition:
+    /// the mean value over acting alone is below zero.
+    AloneBetter { variant: usize },
+}
+
+/// One lesson.
+#[derive(Debug, Clone, Copy)]
+pub struct Lesson {
+    pub name: &'static str,
+    /// Where the texts say it (section title).
+    pub section: &'static str,
+    /// The scenario file, embedded.
+    pub toml: &'static str,
+    pub claims: &'static [Claim],
+    /// The causal path in the model that produces the effect.
+    pub path: &'static str,
+    /// The links of that path, each with the overrides that cut it
+    /// (`coalsim lesson NAME --ablate`).
+    pub links: &'static [Link],
+}
+
+macro_rules! lesson {
+    ($name:literal, $section:literal, [$($claim:expr),+ $(,)?], $path:literal $(,)?) => {
+        lesson!($name, $section, [$($claim),+], $path, links: [])
+    };
+    ($name:literal, $section:literal, [$($claim:expr),+ $(,)?], $path:literal,
+     links: [$(($link:literal, [$(($k:literal, $v:literal)),+ $(,)?])),* $(,)?] $(,)?) => {
+        Lesson {
+            name: $name,
+            section: $section,
+            toml: include_str!(concat!("../../../../scenarios/", $name, ".toml")),
+            claims: &[$($claim),+],
+            path: $path,
+            links: &[$(Link { name: $link, set: &[$(($k, $v)),+] }),*],
+        }
+    };
+}
+
+const fn lower(measure: &'static str, variant: usize) -> Claim {
+    Claim::Paired {
+        measure,
+        variant,
+        higher: false,
+    }
+}
+
+/// Every lesson, in teaching order.
+pub const LESSONS: &[Lesson] = &[
+    lesson!(
+        "narrow-first-win",
+        "Start with a Clear, Narrow Win",
+        [lower("success", 1)],
+        "A milestone is a visible win: efficacy, trust and legitimacy jump (progress phase). Without one, efficacy only decays by impatience × urgency, commitment falls, engagement drifts down and members leave (engagement, exit phases).",
+        links: [
+            ("efficacy boost of a visible win", [("dynamics.win_efficacy", "0.0")]),
+            ("trust and legitimacy from a win", [("dynamics.win_trust", "0.0")]),
+            ("impatience without wins", [("dynamics.impatience", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "urgency-trap",
+        "The Urgency Trap",
+        [lower("success", 1)],
+        "With setup = on_conflict there is no forum: objections become hidden (decision phase), lowering follow-through (contribution) and commitment; when one reaches conflict_threshold a crisis cuts trust by conflict_damage × hidden and forces a setup that lasts longer at lower trust. Early setup instead maps the agenda to members' interests and adds clarity.",
+        links: [
+            ("objections hidden with no forum", [("dynamics.hidden_gain", "0.0")]),
+            ("hidden objection in commitment and follow-through", [("dynamics.w_hidden", "0.0")]),
+            ("trust damage of the crisis", [("dynamics.conflict_damage", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "communication-routines",
+        "Invest in Communication Routines",
+        [lower("success", 1), lower("hours_per_member_month", 1)],
+        "Check-ins refresh clarity (alignment) and pull trust toward the follow-through record; without them clarity decays to its floor and, after gap_tolerance rounds, trust drifts toward the pessimistic level (trust phase), so commitment and engagement fall. Each check-in costs checkin_hours.",
+        links: [
+            ("clarity refreshed at check-ins", [("dynamics.checkin_clarity", "0.0")]),
+            ("trust pulled to the record at check-ins", [("dynamics.transparency", "0.0")]),
+            ("negative assumptions in the gap", [("dynamics.assumption_decay", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "exit-planning",
+        "Plan for Exit",
+        [lower("peak_members", 1), lower("total_contributions", 1)],
+        "With no exit protocol, joining carries the exit_barrier risk (recruitment utility) and members hedge part of their resources against being trapped (contribution phase); those who would leave stay on disengaged. A graceful protocol removes both.",
+        links: [
+            ("exit barrier weighed when joining and leaving", [("dynamics.exit_barrier", "0.0")]),
+            ("hedged effort", [("dynamics.hedge", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "consensus-illusion",
+        "The Consensus Illusion",
+        [lower("success", 1)],
+        "Under silence_as_consent an objection is voiced only with probability e·(voice_base + (1 − voice_base)·τ); unvoiced ones count as yes and accumulate as hidden objection, which lowers follow-through and commitment; solicited dissent instead leads to an amendment, and check-ins air hidden concerns.",
+        links: [
+            ("unvoiced objections turn hidden", [("dynamics.hidden_gain", "0.0")]),
+            ("hidden objection in commitment and follow-through", [("dynamics.w_hidden", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "mission-creep",
+        "Mission Creep Without Re-Alignment",
+        [lower("success", 1)],
+        "An expansion dilutes focus and grows the goal. Re-aligning puts it to a vote under the rule (members vote yes only if their support does not fall), so unwanted expansions are declined and accepted ones follow members' salience; imposed ones lower support and alignment.",
+        links: [
+            ("goal growth at an expansion", [("goal.expansion_size", "0.0")]),
+            ("alignment in commitment", [("dynamics.w_alignment", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "founders-syndrome",
+        "Founder's Syndrome",
+        [lower("success", 1)],
+        "A leader's departure cuts every member's clarity and the direction by its leadership share (times 1 − documentation_keep with documented processes), efficacy and legitimacy by half that (exit phase, leadership_loss). Concentrated leadership makes the cut large.",
+        links: [
+            ("leadership know-how lost with the leader", [("governance.documented_processes", "true"), ("dynamics.documentation_keep", "1.0")]),
+            ("leaders' coordination load", [("dynamics.leader_hours", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "drift-and-renewal",
+        "Maintenance, Drift, and Long-Term Costs; Renewal Rituals",
+        [lower("success", 1)],
+        "Shocks cut clarity (buffered by trust), urgency and legitimacy. Renewal rituals air hidden objections, refresh clarity and re-evaluate efficacy against the coalition's actual pace (engagement phase), restoring commitment.",
+        links: [
+            ("shocks", [("shocks.rate", "0.0")]),
+            ("impatience without wins", [("dynamics.impatience", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "too-many-members",
+        "Can a coalition have too many members?",
+        [lower("hours_per_member_month", 1)],
+        "Coordination hours grow with the size of one's coordination group (contribution phase) and efficiency falls with it (progress phase); under the committee rule the group is the committee (or a member and its liaison).",
+        links: [
+            ("coordination hours by group size", [("dynamics.coordination_hours", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "overlapping-interests",
+        "Shared Goals vs. Overlapping Interests",
+        [lower("success", 1)],
+        "Support is interest match on the in-scope issues weighted by focus; a scope covering issues where members disagree lowers every member's support, alignment and commitment, while the one overlapping action serves each for its own reasons."
+    ),
+    lesson!(
+        "alignment-vs-trust",
+        "Foundations That Leaders Often Confuse",
+        [lower("success", 1), lower("success", 2)],
+        "Progress needs alignment (contributions weighted by A_i); trust sets follow-through (conditional cooperation), buffers the clarity lost in a shock (× (1 − τ)) and enters commitment. Without trust, shocks break alignment; without alignment, trusted work moves nothing.",
+        links: [
+            ("trust in follow-through", [("dynamics.trust_sensitivity", "0.0")]),
+            ("trust in commitment", [("dynamics.w_trust", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "power-too-unequal",
+        "When Power Is Too Unequal",
+        [
+            Claim::AloneBetter { variant: 0 },
+            Claim::AloneBetter { variant: 1 }
+        ],
+        "Proposals come from members in proportion to power and the weighted rule lets the funder pass them, so the agenda drifts to the funder's position; the small groups' support (and payoff) falls while they pay hours, and the funder could reach most of the goal alone. Giving everyone one vote and rotating the agenda pulls the agenda toward the small groups, and then the funder's resources are no longer aligned: either way acting alone is worth more."
+    ),
+    lesson!(
+        "zero-sum-goal",
+        "When the Goal Is Zero-Sum",
+        [Claim::AloneBetter { variant: 0 }],
+        "With rivalry = 1 a member's support is its interest match times its expected share of the prize, so alignment and commitment are low and members leave; success is split by contribution share while acting alone the fastest agent keeps the whole prize."
+    ),
+    lesson!(
+        "speed-critical",
+        "When Speed Is Critical",
+        [Claim::AloneBetter { variant: 0 }],
+        "Setup work takes setup_effort of contributions for the setup rounds, recruitment takes time and coordination costs efficiency, while value decays at discount × urgency per round; a strong agent acting alone reaches the small goal sooner.",
+        links: [
+            ("discounting by urgency", [("dynamics.discount", "0.0")]),
+            ("setup work", [("dynamics.setup_effort", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "broken-trust",
+        "When Trust Is Irreparably Broken",
+        [Claim::AloneBetter { variant: 0 }],
+        "Low initial trust lowers follow-through (trust_sensitivity), every observed slip lowers it further, and trust enters commitment; members withhold effort and leave while spending hours, so the coalition's value falls below acting alone.",
+        links: [
+            ("trust in follow-through", [("dynamics.trust_sensitivity", "0.0")]),
+            ("trust in commitment", [("dynamics.w_trust", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "first-members",
+        "How do I recruit the first members?",
+        [lower("peak_members", 1)],
+        "Recruitment reaches an outsider with probability 1 − Π(1 − recruit_rate · e_i · T_ij): prior relationships carry higher initial trust, so existing ties (and co-recruitment by new members) reach more candidates, who also trust the members more when deciding to join."
+    ),
+    lesson!(
+        "consensus-vs-majority",
+        "Build a Governance Structure Early (consensus vs. majority)",
+        [lower("decisions_passed", 1)],
+        "A voter objects when the proposal moves the agenda away from its position (interest term of U_i); with two camps, consensus is blocked by any counted objection while majority needs more than half (governance::passes).",
+        links: [
+            ("strong objections block (weak ones stand aside)", [("dynamics.block_threshold", "10.0")]),
+        ]
+    ),
+    lesson!(
+        "when-agreement-pays",
+        "Build a Governance Structure Early (consensus vs. majority): external costs",
+        [lower("success", 1)],
+        "A passed decision binds every member: a voter outvoted on a voiced objection gains resentment outvoted_cost × its stake (commitment, exits) and its buy-in falls toward 0; where the work needs buy-in (implementation_need), outvoted members follow through less and the decision's value (direction gain × implementation share) shrinks. A higher threshold outvotes fewer members (decision phase: bind, implementation_share; contribution phase).",
+        links: [
+            ("resentment of the outvoted", [("dynamics.outvoted_cost", "0.0")]),
+            ("implementation needs buy-in", [("dynamics.implementation_need", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "when-majority-pays",
+        "When Speed Is Critical; consensus vs. majority: decision costs",
+        [lower("success", 2)],
+        "Every vote a rule requires beyond a majority means more blocked proposals and amendment rounds. A blocked proposal gives no direction (direction relaxes to direction_floor instead of rising by direction_gain × implementation share), and each amendment round costs hours and amendment_delay × voiced objections of the round's working time (decision phase, then contributions × (1 − delay)). With a tight deadline, a large group and staff who carry out decisions whatever members voted (implementation_need = 0), the external costs that a higher threshold saves are small; consensus stalls. A supermajority costs a few points here (−4.9, 99% interval −8.2 to −1.5 at 2,000 runs) but that difference is not robust.",
+        links: [
+            ("working time lost to amendments", [("dynamics.amendment_delay", "0.0")]),
+            ("direction from decisions carried out", [("dynamics.direction_gain", "0.0")]),
+            ("impatience of urgent members", [("dynamics.impatience", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "non-contributors",
+        "What if a member stops contributing?",
+        [lower("final_trust", 1)],
+        "Observed shirking lowers others' trust in the shirker (trust phase), pulling mean trust and conditional cooperation down; a private check-in restores engagement and removal after remove_after missed rounds takes the source of resentment out."
+    ),
+    lesson!(
+        "public-disagreement",
+        "How do we handle disagreements publicly?",
+        [lower("success", 1)],
+        "Without a spokesperson a voiced disagreement leaks with probability leak_rate and costs leak_damage of legitimacy, which scales progress and recruitment.",
+        links: [
+            ("legitimacy lost to a leak", [("dynamics.leak_damage", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "choosing-a-rule",
+        "Build a Governance Structure Early (choosing a rule when the numbers are uncertain)",
+        [lower("success", 1)],
+        "At one guess of the numbers, a principled objection blocks a consensus proposal (decision phase), so fewer decisions pass and direction relaxes toward direction_floor instead of rising by direction_gain × implementation share; majority passes more and carries them out well enough. Resentment of the outvoted works the other way (it is majority's cost). `coalsim explore scenarios/choosing-a-rule.toml` runs all five rules across sampled trust, shock rates and group sizes with common random numbers and ranks them by regret (src/explore/): the rule that wins at the guess need not be the robust one.",
+        links: [
+            ("direction from decisions carried out", [("dynamics.direction_gain", "0.0")]),
+            ("resentment of the outvoted", [("dynamics.outvoted_cost", "0.0")]),
+        ]
+    ),
+    lesson!(
+        "housing-ordinance",
+        "Classroom case: a city's housing ordinance",
+        [lower("success", 1)],
+        "The same agents under early governance, regular check-ins and solicited dissent vs. no setup (hidden objections, a crisis), monthly check-ins and silence as consent: the urgency-trap, communication and consensus-illusion paths combined.",
+        links: [
+            ("objections hidden with no forum", [("dynamics.hidden_gain", "0.0")]),
+            ("clarity refreshed at check-ins", [("dynamics.checkin_clarity", "0.0")]),
+        ]
+    ),
+];
+
+/// Finds a lesson by name.
+pub fn find(name: &str) -> Option<&'static Lesson> {
+    LESSONS.iter().find(|l| l.name == name)
+}

@@ -1,0 +1,336 @@
+//! Writing a batch's result directory: runs a batch (a shard of one, or the
+//! rest of an interrupted one) with checkpoints, streams runs.csv, and
+//! writes rounds.csv, incidence.csv, survival.csv, summary.json, the plots
+//! and the manifest. The simulation and the aggregation live in
+//! [`coalsim_core::study::batch`]; the words on stdout in the CLI.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::files::{AtomicFile, ensure_dir, write_atomic};
+use crate::shard::{
+    CHECKPOINT_FORMAT, Checkpoint, Fingerprint, RESUME_DIR, Shard, ShardShare, encode_checkpoint,
+    finish_shard, read_checkpoint, write_segment,
+};
+use crate::tables::write_rows;
+use coalsim_core::engine::RunSummary;
+use coalsim_core::scenario::Scenario;
+use coalsim_core::study::batch::{
+    BatchConfig, BatchError, BatchResult, BatchSink, BatchSummary, FoldState, RunId,
+    incidence_rows, round_rows, run_batch_from, survival_rows,
+};
+
+/// What [`write_batch`] produced.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub summary: BatchSummary,
+    /// Plot files written, relative to the output directory.
+    pub plots: Vec<PathBuf>,
+}
+
+/// How a batch is run beyond [`BatchConfig`]: its fingerprint, and whether
+/// it is a shard or continues a checkpoint.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub fingerprint: Fingerprint,
+    /// The scenario text (kept in a shard folder for the merge).
+    pub scenario_text: String,
+    pub shard: Option<Shard>,
+    pub resume: bool,
+    /// Minimum time between two checkpoints.
+    pub checkpoint_every: std::time::Duration,
+}
+
+/// Runs the batch and writes every output file into `dir` (created if
+/// missing): runs.csv streamed in run order as runs complete, then
+/// rounds.csv, incidence.csv, survival.csv, summary.json and the plots. Each file is
+/// written under a temporary name and renamed when complete.
+pub fn write_batch(
+    s: &Scenario,
+    cfg: &BatchConfig,
+    dir: &Path,
+    progress: impl Fn(u64) + Sync,
+) -> anyhow::Result<Written> {
+    let text = format!("{s:?}");
+    let job = Job {
+        fingerprint: Fingerprint::batch("<library call>", &text, cfg.seed, cfg.total_runs, None),
+        scenario_text: text,
+        shard: None,
+        resume: false,
+        checkpoint_every: std::time::Duration::from_secs(5),
+    };
+    execute(s, cfg, &job, dir, progress)?
+        .ok_or_else(|| anyhow::anyhow!("internal: a whole batch wrote no summary"))
+}
+
+/// Runs a batch, a shard of one, or the rest of an interrupted one, with
+/// checkpoints, and writes its files (a shard folder for a shard). Returns
+/// the summary and plots of a whole batch, `None` for a shard.
+pub fn execute(
+    s: &Scenario,
+    cfg: &BatchConfig,
+    job: &Job,
+    dir: &Path,
+    progress: impl Fn(u64) + Sync,
+) -> anyhow::Result<Option<Written>> {
+    ensure_dir(dir)?;
+    let resume_dir = dir.join(RESUME_DIR);
+    let ckpt_path = resume_dir.join("checkpoint.cbor");
+    let runs_partial = resume_dir.join("runs.csv.partial");
+    let segs_partial = resume_dir.join("segments.cbor.partial");
+    let open_rw = |p: &Path| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(p)
+            .with_context(|| format!("{}: cannot open", p.display()))
+    };
+    let (state, runs_file, segs_file, segments) = if job.resume {
+        if !ckpt_path.is_file() {
+            bail!(
+                "{}: nothing to resume: no checkpoint (the batch finished, or never started); run it without --resume",
+                dir.display()
+            );
+        }
+        let c = read_checkpoint(&ckpt_path).map_err(anyhow::Error::msg)?;
+        let d = c.fingerprint.differences(&job.fingerprint, false);
+        if !d.is_empty() {
+            bail!(
+                "{}: cannot resume: the interrupted batch differs from this command ({} then vs now); run it without --resume to start again",
+                dir.display(),
+                d.join("; ")
+            );
+        }
+        let runs_file = open_rw(&runs_partial)?;
+        cut(&runs_file, c.runs_csv_bytes, &runs_partial)?;
+        let segs_file = if job.shard.is_some() {
+            let f = open_rw(&segs_partial)?;
+            cut(&f, c.segments_bytes, &segs_partial)?;
+            Some(f)
+        } else {
+            None
+        };
+        (c.state, runs_file, segs_file, c.segments)
+    } else {
+        if resume_dir.exists() {
+            // Our own leftovers of an earlier, interrupted batch.
+            std::fs::remove_dir_all(&resume_dir)
+                .with_context(|| format!("{}: cannot remove", resume_dir.display()))?;
+        }
+        ensure_dir(&resume_dir)?;
+        let runs_file = open_rw(&runs_partial)?;
+        runs_file.set_len(0)?;
+        let segs_file = if job.shard.is_some() {
+            let f = open_rw(&segs_partial)?;
+            f.set_len(0)?;
+            Some(f)
+        } else {
+            None
+        };
+        (
+            FoldState::start(cfg.first_run, s.max_rounds),
+            runs_file,
+            segs_file,
+            0,
+        )
+    };
+    let header = state.next_run == cfg.first_run;
+    let mut sink = Sink {
+        seed: cfg.seed,
+        csv: csv::WriterBuilder::new()
+            .has_headers(header)
+            .from_writer(std::io::BufWriter::new(runs_file)),
+        segments: segs_file.map(std::io::BufWriter::new),
+        segment_count: segments,
+        fingerprint: job.fingerprint.clone(),
+        checkpoint: ckpt_path.clone(),
+        every: job.checkpoint_every,
+        last: std::time::Instant::now(),
+    };
+    let result = run_batch_from(s, cfg, state, &mut sink, progress).map_err(|e| match e {
+        BatchError::Sink(e) => e,
+        other => anyhow::anyhow!("{other}"),
+    })?;
+    let (runs_file, segs_file, segment_count) = sink.finish()?;
+    drop(runs_file);
+    drop(segs_file);
+    let runs_path = dir.join("runs.csv");
+    publish(&runs_partial, &runs_path)?;
+    if let Some(sh) = job.shard {
+        publish(&segs_partial, &dir.join("segments.cbor"))?;
+        let share = ShardShare {
+            shard: sh,
+            unit: "runs",
+            range: cfg.first_run..cfg.end(),
+            segments: segment_count,
+        };
+        finish_shard(dir, &job.fingerprint, &share, Some(&job.scenario_text))?;
+        let _ = std::fs::remove_dir_all(&resume_dir);
+        return Ok(None);
+    }
+    let _ = std::fs::remove_dir_all(&resume_dir);
+    finish_batch(s, dir, &result).map(Some)
+}
+
+/// Writes everything of a whole batch after runs.csv: rounds.csv,
+/// survival.csv, summary.json, the plots and the manifest. Shared by
+/// `batch` and `merge`, so a merged batch is written by the very same code.
+pub fn finish_batch(s: &Scenario, dir: &Path, result: &BatchResult) -> anyhow::Result<Written> {
+    let summary = write_outputs(dir, s, result)?;
+    // Drawn from the CSV files just written, exactly as `coalsim plot DIR`
+    // would redraw them.
+    let plots = crate::charts::draw_all(dir)?
+        .into_iter()
+        .map(|p| p.strip_prefix(dir).map(Path::to_path_buf).unwrap_or(p))
+        .collect();
+    crate::manifest::finish(dir, "batch", false)?;
+    Ok(Written { summary, plots })
+}
+
+/// Cuts `file` back to `len` bytes (what the checkpoint vouches for) and
+/// positions it at its end.
+fn cut(file: &std::fs::File, len: u64, path: &Path) -> anyhow::Result<()> {
+    let have = file.metadata()?.len();
+    if have < len {
+        bail!(
+            "{}: {have} bytes, but the checkpoint recorded {len}; the folder was changed since: run without --resume",
+            path.display()
+        );
+    }
+    file.set_len(len)?;
+    let mut f = file;
+    std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(len))?;
+    Ok(())
+}
+
+/// Moves a finished partial file into place.
+fn publish(partial: &Path, target: &Path) -> anyhow::Result<()> {
+    std::fs::rename(partial, target)
+        .with_context(|| format!("{}: cannot write", target.display()))?;
+    crate::files::committed(target);
+    Ok(())
+}
+
+/// Streams runs.csv (`run,seed,stream,` then every [`RunSummary`] field) and a
+/// shard's segments, and writes checkpoints.
+struct Sink {
+    seed: u64,
+    csv: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    segments: Option<std::io::BufWriter<std::fs::File>>,
+    segment_count: u64,
+    fingerprint: Fingerprint,
+    checkpoint: PathBuf,
+    every: std::time::Duration,
+    last: std::time::Instant,
+}
+
+impl Sink {
+    /// Flushes and syncs the files; returns them with their lengths.
+    fn sync(&mut self) -> anyhow::Result<(u64, u64)> {
+        self.csv.flush()?;
+        let runs = self.csv.get_ref().get_ref();
+        runs.sync_data()?;
+        let runs_len = runs.metadata()?.len();
+        let segs_len = match &mut self.segments {
+            Some(w) => {
+                w.flush()?;
+                w.get_ref().sync_data()?;
+                w.get_ref().metadata()?.len()
+            }
+            None => 0,
+        };
+        Ok((runs_len, segs_len))
+    }
+
+    fn finish(mut self) -> anyhow::Result<(std::fs::File, Option<std::fs::File>, u64)> {
+        self.sync()?;
+        let runs = self
+            .csv
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("cannot write runs.csv: {}", e.error()))?
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("cannot write runs.csv: {}", e.error()))?;
+        let segs = match self.segments {
+            Some(w) => Some(
+                w.into_inner()
+                    .map_err(|e| anyhow::anyhow!("cannot write segments: {}", e.error()))?,
+            ),
+            None => None,
+        };
+        Ok((runs, segs, self.segment_count))
+    }
+}
+
+impl BatchSink for Sink {
+    type Error = anyhow::Error;
+    fn accept(&mut self, run: u64, summary: &RunSummary) -> anyhow::Result<()> {
+        self.csv
+            .serialize((RunId::new(run, self.seed), summary))
+            .context("cannot write runs.csv")
+    }
+
+    fn segment(
+        &mut self,
+        first_run: u64,
+        agg: &coalsim_core::study::batch::Aggregates,
+    ) -> anyhow::Result<()> {
+        if let Some(w) = &mut self.segments {
+            write_segment(w, first_run, agg).context("cannot write the shard's segments")?;
+            self.segment_count += 1;
+        }
+        Ok(())
+    }
+
+    fn folded(&mut self, state: &FoldState) -> anyhow::Result<()> {
+        if self.last.elapsed() < self.every {
+            return Ok(());
+        }
+        let (runs_csv_bytes, segments_bytes) = self.sync()?;
+        let c = Checkpoint {
+            format: CHECKPOINT_FORMAT.into(),
+            fingerprint: self.fingerprint.clone(),
+            runs_csv_bytes,
+            segments_bytes,
+            segments: self.segment_count,
+            state: state.clone(),
+        };
+        write_atomic(&self.checkpoint, &encode_checkpoint(&c)?)?;
+        // A checkpoint is not a result file.
+        if let Some(dir) = self.checkpoint.parent() {
+            let _ = crate::files::take_committed(dir);
+        }
+        self.last = std::time::Instant::now();
+        Ok(())
+    }
+}
+
+/// Writes rounds.csv, incidence.csv, survival.csv and summary.json into
+/// `dir` (runs.csv is
+/// streamed during the batch). Each file appears whole or not at all.
+pub fn write_outputs(
+    dir: &Path,
+    s: &Scenario,
+    result: &BatchResult,
+) -> anyhow::Result<BatchSummary> {
+    let a = &result.aggregates;
+    write_csv(&dir.join("rounds.csv"), &round_rows(a))?;
+    write_csv(&dir.join("incidence.csv"), &incidence_rows(a))?;
+    write_csv(&dir.join("survival.csv"), &survival_rows(a))?;
+    let summary = BatchSummary::of(s, result);
+    let json = serde_json::to_string_pretty(&summary)?;
+    write_atomic(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
+    Ok(summary)
+}
+
+fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) -> anyhow::Result<()> {
+    let mut file =
+        AtomicFile::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
+    write_rows(&mut file, rows).with_context(|| format!("{}: cannot write", path.display()))?;
+    file.commit()
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,307 @@
+//! The files of `coalsim explore`: samples.csv, robustness.csv, prim.csv,
+//! sensitivity.csv and summary.json. Each appears whole or not at all.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use super::files::{AtomicFile, write_atomic};
+use coalsim_core::scenario::value_text;
+use coalsim_core::study::explore::report::{Exploration, Report, box_words};
+use coalsim_core::study::explore::run::MEASURES;
+
+/// The files written, in the order listed.
+pub const FILES: [&str; 5] = [
+    "samples.csv",
+    "robustness.csv",
+    "prim.csv",
+    "sensitivity.csv",
+    "summary.json",
+];
+
+fn csv_file(
+    path: &Path,
+    fill: impl FnOnce(&mut csv::Writer<&mut AtomicFile>) -> csv::Result<()>,
+) -> anyhow::Result<()> {
+    let mut file =
+        AtomicFile::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
+    {
+        let mut w = csv::Writer::from_writer(&mut file);
+        fill(&mut w).with_context(|| format!("{}: cannot write", path.display()))?;
+        w.flush()
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    file.commit()
+        .with_context(|| format!("{}: cannot write", path.display()))
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map_or(String::new(), |v| v.to_string())
+}
+
+/// Writes every file into `dir` (which must exist), and the directory's
+/// manifest (`coalsim-manifest.json`).
+pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()> {
+    let keys: Vec<&str> = ex.uncertainties.iter().map(|u| u.key.as_str()).collect();
+    csv_file(&dir.join("samples.csv"), |w| {
+        let mut head = vec!["matrix", "row", "policy"];
+        head.extend(&keys);
+        head.extend(MEASURES.iter().map(|m| m.name));
+        w.write_record(&head)?;
+        for (i, pt) in ex.plan.points.iter().enumerate() {
+            let values: Vec<String> = ex
+                .uncertainties
+                .iter()
+                .zip(&pt.u)
+                .map(|(u, &x)| value_text(&u.value(x)))
+                .collect();
+            for (p, pol) in ex.policies.iter().enumerate() {
+                let mut rec = vec![pt.matrix.clone(), pt.row.to_string(), pol.name.clone()];
+                rec.extend(values.iter().cloned());
+                rec.extend((0..MEASURES.len()).map(|m| ex.value(i, p, m).to_string()));
+                w.write_record(&rec)?;
+            }
+        }
+        Ok(())
+    })?;
+    csv_file(&dir.join("robustness.csv"), |w| {
+        w.write_record([
+            "policy",
+            "measure",
+            "better",
+            "mean",
+            "worst_decile",
+            "max_regret",
+            "mean_regret",
+            "best_share",
+            "satisfice_threshold",
+            "satisfice_share",
+        ])?;
+        for (m, def) in MEASURES.iter().enumerate() {
+            for (p, pol) in ex.policies.iter().enumerate() {
+                let rec = &r.robustness[m][p];
+                w.write_record([
+                    pol.name.clone(),
+                    def.name.to_string(),
+                    if def.higher_is_better {
+                        "higher"
+                    } else {
+                        "lower"
+                    }
+                    .to_string(),
+                    rec.mean.to_string(),
+                    rec.worst_decile.to_string(),
+                    rec.max_regret.to_string(),
+                    rec.mean_regret.to_string(),
+                    rec.best_share.to_string(),
+                    if m == 0 {
+                        ex.satisfice.to_string()
+                    } else {
+                        String::new()
+                    },
+                    opt(rec.satisfice_share),
+                ])?;
+            }
+        }
+        Ok(())
+    })?;
+    let x: Vec<Vec<f64>> = r.points.iter().map(|&s| ex.numbers(s)).collect();
+    csv_file(&dir.join("prim.csv"), |w| {
+        let mut head = vec![
+            "policy".to_string(),
+            "target".into(),
+            "box".into(),
+            "step".into(),
+            "coverage".into(),
+            "density".into(),
+            "mass".into(),
+            "points".into(),
+        ];
+        for k in &keys {
+            head.push(format!("{k}:lo"));
+            head.push(format!("{k}:hi"));
+        }
+        head.push("words".into());
+        w.write_record(&head)?;
+        for t in &r.prim {
+            let boxes = t
+                .result
+                .trajectory
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    (
+                        if i == t.result.chosen {
+                            "chosen"
+                        } else {
+                            "peel"
+                        },
+                        i,
+                        b,
+                    )
+                })
+                .chain(std::iter::once((
+                    "pasted",
+                    t.result.chosen,
+                    &t.result.pasted,
+                )));
+            for (kind, step, b) in boxes {
+                let mut rec = vec![
+                    ex.policies[t.policy].name.clone(),
+                    t.kind.to_string(),
+                    kind.to_string(),
+                    step.to_string(),
+                    b.coverage.to_string(),
+                    b.density.to_string(),
+                    b.mass.to_string(),
+                    b.points.to_string(),
+                ];
+                for j in 0..keys.len() {
+                    rec.push(if b.lo[j].is_finite() {
+                        b.lo[j].to_string()
+                    } else {
+                        String::new()
+                    });
+                    rec.push(if b.hi[j].is_finite() {
+                        b.hi[j].to_string()
+                    } else {
+                        String::new()
+                    });
+                }
+                rec.push(box_words(ex, b, &x).unwrap_or_default());
+                w.write_record(&rec)?;
+            }
+        }
+        Ok(())
+    })?;
+    csv_file(&dir.join("sensitivity.csv"), |w| {
+        for row in &r.sensitivity {
+            w.serialize(row)?;
+        }
+        Ok(())
+    })?;
+    let summary = serde_json::json!({
+        "scenario": ex.scenario,
+        "design": ex.plan.design.name(),
+        "points": ex.plan.points.len(),
+        "runs": ex.runs,
+        "seed": ex.seed,
+        "satisfice": ex.satisfice,
+        "uncertain": ex.uncertainties.iter().map(|u| serde_json::json!({"key": u.key, "spread": u.describe()})).collect::<Vec<_>>(),
+        "policies": ex.policies.iter().map(|p| serde_json::json!({
+            "name": p.name,
+            "settings": p.settings.iter().map(|(k, v)| serde_json::json!({"key": k, "value": value_text(v)})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "robustness": MEASURES.iter().enumerate().map(|(m, def)| serde_json::json!({
+            "measure": def.name,
+            "better": if def.higher_is_better { "higher" } else { "lower" },
+            "policies": ex.policies.iter().zip(&r.robustness[m]).map(|(p, rec)| {
+                let mut v = serde_json::to_value(rec).unwrap_or_default();
+                v["policy"] = serde_json::Value::from(p.name.clone());
+                v
+            }).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "recommended": ex.policies[r.recommended].name,
+        "influence": r.influence.iter().map(|&j| ex.uncertainties[j].key.clone()).collect::<Vec<_>>(),
+        "prim": r.prim.iter().map(|t| serde_json::json!({
+            "policy": ex.policies[t.policy].name,
+            "target": t.kind,
+            "coverage": t.result.pasted.coverage,
+            "density": t.result.pasted.density,
+            "mass": t.result.pasted.mass,
+            "words": box_words(ex, &t.result.pasted, &x),
+        })).collect::<Vec<_>>(),
+        "verdict": r.verdict,
+    });
+    let json = serde_json::to_string_pretty(&summary)?;
+    write_atomic(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
+    // The directory's manifest lists these files as explore's, and removes
+    // what an earlier command (an earlier explore's other plots, a batch's
+    // runs.csv) wrote there and this one does not; the plots, drawn next,
+    // are added by `explore_charts::draw_all`.
+    super::manifest::finish(dir, "explore", false)?;
+    Ok(())
+}
+
+/// The report for a coalition lead: a table per policy, then the verdict.
+pub fn plain_report(ex: &Exploration, r: &Report) -> String {
+    use std::fmt::Write as _;
+    let mut t = String::new();
+    let design = match ex.plan.design {
+        coalsim_core::study::explore::run::DesignKind::Lhs => "Latin hypercube",
+        coalsim_core::study::explore::run::DesignKind::Sobol => "scrambled Sobol sequence",
+        coalsim_core::study::explore::run::DesignKind::Saltelli => "Saltelli design",
+        coalsim_core::study::explore::run::DesignKind::Morris => "Morris trajectories",
+    };
+    let np = ex.policies.len();
+    let explored = r.points.len();
+    let extra = ex.plan.points.len() - explored;
+    let _ = writeln!(
+        t,
+        "{}: {explored} plausible coalitions ({design}{}) × {np} policies × {} runs = {} runs, seed {}.",
+        ex.scenario,
+        if extra > 0 {
+            format!(
+                ", plus {extra} rows that change one input at a time for the sensitivity indices"
+            )
+        } else {
+            String::new()
+        },
+        ex.runs,
+        ex.plan.points.len() as u64 * np as u64 * ex.runs,
+        ex.seed
+    );
+    let _ = writeln!(
+        t,
+        "Uncertain: {}. Run i of every coalition and policy shares its random numbers.\n",
+        ex.uncertainties
+            .iter()
+            .map(|u| format!("{} {}", u.key, u.describe()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let width = ex
+        .policies
+        .iter()
+        .map(|p| p.name.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let _ = writeln!(
+        t,
+        "{:<width$}  {:>7}  {:>11}  {:>10}  {:>7}  {:>9}  {:>11}  {:>11}",
+        "policy",
+        "success",
+        "worst tenth",
+        "max regret",
+        "best in",
+        format!("≥{:.2} in", ex.satisfice),
+        "weeks intact",
+        "hours/month"
+    );
+    for (p, pol) in ex.policies.iter().enumerate() {
+        let s = &r.robustness[0][p];
+        let _ = writeln!(
+            t,
+            "{:<width$}  {:>7.2}  {:>11.2}  {:>10.2}  {:>7}  {:>9}  {:>11.1}  {:>11.1}",
+            pol.name,
+            s.mean,
+            s.worst_decile,
+            s.max_regret,
+            format!("{:.0}%", 100.0 * s.best_share),
+            format!("{:.0}%", 100.0 * s.satisfice_share.unwrap_or(0.0)),
+            r.robustness[1][p].mean,
+            r.robustness[2][p].mean,
+        );
+    }
+    let _ = writeln!(
+        t,
+        "\n(success: mean over coalitions of the share of runs reaching the goal; worst tenth: its 10th percentile; max regret: the most success given up against the best policy of any one coalition; best in: share of coalitions where it has the highest success; weeks intact: mean weeks before the coalition fell apart, a run that reached its goal or the week limit counted at the week limit; hours/month: maintenance hours per member per month.)\n(Every coalition uses the same {} run streams, so the absolute levels carry their luck, about ±{:.2} on a success share; the rules are compared on the same streams, which makes their differences firmer than the levels.)\n",
+        ex.runs,
+        0.5 / (ex.runs.max(1) as f64).sqrt()
+    );
+    for line in &r.verdict {
+        let _ = writeln!(t, "{line}");
+    }
+    t
+}

@@ -1,0 +1,336 @@
+//! After the game: the class's coalition next to many simulated runs of the
+//! same scenario, and which lessons of the texts played out in it.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::views::History;
+use coalsim_core::engine::{EventKind, RunSummary, Simulation};
+use coalsim_core::model::ExitReason;
+use coalsim_core::scenario::{Scenario, ScenarioFile};
+
+/// Simulated runs the class is compared with.
+pub const RUNS: u64 = 1000;
+
+/// One coalition's ending.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ending {
+    pub outcome: &'static str,
+    pub success: bool,
+    pub rounds: u32,
+    pub progress_share: f64,
+    pub final_members: u32,
+}
+
+impl Ending {
+    fn of(s: &RunSummary) -> Ending {
+        Ending {
+            outcome: s.outcome,
+            success: s.success,
+            rounds: s.rounds,
+            progress_share: s.progress_share,
+            final_members: s.final_members,
+        }
+    }
+}
+
+/// A lesson of the texts seen in the class's run.
+#[derive(Debug, Clone, Serialize)]
+pub struct LessonSeen {
+    /// The lesson's name (`coalsim lesson NAME`).
+    pub name: &'static str,
+    pub title: String,
+    /// What happened in the class's run that shows it.
+    pub evidence: String,
+    /// The lesson's text.
+    pub lesson: String,
+}
+
+/// The debrief.
+#[derive(Debug, Clone, Serialize)]
+pub struct Debrief {
+    pub runs: u64,
+    pub class: Ending,
+    /// The same coalition (same seed, run 0) with every organisation left to
+    /// the model.
+    pub without_players: Ending,
+    /// Share of simulated runs that reached the goal, with a 95% Wilson
+    /// interval.
+    pub success_rate: f64,
+    pub success_lo: f64,
+    pub success_hi: f64,
+    /// Share of simulated runs that got less far than the class (ties count
+    /// half): where the class landed, 0 to 1.
+    pub progress_percentile: f64,
+    /// Share of simulated runs that lasted fewer rounds than the class (ties
+    /// half). A coalition that reached its goal early counts as lasting its
+    /// whole time: it did not fall apart.
+    pub lifetime_percentile: f64,
+    /// Simulated runs by tenth of the goal done: `[0-10%, ..., 90-100%]`.
+    pub progress_histogram: [u64; 10],
+    /// Mean rounds lasted over the simulated runs.
+    pub mean_rounds: f64,
+    pub lessons: Vec<LessonSeen>,
+    /// One paragraph, in plain words.
+    pub reading: String,
+}
+
+/// Rounds a coalition "lasted": a reached goal or a declared sunset counts
+/// as the whole time (it did not fall apart).
+fn lifetime(s: &Ending, max_rounds: u32) -> u32 {
+    if s.outcome == "goal" || s.outcome == "sunset" {
+        max_rounds
+    } else {
+        s.rounds
+    }
+}
+
+/// Compares the class's run with [`RUNS`] runs of `scenario` with `seed`
+/// (runs 0..RUNS, the batch's streams), on the current rayon pool.
+pub fn debrief(
+    scenario: &Scenario,
+    seed: u64,
+    class: &RunSummary,
+    lessons: Vec<LessonSeen>,
+) -> Debrief {
+    let sims: Vec<Ending> = (0..RUNS)
+        .into_par_iter()
+        .map(|run| Ending::of(&Simulation::new(scenario, seed, run).run_to_end()))
+        .collect();
+    let class = Ending::of(class);
+    let n = sims.len() as f64;
+    let successes = sims.iter().filter(|e| e.success).count() as u64;
+    let (lo, hi) =
+        coalsim_core::stats::intervals::wilson_interval(successes, RUNS, 1.959_963_984_540_054);
+    let rank = |below: usize, ties: usize| (below as f64 + 0.5 * ties as f64) / n;
+    let p_below = sims
+        .iter()
+        .filter(|e| e.progress_share < class.progress_share)
+        .count();
+    let p_ties = sims
+        .iter()
+        .filter(|e| e.progress_share == class.progress_share)
+        .count();
+    let m = scenario.max_rounds;
+    let life = lifetime(&class, m);
+    let l_below = sims.iter().filter(|e| lifetime(e, m) < life).count();
+    let l_ties = sims.iter().filter(|e| lifetime(e, m) == life).count();
+    let mut hist = [0u64; 10];
+    for e in &sims {
+        hist[((e.progress_share * 10.0) as usize).min(9)] += 1;
+    }
+    let success_rate = successes as f64 / n;
+    let progress_percentile = rank(p_below, p_ties);
+    let reading = format!(
+        "{} {:.0}% of {RUNS} simulated coalitions of the same scenario reached the goal. The class got further than {:.0}% of them{}.",
+        match class.outcome {
+            "goal" => format!("Your coalition reached its goal in week {}.", class.rounds),
+            "sunset" => format!(
+                "Your coalition closed in week {} declaring success ({:.0}% of the goal).",
+                class.rounds,
+                class.progress_share * 100.0
+            ),
+            "dissolved" => format!(
+                "Your coalition dissolved in week {} with {:.0}% of the goal done.",
+                class.rounds,
+                class.progress_share * 100.0
+            ),
+            _ => format!(
+                "Your coalition was still going at the end (week {}) with {:.0}% of the goal done.",
+                class.rounds,
+                class.progress_share * 100.0
+            ),
+        },
+        success_rate * 100.0,
+        progress_percentile * 100.0,
+        if lessons.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; what the texts warn about showed up: {}",
+                lessons
+                    .iter()
+                    .map(|l| l.title.to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    );
+    Debrief {
+        runs: RUNS,
+        without_players: sims[0].clone(),
+        class,
+        success_rate,
+        success_lo: lo,
+        success_hi: hi,
+        progress_percentile,
+        lifetime_percentile: rank(l_below, l_ties),
+        progress_histogram: hist,
+        mean_rounds: sims.iter().map(|e| e.rounds as f64).sum::<f64>() / n,
+        lessons,
+        reading,
+    }
+}
+
+/// The lessons whose mechanism shows in the run's events.
+pub fn lessons_seen(h: &History) -> Vec<LessonSeen> {
+    let count = |f: &dyn Fn(&EventKind) -> bool| h.events.iter().filter(|e| f(&e.kind)).count();
+    let crises = count(&|k| matches!(k, EventKind::Crisis { .. }));
+    let (mut silent, mut votes) = (0u32, 0u32);
+    for e in &h.events {
+        if let EventKind::Decision {
+            silent_objections,
+            voters,
+            ..
+        } = e.kind
+        {
+            silent += silent_objections;
+            votes += voters;
+        }
+    }
+    let hidden_exits = count(&|k| {
+        matches!(
+            k,
+            EventKind::Left {
+                reason: ExitReason::HiddenObjection,
+                ..
+            }
+        )
+    });
+    let thin_checkins = h
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::CheckIn { attended, members, .. } if members > 0 && 2 * attended < members))
+        .count();
+    let juniors = count(&|k| matches!(k, EventKind::JuniorRepresentative));
+    // A leadership loss is either a leader leaving or, after a shock, the
+    // leadership changing hands while the old leader stays.
+    let (leaders_left, turnovers) = h
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::LeadershipLoss { .. }))
+        .fold((0usize, 0usize), |(left, turned), e| {
+            let went = h.events.iter().any(|x| {
+                x.round == e.round && x.agent == e.agent && matches!(x.kind, EventKind::Left { .. })
+            });
+            if went {
+                (left + 1, turned)
+            } else {
+                (left, turned + 1)
+            }
+        });
+    let leaks = count(&|k| matches!(k, EventKind::Leak));
+    let abrupt = count(&|k| {
+        matches!(
+            k,
+            EventKind::Left {
+                graceful: false,
+                ..
+            }
+        )
+    });
+    let expansions = count(&|k| matches!(k, EventKind::Expansion { .. }));
+    let mut out = Vec::new();
+    let mut add = |name: &'static str, evidence: String| {
+        let (title, lesson) = coalsim_core::study::lessons::find(name)
+            .and_then(|l| {
+                ScenarioFile::load(crate::server::request::lesson_source(l))
+                    .ok()
+                    .map(|f| (f.base.name.clone(), f.base.lesson.clone()))
+            })
+            .unwrap_or_else(|| (name.to_string(), String::new()));
+        out.push(LessonSeen {
+            name,
+            title,
+            evidence,
+            lesson,
+        });
+    };
+    if crises > 0 {
+        add(
+            "urgency-trap",
+            format!(
+                "a conflict kept quiet erupted {crises} time{} before the coalition had agreed how to decide",
+                plural(crises)
+            ),
+        );
+    }
+    if silent > 0 && (hidden_exits > 0 || 5 * silent as usize >= votes.max(1) as usize) {
+        add(
+            "consensus-illusion",
+            format!(
+                "{silent} objection{} stayed silent in the votes{}",
+                plural(silent as usize),
+                if hidden_exits > 0 {
+                    format!(
+                        "; {hidden_exits} organisation{} left over objections they had kept to themselves",
+                        plural(hidden_exits)
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+        );
+    }
+    if thin_checkins >= 3 || juniors >= 3 {
+        let mut signs = Vec::new();
+        if thin_checkins > 0 {
+            signs.push(format!(
+                "fewer than half the members came to {thin_checkins} check-in{}",
+                plural(thin_checkins)
+            ));
+        }
+        if juniors > 0 {
+            signs.push(format!(
+                "{juniors} organisation{} started sending junior staff",
+                plural(juniors)
+            ));
+        }
+        add("drift-and-renewal", signs.join(", and "));
+    }
+    if leaders_left + turnovers > 0 {
+        let mut signs = Vec::new();
+        if leaders_left > 0 {
+            signs.push(format!(
+                "{leaders_left} leader{} left and took know-how with them",
+                plural(leaders_left)
+            ));
+        }
+        if turnovers > 0 {
+            signs.push(format!(
+                "the leadership changed hands after {turnovers} shock{} and know-how was lost each time",
+                plural(turnovers)
+            ));
+        }
+        add("founders-syndrome", signs.join(", and "));
+    }
+    if leaks > 0 {
+        add(
+            "public-disagreement",
+            format!("{leaks} disagreement{} went public", plural(leaks)),
+        );
+    }
+    if abrupt > 0 {
+        add(
+            "exit-planning",
+            format!(
+                "{abrupt} organisation{} broke off abruptly, with no agreed way out",
+                plural(abrupt)
+            ),
+        );
+    }
+    if expansions > 0 {
+        add(
+            "mission-creep",
+            format!(
+                "the coalition took on {expansions} more issue{}",
+                plural(expansions)
+            ),
+        );
+    }
+    out
+}
+
+fn plural(k: usize) -> &'static str {
+    if k == 1 { "" } else { "s" }
+}

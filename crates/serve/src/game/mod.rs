@@ -1,0 +1,190 @@
+//! The class game: students play organisations of a coalition while the
+//! rest follow the model ([`coalsim_core::engine::control`]).
+//!
+//! Pure: a game is a scenario, a seed and the players' choices round by
+//! round ([`Play`]); the run is `Simulation::new(scenario, seed, 0)` stepped
+//! with those choices, so the log ([`GameLog`]) replays to the same outcome
+//! ([`replay`]). The server (`serve::game`) adds the clock, seats and
+//! tokens; the views here say what a student and the teacher see.
+
+pub mod debrief;
+pub mod log;
+pub mod views;
+
+use coalsim_core::engine::{Ballot, Choices, RunSummary, Seats, Simulation};
+use coalsim_core::scenario::Scenario;
+
+pub use log::GameLog;
+
+/// One player's choices applied in one round.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Play {
+    pub round: u32,
+    pub agent: usize,
+    /// The nickname the student typed.
+    pub player: String,
+    pub choices: Choices,
+}
+
+/// Runs `scenario` with `seed` (run index 0) through `rounds` rounds, the
+/// players' `plays` applied in their rounds (sorted by round). `None`
+/// rounds: to the end.
+pub fn simulate<'a>(
+    scenario: &'a Scenario,
+    seed: u64,
+    plays: &[Play],
+    rounds: Option<u32>,
+) -> Simulation<'a> {
+    let mut sim = Simulation::new(scenario, seed, 0);
+    let mut seats = Seats {
+        choices: vec![None; sim.world.n],
+    };
+    let mut next = 0;
+    while sim.outcome.is_none() && rounds.is_none_or(|r| sim.world.round < r) {
+        let round = sim.world.round + 1;
+        seats.choices.iter_mut().for_each(|c| *c = None);
+        while next < plays.len() && plays[next].round < round {
+            next += 1;
+        }
+        while next < plays.len() && plays[next].round == round {
+            let p = &plays[next];
+            if p.agent < seats.choices.len() {
+                seats.choices[p.agent] = Some(p.choices);
+            }
+            next += 1;
+        }
+        sim.step_with(&mut seats);
+    }
+    sim
+}
+
+/// Replays a game log to its end: the outcome of the class's coalition.
+pub fn replay(log: &GameLog) -> Result<RunSummary, String> {
+    let scenario = log.scenario()?;
+    let mut sim = simulate(&scenario, log.seed, &log.plays, None);
+    Ok(sim.run_to_end())
+}
+
+/// What a student may choose, as the page offers it.
+pub const CONTRIBUTIONS: [(f64, &str); 3] = [
+    (1.0, "all we can"),
+    (0.5, "half"),
+    (0.0, "nothing this time"),
+];
+
+/// The choices a new seat starts from: show up, give fully, vote by
+/// conscience (yes), no objection, stay.
+pub fn default_choices() -> Choices {
+    Choices {
+        attend: true,
+        contribute: 1.0,
+        ballot: Ballot::Yes,
+        object: false,
+        leave: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use coalsim_core::scenario::ScenarioFile;
+    use rand::{RngExt, SeedableRng};
+
+    /// Random choices for a few seats over the first rounds.
+    fn plays(n: usize, seed: u64) -> Vec<Play> {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let mut out = Vec::new();
+        for round in 1..=40 {
+            for agent in [0, 2, n - 1] {
+                if rng.random::<f64>() < 0.8 {
+                    out.push(Play {
+                        round,
+                        agent,
+                        player: format!("player, \"{agent}\""),
+                        choices: Choices {
+                            attend: rng.random(),
+                            contribute: [0.0, 0.5, 1.0][rng.random_range(0..3)],
+                            ballot: Ballot::ALL[rng.random_range(0..4)],
+                            object: rng.random(),
+                            leave: rng.random::<f64>() < 0.02,
+                        },
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_log_replays_to_the_game_it_records() {
+        let scenarios = [
+            ScenarioFile::open(None).unwrap().base,
+            ScenarioFile::load(crate::server::request::lesson_source(
+                coalsim_core::study::lessons::find("consensus-illusion").unwrap(),
+            ))
+            .unwrap()
+            .base,
+        ];
+        for s in &scenarios {
+            for seed in 0..5 {
+                let p = plays(s.agent_count(), seed);
+                let h = views::history(s, seed, &p, None);
+                let outcome = h.outcome.clone().unwrap();
+                let mut log = GameLog {
+                    title: s.name.clone(),
+                    scenario_toml: s.to_toml(),
+                    seed,
+                    names: h.names.clone(),
+                    plays: p.clone(),
+                    outcome: None,
+                };
+                log.finish(&outcome);
+                let text = log.to_csv();
+                let back = GameLog::parse("log.csv", &text).unwrap();
+                assert_eq!(back.plays, p);
+                assert_eq!(back.seed, seed);
+                assert_eq!(back.scenario().unwrap().to_toml(), s.to_toml());
+                assert_eq!(replay(&back).unwrap(), outcome);
+            }
+        }
+    }
+
+    #[test]
+    fn players_change_the_story() {
+        let s = ScenarioFile::open(None).unwrap().base;
+        let differs = (0..10).any(|seed| {
+            let p = plays(s.agent_count(), seed);
+            format!("{:?}", views::summary(&s, seed, &p))
+                != format!("{:?}", Simulation::new(&s, seed, 0).run_to_end())
+        });
+        assert!(differs);
+    }
+
+    #[test]
+    fn a_broken_log_is_refused_with_its_line_and_column() {
+        let s = ScenarioFile::open(None).unwrap().base;
+        let log = GameLog {
+            title: "t".into(),
+            scenario_toml: s.to_toml(),
+            seed: 3,
+            names: vec!["A".into(); 10],
+            plays: plays(10, 1),
+            outcome: None,
+        };
+        let text = log.to_csv();
+        let header = text.lines().position(|l| l.starts_with("round,")).unwrap() + 1;
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let row = lines[header].clone();
+        lines[header] = row.replacen(",true,", ",maybe,", 1);
+        let e = GameLog::parse("g.csv", &lines.join("\n")).unwrap_err();
+        assert!(e.starts_with(&format!("g.csv:{}: ", header + 1)), "{e}");
+        assert!(e.contains("allowed: true or false"), "{e}");
+        let e = GameLog::parse("g.csv", "round,agent\n1,2\n").unwrap_err();
+        assert!(e.contains("no `# seed: N` line"), "{e}");
+        let e = GameLog::parse("g.csv", &text.replace("# seed: 3", "# seed: x")).unwrap_err();
+        assert!(e.contains("seed: `x`"), "{e}");
+        let bad_agent = text.replacen("\n1,0,", "\n1,99,", 1);
+        let e = GameLog::parse("g.csv", &bad_agent).unwrap_err();
+        assert!(e.contains("agent 99 does not exist"), "{e}");
+    }
+}
