@@ -1,21 +1,19 @@
 //! Phase 3, check-ins: the coalition's communication routine.
 
-use super::{Controller, Event, EventKind, Rng, RoundTally, chance};
-use crate::model::{World, unit};
-use crate::scenario::Scenario;
+use super::{Controller, Event, EventKind, Round, chance};
+use crate::model::unit;
 
 /// [`checkins_in`] with its scratch made here (for tests; the engine passes
 /// reused scratch so that a round allocates nothing).
 #[cfg(test)]
 pub fn checkins(
-    w: &mut World,
-    s: &Scenario,
-    rng: &mut Rng,
+    w: &mut crate::model::World,
+    s: &crate::scenario::Scenario,
+    rng: &mut super::Rng,
     ev: &mut Vec<Event>,
-    now: &mut RoundTally,
+    now: &mut super::RoundTally,
 ) {
-    let mut attendees = Vec::with_capacity(w.n);
-    checkins_in(w, s, rng, ev, now, &mut attendees, &mut super::ModelRules);
+    super::phase(w, s, rng, ev, now, &[], &mut super::ModelRules, checkins_in);
 }
 
 /// Every `checkin_every` rounds each member attends with probability equal
@@ -29,15 +27,16 @@ pub fn checkins(
 /// (before governance there is no forum for it). With `private_checkin`, a member
 /// who missed two rounds in a row gets a private conversation that restores
 /// 20% of its missing engagement.
-pub fn checkins_in(
-    w: &mut World,
-    s: &Scenario,
-    rng: &mut Rng,
-    ev: &mut Vec<Event>,
-    now: &mut RoundTally,
-    attendees: &mut Vec<usize>,
-    ctl: &mut impl Controller,
-) {
+pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) {
+    let (w, s, rng, ev, now, attendees, ctl) = (
+        &mut *r.world,
+        r.scenario,
+        &mut *r.rng,
+        &mut *r.events,
+        &mut *r.tally,
+        &mut *r.members,
+        &mut *r.ctl,
+    );
     let g = &s.governance;
     if g.checkin_every == 0 || w.round % g.checkin_every != 0 || w.coalition.members == 0 {
         return;

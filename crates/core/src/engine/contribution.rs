@@ -1,9 +1,9 @@
 //! Phase 5, contributions: who follows through, how much, and the hours the
 //! coalition costs its members.
 
-use super::{Contribution, Controller, Rng, RoundTally, chance};
-use crate::model::{GovernanceState, World};
-use crate::scenario::{DecisionRule, ExitProtocol, Scenario};
+use super::{Contribution, Controller, Round, chance};
+use crate::model::GovernanceState;
+use crate::scenario::{DecisionRule, ExitProtocol};
 
 /// Member i delivers with probability
 ///
@@ -21,14 +21,15 @@ use crate::scenario::{DecisionRule, ExitProtocol, Scenario};
 /// against being trapped (last round's commitment C_i). Maintenance hours this round: coordination_hours · (group − 1) +
 /// leader_hours · leadership_i · (members − 1) + setup_hours while setting up
 /// (check-in, renewal and re-alignment hours are added by their phases).
-pub fn contributions(
-    w: &mut World,
-    s: &Scenario,
-    rng: &mut Rng,
-    now: &mut RoundTally,
-    trust_in_members: &[f64],
-    ctl: &mut impl Controller,
-) {
+pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
+    let (w, s, rng, now, trust_in_members, ctl) = (
+        &mut *r.world,
+        r.scenario,
+        &mut *r.rng,
+        &mut *r.tally,
+        &*r.trust_cache,
+        &mut *r.ctl,
+    );
     let dy = &s.dynamics;
     let setting_up = matches!(w.coalition.governance, GovernanceState::SettingUp { .. });
     let committee_rule = s.governance.decision_rule == DecisionRule::Committee;

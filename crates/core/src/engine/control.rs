@@ -402,36 +402,48 @@ mod tests {
                 sim.world.round += 1;
                 let (mut wa, mut ra) = (sim.world.clone(), sim.rng.clone());
                 let (mut wb, mut rb) = (sim.world.clone(), sim.rng.clone());
-                let (mut ev, mut now, mut scratch) =
-                    (Vec::new(), RoundTally::default(), Vec::new());
-                checkin::checkins_in(
+                let (mut ev, mut now) = (Vec::new(), RoundTally::default());
+                crate::engine::phase(
                     &mut wa,
                     &s,
                     &mut ra,
                     &mut ev,
                     &mut now,
-                    &mut scratch,
+                    &[],
                     &mut ModelRules,
+                    checkin::checkins_in,
                 );
-                checkin::checkins_in(
+                crate::engine::phase(
                     &mut wb,
                     &s,
                     &mut rb,
                     &mut ev,
                     &mut now,
-                    &mut scratch,
+                    &[],
                     &mut Contrary,
+                    checkin::checkins_in,
                 );
                 let cache = vec![0.5; wa.n];
-                contribution::contributions(
+                crate::engine::phase(
                     &mut wa,
                     &s,
                     &mut ra,
+                    &mut Vec::new(),
                     &mut now,
                     &cache,
                     &mut ModelRules,
+                    contribution::contributions,
                 );
-                contribution::contributions(&mut wb, &s, &mut rb, &mut now, &cache, &mut Contrary);
+                crate::engine::phase(
+                    &mut wb,
+                    &s,
+                    &mut rb,
+                    &mut Vec::new(),
+                    &mut now,
+                    &cache,
+                    &mut Contrary,
+                    contribution::contributions,
+                );
                 for i in 0..wa.n {
                     if wa.is_member(i) {
                         assert_ne!(wa.attended_now[i], wb.attended_now[i]);

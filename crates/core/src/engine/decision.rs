@@ -1,7 +1,7 @@
 //! Phase 4, decisions: governance setup, then one vote on a proposal under
 //! the coalition's rule.
 
-use super::{Ballot, Controller, Event, EventKind, Rng, RoundTally, chance, weighted_pick};
+use super::{Ballot, Controller, Event, EventKind, Rng, Round, RoundTally, chance, weighted_pick};
 use crate::model::governance::{Tally, is_pivotal, passes};
 use crate::model::init::setup_duration;
 use crate::model::{GovernanceState, Status, World, unit};
@@ -47,15 +47,16 @@ use crate::scenario::{DecisionRule, Scenario};
 /// that fraction. A voiced objection leaks to the public with probability
 /// `leak_rate` unless there is a spokesperson, costing `leak_damage` of
 /// legitimacy.
-pub fn decisions(
-    w: &mut World,
-    s: &Scenario,
-    rng: &mut Rng,
-    ev: &mut Vec<Event>,
-    now: &mut RoundTally,
-    trust_in_members: &[f64],
-    ctl: &mut impl Controller,
-) {
+pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
+    let (w, s, rng, ev, now, trust_in_members, ctl) = (
+        &mut *r.world,
+        r.scenario,
+        &mut *r.rng,
+        &mut *r.events,
+        &mut *r.tally,
+        &*r.trust_cache,
+        &mut *r.ctl,
+    );
     if let GovernanceState::SettingUp { until, .. } = w.coalition.governance {
         if w.round > until {
             establish(w, s, ev);

@@ -1,8 +1,7 @@
 //! Phase 8, engagement drift, and renewal rituals.
 
-use super::{Event, EventKind, RoundTally};
-use crate::model::{World, unit};
-use crate::scenario::Scenario;
+use super::{Controller, Event, EventKind, Round};
+use crate::model::unit;
 
 /// Commitment of member i (also read by the exit phase):
 ///
@@ -23,13 +22,14 @@ use crate::scenario::Scenario;
 /// without renewals), a coalition that has its first win ends with declared
 /// success when mean engagement is below `sunset_engagement` or the goal is
 /// out of reach at the current pace.
-pub fn engagement(
-    w: &mut World,
-    s: &Scenario,
-    ev: &mut Vec<Event>,
-    now: &mut RoundTally,
-    trust_in_members: &[f64],
-) {
+pub fn engagement<C: Controller>(r: &mut Round<'_, C>) {
+    let (w, s, ev, now, trust_in_members) = (
+        &mut *r.world,
+        r.scenario,
+        &mut *r.events,
+        &mut *r.tally,
+        &*r.trust_cache,
+    );
     let dy = &s.dynamics;
     let g = &s.governance;
     let renewal = g.renewal_every > 0 && w.round % g.renewal_every == 0 && w.coalition.members > 0;

@@ -1,7 +1,7 @@
 //! Phase 9, exits and removals; also the shared `leave` used by scheduled
 //! departures.
 
-use super::{Controller, Event, EventKind, Rng, RoundTally, chance, decision};
+use super::{Controller, Event, EventKind, Round, RoundTally, chance, decision};
 use crate::model::{ExitReason, Status, World};
 use crate::scenario::{ExitProtocol, Scenario};
 
@@ -18,14 +18,15 @@ use crate::scenario::{ExitProtocol, Scenario};
 ///   so members stay on, trapped and disengaging); if C_i < θ it leaves with
 ///   probability leave_gain · (θ − C_i), for the reason whose shortfall is
 ///   largest.
-pub fn exits(
-    w: &mut World,
-    s: &Scenario,
-    rng: &mut Rng,
-    ev: &mut Vec<Event>,
-    now: &mut RoundTally,
-    ctl: &mut impl Controller,
-) {
+pub fn exits<C: Controller>(r: &mut Round<'_, C>) {
+    let (w, s, rng, ev, now, ctl) = (
+        &mut *r.world,
+        r.scenario,
+        &mut *r.rng,
+        &mut *r.events,
+        &mut *r.tally,
+        &mut *r.ctl,
+    );
     let dy = &s.dynamics;
     let g = &s.governance;
     let theta = dy.exit_threshold

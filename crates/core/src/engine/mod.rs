@@ -79,6 +79,90 @@ pub struct Simulation<'a> {
     draws: Vec<u8>,
 }
 
+/// One round's context: what the phases of [`Simulation::step`] read and
+/// change, borrowed from the [`Simulation`] for the round. Every phase takes
+/// it whole (`phase(&mut r)`), so the list of phases in `step` reads as the
+/// process overview of docs/model.md.
+pub struct Round<'r, C> {
+    pub world: &'r mut World,
+    pub scenario: &'r Scenario,
+    /// The run's random stream.
+    pub rng: &'r mut Rng,
+    /// The round's events.
+    pub events: &'r mut Vec<Event>,
+    /// What phases hand to later phases this round.
+    pub tally: &'r mut RoundTally,
+    /// Mean trust of each member in the others (0 for non-members), as of
+    /// the last [`refresh_trust_cache`](Round::refresh_trust_cache).
+    pub trust_cache: &'r mut [f64],
+    /// Scratch: member indices (check-in attendees, the members of the trust
+    /// update).
+    pub members: &'r mut Vec<usize>,
+    /// Scratch: random bytes of the trust phase (8 per ordered pair).
+    pub draws: &'r mut [u8],
+    /// Who makes the choices of the agents it plays (see [`control`]).
+    pub ctl: &'r mut C,
+}
+
+impl<C: Controller> Round<'_, C> {
+    /// Clears the per-round records of hours, deliveries, attendance and delay.
+    fn start_round(&mut self) {
+        let w = &mut *self.world;
+        w.hours_now.iter_mut().for_each(|h| *h = 0.0);
+        w.delivered_now.iter_mut().for_each(|d| *d = false);
+        w.attended_now.iter_mut().for_each(|a| *a = false);
+        w.coalition.delay_now = 0.0;
+    }
+
+    /// Recomputes [`trust_cache`](Round::trust_cache) for the current members.
+    fn refresh_trust_cache(&mut self) {
+        refresh_trust_cache(self.world, self.trust_cache, self.members);
+    }
+
+    /// Adds the round's hours to each agent's and the coalition's totals, and
+    /// `working` members to the member-rounds.
+    fn count_hours(&mut self, working: u64) {
+        let w = &mut *self.world;
+        for (total, h) in w.hours.iter_mut().zip(&w.hours_now) {
+            *total += h;
+        }
+        self.tally.hours = w.hours_now.iter().sum();
+        w.coalition.total_hours += self.tally.hours;
+        w.coalition.member_rounds += working;
+    }
+}
+
+/// Runs one phase alone on these parts (tests): the trust cache is copied
+/// in, the scratch made here, the members are the current ones.
+#[cfg(test)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn phase<C: Controller, T>(
+    world: &mut World,
+    scenario: &Scenario,
+    rng: &mut Rng,
+    events: &mut Vec<Event>,
+    tally: &mut RoundTally,
+    trust_cache: &[f64],
+    ctl: &mut C,
+    f: impl FnOnce(&mut Round<'_, C>) -> T,
+) -> T {
+    let n = world.n;
+    let mut cache = trust_cache.to_vec();
+    let mut members: Vec<usize> = (0..n).filter(|&i| world.is_member(i)).collect();
+    let mut draws = vec![0u8; 8 * n * n];
+    f(&mut Round {
+        world,
+        scenario,
+        rng,
+        events,
+        tally,
+        trust_cache: &mut cache,
+        members: &mut members,
+        draws: &mut draws,
+        ctl,
+    })
+}
+
 impl<'a> Simulation<'a> {
     /// Builds run `run` of `scenario` with `seed`.
     pub fn new(scenario: &'a Scenario, seed: u64, run: u64) -> Simulation<'a> {
@@ -128,57 +212,41 @@ impl<'a> Simulation<'a> {
         }
         self.now = RoundTally::default();
         self.world.round += 1;
-        let s = self.scenario;
-        let w = &mut self.world;
-        w.hours_now.iter_mut().for_each(|h| *h = 0.0);
-        w.delivered_now.iter_mut().for_each(|d| *d = false);
-        w.attended_now.iter_mut().for_each(|a| *a = false);
-        w.coalition.delay_now = 0.0;
-
-        shocks::shocks(w, s, &mut self.rng, &mut self.events, &mut self.now);
-        recruitment::recruitment(w, s, &mut self.rng, &mut self.events, &mut self.now);
-        checkin::checkins_in(
-            w,
-            s,
-            &mut self.rng,
-            &mut self.events,
-            &mut self.now,
-            &mut self.members,
+        let mut r = Round {
+            world: &mut self.world,
+            scenario: self.scenario,
+            rng: &mut self.rng,
+            events: &mut self.events,
+            tally: &mut self.now,
+            trust_cache: &mut self.trust_cache,
+            members: &mut self.members,
+            draws: &mut self.draws,
             ctl,
-        );
-        refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
-        let crises = w.coalition.crises;
-        decision::decisions(
-            w,
-            s,
-            &mut self.rng,
-            &mut self.events,
-            &mut self.now,
-            &self.trust_cache,
-            ctl,
-        );
+        };
+        r.start_round();
+        shocks::shocks(&mut r);
+        recruitment::recruitment(&mut r);
+        checkin::checkins_in(&mut r);
+        r.refresh_trust_cache();
+        let crises = r.world.coalition.crises;
+        decision::decisions(&mut r);
         // Decisions change trust only in a crisis and never change who is a
         // member, so the cache is still exact unless a crisis happened.
-        if w.coalition.crises != crises {
-            refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
+        if r.world.coalition.crises != crises {
+            r.refresh_trust_cache();
         }
-        contribution::contributions(w, s, &mut self.rng, &mut self.now, &self.trust_cache, ctl);
-        progress::progress(w, s, &mut self.events, &mut self.now);
-        collect_members(w, &mut self.members);
-        trust::update_trust_in(w, s, &mut self.rng, &self.members, &mut self.draws);
-        refresh_trust_cache(w, &mut self.trust_cache, &mut self.members);
-        engagement::engagement(w, s, &mut self.events, &mut self.now, &self.trust_cache);
+        contribution::contributions(&mut r);
+        progress::progress(&mut r);
+        collect_members(r.world, r.members);
+        trust::update_trust_in(&mut r);
+        r.refresh_trust_cache();
+        engagement::engagement(&mut r);
         // Everyone who is a member now did this round's work (and spent its
         // hours), including those about to leave: they count for the round.
-        let working = w.coalition.members as u64;
-        exit::exits(w, s, &mut self.rng, &mut self.events, &mut self.now, ctl);
-        for (total, h) in w.hours.iter_mut().zip(&w.hours_now) {
-            *total += h;
-        }
-        self.now.hours = w.hours_now.iter().sum();
-        w.coalition.total_hours += self.now.hours;
-        w.coalition.member_rounds += working;
-        self.outcome = end::end_check(w, s, &mut self.events);
+        let working = r.world.coalition.members as u64;
+        exit::exits(&mut r);
+        r.count_hours(working);
+        self.outcome = end::end_check(&self.world, self.scenario, &mut self.events);
         &self.events
     }
 

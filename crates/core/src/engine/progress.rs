@@ -1,8 +1,8 @@
 //! Phase 6, progress and milestones.
 
-use super::{Event, EventKind, RoundTally};
-use crate::model::{GovernanceState, World, unit};
-use crate::scenario::{DecisionRule, Scenario};
+use super::{Controller, Event, EventKind, Round};
+use crate::model::{GovernanceState, unit};
+use crate::scenario::DecisionRule;
 
 /// progress += direction · (0.5 + 0.5 legitimacy) · efficiency · Σ_i delivered_i · A_i
 /// with efficiency = 1 / (1 + coordination_loss (group − 1)), group being the
@@ -16,7 +16,8 @@ use crate::scenario::{DecisionRule, Scenario};
 /// `win_trust` of theirs. Direction then relaxes toward `direction_floor` at
 /// rate `direction_decay` (plans go stale; what the founding purpose gives
 /// remains).
-pub fn progress(w: &mut World, s: &Scenario, ev: &mut Vec<Event>, now: &mut RoundTally) {
+pub fn progress<C: Controller>(r: &mut Round<'_, C>) {
+    let (w, s, ev, now) = (&mut *r.world, r.scenario, &mut *r.events, &mut *r.tally);
     let dy = &s.dynamics;
     let committee = s.governance.decision_rule == DecisionRule::Committee
         && w.coalition.governance == GovernanceState::Established;

@@ -2,7 +2,7 @@
 //! relationships they have (trust), outsiders weigh what joining offers, and
 //! admission applies the coalition's rule.
 
-use super::{Event, EventKind, Rng, RoundTally, chance};
+use super::{Controller, Event, EventKind, Round, chance};
 use crate::model::governance::{Tally, passes};
 use crate::model::{GovernanceState, Status, World};
 use crate::scenario::{Admission, DecisionRule, ExitProtocol, Scenario};
@@ -20,13 +20,14 @@ use crate::scenario::{Admission, DecisionRule, ExitProtocol, Scenario};
 /// bar_j = join_threshold + big_player_bar · power_j / max power · 3 / (2 + members)
 ///
 /// P(join | reached) = clamp(join_gain · (utility_j − bar_j), 0, 1).
-pub fn recruitment(
-    w: &mut World,
-    s: &Scenario,
-    rng: &mut Rng,
-    ev: &mut Vec<Event>,
-    now: &mut RoundTally,
-) {
+pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
+    let (w, s, rng, ev, now) = (
+        &mut *r.world,
+        r.scenario,
+        &mut *r.rng,
+        &mut *r.events,
+        &mut *r.tally,
+    );
     let g = &s.governance;
     if g.admission == Admission::Closed || w.coalition.members == 0 {
         return;

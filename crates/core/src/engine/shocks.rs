@@ -3,19 +3,19 @@
 //! shift, a leadership change in one member.
 
 use super::{
-    Event, EventKind, Rng, RoundTally, ShockKind, chance, exit, normal, scope, weighted_pick,
+    Controller, Event, EventKind, Round, ShockKind, chance, exit, normal, scope, weighted_pick,
 };
-use crate::model::{ExitReason, Status, World};
-use crate::scenario::Scenario;
+use crate::model::{ExitReason, Status};
 use rand::RngExt;
 
-pub fn shocks(
-    w: &mut World,
-    s: &Scenario,
-    rng: &mut Rng,
-    ev: &mut Vec<Event>,
-    now: &mut RoundTally,
-) {
+pub fn shocks<C: Controller>(r: &mut Round<'_, C>) {
+    let (w, s, rng, ev, now) = (
+        &mut *r.world,
+        r.scenario,
+        &mut *r.rng,
+        &mut *r.events,
+        &mut *r.tally,
+    );
     let round = w.round;
     if s.shocks.founder_leaves_at == round
         && let Some(f) = (0..w.n).find(|&i| w.founder[i] && w.is_member(i))

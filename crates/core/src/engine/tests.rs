@@ -425,7 +425,7 @@ fn decide(w: &mut World, s: &Scenario) -> (Vec<Event>, RoundTally) {
 fn decide_with(w: &mut World, s: &Scenario, seed: u64) -> (Vec<Event>, RoundTally) {
     let (mut ev, mut now) = (Vec::new(), RoundTally::default());
     let cache = trust_cache(w);
-    decision::decisions(
+    super::phase(
         w,
         s,
         &mut run_rng(seed, 0),
@@ -433,6 +433,7 @@ fn decide_with(w: &mut World, s: &Scenario, seed: u64) -> (Vec<Event>, RoundTall
         &mut now,
         &cache,
         &mut ModelRules,
+        decision::decisions,
     );
     (ev, now)
 }
@@ -1351,11 +1352,29 @@ fn removal_after_remove_after_missed_rounds() {
         w.round = round;
         w.hours_now.iter_mut().for_each(|h| *h = 0.0);
         let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-        contribution::contributions(&mut w, &s, &mut rng, &mut now, &[1.0; 3], &mut ModelRules);
+        super::phase(
+            &mut w,
+            &s,
+            &mut rng,
+            &mut Vec::new(),
+            &mut now,
+            &[1.0; 3],
+            &mut ModelRules,
+            contribution::contributions,
+        );
         assert_eq!(w.missed, vec![0, round, 0]);
         // Everyone is committed: only the removal rule can make B go.
         w.commitment = vec![1.0; 3];
-        exit::exits(&mut w, &s, &mut rng, &mut ev, &mut now, &mut ModelRules);
+        super::phase(
+            &mut w,
+            &s,
+            &mut rng,
+            &mut ev,
+            &mut now,
+            &[],
+            &mut ModelRules,
+            exit::exits,
+        );
         if round < 3 {
             assert_eq!(w.status[1], Status::Member, "round {round}");
             assert!(left_events(&ev).is_empty());
@@ -1376,13 +1395,15 @@ fn no_removal_without_a_removal_process() {
     w.missed = vec![0, 19, 0];
     w.commitment = vec![1.0; 3];
     let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-    exit::exits(
+    super::phase(
         &mut w,
         &s,
         &mut run_rng(1, 0),
         &mut ev,
         &mut now,
+        &[],
         &mut ModelRules,
+        exit::exits,
     );
     assert_eq!(w.status[1], Status::Member);
 }
@@ -1404,7 +1425,16 @@ fn a_milestone_raises_efficacy_trust_and_legitimacy() {
         ..RoundTally::default()
     };
     let mut ev = Vec::new();
-    progress::progress(&mut w, &s, &mut ev, &mut now);
+    super::phase(
+        &mut w,
+        &s,
+        &mut run_rng(0, 0),
+        &mut ev,
+        &mut now,
+        &[],
+        &mut ModelRules,
+        progress::progress,
+    );
     // gain = 1 · (0.5 + 0.25) · 1 / (1 + 0.02 · 2) · 20
     let gain = 0.75 / 1.04 * 20.0;
     assert_close!(now.progress, gain);
@@ -1438,7 +1468,16 @@ fn no_milestone_no_win_effects() {
         ..RoundTally::default()
     };
     let mut ev = Vec::new();
-    progress::progress(&mut w, &s, &mut ev, &mut now);
+    super::phase(
+        &mut w,
+        &s,
+        &mut run_rng(0, 0),
+        &mut ev,
+        &mut now,
+        &[],
+        &mut ModelRules,
+        progress::progress,
+    );
     assert!(!now.milestone && ev.is_empty());
     assert_eq!(w.efficacy, vec![0.6; 3]);
     assert_eq!(w.trust(0, 1), 0.5);
@@ -1456,16 +1495,27 @@ fn one_round_of_work(agenda: f64) -> (f64, RoundTally) {
     w.coalition.agenda[0] = agenda;
     w.round = 1;
     let mut now = RoundTally::default();
-    contribution::contributions(
+    super::phase(
         &mut w,
         &s,
         &mut run_rng(1, 0),
+        &mut Vec::new(),
         &mut now,
         &[1.0; 3],
         &mut ModelRules,
+        contribution::contributions,
     );
     assert_eq!(w.delivered_now, vec![true; 3]);
-    progress::progress(&mut w, &s, &mut Vec::new(), &mut now);
+    super::phase(
+        &mut w,
+        &s,
+        &mut run_rng(0, 0),
+        &mut Vec::new(),
+        &mut now,
+        &[],
+        &mut ModelRules,
+        progress::progress,
+    );
     (w.coalition.progress, now)
 }
 
@@ -1496,13 +1546,15 @@ fn without_an_exit_protocol_members_hedge_by_their_commitment_shortfall() {
         w.commitment = vec![1.0, 0.275, -0.1];
         w.round = 1;
         let mut now = RoundTally::default();
-        contribution::contributions(
+        super::phase(
             &mut w,
             &s,
             &mut run_rng(1, 0),
+            &mut Vec::new(),
             &mut now,
             &[1.0; 3],
             &mut ModelRules,
+            contribution::contributions,
         );
         assert_eq!(w.delivered_now, vec![true; 3]);
         (w, now)
@@ -1526,7 +1578,16 @@ fn shocked(s: &Scenario, w: &World, t: f64, seed: u64) -> (World, ShockKind) {
     let mut w = w.clone();
     set_trust(&mut w, t);
     let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-    shocks::shocks(&mut w, s, &mut run_rng(seed, 0), &mut ev, &mut now);
+    super::phase(
+        &mut w,
+        s,
+        &mut run_rng(seed, 0),
+        &mut ev,
+        &mut now,
+        &[],
+        &mut ModelRules,
+        shocks::shocks,
+    );
     let kind = ev
         .iter()
         .find_map(|e| match e.kind {
@@ -1650,7 +1711,16 @@ fn the_founder_leaves_at_the_scheduled_round() {
     for round in 1..=4 {
         w.round = round;
         let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-        shocks::shocks(&mut w, &s, &mut rng, &mut ev, &mut now);
+        super::phase(
+            &mut w,
+            &s,
+            &mut rng,
+            &mut ev,
+            &mut now,
+            &[],
+            &mut ModelRules,
+            shocks::shocks,
+        );
         if round == 3 {
             assert_eq!(w.status[0], Status::Former);
             assert_eq!(
@@ -1699,7 +1769,16 @@ fn recruitment_reaches_only_through_relationships() {
     for round in 1..=300 {
         w.round = round;
         let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-        recruitment::recruitment(&mut w, &s, &mut rng, &mut ev, &mut now);
+        super::phase(
+            &mut w,
+            &s,
+            &mut rng,
+            &mut ev,
+            &mut now,
+            &[],
+            &mut ModelRules,
+            recruitment::recruitment,
+        );
         assert_eq!(w.status[3], Status::Outsider, "round {round}");
         for e in &ev {
             if let EventKind::Joined { via } = e.kind {
@@ -1731,7 +1810,16 @@ fn closed_admission_admits_nobody() {
     for round in 1..=100 {
         w.round = round;
         let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-        recruitment::recruitment(&mut w, &s, &mut rng, &mut ev, &mut now);
+        super::phase(
+            &mut w,
+            &s,
+            &mut rng,
+            &mut ev,
+            &mut now,
+            &[],
+            &mut ModelRules,
+            recruitment::recruitment,
+        );
         assert!(ev.is_empty());
     }
     assert_eq!(w.status[2], Status::Outsider);
@@ -1764,7 +1852,16 @@ fn expanded_under(realign: bool, rule: &str) -> (Scenario, World, Vec<Event>) {
     w.power = vec![2.0, 1.0, 1.0];
     w.round = 3;
     let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-    shocks::shocks(&mut w, &s, &mut run_rng(1, 0), &mut ev, &mut now);
+    super::phase(
+        &mut w,
+        &s,
+        &mut run_rng(1, 0),
+        &mut ev,
+        &mut now,
+        &[],
+        &mut ModelRules,
+        shocks::shocks,
+    );
     (s, w, ev)
 }
 
@@ -1792,13 +1889,15 @@ fn scope_expansion_with_re_alignment() {
     w.commitment = vec![1.0; 3];
     w.hours_now = vec![0.0; 3];
     let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-    exit::exits(
+    super::phase(
         &mut w,
         &s,
         &mut run_rng(1, 0),
         &mut ev,
         &mut now,
+        &[],
         &mut ModelRules,
+        exit::exits,
     );
     assert_eq!(left_events(&ev), vec![(2, ExitReason::Misfit, true)]);
     assert_eq!(w.coalition.members, 2);
@@ -1824,13 +1923,15 @@ fn scope_expansion_without_re_alignment() {
     // The misfit stays on.
     w.commitment = vec![1.0; 3];
     let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-    exit::exits(
+    super::phase(
         &mut w,
         &s,
         &mut run_rng(1, 0),
         &mut ev,
         &mut now,
+        &[],
         &mut ModelRules,
+        exit::exits,
     );
     assert!(left_events(&ev).is_empty());
     assert_eq!(w.coalition.members, 3);
@@ -1895,13 +1996,15 @@ fn a_declined_expansion_lets_no_misfit_go() {
     // Committed, under the hours budget: only the misfit rule could act.
     w.commitment = vec![1.0; 3];
     let (mut ev, mut now) = (Vec::new(), RoundTally::default());
-    exit::exits(
+    super::phase(
         &mut w,
         &s,
         &mut run_rng(1, 0),
         &mut ev,
         &mut now,
+        &[],
         &mut ModelRules,
+        exit::exits,
     );
     assert_eq!(left_events(&ev), vec![]);
     assert_eq!(w.coalition.members, 3);

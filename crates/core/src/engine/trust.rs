@@ -1,18 +1,27 @@
 //! Phase 7, trust update: follow-through observed over time, and the
 //! negative assumptions that fill a communication gap.
 
-use super::{Rng, chance_threshold};
-use crate::model::World;
-use crate::scenario::Scenario;
+use super::{Controller, Round, chance_threshold};
 use rand::Rng as _;
 
 /// [`update_trust_in`] with its scratch made here (for tests; the engine
 /// passes reused scratch so that a round allocates nothing).
 #[cfg(test)]
-pub fn update_trust(w: &mut World, s: &Scenario, rng: &mut Rng) {
-    let members: Vec<usize> = (0..w.n).filter(|&i| w.is_member(i)).collect();
-    let mut draws = vec![0u8; 8 * w.n * w.n];
-    update_trust_in(w, s, rng, &members, &mut draws);
+pub fn update_trust(
+    w: &mut crate::model::World,
+    s: &crate::scenario::Scenario,
+    rng: &mut super::Rng,
+) {
+    super::phase(
+        w,
+        s,
+        rng,
+        &mut Vec::new(),
+        &mut super::RoundTally::default(),
+        &[],
+        &mut super::ModelRules,
+        update_trust_in,
+    );
 }
 
 /// For each ordered pair of members (i, j), i observes j's delivery this
@@ -25,13 +34,14 @@ pub fn update_trust(w: &mut World, s: &Scenario, rng: &mut Rng) {
 ///
 /// `members`: the current members, ascending; `draws`: scratch of at least
 /// 8 bytes per ordered pair of members.
-pub fn update_trust_in(
-    w: &mut World,
-    s: &Scenario,
-    rng: &mut Rng,
-    members: &[usize],
-    draws: &mut [u8],
-) {
+pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) {
+    let (w, s, rng, members, draws) = (
+        &mut *r.world,
+        r.scenario,
+        &mut *r.rng,
+        &*r.members,
+        &mut *r.draws,
+    );
     let t = &s.trust;
     let vis = chance_threshold(s.dynamics.visibility);
     let n = w.n;
