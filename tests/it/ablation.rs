@@ -98,6 +98,10 @@ const KNOWN_REVERSALS: &[(&str, &str, f64)] = &[
     // Twice the organisations: enough joiners to beat a lone agent even
     // on a short deadline.
     ("speed-critical", "population.count", 2.0),
+    // Twice the coordination hours: the 40 members who all meet shed
+    // members until few are left, whose hours per member are then lower
+    // than those of the committee's coalition, which keeps its members.
+    ("too-many-members", "dynamics.coordination_hours", 2.0),
 ];
 
 #[test]

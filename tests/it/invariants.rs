@@ -3,7 +3,9 @@
 
 use coalsim_core::engine::{EventKind, RoundRecord, Simulation};
 use coalsim_core::model::{Status, World};
-use coalsim_core::scenario::{Admission, DecisionRule, ExitProtocol, RawScenario, Scenario, Setup};
+use coalsim_core::scenario::{
+    Admission, Coordination, DecisionRule, ExitProtocol, RawScenario, Scenario, Setup,
+};
 use proptest::prelude::*;
 
 /// A range [lo, hi] inside [min, max].
@@ -62,6 +64,8 @@ prop_compose! {
         supermajority in 0.51..=1.0f64,
         weighted_quota in 0.5..0.99f64,
         committee_size in 1u32..=8,
+        coordination in prop::option::of(prop::sample::select(Coordination::ALL.to_vec())),
+        subgroup_size in 2u32..=8,
         early in any::<bool>(),
         setup_rounds in 0u32..=6,
         admission in prop::sample::select(vec![Admission::Open, Admission::Vote, Admission::Closed]),
@@ -79,6 +83,8 @@ prop_compose! {
             supermajority,
             weighted_quota,
             committee_size,
+            coordination,
+            subgroup_size,
             setup: if early { Setup::Early } else { Setup::OnConflict },
             setup_rounds,
             admission,

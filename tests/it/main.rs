@@ -22,5 +22,6 @@ mod scenarios;
 mod serve;
 mod shards;
 mod stats;
+mod structure;
 mod sweep;
 mod theory;

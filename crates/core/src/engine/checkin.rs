@@ -47,6 +47,7 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) {
     let established = w.coalition.governance == crate::model::GovernanceState::Established;
     let (mut attended, mut juniors) = (0u32, 0u32);
     attendees.clear();
+    w.count_groups();
     for i in 0..n {
         if !w.is_member(i) {
             continue;
@@ -66,14 +67,24 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) {
         w.attended_now[i] = true;
         attendees.push(i);
         attended += 1;
-        w.hours_now[i] += g.checkin_hours;
+        // A council member attends its group's meeting and the council's.
+        let meetings = if w.grouped() && w.council[i] {
+            2.0
+        } else {
+            1.0
+        };
+        w.hours_now[i] += meetings * g.checkin_hours;
         let junior = w.engagement[i] < dy.junior_threshold;
         juniors += junior as u32;
-        let gain = if junior { 0.5 } else { 1.0 } * dy.checkin_clarity;
+        // What the meeting makes clear reaches a junior representative, and
+        // a member outside the council, second-hand (`relay`), as do the
+        // concerns it airs.
+        let relayed = if w.second_hand(i) { dy.relay } else { 1.0 };
+        let gain = if junior { dy.relay } else { 1.0 } * relayed * dy.checkin_clarity;
         w.clarity[i] = unit(w.clarity[i] + gain * (1.0 - w.clarity[i]));
         // Before governance there is no forum: nothing is aired.
         if ctl.air_objection(i, !g.silence_as_consent && established) && established {
-            w.hidden[i] *= 1.0 - dy.checkin_voice;
+            w.hidden[i] *= 1.0 - relayed * dy.checkin_voice;
         }
     }
     // Each pair's update reads only its own trust and j's record, so the
@@ -83,8 +94,15 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) {
         let record = (w.delivered[j] as f64 + 1.0) / (w.committed[j] as f64 + 2.0);
         for &i in attendees.iter() {
             if i != j {
+                // Records of members met in another group's meeting are
+                // reported through the council: second-hand.
+                let rate = if w.meet(i, j) {
+                    dy.transparency
+                } else {
+                    dy.relay * dy.transparency
+                };
                 let t = w.trust(i, j);
-                w.nudge_trust(i, j, dy.transparency * (record - t));
+                w.nudge_trust(i, j, rate * (record - t));
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use super::{Contribution, Controller, Round, chance};
 use crate::model::GovernanceState;
-use crate::scenario::{DecisionRule, ExitProtocol};
+use crate::scenario::ExitProtocol;
 
 /// Member i delivers with probability
 ///
@@ -18,7 +18,7 @@ use crate::scenario::{DecisionRule, ExitProtocol};
 /// resources_i · e_i, less `setup_effort` of it while governance is being set
 /// up, and, with no exit protocol, less the hedge
 /// hedge · (1 − clamp(C_i / full_commitment, 0, 1)) that a member holds back
-/// against being trapped (last round's commitment C_i). Maintenance hours this round: coordination_hours · (group − 1) +
+/// against being trapped (last round's commitment C_i). Maintenance hours this round: coordination_hours · contacts_i +
 /// leader_hours · leadership_i · (members − 1) + setup_hours while setting up
 /// (check-in, renewal and re-alignment hours are added by their phases).
 pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
@@ -32,8 +32,8 @@ pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
     );
     let dy = &s.dynamics;
     let setting_up = matches!(w.coalition.governance, GovernanceState::SettingUp { .. });
-    let committee_rule = s.governance.decision_rule == DecisionRule::Committee;
     let members = w.coalition.members;
+    w.count_groups();
     for i in 0..w.n {
         if !w.is_member(i) {
             continue;
@@ -72,8 +72,7 @@ pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
         } else {
             w.missed[i] += 1;
         }
-        let group = w.coordination_group(i, committee_rule);
-        let mut h = dy.coordination_hours * group.saturating_sub(1) as f64
+        let mut h = dy.coordination_hours * w.contacts(i) as f64
             + dy.leader_hours * w.leadership[i] * members.saturating_sub(1) as f64;
         if setting_up {
             h += dy.setup_hours;

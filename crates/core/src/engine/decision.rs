@@ -524,6 +524,7 @@ pub fn establish(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
     }
     w.coalition.governance = GovernanceState::Established;
     select_committee(w, s);
+    crate::model::structure::organise(w, s);
     ev.push(Event {
         round: w.round,
         agent: None,
@@ -531,11 +532,14 @@ pub fn establish(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
     });
 }
 
-/// The steering committee: the `committee_size` members with the largest
+/// The steering committee (under the committee rule or committee
+/// coordination): the `committee_size` members with the largest
 /// leadership share + power share (ties to the lower index). Re-run when a
 /// committee member leaves.
 pub fn select_committee(w: &mut World, s: &Scenario) {
-    if s.governance.decision_rule != DecisionRule::Committee {
+    if s.governance.decision_rule != DecisionRule::Committee
+        && s.coordination() != crate::scenario::Coordination::Committee
+    {
         return;
     }
     let total_power: f64 = (0..w.n)

@@ -295,9 +295,14 @@ fn depart(
     if w.leadership[i] > 0.0 {
         leadership_loss(w, s, i, ev);
     }
+    let council = w.council[i];
+    crate::model::structure::on_leave(w, i);
     if w.committee[i] {
         w.committee[i] = false;
         decision::select_committee(w, s);
+        if council && w.coalition.coordination == crate::scenario::Coordination::Committee {
+            crate::model::structure::organise(w, s);
+        }
     }
 }
 

@@ -445,8 +445,10 @@ mod fast_path_tests {
                 if j == i || !w.is_member(j) {
                     continue;
                 }
-                let seen =
-                    (w.attended_now[i] && w.attended_now[j]) || chance(rng, s.dynamics.visibility);
+                // Attendees see each other's delivery when they were in one
+                // meeting (always when everyone meets).
+                let seen = (w.attended_now[i] && w.attended_now[j] && w.meet(i, j))
+                    || chance(rng, s.dynamics.visibility);
                 if !seen {
                     continue;
                 }
@@ -631,8 +633,14 @@ mod fast_path_tests {
                     if i != j && w2.attended_now[i] && w2.attended_now[j] {
                         let record =
                             (w2.delivered[j] as f64 + 1.0) / (w2.committed[j] as f64 + 2.0);
+                        // Across groups a record arrives second-hand.
+                        let rate = if w2.meet(i, j) {
+                            dy.transparency
+                        } else {
+                            dy.relay * dy.transparency
+                        };
                         let t = w2.trust(i, j);
-                        w2.nudge_trust(i, j, dy.transparency * (record - t));
+                        w2.nudge_trust(i, j, rate * (record - t));
                     }
                 }
             }

@@ -1,12 +1,12 @@
 //! Phase 6, progress and milestones.
 
 use super::{Controller, Event, EventKind, Round};
-use crate::model::{GovernanceState, unit};
-use crate::scenario::DecisionRule;
+use crate::model::unit;
 
 /// progress += direction · (0.5 + 0.5 legitimacy) · efficiency · Σ_i delivered_i · A_i
-/// with efficiency = 1 / (1 + coordination_loss (group − 1)), group being the
-/// committee under the committee rule, otherwise all members. Work that is
+/// with efficiency = 1 / (1 + coordination_loss · mean contacts), the mean
+/// over members of the others each coordinates with directly (members − 1
+/// when everyone meets; see `model::structure`). Work that is
 /// not aligned with the agenda (A_i = 0) moves nothing: trust without
 /// alignment gives no progress.
 ///
@@ -19,16 +19,7 @@ use crate::scenario::DecisionRule;
 pub fn progress<C: Controller>(r: &mut Round<'_, C>) {
     let (w, s, ev, now) = (&mut *r.world, r.scenario, &mut *r.events, &mut *r.tally);
     let dy = &s.dynamics;
-    let committee = s.governance.decision_rule == DecisionRule::Committee
-        && w.coalition.governance == GovernanceState::Established;
-    let group = if committee {
-        (0..w.n)
-            .filter(|&i| w.committee[i] && w.is_member(i))
-            .count()
-    } else {
-        w.coalition.members
-    };
-    let efficiency = 1.0 / (1.0 + dy.coordination_loss * group.saturating_sub(1) as f64);
+    let efficiency = 1.0 / (1.0 + dy.coordination_loss * w.mean_contacts());
     let gain = {
         let c = &w.coalition;
         c.direction * (0.5 + 0.5 * c.legitimacy) * efficiency * now.aligned_effort

@@ -90,6 +90,7 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
         }
         admitted += 1;
         join(w, j);
+        crate::model::structure::place(w, s, j);
         now.joined += 1;
         ev.push(Event {
             round: w.round,

@@ -2086,3 +2086,225 @@ fn a_run_stops_at_its_outcome() {
     );
     assert!(sim.events.is_empty());
 }
+
+/// Seven members: founder A (leadership 1) then B..G, resources 7, 6, ..., 1
+/// so the council score (leadership + power share) ranks them A, B, C, ...
+fn seven(sets: &[(&str, &str)]) -> (Scenario, World) {
+    let names = ["A", "B", "C", "D", "E", "F", "G"];
+    let agents: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(k, n)| {
+            let role = if k == 0 { "founder" } else { "member" };
+            format!(
+                "{}resources = {}.0\nengagement = 1.0\n",
+                agent(n, role, [1.0, 0.0]),
+                7 - k
+            )
+        })
+        .collect();
+    let s = scenario(&agents, sets);
+    let mut w = world(&s);
+    w.round = 1;
+    let mut ev = Vec::new();
+    decision::establish(&mut w, &s, &mut ev);
+    (s, w)
+}
+
+#[test]
+fn everyone_meets_everyone_and_coordinates_with_all_others() {
+    let (_, mut w) = seven(&[]);
+    w.count_groups();
+    assert!(!w.grouped());
+    assert_eq!(w.council, vec![false; 7]);
+    assert!((0..7).all(|i| w.contacts(i) == 6 && !w.second_hand(i)));
+    assert_close!(w.mean_contacts(), 6.0);
+}
+
+#[test]
+fn a_steering_committee_heads_groups_of_the_members_it_looks_after() {
+    // Committee coordination under majority: the committee is chosen (A, B)
+    // and the other five are dealt in index order to the smaller group:
+    // C -> A, D -> B, E -> A, F -> B, G -> A.
+    let (_, mut w) = seven(&[
+        ("governance.coordination", "committee"),
+        ("governance.committee_size", "2"),
+    ]);
+    w.count_groups();
+    assert_eq!(w.committee[..2], [true, true]);
+    assert_eq!(w.council, w.committee);
+    assert_eq!(w.group, vec![0, 1, 0, 1, 0, 1, 0]);
+    // A's group: A, C, E, G (4); B's: B, D, F (3); council of 2.
+    let contacts: Vec<usize> = (0..7).map(|i| w.contacts(i)).collect();
+    assert_eq!(contacts, vec![3 + 1, 2 + 1, 3, 2, 3, 2, 3]);
+    assert_close!(w.mean_contacts(), 20.0 / 7.0);
+    assert!(!w.second_hand(0) && w.second_hand(2));
+    assert!(w.meet(2, 4) && !w.meet(2, 3) && w.meet(0, 1) && !w.meet(0, 3));
+}
+
+#[test]
+fn sub_groups_have_a_delegate_each_and_a_newcomer_fills_the_smallest() {
+    // Sub-groups of at most 3: ⌈7/3⌉ = 3 groups headed by A, B, C; D..G
+    // dealt: D -> A, E -> B, F -> C, G -> A.
+    let (s, mut w) = seven(&[
+        ("governance.coordination", "subgroups"),
+        ("governance.subgroup_size", "3"),
+    ]);
+    assert_eq!(
+        w.council,
+        vec![true, true, true, false, false, false, false]
+    );
+    assert_eq!(w.group, vec![0, 1, 2, 0, 1, 2, 0]);
+    let contacts: Vec<usize> = (0..7).map(|i| w.contacts(i)).collect();
+    assert_eq!(contacts, vec![2 + 2, 1 + 2, 1 + 2, 2, 1, 1, 2]);
+    // The delegate of B's group leaves: E (its only other member) steps in.
+    w.status[1] = Status::Former;
+    w.coalition.members -= 1;
+    crate::model::structure::on_leave(&mut w, 1);
+    assert!(w.council[4] && !w.council[1]);
+    assert_eq!(w.contacts(4), 2, "E: alone in its group, on a council of 3");
+    // A newcomer joins the smallest group: E's, now of one member.
+    w.status[1] = Status::Member;
+    w.coalition.members += 1;
+    crate::model::structure::place(&mut w, &s, 1);
+    assert_eq!(w.group[1], 1, "joins the group E now heads");
+    assert!(!w.council[1]);
+}
+
+#[test]
+fn a_full_set_of_sub_groups_makes_a_newcomer_the_delegate_of_a_new_one() {
+    let (s, mut w) = seven(&[
+        ("governance.coordination", "subgroups"),
+        ("governance.subgroup_size", "7"),
+    ]);
+    // One group of all seven: its meeting is everyone's, nobody second-hand.
+    assert_eq!(w.council.iter().filter(|&&c| c).count(), 1);
+    assert!((0..7).all(|i| !w.second_hand(i) && w.contacts(i) == 6));
+    // G leaves and comes back as a newcomer: the group has room.
+    w.status[6] = Status::Former;
+    w.coalition.members -= 1;
+    crate::model::structure::on_leave(&mut w, 6);
+    w.status[6] = Status::Member;
+    w.coalition.members += 1;
+    crate::model::structure::place(&mut w, &s, 6);
+    assert_eq!(w.group[6], 0);
+    assert!(!w.council[6]);
+    // Groups of at most 2: A, B, C, D head four groups; E -> A, F -> B,
+    // G -> C. D leaves (its group empties), then comes back as a newcomer:
+    // every group is full, so it starts a new one as its delegate.
+    let (s, mut w) = seven(&[
+        ("governance.coordination", "subgroups"),
+        ("governance.subgroup_size", "2"),
+    ]);
+    assert_eq!(w.group, vec![0, 1, 2, 3, 0, 1, 2]);
+    w.status[3] = Status::Former;
+    w.coalition.members -= 1;
+    crate::model::structure::on_leave(&mut w, 3);
+    assert_eq!(w.coalition.council_size, 3);
+    w.status[3] = Status::Member;
+    w.coalition.members += 1;
+    crate::model::structure::place(&mut w, &s, 3);
+    assert!(w.council[3]);
+    assert_eq!(w.group[3], 3);
+    assert_eq!(w.coalition.council_size, 4);
+    assert_eq!(w.contacts(3), 3, "alone in its group, on a council of 4");
+}
+
+#[test]
+fn coordination_hours_and_process_loss_follow_the_contacts() {
+    let sets = [
+        ("governance.coordination", "committee"),
+        ("governance.committee_size", "2"),
+        ("dynamics.coordination_hours", "0.5"),
+        ("dynamics.leader_hours", "0"),
+        ("dynamics.coordination_loss", "0.1"),
+        ("dynamics.proposal_quality", "1"),
+    ];
+    let (s, mut w) = seven(&sets);
+    let tc = trust_cache(&w);
+    let mut now = RoundTally::default();
+    super::phase(
+        &mut w,
+        &s,
+        &mut run_rng(1, 0),
+        &mut Vec::new(),
+        &mut now,
+        &tc,
+        &mut ModelRules,
+        contribution::contributions,
+    );
+    // contacts 4, 3, 3, 2, 3, 2, 3 (see the committee test) × 0.5 hours.
+    assert_eq!(w.hours_now, vec![2.0, 1.5, 1.5, 1.0, 1.5, 1.0, 1.5]);
+    // Everyone meets: 6 contacts each.
+    let (s, mut w) = seven(&sets[2..]);
+    let tc = trust_cache(&w);
+    super::phase(
+        &mut w,
+        &s,
+        &mut run_rng(1, 0),
+        &mut Vec::new(),
+        &mut now,
+        &tc,
+        &mut ModelRules,
+        contribution::contributions,
+    );
+    assert_eq!(w.hours_now, vec![3.0; 7]);
+}
+
+#[test]
+fn members_outside_the_council_hear_the_meeting_second_hand() {
+    // Check-in under committee coordination (A, B on the council): clarity
+    // gain checkin_clarity (1 − κ) for A and B, relay × that for the others;
+    // a council member attends two meetings (twice checkin_hours); trust
+    // moves toward the record at full `transparency` within a meeting and
+    // at relay × transparency across meetings.
+    let sets = [
+        ("governance.coordination", "committee"),
+        ("governance.committee_size", "2"),
+        ("governance.checkin_every", "1"),
+        ("governance.checkin_hours", "1"),
+        ("dynamics.checkin_clarity", "0.4"),
+        ("dynamics.relay", "0.25"),
+        ("dynamics.transparency", "0.5"),
+    ];
+    let (s, mut w) = seven(&sets);
+    w.clarity = vec![0.5; 7];
+    w.hidden = vec![0.0; 7];
+    set_trust(&mut w, 0.5);
+    w.committed = vec![2; 7];
+    w.delivered = vec![2; 7]; // record (2 + 1) / (2 + 2) = 0.75
+    w.hours_now = vec![0.0; 7];
+    let mut ev = Vec::new();
+    let mut now = RoundTally::default();
+    checkin::checkins(&mut w, &s, &mut run_rng(1, 0), &mut ev, &mut now);
+    assert_eq!(now.attended, 7);
+    assert_close!(w.clarity[0], 0.5 + 0.4 * 0.5);
+    assert_close!(w.clarity[2], 0.5 + 0.25 * 0.4 * 0.5);
+    assert_eq!(w.hours_now, vec![2.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
+    assert_close!(w.trust(2, 4), 0.5 + 0.5 * 0.25); // C and E meet in A's group
+    assert_close!(w.trust(2, 3), 0.5 + 0.25 * 0.5 * 0.25); // D is in B's group
+    assert_close!(w.trust(0, 1), 0.5 + 0.5 * 0.25); // the council
+    // Everyone meets: no second-hand, full transparency.
+    let (s, mut w) = seven(&sets[2..]);
+    w.clarity = vec![0.5; 7];
+    set_trust(&mut w, 0.5);
+    w.committed = vec![2; 7];
+    w.delivered = vec![2; 7];
+    checkin::checkins(&mut w, &s, &mut run_rng(1, 0), &mut ev, &mut now);
+    assert_close!(w.clarity[2], 0.5 + 0.4 * 0.5);
+    assert_close!(w.trust(2, 3), 0.5 + 0.5 * 0.25);
+}
+
+#[test]
+fn the_committee_rule_alone_still_means_committee_coordination() {
+    let (s, w) = seven(&[("governance.decision_rule", "committee")]);
+    assert_eq!(s.coordination(), crate::scenario::Coordination::Committee);
+    assert!(w.grouped());
+    let (s, w) = seven(&[
+        ("governance.decision_rule", "committee"),
+        ("governance.coordination", "everyone"),
+    ]);
+    assert_eq!(s.coordination(), crate::scenario::Coordination::Everyone);
+    assert!(!w.grouped());
+    assert_eq!(w.committee.iter().filter(|&&c| c).count(), 5);
+}

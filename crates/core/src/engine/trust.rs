@@ -50,8 +50,15 @@ pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) {
     // `next_u64` calls (little-endian words in the same order), so the k-th
     // 8 bytes are exactly what the k-th `chance` would have drawn.
     let m = members.len();
-    let a = members.iter().filter(|&&i| w.attended_now[i]).count();
-    let need = m * m.saturating_sub(1) - a * a.saturating_sub(1);
+    // Ordered pairs of attendees who met (one draw for each other pair).
+    let met = if w.grouped() {
+        met_pairs(w, members)
+    } else {
+        let a = members.iter().filter(|&&i| w.attended_now[i]).count();
+        a * a.saturating_sub(1)
+    };
+    let need = m * m.saturating_sub(1) - met;
+    let grouped = w.grouped();
     let draws = &mut draws[..8 * need];
     rng.fill_bytes(draws);
     let mut next = draws.chunks_exact(8);
@@ -64,11 +71,14 @@ pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) {
             if j == i {
                 continue;
             }
-            let seen = (attended_i && w.attended_now[j]) || {
-                let bytes = next.next().expect("one draw per unattended pair");
-                let u = u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
-                (u >> 11) < vis
-            };
+            let seen = (attended_i
+                && w.attended_now[j]
+                && (!grouped || w.group[i] == w.group[j] || (w.council[i] && w.council[j])))
+                || {
+                    let bytes = next.next().expect("one draw per unattended pair");
+                    let u = u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
+                    (u >> 11) < vis
+                };
             // Branch-free (which pairs are seen and who delivered are coin
             // flips the CPU cannot predict), yet bit-identical to the plain
             // if/else: the masks pick `gain (1 − x)` or `−(loss x)` exactly,
@@ -97,4 +107,27 @@ pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) {
             }
         }
     }
+}
+
+/// Ordered pairs of members who attended one meeting together this round
+/// under a grouped structure: within each group, and on the council (each
+/// group has at most one council member, so no pair is in both).
+fn met_pairs(w: &mut crate::model::World, members: &[usize]) -> usize {
+    let counts = &mut w.group_attended;
+    let mut council = 0usize;
+    for &i in members {
+        if w.attended_now[i] && w.group[i] != crate::model::structure::NO_GROUP {
+            counts[w.group[i] as usize] += 1;
+            council += w.council[i] as usize;
+        }
+    }
+    let mut pairs = council * council.saturating_sub(1);
+    for &i in members {
+        if w.group[i] != crate::model::structure::NO_GROUP {
+            let c = &mut counts[w.group[i] as usize];
+            pairs += (*c as usize) * (*c as usize).saturating_sub(1);
+            *c = 0;
+        }
+    }
+    pairs
 }

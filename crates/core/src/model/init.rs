@@ -4,6 +4,7 @@ use rand::RngExt;
 
 use super::{Coalition, GovernanceState, Status, World};
 use crate::scenario::{Scenario, Setup};
+use crate::stats::special::{normal_cdf, normal_quantile};
 
 fn draw<R: rand::Rng>(rng: &mut R, range: [f64; 2]) -> f64 {
     if range[1] > range[0] {
@@ -45,6 +46,10 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         joined_round: vec![0; n],
         left_round: vec![0; n],
         committee: vec![false; n],
+        group: vec![super::structure::NO_GROUP; n],
+        council: vec![false; n],
+        group_size: vec![0; n],
+        group_attended: vec![0; n],
         missed: vec![0; n],
         committed: vec![0; n],
         delivered: vec![0; n],
@@ -73,6 +78,8 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             delay_now: 0.0,
             legitimacy: 0.0,
             governance: GovernanceState::Informal,
+            coordination: crate::scenario::Coordination::Everyone,
+            council_size: 0,
             last_checkin: 0,
             first_win_round: None,
             members: 0,
@@ -123,6 +130,8 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             explicit_leadership = true;
         }
     }
+    let first_scope = s.goal.scope[0] as usize;
+    let skew = ResourceSkew::of(pop);
     for k in 0..pop.count as usize {
         w.names.push(format!("Agent {}", k + 1));
         w.resources.push(draw(rng, pop.resources));
@@ -138,16 +147,23 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             Status::Outsider
         });
         let camp = if k % 2 == 0 { pop.divide } else { -pop.divide };
-        for _ in 0..d {
-            w.position
-                .push((draw(rng, pop.position) + camp).clamp(-1.0, 1.0));
+        let mut cause = 0.0;
+        for issue in 0..d {
+            let x = draw(rng, pop.position) + camp;
+            if issue == first_scope {
+                cause = x;
+            }
+            w.position.push(x.clamp(-1.0, 1.0));
             let u: f64 = rng.random::<f64>();
             w.salience.push(u.max(1e-6).powf(pop.focus));
+        }
+        if let Some(skew) = &skew {
+            let r = w.resources.last_mut().expect("pushed above");
+            *r = skew.resources(cause, rng.random::<f64>());
         }
     }
     // Generated founding members came together over the coalition's issue:
     // their most salient issue is the first in scope (swap it in).
-    let first_scope = s.goal.scope[0] as usize;
     for k in 0..pop.initial_members as usize {
         let i = named + k;
         let row = &mut w.salience[i * d..(i + 1) * d];
@@ -279,4 +295,58 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
 pub fn setup_duration(s: &Scenario, mean_trust: f64) -> u32 {
     let base = s.governance.setup_rounds as f64;
     (base * 0.5 / mean_trust.max(0.05)).ceil() as u32
+}
+
+/// Unequal resources that may go with a position
+/// (`population.resource_concentration`, `population.resource_position`).
+///
+/// Agent k's resources come from a latent ε_k = ρ z_k + √(1 − ρ²) η_k, with
+/// z_k its position on the coalition's cause (the first issue in scope,
+/// camp shift included, before clamping) standardised by the generating
+/// distribution's mean and standard deviation, η_k standard normal and ρ =
+/// `resource_position`: r_k = (lo + (hi − lo) Φ(ε_k)) · exp(σ ε_k − σ²/2),
+/// [lo, hi] the `resources` range and σ = √2 Φ⁻¹((1 + G) / 2) the spread of
+/// a lognormal whose Gini coefficient is G = `resource_concentration`
+/// (its factor averages 1). With both keys 0 no such draw is made and
+/// resources are uniform on the range, as before these keys existed.
+#[derive(Debug, Clone, Copy)]
+struct ResourceSkew {
+    range: [f64; 2],
+    sigma: f64,
+    rho: f64,
+    mid: f64,
+    sd: f64,
+}
+
+impl ResourceSkew {
+    fn of(pop: &crate::scenario::RawPopulation) -> Option<ResourceSkew> {
+        if pop.resource_concentration == 0.0 && pop.resource_position == 0.0 {
+            return None;
+        }
+        let [lo, hi] = pop.position;
+        let var = (hi - lo).powi(2) / 12.0 + pop.divide * pop.divide;
+        Some(ResourceSkew {
+            range: pop.resources,
+            sigma: std::f64::consts::SQRT_2
+                * normal_quantile((1.0 + pop.resource_concentration) / 2.0),
+            rho: pop.resource_position,
+            mid: (lo + hi) / 2.0,
+            sd: var.sqrt(),
+        })
+    }
+
+    /// Resources of an agent whose raw position on the cause is `cause`,
+    /// from one uniform draw `u`.
+    fn resources(&self, cause: f64, u: f64) -> f64 {
+        let z = if self.sd > 0.0 {
+            (cause - self.mid) / self.sd
+        } else {
+            0.0
+        };
+        let eta = normal_quantile(u.clamp(1e-12, 1.0 - 1e-12));
+        let eps = self.rho * z + (1.0 - self.rho * self.rho).sqrt() * eta;
+        let [lo, hi] = self.range;
+        (lo + (hi - lo) * normal_cdf(eps))
+            * (self.sigma * eps - self.sigma * self.sigma / 2.0).exp()
+    }
 }

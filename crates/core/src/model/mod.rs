@@ -7,6 +7,7 @@
 
 pub mod governance;
 pub mod init;
+pub mod structure;
 
 pub use init::build_world;
 
@@ -180,8 +181,17 @@ pub struct World {
     pub status: Vec<Status>,
     pub joined_round: Vec<u32>,
     pub left_round: Vec<u32>,
-    /// On the steering committee (`committee` rule).
+    /// On the steering committee (`committee` rule or coordination).
     pub committee: Vec<bool>,
+    /// The group a member meets in ([`structure`]); its id is the index of
+    /// the council member who headed it when it formed.
+    pub group: Vec<u32>,
+    /// Sits on the council that meets across groups ([`structure`]).
+    pub council: Vec<bool>,
+    /// Members per group id (recounted by `count_groups`).
+    pub group_size: Vec<u32>,
+    /// Scratch of the trust phase: attendees per group id.
+    pub group_attended: Vec<u32>,
     /// Consecutive rounds without delivering.
     pub missed: Vec<u32>,
     /// Rounds committed and rounds delivered (the follow-through record).
@@ -237,6 +247,11 @@ pub struct Coalition {
     /// Public standing: mean credibility, hurt by public quarrels.
     pub legitimacy: f64,
     pub governance: GovernanceState,
+    /// The coordination structure in force (everyone meets until
+    /// governance is established).
+    pub coordination: crate::scenario::Coordination,
+    /// Members on the council (recounted by `count_groups`).
+    pub council_size: usize,
     pub last_checkin: u32,
     pub first_win_round: Option<u32>,
     pub members: usize,
@@ -356,25 +371,6 @@ impl World {
             }
         }
         if k == 0 { 0.0 } else { sum / k as f64 }
-    }
-
-    /// Members in the coordination group of member i: the committee for
-    /// committee members, the member and its liaison for the others, the
-    /// whole coalition when there is no committee.
-    pub fn coordination_group(&self, i: usize, committee_rule: bool) -> usize {
-        if committee_rule && self.coalition.governance == GovernanceState::Established {
-            if self.committee[i] {
-                self.committee
-                    .iter()
-                    .zip(&self.status)
-                    .filter(|(c, s)| **c && **s == Status::Member)
-                    .count()
-            } else {
-                2.min(self.coalition.members)
-            }
-        } else {
-            self.coalition.members
-        }
     }
 
     /// Adds `delta` to i's trust in j, clamped to [0, 1].

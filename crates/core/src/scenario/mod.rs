@@ -34,9 +34,25 @@ impl Deref for Scenario {
 
 impl Scenario {
     /// Checks every range and cross-reference; the error names the field.
-    pub fn validate(raw: RawScenario) -> Result<Scenario, Invalid> {
+    pub fn validate(mut raw: RawScenario) -> Result<Scenario, Invalid> {
         validate::check(&raw)?;
+        // The committee rule has always meant "the committee decides and
+        // coordinates"; a file that does not say how the coalition
+        // coordinates keeps that meaning.
+        let g = &mut raw.governance;
+        g.coordination.get_or_insert(match g.decision_rule {
+            DecisionRule::Committee => Coordination::Committee,
+            _ => Coordination::Everyone,
+        });
         Ok(Scenario { raw })
+    }
+
+    /// The coordination structure (resolved by [`Scenario::validate`]).
+    pub fn coordination(&self) -> Coordination {
+        self.raw
+            .governance
+            .coordination
+            .unwrap_or(Coordination::Everyone)
     }
 
     /// Total number of agents (named plus generated).

@@ -44,6 +44,42 @@ impl DecisionRule {
     }
 }
 
+/// Who meets whom to coordinate the work (the meeting structure), apart
+/// from how decisions are taken. The practitioner's guide, FAQ "Can a
+/// coalition have too many members?": "Consider creating a steering
+/// committee or breaking into sub-groups."
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Coordination {
+    /// Everyone meets everyone: one group of all members.
+    Everyone,
+    /// A steering committee of `committee_size` coordinates; every other
+    /// member works with one committee member (its liaison) and the others
+    /// that liaison looks after.
+    Committee,
+    /// Sub-groups of at most `subgroup_size` members meet on their own;
+    /// one delegate per sub-group meets the other delegates.
+    Subgroups,
+}
+
+impl Coordination {
+    /// Every structure, in the order the docs list them.
+    pub const ALL: [Coordination; 3] = [
+        Coordination::Everyone,
+        Coordination::Committee,
+        Coordination::Subgroups,
+    ];
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Coordination::Everyone => "everyone",
+            Coordination::Committee => "committee",
+            Coordination::Subgroups => "subgroups",
+        }
+    }
+}
+
 /// When the governance structure is agreed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -181,8 +217,16 @@ pub struct RawGovernance {
     pub supermajority: f64,
     /// Share of total voting power that a weighted decision must exceed.
     pub weighted_quota: f64,
-    /// Size of the steering committee (`committee` rule).
+    /// Size of the steering committee (`committee` rule and `committee`
+    /// coordination).
     pub committee_size: u32,
+    /// Who meets whom to coordinate the work. Unset: `committee` under the
+    /// `committee` decision rule (which has always meant both), `everyone`
+    /// otherwise; validation fills it in, so `coalsim check` prints it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coordination: Option<Coordination>,
+    /// Largest sub-group under `coordination = "subgroups"`.
+    pub subgroup_size: u32,
     pub setup: Setup,
     /// Rounds of setup work at a reference mean trust of 0.5.
     pub setup_rounds: u32,
@@ -227,6 +271,8 @@ impl Default for RawGovernance {
             supermajority: 0.67,
             weighted_quota: 0.5,
             committee_size: 5,
+            coordination: None,
+            subgroup_size: 6,
             setup: Setup::Early,
             setup_rounds: 2,
             admission: Admission::Open,
@@ -320,6 +366,16 @@ pub struct RawPopulation {
     /// Splits agents into two camps: odd agents' positions are shifted by
     /// -divide, even ones' by +divide (then clamped to [-1, 1]).
     pub divide: f64,
+    /// How unequally resources are spread: the Gini coefficient of a
+    /// lognormal factor each generated agent's resources are multiplied by
+    /// (0 = only the `resources` range; 0.5 = a few members bring several
+    /// times the average; 0.8 = one or two bring most).
+    pub resource_concentration: f64,
+    /// Whether resources go with a position: the correlation between an
+    /// agent's resources and its position on the coalition's cause (the
+    /// first issue in scope), -1 to 1. Positive: the best-resourced stand at
+    /// the high end (with `divide`, in the + camp); 0: unrelated.
+    pub resource_position: f64,
     /// Salience concentration: 0 = all issues matter equally, larger = each
     /// agent cares mostly about one issue.
     pub focus: f64,
@@ -344,6 +400,8 @@ impl Default for RawPopulation {
             judgment: [0.6, 0.85],
             position: [0.0, 1.0],
             divide: 0.0,
+            resource_concentration: 0.0,
+            resource_position: 0.0,
             focus: 1.0,
             relationship_density: 0.3,
             founder_leadership: 0.6,
@@ -465,6 +523,10 @@ pub struct Dynamics {
     pub full_commitment: f64,
     /// Engagement below which a member sends junior representatives.
     pub junior_threshold: f64,
+    /// Share of what a meeting makes clear that reaches a member who hears
+    /// it second-hand: through a junior representative, or through its
+    /// liaison or delegate when the coalition coordinates in groups.
+    pub relay: f64,
     /// Initial clarity (shared understanding of the steps).
     pub clarity_start: f64,
     /// Clarity lost per round without reinforcement (share of the excess
@@ -638,6 +700,7 @@ impl Default for Dynamics {
             engagement_rate: 0.15,
             full_commitment: 0.55,
             junior_threshold: 0.35,
+            relay: 0.5,
             clarity_start: 0.5,
             clarity_decay: 0.02,
             clarity_floor: 0.2,

@@ -1,6 +1,6 @@
 //! Range and consistency checks of a raw scenario.
 
-use super::{Admission, DecisionRule, ExitProtocol, Invalid, RawScenario, Setup};
+use super::{Admission, Coordination, DecisionRule, ExitProtocol, Invalid, RawScenario, Setup};
 
 /// Largest number of agents (the trust matrix is N×N).
 pub const MAX_AGENTS: usize = 2000;
@@ -48,6 +48,8 @@ pub fn allowed(field: &str) -> Option<String> {
         "governance.committee_size" | "governance.decision_every" => {
             whole("1", &u32_max.to_string())
         }
+        "governance.subgroup_size" => whole("2", &u32_max.to_string()),
+        "governance.coordination" => choices(bogus().try_into::<Coordination>().map(drop)),
         "governance.decision_rule" => choices(bogus().try_into::<DecisionRule>().map(drop)),
         "governance.setup" => choices(bogus().try_into::<Setup>().map(drop)),
         "governance.admission" => choices(bogus().try_into::<Admission>().map(drop)),
@@ -304,6 +306,12 @@ fn check_governance(s: &RawScenario) -> Result<(), Invalid> {
             format!("{} is out of range; allowed: 0 to 52", g.setup_rounds),
         ));
     }
+    if g.subgroup_size < 2 {
+        return Err(bad(
+            "governance.subgroup_size",
+            format!("{} is out of range; allowed: 2 or more", g.subgroup_size),
+        ));
+    }
     range("governance.checkin_hours", g.checkin_hours, 0.0, 40.0)?;
     range("governance.renewal_hours", g.renewal_hours, 0.0, 40.0)?;
     if g.decision_every == 0 {
@@ -343,6 +351,18 @@ fn check_population(s: &RawScenario) -> Result<(), Invalid> {
     pair("population.judgment", p.judgment, 0.0, 1.0)?;
     pair("population.position", p.position, -1.0, 1.0)?;
     unit("population.divide", p.divide)?;
+    range(
+        "population.resource_concentration",
+        p.resource_concentration,
+        0.0,
+        0.95,
+    )?;
+    range(
+        "population.resource_position",
+        p.resource_position,
+        -1.0,
+        1.0,
+    )?;
     range("population.focus", p.focus, 0.0, 10.0)?;
     unit("population.relationship_density", p.relationship_density)?;
     unit("population.founder_leadership", p.founder_leadership)?;
@@ -462,7 +482,8 @@ fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
 
 fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     let d = &s.dynamics;
-    let units: [(&str, f64); 52] = [
+    let units: [(&str, f64); 53] = [
+        ("relay", d.relay),
         ("resentment_decay", d.resentment_decay),
         ("implementation_need", d.implementation_need),
         ("buy_in_rate", d.buy_in_rate),

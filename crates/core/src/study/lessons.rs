@@ -153,7 +153,7 @@ pub const LESSONS: &[Lesson] = &[
         "too-many-members",
         "Can a coalition have too many members?",
         [lower("hours_per_member_month", 1)],
-        "Coordination hours grow with the size of one's coordination group (contribution phase) and efficiency falls with it (progress phase); under the committee rule the group is the committee (or a member and its liaison).",
+        "Coordination hours grow with the number of members each one coordinates with directly (contribution phase) and efficiency falls with their mean (progress phase); a steering committee (governance.coordination) cuts each member's contacts to its liaison group, and the committee's to its group and the committee, at the price of hearing the coalition-wide meeting second-hand (relay).",
         links: [
             ("coordination hours by group size", [("dynamics.coordination_hours", "0.0")]),
         ]
