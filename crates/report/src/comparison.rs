@@ -169,18 +169,30 @@ pub fn write_comparison<W: Write>(out: W, c: &Comparison) -> csv::Result<()> {
     Ok(())
 }
 
-/// A streaming `runs.csv` writer with a `variant` column.
-pub struct RunsWriter {
-    file: AtomicFile,
+/// A streaming `runs.csv` writer with a `variant` column: into a file
+/// written atomically ([`RunsWriter::create`]), or into any writer
+/// ([`RunsWriter::new`], as the Python package collects it in memory).
+pub struct RunsWriter<W: Write = AtomicFile> {
+    file: W,
     header: bool,
 }
 
-impl RunsWriter {
+impl RunsWriter<AtomicFile> {
     pub fn create(path: &Path) -> std::io::Result<RunsWriter> {
-        Ok(RunsWriter {
-            file: AtomicFile::create(path)?,
+        Ok(RunsWriter::new(AtomicFile::create(path)?))
+    }
+
+    pub fn commit(self) -> std::io::Result<()> {
+        self.file.commit()
+    }
+}
+
+impl<W: Write> RunsWriter<W> {
+    pub fn new(out: W) -> RunsWriter<W> {
+        RunsWriter {
+            file: out,
             header: false,
-        })
+        }
     }
 
     /// Appends one run.
@@ -204,8 +216,9 @@ impl RunsWriter {
         Ok(())
     }
 
-    pub fn commit(self) -> std::io::Result<()> {
-        self.file.commit()
+    /// The writer, with every pushed row in it.
+    pub fn into_inner(self) -> W {
+        self.file
     }
 }
 

@@ -134,7 +134,23 @@ pub fn write_results(
     grid: Option<Vec<String>>,
     plots: bool,
 ) -> anyhow::Result<()> {
-    let summary = serde_json::json!({
+    let summary = summary_json(result, title, grid);
+    write_tables(dir, result, &summary)?;
+    if plots {
+        crate::charts::draw_all(dir)?;
+    }
+    Ok(())
+}
+
+/// A comparison's `summary.json`: each variant's settings, success with its
+/// interval, mean lifetime and hours (the baseline first). Also what the
+/// Python package returns as a sweep's `summary`.
+pub fn summary_json(
+    result: &Comparison,
+    title: &str,
+    grid: Option<Vec<String>>,
+) -> serde_json::Value {
+    serde_json::json!({
         "scenario": title,
         "runs": result.runs,
         "seed": result.seed,
@@ -149,12 +165,7 @@ pub fn write_results(
                 "mean_hours_per_member_month": a.measures[coalsim_core::study::compare::measure("hours_per_member_month").unwrap_or(0)].mean(),
             })
         }).collect::<Vec<_>>(),
-    });
-    write_tables(dir, result, &summary)?;
-    if plots {
-        crate::charts::draw_all(dir)?;
-    }
-    Ok(())
+    })
 }
 
 /// Folds the shards of one comparison (`part`: their sub-folder, "" for a

@@ -305,6 +305,57 @@ impl ScenarioFile {
         })
     }
 
+    /// This file with `overrides` applied to its base scenario, validated as
+    /// [`Self::with_overrides`] validates them (the same messages, naming
+    /// the override at fault). The file's `[[variant]]`s and `[explore]`
+    /// table then apply on top of the new base, as they would had the file
+    /// said so. The source stays, so a message about a key the overrides
+    /// do not touch still points into the file.
+    pub fn with_settings(
+        &self,
+        origin: &str,
+        overrides: &[(String, toml::Value)],
+    ) -> Result<ScenarioFile, ScenarioError> {
+        self.with_overrides(origin, overrides)?;
+        let all_keys = || {
+            overrides
+                .iter()
+                .map(|(k, _)| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut table = self.table.clone();
+        for (key, value) in overrides {
+            set_path(&mut table, key, value.clone()).map_err(|message| {
+                ScenarioError::Override {
+                    origin: origin.to_string(),
+                    key: key.clone(),
+                    message,
+                }
+            })?;
+        }
+        let raw: RawScenario =
+            toml::Value::Table(table.clone())
+                .try_into()
+                .map_err(|e: toml::de::Error| ScenarioError::Override {
+                    origin: origin.to_string(),
+                    key: all_keys(),
+                    message: plain(e.message(), None),
+                })?;
+        let base = Scenario::validate(raw).map_err(|invalid| ScenarioError::Override {
+            origin: origin.to_string(),
+            key: invalid.field.clone(),
+            message: invalid.message,
+        })?;
+        let file = ScenarioFile {
+            source: self.source.clone(),
+            base,
+            table,
+        };
+        file.variants()?;
+        Ok(file)
+    }
+
     /// The file's `[[variant]]`s, each resolved and validated. Empty when the
     /// file declares none.
     pub fn variants(&self) -> Result<Vec<Variant>, ScenarioError> {
