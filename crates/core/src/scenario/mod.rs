@@ -756,6 +756,39 @@ mod tests {
     }
 
     #[test]
+    fn settings_give_the_file_that_says_so_and_checks_like_vary() {
+        let text =
+            "name = \"x\"\n[[variant]]\nname = \"big\"\nset = { \"population.count\" = 12 }\n";
+        let file = load(text).unwrap();
+        let set = vec![
+            (
+                "governance.decision_rule".to_string(),
+                toml::Value::String("consensus".into()),
+            ),
+            ("population.count".to_string(), toml::Value::Integer(4)),
+        ];
+        let with = file.with_settings("here", &set).unwrap();
+        let said = load(&format!(
+            "{text}[governance]\ndecision_rule = \"consensus\"\n[population]\ncount = 4\n"
+        ))
+        .unwrap();
+        assert_eq!(with.base, said.base);
+        // The file's variants apply on top of the new base.
+        let v = with.variants().unwrap();
+        assert_eq!(
+            v[0].scenario.governance.decision_rule,
+            DecisionRule::Consensus
+        );
+        assert_eq!(v[0].scenario.population.count, 12);
+        // A bad value: the message of `with_overrides`, so of `--vary`.
+        let bad = vec![("population.count".to_string(), toml::Value::Integer(-3))];
+        assert_eq!(
+            file.with_settings("here", &bad).unwrap_err().to_string(),
+            file.with_overrides("here", &bad).unwrap_err().to_string()
+        );
+    }
+
+    #[test]
     fn an_unknown_key_suggests_the_key_it_most_likely_meant() {
         let err = |text: &str| load(text).unwrap_err().to_string();
         // A plural table name: the message names the key, not `variants[0]`.
