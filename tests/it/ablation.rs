@@ -93,15 +93,15 @@ fn ablation_each_link_of_each_claim_carries_its_effect_or_is_pinned() {
 }
 
 /// Reversals the robustness panel finds, pinned and explained in
-/// docs/lessons.md: (lesson, key, factor).
+/// docs/lessons.md: (lesson, key, factor), in the order of `LESSONS`.
 const KNOWN_REVERSALS: &[(&str, &str, f64)] = &[
-    // Twice the organisations: enough joiners to beat a lone agent even
-    // on a short deadline.
-    ("speed-critical", "population.count", 2.0),
     // Twice the coordination hours: the 40 members who all meet shed
     // members until few are left, whose hours per member are then lower
     // than those of the committee's coalition, which keeps its members.
     ("too-many-members", "dynamics.coordination_hours", 2.0),
+    // Twice the organisations: enough joiners to beat a lone agent even
+    // on a short deadline.
+    ("speed-critical", "population.count", 2.0),
 ];
 
 #[test]
