@@ -72,7 +72,7 @@ fn after_runs(c: &mut Criterion) {
         let report = analyse(&ex);
         b.iter(|| {
             coalsim_report::explore::write_all(dir.path(), &ex, &report).expect("files");
-            coalsim_report::explore_charts::draw_all(dir.path(), &ex, &report).expect("plots")
+            coalsim_report::plots::explore::draw_all(dir.path(), &ex, &report).expect("plots")
         })
     });
     g.finish();

@@ -1,5 +1,5 @@
 //! Criterion benchmarks of plot text and of a batch's plots: what the
-//! per-glyph font fallback for CJK and emoji (`coalsim_report::fonts`) costs.
+//! per-glyph font fallback for CJK and emoji (`coalsim_report::plots::fonts`) costs.
 //! See docs/performance.md for the figures. Times are the benchmarking
 //! thread's CPU time (drawing is single-threaded), so that waiting for a core
 //! on a shared machine does not count.
@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-use coalsim_report::fonts::FallbackText;
+use coalsim_report::plots::fonts::FallbackText;
 use coalsim_report::plots::{FONT_FAMILY, ensure_font};
 use criterion::{Criterion, criterion_group, criterion_main};
 use plotters::prelude::*;

@@ -313,7 +313,7 @@ fn finish(
     let plots = if args.no_plots {
         Vec::new()
     } else {
-        coalsim_report::explore_charts::draw_all(dir, &ex, &report)?
+        coalsim_report::plots::explore::draw_all(dir, &ex, &report)?
     };
 
     let mut out = std::io::stdout().lock();

@@ -883,7 +883,7 @@ fn policy(settings: &[(&str, &str)]) -> coalsim_core::study::explore::Policy {
 /// be told apart. The plots name a policy by what differs between them.
 #[test]
 fn two_key_policies_get_short_distinct_plot_names() {
-    use coalsim_report::explore_charts::plot_names;
+    use coalsim_report::plots::explore::plot_names;
     let pols: Vec<_> = ["consensus", "supermajority"]
         .iter()
         .flat_map(|r| {
@@ -923,8 +923,8 @@ fn two_key_policies_get_short_distinct_plot_names() {
 /// to the palette in order, so they stay apart.
 #[test]
 fn decision_rules_keep_their_colour_in_the_explore_plots() {
-    use coalsim_report::explore_charts::policy_colours;
     use coalsim_report::plots::OKABE_ITO;
+    use coalsim_report::plots::explore::policy_colours;
     let rules = |names: &[&str]| -> Vec<_> {
         names
             .iter()

@@ -1,11 +1,11 @@
 //! CJK and emoji names in PNG plots: per-glyph font fallback
-//! (`coalsim_report::fonts`). Before it, every such character was DejaVu
+//! (`coalsim_report::plots::fonts`). Before it, every such character was DejaVu
 //! Sans's empty `.notdef` box, the same box for every character.
 
 use std::path::Path;
 
 use assert_cmd::Command;
-use coalsim_report::fonts::FallbackText;
+use coalsim_report::plots::fonts::FallbackText;
 use coalsim_report::plots::{FONT_FAMILY, ensure_font};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -682,7 +682,7 @@ pub fn charts(dir: &Path) -> anyhow::Result<Charts> {
 }
 
 /// The grid key that a rule map compares.
-pub const RULE_KEY: &str = "governance.decision_rule";
+pub use crate::plots::RULE_KEY;
 
 /// The best decision rule in each cell of an x × y grid, from the rows of
 /// variants.csv: the rule with the highest success, marked "≈" unless its

@@ -218,7 +218,7 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
     // The directory's manifest lists these files as explore's, and removes
     // what an earlier command (an earlier explore's other plots, a batch's
     // runs.csv) wrote there and this one does not; the plots, drawn next,
-    // are added by `explore_charts::draw_all`.
+    // are added by `plots::explore::draw_all`.
     super::manifest::finish(dir, "explore", false)?;
     Ok(())
 }

@@ -23,16 +23,7 @@ use crate::engine::Simulation;
 use crate::scenario::{Scenario, ScenarioFile, Source, parse_value};
 use crate::stats::{Diff, Welford, mean_interval};
 use crate::study::compare::{MEASURES, measure};
-use crate::study::lessons::{Claim, Lesson};
-
-/// One link of a lesson's causal chain and the overrides that cut it.
-#[derive(Debug, Clone, Copy)]
-pub struct Link {
-    /// The mechanism, in words ("resentment of the outvoted").
-    pub name: &'static str,
-    /// Overrides applied to every variant, as `(dotted key, TOML value)`.
-    pub set: &'static [(&'static str, &'static str)],
-}
+use crate::study::lessons::{Claim, Lesson, Link};
 
 /// The measured effect of one claim with and without one link.
 #[derive(Debug, Clone)]

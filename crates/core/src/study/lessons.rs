@@ -7,7 +7,14 @@
 //! interval. The effect itself comes from the mechanisms; nothing here
 //! touches the engine.
 
-pub use crate::study::ablation::Link;
+/// One link of a lesson's causal chain and the overrides that cut it.
+#[derive(Debug, Clone, Copy)]
+pub struct Link {
+    /// The mechanism, in words ("resentment of the outvoted").
+    pub name: &'static str,
+    /// Overrides applied to every variant, as `(dotted key, TOML value)`.
+    pub set: &'static [(&'static str, &'static str)],
+}
 
 /// What the texts claim about a lesson's variants.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -264,7 +271,7 @@ pub const LESSONS: &[Lesson] = &[
         "choosing-a-rule",
         "Build a Governance Structure Early (choosing a rule when the numbers are uncertain)",
         [lower("success", 1)],
-        "At one guess of the numbers, a principled objection blocks a consensus proposal (decision phase), so fewer decisions pass and direction relaxes toward direction_floor instead of rising by direction_gain × implementation share; majority passes more and carries them out well enough. Resentment of the outvoted works the other way (it is majority's cost). `coalsim explore scenarios/choosing-a-rule.toml` runs all five rules across sampled trust, shock rates and group sizes with common random numbers and ranks them by regret (src/explore/): the rule that wins at the guess need not be the robust one.",
+        "At one guess of the numbers, a principled objection blocks a consensus proposal (decision phase), so fewer decisions pass and direction relaxes toward direction_floor instead of rising by direction_gain × implementation share; majority passes more and carries them out well enough. Resentment of the outvoted works the other way (it is majority's cost). `coalsim explore scenarios/choosing-a-rule.toml` runs all five rules across sampled trust, shock rates and group sizes with common random numbers and ranks them by regret (crates/core/src/study/explore/): the rule that wins at the guess need not be the robust one.",
         links: [
             ("direction from decisions carried out", [("dynamics.direction_gain", "0.0")]),
             ("resentment of the outvoted", [("dynamics.outvoted_cost", "0.0")]),

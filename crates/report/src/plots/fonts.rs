@@ -35,15 +35,17 @@ use plotters_backend::{
 };
 
 /// DejaVu Sans: the charts' font (Latin, Greek, Cyrillic, symbols).
-pub(crate) static DEJAVU_SANS: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
+pub(crate) static DEJAVU_SANS: &[u8] = include_bytes!("../../../../assets/DejaVuSans.ttf");
 /// Droid Sans Fallback: Chinese (the 20,902 unified ideographs), Japanese
 /// kana and the 11,172 Korean Hangul syllables.
-static DROID_SANS_FALLBACK: &[u8] = include_bytes!("../../../assets/DroidSansFallback.ttf");
+static DROID_SANS_FALLBACK: &[u8] = include_bytes!("../../../../assets/DroidSansFallback.ttf");
 /// Noto Emoji Regular: monochrome outline emoji.
-static NOTO_EMOJI: &[u8] = include_bytes!("../../../assets/NotoEmoji-Regular.ttf");
+static NOTO_EMOJI: &[u8] = include_bytes!("../../../../assets/NotoEmoji-Regular.ttf");
 
 /// The family whose text gets fallback; other families pass through.
-const FAMILY: &str = super::plots::FONT_FAMILY;
+/// Font family name under which the embedded font is registered.
+pub const FONT_FAMILY: &str = "sans-serif";
+const FAMILY: &str = FONT_FAMILY;
 
 /// The embedded fonts in fallback order, each with its glyph scale relative
 /// to the first font, so that all share one em size.

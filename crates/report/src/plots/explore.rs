@@ -13,11 +13,12 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::charts::RULE_KEY;
-use super::plots::{
-    LABEL_PX, LEGEND_PX, PlotError, TICK_PX, finite_range, font, grid_bold, padded, rule_colour,
-    save_png, save_svg, series_colour, text_style, tick_label, titled,
+use super::colours::{RULE_KEY, rule_colour, series_colour};
+use super::frame::{
+    LEGEND_PX, PlotError, TICK_PX, chart, finite_range, mesh, padded, text_style, tick_label,
+    titled,
 };
+use super::save::{PngBackend, save_png, save_svg};
 use coalsim_core::scenario::value_text;
 use coalsim_core::study::explore::Policy;
 use coalsim_core::study::explore::report::{Exploration, Report};
@@ -46,8 +47,7 @@ pub struct Box2 {
     pub x: (f64, f64),
     pub y: (f64, f64),
 }
-type PngDraw<'a> =
-    &'a dyn Fn(&DrawingArea<super::plots::PngBackend<'_>, Shift>) -> Result<(), PlotError>;
+type PngDraw<'a> = &'a dyn Fn(&DrawingArea<PngBackend<'_>, Shift>) -> Result<(), PlotError>;
 type SvgDraw<'a> = &'a dyn Fn(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), PlotError>;
 
 /// Regret of each policy across the samples.
@@ -586,21 +586,14 @@ pub fn draw_regret<DB: DrawingBackend>(
     let names: Vec<String> = data.policies.iter().map(|(n, _)| n.clone()).collect();
     let slot = area.dim_in_pixel().0.saturating_sub(150) / n.max(1) as u32;
     let label_h = x_label_height(&area, &names, slot.saturating_sub(12))?;
-    let mut chart = ChartBuilder::on(&area)
-        .margin(20)
-        .x_label_area_size(label_h)
-        .y_label_area_size(110)
-        .build_cartesian_2d(-0.5..n.max(1) as f64 - 0.5, 0.0..top)?;
-    chart
-        .configure_mesh()
+    let mut chart =
+        chart(&area, label_h, 110).build_cartesian_2d(-0.5..n.max(1) as f64 - 0.5, 0.0..top)?;
+    mesh(&mut chart)
         .disable_x_mesh()
         .x_labels(0)
         .x_desc("Rule")
         .y_desc(data.y_label.as_str())
-        .axis_desc_style(font(LABEL_PX))
-        .label_style(font(TICK_PX))
         .y_label_formatter(&|v| tick_label(*v))
-        .bold_line_style(grid_bold())
         .draw()?;
     draw_x_categories(root, &chart, &names, 0.0)?;
     for (i, s) in stats.iter().enumerate() {
@@ -675,20 +668,12 @@ pub fn draw_scatter<DB: DrawingBackend>(
         }
     };
     let (fmt_x, fmt_y) = (fx(&data.x_ticks), fx(&data.y_ticks));
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(20)
-        .x_label_area_size(70)
-        .y_label_area_size(110)
-        .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)?;
-    chart
-        .configure_mesh()
+    let mut chart = chart(&plot, 70, 110).build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)?;
+    mesh(&mut chart)
         .x_desc(data.x_label.as_str())
         .y_desc(data.y_label.as_str())
-        .axis_desc_style(font(LABEL_PX))
-        .label_style(font(TICK_PX))
         .x_label_formatter(&fmt_x)
         .y_label_formatter(&fmt_y)
-        .bold_line_style(grid_bold())
         .draw()?;
     chart.draw_series(data.points.iter().map(|&(x, y, b)| {
         let c = b.and_then(|b| data.colours.get(b).copied()).unwrap_or(GREY);
@@ -797,21 +782,14 @@ pub fn draw_index_bars<DB: DrawingBackend>(
     let names: Vec<String> = data.inputs.clone();
     let slot = plot.dim_in_pixel().0.saturating_sub(150) / k.max(1) as u32;
     let label_h = x_label_height(&plot, &names, slot.saturating_sub(12))?;
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(20)
-        .x_label_area_size(label_h)
-        .y_label_area_size(110)
-        .build_cartesian_2d(-0.5..k.max(1) as f64 - 0.5, y0..y1)?;
-    chart
-        .configure_mesh()
+    let mut chart =
+        chart(&plot, label_h, 110).build_cartesian_2d(-0.5..k.max(1) as f64 - 0.5, y0..y1)?;
+    mesh(&mut chart)
         .disable_x_mesh()
         .x_labels(0)
         .x_desc("Uncertain input")
         .y_desc(data.y_label.as_str())
-        .axis_desc_style(font(LABEL_PX))
-        .label_style(font(TICK_PX))
         .y_label_formatter(&|v| tick_label(*v))
-        .bold_line_style(grid_bold())
         .draw()?;
     draw_x_categories(root, &chart, &names, y0)?;
     let slot = 0.8 / np as f64;
@@ -894,20 +872,12 @@ pub fn draw_morris<DB: DrawingBackend>(
         * 1.15;
     let area = titled(root, &data.title)?;
     let plot = legend_panel(&area, &legend(&data.policies, &data.colours))?;
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(20)
-        .x_label_area_size(70)
-        .y_label_area_size(110)
-        .build_cartesian_2d(0.0..top, 0.0..top)?;
-    chart
-        .configure_mesh()
+    let mut chart = chart(&plot, 70, 110).build_cartesian_2d(0.0..top, 0.0..top)?;
+    mesh(&mut chart)
         .x_desc("μ*: mean absolute effect on success (over the input's range)")
         .y_desc("σ: how much the effect depends on the others")
-        .axis_desc_style(font(LABEL_PX))
-        .label_style(font(TICK_PX))
         .x_label_formatter(&|v| tick_label(*v))
         .y_label_formatter(&|v| tick_label(*v))
-        .bold_line_style(grid_bold())
         .draw()?;
     chart.draw_series(std::iter::once(PathElement::new(
         vec![(0.0, 0.0), (top, top)],
