@@ -10,10 +10,21 @@
 
 mod cli;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() {
-    let cli = cli::Cli::parse();
+    // A negative number given to any flag is read as its value, so that
+    // `--threads -1` says what the flag allows (not "use '-- -1'").
+    let command = cli::Cli::command().mut_subcommands(|sub| {
+        sub.mut_args(|arg| {
+            if arg.get_action().takes_values() {
+                arg.allow_negative_numbers(true)
+            } else {
+                arg
+            }
+        })
+    });
+    let cli = cli::Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit());
     // Ctrl-C (and SIGTERM, SIGHUP): remove any file still being written, then
     // stop, saying what the interrupted command leaves behind.
     let note = match cli.command {
@@ -23,10 +34,12 @@ fn main() {
         cli::Command::Serve(_) => "stopped: the server is closed",
         _ => "interrupted: no half-written output files were left",
     };
-    let _ = ctrlc::set_handler(move || {
+    on_signal(move |signal| {
         coalsim_report::files::remove_unfinished();
         eprintln!("{note}");
-        std::process::exit(130);
+        // The shell's convention: 128 + the signal's number (SIGINT 130,
+        // SIGTERM 143, SIGHUP 129).
+        std::process::exit(128 + signal);
     });
     if let Err(err) = cli::run(cli) {
         // A closed pipe (`coalsim run | head`) is not an error.
@@ -40,4 +53,30 @@ fn main() {
         eprintln!("error: {err:#}");
         std::process::exit(1);
     }
+}
+
+/// Calls `handler` (on its own thread) with the number of the first
+/// SIGINT, SIGTERM or SIGHUP received.
+#[cfg(unix)]
+fn on_signal(handler: impl FnOnce(i32) + Send + 'static) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                handler(signal);
+            }
+        });
+    }
+}
+
+/// Calls `handler` with SIGINT's number on Ctrl-C (Ctrl-Break, closing the
+/// console) where there are no Unix signals.
+#[cfg(not(unix))]
+fn on_signal(handler: impl FnOnce(i32) + Send + 'static) {
+    let handler = std::sync::Mutex::new(Some(handler));
+    let _ = ctrlc::set_handler(move || {
+        if let Some(h) = handler.lock().ok().and_then(|mut h| h.take()) {
+            h(2);
+        }
+    });
 }

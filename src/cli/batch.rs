@@ -48,8 +48,16 @@ pub struct BatchArgs {
     #[arg(long)]
     pub resume: bool,
     /// Seconds between checkpoints (0 = after every chunk of runs).
-    #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 5, value_name = "SECONDS", value_parser = seconds_arg)]
     pub checkpoint_every: u64,
+}
+
+/// `--checkpoint-every`: whole seconds from 0 to a day.
+fn seconds_arg(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if n <= 86_400 => Ok(n),
+        _ => Err("allowed: a whole number of seconds from 0 to 86400".into()),
+    }
 }
 
 /// The files a batch writes, in the order they are listed.
@@ -90,6 +98,19 @@ pub fn run(args: &BatchArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     let written = written?;
 
+    let variants = file.base.variant.len();
+    if variants > 0 {
+        // Said on stderr, so that the summary on stdout stays the summary.
+        let path = args
+            .scenario
+            .as_deref()
+            .map_or("FILE".into(), |p| p.display().to_string());
+        eprintln!(
+            "note: {} has {variants} [[variant]]{}; `batch` ran its base scenario only. Run every variant with `coalsim sweep {path}`, one with `coalsim run {path} --variant NAME`.",
+            file.source.name,
+            if variants == 1 { "" } else { "s" }
+        );
+    }
     let mut out = std::io::stdout().lock();
     if let Some(sh) = args.shard {
         writeln!(

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::Args;
 
-use coalsim_report::shard::{ShardInfo, check_shards, read_shard_info};
+use coalsim_report::shard::{ShardInfo, check_shards, read_shard_info, verify_files};
 
 /// Arguments of `coalsim merge`.
 #[derive(Debug, Args)]
@@ -52,5 +52,10 @@ pub fn read(args: &MergeArgs) -> anyhow::Result<Vec<(PathBuf, ShardInfo)>> {
         ));
     }
     let shards = check_shards(infos).map_err(anyhow::Error::msg)?;
+    // Every data file against its checksum, before anything is written: a
+    // damaged shard leaves the output folder as it was.
+    for (dir, info) in &shards {
+        verify_files(dir, info).map_err(anyhow::Error::msg)?;
+    }
     Ok(shards)
 }

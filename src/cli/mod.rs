@@ -67,6 +67,27 @@ pub enum Command {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    // The folder a command writes is locked while it writes (see
+    // `output::files::claim`), and marked incomplete until it is whole.
+    let folder = match &cli.command {
+        Command::Run(a) => Some((&a.out, "run")),
+        Command::Sweep(a) => Some((&a.out, "sweep")),
+        Command::Lesson(a) => Some((&a.out, "lesson")),
+        Command::Plot(a) => Some((&a.dir, "plot")),
+        Command::Batch(a) => Some((&a.out, "batch")),
+        Command::Explore(a) => Some((&a.out, "explore")),
+        Command::Merge(a) => Some((&a.out, "merge")),
+        Command::Check(_) | Command::Power(_) | Command::Serve(_) | Command::Replay(_) => None,
+    };
+    if let Some((dir, command)) = folder {
+        crate::output::files::claim(dir, command);
+    }
+    let result = dispatch(cli);
+    crate::output::files::release(result.is_ok());
+    result
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::run(&args),

@@ -14,6 +14,9 @@ pub struct PlotArgs {
 
 /// Runs `coalsim plot`.
 pub fn run(args: &PlotArgs) -> anyhow::Result<()> {
+    if let Some(why) = crate::output::files::unfinished(&args.dir) {
+        anyhow::bail!("{why}; then plot it");
+    }
     if !args.dir.join("runs.csv").is_file() {
         anyhow::bail!(
             "{}: no runs.csv here; allowed: a directory written by `coalsim batch`, `sweep` or `lesson`",

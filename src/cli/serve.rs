@@ -58,7 +58,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             ..Limits::default()
         },
         join_base: None,
+        teacher_key: Some(coalsim_serve::server::teacher_key()),
     };
+    let key = cfg.teacher_key.clone().unwrap_or_default();
     let rt = coalsim_serve::server::runtime().context("cannot start the server's runtime")?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(SocketAddr::new(ip, args.port))
@@ -85,6 +87,10 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
                 for a in &addrs {
                     writeln!(out, "On the class network: http://{a}:{port}/")?;
                 }
+                writeln!(
+                    out,
+                    "Teacher key: {key} (only this computer starts class games; from another one, open .../game?key={key})"
+                )?;
             }
             out.flush()?;
         }

@@ -323,11 +323,13 @@ fn the_server_keeps_to_its_limits() {
         arms: 3,
         view_pairs: 1_000_000,
         game_rate: 5.0,
+        ..Limits::default()
     };
     let server = start(Config {
         served: None,
         limits,
         join_base: None,
+        teacher_key: None,
     });
     let url = server.url();
     // A run too big to draw round by round.

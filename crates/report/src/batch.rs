@@ -11,8 +11,8 @@ use anyhow::{Context, bail};
 
 use crate::files::{AtomicFile, ensure_dir, write_atomic};
 use crate::shard::{
-    CHECKPOINT_FORMAT, Checkpoint, Fingerprint, RESUME_DIR, Shard, ShardShare, encode_checkpoint,
-    finish_shard, read_checkpoint, write_segment,
+    CHECKPOINT_FORMAT, Checkpoint, Fingerprint, RESUME_DIR, Shard, ShardShare, Summed,
+    encode_checkpoint, finish_shard, read_checkpoint, write_segment,
 };
 use crate::tables::write_rows;
 use coalsim_core::engine::RunSummary;
@@ -105,16 +105,16 @@ pub fn execute(
                 d.join("; ")
             );
         }
-        let runs_file = open_rw(&runs_partial)?;
-        cut(&runs_file, c.runs_csv_bytes, &runs_partial)?;
+        let mut runs_file = open_rw(&runs_partial)?;
+        let runs_crc = cut(&mut runs_file, c.runs_csv_bytes, c.runs_csv_crc32, &runs_partial)?;
         let segs_file = if job.shard.is_some() {
-            let f = open_rw(&segs_partial)?;
-            cut(&f, c.segments_bytes, &segs_partial)?;
-            Some(f)
+            let mut f = open_rw(&segs_partial)?;
+            let crc = cut(&mut f, c.segments_bytes, c.segments_crc32, &segs_partial)?;
+            Some((f, crc))
         } else {
             None
         };
-        (c.state, runs_file, segs_file, c.segments)
+        (c.state, (runs_file, runs_crc), segs_file, c.segments)
     } else {
         if resume_dir.exists() {
             // Our own leftovers of an earlier, interrupted batch.
@@ -127,13 +127,13 @@ pub fn execute(
         let segs_file = if job.shard.is_some() {
             let f = open_rw(&segs_partial)?;
             f.set_len(0)?;
-            Some(f)
+            Some((f, crc32fast::Hasher::new()))
         } else {
             None
         };
         (
             FoldState::start(cfg.first_run, s.max_rounds),
-            runs_file,
+            (runs_file, crc32fast::Hasher::new()),
             segs_file,
             0,
         )
@@ -143,13 +143,17 @@ pub fn execute(
         seed: cfg.seed,
         csv: csv::WriterBuilder::new()
             .has_headers(header)
-            .from_writer(std::io::BufWriter::new(runs_file)),
-        segments: segs_file.map(std::io::BufWriter::new),
+            .from_writer(Summed::new(
+                std::io::BufWriter::new(runs_file.0),
+                runs_file.1,
+            )),
+        segments: segs_file.map(|(f, crc)| Summed::new(std::io::BufWriter::new(f), crc)),
         segment_count: segments,
         fingerprint: job.fingerprint.clone(),
         checkpoint: ckpt_path.clone(),
         every: job.checkpoint_every,
         last: std::time::Instant::now(),
+        end: cfg.end(),
     };
     let result = run_batch_from(s, cfg, state, &mut sink, progress).map_err(|e| match e {
         BatchError::Sink(e) => e,
@@ -158,9 +162,12 @@ pub fn execute(
     let (runs_file, segs_file, segment_count) = sink.finish()?;
     drop(runs_file);
     drop(segs_file);
+    // The checkpoint (written for the last run too) and the partial files
+    // stay until the last output is in place: a batch stopped while it
+    // writes its files continues with --resume.
     let runs_path = dir.join("runs.csv");
     publish(&runs_partial, &runs_path)?;
-    if let Some(sh) = job.shard {
+    let written = if let Some(sh) = job.shard {
         publish(&segs_partial, &dir.join("segments.cbor"))?;
         let share = ShardShare {
             shard: sh,
@@ -169,11 +176,12 @@ pub fn execute(
             segments: segment_count,
         };
         finish_shard(dir, &job.fingerprint, &share, Some(&job.scenario_text))?;
-        let _ = std::fs::remove_dir_all(&resume_dir);
-        return Ok(None);
-    }
+        None
+    } else {
+        Some(finish_batch(s, dir, &result)?)
+    };
     let _ = std::fs::remove_dir_all(&resume_dir);
-    finish_batch(s, dir, &result).map(Some)
+    Ok(written)
 }
 
 /// Writes everything of a whole batch after runs.csv: rounds.csv,
@@ -191,9 +199,15 @@ pub fn finish_batch(s: &Scenario, dir: &Path, result: &BatchResult) -> anyhow::R
     Ok(Written { summary, plots })
 }
 
-/// Cuts `file` back to `len` bytes (what the checkpoint vouches for) and
-/// positions it at its end.
-fn cut(file: &std::fs::File, len: u64, path: &Path) -> anyhow::Result<()> {
+/// Cuts `file` back to `len` bytes (what the checkpoint vouches for),
+/// checks them against the checkpoint's CRC-32 and positions the file at
+/// its end; returns the checksum so far, to go on with.
+fn cut(
+    file: &mut std::fs::File,
+    len: u64,
+    crc: u32,
+    path: &Path,
+) -> anyhow::Result<crc32fast::Hasher> {
     let have = file.metadata()?.len();
     if have < len {
         bail!(
@@ -201,16 +215,42 @@ fn cut(file: &std::fs::File, len: u64, path: &Path) -> anyhow::Result<()> {
             path.display()
         );
     }
-    file.set_len(len)?;
-    let mut f = file;
-    std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(len))?;
-    Ok(())
+    let sum = crate::shard::crc_prefix(file, len)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    match sum {
+        Some(h) if h.clone().finalize() == crc => {
+            file.set_len(len)?;
+            std::io::Seek::seek(file, std::io::SeekFrom::Start(len))?;
+            Ok(h)
+        }
+        _ => bail!(
+            "{}: its contents changed since the checkpoint (the checksum differs); run without --resume to start again",
+            path.display()
+        ),
+    }
 }
 
-/// Moves a finished partial file into place.
+/// Puts a finished partial file into place, keeping the partial file (a
+/// second name of the same file where the file system allows, a copy
+/// otherwise) until the batch's checkpoint is removed.
 fn publish(partial: &Path, target: &Path) -> anyhow::Result<()> {
-    std::fs::rename(partial, target)
-        .with_context(|| format!("{}: cannot write", target.display()))?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&temp);
+    crate::files::register(&temp);
+    let placed = std::fs::hard_link(partial, &temp)
+        .or_else(|_| std::fs::copy(partial, &temp).map(|_| ()))
+        .and_then(|()| crate::files::changing(target))
+        .and_then(|()| std::fs::rename(&temp, target));
+    // Also after a rename that did nothing: when the target already is
+    // the same file (a resumed batch that had put it in place), rename(2)
+    // leaves both names.
+    let _ = std::fs::remove_file(&temp);
+    crate::files::unregister(&temp);
+    placed.with_context(|| format!("{}: cannot write", target.display()))?;
     crate::files::committed(target);
     Ok(())
 }
@@ -219,31 +259,35 @@ fn publish(partial: &Path, target: &Path) -> anyhow::Result<()> {
 /// shard's segments, and writes checkpoints.
 struct Sink {
     seed: u64,
-    csv: csv::Writer<std::io::BufWriter<std::fs::File>>,
-    segments: Option<std::io::BufWriter<std::fs::File>>,
+    csv: csv::Writer<Summed<std::io::BufWriter<std::fs::File>>>,
+    segments: Option<Summed<std::io::BufWriter<std::fs::File>>>,
     segment_count: u64,
     fingerprint: Fingerprint,
     checkpoint: PathBuf,
     every: std::time::Duration,
     last: std::time::Instant,
+    /// The run after the last one of this batch or shard.
+    end: u64,
 }
 
 impl Sink {
-    /// Flushes and syncs the files; returns them with their lengths.
-    fn sync(&mut self) -> anyhow::Result<(u64, u64)> {
+    /// Flushes and syncs the files; returns their lengths and checksums.
+    fn sync(&mut self) -> anyhow::Result<((u64, u32), (u64, u32))> {
         self.csv.flush()?;
-        let runs = self.csv.get_ref().get_ref();
+        let runs = self.csv.get_ref().get_ref().get_ref();
         runs.sync_data()?;
         let runs_len = runs.metadata()?.len();
-        let segs_len = match &mut self.segments {
+        let runs_crc = self.csv.get_ref().crc32();
+        let segs = match &mut self.segments {
             Some(w) => {
                 w.flush()?;
-                w.get_ref().sync_data()?;
-                w.get_ref().metadata()?.len()
+                let f = w.get_ref().get_ref();
+                f.sync_data()?;
+                (f.metadata()?.len(), w.crc32())
             }
-            None => 0,
+            None => (0, 0),
         };
-        Ok((runs_len, segs_len))
+        Ok(((runs_len, runs_crc), segs))
     }
 
     fn finish(mut self) -> anyhow::Result<(std::fs::File, Option<std::fs::File>, u64)> {
@@ -253,10 +297,12 @@ impl Sink {
             .into_inner()
             .map_err(|e| anyhow::anyhow!("cannot write runs.csv: {}", e.error()))?
             .into_inner()
+            .into_inner()
             .map_err(|e| anyhow::anyhow!("cannot write runs.csv: {}", e.error()))?;
         let segs = match self.segments {
             Some(w) => Some(
                 w.into_inner()
+                    .into_inner()
                     .map_err(|e| anyhow::anyhow!("cannot write segments: {}", e.error()))?,
             ),
             None => None,
@@ -286,16 +332,20 @@ impl BatchSink for Sink {
     }
 
     fn folded(&mut self, state: &FoldState) -> anyhow::Result<()> {
-        if self.last.elapsed() < self.every {
+        // The last state is always saved: a batch stopped while writing
+        // its files then continues from it without running again.
+        if state.next_run < self.end && self.last.elapsed() < self.every {
             return Ok(());
         }
-        let (runs_csv_bytes, segments_bytes) = self.sync()?;
+        let ((runs_csv_bytes, runs_csv_crc32), (segments_bytes, segments_crc32)) = self.sync()?;
         let c = Checkpoint {
             format: CHECKPOINT_FORMAT.into(),
             fingerprint: self.fingerprint.clone(),
             runs_csv_bytes,
             segments_bytes,
             segments: self.segment_count,
+            runs_csv_crc32,
+            segments_crc32,
             state: state.clone(),
         };
         write_atomic(&self.checkpoint, &encode_checkpoint(&c)?)?;

@@ -34,8 +34,26 @@ pub struct Manifest {
 
 /// Reads the manifest of `dir`; `None` when there is none or it is not ours.
 pub fn read(dir: &Path) -> Option<Manifest> {
-    let text = fs::read_to_string(dir.join(MANIFEST)).ok()?;
-    let m: Manifest = serde_json::from_str(&text).ok()?;
+    use std::io::Read as _;
+    let mut text = String::new();
+    fs::File::open(dir.join(MANIFEST))
+        .ok()?
+        .take(MAX_BYTES + 1)
+        .read_to_string(&mut text)
+        .ok()?;
+    parse(&text)
+}
+
+/// The largest manifest read (a manifest lists a result's files: a few
+/// kilobytes; a larger one is not ours and is ignored, like any foreign one).
+pub const MAX_BYTES: u64 = 16 << 20;
+
+/// Parses a manifest's text; `None` when it is not one of ours.
+pub fn parse(text: &str) -> Option<Manifest> {
+    if text.len() as u64 > MAX_BYTES {
+        return None;
+    }
+    let m: Manifest = serde_json::from_str(text).ok()?;
     (m.format == FORMAT).then_some(m)
 }
 
@@ -70,17 +88,21 @@ pub fn finish(dir: &Path, command: &str, keep_previous: bool) -> io::Result<Vec<
             command = old.command.clone();
         } else {
             for f in old.files.iter().filter(|f| !files.contains(f)) {
-                // Only plain relative paths inside `dir` are ours to remove.
-                if rel_text(Path::new(f)).as_deref() != Some(f.as_str()) {
+                // Only plain files inside `dir`, reached without passing
+                // through a link, are ours to remove: a manifest someone
+                // else prepared must not reach outside the folder.
+                let Some(path) = inside(dir, f) else {
                     continue;
-                }
-                let path = dir.join(f);
-                if path.is_file() {
+                };
+                if fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+                    super::files::changing(&path)?;
                     fs::remove_file(&path).map_err(|e| super::files::with_path(&path, e))?;
                 }
                 if let Some(parent) = Path::new(f).parent().filter(|p| *p != Path::new("")) {
                     // Fails, harmlessly, unless the folder is now empty.
-                    let _ = fs::remove_dir(dir.join(parent));
+                    if let Some(parent) = inside(dir, &rel_text(parent).unwrap_or_default()) {
+                        let _ = fs::remove_dir(parent);
+                    }
                 }
             }
         }
@@ -97,6 +119,29 @@ pub fn finish(dir: &Path, command: &str, keep_previous: bool) -> io::Result<Vec<
     // The manifest itself is not a result file.
     let _ = take_committed(dir);
     Ok(files)
+}
+
+/// `dir/rel` when `rel` is a plain relative path (`a/b.csv`: no `..`, no
+/// root) whose every folder inside `dir` is a real folder, not a link;
+/// `None` otherwise. The last component may not exist; when it exists it
+/// must not be a link either.
+fn inside(dir: &Path, rel: &str) -> Option<PathBuf> {
+    if rel.is_empty() || rel_text(Path::new(rel)).as_deref() != Some(rel) {
+        return None;
+    }
+    let mut path = dir.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        path.push(part);
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => return None,
+            Ok(m) if i + 1 < parts.len() && !m.is_dir() => return None,
+            Ok(_) => {}
+            Err(_) if i + 1 == parts.len() => {}
+            Err(_) => return None,
+        }
+    }
+    Some(path)
 }
 
 /// The paths of `dir`'s result files as the manifest lists them.

@@ -42,9 +42,9 @@ use serde::{Deserialize, Serialize};
 use coalsim_core::study::batch::{Aggregates, FoldState};
 
 /// The shard format this version writes and reads.
-pub const SHARD_FORMAT: &str = "coalsim-shard/3";
+pub const SHARD_FORMAT: &str = "coalsim-shard/4";
 /// The checkpoint format this version writes and reads.
-pub const CHECKPOINT_FORMAT: &str = "coalsim-checkpoint/2";
+pub const CHECKPOINT_FORMAT: &str = "coalsim-checkpoint/3";
 /// The file describing a finished shard.
 pub const SHARD_INFO: &str = "shard.json";
 /// The folder holding a running batch's checkpoint.
@@ -58,6 +58,10 @@ pub struct Fingerprint {
     pub command: String,
     /// The coalsim version that wrote it.
     pub coalsim_version: String,
+    /// The build that wrote it: the version and a hash of the model's
+    /// source code ([`BUILD`]), so that two builds of one version whose
+    /// model differs never merge or resume each other's results.
+    pub build: String,
     /// The scenario as given (a path, or the embedded default).
     pub scenario_file: String,
     /// FNV-1a 64 of the scenario text, in hex.
@@ -87,6 +91,7 @@ impl Fingerprint {
         Fingerprint {
             command: "batch".into(),
             coalsim_version: env!("CARGO_PKG_VERSION").into(),
+            build: BUILD.into(),
             scenario_file: scenario_file.into(),
             scenario_hash: hash_text(text),
             seed,
@@ -116,9 +121,10 @@ impl Fingerprint {
     /// One short hex digest of every field.
     pub fn digest(&self) -> String {
         hash_text(&format!(
-            "{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            "{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
             self.command,
             self.coalsim_version,
+            self.build,
             self.scenario_hash,
             self.seed,
             self.runs,
@@ -145,6 +151,7 @@ impl Fingerprint {
                 self.coalsim_version.clone(),
                 other.coalsim_version.clone(),
             ),
+            ("coalsim build", self.build.clone(), other.build.clone()),
             (
                 "scenario",
                 format!("{} (text {})", self.scenario_file, self.scenario_hash),
@@ -184,6 +191,103 @@ impl Fingerprint {
     }
 }
 
+/// This build's identity: the version and a hash of the model's source
+/// code (computed by the build script), e.g. `0.1.0+model.1f2e3d4c5b6a7988`.
+pub const BUILD: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "+model.",
+    env!("COALSIM_MODEL_HASH")
+);
+
+/// A file's length and CRC-32 (as zlib, PNG and gzip compute it): what
+/// `shard.json` and a checkpoint vouch for, so a changed digit or a
+/// flipped bit is found before anything is merged or resumed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checksum {
+    pub bytes: u64,
+    pub crc32: u32,
+}
+
+impl Checksum {
+    /// The checksum of the file at `path`, read in blocks.
+    pub fn of_file(path: &Path) -> io::Result<Checksum> {
+        let mut f = std::fs::File::open(path)?;
+        let mut h = crc32fast::Hasher::new();
+        let mut buf = vec![0u8; 1 << 16];
+        let mut bytes = 0u64;
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            h.update(&buf[..n]);
+            bytes += n as u64;
+        }
+        Ok(Checksum {
+            bytes,
+            crc32: h.finalize(),
+        })
+    }
+}
+
+/// A writer that keeps the CRC-32 of everything written through it.
+#[derive(Debug)]
+pub struct Summed<W> {
+    inner: W,
+    crc: crc32fast::Hasher,
+}
+
+impl<W> Summed<W> {
+    /// Continues the checksum `crc` of what `inner` already holds.
+    pub fn new(inner: W, crc: crc32fast::Hasher) -> Summed<W> {
+        Summed { inner, crc }
+    }
+    /// The CRC-32 of everything written (with the starting hasher's bytes).
+    pub fn crc32(&self) -> u32 {
+        self.crc.clone().finalize()
+    }
+    pub fn get_ref(&self) -> &W {
+        &self.inner
+    }
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.inner
+    }
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+}
+
+impl<W: Write> Write for Summed<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.crc.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The CRC-32 of the first `len` bytes of `file` (read from its start),
+/// as a hasher that can go on; `None` when the file is shorter.
+pub fn crc_prefix(file: &mut std::fs::File, len: u64) -> io::Result<Option<crc32fast::Hasher>> {
+    use std::io::Seek;
+    file.seek(io::SeekFrom::Start(0))?;
+    let mut h = crc32fast::Hasher::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut left = len;
+    while left > 0 {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = file.read(&mut buf[..want])?;
+        if n == 0 {
+            return Ok(None);
+        }
+        h.update(&buf[..n]);
+        left -= n as u64;
+    }
+    Ok(Some(h))
+}
+
 /// FNV-1a, 64 bits, in hex: stable across platforms and versions (unlike
 /// the standard library's hasher). A fingerprint, not a security measure.
 pub fn hash_text(text: &str) -> String {
@@ -215,6 +319,9 @@ pub struct ShardInfo {
     /// [`Fingerprint::digest`] of `fingerprint`.
     pub digest: String,
     pub fingerprint: Fingerprint,
+    /// Every data file of the shard (relative, `/`-separated) with its
+    /// length and CRC-32, checked before a merge reads anything.
+    pub files: std::collections::BTreeMap<String, Checksum>,
 }
 
 /// One item of `segments.cbor`: a batch's [`Aggregates`], or a
@@ -246,7 +353,7 @@ pub fn read_item<T: serde::de::DeserializeOwned>(
     }
     ciborium::from_reader(r)
         .map(Some)
-        .map_err(|e| e.to_string())
+        .map_err(|e| plain_cbor_error(&e))
 }
 
 /// Reads the next segment of a CBOR sequence; `None` at its end.
@@ -268,38 +375,86 @@ pub struct Checkpoint {
     pub segments_bytes: u64,
     /// Segments written so far (shards only).
     pub segments: u64,
+    /// CRC-32 of the first `runs_csv_bytes` of `runs.csv.partial`.
+    pub runs_csv_crc32: u32,
+    /// CRC-32 of the first `segments_bytes` of `segments.cbor.partial`.
+    pub segments_crc32: u32,
     pub state: FoldState,
 }
 
-/// Encodes a checkpoint.
+/// Encodes a checkpoint: its CBOR, then the CRC-32 of that CBOR in four
+/// bytes (little-endian), so a damaged fold state is refused, not resumed.
 pub fn encode_checkpoint(c: &Checkpoint) -> io::Result<Vec<u8>> {
     let mut v = Vec::new();
     ciborium::into_writer(c, &mut v).map_err(|e| io::Error::other(e.to_string()))?;
+    let crc = crc32fast::hash(&v);
+    v.extend_from_slice(&crc.to_le_bytes());
     Ok(v)
 }
+
+/// The largest checkpoint read (its fold state holds a few accumulators per
+/// round: megabytes for the longest scenarios).
+pub const MAX_CHECKPOINT_BYTES: u64 = 256 << 20;
 
 /// Reads `path` as a checkpoint, with the reason when it is not one.
 pub fn read_checkpoint(path: &Path) -> Result<Checkpoint, String> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .and_then(|f| f.take(MAX_CHECKPOINT_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|e| format!("{}: {e}", path.display()))?;
+    if bytes.len() as u64 > MAX_CHECKPOINT_BYTES {
+        return Err(format!(
+            "{}: larger than {} MB: not a coalsim checkpoint",
+            path.display(),
+            MAX_CHECKPOINT_BYTES >> 20
+        ));
+    }
+    decode_checkpoint(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Decodes the bytes of a checkpoint file ([`encode_checkpoint`]).
+pub fn decode_checkpoint(bytes: &[u8]) -> Result<Checkpoint, String> {
     // The format first: an older checkpoint's fold state may not decode.
     #[derive(Deserialize)]
     struct Head {
         format: String,
     }
-    let head: Head = ciborium::from_reader(&bytes[..])
-        .map_err(|e| format!("{}: not a coalsim checkpoint ({e})", path.display()))?;
+    let head: Head = ciborium::from_reader(bytes)
+        .map_err(|e| format!("not a coalsim checkpoint ({})", plain_cbor_error(&e)))?;
     if head.format != CHECKPOINT_FORMAT {
         return Err(format!(
-            "{}: checkpoint format `{}`; this coalsim reads `{CHECKPOINT_FORMAT}`; run the command without --resume to start again",
-            path.display(),
-            head.format
+            "checkpoint format `{}`; this coalsim reads `{CHECKPOINT_FORMAT}`; run the command without --resume to start again",
+            head.format.chars().take(40).collect::<String>()
         ));
     }
-    ciborium::from_reader(&bytes[..])
-        .map_err(|e| format!("{}: damaged coalsim checkpoint ({e})", path.display()))
+    let damaged = "damaged coalsim checkpoint (its checksum does not match its contents); run the command without --resume to start again";
+    let Some(body_len) = bytes.len().checked_sub(4) else {
+        return Err(damaged.into());
+    };
+    let (body, crc) = bytes.split_at(body_len);
+    let crc = u32::from_le_bytes(crc.try_into().map_err(|_| damaged.to_string())?);
+    if crc32fast::hash(body) != crc {
+        return Err(damaged.into());
+    }
+    ciborium::from_reader(body).map_err(|e| {
+        format!(
+            "damaged coalsim checkpoint ({}); run the command without --resume to start again",
+            plain_cbor_error(&e)
+        )
+    })
+}
+
+/// A CBOR decoding error in words, not Rust's debug text.
+pub fn plain_cbor_error<E: std::fmt::Debug>(e: &ciborium::de::Error<E>) -> String {
+    match e {
+        ciborium::de::Error::Io(_) => "the file ends too early".into(),
+        ciborium::de::Error::Syntax(at) => format!("unreadable data at byte {at}"),
+        ciborium::de::Error::Semantic(at, msg) => match at {
+            Some(at) => format!("unexpected data at byte {at}: {msg}"),
+            None => format!("unexpected data: {msg}"),
+        },
+        ciborium::de::Error::RecursionLimitExceeded => "data nested too deeply".into(),
+    }
 }
 
 /// `--shard K/N` of `batch`, `sweep`, `lesson` and `explore`: shard `k`
@@ -373,6 +528,20 @@ pub fn finish_shard(
     if let Some(text) = scenario_text {
         crate::files::write_atomic(&dir.join("scenario.toml"), text.as_bytes())?;
     }
+    let mut files = std::collections::BTreeMap::new();
+    for rel in crate::files::peek_committed(dir) {
+        let name = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        if name == SHARD_INFO || name == crate::manifest::MANIFEST {
+            continue;
+        }
+        let sum = Checksum::of_file(&dir.join(&rel))
+            .map_err(|e| crate::files::with_path(&dir.join(&rel), e))?;
+        files.insert(name, sum);
+    }
     let info = ShardInfo {
         format: SHARD_FORMAT.into(),
         shard: share.shard.k,
@@ -383,6 +552,7 @@ pub fn finish_shard(
         segments: share.segments,
         digest: fingerprint.digest(),
         fingerprint: fingerprint.clone(),
+        files,
     };
     let json = serde_json::to_string_pretty(&info).map_err(io::Error::other)?;
     crate::files::write_atomic(&dir.join(SHARD_INFO), format!("{json}\n").as_bytes())?;
@@ -393,8 +563,23 @@ pub fn finish_shard(
 /// Reads `DIR/shard.json`, with a clear reason when `dir` is not a
 /// finished shard of a format this version reads.
 pub fn read_shard_info(dir: &Path) -> Result<ShardInfo, String> {
+    if let Some(why) = crate::files::unfinished(dir) {
+        return Err(format!("{why}; a shard is merged once it is whole"));
+    }
     let path = dir.join(SHARD_INFO);
-    let text = match std::fs::read_to_string(&path) {
+    let read = std::fs::File::open(&path).and_then(|f| {
+        let mut t = String::new();
+        f.take(MAX_SHARD_INFO_BYTES + 1).read_to_string(&mut t)?;
+        Ok(t)
+    });
+    let text = match read {
+        Ok(t) if t.len() as u64 > MAX_SHARD_INFO_BYTES => {
+            return Err(format!(
+                "{}: larger than {} MB: not a coalsim shard description",
+                path.display(),
+                MAX_SHARD_INFO_BYTES >> 20
+            ));
+        }
         Ok(t) => t,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             let hint = if dir.join(RESUME_DIR).is_dir() {
@@ -419,19 +604,63 @@ pub fn read_shard_info(dir: &Path) -> Result<ShardInfo, String> {
         return Err(format!(
             "{}: shard format `{}`; this coalsim (version {}) reads `{SHARD_FORMAT}`; merge with the coalsim version that wrote the shards",
             path.display(),
-            head.format,
+            head.format.chars().take(40).collect::<String>(),
             env!("CARGO_PKG_VERSION")
         ));
     }
-    let info: ShardInfo = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: damaged shard description ({e})", path.display()))?;
+    parse_shard_info(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The largest `shard.json` read (a few kilobytes, more for a shard of many
+/// lessons).
+pub const MAX_SHARD_INFO_BYTES: u64 = 16 << 20;
+
+/// Parses the text of a `shard.json` of this format and this build.
+pub fn parse_shard_info(text: &str) -> Result<ShardInfo, String> {
+    let info: ShardInfo = serde_json::from_str(text)
+        .map_err(|e| format!("damaged shard description ({e})"))?;
     if info.digest != info.fingerprint.digest() {
+        return Err("damaged shard description (its digest does not match its fields)".into());
+    }
+    if info.fingerprint.build != BUILD {
         return Err(format!(
-            "{}: damaged shard description (its digest does not match its fields)",
-            path.display()
+            "written by coalsim build `{}`; this is build `{BUILD}` (the model's code differs, so the results would not be one batch's): merge with the build that wrote the shards, or run them again",
+            info.fingerprint.build.chars().take(80).collect::<String>()
         ));
     }
     Ok(info)
+}
+
+/// Checks every data file of a shard against the checksums of its
+/// `shard.json`: a file changed, cut short or missing is named.
+pub fn verify_files(dir: &Path, info: &ShardInfo) -> Result<(), String> {
+    if info.files.is_empty() {
+        return Err(format!(
+            "{}: lists no data files; the shard folder is damaged: run that shard again",
+            dir.join(SHARD_INFO).display()
+        ));
+    }
+    for (rel, want) in &info.files {
+        if rel.split('/').any(|p| p.is_empty() || p == "." || p == "..") {
+            return Err(format!(
+                "{}: lists `{rel}`, which is not a file inside the shard folder",
+                dir.join(SHARD_INFO).display()
+            ));
+        }
+        let path = dir.join(rel);
+        let have = Checksum::of_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if have != *want {
+            return Err(format!(
+                "{}: changed since the shard was written ({} bytes, CRC-32 {:08x}; the shard recorded {} bytes, CRC-32 {:08x}): the shard folder is damaged: run that shard again",
+                path.display(),
+                have.bytes,
+                have.crc32,
+                want.bytes,
+                want.crc32
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Checks that `shards` (folder, description) are the N shards of one

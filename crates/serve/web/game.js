@@ -20,8 +20,14 @@ function showError(msg) {
   $("error").textContent = msg || "";
 }
 
+// The teacher key `coalsim serve` prints: needed to start a game from
+// another computer than the server's (open /game?key=KEY there).
+const TEACHER_KEY = new URLSearchParams(location.search).get("key") || "";
+
 async function post(path, body) {
-  const r = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const headers = { "content-type": "application/json" };
+  if (TEACHER_KEY) headers["x-teacher-key"] = TEACHER_KEY;
+  const r = await fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
   const text = await r.text();
   if (!r.ok) {
     let msg = text;

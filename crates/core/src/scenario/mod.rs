@@ -115,6 +115,10 @@ pub enum ScenarioError {
 /// Largest scenario file read, in bytes (4 MiB: thousands of agents).
 pub const MAX_FILE_BYTES: u64 = 4 << 20;
 
+/// Most `[[variant]]`s in one file (a comparison of more is a `--vary`
+/// grid or an `explore` design, not a list written by hand).
+pub const MAX_VARIANTS: usize = 256;
+
 /// Where scenario text came from.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -181,7 +185,8 @@ impl Source {
 pub struct ScenarioFile {
     pub source: Source,
     pub base: Scenario,
-    /// The file's document, kept to apply overrides to.
+    /// The file's document without its variants and explore table, kept
+    /// to apply overrides to.
     table: toml::Table,
 }
 
@@ -200,12 +205,31 @@ impl ScenarioFile {
     pub fn load(source: Source) -> Result<ScenarioFile, ScenarioError> {
         let raw: RawScenario = toml::from_str(&source.text)
             .map_err(|e| parse_error(&source.name, &source.text, &e))?;
-        let table: toml::Table = toml::from_str(&source.text)
+        let mut table: toml::Table = toml::from_str(&source.text)
             .map_err(|e| parse_error(&source.name, &source.text, &e))?;
+        // Overrides apply to the base document: kept without the variants
+        // (and explore), so resolving each variant copies only the base
+        // and resolution stays linear in the number of variants.
+        table.remove("variant");
+        table.remove("explore");
         let base = Scenario::validate(raw).map_err(|invalid| ScenarioError::Invalid {
             location: locate(&source.name, &source.text, &invalid.field),
             invalid,
         })?;
+        if base.variant.len() > MAX_VARIANTS {
+            let field = format!("variant[{MAX_VARIANTS}]");
+            return Err(ScenarioError::Invalid {
+                location: locate(&source.name, &source.text, &field),
+                invalid: Invalid {
+                    field: "variant".into(),
+                    message: format!(
+                        "{} variants; allowed: at most {MAX_VARIANTS} (each is run and compared with every other)",
+                        base.variant.len()
+                    ),
+                },
+            });
+        }
+        let mut seen = std::collections::HashSet::with_capacity(base.variant.len());
         for (i, v) in base.variant.iter().enumerate() {
             let field = format!("variant[{i}].name");
             validate::text(&field, &v.name, true)
@@ -216,7 +240,7 @@ impl ScenarioFile {
                     location: locate(&source.name, &source.text, &invalid.field),
                     invalid,
                 })?;
-            if base.variant[..i].iter().any(|w| w.name == v.name) || v.name.is_empty() {
+            if !seen.insert(v.name.as_str()) || v.name.is_empty() {
                 return Err(ScenarioError::Invalid {
                     location: locate(&source.name, &source.text, &format!("variant[{i}].name")),
                     invalid: Invalid {
@@ -229,6 +253,7 @@ impl ScenarioFile {
                 });
             }
         }
+        drop(seen);
         let file = ScenarioFile {
             source,
             base,
@@ -257,9 +282,7 @@ impl ScenarioFile {
         origin: &str,
         overrides: &[(String, toml::Value)],
     ) -> Result<Scenario, ScenarioError> {
-        let mut base = self.table.clone();
-        base.remove("variant");
-        base.remove("explore");
+        let base = &self.table;
         let mut table = base.clone();
         for (key, value) in overrides {
             set_path(&mut table, key, value.clone()).map_err(|message| {
@@ -589,6 +612,18 @@ fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> ScenarioError {
     {
         message = format!("`{key}` is set twice in the same table; allowed: each key once");
     }
+    if e.message().contains("recurse") {
+        // The parser gave up inside the value: name the key of its line.
+        let key = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .and_then(|l| l.split_once('='))
+            .map(|(k, _)| k.trim().trim_matches('"').to_string())
+            .filter(|k| !k.is_empty() && k.len() < 200);
+        field = key.or(field);
+        message = "arrays or tables nested too deeply; allowed: values nested a few levels at most"
+            .to_string();
+    }
     if let Some(field) = field {
         message = format!("{field}: {message}");
     }
@@ -596,8 +631,26 @@ fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> ScenarioError {
         file: file.to_string(),
         line,
         column,
-        message,
+        message: shorten_quoted(&message),
     }
+}
+
+/// The message with every `quoted` part longer than 60 characters cut
+/// short: a huge value is not echoed whole into an error line.
+fn shorten_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(4096));
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 && part.chars().count() > 60 {
+            out.extend(part.chars().take(40));
+            out.push_str(&format!("… ({} characters)", part.chars().count()));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// The key of serde's "unknown field `KEY`, expected ..." message.

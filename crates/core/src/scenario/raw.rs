@@ -345,6 +345,18 @@ impl Default for RawTrust {
     }
 }
 
+/// A range `[lo, hi]`: exactly two numbers (a third is refused, not
+/// dropped).
+fn range_pair<'de, D: serde::Deserializer<'de>>(d: D) -> Result<[f64; 2], D::Error> {
+    let v: Vec<f64> = Vec::deserialize(d)?;
+    <[f64; 2]>::try_from(v.as_slice()).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "{} values; allowed: a range [lo, hi] of two numbers",
+            v.len()
+        ))
+    })
+}
+
 /// A generated population: a count and uniform ranges `[lo, hi]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -355,13 +367,20 @@ pub struct RawPopulation {
     pub founders: u32,
     /// Generated agents that start as members, founders included.
     pub initial_members: u32,
+    #[serde(deserialize_with = "range_pair")]
     pub resources: [f64; 2],
+    #[serde(deserialize_with = "range_pair")]
     pub credibility: [f64; 2],
+    #[serde(deserialize_with = "range_pair")]
     pub urgency: [f64; 2],
+    #[serde(deserialize_with = "range_pair")]
     pub reliability: [f64; 2],
+    #[serde(deserialize_with = "range_pair")]
     pub engagement: [f64; 2],
+    #[serde(deserialize_with = "range_pair")]
     pub judgment: [f64; 2],
     /// Positions on every issue are drawn from this range.
+    #[serde(deserialize_with = "range_pair")]
     pub position: [f64; 2],
     /// Splits agents into two camps: odd agents' positions are shifted by
     /// -divide, even ones' by +divide (then clamped to [-1, 1]).

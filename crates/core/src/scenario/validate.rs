@@ -8,6 +8,18 @@ pub const MAX_AGENTS: usize = 2000;
 pub const MAX_ISSUES: u32 = 16;
 /// Largest round limit.
 pub const MAX_ROUNDS: u32 = 100_000;
+/// Longest name (of a scenario, variant or agent): it is printed in every
+/// summary, table and plot title.
+pub const MAX_NAME_CHARS: usize = 100;
+/// Longest description or lesson text.
+pub const MAX_TEXT_CHARS: usize = 2_000;
+/// Largest value of a quantity without a natural bound (a weight, a gain):
+/// far beyond any meaningful setting, small enough that no sum or product
+/// the model forms over 2000 agents and 100,000 rounds overflows.
+pub const MAX_QUANTITY: f64 = 1e6;
+/// Largest number of hours in a week (a round): the most any hour field
+/// can hold.
+pub const MAX_HOURS: f64 = 168.0;
 
 /// What a field allows, in words, for error messages about a value of the
 /// wrong type or size ("allowed: ..."): the whole-number fields from a
@@ -39,7 +51,8 @@ pub fn allowed(field: &str) -> Option<String> {
     let bogus = || toml::Value::String(String::new());
     let whole = |lo: &str, hi: &str| Some(format!("a whole number from {lo} to {hi}"));
     match key.as_str() {
-        "seed" => whole("0", &u64::MAX.to_string()),
+        // TOML's integers stop at 2⁶³ − 1 (`--seed` takes up to 2⁶⁴ − 1).
+        "seed" => whole("0", &i64::MAX.to_string()),
         "max_rounds" => whole("1", &MAX_ROUNDS.to_string()),
         "min_members" => whole("1", "the number of agents"),
         "issues" => whole("1", &MAX_ISSUES.to_string()),
@@ -103,8 +116,17 @@ fn range(field: &str, v: f64, lo: f64, hi: f64) -> Result<(), Invalid> {
     } else {
         Err(bad(
             field,
-            format!("{v} is out of range; allowed: {lo} to {hi}"),
+            format!("{} is out of range; allowed: {lo} to {hi}", number(v)),
         ))
+    }
+}
+
+/// A number as a person reads it: `1e308`, not its 309 digits.
+pub fn number(v: f64) -> String {
+    if v.is_finite() && v.abs() >= 1e9 {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
     }
 }
 
@@ -113,6 +135,21 @@ fn range(field: &str, v: f64, lo: f64, hi: f64) -> Result<(), Invalid> {
 /// the terminal; newlines are allowed in descriptions only), and names do
 /// not start with `=`, `+`, `-` or `@`, which spreadsheets run as formulas.
 pub fn text(field: &str, t: &str, is_name: bool) -> Result<(), Invalid> {
+    let (cap, what) = if is_name {
+        (MAX_NAME_CHARS, "a name")
+    } else {
+        (MAX_TEXT_CHARS, "a text")
+    };
+    let chars = t.chars().count();
+    if chars > cap {
+        return Err(bad(
+            field,
+            format!(
+                "`{}…` is {chars} characters long; allowed: {what} of at most {cap} characters",
+                t.chars().take(24).collect::<String>()
+            ),
+        ));
+    }
     if let Some(c) = t
         .chars()
         .find(|&c| c.is_control() && (is_name || (c != '\n' && c != '\t')))
@@ -142,14 +179,12 @@ fn unit(field: &str, v: f64) -> Result<(), Invalid> {
 }
 
 fn nonneg(field: &str, v: f64) -> Result<(), Invalid> {
-    if v.is_finite() && v >= 0.0 {
-        Ok(())
+    let hi = if field.ends_with("_hours") || field.ends_with("hours_budget") {
+        MAX_HOURS
     } else {
-        Err(bad(
-            field,
-            format!("{v} is out of range; allowed: a number >= 0"),
-        ))
-    }
+        MAX_QUANTITY
+    };
+    range(field, v, 0.0, hi)
 }
 
 fn pair(field: &str, v: [f64; 2], lo: f64, hi: f64) -> Result<(), Invalid> {
@@ -171,6 +206,7 @@ fn pair(field: &str, v: [f64; 2], lo: f64, hi: f64) -> Result<(), Invalid> {
 pub fn check(s: &RawScenario) -> Result<(), Invalid> {
     text("name", &s.name, true)?;
     text("description", &s.description, false)?;
+    text("lesson", &s.lesson, false)?;
     if s.max_rounds == 0 || s.max_rounds > MAX_ROUNDS {
         return Err(bad(
             "max_rounds",

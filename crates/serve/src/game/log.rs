@@ -22,6 +22,52 @@ pub const COLUMNS: [&str; 9] = [
     "leave",
 ];
 
+/// The largest game log read: capped like scenario files (a class game's
+/// log is a few hundred kilobytes).
+pub const MAX_LOG_BYTES: u64 = 16 << 20;
+
+/// Reads the game log at `path`, at most [`MAX_LOG_BYTES`] (so an endless
+/// input such as `/dev/zero` is refused, not read into memory).
+pub fn read(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read as _;
+    let name = path.display();
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_LOG_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("{name}: cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_LOG_BYTES {
+        return Err(format!(
+            "{name}: larger than {} MiB; allowed: a game log up to {} MiB (as the class game writes it)",
+            MAX_LOG_BYTES >> 20,
+            MAX_LOG_BYTES >> 20
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{name}: not UTF-8 text (byte {}); allowed: a game log as the class game writes it",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// A CSV cell a spreadsheet would not run as a formula: one that starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`
+/// (the usual defence; [`GameLog::parse`] takes it off again).
+pub fn csv_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn from_csv_cell(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => text,
+    }
+}
+
 /// A game, as written and read back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GameLog {
@@ -75,8 +121,8 @@ impl GameLog {
             let _ = w.write_record([
                 p.round.to_string(),
                 p.agent.to_string(),
-                name.to_string(),
-                p.player.clone(),
+                csv_cell(name),
+                csv_cell(&p.player),
                 c.attend.to_string(),
                 c.contribute.to_string(),
                 c.ballot.name().to_string(),
@@ -90,6 +136,10 @@ impl GameLog {
     /// Reads a log written by [`to_csv`](Self::to_csv); `file` names it in
     /// errors, which give the line and the column.
     pub fn parse(file: &str, text: &str) -> Result<GameLog, String> {
+        // As a spreadsheet or an editor on Windows may save it: a byte
+        // order mark, and lines ending in CR LF.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let text = &text.replace("\r\n", "\n");
         let mut log = GameLog {
             title: String::new(),
             scenario_toml: String::new(),
@@ -203,11 +253,19 @@ impl GameLog {
             if log.names.len() <= agent {
                 log.names.resize(agent + 1, String::new());
             }
-            log.names[agent] = field(2).to_string();
+            log.names[agent] = from_csv_cell(field(2)).to_string();
+            let player = from_csv_cell(field(3));
+            if super::nickname(player).as_deref() != Ok(player) {
+                return Err(format!(
+                    "{file}:{no}: player: `{}`; allowed: a nickname as the class game keeps it (at most {} printable characters, no control or invisible ones)",
+                    player.chars().take(40).collect::<String>(),
+                    super::MAX_NICKNAME
+                ));
+            }
             log.plays.push(Play {
                 round,
                 agent,
-                player: field(3).to_string(),
+                player: player.to_string(),
                 choices: Choices {
                     attend: boolean(4)?,
                     contribute,

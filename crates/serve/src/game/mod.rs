@@ -16,6 +16,61 @@ use coalsim_core::scenario::Scenario;
 
 pub use log::GameLog;
 
+/// Longest nickname, in characters.
+pub const MAX_NICKNAME: usize = 24;
+
+/// Characters that print as nothing or reorder the text around them:
+/// Unicode's format characters (zero-width spaces and joiners, the
+/// bidirectional controls, the byte-order mark, invisible operators, tags)
+/// and the Hangul fillers and other blanks that render as empty. A nickname
+/// holding one could look exactly like another student's.
+fn invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180E
+        | 0x2000..=0x200F | 0x2028..=0x202F | 0x205F..=0x206F | 0x3164
+        | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF9..=0xFFFB
+        | 0x0600..=0x0605 | 0x06DD | 0x070F | 0x08E2 | 0x110BD | 0x110CD
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
+}
+
+/// A nickname as the class game keeps it: Unicode NFC (so one name typed
+/// two ways is one name), without control, format, bidirectional or
+/// invisible characters, runs of spaces made one, trimmed, at most
+/// [`MAX_NICKNAME`] characters; an error when nothing printable is left or
+/// the name is far too long.
+pub fn nickname(name: &str) -> Result<String, String> {
+    use unicode_normalization::UnicodeNormalization;
+    if name.chars().count() > 4 * MAX_NICKNAME {
+        return Err(format!("a nickname has at most {MAX_NICKNAME} characters"));
+    }
+    let mut clean = String::new();
+    for c in name.nfc() {
+        if c.is_control() || invisible(c) || matches!(c, '<' | '>' | '"' | '`') {
+            continue;
+        }
+        if c.is_whitespace() {
+            if !clean.is_empty() && !clean.ends_with(' ') {
+                clean.push(' ');
+            }
+            continue;
+        }
+        clean.push(c);
+    }
+    let clean: String = clean.trim().chars().take(MAX_NICKNAME).collect();
+    let clean = clean.trim_end().to_string();
+    if clean.is_empty() {
+        Err("type a nickname (letters, digits, spaces)".into())
+    } else {
+        Ok(clean)
+    }
+}
+
+/// The form two nicknames are compared in: one name in a room, whatever
+/// the letter case.
+pub fn nickname_key(name: &str) -> String {
+    name.to_lowercase()
+}
+
 /// One player's choices applied in one round.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Play {

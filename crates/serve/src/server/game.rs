@@ -45,7 +45,7 @@ pub const AWAY: Duration = Duration::from_secs(15);
 /// Largest message a game page sends.
 pub const MAX_BODY: usize = 4 * 1024;
 /// Longest nickname.
-pub const MAX_NAME: usize = 24;
+pub const MAX_NAME: usize = crate::game::MAX_NICKNAME;
 /// A page may send `rate` requests per second on average (the server's
 /// [`Limits::game_rate`](super::Limits)) and bursts of this many seconds'
 /// worth.
@@ -182,25 +182,10 @@ fn join_code() -> String {
         .collect()
 }
 
-/// A nickname as kept: printable characters, trimmed, at most
-/// [`MAX_NAME`]; an error when nothing is left.
+/// A nickname as kept ([`crate::game::nickname`]: NFC, printable,
+/// trimmed, at most [`MAX_NAME`] characters); an error when nothing is left.
 pub fn clean_name(name: &str) -> std::result::Result<String, String> {
-    if name.chars().count() > 4 * MAX_NAME {
-        return Err(format!("a nickname has at most {MAX_NAME} characters"));
-    }
-    let clean: String = name
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | '"' | '`'))
-        .collect::<String>()
-        .trim()
-        .chars()
-        .take(MAX_NAME)
-        .collect();
-    if clean.is_empty() {
-        Err("type a nickname (letters, digits, spaces)".into())
-    } else {
-        Ok(clean)
-    }
+    crate::game::nickname(name)
 }
 
 impl Room {
@@ -629,6 +614,19 @@ pub(super) async fn join(
         return error(StatusCode::CONFLICT, "this game is over");
     }
     room.last_active = now;
+    // One nickname per student: nobody can take another's name.
+    let key = crate::game::nickname_key(&name);
+    let taken = room.seats.iter().any(|s| {
+        s.player
+            .as_ref()
+            .is_some_and(|p| crate::game::nickname_key(&p.name) == key)
+    });
+    if taken {
+        return error(
+            StatusCode::CONFLICT,
+            "another student in this game already has this nickname; choose another",
+        );
+    }
     // The first organisation in the coalition that no student plays; when
     // every member has a player, one that may still join (an outsider).
     let w = &room.history.world;

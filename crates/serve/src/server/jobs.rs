@@ -129,6 +129,35 @@ pub fn prepare(
     })
 }
 
+impl Job {
+    /// What the job costs: runs × Σ over its variants of trust links ×
+    /// rounds (pairs of organisations, or organisations when there are
+    /// fewer), the work a run does grows with; compared with the server's
+    /// budgets ([`super::Limits::cost`]).
+    pub fn cost(&self) -> u64 {
+        let per_run: u64 = self.arms.iter().map(|a| run_cost(&a.scenario)).sum();
+        per_run.saturating_mul(self.cfg.runs)
+    }
+
+    /// Rounds of every variant's curves together: what the answer's size
+    /// grows with.
+    pub fn series_rounds(&self) -> u64 {
+        self.arms
+            .iter()
+            .map(|a| u64::from(a.scenario.max_rounds))
+            .sum()
+    }
+}
+
+/// The work of one run of `s`: its trust links (pairs of organisations, at
+/// least one per organisation) × its rounds.
+pub fn run_cost(s: &coalsim_core::scenario::Scenario) -> u64 {
+    let n = s.agent_count() as u64;
+    (n * n.saturating_sub(1) / 2)
+        .max(n)
+        .saturating_mul(u64::from(s.max_rounds) + 1)
+}
+
 /// Runs the job on the current rayon pool. `progress(done)` is told the
 /// runs done per variant after each chunk and returns false to cancel;
 /// `None` then.

@@ -62,6 +62,16 @@ pub struct Limits {
     /// Requests per second one page of a class game may send on average
     /// (it polls once a second); bursts of five seconds' worth pass.
     pub game_rate: f64,
+    /// Most work one request may ask for, in trust links × rounds × runs
+    /// ([`jobs::run_cost`]): a comparison of the default scenario's six
+    /// variants over 2,000 runs is about 56 million.
+    pub cost: u64,
+    /// Work one client address may ask for per minute, all its requests
+    /// together (a bucket that refills continuously).
+    pub client_cost_per_minute: u64,
+    /// Rounds of all variants' curves in one comparison's answer (its size
+    /// grows with them): 6 variants of two years of weeks by default.
+    pub series_rounds: u64,
 }
 
 impl Default for Limits {
@@ -73,9 +83,29 @@ impl Default for Limits {
             arms: 6,
             view_pairs: 1_000_000,
             game_rate: 5.0,
+            cost: 150_000_000,
+            client_cost_per_minute: 600_000_000,
+            series_rounds: 6 * 520,
         }
     }
 }
+
+/// Time a client has to send a request's headers, counted from when the
+/// connection is ready for a request: it also closes idle connections.
+pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Time a client has to send a request's body.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+/// Connections open at once from one client address (a browser opens at
+/// most six to one server).
+pub const CONNECTIONS_PER_CLIENT: usize = 32;
+/// Connections open at once, all clients together: well under the usual
+/// limit of 1,024 open files.
+pub const CONNECTIONS: usize = 512;
+/// CPU-heavy tasks of requests (resolving a scenario, a run) at once; the
+/// rest wait in line, each at most [`QUEUE_WAIT`].
+pub const CPU_TASKS: usize = 2;
+/// Longest wait in line for a CPU task before the server answers "busy".
+pub const QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// How to serve.
 #[derive(Debug, Clone, Default)]
@@ -86,14 +116,133 @@ pub struct Config {
     /// The address students open to join a class game
     /// (`http://HOST:PORT`); the teacher's own address when not given.
     pub join_base: Option<String>,
+    /// The key that starts a class game from another computer than the
+    /// server's (`coalsim serve` prints it); a random one when not given.
+    pub teacher_key: Option<String>,
 }
+
+/// A new random teacher key: 12 letters and digits that cannot be mistaken
+/// for each other.
+pub fn teacher_key() -> String {
+    use rand::RngExt as _;
+    const CHARS: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..12)
+        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
+        .collect()
+}
+
+/// Games one address may start: a burst of this many, then one per
+/// [`ROOM_EVERY`]. A wrong teacher key counts as one.
+pub const ROOM_BURST: f64 = 4.0;
+/// See [`ROOM_BURST`].
+pub const ROOM_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 struct Shared {
     served: Option<Source>,
     limits: Limits,
     jobs: Arc<Semaphore>,
+    /// CPU-heavy request work at once ([`CPU_TASKS`]).
+    cpu: Arc<Semaphore>,
+    /// Each client address's budget of work ([`Limits::client_cost_per_minute`]).
+    budgets: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (f64, std::time::Instant)>>,
     rooms: game::Rooms,
     join_base: Option<String>,
+    teacher_key: String,
+    /// Each address's allowance of new games ([`ROOM_BURST`]).
+    new_rooms: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (f64, std::time::Instant)>>,
+}
+
+impl Shared {
+    /// Takes one new game from the allowance of `ip`.
+    fn new_room_allowed(&self, ip: std::net::IpAddr) -> Result<(), Response> {
+        let now = std::time::Instant::now();
+        let Ok(mut m) = self.new_rooms.lock() else {
+            return Ok(());
+        };
+        if m.len() > 10_000 {
+            m.clear();
+        }
+        let (left, at) = m.entry(ip).or_insert((ROOM_BURST, now));
+        let refill = now.duration_since(*at).as_secs_f64() / ROOM_EVERY.as_secs_f64();
+        *left = (*left + refill).min(ROOM_BURST);
+        *at = now;
+        if *left < 1.0 {
+            return Err(error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many games started from this computer; wait a minute",
+            ));
+        }
+        *left -= 1.0;
+        Ok(())
+    }
+
+    /// Takes `cost` from the budget of `ip`; refused (with the wait) when
+    /// the address has asked for too much in the last minute.
+    fn spend(&self, ip: std::net::IpAddr, cost: u64) -> Result<(), Response> {
+        let per_minute = self.limits.client_cost_per_minute as f64;
+        let now = std::time::Instant::now();
+        let Ok(mut budgets) = self.budgets.lock() else {
+            return Ok(());
+        };
+        if budgets.len() > 10_000 {
+            // Forget addresses whose budget is full again.
+            budgets.retain(|_, (left, at)| {
+                *left + per_minute * at.elapsed().as_secs_f64() / 60.0 < per_minute
+            });
+        }
+        let (left, at) = budgets.entry(ip).or_insert((per_minute, now));
+        *left = (*left + per_minute * now.duration_since(*at).as_secs_f64() / 60.0).min(per_minute);
+        *at = now;
+        if (cost as f64) > *left {
+            let wait = ((cost as f64 - *left) / per_minute * 60.0).ceil();
+            return Err(error(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "this computer has asked this server for a lot of work in the last minute; try again in {wait:.0} s"
+                ),
+            ));
+        }
+        *left -= cost as f64;
+        Ok(())
+    }
+
+    /// Runs CPU-heavy `work` off the server's event loop, at most
+    /// [`CPU_TASKS`] at once; waits its turn at most [`QUEUE_WAIT`].
+    async fn heavy<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Response> {
+        let permit = match tokio::time::timeout(QUEUE_WAIT, self.cpu.clone().acquire_owned()).await
+        {
+            Ok(Ok(p)) => p,
+            _ => {
+                return Err(error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the server is busy; try again in a moment",
+                ));
+            }
+        };
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|e| {
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the request failed: {e}"),
+            )
+        })
+    }
+}
+
+/// The client address of a request (loopback when unknown).
+fn client_ip(ext: &axum::http::Extensions) -> std::net::IpAddr {
+    ext.get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), |c| {
+            c.0.ip()
+        })
 }
 
 type AppState = Arc<Shared>;
@@ -104,11 +253,21 @@ pub fn router(cfg: Config) -> Router {
         served: cfg.served,
         limits: cfg.limits,
         jobs: Arc::new(Semaphore::new(cfg.limits.jobs)),
+        cpu: Arc::new(Semaphore::new(CPU_TASKS)),
+        budgets: std::sync::Mutex::new(std::collections::HashMap::new()),
         rooms: game::Rooms::new(cfg.limits.game_rate),
         join_base: cfg.join_base,
+        teacher_key: cfg.teacher_key.unwrap_or_else(teacher_key),
+        new_rooms: std::sync::Mutex::new(std::collections::HashMap::new()),
     });
     let game_routes = Router::new()
-        .route("/api/game/new", post(game::new_game))
+        .route(
+            "/api/game/new",
+            post(game::new_game).layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                guard_new_game,
+            )),
+        )
         .route("/api/game/join", post(game::join))
         .route("/api/game/me", post(game::me))
         .route("/api/game/choose", post(game::choose))
@@ -157,7 +316,35 @@ pub fn router(cfg: Config) -> Router {
         .route("/api/compare", post(compare))
         .layer(DefaultBodyLimit::max(cfg.limits.body_bytes))
         .merge(game_routes)
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
         .with_state(state)
+}
+
+/// Only the teacher starts a game: from the server's own computer, or with
+/// the teacher key (`x-teacher-key`); and a few per address and minute.
+async fn guard_new_game(
+    State(st): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let ip = client_ip(req.extensions());
+    if let Err(e) = st.new_room_allowed(ip) {
+        return e;
+    }
+    if !ip.is_loopback() {
+        let given = req
+            .headers()
+            .get("x-teacher-key")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if given.trim() != st.teacher_key {
+            return error(
+                StatusCode::FORBIDDEN,
+                "only the teacher can start a game: open this page on the computer running `coalsim serve`, or add the teacher key it printed to this page's address (…/game?key=KEY)",
+            );
+        }
+    }
+    next.run(req).await
 }
 
 fn asset(kind: &'static str, body: &'static str) -> Response {
@@ -230,9 +417,14 @@ async fn scenario(
         Ok(axum::Json(r)) => r,
         Err(r) => return rejected(r),
     };
-    let (file, s) = match request::resolve(&req, st.served.as_ref()) {
-        Ok(x) => x,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    let served = st.served.clone();
+    let resolved = st
+        .heavy(move || request::resolve(&req, served.as_ref()))
+        .await;
+    let (file, s) = match resolved {
+        Ok(Ok(x)) => x,
+        Ok(Err(e)) => return error(StatusCode::BAD_REQUEST, e),
+        Err(busy) => return busy,
     };
     let text = s.to_toml();
     let table: toml::Table = toml::from_str(&text).unwrap_or_default();
@@ -267,15 +459,22 @@ pub struct RunRequest {
 
 async fn run(
     State(st): State<AppState>,
+    ext: axum::http::Extensions,
     body: Result<axum::Json<RunRequest>, JsonRejection>,
 ) -> Response {
     let req = match body {
         Ok(axum::Json(r)) => r,
         Err(r) => return rejected(r),
     };
-    let (_, s) = match request::resolve(&req.scenario, st.served.as_ref()) {
-        Ok(x) => x,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    let served = st.served.clone();
+    let scenario = req.scenario;
+    let resolved = st
+        .heavy(move || request::resolve(&scenario, served.as_ref()))
+        .await;
+    let (_, s) = match resolved {
+        Ok(Ok(x)) => x,
+        Ok(Err(e)) => return error(StatusCode::BAD_REQUEST, e),
+        Err(busy) => return busy,
     };
     let n = s.agent_count() as u64;
     let pairs = n * n.saturating_sub(1) / 2 * (s.max_rounds as u64 + 1);
@@ -288,14 +487,13 @@ async fn run(
             ),
         );
     }
+    if let Err(e) = st.spend(client_ip(&ext), jobs::run_cost(&s)) {
+        return e;
+    }
     let seed = req.seed.unwrap_or(s.seed);
-    // A run takes milliseconds, but keep the event loop free all the same.
-    match tokio::task::spawn_blocking(move || view::run_view(&s, seed)).await {
+    match st.heavy(move || view::run_view(&s, seed)).await {
         Ok(v) => json(&v),
-        Err(e) => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("the run failed: {e}"),
-        ),
+        Err(e) => e,
     }
 }
 
@@ -303,16 +501,45 @@ async fn run(
 /// while running, then `{"result":{...}}`.
 async fn compare(
     State(st): State<AppState>,
+    ext: axum::http::Extensions,
     body: Result<axum::Json<jobs::CompareRequest>, JsonRejection>,
 ) -> Response {
     let req = match body {
         Ok(axum::Json(r)) => r,
         Err(r) => return rejected(r),
     };
-    let job = match jobs::prepare(&req, st.served.as_ref(), st.limits.runs, st.limits.arms) {
-        Ok(j) => j,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    let served = st.served.clone();
+    let (runs, arms) = (st.limits.runs, st.limits.arms);
+    let prepared = st
+        .heavy(move || jobs::prepare(&req, served.as_ref(), runs, arms))
+        .await;
+    let job = match prepared {
+        Ok(Ok(j)) => j,
+        Ok(Err(e)) => return error(StatusCode::BAD_REQUEST, e),
+        Err(busy) => return busy,
     };
+    let (cost, series) = (job.cost(), job.series_rounds());
+    if cost > st.limits.cost {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "this comparison is too much work for this server ({cost} trust links × rounds × runs; allowed: at most {}); use fewer runs or organisations, or run it with `coalsim sweep`",
+                st.limits.cost
+            ),
+        );
+    }
+    if series > st.limits.series_rounds {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "the curves of these variants are too long to send here ({series} rounds in all; allowed: at most {}); use fewer rounds or variants, or run it with `coalsim sweep`",
+                st.limits.series_rounds
+            ),
+        );
+    }
+    if let Err(e) = st.spend(client_ip(&ext), cost) {
+        return e;
+    }
     let Ok(permit) = st.jobs.clone().try_acquire_owned() else {
         return error(
             StatusCode::TOO_MANY_REQUESTS,
@@ -382,6 +609,95 @@ impl Drop for Running {
     }
 }
 
+/// Serves `app` on `listener` until `stop` completes: HTTP/1.1 through
+/// hyper, with the limits a server on a class network needs. A client gets
+/// [`HEADER_TIMEOUT`] to send each request's headers (so a slow or idle
+/// connection is closed), [`BODY_TIMEOUT`] for its body, and at most
+/// [`CONNECTIONS_PER_CLIENT`] connections at once ([`CONNECTIONS`] for all
+/// clients): one student's tab cannot take the class offline.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use std::collections::HashMap;
+    use std::net::IpAddr;
+    use tower::ServiceExt as _;
+
+    /// Counts a connection of its address while it is open.
+    struct Open {
+        counts: Arc<std::sync::Mutex<HashMap<IpAddr, usize>>>,
+        ip: IpAddr,
+    }
+    impl Drop for Open {
+        fn drop(&mut self) {
+            if let Ok(mut c) = self.counts.lock()
+                && let Some(n) = c.get_mut(&self.ip)
+            {
+                *n -= 1;
+                if *n == 0 {
+                    c.remove(&self.ip);
+                }
+            }
+        }
+    }
+
+    let counts: Arc<std::sync::Mutex<HashMap<IpAddr, usize>>> = Arc::default();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            () = &mut stop => return,
+        };
+        let (stream, addr) = match accepted {
+            Ok(x) => x,
+            Err(_) => {
+                // Out of file descriptors, or a connection reset before it
+                // was accepted: wait a little rather than spin.
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let open = {
+            let Ok(mut c) = counts.lock() else {
+                continue;
+            };
+            let total: usize = c.values().sum();
+            let mine = c.entry(addr.ip()).or_insert(0);
+            if *mine >= CONNECTIONS_PER_CLIENT || total >= CONNECTIONS {
+                continue; // dropped: closed at once
+            }
+            *mine += 1;
+            Open {
+                counts: counts.clone(),
+                ip: addr.ip(),
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let service = app.clone().map_request(
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(addr));
+                req
+            },
+        );
+        tokio::spawn(async move {
+            let _open = open;
+            let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            builder
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .max_buf_size(64 * 1024);
+            let service = hyper_util::service::TowerToHyperService::new(service);
+            let _ = builder
+                .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
 /// Binds `addr` (port 0: any free port) and serves on a new thread.
 pub fn spawn(addr: SocketAddr, cfg: Config) -> std::io::Result<Running> {
     let listener = std::net::TcpListener::bind(addr)?;
@@ -394,10 +710,10 @@ pub fn spawn(addr: SocketAddr, cfg: Config) -> std::io::Result<Running> {
             let Ok(l) = tokio::net::TcpListener::from_std(listener) else {
                 return;
             };
-            tokio::select! {
-                _ = axum::serve(l, router(cfg).into_make_service_with_connect_info::<SocketAddr>()).into_future() => {}
-                _ = stopped => {}
-            }
+            serve_until(l, router(cfg), async {
+                let _ = stopped.await;
+            })
+            .await;
         });
         rt.shutdown_background();
     });
@@ -418,9 +734,6 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 
 /// Serves on `listener` until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener, cfg: Config) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(cfg).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .await
+    serve_until(listener, router(cfg), std::future::pending()).await;
+    Ok(())
 }
