@@ -29,3 +29,23 @@ fn the_scenario_corpus_loads_without_a_panic() {
 fn the_vary_corpus_parses_without_a_panic() {
     replay("vary", coalsim_core::study::fuzzing::vary);
 }
+
+#[test]
+fn the_manifest_corpus_reads_without_a_panic() {
+    replay("manifest", coalsim::fuzzing::manifest);
+}
+
+#[test]
+fn the_shard_corpus_reads_without_a_panic() {
+    replay("shard", coalsim::fuzzing::shard);
+}
+
+#[test]
+fn the_checkpoint_corpus_reads_without_a_panic() {
+    replay("checkpoint", coalsim::fuzzing::checkpoint);
+}
+
+#[test]
+fn the_game_log_corpus_reads_without_a_panic() {
+    replay("game_log", coalsim::fuzzing::game_log);
+}

@@ -13,6 +13,7 @@ mod game;
 mod hardening;
 mod helpers_cli;
 mod helpers_http;
+mod hostile;
 mod invariants;
 mod lessons;
 mod outputs;

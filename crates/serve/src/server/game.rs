@@ -517,9 +517,15 @@ pub(super) async fn new_game(
         Ok(r) => r,
         Err(e) => return e,
     };
-    let (_, s) = match request::resolve(&req.scenario, st.served.as_ref()) {
-        Ok(x) => x,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    let served = st.served.clone();
+    let scenario = req.scenario.clone();
+    let (_, s) = match st
+        .heavy(move || request::resolve(&scenario, served.as_ref()))
+        .await
+    {
+        Ok(Ok(x)) => x,
+        Ok(Err(e)) => return error(StatusCode::BAD_REQUEST, e),
+        Err(busy) => return busy,
     };
     let weeks = req.weeks_per_turn.unwrap_or(4);
     if !(1..=13).contains(&weeks) {
@@ -708,12 +714,21 @@ fn start_debrief(st: &AppState, code: &str, room: &mut Room) {
     let lessons = debrief::lessons_seen(&room.history);
     let st = st.clone();
     let code = code.to_string();
-    tokio::task::spawn_blocking(move || {
-        let d = debrief::debrief(&s, seed, &summary, lessons);
-        let mut rooms = st.rooms.lock();
-        if let Some(r) = rooms.get_mut(&code) {
-            r.debrief = DebriefState::Done(Box::new(d));
-        }
+    // Debriefs wait their turn with the server's other CPU-heavy work
+    // (`Shared::heavy`): ending many games at once queues them.
+    tokio::spawn(async move {
+        let Ok(permit) = st.cpu.clone().acquire_owned().await else {
+            return;
+        };
+        let _ = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let d = debrief::debrief(&s, seed, &summary, lessons);
+            let mut rooms = st.rooms.lock();
+            if let Some(r) = rooms.get_mut(&code) {
+                r.debrief = DebriefState::Done(Box::new(d));
+            }
+        })
+        .await;
     });
 }
 

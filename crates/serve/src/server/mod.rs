@@ -620,7 +620,7 @@ pub async fn serve_until(
     app: Router,
     stop: impl std::future::Future<Output = ()>,
 ) {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::rt::{TokioIo, TokioTimer};
     use std::collections::HashMap;
     use std::net::IpAddr;
     use tower::ServiceExt as _;
@@ -684,15 +684,18 @@ pub async fn serve_until(
         );
         tokio::spawn(async move {
             let _open = open;
-            let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            // HTTP/1.1 only (what the pages speak): the header timer then
+            // runs from the connection's first byte on, which hyper's
+            // protocol detection would not.
+            let mut builder = hyper::server::conn::http1::Builder::new();
             builder
-                .http1()
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEADER_TIMEOUT)
                 .max_buf_size(64 * 1024);
             let service = hyper_util::service::TowerToHyperService::new(service);
             let _ = builder
-                .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades()
                 .await;
         });
     }
