@@ -1,9 +1,9 @@
-//! Any bytes through `coalsim::fuzzing::manifest` (see there): an error is a fine
+//! Any bytes through `coalsim_report::fuzzing::manifest` (see there): an error is a fine
 //! answer, a panic is a bug.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    coalsim::fuzzing::manifest(data);
+    coalsim_report::fuzzing::manifest(data);
 });

@@ -80,10 +80,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check(_) | Command::Power(_) | Command::Serve(_) | Command::Replay(_) => None,
     };
     if let Some((dir, command)) = folder {
-        crate::output::files::claim(dir, command);
+        coalsim_report::files::claim(dir, command);
     }
     let result = dispatch(cli);
-    crate::output::files::release(result.is_ok());
+    coalsim_report::files::release(result.is_ok());
     result
 }
 

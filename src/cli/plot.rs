@@ -14,7 +14,7 @@ pub struct PlotArgs {
 
 /// Runs `coalsim plot`.
 pub fn run(args: &PlotArgs) -> anyhow::Result<()> {
-    if let Some(why) = crate::output::files::unfinished(&args.dir) {
+    if let Some(why) = coalsim_report::files::unfinished(&args.dir) {
         anyhow::bail!("{why}; then plot it");
     }
     if !args.dir.join("runs.csv").is_file() {

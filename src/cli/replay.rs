@@ -21,7 +21,7 @@ pub struct ReplayArgs {
 /// outcome the log recorded (exit 1 when they differ).
 pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
     let name = args.log.display().to_string();
-    let text = crate::game::log::read(&args.log).map_err(anyhow::Error::msg)?;
+    let text = coalsim_serve::game::log::read(&args.log).map_err(anyhow::Error::msg)?;
     let log = GameLog::parse(&name, &text).map_err(anyhow::Error::msg)?;
     let summary = game::replay(&log).map_err(anyhow::Error::msg)?;
     let players: std::collections::BTreeSet<&str> =

@@ -89,8 +89,8 @@ fn shards_of_an_older_format_are_refused() {
     }
     let info = t.join("s1/shard.json");
     let text = std::fs::read_to_string(&info).unwrap();
-    assert!(text.contains("\"format\": \"coalsim-shard/3\""), "{text}");
-    std::fs::write(&info, text.replace("coalsim-shard/3", "coalsim-shard/2")).unwrap();
+    assert!(text.contains("\"format\": \"coalsim-shard/4\""), "{text}");
+    std::fs::write(&info, text.replace("coalsim-shard/4", "coalsim-shard/3")).unwrap();
     let err = fails(
         coalsim()
             .arg("merge")
@@ -99,8 +99,8 @@ fn shards_of_an_older_format_are_refused() {
             .arg(t.join("s1")),
     );
     assert!(
-        err.contains("shard format `coalsim-shard/2`")
-            && err.contains("reads `coalsim-shard/3`")
+        err.contains("shard format `coalsim-shard/3`")
+            && err.contains("reads `coalsim-shard/4`")
             && err.contains("merge with the coalsim version that wrote the shards"),
         "{err}"
     );
@@ -142,12 +142,15 @@ fn wrong_shards_are_refused_naming_what_differs() {
     // A folder that is not a shard, and a whole batch.
     let e = merge(&[&a0, &t.join("nothing")]);
     assert!(e.contains("not a finished coalsim shard"), "{e}");
-    // A shard whose rows were tampered with.
+    // A shard whose rows were tampered with: refused by its checksum.
     let rows = std::fs::read_to_string(a1.join("runs.csv")).unwrap();
     let cut: String = rows.lines().take(10).map(|l| format!("{l}\n")).collect();
     std::fs::write(a1.join("runs.csv"), cut).unwrap();
     let e = merge(&[&a0, &a1]);
-    assert!(e.contains("9 rows, but shard 1/2 holds 32 rows"), "{e}");
+    assert!(
+        e.contains("runs.csv: changed since the shard was written"),
+        "{e}"
+    );
     // Nothing was written.
     assert!(!t.join("out").join("summary.json").exists());
     // A scenario changed between shards.

@@ -32,20 +32,20 @@ fn the_vary_corpus_parses_without_a_panic() {
 
 #[test]
 fn the_manifest_corpus_reads_without_a_panic() {
-    replay("manifest", coalsim::fuzzing::manifest);
+    replay("manifest", coalsim_report::fuzzing::manifest);
 }
 
 #[test]
 fn the_shard_corpus_reads_without_a_panic() {
-    replay("shard", coalsim::fuzzing::shard);
+    replay("shard", coalsim_report::fuzzing::shard);
 }
 
 #[test]
 fn the_checkpoint_corpus_reads_without_a_panic() {
-    replay("checkpoint", coalsim::fuzzing::checkpoint);
+    replay("checkpoint", coalsim_report::fuzzing::checkpoint);
 }
 
 #[test]
 fn the_game_log_corpus_reads_without_a_panic() {
-    replay("game_log", coalsim::fuzzing::game_log);
+    replay("game_log", coalsim_serve::fuzzing::game_log);
 }

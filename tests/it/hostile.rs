@@ -347,7 +347,7 @@ fn d13_shards_of_different_builds_are_refused_by_name() {
             "the fingerprint carries no build identity: {v}"
         );
         v["fingerprint"]["build"] = format!("{}+model.0123456789abcdef", env!("CARGO_PKG_VERSION")).into();
-        let fp: coalsim::output::shard::Fingerprint =
+        let fp: coalsim_report::shard::Fingerprint =
             serde_json::from_value(v["fingerprint"].clone()).unwrap();
         v["digest"] = fp.digest().into();
         std::fs::write(&path, v.to_string()).unwrap();
@@ -712,9 +712,9 @@ fn w_replay_refuses_values_the_server_never_allows() {
 
 /// A short game log, as the class game writes it.
 fn game_log(dir: &Path) -> PathBuf {
-    use coalsim::engine::{Ballot, Choices};
-    use coalsim::game::{GameLog, Play};
-    let file = coalsim::scenario::ScenarioFile::open(None).unwrap();
+    use coalsim_core::engine::{Ballot, Choices};
+    use coalsim_serve::game::{GameLog, Play};
+    let file = coalsim_core::scenario::ScenarioFile::open(None).unwrap();
     let plays = (1..=3)
         .map(|round| Play {
             round,
@@ -747,7 +747,7 @@ fn game_log(dir: &Path) -> PathBuf {
 // ---------------------------------------------------------------------------
 
 use super::helpers_http::{post_json_or_text, start};
-use coalsim::serve::Config;
+use coalsim_serve::server::Config;
 use serde_json::json;
 
 /// A scenario file with `n` variants.
@@ -814,7 +814,7 @@ fn d03_connections_per_client_address_are_capped() {
     use std::io::Read;
     let server = start(Config::default());
     let addr = server.addr;
-    let cap = coalsim::serve::CONNECTIONS_PER_CLIENT;
+    let cap = coalsim_serve::server::CONNECTIONS_PER_CLIENT;
     let mut open = Vec::new();
     for _ in 0..cap {
         open.push(std::net::TcpStream::connect(addr).unwrap());
@@ -867,7 +867,7 @@ fn new_game_body() -> serde_json::Value {
 
 #[test]
 fn d05_room_creation_needs_the_teacher_key_from_another_computer() {
-    let app = coalsim::serve::router(Config {
+    let app = coalsim_serve::server::router(Config {
         teacher_key: Some("KEY234".into()),
         ..Config::default()
     });
@@ -885,7 +885,7 @@ fn d05_room_creation_needs_the_teacher_key_from_another_computer() {
 
 #[test]
 fn d05_room_creation_is_rate_limited_per_address() {
-    let app = coalsim::serve::router(Config::default());
+    let app = coalsim_serve::server::router(Config::default());
     let mut statuses = Vec::new();
     for _ in 0..12 {
         statuses.push(from_address(&app, "127.0.0.1", "/api/game/new", None, new_game_body()).0);
@@ -899,9 +899,9 @@ fn d05_room_creation_is_rate_limited_per_address() {
 
 #[test]
 fn d06_nickname_formula_quoted_in_csv_log() {
-    use coalsim::engine::{Ballot, Choices};
-    use coalsim::game::{GameLog, Play};
-    let file = coalsim::scenario::ScenarioFile::open(None).unwrap();
+    use coalsim_core::engine::{Ballot, Choices};
+    use coalsim_serve::game::{GameLog, Play};
+    let file = coalsim_core::scenario::ScenarioFile::open(None).unwrap();
     let names = ["=HYPERLINK(x)", "+1+1", "-2", "@SUM(A1)", "plain"];
     let plays = names
         .iter()

@@ -38,6 +38,17 @@
 // vectors are read and written at the same index in one loop.
 #![allow(clippy::needless_range_loop)]
 
+/// This build's identity: the version and an FNV-1a hash of the core's
+/// source files (the model, computed by `build.rs`), e.g.
+/// `0.1.0+model.1f2e3d4c5b6a7988`. Shards and checkpoints carry it, so
+/// results of two builds whose model differs are never merged or resumed
+/// together.
+pub const BUILD: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "+model.",
+    env!("COALSIM_MODEL_HASH")
+);
+
 pub mod engine;
 pub mod model;
 pub mod power;

@@ -13,6 +13,7 @@ pub mod charts;
 pub mod comparison;
 pub mod explore;
 pub mod files;
+pub mod fuzzing;
 pub mod manifest;
 pub mod merge;
 pub mod narrative;

@@ -2,7 +2,7 @@
 //! batch leaves on disk, so that `coalsim merge` and `coalsim batch
 //! --resume` can finish the very batch one machine would have run.
 //!
-//! # The shard folder (format `coalsim-shard/3`)
+//! # The shard folder (format `coalsim-shard/4`)
 //!
 //! `coalsim batch --shard K/N --out DIR` writes:
 //!
@@ -191,13 +191,8 @@ impl Fingerprint {
     }
 }
 
-/// This build's identity: the version and a hash of the model's source
-/// code (computed by the build script), e.g. `0.1.0+model.1f2e3d4c5b6a7988`.
-pub const BUILD: &str = concat!(
-    env!("CARGO_PKG_VERSION"),
-    "+model.",
-    env!("COALSIM_MODEL_HASH")
-);
+/// This build's identity ([`coalsim_core::BUILD`]).
+pub const BUILD: &str = coalsim_core::BUILD;
 
 /// A file's length and CRC-32 (as zlib, PNG and gzip compute it): what
 /// `shard.json` and a checkpoint vouch for, so a changed digit or a

@@ -8,5 +8,6 @@
 #![allow(clippy::manual_is_multiple_of)]
 #![allow(clippy::needless_range_loop)]
 
+pub mod fuzzing;
 pub mod game;
 pub mod server;
