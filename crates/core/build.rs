@@ -13,7 +13,10 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs" || x == "txt" || x == "toml") {
+        } else if p
+            .extension()
+            .is_some_and(|x| x == "rs" || x == "txt" || x == "toml")
+        {
             out.push(p);
         }
     }

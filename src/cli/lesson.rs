@@ -378,7 +378,11 @@ fn signed(d: &coalsim_core::stats::Diff, pct: bool) -> String {
     let k = if pct { 100.0 } else { 1.0 };
     if !(d.lo.is_finite() && d.hi.is_finite()) {
         // One run per arm (`--runs 1`): an estimate without an interval.
-        return format!("{:+.3} ({})", k * d.estimate, coalsim_core::stats::NO_INTERVAL);
+        return format!(
+            "{:+.3} ({})",
+            k * d.estimate,
+            coalsim_core::stats::NO_INTERVAL
+        );
     }
     format!(
         "{:+.3} ({:+.3} to {:+.3})",

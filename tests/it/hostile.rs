@@ -39,7 +39,10 @@ fn refused(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(1), "{cmd:?}: {err}");
-    assert!(err.contains("error: ") && !err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("error: ") && !err.contains("panicked"),
+        "{err}"
+    );
     err
 }
 
@@ -148,8 +151,17 @@ fn d07_checkpoint_kept_until_outputs_in_place() {
     let fresh = tmp.path().join("fresh");
     let batch = |dir: &Path, resume: bool| {
         let mut c = coalsim();
-        c.args(["batch", "--runs", "40", "--seed", "3", "--threads", "1", "--out"])
-            .arg(dir);
+        c.args([
+            "batch",
+            "--runs",
+            "40",
+            "--seed",
+            "3",
+            "--threads",
+            "1",
+            "--out",
+        ])
+        .arg(dir);
         if resume {
             c.arg("--resume");
         }
@@ -180,7 +192,14 @@ fn d08_two_commands_cannot_write_one_folder() {
     let pid = first.id().to_string();
     let sweep = refused(
         coalsim()
-            .args(["sweep", "--runs", "10", "--vary", "dynamics.hedge=0.1,0.2", "--out"])
+            .args([
+                "sweep",
+                "--runs",
+                "10",
+                "--vary",
+                "dynamics.hedge=0.1,0.2",
+                "--out",
+            ])
             .arg(&out),
     );
     kill(&mut first, libc::SIGKILL);
@@ -228,8 +247,17 @@ fn d10_interrupted_folder_is_marked_incomplete_and_plot_refuses() {
     let out = tmp.path().join("out");
     let batch = |seed: &str| {
         let mut c = coalsim();
-        c.args(["batch", "--runs", "30", "--threads", "1", "--seed", seed, "--out"])
-            .arg(&out);
+        c.args([
+            "batch",
+            "--runs",
+            "30",
+            "--threads",
+            "1",
+            "--seed",
+            seed,
+            "--out",
+        ])
+        .arg(&out);
         c
     };
     ok(&mut batch("1"));
@@ -283,8 +311,17 @@ fn d13_resume_refuses_changed_partial_data() {
     let out = tmp.path().join("out");
     let batch = || {
         let mut c = coalsim();
-        c.args(["batch", "--runs", "40", "--seed", "3", "--threads", "1", "--out"])
-            .arg(&out);
+        c.args([
+            "batch",
+            "--runs",
+            "40",
+            "--seed",
+            "3",
+            "--threads",
+            "1",
+            "--out",
+        ])
+        .arg(&out);
         c
     };
     obstruct(&out, "summary.json");
@@ -293,12 +330,18 @@ fn d13_resume_refuses_changed_partial_data() {
     let partial = out.join(".coalsim-resume/runs.csv.partial");
     let text = std::fs::read_to_string(&partial).unwrap();
     let second_line = text.find('\n').unwrap() + 1;
-    let at = second_line + text[second_line..].find(|c: char| c.is_ascii_digit()).unwrap();
+    let at = second_line
+        + text[second_line..]
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap();
     let mut bytes = text.clone().into_bytes();
     bytes[at] = if bytes[at] == b'1' { b'2' } else { b'1' };
     std::fs::write(&partial, bytes).unwrap();
     let err = refused(batch().arg("--resume"));
-    assert!(err.contains("runs.csv.partial") && err.contains("changed"), "{err}");
+    assert!(
+        err.contains("runs.csv.partial") && err.contains("changed"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -346,7 +389,8 @@ fn d13_shards_of_different_builds_are_refused_by_name() {
             build.starts_with(env!("CARGO_PKG_VERSION")) && build.len() > 10,
             "the fingerprint carries no build identity: {v}"
         );
-        v["fingerprint"]["build"] = format!("{}+model.0123456789abcdef", env!("CARGO_PKG_VERSION")).into();
+        v["fingerprint"]["build"] =
+            format!("{}+model.0123456789abcdef", env!("CARGO_PKG_VERSION")).into();
         let fp: coalsim_report::shard::Fingerprint =
             serde_json::from_value(v["fingerprint"].clone()).unwrap();
         v["digest"] = fp.digest().into();
@@ -420,14 +464,23 @@ fn d11_names_and_labels_are_length_capped() {
     .unwrap();
     let err = refused(coalsim().arg("check").arg(&p));
     assert!(err.contains("at most"), "{err}");
-    assert!(err.len() < 2_000, "the error echoes the whole name: {} bytes", err.len());
+    assert!(
+        err.len() < 2_000,
+        "the error echoes the whole name: {} bytes",
+        err.len()
+    );
 }
 
 #[test]
 fn d12_hours_at_1e308_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("h.toml");
-    for key in ["hours_budget", "leader_hours", "coordination_hours", "setup_hours"] {
+    for key in [
+        "hours_budget",
+        "leader_hours",
+        "coordination_hours",
+        "setup_hours",
+    ] {
         std::fs::write(&p, format!("[dynamics]\n{key} = 1e308\n")).unwrap();
         let err = refused(coalsim().arg("check").arg(&p));
         assert!(err.contains(key) && err.contains("allowed"), "{err}");
@@ -464,7 +517,11 @@ fn numeric_keys() -> Vec<(String, bool)> {
 /// huge value ("allowed: 0 to 40", "allowed: a number from 0 to 1").
 fn maximum(key: &str, float: bool, dir: &Path) -> Option<String> {
     let p = dir.join("probe.toml");
-    let huge = if float { "1e308" } else { "9223372036854775807" };
+    let huge = if float {
+        "1e308"
+    } else {
+        "9223372036854775807"
+    };
     std::fs::write(&p, override_text(key, huge)).unwrap();
     let out = coalsim().arg("check").arg(&p).output().unwrap();
     if out.status.success() {
@@ -549,11 +606,7 @@ fn d12_every_numeric_key_at_its_maximum_gives_finite_outputs() {
 fn d14_population_range_with_a_third_value_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("r.toml");
-    std::fs::write(
-        &p,
-        "[population]\nresources = [1.0, 5.0, 9.0]\n",
-    )
-    .unwrap();
+    std::fs::write(&p, "[population]\nresources = [1.0, 5.0, 9.0]\n").unwrap();
     let err = refused(coalsim().arg("check").arg(&p));
     assert!(err.contains("resources") && err.contains("two"), "{err}");
 }
@@ -563,7 +616,16 @@ fn d14_ablate_and_robust_with_one_run_print_no_nan() {
     for flag in ["--ablate", "--robust"] {
         let tmp = tempfile::tempdir().unwrap();
         let printed = ok(coalsim()
-            .args(["lesson", "narrow-first-win", flag, "--runs", "1", "--threads", "1", "--out"])
+            .args([
+                "lesson",
+                "narrow-first-win",
+                flag,
+                "--runs",
+                "1",
+                "--threads",
+                "1",
+                "--out",
+            ])
             .arg(tmp.path()));
         assert!(!printed.contains("NaN"), "{flag}: {printed}");
     }
@@ -611,7 +673,11 @@ fn d14_lesson_field_refuses_control_characters() {
 
 #[test]
 fn w_signal_exit_codes_are_128_plus_the_signal() {
-    for (signal, code) in [(libc::SIGTERM, 143), (libc::SIGHUP, 129), (libc::SIGINT, 130)] {
+    for (signal, code) in [
+        (libc::SIGTERM, 143),
+        (libc::SIGHUP, 129),
+        (libc::SIGINT, 130),
+    ] {
         let tmp = tempfile::tempdir().unwrap();
         let mut child = endless_batch(&tmp.path().join("out"));
         let status = kill(&mut child, signal);
@@ -663,11 +729,18 @@ fn w_unknown_enum_value_is_not_echoed_in_full() {
     let p = tmp.path().join("e.toml");
     std::fs::write(
         &p,
-        format!("[governance]\ndecision_rule = \"{}\"\n", "z".repeat(100_000)),
+        format!(
+            "[governance]\ndecision_rule = \"{}\"\n",
+            "z".repeat(100_000)
+        ),
     )
     .unwrap();
     let err = refused(coalsim().arg("check").arg(&p));
-    assert!(err.contains("decision_rule"), "{}", &err[..err.len().min(500)]);
+    assert!(
+        err.contains("decision_rule"),
+        "{}",
+        &err[..err.len().min(500)]
+    );
     assert!(err.len() < 2_000, "a {} byte error", err.len());
 }
 
@@ -675,7 +748,11 @@ fn w_unknown_enum_value_is_not_echoed_in_full() {
 fn w_recursion_limit_names_the_line() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("deep.toml");
-    std::fs::write(&p, format!("name = {}1{}\n", "[".repeat(200), "]".repeat(200))).unwrap();
+    std::fs::write(
+        &p,
+        format!("name = {}1{}\n", "[".repeat(200), "]".repeat(200)),
+    )
+    .unwrap();
     let err = refused(coalsim().arg("check").arg(&p));
     assert!(err.contains("deep.toml:1"), "{err}");
     assert!(err.contains("name") || err.contains("nested"), "{err}");
@@ -776,7 +853,10 @@ fn d02_variants_are_capped_and_resolved_off_the_event_loop() {
         &json!({"source": {"kind": "upload", "name": "many.toml", "text": many_variants(1_000)}}),
     );
     assert_eq!(status, 400, "{v}");
-    assert!(v["error"].as_str().unwrap_or("").contains("at most 256"), "{v}");
+    assert!(
+        v["error"].as_str().unwrap_or("").contains("at most 256"),
+        "{v}"
+    );
     // 256 variants are accepted.
     std::fs::write(&p, many_variants(256)).unwrap();
     ok(coalsim().arg("check").arg(&p));
@@ -792,7 +872,8 @@ fn d03_slow_header_and_idle_connections_are_closed() {
     // the test waits up to 5 minutes, a guard against a hung test, not a
     // measure of speed).
     let mut slow = std::net::TcpStream::connect(addr).unwrap();
-    slow.write_all(b"GET /api/status HTTP/1.1\r\nHost: x\r\n").unwrap();
+    slow.write_all(b"GET /api/status HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
     let mut idle = std::net::TcpStream::connect(addr).unwrap();
     for s in [&mut slow, &mut idle] {
         s.set_read_timeout(Some(Duration::from_secs(300))).unwrap();
@@ -855,7 +936,9 @@ fn from_address(
     rt.block_on(async {
         let res = app.clone().oneshot(req).await.unwrap();
         let status = res.status().as_u16();
-        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
         let v = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
         (status, v)
     })
@@ -874,9 +957,21 @@ fn d05_room_creation_needs_the_teacher_key_from_another_computer() {
     let (s, v) = from_address(&app, "192.0.2.7", "/api/game/new", None, new_game_body());
     assert_eq!(s, 403, "{v}");
     assert!(v["error"].as_str().unwrap().contains("teacher key"), "{v}");
-    let (s, _) = from_address(&app, "192.0.2.8", "/api/game/new", Some("WRONG"), new_game_body());
+    let (s, _) = from_address(
+        &app,
+        "192.0.2.8",
+        "/api/game/new",
+        Some("WRONG"),
+        new_game_body(),
+    );
     assert_eq!(s, 403);
-    let (s, v) = from_address(&app, "192.0.2.9", "/api/game/new", Some("KEY234"), new_game_body());
+    let (s, v) = from_address(
+        &app,
+        "192.0.2.9",
+        "/api/game/new",
+        Some("KEY234"),
+        new_game_body(),
+    );
     assert_eq!(s, 200, "{v}");
     // On the server's own computer no key is needed.
     let (s, v) = from_address(&app, "127.0.0.1", "/api/game/new", None, new_game_body());
@@ -891,7 +986,10 @@ fn d05_room_creation_is_rate_limited_per_address() {
         statuses.push(from_address(&app, "127.0.0.1", "/api/game/new", None, new_game_body()).0);
     }
     assert!(statuses[0] == 200, "{statuses:?}");
-    assert!(statuses.contains(&429), "16 rooms from one address: {statuses:?}");
+    assert!(
+        statuses.contains(&429),
+        "16 rooms from one address: {statuses:?}"
+    );
     // Another address still starts a game.
     let (s, v) = from_address(&app, "127.0.0.5", "/api/game/new", None, new_game_body());
     assert_eq!(s, 200, "{v}");
@@ -1134,7 +1232,10 @@ fn load_second_client_is_answered_while_one_client_attacks() {
     eprintln!(
         "load: slowest round of the ordinary client {slowest:?}; {held} hostile sockets opened; {answered} heavy requests answered; room flood {codes:?}; {memory} MiB resident"
     );
-    assert!(codes.iter().any(|c| c == "429"), "the room flood was not limited: {codes:?}");
+    assert!(
+        codes.iter().any(|c| c == "429"),
+        "the room flood was not limited: {codes:?}"
+    );
     assert!(memory < 1024, "{memory} MiB resident");
 }
 
@@ -1151,7 +1252,10 @@ fn d04_comparison_limits_count_work_not_runs() {
                 "arms": [{"name": "a"}, {"name": "b"}, {"name": "c"}, {"name": "d"}, {"name": "e"}, {"name": "f"}]}),
     );
     assert_eq!(status, 400, "{v}");
-    assert!(v["error"].as_str().unwrap_or("").contains("too much work"), "{v}");
+    assert!(
+        v["error"].as_str().unwrap_or("").contains("too much work"),
+        "{v}"
+    );
     // Curves too long to send: 6 variants of 20,000 rounds.
     let long = "max_rounds = 20000\n";
     let (status, v) = post_json_or_text(
@@ -1161,7 +1265,10 @@ fn d04_comparison_limits_count_work_not_runs() {
                 "arms": [{"name": "a"}, {"name": "b"}, {"name": "c"}, {"name": "d"}, {"name": "e"}, {"name": "f"}]}),
     );
     assert_eq!(status, 400, "{v}");
-    assert!(v["error"].as_str().unwrap_or("").contains("too long"), "{v}");
+    assert!(
+        v["error"].as_str().unwrap_or("").contains("too long"),
+        "{v}"
+    );
     // The default comparison (six variants, 2,000 runs) is within bounds.
     let (status, _) = super::helpers_http::post_raw(
         &format!("{url}/api/compare"),

@@ -106,7 +106,12 @@ pub fn execute(
             );
         }
         let mut runs_file = open_rw(&runs_partial)?;
-        let runs_crc = cut(&mut runs_file, c.runs_csv_bytes, c.runs_csv_crc32, &runs_partial)?;
+        let runs_crc = cut(
+            &mut runs_file,
+            c.runs_csv_bytes,
+            c.runs_csv_crc32,
+            &runs_partial,
+        )?;
         let segs_file = if job.shard.is_some() {
             let mut f = open_rw(&segs_partial)?;
             let crc = cut(&mut f, c.segments_bytes, c.segments_crc32, &segs_partial)?;

@@ -612,8 +612,8 @@ pub const MAX_SHARD_INFO_BYTES: u64 = 16 << 20;
 
 /// Parses the text of a `shard.json` of this format and this build.
 pub fn parse_shard_info(text: &str) -> Result<ShardInfo, String> {
-    let info: ShardInfo = serde_json::from_str(text)
-        .map_err(|e| format!("damaged shard description ({e})"))?;
+    let info: ShardInfo =
+        serde_json::from_str(text).map_err(|e| format!("damaged shard description ({e})"))?;
     if info.digest != info.fingerprint.digest() {
         return Err("damaged shard description (its digest does not match its fields)".into());
     }
@@ -636,7 +636,10 @@ pub fn verify_files(dir: &Path, info: &ShardInfo) -> Result<(), String> {
         ));
     }
     for (rel, want) in &info.files {
-        if rel.split('/').any(|p| p.is_empty() || p == "." || p == "..") {
+        if rel
+            .split('/')
+            .any(|p| p.is_empty() || p == "." || p == "..")
+        {
             return Err(format!(
                 "{}: lists `{rel}`, which is not a file inside the shard folder",
                 dir.join(SHARD_INFO).display()

@@ -145,12 +145,14 @@ struct Shared {
     /// CPU-heavy request work at once ([`CPU_TASKS`]).
     cpu: Arc<Semaphore>,
     /// Each client address's budget of work ([`Limits::client_cost_per_minute`]).
-    budgets: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (f64, std::time::Instant)>>,
+    budgets:
+        std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (f64, std::time::Instant)>>,
     rooms: game::Rooms,
     join_base: Option<String>,
     teacher_key: String,
     /// Each address's allowance of new games ([`ROOM_BURST`]).
-    new_rooms: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (f64, std::time::Instant)>>,
+    new_rooms:
+        std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (f64, std::time::Instant)>>,
 }
 
 impl Shared {
@@ -316,7 +318,9 @@ pub fn router(cfg: Config) -> Router {
         .route("/api/compare", post(compare))
         .layer(DefaultBodyLimit::max(cfg.limits.body_bytes))
         .merge(game_routes)
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            BODY_TIMEOUT,
+        ))
         .with_state(state)
 }
 
@@ -675,13 +679,13 @@ pub async fn serve_until(
             }
         };
         let _ = stream.set_nodelay(true);
-        let service = app.clone().map_request(
-            move |mut req: axum::http::Request<hyper::body::Incoming>| {
-                req.extensions_mut()
-                    .insert(axum::extract::ConnectInfo(addr));
-                req
-            },
-        );
+        let service =
+            app.clone()
+                .map_request(move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(addr));
+                    req
+                });
         tokio::spawn(async move {
             let _open = open;
             // HTTP/1.1 only (what the pages speak): the header timer then
