@@ -122,7 +122,9 @@ pub struct Config {
 }
 
 /// A new random teacher key: 12 letters and digits that cannot be mistaken
-/// for each other.
+/// for each other. Drawn from the thread's entropy-seeded generator on
+/// purpose: a key must not be reproducible (as the game's tokens).
+#[allow(clippy::disallowed_methods)]
 pub fn teacher_key() -> String {
     use rand::RngExt as _;
     const CHARS: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -155,6 +157,8 @@ struct Shared {
         std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (f64, std::time::Instant)>>,
 }
 
+// The refusals are the responses the handlers return as they are.
+#[allow(clippy::result_large_err)]
 impl Shared {
     /// Takes one new game from the allowance of `ip`.
     fn new_room_allowed(&self, ip: std::net::IpAddr) -> Result<(), Response> {
