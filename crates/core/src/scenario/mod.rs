@@ -357,8 +357,18 @@ impl ScenarioFile {
                 }
             })?;
         }
+        // The file's own variants (and explore table), which `self.table`
+        // leaves out, come back on top of the new base.
+        let mut full = table.clone();
+        if let Ok(original) = toml::from_str::<toml::Table>(&self.source.text) {
+            for key in ["variant", "explore"] {
+                if let Some(v) = original.get(key) {
+                    full.insert(key.to_string(), v.clone());
+                }
+            }
+        }
         let raw: RawScenario =
-            toml::Value::Table(table.clone())
+            toml::Value::Table(full)
                 .try_into()
                 .map_err(|e: toml::de::Error| ScenarioError::Override {
                     origin: origin.to_string(),
