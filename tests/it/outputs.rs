@@ -167,7 +167,10 @@ fn every_column_of_every_file_is_documented() {
         for file in list {
             let text = section(&doc, heading, file);
             for name in names(&t.join(dir), file) {
-                if user_key(&name) {
+                if text.contains(&format!("`{name}`")) {
+                    // Documented by name (shard.json's `files` are keyed by
+                    // file name, which has a dot like a user key).
+                } else if user_key(&name) {
                     let ok = if name.contains(':') {
                         text.contains("`KEY:lo`, `KEY:hi`")
                     } else {

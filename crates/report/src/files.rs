@@ -218,6 +218,10 @@ pub fn with_path(path: &Path, e: io::Error) -> io::Error {
 // The output folder is ours alone while we write it
 // ---------------------------------------------------------------------------
 
+/// The folder holding a running batch's checkpoint (a folder of its own, so
+/// writing it never marks the result folder incomplete).
+pub const RESUME_DIR: &str = ".coalsim-resume";
+
 /// The lock file of an output folder: held (an exclusive advisory lock of
 /// the operating system, released when its process ends, however it ends)
 /// by the one coalsim command writing into the folder, and holding that
@@ -377,7 +381,7 @@ pub fn changing(target: &Path) -> io::Result<()> {
         || rel
             .components()
             .next()
-            .is_some_and(|c| c.as_os_str() == crate::shard::RESUME_DIR)
+            .is_some_and(|c| c.as_os_str() == RESUME_DIR)
     {
         return Ok(());
     }

@@ -47,8 +47,7 @@ pub const SHARD_FORMAT: &str = "coalsim-shard/4";
 pub const CHECKPOINT_FORMAT: &str = "coalsim-checkpoint/3";
 /// The file describing a finished shard.
 pub const SHARD_INFO: &str = "shard.json";
-/// The folder holding a running batch's checkpoint.
-pub const RESUME_DIR: &str = ".coalsim-resume";
+pub use crate::files::RESUME_DIR;
 
 /// What a result depends on: two shards merge, and a checkpoint resumes,
 /// only when every field is equal.

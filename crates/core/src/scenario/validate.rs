@@ -42,7 +42,6 @@ pub fn allowed(field: &str) -> Option<String> {
         // A variant's `set` holds whole dotted keys.
         key = rest.to_string();
     }
-    let u32_max = u32::MAX;
     let choices = |probe: Result<(), toml::de::Error>| -> Option<String> {
         let e = probe.err()?;
         let (_, expected) = e.message().split_once("expected ")?;
@@ -58,27 +57,25 @@ pub fn allowed(field: &str) -> Option<String> {
         "issues" => whole("1", &MAX_ISSUES.to_string()),
         "goal.scope" => Some("a list of issue numbers, each from 0 to issues − 1".into()),
         "goal.expansion_rounds" => Some("a list of rounds, each from 1 to max_rounds".into()),
-        "governance.committee_size" | "governance.decision_every" => {
-            whole("1", &u32_max.to_string())
-        }
-        "governance.subgroup_size" => whole("2", &u32_max.to_string()),
+        "governance.committee_size" => whole("1", &MAX_AGENTS.to_string()),
+        "governance.decision_every" => whole("1", &MAX_ROUNDS.to_string()),
+        "governance.subgroup_size" => whole("2", &MAX_AGENTS.to_string()),
         "governance.coordination" => choices(bogus().try_into::<Coordination>().map(drop)),
         "governance.decision_rule" => choices(bogus().try_into::<DecisionRule>().map(drop)),
         "governance.setup" => choices(bogus().try_into::<Setup>().map(drop)),
         "governance.admission" => choices(bogus().try_into::<Admission>().map(drop)),
         "governance.exit_protocol" => choices(bogus().try_into::<ExitProtocol>().map(drop)),
         "governance.setup_rounds" => whole("0", "52"),
-        "governance.max_members" | "governance.remove_after" => {
-            whole("0 (none)", &u32_max.to_string())
-        }
+        "governance.max_members" => whole("0 (none)", &MAX_AGENTS.to_string()),
+        "governance.remove_after" => whole("0 (never)", &MAX_ROUNDS.to_string()),
         "governance.checkin_every" | "governance.renewal_every" => {
-            whole("0 (never)", &u32_max.to_string())
+            whole("0 (never)", &MAX_ROUNDS.to_string())
         }
         "shocks.founder_leaves_at" => whole("0 (never)", "max_rounds"),
         "population.count" => whole("0", &MAX_AGENTS.to_string()),
         "population.founders" => whole("0", "population.initial_members"),
         "population.initial_members" => whole("0", "population.count"),
-        "dynamics.gap_tolerance" => whole("0", &u32_max.to_string()),
+        "dynamics.gap_tolerance" => whole("0", &MAX_ROUNDS.to_string()),
         "dynamics.amendments" => whole("0", "10"),
         "agent.position" => Some("numbers from -1 to 1, one per issue".into()),
         "agent.salience" => Some("numbers >= 0, one per issue".into()),
@@ -107,6 +104,19 @@ fn bad(field: impl Into<String>, message: impl Into<String>) -> Invalid {
     Invalid {
         field: field.into(),
         message: message.into(),
+    }
+}
+
+/// A whole-number field from `lo` to `hi`; `lo_word` says what `lo` means
+/// when it is special ("0 (never)").
+fn whole(field: &str, v: u32, lo: u32, lo_word: &str, hi: u32) -> Result<(), Invalid> {
+    if (lo..=hi).contains(&v) {
+        Ok(())
+    } else {
+        Err(bad(
+            field,
+            format!("{v} is out of range; allowed: {lo_word} to {hi}"),
+        ))
     }
 }
 
@@ -253,10 +263,14 @@ pub fn check(s: &RawScenario) -> Result<(), Invalid> {
 
 fn check_goal(s: &RawScenario) -> Result<(), Invalid> {
     let g = &s.goal;
-    if !(g.size.is_finite() && g.size > 0.0) {
+    if !(g.size.is_finite() && g.size > 0.0 && g.size <= MAX_QUANTITY) {
         return Err(bad(
             "goal.size",
-            format!("{} is out of range; allowed: a number > 0", g.size),
+            format!(
+                "{} is out of range; allowed: more than 0, at most {}",
+                number(g.size),
+                number(MAX_QUANTITY)
+            ),
         ));
     }
     let mut prev = 0.0;
@@ -330,32 +344,50 @@ fn check_governance(s: &RawScenario) -> Result<(), Invalid> {
             ),
         ));
     }
-    if g.committee_size == 0 {
-        return Err(bad(
-            "governance.committee_size",
-            "0 is out of range; allowed: 1 or more",
-        ));
-    }
+    let agents = MAX_AGENTS as u32;
+    whole(
+        "governance.committee_size",
+        g.committee_size,
+        1,
+        "1",
+        agents,
+    )?;
     if g.setup_rounds > 52 {
         return Err(bad(
             "governance.setup_rounds",
             format!("{} is out of range; allowed: 0 to 52", g.setup_rounds),
         ));
     }
-    if g.subgroup_size < 2 {
-        return Err(bad(
-            "governance.subgroup_size",
-            format!("{} is out of range; allowed: 2 or more", g.subgroup_size),
-        ));
+    whole("governance.subgroup_size", g.subgroup_size, 2, "2", agents)?;
+    whole(
+        "governance.max_members",
+        g.max_members,
+        0,
+        "0 (none)",
+        agents,
+    )?;
+    for (name, v) in [
+        ("remove_after", g.remove_after),
+        ("checkin_every", g.checkin_every),
+        ("renewal_every", g.renewal_every),
+    ] {
+        whole(
+            &format!("governance.{name}"),
+            v,
+            0,
+            "0 (never)",
+            MAX_ROUNDS,
+        )?;
     }
     range("governance.checkin_hours", g.checkin_hours, 0.0, 40.0)?;
     range("governance.renewal_hours", g.renewal_hours, 0.0, 40.0)?;
-    if g.decision_every == 0 {
-        return Err(bad(
-            "governance.decision_every",
-            "0 is out of range; allowed: 1 or more",
-        ));
-    }
+    whole(
+        "governance.decision_every",
+        g.decision_every,
+        1,
+        "1",
+        MAX_ROUNDS,
+    )?;
     Ok(())
 }
 
@@ -603,6 +635,13 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     for (name, v) in nonnegs {
         nonneg(&format!("dynamics.{name}"), v)?;
     }
+    whole(
+        "dynamics.gap_tolerance",
+        d.gap_tolerance,
+        0,
+        "0",
+        MAX_ROUNDS,
+    )?;
     if d.amendments > 10 {
         return Err(bad(
             "dynamics.amendments",
