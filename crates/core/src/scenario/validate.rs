@@ -371,13 +371,7 @@ fn check_governance(s: &RawScenario) -> Result<(), Invalid> {
         ("checkin_every", g.checkin_every),
         ("renewal_every", g.renewal_every),
     ] {
-        whole(
-            &format!("governance.{name}"),
-            v,
-            0,
-            "0 (never)",
-            MAX_ROUNDS,
-        )?;
+        whole(&format!("governance.{name}"), v, 0, "0 (never)", MAX_ROUNDS)?;
     }
     range("governance.checkin_hours", g.checkin_hours, 0.0, 40.0)?;
     range("governance.renewal_hours", g.renewal_hours, 0.0, 40.0)?;
