@@ -155,7 +155,9 @@ mod tests {
                     out.push(Play {
                         round,
                         agent,
-                        player: format!("player, \"{agent}\""),
+                        // A comma, which the CSV log quotes (a nickname
+                        // never holds `"`: [`nickname`] drops it).
+                        player: format!("player, O'Neil {agent}"),
                         choices: Choices {
                             attend: rng.random(),
                             contribute: [0.0, 0.5, 1.0][rng.random_range(0..3)],
