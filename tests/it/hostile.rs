@@ -1105,9 +1105,10 @@ fn rss_mib() -> u64 {
 }
 
 /// The load test, bounded in count and time and on this machine
-/// only: from 127.0.0.2 to 127.0.0.9, 400 slow-header and idle sockets,
-/// 8 heavy uploads (256 variants each), comparisons until the address's
-/// budget refuses them, and 20 new games; meanwhile the ordinary client on
+/// only: from 127.0.0.2 to 127.0.0.9, 400 slow-header and idle sockets;
+/// from 127.0.0.10, heavy uploads (256 variants each) and comparisons
+/// until the address's budget refuses them; from 127.0.0.11, 20 new games
+/// (the rate limit refuses all but a few); meanwhile the ordinary client on
 /// 127.0.0.1 asks for the status, a run and a game (new, join) in turn.
 ///
 /// Every one of its requests must be answered, each within 60 s. That is
@@ -1141,7 +1142,8 @@ fn load_second_client_is_answered_while_one_client_attacks() {
         std::thread::sleep(Duration::from_secs(15));
         held.len()
     });
-    // Heavy uploads and comparisons from one address.
+    // Heavy uploads and comparisons from one address (another than the
+    // sockets', whose connection cap would refuse them before their budget).
     for t in 0..2 {
         let stop = stop.clone();
         attackers.push(std::thread::spawn(move || {
@@ -1151,7 +1153,7 @@ fn load_second_client_is_answered_while_one_client_attacks() {
                 if stop.load(std::sync::atomic::Ordering::Relaxed) {
                     break;
                 }
-                let Some(mut s) = connect_from("127.0.0.2", addr) else {
+                let Some(mut s) = connect_from("127.0.0.10", addr) else {
                     continue;
                 };
                 let body = if (i + t) % 2 == 0 {
@@ -1176,11 +1178,11 @@ fn load_second_client_is_answered_while_one_client_attacks() {
             answered
         }));
     }
-    // A room flood from one address.
+    // A room flood from one address (again its own, for the same reason).
     let flood = std::thread::spawn(move || {
         let mut codes = Vec::new();
         for _ in 0..20 {
-            let Some(mut s) = connect_from("127.0.0.3", addr) else {
+            let Some(mut s) = connect_from("127.0.0.11", addr) else {
                 continue;
             };
             let body = new_game_body().to_string();
