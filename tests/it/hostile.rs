@@ -1241,6 +1241,76 @@ fn load_second_client_is_answered_while_one_client_attacks() {
     assert!(memory < 1024, "{memory} MiB resident");
 }
 
+/// Defect 4's last part: "a heavy job ran on 27 s after its tab closed"
+/// (it stopped only at its next chunk of runs). A comparison whose every
+/// run lasts 100,000 rounds with nearly 2,000 members (about 30 ms a round
+/// here, so most of an hour a run, and a chunk of 16 runs of each variant
+/// far longer; the server's work and size budgets are lifted for the test)
+/// is abandoned once it has started: it must stop within a round of each
+/// run in hand, so its place is free long before even one of its runs
+/// could have finished. The wait is bounded only against a hung test
+/// (10 minutes); the time it took is printed (docs/performance.md).
+#[test]
+fn d04_a_job_stops_within_a_round_of_its_tab_closing() {
+    use coalsim_serve::server::Limits;
+    use std::io::{Read, Write};
+    let server = start(Config {
+        limits: Limits {
+            cost: u64::MAX,
+            client_cost_per_minute: u64::MAX,
+            series_rounds: u64::MAX,
+            ..Limits::default()
+        },
+        ..Config::default()
+    });
+    let url = server.url();
+    // Nobody leaves and the goal is out of reach: every run goes on to
+    // its round limit.
+    let endless = "max_rounds = 100000\nmin_members = 1\n\
+                   [goal]\nsize = 1e6\n\
+                   [population]\ncount = 2000\ninitial_members = 100\nfounders = 3\n\
+                   [dynamics]\nexit_threshold = 0\nburnout_rate = 0\nleave_gain = 0\n\
+                   [shocks]\nrate = 0\n";
+    let body = json!({
+        "scenario": {"source": {"kind": "upload", "name": "endless.toml", "text": endless}},
+        "runs": 32,
+        "arms": [{"name": "a"}, {"name": "b"}]
+    })
+    .to_string();
+    let mut tab = std::net::TcpStream::connect(server.addr).unwrap();
+    write!(
+        tab,
+        "POST /api/compare HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    // Read until the job has started (its first progress line).
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("\"done\":0") {
+        let n = tab.read(&mut buf).unwrap();
+        assert!(n > 0, "{}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let running = || {
+        let (_, s) = super::helpers_http::get(&format!("{url}/api/status"));
+        serde_json::from_str::<serde_json::Value>(&s).unwrap()["jobs_running"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(running(), 1);
+    // The tab closes.
+    let closed = Instant::now();
+    drop(tab);
+    super::helpers_http::eventually("the abandoned comparison to stop", || {
+        (running() == 0).then_some(())
+    });
+    eprintln!(
+        "d04: a comparison of 2,000 organisations over 100,000 rounds stopped {:?} after its tab closed",
+        closed.elapsed()
+    );
+}
+
 #[test]
 fn d04_comparison_limits_count_work_not_runs() {
     let server = start(Config::default());

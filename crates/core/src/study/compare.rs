@@ -7,6 +7,8 @@
 //! runs, results do not depend on the thread count, and the shards of a
 //! comparison merge bit for bit.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 
 use crate::study::batch::Aggregates;
@@ -373,7 +375,14 @@ struct BlockOut {
     part: Partial,
 }
 
-fn simulate_block(arms: &[Arm], seed: u64, runs: std::ops::Range<u64>) -> BlockOut {
+/// `None` when `stop` was set meanwhile: it is read after every round, so a
+/// cancelled comparison stops within a round of each run in hand.
+fn simulate_block(
+    arms: &[Arm],
+    seed: u64,
+    runs: std::ops::Range<u64>,
+    stop: &AtomicBool,
+) -> Option<BlockOut> {
     let mut part = Partial::new(arms);
     let first = runs.start;
     let mut summaries = Vec::with_capacity((runs.end - runs.start) as usize);
@@ -383,6 +392,9 @@ fn simulate_block(arms: &[Arm], seed: u64, runs: std::ops::Range<u64>) -> BlockO
             let p = &mut part.arms[a];
             let mut sim = Simulation::new(&arm.scenario, seed, run);
             while sim.outcome.is_none() {
+                if stop.load(Ordering::Relaxed) {
+                    return None;
+                }
                 sim.step();
                 p.agg.push_round(&sim.record());
             }
@@ -412,11 +424,11 @@ fn simulate_block(arms: &[Arm], seed: u64, runs: std::ops::Range<u64>) -> BlockO
         }
         summaries.push(per_arm);
     }
-    BlockOut {
+    Some(BlockOut {
         first,
         summaries,
         part,
-    }
+    })
 }
 
 /// Runs every arm `cfg.runs` times with common random numbers, in parallel
@@ -433,22 +445,25 @@ pub fn compare(
         progress(done);
         true
     };
-    match compare_until(arms, cfg, on_run, keep_going) {
+    match compare_until(arms, cfg, on_run, keep_going, &AtomicBool::new(false)) {
         Some(c) => c,
         None => unreachable!("a comparison that is never cancelled completes"),
     }
 }
 
-/// [`compare`] that stops early when `progress(done)` returns false (after
-/// any chunk): `None` then. `coalsim serve` cancels a comparison this way
-/// when the browser tab that asked for it goes away.
+/// [`compare`] that stops early, `None` then: when `progress(done)` returns
+/// false (after any chunk), or as soon as `stop` is set (any thread may set
+/// it; every run in hand reads it after each of its rounds). `coalsim
+/// serve` cancels a comparison this way when the browser tab that asked
+/// for it goes away. Setting `stop` never changes a completed result.
 pub fn compare_until(
     arms: &[Arm],
     cfg: &CompareConfig,
     on_run: impl FnMut(u64, usize, &RunSummary),
     progress: impl Fn(u64) -> bool,
+    stop: &AtomicBool,
 ) -> Option<Comparison> {
-    compare_range(arms, cfg, 0..cfg.runs, on_run, |_, _| {}, progress)
+    compare_range_until(arms, cfg, 0..cfg.runs, on_run, |_, _| {}, progress, stop)
 }
 
 /// Runs `runs` (a range of run indices of a `cfg.runs`-run comparison: a
@@ -464,9 +479,25 @@ pub fn compare_range(
     arms: &[Arm],
     cfg: &CompareConfig,
     runs: std::ops::Range<u64>,
+    on_run: impl FnMut(u64, usize, &RunSummary),
+    on_segment: impl FnMut(u64, &Partial),
+    progress: impl Fn(u64) -> bool,
+) -> Option<Comparison> {
+    let never = AtomicBool::new(false);
+    compare_range_until(arms, cfg, runs, on_run, on_segment, progress, &never)
+}
+
+/// [`compare_range`] that also stops as soon as `stop` is set
+/// ([`compare_until`]).
+#[allow(clippy::too_many_arguments)]
+fn compare_range_until(
+    arms: &[Arm],
+    cfg: &CompareConfig,
+    runs: std::ops::Range<u64>,
     mut on_run: impl FnMut(u64, usize, &RunSummary),
     mut on_segment: impl FnMut(u64, &Partial),
     progress: impl Fn(u64) -> bool,
+    stop: &AtomicBool,
 ) -> Option<Comparison> {
     let seg_runs = crate::study::batch::segment_runs(cfg.runs);
     // At least two blocks per worker, so many cores are kept busy (a chunk
@@ -489,8 +520,8 @@ pub fn compare_range(
         }
         let outs: Vec<BlockOut> = blocks
             .par_iter()
-            .map(|r| simulate_block(arms, cfg.seed, r.clone()))
-            .collect();
+            .map(|r| simulate_block(arms, cfg.seed, r.clone(), stop))
+            .collect::<Option<_>>()?;
         for b in outs {
             for (k, per_arm) in b.summaries.iter().enumerate() {
                 for (arm, s) in per_arm.iter().enumerate() {

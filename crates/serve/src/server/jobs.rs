@@ -3,8 +3,10 @@
 //! `coalsim lesson`), summarised for the page.
 //!
 //! The page reads a job's answer as a stream of JSON lines: progress lines
-//! while it runs, then one result line. When the tab closes, the stream is
-//! dropped and the job stops at its next chunk of runs.
+//! while it runs, then one result line. When the tab closes, the server
+//! sees its connection end, drops the stream and sets the job's stop flag,
+//! which every run in hand reads after each of its rounds: the job stops
+//! within a round, not at its next chunk of runs.
 
 use serde::{Deserialize, Serialize};
 
@@ -160,9 +162,13 @@ pub fn run_cost(s: &coalsim_core::scenario::Scenario) -> u64 {
 
 /// Runs the job on the current rayon pool. `progress(done)` is told the
 /// runs done per variant after each chunk and returns false to cancel;
-/// `None` then.
-pub fn run(job: &Job, progress: impl Fn(u64) -> bool) -> Option<CompareResult> {
-    let c = compare_until(&job.arms, &job.cfg, |_, _, _| {}, progress)?;
+/// setting `stop` cancels within a round; `None` then.
+pub fn run(
+    job: &Job,
+    progress: impl Fn(u64) -> bool,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Option<CompareResult> {
+    let c = compare_until(&job.arms, &job.cfg, |_, _, _| {}, progress, stop)?;
     Some(summarise(job, &c))
 }
 

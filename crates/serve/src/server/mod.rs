@@ -559,6 +559,11 @@ async fn compare(
     };
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<String, Infallible>>(16);
     let total = job.cfg.runs;
+    // Set when the answer's stream is dropped: the tab closed (hyper sees
+    // its connection end and drops the answer) or the answer was sent. The
+    // job then stops within a round of each run in hand.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let guard = StopOnDrop(stop.clone());
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let line = |v: serde_json::Value| Ok(format!("{v}\n"));
@@ -568,19 +573,30 @@ async fn compare(
         {
             return;
         }
-        let result = jobs::run(&job, |done| {
-            if tx.is_closed() {
-                return false;
-            }
-            // A slow reader misses progress lines, never the result.
-            let _ = tx.try_send(line(serde_json::json!({"done": done, "total": total})));
-            true
-        });
+        let result = jobs::run(
+            &job,
+            |done| {
+                if tx.is_closed() {
+                    return false;
+                }
+                // A slow reader misses progress lines, never the result.
+                let _ = tx.try_send(line(serde_json::json!({"done": done, "total": total})));
+                true
+            },
+            &stop,
+        );
         if let Some(r) = result {
             let _ = tx.blocking_send(line(serde_json::json!({ "result": r })));
         }
     });
-    let body = Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx));
+    let stream = tokio_stream::StreamExt::map(
+        tokio_stream::wrappers::ReceiverStream::new(rx),
+        move |line| {
+            let _ = &guard;
+            line
+        },
+    );
+    let body = Body::from_stream(stream);
     (
         [
             (header::CONTENT_TYPE, "application/x-ndjson"),
@@ -589,6 +605,15 @@ async fn compare(
         body,
     )
         .into_response()
+}
+
+/// Sets its flag when dropped (with the stream of a job's answer).
+struct StopOnDrop(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// A server running on its own thread (for tests and benchmarks); stops
