@@ -9,8 +9,21 @@ use coalsim_core::engine::{EventKind, RunSummary, Simulation};
 use coalsim_core::model::ExitReason;
 use coalsim_core::scenario::{Scenario, ScenarioFile};
 
-/// Simulated runs the class is compared with.
+/// Simulated runs the class is compared with, at most ...
 pub const RUNS: u64 = 1000;
+/// ... and at least (for the largest class games).
+pub const MIN_RUNS: u64 = 100;
+/// Work of a debrief's runs together, at most, in trust links × rounds
+/// ([`super::run_cost`]): a game of the default
+/// scenario gets its 1,000 runs, the largest game a class may start
+/// (`server::game::MAX_GAME_WORK`) about 100, a few seconds of one core.
+pub const WORK: u64 = 250_000_000;
+
+/// Runs a debrief of `scenario` simulates: [`RUNS`], fewer when they would
+/// be more than [`WORK`], never fewer than [`MIN_RUNS`].
+pub fn runs(scenario: &Scenario) -> u64 {
+    (WORK / super::run_cost(scenario).max(1)).clamp(MIN_RUNS, RUNS)
+}
 
 /// One coalition's ending.
 #[derive(Debug, Clone, Serialize)]
@@ -85,15 +98,16 @@ fn lifetime(s: &Ending, max_rounds: u32) -> u32 {
     }
 }
 
-/// Compares the class's run with [`RUNS`] runs of `scenario` with `seed`
-/// (runs 0..RUNS, the batch's streams), on the current rayon pool.
+/// Compares the class's run with [`runs`] runs of `scenario` with `seed`
+/// (runs 0.., the batch's streams), on the current rayon pool.
 pub fn debrief(
     scenario: &Scenario,
     seed: u64,
     class: &RunSummary,
     lessons: Vec<LessonSeen>,
 ) -> Debrief {
-    let sims: Vec<Ending> = (0..RUNS)
+    let runs = runs(scenario);
+    let sims: Vec<Ending> = (0..runs)
         .into_par_iter()
         .map(|run| Ending::of(&Simulation::new(scenario, seed, run).run_to_end()))
         .collect();
@@ -101,7 +115,7 @@ pub fn debrief(
     let n = sims.len() as f64;
     let successes = sims.iter().filter(|e| e.success).count() as u64;
     let (lo, hi) =
-        coalsim_core::stats::intervals::wilson_interval(successes, RUNS, 1.959_963_984_540_054);
+        coalsim_core::stats::intervals::wilson_interval(successes, runs, 1.959_963_984_540_054);
     let rank = |below: usize, ties: usize| (below as f64 + 0.5 * ties as f64) / n;
     let p_below = sims
         .iter()
@@ -122,7 +136,7 @@ pub fn debrief(
     let success_rate = successes as f64 / n;
     let progress_percentile = rank(p_below, p_ties);
     let reading = format!(
-        "{} {:.0}% of {RUNS} simulated coalitions of the same scenario reached the goal. The class got further than {:.0}% of them{}.",
+        "{} {:.0}% of {runs} simulated coalitions of the same scenario reached the goal. The class got further than {:.0}% of them{}.",
         match class.outcome {
             "goal" => format!("Your coalition reached its goal in week {}.", class.rounds),
             "sunset" => format!(
@@ -157,7 +171,7 @@ pub fn debrief(
         }
     );
     Debrief {
-        runs: RUNS,
+        runs,
         without_players: sims[0].clone(),
         class,
         success_rate,

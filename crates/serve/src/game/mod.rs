@@ -16,6 +16,16 @@ use coalsim_core::scenario::Scenario;
 
 pub use log::GameLog;
 
+/// The work of one run of `s`, what the server's budgets count: its trust
+/// links (pairs of organisations, at least one per organisation) × its
+/// rounds.
+pub fn run_cost(s: &Scenario) -> u64 {
+    let n = s.agent_count() as u64;
+    (n * n.saturating_sub(1) / 2)
+        .max(n)
+        .saturating_mul(u64::from(s.max_rounds) + 1)
+}
+
 /// Longest nickname, in characters.
 pub const MAX_NICKNAME: usize = 24;
 

@@ -10,6 +10,11 @@
 //! (students and teacher ask every second). Nothing is written to disk:
 //! a room lives in memory until the server stops or it has been idle for
 //! [`IDLE`]; the log is what the teacher downloads.
+//!
+//! Each room has its own lock, and a request's work on its room (a turn
+//! replays the game so far, ending a game plays it to its end) runs off the
+//! server's event loop: a heavy room slows only its own requests, which
+//! wait for it without holding a worker thread.
 
 // An error here is the response to send: its size does not matter.
 #![allow(clippy::result_large_err)]
@@ -35,6 +40,11 @@ use coalsim_core::engine::{Ballot, Choices};
 use coalsim_core::model::Status;
 use coalsim_core::scenario::Scenario;
 
+/// Most work of a class game's run, in trust links × weeks
+/// ([`crate::game::run_cost`]): every turn replays the game so far, ending
+/// it plays it to its end, and its debrief runs it again many times. 200
+/// organisations over two years is 2.1 million.
+pub const MAX_GAME_WORK: u64 = 2_500_000;
 /// Rooms at once.
 pub const MAX_ROOMS: usize = 16;
 /// A room nobody has asked about for this long is dropped.
@@ -139,9 +149,21 @@ struct Room {
     dropped: Vec<String>,
 }
 
+/// One room, behind its own lock (an asynchronous one: a request waiting
+/// for a busy room holds no worker thread).
+type RoomRef = Arc<tokio::sync::Mutex<Room>>;
+
+/// Who a token belongs to: a room's code and a seat (`None`: the teacher).
+type Holder = (String, Option<usize>);
+
 /// Every room of this server.
 pub struct Rooms {
-    rooms: Mutex<HashMap<String, Room>>,
+    /// Rooms by join code. Locked only to find, add or drop a room, never
+    /// while waiting for a room's own lock.
+    rooms: Mutex<HashMap<String, RoomRef>>,
+    /// Every token handed out, and whose it is (checked again against the
+    /// room, which has the last word, once its lock is held).
+    tokens: Mutex<HashMap<String, Holder>>,
     ips: Mutex<HashMap<IpAddr, Bucket>>,
     /// Requests per second one page may send on average.
     rate: f64,
@@ -151,6 +173,7 @@ impl Rooms {
     pub fn new(rate: f64) -> Rooms {
         Rooms {
             rooms: Mutex::new(HashMap::new()),
+            tokens: Mutex::new(HashMap::new()),
             ips: Mutex::new(HashMap::new()),
             rate,
         }
@@ -418,8 +441,81 @@ impl Rooms {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Room>> {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, RoomRef>> {
         self.rooms.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn token_map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Holder>> {
+        self.tokens.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn room(&self, code: &str) -> Option<RoomRef> {
+        self.map().get(code).cloned()
+    }
+
+    /// The room of a token, and the seat (`None`: the teacher's token).
+    fn holder(&self, token: &str) -> Option<(String, Option<usize>, RoomRef)> {
+        let (code, seat) = self.token_map().get(token).cloned()?;
+        let room = self.room(&code)?;
+        Some((code, seat, room))
+    }
+
+    fn remember(&self, token: &str, code: &str, seat: Option<usize>) {
+        self.token_map()
+            .insert(token.to_string(), (code.to_string(), seat));
+    }
+
+    fn forget(&self, token: &str) {
+        self.token_map().remove(token);
+    }
+}
+
+/// Runs `work` on `room` once its lock is free, off the event loop (on
+/// tokio's blocking threads: a turn replays the game so far).
+async fn in_room(
+    room: RoomRef,
+    work: impl FnOnce(&mut Room) -> Response + Send + 'static,
+) -> Response {
+    let mut guard = room.lock_owned().await;
+    tokio::task::spawn_blocking(move || work(&mut guard))
+        .await
+        .unwrap_or_else(|e| {
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the request failed: {e}"),
+            )
+        })
+}
+
+/// The room and seat of a student's token; `Err` is the answer to an
+/// unknown token.
+fn student_of(
+    st: &AppState,
+    token: &str,
+    ip: IpAddr,
+    now: Instant,
+) -> Result<(String, usize, RoomRef)> {
+    match st.rooms.holder(token) {
+        Some((code, Some(seat), room)) => Ok((code, seat, room)),
+        _ => Err(refuse_unknown(st, ip, now)),
+    }
+}
+
+/// The room of a teacher's token; `Err` is the answer to an unknown token.
+fn teacher_of(st: &AppState, token: &str, ip: IpAddr, now: Instant) -> Result<(String, RoomRef)> {
+    match st.rooms.holder(token) {
+        Some((code, None, room)) => Ok((code, room)),
+        _ => Err(refuse_unknown(st, ip, now)),
+    }
+}
+
+impl Room {
+    /// Whether `token` is the one of the student at `seat` now.
+    fn seats_token(&self, seat: usize, token: &str) -> bool {
+        self.seats
+            .get(seat)
+            .and_then(|s| s.player.as_ref())
+            .is_some_and(|p| p.token == token)
     }
 }
 
@@ -430,30 +526,10 @@ fn ip_of(ext: &axum::http::Extensions) -> IpAddr {
         .map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0.ip())
 }
 
-/// The room and seat a student token belongs to.
-fn find_student(rooms: &HashMap<String, Room>, token: &str) -> Option<(String, usize)> {
-    rooms.iter().find_map(|(code, r)| {
-        r.seats
-            .iter()
-            .position(|s| s.player.as_ref().is_some_and(|p| p.token == token))
-            .map(|i| (code.clone(), i))
-    })
-}
-
-fn find_teacher(rooms: &HashMap<String, Room>, token: &str) -> Option<String> {
-    rooms
-        .iter()
-        .find(|(_, r)| r.teacher == token)
-        .map(|(c, _)| c.clone())
-}
-
 /// The answer to a token no game knows: counted against the caller's
 /// address (so guessing tokens is rate-limited), then refused.
-fn refuse_unknown(st: &AppState, ext: &axum::http::Extensions, now: Instant) -> Response {
-    st.rooms
-        .ip_ok(ip_of(ext), now)
-        .err()
-        .unwrap_or_else(unknown)
+fn refuse_unknown(st: &AppState, ip: IpAddr, now: Instant) -> Response {
+    st.rooms.ip_ok(ip, now).err().unwrap_or_else(unknown)
 }
 
 /// Counts a teacher's request against the room's rate limit: `Some` refusal
@@ -481,7 +557,8 @@ fn unknown() -> Response {
 
 /// Rate check for a student; a student refused too often is dropped and
 /// their organisation handed back to the simulation.
-fn student_rate(room: &mut Room, seat: usize, now: Instant, rate: f64) -> Result<()> {
+fn student_rate(st: &AppState, room: &mut Room, seat: usize, now: Instant) -> Result<()> {
+    let rate = st.rooms.rate;
     let Some(p) = room.seats[seat].player.as_mut() else {
         return Err(unknown());
     };
@@ -494,6 +571,7 @@ fn student_rate(room: &mut Room, seat: usize, now: Instant, rate: f64) -> Result
     p.strike_at = now;
     if p.strikes >= STRIKES {
         let name = p.name.clone();
+        st.rooms.forget(&p.token);
         room.seats[seat].player = None;
         room.seats[seat].chosen = None;
         room.dropped.push(name);
@@ -548,6 +626,16 @@ pub(super) async fn new_game(
             format!("{n} organisations is too many for a class game here (at most 200)"),
         );
     }
+    let work = crate::game::run_cost(&s);
+    if work > MAX_GAME_WORK {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "{n} organisations over {} weeks is too long a game for a class here ({work} trust links × weeks; allowed: at most {MAX_GAME_WORK}, e.g. 200 organisations over two years); use fewer weeks (max_rounds) or organisations",
+                s.max_rounds
+            ),
+        );
+    }
     let seed = req.seed.unwrap_or(s.seed);
     let now = Instant::now();
     let host = headers
@@ -564,14 +652,22 @@ pub(super) async fn new_game(
         .clone()
         .unwrap_or_else(|| format!("http://{host}"));
     // Building the first view runs nothing (round 0); cheap.
-    let mut rooms = st.rooms.lock();
-    rooms.retain(|_, r| now.saturating_duration_since(r.last_active) < IDLE);
+    let mut rooms = st.rooms.map();
+    // Idle rooms go (a room whose lock is held is in use).
+    rooms.retain(|_, r| {
+        r.try_lock().map_or(true, |r| {
+            now.saturating_duration_since(r.last_active) < IDLE
+        })
+    });
     if rooms.len() >= MAX_ROOMS {
         return error(
             StatusCode::TOO_MANY_REQUESTS,
             format!("this server already runs {MAX_ROOMS} games; end one first"),
         );
     }
+    st.rooms
+        .token_map()
+        .retain(|_, (code, _)| rooms.contains_key(code));
     let code = loop {
         let c = join_code();
         if !rooms.contains_key(&c) {
@@ -581,7 +677,9 @@ pub(super) async fn new_game(
     let url = format!("{base}/play?code={code}");
     let room = Room::new(s, seed, weeks, secs, url, now, st.rooms.burst());
     let teacher = room.teacher.clone();
-    rooms.insert(code.clone(), room);
+    rooms.insert(code.clone(), Arc::new(tokio::sync::Mutex::new(room)));
+    drop(rooms);
+    st.rooms.remember(&teacher, &code, None);
     json(&serde_json::json!({ "code": code, "token": teacher }))
 }
 
@@ -609,13 +707,18 @@ pub(super) async fn join(
         .chars()
         .take(16)
         .collect();
-    let mut rooms = st.rooms.lock();
-    let Some(room) = rooms.get_mut(&code) else {
+    let Some(room) = st.rooms.room(&code) else {
         return error(
             StatusCode::NOT_FOUND,
             "no game with this code; check the code on the teacher's screen",
         );
     };
+    let st = st.clone();
+    in_room(room, move |room| join_room(&st, room, &code, name, now)).await
+}
+
+/// Seats a student with nickname `name` in `room`.
+fn join_room(st: &AppState, room: &mut Room, code: &str, name: String, now: Instant) -> Response {
     if room.phase == Phase::Over {
         return error(StatusCode::CONFLICT, "this game is over");
     }
@@ -647,6 +750,7 @@ pub(super) async fn join(
         );
     };
     let t = token();
+    st.rooms.remember(&t, code, Some(seat));
     room.seats[seat] = Seat {
         player: Some(Player {
             token: t.clone(),
@@ -723,9 +827,8 @@ fn start_debrief(st: &AppState, code: &str, room: &mut Room) {
         let _ = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let d = debrief::debrief(&s, seed, &summary, lessons);
-            let mut rooms = st.rooms.lock();
-            if let Some(r) = rooms.get_mut(&code) {
-                r.debrief = DebriefState::Done(Box::new(d));
+            if let Some(r) = st.rooms.room(&code) {
+                r.blocking_lock().debrief = DebriefState::Done(Box::new(d));
             }
         })
         .await;
@@ -742,18 +845,27 @@ pub(super) async fn me(
         Ok(r) => r,
         Err(e) => return e,
     };
-    let mut rooms = st.rooms.lock();
-    let Some((code, seat)) = find_student(&rooms, &req.token) else {
-        drop(rooms);
-        return refuse_unknown(&st, &ext, now);
+    let (code, seat, room) = match student_of(&st, &req.token, ip_of(&ext), now) {
+        Ok(x) => x,
+        Err(e) => return e,
     };
-    let room = rooms.get_mut(&code).expect("found above");
-    if let Err(e) = student_rate(room, seat, now, st.rooms.rate) {
+    in_room(room, move |room| {
+        if !room.seats_token(seat, &req.token) {
+            st.rooms.forget(&req.token);
+            return unknown();
+        }
+        me_in(&st, room, &code, seat, now)
+    })
+    .await
+}
+
+fn me_in(st: &AppState, room: &mut Room, code: &str, seat: usize, now: Instant) -> Response {
+    if let Err(e) = student_rate(st, room, seat, now) {
         return e;
     }
     room.last_active = now;
     room.tick(now);
-    start_debrief(&st, &code, room);
+    start_debrief(st, code, room);
     let s = &room.seats[seat];
     let me = Me {
         name: &s.player.as_ref().expect("seated").name,
@@ -782,13 +894,22 @@ pub(super) async fn choose(
         Ok(r) => r,
         Err(e) => return e,
     };
-    let mut rooms = st.rooms.lock();
-    let Some((code, seat)) = find_student(&rooms, &req.token) else {
-        drop(rooms);
-        return refuse_unknown(&st, &ext, now);
+    let (_, seat, room) = match student_of(&st, &req.token, ip_of(&ext), now) {
+        Ok(x) => x,
+        Err(e) => return e,
     };
-    let room = rooms.get_mut(&code).expect("found above");
-    if let Err(e) = student_rate(room, seat, now, st.rooms.rate) {
+    in_room(room, move |room| {
+        if !room.seats_token(seat, &req.token) {
+            st.rooms.forget(&req.token);
+            return unknown();
+        }
+        choose_in(&st, room, seat, &req, now)
+    })
+    .await
+}
+
+fn choose_in(st: &AppState, room: &mut Room, seat: usize, req: &Choose, now: Instant) -> Response {
+    if let Err(e) = student_rate(st, room, seat, now) {
         return e;
     }
     room.last_active = now;
@@ -854,16 +975,21 @@ pub(super) async fn quit(
         Ok(r) => r,
         Err(e) => return e,
     };
-    let mut rooms = st.rooms.lock();
-    let Some((code, seat)) = find_student(&rooms, &req.token) else {
-        drop(rooms);
-        return refuse_unknown(&st, &ext, now);
+    let (_, seat, room) = match student_of(&st, &req.token, ip_of(&ext), now) {
+        Ok(x) => x,
+        Err(e) => return e,
     };
-    let room = rooms.get_mut(&code).expect("found above");
-    room.seats[seat].player = None;
-    room.seats[seat].chosen = None;
-    room.tick(now);
-    json(&serde_json::json!({ "ok": true }))
+    in_room(room, move |room| {
+        st.rooms.forget(&req.token);
+        if !room.seats_token(seat, &req.token) {
+            return unknown();
+        }
+        room.seats[seat].player = None;
+        room.seats[seat].chosen = None;
+        room.tick(now);
+        json(&serde_json::json!({ "ok": true }))
+    })
+    .await
 }
 
 /// One seat as the teacher sees it.
@@ -888,17 +1014,22 @@ pub(super) async fn teacher(
         Ok(r) => r,
         Err(e) => return e,
     };
-    let mut rooms = st.rooms.lock();
-    let Some(code) = find_teacher(&rooms, &req.token) else {
-        drop(rooms);
-        return refuse_unknown(&st, &ext, now);
+    let (code, room) = match teacher_of(&st, &req.token, ip_of(&ext), now) {
+        Ok(x) => x,
+        Err(e) => return e,
     };
-    let room = rooms.get_mut(&code).expect("found above");
-    if let Some(slow_down) = teacher_request(&st, room, now) {
+    in_room(room, move |room| {
+        teacher_in(&st, room, &code, req.join, now)
+    })
+    .await
+}
+
+fn teacher_in(st: &AppState, room: &mut Room, code: &str, join: bool, now: Instant) -> Response {
+    if let Some(slow_down) = teacher_request(st, room, now) {
         return slow_down;
     }
     room.tick(now);
-    start_debrief(&st, &code, room);
+    start_debrief(st, code, room);
     let w = &room.history.world;
     let seats: Vec<SeatView> = room
         .seats
@@ -918,11 +1049,7 @@ pub(super) async fn teacher(
             member: w.is_member(i),
         })
         .collect();
-    let qr = if req.join {
-        qr_svg(&room.join_url)
-    } else {
-        None
-    };
+    let qr = if join { qr_svg(&room.join_url) } else { None };
     json(&serde_json::json!({
         "code": code,
         "join_url": room.join_url,
@@ -954,17 +1081,22 @@ pub(super) async fn control(
         Ok(r) => r,
         Err(e) => return e,
     };
-    let mut rooms = st.rooms.lock();
-    let Some(code) = find_teacher(&rooms, &req.token) else {
-        drop(rooms);
-        return refuse_unknown(&st, &ext, now);
+    let (code, room) = match teacher_of(&st, &req.token, ip_of(&ext), now) {
+        Ok(x) => x,
+        Err(e) => return e,
     };
-    let room = rooms.get_mut(&code).expect("found above");
-    if let Some(slow_down) = teacher_request(&st, room, now) {
+    in_room(room, move |room| {
+        control_in(&st, room, &code, &req.action, now)
+    })
+    .await
+}
+
+fn control_in(st: &AppState, room: &mut Room, code: &str, action: &str, now: Instant) -> Response {
+    if let Some(slow_down) = teacher_request(st, room, now) {
         return slow_down;
     }
     let turn_time = Duration::from_secs(room.turn_seconds);
-    match (req.action.as_str(), room.phase) {
+    match (action, room.phase) {
         ("start", Phase::Lobby) => {
             room.phase = Phase::Playing;
             room.deadline = Some(now + turn_time);
@@ -999,7 +1131,7 @@ pub(super) async fn control(
             );
         }
     }
-    start_debrief(&st, &code, room);
+    start_debrief(st, code, room);
     json(&serde_json::json!({ "ok": true, "phase": room.phase, "turn": room.turn }))
 }
 
@@ -1013,20 +1145,21 @@ pub(super) async fn log_csv(
         Ok(r) => r,
         Err(e) => return e,
     };
-    let rooms = st.rooms.lock();
-    let Some(code) = find_teacher(&rooms, &req.token) else {
-        drop(rooms);
-        return refuse_unknown(&st, &ext, now);
+    let (_, room) = match teacher_of(&st, &req.token, ip_of(&ext), now) {
+        Ok(x) => x,
+        Err(e) => return e,
     };
-    let text = rooms[&code].log().to_csv();
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        text,
-    )
-        .into_response()
+    in_room(room, |room| {
+        (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            room.log().to_csv(),
+        )
+            .into_response()
+    })
+    .await
 }
 
 /// The join address as a QR code (SVG), for phones.
@@ -1038,4 +1171,73 @@ pub fn qr_svg(url: &str) -> Option<String> {
             .quiet_zone(true)
             .build(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::to_bytes;
+
+    async fn answer(r: Response) -> (StatusCode, serde_json::Value) {
+        let status = r.status();
+        let bytes = to_bytes(r.into_body(), usize::MAX).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    /// A new room of the default scenario: its code and teacher token.
+    async fn new_room(st: &AppState) -> (String, String) {
+        let req: NewGame = serde_json::from_value(
+            serde_json::json!({"scenario": {"source": {"kind": "default"}}}),
+        )
+        .unwrap();
+        let (status, v) =
+            answer(new_game(State(st.clone()), HeaderMap::new(), Ok(axum::Json(req))).await).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        (
+            v["code"].as_str().unwrap().into(),
+            v["token"].as_str().unwrap().into(),
+        )
+    }
+
+    fn teacher_poll(
+        st: &AppState,
+        token: &str,
+    ) -> impl std::future::Future<Output = Response> + use<> {
+        let body: TokenOnly =
+            serde_json::from_value(serde_json::json!({ "token": token })).unwrap();
+        teacher(
+            State(st.clone()),
+            axum::http::Extensions::new(),
+            Ok(axum::Json(body)),
+        )
+    }
+
+    /// Issue 26, defect 5: all rooms shared one lock, so ending a heavy
+    /// room froze every game. Each room has its own lock now: while one
+    /// room is busy (its lock held, as while a long turn is played), another
+    /// room answers, and the busy room's own requests wait for it without
+    /// holding a worker thread. (The wait for room B is bounded only
+    /// against a hung test.)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_busy_room_does_not_hold_up_another() {
+        let st = super::super::shared(&super::super::Config::default());
+        let (a, teacher_a) = new_room(&st).await;
+        let (_, teacher_b) = new_room(&st).await;
+        let busy = st.rooms.room(&a).unwrap().lock_owned().await;
+        // Requests to room A, which must wait for it.
+        let waiting: Vec<_> = (0..8)
+            .map(|_| tokio::spawn(teacher_poll(&st, &teacher_a)))
+            .collect();
+        let b = tokio::time::timeout(Duration::from_secs(600), teacher_poll(&st, &teacher_b))
+            .await
+            .expect("room B answers while room A is busy");
+        let (status, v) = answer(b).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert!(waiting.iter().all(|w| !w.is_finished()));
+        drop(busy);
+        for w in waiting {
+            let (status, v) = answer(w.await.unwrap()).await;
+            assert_eq!(status, StatusCode::OK, "{v}");
+        }
+    }
 }

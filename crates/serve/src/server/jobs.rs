@@ -151,14 +151,7 @@ impl Job {
     }
 }
 
-/// The work of one run of `s`: its trust links (pairs of organisations, at
-/// least one per organisation) × its rounds.
-pub fn run_cost(s: &coalsim_core::scenario::Scenario) -> u64 {
-    let n = s.agent_count() as u64;
-    (n * n.saturating_sub(1) / 2)
-        .max(n)
-        .saturating_mul(u64::from(s.max_rounds) + 1)
-}
+pub use crate::game::run_cost;
 
 /// Runs the job on the current rayon pool. `progress(done)` is told the
 /// runs done per variant after each chunk and returns false to cancel;

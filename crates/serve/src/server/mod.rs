@@ -253,19 +253,24 @@ fn client_ip(ext: &axum::http::Extensions) -> std::net::IpAddr {
 
 type AppState = Arc<Shared>;
 
-/// The application: pages and API.
-pub fn router(cfg: Config) -> Router {
-    let state = Arc::new(Shared {
-        served: cfg.served,
+/// The server's state for `cfg`.
+fn shared(cfg: &Config) -> AppState {
+    Arc::new(Shared {
+        served: cfg.served.clone(),
         limits: cfg.limits,
         jobs: Arc::new(Semaphore::new(cfg.limits.jobs)),
         cpu: Arc::new(Semaphore::new(CPU_TASKS)),
         budgets: std::sync::Mutex::new(std::collections::HashMap::new()),
         rooms: game::Rooms::new(cfg.limits.game_rate),
-        join_base: cfg.join_base,
-        teacher_key: cfg.teacher_key.unwrap_or_else(teacher_key),
+        join_base: cfg.join_base.clone(),
+        teacher_key: cfg.teacher_key.clone().unwrap_or_else(teacher_key),
         new_rooms: std::sync::Mutex::new(std::collections::HashMap::new()),
-    });
+    })
+}
+
+/// The application: pages and API.
+pub fn router(cfg: Config) -> Router {
+    let state = shared(&cfg);
     let game_routes = Router::new()
         .route(
             "/api/game/new",
