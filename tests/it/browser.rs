@@ -237,6 +237,68 @@ impl Browser {
         std::fs::write(self.shots.join(name), png).unwrap();
     }
 
+    /// The page's viewport, exactly `w`×`h` CSS pixels (a projector's or a
+    /// phone's), whatever the window's own decorations.
+    fn viewport(&self, w: u32, h: u32, mobile: bool) {
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": "Emulation.setDeviceMetricsOverride",
+                "params": {"width": w, "height": h, "deviceScaleFactor": 1, "mobile": mobile}})),
+        );
+    }
+
+    /// Opens a new window and makes it the current one.
+    fn new_window(&self) -> String {
+        let v = self.cmd("POST", "/window/new", Some(json!({"type": "window"})));
+        let h = v["handle"].as_str().unwrap().to_string();
+        self.switch(&h);
+        h
+    }
+
+    fn switch(&self, handle: &str) {
+        self.cmd("POST", "/window", Some(json!({ "handle": handle })));
+    }
+
+    /// Whether the page needs scrolling: `(content width, content height,
+    /// viewport width, viewport height)`.
+    fn extent(&self) -> (u64, u64, u64, u64) {
+        let v = self.js("const d = document.documentElement; return [d.scrollWidth, d.scrollHeight, innerWidth, innerHeight]");
+        let n = |k: usize| v[k].as_u64().unwrap();
+        (n(0), n(1), n(2), n(3))
+    }
+
+    /// Checks that nothing on the page needs scrolling.
+    fn fits(&self, what: &str) {
+        let (w, h, vw, vh) = self.extent();
+        assert!(
+            w <= vw && h <= vh,
+            "{what}: the page is {w}×{h} in a {vw}×{vh} viewport: it needs scrolling"
+        );
+    }
+
+    /// The axe-core audit of the page: panics listing every serious or
+    /// critical violation.
+    fn audit(&self, axe: Option<&str>, what: &str) {
+        let Some(src) = axe else { return };
+        self.js(&format!("{src};\nreturn true"));
+        let v = self.cmd(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": "const done = arguments[arguments.length - 1]; axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('; ')))).catch(e => done(['axe failed: ' + e]));", "args": []})),
+        );
+        let found: Vec<&str> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(
+            found.is_empty(),
+            "{what}: accessibility audit (axe-core): {found:#?}"
+        );
+    }
+
     fn text(&self, css: &str) -> String {
         self.js(&format!(
             "return document.querySelector({}).textContent",
@@ -448,6 +510,7 @@ fn a_teacher_runs_a_class_in_the_browser() {
     b.key("p");
 
     // Many runs: 500 per rule, consensus against majority.
+    b.click("#tab-many");
     b.js("document.getElementById('runs').value = '500'; return true");
     b.click("#compare");
     b.wait(
@@ -721,4 +784,276 @@ fn a_class_plays_the_coalition_game() {
         teacher.text("#verdict").trim(),
         coalsim_report::narrative::verdict(&summary).trim()
     );
+}
+
+/// axe-core's script (the npm package `axe-core`, which `.ci/run` installs
+/// into `target/axe`; `COALSIM_AXE` names another copy). Missing: the
+/// audits are skipped with a note, unless `CI` or `COALSIM_BROWSER_TESTS`
+/// is set, where that is a failure.
+fn axe_source() -> Option<String> {
+    let path = std::env::var_os("COALSIM_AXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/axe/node_modules/axe-core/axe.min.js")
+        });
+    match std::fs::read_to_string(&path) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let required = std::env::var_os("CI").is_some()
+                || std::env::var_os("COALSIM_BROWSER_TESTS").is_some();
+            assert!(
+                !required,
+                "{}: {e} (npm install --prefix target/axe axe-core, as .ci/run does)",
+                path.display()
+            );
+            eprintln!("accessibility audits skipped: no {}", path.display());
+            None
+        }
+    }
+}
+
+/// Sends one student's choices from the phone page in the current window
+/// (by script: 30 phones click faster than a driver can).
+fn choose_on_phone(b: &Browser, contribute: &str) {
+    b.js(&format!(
+        "const f = document.getElementById('choices'); if (f.hidden) return false; \
+         f.contribute.value = '{contribute}'; f.ballot.value = 'yes'; f.attend.value = 'true'; f.leave.value = 'false'; \
+         document.getElementById('send').click(); return true"
+    ));
+}
+
+/// The done-when test of the classroom (issue 23): a teacher and a class
+/// of 30 phones in teams of three play, one phone closes, the teacher ends
+/// the game early and plays a rematch under another rule; the teacher's
+/// screen fits a projector at 1920×1080 and 1280×800 without scrolling,
+/// and every page passes the axe-core audit. Screenshots in
+/// target/screenshots/class30-*.png.
+#[test]
+fn a_class_of_30_plays_in_teams_on_a_projector() {
+    if !browser_available() {
+        return;
+    }
+    let axe = axe_source();
+    let axe = axe.as_deref();
+    let mut cfg = Config::default();
+    cfg.limits.game_free_after = 20;
+    let server = serve::spawn("127.0.0.1:0".parse().unwrap(), cfg).unwrap();
+    let url = server.url();
+    let driver = start_driver();
+    let shots = screenshots();
+    let profiles: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let teacher = Browser::new(&driver, profiles[0].path(), shots.clone());
+    teacher.viewport(1920, 1080, false);
+    let phones = Browser::sized(&driver, profiles[1].path(), shots.clone(), "412,915");
+
+    // The teacher creates a game on a 10-organisation lesson; teams fill
+    // as the class joins.
+    teacher.goto(&format!("{url}/game"));
+    teacher.wait(
+        "the teacher's page",
+        "return document.body.dataset.ready === 'true'",
+    );
+    teacher.audit(axe, "the game's setup page");
+    teacher.js("document.getElementById('source').value = 'lesson:housing-ordinance'; document.getElementById('secs').value = '900'; document.getElementById('seed').value = '5'; return true");
+    teacher.click("#create");
+    teacher.wait(
+        "the join code",
+        "return document.getElementById('code').textContent.length === 5",
+    );
+    let code = teacher.text("#code");
+
+    // 30 phones, each its own window (and its own tab's storage).
+    let mut windows = Vec::new();
+    for k in 0..30 {
+        let h = if k == 0 {
+            phones
+                .cmd("GET", "/window", None)
+                .as_str()
+                .unwrap()
+                .to_string()
+        } else {
+            phones.new_window()
+        };
+        phones.goto(&format!("{url}/play?code={code}"));
+        phones.wait(
+            "the phone page",
+            "return document.body.dataset.ready === 'true'",
+        );
+        phones.js(&format!(
+            "document.getElementById('name').value = 'Student {k}'; document.getElementById('join').click(); return true"
+        ));
+        windows.push(h);
+    }
+    for h in &windows {
+        phones.switch(h);
+        phones.wait("a seat", "return document.body.dataset.phase === 'lobby' && document.body.dataset.role === 'playing'");
+    }
+    teacher.wait(
+        "30 students in 10 teams",
+        "return document.getElementById('roster-sum').textContent.startsWith('30 playing 10 organisations')",
+    );
+    teacher.fits("the lobby at 1920×1080");
+    teacher.screenshot("class30-01-lobby-1920x1080.png");
+    teacher.audit(axe, "the teacher's lobby");
+    teacher.click("#start");
+
+    // The first phone: its team, its story first, its numbers one tap away.
+    phones.switch(&windows[0]);
+    phones.viewport(412, 915, true);
+    phones.wait(
+        "the game on the phone",
+        "return document.body.dataset.phase === 'playing'",
+    );
+    let story = phones.text("#my-story");
+    assert!(story.starts_with("You are "), "{story}");
+    assert!(!story.contains("Agent "), "{story}");
+    assert!(
+        phones.text("#team").starts_with("Your team: you, "),
+        "{}",
+        phones.text("#team")
+    );
+    // Stand aside is offered under consensus only (this game: majority).
+    assert_eq!(
+        phones.js("return getComputedStyle(document.getElementById('aside-choice')).display"),
+        json!("none")
+    );
+    let (w, _, vw, _) = phones.extent();
+    assert!(
+        w <= vw,
+        "the phone page is {w} wide in {vw}: it scrolls sideways"
+    );
+    phones.screenshot("class30-02-phone.png");
+    phones.audit(axe, "a student's phone");
+
+    // Two turns: every phone chooses; the turn waits for all of them.
+    for turn in 1..=2 {
+        for h in &windows {
+            phones.switch(h);
+            choose_on_phone(&phones, "1");
+        }
+        teacher.wait(
+            &format!("turn {turn}"),
+            &format!("return Number(document.body.dataset.turn) === {turn}"),
+        );
+    }
+    // The teacher's message reaches the phones.
+    teacher.js(
+        "document.getElementById('say').value = 'Talk with your team: stay or leave?'; return true",
+    );
+    teacher.click("#say-send");
+    phones.switch(&windows[5]);
+    phones.wait(
+        "the message",
+        "return document.getElementById('message').textContent.includes('stay or leave?')",
+    );
+
+    // A student closes the browser: after a while the place is freed and
+    // the teacher sees it; the game goes on without waiting.
+    phones.switch(&windows[29]);
+    phones.cmd("DELETE", "/window", None);
+    windows.pop();
+    teacher.wait(
+        "the closed browser's place freed",
+        "return document.getElementById('seats').textContent.includes('Student 29 (away too long: place freed)')",
+    );
+    for h in &windows {
+        phones.switch(h);
+        choose_on_phone(&phones, "0.5");
+    }
+    teacher.wait("turn 3", "return Number(document.body.dataset.turn) === 3");
+    teacher.wait(
+        "the story so far",
+        "return document.querySelectorAll('#story li').length > 3",
+    );
+    teacher.fits("the live game at 1920×1080");
+    teacher.screenshot("class30-03-live-1920x1080.png");
+    teacher.audit(axe, "the teacher's live game");
+    teacher.viewport(1280, 800, false);
+    teacher.js("window.dispatchEvent(new Event('resize')); return true");
+    teacher.fits("the live game at 1280×800");
+    teacher.screenshot("class30-04-live-1280x800.png");
+
+    // The teacher ends the game at week 12: the debrief judges the weeks played.
+    teacher.click("#end");
+    teacher.wait("the debrief", "return document.body.dataset.debrief === 'done' && document.body.dataset.view === 'debrief'");
+    let reading = teacher.text("#reading");
+    assert!(
+        reading.starts_with("The game was ended in week 12"),
+        "{reading}"
+    );
+    teacher.fits("the debrief at 1280×800");
+    teacher.screenshot("class30-05-debrief-1280x800.png");
+
+    // A rematch: the same class, seats and seed under consensus.
+    teacher.js("document.getElementById('rematch-rule').value = 'consensus'; return true");
+    teacher.click("#rematch");
+    teacher.wait(
+        "game 2",
+        "return document.body.dataset.game === '2' && document.body.dataset.phase === 'lobby'",
+    );
+    teacher.click("#start");
+    phones.switch(&windows[0]);
+    phones.wait(
+        "game 2 on the phone",
+        "return document.body.dataset.phase === 'playing' && document.body.dataset.turn === '0'",
+    );
+    assert_ne!(
+        phones.js("return getComputedStyle(document.getElementById('aside-choice')).display"),
+        json!("none"),
+        "stand aside is offered under consensus"
+    );
+    for h in &windows {
+        phones.switch(h);
+        choose_on_phone(&phones, "1");
+    }
+    teacher.wait(
+        "turn 1 of game 2",
+        "return Number(document.body.dataset.turn) === 1",
+    );
+    teacher.click("#end");
+    teacher.wait("the second debrief", "return document.body.dataset.debrief === 'done' && document.querySelectorAll('#games svg').length === 2");
+    let compare = teacher.text("#compare");
+    assert!(
+        compare.contains("Game 1 (majority)") && compare.contains("Game 2 (consensus)"),
+        "{compare}"
+    );
+    teacher.fits("the rematch debrief at 1280×800");
+    teacher.screenshot("class30-06-rematch-debrief-1280x800.png");
+    teacher.viewport(1920, 1080, false);
+    teacher.js("window.dispatchEvent(new Event('resize')); return true");
+    teacher.fits("the rematch debrief at 1920×1080");
+    teacher.screenshot("class30-07-rematch-debrief-1920x1080.png");
+    teacher.audit(axe, "the teacher's debrief");
+
+    // The live view, the guides and the worksheet: the audit, and the live
+    // view fits a projector.
+    teacher.goto(&format!(
+        "{url}/?scenario=lesson:urgency-trap&rule=consensus&seed=9"
+    ));
+    teacher.wait(
+        "the live view",
+        "return document.body.dataset.ready === 'true'",
+    );
+    assert_eq!(teacher.text("#title"), "Urgency trap");
+    assert_eq!(
+        teacher.js("return document.getElementById('seed').value"),
+        json!("9")
+    );
+    assert_eq!(
+        teacher.js("return document.getElementById('ctl-governance.decision_rule').value"),
+        json!("consensus")
+    );
+    teacher.key("p");
+    for (w, h) in [(1920, 1080), (1280, 800)] {
+        teacher.viewport(w, h, false);
+        teacher.js("window.dispatchEvent(new Event('resize')); show(20); return true");
+        teacher.fits(&format!("the live view in projector mode at {w}×{h}"));
+        teacher.screenshot(&format!("class30-08-live-view-{w}x{h}.png"));
+    }
+    teacher.audit(axe, "the live view");
+    for page in ["guide", "worksheet"] {
+        teacher.goto(&format!("{url}/{page}"));
+        teacher.audit(axe, page);
+    }
 }

@@ -336,7 +336,7 @@ fn the_server_refuses_what_it_should_and_the_game_goes_on() {
         "the flooder was never dropped"
     );
     let v = class.teacher();
-    assert_eq!(v["dropped"], json!(["Bo"]));
+    assert_eq!(v["dropped"], json!(["Bo (too many messages)"]));
     let bo_seat = v["seats"]
         .as_array()
         .unwrap()
@@ -376,4 +376,273 @@ fn the_server_refuses_what_it_should_and_the_game_goes_on() {
         409
     );
     assert_eq!(class.choose(&ann, 2, 0).0, 409);
+}
+
+/// The organisations each student of a class plays, by agent index.
+fn teams(v: &Value) -> Vec<Vec<String>> {
+    v["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            s["players"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["name"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_class_of_30_plays_in_teams_with_a_rematch() {
+    let mut cfg = Config::default();
+    cfg.limits.game_rate = 10_000.0;
+    cfg.limits.game_free_after = 6;
+    let server = start(cfg);
+    let class = Class::new(&server.url(), json!({"source": {"kind": "default"}}));
+    // 30 students on 10 organisations: three each, the teams filled evenly.
+    let students: Vec<(String, String)> = (0..30).map(|k| class.join(&format!("S{k}"))).collect();
+    let v = class.teacher();
+    assert!(teams(&v).iter().all(|t| t.len() == 3), "{:?}", teams(&v));
+    assert_eq!(v["waiting"], json!([]));
+    // Pages poll every second; here, every wait polls for each student
+    // still in the game, so that only the closed browser goes quiet.
+    let mut alive: Vec<String> = students.iter().map(|(t, _)| t.clone()).collect();
+    let poll_all = |alive: &[String]| {
+        for t in alive {
+            class.me(t);
+        }
+    };
+    assert_eq!(class.control("start").0, 200);
+    // The teacher's message reaches every phone.
+    let (s, _) = class.api(
+        "control",
+        json!({"token": class.teacher, "action": "say", "text": "Talk with your team first"}),
+    );
+    assert_eq!(s, 200);
+    assert_eq!(
+        class.me(&students[7].0)["message"],
+        "Talk with your team first"
+    );
+    // A team votes: in the team of S0, two of three put in half.
+    let team0: Vec<usize> = (0..30)
+        .filter(|&k| students[k].1 == students[0].1)
+        .collect();
+    assert_eq!(team0.len(), 3);
+    let me0 = class.me(&students[0].0);
+    assert_eq!(me0["team"]["members"].as_array().unwrap().len(), 3);
+    assert!(
+        me0["view"]["story"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("You are ")
+    );
+    for turn in 0..2u64 {
+        for (k, (t, _)) in students.iter().enumerate() {
+            if class.me(t)["view"]["status"] != "member" {
+                continue;
+            }
+            let share = if team0.contains(&k) && k != team0[2] {
+                0.5
+            } else {
+                1.0
+            };
+            let (s, v) = class.api(
+                "choose",
+                json!({"token": t, "turn": turn, "attend": true, "contribute": share,
+                       "ballot": "yes", "object": false, "leave": false}),
+            );
+            assert_eq!(s, 200, "{v}");
+        }
+        assert_eq!(
+            class.teacher()["turn"],
+            turn + 1,
+            "the turn waits for every student"
+        );
+    }
+    // A student closes the browser: away, then the place is freed.
+    let gone = alive.pop().unwrap();
+    eventually("the closed browser's place freed", || {
+        poll_all(&alive);
+        let v = class.teacher();
+        v["dropped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d.as_str().unwrap().starts_with("S29 (away too long"))
+            .then_some(())
+    });
+    assert_eq!(class.api("me", json!({"token": gone})).0, 403);
+    assert_eq!(
+        teams(&class.teacher()).iter().map(Vec::len).sum::<usize>(),
+        29
+    );
+    // The teacher moves S1 to another organisation, then removes S2.
+    let v = class.teacher();
+    let id_of = |v: &Value, name: &str| -> String {
+        v["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["players"].as_array().unwrap().iter())
+            .find(|p| p["name"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let to = teams(&v)
+        .iter()
+        .position(|t| t.len() < 4 && !t.contains(&"S1".to_string()))
+        .unwrap();
+    let (s, r) = class.api(
+        "control",
+        json!({"token": class.teacher, "action": "move", "player": id_of(&v, "S1"), "agent": to}),
+    );
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(
+        class.me(&students[1].0)["view"]["organisation"],
+        v["seats"][to]["organisation"]
+    );
+    let (s, _) = class.api(
+        "control",
+        json!({"token": class.teacher, "action": "remove", "player": id_of(&v, "S2")}),
+    );
+    assert_eq!(s, 200);
+    assert_eq!(class.api("me", json!({"token": students[2].0})).0, 403);
+    alive.retain(|t| *t != students[2].0);
+    let debrief = || {
+        eventually("the debrief", || {
+            poll_all(&alive);
+            let v = class.teacher();
+            (!v["debrief"].is_null()).then_some(v)
+        })
+    };
+    // The teacher ends the game at week 8: judged on the weeks played.
+    assert_eq!(class.control("end").0, 200);
+    let v = debrief();
+    let d = &v["debrief"];
+    assert_eq!(d["weeks"], 8);
+    assert_eq!(d["class"]["outcome"], "stopped");
+    assert_eq!(d["class"]["rounds"], 8);
+    assert!(d["lifetime_percentile"].is_null());
+    assert!(
+        d["reading"]
+            .as_str()
+            .unwrap()
+            .starts_with("The game was ended in week 8"),
+        "{d}"
+    );
+    // Its log says so and replays to week 8.
+    let (s, log1) = post_raw(
+        &format!("{}/api/game/log", class.url),
+        &json!({"token": class.teacher}).to_string(),
+    );
+    assert_eq!(s, 200);
+    assert!(log1.contains("# stopped: 8"), "{log1}");
+    let parsed = coalsim::game::GameLog::parse("log.csv", &log1).unwrap();
+    let replayed = coalsim::game::replay(&parsed).unwrap();
+    assert_eq!((replayed.outcome, replayed.rounds), ("stopped", 8));
+    // S0's team put in half: the majority of the team, logged with the three names.
+    let agent0 = v["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|s| s["organisation"] == students[0].1.as_str())
+        .unwrap();
+    let team_rows: Vec<_> = parsed.plays.iter().filter(|p| p.agent == agent0).collect();
+    assert!(!team_rows.is_empty());
+    assert!(team_rows.iter().all(|p| p.choices.contribute == 0.5));
+    assert_eq!(
+        team_rows[0].player.matches(" + ").count(),
+        2,
+        "{}",
+        team_rows[0].player
+    );
+    // A rematch: the same class, seats and seed under consensus.
+    let before = teams(&class.teacher());
+    assert_eq!(before.iter().map(Vec::len).sum::<usize>(), 28);
+    let (s, r) = class.api(
+        "control",
+        json!({"token": class.teacher, "action": "rematch", "rule": "consensus"}),
+    );
+    assert_eq!(s, 200, "{r}");
+    let v = class.teacher();
+    assert_eq!(
+        (v["phase"].as_str(), v["game"].as_u64()),
+        (Some("lobby"), Some(2))
+    );
+    assert_eq!(v["picture"]["coalition"]["rule"], "consensus");
+    assert_eq!(teams(&v), before);
+    assert_eq!(v["seed"], 11);
+    let (s, r) = class.api(
+        "control",
+        json!({"token": class.teacher, "action": "rematch", "rule": "dictator"}),
+    );
+    assert_eq!(s, 409, "{r}");
+    assert_eq!(class.control("start").0, 200);
+    assert_eq!(class.control("advance").0, 200);
+    assert_eq!(class.control("end").0, 200);
+    let v = debrief();
+    let games = v["games"].as_array().unwrap();
+    assert_eq!(games.len(), 2);
+    assert_eq!(
+        (games[0]["rule"].as_str(), games[1]["rule"].as_str()),
+        (Some("majority"), Some("consensus"))
+    );
+    assert_eq!(games[1]["class"]["rounds"], 4);
+    // The first game's log is still there.
+    let (s, again) = post_raw(
+        &format!("{}/api/game/log", class.url),
+        &json!({"token": class.teacher, "game": 1}).to_string(),
+    );
+    assert_eq!((s, again), (200, log1));
+}
+
+#[test]
+fn students_beyond_full_teams_watch_and_take_the_next_place() {
+    let server = start_game(Some(10_000.0));
+    let (s, v) = post(
+        &format!("{}/api/game/new", server.url()),
+        &json!({"scenario": {"source": {"kind": "default"}}, "team_size": 2, "turn_seconds": 900}),
+    );
+    assert_eq!(s, 200, "{v}");
+    let class = Class {
+        url: server.url(),
+        code: v["code"].as_str().unwrap().to_string(),
+        teacher: v["token"].as_str().unwrap().to_string(),
+    };
+    let seated: Vec<String> = (0..20).map(|k| class.join(&format!("P{k}")).0).collect();
+    let (s, w) = class.api("join", json!({"code": class.code, "name": "Late"}));
+    assert_eq!(s, 200);
+    assert_eq!(w["watching"], true);
+    let late = w["token"].as_str().unwrap().to_string();
+    let me = class.me(&late);
+    assert_eq!(
+        (me["role"].as_str(), me["place"].as_u64()),
+        (Some("watching"), Some(1))
+    );
+    assert!(me["view"].is_null());
+    assert_eq!(class.teacher()["waiting"].as_array().unwrap().len(), 1);
+    assert_eq!(class.control("start").0, 200);
+    let (s, v) = class.choose(&late, 0, 0);
+    assert_eq!(s, 409, "{v}");
+    // A seated student leaves the game: the one watching takes the place.
+    let (s, _) = class.api("quit", json!({"token": seated[3]}));
+    assert_eq!(s, 200);
+    let me = class.me(&late);
+    assert_eq!(me["role"], "playing");
+    assert!(me["view"]["organisation"].is_string());
+    // Team sizes outside 1..=4 are refused.
+    let (s, v) = post(
+        &format!("{}/api/game/new", server.url()),
+        &json!({"scenario": {"source": {"kind": "default"}}, "team_size": 5}),
+    );
+    assert_eq!(s, 400);
+    assert!(
+        v["error"].as_str().unwrap().contains("allowed: 1 to 4"),
+        "{v}"
+    );
 }

@@ -813,6 +813,7 @@ fn game_log(dir: &Path) -> PathBuf {
         names: vec!["org".into()],
         plays,
         outcome: None,
+        stopped_at: None,
     };
     let p = dir.join("game.csv");
     std::fs::write(&p, log.to_csv()).unwrap();
@@ -1024,6 +1025,7 @@ fn d06_nickname_formula_quoted_in_csv_log() {
         names: (0..5).map(|i| format!("org {i}")).collect(),
         plays,
         outcome: None,
+        stopped_at: None,
     };
     let csv = log.to_csv();
     let body: String = csv

@@ -215,6 +215,7 @@ fn every_column_of_the_game_log_is_documented() {
             choices: coalsim_serve::game::default_choices(),
         }],
         outcome: None,
+        stopped_at: None,
     };
     let csv = log.to_csv();
     let header = csv.lines().find(|l| !l.starts_with('#')).unwrap();

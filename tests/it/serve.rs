@@ -323,6 +323,7 @@ fn the_server_keeps_to_its_limits() {
         arms: 3,
         view_pairs: 1_000_000,
         game_rate: 5.0,
+        game_free_after: 120,
         ..Limits::default()
     };
     let server = start(Config {

@@ -241,6 +241,12 @@ pub fn verdict(sum: &RunSummary) -> String {
             sum.rounds,
             sum.progress_share * 100.0
         ),
+        "stopped" => writeln!(
+            s,
+            "Verdict: STOPPED — the game was ended in round {} with {:.0}% of the goal done; {first}.",
+            sum.rounds,
+            sum.progress_share * 100.0
+        ),
         _ => writeln!(
             s,
             "Verdict: UNFINISHED — still going at the round limit ({}) with {:.0}% of the goal done; {first}.",

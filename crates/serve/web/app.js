@@ -34,6 +34,7 @@ const state = {
   timer: null,
   job: null,      // AbortController of a running comparison
   result: null,
+  focus: null,    // the organisation with the focus in the picture
 };
 
 // ---------- server calls ----------
@@ -77,7 +78,31 @@ async function init() {
   if (state.catalog.served) { src.value = "served"; state.source = { kind: "served" }; }
   $("runs").max = state.catalog.limits.runs;
   buildControls();
+  // A shared address: ?scenario=lesson:NAME&variant=V&rule=R&seed=N.
+  const q = new URLSearchParams(location.search);
+  const wanted = q.get("scenario");
+  if (wanted && [...src.options].some((o) => o.value === wanted)) {
+    src.value = wanted;
+    state.source = wanted.startsWith("lesson:") ? { kind: "lesson", name: wanted.slice(7) } : { kind: wanted };
+  }
+  if (q.get("rule")) state.set["governance.decision_rule"] = q.get("rule");
+  state.wantVariant = q.get("variant");
+  state.wantSeed = q.get("seed");
   await loadScenario(true);
+}
+
+// The page address holds the scenario, variant, rule and seed, so that a
+// teacher can send the link and the class sees the same run.
+function remember() {
+  const q = new URLSearchParams();
+  const src = $("source").value;
+  if (src && src !== "upload") q.set("scenario", src);
+  if ($("variant").value) q.set("variant", $("variant").value);
+  const rule = state.set["governance.decision_rule"];
+  if (rule) q.set("rule", rule);
+  if ($("seed").value !== "") q.set("seed", $("seed").value);
+  const url = location.pathname + (q.toString() ? "?" + q.toString() : "");
+  if (url !== location.pathname + location.search) history.replaceState(null, "", url);
 }
 
 function buildControls() {
@@ -157,9 +182,16 @@ async function loadScenario(fresh) {
     vsel.innerHTML = "";
     const base = document.createElement("option"); base.value = ""; base.textContent = "(the scenario itself)"; vsel.appendChild(base);
     for (const v of s.variants) { const o = document.createElement("option"); o.value = v.name; o.textContent = v.name; o.title = v.description; vsel.appendChild(o); }
-    vsel.value = s.variants.some((v) => v.name === keep) ? keep : "";
-    $("seed").value = s.seed;
+    const want = state.wantVariant;
+    state.wantVariant = null;
+    vsel.value = want && s.variants.some((v) => v.name === want) ? want : s.variants.some((v) => v.name === keep) ? keep : "";
+    $("seed").value = state.wantSeed != null && /^[0-9]+$/.test(state.wantSeed) ? state.wantSeed : s.seed;
+    state.wantSeed = null;
     fillCompareChoices();
+    if (vsel.value && vsel.value !== keep) {
+      // The variant asked for in the address: load the scenario with it.
+      return loadScenario(false);
+    }
   }
   showControlValues(s.values);
   const other = $("other-rule");
@@ -185,6 +217,8 @@ async function runOnce(keepGhost, extraSet) {
   showError("");
   state.ghost = keepGhost ? state.run : null;
   state.run = v;
+  state.focus = null;
+  remember();
   $("scrub").max = v.frames.length - 1;
   $("verdict").textContent = "";
   $("versus").textContent = "";
@@ -210,17 +244,35 @@ function show(i) {
   drawCharts();
   if (i === run.frames.length - 1) {
     $("verdict").textContent = run.verdict;
-    if (state.ghost) $("versus").textContent = versusText();
+    if (state.ghost) renderVersus();
     stop();
   } else {
     $("verdict").textContent = "";
   }
 }
 
-function versusText() {
+// Same story, other rule: the two runs' endings side by side.
+function renderVersus() {
   const a = state.ghost, b = state.run;
-  const line = (r) => r.verdict.split("\n")[0].replace(/^Verdict: /, "");
-  return "Same story (seed " + b.seed + "): under " + a.rule + " — " + line(a) + "  Under " + b.rule + " — " + line(b);
+  const box = $("versus");
+  box.innerHTML = "";
+  const t = document.createElement("table");
+  const cap = t.createCaption();
+  cap.textContent = "Same story (seed " + b.seed + "), two rules";
+  const row = (r, how) => {
+    const tr = t.insertRow();
+    const th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = "Under " + r.rule + " (" + how + ")";
+    tr.appendChild(th);
+    const s = r.summary;
+    tr.insertCell().textContent = s.outcome.replace(/_/g, " ") + " in round " + s.rounds;
+    tr.insertCell().textContent = Math.round(100 * s.progress_share) + "% of the goal";
+    tr.insertCell().textContent = s.final_members + " members";
+  };
+  row(a, "dashed");
+  row(b, "solid");
+  box.appendChild(t);
 }
 
 function play() {
@@ -251,83 +303,31 @@ function el(name, attrs, parent) {
   return e;
 }
 
-// Members spread evenly around the agenda, in a fixed order (by index), at
-// their distance from it; everyone else evenly on the outer ring.
-function layout(run, f) {
-  const maxPower = Math.max(1e-9, ...f.nodes.map((x) => x.power));
-  const members = f.nodes.filter((x) => x.status === "member").length;
-  const others = f.nodes.length - members;
-  let m = 0, o = 0;
-  return f.nodes.map((node) => {
-    const inside = node.status === "member";
-    const k = inside ? m++ : o++;
-    const angle = -Math.PI / 2 + (2 * Math.PI * (k + (inside ? 0 : 0.5))) / Math.max(1, inside ? members : others);
-    const far = 1 - Math.max(0, Math.min(1, node.support));
-    // Members sit at their distance from the agenda; the others outside.
-    const r = node.status === "member" ? 72 + far * 178 : 282;
-    return {
-      x: 320 + r * Math.cos(angle), y: 320 + r * Math.sin(angle), angle,
-      size: 9 + 17 * Math.sqrt(Math.max(0, node.power) / maxPower),
-    };
-  });
-}
-
+// The coalition picture (picture.js): every organisation keeps its place
+// on the circle; the focused one (pointer or Tab) shows its full name and
+// its trust lines.
 function drawWorld(f) {
   const svg = $("world");
-  svg.innerHTML = "";
   const run = state.run;
-  const pos = layout(run, f);
-  // The agenda at the centre; rings of interest match.
-  for (const [r, label] of [[250, "far from the agenda"], [161, "half-way"], [72, ""]]) {
-    el("circle", { cx: 320, cy: 320, r, fill: "none", stroke: "#ddd", "stroke-dasharray": "4 4" }, svg);
-    if (label) el("text", { x: 320, y: 320 - r - 4, "text-anchor": "middle", class: "ring", fill: "#999", "font-size": 12 }, svg).textContent = label;
-  }
-  // Trust between members: thicker = more trust; low trust dashed and red.
-  for (const [i, j, t] of f.links) {
-    const a = pos[i], b = pos[j];
-    const low = t < 40, high = t >= 60;
-    el("line", {
-      x1: a.x, y1: a.y, x2: b.x, y2: b.y,
-      stroke: low ? C.vermillion : high ? C.green : C.grey,
-      "stroke-width": (0.6 + 6 * t / 100).toFixed(2),
-      "stroke-opacity": 0.55,
-      "stroke-dasharray": low ? "5 4" : "none",
-      class: "link",
-    }, svg);
-  }
-  // The agenda above the links, below the organisations.
-  el("circle", { cx: 320, cy: 320, r: 26, fill: "#f3e3b5", stroke: C.orange, "stroke-width": 2 }, svg);
-  el("text", { x: 320, y: 325, "text-anchor": "middle", "font-size": 13, "font-weight": "bold" }, svg).textContent = "agenda";
-  const ballots = new Map((f.vote ? f.vote.ballots : []).map(([i, b]) => [i, b]));
-  f.nodes.forEach((node, i) => {
-    const p = pos[i];
-    const st = STATUS[node.status] || { colour: C.grey, label: node.status };
-    const g = el("g", { class: "agent " + node.status, "data-name": run.agents[i].name }, svg);
-    const title = el("title", {}, g);
-    title.textContent = run.agents[i].name + " — " + st.label + "; engagement " + node.engagement.toFixed(2)
-      + "; interest match " + node.support.toFixed(2) + "; power " + node.power.toFixed(2);
-    if (node.leadership >= 0.3) el("circle", { cx: p.x, cy: p.y, r: p.size + 5, fill: "none", stroke: C.orange, "stroke-width": 3 }, g);
-    el("circle", { cx: p.x, cy: p.y, r: p.size, fill: "#fff", stroke: st.colour, "stroke-width": 3, "stroke-dasharray": node.status === "former" ? "3 3" : "none" }, g);
-    // Fill = engagement (the inner disc's area).
-    const inner = p.size * Math.sqrt(Math.max(0, Math.min(1, node.engagement)));
-    el("circle", { cx: p.x, cy: p.y, r: inner.toFixed(2), fill: st.colour, "fill-opacity": node.status === "member" ? 0.85 : 0.35 }, g);
-    if (run.agents[i].founder) el("text", { x: p.x, y: p.y + 5, "text-anchor": "middle", "font-size": 15, fill: "#fff", stroke: C.ink, "stroke-width": 0.6 }, g).textContent = "★";
-    const lx = p.x + Math.cos(p.angle) * (p.size + 8), ly = p.y + Math.sin(p.angle) * (p.size + 8) + 4;
-    const anchor = Math.abs(Math.cos(p.angle)) < 0.3 ? "middle" : Math.cos(p.angle) > 0 ? "start" : "end";
-    el("text", { x: lx, y: ly + (Math.sin(p.angle) > 0.7 ? 8 : 0), "text-anchor": anchor, "font-size": 13, fill: node.status === "member" ? C.ink : "#777", class: "name" }, g).textContent = run.agents[i].name;
-    const b = ballots.get(i);
-    if (b && BALLOT[b]) {
-      const bx = p.x + p.size * 0.8, by = p.y - p.size * 0.8;
-      el("circle", { cx: bx, cy: by, r: 9, fill: "#fff", stroke: BALLOT[b].colour, "stroke-width": 2 }, g);
-      el("text", { x: bx, y: by + 5, "text-anchor": "middle", "font-size": 13, "font-weight": "bold", fill: BALLOT[b].colour, class: "ballot" }, g).textContent = BALLOT[b].mark;
-    }
+  const names = run.agents.map((a) => a.name);
+  const keep = svg.contains(document.activeElement);
+  const heading = f.record
+    ? "Round " + f.round + ": " + f.record.members + " members · progress " + Math.round(100 * f.record.progress_share) + "%"
+    : "The start";
+  Picture.draw(svg, {
+    nodes: f.nodes, names, links: f.links, founders: run.agents.map((a) => a.founder),
+    ballots: new Map((f.vote ? f.vote.ballots : []).map(([i, b]) => [i, b])),
+    heading, focus: state.focus,
+    onFocus: (i) => {
+      if (state.focus === i) return;
+      state.focus = i;
+      const inside = svg.contains(document.activeElement);
+      drawWorld(frameAt(state.frame));
+      if (inside && i != null) svg.querySelectorAll("g.agent")[i].focus();
+    },
   });
-  if (f.record) {
-    el("text", { x: -70, y: 22, "font-size": 15, "font-weight": "bold" }, svg).textContent =
-      "Round " + f.round + ": " + f.record.members + " members · progress " + Math.round(100 * f.record.progress_share) + "%";
-  } else {
-    el("text", { x: -70, y: 22, "font-size": 15, "font-weight": "bold" }, svg).textContent = "The start";
-  }
+  if (keep && state.focus != null) svg.querySelectorAll("g.agent")[state.focus].focus();
+  $("world-desc").textContent = heading + ". " + Picture.describe({ nodes: f.nodes, names });
 }
 
 function drawLegend() {
@@ -339,7 +339,6 @@ function drawLegend() {
   $("legend").innerHTML = "";
   for (const [mark, colour, words] of items.concat(ballots)) {
     const s = document.createElement("span");
-    s.style.marginRight = "1em";
     const m = document.createElement("b"); m.style.color = colour; m.textContent = mark + " ";
     s.appendChild(m); s.appendChild(document.createTextNode(words));
     $("legend").appendChild(s);
@@ -365,6 +364,17 @@ function drawVote(f) {
     + " — " + v.yes + " of " + v.voters + " counted yes (" + others + " agreed or stood aside, "
     + v.voiced_objections + " objected, " + v.silent_objections + " stayed silent)";
   box.appendChild(head);
+  const own = v.ballots.find(([i]) => i === v.proposer);
+  if (own && (own[1] === "no" || own[1] === "silent")) {
+    // The model's proposer only sets the direction of the proposal (toward
+    // its own position); like every voter it judges whether the proposal is
+    // good for the coalition, and may judge it bad (docs/model.md, decision
+    // phase).
+    const why = document.createElement("p");
+    why.className = "small";
+    why.textContent = "Why does " + names[v.proposer] + " object to its own proposal? A proposal moves the agenda toward its proposer's position, but every member, the proposer included, also judges whether it is good for the coalition — and may judge it bad.";
+    box.appendChild(why);
+  }
   if (v.ballots.length) {
     const ul = document.createElement("ul");
     for (const [i, b] of v.ballots) {
@@ -429,45 +439,54 @@ function series(run, get) {
   return run.frames.filter((f) => f.record).map((f) => [f.round, get(f.record)]);
 }
 
+// Text size in the charts, in CSS pixels: as large as the page's own text.
+function chartFont() {
+  return parseFloat(getComputedStyle(document.body).fontSize) || 15;
+}
+
 function drawCharts() {
   const box = $("charts");
   if (box.children.length !== CHARTS.length) {
     box.innerHTML = "";
     for (const c of CHARTS) {
       const d = document.createElement("div"); d.className = "chart";
-      const h = document.createElement("h4"); h.textContent = c.title; d.appendChild(h);
-      d.appendChild(el("svg", { viewBox: "0 0 300 150" }));
+      const h = document.createElement("h3"); h.textContent = c.title; d.appendChild(h);
+      d.appendChild(el("svg", { role: "img", "aria-label": c.title + ", round by round" }));
       box.appendChild(d);
     }
   }
   const run = state.run, ghost = state.ghost;
   const rounds = Math.max(run.frames.length - 1, ghost ? ghost.frames.length - 1 : 0, 1);
+  const F = Math.max(13, Math.min(20, chartFont() * 0.85));
   CHARTS.forEach((c, k) => {
     const svg = box.children[k].querySelector("svg");
     svg.innerHTML = "";
+    const W = Math.max(120, svg.clientWidth), H = Math.max(60, svg.clientHeight);
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
     const now = series(run, c.get);
     const old = ghost ? series(ghost, c.get) : [];
     let max = c.max ? c.max(run) : Math.max(1e-9, ...now.map((p) => p[1]), ...old.map((p) => p[1]));
     if (!(max > 0)) max = 1;
-    const x = (r) => 34 + (256 * r) / rounds, y = (v) => 130 - (120 * v) / max;
-    el("line", { x1: 34, y1: 130, x2: 290, y2: 130, stroke: "#999" }, svg);
-    el("line", { x1: 34, y1: 10, x2: 34, y2: 130, stroke: "#999" }, svg);
-    el("text", { x: 30, y: 14, "text-anchor": "end", "font-size": 11 }, svg).textContent = fmt(max);
-    el("text", { x: 30, y: 132, "text-anchor": "end", "font-size": 11 }, svg).textContent = "0";
-    el("text", { x: 290, y: 146, "text-anchor": "end", "font-size": 11 }, svg).textContent = "round " + rounds;
+    const L = F * 2.6, R = 6, T = F * 0.6, B = F * 1.3;
+    const x = (r) => L + ((W - L - R) * r) / rounds, y = (v) => H - B - ((H - T - B) * v) / max;
+    el("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: "#888" }, svg);
+    el("line", { x1: L, y1: T, x2: L, y2: H - B, stroke: "#888" }, svg);
+    el("text", { x: L - 3, y: T + F * 0.8, "text-anchor": "end", "font-size": F, fill: C.ink }, svg).textContent = fmt(max);
+    el("text", { x: L - 3, y: H - B, "text-anchor": "end", "font-size": F, fill: C.ink }, svg).textContent = "0";
+    el("text", { x: W - R, y: H - 2, "text-anchor": "end", "font-size": F, fill: C.ink }, svg).textContent = "round " + rounds;
     const path = (pts, attrs) => {
       if (!pts.length) return;
       el("polyline", Object.assign({ fill: "none", points: pts.map(([r, v]) => x(r).toFixed(1) + "," + y(v).toFixed(1)).join(" ") }, attrs), svg);
     };
-    if (old.length) path(old, { stroke: C.grey, "stroke-width": 2, "stroke-dasharray": "5 3", class: "ghost" });
+    if (old.length) path(old, { stroke: C.grey, "stroke-width": 2.5, "stroke-dasharray": "6 4", class: "ghost" });
     const shown = now.filter(([r]) => r <= frameAt(state.frame).round);
-    path(shown, { stroke: C.blue, "stroke-width": 2.5 });
+    path(shown, { stroke: C.blue, "stroke-width": 3 });
     if (shown.length) {
       const [r, v] = shown[shown.length - 1];
-      el("circle", { cx: x(r), cy: y(v), r: 3.5, fill: C.blue }, svg);
-      el("text", { x: 290, y: 24, "text-anchor": "end", "font-size": 12, "font-weight": "bold", fill: C.blue }, svg).textContent = fmt(v);
+      el("circle", { cx: x(r), cy: y(v), r: 4, fill: C.blue }, svg);
+      el("text", { x: W - R, y: T + F * 0.8, "text-anchor": "end", "font-size": F, "font-weight": "bold", fill: C.blue }, svg).textContent = fmt(v);
     }
-    if (ghost) el("text", { x: 40, y: 24, "font-size": 10, fill: "#666" }, svg).textContent = "dashed: " + ghost.rule;
+    if (ghost) el("text", { x: L + 4, y: T + F * 0.8, "font-size": F * 0.9, fill: "#444" }, svg).textContent = "dashed: " + ghost.rule;
   });
 }
 
@@ -585,13 +604,16 @@ function pct(x) { return (100 * x).toFixed(1) + "%"; }
 function drawResults(res) {
   const box = $("results");
   box.innerHTML = "";
-  const h = document.createElement("h3");
+  const text = document.createElement("div");
+  text.className = "results-text";
+  box.appendChild(text);
+  const h = document.createElement("h2");
   h.textContent = res.title + " — " + res.runs + " runs per variant, seed " + res.seed;
-  box.appendChild(h);
+  text.appendChild(h);
   // Success with intervals, as a table and a dot-and-whisker chart.
   const table = document.createElement("table");
   table.id = "success-table";
-  table.innerHTML = "<tr><th>variant</th><th>success</th><th>95% interval</th><th>lifetime (rounds)</th><th>hours / member / month</th></tr>";
+  table.innerHTML = "<tr><th scope=col>variant</th><th scope=col>success</th><th scope=col>95% interval</th><th scope=col>lifetime (rounds)</th><th scope=col>hours / member / month</th></tr>";
   for (const a of res.arms) {
     const tr = document.createElement("tr");
     const m = (name) => a.measures.find((x) => x.name === name);
@@ -600,8 +622,8 @@ function drawResults(res) {
     for (const c of cells) { const td = document.createElement("td"); td.textContent = c; tr.appendChild(td); }
     table.appendChild(tr);
   }
-  box.appendChild(table);
-  for (const r of res.readings) { const p = document.createElement("p"); p.className = "reading"; p.textContent = r; box.appendChild(p); }
+  text.appendChild(table);
+  for (const r of res.readings) { const p = document.createElement("p"); p.className = "reading"; p.textContent = r; text.appendChild(p); }
   if (res.lesson) {
     const l = res.lesson;
     const d = document.createElement("div");
@@ -615,66 +637,84 @@ function drawResults(res) {
       p.appendChild(document.createTextNode(claim + " — measured " + effect + ". " + (l.readings[k] || "")));
       d.appendChild(p);
     });
-    box.appendChild(d);
+    text.appendChild(d);
   }
-  const grid = document.createElement("div"); grid.className = "grid"; box.appendChild(grid);
-  grid.appendChild(chartBox("Success probability (95% interval)", successChart(res)));
-  grid.appendChild(chartBox("Members over time (mean, 95% band)", bandChart(res, "members", null)));
-  grid.appendChild(chartBox("Goal reached by round (cumulative incidence, 95% band)", bandChart(res, "goal", 1)));
-  grid.appendChild(chartBox("Dissolved by round (cumulative incidence, 95% band)", bandChart(res, "dissolved", 1)));
-  grid.appendChild(chartBox("Still going (Kaplan–Meier, 95% band)", bandChart(res, "survival", 1)));
-  grid.appendChild(chartBox("How the runs ended", endedChart(res)));
   const dl = document.createElement("button");
   dl.id = "download-csv";
   dl.textContent = "Download results (CSV)";
   dl.onclick = () => download("coalsim-comparison.csv", resultsCsv(res), "text/csv");
-  box.appendChild(dl);
+  text.appendChild(dl);
+  const grid = document.createElement("div"); grid.className = "grid"; box.appendChild(grid);
+  const charts = [
+    ["Success probability (95% interval)", (svg, W, H, F) => successChart(svg, res, W, H, F)],
+    ["Members over time (mean, 95% band)", (svg, W, H, F) => bandChart(svg, res, "members", null, W, H, F)],
+    ["Goal reached by round (cumulative incidence)", (svg, W, H, F) => bandChart(svg, res, "goal", 1, W, H, F)],
+    ["Dissolved by round (cumulative incidence)", (svg, W, H, F) => bandChart(svg, res, "dissolved", 1, W, H, F)],
+    ["Still going (Kaplan–Meier, 95% band)", (svg, W, H, F) => bandChart(svg, res, "survival", 1, W, H, F)],
+    ["How the runs ended", (svg, W, H, F) => endedChart(svg, res, W, H, F)],
+  ];
+  const boxes = charts.map(([title]) => chartBox(grid, title));
+  // One legend for every chart, in the page's text: it wraps, so names
+  // never overlap whatever their number or length.
+  const legend = document.createElement("div");
+  legend.className = "arm-legend";
+  res.arms.forEach((a, k) => {
+    const span = document.createElement("span");
+    const sw = document.createElement("span");
+    sw.className = "swatch";
+    sw.style.background = ARM_COLOURS[k % 6];
+    span.append(sw, a.name);
+    legend.appendChild(span);
+  });
+  const ends = document.createElement("span");
+  ends.textContent = "Endings: green = goal, blue = sunset, red = dissolved, grey = round limit";
+  legend.appendChild(ends);
+  grid.appendChild(legend);
+  const F = Math.max(13, Math.min(20, chartFont() * 0.85));
+  boxes.forEach((svg, k) => {
+    const W = Math.max(160, svg.clientWidth), H = Math.max(100, svg.clientHeight);
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+    charts[k][1](svg, W, H, F);
+  });
 }
 
-function chartBox(title, svg) {
+function chartBox(grid, title) {
   const d = document.createElement("div"); d.className = "chart";
-  const h = document.createElement("h4"); h.textContent = title; d.appendChild(h); d.appendChild(svg);
-  return d;
-}
-
-function legendRow(svg, res, y) {
-  let x = 40;
-  res.arms.forEach((a, k) => {
-    const name = a.name.slice(0, 24);
-    el("rect", { x, y: y - 9, width: 14, height: 10, fill: ARM_COLOURS[k % 6] }, svg);
-    el("text", { x: x + 18, y, "font-size": 11 }, svg).textContent = name;
-    x += 30 + name.length * 6.5;
-  });
-}
-
-function successChart(res) {
-  const rowH = 30, hgt = 40 + rowH * res.arms.length;
-  const svg = el("svg", { viewBox: "0 0 400 " + hgt });
-  const x = (p) => 120 + 260 * p;
-  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
-    el("line", { x1: x(t), y1: 10, x2: x(t), y2: hgt - 22, stroke: "#e3e3e3" }, svg);
-    el("text", { x: x(t), y: hgt - 8, "text-anchor": "middle", "font-size": 11 }, svg).textContent = (100 * t) + "%";
-  }
-  res.arms.forEach((a, k) => {
-    const y = 24 + k * rowH, col = ARM_COLOURS[k % 6];
-    el("text", { x: 114, y: y + 4, "text-anchor": "end", "font-size": 12 }, svg).textContent = a.name.slice(0, 18);
-    if (a.success.lo !== null) el("line", { x1: x(a.success.lo), y1: y, x2: x(a.success.hi), y2: y, stroke: col, "stroke-width": 3 }, svg);
-    el("circle", { cx: x(a.success.estimate), cy: y, r: 6, fill: col }, svg);
-  });
+  const h = document.createElement("h3"); h.textContent = title; d.appendChild(h);
+  const svg = el("svg", { role: "img", "aria-label": title });
+  d.appendChild(svg);
+  grid.appendChild(d);
   return svg;
 }
 
-function bandChart(res, key, fixedMax) {
-  const svg = el("svg", { viewBox: "0 0 400 230" });
+function successChart(svg, res, W, H, F) {
+  const name = Math.min(W * 0.35, 9 * F);
+  const x = (p) => name + 8 + (W - name - 16) * p;
+  const rowH = (H - 2 * F) / Math.max(1, res.arms.length);
+  for (const t of [0, 0.5, 1]) {
+    el("line", { x1: x(t), y1: 4, x2: x(t), y2: H - 1.6 * F, stroke: "#e0e0e0" }, svg);
+    el("text", { x: x(t), y: H - 4, "text-anchor": t === 0 ? "start" : t === 1 ? "end" : "middle", "font-size": F, fill: C.ink }, svg).textContent = (100 * t) + "%";
+  }
+  res.arms.forEach((a, k) => {
+    const y = 4 + rowH * (k + 0.5), col = ARM_COLOURS[k % 6];
+    const maxChars = Math.max(4, Math.floor(name / (F * 0.58)));
+    el("text", { x: name, y: y + F * 0.35, "text-anchor": "end", "font-size": F, fill: C.ink }, svg).textContent = a.name.length > maxChars ? a.name.slice(0, maxChars - 1) + "…" : a.name;
+    if (a.success.lo !== null) el("line", { x1: x(a.success.lo), y1: y, x2: x(a.success.hi), y2: y, stroke: col, "stroke-width": 4 }, svg);
+    el("circle", { cx: x(a.success.estimate), cy: y, r: 6, fill: col }, svg);
+  });
+}
+
+function bandChart(svg, res, key, fixedMax, W, H, F) {
   const all = res.arms.flatMap((a) => a[key]);
   const rounds = Math.max(1, ...all.map((p) => p.round));
   const max = fixedMax || Math.max(1e-9, ...all.map((p) => p.hi));
-  const x = (r) => 40 + (350 * r) / rounds, y = (v) => 190 - (175 * v) / max;
-  el("line", { x1: 40, y1: 190, x2: 390, y2: 190, stroke: "#999" }, svg);
-  el("line", { x1: 40, y1: 15, x2: 40, y2: 190, stroke: "#999" }, svg);
-  el("text", { x: 36, y: 19, "text-anchor": "end", "font-size": 11 }, svg).textContent = fmt(max);
-  el("text", { x: 36, y: 193, "text-anchor": "end", "font-size": 11 }, svg).textContent = "0";
-  el("text", { x: 390, y: 204, "text-anchor": "end", "font-size": 11 }, svg).textContent = "round " + rounds;
+  const L = F * 2.6, B = F * 1.4, T = F * 0.7, R = 6;
+  const x = (r) => L + ((W - L - R) * r) / rounds, y = (v) => H - B - ((H - T - B) * v) / max;
+  el("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: "#888" }, svg);
+  el("line", { x1: L, y1: T, x2: L, y2: H - B, stroke: "#888" }, svg);
+  el("text", { x: L - 3, y: T + F * 0.7, "text-anchor": "end", "font-size": F, fill: C.ink }, svg).textContent = fmt(max);
+  el("text", { x: L - 3, y: H - B, "text-anchor": "end", "font-size": F, fill: C.ink }, svg).textContent = "0";
+  el("text", { x: W - R, y: H - 3, "text-anchor": "end", "font-size": F, fill: C.ink }, svg).textContent = "round " + rounds;
   res.arms.forEach((a, k) => {
     const pts = a[key];
     if (!pts.length) return;
@@ -693,38 +733,28 @@ function bandChart(res, key, fixedMax) {
     if (step && prev) { line.push([rounds, prev.value]); upper.push([rounds, prev.hi]); lower.push([rounds, prev.lo]); }
     const poly = upper.concat(lower.reverse()).map(([r, v]) => x(r).toFixed(1) + "," + y(v).toFixed(1)).join(" ");
     el("polygon", { points: poly, fill: col, "fill-opacity": 0.18, stroke: "none" }, svg);
-    el("polyline", { points: line.map(([r, v]) => x(r).toFixed(1) + "," + y(v).toFixed(1)).join(" "), fill: "none", stroke: col, "stroke-width": 2.5, "stroke-dasharray": k % 2 ? "7 3" : "none" }, svg);
+    el("polyline", { points: line.map(([r, v]) => x(r).toFixed(1) + "," + y(v).toFixed(1)).join(" "), fill: "none", stroke: col, "stroke-width": 3, "stroke-dasharray": k % 2 ? "8 4" : "none" }, svg);
   });
-  legendRow(svg, res, 222);
-  return svg;
 }
 
-function endedChart(res) {
-  const names = { goal: "goal reached", sunset: "sunset", dissolved: "dissolved", round_limit: "round limit" };
-  const cols = { goal: C.green, sunset: C.sky, dissolved: C.vermillion, round_limit: C.grey };
-  const rowH = 30, hgt = 50 + rowH * res.arms.length;
-  const svg = el("svg", { viewBox: "0 0 400 " + hgt });
+function endedChart(svg, res, W, H, F) {
+  const cols = { goal: "#009E73", sunset: C.sky, dissolved: C.vermillion, round_limit: C.grey };
+  const name = Math.min(W * 0.35, 9 * F);
+  const rowH = H / Math.max(1, res.arms.length);
   res.arms.forEach((a, k) => {
-    const y = 12 + k * rowH;
-    el("text", { x: 114, y: y + 14, "text-anchor": "end", "font-size": 12 }, svg).textContent = a.name.slice(0, 18);
-    let x0 = 120;
-    const total = a.ended.reduce((s, [, n]) => s + n, 0) || 1;
+    const y = k * rowH + rowH * 0.15, bh = rowH * 0.7;
+    const maxChars = Math.max(4, Math.floor(name / (F * 0.58)));
+    el("text", { x: name, y: y + bh / 2 + F * 0.35, "text-anchor": "end", "font-size": F, fill: C.ink }, svg).textContent = a.name.length > maxChars ? a.name.slice(0, maxChars - 1) + "…" : a.name;
+    let x0 = name + 8;
+    const total = a.ended.reduce((sum, [, n]) => sum + n, 0) || 1;
     for (const [o, n] of a.ended) {
-      const w = (260 * n) / total;
+      const w = ((W - name - 12) * n) / total;
       if (w <= 0) continue;
-      el("rect", { x: x0, y, width: w, height: 20, fill: cols[o] || C.purple }, svg);
-      if (w > 28) el("text", { x: x0 + w / 2, y: y + 14, "text-anchor": "middle", "font-size": 11, fill: "#fff", "font-weight": "bold" }, svg).textContent = Math.round((100 * n) / total) + "%";
+      el("rect", { x: x0, y, width: w, height: bh, fill: cols[o] || C.purple }, svg);
+      if (w > 2.6 * F) el("text", { x: x0 + w / 2, y: y + bh / 2 + F * 0.35, "text-anchor": "middle", "font-size": F, fill: o === "round_limit" || o === "sunset" ? "#000" : "#fff", "font-weight": "bold" }, svg).textContent = Math.round((100 * n) / total) + "%";
       x0 += w;
     }
   });
-  let lx = 10;
-  const ly = hgt - 12;
-  for (const o of Object.keys(names)) {
-    el("rect", { x: lx, y: ly - 9, width: 12, height: 10, fill: cols[o] }, svg);
-    el("text", { x: lx + 15, y: ly, "font-size": 11 }, svg).textContent = names[o];
-    lx += 25 + names[o].length * 6;
-  }
-  return svg;
 }
 
 function csvField(v) {
@@ -808,7 +838,39 @@ $("reset-controls").addEventListener("click", () => { state.set = {}; loadScenar
 $("download-toml").addEventListener("click", () => {
   if (state.scenario) download((state.scenario.name || "scenario").replace(/[^A-Za-z0-9_-]+/g, "-").toLowerCase() + ".toml", state.scenario.toml, "application/toml");
 });
-$("projector").addEventListener("click", () => document.body.classList.toggle("projector"));
+function projector() {
+  const on = document.body.classList.toggle("projector");
+  $("projector").setAttribute("aria-pressed", String(on));
+  redraw();
+}
+$("projector").addEventListener("click", projector);
+// The views as tabs (arrow keys move between them, as the ARIA pattern says).
+const TABS = [["tab-live", "live"], ["tab-controls", "controls-box"], ["tab-many", "many"]];
+function showTab(id) {
+  for (const [tab, panel] of TABS) {
+    const on = tab === id;
+    $(tab).setAttribute("aria-selected", String(on));
+    $(tab).tabIndex = on ? 0 : -1;
+    $(panel).hidden = !on;
+  }
+  document.body.dataset.tab = id;
+  redraw();
+}
+for (const [tab] of TABS) {
+  $(tab).addEventListener("click", () => showTab(tab));
+  $(tab).addEventListener("keydown", (e) => {
+    const k = TABS.findIndex(([t]) => t === tab);
+    const next = e.key === "ArrowRight" ? (k + 1) % TABS.length : e.key === "ArrowLeft" ? (k + TABS.length - 1) % TABS.length : -1;
+    if (next >= 0) { e.preventDefault(); e.stopPropagation(); showTab(TABS[next][0]); $(TABS[next][0]).focus(); }
+  });
+}
+// Charts are drawn at their size in pixels: again when it changes.
+function redraw() {
+  if (state.run && !$("live").hidden) { drawWorld(frameAt(state.frame)); drawCharts(); }
+  if (state.result && !$("many").hidden) drawResults(state.result);
+}
+window.addEventListener("resize", redraw);
+$("upload-label").addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); $("upload").click(); } });
 $("play").addEventListener("click", play);
 $("step").addEventListener("click", () => { stop(); show(state.frame + 1); });
 $("back").addEventListener("click", () => { stop(); show(state.frame - 1); });
@@ -819,13 +881,14 @@ $("cancel").addEventListener("click", () => { if (state.job) state.job.abort(); 
 document.addEventListener("keydown", (e) => {
   const t = e.target;
   if (t && (t.tagName === "INPUT" && t.type !== "range" && t.type !== "checkbox" || t.tagName === "SELECT" || t.tagName === "TEXTAREA")) return;
+  if (t && t.getAttribute && t.getAttribute("role") === "tab" && (e.key === "ArrowLeft" || e.key === "ArrowRight")) return;
   // A focused button would also take the space as a click: play once.
   if (e.key === " ") { e.preventDefault(); if (t && t.blur) t.blur(); play(); }
   else if (e.key === "ArrowRight") { e.preventDefault(); stop(); show(state.frame + 1); }
   else if (e.key === "ArrowLeft") { e.preventDefault(); stop(); show(state.frame - 1); }
   else if (e.key === "Home") { stop(); show(0); }
   else if (e.key === "End") { stop(); show(state.run ? state.run.frames.length - 1 : 0); }
-  else if (e.key === "p" || e.key === "P") document.body.classList.toggle("projector");
+  else if (e.key === "p" || e.key === "P") projector();
 });
 
 drawLegend();

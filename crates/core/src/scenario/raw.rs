@@ -133,6 +133,12 @@ pub struct RawScenario {
     pub min_members: u32,
     /// Number of issues D on which agents hold positions.
     pub issues: u32,
+    /// What each issue is, in a few words, by issue index ("rent
+    /// stabilisation"): a position of +1 is strongly for it, -1 strongly
+    /// against. Optional; the class game tells a student's interests in
+    /// these words ("issue 1" when absent).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub issue_names: Vec<String>,
     pub goal: RawGoal,
     pub governance: RawGovernance,
     pub shocks: RawShocks,
@@ -159,6 +165,7 @@ impl Default for RawScenario {
             max_rounds: 104,
             min_members: 2,
             issues: 3,
+            issue_names: Vec::new(),
             goal: RawGoal::default(),
             governance: RawGovernance::default(),
             shocks: RawShocks::default(),

@@ -235,6 +235,25 @@ pub fn check(s: &RawScenario) -> Result<(), Invalid> {
             format!("{} is out of range; allowed: 1 to {MAX_ISSUES}", s.issues),
         ));
     }
+    if s.issue_names.len() > s.issues as usize {
+        return Err(bad(
+            "issue_names",
+            format!(
+                "{} names for {} issues; allowed: at most one name per issue",
+                s.issue_names.len(),
+                s.issues
+            ),
+        ));
+    }
+    for (k, name) in s.issue_names.iter().enumerate() {
+        let n = name.trim().chars().count();
+        if n == 0 || n > 40 || name.chars().any(char::is_control) {
+            return Err(bad(
+                &format!("issue_names[{k}]"),
+                "allowed: a name of 1 to 40 printable characters",
+            ));
+        }
+    }
     check_goal(s)?;
     check_governance(s)?;
     let sh = &s.shocks;

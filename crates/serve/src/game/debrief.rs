@@ -1,5 +1,10 @@
 //! After the game: the class's coalition next to many simulated runs of the
 //! same scenario, and which lessons of the texts played out in it.
+//!
+//! A game the teacher ended early is judged on the weeks it was played:
+//! the simulated coalitions are compared at the same week (how far they
+//! had got, whether they had reached the goal by then), and nothing is
+//! credited for the weeks never played.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -36,13 +41,28 @@ pub struct Ending {
 }
 
 impl Ending {
-    fn of(s: &RunSummary) -> Ending {
+    pub fn of(s: &RunSummary) -> Ending {
         Ending {
             outcome: s.outcome,
             success: s.success,
             rounds: s.rounds,
             progress_share: s.progress_share,
             final_members: s.final_members,
+        }
+    }
+}
+
+/// Run `run` of `scenario` with `seed`, to its end or, with `weeks`, to
+/// that week at most (then `stopped` unless it had ended before).
+fn simulated(scenario: &Scenario, seed: u64, run: u64, weeks: Option<u32>) -> Ending {
+    let mut sim = Simulation::new(scenario, seed, run);
+    match weeks {
+        None => Ending::of(&sim.run_to_end()),
+        Some(w) => {
+            while sim.outcome.is_none() && sim.world.round < w {
+                sim.step();
+            }
+            Ending::of(&crate::game::summary_now(&sim))
         }
     }
 }
@@ -77,8 +97,12 @@ pub struct Debrief {
     pub progress_percentile: f64,
     /// Share of simulated runs that lasted fewer rounds than the class (ties
     /// half). A coalition that reached its goal early counts as lasting its
-    /// whole time: it did not fall apart.
-    pub lifetime_percentile: f64,
+    /// whole time: it did not fall apart. None for a game ended early
+    /// (its lifetime is not known).
+    pub lifetime_percentile: Option<f64>,
+    /// The week the teacher ended the game, when before its end: every
+    /// share here is then "by that week".
+    pub weeks: Option<u32>,
     /// Simulated runs by tenth of the goal done: `[0-10%, ..., 90-100%]`.
     pub progress_histogram: [u64; 10],
     /// Mean rounds lasted over the simulated runs.
@@ -107,9 +131,10 @@ pub fn debrief(
     lessons: Vec<LessonSeen>,
 ) -> Debrief {
     let runs = runs(scenario);
+    let weeks = (class.outcome == "stopped").then_some(class.rounds);
     let sims: Vec<Ending> = (0..runs)
         .into_par_iter()
-        .map(|run| Ending::of(&Simulation::new(scenario, seed, run).run_to_end()))
+        .map(|run| simulated(scenario, seed, run, weeks))
         .collect();
     let class = Ending::of(class);
     let n = sims.len() as f64;
@@ -135,41 +160,51 @@ pub fn debrief(
     }
     let success_rate = successes as f64 / n;
     let progress_percentile = rank(p_below, p_ties);
-    let reading = format!(
-        "{} {:.0}% of {runs} simulated coalitions of the same scenario reached the goal. The class got further than {:.0}% of them{}.",
-        match class.outcome {
-            "goal" => format!("Your coalition reached its goal in week {}.", class.rounds),
-            "sunset" => format!(
-                "Your coalition closed in week {} declaring success ({:.0}% of the goal).",
-                class.rounds,
-                class.progress_share * 100.0
-            ),
-            "dissolved" => format!(
-                "Your coalition dissolved in week {} with {:.0}% of the goal done.",
-                class.rounds,
-                class.progress_share * 100.0
-            ),
-            _ => format!(
-                "Your coalition was still going at the end (week {}) with {:.0}% of the goal done.",
-                class.rounds,
-                class.progress_share * 100.0
-            ),
-        },
-        success_rate * 100.0,
-        progress_percentile * 100.0,
-        if lessons.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; what the texts warn about showed up: {}",
-                lessons
-                    .iter()
-                    .map(|l| l.title.to_lowercase())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-    );
+    let warnings = if lessons.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; what the texts warn about showed up: {}",
+            lessons
+                .iter()
+                .map(|l| l.title.to_lowercase())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let reading = if let Some(w) = weeks {
+        format!(
+            "The game was ended in week {w} with {:.0}% of the goal done. By week {w}, {:.0}% of {runs} simulated coalitions of the same scenario had reached the goal; the class had got further than {:.0}% of them by then{warnings}.",
+            class.progress_share * 100.0,
+            successes as f64 / n * 100.0,
+            rank(p_below, p_ties) * 100.0,
+        )
+    } else {
+        format!(
+            "{} {:.0}% of {runs} simulated coalitions of the same scenario reached the goal. The class got further than {:.0}% of them{}.",
+            match class.outcome {
+                "goal" => format!("Your coalition reached its goal in week {}.", class.rounds),
+                "sunset" => format!(
+                    "Your coalition closed in week {} declaring success ({:.0}% of the goal).",
+                    class.rounds,
+                    class.progress_share * 100.0
+                ),
+                "dissolved" => format!(
+                    "Your coalition dissolved in week {} with {:.0}% of the goal done.",
+                    class.rounds,
+                    class.progress_share * 100.0
+                ),
+                _ => format!(
+                    "Your coalition was still going at the end (week {}) with {:.0}% of the goal done.",
+                    class.rounds,
+                    class.progress_share * 100.0
+                ),
+            },
+            success_rate * 100.0,
+            progress_percentile * 100.0,
+            warnings
+        )
+    };
     Debrief {
         runs,
         without_players: sims[0].clone(),
@@ -178,7 +213,8 @@ pub fn debrief(
         success_lo: lo,
         success_hi: hi,
         progress_percentile,
-        lifetime_percentile: rank(l_below, l_ties),
+        lifetime_percentile: weeks.is_none().then(|| rank(l_below, l_ties)),
+        weeks,
         progress_histogram: hist,
         mean_rounds: sims.iter().map(|e| e.rounds as f64).sum::<f64>() / n,
         lessons,
@@ -217,22 +253,23 @@ pub fn lessons_seen(h: &History) -> Vec<LessonSeen> {
         .filter(|e| matches!(e.kind, EventKind::CheckIn { attended, members, .. } if members > 0 && 2 * attended < members))
         .count();
     let juniors = count(&|k| matches!(k, EventKind::JuniorRepresentative));
-    // A leadership loss is either a leader leaving or, after a shock, the
-    // leadership changing hands while the old leader stays.
-    let (leaders_left, turnovers) = h
+    // Founder's syndrome is the founder leaving and taking the know-how:
+    // a leadership loss whose agent is a founder who left that round (not
+    // any leader, and not a change of hands after a shock).
+    let mut founders_left: Vec<usize> = h
         .events
         .iter()
         .filter(|e| matches!(e.kind, EventKind::LeadershipLoss { .. }))
-        .fold((0usize, 0usize), |(left, turned), e| {
-            let went = h.events.iter().any(|x| {
-                x.round == e.round && x.agent == e.agent && matches!(x.kind, EventKind::Left { .. })
-            });
-            if went {
-                (left + 1, turned)
-            } else {
-                (left, turned + 1)
-            }
-        });
+        .filter_map(|e| e.agent.map(|a| (a, e.round)))
+        .filter(|&(a, r)| {
+            h.world.founder.get(a) == Some(&true)
+                && h.events.iter().any(|x| {
+                    x.round == r && x.agent == Some(a) && matches!(x.kind, EventKind::Left { .. })
+                })
+        })
+        .map(|(a, _)| a)
+        .collect();
+    founders_left.dedup();
     let leaks = count(&|k| matches!(k, EventKind::Leak));
     let abrupt = count(&|k| {
         matches!(
@@ -302,21 +339,18 @@ pub fn lessons_seen(h: &History) -> Vec<LessonSeen> {
         }
         add("drift-and-renewal", signs.join(", and "));
     }
-    if leaders_left + turnovers > 0 {
-        let mut signs = Vec::new();
-        if leaders_left > 0 {
-            signs.push(format!(
-                "{leaders_left} leader{} left and took know-how with them",
-                plural(leaders_left)
-            ));
-        }
-        if turnovers > 0 {
-            signs.push(format!(
-                "the leadership changed hands after {turnovers} shock{} and know-how was lost each time",
-                plural(turnovers)
-            ));
-        }
-        add("founders-syndrome", signs.join(", and "));
+    if !founders_left.is_empty() {
+        let names: Vec<&str> = founders_left
+            .iter()
+            .map(|&a| h.names.get(a).map_or("a founder", String::as_str))
+            .collect();
+        add(
+            "founders-syndrome",
+            format!(
+                "{} founded the coalition, held much of its leadership, and left, taking that know-how along",
+                names.join(" and ")
+            ),
+        );
     }
     if leaks > 0 {
         add(
@@ -347,4 +381,85 @@ pub fn lessons_seen(h: &History) -> Vec<LessonSeen> {
 
 fn plural(k: usize) -> &'static str {
     if k == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use coalsim_core::engine::Event;
+    use coalsim_core::scenario::ScenarioFile;
+
+    fn left(round: u32, agent: usize) -> [Event; 2] {
+        [
+            Event {
+                round,
+                agent: Some(agent),
+                kind: EventKind::Left {
+                    reason: ExitReason::Burnout,
+                    graceful: true,
+                    trust: 0.5,
+                    alignment: 0.5,
+                    commitment: 0.1,
+                },
+            },
+            Event {
+                round,
+                agent: Some(agent),
+                kind: EventKind::LeadershipLoss { share: 0.3 },
+            },
+        ]
+    }
+
+    #[test]
+    fn founders_syndrome_is_named_only_when_the_founder_left() {
+        let s = ScenarioFile::open(None).unwrap().base;
+        let mut h = crate::game::views::history(&s, s.seed, &[], Some(0));
+        let founder = (0..h.world.n).find(|&i| h.world.founder[i]).unwrap();
+        let other = (0..h.world.n).find(|&i| !h.world.founder[i]).unwrap();
+        let named = |h: &History| {
+            lessons_seen(h)
+                .iter()
+                .any(|l| l.name == "founders-syndrome")
+        };
+        // Another leader leaving, or the leadership changing hands after a
+        // shock: not founder's syndrome.
+        h.events.extend(left(5, other));
+        h.events.push(Event {
+            round: 7,
+            agent: Some(founder),
+            kind: EventKind::LeadershipLoss { share: 0.2 },
+        });
+        assert!(!named(&h));
+        // The founder leaving is.
+        h.events.extend(left(9, founder));
+        assert!(named(&h));
+        let l = lessons_seen(&h);
+        let f = l.iter().find(|l| l.name == "founders-syndrome").unwrap();
+        assert!(f.evidence.starts_with(&h.names[founder]), "{}", f.evidence);
+    }
+
+    #[test]
+    fn a_game_ended_early_is_judged_on_the_weeks_played() {
+        let s = ScenarioFile::open(None).unwrap().base;
+        let sim = crate::game::simulate(&s, 4, &[], Some(12));
+        let class = crate::game::summary_now(&sim);
+        assert_eq!((class.outcome, class.rounds), ("stopped", 12));
+        let d = debrief(&s, 4, &class, Vec::new());
+        assert_eq!(d.weeks, Some(12));
+        assert!(d.lifetime_percentile.is_none());
+        // No simulated coalition is judged beyond week 12 either.
+        assert!(
+            d.reading.starts_with("The game was ended in week 12"),
+            "{}",
+            d.reading
+        );
+        assert!(d.without_players.rounds <= 12);
+        // The same coalition without players, stopped at the same week, is
+        // the class's own run here (nobody played).
+        assert_eq!(d.without_players.progress_share, class.progress_share);
+        assert!(
+            d.success_rate <= 0.2,
+            "by week 12 few have reached the goal"
+        );
+    }
 }

@@ -81,6 +81,9 @@ pub struct GameLog {
     /// The outcome the game reached (`goal`, `dissolved`, ...) and in how
     /// many rounds; checked by the replay.
     pub outcome: Option<(String, u32)>,
+    /// The week the teacher ended the game before its end (`# stopped: W`):
+    /// the replay plays to that week only.
+    pub stopped_at: Option<u32>,
 }
 
 impl GameLog {
@@ -97,6 +100,7 @@ impl GameLog {
     /// Records the outcome of `summary`.
     pub fn finish(&mut self, summary: &RunSummary) {
         self.outcome = Some((summary.outcome.to_string(), summary.rounds));
+        self.stopped_at = (summary.outcome == "stopped").then_some(summary.rounds);
     }
 
     /// The log as CSV text.
@@ -109,6 +113,9 @@ impl GameLog {
         if let Some((outcome, rounds)) = &self.outcome {
             let _ = writeln!(out, "# outcome: {outcome}");
             let _ = writeln!(out, "# rounds: {rounds}");
+        }
+        if let Some(week) = self.stopped_at {
+            let _ = writeln!(out, "# stopped: {week}");
         }
         for line in self.scenario_toml.lines() {
             let _ = writeln!(out, "#| {line}");
@@ -147,6 +154,7 @@ impl GameLog {
             names: Vec::new(),
             plays: Vec::new(),
             outcome: None,
+            stopped_at: None,
         };
         let (mut seed, mut outcome, mut rounds) = (None, None, None);
         let mut body_start = None;
@@ -175,6 +183,11 @@ impl GameLog {
                     "rounds" => {
                         rounds = Some(value.parse::<u32>().map_err(|_| {
                             format!("{file}:{no}: rounds: `{value}` is not a whole number ≥ 0")
+                        })?)
+                    }
+                    "stopped" => {
+                        log.stopped_at = Some(value.parse::<u32>().map_err(|_| {
+                            format!("{file}:{no}: stopped: `{value}` is not a week ≥ 0")
                         })?)
                     }
                     _ => {}
@@ -255,9 +268,13 @@ impl GameLog {
             }
             log.names[agent] = from_csv_cell(field(2)).to_string();
             let player = from_csv_cell(field(3));
-            if super::nickname(player).as_deref() != Ok(player) {
+            // A team's row names the members who chose, joined by ` + `.
+            if player
+                .split(" + ")
+                .any(|one| super::nickname(one).as_deref() != Ok(one))
+            {
                 return Err(format!(
-                    "{file}:{no}: player: `{}`; allowed: a nickname as the class game keeps it (at most {} printable characters, no control or invisible ones)",
+                    "{file}:{no}: player: `{}`; allowed: a nickname as the class game keeps it (at most {} printable characters, no control or invisible ones), or a team's joined by ` + `",
                     player.chars().take(40).collect::<String>(),
                     super::MAX_NICKNAME
                 ));

@@ -123,11 +123,30 @@ pub fn simulate<'a>(
     sim
 }
 
-/// Replays a game log to its end: the outcome of the class's coalition.
+/// Replays a game log to its end (or to the week the teacher ended it):
+/// the outcome of the class's coalition.
 pub fn replay(log: &GameLog) -> Result<RunSummary, String> {
     let scenario = log.scenario()?;
+    if let Some(week) = log.stopped_at {
+        return Ok(summary_now(&simulate(
+            &scenario,
+            log.seed,
+            &log.plays,
+            Some(week),
+        )));
+    }
     let mut sim = simulate(&scenario, log.seed, &log.plays, None);
     Ok(sim.run_to_end())
+}
+
+/// The run as it stands: its summary, with the outcome `stopped` when it
+/// has not ended (a game the teacher ended before its end).
+pub fn summary_now(sim: &Simulation) -> RunSummary {
+    let mut s = sim.summary();
+    if sim.outcome.is_none() {
+        s.outcome = "stopped";
+    }
+    s
 }
 
 /// What a student may choose, as the page offers it.
@@ -204,6 +223,7 @@ mod tests {
                     names: h.names.clone(),
                     plays: p.clone(),
                     outcome: None,
+                    stopped_at: None,
                 };
                 log.finish(&outcome);
                 let text = log.to_csv();
@@ -237,6 +257,7 @@ mod tests {
             names: vec!["A".into(); 10],
             plays: plays(10, 1),
             outcome: None,
+            stopped_at: None,
         };
         let text = log.to_csv();
         let header = text.lines().position(|l| l.starts_with("round,")).unwrap() + 1;

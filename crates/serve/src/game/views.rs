@@ -201,6 +201,8 @@ fn observe(sim: &Simulation, i: usize, out: &mut Vec<String>) {
 pub struct Interest {
     /// 1-based.
     pub issue: usize,
+    /// The scenario's name for it (`issue_names`), or "issue N".
+    pub name: String,
     /// On the coalition's agenda.
     pub in_scope: bool,
     /// Where the organisation stands (0 to 1).
@@ -222,6 +224,9 @@ pub struct TrustIn {
 #[derive(Debug, Clone, Serialize)]
 pub struct StudentView {
     pub organisation: String,
+    /// The organisation in words, first: who it is, what it wants, where
+    /// the agenda stands for it, how it feels about the coalition.
+    pub story: Vec<String>,
     /// `member`, `outsider` or `former`.
     pub status: &'static str,
     pub round: u32,
@@ -264,7 +269,7 @@ pub struct PublicView {
     pub decision_every: u32,
 }
 
-fn public(s: &Scenario, w: &World) -> PublicView {
+pub fn public(s: &Scenario, w: &World) -> PublicView {
     let g = &s.governance;
     PublicView {
         title: s.name.clone(),
@@ -285,6 +290,190 @@ fn public(s: &Scenario, w: &World) -> PublicView {
     }
 }
 
+/// Issue `k` (0-based) in words.
+pub fn issue_name(s: &Scenario, k: usize) -> String {
+    s.issue_names
+        .get(k)
+        .map(|n| n.trim().to_string())
+        .unwrap_or_else(|| format!("issue {}", k + 1))
+}
+
+/// Joins `a`, `b` and `c` as "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Agent `i`'s situation in plain words, in the second person: the story
+/// a student reads before any number. Each sentence is a reading of a
+/// quantity the numbers below show (position and salience, distance to
+/// the agenda, commitment against the exit threshold, trust, hours,
+/// unspoken objections, resentment).
+pub fn story(s: &Scenario, w: &World, i: usize) -> Vec<String> {
+    let d = w.d;
+    let mut out = Vec::new();
+    let name = &w.names[i];
+    out.push(if w.founder[i] {
+        format!("You are {name}, one of the founders of this coalition.")
+    } else {
+        format!("You are {name}.")
+    });
+    out.push(match w.status[i] {
+        Status::Member if w.joined_round[i] > 0 => {
+            format!("You joined the coalition in week {}.", w.joined_round[i])
+        }
+        Status::Member => "You are in the coalition from the start.".to_string(),
+        Status::Outsider => "You are not in the coalition (yet): a member who knows you may ask you to join, and you will if it serves your interests.".to_string(),
+        Status::Former => format!("You left the coalition in week {}.", w.left_round[i]),
+    });
+    // What it wants: the issues by how much they matter, each with its
+    // direction and weight.
+    let mut order: Vec<usize> = (0..d).collect();
+    order.sort_by(|&a, &b| w.salience[i * d + b].total_cmp(&w.salience[i * d + a]));
+    let mut wants = Vec::new();
+    let mut indifferent = Vec::new();
+    let mut verb_before = "";
+    for &k in &order {
+        let sal = w.salience[i * d + k];
+        let pos = w.position[i * d + k];
+        if sal < 0.05 {
+            indifferent.push(issue_name(s, k));
+            continue;
+        }
+        let how = if sal >= 0.66 {
+            "badly"
+        } else if sal >= 0.33 {
+            "quite a lot"
+        } else {
+            "a little"
+        };
+        let (verb, how) = if pos > 0.2 {
+            ("want", how)
+        } else if pos < -0.2 {
+            ("oppose", how)
+        } else {
+            ("are torn on", "")
+        };
+        let verb_shown = if verb == verb_before { "" } else { verb };
+        verb_before = verb;
+        let clause = [verb_shown, &issue_name(s, k), how]
+            .iter()
+            .filter(|x| !x.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        wants.push(clause);
+    }
+    if !wants.is_empty() {
+        out.push(format!("You {}.", and_list(&wants)));
+    }
+    if !indifferent.is_empty() {
+        out.push(format!(
+            "{} do{} not matter to you.",
+            capitalise(&and_list(&indifferent)),
+            if indifferent.len() == 1 { "es" } else { "" }
+        ));
+    }
+    // Where the agenda stands, issue by issue.
+    let mut near = Vec::new();
+    let mut off = Vec::new();
+    for &k in &order {
+        if w.salience[i * d + k] < 0.05 {
+            continue;
+        }
+        if w.coalition.focus[k] > 0.0 {
+            let gap = (w.position[i * d + k] - w.coalition.agenda[k]).abs() / 2.0;
+            let how = if gap < 0.15 {
+                "close to you"
+            } else if gap < 0.35 {
+                "some way from you"
+            } else {
+                "far from you"
+            };
+            near.push(format!("{how} on {}", issue_name(s, k)));
+        } else {
+            off.push(issue_name(s, k));
+        }
+    }
+    if !near.is_empty() {
+        out.push(format!("The coalition's agenda is {}.", and_list(&near)));
+    }
+    if !off.is_empty() {
+        out.push(format!(
+            "{} {} not on its agenda.",
+            capitalise(&and_list(&off)),
+            if off.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    if w.is_member(i) {
+        let theta = s.dynamics.exit_threshold;
+        out.push(
+            if w.commitment[i] < theta {
+                "Your organisation is thinking of leaving: the coalition gives it less than it costs."
+            } else if w.commitment[i] < theta + 0.15 {
+                "Your organisation is wavering."
+            } else {
+                "Your organisation is committed to the coalition."
+            }
+            .to_string(),
+        );
+        let mut others: Vec<(usize, f64)> = (0..w.n)
+            .filter(|&j| j != i && w.is_member(j))
+            .map(|j| (j, w.trust(i, j)))
+            .collect();
+        others.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        match others.len() {
+            0 | 1 => {}
+            2 => out.push(format!(
+                "You trust {} more than {}.",
+                w.names[others[0].0], w.names[others[1].0]
+            )),
+            k => {
+                let most: Vec<String> = others
+                    .iter()
+                    .take(if k > 3 { 2 } else { 1 })
+                    .map(|&(j, _)| w.names[j].clone())
+                    .collect();
+                out.push(format!(
+                    "You trust {} most, {} least.",
+                    and_list(&most),
+                    w.names[others[k - 1].0]
+                ));
+            }
+        }
+        let budget = s.dynamics.hours_budget;
+        let h = w.hours_now[i];
+        if h > 0.0 {
+            out.push(if h > budget {
+                format!(
+                    "Last week the coalition took {h:.1} hours: more than the {budget:.0} a week you can give it."
+                )
+            } else {
+                format!(
+                    "Last week the coalition took {h:.1} of the {budget:.0} hours a week you can give it."
+                )
+            });
+        }
+        if w.hidden[i] > 0.1 {
+            out.push("You have objections you have not said out loud.".to_string());
+        }
+        if w.resentment[i] > 0.1 {
+            out.push("You resent decisions that went against you.".to_string());
+        }
+    }
+    out
+}
+
+fn capitalise(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
 fn status_name(st: Status) -> &'static str {
     match st {
         Status::Member => "member",
@@ -300,6 +489,7 @@ pub fn student(s: &Scenario, h: &History, i: usize) -> StudentView {
     let interests = (0..d)
         .map(|k| Interest {
             issue: k + 1,
+            name: issue_name(s, k),
             in_scope: w.coalition.focus[k] > 0.0,
             position: w.position[i * d + k],
             importance: w.salience[i * d + k],
@@ -317,6 +507,7 @@ pub fn student(s: &Scenario, h: &History, i: usize) -> StudentView {
     let obs = &h.observed[i];
     StudentView {
         organisation: w.names[i].clone(),
+        story: story(s, w, i),
         status: status_name(w.status[i]),
         round: w.round,
         max_rounds: s.max_rounds,
@@ -354,6 +545,8 @@ pub struct TeacherPicture {
     pub round: u32,
     pub max_rounds: u32,
     pub names: Vec<String>,
+    /// Founders, by agent index (a ★ in the picture).
+    pub founders: Vec<bool>,
     pub nodes: Vec<Node>,
     /// `[i, j, trust %]` for each pair of members.
     pub links: Vec<[u16; 3]>,
@@ -371,6 +564,7 @@ pub fn teacher(s: &Scenario, h: &History) -> TeacherPicture {
         round: w.round,
         max_rounds: s.max_rounds,
         names: h.names.clone(),
+        founders: w.founder.clone(),
         nodes: nodes(w),
         links: links(w),
         points: h
@@ -387,5 +581,62 @@ pub fn teacher(s: &Scenario, h: &History) -> TeacherPicture {
         lines: h.lines[h.lines.len().saturating_sub(40)..].to_vec(),
         coalition: public(s, w),
         verdict: h.outcome.as_ref().map(narrative::verdict),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use coalsim_core::scenario::{ScenarioFile, Source};
+
+    fn eastside() -> Scenario {
+        ScenarioFile::load(Source {
+            name: "eastside-housing.toml".into(),
+            text: include_str!("../../../../scenarios/eastside-housing.toml").into(),
+        })
+        .unwrap()
+        .base
+    }
+
+    #[test]
+    fn a_student_reads_the_story_before_the_numbers() {
+        let s = eastside();
+        let h = history(&s, s.seed, &[], Some(0));
+        let story = student(&s, &h, 0).story;
+        assert_eq!(
+            story[0],
+            "You are Eastside Tenants' Union, one of the founders of this coalition."
+        );
+        assert_eq!(story[1], "You are in the coalition from the start.");
+        // Position 1.0/0.5/0.6 with salience 1.0/0.4/0.3.
+        assert_eq!(
+            story[2],
+            "You want rent stabilisation badly, new homes built quite a lot and bus routes a little."
+        );
+        assert!(
+            story[3].starts_with("The coalition's agenda is ")
+                && story[3].ends_with(" on rent stabilisation."),
+            "{story:?}"
+        );
+        assert_eq!(
+            story[4],
+            "New homes built and bus routes are not on its agenda."
+        );
+        // A landlord opposes what the coalition is for.
+        let landlords = h
+            .names
+            .iter()
+            .position(|n| n == "Riverside Landlords' Association")
+            .unwrap();
+        let story = student(&s, &h, landlords).story;
+        assert!(story[1].starts_with("You are not in the coalition (yet)"));
+        assert!(
+            story[2].starts_with("You oppose rent stabilisation badly"),
+            "{story:?}"
+        );
+        // Without issue names, the issues are numbered.
+        let d = ScenarioFile::open(None).unwrap().base;
+        let h = history(&d, d.seed, &[], Some(0));
+        assert!(student(&d, &h, 0).story.join(" ").contains("issue 1"));
     }
 }

@@ -1,15 +1,27 @@
-//! The class game on the server: rooms, seats, tokens, the turn clock, and
-//! the limits that keep one misbehaving client from spoiling the game.
+//! The class game on the server: rooms, seats, teams, tokens, the turn
+//! clock, and the limits that keep one misbehaving client from spoiling the
+//! game.
 //!
 //! A teacher creates a room (`POST /api/game/new`) and gets a short join
 //! code and a teacher token. A student joins with the code and a nickname
-//! and gets a seat (one organisation) and a token; every later message
-//! carries the token, and a token acts only for its own seat (no message
-//! names a seat). Pages poll: the game advances when every student present
-//! has chosen or the turn's time is up, checked whenever a page asks
-//! (students and teacher ask every second). Nothing is written to disk:
-//! a room lives in memory until the server stops or it has been idle for
-//! [`IDLE`]; the log is what the teacher downloads.
+//! and gets a place and a token: a place in the team of one organisation
+//! (1 to [`MAX_TEAM`] students share one; the teacher fixes the team size
+//! or the class fills the teams evenly), or, when every team is full, a
+//! place on the waiting list, watching until a place frees. Every later
+//! message carries the token, and a token acts only for its own place (no
+//! message names a seat). A team agrees by vote: each member sends
+//! choices, and the team plays the majority of each (ties go to the
+//! member whose turn it is to speak, which rotates). Pages poll: the game
+//! advances when every student present has chosen or the turn's time is
+//! up, checked whenever a page asks (students and teacher ask every
+//! second). A student whose page stops asking is away after [`AWAY`] (the
+//! turn no longer waits) and loses the place after the server's
+//! `game_free_after` (a closed browser), which goes to the first student
+//! waiting. The teacher sees the roster and may move or remove a student,
+//! send a message to every phone, and, once a game is over, replay the
+//! same class, seats and seed under another rule (a rematch). Nothing is
+//! written to disk: a room lives in memory until the server stops or it
+//! has been idle for [`IDLE`]; the logs are what the teacher downloads.
 //!
 //! Each room has its own lock, and a request's work on its room (a turn
 //! replays the game so far, ending a game plays it to its end) runs off the
@@ -56,6 +68,12 @@ pub const AWAY: Duration = Duration::from_secs(15);
 pub const MAX_BODY: usize = 4 * 1024;
 /// Longest nickname.
 pub const MAX_NAME: usize = crate::game::MAX_NICKNAME;
+/// Most students sharing one organisation.
+pub const MAX_TEAM: usize = 4;
+/// Most students on a room's waiting list.
+pub const MAX_WAITING: usize = 200;
+/// Longest message the teacher sends to the phones.
+pub const MAX_MESSAGE: usize = 200;
 /// A page may send `rate` requests per second on average (the server's
 /// [`Limits::game_rate`](super::Limits)) and bursts of this many seconds'
 /// worth.
@@ -105,6 +123,8 @@ pub enum Phase {
 }
 
 struct Player {
+    /// Names the student in the teacher's roster (not a credential).
+    id: String,
     token: String,
     name: String,
     last_seen: Instant,
@@ -112,14 +132,117 @@ struct Player {
     /// Refused requests, decaying at one per second.
     strikes: f64,
     strike_at: Instant,
-}
-
-struct Seat {
-    player: Option<Player>,
     /// Chosen for the current turn.
     chosen: Option<Choices>,
-    /// The last choices sent (the form starts from them).
+}
+
+impl Player {
+    fn new(name: String, now: Instant, burst: f64) -> Player {
+        Player {
+            id: token()[..8].to_string(),
+            token: token(),
+            name,
+            last_seen: now,
+            bucket: Bucket::new(now, burst),
+            strikes: 0.0,
+            strike_at: now,
+            chosen: None,
+        }
+    }
+    fn present(&self, now: Instant) -> bool {
+        now.saturating_duration_since(self.last_seen) < AWAY
+    }
+}
+
+/// One organisation and the students who play it.
+struct Seat {
+    team: Vec<Player>,
+    /// The team's last choices (the form starts from them).
     last: Choices,
+}
+
+impl Seat {
+    fn new() -> Seat {
+        Seat {
+            team: Vec::new(),
+            last: default_choices(),
+        }
+    }
+    fn chosen(&self) -> bool {
+        self.team.iter().any(|p| p.chosen.is_some())
+    }
+}
+
+/// Where a student is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// In the team of organisation `seat`, at `index`.
+    Seat { seat: usize, index: usize },
+    /// On the waiting list, at `index`.
+    Waiting(usize),
+}
+
+/// The member of a team whose turn it is to speak: the tie-breaker.
+fn speaker(team_len: usize, turn: u32) -> usize {
+    turn as usize % team_len.max(1)
+}
+
+/// The team's choices for the turn: each choice by majority of the members
+/// who sent one; a tie goes to the speaker's choice when the speaker sent
+/// one, else to the first member (in joining order) who did. `None` when
+/// nobody chose.
+fn team_choice(team: &[Player], turn: u32) -> Option<Choices> {
+    let sent: Vec<(usize, Choices)> = team
+        .iter()
+        .enumerate()
+        .filter_map(|(k, p)| p.chosen.map(|c| (k, c)))
+        .collect();
+    let first = sent.first()?.1;
+    let tie = sent
+        .iter()
+        .find(|(k, _)| *k == speaker(team.len(), turn))
+        .map_or(first, |(_, c)| *c);
+    fn pick<T: PartialEq + Copy>(values: &[T], tie: T) -> T {
+        let count = |v: &T| values.iter().filter(|x| *x == v).count();
+        let best = values.iter().map(count).max().unwrap_or(0);
+        if count(&tie) == best {
+            tie
+        } else {
+            *values.iter().find(|v| count(v) == best).unwrap_or(&tie)
+        }
+    }
+    let all = |f: &dyn Fn(&Choices) -> u8| sent.iter().map(|(_, c)| f(c)).collect::<Vec<u8>>();
+    let contribute_code = |c: &Choices| (c.contribute * 2.0).round() as u8;
+    let ballot_code =
+        |c: &Choices| Ballot::ALL.iter().position(|b| *b == c.ballot).unwrap_or(0) as u8;
+    let contribute = pick(&all(&contribute_code), contribute_code(&tie));
+    let ballot = pick(&all(&ballot_code), ballot_code(&tie));
+    Some(Choices {
+        attend: pick(&all(&|c| c.attend as u8), tie.attend as u8) == 1,
+        contribute: f64::from(contribute) / 2.0,
+        ballot: Ballot::ALL[ballot as usize],
+        object: pick(&all(&|c| c.object as u8), tie.object as u8) == 1,
+        leave: pick(&all(&|c| c.leave as u8), tie.leave as u8) == 1,
+    })
+}
+
+/// A game of this class before a rematch, kept for the side-by-side
+/// debrief and its log.
+struct PastGame {
+    game: u32,
+    rule: &'static str,
+    class: debrief::Ending,
+    points: Vec<views::Point>,
+    log: GameLog,
+}
+
+/// One game of the class in the debrief's side-by-side table.
+#[derive(Serialize)]
+struct GameView {
+    game: u32,
+    rule: &'static str,
+    class: debrief::Ending,
+    points: Vec<views::Point>,
 }
 
 enum DebriefState {
@@ -141,11 +264,25 @@ struct Room {
     deadline: Option<Instant>,
     paused_left: Duration,
     seats: Vec<Seat>,
+    /// Students beyond the full teams, watching, first in line first.
+    waiting: Vec<Player>,
+    /// Students per organisation the teacher fixed; `None`: the class
+    /// fills the teams evenly, up to [`MAX_TEAM`].
+    team_size: Option<usize>,
+    /// A student away this long loses the place.
+    free_after: Duration,
+    /// The teacher's message on every phone.
+    message: Option<String>,
+    /// This game's number: 1, then one more for each rematch.
+    game: u32,
+    /// The class's earlier games (rematches), oldest first.
+    games: Vec<PastGame>,
     plays: Vec<Play>,
     history: History,
     debrief: DebriefState,
     last_active: Instant,
-    /// Students dropped for misbehaving (nicknames), for the teacher.
+    /// Students dropped for misbehaving or gone for good (nicknames and
+    /// why), for the teacher.
     dropped: Vec<String>,
 }
 
@@ -153,8 +290,10 @@ struct Room {
 /// for a busy room holds no worker thread).
 type RoomRef = Arc<tokio::sync::Mutex<Room>>;
 
-/// Who a token belongs to: a room's code and a seat (`None`: the teacher).
-type Holder = (String, Option<usize>);
+/// Who a token belongs to: a room's code, and whether it is the teacher's
+/// (a student's place, which moves as teams fill and free, is the room's
+/// to say: [`Room::place_of`]).
+type Holder = (String, bool);
 
 /// Every room of this server.
 pub struct Rooms {
@@ -167,15 +306,18 @@ pub struct Rooms {
     ips: Mutex<HashMap<IpAddr, Bucket>>,
     /// Requests per second one page may send on average.
     rate: f64,
+    /// A student away this long loses the place.
+    free_after: Duration,
 }
 
 impl Rooms {
-    pub fn new(rate: f64) -> Rooms {
+    pub fn new(rate: f64, free_after: Duration) -> Rooms {
         Rooms {
             rooms: Mutex::new(HashMap::new()),
             tokens: Mutex::new(HashMap::new()),
             ips: Mutex::new(HashMap::new()),
             rate,
+            free_after,
         }
     }
     fn burst(&self) -> f64 {
@@ -212,11 +354,14 @@ pub fn clean_name(name: &str) -> std::result::Result<String, String> {
 }
 
 impl Room {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         s: Scenario,
         seed: u64,
         weeks: u32,
         secs: u64,
+        team_size: Option<usize>,
+        free_after: Duration,
         join_url: String,
         now: Instant,
         burst: f64,
@@ -235,13 +380,13 @@ impl Room {
             turn: 0,
             deadline: None,
             paused_left: Duration::ZERO,
-            seats: (0..n)
-                .map(|_| Seat {
-                    player: None,
-                    chosen: None,
-                    last: default_choices(),
-                })
-                .collect(),
+            seats: (0..n).map(|_| Seat::new()).collect(),
+            waiting: Vec::new(),
+            team_size,
+            free_after,
+            message: None,
+            game: 1,
+            games: Vec::new(),
             plays: Vec::new(),
             history,
             debrief: DebriefState::None,
@@ -254,32 +399,129 @@ impl Room {
         self.history.world.round
     }
 
-    /// Seated students whose organisation is still a member, present.
+    /// Students per organisation at most.
+    fn cap(&self) -> usize {
+        self.team_size.unwrap_or(MAX_TEAM)
+    }
+
+    /// The organisation a newcomer joins: one still in the game (a member,
+    /// or an outsider who may join) with the fewest students, members
+    /// first, then by order; `None` when every team is full.
+    fn open_seat(&self) -> Option<usize> {
+        let w = &self.history.world;
+        (0..self.seats.len())
+            .filter(|&i| w.status[i] != Status::Former && self.seats[i].team.len() < self.cap())
+            .min_by_key(|&i| (self.seats[i].team.len(), !w.is_member(i), i))
+    }
+
+    /// Gives free places to the students waiting, first in line first.
+    fn seat_waiting(&mut self) {
+        while !self.waiting.is_empty() {
+            let Some(seat) = self.open_seat() else { break };
+            let p = self.waiting.remove(0);
+            self.seats[seat].team.push(p);
+        }
+    }
+
+    /// Where the student with `token` is.
+    fn place_of(&self, token: &str) -> Option<Place> {
+        self.seats
+            .iter()
+            .enumerate()
+            .find_map(|(seat, s)| {
+                s.team
+                    .iter()
+                    .position(|p| p.token == token)
+                    .map(|index| Place::Seat { seat, index })
+            })
+            .or_else(|| {
+                self.waiting
+                    .iter()
+                    .position(|p| p.token == token)
+                    .map(Place::Waiting)
+            })
+    }
+
+    fn place_of_id(&self, id: &str) -> Option<Place> {
+        let token = self
+            .seats
+            .iter()
+            .flat_map(|s| &s.team)
+            .chain(&self.waiting)
+            .find(|p| p.id == id)?
+            .token
+            .clone();
+        self.place_of(&token)
+    }
+
+    fn player_mut(&mut self, at: Place) -> &mut Player {
+        match at {
+            Place::Seat { seat, index } => &mut self.seats[seat].team[index],
+            Place::Waiting(k) => &mut self.waiting[k],
+        }
+    }
+
+    /// Takes a student out of the game (their token stops working); a
+    /// student waiting takes the place.
+    fn remove(&mut self, at: Place) -> Player {
+        let p = match at {
+            Place::Seat { seat, index } => self.seats[seat].team.remove(index),
+            Place::Waiting(k) => self.waiting.remove(k),
+        };
+        self.seat_waiting();
+        p
+    }
+
+    /// Frees the places of students away longer than `free_after` (a
+    /// closed browser): the teacher is told, and a student waiting takes
+    /// the place.
+    fn free_closed(&mut self, now: Instant) {
+        let gone = |p: &Player| now.saturating_duration_since(p.last_seen) >= self.free_after;
+        let mut freed = Vec::new();
+        for s in &mut self.seats {
+            s.team.retain(|p| {
+                let g = gone(p);
+                if g {
+                    freed.push(p.name.clone());
+                }
+                !g
+            });
+        }
+        self.waiting.retain(|p| !gone(p));
+        if !freed.is_empty() {
+            self.dropped.extend(
+                freed
+                    .into_iter()
+                    .map(|n| format!("{n} (away too long: place freed)")),
+            );
+            self.seat_waiting();
+        }
+    }
+
+    /// Present students on organisations still in the coalition who have
+    /// not chosen yet.
     fn waiting_for(&self, now: Instant) -> impl Iterator<Item = usize> + '_ {
         (0..self.seats.len()).filter(move |&i| {
             self.history.world.is_member(i)
-                && self.seats[i].chosen.is_none()
                 && self.seats[i]
-                    .player
-                    .as_ref()
-                    .is_some_and(|p| now.saturating_duration_since(p.last_seen) < AWAY)
+                    .team
+                    .iter()
+                    .any(|p| p.chosen.is_none() && p.present(now))
         })
     }
 
-    fn seated(&self) -> usize {
-        self.seats.iter().filter(|s| s.player.is_some()).count()
-    }
-
     /// Advances when the turn is due: every present student has chosen
-    /// (and at least one is seated), or the time is up.
+    /// (and at least one has), or the time is up.
     fn tick(&mut self, now: Instant) {
+        self.free_closed(now);
         if self.phase != Phase::Playing {
             return;
         }
-        let all_chosen = self.seated() > 0
-            && self.seats.iter().enumerate().any(|(i, s)| {
-                s.chosen.is_some() && s.player.is_some() && self.history.world.is_member(i)
-            })
+        let all_chosen = self
+            .seats
+            .iter()
+            .enumerate()
+            .any(|(i, s)| s.chosen() && self.history.world.is_member(i))
             && self.waiting_for(now).next().is_none();
         let late = self.deadline.is_some_and(|d| now >= d);
         if all_chosen || late {
@@ -292,10 +534,19 @@ impl Room {
         let start = self.round();
         let end = (start + self.weeks_per_turn).min(self.scenario.max_rounds);
         for (i, seat) in self.seats.iter_mut().enumerate() {
-            let Some(c) = seat.chosen.take() else {
-                continue;
-            };
-            let Some(p) = &seat.player else { continue };
+            let choice = team_choice(&seat.team, self.turn);
+            let names: Vec<&str> = seat
+                .team
+                .iter()
+                .filter(|p| p.chosen.is_some())
+                .map(|p| p.name.as_str())
+                .collect();
+            let player = names.join(" + ");
+            for p in &mut seat.team {
+                p.chosen = None;
+            }
+            let Some(c) = choice else { continue };
+            seat.last = c;
             if !self.history.world.is_member(i) {
                 continue;
             }
@@ -303,7 +554,7 @@ impl Room {
                 self.plays.push(Play {
                     round,
                     agent: i,
-                    player: p.name.clone(),
+                    player: player.clone(),
                     choices: c,
                 });
             }
@@ -322,7 +573,90 @@ impl Room {
         }
     }
 
-    /// Ends the game: the rest of the run follows the model.
+    /// Ends the game where it stands (the teacher's "end"): the class is
+    /// judged on the weeks it played, and nothing more is simulated.
+    fn stop(&mut self) {
+        if self.history.outcome.is_none() {
+            let sim =
+                crate::game::simulate(&self.scenario, self.seed, &self.plays, Some(self.round()));
+            self.history.outcome = Some(crate::game::summary_now(&sim));
+        }
+        self.phase = Phase::Over;
+        self.deadline = None;
+    }
+
+    /// The same class, seats and seed again under `rule` (after a game is
+    /// over): the game just played is kept for the debrief.
+    fn rematch(&mut self, rule: &str) -> std::result::Result<(), String> {
+        let file = coalsim_core::scenario::ScenarioFile::load(coalsim_core::scenario::Source {
+            name: "the game's scenario".into(),
+            text: self.scenario.to_toml(),
+        })
+        .map_err(|e| request::message(&e))?;
+        let next = file
+            .with_overrides(
+                request::ORIGIN,
+                &[(
+                    "governance.decision_rule".to_string(),
+                    toml::Value::String(rule.to_string()),
+                )],
+            )
+            .map_err(|e| format!("rule: {}", request::message(&e)))?;
+        let Some(outcome) = &self.history.outcome else {
+            return Err("the game is not over".into());
+        };
+        let picture = views::teacher(&self.scenario, &self.history);
+        self.games.push(PastGame {
+            game: self.game,
+            rule: self.scenario.governance.decision_rule.name(),
+            class: debrief::Ending::of(outcome),
+            points: picture.points,
+            log: self.log(),
+        });
+        self.history = views::history(&next, self.seed, &[], Some(0));
+        self.scenario = Arc::new(next);
+        self.plays.clear();
+        self.turn = 0;
+        self.phase = Phase::Lobby;
+        self.deadline = None;
+        self.debrief = DebriefState::None;
+        self.game += 1;
+        for seat in &mut self.seats {
+            seat.last = default_choices();
+            for p in &mut seat.team {
+                p.chosen = None;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every game of the class so far, this one included once it is over.
+    fn game_views(&self) -> Vec<GameView> {
+        let mut out: Vec<GameView> = self
+            .games
+            .iter()
+            .map(|g| GameView {
+                game: g.game,
+                rule: g.rule,
+                class: g.class.clone(),
+                points: g.points.clone(),
+            })
+            .collect();
+        if let Some(o) = &self.history.outcome
+            && self.phase == Phase::Over
+            && !self.games.is_empty()
+        {
+            out.push(GameView {
+                game: self.game,
+                rule: self.scenario.governance.decision_rule.name(),
+                class: debrief::Ending::of(o),
+                points: views::teacher(&self.scenario, &self.history).points,
+            });
+        }
+        out
+    }
+
+    /// Ends the game at its last turn: the run's own end.
     fn finish(&mut self) {
         self.history = views::history(&self.scenario, self.seed, &self.plays, None);
         self.phase = Phase::Over;
@@ -337,6 +671,7 @@ impl Room {
             names: self.history.names.clone(),
             plays: self.plays.clone(),
             outcome: None,
+            stopped_at: None,
         };
         if let Some(s) = &self.history.outcome {
             log.finish(s);
@@ -367,6 +702,10 @@ pub struct NewGame {
     pub weeks_per_turn: Option<u32>,
     #[serde(default)]
     pub turn_seconds: Option<u64>,
+    /// Students per organisation (1 to [`MAX_TEAM`]); none: the class
+    /// fills the teams evenly.
+    #[serde(default)]
+    pub team_size: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -382,6 +721,9 @@ pub struct TokenOnly {
     pub token: String,
     #[serde(default)]
     pub join: bool,
+    /// The log of an earlier game of this class (a rematch's first game).
+    #[serde(default)]
+    pub game: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -402,8 +744,21 @@ pub struct Choose {
 #[serde(deny_unknown_fields)]
 pub struct Control {
     pub token: String,
-    /// `start`, `pause`, `resume`, `extend`, `advance` or `end`.
+    /// `start`, `pause`, `resume`, `extend`, `advance`, `end`, `say`,
+    /// `move`, `remove` or `rematch`.
     pub action: String,
+    /// `say`: the message for every phone (empty: take it down).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// `move`, `remove`: the student, by the id the roster shows.
+    #[serde(default)]
+    pub player: Option<String>,
+    /// `move`: to this organisation (its index in the roster).
+    #[serde(default)]
+    pub agent: Option<usize>,
+    /// `rematch`: the decision rule of the next game.
+    #[serde(default)]
+    pub rule: Option<String>,
 }
 
 // ---- handlers
@@ -453,16 +808,16 @@ impl Rooms {
         self.map().get(code).cloned()
     }
 
-    /// The room of a token, and the seat (`None`: the teacher's token).
-    fn holder(&self, token: &str) -> Option<(String, Option<usize>, RoomRef)> {
-        let (code, seat) = self.token_map().get(token).cloned()?;
+    /// The room of a token, and whether it is the teacher's.
+    fn holder(&self, token: &str) -> Option<(String, bool, RoomRef)> {
+        let (code, teacher) = self.token_map().get(token).cloned()?;
         let room = self.room(&code)?;
-        Some((code, seat, room))
+        Some((code, teacher, room))
     }
 
-    fn remember(&self, token: &str, code: &str, seat: Option<usize>) {
+    fn remember(&self, token: &str, code: &str, teacher: bool) {
         self.token_map()
-            .insert(token.to_string(), (code.to_string(), seat));
+            .insert(token.to_string(), (code.to_string(), teacher));
     }
 
     fn forget(&self, token: &str) {
@@ -487,16 +842,11 @@ async fn in_room(
         })
 }
 
-/// The room and seat of a student's token; `Err` is the answer to an
-/// unknown token.
-fn student_of(
-    st: &AppState,
-    token: &str,
-    ip: IpAddr,
-    now: Instant,
-) -> Result<(String, usize, RoomRef)> {
+/// The room of a student's token (the student's place in it is looked up
+/// once its lock is held); `Err` is the answer to an unknown token.
+fn student_of(st: &AppState, token: &str, ip: IpAddr, now: Instant) -> Result<(String, RoomRef)> {
     match st.rooms.holder(token) {
-        Some((code, Some(seat), room)) => Ok((code, seat, room)),
+        Some((code, false, room)) => Ok((code, room)),
         _ => Err(refuse_unknown(st, ip, now)),
     }
 }
@@ -504,18 +854,8 @@ fn student_of(
 /// The room of a teacher's token; `Err` is the answer to an unknown token.
 fn teacher_of(st: &AppState, token: &str, ip: IpAddr, now: Instant) -> Result<(String, RoomRef)> {
     match st.rooms.holder(token) {
-        Some((code, None, room)) => Ok((code, room)),
+        Some((code, true, room)) => Ok((code, room)),
         _ => Err(refuse_unknown(st, ip, now)),
-    }
-}
-
-impl Room {
-    /// Whether `token` is the one of the student at `seat` now.
-    fn seats_token(&self, seat: usize, token: &str) -> bool {
-        self.seats
-            .get(seat)
-            .and_then(|s| s.player.as_ref())
-            .is_some_and(|p| p.token == token)
     }
 }
 
@@ -557,11 +897,9 @@ fn unknown() -> Response {
 
 /// Rate check for a student; a student refused too often is dropped and
 /// their organisation handed back to the simulation.
-fn student_rate(st: &AppState, room: &mut Room, seat: usize, now: Instant) -> Result<()> {
+fn student_rate(st: &AppState, room: &mut Room, at: Place, now: Instant) -> Result<()> {
     let rate = st.rooms.rate;
-    let Some(p) = room.seats[seat].player.as_mut() else {
-        return Err(unknown());
-    };
+    let p = room.player_mut(at);
     p.last_seen = now;
     if p.bucket.take(now, rate, rate * BURST_SECONDS) {
         return Ok(());
@@ -570,11 +908,9 @@ fn student_rate(st: &AppState, room: &mut Room, seat: usize, now: Instant) -> Re
     p.strikes = (p.strikes - dt).max(0.0) + 1.0;
     p.strike_at = now;
     if p.strikes >= STRIKES {
-        let name = p.name.clone();
+        let p = room.remove(at);
         st.rooms.forget(&p.token);
-        room.seats[seat].player = None;
-        room.seats[seat].chosen = None;
-        room.dropped.push(name);
+        room.dropped.push(format!("{} (too many messages)", p.name));
         return Err(error(
             StatusCode::FORBIDDEN,
             "removed from the game: too many messages; your organisation is back with the simulation",
@@ -636,6 +972,14 @@ pub(super) async fn new_game(
             ),
         );
     }
+    if let Some(k) = req.team_size
+        && !(1..=MAX_TEAM).contains(&k)
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!("team_size: {k}; allowed: 1 to {MAX_TEAM} students per organisation"),
+        );
+    }
     let seed = req.seed.unwrap_or(s.seed);
     let now = Instant::now();
     let host = headers
@@ -675,11 +1019,21 @@ pub(super) async fn new_game(
         }
     };
     let url = format!("{base}/play?code={code}");
-    let room = Room::new(s, seed, weeks, secs, url, now, st.rooms.burst());
+    let room = Room::new(
+        s,
+        seed,
+        weeks,
+        secs,
+        req.team_size,
+        st.rooms.free_after,
+        url,
+        now,
+        st.rooms.burst(),
+    );
     let teacher = room.teacher.clone();
     rooms.insert(code.clone(), Arc::new(tokio::sync::Mutex::new(room)));
     drop(rooms);
-    st.rooms.remember(&teacher, &code, None);
+    st.rooms.remember(&teacher, &code, true);
     json(&serde_json::json!({ "code": code, "token": teacher }))
 }
 
@@ -723,49 +1077,48 @@ fn join_room(st: &AppState, room: &mut Room, code: &str, name: String, now: Inst
         return error(StatusCode::CONFLICT, "this game is over");
     }
     room.last_active = now;
-    // One nickname per student: nobody can take another's name.
+    // A closed browser's place (and nickname) is free again.
+    room.free_closed(now);
+    // One nickname per student: nobody can take another's name (a team
+    // member's, or a student's waiting).
     let key = crate::game::nickname_key(&name);
-    let taken = room.seats.iter().any(|s| {
-        s.player
-            .as_ref()
-            .is_some_and(|p| crate::game::nickname_key(&p.name) == key)
-    });
+    let taken = room
+        .seats
+        .iter()
+        .flat_map(|s| &s.team)
+        .chain(&room.waiting)
+        .any(|p| crate::game::nickname_key(&p.name) == key);
     if taken {
         return error(
             StatusCode::CONFLICT,
             "another student in this game already has this nickname; choose another",
         );
     }
-    // The first organisation in the coalition that no student plays; when
-    // every member has a player, one that may still join (an outsider).
-    let w = &room.history.world;
-    let free = |i: usize| room.seats[i].player.is_none();
-    let Some(seat) = (0..room.seats.len())
-        .find(|&i| w.is_member(i) && free(i))
-        .or_else(|| (0..room.seats.len()).find(|&i| w.status[i] == Status::Outsider && free(i)))
-    else {
-        return error(
-            StatusCode::CONFLICT,
-            "every organisation already has a player",
-        );
-    };
-    let t = token();
-    st.rooms.remember(&t, code, Some(seat));
-    room.seats[seat] = Seat {
-        player: Some(Player {
-            token: t.clone(),
-            name: name.clone(),
-            last_seen: now,
-            bucket: Bucket::new(now, st.rooms.burst()),
-            strikes: 0.0,
-            strike_at: now,
-        }),
-        chosen: None,
-        last: default_choices(),
+    // The organisation still in the game with the fewest students (members
+    // first); when every team is full, the waiting list.
+    let p = Player::new(name.clone(), now, st.rooms.burst());
+    let t = p.token.clone();
+    st.rooms.remember(&t, code, false);
+    let organisation = match room.open_seat() {
+        Some(seat) if room.waiting.is_empty() => {
+            room.seats[seat].team.push(p);
+            Some(room.history.names[seat].clone())
+        }
+        _ => {
+            if room.waiting.len() >= MAX_WAITING {
+                return error(
+                    StatusCode::CONFLICT,
+                    format!("the game is full ({MAX_WAITING} students already watching)"),
+                );
+            }
+            room.waiting.push(p);
+            None
+        }
     };
     json(&serde_json::json!({
         "token": t,
-        "organisation": room.history.names[seat],
+        "organisation": organisation,
+        "watching": organisation.is_none(),
         "name": name,
     }))
 }
@@ -774,14 +1127,46 @@ fn join_room(st: &AppState, room: &mut Room, code: &str, name: String, now: Inst
 #[derive(Serialize)]
 struct Me<'a> {
     name: &'a str,
+    /// `playing` (in a team) or `watching` (on the waiting list).
+    role: &'static str,
+    /// Watching: the place in line (1 = the next free place is yours).
+    place: Option<usize>,
     phase: Phase,
     turn: u32,
     weeks_per_turn: u32,
     seconds_left: Option<u64>,
+    /// This student has sent choices for the turn.
     chosen: bool,
     last: ChoicesView,
-    view: views::StudentView,
+    team: Option<TeamView<'a>>,
+    /// The teacher's message.
+    message: Option<&'a str>,
+    /// The organisation from the inside; none while watching.
+    view: Option<views::StudentView>,
+    /// What anyone in the room can see.
+    coalition: views::PublicView,
+    round: u32,
+    max_rounds: u32,
+    /// The story so far as the teacher's screen tells it: for a student
+    /// watching.
+    public_lines: Vec<String>,
     debrief: Option<&'a Debrief>,
+}
+
+/// A student's team, as the team sees it.
+#[derive(Serialize)]
+struct TeamView<'a> {
+    members: Vec<TeamMember<'a>>,
+    /// How the team decides, in words.
+    how: String,
+}
+
+#[derive(Serialize)]
+struct TeamMember<'a> {
+    name: &'a str,
+    chosen: bool,
+    me: bool,
+    speaker: bool,
 }
 
 #[derive(Serialize)]
@@ -845,37 +1230,109 @@ pub(super) async fn me(
         Ok(r) => r,
         Err(e) => return e,
     };
-    let (code, seat, room) = match student_of(&st, &req.token, ip_of(&ext), now) {
+    let (code, room) = match student_of(&st, &req.token, ip_of(&ext), now) {
         Ok(x) => x,
         Err(e) => return e,
     };
     in_room(room, move |room| {
-        if !room.seats_token(seat, &req.token) {
+        let Some(at) = room.place_of(&req.token) else {
             st.rooms.forget(&req.token);
             return unknown();
-        }
-        me_in(&st, room, &code, seat, now)
+        };
+        me_in(&st, room, &code, &req.token, at, now)
     })
     .await
 }
 
-fn me_in(st: &AppState, room: &mut Room, code: &str, seat: usize, now: Instant) -> Response {
-    if let Err(e) = student_rate(st, room, seat, now) {
+fn me_in(
+    st: &AppState,
+    room: &mut Room,
+    code: &str,
+    token: &str,
+    at: Place,
+    now: Instant,
+) -> Response {
+    if let Err(e) = student_rate(st, room, at, now) {
         return e;
     }
     room.last_active = now;
     room.tick(now);
     start_debrief(st, code, room);
-    let s = &room.seats[seat];
+    // The tick may have given a student waiting a place: look again.
+    let Some(at) = room.place_of(token) else {
+        return unknown();
+    };
+    let w = &room.history.world;
+    let lines = &room.history.lines;
+    let (name, chosen, last, team, view, place) = match at {
+        Place::Seat { seat, index } => {
+            let s = &room.seats[seat];
+            let me = &s.team[index];
+            let talk = speaker(s.team.len(), room.turn);
+            let team = (s.team.len() > 1).then(|| TeamView {
+                members: s
+                    .team
+                    .iter()
+                    .enumerate()
+                    .map(|(k, p)| TeamMember {
+                        name: &p.name,
+                        chosen: p.chosen.is_some(),
+                        me: k == index,
+                        speaker: k == talk,
+                    })
+                    .collect(),
+                how: format!(
+                    "Each of you sends choices; the team plays the majority of each, and a tie goes to {} this turn (the tie-breaker changes every turn).",
+                    if talk == index {
+                        "you".to_string()
+                    } else {
+                        s.team[talk].name.clone()
+                    }
+                ),
+            });
+            (
+                me.name.as_str(),
+                me.chosen.is_some(),
+                me.chosen.unwrap_or(s.last),
+                team,
+                Some(views::student(&room.scenario, &room.history, seat)),
+                None,
+            )
+        }
+        Place::Waiting(k) => (
+            room.waiting[k].name.as_str(),
+            false,
+            default_choices(),
+            None,
+            None,
+            Some(k + 1),
+        ),
+    };
     let me = Me {
-        name: &s.player.as_ref().expect("seated").name,
+        name,
+        role: if view.is_some() {
+            "playing"
+        } else {
+            "watching"
+        },
+        place,
         phase: room.phase,
         turn: room.turn,
         weeks_per_turn: room.weeks_per_turn,
         seconds_left: room.seconds_left(now),
-        chosen: s.chosen.is_some(),
-        last: s.chosen.unwrap_or(s.last).into(),
-        view: views::student(&room.scenario, &room.history, seat),
+        chosen,
+        last: last.into(),
+        team,
+        message: room.message.as_deref(),
+        view,
+        coalition: views::public(&room.scenario, w),
+        round: w.round,
+        max_rounds: room.scenario.max_rounds,
+        public_lines: if place.is_some() {
+            lines[lines.len().saturating_sub(12)..].to_vec()
+        } else {
+            Vec::new()
+        },
         debrief: match &room.debrief {
             DebriefState::Done(d) => Some(d),
             _ => None,
@@ -894,25 +1351,31 @@ pub(super) async fn choose(
         Ok(r) => r,
         Err(e) => return e,
     };
-    let (_, seat, room) = match student_of(&st, &req.token, ip_of(&ext), now) {
+    let (_, room) = match student_of(&st, &req.token, ip_of(&ext), now) {
         Ok(x) => x,
         Err(e) => return e,
     };
     in_room(room, move |room| {
-        if !room.seats_token(seat, &req.token) {
+        let Some(at) = room.place_of(&req.token) else {
             st.rooms.forget(&req.token);
             return unknown();
-        }
-        choose_in(&st, room, seat, &req, now)
+        };
+        choose_in(&st, room, at, &req, now)
     })
     .await
 }
 
-fn choose_in(st: &AppState, room: &mut Room, seat: usize, req: &Choose, now: Instant) -> Response {
-    if let Err(e) = student_rate(st, room, seat, now) {
+fn choose_in(st: &AppState, room: &mut Room, at: Place, req: &Choose, now: Instant) -> Response {
+    if let Err(e) = student_rate(st, room, at, now) {
         return e;
     }
     room.last_active = now;
+    let Place::Seat { seat, index } = at else {
+        return error(
+            StatusCode::CONFLICT,
+            "you are watching: every organisation has a full team; you get the next free place",
+        );
+    };
     let Some(ballot) = Ballot::from_name(&req.ballot) else {
         return error(
             StatusCode::BAD_REQUEST,
@@ -959,8 +1422,7 @@ fn choose_in(st: &AppState, room: &mut Room, seat: usize, req: &Choose, now: Ins
         object: req.object,
         leave: req.leave,
     };
-    room.seats[seat].chosen = Some(c);
-    room.seats[seat].last = c;
+    room.seats[seat].team[index].chosen = Some(c);
     room.tick(now);
     json(&serde_json::json!({ "ok": true, "turn": room.turn }))
 }
@@ -975,33 +1437,61 @@ pub(super) async fn quit(
         Ok(r) => r,
         Err(e) => return e,
     };
-    let (_, seat, room) = match student_of(&st, &req.token, ip_of(&ext), now) {
+    let (_, room) = match student_of(&st, &req.token, ip_of(&ext), now) {
         Ok(x) => x,
         Err(e) => return e,
     };
     in_room(room, move |room| {
         st.rooms.forget(&req.token);
-        if !room.seats_token(seat, &req.token) {
+        let Some(at) = room.place_of(&req.token) else {
             return unknown();
-        }
-        room.seats[seat].player = None;
-        room.seats[seat].chosen = None;
+        };
+        room.remove(at);
         room.tick(now);
         json(&serde_json::json!({ "ok": true }))
     })
     .await
 }
 
-/// One seat as the teacher sees it.
+/// One organisation as the teacher sees it.
 #[derive(Serialize)]
 struct SeatView<'a> {
     agent: usize,
     organisation: &'a str,
-    player: Option<&'a str>,
-    /// `playing`, `away` (the model decides meanwhile) or `simulated`.
+    /// The team's nicknames, joined; none when the model plays it.
+    player: Option<String>,
+    players: Vec<PlayerView<'a>>,
+    /// `playing`, `away` (every student of the team away: the model
+    /// decides meanwhile) or `simulated`.
     state: &'static str,
+    /// Someone in the team has chosen for this turn.
     chosen: bool,
     member: bool,
+    /// `member`, `outsider` or `former`.
+    status: &'static str,
+}
+
+/// One student as the teacher sees them.
+#[derive(Serialize)]
+struct PlayerView<'a> {
+    /// For `move` and `remove`.
+    id: &'a str,
+    name: &'a str,
+    /// `playing` or `away`.
+    state: &'static str,
+    chosen: bool,
+    /// Breaks the team's ties this turn.
+    speaker: bool,
+}
+
+fn player_view(p: &Player, now: Instant, speaker: bool) -> PlayerView<'_> {
+    PlayerView {
+        id: &p.id,
+        name: &p.name,
+        state: if p.present(now) { "playing" } else { "away" },
+        chosen: p.chosen.is_some(),
+        speaker,
+    }
 }
 
 pub(super) async fn teacher(
@@ -1031,23 +1521,49 @@ fn teacher_in(st: &AppState, room: &mut Room, code: &str, join: bool, now: Insta
     room.tick(now);
     start_debrief(st, code, room);
     let w = &room.history.world;
+    let turn = room.turn;
     let seats: Vec<SeatView> = room
         .seats
         .iter()
         .enumerate()
-        .filter(|(i, s)| s.player.is_some() || w.is_member(*i))
         .map(|(i, s)| SeatView {
             agent: i,
             organisation: &room.history.names[i],
-            player: s.player.as_ref().map(|p| p.name.as_str()),
-            state: match &s.player {
-                None => "simulated",
-                Some(p) if now.saturating_duration_since(p.last_seen) >= AWAY => "away",
-                Some(_) => "playing",
+            player: (!s.team.is_empty()).then(|| {
+                s.team
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
+            players: s
+                .team
+                .iter()
+                .enumerate()
+                .map(|(k, p)| {
+                    player_view(p, now, s.team.len() > 1 && k == speaker(s.team.len(), turn))
+                })
+                .collect(),
+            state: if s.team.is_empty() {
+                "simulated"
+            } else if s.team.iter().any(|p| p.present(now)) {
+                "playing"
+            } else {
+                "away"
             },
-            chosen: s.chosen.is_some(),
+            chosen: s.chosen(),
             member: w.is_member(i),
+            status: match w.status[i] {
+                Status::Member => "member",
+                Status::Outsider => "outsider",
+                Status::Former => "former",
+            },
         })
+        .collect();
+    let waiting: Vec<PlayerView> = room
+        .waiting
+        .iter()
+        .map(|p| player_view(p, now, false))
         .collect();
     let qr = if join { qr_svg(&room.join_url) } else { None };
     json(&serde_json::json!({
@@ -1061,6 +1577,11 @@ fn teacher_in(st: &AppState, room: &mut Room, code: &str, join: bool, now: Insta
         "seconds_left": room.seconds_left(now),
         "seed": room.seed,
         "seats": seats,
+        "waiting": waiting,
+        "team_size": room.team_size,
+        "message": room.message,
+        "game": room.game,
+        "games": room.game_views(),
         "dropped": room.dropped,
         "picture": views::teacher(&room.scenario, &room.history),
         "debrief": match &room.debrief {
@@ -1085,18 +1606,15 @@ pub(super) async fn control(
         Ok(x) => x,
         Err(e) => return e,
     };
-    in_room(room, move |room| {
-        control_in(&st, room, &code, &req.action, now)
-    })
-    .await
+    in_room(room, move |room| control_in(&st, room, &code, &req, now)).await
 }
 
-fn control_in(st: &AppState, room: &mut Room, code: &str, action: &str, now: Instant) -> Response {
+fn control_in(st: &AppState, room: &mut Room, code: &str, req: &Control, now: Instant) -> Response {
     if let Some(slow_down) = teacher_request(st, room, now) {
         return slow_down;
     }
     let turn_time = Duration::from_secs(room.turn_seconds);
-    match (action, room.phase) {
+    match (req.action.as_str(), room.phase) {
         ("start", Phase::Lobby) => {
             room.phase = Phase::Playing;
             room.deadline = Some(now + turn_time);
@@ -1120,12 +1638,76 @@ fn control_in(st: &AppState, room: &mut Room, code: &str, action: &str, now: Ins
             room.phase = Phase::Playing;
             room.advance(now);
         }
-        ("end", Phase::Lobby | Phase::Playing | Phase::Paused) => room.finish(),
+        ("end", Phase::Lobby | Phase::Playing | Phase::Paused) => room.stop(),
+        ("rematch", Phase::Over) => {
+            let rule = req.rule.as_deref().unwrap_or("");
+            if let Err(e) = room.rematch(rule) {
+                return error(StatusCode::BAD_REQUEST, e);
+            }
+        }
+        ("say", _) => {
+            let text = req.text.as_deref().unwrap_or("");
+            if text.chars().count() > MAX_MESSAGE {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    format!("text: a message has at most {MAX_MESSAGE} characters"),
+                );
+            }
+            let clean: String = text
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            let clean = clean.trim();
+            room.message = (!clean.is_empty()).then(|| clean.to_string());
+        }
+        ("move" | "remove", _) => {
+            let Some(at) = req.player.as_deref().and_then(|id| room.place_of_id(id)) else {
+                return error(
+                    StatusCode::NOT_FOUND,
+                    "player: no such student in this game (the roster shows each one's id)",
+                );
+            };
+            if req.action == "remove" {
+                let p = room.remove(at);
+                room.dropped
+                    .push(format!("{} (removed by the teacher)", p.name));
+            } else {
+                let n = room.seats.len();
+                let Some(to) = req.agent.filter(|&a| a < n) else {
+                    return error(
+                        StatusCode::BAD_REQUEST,
+                        format!("agent: allowed: an organisation from 0 to {}", n - 1),
+                    );
+                };
+                if room.history.world.status[to] == Status::Former {
+                    return error(
+                        StatusCode::CONFLICT,
+                        format!("{} has left the coalition", room.history.names[to]),
+                    );
+                }
+                if matches!(at, Place::Seat { seat, .. } if seat == to) {
+                    // Already there.
+                } else if room.seats[to].team.len() >= MAX_TEAM {
+                    return error(
+                        StatusCode::CONFLICT,
+                        format!("{} already has {MAX_TEAM} students", room.history.names[to]),
+                    );
+                } else {
+                    let mut p = match at {
+                        Place::Seat { seat, index } => room.seats[seat].team.remove(index),
+                        Place::Waiting(k) => room.waiting.remove(k),
+                    };
+                    p.chosen = None;
+                    room.seats[to].team.push(p);
+                    room.seat_waiting();
+                }
+            }
+        }
         (a, p) => {
             return error(
                 StatusCode::CONFLICT,
                 format!(
-                    "cannot {} now (the game is {p:?}); allowed: start, pause, resume, extend, advance, end",
+                    "cannot {} now (the game is {p:?}); allowed: start, pause, resume, extend, advance, end, say, move, remove, rematch (once over)",
                     a.chars().take(20).collect::<String>()
                 ),
             );
@@ -1149,13 +1731,26 @@ pub(super) async fn log_csv(
         Ok(x) => x,
         Err(e) => return e,
     };
-    in_room(room, |room| {
+    let game = req.game;
+    in_room(room, move |room| {
+        let text = match game {
+            Some(g) if g != room.game => match room.games.iter().find(|p| p.game == g) {
+                Some(p) => p.log.to_csv(),
+                None => {
+                    return error(
+                        StatusCode::NOT_FOUND,
+                        format!("game: no game {g}; allowed: 1 to {}", room.game),
+                    );
+                }
+            },
+            _ => room.log().to_csv(),
+        };
         (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
                 (header::CACHE_CONTROL, "no-store"),
             ],
-            room.log().to_csv(),
+            text,
         )
             .into_response()
     })
@@ -1239,5 +1834,59 @@ mod tests {
             let (status, v) = answer(w.await.unwrap()).await;
             assert_eq!(status, StatusCode::OK, "{v}");
         }
+    }
+
+    fn player(name: &str, c: Option<Choices>) -> Player {
+        let mut p = Player::new(name.into(), Instant::now(), 5.0);
+        p.chosen = c;
+        p
+    }
+
+    fn choices(contribute: f64, ballot: Ballot, leave: bool) -> Choices {
+        Choices {
+            attend: true,
+            contribute,
+            ballot,
+            object: false,
+            leave,
+        }
+    }
+
+    #[test]
+    fn a_team_plays_the_majority_of_each_choice() {
+        let team = [
+            player("A", Some(choices(0.5, Ballot::No, false))),
+            player("B", Some(choices(0.5, Ballot::Yes, true))),
+            player("C", Some(choices(1.0, Ballot::No, false))),
+        ];
+        let c = team_choice(&team, 0).unwrap();
+        assert_eq!(c.contribute, 0.5);
+        assert_eq!(c.ballot, Ballot::No);
+        assert!(!c.leave);
+        // Nobody chose: the model decides.
+        assert!(team_choice(&[player("A", None)], 0).is_none());
+    }
+
+    #[test]
+    fn a_tie_goes_to_the_speaker_who_rotates() {
+        let team = [
+            player("A", Some(choices(1.0, Ballot::Yes, false))),
+            player("B", Some(choices(0.0, Ballot::Silent, true))),
+        ];
+        // Turn 0: A breaks ties; turn 1: B.
+        let a = team_choice(&team, 0).unwrap();
+        assert_eq!((a.contribute, a.ballot, a.leave), (1.0, Ballot::Yes, false));
+        let b = team_choice(&team, 1).unwrap();
+        assert_eq!(
+            (b.contribute, b.ballot, b.leave),
+            (0.0, Ballot::Silent, true)
+        );
+        // A speaker who did not choose: the first who did breaks the tie.
+        let team = [
+            player("A", None),
+            player("B", Some(choices(0.5, Ballot::No, false))),
+            player("C", Some(choices(1.0, Ballot::Yes, false))),
+        ];
+        assert_eq!(team_choice(&team, 0).unwrap().contribute, 0.5);
     }
 }

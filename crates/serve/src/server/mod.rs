@@ -14,6 +14,7 @@
 //! comparison stops when the tab that asked for it goes away.
 
 pub mod game;
+pub mod guide;
 pub mod jobs;
 pub mod request;
 pub mod view;
@@ -44,6 +45,7 @@ const GAME_JS: &str = include_str!("../../web/game.js");
 const PLAY_HTML: &str = include_str!("../../web/play.html");
 const PLAY_JS: &str = include_str!("../../web/play.js");
 const GAME_CSS: &str = include_str!("../../web/game.css");
+const PICTURE_JS: &str = include_str!("../../web/picture.js");
 
 /// What one client may ask of the server.
 #[derive(Debug, Clone, Copy)]
@@ -72,6 +74,9 @@ pub struct Limits {
     /// Rounds of all variants' curves in one comparison's answer (its size
     /// grows with them): 6 variants of two years of weeks by default.
     pub series_rounds: u64,
+    /// Seconds after which a student whose page stopped asking (a closed
+    /// browser) loses the place to the first student waiting.
+    pub game_free_after: u64,
 }
 
 impl Default for Limits {
@@ -86,6 +91,7 @@ impl Default for Limits {
             cost: 150_000_000,
             client_cost_per_minute: 600_000_000,
             series_rounds: 6 * 520,
+            game_free_after: 120,
         }
     }
 }
@@ -261,7 +267,10 @@ fn shared(cfg: &Config) -> AppState {
         jobs: Arc::new(Semaphore::new(cfg.limits.jobs)),
         cpu: Arc::new(Semaphore::new(CPU_TASKS)),
         budgets: std::sync::Mutex::new(std::collections::HashMap::new()),
-        rooms: game::Rooms::new(cfg.limits.game_rate),
+        rooms: game::Rooms::new(
+            cfg.limits.game_rate,
+            std::time::Duration::from_secs(cfg.limits.game_free_after),
+        ),
         join_base: cfg.join_base.clone(),
         teacher_key: cfg.teacher_key.clone().unwrap_or_else(teacher_key),
         new_rooms: std::sync::Mutex::new(std::collections::HashMap::new()),
@@ -317,8 +326,20 @@ pub fn router(cfg: Config) -> Router {
             get(|| async { asset("text/javascript; charset=utf-8", PLAY_JS) }),
         )
         .route(
+            "/picture.js",
+            get(|| async { asset("text/javascript; charset=utf-8", PICTURE_JS) }),
+        )
+        .route(
             "/game.css",
             get(|| async { asset("text/css; charset=utf-8", GAME_CSS) }),
+        )
+        .route(
+            "/guide",
+            get(|| async { asset_owned("text/html; charset=utf-8", guide::guides()) }),
+        )
+        .route(
+            "/worksheet",
+            get(|| async { asset_owned("text/html; charset=utf-8", guide::worksheet()) }),
         )
         .route("/api/catalog", get(catalog))
         .route("/api/status", get(status))
@@ -371,6 +392,18 @@ fn asset(kind: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
+/// A page made at run time (the guides, rendered from Markdown).
+fn asset_owned(kind: &'static str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// An error as the page shows it: `{"error": "..."}` with a status.
 pub(crate) fn error(code: StatusCode, message: impl Into<String>) -> Response {
     (
@@ -407,8 +440,24 @@ async fn catalog(State(st): State<AppState>) -> Response {
             })
         })
         .collect();
+    let class: Vec<serde_json::Value> = request::CLASS_SCENARIOS
+        .iter()
+        .map(|(name, text)| {
+            let file = ScenarioFile::load(Source {
+                name: format!("scenarios/{name}.toml"),
+                text: text.to_string(),
+            })
+            .ok();
+            serde_json::json!({
+                "name": name,
+                "title": file.as_ref().map(|f| f.base.name.clone()).unwrap_or_default(),
+                "organisations": file.as_ref().map_or(0, |f| f.base.agent_count()),
+            })
+        })
+        .collect();
     json(&serde_json::json!({
         "served": st.served.as_ref().map(|s| s.name.clone()),
+        "class_scenarios": class,
         "lessons": lessons,
         "controls": request::controls(),
         "limits": { "runs": st.limits.runs, "arms": st.limits.arms, "jobs": st.limits.jobs },

@@ -25,6 +25,8 @@ pub enum SourceRequest {
     Served,
     /// A lesson of the library, by name.
     Lesson { name: String },
+    /// A scenario written for the class game ([`CLASS_SCENARIOS`]), by name.
+    Class { name: String },
     /// A file the teacher uploaded: its name (for messages only) and text.
     Upload { name: String, text: String },
 }
@@ -48,6 +50,15 @@ pub struct ScenarioRequest {
     #[serde(default)]
     pub set: Vec<Setting>,
 }
+
+/// Scenarios written for a class: many organisations, each with a name
+/// and interests a student can read as a story (`issue_names`). Embedded
+/// like the lessons; `coalsim serve scenarios/NAME.toml` serves the same
+/// file.
+pub const CLASS_SCENARIOS: &[(&str, &str)] = &[(
+    "eastside-housing",
+    include_str!("../../../../scenarios/eastside-housing.toml"),
+)];
 
 /// How overrides from the page are named in error messages.
 pub const ORIGIN: &str = "control";
@@ -74,6 +85,26 @@ pub fn load(source: &SourceRequest, served: Option<&Source>) -> Result<ScenarioF
                 )
             })?;
             lesson_source(l)
+        }
+        SourceRequest::Class { name } => {
+            let (file, text) =
+                CLASS_SCENARIOS
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .ok_or_else(|| {
+                        format!(
+                            "no class scenario named `{name}`; allowed: {}",
+                            CLASS_SCENARIOS
+                                .iter()
+                                .map(|(n, _)| *n)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })?;
+            Source {
+                name: format!("scenarios/{file}.toml"),
+                text: text.to_string(),
+            }
         }
         SourceRequest::Upload { name, text } => Source {
             name: upload_name(name),
