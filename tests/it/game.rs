@@ -542,8 +542,8 @@ fn a_class_of_30_plays_in_teams_with_a_rematch() {
     );
     assert_eq!(s, 200);
     assert!(log1.contains("# stopped: 8"), "{log1}");
-    let parsed = coalsim::game::GameLog::parse("log.csv", &log1).unwrap();
-    let replayed = coalsim::game::replay(&parsed).unwrap();
+    let parsed = coalsim_serve::game::GameLog::parse("log.csv", &log1).unwrap();
+    let replayed = coalsim_serve::game::replay(&parsed).unwrap();
     assert_eq!((replayed.outcome, replayed.rounds), ("stopped", 8));
     // S0's team put in half: the majority of the team, logged with the three names.
     let agent0 = v["seats"]

@@ -249,7 +249,7 @@ pub fn check(s: &RawScenario) -> Result<(), Invalid> {
         let n = name.trim().chars().count();
         if n == 0 || n > 40 || name.chars().any(char::is_control) {
             return Err(bad(
-                &format!("issue_names[{k}]"),
+                format!("issue_names[{k}]"),
                 "allowed: a name of 1 to 40 printable characters",
             ));
         }
