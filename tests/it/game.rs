@@ -440,8 +440,14 @@ fn a_class_of_30_plays_in_teams_with_a_rematch() {
             .starts_with("You are ")
     );
     for turn in 0..2u64 {
+        // The students whose organisation is in the coalition this turn
+        // (one that joins during the turn plays from the next).
+        let members: Vec<bool> = students
+            .iter()
+            .map(|(t, _)| class.me(t)["view"]["status"] == "member")
+            .collect();
         for (k, (t, _)) in students.iter().enumerate() {
-            if class.me(t)["view"]["status"] != "member" {
+            if !members[k] {
                 continue;
             }
             let share = if team0.contains(&k) && k != team0[2] {
