@@ -85,7 +85,7 @@ fn game(c: &mut Criterion) {
         b.iter(|| {
             let h = views::history(&s, 7, &plays, None);
             let t = views::teacher(&s, &h);
-            let v = views::student(&s, &h, 0);
+            let v = views::student(&s, &h, 0, 0);
             black_box((t.points.len(), v.observed.len()))
         })
     });

@@ -18,8 +18,8 @@ pub struct History {
     pub records: Vec<RoundRecord>,
     /// The teacher's story: `coalsim run`'s narrative lines.
     pub lines: Vec<String>,
-    /// What each agent observed, by agent index.
-    pub observed: Vec<Vec<String>>,
+    /// What each agent observed, by agent index: (week, line).
+    pub observed: Vec<Vec<(u32, String)>>,
     /// Every event of the run.
     pub events: Vec<Event>,
     /// Names, by agent index.
@@ -88,7 +88,7 @@ pub fn summary(s: &Scenario, seed: u64, plays: &[Play]) -> RunSummary {
 }
 
 /// One round as agent `i` saw it: public events, and its own part.
-fn observe(sim: &Simulation, i: usize, out: &mut Vec<String>) {
+fn observe(sim: &Simulation, i: usize, out: &mut Vec<(u32, String)>) {
     let w = &sim.world;
     let me = |a: usize| a == i;
     let was_member =
@@ -185,14 +185,17 @@ fn observe(sim: &Simulation, i: usize, out: &mut Vec<String>) {
             )),
             _ => None,
         };
-        out.extend(line);
+        out.extend(line.map(|l| (week, l)));
     }
     if w.is_member(i) || w.left_round[i] == w.round {
-        out.push(if w.delivered_now[i] {
-            format!("week {week}: your organisation delivered its part")
-        } else {
-            format!("week {week}: your organisation did not deliver")
-        });
+        out.push((
+            week,
+            if w.delivered_now[i] {
+                format!("week {week}: your organisation delivered its part")
+            } else {
+                format!("week {week}: your organisation did not deliver")
+            },
+        ));
     }
 }
 
@@ -482,8 +485,8 @@ fn status_name(st: Status) -> &'static str {
     }
 }
 
-/// Agent `i`'s screen.
-pub fn student(s: &Scenario, h: &History, i: usize) -> StudentView {
+/// Agent `i`'s screen; what it saw after week `since` is listed in full.
+pub fn student(s: &Scenario, h: &History, i: usize, since: u32) -> StudentView {
     let w = &h.world;
     let d = w.d;
     let interests = (0..d)
@@ -504,7 +507,15 @@ pub fn student(s: &Scenario, h: &History, i: usize) -> StudentView {
         })
         .collect();
     trust.sort_by(|a, b| b.trust.total_cmp(&a.trust).then(a.name.cmp(&b.name)));
+    // Everything seen since week `since` (the last turn: with 30
+    // organisations a turn can hold more than a screenful), and at least
+    // the last 14 lines.
     let obs = &h.observed[i];
+    let first = obs
+        .iter()
+        .position(|(week, _)| *week > since)
+        .unwrap_or(obs.len())
+        .min(obs.len().saturating_sub(14));
     StudentView {
         organisation: w.names[i].clone(),
         story: story(s, w, i),
@@ -524,7 +535,7 @@ pub fn student(s: &Scenario, h: &History, i: usize) -> StudentView {
         trust_in_members: w.trust_in_members(i),
         interests,
         trust,
-        observed: obs[obs.len().saturating_sub(14)..].to_vec(),
+        observed: obs[first..].iter().map(|(_, l)| l.clone()).collect(),
         coalition: public(s, w),
     }
 }
@@ -602,7 +613,7 @@ mod tests {
     fn a_student_reads_the_story_before_the_numbers() {
         let s = eastside();
         let h = history(&s, s.seed, &[], Some(0));
-        let story = student(&s, &h, 0).story;
+        let story = student(&s, &h, 0, 0).story;
         assert_eq!(
             story[0],
             "You are Eastside Tenants' Union, one of the founders of this coalition."
@@ -628,7 +639,7 @@ mod tests {
             .iter()
             .position(|n| n == "Riverside Landlords' Association")
             .unwrap();
-        let story = student(&s, &h, landlords).story;
+        let story = student(&s, &h, landlords, 0).story;
         assert!(story[1].starts_with("You are not in the coalition (yet)"));
         assert!(
             story[2].starts_with("You oppose rent stabilisation badly"),
@@ -637,6 +648,6 @@ mod tests {
         // Without issue names, the issues are numbered.
         let d = ScenarioFile::open(None).unwrap().base;
         let h = history(&d, d.seed, &[], Some(0));
-        assert!(student(&d, &h, 0).story.join(" ").contains("issue 1"));
+        assert!(student(&d, &h, 0, 0).story.join(" ").contains("issue 1"));
     }
 }

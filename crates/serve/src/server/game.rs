@@ -1295,7 +1295,12 @@ fn me_in(
                 me.chosen.is_some(),
                 me.chosen.unwrap_or(s.last),
                 team,
-                Some(views::student(&room.scenario, &room.history, seat)),
+                Some(views::student(
+                    &room.scenario,
+                    &room.history,
+                    seat,
+                    room.round().saturating_sub(room.weeks_per_turn),
+                )),
                 None,
             )
         }
