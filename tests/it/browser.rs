@@ -326,6 +326,7 @@ fn call(method: &str, url: &str, body: Option<Value>) -> Value {
     let a = agent();
     let r = match method {
         "GET" => a.get(url).call(),
+        "DELETE" => a.delete(url).call(),
         _ => a
             .post(url)
             .header("content-type", "application/json")
