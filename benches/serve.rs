@@ -83,13 +83,13 @@ fn game(c: &mut Criterion) {
     let mut g = c.benchmark_group("game");
     g.bench_function("turn/default/104_weeks_3_players", |b| {
         b.iter(|| {
-            let h = views::history(&s, 7, &plays, None);
+            let h = views::history(&s, 7, &plays, &[], None);
             let t = views::teacher(&s, &h);
             let v = views::student(&s, &h, 0, 0);
             black_box((t.points.len(), v.observed.len()))
         })
     });
-    let h = views::history(&s, 7, &plays, None);
+    let h = views::history(&s, 7, &plays, &[], None);
     let summary = h.outcome.clone().expect("ended");
     g.sample_size(10);
     g.bench_function("debrief/default/1000_runs", |b| {

@@ -228,6 +228,95 @@ fn a_scripted_class_plays_a_game_that_replays() {
     }
 }
 
+/// The teacher calls a shock: it strikes in the first week of the next
+/// turn as the model's shock of that kind, every screen tells it, the
+/// teacher can call one off, and the log replays it exactly.
+#[test]
+fn a_teacher_calls_a_shock_and_the_log_replays_it() {
+    let server = start_game(Some(10_000.0));
+    let class = Class::new(&server.url(), json!({"source": {"kind": "default"}}));
+    let (ann, _) = class.join("Ann");
+    let shock = |kind: &str| {
+        class.api(
+            "control",
+            json!({"token": class.teacher, "action": "shock", "kind": kind}),
+        )
+    };
+    // A kind that does not exist: refused, naming the kinds.
+    let (s, v) = shock("earthquake");
+    assert_eq!(s, 400, "{v}");
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("allowed: competitor, policy_shift, leadership_change, or none"),
+        "{v}"
+    );
+    assert_eq!(class.control("start").0, 200);
+    assert_eq!(shock("policy_shift").0, 200);
+    assert_eq!(class.teacher()["next_shock"], "policy_shift");
+    // Ann plays turn 0 (weeks 1 to 4): the shock strikes in week 1.
+    assert_eq!(class.choose(&ann, 0, 0).0, 200);
+    let v = class.teacher();
+    assert_eq!(v["turn"], 1);
+    assert!(v["next_shock"].is_null());
+    assert_eq!(v["shocks"], json!([{"week": 1, "kind": "policy_shift"}]));
+    let lines = v["picture"]["lines"].as_array().unwrap();
+    assert!(
+        lines.iter().any(|l| {
+            let l = l.as_str().unwrap();
+            l.starts_with("round 1:") && l.contains("policy shift")
+        }),
+        "the story tells the shock: {lines:?}"
+    );
+    let seen = class.me(&ann)["view"]["observed"].to_string();
+    assert!(
+        seen.contains("week 1: a policy shift changed the ground"),
+        "{seen}"
+    );
+    // One called, then called off: none strikes in turn 1.
+    assert_eq!(shock("competitor").0, 200);
+    assert_eq!(shock("none").0, 200);
+    assert_eq!(class.control("advance").0, 200);
+    assert_eq!(class.teacher()["shocks"].as_array().unwrap().len(), 1);
+    // Another in turn 2 (week 9), then the teacher ends the game.
+    assert_eq!(shock("leadership_change").0, 200);
+    assert_eq!(class.control("advance").0, 200);
+    assert_eq!(class.control("end").0, 200);
+    let (s, v) = shock("competitor");
+    assert_eq!(s, 409, "no shock once the game is over: {v}");
+    let (s, log) = post_raw(
+        &format!("{}/api/game/log", class.url),
+        &json!({"token": class.teacher}).to_string(),
+    );
+    assert_eq!(s, 200);
+    assert!(
+        log.contains("# shock: 1 policy_shift\n# shock: 9 leadership_change\n"),
+        "{log}"
+    );
+    let parsed = coalsim_serve::game::GameLog::parse("log.csv", &log).unwrap();
+    let summary = coalsim_serve::game::replay(&parsed).unwrap();
+    assert_eq!(
+        (summary.outcome.to_string(), summary.rounds),
+        parsed.outcome.clone().unwrap()
+    );
+    assert_eq!(summary.rounds, 12);
+    // The shocks are part of the game: without them the replay is another run.
+    let mut without = parsed.clone();
+    without.shocks.clear();
+    assert_ne!(
+        format!("{:?}", coalsim_serve::game::replay(&without).unwrap()),
+        format!("{summary:?}")
+    );
+    // A broken shock line: the file, line and what is allowed.
+    let broken = log.replace("# shock: 9 leadership_change", "# shock: 9 coup");
+    let e = coalsim_serve::game::GameLog::parse("game-log.csv", &broken).unwrap_err();
+    assert!(
+        e.starts_with("game-log.csv:") && e.contains("shock: `9 coup`; allowed:"),
+        "{e}"
+    );
+}
+
 #[test]
 fn the_server_refuses_what_it_should_and_the_game_goes_on() {
     let server = start_game(None);

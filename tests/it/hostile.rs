@@ -814,6 +814,7 @@ fn game_log(dir: &Path) -> PathBuf {
         plays,
         outcome: None,
         stopped_at: None,
+        shocks: Vec::new(),
     };
     let p = dir.join("game.csv");
     std::fs::write(&p, log.to_csv()).unwrap();
@@ -1026,6 +1027,7 @@ fn d06_nickname_formula_quoted_in_csv_log() {
         plays,
         outcome: None,
         stopped_at: None,
+        shocks: Vec::new(),
     };
     let csv = log.to_csv();
     let body: String = csv

@@ -214,6 +214,10 @@ fn every_column_of_the_game_log_is_documented() {
             player: "Ann".into(),
             choices: coalsim_serve::game::default_choices(),
         }],
+        shocks: vec![coalsim_serve::game::Shock {
+            round: 2,
+            kind: coalsim_core::engine::ShockKind::PolicyShift,
+        }],
         outcome: None,
         stopped_at: None,
     };
@@ -227,11 +231,14 @@ fn every_column_of_the_game_log_is_documented() {
         missing.is_empty(),
         "docs/outputs.md does not document: {missing:?}"
     );
+    // Every header line is documented.
+    for key in ["title", "seed", "shock"] {
+        assert!(
+            csv.contains(&format!("# {key}: ")) && text.contains(&format!("`# {key}: ")),
+            "docs/outputs.md does not document the `# {key}:` line"
+        );
+    }
     // And the log reads back.
-    assert_eq!(
-        coalsim_serve::game::GameLog::parse("x.csv", &csv)
-            .unwrap()
-            .plays,
-        log.plays
-    );
+    let back = coalsim_serve::game::GameLog::parse("x.csv", &csv).unwrap();
+    assert_eq!((back.plays, back.shocks), (log.plays, log.shocks));
 }

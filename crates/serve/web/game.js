@@ -101,6 +101,8 @@ async function control(action, extra) {
 
 const PHASE = { lobby: "Waiting for players", playing: "Playing", paused: "Paused for discussion", over: "Game over" };
 
+const SHOCK = { competitor: "a competing group appears", policy_shift: "the policy ground shifts", leadership_change: "a member changes its leaders" };
+
 function clock(s) { return s == null ? "" : Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0"); }
 
 function render(v) {
@@ -139,6 +141,13 @@ function render(v) {
     if (other) $("rematch-rule").value = other;
     state.rulePicked = true;
   }
+  $("shock-form").hidden = v.phase === "over";
+  const called = (v.shocks || []).map((s) => SHOCK[s.kind] + " (week " + s.week + ")");
+  $("shock-note").hidden = !v.next_shock && !called.length;
+  $("shock-off").hidden = !v.next_shock;
+  $("shock-text").textContent = (v.next_shock ? "Next turn, first week: " + SHOCK[v.next_shock] + " (the model's shock of that kind). " : "")
+    + (called.length ? "Shocks called: " + called.join("; ") + "." : "");
+  document.body.dataset.shocks = (v.shocks || []).length;
   $("said").hidden = !v.message;
   $("said").textContent = v.message ? "On every phone: " + v.message : "";
   renderSeats(v);
@@ -404,6 +413,11 @@ $("say-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   if (await control("say", { text: $("say").value })) $("say").value = "";
 });
+$("shock-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  control("shock", { kind: $("shock-kind").value });
+});
+$("shock-off").addEventListener("click", () => control("shock", { kind: "none" }));
 $("rematch").addEventListener("click", async () => {
   if (await control("rematch", { rule: $("rematch-rule").value })) { state.view = "live"; state.rulePicked = false; }
 });

@@ -9,6 +9,7 @@
 //! and a run with human choices is a function of (scenario, seed, run,
 //! choices) — replayable from a log of the choices.
 
+use super::ShockKind;
 use crate::model::ExitReason;
 
 /// How a voter's ballot is counted.
@@ -86,6 +87,15 @@ pub trait Controller {
         let _ = agent;
         model.is_some()
     }
+
+    /// An external shock to strike this round on top of any the model
+    /// draws (a class game's teacher calls one): the model's own shock of
+    /// this kind and of size `shocks.size`. Its random numbers come from a
+    /// side stream of the run's generator, so it changes no other draw.
+    /// Asked once a round, in the shock phase; the default calls none.
+    fn call_shock(&mut self) -> Option<ShockKind> {
+        None
+    }
 }
 
 /// Every agent decides by the model's rules.
@@ -97,9 +107,11 @@ impl Controller for ModelRules {}
 /// Plays some agents with fixed choices (a seat in a game): `choices[i]` for
 /// agent i, `None` leaves it to the model. A ballot of [`Ballot::StandAside`]
 /// outside consensus is counted as [`Ballot::Silent`] by the engine.
+/// `shock`: a shock called this round ([`Controller::call_shock`]).
 #[derive(Debug, Clone, Default)]
 pub struct Seats {
     pub choices: Vec<Option<Choices>>,
+    pub shock: Option<ShockKind>,
 }
 
 /// A player's choices for a round.
@@ -137,6 +149,9 @@ impl Controller for Seats {
     }
     fn leave(&mut self, agent: usize, model: Option<ExitReason>) -> bool {
         self.get(agent).map_or(model.is_some(), |c| c.leave)
+    }
+    fn call_shock(&mut self) -> Option<ShockKind> {
+        self.shock
     }
 }
 
@@ -265,6 +280,7 @@ mod tests {
             let seat = (0..sim.world.n).find(|&i| sim.world.is_member(i)).unwrap();
             let mut c = Seats {
                 choices: vec![None; sim.world.n],
+                shock: None,
             };
             c.choices[seat] = Some(Choices {
                 attend: true,
@@ -299,6 +315,7 @@ mod tests {
                     (0..n).filter(|&i| sim.world.is_member(i)).take(2).collect();
                 let mut c = Seats {
                     choices: vec![None; n],
+                    shock: None,
                 };
                 c.choices[seats[0]] = Some(Choices {
                     attend: false,

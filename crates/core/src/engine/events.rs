@@ -15,6 +15,17 @@ pub enum ShockKind {
 }
 
 impl ShockKind {
+    pub const ALL: [ShockKind; 3] = [
+        ShockKind::Competitor,
+        ShockKind::PolicyShift,
+        ShockKind::LeadershipChange,
+    ];
+
+    /// The kind named by [`name`](Self::name).
+    pub fn from_name(s: &str) -> Option<ShockKind> {
+        ShockKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             ShockKind::Competitor => "competitor",

@@ -1,11 +1,13 @@
 //! Phase 1, external shocks (drift): the scheduled founder departure, scope
 //! expansions (mission creep), and random shocks — a new competitor, a policy
-//! shift, a leadership change in one member.
+//! shift, a leadership change in one member — and a shock the controller
+//! calls (the class game's teacher).
 
 use super::{
-    Controller, Event, EventKind, Round, ShockKind, chance, exit, normal, scope, weighted_pick,
+    Controller, Event, EventKind, Rng, Round, ShockKind, chance, exit, normal, scope, weighted_pick,
 };
-use crate::model::{ExitReason, Status};
+use crate::model::{ExitReason, Status, World};
+use crate::scenario::Scenario;
 use rand::RngExt;
 
 pub fn shocks<C: Controller>(r: &mut Round<'_, C>) {
@@ -25,15 +27,40 @@ pub fn shocks<C: Controller>(r: &mut Round<'_, C>) {
     if s.goal.expansion_rounds.contains(&round) {
         scope::expand_scope(w, s, ev);
     }
-    if !chance(rng, s.shocks.rate) || w.coalition.members == 0 {
-        return;
+    // The model's shock: drawn from the run's stream.
+    if chance(rng, s.shocks.rate) && w.coalition.members > 0 {
+        let kind = match rng.random_range(0..3u32) {
+            0 => ShockKind::Competitor,
+            1 => ShockKind::PolicyShift,
+            _ => ShockKind::LeadershipChange,
+        };
+        strike(w, s, rng, ev, round, kind);
     }
+    // A shock the controller calls (the class game's teacher), on top of
+    // the model's: the same shock, its draws from a side stream of the
+    // run's generator, so that every other draw of the run is the model's.
+    if let Some(kind) = r.ctl.call_shock()
+        && w.coalition.members > 0
+    {
+        let mut side = rng.clone();
+        side.set_stream(rng.get_stream() ^ SIDE_STREAM);
+        strike(w, s, &mut side, ev, round, kind);
+    }
+}
+
+/// The stream a called shock draws from: the run's own, its top bit flipped.
+const SIDE_STREAM: u64 = 1 << 63;
+
+/// One external shock of `kind`, of size `shocks.size`.
+fn strike(
+    w: &mut World,
+    s: &Scenario,
+    rng: &mut Rng,
+    ev: &mut Vec<Event>,
+    round: u32,
+    kind: ShockKind,
+) {
     let size = s.shocks.size;
-    let kind = match rng.random_range(0..3u32) {
-        0 => ShockKind::Competitor,
-        1 => ShockKind::PolicyShift,
-        _ => ShockKind::LeadershipChange,
-    };
     // The shock is told before its consequences (e.g. a leadership loss).
     let at = ev.len();
     ev.push(Event {

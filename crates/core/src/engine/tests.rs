@@ -1650,6 +1650,84 @@ fn alignment_without_trust_breaks_at_a_shock() {
     assert!(competitors > 0);
 }
 
+/// Runs the shock phase on a copy of `w` with a controller calling a shock
+/// of `called`: the world, the round's shock events and the run's stream
+/// after the phase.
+fn called_shock(
+    s: &Scenario,
+    w: &World,
+    seed: u64,
+    called: Option<ShockKind>,
+) -> (World, Vec<ShockKind>, Rng) {
+    let mut w = w.clone();
+    set_trust(&mut w, 0.5);
+    let (mut ev, mut now) = (Vec::new(), RoundTally::default());
+    let mut rng = run_rng(seed, 0);
+    let mut seats = super::Seats {
+        choices: vec![None; w.n],
+        shock: called,
+    };
+    super::phase(
+        &mut w,
+        s,
+        &mut rng,
+        &mut ev,
+        &mut now,
+        &[],
+        &mut seats,
+        shocks::shocks,
+    );
+    let kinds = ev
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Shock { kind } => Some(kind),
+            _ => None,
+        })
+        .collect();
+    (w, kinds, rng)
+}
+
+#[test]
+fn a_called_shock_is_the_models_shock_and_leaves_the_runs_draws_alone() {
+    // No shock of the model's own: the called one strikes, as the model's
+    // competitor does (legitimacy and efficacy × (1 − σ/2), clarity ×
+    // (1 − σ(1 − τ))), and the run's stream is where it was.
+    let s = three(&[("shocks.rate", "0.0"), ("shocks.size", "0.4")]);
+    let mut w = world(&s);
+    w.round = 1;
+    for seed in 0..5 {
+        let (none, kinds0, rng0) = called_shock(&s, &w, seed, None);
+        assert!(kinds0.is_empty());
+        let (hit, kinds, rng) = called_shock(&s, &w, seed, Some(ShockKind::Competitor));
+        assert_eq!(kinds, vec![ShockKind::Competitor]);
+        assert_close!(
+            hit.coalition.legitimacy,
+            none.coalition.legitimacy * (1.0 - 0.2)
+        );
+        for i in 0..3 {
+            assert_close!(hit.efficacy[i], none.efficacy[i] * (1.0 - 0.2));
+            assert_close!(hit.clarity[i], none.clarity[i] * (1.0 - 0.4 * 0.5));
+        }
+        assert_eq!(rng, rng0, "seed {seed}: the run's stream moved");
+        // Every kind strikes when called, and draws nothing from the run.
+        for kind in [ShockKind::PolicyShift, ShockKind::LeadershipChange] {
+            let (_, kinds, rng) = called_shock(&s, &w, seed, Some(kind));
+            assert_eq!(kinds, vec![kind]);
+            assert_eq!(rng, rng0);
+        }
+    }
+    // With the model's own shock every round, a called one comes on top:
+    // two shocks, the model's first, and the run's stream as without it.
+    let s = three(&[("shocks.rate", "1.0"), ("shocks.size", "0.4")]);
+    for seed in 0..5 {
+        let (_, model, rng0) = called_shock(&s, &w, seed, None);
+        let (_, both, rng) = called_shock(&s, &w, seed, Some(ShockKind::PolicyShift));
+        assert_eq!(model.len(), 1);
+        assert_eq!(both, vec![model[0], ShockKind::PolicyShift]);
+        assert_eq!(rng, rng0);
+    }
+}
+
 #[test]
 fn leadership_loss_hurts_less_with_documented_processes() {
     let run = |documented: bool| {

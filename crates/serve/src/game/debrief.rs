@@ -413,7 +413,7 @@ mod tests {
     #[test]
     fn founders_syndrome_is_named_only_when_the_founder_left() {
         let s = ScenarioFile::open(None).unwrap().base;
-        let mut h = crate::game::views::history(&s, s.seed, &[], Some(0));
+        let mut h = crate::game::views::history(&s, s.seed, &[], &[], Some(0));
         let founder = (0..h.world.n).find(|&i| h.world.founder[i]).unwrap();
         let other = (0..h.world.n).find(|&i| !h.world.founder[i]).unwrap();
         let named = |h: &History| {
@@ -441,7 +441,7 @@ mod tests {
     #[test]
     fn a_game_ended_early_is_judged_on_the_weeks_played() {
         let s = ScenarioFile::open(None).unwrap().base;
-        let sim = crate::game::simulate(&s, 4, &[], Some(12));
+        let sim = crate::game::simulate(&s, 4, &[], &[], Some(12));
         let class = crate::game::summary_now(&sim);
         assert_eq!((class.outcome, class.rounds), ("stopped", 12));
         let d = debrief(&s, 4, &class, Vec::new());

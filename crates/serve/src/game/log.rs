@@ -5,8 +5,8 @@
 
 use std::fmt::Write as _;
 
-use super::Play;
-use coalsim_core::engine::{Ballot, Choices, RunSummary};
+use super::{Play, Shock};
+use coalsim_core::engine::{Ballot, Choices, RunSummary, ShockKind};
 use coalsim_core::scenario::{Scenario, ScenarioFile, Source};
 
 /// The columns of the log, in order.
@@ -78,6 +78,9 @@ pub struct GameLog {
     /// Organisation names, by agent index (for the CSV only).
     pub names: Vec<String>,
     pub plays: Vec<Play>,
+    /// The shocks the teacher called (`# shock: ROUND KIND` lines), by
+    /// round.
+    pub shocks: Vec<Shock>,
     /// The outcome the game reached (`goal`, `dissolved`, ...) and in how
     /// many rounds; checked by the replay.
     pub outcome: Option<(String, u32)>,
@@ -117,6 +120,9 @@ impl GameLog {
         if let Some(week) = self.stopped_at {
             let _ = writeln!(out, "# stopped: {week}");
         }
+        for s in &self.shocks {
+            let _ = writeln!(out, "# shock: {} {}", s.round, s.kind.name());
+        }
         for line in self.scenario_toml.lines() {
             let _ = writeln!(out, "#| {line}");
         }
@@ -153,6 +159,7 @@ impl GameLog {
             seed: 0,
             names: Vec::new(),
             plays: Vec::new(),
+            shocks: Vec::new(),
             outcome: None,
             stopped_at: None,
         };
@@ -184,6 +191,24 @@ impl GameLog {
                         rounds = Some(value.parse::<u32>().map_err(|_| {
                             format!("{file}:{no}: rounds: `{value}` is not a whole number ≥ 0")
                         })?)
+                    }
+                    "shock" => {
+                        let bad = || {
+                            format!(
+                                "{file}:{no}: shock: `{value}`; allowed: a round ≥ 1 and a kind ({}), e.g. `# shock: 9 competitor`, in increasing rounds",
+                                ShockKind::ALL.map(ShockKind::name).join(", ")
+                            )
+                        };
+                        let (round, kind) = value.split_once(' ').ok_or_else(bad)?;
+                        let round = round.parse::<u32>().ok().filter(|&r| r >= 1);
+                        let kind = ShockKind::from_name(kind.trim());
+                        let (Some(round), Some(kind)) = (round, kind) else {
+                            return Err(bad());
+                        };
+                        if log.shocks.last().is_some_and(|s| s.round >= round) {
+                            return Err(bad());
+                        }
+                        log.shocks.push(Shock { round, kind });
                     }
                     "stopped" => {
                         log.stopped_at = Some(value.parse::<u32>().map_err(|_| {

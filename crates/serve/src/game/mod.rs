@@ -11,7 +11,7 @@ pub mod debrief;
 pub mod log;
 pub mod views;
 
-use coalsim_core::engine::{Ballot, Choices, RunSummary, Seats, Simulation};
+use coalsim_core::engine::{Ballot, Choices, RunSummary, Seats, ShockKind, Simulation};
 use coalsim_core::scenario::Scenario;
 
 pub use log::GameLog;
@@ -91,23 +91,39 @@ pub struct Play {
     pub choices: Choices,
 }
 
+/// A shock the teacher called: it strikes in `round`, on top of any the
+/// model draws ([`coalsim_core::engine::Controller::call_shock`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shock {
+    pub round: u32,
+    pub kind: ShockKind,
+}
+
+/// The shock called in `round`, if any.
+pub fn shock_in(shocks: &[Shock], round: u32) -> Option<ShockKind> {
+    shocks.iter().find(|s| s.round == round).map(|s| s.kind)
+}
+
 /// Runs `scenario` with `seed` (run index 0) through `rounds` rounds, the
-/// players' `plays` applied in their rounds (sorted by round). `None`
-/// rounds: to the end.
+/// players' `plays` applied in their rounds (sorted by round) and the
+/// teacher's `shocks` in theirs. `None` rounds: to the end.
 pub fn simulate<'a>(
     scenario: &'a Scenario,
     seed: u64,
     plays: &[Play],
+    shocks: &[Shock],
     rounds: Option<u32>,
 ) -> Simulation<'a> {
     let mut sim = Simulation::new(scenario, seed, 0);
     let mut seats = Seats {
         choices: vec![None; sim.world.n],
+        shock: None,
     };
     let mut next = 0;
     while sim.outcome.is_none() && rounds.is_none_or(|r| sim.world.round < r) {
         let round = sim.world.round + 1;
         seats.choices.iter_mut().for_each(|c| *c = None);
+        seats.shock = shock_in(shocks, round);
         while next < plays.len() && plays[next].round < round {
             next += 1;
         }
@@ -132,10 +148,11 @@ pub fn replay(log: &GameLog) -> Result<RunSummary, String> {
             &scenario,
             log.seed,
             &log.plays,
+            &log.shocks,
             Some(week),
         )));
     }
-    let mut sim = simulate(&scenario, log.seed, &log.plays, None);
+    let mut sim = simulate(&scenario, log.seed, &log.plays, &log.shocks, None);
     Ok(sim.run_to_end())
 }
 
@@ -214,7 +231,12 @@ mod tests {
         for s in &scenarios {
             for seed in 0..5 {
                 let p = plays(s.agent_count(), seed);
-                let h = views::history(s, seed, &p, None);
+                // A shock the teacher called, of every kind across seeds.
+                let shocks = vec![Shock {
+                    round: 3 + seed as u32,
+                    kind: ShockKind::ALL[seed as usize % 3],
+                }];
+                let h = views::history(s, seed, &p, &shocks, None);
                 let outcome = h.outcome.clone().unwrap();
                 let mut log = GameLog {
                     title: s.name.clone(),
@@ -222,6 +244,7 @@ mod tests {
                     seed,
                     names: h.names.clone(),
                     plays: p.clone(),
+                    shocks: shocks.clone(),
                     outcome: None,
                     stopped_at: None,
                 };
@@ -229,6 +252,7 @@ mod tests {
                 let text = log.to_csv();
                 let back = GameLog::parse("log.csv", &text).unwrap();
                 assert_eq!(back.plays, p);
+                assert_eq!(back.shocks, shocks);
                 assert_eq!(back.seed, seed);
                 assert_eq!(back.scenario().unwrap().to_toml(), s.to_toml());
                 assert_eq!(replay(&back).unwrap(), outcome);
@@ -241,7 +265,7 @@ mod tests {
         let s = ScenarioFile::open(None).unwrap().base;
         let differs = (0..10).any(|seed| {
             let p = plays(s.agent_count(), seed);
-            format!("{:?}", views::summary(&s, seed, &p))
+            format!("{:?}", views::summary(&s, seed, &p, &[]))
                 != format!("{:?}", Simulation::new(&s, seed, 0).run_to_end())
         });
         assert!(differs);
@@ -256,6 +280,7 @@ mod tests {
             seed: 3,
             names: vec!["A".into(); 10],
             plays: plays(10, 1),
+            shocks: Vec::new(),
             outcome: None,
             stopped_at: None,
         };

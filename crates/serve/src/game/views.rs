@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::{Play, simulate};
+use super::{Play, Shock, shock_in, simulate};
 use crate::server::view::{Node, links, nodes};
 use coalsim_core::engine::{Event, EventKind, RoundRecord, RunSummary, ShockKind, Simulation};
 use coalsim_core::model::{GovernanceState, Status, World};
@@ -31,7 +31,13 @@ pub struct History {
 
 /// Runs the game's first `rounds` rounds (all of them with `None`) and
 /// keeps what the screens show.
-pub fn history(s: &Scenario, seed: u64, plays: &[Play], rounds: Option<u32>) -> History {
+pub fn history(
+    s: &Scenario,
+    seed: u64,
+    plays: &[Play],
+    shocks: &[Shock],
+    rounds: Option<u32>,
+) -> History {
     // The run is replayed one round at a time so that every round's events
     // are seen; `simulate` with a round limit is the same run.
     let mut sim = Simulation::new(s, seed, 0);
@@ -49,7 +55,7 @@ pub fn history(s: &Scenario, seed: u64, plays: &[Play], rounds: Option<u32>) -> 
     let mut r = 0;
     while sim.outcome.is_none() && r < target {
         r += 1;
-        let next = simulate_round(&mut sim, plays);
+        let next = simulate_round(&mut sim, plays, shocks);
         debug_assert_eq!(next, r);
         h.records.push(sim.record());
         h.lines
@@ -67,10 +73,11 @@ pub fn history(s: &Scenario, seed: u64, plays: &[Play], rounds: Option<u32>) -> 
 }
 
 /// Steps one round with the plays of that round; returns the round.
-fn simulate_round(sim: &mut Simulation, plays: &[Play]) -> u32 {
+fn simulate_round(sim: &mut Simulation, plays: &[Play], shocks: &[Shock]) -> u32 {
     let round = sim.world.round + 1;
     let mut seats = coalsim_core::engine::Seats {
         choices: vec![None; sim.world.n],
+        shock: shock_in(shocks, round),
     };
     for p in plays.iter().filter(|p| p.round == round) {
         if p.agent < seats.choices.len() {
@@ -82,8 +89,8 @@ fn simulate_round(sim: &mut Simulation, plays: &[Play]) -> u32 {
 }
 
 /// The same run as [`history`], without the views (for tests).
-pub fn summary(s: &Scenario, seed: u64, plays: &[Play]) -> RunSummary {
-    let mut sim = simulate(s, seed, plays, None);
+pub fn summary(s: &Scenario, seed: u64, plays: &[Play], shocks: &[Shock]) -> RunSummary {
+    let mut sim = simulate(s, seed, plays, shocks, None);
     sim.run_to_end()
 }
 
@@ -612,7 +619,7 @@ mod tests {
     #[test]
     fn a_student_reads_the_story_before_the_numbers() {
         let s = eastside();
-        let h = history(&s, s.seed, &[], Some(0));
+        let h = history(&s, s.seed, &[], &[], Some(0));
         let story = student(&s, &h, 0, 0).story;
         assert_eq!(
             story[0],
@@ -647,7 +654,7 @@ mod tests {
         );
         // Without issue names, the issues are numbered.
         let d = ScenarioFile::open(None).unwrap().base;
-        let h = history(&d, d.seed, &[], Some(0));
+        let h = history(&d, d.seed, &[], &[], Some(0));
         assert!(student(&d, &h, 0, 0).story.join(" ").contains("issue 1"));
     }
 }

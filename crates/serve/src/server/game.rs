@@ -47,8 +47,8 @@ use super::request::{self, ScenarioRequest};
 use super::{AppState, error, json};
 use crate::game::debrief::{self, Debrief};
 use crate::game::views::{self, History};
-use crate::game::{GameLog, Play, default_choices};
-use coalsim_core::engine::{Ballot, Choices};
+use crate::game::{GameLog, Play, Shock, default_choices};
+use coalsim_core::engine::{Ballot, Choices, ShockKind};
 use coalsim_core::model::Status;
 use coalsim_core::scenario::Scenario;
 
@@ -278,6 +278,11 @@ struct Room {
     /// The class's earlier games (rematches), oldest first.
     games: Vec<PastGame>,
     plays: Vec<Play>,
+    /// The shocks the teacher called, by the week they struck.
+    shocks: Vec<Shock>,
+    /// A shock the teacher called that strikes in the first week of the
+    /// next turn played.
+    next_shock: Option<ShockKind>,
     history: History,
     debrief: DebriefState,
     last_active: Instant,
@@ -366,7 +371,7 @@ impl Room {
         now: Instant,
         burst: f64,
     ) -> Room {
-        let history = views::history(&s, seed, &[], Some(0));
+        let history = views::history(&s, seed, &[], &[], Some(0));
         let n = history.world.n;
         Room {
             teacher: token(),
@@ -388,6 +393,8 @@ impl Room {
             game: 1,
             games: Vec::new(),
             plays: Vec::new(),
+            shocks: Vec::new(),
+            next_shock: None,
             history,
             debrief: DebriefState::None,
             last_active: now,
@@ -560,7 +567,19 @@ impl Room {
             }
         }
         self.plays.sort_by_key(|p| (p.round, p.agent));
-        self.history = views::history(&self.scenario, self.seed, &self.plays, Some(end));
+        if let Some(kind) = self.next_shock.take() {
+            self.shocks.push(Shock {
+                round: start + 1,
+                kind,
+            });
+        }
+        self.history = views::history(
+            &self.scenario,
+            self.seed,
+            &self.plays,
+            &self.shocks,
+            Some(end),
+        );
         // Rows after an organisation left change nothing: not logged.
         let w = &self.history.world;
         self.plays
@@ -577,12 +596,18 @@ impl Room {
     /// judged on the weeks it played, and nothing more is simulated.
     fn stop(&mut self) {
         if self.history.outcome.is_none() {
-            let sim =
-                crate::game::simulate(&self.scenario, self.seed, &self.plays, Some(self.round()));
+            let sim = crate::game::simulate(
+                &self.scenario,
+                self.seed,
+                &self.plays,
+                &self.shocks,
+                Some(self.round()),
+            );
             self.history.outcome = Some(crate::game::summary_now(&sim));
         }
         self.phase = Phase::Over;
         self.deadline = None;
+        self.next_shock = None;
     }
 
     /// The same class, seats and seed again under `rule` (after a game is
@@ -613,9 +638,11 @@ impl Room {
             points: picture.points,
             log: self.log(),
         });
-        self.history = views::history(&next, self.seed, &[], Some(0));
+        self.history = views::history(&next, self.seed, &[], &[], Some(0));
         self.scenario = Arc::new(next);
         self.plays.clear();
+        self.shocks.clear();
+        self.next_shock = None;
         self.turn = 0;
         self.phase = Phase::Lobby;
         self.deadline = None;
@@ -658,9 +685,10 @@ impl Room {
 
     /// Ends the game at its last turn: the run's own end.
     fn finish(&mut self) {
-        self.history = views::history(&self.scenario, self.seed, &self.plays, None);
+        self.history = views::history(&self.scenario, self.seed, &self.plays, &self.shocks, None);
         self.phase = Phase::Over;
         self.deadline = None;
+        self.next_shock = None;
     }
 
     fn log(&self) -> GameLog {
@@ -670,6 +698,7 @@ impl Room {
             seed: self.seed,
             names: self.history.names.clone(),
             plays: self.plays.clone(),
+            shocks: self.shocks.clone(),
             outcome: None,
             stopped_at: None,
         };
@@ -745,7 +774,7 @@ pub struct Choose {
 pub struct Control {
     pub token: String,
     /// `start`, `pause`, `resume`, `extend`, `advance`, `end`, `say`,
-    /// `move`, `remove` or `rematch`.
+    /// `shock`, `move`, `remove` or `rematch`.
     pub action: String,
     /// `say`: the message for every phone (empty: take it down).
     #[serde(default)]
@@ -759,6 +788,10 @@ pub struct Control {
     /// `rematch`: the decision rule of the next game.
     #[serde(default)]
     pub rule: Option<String>,
+    /// `shock`: its kind (`competitor`, `policy_shift`,
+    /// `leadership_change`), or `none` to call it off.
+    #[serde(default)]
+    pub kind: Option<String>,
 }
 
 // ---- handlers
@@ -1585,6 +1618,8 @@ fn teacher_in(st: &AppState, room: &mut Room, code: &str, join: bool, now: Insta
         "waiting": waiting,
         "team_size": room.team_size,
         "message": room.message,
+        "next_shock": room.next_shock.map(ShockKind::name),
+        "shocks": room.shocks.iter().map(|s| serde_json::json!({"week": s.round, "kind": s.kind.name()})).collect::<Vec<_>>(),
         "game": room.game,
         "games": room.game_views(),
         "dropped": room.dropped,
@@ -1650,6 +1685,25 @@ fn control_in(st: &AppState, room: &mut Room, code: &str, req: &Control, now: In
                 return error(StatusCode::BAD_REQUEST, e);
             }
         }
+        ("shock", Phase::Lobby | Phase::Playing | Phase::Paused) => {
+            // Strikes in the first week of the next turn played (the
+            // teacher may call it off, or change its kind, until then).
+            let kind = req.kind.as_deref().unwrap_or("");
+            if kind == "none" {
+                room.next_shock = None;
+            } else if let Some(k) = ShockKind::from_name(kind) {
+                room.next_shock = Some(k);
+            } else {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "kind: `{}`; allowed: {}, or none",
+                        kind.chars().take(20).collect::<String>(),
+                        ShockKind::ALL.map(ShockKind::name).join(", ")
+                    ),
+                );
+            }
+        }
         ("say", _) => {
             let text = req.text.as_deref().unwrap_or("");
             if text.chars().count() > MAX_MESSAGE {
@@ -1712,7 +1766,7 @@ fn control_in(st: &AppState, room: &mut Room, code: &str, req: &Control, now: In
             return error(
                 StatusCode::CONFLICT,
                 format!(
-                    "cannot {} now (the game is {p:?}); allowed: start, pause, resume, extend, advance, end, say, move, remove, rematch (once over)",
+                    "cannot {} now (the game is {p:?}); allowed: start, pause, resume, extend, advance, end, shock (before the end), say, move, remove, rematch (once over)",
                     a.chars().take(20).collect::<String>()
                 ),
             );
