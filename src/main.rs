@@ -51,6 +51,30 @@ fn main() {
             std::process::exit(0);
         }
         eprintln!("error: {err:#}");
+        // A full disk: the message names the file (so its folder); say
+        // what to do, unless the message already does.
+        let full = err.chain().any(|e| {
+            let kind = e
+                .downcast_ref::<std::io::Error>()
+                .map(|io| io.kind())
+                .or_else(
+                    || match e.downcast_ref::<coalsim_report::plots::PlotError>() {
+                        Some(coalsim_report::plots::PlotError::Io { error, .. }) => {
+                            Some(error.kind())
+                        }
+                        _ => None,
+                    },
+                );
+            kind == Some(std::io::ErrorKind::StorageFull)
+        });
+        let text = format!("{err:#}");
+        // Some messages keep only the system's words of the error.
+        let full = full || text.contains("No space left on device");
+        if full && !text.contains("is full") {
+            eprintln!(
+                "the disk is full: free some space, or give --out a folder on another disk, and run the command again"
+            );
+        }
         std::process::exit(1);
     }
 }

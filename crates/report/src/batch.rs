@@ -154,6 +154,8 @@ pub fn execute(
             )),
         segments: segs_file.map(|(f, crc)| Summed::new(std::io::BufWriter::new(f), crc)),
         segment_count: segments,
+        runs_path: dir.join("runs.csv"),
+        segments_path: dir.join("segments.cbor"),
         fingerprint: job.fingerprint.clone(),
         checkpoint: ckpt_path.clone(),
         every: job.checkpoint_every,
@@ -260,6 +262,27 @@ fn publish(partial: &Path, target: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// "FILE: cannot write: ERROR", and for a full disk, which folder and what
+/// to do (`checkpoint`: the batch's checkpoint, when it has one, from which
+/// `--resume` continues).
+fn cannot_write(path: &Path, e: &std::io::Error, checkpoint: Option<&Path>) -> anyhow::Error {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        let resume = if checkpoint.is_some_and(Path::exists) {
+            "; with --resume, the batch continues from its last checkpoint"
+        } else {
+            ""
+        };
+        anyhow::anyhow!(
+            "{}: cannot write: {e}: the disk holding {} is full; free some space or give --out a folder on another disk, then run the command again{resume}",
+            path.display(),
+            folder.display()
+        )
+    } else {
+        anyhow::anyhow!("{}: cannot write: {e}", path.display())
+    }
+}
+
 /// Streams runs.csv (`run,seed,stream,` then every [`RunSummary`] field) and a
 /// shard's segments, and writes checkpoints.
 struct Sink {
@@ -267,6 +290,10 @@ struct Sink {
     csv: csv::Writer<Summed<std::io::BufWriter<std::fs::File>>>,
     segments: Option<Summed<std::io::BufWriter<std::fs::File>>>,
     segment_count: u64,
+    /// The files as the user knows them (they are written beside the
+    /// checkpoint first), for error messages: a full disk names its folder.
+    runs_path: PathBuf,
+    segments_path: PathBuf,
     fingerprint: Fingerprint,
     checkpoint: PathBuf,
     every: std::time::Duration,
@@ -278,17 +305,20 @@ struct Sink {
 impl Sink {
     /// Flushes and syncs the files; returns their lengths and checksums.
     fn sync(&mut self) -> anyhow::Result<((u64, u32), (u64, u32))> {
-        self.csv.flush()?;
+        let runs_at = |e: std::io::Error| cannot_write(&self.runs_path, &e, Some(&self.checkpoint));
+        self.csv.flush().map_err(runs_at)?;
         let runs = self.csv.get_ref().get_ref().get_ref();
-        runs.sync_data()?;
-        let runs_len = runs.metadata()?.len();
+        runs.sync_data().map_err(runs_at)?;
+        let runs_len = runs.metadata().map_err(runs_at)?.len();
         let runs_crc = self.csv.get_ref().crc32();
+        let segs_at =
+            |e: std::io::Error| cannot_write(&self.segments_path, &e, Some(&self.checkpoint));
         let segs = match &mut self.segments {
             Some(w) => {
-                w.flush()?;
+                w.flush().map_err(segs_at)?;
                 let f = w.get_ref().get_ref();
-                f.sync_data()?;
-                (f.metadata()?.len(), w.crc32())
+                f.sync_data().map_err(segs_at)?;
+                (f.metadata().map_err(segs_at)?.len(), w.crc32())
             }
             None => (0, 0),
         };
@@ -300,16 +330,14 @@ impl Sink {
         let runs = self
             .csv
             .into_inner()
-            .map_err(|e| anyhow::anyhow!("cannot write runs.csv: {}", e.error()))?
+            .map_err(|e| cannot_write(&self.runs_path, e.error(), Some(&self.checkpoint)))?
             .into_inner()
             .into_inner()
-            .map_err(|e| anyhow::anyhow!("cannot write runs.csv: {}", e.error()))?;
+            .map_err(|e| cannot_write(&self.runs_path, e.error(), Some(&self.checkpoint)))?;
         let segs = match self.segments {
-            Some(w) => Some(
-                w.into_inner()
-                    .into_inner()
-                    .map_err(|e| anyhow::anyhow!("cannot write segments: {}", e.error()))?,
-            ),
+            Some(w) => Some(w.into_inner().into_inner().map_err(|e| {
+                cannot_write(&self.segments_path, e.error(), Some(&self.checkpoint))
+            })?),
             None => None,
         };
         Ok((runs, segs, self.segment_count))
@@ -321,7 +349,10 @@ impl BatchSink for Sink {
     fn accept(&mut self, run: u64, summary: &RunSummary) -> anyhow::Result<()> {
         self.csv
             .serialize((RunId::new(run, self.seed), summary))
-            .context("cannot write runs.csv")
+            .map_err(|e| match e.kind() {
+                csv::ErrorKind::Io(io) => cannot_write(&self.runs_path, io, Some(&self.checkpoint)),
+                _ => anyhow::anyhow!("{}: cannot write: {e}", self.runs_path.display()),
+            })
     }
 
     fn segment(
@@ -330,7 +361,8 @@ impl BatchSink for Sink {
         agg: &coalsim_core::study::batch::Aggregates,
     ) -> anyhow::Result<()> {
         if let Some(w) = &mut self.segments {
-            write_segment(w, first_run, agg).context("cannot write the shard's segments")?;
+            write_segment(w, first_run, agg)
+                .map_err(|e| cannot_write(&self.segments_path, &e, Some(&self.checkpoint)))?;
             self.segment_count += 1;
         }
         Ok(())
@@ -388,4 +420,38 @@ fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) -> anyhow::Result<()>
     file.commit()
         .with_context(|| format!("{}: cannot write", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 26 (wording): a full disk's error named no folder. It names
+    /// the file as the user knows it, the folder whose disk is full, and
+    /// what to do; another error names the file only.
+    #[test]
+    fn a_full_disk_names_the_folder() {
+        let file = Path::new("/results/big/runs.csv");
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let e = cannot_write(file, &full, None).to_string();
+        assert!(
+            e.starts_with("/results/big/runs.csv: cannot write: "),
+            "{e}"
+        );
+        assert!(e.contains("the disk holding /results/big is full"), "{e}");
+        assert!(!e.contains("--resume"), "{e}");
+        // With a checkpoint, --resume continues from it.
+        let tmp = tempfile::tempdir().unwrap();
+        let ckpt = tmp.path().join("checkpoint.cbor");
+        std::fs::write(&ckpt, b"x").unwrap();
+        let e = cannot_write(file, &full, Some(&ckpt)).to_string();
+        assert!(e.contains("with --resume, the batch continues"), "{e}");
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = cannot_write(file, &denied, None).to_string();
+        assert!(
+            e.starts_with("/results/big/runs.csv: cannot write: "),
+            "{e}"
+        );
+        assert!(!e.contains("is full"), "{e}");
+    }
 }

@@ -333,7 +333,10 @@ pub fn write_segment<T: Serialize>(w: &mut impl Write, first_run: u64, agg: &T) 
         first_run: u64,
         agg: &'a T,
     }
-    ciborium::into_writer(&Ref { first_run, agg }, w).map_err(|e| io::Error::other(e.to_string()))
+    ciborium::into_writer(&Ref { first_run, agg }, w).map_err(|e| match e {
+        ciborium::ser::Error::Io(e) => e,
+        ciborium::ser::Error::Value(v) => io::Error::other(v),
+    })
 }
 
 /// Reads the next item of a CBOR sequence; `None` at its end.
