@@ -818,7 +818,13 @@ fn axe_source() -> Option<String> {
 /// shows that turn, and each whose organisation is in the coalition sends
 /// its choices (by script: 30 phones click faster than a driver can) and
 /// sees them taken. Returns how many phones sent choices.
-fn class_plays_a_turn(phones: &Browser, windows: &[String], turn: u32, contribute: &str) -> usize {
+fn class_plays_a_turn(
+    phones: &Browser,
+    windows: &[String],
+    game: u32,
+    turn: u32,
+    contribute: &str,
+) -> usize {
     let mut sent = 0;
     for h in windows {
         phones.switch(h);
@@ -826,7 +832,7 @@ fn class_plays_a_turn(phones: &Browser, windows: &[String], turn: u32, contribut
         phones.wait(
             &format!("the phone at turn {turn}"),
             &format!(
-                "const d = document.body.dataset; return (d.phase === 'playing' && Number(d.turn) === {turn}) || Number(d.turn) > {turn}"
+                "const d = document.body.dataset; return d.game === '{game}' && ((d.phase === 'playing' && Number(d.turn) === {turn}) || Number(d.turn) > {turn})"
             ),
         );
         let chose = phones.js(&format!(
@@ -960,7 +966,7 @@ fn a_class_of_30_plays_in_teams_on_a_projector() {
 
     // Two turns: every phone chooses; the turn waits for all of them.
     for turn in 1..=2 {
-        let sent = class_plays_a_turn(&phones, &windows, turn - 1, "1");
+        let sent = class_plays_a_turn(&phones, &windows, 1, turn - 1, "1");
         assert!(sent >= 3, "turn {turn}: {sent} phones sent choices");
         teacher.wait(
             &format!("turn {turn}"),
@@ -978,6 +984,15 @@ fn a_class_of_30_plays_in_teams_on_a_projector() {
         "return document.getElementById('message').textContent.includes('stay or leave?')",
     );
 
+    // The teacher calls a shock: the note says when it strikes, and once
+    // the turn is played the story and the phones tell it.
+    teacher.js("document.getElementById('shock-kind').value = 'policy_shift'; return true");
+    teacher.click("#shock");
+    teacher.wait(
+        "the shock announced",
+        "return document.getElementById('shock-text').textContent.startsWith('Next turn, first week: the policy ground shifts')",
+    );
+
     // A student closes the browser: after a while the place is freed and
     // the teacher sees it; the game goes on without waiting.
     phones.switch(&windows[29]);
@@ -987,8 +1002,24 @@ fn a_class_of_30_plays_in_teams_on_a_projector() {
         "the closed browser's place freed",
         "return document.getElementById('seats').textContent.includes('Student 29 (away too long: place freed)')",
     );
-    class_plays_a_turn(&phones, &windows, 2, "0.5");
+    class_plays_a_turn(&phones, &windows, 1, 2, "0.5");
     teacher.wait("turn 3", "return Number(document.body.dataset.turn) === 3");
+    teacher.wait(
+        "the shock struck in week 9",
+        "return document.body.dataset.shocks === '1' && document.getElementById('shock-text').textContent === 'Shocks called: the policy ground shifts (week 9).'",
+    );
+    assert!(
+        teacher
+            .text("#story")
+            .contains("round 9: shock — a policy shift"),
+        "{}",
+        teacher.text("#story")
+    );
+    phones.switch(&windows[0]);
+    phones.wait(
+        "the shock on the first phone",
+        "return document.getElementById('observed').textContent.includes('week 9: a policy shift changed the ground') || document.body.dataset.status !== 'member'",
+    );
     teacher.wait(
         "the story so far",
         "return document.querySelectorAll('#story li').length > 3",
@@ -1023,14 +1054,14 @@ fn a_class_of_30_plays_in_teams_on_a_projector() {
     phones.switch(&windows[0]);
     phones.wait(
         "game 2 on the phone",
-        "return document.body.dataset.phase === 'playing' && document.body.dataset.turn === '0'",
+        "return document.body.dataset.game === '2' && document.body.dataset.phase === 'playing' && document.body.dataset.turn === '0'",
     );
     assert_ne!(
         phones.js("return getComputedStyle(document.getElementById('aside-choice')).display"),
         json!("none"),
         "stand aside is offered under consensus"
     );
-    class_plays_a_turn(&phones, &windows, 0, "1");
+    class_plays_a_turn(&phones, &windows, 2, 0, "1");
     teacher.wait(
         "turn 1 of game 2",
         "return Number(document.body.dataset.turn) === 1",

@@ -106,6 +106,7 @@ function render(v) {
   b.dataset.phase = v.phase;
   b.dataset.turn = v.turn;
   b.dataset.round = v.round;
+  b.dataset.game = v.game;
   b.dataset.chosen = v.chosen;
   b.dataset.role = v.role;
   b.dataset.status = w ? w.status : "watching";

@@ -1166,6 +1166,8 @@ struct Me<'a> {
     place: Option<usize>,
     phase: Phase,
     turn: u32,
+    /// The class's game: 1, then one more for each rematch.
+    game: u32,
     weeks_per_turn: u32,
     seconds_left: Option<u64>,
     /// This student has sent choices for the turn.
@@ -1356,6 +1358,7 @@ fn me_in(
         place,
         phase: room.phase,
         turn: room.turn,
+        game: room.game,
         weeks_per_turn: room.weeks_per_turn,
         seconds_left: room.seconds_left(now),
         chosen,
