@@ -160,12 +160,17 @@ pub fn scenario_game(path: &std::path::Path) -> anyhow::Result<(WeightedGame, St
             n,
             format!("one vote each; quota {n} (all)"),
         ),
+        DecisionRule::Consent => (
+            vec![1; n as usize],
+            n,
+            format!("one vote each; quota {n} (all: any reasoned objection blocks)"),
+        ),
         DecisionRule::Majority => (
             vec![1; n as usize],
             n / 2 + 1,
             format!("one vote each; quota {}", n / 2 + 1),
         ),
-        DecisionRule::Supermajority => {
+        DecisionRule::Supermajority | DecisionRule::ModifiedConsensus => {
             let q = ((s.governance.supermajority * n as f64) - 1e-9)
                 .ceil()
                 .max(1.0) as u64;

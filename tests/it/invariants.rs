@@ -103,6 +103,8 @@ prop_compose! {
             rotate_agenda: flags[5],
             documented_processes: flags[6],
             decision_every,
+            // 0 to 2 blocks before a modified consensus falls back to a vote.
+            fallback_after: decision_every - 1,
         }
     }
 }

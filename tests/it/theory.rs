@@ -4,9 +4,13 @@
 //!   preferences, simple majority maximises the probability that a member's
 //!   preference prevails, over all thresholds k of n. The decision phase,
 //!   with every other mechanism switched off, must give the analytic curve.
+//! - Rae–Taylor in the whole model (every dynamic on): in a neutral
+//!   coalition simple majority maximises member welfare over all
+//!   thresholds, and no rule beats it on success.
 //! - Buchanan & Tullock (1962): the threshold with the best outcome moves up
-//!   as the external costs of being outvoted rise, and down as decision
-//!   costs rise. Measured with the whole model, with common random numbers.
+//!   with the external costs of losing (an intense minority) and down with
+//!   the costs of deciding (a larger group; costly deadlock). Measured with
+//!   the whole model, with common random numbers.
 //!
 //! Print the tables of docs/validation.md with
 //! `cargo test --release theory -- --nocapture`.
@@ -165,39 +169,6 @@ fn theory_rae_taylor_the_decision_phase_gives_the_analytic_curve() {
     }
 }
 
-/// The default coalition under a supermajority rule, with overrides.
-fn threshold_arm(q: f64, overrides: &[(&str, f64)]) -> Scenario {
-    let file = ScenarioFile::open(None).unwrap();
-    let mut set: Vec<(String, toml::Value)> = vec![
-        (
-            "governance.decision_rule".into(),
-            toml::Value::String("supermajority".into()),
-        ),
-        ("governance.supermajority".into(), toml::Value::Float(q)),
-    ];
-    for (k, v) in overrides {
-        set.push((k.to_string(), toml::Value::Float(*v)));
-    }
-    file.with_overrides("theory", &set).unwrap()
-}
-
-const THRESHOLDS: [f64; 6] = [0.51, 0.6, 0.7, 0.8, 0.9, 1.0];
-
-/// Success (0/1) of run `run` of every scenario, with common random numbers.
-fn successes(arms: &[Scenario], runs: u64) -> Vec<Vec<f64>> {
-    (0..runs)
-        .into_par_iter()
-        .map(|run| {
-            arms.iter()
-                .map(|s| {
-                    let mut sim = Simulation::new(s, 1962, run);
-                    f64::from(u8::from(sim.run_to_end().success))
-                })
-                .collect()
-        })
-        .collect()
-}
-
 /// Mean and 99% half-width of per-run values.
 fn mean_hw(xs: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
     let n = xs.clone().count() as f64;
@@ -206,94 +177,311 @@ fn mean_hw(xs: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
     (mean, 2.576 * (var / n).sqrt())
 }
 
-/// Measures success against the threshold under two settings of one
-/// lever and returns, per setting, the curve; prints it.
-fn curves(label: &str, low: &[(&str, f64)], high: &[(&str, f64)], runs: u64) -> Vec<Vec<f64>> {
-    let mut arms = Vec::new();
-    for setting in [low, high] {
-        for q in THRESHOLDS {
-            arms.push(threshold_arm(q, setting));
-        }
-    }
-    let per_run = successes(&arms, runs);
-    for (i, setting) in ["low", "high"].iter().enumerate() {
-        let curve: Vec<f64> = (0..THRESHOLDS.len())
-            .map(|j| mean_hw(per_run.iter().map(|r| r[i * THRESHOLDS.len() + j])).0)
-            .collect();
-        let best = (0..curve.len())
-            .max_by(|&a, &b| curve[a].total_cmp(&curve[b]))
-            .unwrap();
-        println!(
-            "| {label} | {setting} | {} | {} |",
-            curve
-                .iter()
-                .map(|s| format!("{:.1}%", 100.0 * s))
-                .collect::<Vec<_>>()
-                .join(" | "),
-            THRESHOLDS[best]
+// ---------------------------------------------------------------------
+// Model v3: theory with every dynamic on (docs/validation.md, "Decision
+// rules in the whole model").
+// ---------------------------------------------------------------------
+
+/// A neutral coalition: `n` members from the start, one issue (equal
+/// stakes), positions uniform on [−1, 1] drawn independently, equal
+/// resources, credibility, reliability, engagement, judgment and urgency
+/// (members who implement equally), proposers in rotation. Every dynamic
+/// is on: check-ins, shocks, trust, engagement, exits, resentment and
+/// buy-in on whichever side loses.
+fn neutral(n: u32) -> String {
+    format!(
+        r#"
+name = "neutral coalition"
+issues = 1
+[goal]
+scope = [0]
+[governance]
+rotate_agenda = true
+[population]
+count = {n}
+founders = 1
+initial_members = {n}
+resources = [1.0, 1.0]
+credibility = [0.6, 0.6]
+reliability = [0.85, 0.85]
+engagement = [0.75, 0.75]
+judgment = [0.7, 0.7]
+urgency = [0.5, 0.5]
+position = [-1.0, 1.0]
+"#
+    )
+}
+
+/// Ten (or `n`) member organisations on one contested issue: 30% stand at
+/// −0.8, the rest at +0.5. With `intense`, the minority's stake in the
+/// issue is 1 and the majority's 0.4 (its main concern is another issue);
+/// without, every member's stake is 0.4. `urgency` is every member's.
+fn camps(n: u32, intense: bool, urgency: f64) -> String {
+    let mut text = format!(
+        r#"
+name = "camps"
+issues = 2
+[goal]
+scope = [0]
+size = {size}
+[governance]
+rotate_agenda = true
+[population]
+count = 0
+initial_members = 0
+founders = 0
+"#,
+        size = 3.5 * n as f64
+    );
+    let minority = (n as f64 * 0.3).round() as u32;
+    for i in 0..n {
+        let in_minority = i < minority;
+        // Small fixed offsets so that members are not identical.
+        let jitter = ((i * 37) % 21) as f64 / 100.0 - 0.1;
+        let other = ((i * 53) % 41) as f64 / 20.0 - 1.0;
+        let x = if in_minority { -0.8 } else { 0.5 } + jitter;
+        let salience = if in_minority && intense {
+            "[1.0, 0.2]"
+        } else {
+            "[0.4, 1.0]"
+        };
+        let founder = i == 0 || i == minority;
+        text += &format!(
+            "[[agent]]\nname = \"m{i}\"\nposition = [{x:.3}, {other:.3}]\nsalience = {salience}\nurgency = {urgency}\nmember = true\nfounder = {founder}\n"
         );
     }
-    per_run
+    text
+}
+
+fn scenario_with(text: String, set: &[(&str, toml::Value)]) -> Scenario {
+    let file = load("theory.toml", text);
+    let set: Vec<(String, toml::Value)> = set
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    file.with_overrides("theory", &set)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn rule(name: &str) -> (&'static str, toml::Value) {
+    ("governance.decision_rule", toml::Value::String(name.into()))
+}
+
+/// The arm of threshold q: the majority rule at q = 0.5, else a
+/// supermajority of q.
+fn threshold(text: &str, q: f64, extra: &[(&str, toml::Value)]) -> Scenario {
+    let mut set = vec![if q <= 0.5 {
+        rule("majority")
+    } else {
+        rule("supermajority")
+    }];
+    if q > 0.5 {
+        set.push(("governance.supermajority", toml::Value::Float(q)));
+    }
+    set.extend(extra.iter().cloned());
+    scenario_with(text.to_string(), &set)
+}
+
+/// Success (0/1) and welfare of run `run` of every arm, with common random
+/// numbers.
+fn outcomes(arms: &[Scenario], runs: u64) -> Vec<Vec<(f64, f64)>> {
+    (0..runs)
+        .into_par_iter()
+        .map(|run| {
+            arms.iter()
+                .map(|s| {
+                    let r = Simulation::new(s, 1975, run).run_to_end();
+                    (f64::from(u8::from(r.success)), r.welfare)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn success_of(per_run: &[Vec<(f64, f64)>], arm: usize) -> f64 {
+    per_run.iter().map(|r| r[arm].0).sum::<f64>() / per_run.len() as f64
+}
+
+fn welfare_of(per_run: &[Vec<(f64, f64)>], arm: usize) -> f64 {
+    per_run.iter().map(|r| r[arm].1).sum::<f64>() / per_run.len() as f64
+}
+
+/// Paired mean and 99% half-width of welfare(a) − welfare(b).
+fn welfare_diff(per_run: &[Vec<(f64, f64)>], a: usize, b: usize) -> (f64, f64) {
+    mean_hw(per_run.iter().map(|r| r[a].1 - r[b].1))
+}
+
+const CURVE: [f64; 6] = [0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
+
+fn print_curve(label: &str, per_run: &[Vec<(f64, f64)>], offset: usize) {
+    let cells = |f: &dyn Fn(usize) -> f64| {
+        (0..CURVE.len())
+            .map(|j| format!("{:.3}", f(offset + j)))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    println!(
+        "| {label} | success | {} |",
+        cells(&|a| success_of(per_run, a))
+    );
+    println!(
+        "| {label} | welfare | {} |",
+        cells(&|a| welfare_of(per_run, a))
+    );
 }
 
 #[test]
-fn theory_buchanan_tullock_external_costs_move_the_best_threshold_up() {
-    const RUNS: u64 = 1500;
-    println!("| lever | level | q=0.51 | 0.6 | 0.7 | 0.8 | 0.9 | 1.0 | best q |");
-    // External costs: how much implementation needs every member's buy-in,
-    // and the resentment of being outvoted.
-    let low = [
-        ("dynamics.implementation_need", 0.0),
-        ("dynamics.outvoted_cost", 0.0),
+fn theory_rae_taylor_in_the_whole_model_majority_maximises_member_welfare() {
+    const RUNS: u64 = 800;
+    let text = neutral(10);
+    let arms: Vec<Scenario> = CURVE.iter().map(|&q| threshold(&text, q, &[])).collect();
+    let per_run = outcomes(&arms, RUNS);
+    println!("| coalition | measure | majority | q=0.6 | 0.7 | 0.8 | 0.9 | 1.0 |");
+    print_curve("neutral, 10 members", &per_run, 0);
+    for (j, &q) in CURVE.iter().enumerate().skip(1) {
+        let (d, hw) = welfare_diff(&per_run, 0, j);
+        println!("welfare, majority minus q={}: {d:+.4} ± {hw:.4}", q);
+        // Majority is never significantly below any higher threshold, and
+        // clearly above from 0.7 on.
+        assert!(
+            d + hw > 0.0,
+            "q={} beats majority on welfare: {d:+.4} ± {hw:.4}",
+            q
+        );
+        if q >= 0.7 {
+            assert!(
+                d - hw > 0.0,
+                "majority should clearly beat q={}: {d:+.4} ± {hw:.4}",
+                q
+            );
+        }
+    }
+}
+
+#[test]
+fn theory_rae_taylor_in_the_whole_model_no_rule_beats_majority_on_success() {
+    const RUNS: u64 = 1000;
+    let text = neutral(10);
+    let rules = [
+        "majority",
+        "supermajority",
+        "consensus",
+        "modified_consensus",
+        "consent",
+        "weighted",
+        "committee",
     ];
-    let high = [
-        ("dynamics.implementation_need", 0.9),
-        ("dynamics.outvoted_cost", 0.15),
-    ];
-    let per_run = curves("external cost", &low, &high, RUNS);
-    let t = THRESHOLDS.len();
-    let (lo_q, hi_q) = (0, 3); // 0.51 against 0.8
-    // Contrast: how much raising the threshold from 0.51 to 0.8 pays under
-    // high external costs, minus how much it pays under low ones.
+    let arms: Vec<Scenario> = rules
+        .iter()
+        .map(|r| scenario_with(text.clone(), &[rule(r)]))
+        .collect();
+    let per_run = outcomes(&arms, RUNS);
+    for (j, name) in rules.iter().enumerate().skip(1) {
+        let (d, hw) = mean_hw(per_run.iter().map(|r| r[j].0 - r[0].0));
+        println!(
+            "| {name} | {:.3} | {:.3} | {d:+.3} ± {hw:.3} |",
+            success_of(&per_run, j),
+            welfare_of(&per_run, j)
+        );
+        assert!(
+            d - hw <= 0.0,
+            "{name} beats majority on success in a neutral coalition: {d:+.4} ± {hw:.4}"
+        );
+    }
+    println!(
+        "| majority | {:.3} | {:.3} | baseline |",
+        success_of(&per_run, 0),
+        welfare_of(&per_run, 0)
+    );
+}
+
+/// Runs the threshold curve of two coalitions and returns the paired
+/// contrast (second minus first) of success(q_hi) − success(q_lo).
+fn contrast(
+    label: [&str; 2],
+    arms: [Vec<Scenario>; 2],
+    runs: u64,
+    lo: usize,
+    hi: usize,
+) -> (f64, f64) {
+    let all: Vec<Scenario> = arms.into_iter().flatten().collect();
+    let per_run = outcomes(&all, runs);
+    let t = CURVE.len();
+    print_curve(label[0], &per_run, 0);
+    print_curve(label[1], &per_run, t);
     let (c, hw) = mean_hw(
         per_run
             .iter()
-            .map(|r| (r[t + hi_q] - r[t + lo_q]) - (r[hi_q] - r[lo_q])),
+            .map(|r| (r[t + hi].0 - r[t + lo].0) - (r[hi].0 - r[lo].0)),
     );
-    println!("contrast (external): {c:+.4} ± {hw:.4}");
+    println!(
+        "contrast, success(q={}) − success(q={}), {} minus {}: {c:+.4} ± {hw:.4}",
+        CURVE[hi], CURVE[lo], label[1], label[0]
+    );
+    (c, hw)
+}
+
+fn curve(text: &str, extra: &[(&str, toml::Value)]) -> Vec<Scenario> {
+    CURVE.iter().map(|&q| threshold(text, q, extra)).collect()
+}
+
+#[test]
+fn theory_external_costs_an_intense_minority_moves_the_best_threshold_up() {
+    const RUNS: u64 = 800;
+    println!("| coalition | measure | majority | q=0.6 | 0.7 | 0.8 | 0.9 | 1.0 |");
+    let (c, hw) = contrast(
+        ["every stake 0.4", "minority's stake 1"],
+        [
+            curve(&camps(10, false, 0.5), &[]),
+            curve(&camps(10, true, 0.5), &[]),
+        ],
+        RUNS,
+        0,
+        2,
+    );
     assert!(
         c - hw > 0.0,
-        "raising the threshold should pay more when external costs are high: {c:+.4} ± {hw:.4}"
-    );
-    // And with no external cost, a bare majority is (within noise) as good
-    // as any higher threshold.
-    let (gain_low, hw_low) = mean_hw(per_run.iter().map(|r| r[hi_q] - r[lo_q]));
-    assert!(
-        gain_low - hw_low < 0.0,
-        "with no external cost 0.8 should not beat 0.51 clearly: {gain_low:+.4} ± {hw_low:.4}"
+        "a 0.7 threshold should pay more with an intense minority: {c:+.4} ± {hw:.4}"
     );
 }
 
 #[test]
-fn theory_buchanan_tullock_decision_costs_move_the_best_threshold_down() {
-    const RUNS: u64 = 1500;
-    // Decision costs: the working time each objection negotiated in an
-    // amendment round takes.
-    let low = [("dynamics.amendment_delay", 0.0)];
-    let high = [("dynamics.amendment_delay", 0.1)];
-    let per_run = curves("decision cost", &low, &high, RUNS);
-    let t = THRESHOLDS.len();
-    let (mid, top) = (3, 5); // 0.8 against unanimity
-    // Contrast: going from 0.8 to unanimity costs more when deciding is
-    // costly.
-    let (c, hw) = mean_hw(
-        per_run
-            .iter()
-            .map(|r| (r[t + top] - r[t + mid]) - (r[top] - r[mid])),
+fn theory_decision_costs_a_larger_group_moves_the_best_threshold_down() {
+    const RUNS: u64 = 600;
+    println!("| coalition | measure | majority | q=0.6 | 0.7 | 0.8 | 0.9 | 1.0 |");
+    let (c, hw) = contrast(
+        ["10 members", "20 members"],
+        [
+            curve(&camps(10, true, 0.5), &[]),
+            curve(&camps(20, true, 0.5), &[]),
+        ],
+        RUNS,
+        2,
+        5,
     );
-    println!("contrast (decision): {c:+.4} ± {hw:.4}");
     assert!(
         c + hw < 0.0,
-        "raising the threshold to unanimity should cost more when decision costs are high: {c:+.4} ± {hw:.4}"
+        "unanimity should cost more against 0.7 in a larger group: {c:+.4} ± {hw:.4}"
+    );
+}
+
+#[test]
+fn theory_decision_costs_costly_deadlock_moves_the_best_threshold_down() {
+    const RUNS: u64 = 1000;
+    println!("| coalition | measure | majority | q=0.6 | 0.7 | 0.8 | 0.9 | 1.0 |");
+    let text = camps(10, true, 0.9);
+    let (c, hw) = contrast(
+        ["waiting_cost 0", "waiting_cost 1"],
+        [
+            curve(&text, &[("dynamics.waiting_cost", toml::Value::Float(0.0))]),
+            curve(&text, &[("dynamics.waiting_cost", toml::Value::Float(1.0))]),
+        ],
+        RUNS,
+        0,
+        3,
+    );
+    assert!(
+        c + hw < 0.0,
+        "raising the threshold from majority to 0.8 should pay less when a blocked change is costly: {c:+.4} ± {hw:.4}"
     );
 }

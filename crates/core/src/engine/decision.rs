@@ -5,7 +5,7 @@ use super::{Ballot, Controller, Event, EventKind, Rng, Round, RoundTally, chance
 use crate::model::governance::{Tally, is_pivotal, passes};
 use crate::model::init::setup_duration;
 use crate::model::{GovernanceState, Status, World, unit};
-use crate::scenario::{DecisionRule, Scenario};
+use crate::scenario::{DecisionRule, RawGovernance, Scenario};
 
 /// Governance first: while setup work lasts there is no vote; when it ends
 /// the rule comes into force ([`establish`]). Then, every `decision_every`
@@ -65,14 +65,40 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         }
     }
     let g = &s.governance;
-    if w.coalition.members == 0 || w.round % g.decision_every != 0 {
+    if w.coalition.members == 0 {
         return;
     }
     let dy = &s.dynamics;
     let n = w.n;
     let d = w.d;
+    // The status quo is a decision too: a change a member wanted that is
+    // still blocked costs it every week, in proportion to its stake and
+    // its urgency, until something on that issue passes.
+    let waiting = dy.outvoted_cost * dy.waiting_cost;
+    if waiting > 0.0 {
+        for i in 0..n {
+            if w.is_member(i) {
+                let stake: f64 = w.waiting[i * d..(i + 1) * d].iter().sum();
+                if stake > 0.0 {
+                    w.resentment[i] = unit(w.resentment[i] + waiting * w.urgency[i] * stake);
+                }
+            }
+        }
+    }
+    // A new matter arises every `decision_every` rounds and waits in the
+    // backlog; a blocked one returns to it (its problem is unsolved).
+    if w.round % g.decision_every == 0 {
+        w.coalition.backlog += 1;
+    }
+    // One negotiation round a week: while an earlier proposal is still
+    // being negotiated (its amendment rounds), the matters behind it wait.
+    if w.coalition.backlog == 0 || w.round <= w.coalition.busy_until {
+        return;
+    }
+    w.coalition.backlog -= 1;
     let established = w.coalition.governance == GovernanceState::Established;
-    let committee = established && g.decision_rule == DecisionRule::Committee;
+    let rule = g.decision_rule;
+    let committee = established && rule == DecisionRule::Committee;
     let is_voter =
         |w: &World, i: usize| w.status[i] == Status::Member && (!committee || w.committee[i]);
 
@@ -82,7 +108,15 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         weighted_pick(rng, n, |i| is_voter(w, i), |i| w.power[i].max(1e-9))
     };
     let Some(p) = proposer else { return };
-    let k = weighted_pick(rng, d, |_| true, |k| w.coalition.focus[k]).unwrap_or(0);
+    // The oldest unsolved problem stays on the agenda; otherwise the new
+    // matter's issue is drawn by focus.
+    let oldest = (0..d)
+        .filter(|&k| w.coalition.open_since[k] > 0)
+        .min_by_key(|&k| (w.coalition.open_since[k], k));
+    let k = match oldest {
+        Some(k) => k,
+        None => weighted_pick(rng, d, |_| true, |k| w.coalition.focus[k]).unwrap_or(0),
+    };
     let a = w.coalition.agenda[k];
     let mut y = a + dy.proposal_step * (w.position[p * d + k] - a);
     let good = chance(rng, dy.proposal_quality);
@@ -100,6 +134,8 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     pool(w, dy.pooling, merit, rng, |w, i| {
         is_voter(w, i) && w.attended_now[i]
     });
+    let fallback =
+        rule == DecisionRule::ModifiedConsensus && w.coalition.blocks[k] >= g.fallback_after;
 
     let mut v = vote(
         w,
@@ -113,6 +149,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         established,
         ctl,
     );
+    v.tally.fallback = fallback;
     if !established {
         let objectors = v.voiced + v.silent;
         for i in 0..n {
@@ -128,19 +165,41 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         v.silent = objectors;
         v.voiced = 0;
     }
-    let mut passed = !established || passes(g.decision_rule, g, &v.tally);
-    // Amend toward the voiced objections and vote again, up to `amendments`
-    // times. Each round of amendment costs every voter `amendment_hours`,
-    // takes `amendment_delay` of the round's working time per voiced
-    // objection being negotiated, and pools
-    // information (misjudgements may be corrected).
+    // Consent: each reasoned objection raised is tested by the circle (an
+    // objection round): it costs every voter `amendment_hours` and
+    // `amendment_delay` of the week's working time per objection tested,
+    // whether or not it turns out to block.
+    if established && rule == DecisionRule::Consent && v.tally.reasoned > 0 {
+        for i in 0..n {
+            if w.counted_yes[i].is_some() {
+                w.hours_now[i] += dy.amendment_hours;
+            }
+        }
+        w.coalition.delay_now =
+            unit(w.coalition.delay_now + dy.amendment_delay * v.tally.reasoned as f64);
+    }
+    let mut passed = !established || passes(rule, g, &v.tally);
+    // Negotiate: amend toward the holdouts and vote again, up to
+    // `amendments` times. Each round of negotiation takes the next week's
+    // meeting (the matters behind it wait), costs every voter
+    // `amendment_hours`, takes `amendment_delay` of the week's working time
+    // per objection negotiated, and pools information. The proposal moves
+    // toward the blocking objectors by `amendment_move` times the share of
+    // them whose votes the rule still needs (the holdouts): the more of the
+    // members a rule needs, the larger the concession at its supporters'
+    // expense.
+    let blocks = |w: &World, i: usize| {
+        w.counted_yes[i] == Some(false) && (rule != DecisionRule::Consent || w.vote_merit[i] < 0.0)
+    };
     let mut amended = 0;
     while established && !passed && v.voiced > 0 && amended < dy.amendments {
         let (mut num, mut den) = (0.0, 0.0);
+        let mut blockers = 0u32;
         for i in 0..n {
-            if w.counted_yes[i] == Some(false) {
+            if blocks(w, i) {
                 num += w.salience[i * d + k] * w.position[i * d + k];
                 den += w.salience[i * d + k];
+                blockers += 1;
             }
         }
         for i in 0..n {
@@ -148,10 +207,10 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
                 w.hours_now[i] += dy.amendment_hours;
             }
         }
-        // Negotiating takes time in proportion to the objections heard.
         w.coalition.delay_now = unit(w.coalition.delay_now + dy.amendment_delay * v.voiced as f64);
         if den > 0.0 {
-            y += dy.amendment_move * (num / den - y);
+            let share = needed_share(rule, g, &v.tally, blockers);
+            y += dy.amendment_move * share * (num / den - y);
         }
         pool(w, dy.pooling, merit, rng, |w, i| w.counted_yes[i].is_some());
         v = vote(
@@ -166,28 +225,37 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
             established,
             ctl,
         );
-        passed = passes(g.decision_rule, g, &v.tally);
+        v.tally.fallback = fallback;
+        passed = passes(rule, g, &v.tally);
         amended += 1;
     }
+    w.coalition.busy_until = w.round + amended;
     if established {
         for i in 0..n {
             if let Some(yes) = w.counted_yes[i] {
-                if yes && w.vote_u[i] < 0.0 {
+                // An objection kept silent turns into resentment only if
+                // the proposal it objects to goes ahead.
+                if passed && yes && w.vote_u[i] < 0.0 {
                     w.hidden[i] = unit(w.hidden[i] + dy.hidden_gain * w.vote_u[i].abs());
                 }
-                if is_pivotal(g.decision_rule, g, &v.tally, yes, w.power[i]) {
+                let counts = rule != DecisionRule::Consent || yes || w.vote_merit[i] < 0.0;
+                if counts && is_pivotal(rule, g, &v.tally, yes, w.power[i]) {
                     w.pivotal[i] += 1;
                 }
             }
         }
     }
-    if passed {
-        bind(w, s, k, a, y);
-    }
+    welfare(w, s, k, a, y, merit, passed);
+    bind(w, s, k, a, y, passed);
     let implemented = implementation_share(w, s);
     let c = &mut w.coalition;
     if passed {
         c.agenda[k] = y;
+        c.open_since[k] = 0;
+        c.blocks[k] = 0;
+        for i in 0..n {
+            w.waiting[i * d + k] = 0.0;
+        }
         // A decision is worth what members carry out: a good one gives
         // direction, a bad one wastes effort, both in proportion to the
         // share of the work that follows it.
@@ -199,6 +267,12 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         c.decisions_passed += 1;
         now.passed += 1;
     } else {
+        // The problem stays unsolved and on the agenda.
+        if c.open_since[k] == 0 {
+            c.open_since[k] = w.round;
+        }
+        c.blocks[k] += 1;
+        c.backlog += 1;
         c.decisions_blocked += 1;
         now.blocked += 1;
     }
@@ -225,6 +299,58 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
             silent_objections: v.silent,
         },
     });
+}
+
+/// Share of the blocking objectors whose votes the rule still needs (the
+/// holdouts): all of them under consensus (before a fallback) and consent;
+/// under a threshold rule, the votes missing to reach it over the blocking
+/// objectors (for the weighted rule, counted at the objectors' mean power).
+/// An amendment moves that share of `amendment_move` toward the blocking
+/// objectors: concessions grow with the share of members a rule needs.
+fn needed_share(rule: DecisionRule, g: &RawGovernance, t: &Tally, blockers: u32) -> f64 {
+    if blockers == 0 {
+        return 0.0;
+    }
+    let missing = match rule {
+        DecisionRule::Consensus | DecisionRule::Consent => return 1.0,
+        DecisionRule::ModifiedConsensus if !t.fallback => return 1.0,
+        DecisionRule::Majority | DecisionRule::Committee => (t.total / 2 + 1) as f64 - t.yes as f64,
+        DecisionRule::Supermajority | DecisionRule::ModifiedConsensus => {
+            (g.supermajority * t.total as f64 - 1e-9).ceil() - t.yes as f64
+        }
+        DecisionRule::Weighted => {
+            let no_votes = t.total - t.yes;
+            if no_votes == 0 {
+                return 1.0;
+            }
+            let mean = (t.total_power - t.yes_power) / no_votes as f64;
+            ((g.weighted_quota * t.total_power - t.yes_power) / mean.max(1e-12) + 1e-9).floor()
+                + 1.0
+        }
+    };
+    (missing / blockers as f64).clamp(0.0, 1.0)
+}
+
+/// Member welfare: how well the decision served each member, weighted by
+/// its stake. Member i's stake is v_i = merit_weight · m + interest_weight · Δ_i
+/// (m = +1 for a proposal good for the coalition, −1 for a bad one; Δ_i its
+/// interest gain from moving the agenda on k from a to y); the outcome
+/// serves it when the proposal passed and v_i > 0 or failed and v_i < 0.
+fn welfare(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, merit: f64, passed: bool) {
+    let dy = &s.dynamics;
+    let d = w.d;
+    for i in 0..w.n {
+        if !w.is_member(i) {
+            continue;
+        }
+        let x = w.position[i * d + k];
+        let delta = w.salience[i * d + k] * ((x - a).abs() - (x - y).abs());
+        let v = dy.merit_weight * merit + dy.interest_weight * delta;
+        w.coalition.welfare_stake += v.abs();
+        if (passed && v > 0.0) || (!passed && v < 0.0) {
+            w.coalition.welfare_served += v.abs();
+        }
+    }
 }
 
 /// Information pooling in discussion: each selected voter who misjudges the
@@ -260,62 +386,98 @@ fn pool(
     }
 }
 
-/// A passed decision binds every member (Buchanan & Tullock's external
-/// costs). A member's stake in it is the loss it perceives:
-/// stake_i = max(0, −(merit_weight M_i + interest_weight Δ_i)), with Δ_i its
-/// interest gain from moving the agenda on issue k from a to y (members
-/// without a vote judge by interest alone). Then:
+/// A decision binds every member, whichever way it goes (Buchanan &
+/// Tullock's external costs; Rae 1975: the status quo is a decision too).
+/// A member's stake in the outcome is what it perceives it loses by it:
+/// g_i = merit_weight M_i + interest_weight Δ_i is its perceived gain from
+/// the change (Δ_i its interest gain from moving the agenda on issue k from
+/// a to y; members without a vote judge by interest alone); a passed
+/// proposal costs its opponents stake_i = max(0, −g_i), a blocked one costs
+/// its supporters stake_i = max(0, g_i). Then:
 ///
-/// - a voter outvoted on a voiced objection gains resentment
+/// - a voter on the losing side of the outcome (outvoted on a voiced
+///   objection, or a supporter whose change was blocked) gains resentment
 ///   outvoted_cost · stake_i; so does a member with no vote (outside the
-///   steering committee) whose interests the decision harms;
-/// - buy-in moves toward the member's stance at rate `buy_in_rate`: 1 for a
-///   genuine yes (U_i ≥ 0, the proposer and those won over by an amendment
-///   included), `stand_aside_buy_in` for one who stood aside,
-///   `excluded_buy_in` for a member with no vote, 0 for an objector, voiced
-///   or silent.
-fn bind(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64) {
+///   steering committee) whose interests the outcome harms. A blocked
+///   supporter's stake also waits on the issue (`waiting`) until something
+///   on it passes;
+/// - buy-in moves toward the member's stance at rate `buy_in_rate`: 1 for
+///   the winning side (a genuine yes when it passed, an objector when it
+///   was blocked), `stand_aside_buy_in` for one who stood aside,
+///   `excluded_buy_in` for a member with no vote, 0 for the losing side.
+///   An objection never voiced leaves no winner's buy-in: the member did
+///   not stand up for its view.
+fn bind(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, passed: bool) {
     let dy = &s.dynamics;
     let d = w.d;
+    let typical = (dy.merit_weight + dy.interest_weight * dy.proposal_step).max(1e-9);
     for i in 0..w.n {
         if !w.is_member(i) {
             continue;
         }
         let x = w.position[i * d + k];
         let delta = w.salience[i * d + k] * ((x - a).abs() - (x - y).abs());
-        let (target, stake, outvoted) = match w.counted_yes[i] {
-            None => (
-                dy.excluded_buy_in,
-                (-dy.interest_weight * delta).max(0.0),
-                true,
-            ),
-            Some(_) if w.stood_aside[i] => (dy.stand_aside_buy_in, 0.0, false),
-            Some(true) if w.vote_u[i] >= 0.0 => (1.0, 0.0, false),
-            // A silent objection: resentment stays hidden (see above).
-            Some(true) => (0.0, 0.0, false),
-            Some(false) => (
-                0.0,
-                (-(dy.merit_weight * w.vote_merit[i] + dy.interest_weight * delta)).max(0.0),
-                true,
-            ),
+        let gain = |merit: f64| dy.merit_weight * merit + dy.interest_weight * delta;
+        let lost = |g: f64| if passed { (-g).max(0.0) } else { g.max(0.0) };
+        let (target, stake) = match w.counted_yes[i] {
+            None => (dy.excluded_buy_in, lost(dy.interest_weight * delta)),
+            Some(_) if w.stood_aside[i] => (dy.stand_aside_buy_in, 0.0),
+            Some(true) if w.vote_u[i] >= 0.0 => {
+                if passed {
+                    (1.0, 0.0)
+                } else {
+                    (0.0, lost(gain(w.vote_merit[i])))
+                }
+            }
+            // A silent objection: resentment stays hidden (see above); it
+            // is relieved, not vindicated, when the proposal fails.
+            Some(true) => (if passed { 0.0 } else { w.buy_in[i] }, 0.0),
+            Some(false) => {
+                if passed {
+                    (0.0, lost(gain(w.vote_merit[i])))
+                } else {
+                    (1.0, 0.0)
+                }
+            }
         };
-        if outvoted {
-            w.resentment[i] = unit(w.resentment[i] + dy.outvoted_cost * stake);
+        w.resentment[i] = unit(w.resentment[i] + dy.outvoted_cost * stake);
+        if !passed && stake > 0.0 {
+            let wait = &mut w.waiting[i * d + k];
+            *wait = wait.max(stake);
         }
-        w.buy_in[i] = unit(w.buy_in[i] + dy.buy_in_rate * (target - w.buy_in[i]));
+        // A loser's buy-in falls in proportion to what it lost, up to the
+        // stake of a typical contested step (merit_weight + interest_weight
+        // · proposal_step): a member that barely loses barely withdraws.
+        let rate = if target == 0.0 && stake > 0.0 {
+            dy.buy_in_rate * (stake / typical).min(1.0)
+        } else {
+            dy.buy_in_rate
+        };
+        w.buy_in[i] = unit(w.buy_in[i] + rate * (target - w.buy_in[i]));
     }
 }
 
-/// Share of the coalition's work that follows its decisions: members'
-/// expected effort r_i e_i weighted by how far their follow-through depends
-/// on buy-in, 1 − implementation_need (1 − buy_in_i); 1 with no members.
+/// Share of the coalition's work that carries out this decision: members'
+/// expected effort r_i e_i, weighted by how far their part depends on
+/// their agreement with it, 1 − implementation_need (1 − agree_i), with
+/// agree_i = 1 for a genuine yes, `stand_aside_buy_in` for one who stood
+/// aside, `excluded_buy_in` for a member without a vote and 0 for an
+/// objector (voiced or silent); 1 with no members. Only a change is carried
+/// out: a blocked proposal leaves the plan as it was.
 pub fn implementation_share(w: &World, s: &Scenario) -> f64 {
-    let need = s.dynamics.implementation_need;
+    let dy = &s.dynamics;
+    let need = dy.implementation_need;
     let (mut num, mut den) = (0.0, 0.0);
     for i in 0..w.n {
         if w.is_member(i) {
+            let agree = match w.counted_yes[i] {
+                None => dy.excluded_buy_in,
+                Some(_) if w.stood_aside[i] => dy.stand_aside_buy_in,
+                Some(true) if w.vote_u[i] >= 0.0 => 1.0,
+                Some(_) => 0.0,
+            };
             let effort = w.resources[i] * w.engagement[i];
-            num += effort * (1.0 - need * (1.0 - w.buy_in[i]));
+            num += effort * (1.0 - need * (1.0 - agree));
             den += effort;
         }
     }
@@ -349,6 +511,17 @@ fn vote(
     let d = w.d;
     let a = w.coalition.agenda[k];
     let solicit = established && !s.governance.silence_as_consent;
+    let rule = s.governance.decision_rule;
+    // Under consensus (and modified consensus) a mild objection stands
+    // aside; only one stronger than `block_threshold` blocks, whatever its
+    // ground: a block comes from a real loss (distance × stake).
+    let consensus = established
+        && matches!(
+            rule,
+            DecisionRule::Consensus | DecisionRule::ModifiedConsensus
+        );
+    let consent = established && rule == DecisionRule::Consent;
+    let mut harm = 0u32;
     let mut v = Vote {
         tally: Tally::default(),
         voiced: 0,
@@ -370,17 +543,7 @@ fn vote(
             + dy.interest_weight * delta
             + dy.trust_weight * (w.trust(i, p) - 0.5);
         w.vote_u[i] = u;
-        // Under consensus a mild objection stands aside (voiced, not
-        // blocking); only an objection stronger than `block_threshold` blocks.
-        // Standing aside is for personal reservations (an interest loss);
-        // a member who judges the proposal bad for the coalition blocks, as
-        // formal consensus processes reserve the block for principled
-        // objections.
-        let stands_aside = s.governance.decision_rule == DecisionRule::Consensus
-            && established
-            && u < 0.0
-            && u > -dy.block_threshold
-            && w.vote_merit[i] > 0.0;
+        let stands_aside = consensus && u < 0.0 && u > -dy.block_threshold;
         let model = if stands_aside {
             Ballot::StandAside
         } else if u >= 0.0 {
@@ -396,7 +559,6 @@ fn vote(
             if speaks { Ballot::No } else { Ballot::Silent }
         };
         let ballot = ctl.ballot(i, model);
-        let consensus = s.governance.decision_rule == DecisionRule::Consensus && established;
         // A player's ballot other than the model's: a yes is meant (no
         // hidden objection), an objection is at least as strong as a
         // blocking one, standing aside exists only under consensus (else it
@@ -421,6 +583,12 @@ fn vote(
             Ballot::Yes | Ballot::StandAside => true,
             Ballot::No => {
                 v.voiced += 1;
+                // Under consent only a reasoned objection that the
+                // proposal harms the coalition's aim blocks; a personal
+                // one is heard and overruled.
+                if !consent || w.vote_merit[i] < 0.0 {
+                    v.tally.blocking += 1;
+                }
                 false
             }
             Ballot::Silent => {
@@ -438,6 +606,15 @@ fn vote(
             v.tally.yes += 1;
             v.tally.yes_power += w.power[i];
         }
+        if w.vote_merit[i] < 0.0 {
+            harm += 1;
+        }
+    }
+    // Consent: the circle tests each reasoned objection; it stands only
+    // when at least half of the circle, having heard it, sees the harm.
+    v.tally.reasoned = if consent { v.tally.blocking } else { 0 };
+    if consent && 2 * harm < v.tally.total {
+        v.tally.blocking = 0;
     }
     v
 }

@@ -126,6 +126,10 @@ pub struct RunSummary {
     /// Influence gap: ½ Σ |pivot share − power share| over members who ever
     /// voted; empty when nobody was ever pivotal.
     pub influence_gap: Option<f64>,
+    /// Member welfare: the share of members' stakes in the decisions taken
+    /// (passed or blocked) that the outcome served, in [0, 1]; 0.5 (neither
+    /// served nor failed) when no decision was taken.
+    pub welfare: f64,
 }
 
 impl RunSummary {
@@ -170,6 +174,11 @@ impl RunSummary {
             value_alone,
             value_over_alone: value_coalition - value_alone,
             influence_gap: influence_gap(w),
+            welfare: if c.welfare_stake > 0.0 {
+                c.welfare_served / c.welfare_stake
+            } else {
+                0.5
+            },
         }
     }
 
@@ -208,6 +217,7 @@ impl RunSummary {
             value_alone: 0.0,
             value_over_alone: 0.0,
             influence_gap: Some(0.0),
+            welfare: 0.0,
         }
     }
 

@@ -14,13 +14,24 @@ pub struct Tally {
     pub yes_power: f64,
     /// Power of all counted votes.
     pub total_power: f64,
+    /// Counted objections that block under consent (reasoned objections
+    /// that the proposal harms the coalition's aim).
+    pub blocking: u32,
+    /// Consent: reasoned objections raised (tested by the circle).
+    pub reasoned: u32,
+    /// Modified consensus: the issue has been blocked `fallback_after`
+    /// times, so the fallback (supermajority) vote decides.
+    pub fallback: bool,
 }
 
 /// Whether a tally passes under `rule`. No voters: nothing passes.
 ///
-/// - consensus: every counted vote is yes;
+/// - consensus (and modified consensus before its fallback): every counted
+///   vote is yes;
+/// - consent: no counted objection blocks (only reasoned objections that
+///   the proposal harms the coalition's aim do);
 /// - majority (and committee, among the committee's votes): yes > total / 2;
-/// - supermajority: yes >= q · total;
+/// - supermajority (and modified consensus at its fallback): yes >= q · total;
 /// - weighted: yes power > quota · total power.
 pub fn passes(rule: DecisionRule, g: &RawGovernance, t: &Tally) -> bool {
     if t.total == 0 {
@@ -28,8 +39,12 @@ pub fn passes(rule: DecisionRule, g: &RawGovernance, t: &Tally) -> bool {
     }
     match rule {
         DecisionRule::Consensus => t.yes == t.total,
+        DecisionRule::ModifiedConsensus if !t.fallback => t.yes == t.total,
+        DecisionRule::Consent => t.blocking == 0,
         DecisionRule::Majority | DecisionRule::Committee => 2 * t.yes > t.total,
-        DecisionRule::Supermajority => t.yes as f64 >= g.supermajority * t.total as f64 - 1e-9,
+        DecisionRule::Supermajority | DecisionRule::ModifiedConsensus => {
+            t.yes as f64 >= g.supermajority * t.total as f64 - 1e-9
+        }
         DecisionRule::Weighted => t.yes_power > g.weighted_quota * t.total_power + 1e-12,
     }
 }
@@ -47,12 +62,14 @@ pub fn is_pivotal(
         Tally {
             yes: t.yes - 1,
             yes_power: t.yes_power - power,
+            blocking: t.blocking + 1,
             ..*t
         }
     } else {
         Tally {
             yes: t.yes + 1,
             yes_power: t.yes_power + power,
+            blocking: t.blocking.saturating_sub(1),
             ..*t
         }
     };
@@ -69,6 +86,7 @@ mod tests {
             total,
             yes_power: yes as f64,
             total_power: total as f64,
+            ..Tally::default()
         }
     }
 
@@ -109,6 +127,7 @@ mod tests {
             total: 5,
             yes_power: 6.0,
             total_power: 10.0,
+            ..Tally::default()
         };
         assert!(passes(DecisionRule::Weighted, &g, &big_alone));
         assert!(!passes(DecisionRule::Majority, &g, &big_alone));

@@ -65,6 +65,7 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         vote_u: vec![0.0; n],
         vote_merit: vec![0.0; n],
         stood_aside: vec![false; n],
+        waiting: vec![0.0; n * d],
         commitment: vec![s.dynamics.full_commitment; n],
         trust: vec![0.0; n * n],
         coalition: Coalition {
@@ -97,6 +98,12 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             expansions: 0,
             realigned_at: 0,
             member_rounds: 0,
+            open_since: vec![0; d],
+            blocks: vec![0; d],
+            backlog: 0,
+            busy_until: 0,
+            welfare_served: 0.0,
+            welfare_stake: 0.0,
         },
         round: 0,
     };

@@ -215,6 +215,9 @@ pub struct World {
     pub vote_merit: Vec<f64>,
     /// Scratch of the decision phase: stood aside in the last vote.
     pub stood_aside: Vec<bool>,
+    /// Stake of member i in a change on issue k that it wanted and that was
+    /// blocked, while that issue stays open (`n * d`).
+    pub waiting: Vec<f64>,
     /// Exit decided this round, applied after all are decided.
     pub pending_exit: Vec<Option<ExitReason>>,
     /// Scratch of the exit phase (sized once, so a round allocates nothing).
@@ -273,6 +276,19 @@ pub struct Coalition {
     pub member_rounds: u64,
     /// Round of the last re-alignment (0 = none).
     pub realigned_at: u32,
+    /// Per issue: the round a proposal on it was first blocked while the
+    /// problem is still unsolved (0 = not open).
+    pub open_since: Vec<u32>,
+    /// Per issue: proposals on it blocked since the last one passed.
+    pub blocks: Vec<u32>,
+    /// New matters waiting to be taken up.
+    pub backlog: u32,
+    /// The meetings are taken by a negotiation until this round.
+    pub busy_until: u32,
+    /// Member welfare: Σ over decisions and members of the stake of those
+    /// the outcome served, and of all stakes.
+    pub welfare_served: f64,
+    pub welfare_stake: f64,
 }
 
 impl World {

@@ -20,16 +20,24 @@ pub enum DecisionRule {
     Weighted,
     /// A steering committee of `committee_size` members decides by majority.
     Committee,
+    /// Consensus with a fallback vote: a proposal on an issue blocked
+    /// `fallback_after` times goes to a `supermajority` vote.
+    ModifiedConsensus,
+    /// Consent (sociocracy): only a reasoned objection that the proposal
+    /// harms the coalition's aim blocks; personal preference does not.
+    Consent,
 }
 
 impl DecisionRule {
     /// Every rule, in the order the docs list them.
-    pub const ALL: [DecisionRule; 5] = [
+    pub const ALL: [DecisionRule; 7] = [
         DecisionRule::Consensus,
         DecisionRule::Majority,
         DecisionRule::Supermajority,
         DecisionRule::Weighted,
         DecisionRule::Committee,
+        DecisionRule::ModifiedConsensus,
+        DecisionRule::Consent,
     ];
 
     /// The name used in scenario files.
@@ -40,6 +48,8 @@ impl DecisionRule {
             DecisionRule::Supermajority => "supermajority",
             DecisionRule::Weighted => "weighted",
             DecisionRule::Committee => "committee",
+            DecisionRule::ModifiedConsensus => "modified_consensus",
+            DecisionRule::Consent => "consent",
         }
     }
 }
@@ -267,8 +277,11 @@ pub struct RawGovernance {
     pub rotate_agenda: bool,
     /// Processes are documented, so a departing leader's know-how stays.
     pub documented_processes: bool,
-    /// Rounds between decisions.
+    /// Rounds between new matters for decision (one negotiation round a
+    /// week; matters wait in a backlog while earlier ones are negotiated).
     pub decision_every: u32,
+    /// Modified consensus: blocks on one issue before the fallback vote.
+    pub fallback_after: u32,
 }
 
 impl Default for RawGovernance {
@@ -298,6 +311,7 @@ impl Default for RawGovernance {
             rotate_agenda: false,
             documented_processes: false,
             decision_every: 2,
+            fallback_after: 2,
         }
     }
 }
@@ -655,6 +669,9 @@ pub struct Dynamics {
     /// Share of a round's work lost per voiced objection negotiated in an
     /// amendment round (time spent deliberating instead of working).
     pub amendment_delay: f64,
+    /// Cost per week of a change a member wanted that is still blocked, as
+    /// a share of `outvoted_cost` per unit of its stake, at urgency 1.
+    pub waiting_cost: f64,
     /// Direction a coalition keeps without decisions (from its founding
     /// purpose alone); stale plans relax toward it.
     pub direction_floor: f64,
@@ -769,6 +786,7 @@ impl Default for Dynamics {
             pooling: 0.3,
             amendment_move: 0.5,
             amendment_delay: 0.03,
+            waiting_cost: 0.25,
             direction_floor: 0.4,
             hedge: 0.3,
             leak_rate: 0.3,

@@ -59,6 +59,7 @@ pub fn allowed(field: &str) -> Option<String> {
         "goal.expansion_rounds" => Some("a list of rounds, each from 1 to max_rounds".into()),
         "governance.committee_size" => whole("1", &MAX_AGENTS.to_string()),
         "governance.decision_every" => whole("1", &MAX_ROUNDS.to_string()),
+        "governance.fallback_after" => whole("0", &MAX_ROUNDS.to_string()),
         "governance.subgroup_size" => whole("2", &MAX_AGENTS.to_string()),
         "governance.coordination" => choices(bogus().try_into::<Coordination>().map(drop)),
         "governance.decision_rule" => choices(bogus().try_into::<DecisionRule>().map(drop)),
@@ -401,6 +402,13 @@ fn check_governance(s: &RawScenario) -> Result<(), Invalid> {
         "1",
         MAX_ROUNDS,
     )?;
+    whole(
+        "governance.fallback_after",
+        g.fallback_after,
+        0,
+        "0",
+        MAX_ROUNDS,
+    )?;
     Ok(())
 }
 
@@ -563,8 +571,9 @@ fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
 
 fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     let d = &s.dynamics;
-    let units: [(&str, f64); 53] = [
+    let units: [(&str, f64); 54] = [
         ("relay", d.relay),
+        ("waiting_cost", d.waiting_cost),
         ("resentment_decay", d.resentment_decay),
         ("implementation_need", d.implementation_need),
         ("buy_in_rate", d.buy_in_rate),

@@ -235,7 +235,7 @@ pub const LESSONS: &[Lesson] = &[
         "when-agreement-pays",
         "Build a Governance Structure Early (consensus vs. majority): external costs",
         [lower("success", 1)],
-        "A passed decision binds every member: a voter outvoted on a voiced objection gains resentment outvoted_cost × its stake (commitment, exits) and its buy-in falls toward 0; where the work needs buy-in (implementation_need), outvoted members follow through less and the decision's value (direction gain × implementation share) shrinks. A higher threshold outvotes fewer members (decision phase: bind, implementation_share; contribution phase).",
+        "A decision binds every member whichever way it goes: the losing side (opponents of what passed, supporters of what was blocked) gains resentment outvoted_cost × its stake (commitment, exits) and loses buy-in in proportion to it. Here two camps disagree on issues that matter to them: under majority a proposal toward one camp passes over the other, whose stake is large; a supermajority passes only proposals amended toward the holdouts it needs, so what passes costs its losers less and more of each decision is carried out (the implementation share of the decision, implementation_need). Consensus goes further but blocks more, and the supporters of a blocked change lose and wait (decision phase: bind, holdouts, implementation_share)",
         links: [
             ("resentment of the outvoted", [("dynamics.outvoted_cost", "0.0")]),
             ("implementation needs buy-in", [("dynamics.implementation_need", "0.0")]),
@@ -271,7 +271,7 @@ pub const LESSONS: &[Lesson] = &[
         "choosing-a-rule",
         "Build a Governance Structure Early (choosing a rule when the numbers are uncertain)",
         [lower("success", 1)],
-        "At one guess of the numbers, a principled objection blocks a consensus proposal (decision phase), so fewer decisions pass and direction relaxes toward direction_floor instead of rising by direction_gain × implementation share; majority passes more and carries them out well enough. Resentment of the outvoted works the other way (it is majority's cost). `coalsim explore scenarios/choosing-a-rule.toml` runs all five rules across sampled trust, shock rates and group sizes with common random numbers and ranks them by regret (crates/core/src/study/explore/): the rule that wins at the guess need not be the robust one.",
+        "At one guess of the numbers, any objection stronger than block_threshold blocks a consensus proposal (decision phase): fewer decisions pass, the supporters of each blocked change lose their stake and wait for it (waiting_cost × urgency) and direction relaxes toward direction_floor instead of rising by direction_gain × implementation share; majority passes more and leaves fewer members on the losing side. Resentment of the outvoted works the other way (it is majority's cost). `coalsim explore scenarios/choosing-a-rule.toml` runs all five rules across sampled trust, shock rates and group sizes with common random numbers and ranks them by regret (crates/core/src/study/explore/): the rule that wins at the guess need not be the robust one.",
         links: [
             ("direction from decisions carried out", [("dynamics.direction_gain", "0.0")]),
             ("resentment of the outvoted", [("dynamics.outvoted_cost", "0.0")]),
