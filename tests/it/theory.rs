@@ -467,7 +467,7 @@ fn theory_decision_costs_a_larger_group_moves_the_best_threshold_down() {
 
 #[test]
 fn theory_decision_costs_costly_deadlock_moves_the_best_threshold_down() {
-    const RUNS: u64 = 1000;
+    const RUNS: u64 = 2500;
     println!("| coalition | measure | majority | q=0.6 | 0.7 | 0.8 | 0.9 | 1.0 |");
     let text = camps(10, true, 0.9);
     let (c, hw) = contrast(
