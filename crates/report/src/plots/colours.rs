@@ -39,13 +39,26 @@ pub fn series_colour(i: usize) -> RGBColor {
 /// rule map, `explore`'s charts): the [`OKABE_ITO`] colour of its place in
 /// [`DecisionRule::ALL`](coalsim_core::scenario::DecisionRule::ALL) (consensus
 /// orange, majority sky blue, supermajority bluish green, weighted blue,
-/// committee vermillion). `None` for a name that is not a rule.
+/// committee vermillion, modified consensus reddish purple, consent yellow:
+/// black is left out, since a cell's label could not be read on it). `None`
+/// for a name that is not a rule.
 pub fn rule_colour(rule: &str) -> Option<RGBColor> {
     coalsim_core::scenario::DecisionRule::ALL
         .iter()
         .position(|r| r.name() == rule)
-        .map(|i| OKABE_ITO[i % OKABE_ITO.len()])
+        .map(|i| RULE_PALETTE[i % RULE_PALETTE.len()])
 }
+
+/// The Okabe–Ito colours a decision rule can have: all but black.
+const RULE_PALETTE: [RGBColor; 7] = [
+    OKABE_ITO[0],
+    OKABE_ITO[1],
+    OKABE_ITO[2],
+    OKABE_ITO[3],
+    OKABE_ITO[4],
+    OKABE_ITO[5],
+    OKABE_ITO[7],
+];
 
 /// Matplotlib's viridis sampled at 11 evenly spaced points.
 pub(crate) const VIRIDIS: [(u8, u8, u8); 11] = [

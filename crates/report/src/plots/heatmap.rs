@@ -93,7 +93,16 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         return draw_no_data(&area, &data.x_label, &data.y_label);
     }
     let (w, _) = area.dim_in_pixel();
-    let (plot_area, bar_area) = area.split_horizontally(w.saturating_sub(COLOUR_BAR_W));
+    // A legend of categories is as wide as its longest name (swatch, gap,
+    // name, margin), and never narrower than the colour bar's area.
+    let mut side_w = COLOUR_BAR_W;
+    if let Some(c) = data.categories.as_ref() {
+        let legend_style = text_style(TICK_PX, &BLACK);
+        for name in &c.names {
+            side_w = side_w.max(42 + text_width(&area, name, &legend_style)? + 12);
+        }
+    }
+    let (plot_area, bar_area) = area.split_horizontally(w.saturating_sub(side_w));
     let (pw, _) = plot_area.dim_in_pixel();
     let (_, ph) = plot_area.dim_in_pixel();
     let tick_style = text_style(TICK_PX, &BLACK);
