@@ -85,7 +85,7 @@ impl Default for Limits {
             body_bytes: 256 * 1024,
             jobs: 2,
             runs: 2000,
-            arms: 6,
+            arms: 8,
             view_pairs: 1_000_000,
             game_rate: 5.0,
             cost: 150_000_000,
