@@ -22,7 +22,7 @@ max_rounds = 250
 min_members = 1
 issues = 1
 [goal]
-size = 1e12
+size = 1e6
 milestones = []
 [governance]
 decision_rule = "{rule}"
