@@ -171,6 +171,7 @@ function render(v) {
   if (w.resentment > 0.01) gauge(g, "Resentment", w.resentment, 1, w.resentment.toFixed(2));
   $("for-weeks").textContent = "(for the next " + v.weeks_per_turn + " weeks)";
   $("aside-choice").hidden = !c.stand_aside;
+  $("rule-says").textContent = c.rule_says + (c.rule_in_force ? "" : " (Once the coalition has agreed how it decides; until then objections stay unspoken.)");
   $("exit-cost").textContent = c.exit_protocol === "graceful"
     ? "The coalition has an exit plan: leaving is orderly and does little damage."
     : "There is no exit plan: leaving breaks trust and takes your share of the work with you.";

@@ -272,6 +272,8 @@ pub struct PublicView {
     /// The rule is in force (else: still being set up, or not yet).
     pub rule_in_force: bool,
     pub stand_aside: bool,
+    /// How a vote is decided under the rule, in words (for the ballot).
+    pub rule_says: String,
     pub silence_as_consent: bool,
     /// `graceful` or `none`: what leaving costs.
     pub exit_protocol: &'static str,
@@ -289,7 +291,11 @@ pub fn public(s: &Scenario, w: &World) -> PublicView {
         decisions_blocked: w.coalition.decisions_blocked,
         rule: g.decision_rule.name(),
         rule_in_force: w.coalition.governance == GovernanceState::Established,
-        stand_aside: g.decision_rule == DecisionRule::Consensus,
+        stand_aside: matches!(
+            g.decision_rule,
+            DecisionRule::Consensus | DecisionRule::ModifiedConsensus
+        ),
+        rule_says: rule_says(s),
         silence_as_consent: g.silence_as_consent,
         exit_protocol: match g.exit_protocol {
             ExitProtocol::Graceful => "graceful",
@@ -297,6 +303,37 @@ pub fn public(s: &Scenario, w: &World) -> PublicView {
         },
         checkin_every: g.checkin_every,
         decision_every: g.decision_every,
+    }
+}
+
+/// How a proposal is decided under the scenario's rule, in words a
+/// student reads by the ballot (docs/model.md, the decision phase).
+pub fn rule_says(s: &Scenario) -> String {
+    let g = &s.governance;
+    let pct = |x: f64| format!("{:.0}%", x * 100.0);
+    match g.decision_rule {
+        DecisionRule::Majority => {
+            "Majority: a proposal passes with more than half of the votes counted.".into()
+        }
+        DecisionRule::Supermajority => format!(
+            "Supermajority: a proposal passes with at least {} of the votes counted.",
+            pct(g.supermajority)
+        ),
+        DecisionRule::Weighted => format!(
+            "Weighted vote: each vote counts by the organisation's power; a proposal passes when the yes votes hold more than {} of it.",
+            pct(g.weighted_quota)
+        ),
+        DecisionRule::Committee => format!(
+            "Committee: a steering committee of {} members votes, by majority; the others' votes are not counted.",
+            g.committee_size
+        ),
+        DecisionRule::Consensus => "Consensus: one objection voiced blocks a proposal. You may stand aside instead: heard, and not blocking.".into(),
+        DecisionRule::ModifiedConsensus => format!(
+            "Modified consensus: one objection voiced blocks a proposal; once proposals on an issue have been blocked {} times, a vote of {} decides it. You may stand aside instead of blocking.",
+            g.fallback_after,
+            pct(g.supermajority)
+        ),
+        DecisionRule::Consent => "Consent: an objection blocks only when the proposal would harm what the coalition is for (as your organisation sees its merit); an objection of preference is heard and overruled.".into(),
     }
 }
 
@@ -614,6 +651,46 @@ mod tests {
         })
         .unwrap()
         .base
+    }
+
+    /// Every rule tells a student how a vote is decided, each its own way,
+    /// and standing aside is offered where the engine counts it (consensus
+    /// and modified consensus; elsewhere it is silence).
+    #[test]
+    fn the_ballot_says_how_each_rule_decides() {
+        let text = include_str!("../../../../scenarios/eastside-housing.toml");
+        let mut seen = std::collections::HashSet::new();
+        for rule in DecisionRule::ALL {
+            let s = ScenarioFile::load(Source {
+                name: "eastside-housing.toml".into(),
+                text: text.replacen(
+                    "decision_rule = \"majority\"",
+                    &format!("decision_rule = \"{}\"", rule.name()),
+                    1,
+                ),
+            })
+            .unwrap()
+            .base;
+            assert_eq!(s.governance.decision_rule, rule);
+            let h = history(&s, s.seed, &[], &[], Some(0));
+            let p = public(&s, &h.world);
+            assert!(seen.insert(p.rule_says.clone()), "{}", p.rule_says);
+            assert_eq!(
+                p.stand_aside,
+                matches!(
+                    rule,
+                    DecisionRule::Consensus | DecisionRule::ModifiedConsensus
+                ),
+                "{}",
+                rule.name()
+            );
+            assert_eq!(
+                p.stand_aside,
+                p.rule_says.contains("stand aside"),
+                "{}",
+                p.rule_says
+            );
+        }
     }
 
     #[test]
