@@ -41,6 +41,7 @@ fn readme_example() -> Exploration {
         policies: pols,
         plan,
         cells,
+        precision: 0.02,
     }
 }
 

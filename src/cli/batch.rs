@@ -364,7 +364,7 @@ pub fn plain_summary(b: &BatchSummary) -> String {
     if g.n > 0 {
         let _ = writeln!(
             t,
-            "Equity of influence: decisions turned on members out of proportion to their power by {:.2} on average (0 = influence exactly in proportion to power, 1 = entirely out of proportion).",
+            "Equity of influence: the decisive votes were {:.2} away from one member, one voice on average (0 = every member decisive equally often; near 1 = one member cast them all).",
             g.mean
         );
     }

@@ -13,11 +13,11 @@ use coalsim_report::shard::{
     Fingerprint, Shard, ShardShare, check_ranges, finish_shard, parse_shard, shard_units,
 };
 
-use coalsim_core::scenario::ScenarioFile;
-use coalsim_core::study::explore::report::{Exploration, analyse};
-use coalsim_core::study::explore::run::{DesignKind, Plan, scenarios, simulate};
+use coalsim_core::study::explore::report::{Exploration, Standing, analyse, ranking};
+use coalsim_core::study::explore::run::{DesignKind, Plan, means, scenarios, simulate_sums};
 use coalsim_core::study::explore::{parse_policy, parse_uncertain, policies};
 use coalsim_report::files::ensure_dir;
+use coalsim_core::scenario::ScenarioFile;
 
 /// Arguments of `coalsim explore`.
 #[derive(Debug, Args)]
@@ -41,9 +41,19 @@ pub struct ExploreArgs {
     /// 128 (saltelli), 20 (morris).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
     pub samples: Option<u64>,
-    /// Runs of every point under every policy.
-    #[arg(long, default_value_t = 50, value_name = "R", allow_negative_numbers = true, value_parser = super::runs_arg::<1_000_000>)]
-    pub runs: u64,
+    /// Runs of every point under every policy. Without it, explore starts
+    /// at 50 and doubles the runs until the ranking on mean success is
+    /// stable to --precision, or --max-runs is reached, or more runs could
+    /// not settle it.
+    #[arg(long, value_name = "R", allow_negative_numbers = true, value_parser = super::runs_arg::<1_000_000>)]
+    pub runs: Option<u64>,
+    /// Differences in mean success smaller than this count as equivalent
+    /// (the precision the ranking is asked to reach).
+    #[arg(long, default_value_t = 0.02, value_name = "D")]
+    pub precision: f64,
+    /// Most runs per point and policy when explore adds runs by itself.
+    #[arg(long, default_value_t = 400, value_name = "R", value_parser = super::runs_arg::<1_000_000>)]
+    pub max_runs: u64,
     /// Where in the uncertainty space to run.
     #[arg(long, value_enum, default_value_t = DesignKind::Lhs)]
     pub design: DesignKind,
@@ -87,6 +97,12 @@ fn setup(args: &ExploreArgs, file: ScenarioFile) -> anyhow::Result<Setup> {
         bail!(
             "--satisfice {}: a success probability; allowed: 0 to 1",
             args.satisfice
+        );
+    }
+    if !(args.precision > 0.0 && args.precision < 1.0) {
+        bail!(
+            "--precision {}: a difference in success probability; allowed: above 0 and below 1 (e.g. 0.02)",
+            args.precision
         );
     }
     let (file_unc, file_pol) = coalsim_core::study::explore::from_file(&file)?;
@@ -155,13 +171,14 @@ fn setup(args: &ExploreArgs, file: ScenarioFile) -> anyhow::Result<Setup> {
     let keys: Vec<String> = unc.iter().map(|u| u.key.clone()).collect();
     let plan = Plan::new(args.design, samples, &keys, seed)
         .map_err(|e| anyhow::anyhow!("--design {}: {e}", args.design.name()))?;
-    let total_runs = plan.points.len() as u64 * pols.len() as u64 * args.runs;
+    let total_runs =
+        plan.points.len() as u64 * pols.len() as u64 * args.runs.unwrap_or(args.max_runs);
     if total_runs > 1_000_000_000 {
         bail!(
             "{} points × {} policies × {} runs = {total_runs} runs; allowed: at most 10^9",
             plan.points.len(),
             pols.len(),
-            args.runs
+            args.runs.unwrap_or(args.max_runs)
         );
     }
     // Every scenario is validated before anything runs or is written.
@@ -189,6 +206,7 @@ fn flags(args: &ExploreArgs, samples: usize) -> Vec<String> {
     f.push(format!("--samples={samples}"));
     f.push(format!("--design={}", args.design.name()));
     f.push(format!("--satisfice={}", args.satisfice));
+    f.push(format!("--precision={}", args.precision));
     if args.no_plots {
         f.push("--no-plots".into());
     }
@@ -219,8 +237,10 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
         None => 0..st.all.len() as u64,
     };
     let todo = &st.all[range.start as usize..range.end as usize];
+    let adaptive = args.runs.is_none() && args.shard.is_none();
+    let first = args.runs.unwrap_or(START_RUNS.min(args.max_runs));
     let bar = if std::io::stderr().is_terminal() {
-        let b = indicatif::ProgressBar::new(todo.len() as u64 * args.runs);
+        let b = indicatif::ProgressBar::new(todo.len() as u64 * first);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{elapsed_precise} [{wide_bar}] {pos}/{len} runs  {per_sec}  ETA {eta}",
         ) {
@@ -230,15 +250,57 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let cells = simulate(
+    let threads = args.threads.map(|t| t as usize);
+    let mut runs = first;
+    let mut sums = simulate_sums(
         todo,
-        args.runs,
+        vec![[0.0; 3]; todo.len()],
+        0..runs,
         st.seed,
-        args.threads.map(|t| t as usize),
+        threads,
         |n| bar.inc(n),
-    );
+    )?;
+    let mut steps = vec![runs];
+    let mut stop = None;
+    while adaptive {
+        let ex = exploration(args, &st, runs, means(&sums, runs));
+        let rk = ranking(&ex, &ex.plan.exploration_points());
+        if rk.stable() {
+            stop = Some(format!("the ranking is stable to ±{}", args.precision));
+            break;
+        }
+        if !rk
+            .pairs
+            .iter()
+            .any(|p| p.standing == Standing::Unresolved && p.runs_would_help())
+        {
+            stop = Some(
+                "more runs could not settle what is left: it differs from coalition to coalition"
+                    .to_string(),
+            );
+            break;
+        }
+        if runs * 2 > args.max_runs {
+            stop = Some(format!("--max-runs {} reached", args.max_runs));
+            break;
+        }
+        bar.inc_length(todo.len() as u64 * runs);
+        sums = simulate_sums(todo, sums, runs..runs * 2, st.seed, threads, |n| bar.inc(n))?;
+        runs *= 2;
+        steps.push(runs);
+    }
     bar.finish_and_clear();
-    let cells = cells?;
+    let cells = means(&sums, runs);
+    let note = stop.map(|why| {
+        format!(
+            "Runs per coalition and policy: {} (added until {why}).",
+            steps
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(" → ")
+        )
+    });
     if let Some(sh) = args.shard {
         ensure_dir(&args.out)?;
         let fp = Fingerprint::command(
@@ -246,7 +308,7 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
             &source.name,
             &source.text,
             st.seed,
-            args.runs,
+            runs,
             flags(args, st.samples),
             Some(sh.pair()),
         );
@@ -276,7 +338,7 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
             sh.n,
             st.plan.points.len(),
             st.pols.len(),
-            args.runs,
+            runs,
             st.seed,
             range.start,
             range.end,
@@ -286,28 +348,39 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
         writeln!(out, "{}", sh.merge_hint())?;
         return Ok(());
     }
-    finish(args, st, cells, &args.out, None)
+    finish(args, st, runs, cells, &args.out, note)
+}
+
+/// Runs per point and policy explore starts from when it adds runs by
+/// itself.
+pub const START_RUNS: u64 = 50;
+
+fn exploration(args: &ExploreArgs, st: &Setup, runs: u64, cells: Vec<[f64; 3]>) -> Exploration {
+    Exploration {
+        scenario: st.file.base.name.clone(),
+        runs,
+        seed: st.seed,
+        satisfice: args.satisfice,
+        uncertainties: st.unc.clone(),
+        policies: st.pols.clone(),
+        plan: st.plan.clone(),
+        cells,
+        precision: args.precision,
+    }
 }
 
 /// Analyses the cells and writes the files, plots and report.
 fn finish(
     args: &ExploreArgs,
     st: Setup,
+    runs: u64,
     cells: Vec<[f64; 3]>,
     dir: &Path,
-    merged: Option<String>,
+    note: Option<String>,
 ) -> anyhow::Result<()> {
-    let ex = Exploration {
-        scenario: st.file.base.name.clone(),
-        runs: args.runs,
-        seed: st.seed,
-        satisfice: args.satisfice,
-        uncertainties: st.unc,
-        policies: st.pols,
-        plan: st.plan,
-        cells,
-    };
+    let ex = exploration(args, &st, runs, cells);
     let report = analyse(&ex);
+    let capture = capture_lines(&ex, &st.all);
     ensure_dir(dir)?;
     coalsim_report::explore::write_all(dir, &ex, &report)?;
     let plots = if args.no_plots {
@@ -317,7 +390,7 @@ fn finish(
     };
 
     let mut out = std::io::stdout().lock();
-    if let Some(m) = merged {
+    if let Some(m) = note {
         writeln!(out, "{m}")?;
     }
     write!(
@@ -325,6 +398,9 @@ fn finish(
         "{}",
         coalsim_report::explore::plain_report(&ex, &report)
     )?;
+    for line in &capture {
+        writeln!(out, "{line}")?;
+    }
     writeln!(out, "\nFiles written in {}:", dir.display())?;
     for f in coalsim_report::explore::FILES {
         writeln!(out, "  {f}")?;
@@ -368,5 +444,35 @@ pub fn merge(out_dir: &Path, shards: &coalsim_report::merge::Shards) -> anyhow::
         cells.extend(sc.cells);
     }
     let merged = coalsim_report::merge::merged_line(shards, out_dir);
-    finish(&args, st, cells, out_dir, Some(merged))
+    let runs = args.runs.unwrap_or(START_RUNS);
+    finish(&args, st, runs, cells, out_dir, Some(merged))
+}
+
+/// For each policy under which one organisation decides alone or some (not
+/// all) hold a veto in some sampled coalitions: a warning with how often,
+/// and the words of the first such coalition.
+fn capture_lines(ex: &Exploration, all: &[coalsim_core::scenario::Scenario]) -> Vec<String> {
+    let np = ex.policies.len();
+    let points = ex.plan.exploration_points();
+    let mut lines = Vec::new();
+    for (p, pol) in ex.policies.iter().enumerate() {
+        let found: Vec<coalsim_core::power::Capture> = points
+            .iter()
+            .filter_map(|&s| coalsim_core::power::capture(&all[s * np + p]))
+            .collect();
+        let Some(first) = found.first() else {
+            continue;
+        };
+        let same = found.iter().all(|c| c.words() == first.words());
+        lines.push(format!(
+            "Capture warning: under `{}`, {} in {} of the {} sampled coalitions{} (among all {} organisations; `coalsim power` shows every index).",
+            pol.name,
+            first.words(),
+            found.len(),
+            points.len(),
+            if same { "" } else { " (the first of them; the others differ in who or how much)" },
+            first.players
+        ));
+    }
+    lines
 }

@@ -21,7 +21,7 @@ use num_bigint::BigUint;
 use num_traits::{ToPrimitive, Zero};
 use serde::Serialize;
 
-use coalsim_core::power::{PowerIndices, WeightedGame};
+use coalsim_core::power::{PowerIndices, Roles, WeightedGame, distance_from_equal};
 
 /// Output format of `coalsim power`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -43,8 +43,14 @@ pub enum Format {
     coalsim power --weights 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1 --quota 9 --veto 1,2,3,4,5\n  \
     coalsim power --weights 9,9,7,3,1,1 --quota-fraction 0.5")]
 pub struct PowerArgs {
-    /// Scenario file: the power indices of its decision rule among its initial members.
+    /// Scenario file: the power indices of its decision rule among every
+    /// organisation it names or generates (see --founding).
     pub scenario: Option<PathBuf>,
+
+    /// With a scenario: only the founding (initial) members vote, as on the
+    /// coalition's first day.
+    #[arg(long)]
+    pub founding: bool,
 
     /// Voting weights: comma-separated non-negative integers, one per player
     /// (players are numbered from 1 in this order).
@@ -82,16 +88,26 @@ pub struct PowerArgs {
 
 /// Runs `coalsim power`.
 pub fn run(args: &PowerArgs) -> anyhow::Result<()> {
-    let (game, legend) = match &args.scenario {
+    let (game, legend, names) = match &args.scenario {
         Some(path) => {
             if args.weights.is_some() || args.quota.is_some() || args.quota_fraction.is_some() {
                 bail!("give either a scenario file or --weights/--quota, not both");
             }
-            scenario_game(path)?
+            scenario_game(path, args.founding)?
         }
-        None => (game_from_args(args)?, String::new()),
+        None => {
+            if args.founding {
+                bail!("--founding needs a scenario file");
+            }
+            let game = game_from_args(args)?;
+            let names = (1..=game.players())
+                .map(|p| format!("player {p}"))
+                .collect();
+            (game, String::new(), names)
+        }
     };
-    let report = PowerReport::new(game, args.max_coalitions);
+    let mut report = PowerReport::new(game, args.max_coalitions);
+    report.names = names;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.format == Format::Table && !legend.is_empty() {
         write!(out, "{legend}").context("cannot write to standard output")?;
@@ -105,109 +121,49 @@ pub fn run(args: &PowerArgs) -> anyhow::Result<()> {
     .context("cannot write to standard output")
 }
 
-/// The voting game of a scenario's rule among its initial members (run 0 of
-/// the scenario's seed, for generated populations): power-weighted for
-/// `weighted` (weights = power × 100, rounded; quota just above
-/// `weighted_quota` of the total), one vote each for the others (quota: all
-/// for consensus, more than half for majority, `supermajority` of the members
-/// for supermajority), and only the steering committee's votes for
-/// `committee`. Returns the game and a legend naming the players.
-pub fn scenario_game(path: &std::path::Path) -> anyhow::Result<(WeightedGame, String)> {
-    use coalsim_core::scenario::DecisionRule;
+/// The voting game of a scenario's rule (see
+/// [`coalsim_core::power::scenario_game`]): among every organisation, or the
+/// founding (initial) members with `founding_only`. Returns the game, a
+/// legend naming the players, and their names.
+pub fn scenario_game(
+    path: &std::path::Path,
+    founding_only: bool,
+) -> anyhow::Result<(WeightedGame, String, Vec<String>)> {
     let file = coalsim_core::scenario::ScenarioFile::open(Some(path))?;
     let s = &file.base;
-    let mut rng = coalsim_core::engine::run_rng(s.seed, 0);
-    let mut w = coalsim_core::model::build_world(s, &mut rng);
-    let members: Vec<usize> = (0..w.n).filter(|&i| w.is_member(i)).collect();
-    let rule = s.governance.decision_rule;
-    if rule == DecisionRule::Committee {
-        w.coalition.governance = coalsim_core::model::GovernanceState::Established;
-        coalsim_core::engine::select_committee(&mut w, s);
-    }
-    let n = members.len() as u64;
-    let (weights, quota, how): (Vec<u64>, u64, String) = match rule {
-        DecisionRule::Weighted => {
-            let weights: Vec<u64> = members
-                .iter()
-                .map(|&i| (w.power[i] * 100.0).round() as u64)
-                .collect();
-            let total: u64 = weights.iter().sum();
-            let quota =
-                ((s.governance.weighted_quota * total as f64).floor() as u64 + 1).min(total.max(1));
-            (
-                weights,
-                quota,
-                format!(
-                    "weights = power × 100; quota {quota} of {total} (more than {})",
-                    s.governance.weighted_quota
-                ),
-            )
-        }
-        DecisionRule::Committee => {
-            let weights: Vec<u64> = members.iter().map(|&i| w.committee[i] as u64).collect();
-            let k: u64 = weights.iter().sum();
-            (
-                weights,
-                k / 2 + 1,
-                format!(
-                    "one vote per steering-committee member ({k}); quota {}",
-                    k / 2 + 1
-                ),
-            )
-        }
-        DecisionRule::Consensus => (
-            vec![1; n as usize],
-            n,
-            format!("one vote each; quota {n} (all)"),
+    let g = match coalsim_core::power::scenario_game(s, founding_only) {
+        Ok(g) => g,
+        Err(coalsim_core::power::PowerError::NoWeight) => anyhow::bail!(
+            "{}: population.resources: every {} has power 0 (weights = power × 100, rounded), so under the `weighted` rule no coalition could win; allowed: at least one with resources > 0",
+            file.location("population.resources"),
+            if founding_only {
+                "initial member"
+            } else {
+                "organisation"
+            }
         ),
-        DecisionRule::Consent => (
-            vec![1; n as usize],
-            n,
-            format!("one vote each; quota {n} (all: any reasoned objection blocks)"),
-        ),
-        DecisionRule::Majority => (
-            vec![1; n as usize],
-            n / 2 + 1,
-            format!("one vote each; quota {}", n / 2 + 1),
-        ),
-        DecisionRule::Supermajority | DecisionRule::ModifiedConsensus => {
-            let q = ((s.governance.supermajority * n as f64) - 1e-9)
-                .ceil()
-                .max(1.0) as u64;
-            (
-                vec![1; n as usize],
-                q,
-                format!(
-                    "one vote each; quota {q} ({} of {n})",
-                    s.governance.supermajority
-                ),
-            )
-        }
+        Err(err) => anyhow::bail!("{}: {err}", file.source.name),
+    };
+    let who = if founding_only {
+        format!("the {} founding members", g.names.len())
+    } else {
+        format!("all {} organisations", g.names.len())
     };
     let mut legend = format!(
-        "{}: rule `{}` among the {} initial members; {how}\n",
+        "{}: rule `{}` among {who}; {}\n",
         s.name,
-        rule.name(),
-        members.len()
+        s.governance.decision_rule.name(),
+        g.how
     );
-    for (k, &i) in members.iter().enumerate() {
+    for (k, name) in g.names.iter().enumerate() {
         legend.push_str(&format!(
-            "  player {}: {} (power {:.2})\n",
+            "  player {}: {name} (power {:.2})\n",
             k + 1,
-            w.names[i],
-            w.power[i]
+            g.power[k]
         ));
     }
     legend.push('\n');
-    if rule == DecisionRule::Weighted && weights.iter().all(|&x| x == 0) {
-        anyhow::bail!(
-            "{}: population.resources: every initial member has power 0 (weights = power × 100, rounded), so under the `weighted` rule no coalition could win; allowed: at least one initial member with resources > 0",
-            file.location("population.resources")
-        );
-    }
-    let game = WeightedGame::new(weights, quota, &[])
-        .map_err(|err| anyhow!("{}: {err}", file.source.name))?;
-    Ok((game, legend))
+    Ok((g.game, legend, g.names))
 }
 
 /// Builds the game from the raw flags, with a message per flag on error.
@@ -367,6 +323,11 @@ pub struct PowerReport {
     pub minimal_winning: Option<Vec<Vec<usize>>>,
     /// The listing limit that was applied.
     pub max_coalitions: usize,
+    /// Dictator, veto players and dummies.
+    pub roles: Roles,
+    /// The players' names for the reading ("player 1", ... without a
+    /// scenario).
+    pub names: Vec<String>,
 }
 
 impl PowerReport {
@@ -374,21 +335,29 @@ impl PowerReport {
     pub fn new(game: WeightedGame, max_coalitions: usize) -> Self {
         let indices = game.indices();
         let minimal_winning = game.minimal_winning(max_coalitions);
+        let roles = game.roles(&indices);
+        let names = (1..=game.players()).map(|p| format!("player {p}")).collect();
         Self {
             game,
             indices,
             minimal_winning,
             max_coalitions,
+            roles,
+            names,
         }
     }
 }
 
-/// Human-readable one-line description of the game (players from 1).
-fn describe_game(game: &WeightedGame) -> String {
-    let vetoes = if game.vetoes().is_empty() {
+/// Human-readable one-line description of the game (players from 1): the
+/// veto players are those every winning coalition needs (declared, or
+/// without whom the others fall short of the quota).
+fn describe_game(game: &WeightedGame, roles: &Roles) -> String {
+    let vetoes = if roles.vetoes.is_empty() {
         "no veto players".to_string()
+    } else if roles.vetoes.len() == game.players() && game.players() > 1 {
+        "every player holds a veto".to_string()
     } else {
-        format!("veto players: {}", one_based(game.vetoes()).join(", "))
+        format!("veto players: {}", one_based(&roles.vetoes).join(", "))
     };
     format!(
         "Weighted voting game: {} players, quota {} of total weight {}, {vetoes}",
@@ -396,6 +365,72 @@ fn describe_game(game: &WeightedGame) -> String {
         game.quota(),
         game.total_weight()
     )
+}
+
+/// The reading in words: who decides alone, who holds a veto, whose vote
+/// never counts, and how far the indices are from one member, one voice.
+pub fn roles_words(report: &PowerReport) -> Vec<String> {
+    let game = &report.game;
+    let n = game.players();
+    let roles = &report.roles;
+    let ss = &report.indices.shapley_shubik;
+    let name = |i: usize| report.names[i].clone();
+    let list = |players: &[usize]| -> String {
+        let names: Vec<String> = players.iter().map(|&i| name(i)).collect();
+        match names.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        }
+    };
+    let mut v = Vec::new();
+    if let Some(d) = roles.dictator {
+        v.push(format!(
+            "Dictator: {} decides alone (Shapley–Shubik index {:.3}): it wins without anyone else, and nothing passes without it.",
+            name(d),
+            ss[d]
+        ));
+    }
+    if roles.vetoes.len() == n && n > 1 {
+        v.push(format!(
+            "Every player holds a veto (unanimity): nothing passes unless all {n} agree."
+        ));
+    } else if !roles.vetoes.is_empty() && roles.dictator.is_none_or(|d| roles.vetoes != [d]) {
+        let with_index: Vec<String> = roles
+            .vetoes
+            .iter()
+            .map(|&i| format!("{} {:.3}", name(i), ss[i]))
+            .collect();
+        v.push(format!(
+            "Veto players: {} — nothing passes without {} (Shapley–Shubik {}).",
+            list(&roles.vetoes),
+            if roles.vetoes.len() == 1 {
+                "it"
+            } else {
+                "each of them"
+            },
+            with_index.join(", ")
+        ));
+    } else if roles.dictator.is_none() {
+        v.push("No player decides alone and none holds a veto.".to_string());
+    }
+    if !roles.dummies.is_empty() && roles.dummies.len() < n {
+        v.push(format!(
+            "{} of the {n} players never change an outcome (no swing: their vote is never decisive){}.",
+            roles.dummies.len(),
+            if roles.dummies.len() <= 8 {
+                format!(": {}", list(&roles.dummies))
+            } else {
+                String::new()
+            }
+        ));
+    }
+    v.push(format!(
+        "Distance from one member, one voice: {:.3} (½ Σ |Shapley–Shubik − 1/{n}|; 0 = every player has the same say, {:.3} = one player has it all).",
+        distance_from_equal(ss),
+        1.0 - 1.0 / n as f64
+    ));
+    v
 }
 
 fn one_based(players: &[usize]) -> Vec<String> {
@@ -425,7 +460,7 @@ pub fn write_table(out: &mut impl Write, report: &PowerReport) -> std::io::Resul
             *width = (*width).max(cell.len());
         }
     }
-    writeln!(out, "{}", describe_game(game))?;
+    writeln!(out, "{}", describe_game(game, &report.roles))?;
     let line = |cells: Vec<&str>| {
         cells
             .iter()
@@ -451,6 +486,10 @@ pub fn write_table(out: &mut impl Write, report: &PowerReport) -> std::io::Resul
             "Minimal winning coalitions: more than {}, not listed (raise --max-coalitions to list them)",
             report.max_coalitions
         )?,
+    }
+    writeln!(out)?;
+    for line in roles_words(report) {
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }
@@ -490,6 +529,15 @@ struct JsonGame<'a> {
     quota: u64,
     total_weight: u64,
     veto: Vec<usize>,
+    /// The player who decides alone (from 1), if any.
+    dictator: Option<usize>,
+    /// Every player every winning coalition needs (from 1): declared
+    /// vetoes and those without whom the others fall short.
+    veto_players: Vec<usize>,
+    /// Players never decisive (from 1).
+    dummies: Vec<usize>,
+    /// ½ Σ |Shapley–Shubik − 1/n|.
+    distance_from_equal: f64,
 }
 
 #[derive(Serialize)]
@@ -517,6 +565,10 @@ pub fn write_json(out: &mut impl Write, report: &PowerReport) -> std::io::Result
             quota: game.quota(),
             total_weight: game.total_weight(),
             veto: game.vetoes().iter().map(|p| p + 1).collect(),
+            dictator: report.roles.dictator.map(|p| p + 1),
+            veto_players: report.roles.vetoes.iter().map(|p| p + 1).collect(),
+            dummies: report.roles.dummies.iter().map(|p| p + 1).collect(),
+            distance_from_equal: distance_from_equal(&indices.shapley_shubik),
         },
         players: (0..game.players())
             .map(|i| JsonPlayer {

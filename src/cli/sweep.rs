@@ -193,6 +193,14 @@ fn report(
     )?;
     write!(out, "{}", coalsim_report::comparison::markdown_table(c))?;
     writeln!(out)?;
+    let candidates: Vec<(String, &coalsim_core::scenario::Scenario)> = p
+        .arms
+        .iter()
+        .map(|a| (a.name.clone(), &a.scenario))
+        .collect();
+    for line in coalsim_core::power::capture_lines(&candidates) {
+        writeln!(out, "{line}")?;
+    }
     // A grid of many variants: read out the highest and lowest success
     // against the baseline, not every one (all are in comparison.csv) —
     // the variants the charts show.

@@ -123,8 +123,9 @@ pub struct RunSummary {
     /// Mean value to the same agents of each acting alone.
     pub value_alone: f64,
     pub value_over_alone: f64,
-    /// Influence gap: ½ Σ |pivot share − power share| over members who ever
-    /// voted; empty when nobody was ever pivotal.
+    /// Equity of influence: ½ Σ |share of decisive votes − 1/m| over the m
+    /// organisations that were ever members (distance from one member, one
+    /// voice); empty when nobody was ever pivotal.
     pub influence_gap: Option<f64>,
     /// Member welfare: the share of members' stakes in the decisions taken
     /// (passed or blocked) that the outcome served, in [0, 1]; 0.5 (neither
@@ -305,18 +306,22 @@ fn values(w: &World, s: &Scenario, outcome: Outcome) -> (f64, f64) {
     (coal / k, alone / k)
 }
 
+/// Equity of influence: how far the members' shares of decisive
+/// (pivotal) votes are from one member, one voice, ½ Σ_i |π_i − 1/m| over
+/// the m organisations that were ever members (0 = every member decisive
+/// equally often; 1 − 1/m = one member cast every decisive vote). `None`
+/// when nobody was ever pivotal.
 fn influence_gap(w: &World) -> Option<f64> {
     let ever: Vec<usize> = (0..w.n)
         .filter(|&i| w.status[i] != Status::Outsider)
         .collect();
     let pivots: u32 = ever.iter().map(|&i| w.pivotal[i]).sum();
-    let power: f64 = ever.iter().map(|&i| w.power[i]).sum();
-    if pivots == 0 || power <= 0.0 {
+    if pivots == 0 {
         return None;
     }
-    let gap: f64 = ever
+    let shares: Vec<f64> = ever
         .iter()
-        .map(|&i| (w.pivotal[i] as f64 / pivots as f64 - w.power[i] / power).abs())
-        .sum();
-    Some(0.5 * gap)
+        .map(|&i| w.pivotal[i] as f64 / pivots as f64)
+        .collect();
+    Some(crate::power::distance_from_equal(&shares))
 }

@@ -427,5 +427,288 @@ fn brute_force_swings_by_size(game: &WeightedGame) -> Vec<Vec<u128>> {
     by_size
 }
 
+/// What the indices say about who holds power: a dictator, veto players,
+/// dummies (players 0-based).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Roles {
+    /// The player whose Shapley–Shubik index is exactly 1: it wins alone
+    /// and every winning coalition contains it (it decides alone).
+    pub dictator: Option<usize>,
+    /// Players every winning coalition must contain (declared vetoes, and
+    /// players without whom even everyone else together falls short of the
+    /// quota). Under unanimity every player is one.
+    pub vetoes: Vec<usize>,
+    /// Players who are never a swing (Banzhaf swings 0): their vote never
+    /// changes an outcome.
+    pub dummies: Vec<usize>,
+}
+
+impl Roles {
+    /// Whether some but not all players hold a veto, or one decides alone:
+    /// power concentrated in a few hands (the warning `sweep` and `explore`
+    /// print). Unanimity, where everyone holds a veto, is not capture.
+    pub fn captured(&self, players: usize) -> bool {
+        self.dictator.is_some() || (!self.vetoes.is_empty() && self.vetoes.len() < players)
+    }
+}
+
+impl WeightedGame {
+    /// The dictator, veto players and dummies of the game, read from its
+    /// exact indices (a dictator has Shapley–Shubik index exactly 1; a
+    /// dummy has no swing) and from its definition (a veto player is
+    /// declared, or the others together fall short of the quota; every
+    /// veto player's absolute Banzhaf count equals the number of winning
+    /// coalitions, which the tests check).
+    pub fn roles(&self, indices: &PowerIndices) -> Roles {
+        let n = self.players();
+        let dictator = (0..n).find(|&i| indices.shapley_shubik_exact[i].is_one());
+        let vetoes = (0..n)
+            .filter(|&i| self.vetoes.contains(&i) || self.total - self.weights[i] < self.quota)
+            .collect();
+        let dummies = (0..n).filter(|&i| indices.swings[i] == 0).collect();
+        Roles {
+            dictator,
+            vetoes,
+            dummies,
+        }
+    }
+}
+
+/// Distance of a distribution of influence from "one member, one voice":
+/// ½ Σ_i |s_i − 1/n| for shares `s` that sum to one (total variation
+/// distance from equal shares). 0 when every member has the same say;
+/// 1 − 1/n when one member has all of it. Used for the equity of
+/// influence (a priori on the Shapley–Shubik indices in `coalsim power`,
+/// a posteriori on the shares of decisive votes in a run).
+pub fn distance_from_equal(shares: &[f64]) -> f64 {
+    let n = shares.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let equal = 1.0 / n as f64;
+    0.5 * shares.iter().map(|s| (s - equal).abs()).sum::<f64>()
+}
+
+/// The voting game a scenario's decision rule sets up, its players named.
+#[derive(Debug, Clone)]
+pub struct ScenarioGame {
+    pub game: WeightedGame,
+    /// Each player's organisation name.
+    pub names: Vec<String>,
+    /// Each player's power (resources × credibility) in the run drawn.
+    pub power: Vec<f64>,
+    /// How the weights and the quota were set, in words.
+    pub how: String,
+    /// Whether only the founding (initial) members are players.
+    pub founding_only: bool,
+}
+
+/// The voting game of a scenario's rule in the world of run 0 of its seed
+/// (for generated populations, the organisations drawn in that run):
+/// among every organisation (`founding_only` false: the coalition as it
+/// could become) or among the initial members only. Power-weighted for
+/// `weighted` (weights = power × 100, rounded; quota just above
+/// `weighted_quota` of the total), one vote each for the others (quota:
+/// all for consensus and consent, more than half for majority,
+/// `supermajority` of the players for supermajority and for modified
+/// consensus, whose fallback vote decides what consensus blocks), and only the steering committee's votes for
+/// `committee` (the committee chosen among the players as the engine
+/// chooses it).
+pub fn scenario_game(
+    s: &crate::scenario::Scenario,
+    founding_only: bool,
+) -> Result<ScenarioGame, PowerError> {
+    use crate::model::Status;
+    use crate::scenario::DecisionRule;
+    let mut rng = crate::engine::run_rng(s.seed, 0);
+    let mut w = crate::model::build_world(s, &mut rng);
+    if !founding_only {
+        for st in w.status.iter_mut() {
+            *st = Status::Member;
+        }
+    }
+    let players: Vec<usize> = (0..w.n).filter(|&i| w.is_member(i)).collect();
+    let rule = s.governance.decision_rule;
+    if rule == DecisionRule::Committee {
+        w.coalition.governance = crate::model::GovernanceState::Established;
+        crate::engine::select_committee(&mut w, s);
+    }
+    let n = players.len() as u64;
+    let (weights, quota, how): (Vec<u64>, u64, String) = match rule {
+        DecisionRule::Weighted => {
+            let weights: Vec<u64> = players
+                .iter()
+                .map(|&i| (w.power[i] * 100.0).round() as u64)
+                .collect();
+            let total: u64 = weights.iter().sum();
+            if total == 0 {
+                return Err(PowerError::NoWeight);
+            }
+            let quota =
+                ((s.governance.weighted_quota * total as f64).floor() as u64 + 1).min(total);
+            (
+                weights,
+                quota,
+                format!(
+                    "weights = power × 100; quota {quota} of {total} (more than {})",
+                    s.governance.weighted_quota
+                ),
+            )
+        }
+        DecisionRule::Committee => {
+            let weights: Vec<u64> = players.iter().map(|&i| w.committee[i] as u64).collect();
+            let k: u64 = weights.iter().sum();
+            (
+                weights,
+                k / 2 + 1,
+                format!(
+                    "one vote per steering-committee member ({k}); quota {}",
+                    k / 2 + 1
+                ),
+            )
+        }
+        DecisionRule::Consensus => (
+            vec![1; n as usize],
+            n,
+            format!("one vote each; quota {n} (all)"),
+        ),
+        DecisionRule::Consent => (
+            vec![1; n as usize],
+            n,
+            format!("one vote each; quota {n} (all: any reasoned objection blocks)"),
+        ),
+        DecisionRule::Majority => (
+            vec![1; n as usize],
+            n / 2 + 1,
+            format!("one vote each; quota {}", n / 2 + 1),
+        ),
+        DecisionRule::Supermajority | DecisionRule::ModifiedConsensus => {
+            let q = ((s.governance.supermajority * n as f64) - 1e-9)
+                .ceil()
+                .max(1.0) as u64;
+            let fallback = if rule == DecisionRule::ModifiedConsensus {
+                format!(
+                    "; the fallback vote after {} blocks on an issue (until then all)",
+                    s.governance.fallback_after
+                )
+            } else {
+                String::new()
+            };
+            (
+                vec![1; n as usize],
+                q,
+                format!(
+                    "one vote each; quota {q} ({} of {n}){fallback}",
+                    s.governance.supermajority
+                ),
+            )
+        }
+    };
+    let game = WeightedGame::new(weights, quota, &[])?;
+    Ok(ScenarioGame {
+        game,
+        names: players.iter().map(|&i| w.names[i].clone()).collect(),
+        power: players.iter().map(|&i| w.power[i]).collect(),
+        how,
+        founding_only,
+    })
+}
+
+/// Power concentrated in a few hands under a scenario's rule, among every
+/// organisation: who decides alone or holds a veto, with their
+/// Shapley–Shubik index. `None` when the rule spreads power (no dictator,
+/// and either no veto or a veto for everyone) or the game cannot be built.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capture {
+    /// The organisation that decides alone, and its index (1).
+    pub dictator: Option<(String, f64)>,
+    /// Organisations holding a veto (when not everyone does), with indices.
+    pub vetoes: Vec<(String, f64)>,
+    /// Number of players.
+    pub players: usize,
+}
+
+impl Capture {
+    /// One sentence: "Eastside Foundation decides alone (Shapley–Shubik
+    /// index 1.00)" or "X and Y each hold a veto (indices 0.45, 0.30)".
+    pub fn words(&self) -> String {
+        if let Some((name, ss)) = &self.dictator {
+            return format!("{name} decides alone (Shapley–Shubik index {ss:.2})");
+        }
+        let names: Vec<&str> = self.vetoes.iter().map(|(n, _)| n.as_str()).collect();
+        let idx: Vec<String> = self.vetoes.iter().map(|(_, s)| format!("{s:.2}")).collect();
+        if names.len() == 1 {
+            format!(
+                "{} holds a veto (Shapley–Shubik index {})",
+                names[0], idx[0]
+            )
+        } else {
+            format!(
+                "{} each hold a veto (Shapley–Shubik indices {})",
+                join_and(&names),
+                idx.join(", ")
+            )
+        }
+    }
+}
+
+fn join_and(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The [`Capture`] of a scenario's rule among every organisation.
+pub fn capture(s: &crate::scenario::Scenario) -> Option<Capture> {
+    let g = scenario_game(s, false).ok()?;
+    let indices = g.game.indices();
+    let roles = g.game.roles(&indices);
+    if !roles.captured(g.game.players()) {
+        return None;
+    }
+    let named = |i: usize| (g.names[i].clone(), indices.shapley_shubik[i]);
+    Some(Capture {
+        dictator: roles.dictator.map(named),
+        vetoes: roles.vetoes.iter().map(|&i| named(i)).collect(),
+        players: g.game.players(),
+    })
+}
+
+/// Capture warnings for named candidates (variants or policies): one line
+/// per distinct warning, naming the candidates it applies to (at most six
+/// by name). Empty when no candidate concentrates power.
+pub fn capture_lines(candidates: &[(String, &crate::scenario::Scenario)]) -> Vec<String> {
+    let mut groups: Vec<(String, usize, Vec<String>)> = Vec::new();
+    for (name, s) in candidates {
+        if let Some(c) = capture(s) {
+            let words = c.words();
+            match groups
+                .iter_mut()
+                .find(|(w, n, _)| *w == words && *n == c.players)
+            {
+                Some((_, _, names)) => names.push(name.clone()),
+                None => groups.push((words, c.players, vec![name.clone()])),
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(words, players, names)| {
+            let which = if names.len() <= 6 {
+                let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                let refs: Vec<&str> = quoted.iter().map(String::as_str).collect();
+                join_and(&refs)
+            } else {
+                format!("{} of the candidates (`{}`, ...)", names.len(), names[0])
+            };
+            format!(
+                "Capture warning: under {which}, {words} among all {players} organisations (`coalsim power` shows every index)."
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

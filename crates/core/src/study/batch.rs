@@ -880,8 +880,9 @@ pub struct BatchSummary {
     pub exit_reasons: Vec<ReasonCount>,
     /// Mean value of the coalition over acting alone (95% t CI).
     pub value_over_alone: crate::stats::Summary,
-    /// Equity of influence: ½ Σ |pivot share − power share| per run (0 =
-    /// influence in proportion to power), over runs where someone was pivotal.
+    /// Equity of influence: ½ Σ |share of decisive votes − 1/m| per run (0 =
+    /// every member decisive equally often), over runs where someone was
+    /// pivotal.
     pub influence_gap: crate::stats::Summary,
     /// First-win round among the runs that had one (n = how many).
     pub first_win_round: crate::stats::Summary,

@@ -28,6 +28,9 @@ pub struct Exploration {
     pub plan: Plan,
     /// `cells[point × policies + policy]`: mean of each of [`MEASURES`].
     pub cells: Vec<[f64; 3]>,
+    /// Differences in mean success smaller than this count as equivalent
+    /// (`--precision`).
+    pub precision: f64,
 }
 
 impl Exploration {
@@ -102,6 +105,151 @@ pub struct Report {
     pub verdict: Vec<String>,
     /// Per exploration point: which policies have the best success.
     pub best: Vec<Vec<bool>>,
+    /// The policies ranked on mean success, with paired intervals.
+    pub ranking: Ranking,
+}
+
+/// How the leader on mean success stands against one other policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// The 95% interval of the difference lies inside ±precision.
+    Equivalent,
+    /// The leader is ahead: the interval lies above 0 (and is not inside
+    /// ±precision).
+    Ahead,
+    /// Neither: the interval straddles 0 and reaches past ±precision.
+    Unresolved,
+}
+
+/// The leader's paired difference in mean success with another policy.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Pair {
+    pub policy: usize,
+    /// Leader's mean success minus this policy's, over the coalitions.
+    pub diff: f64,
+    /// 95% interval of `diff` (Student t over the per-coalition paired
+    /// differences).
+    pub lo: f64,
+    pub hi: f64,
+    pub standing: Standing,
+    /// Standard deviation of the per-coalition differences.
+    pub sd: f64,
+    /// Mean over coalitions of the binomial run-to-run variance of one
+    /// coalition's difference (an upper bound: common random numbers make
+    /// it smaller). When `sd²` is well above it, the difference changes
+    /// from coalition to coalition and more runs will not settle it.
+    pub noise_var: f64,
+}
+
+impl Pair {
+    /// Whether more runs per coalition could still settle an unresolved
+    /// pair: the run-to-run noise is at least a quarter of the spread of
+    /// the per-coalition differences.
+    pub fn runs_would_help(&self) -> bool {
+        self.noise_var >= 0.25 * self.sd * self.sd
+    }
+}
+
+/// The policies on mean success: the leader and how it stands against
+/// each other policy.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Ranking {
+    pub leader: usize,
+    pub precision: f64,
+    /// Every other policy, from the closest to the leader.
+    pub pairs: Vec<Pair>,
+}
+
+impl Ranking {
+    /// The leader and every policy not clearly behind it.
+    pub fn top_group(&self) -> Vec<usize> {
+        let mut g = vec![self.leader];
+        g.extend(
+            self.pairs
+                .iter()
+                .filter(|p| p.standing != Standing::Ahead)
+                .map(|p| p.policy),
+        );
+        g
+    }
+
+    /// Whether every pair is settled (ahead or equivalent).
+    pub fn stable(&self) -> bool {
+        self.pairs.iter().all(|p| p.standing != Standing::Unresolved)
+    }
+
+    /// Whether every policy is equivalent to the leader.
+    pub fn all_equivalent(&self) -> bool {
+        self.pairs.iter().all(|p| p.standing == Standing::Equivalent)
+    }
+}
+
+/// Ranks the policies on mean success over `points`, with paired 95%
+/// intervals from the per-coalition differences (the coalitions are a
+/// sample of what the coalition might be; common random numbers pair the
+/// runs within a coalition).
+pub fn ranking(ex: &Exploration, points: &[usize]) -> Ranking {
+    let np = ex.policies.len();
+    let n = points.len();
+    let mean = |p: usize| points.iter().map(|&s| ex.value(s, p, 0)).sum::<f64>() / n as f64;
+    let means: Vec<f64> = (0..np).map(mean).collect();
+    let leader = (0..np)
+        .max_by(|&a, &b| means[a].total_cmp(&means[b]).then(b.cmp(&a)))
+        .unwrap_or(0);
+    let t = if n > 1 {
+        crate::stats::special::t_quantile(0.975, (n - 1) as f64)
+    } else {
+        f64::INFINITY
+    };
+    let runs = ex.runs.max(1) as f64;
+    let mut pairs: Vec<Pair> = (0..np)
+        .filter(|&q| q != leader)
+        .map(|q| {
+            let d: Vec<f64> = points
+                .iter()
+                .map(|&s| ex.value(s, leader, 0) - ex.value(s, q, 0))
+                .collect();
+            let diff = d.iter().sum::<f64>() / n as f64;
+            let sd = if n > 1 {
+                (d.iter().map(|x| (x - diff).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+            } else {
+                f64::INFINITY
+            };
+            let half = t * sd / (n as f64).sqrt();
+            let (lo, hi) = (diff - half, diff + half);
+            let noise_var = points
+                .iter()
+                .map(|&s| {
+                    let (a, b) = (ex.value(s, leader, 0), ex.value(s, q, 0));
+                    (a * (1.0 - a) + b * (1.0 - b)) / runs
+                })
+                .sum::<f64>()
+                / n as f64;
+            let standing = if lo > -ex.precision && hi < ex.precision {
+                Standing::Equivalent
+            } else if lo > 0.0 {
+                Standing::Ahead
+            } else {
+                Standing::Unresolved
+            };
+            Pair {
+                policy: q,
+                diff,
+                lo,
+                hi,
+                standing,
+                sd,
+                noise_var,
+            }
+        })
+        .collect();
+    pairs.sort_by(|a, b| a.diff.total_cmp(&b.diff).then(a.policy.cmp(&b.policy)));
+    Ranking {
+        leader,
+        precision: ex.precision,
+        pairs,
+    }
 }
 
 /// Analyses an exploration.
@@ -191,7 +339,9 @@ pub fn analyse(ex: &Exploration) -> Report {
     let mut influence: Vec<usize> = (0..k).collect();
     influence.sort_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
 
+    let ranking = ranking(ex, &points);
     let mut report = Report {
+        ranking,
         points,
         robustness,
         prim: prim_targets,
@@ -420,16 +570,167 @@ fn close_second(ex: &Exploration, r: &Report) -> Option<String> {
                 rec[q].max_regret
             )
         };
-        let (hi, lo) = if rec[q].mean > rec[p].mean { (q, p) } else { (p, q) };
         format!(
-            "But {} {how}; {} has the higher mean success ({:.2} against {:.2}). Compare the two with more runs (e.g. --runs {}) before adopting either.",
+            "But {} {how}, so the worst case does not choose between them.",
             ex.policies[q].name,
-            ex.policies[hi].name,
-            rec[hi].mean,
-            rec[lo].mean,
-            ex.runs * 4
         )
     })
+}
+
+/// A signed difference in success for words, to three decimals (the
+/// precision of the default `--precision` is 0.02).
+fn signed(x: f64) -> String {
+    format!("{x:+.3}")
+}
+
+/// The headline: the policies ranked on mean success, with paired 95%
+/// intervals; equivalent policies said to be equivalent, unresolved ones
+/// with the reason. Never names a winner the intervals cannot tell apart.
+pub fn ranking_words(ex: &Exploration, r: &Report, score: &[f64], label: &str) -> Vec<String> {
+    let rk = &r.ranking;
+    let n = r.points.len();
+    let rec = &r.robustness[0];
+    let name = |p: usize| ex.policies[p].name.as_str();
+    let delta = rk.precision;
+    let mut v = Vec::new();
+    let what = format!(
+        "95% paired intervals over {n} sampled coalitions × {} runs",
+        ex.runs
+    );
+    let moves = || -> String {
+        r.influence
+            .iter()
+            .take(3)
+            .map(|&j| format!("{} ({label} {:.2})", ex.uncertainties[j].key, score[j]))
+            .collect::<Vec<_>>()
+            .join(", then ")
+    };
+    if rk.all_equivalent() {
+        let widest = rk
+            .pairs
+            .iter()
+            .max_by(|a, b| a.hi.abs().max(a.lo.abs()).total_cmp(&b.hi.abs().max(b.lo.abs())));
+        let w = widest.map_or(String::new(), |p| {
+            format!(
+                "; the widest: {} − {} = {} ({} to {})",
+                name(rk.leader),
+                name(p.policy),
+                signed(p.diff),
+                signed(p.lo),
+                signed(p.hi)
+            )
+        });
+        v.push(format!(
+            "The rule hardly matters here: no policy's mean success differs from the highest, {}'s ({:.2}), by more than ±{delta} ({what}, each inside ±{delta}{w}).",
+            name(rk.leader),
+            rec[rk.leader].mean
+        ));
+        if !r.influence.is_empty() {
+            v.push(format!(
+                "What matters instead is what the coalition is like: {}.",
+                moves()
+            ));
+        }
+        return v;
+    }
+    let top = rk.top_group();
+    let behind: Vec<&Pair> = rk
+        .pairs
+        .iter()
+        .filter(|p| p.standing == Standing::Ahead)
+        .collect();
+    if top.len() == 1 {
+        let closest = behind[0];
+        v.push(format!(
+            "{} has the highest mean success ({:.2}) and is ahead of every other policy: by {} over the closest, {} ({} to {}; {what}).",
+            name(rk.leader),
+            rec[rk.leader].mean,
+            signed(closest.diff),
+            name(closest.policy),
+            signed(closest.lo),
+            signed(closest.hi)
+        ));
+    } else {
+        let names: Vec<&str> = top.iter().map(|&p| name(p)).collect();
+        let pairs: Vec<String> = rk
+            .pairs
+            .iter()
+            .filter(|p| p.standing != Standing::Ahead)
+            .map(|p| {
+                format!(
+                    "{} − {} = {} ({} to {}, {})",
+                    name(rk.leader),
+                    name(p.policy),
+                    signed(p.diff),
+                    signed(p.lo),
+                    signed(p.hi),
+                    match p.standing {
+                        Standing::Equivalent => format!("equivalent within ±{delta}"),
+                        _ => "not resolved".to_string(),
+                    }
+                )
+            })
+            .collect();
+        v.push(format!(
+            "No single best rule: {} cannot be told apart on mean success to ±{delta} ({what}: {}).",
+            join_and(&names),
+            pairs.join("; ")
+        ));
+        let unresolved: Vec<&Pair> = rk
+            .pairs
+            .iter()
+            .filter(|p| p.standing == Standing::Unresolved)
+            .collect();
+        if !unresolved.is_empty() {
+            let (help, nohelp): (Vec<&Pair>, Vec<&Pair>) =
+                unresolved.iter().copied().partition(|p| p.runs_would_help());
+            if !nohelp.is_empty() {
+                let names: Vec<&str> = nohelp.iter().map(|p| name(p.policy)).collect();
+                v.push(format!(
+                    "More runs would not settle {} against {}: the difference changes from coalition to coalition (standard deviation {:.2} across coalitions, more than the run-to-run noise), so which is better depends on what the coalition is like — see where each is best below.",
+                    name(rk.leader),
+                    join_and(&names),
+                    nohelp.iter().map(|p| p.sd).fold(0.0, f64::max)
+                ));
+            }
+            if !help.is_empty() {
+                let names: Vec<&str> = help.iter().map(|p| name(p.policy)).collect();
+                v.push(format!(
+                    "More runs per coalition would narrow {} against {} (the run-to-run noise is a large part of the spread): raise --max-runs, or give --runs.",
+                    name(rk.leader),
+                    join_and(&names)
+                ));
+            }
+        }
+    }
+    if !behind.is_empty() && top.len() > 1 {
+        let words: Vec<String> = behind
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} (by {}, {} to {})",
+                    name(p.policy),
+                    signed(p.diff),
+                    signed(p.lo),
+                    signed(p.hi)
+                )
+            })
+            .collect();
+        v.push(format!(
+            "Clearly behind {}: {}.",
+            name(rk.leader),
+            words.join(", ")
+        ));
+    }
+    v
+}
+
+fn join_and(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec<String> {
@@ -437,6 +738,12 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
     let n = r.points.len();
     let np = ex.policies.len();
     let rec = &r.robustness[0];
+    let label = match main_index {
+        "ST" => "total Sobol index",
+        "mu_star" => "Morris μ*",
+        _ => "first-order index",
+    };
+    v.extend(ranking_words(ex, r, score, label));
     let mut order: Vec<usize> = (0..np).collect();
     order.sort_by(|&a, &b| {
         rec[b]
@@ -450,9 +757,8 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         .map(|&p| format!("{} {}", ex.policies[p].name, pct(rec[p].best_share)))
         .collect();
     v.push(format!(
-        "{} is best in {} of plausible coalitions (the share of the {n} sampled coalitions where its success is highest, ties counted for each: {}{}).",
-        ex.policies[order[0]].name,
-        pct(rec[order[0]].best_share),
+        "Where each has the highest success, of the {n} sampled coalitions (ties counted for each; one coalition's winner carries its {} runs' luck): {}{}.",
+        ex.runs,
         shares.join(", "),
         if all_tied > 0 {
             format!("; in {all_tied} of the {n} all rules tie")
@@ -460,9 +766,12 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
             String::new()
         }
     ));
+    if r.ranking.all_equivalent() {
+        return v;
+    }
     let p = r.recommended;
     v.push(format!(
-        "Most robust: {} — its largest shortfall against the best rule of any of the {n} sampled coalitions is {:.2} success (minimax regret; each shortfall is known to about ±{:.2}, and the largest of many noisy shortfalls runs high); mean success {:.2}, worst tenth {:.2}, at least {:.2} success in {} of coalitions.",
+        "Smallest worst case: {} — its largest shortfall against the best rule of any of the {n} sampled coalitions is {:.2} success (minimax regret; each shortfall is known to about ±{:.2}, and the largest of many noisy shortfalls runs high); mean success {:.2}, worst tenth {:.2}, at least {:.2} success in {} of coalitions.",
         ex.policies[p].name,
         rec[p].max_regret,
         max_regret_noise(ex, &r.points, p),
@@ -548,4 +857,105 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         ));
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::study::explore::run::{DesignKind, Plan};
+
+    /// An exploration of `points` coalitions and two policies whose success
+    /// at coalition s is `f(s, policy)`.
+    fn synthetic(points: usize, runs: u64, f: impl Fn(usize, usize) -> f64) -> Exploration {
+        let keys = vec!["trust.strangers".to_string()];
+        let plan = Plan::new(DesignKind::Lhs, points, &keys, 1).unwrap();
+        let policy = |name: &str| Policy {
+            name: name.into(),
+            settings: vec![(
+                "governance.decision_rule".into(),
+                toml::Value::String(name.into()),
+            )],
+        };
+        let mut cells = Vec::new();
+        for s in 0..points {
+            for p in 0..2 {
+                cells.push([f(s, p), 100.0, 5.0]);
+            }
+        }
+        Exploration {
+            scenario: "test".into(),
+            runs,
+            seed: 1,
+            satisfice: 0.6,
+            uncertainties: vec![Uncertainty {
+                key: keys[0].clone(),
+                spread: Spread::Float { lo: 0.0, hi: 1.0 },
+            }],
+            policies: vec![policy("majority"), policy("consensus")],
+            plan,
+            cells,
+            precision: 0.02,
+        }
+    }
+
+    fn rank(ex: &Exploration) -> Ranking {
+        ranking(ex, &ex.plan.exploration_points())
+    }
+
+    #[test]
+    fn rules_that_tie_are_equivalent_and_no_winner_is_named() {
+        // Equal success everywhere, however much it varies across coalitions.
+        let ex = synthetic(50, 100, |s, _| 0.3 + 0.01 * s as f64);
+        let rk = rank(&ex);
+        assert!(rk.all_equivalent() && rk.stable(), "{rk:?}");
+        let r = analyse(&ex);
+        assert!(
+            r.verdict[0].starts_with("The rule hardly matters here"),
+            "{:?}",
+            r.verdict
+        );
+        let all = r.verdict.join("\n");
+        assert!(!all.contains("has the highest mean success"), "{all}");
+        assert!(!all.contains("higher"), "{all}");
+        assert!(!all.contains("Smallest worst case"), "{all}");
+    }
+
+    #[test]
+    fn a_clear_lead_is_ahead_and_a_small_noisy_one_is_unresolved() {
+        // Consensus 0.1 better everywhere: ahead.
+        let ex = synthetic(50, 100, |s, p| 0.4 + 0.005 * s as f64 + 0.1 * p as f64);
+        let rk = rank(&ex);
+        assert_eq!(rk.leader, 1);
+        assert_eq!(rk.pairs[0].standing, Standing::Ahead);
+        assert!((rk.pairs[0].diff - 0.1).abs() < 1e-9);
+        let r = analyse(&ex);
+        assert!(
+            r.verdict[0].starts_with("consensus has the highest mean success (0.62)"),
+            "{:?}",
+            r.verdict
+        );
+        // The lead flips sign from coalition to coalition (±0.2): neither
+        // ahead nor equivalent, and runs would not settle it (the spread is
+        // far above the binomial noise of 10,000 runs).
+        let ex = synthetic(50, 10_000, |s, p| {
+            0.5 + if (s + p) % 2 == 0 { 0.1 } else { -0.1 } + 0.001 * p as f64
+        });
+        let rk = rank(&ex);
+        assert_eq!(rk.pairs[0].standing, Standing::Unresolved, "{rk:?}");
+        assert!(!rk.pairs[0].runs_would_help());
+        let r = analyse(&ex);
+        assert!(r.verdict[0].starts_with("No single best rule"), "{:?}", r.verdict);
+        assert!(
+            r.verdict[1].starts_with("More runs would not settle"),
+            "{:?}",
+            r.verdict
+        );
+        // Same lead pattern but tiny and with few runs: noise dominates.
+        let ex = synthetic(50, 4, |s, p| {
+            0.5 + if (s + p) % 2 == 0 { 0.05 } else { -0.05 }
+        });
+        let rk = rank(&ex);
+        assert_eq!(rk.pairs[0].standing, Standing::Unresolved, "{rk:?}");
+        assert!(rk.pairs[0].runs_would_help());
+    }
 }

@@ -253,23 +253,55 @@ pub fn simulate(
     threads: Option<usize>,
     progress: impl Fn(u64) + Sync,
 ) -> anyhow::Result<Vec<[f64; 3]>> {
+    let sums = simulate_sums(
+        scenarios,
+        vec![[0.0; 3]; scenarios.len()],
+        0..runs,
+        seed,
+        threads,
+        progress,
+    )?;
+    Ok(means(&sums, runs))
+}
+
+/// The means of sums over `runs` runs.
+pub fn means(sums: &[[f64; 3]], runs: u64) -> Vec<[f64; 3]> {
+    sums.iter()
+        .map(|sum| sum.map(|a| a / runs as f64))
+        .collect()
+}
+
+/// Adds replications `more` (streams (seed, i) for i in `more`) of every
+/// scenario to `sums`, in replication order: continuing from the sums of
+/// runs 0..k with runs k..m gives exactly the sums of runs 0..m, so an
+/// exploration that adds runs until its ranking is stable writes the same
+/// files as one asked for the final number of runs at once.
+pub fn simulate_sums(
+    scenarios: &[Scenario],
+    sums: Vec<[f64; 3]>,
+    more: std::ops::Range<u64>,
+    seed: u64,
+    threads: Option<usize>,
+    progress: impl Fn(u64) + Sync,
+) -> anyhow::Result<Vec<[f64; 3]>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
         .context("cannot start the thread pool")?;
+    let count = more.end.saturating_sub(more.start);
     Ok(pool.install(|| {
         scenarios
             .par_iter()
-            .map(|s| {
-                let mut sum = [0.0; 3];
-                for i in 0..runs {
+            .zip(sums)
+            .map(|(s, mut sum)| {
+                for i in more.clone() {
                     let summary = Simulation::new(s, seed, i).run_to_end();
                     for (a, x) in sum.iter_mut().zip(measures(&summary, s.max_rounds)) {
                         *a += x;
                     }
                 }
-                progress(runs);
-                sum.map(|a| a / runs as f64)
+                progress(count);
+                sum
             })
             .collect()
     }))
