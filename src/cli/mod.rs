@@ -9,6 +9,7 @@ use coalsim_core::scenario::ScenarioFile;
 use coalsim_report::merge::Shards;
 
 pub mod batch;
+pub mod charter;
 pub mod check;
 pub mod explore;
 pub mod lesson;
@@ -59,6 +60,10 @@ pub enum Command {
     /// Replay a class game from the log the teacher downloaded: the same
     /// seed and every student's choices give the same outcome.
     Replay(replay::ReplayArgs),
+    /// A one-page draft governance charter for the coalition a scenario
+    /// describes, each clause with the evidence of the simulations:
+    /// charter.md, a printable charter.html and evidence.csv.
+    Charter(charter::CharterArgs),
     /// Merge the shard folders of a batch, sweep, lesson or explore
     /// (`--shard K/N`) into the files of the whole command, byte-identical
     /// to one machine's.
@@ -113,6 +118,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Replay(args) => replay::run(&args),
+        Command::Charter(args) => charter::run(&args),
     }
 }
 

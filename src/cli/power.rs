@@ -336,7 +336,9 @@ impl PowerReport {
         let indices = game.indices();
         let minimal_winning = game.minimal_winning(max_coalitions);
         let roles = game.roles(&indices);
-        let names = (1..=game.players()).map(|p| format!("player {p}")).collect();
+        let names = (1..=game.players())
+            .map(|p| format!("player {p}"))
+            .collect();
         Self {
             game,
             indices,
@@ -401,16 +403,20 @@ pub fn roles_words(report: &PowerReport) -> Vec<String> {
             .iter()
             .map(|&i| format!("{} {:.3}", name(i), ss[i]))
             .collect();
-        v.push(format!(
-            "Veto players: {} — nothing passes without {} (Shapley–Shubik {}).",
-            list(&roles.vetoes),
-            if roles.vetoes.len() == 1 {
-                "it"
-            } else {
-                "each of them"
-            },
-            with_index.join(", ")
-        ));
+        v.push(if roles.vetoes.len() == 1 {
+            let i = roles.vetoes[0];
+            format!(
+                "Veto players: {} — nothing passes without it (its Shapley–Shubik index: {:.3}).",
+                name(i),
+                ss[i]
+            )
+        } else {
+            format!(
+                "Veto players: {} — nothing passes without each of them (Shapley–Shubik indices: {}).",
+                list(&roles.vetoes),
+                with_index.join(", ")
+            )
+        });
     } else if roles.dictator.is_none() {
         v.push("No player decides alone and none holds a veto.".to_string());
     }
@@ -628,6 +634,10 @@ Minimal winning coalitions (4):
   {1, 2, 4, 5}
   {1, 3, 4, 5}
   {2, 3, 4, 5}
+
+No player decides alone and none holds a veto.
+1 of the 6 players never change an outcome (no swing: their vote is never decisive): player 6.
+Distance from one member, one voice: 0.200 (½ Σ |Shapley–Shubik − 1/6|; 0 = every player has the same say, 0.833 = one player has it all).
 ";
         assert_eq!(render(write_table, &eec()), expected);
     }
@@ -642,7 +652,13 @@ Minimal winning coalitions (4):
         assert!(text.starts_with(
             "Weighted voting game: 6 players, quota 12 of total weight 17, veto players: 1\n"
         ));
-        assert!(text.ends_with("Minimal winning coalitions: more than 2, not listed (raise --max-coalitions to list them)\n"));
+        assert!(text.contains("Minimal winning coalitions: more than 2, not listed (raise --max-coalitions to list them)\n"));
+        assert!(
+            text.contains(
+                "Veto players: player 1 — nothing passes without it (its Shapley–Shubik index: "
+            ),
+            "{text}"
+        );
     }
 
     #[test]

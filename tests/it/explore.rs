@@ -946,3 +946,73 @@ fn decision_rules_keep_their_colour_in_the_explore_plots() {
         .collect();
     assert_eq!(policy_colours(&pols), [OKABE_ITO[0], OKABE_ITO[1]]);
 }
+
+/// Where every rule reaches the goal about as often, `explore` (adding runs
+/// by itself) says the rule hardly matters, names what matters instead,
+/// headlines no winner and never calls one of two equal numbers higher.
+#[test]
+fn explore_says_when_the_rules_are_equivalent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = coalsim()
+        .args([
+            "explore",
+            "tests/data/eastside-tie.toml",
+            "--samples",
+            "40",
+            "--no-plots",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(
+            "Runs per coalition and policy: 50 → 100 (added until the ranking is stable to ±0.02)."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("The rule hardly matters here: no policy's mean success differs from the highest, weighted's (0.98), by more than ±0.02 (95% paired intervals over 40 sampled coalitions × 100 runs"),
+        "{text}"
+    );
+    assert!(
+        text.contains("What matters instead is what the coalition is like: agent.0.resources"),
+        "{text}"
+    );
+    for banned in [
+        "has the highest mean success",
+        "higher",
+        "Most robust",
+        "Smallest worst case",
+    ] {
+        assert!(!text.contains(banned), "`{banned}` in\n{text}");
+    }
+    // The rule that ties on success hands the funder every decision.
+    assert!(
+        text.contains("Capture warning: under `weighted`, Eastside Foundation decides alone (Shapley–Shubik index 1.00) in 33 of the 40 sampled coalitions"),
+        "{text}"
+    );
+    // The files are those of a fixed run with the final number of runs.
+    let fixed = tmp.path().join("fixed");
+    let again = coalsim()
+        .args([
+            "explore",
+            "tests/data/eastside-tie.toml",
+            "--samples",
+            "40",
+            "--runs",
+            "100",
+            "--no-plots",
+            "--out",
+        ])
+        .arg(&fixed)
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{again:?}");
+    assert_eq!(
+        std::fs::read(tmp.path().join("samples.csv")).unwrap(),
+        std::fs::read(fixed.join("samples.csv")).unwrap()
+    );
+}

@@ -3,6 +3,7 @@
 mod ablation;
 mod batch;
 mod browser;
+mod charter;
 mod cli;
 mod cluster;
 mod condorcet;

@@ -285,7 +285,7 @@ fn cli_table_lists_minimal_winning_coalitions() {
         text.contains("     4       3        0.000000  0.000000       0\n"),
         "{text}"
     );
-    assert!(text.ends_with("Minimal winning coalitions (3):\n  {1, 2}\n  {1, 3}\n  {2, 3}\n"));
+    assert!(text.contains("Minimal winning coalitions (3):\n  {1, 2}\n  {1, 3}\n  {2, 3}\n\n"));
 }
 
 #[test]
@@ -499,4 +499,88 @@ fn power_of_a_scenario_rule_uses_the_agents_power() {
         .map(|l| l.split(',').nth(2).unwrap())
         .collect();
     assert!(values.windows(2).all(|w| w[0] == w[1]), "{text}");
+}
+
+/// A dominant funder under the power-weighted rule: `coalsim power` names it
+/// as the dictator among every organisation (and among the founding members
+/// with --founding), and a sweep over the rules warns about it.
+#[test]
+fn a_dominant_funder_is_named_as_dictator_and_flagged() {
+    let text = stdout_of(&["tests/data/eastside-tie.toml"]);
+    assert!(
+        text.starts_with("Eastside neighbourhoods: rule `weighted` among all 8 organisations;"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nDictator: Eastside Foundation decides alone (Shapley–Shubik index 1.000)"),
+        "{text}"
+    );
+    assert!(!text.contains("no veto players"), "{text}");
+    assert!(
+        text.contains("7 of the 8 players never change an outcome"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Distance from one member, one voice: 0.875"),
+        "{text}"
+    );
+    let founding = stdout_of(&["tests/data/eastside-tie.toml", "--founding"]);
+    assert!(
+        founding.contains("among the 3 founding members"),
+        "{founding}"
+    );
+    assert!(
+        founding.contains("Dictator: Eastside Foundation"),
+        "{founding}"
+    );
+    // Majority: one vote each, nobody decides alone or holds a veto.
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = coalsim()
+        .args([
+            "sweep",
+            "tests/data/eastside-tie.toml",
+            "--vary",
+            "governance.decision_rule=majority,weighted,consensus",
+            "--runs",
+            "20",
+            "--no-plots",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(sweep.status.success(), "{sweep:?}");
+    let text = String::from_utf8(sweep.stdout).unwrap();
+    let warnings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("Capture warning"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "Capture warning: under `weighted`, Eastside Foundation decides alone (Shapley–Shubik index 1.00) among all 8 organisations (`coalsim power` shows every index)."
+        ],
+        "{text}"
+    );
+}
+
+/// Unanimity gives every player a veto, and the table says so instead of
+/// "no veto players"; a declared veto is named.
+#[test]
+fn veto_players_come_from_the_game() {
+    let text = stdout_of(&["--weights", "1,1,1", "--quota", "3"]);
+    assert!(text.starts_with("Weighted voting game: 3 players, quota 3 of total weight 3, every player holds a veto\n"), "{text}");
+    assert!(
+        text.contains("Every player holds a veto (unanimity)"),
+        "{text}"
+    );
+    let text = stdout_of(&["--weights", "5,2,2,1", "--quota", "7"]);
+    // Without player 1 the others have 5 < 7: a veto without a dictator.
+    assert!(text.contains("veto players: 1\n"), "{text}");
+    assert!(
+        text.contains("Veto players: player 1 — nothing passes without it"),
+        "{text}"
+    );
+    assert!(!text.contains("Dictator"), "{text}");
 }

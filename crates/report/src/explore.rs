@@ -202,6 +202,21 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
             }).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "recommended": ex.policies[r.recommended].name,
+        "precision": ex.precision,
+        "ranking": {
+            "leader": ex.policies[r.ranking.leader].name,
+            "stable": r.ranking.stable(),
+            "all_equivalent": r.ranking.all_equivalent(),
+            "top_group": r.ranking.top_group().iter().map(|&p| ex.policies[p].name.clone()).collect::<Vec<_>>(),
+            "pairs": r.ranking.pairs.iter().map(|p| serde_json::json!({
+                "policy": ex.policies[p.policy].name,
+                "leader_minus_policy": p.diff,
+                "lo": p.lo,
+                "hi": p.hi,
+                "standing": p.standing,
+                "sd_across_coalitions": p.sd,
+            })).collect::<Vec<_>>(),
+        },
         "influence": r.influence.iter().map(|&j| ex.uncertainties[j].key.clone()).collect::<Vec<_>>(),
         "prim": r.prim.iter().map(|t| serde_json::json!({
             "policy": ex.policies[t.policy].name,

@@ -276,6 +276,42 @@ impl ScenarioFile {
         ScenarioFile::load(Source::from_option(path)?)
     }
 
+    /// A dotted key in plain words, with the organisations' names:
+    /// `agent.0.resources` → "Eastside Foundation's resources",
+    /// `trust.strangers` → "trust between organisations that do not know
+    /// each other". Unknown keys are returned as they are.
+    pub fn key_label(&self, key: &str) -> String {
+        let parts: Vec<&str> = key.split('.').collect();
+        if let ["agent", n, field] = parts.as_slice()
+            && let Ok(i) = n.parse::<usize>()
+            && let Some(a) = self.base.agent.get(i)
+        {
+            let what = match *field {
+                "resources" => "resources",
+                "credibility" => "credibility",
+                "urgency" => "urgency",
+                "reliability" => "reliability (does what it promised)",
+                "engagement" => "engagement",
+                "judgment" => "judgment",
+                other => other,
+            };
+            return format!("{}'s {what}", a.name);
+        }
+        match key {
+            "trust.strangers" => "trust between organisations that do not know each other".into(),
+            "trust.related" => "trust between organisations that already work together".into(),
+            "shocks.rate" => "how often outside shocks hit (per week)".into(),
+            "shocks.size" => "how hard outside shocks hit".into(),
+            "population.count" => "number of organisations".into(),
+            "population.resources" => "the organisations' resources".into(),
+            "goal.size" => "size of the goal".into(),
+            "max_rounds" => "weeks until the deadline".into(),
+            "governance.decision_rule" => "decision rule".into(),
+            "governance.checkin_every" => "weeks between check-ins".into(),
+            _ => key.to_string(),
+        }
+    }
+
     /// The base scenario with overrides applied (keys are dotted paths).
     pub fn with_overrides(
         &self,

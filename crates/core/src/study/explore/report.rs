@@ -176,12 +176,16 @@ impl Ranking {
 
     /// Whether every pair is settled (ahead or equivalent).
     pub fn stable(&self) -> bool {
-        self.pairs.iter().all(|p| p.standing != Standing::Unresolved)
+        self.pairs
+            .iter()
+            .all(|p| p.standing != Standing::Unresolved)
     }
 
     /// Whether every policy is equivalent to the leader.
     pub fn all_equivalent(&self) -> bool {
-        self.pairs.iter().all(|p| p.standing == Standing::Equivalent)
+        self.pairs
+            .iter()
+            .all(|p| p.standing == Standing::Equivalent)
     }
 }
 
@@ -606,10 +610,11 @@ pub fn ranking_words(ex: &Exploration, r: &Report, score: &[f64], label: &str) -
             .join(", then ")
     };
     if rk.all_equivalent() {
-        let widest = rk
-            .pairs
-            .iter()
-            .max_by(|a, b| a.hi.abs().max(a.lo.abs()).total_cmp(&b.hi.abs().max(b.lo.abs())));
+        let widest = rk.pairs.iter().max_by(|a, b| {
+            a.hi.abs()
+                .max(a.lo.abs())
+                .total_cmp(&b.hi.abs().max(b.lo.abs()))
+        });
         let w = widest.map_or(String::new(), |p| {
             format!(
                 "; the widest: {} − {} = {} ({} to {})",
@@ -682,8 +687,10 @@ pub fn ranking_words(ex: &Exploration, r: &Report, score: &[f64], label: &str) -
             .filter(|p| p.standing == Standing::Unresolved)
             .collect();
         if !unresolved.is_empty() {
-            let (help, nohelp): (Vec<&Pair>, Vec<&Pair>) =
-                unresolved.iter().copied().partition(|p| p.runs_would_help());
+            let (help, nohelp): (Vec<&Pair>, Vec<&Pair>) = unresolved
+                .iter()
+                .copied()
+                .partition(|p| p.runs_would_help());
             if !nohelp.is_empty() {
                 let names: Vec<&str> = nohelp.iter().map(|p| name(p.policy)).collect();
                 v.push(format!(
@@ -944,7 +951,11 @@ mod tests {
         assert_eq!(rk.pairs[0].standing, Standing::Unresolved, "{rk:?}");
         assert!(!rk.pairs[0].runs_would_help());
         let r = analyse(&ex);
-        assert!(r.verdict[0].starts_with("No single best rule"), "{:?}", r.verdict);
+        assert!(
+            r.verdict[0].starts_with("No single best rule"),
+            "{:?}",
+            r.verdict
+        );
         assert!(
             r.verdict[1].starts_with("More runs would not settle"),
             "{:?}",

@@ -1,0 +1,141 @@
+//! `coalsim charter`: the draft charter's every number is the run that
+//! produced it.
+
+use assert_cmd::Command;
+
+fn coalsim() -> Command {
+    let mut c = Command::cargo_bin("coalsim").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// The evidence for `key` (alternative, chosen) at `at` (an uncertain key
+/// pinned to a value, or none), reproduced by `coalsim sweep`: the success
+/// row of its comparison.csv as (difference, lo95, hi95).
+fn sweep_success(key: &str, alt: &str, chosen: &str, at: Option<(&str, &str)>) -> [f64; 3] {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut c = coalsim();
+    c.args([
+        "sweep",
+        "tests/data/eastside.toml",
+        "--runs",
+        "60",
+        "--no-plots",
+    ]);
+    if let Some((k, v)) = at {
+        c.args(["--vary", &format!("{k}={v}")]);
+    }
+    c.args(["--vary", &format!("{key}={alt},{chosen}"), "--out"])
+        .arg(tmp.path());
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let mut r = csv::Reader::from_path(tmp.path().join("comparison.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    for row in r.records() {
+        let row = row.unwrap();
+        if &row[col("measure")] == "success" {
+            let f = |name: &str| row[col(name)].parse::<f64>().unwrap();
+            return [f("difference"), f("lo95"), f("hi95")];
+        }
+    }
+    panic!("no success row");
+}
+
+#[test]
+fn every_number_on_the_charter_is_the_run_that_produced_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = coalsim()
+        .args([
+            "charter",
+            "tests/data/eastside.toml",
+            "--runs",
+            "60",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let md = std::fs::read_to_string(tmp.path().join("charter.md")).unwrap();
+    let html = std::fs::read_to_string(tmp.path().join("charter.html")).unwrap();
+    assert!(md.contains("A draft to discuss with every member, not legal advice."));
+    assert!(html.contains("not legal advice"));
+    for heading in [
+        "## 1. Purpose and first win",
+        "## 2. Members: who joins, how members are added and removed",
+        "## 3. How we decide",
+        "## 4. Steering committee",
+        "## 5. Check-ins",
+        "## 6. Spokesperson and public communication",
+        "## 7. How a member leaves",
+        "## 8. Renewal and sunset review",
+    ] {
+        assert!(md.contains(heading), "{heading}\n{md}");
+        let h = heading.trim_start_matches("## ");
+        assert!(html.contains(&format!("<h2>{h}</h2>")), "{h}");
+    }
+    // Every success row of evidence.csv as the charter prints it; the rows
+    // measured as described are all on the page.
+    let mut r = csv::Reader::from_path(tmp.path().join("evidence.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let mut printed = Vec::new();
+    let mut rows = Vec::new();
+    for row in r.records() {
+        let row = row.unwrap();
+        if &row[col("measure")] != "success" {
+            continue;
+        }
+        let f = |name: &str| row[col(name)].parse::<f64>().unwrap();
+        let (d, lo, hi) = (f("difference"), f("lo95"), f("hi95"));
+        let words = if d == 0.0 && lo == 0.0 && hi == 0.0 {
+            "+0.0 points (no run differed)".to_string()
+        } else {
+            format!(
+                "{:+.1} points (95% interval {:+.1} to {:+.1})",
+                100.0 * d,
+                100.0 * lo,
+                100.0 * hi
+            )
+        };
+        if row[col("at_key")].is_empty() {
+            assert!(md.contains(&words), "{} missing: {words}", &row[col("key")]);
+        }
+        printed.push(words);
+        rows.push(row);
+    }
+    // ... and nothing on the page claims an effect that is not a row.
+    for (i, _) in md.match_indices(" points (") {
+        let start = md[..i].rfind(['(', ':', ';']).unwrap() + 1;
+        let claim = md[start..].trim_start();
+        let claim = &claim[..claim.find(')').unwrap() + 1];
+        assert!(
+            printed.iter().any(|p| p == claim),
+            "`{claim}` is not a row of evidence.csv"
+        );
+    }
+    // Two rows as described and one at an end of an uncertain range are
+    // what `coalsim sweep` measures for the same comparison.
+    for (key, at) in [
+        ("governance.decision_rule", None),
+        ("governance.checkin_every", None),
+        ("governance.spokesperson", Some(("shocks.rate", "0.08"))),
+    ] {
+        let row = rows
+            .iter()
+            .find(|r| {
+                &r[col("key")] == key
+                    && at.is_none_or(|(k, v)| &r[col("at_key")] == k && &r[col("at_value")] == v)
+                    && (at.is_some() || r[col("at_key")].is_empty())
+            })
+            .unwrap_or_else(|| panic!("{key} {at:?}"));
+        let f = |name: &str| row[col(name)].parse::<f64>().unwrap();
+        let want = sweep_success(key, &row[col("alternative")], &row[col("chosen")], at);
+        assert_eq!(
+            [f("difference"), f("lo95"), f("hi95")],
+            want,
+            "{key} {at:?}"
+        );
+    }
+}
