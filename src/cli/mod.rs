@@ -14,6 +14,7 @@ pub mod check;
 pub mod explore;
 pub mod lesson;
 pub mod merge;
+pub mod new;
 pub mod plot;
 pub mod power;
 pub mod replay;
@@ -64,6 +65,10 @@ pub enum Command {
     /// describes, each clause with the evidence of the simulations:
     /// charter.md, a printable charter.html and evidence.csv.
     Charter(charter::CharterArgs),
+    /// Describe your coalition in your own words (questions in the
+    /// terminal, or --answers FILE) and get a commented scenario file with
+    /// an [explore] table of what you are not sure of.
+    New(new::NewArgs),
     /// Merge the shard folders of a batch, sweep, lesson or explore
     /// (`--shard K/N`) into the files of the whole command, byte-identical
     /// to one machine's.
@@ -119,6 +124,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Replay(args) => replay::run(&args),
         Command::Charter(args) => charter::run(&args),
+        Command::New(args) => new::run(&args),
     }
 }
 

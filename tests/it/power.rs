@@ -559,7 +559,7 @@ fn a_dominant_funder_is_named_as_dictator_and_flagged() {
     assert_eq!(
         warnings,
         [
-            "Capture warning: under `weighted`, Eastside Foundation decides alone (Shapley–Shubik index 1.00) among all 8 organisations (`coalsim power` shows every index)."
+            "Capture warning: under `decision_rule=weighted`, Eastside Foundation decides alone (Shapley–Shubik index 1.00) among all 8 organisations (`coalsim power` shows every index)."
         ],
         "{text}"
     );

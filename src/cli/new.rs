@@ -1,0 +1,744 @@
+//! `coalsim new`: describe a coalition in the words its members use and get
+//! a commented scenario file with an `[explore]` table of what is not known.
+//!
+//! The questions ask what a coordinator knows (the organisations by name,
+//! what each wants on each issue, how much each issue matters to it, its
+//! resources, whether it does what it promises, who already knows whom,
+//! the deadline and urgency, how often to meet, which rules are on the
+//! table). Every answer is a word from a short list; "not sure" is allowed
+//! for every quantity and becomes a range in `[explore.uncertain]` (a stance
+//! or an issue's weight, one entry of a list `explore` cannot vary, becomes
+//! the middle value, and the file says so). Interactive prompts
+//! (dialoguer) and `--answers FILE` (the same answers as TOML) fill the same
+//! [`Answers`], validated by the same code, and write the same file.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use serde::{Deserialize, Serialize};
+
+use crate::output::files::write_atomic;
+
+/// Arguments of `coalsim new`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    coalsim new                       (asks the questions in the terminal)\n  \
+    coalsim new --answers docs/eastside-answers.toml --out eastside.toml")]
+pub struct NewArgs {
+    /// Read the answers from this TOML file instead of asking (the keys are
+    /// those of docs/rule-chooser.md).
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// The scenario file to write.
+    #[arg(long, default_value = "coalition.toml", value_name = "FILE")]
+    pub out: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Also save the answers typed in the terminal to this file (to edit
+    /// and replay with --answers).
+    #[arg(long, value_name = "FILE")]
+    pub save_answers: Option<PathBuf>,
+}
+
+/// Everything the questionnaire asks, in the coordinator's words.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Answers {
+    /// The coalition's name.
+    pub name: String,
+    /// What the members want to achieve together.
+    pub purpose: String,
+    /// The issues, the shared goal first.
+    pub issues: Vec<String>,
+    /// How big the shared goal is: small, medium, large, not sure.
+    pub goal: String,
+    /// The first visible win: "a tenth", "a quarter", "none".
+    pub first_win: String,
+    /// Weeks until the deadline, or "not sure".
+    pub deadline_weeks: toml::Value,
+    /// How urgent the goal is: very urgent, somewhat urgent, can wait, not sure.
+    pub urgency: String,
+    /// How often all members meet: weekly, every two weeks, monthly, not sure.
+    pub meetings: String,
+    /// How often outside events shake the coalition: rarely, sometimes,
+    /// often, not sure.
+    pub outside_shocks: String,
+    /// How much organisations that do not know each other trust each other
+    /// at first: low, medium, high, not sure.
+    pub trust_strangers: String,
+    /// The rules on the table (consensus, majority, supermajority,
+    /// weighted, committee); all five when empty.
+    #[serde(default)]
+    pub rules: Vec<String>,
+    /// The rule you lean to now (written as the scenario's rule).
+    pub draft_rule: String,
+    /// The organisations.
+    pub organisation: Vec<Organisation>,
+}
+
+/// One organisation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    pub name: String,
+    /// founder, member (already in), invited (may join).
+    pub role: String,
+    /// small, medium, large, very large (a funder), not sure.
+    pub resources: String,
+    /// always, usually, sometimes, not sure: does it do what it promised?
+    pub delivers: String,
+    /// Per issue: strongly for, for, neutral, against, strongly against, not sure.
+    pub wants: Vec<String>,
+    /// Per issue: a lot, somewhat, a little, not at all, not sure.
+    pub cares: Vec<String>,
+    /// Organisations it already works with.
+    #[serde(default)]
+    pub knows: Vec<String>,
+}
+
+const RESOURCES: [(&str, f64); 4] = [
+    ("small", 0.4),
+    ("medium", 0.8),
+    ("large", 1.5),
+    ("very large (a funder)", 6.0),
+];
+const DELIVERS: [(&str, f64); 3] = [("always", 0.95), ("usually", 0.85), ("sometimes", 0.6)];
+const WANTS: [(&str, f64); 5] = [
+    ("strongly for", 1.0),
+    ("for", 0.5),
+    ("neutral", 0.0),
+    ("against", -0.5),
+    ("strongly against", -1.0),
+];
+const CARES: [(&str, f64); 4] = [
+    ("a lot", 1.0),
+    ("somewhat", 0.5),
+    ("a little", 0.2),
+    ("not at all", 0.0),
+];
+/// Goal size = this × the organisations' resources added up: how many
+/// weeks of everyone's full effort the goal takes.
+const GOAL: [(&str, f64); 3] = [("small", 8.0), ("medium", 14.0), ("large", 22.0)];
+const FIRST_WIN: [(&str, f64); 3] = [("a tenth", 0.1), ("a quarter", 0.25), ("none", 0.0)];
+const URGENCY: [(&str, f64); 3] = [
+    ("very urgent", 0.9),
+    ("somewhat urgent", 0.6),
+    ("can wait", 0.3),
+];
+const MEETINGS: [(&str, i64); 3] = [("weekly", 1), ("every two weeks", 2), ("monthly", 4)];
+const SHOCKS: [(&str, f64); 3] = [("rarely", 0.01), ("sometimes", 0.03), ("often", 0.08)];
+const TRUST: [(&str, f64); 3] = [("low", 0.25), ("medium", 0.4), ("high", 0.6)];
+const RULES: [&str; 5] = ["consensus", "majority", "supermajority", "weighted", "committee"];
+const ROLES: [&str; 3] = ["founder", "member", "invited"];
+const NOT_SURE: &str = "not sure";
+
+/// The word `got` looked up in `table`, or an error naming `field` and
+/// every allowed word.
+fn pick<T: Copy>(
+    field: &str,
+    got: &str,
+    table: &[(&str, T)],
+    not_sure: bool,
+) -> anyhow::Result<Option<T>> {
+    let g = got.trim().to_lowercase();
+    if not_sure && g == NOT_SURE {
+        return Ok(None);
+    }
+    if let Some((_, v)) = table.iter().find(|(w, _)| *w == g) {
+        return Ok(Some(*v));
+    }
+    let mut allowed: Vec<String> = table.iter().map(|(w, _)| format!("\"{w}\"")).collect();
+    if not_sure {
+        allowed.push(format!("\"{NOT_SURE}\""));
+    }
+    bail!("{field}: \"{got}\" is not an answer; allowed: {}", allowed.join(", "))
+}
+
+fn lo_hi<T: Copy + PartialOrd>(table: &[(&str, T)]) -> (T, T) {
+    let mut lo = table[0].1;
+    let mut hi = table[0].1;
+    for (_, v) in table {
+        if *v < lo {
+            lo = *v;
+        }
+        if *v > hi {
+            hi = *v;
+        }
+    }
+    (lo, hi)
+}
+
+/// A TOML string literal.
+fn q(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn num(x: f64) -> String {
+    let v = toml::Value::Float((x * 1e6).round() / 1e6);
+    v.to_string()
+}
+
+/// Checks the answers and writes the commented scenario (TOML text).
+pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
+    if a.name.trim().is_empty() {
+        bail!("name: empty; give the coalition's name");
+    }
+    if a.issues.is_empty() || a.issues.iter().any(|i| i.trim().is_empty()) {
+        bail!("issues: give at least one issue by name, the shared goal first");
+    }
+    if a.issues.len() > 8 {
+        bail!("issues: {} issues; allowed: at most 8", a.issues.len());
+    }
+    if a.organisation.len() < 2 {
+        bail!(
+            "organisation: {} organisation(s); allowed: at least two",
+            a.organisation.len()
+        );
+    }
+    let d = a.issues.len();
+    let mut uncertain: Vec<(String, String, String)> = Vec::new(); // key, range, words
+    let names: Vec<&str> = a.organisation.iter().map(|o| o.name.trim()).collect();
+    for (i, n) in names.iter().enumerate() {
+        if n.is_empty() {
+            bail!("organisation {}: name is empty", i + 1);
+        }
+        if names[..i].contains(n) {
+            bail!("organisation {}: \"{n}\" is named twice", i + 1);
+        }
+    }
+    let founders = a
+        .organisation
+        .iter()
+        .filter(|o| o.role.trim() == "founder")
+        .count();
+    if founders == 0 {
+        bail!("organisation: no organisation has role \"founder\"; the coalition needs one that starts it");
+    }
+    let mut agents = String::new();
+    let mut total_resources = 0.0;
+    let mut total_lo = 0.0;
+    let mut total_hi = 0.0;
+    let mut notes: Vec<String> = Vec::new();
+    for (i, o) in a.organisation.iter().enumerate() {
+        let field = |f: &str| format!("organisation {} ({}): {f}", i + 1, o.name.trim());
+        let role = o.role.trim();
+        if !ROLES.contains(&role) {
+            bail!(
+                "{}: \"{role}\" is not an answer; allowed: \"founder\", \"member\", \"invited\"",
+                field("role")
+            );
+        }
+        if o.wants.len() != d || o.cares.len() != d {
+            bail!(
+                "{}: {} answer(s) for wants and {} for cares; allowed: one per issue ({d}: {})",
+                field("wants/cares"),
+                o.wants.len(),
+                o.cares.len(),
+                a.issues.join(", ")
+            );
+        }
+        let mut pos = Vec::new();
+        let mut sal = Vec::new();
+        let mut comments = Vec::new();
+        for k in 0..d {
+            let p = pick(&field(&format!("wants[{}]", k + 1)), &o.wants[k], &WANTS, true)?;
+            let s = pick(&field(&format!("cares[{}]", k + 1)), &o.cares[k], &CARES, true)?;
+            if p.is_none() || s.is_none() {
+                notes.push(format!(
+                    "{}'s stance or weight on \"{}\" is not sure: set to the middle ({}), since explore cannot vary one entry of a list; try both ends by hand.",
+                    o.name.trim(),
+                    a.issues[k],
+                    if p.is_none() { "neutral" } else { "somewhat" }
+                ));
+            }
+            pos.push(p.unwrap_or(0.0));
+            sal.push(s.unwrap_or(0.5));
+            comments.push(format!(
+                "{}: {}, cares {}",
+                a.issues[k], o.wants[k], o.cares[k]
+            ));
+        }
+        let r = pick(&field("resources"), &o.resources, &RESOURCES, true)?;
+        let (rlo, rhi) = lo_hi(&RESOURCES[..3]);
+        let res = r.unwrap_or(RESOURCES[1].1);
+        if r.is_none() {
+            uncertain.push((
+                format!("agent.{i}.resources"),
+                format!("{}..{}", num(rlo), num(rhi)),
+                format!("{}'s resources (not sure: small to large)", o.name.trim()),
+            ));
+            total_lo += rlo;
+            total_hi += rhi;
+        } else {
+            total_lo += res;
+            total_hi += res;
+        }
+        total_resources += res;
+        let rel = pick(&field("delivers"), &o.delivers, &DELIVERS, true)?;
+        if rel.is_none() {
+            let (lo, hi) = lo_hi(&DELIVERS);
+            uncertain.push((
+                format!("agent.{i}.reliability"),
+                format!("{}..{}", num(lo), num(hi)),
+                format!("whether {} does what it promised (not sure)", o.name.trim()),
+            ));
+        }
+        for k in &o.knows {
+            if !names.contains(&k.trim()) {
+                bail!(
+                    "{}: \"{k}\" is not one of the organisations ({})",
+                    field("knows"),
+                    names.join(", ")
+                );
+            }
+        }
+        let _ = writeln!(agents, "[[agent]]");
+        let _ = writeln!(agents, "name = {}", q(o.name.trim()));
+        let _ = writeln!(agents, "# {}", comments.join("; "));
+        let _ = writeln!(
+            agents,
+            "position = [{}]",
+            pos.iter().map(|x| num(*x)).collect::<Vec<_>>().join(", ")
+        );
+        let _ = writeln!(
+            agents,
+            "salience = [{}]",
+            sal.iter().map(|x| num(*x)).collect::<Vec<_>>().join(", ")
+        );
+        let _ = writeln!(agents, "resources = {}   # {}", num(res), o.resources);
+        let _ = writeln!(
+            agents,
+            "reliability = {}   # delivers: {}",
+            num(rel.unwrap_or(DELIVERS[1].1)),
+            o.delivers
+        );
+        let _ = writeln!(agents, "urgency = URGENCY");
+        match role {
+            "founder" => {
+                let _ = writeln!(agents, "founder = true");
+            }
+            "member" => {
+                let _ = writeln!(agents, "member = true");
+            }
+            _ => {}
+        }
+        if !o.knows.is_empty() {
+            let _ = writeln!(
+                agents,
+                "knows = [{}]",
+                o.knows
+                    .iter()
+                    .map(|k| q(k.trim()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let _ = writeln!(agents);
+    }
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "# {} — written by `coalsim new` from the answers in words.\n#\n# Each number below comes from an answer (shown in the comment beside it);\n# what you were not sure of is a range in [explore.uncertain] at the end.\n# Next: coalsim explore THIS_FILE   (which rule holds up)\n#       coalsim charter THIS_FILE   (a draft charter with the evidence)",
+        a.name.trim()
+    );
+    for n in &notes {
+        let _ = writeln!(t, "# Note: {n}");
+    }
+    let _ = writeln!(t);
+    let _ = writeln!(t, "name = {}", q(a.name.trim()));
+    let _ = writeln!(t, "description = {}", q(a.purpose.trim()));
+    let _ = writeln!(t, "seed = 1");
+    let weeks = match &a.deadline_weeks {
+        toml::Value::Integer(w) if (4..=520).contains(w) => Some(*w),
+        toml::Value::String(s) if s.trim() == NOT_SURE => None,
+        other => bail!(
+            "deadline_weeks: {other} is not an answer; allowed: a whole number of weeks from 4 to 520, or \"not sure\""
+        ),
+    };
+    let _ = writeln!(
+        t,
+        "max_rounds = {}   # deadline: {} (a round is a week)",
+        weeks.unwrap_or(104),
+        value_words(&a.deadline_weeks)
+    );
+    if weeks.is_none() {
+        uncertain.push((
+            "max_rounds".into(),
+            "52..156".into(),
+            "weeks until the deadline (not sure: one to three years)".into(),
+        ));
+    }
+    let _ = writeln!(t, "issues = {d}   # {}", a.issues.join("; "));
+    let _ = writeln!(t);
+    let goal = pick("goal", &a.goal, &GOAL, true)?;
+    let k = goal.unwrap_or(GOAL[1].1);
+    let _ = writeln!(t, "[goal]");
+    let _ = writeln!(
+        t,
+        "# \"{}\": {} weeks of every organisation's full effort ({} × their resources added up, {})",
+        a.goal,
+        num(k),
+        num(k),
+        num(total_resources)
+    );
+    let _ = writeln!(t, "size = {}", num(k * total_resources));
+    if goal.is_none() {
+        let (lo, hi) = lo_hi(&GOAL);
+        uncertain.push((
+            "goal.size".into(),
+            format!("{}..{}", num(lo * total_lo), num(hi * total_hi)),
+            "size of the goal (not sure: small to large)".into(),
+        ));
+    }
+    let win = pick("first_win", &a.first_win, &FIRST_WIN, false)?.unwrap_or(0.1);
+    if win > 0.0 {
+        let _ = writeln!(t, "milestones = [{}]   # first win: {}", num(win), a.first_win);
+    } else {
+        let _ = writeln!(t, "milestones = []   # first win: none");
+    }
+    let _ = writeln!(t, "scope = [0]   # the shared goal: {}", a.issues[0]);
+    let _ = writeln!(t);
+    let rule = a.draft_rule.trim();
+    if !RULES.contains(&rule) {
+        bail!(
+            "draft_rule: \"{rule}\" is not an answer; allowed: {}",
+            RULES.map(|r| format!("\"{r}\"")).join(", ")
+        );
+    }
+    let meet = pick("meetings", &a.meetings, &MEETINGS, true)?;
+    let _ = writeln!(t, "[governance]");
+    let _ = writeln!(t, "decision_rule = {}   # the rule you lean to now", q(rule));
+    let _ = writeln!(
+        t,
+        "checkin_every = {}   # meetings: {}",
+        meet.unwrap_or(2),
+        a.meetings
+    );
+    let _ = writeln!(t);
+    let shocks = pick("outside_shocks", &a.outside_shocks, &SHOCKS, true)?;
+    let _ = writeln!(t, "[shocks]");
+    let _ = writeln!(
+        t,
+        "rate = {}   # outside shocks: {} (chance per week)",
+        num(shocks.unwrap_or(SHOCKS[1].1)),
+        a.outside_shocks
+    );
+    if shocks.is_none() {
+        let (lo, hi) = lo_hi(&SHOCKS);
+        uncertain.push((
+            "shocks.rate".into(),
+            format!("{}..{}", num(lo), num(hi)),
+            "how often outside shocks hit (not sure: rarely to often)".into(),
+        ));
+    }
+    let _ = writeln!(t);
+    let trust = pick("trust_strangers", &a.trust_strangers, &TRUST, true)?;
+    let _ = writeln!(t, "[trust]");
+    let _ = writeln!(
+        t,
+        "strangers = {}   # trust between organisations that do not know each other: {}",
+        num(trust.unwrap_or(TRUST[1].1)),
+        a.trust_strangers
+    );
+    if trust.is_none() {
+        let (lo, hi) = lo_hi(&TRUST);
+        uncertain.push((
+            "trust.strangers".into(),
+            format!("{}..{}", num(lo), num(hi)),
+            "trust between organisations that do not know each other (not sure)".into(),
+        ));
+    }
+    let _ = writeln!(t);
+    let _ = writeln!(t, "[population]   # only the organisations named below");
+    let _ = writeln!(t, "count = 0");
+    let _ = writeln!(t, "founders = 0");
+    let _ = writeln!(t, "initial_members = 0");
+    let _ = writeln!(t);
+    let urgency = pick("urgency", &a.urgency, &URGENCY, true)?;
+    let agents = agents.replace(
+        "urgency = URGENCY",
+        &format!(
+            "urgency = {}   # the goal is {}",
+            num(urgency.unwrap_or(URGENCY[1].1)),
+            a.urgency
+        ),
+    );
+    if urgency.is_none() {
+        let (lo, hi) = lo_hi(&URGENCY);
+        for (i, o) in a.organisation.iter().enumerate() {
+            uncertain.push((
+                format!("agent.{i}.urgency"),
+                format!("{}..{}", num(lo), num(hi)),
+                format!("how urgent the goal is for {} (not sure)", o.name.trim()),
+            ));
+        }
+    }
+    t.push_str(&agents);
+    let rules: Vec<&str> = if a.rules.is_empty() {
+        RULES.to_vec()
+    } else {
+        let mut v = Vec::new();
+        for r in &a.rules {
+            let r = r.trim();
+            if !RULES.contains(&r) {
+                bail!(
+                    "rules: \"{r}\" is not a rule; allowed: {}",
+                    RULES.map(|r| format!("\"{r}\"")).join(", ")
+                );
+            }
+            if !v.contains(&r) {
+                v.push(r);
+            }
+        }
+        if v.len() < 2 {
+            bail!("rules: give at least two rules to compare, or leave the list empty for all five");
+        }
+        v
+    };
+    let _ = writeln!(
+        t,
+        "# What you were not sure of: `coalsim explore` samples coalitions across these ranges."
+    );
+    let _ = writeln!(t, "[explore.uncertain]");
+    for (key, range, words) in &uncertain {
+        let _ = writeln!(t, "{} = {}   # {words}", q(key), q(range));
+    }
+    if uncertain.is_empty() {
+        let (lo, hi) = lo_hi(&TRUST);
+        let _ = writeln!(
+            t,
+            "# You were sure of everything; explore still needs one range, so trust is varied a little.\n\"trust.strangers\" = {}",
+            q(&format!("{}..{}", num(lo), num(hi)))
+        );
+    }
+    let _ = writeln!(t);
+    let _ = writeln!(t, "# The rules on the table.");
+    let _ = writeln!(t, "[explore.policy]");
+    let _ = writeln!(
+        t,
+        "\"governance.decision_rule\" = [{}]",
+        rules.iter().map(|r| q(r)).collect::<Vec<_>>().join(", ")
+    );
+    if meet.is_none() {
+        let _ = writeln!(
+            t,
+            "\"governance.checkin_every\" = [1, 2, 4]   # meetings: not sure (weekly, every two weeks, monthly)"
+        );
+    }
+    Ok(t)
+}
+
+fn value_words(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Integer(i) => format!("{i} weeks"),
+        other => other.to_string(),
+    }
+}
+
+/// Runs `coalsim new`.
+pub fn run(args: &NewArgs) -> anyhow::Result<()> {
+    if args.out.exists() && !args.force {
+        bail!(
+            "{}: already exists; give another --out, or --force to replace it",
+            args.out.display()
+        );
+    }
+    let answers = match &args.answers {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+            toml::from_str::<Answers>(&text).map_err(|e| {
+                anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end())
+            })?
+        }
+        None => {
+            if !std::io::stdin().is_terminal() {
+                bail!("no terminal to ask the questions in; give --answers FILE (see docs/rule-chooser.md)");
+            }
+            let a = ask()?;
+            if let Some(p) = &args.save_answers {
+                write_atomic(p, toml::to_string_pretty(&a)?.as_bytes())?;
+            }
+            a
+        }
+    };
+    let text = scenario_text(&answers).map_err(|e| match &args.answers {
+        Some(p) => anyhow::anyhow!("{}: {e}", p.display()),
+        None => e,
+    })?;
+    // What is written must be a valid scenario with a valid [explore] table.
+    let file = crate::scenario::ScenarioFile::load(crate::scenario::Source {
+        name: args.out.display().to_string(),
+        text: text.clone(),
+    })
+    .context("the written scenario does not validate (a bug: please report it with your answers)")?;
+    crate::explore::from_file(&file)?;
+    write_atomic(&args.out, text.as_bytes())?;
+    println!(
+        "Wrote {} ({} organisations, {} issue(s)).\nNext: coalsim explore {0}\n      coalsim charter {0}",
+        args.out.display(),
+        answers.organisation.len(),
+        answers.issues.len()
+    );
+    Ok(())
+}
+
+/// The questions in the terminal.
+fn ask() -> anyhow::Result<Answers> {
+    use dialoguer::{Confirm, Input, Select};
+    let choose = |prompt: &str, items: &[&str], default: usize| -> anyhow::Result<String> {
+        let i = Select::new()
+            .with_prompt(prompt)
+            .items(items)
+            .default(default)
+            .interact()?;
+        Ok(items[i].to_string())
+    };
+    let with_not_sure = |table: Vec<&'static str>| {
+        let mut v = table;
+        v.push(NOT_SURE);
+        v
+    };
+    let words = |t: &[(&'static str, f64)]| t.iter().map(|(w, _)| *w).collect::<Vec<_>>();
+    let name: String = Input::new()
+        .with_prompt("What is the coalition called?")
+        .interact_text()?;
+    let purpose: String = Input::new()
+        .with_prompt("In one sentence, what do you want to achieve together?")
+        .interact_text()?;
+    let issues: String = Input::new()
+        .with_prompt("Which issues matter to the members? (comma-separated; the shared goal first)")
+        .interact_text()?;
+    let issues: Vec<String> = issues
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let goal = choose(
+        &format!("How big is \"{}\"?", issues.first().map_or("the goal", |s| s)),
+        &with_not_sure(words(&GOAL)),
+        1,
+    )?;
+    let first_win = choose(
+        "A first visible win to aim for?",
+        &FIRST_WIN.map(|(w, _)| w),
+        0,
+    )?;
+    let deadline: String = Input::new()
+        .with_prompt("Weeks until the deadline (or \"not sure\")")
+        .default("104".into())
+        .interact_text()?;
+    let deadline_weeks = match deadline.trim().parse::<i64>() {
+        Ok(w) => toml::Value::Integer(w),
+        Err(_) => toml::Value::String(deadline.trim().to_string()),
+    };
+    let urgency = choose("How urgent is the goal?", &with_not_sure(words(&URGENCY)), 1)?;
+    let meetings = choose(
+        "How often will all members meet?",
+        &with_not_sure(MEETINGS.map(|(w, _)| w).to_vec()),
+        1,
+    )?;
+    let outside_shocks = choose(
+        "How often do outside events (a funding cut, an election) shake coalitions like yours?",
+        &with_not_sure(words(&SHOCKS)),
+        1,
+    )?;
+    let trust_strangers = choose(
+        "How much do organisations that have not worked together trust each other at first?",
+        &with_not_sure(words(&TRUST)),
+        1,
+    )?;
+    let mut organisation: Vec<Organisation> = Vec::new();
+    loop {
+        let n = organisation.len() + 1;
+        let oname: String = Input::new()
+            .with_prompt(format!("Organisation {n}: name (empty when done)"))
+            .allow_empty(true)
+            .interact_text()?;
+        if oname.trim().is_empty() {
+            if organisation.len() >= 2 {
+                break;
+            }
+            continue;
+        }
+        let role = choose(
+            &format!("Is {oname} the founder, already a member, or invited?"),
+            &ROLES,
+            if n == 1 { 0 } else { 2 },
+        )?;
+        let resources = choose(
+            &format!("{oname}'s resources (money, staff time) compared with the others"),
+            &with_not_sure(words(&RESOURCES)),
+            1,
+        )?;
+        let delivers = choose(
+            &format!("Does {oname} do what it promised?"),
+            &with_not_sure(words(&DELIVERS)),
+            1,
+        )?;
+        let mut wants = Vec::new();
+        let mut cares = Vec::new();
+        for issue in &issues {
+            wants.push(choose(
+                &format!("{oname} on \"{issue}\""),
+                &with_not_sure(words(&WANTS)),
+                0,
+            )?);
+            cares.push(choose(
+                &format!("How much does \"{issue}\" matter to {oname}?"),
+                &with_not_sure(words(&CARES)),
+                0,
+            )?);
+        }
+        let mut knows = Vec::new();
+        for other in &organisation {
+            if Confirm::new()
+                .with_prompt(format!("Does {oname} already work with {}?", other.name))
+                .default(false)
+                .interact()?
+            {
+                knows.push(other.name.clone());
+            }
+        }
+        organisation.push(Organisation {
+            name: oname,
+            role,
+            resources,
+            delivers,
+            wants,
+            cares,
+            knows,
+        });
+    }
+    let mut rules = Vec::new();
+    for r in RULES {
+        if Confirm::new()
+            .with_prompt(format!("Compare the rule \"{r}\"?"))
+            .default(true)
+            .interact()?
+        {
+            rules.push(r.to_string());
+        }
+    }
+    let draft_rule = choose("Which rule do you lean to now?", &RULES, 1)?;
+    Ok(Answers {
+        name,
+        purpose,
+        issues,
+        goal,
+        first_win,
+        deadline_weeks,
+        urgency,
+        meetings,
+        outside_shocks,
+        trust_strangers,
+        rules,
+        draft_rule,
+        organisation,
+    })
+}
