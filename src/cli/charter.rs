@@ -19,11 +19,11 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 
-use crate::compare::{Arm, CompareConfig, compare, measure};
-use crate::explore::Spread;
-use crate::output::files::{ensure_dir, write_atomic};
-use crate::scenario::{ScenarioFile, value_text};
-use crate::stats::Diff;
+use coalsim_core::scenario::{ScenarioFile, value_text};
+use coalsim_core::stats::Diff;
+use coalsim_core::study::compare::{Arm, CompareConfig, compare, measure};
+use coalsim_core::study::explore::Spread;
+use coalsim_report::files::{ensure_dir, write_atomic};
 
 /// Arguments of `coalsim charter`.
 #[derive(Debug, Args)]
@@ -273,7 +273,7 @@ fn contrasts(file: &ScenarioFile) -> anyhow::Result<Vec<Contrast>> {
 
 /// The ends of every uncertain range of the scenario's `[explore]` table.
 fn ends(file: &ScenarioFile) -> anyhow::Result<Vec<(String, toml::Value)>> {
-    let (unc, _) = crate::explore::from_file(file)?;
+    let (unc, _) = coalsim_core::study::explore::from_file(file)?;
     let mut out = Vec::new();
     let mut unc = unc;
     unc.sort_by(|a, b| a.key.cmp(&b.key));
@@ -314,7 +314,7 @@ fn measure_effect(
     let cmp = compare(&arms, cfg, |_, _, _| {}, |_| {});
     let m_success = measure("success").expect("success measure");
     let m_hours = measure("hours_per_member_month").expect("hours measure");
-    let measures = &crate::compare::MEASURES;
+    let measures = &coalsim_core::study::compare::MEASURES;
     Ok(Effect {
         at,
         success: cmp.paired[1][m_success].interval(&measures[m_success], 0.95),
@@ -599,7 +599,7 @@ fn markdown(
     clause_section(&mut t, 1);
     let _ = writeln!(t, "## 3. {}\n", CLAUSES[2]);
     clause_section(&mut t, 2);
-    if let Some(c) = crate::power::capture(s) {
+    if let Some(c) = coalsim_core::power::capture(s) {
         let _ = writeln!(
             t,
             "> **Capture warning:** under this rule {}. The other members' votes never change an outcome.\n",

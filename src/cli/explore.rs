@@ -13,11 +13,11 @@ use coalsim_report::shard::{
     Fingerprint, Shard, ShardShare, check_ranges, finish_shard, parse_shard, shard_units,
 };
 
+use coalsim_core::scenario::ScenarioFile;
 use coalsim_core::study::explore::report::{Exploration, Standing, analyse, ranking};
 use coalsim_core::study::explore::run::{DesignKind, Plan, means, scenarios, simulate_sums};
 use coalsim_core::study::explore::{parse_policy, parse_uncertain, policies};
 use coalsim_report::files::ensure_dir;
-use coalsim_core::scenario::ScenarioFile;
 
 /// Arguments of `coalsim explore`.
 #[derive(Debug, Args)]
@@ -262,32 +262,34 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
     )?;
     let mut steps = vec![runs];
     let mut stop = None;
-    while adaptive {
-        let ex = exploration(args, &st, runs, means(&sums, runs));
-        let rk = ranking(&ex, &ex.plan.exploration_points());
-        if rk.stable() {
-            stop = Some(format!("the ranking is stable to ±{}", args.precision));
-            break;
+    if adaptive {
+        loop {
+            let ex = exploration(args, &st, runs, means(&sums, runs));
+            let rk = ranking(&ex, &ex.plan.exploration_points());
+            if rk.stable() {
+                stop = Some(format!("the ranking is stable to ±{}", args.precision));
+                break;
+            }
+            if !rk
+                .pairs
+                .iter()
+                .any(|p| p.standing == Standing::Unresolved && p.runs_would_help())
+            {
+                stop = Some(
+                    "more runs could not settle what is left: it differs from coalition to coalition"
+                        .to_string(),
+                );
+                break;
+            }
+            if runs * 2 > args.max_runs {
+                stop = Some(format!("--max-runs {} reached", args.max_runs));
+                break;
+            }
+            bar.inc_length(todo.len() as u64 * runs);
+            sums = simulate_sums(todo, sums, runs..runs * 2, st.seed, threads, |n| bar.inc(n))?;
+            runs *= 2;
+            steps.push(runs);
         }
-        if !rk
-            .pairs
-            .iter()
-            .any(|p| p.standing == Standing::Unresolved && p.runs_would_help())
-        {
-            stop = Some(
-                "more runs could not settle what is left: it differs from coalition to coalition"
-                    .to_string(),
-            );
-            break;
-        }
-        if runs * 2 > args.max_runs {
-            stop = Some(format!("--max-runs {} reached", args.max_runs));
-            break;
-        }
-        bar.inc_length(todo.len() as u64 * runs);
-        sums = simulate_sums(todo, sums, runs..runs * 2, st.seed, threads, |n| bar.inc(n))?;
-        runs *= 2;
-        steps.push(runs);
     }
     bar.finish_and_clear();
     let cells = means(&sums, runs);

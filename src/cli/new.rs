@@ -20,7 +20,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
-use crate::output::files::write_atomic;
+use coalsim_report::files::write_atomic;
 
 /// Arguments of `coalsim new`.
 #[derive(Debug, Args)]
@@ -132,7 +132,13 @@ const URGENCY: [(&str, f64); 3] = [
 const MEETINGS: [(&str, i64); 3] = [("weekly", 1), ("every two weeks", 2), ("monthly", 4)];
 const SHOCKS: [(&str, f64); 3] = [("rarely", 0.01), ("sometimes", 0.03), ("often", 0.08)];
 const TRUST: [(&str, f64); 3] = [("low", 0.25), ("medium", 0.4), ("high", 0.6)];
-const RULES: [&str; 5] = ["consensus", "majority", "supermajority", "weighted", "committee"];
+const RULES: [&str; 5] = [
+    "consensus",
+    "majority",
+    "supermajority",
+    "weighted",
+    "committee",
+];
 const ROLES: [&str; 3] = ["founder", "member", "invited"];
 const NOT_SURE: &str = "not sure";
 
@@ -155,7 +161,10 @@ fn pick<T: Copy>(
     if not_sure {
         allowed.push(format!("\"{NOT_SURE}\""));
     }
-    bail!("{field}: \"{got}\" is not an answer; allowed: {}", allowed.join(", "))
+    bail!(
+        "{field}: \"{got}\" is not an answer; allowed: {}",
+        allowed.join(", ")
+    )
 }
 
 fn lo_hi<T: Copy + PartialOrd>(table: &[(&str, T)]) -> (T, T) {
@@ -216,7 +225,9 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         .filter(|o| o.role.trim() == "founder")
         .count();
     if founders == 0 {
-        bail!("organisation: no organisation has role \"founder\"; the coalition needs one that starts it");
+        bail!(
+            "organisation: no organisation has role \"founder\"; the coalition needs one that starts it"
+        );
     }
     let mut agents = String::new();
     let mut total_resources = 0.0;
@@ -245,8 +256,18 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         let mut sal = Vec::new();
         let mut comments = Vec::new();
         for k in 0..d {
-            let p = pick(&field(&format!("wants[{}]", k + 1)), &o.wants[k], &WANTS, true)?;
-            let s = pick(&field(&format!("cares[{}]", k + 1)), &o.cares[k], &CARES, true)?;
+            let p = pick(
+                &field(&format!("wants[{}]", k + 1)),
+                &o.wants[k],
+                &WANTS,
+                true,
+            )?;
+            let s = pick(
+                &field(&format!("cares[{}]", k + 1)),
+                &o.cares[k],
+                &CARES,
+                true,
+            )?;
             if p.is_none() || s.is_none() {
                 notes.push(format!(
                     "{}'s stance or weight on \"{}\" is not sure: set to the middle ({}), since explore cannot vary one entry of a list; try both ends by hand.",
@@ -396,7 +417,12 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     }
     let win = pick("first_win", &a.first_win, &FIRST_WIN, false)?.unwrap_or(0.1);
     if win > 0.0 {
-        let _ = writeln!(t, "milestones = [{}]   # first win: {}", num(win), a.first_win);
+        let _ = writeln!(
+            t,
+            "milestones = [{}]   # first win: {}",
+            num(win),
+            a.first_win
+        );
     } else {
         let _ = writeln!(t, "milestones = []   # first win: none");
     }
@@ -411,7 +437,11 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     }
     let meet = pick("meetings", &a.meetings, &MEETINGS, true)?;
     let _ = writeln!(t, "[governance]");
-    let _ = writeln!(t, "decision_rule = {}   # the rule you lean to now", q(rule));
+    let _ = writeln!(
+        t,
+        "decision_rule = {}   # the rule you lean to now",
+        q(rule)
+    );
     let _ = writeln!(
         t,
         "checkin_every = {}   # meetings: {}",
@@ -495,7 +525,9 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
             }
         }
         if v.len() < 2 {
-            bail!("rules: give at least two rules to compare, or leave the list empty for all five");
+            bail!(
+                "rules: give at least two rules to compare, or leave the list empty for all five"
+            );
         }
         v
     };
@@ -552,13 +584,14 @@ pub fn run(args: &NewArgs) -> anyhow::Result<()> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("{}: cannot read", path.display()))?;
-            toml::from_str::<Answers>(&text).map_err(|e| {
-                anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end())
-            })?
+            toml::from_str::<Answers>(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end()))?
         }
         None => {
             if !std::io::stdin().is_terminal() {
-                bail!("no terminal to ask the questions in; give --answers FILE (see docs/rule-chooser.md)");
+                bail!(
+                    "no terminal to ask the questions in; give --answers FILE (see docs/rule-chooser.md)"
+                );
             }
             let a = ask()?;
             if let Some(p) = &args.save_answers {
@@ -572,12 +605,14 @@ pub fn run(args: &NewArgs) -> anyhow::Result<()> {
         None => e,
     })?;
     // What is written must be a valid scenario with a valid [explore] table.
-    let file = crate::scenario::ScenarioFile::load(crate::scenario::Source {
+    let file = coalsim_core::scenario::ScenarioFile::load(coalsim_core::scenario::Source {
         name: args.out.display().to_string(),
         text: text.clone(),
     })
-    .context("the written scenario does not validate (a bug: please report it with your answers)")?;
-    crate::explore::from_file(&file)?;
+    .context(
+        "the written scenario does not validate (a bug: please report it with your answers)",
+    )?;
+    coalsim_core::study::explore::from_file(&file)?;
     write_atomic(&args.out, text.as_bytes())?;
     println!(
         "Wrote {} ({} organisations, {} issue(s)).\nNext: coalsim explore {0}\n      coalsim charter {0}",
@@ -620,7 +655,10 @@ fn ask() -> anyhow::Result<Answers> {
         .filter(|s| !s.is_empty())
         .collect();
     let goal = choose(
-        &format!("How big is \"{}\"?", issues.first().map_or("the goal", |s| s)),
+        &format!(
+            "How big is \"{}\"?",
+            issues.first().map_or("the goal", |s| s)
+        ),
         &with_not_sure(words(&GOAL)),
         1,
     )?;
@@ -637,7 +675,11 @@ fn ask() -> anyhow::Result<Answers> {
         Ok(w) => toml::Value::Integer(w),
         Err(_) => toml::Value::String(deadline.trim().to_string()),
     };
-    let urgency = choose("How urgent is the goal?", &with_not_sure(words(&URGENCY)), 1)?;
+    let urgency = choose(
+        "How urgent is the goal?",
+        &with_not_sure(words(&URGENCY)),
+        1,
+    )?;
     let meetings = choose(
         "How often will all members meet?",
         &with_not_sure(MEETINGS.map(|(w, _)| w).to_vec()),

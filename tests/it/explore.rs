@@ -661,7 +661,7 @@ fn the_explore_table_of_a_scenario_file_is_used() {
 fn readme_explore_example_matches_the_output() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let needle = "```console\n$ coalsim explore ";
+    let needle = "```console\n$ coalsim explore --uncertain";
     let start = readme.find(needle).expect("README example") + "```console\n$ ".len();
     let block = &readme[start..];
     let block = &block[..block.find("Files written in").expect("files line")];

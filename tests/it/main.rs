@@ -17,6 +17,7 @@ mod helpers_http;
 mod hostile;
 mod invariants;
 mod lessons;
+mod new;
 mod outputs;
 mod plots;
 mod power;

@@ -1,0 +1,107 @@
+//! `coalsim new`: the questionnaire played from an answers file writes the
+//! scenario the answers describe.
+
+use assert_cmd::Command;
+
+fn coalsim() -> Command {
+    let mut c = Command::cargo_bin("coalsim").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+#[test]
+fn the_questionnaire_from_an_answers_file_writes_the_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("eastside.toml");
+    let out = coalsim()
+        .args(["new", "--answers", "docs/eastside-answers.toml", "--out"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let file = coalsim_core::scenario::ScenarioFile::load(coalsim_core::scenario::Source {
+        name: "eastside.toml".into(),
+        text: text.clone(),
+    })
+    .unwrap();
+    let s = &file.base;
+    assert_eq!(s.name, "Eastside Community Centre Coalition");
+    assert_eq!(s.agent.len(), 8);
+    assert_eq!(s.population.count, 0);
+    assert_eq!(s.issues, 2);
+    assert_eq!(s.max_rounds, 104);
+    let funder = &s.agent[0];
+    assert_eq!(funder.name, "Eastside Foundation");
+    assert!(funder.founder);
+    // "very large (a funder)", "for" / "neutral", "somewhat" / "a little".
+    assert_eq!(funder.resources, 6.0);
+    assert_eq!(funder.position, vec![0.5, 0.0]);
+    assert_eq!(funder.salience, vec![0.5, 0.2]);
+    assert_eq!(funder.reliability, 0.95);
+    assert!(s.agent[1].member && !s.agent[3].member);
+    assert_eq!(
+        s.agent[1].knows,
+        vec!["Eastside Foundation", "Riverbend Tenants"]
+    );
+    // Medium goal: 14 weeks of everyone's effort; the not-sure resources of
+    // Harbor Youth Center count as medium (0.8).
+    let total = 6.0 + 0.4 + 0.4 + 0.8 + 0.4 + 0.8 + 0.4 + 0.8;
+    assert!((s.goal.size - 14.0 * total).abs() < 1e-6, "{}", s.goal.size);
+    assert_eq!(s.goal.milestones, vec![0.1]);
+    assert_eq!(s.governance.decision_rule.name(), "majority");
+    assert_eq!(s.governance.checkin_every, 2);
+    // Each "not sure" is a range in [explore.uncertain]; the rules on the
+    // table are the policies.
+    assert!(
+        text.contains("\"agent.5.resources\" = \"0.4..1.5\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"agent.7.reliability\" = \"0.6..0.95\""),
+        "{text}"
+    );
+    assert!(text.contains("\"shocks.rate\" = \"0.01..0.08\""), "{text}");
+    assert!(
+        text.contains("\"trust.strangers\" = \"0.25..0.6\""),
+        "{text}"
+    );
+    let (unc, pol) = coalsim_core::study::explore::from_file(&file).unwrap();
+    assert_eq!(unc.len(), 4);
+    assert_eq!(pol[0].values.len(), 5);
+    // Every answer is beside its number.
+    assert!(
+        text.contains("resources = 6.0   # very large (a funder)"),
+        "{text}"
+    );
+    // It refuses to overwrite, and a wrong word is named with the allowed ones.
+    let again = coalsim()
+        .args(["new", "--answers", "docs/eastside-answers.toml", "--out"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string("docs/eastside-answers.toml")
+            .unwrap()
+            .replacen("resources = \"small\"", "resources = \"tiny\"", 1),
+    )
+    .unwrap();
+    let out = coalsim()
+        .args(["new", "--answers"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(tmp.path().join("x.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("organisation 2 (Maple Street Block Club): resources: \"tiny\" is not an answer; allowed: \"small\", \"medium\", \"large\", \"very large (a funder)\", \"not sure\""),
+        "{err}"
+    );
+    assert!(!tmp.path().join("x.toml").exists());
+}
