@@ -462,6 +462,8 @@ fn evidence_words(file: &ScenarioFile, e: &Evidence) -> String {
         .collect();
     if breaks.is_empty() {
         t.push_str(" It holds at both ends of every uncertain range.");
+    } else if base == 0 {
+        let _ = write!(t, " A clear difference appears only {}.", breaks.join("; "));
     } else {
         let _ = write!(t, " It stops holding {}.", breaks.join("; "));
     }
