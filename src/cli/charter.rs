@@ -176,6 +176,23 @@ fn contrasts(file: &ScenarioFile) -> anyhow::Result<Vec<Contrast>> {
             "agreeing the rules only when the first conflict comes".into()
         },
     });
+    let coordination = file.base.coordination().name();
+    let alt = if coordination == "everyone" {
+        "committee"
+    } else {
+        "everyone"
+    };
+    c.push(Contrast {
+        clause: 3,
+        key: "governance.coordination",
+        chosen: s(coordination),
+        alternative: s(alt),
+        words: if alt == "everyone" {
+            "every member coordinating with every other".into()
+        } else {
+            "a steering committee that coordinates the work".into()
+        },
+    });
     if value_text(&rule) == "committee" {
         let size = g("committee_size")?;
         let alt = if size.as_integer().unwrap_or(5) > 3 {
@@ -613,14 +630,7 @@ fn markdown(
         "Fallback and quorum: *to agree together* (what happens when a proposal is blocked twice, and how many members must take part for a vote to count; not simulated here).\n"
     );
     let _ = writeln!(t, "## 4. {}\n", CLAUSES[3]);
-    if evidence.iter().any(|e| e.contrast.clause == 3) {
-        clause_section(&mut t, 3);
-    } else {
-        let _ = writeln!(
-            t,
-            "No steering committee: all members decide together. (A steering committee as the decision rule is among the alternatives in clause 3.)\n"
-        );
-    }
+    clause_section(&mut t, 3);
     for (n, clause) in [(4usize, 5usize), (5, 6), (6, 7), (7, 8)] {
         let _ = writeln!(t, "## {clause}. {}\n", CLAUSES[n]);
         clause_section(&mut t, n);
