@@ -402,6 +402,11 @@ fn describe_setting(c: &Contrast) -> String {
         "governance.committee_size" => {
             format!("A steering committee of {v} members decides between meetings.")
         }
+        "governance.coordination" => match v.as_str() {
+            "everyone" => "No steering committee: all members coordinate the work together.".into(),
+            "committee" => "A steering committee coordinates the work; every other member works through one committee member (its liaison).".into(),
+            _ => "Members work in sub-groups; one delegate per sub-group meets the other delegates.".into(),
+        },
         "governance.checkin_every" => {
             if v == "0" {
                 "No regular check-ins.".into()
