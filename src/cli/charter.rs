@@ -106,7 +106,26 @@ fn rule_words(rule: &str) -> &'static str {
         "supermajority" => "a supermajority of the members",
         "weighted" => "a vote weighted by each member's resources",
         "committee" => "a steering committee's majority",
+        "modified_consensus" => {
+            "modified consensus (consensus, with a supermajority vote once a proposal on the same issue has been blocked repeatedly)"
+        }
+        "consent" => {
+            "consent (a proposal passes unless a member raises a reasoned objection that it harms the coalition's aim, and the members, having heard it, agree)"
+        }
         _ => "the rule named in the scenario",
+    }
+}
+
+/// Where a rule comes from, for the rules a coordinator may not know.
+fn rule_source(rule: &str) -> Option<&'static str> {
+    match rule {
+        "modified_consensus" => Some(
+            "Modified consensus is consensus with a fallback vote, as in Tim Hartnett's *Consensus-Oriented Decision-Making* (2011) and the general assemblies that fall back to a 90% vote.",
+        ),
+        "consent" => Some(
+            "Consent is the decision rule of sociocracy (Gerard Endenburg's consent principle, as practised by Sociocracy For All and Sociocracy 3.0): an objection must be reasoned and concern the coalition's aim, not a preference.",
+        ),
+        _ => None,
     }
 }
 
@@ -142,13 +161,7 @@ fn contrasts(file: &ScenarioFile) -> anyhow::Result<Vec<Contrast>> {
         },
     });
     let rule = g("decision_rule")?;
-    for other in [
-        "consensus",
-        "majority",
-        "supermajority",
-        "weighted",
-        "committee",
-    ] {
+    for other in coalsim_core::scenario::DecisionRule::ALL.map(|r| r.name()) {
         if value_text(&rule) != other {
             c.push(Contrast {
                 clause: 2,
@@ -158,6 +171,21 @@ fn contrasts(file: &ScenarioFile) -> anyhow::Result<Vec<Contrast>> {
                 words: rule_words(other).to_string(),
             });
         }
+    }
+    if value_text(&rule) == "modified_consensus" {
+        let after = g("fallback_after")?;
+        let alt = if after.as_integer().unwrap_or(2) >= 4 {
+            2
+        } else {
+            4
+        };
+        c.push(Contrast {
+            clause: 2,
+            key: "governance.fallback_after",
+            chosen: after,
+            alternative: V::Integer(alt),
+            words: format!("the fallback vote after {alt} blocks"),
+        });
     }
     let setup = g("setup")?;
     let alt = if value_text(&setup) == "early" {
@@ -399,6 +427,15 @@ fn describe_setting(c: &Contrast) -> String {
                 "Rules are agreed when the first conflict comes.".into()
             }
         }
+        "governance.fallback_after" => {
+            if v == "0" {
+                "There is no consensus round: the supermajority vote decides at once.".into()
+            } else {
+                format!(
+                    "Fallback: when a proposal on the same issue has been blocked {v} time(s) since the last one passed, a supermajority vote decides."
+                )
+            }
+        }
         "governance.committee_size" => {
             format!("A steering committee of {v} members decides between meetings.")
         }
@@ -630,10 +667,37 @@ fn markdown(
             c.words()
         );
     }
-    let _ = writeln!(
-        t,
-        "Fallback and quorum: *to agree together* (what happens when a proposal is blocked twice, and how many members must take part for a vote to count; not simulated here).\n"
-    );
+    let chosen = s.governance.decision_rule.name();
+    if let Some(src) = rule_source(chosen) {
+        let _ = writeln!(t, "{src}\n");
+    }
+    // A rule the simulations clearly favour over the one written, with its
+    // evidence (the same row as above) and where it comes from.
+    let better = evidence
+        .iter()
+        .filter(|e| e.contrast.key == "governance.decision_rule" && sign(&e.base.success) < 0)
+        .min_by(|a, b| a.base.success.estimate.total_cmp(&b.base.success.estimate));
+    if let Some(e) = better {
+        let alt = value_text(&e.contrast.alternative);
+        let _ = writeln!(
+            t,
+            "**To discuss:** the simulations favour {} over the rule written here (the evidence above: the rule written here against it, {}).{}\n",
+            rule_words(&alt),
+            points(&e.base.success),
+            rule_source(&alt).map_or(String::new(), |s| format!(" {s}"))
+        );
+    }
+    if chosen == "modified_consensus" {
+        let _ = writeln!(
+            t,
+            "Quorum: *to agree together* (how many members must take part for a decision to count; not simulated here).\n"
+        );
+    } else {
+        let _ = writeln!(
+            t,
+            "Fallback and quorum: *to agree together* (what happens when a proposal is blocked again and again, and how many members must take part for a vote to count; modified consensus, a supermajority vote after repeated blocks, is the fallback the simulations compare above).\n"
+        );
+    }
     let _ = writeln!(t, "## 4. {}\n", CLAUSES[3]);
     clause_section(&mut t, 3);
     for (n, clause) in [(4usize, 5usize), (5, 6), (6, 7), (7, 8)] {

@@ -87,7 +87,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Batch(a) => Some((&a.out, "batch")),
         Command::Explore(a) => Some((&a.out, "explore")),
         Command::Merge(a) => Some((&a.out, "merge")),
-        Command::Check(_) | Command::Power(_) | Command::Serve(_) | Command::Replay(_) => None,
+        Command::Charter(a) => Some((&a.out, "charter")),
+        // `new` writes one file (atomically), not a folder.
+        Command::Check(_)
+        | Command::Power(_)
+        | Command::Serve(_)
+        | Command::Replay(_)
+        | Command::New(_) => None,
     };
     if let Some((dir, command)) = folder {
         coalsim_report::files::claim(dir, command);

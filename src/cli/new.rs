@@ -4,8 +4,13 @@
 //! The questions ask what a coordinator knows (the organisations by name,
 //! what each wants on each issue, how much each issue matters to it, its
 //! resources, whether it does what it promises, who already knows whom,
-//! the deadline and urgency, how often to meet, which rules are on the
-//! table). Every answer is a word from a short list; "not sure" is allowed
+//! the deadline and urgency, how often to meet, who carries out what is
+//! decided, how a member takes losing a vote, which of the seven rules are
+//! on the table): the settings that decide which rule does best
+//! (docs/model.md, "How a user estimates the settings that decide the
+//! answer") — size, camps and intense minorities (what each wants and how
+//! much it cares), how concentrated resources are and on which side, who
+//! carries out the work, the deadline and urgency. Every answer is a word from a short list; "not sure" is allowed
 //! for every quantity and becomes a range in `[explore.uncertain]` (a stance
 //! or an issue's weight, one entry of a list `explore` cannot vary, becomes
 //! the middle value, and the file says so). Interactive prompts
@@ -70,8 +75,15 @@ pub struct Answers {
     /// How much organisations that do not know each other trust each other
     /// at first: low, medium, high, not sure.
     pub trust_strangers: String,
+    /// Who carries out what the coalition decides: staff or contractors,
+    /// partly the members' own people, the members' own volunteers, not sure.
+    pub work: String,
+    /// How a member takes losing a vote: moves on, minds, takes it
+    /// personally, not sure.
+    pub lost_vote: String,
     /// The rules on the table (consensus, majority, supermajority,
-    /// weighted, committee); all five when empty.
+    /// weighted, committee, modified_consensus, consent); all seven when
+    /// empty.
     #[serde(default)]
     pub rules: Vec<String>,
     /// The rule you lean to now (written as the scenario's rule).
@@ -132,12 +144,37 @@ const URGENCY: [(&str, f64); 3] = [
 const MEETINGS: [(&str, i64); 3] = [("weekly", 1), ("every two weeks", 2), ("monthly", 4)];
 const SHOCKS: [(&str, f64); 3] = [("rarely", 0.01), ("sometimes", 0.03), ("often", 0.08)];
 const TRUST: [(&str, f64); 3] = [("low", 0.25), ("medium", 0.4), ("high", 0.6)];
-const RULES: [&str; 5] = [
+/// `dynamics.implementation_need` (docs/model.md, "How a user estimates
+/// the settings that decide the answer").
+const WORK: [(&str, f64); 3] = [
+    ("staff or contractors", 0.0),
+    ("partly the members' own people", 0.5),
+    ("the members' own volunteers", 0.95),
+];
+/// `dynamics.outvoted_cost` (same table).
+const LOST_VOTE: [(&str, f64); 3] = [
+    ("moves on", 0.0),
+    ("minds", 0.05),
+    ("takes it personally", 0.15),
+];
+const RULES: [&str; 7] = [
     "consensus",
     "majority",
     "supermajority",
     "weighted",
     "committee",
+    "modified_consensus",
+    "consent",
+];
+/// The rules in words, for the questions in the terminal.
+const RULE_WORDS: [&str; 7] = [
+    "consensus: every member agrees, or stands aside",
+    "majority: more than half of the members",
+    "supermajority: two thirds of the members",
+    "weighted: votes weighted by each member's resources",
+    "committee: a steering committee's majority",
+    "modified_consensus: consensus, with a two-thirds vote after two blocks",
+    "consent: passes unless a reasoned objection that it harms the aim stands",
 ];
 const ROLES: [&str; 3] = ["founder", "member", "invited"];
 const NOT_SURE: &str = "not sure";
@@ -483,6 +520,38 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         ));
     }
     let _ = writeln!(t);
+    let work = pick("work", &a.work, &WORK, true)?;
+    let lost = pick("lost_vote", &a.lost_vote, &LOST_VOTE, true)?;
+    let _ = writeln!(t, "[dynamics]");
+    let _ = writeln!(
+        t,
+        "implementation_need = {}   # who carries out the decisions: {}",
+        num(work.unwrap_or(WORK[1].1)),
+        a.work
+    );
+    let _ = writeln!(
+        t,
+        "outvoted_cost = {}   # a member who loses a vote: {}",
+        num(lost.unwrap_or(LOST_VOTE[1].1)),
+        a.lost_vote
+    );
+    if work.is_none() {
+        let (lo, hi) = lo_hi(&WORK);
+        uncertain.push((
+            "dynamics.implementation_need".into(),
+            format!("{}..{}", num(lo), num(hi)),
+            "who carries out the decisions (not sure: staff to the members' own volunteers)".into(),
+        ));
+    }
+    if lost.is_none() {
+        let (lo, hi) = lo_hi(&LOST_VOTE);
+        uncertain.push((
+            "dynamics.outvoted_cost".into(),
+            format!("{}..{}", num(lo), num(hi)),
+            "how a member takes losing a vote (not sure: moves on to takes it personally)".into(),
+        ));
+    }
+    let _ = writeln!(t);
     let _ = writeln!(t, "[population]   # only the organisations named below");
     let _ = writeln!(t, "count = 0");
     let _ = writeln!(t, "founders = 0");
@@ -526,7 +595,7 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         }
         if v.len() < 2 {
             bail!(
-                "rules: give at least two rules to compare, or leave the list empty for all five"
+                "rules: give at least two rules to compare, or leave the list empty for all seven"
             );
         }
         v
@@ -695,6 +764,16 @@ fn ask() -> anyhow::Result<Answers> {
         &with_not_sure(words(&TRUST)),
         1,
     )?;
+    let work = choose(
+        "Who carries out what the coalition decides?",
+        &with_not_sure(words(&WORK)),
+        1,
+    )?;
+    let lost_vote = choose(
+        "When a member loses a vote, does it move on or take it personally?",
+        &with_not_sure(words(&LOST_VOTE)),
+        1,
+    )?;
     let mut organisation: Vec<Organisation> = Vec::new();
     loop {
         let n = organisation.len() + 1;
@@ -758,16 +837,21 @@ fn ask() -> anyhow::Result<Answers> {
         });
     }
     let mut rules = Vec::new();
-    for r in RULES {
+    for (r, words) in RULES.iter().zip(RULE_WORDS) {
         if Confirm::new()
-            .with_prompt(format!("Compare the rule \"{r}\"?"))
+            .with_prompt(format!("Compare the rule {words}?"))
             .default(true)
             .interact()?
         {
             rules.push(r.to_string());
         }
     }
-    let draft_rule = choose("Which rule do you lean to now?", &RULES, 1)?;
+    let i = Select::new()
+        .with_prompt("Which rule do you lean to now?")
+        .items(&RULE_WORDS)
+        .default(1)
+        .interact()?;
+    let draft_rule = RULES[i].to_string();
     Ok(Answers {
         name,
         purpose,
@@ -779,6 +863,8 @@ fn ask() -> anyhow::Result<Answers> {
         meetings,
         outside_shocks,
         trust_strangers,
+        work,
+        lost_vote,
         rules,
         draft_rule,
         organisation,

@@ -51,6 +51,9 @@ fn the_questionnaire_from_an_answers_file_writes_the_scenario() {
     assert_eq!(s.goal.milestones, vec![0.1]);
     assert_eq!(s.governance.decision_rule.name(), "majority");
     assert_eq!(s.governance.checkin_every, 2);
+    // "the members' own volunteers" carry out the work; a lost vote "minds".
+    assert_eq!(s.dynamics.implementation_need, 0.95);
+    assert_eq!(s.dynamics.outvoted_cost, 0.05);
     // Each "not sure" is a range in [explore.uncertain]; the rules on the
     // table are the policies.
     assert!(
@@ -68,7 +71,7 @@ fn the_questionnaire_from_an_answers_file_writes_the_scenario() {
     );
     let (unc, pol) = coalsim_core::study::explore::from_file(&file).unwrap();
     assert_eq!(unc.len(), 4);
-    assert_eq!(pol[0].values.len(), 5);
+    assert_eq!(pol[0].values.len(), 7);
     // Every answer is beside its number.
     assert!(
         text.contains("resources = 6.0   # very large (a funder)"),
