@@ -671,21 +671,50 @@ fn markdown(
     if let Some(src) = rule_source(chosen) {
         let _ = writeln!(t, "{src}\n");
     }
-    // A rule the simulations clearly favour over the one written, with its
-    // evidence (the same row as above) and where it comes from.
-    let better = evidence
+    // The rules the simulations clearly favour over the one written, most
+    // favoured first, each with its evidence (the same row as above), where
+    // it comes from, and whether one member would decide alone under it;
+    // down to the first under which none would.
+    let mut better: Vec<&Evidence> = evidence
         .iter()
         .filter(|e| e.contrast.key == "governance.decision_rule" && sign(&e.base.success) < 0)
-        .min_by(|a, b| a.base.success.estimate.total_cmp(&b.base.success.estimate));
-    if let Some(e) = better {
+        .collect();
+    better.sort_by(|a, b| a.base.success.estimate.total_cmp(&b.base.success.estimate));
+    for e in better {
         let alt = value_text(&e.contrast.alternative);
-        let _ = writeln!(
+        let captured = file
+            .with_overrides(
+                "charter",
+                &[(
+                    "governance.decision_rule".into(),
+                    e.contrast.alternative.clone(),
+                )],
+            )
+            .ok()
+            .and_then(|sc| coalsim_core::power::capture(&sc));
+        let _ = write!(
             t,
-            "**To discuss:** the simulations favour {} over the rule written here (the evidence above: the rule written here against it, {}).{}\n",
+            "**To discuss:** the simulations favour {} over the rule written here (the evidence above: the rule written here against it, {})",
             rule_words(&alt),
             points(&e.base.success),
-            rule_source(&alt).map_or(String::new(), |s| format!(" {s}"))
         );
+        match captured {
+            Some(c) => {
+                let _ = writeln!(
+                    t,
+                    ", but under it {}: the other members' votes would never change an outcome.\n",
+                    c.words()
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    t,
+                    ".{}\n",
+                    rule_source(&alt).map_or(String::new(), |s| format!(" {s}"))
+                );
+                break;
+            }
+        }
     }
     if chosen == "modified_consensus" {
         let _ = writeln!(
