@@ -848,7 +848,7 @@ fn ask() -> anyhow::Result<Answers> {
     }
     let i = Select::new()
         .with_prompt("Which rule do you lean to now?")
-        .items(&RULE_WORDS)
+        .items(RULE_WORDS)
         .default(1)
         .interact()?;
     let draft_rule = RULES[i].to_string();
