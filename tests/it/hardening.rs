@@ -632,10 +632,19 @@ fn power_of_a_scenario_without_weight_names_the_field_not_between_1_and_0() {
         "z.toml",
         "[governance]\ndecision_rule = \"weighted\"\n\n[population]\nresources = [0.0, 0.0]\n",
     );
+    // `power SCENARIO` weighs every organisation of the scenario;
+    // `--founding` only the founding members.
     let err = refused(coalsim().arg("power").arg(&f));
     assert!(
+        err.contains("z.toml:5:13: population.resources: every organisation has power 0")
+            && err.contains("allowed: at least one with resources > 0"),
+        "{err}"
+    );
+    assert!(!err.contains("between 1 and 0"), "{err}");
+    let err = refused(coalsim().arg("power").arg("--founding").arg(&f));
+    assert!(
         err.contains("z.toml:5:13: population.resources: every initial member has power 0")
-            && err.contains("allowed: at least one initial member with resources > 0"),
+            && err.contains("allowed: at least one with resources > 0"),
         "{err}"
     );
     assert!(!err.contains("between 1 and 0"), "{err}");
