@@ -575,6 +575,9 @@ fn explore(
                 runs,
                 seed,
                 satisfice,
+                // The command line's default `--precision`: with the runs
+                // given, `coalsim explore --runs R` reads the same files.
+                precision: 0.02,
                 uncertainties: unc,
                 policies: pols,
                 plan,
