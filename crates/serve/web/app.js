@@ -10,7 +10,8 @@ const C = {
   blue: "#0072B2", orange: "#E69F00", green: "#009E73", vermillion: "#D55E00",
   purple: "#CC79A7", sky: "#56B4E9", yellow: "#F0E442", grey: "#8a8a8a", ink: "#1a1a1a",
 };
-const ARM_COLOURS = [C.blue, C.vermillion, C.green, C.orange, C.purple, C.sky];
+// Eight, one per variant a comparison may hold (all seven rules fit).
+const ARM_COLOURS = [C.blue, C.vermillion, C.green, C.orange, C.purple, C.sky, C.ink, C.yellow];
 const STATUS = {
   member: { colour: C.blue, label: "member" },
   outsider: { colour: C.grey, label: "outsider" },
@@ -662,7 +663,7 @@ function drawResults(res) {
     const span = document.createElement("span");
     const sw = document.createElement("span");
     sw.className = "swatch";
-    sw.style.background = ARM_COLOURS[k % 6];
+    sw.style.background = ARM_COLOURS[k % ARM_COLOURS.length];
     span.append(sw, a.name);
     legend.appendChild(span);
   });
@@ -696,7 +697,7 @@ function successChart(svg, res, W, H, F) {
     el("text", { x: x(t), y: H - 4, "text-anchor": t === 0 ? "start" : t === 1 ? "end" : "middle", "font-size": F, fill: C.ink }, svg).textContent = (100 * t) + "%";
   }
   res.arms.forEach((a, k) => {
-    const y = 4 + rowH * (k + 0.5), col = ARM_COLOURS[k % 6];
+    const y = 4 + rowH * (k + 0.5), col = ARM_COLOURS[k % ARM_COLOURS.length];
     const maxChars = Math.max(4, Math.floor(name / (F * 0.58)));
     el("text", { x: name, y: y + F * 0.35, "text-anchor": "end", "font-size": F, fill: C.ink }, svg).textContent = a.name.length > maxChars ? a.name.slice(0, maxChars - 1) + "…" : a.name;
     if (a.success.lo !== null) el("line", { x1: x(a.success.lo), y1: y, x2: x(a.success.hi), y2: y, stroke: col, "stroke-width": 4 }, svg);
@@ -718,7 +719,7 @@ function bandChart(svg, res, key, fixedMax, W, H, F) {
   res.arms.forEach((a, k) => {
     const pts = a[key];
     if (!pts.length) return;
-    const col = ARM_COLOURS[k % 6];
+    const col = ARM_COLOURS[k % ARM_COLOURS.length];
     const step = key === "survival";
     const line = [], upper = [], lower = [];
     let prev = step ? { round: 0, value: 1, lo: 1, hi: 1 } : null;
