@@ -25,8 +25,10 @@ pub fn checkins(
 /// solicited (no `silence_as_consent`) under an established rule,
 /// `checkin_voice` of each attendee's hidden objection is aired and resolved
 /// (before governance there is no forum for it). With `private_checkin`, a member
-/// who missed two rounds in a row gets a private conversation that restores
-/// 20% of its missing engagement.
+/// who missed `private_checkin_after` rounds in a row gets a private
+/// conversation that restores `private_checkin_boost` of its missing
+/// engagement. The record starts from `record_prior` pseudo-deliveries and
+/// pseudo-misses: (delivered + a) / (committed + 2a).
 pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) {
     let (w, s, rng, ev, now, attendees, ctl) = (
         &mut *r.world,
@@ -52,8 +54,9 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) {
         if !w.is_member(i) {
             continue;
         }
-        if g.private_checkin && w.missed[i] >= 2 {
-            w.engagement[i] = unit(w.engagement[i] + 0.2 * (1.0 - w.engagement[i]));
+        if g.private_checkin && w.missed[i] >= dy.private_checkin_after {
+            w.engagement[i] =
+                unit(w.engagement[i] + dy.private_checkin_boost * (1.0 - w.engagement[i]));
             ev.push(Event {
                 round: w.round,
                 agent: Some(i),
@@ -91,7 +94,8 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) {
     // pairs can be visited column by column (j's record computed once), and
     // only attendees are visited (`attendees` is ascending, its capacity n).
     for &j in attendees.iter() {
-        let record = (w.delivered[j] as f64 + 1.0) / (w.committed[j] as f64 + 2.0);
+        let prior = dy.record_prior;
+        let record = (w.delivered[j] as f64 + prior) / (w.committed[j] as f64 + 2.0 * prior);
         for &i in attendees.iter() {
             if i != j {
                 // Records of members met in another group's meeting are

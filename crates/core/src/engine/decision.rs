@@ -17,11 +17,12 @@ use crate::scenario::{DecisionRule, RawGovernance, Scenario};
 ///   doing things);
 /// - the issue k is drawn by the coalition's focus; the proposal moves the
 ///   agenda there by `proposal_step` toward the proposer: y = a_k + step (x_pk − a_k);
-/// - it is good for the coalition with probability `proposal_quality`; each
-///   voter perceives that correctly with probability `judgment_i`
-///   (perceived merit M_i = ±1);
+/// - it is good for the coalition with probability `proposal_quality`, and
+///   its merit has size m (1, or uniform on [1 − merit_spread, 1 +
+///   merit_spread]); each voter perceives its sign correctly with
+///   probability `judgment_i` (perceived merit M_i = ±m);
 /// - voter i's utility is U_i = merit_weight M_i + interest_weight Δ_i +
-///   trust_weight (T_ip − 0.5) with Δ_i = s_ik (|x_ik − a_k| − |x_ik − y|);
+///   trust_weight (T_ip − trust_neutral) with Δ_i = s_ik (|x_ik − a_k| − |x_ik − y|);
 ///   it votes yes iff U_i >= 0 (the proposer too: Δ_p >= 0, but it may
 ///   perceive its own proposal as bad);
 /// - under `silence_as_consent` an objector voices its objection only with
@@ -43,8 +44,8 @@ use crate::scenario::{DecisionRule, RawGovernance, Scenario};
 /// hidden_gain |U_i| to the objector's hidden objection, and pivotal voters
 /// are counted. A passed proposal is a documented agreement: every member
 /// gains `agreement_clarity` of its clarity gap. It moves the agenda to y; a good one raises
-/// direction by `direction_gain` of its gap to 1, a bad one lowers it by
-/// that fraction. A voiced objection leaks to the public with probability
+/// direction by `direction_gain` · m of its gap to 1, a bad one lowers it by
+/// that fraction (both × the implementation share). A voiced objection leaks to the public with probability
 /// `leak_rate` unless there is a spokesperson, costing `leak_damage` of
 /// legitimacy.
 pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
@@ -120,7 +121,15 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     let a = w.coalition.agenda[k];
     let mut y = a + dy.proposal_step * (w.position[p * d + k] - a);
     let good = chance(rng, dy.proposal_quality);
-    let merit = if good { 1.0 } else { -1.0 };
+    // The size of the merit: how much the proposal helps or harms the
+    // coalition (no draw when every proposal is simply good or bad).
+    let size = if dy.merit_spread > 0.0 {
+        use rand::RngExt;
+        1.0 + dy.merit_spread * (2.0 * rng.random::<f64>() - 1.0)
+    } else {
+        1.0
+    };
+    let merit = if good { size } else { -size };
     // Each voter's perception of the merit is drawn once per proposal.
     for i in 0..n {
         w.vote_merit[i] = if is_voter(w, i) && chance(rng, w.judgment[i]) {
@@ -259,10 +268,11 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         // A decision is worth what members carry out: a good one gives
         // direction, a bad one wastes effort, both in proportion to the
         // share of the work that follows it.
+        let gain = dy.direction_gain * size;
         if good {
-            c.direction += dy.direction_gain * implemented * (1.0 - c.direction);
+            c.direction = (c.direction + gain * implemented * (1.0 - c.direction)).min(1.0);
         } else {
-            c.direction *= 1.0 - dy.direction_gain * implemented;
+            c.direction *= (1.0 - gain * implemented).max(0.0);
         }
         c.decisions_passed += 1;
         now.passed += 1;
@@ -401,10 +411,11 @@ fn pool(
 ///   steering committee) whose interests the outcome harms. A blocked
 ///   supporter's stake also waits on the issue (`waiting`) until something
 ///   on it passes;
-/// - buy-in moves toward the member's stance at rate `buy_in_rate`: 1 for
-///   the winning side (a genuine yes when it passed, an objector when it
-///   was blocked), `stand_aside_buy_in` for one who stood aside,
-///   `excluded_buy_in` for a member with no vote, 0 for the losing side.
+/// - buy-in moves toward the member's stance at rate `buy_in_rate`:
+///   `winner_buy_in` for the winning side (a genuine yes when it passed, an
+///   objector when it was blocked), `stand_aside_buy_in` for one who stood
+///   aside, `excluded_buy_in` for a member with no vote, `loser_buy_in` for
+///   the losing side (at a rate scaled by its stake, below).
 ///   An objection never voiced leaves no winner's buy-in: the member did
 ///   not stand up for its view.
 fn bind(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, passed: bool) {
@@ -419,24 +430,26 @@ fn bind(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, passed: bool) {
         let delta = w.salience[i * d + k] * ((x - a).abs() - (x - y).abs());
         let gain = |merit: f64| dy.merit_weight * merit + dy.interest_weight * delta;
         let lost = |g: f64| if passed { (-g).max(0.0) } else { g.max(0.0) };
-        let (target, stake) = match w.counted_yes[i] {
-            None => (dy.excluded_buy_in, lost(dy.interest_weight * delta)),
-            Some(_) if w.stood_aside[i] => (dy.stand_aside_buy_in, 0.0),
+        let (win, lose) = (dy.winner_buy_in, dy.loser_buy_in);
+        // (buy-in target, stake lost, on the losing side)
+        let (target, stake, losing) = match w.counted_yes[i] {
+            None => (dy.excluded_buy_in, lost(dy.interest_weight * delta), false),
+            Some(_) if w.stood_aside[i] => (dy.stand_aside_buy_in, 0.0, false),
             Some(true) if w.vote_u[i] >= 0.0 => {
                 if passed {
-                    (1.0, 0.0)
+                    (win, 0.0, false)
                 } else {
-                    (0.0, lost(gain(w.vote_merit[i])))
+                    (lose, lost(gain(w.vote_merit[i])), true)
                 }
             }
             // A silent objection: resentment stays hidden (see above); it
             // is relieved, not vindicated, when the proposal fails.
-            Some(true) => (if passed { 0.0 } else { w.buy_in[i] }, 0.0),
+            Some(true) => (if passed { lose } else { w.buy_in[i] }, 0.0, passed),
             Some(false) => {
                 if passed {
-                    (0.0, lost(gain(w.vote_merit[i])))
+                    (lose, lost(gain(w.vote_merit[i])), true)
                 } else {
-                    (1.0, 0.0)
+                    (win, 0.0, false)
                 }
             }
         };
@@ -448,7 +461,7 @@ fn bind(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, passed: bool) {
         // A loser's buy-in falls in proportion to what it lost, up to the
         // stake of a typical contested step (merit_weight + interest_weight
         // · proposal_step): a member that barely loses barely withdraws.
-        let rate = if target == 0.0 && stake > 0.0 {
+        let rate = if losing && stake > 0.0 {
             dy.buy_in_rate * (stake / typical).min(1.0)
         } else {
             dy.buy_in_rate
@@ -460,9 +473,9 @@ fn bind(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, passed: bool) {
 /// Share of the coalition's work that carries out this decision: members'
 /// expected effort r_i e_i, weighted by how far their part depends on
 /// their agreement with it, 1 − implementation_need (1 − agree_i), with
-/// agree_i = 1 for a genuine yes, `stand_aside_buy_in` for one who stood
-/// aside, `excluded_buy_in` for a member without a vote and 0 for an
-/// objector (voiced or silent); 1 with no members. Only a change is carried
+/// agree_i = `winner_buy_in` for a genuine yes, `stand_aside_buy_in` for
+/// one who stood aside, `excluded_buy_in` for a member without a vote and
+/// `loser_buy_in` for an objector (voiced or silent); 1 with no members. Only a change is carried
 /// out: a blocked proposal leaves the plan as it was.
 pub fn implementation_share(w: &World, s: &Scenario) -> f64 {
     let dy = &s.dynamics;
@@ -473,8 +486,8 @@ pub fn implementation_share(w: &World, s: &Scenario) -> f64 {
             let agree = match w.counted_yes[i] {
                 None => dy.excluded_buy_in,
                 Some(_) if w.stood_aside[i] => dy.stand_aside_buy_in,
-                Some(true) if w.vote_u[i] >= 0.0 => 1.0,
-                Some(_) => 0.0,
+                Some(true) if w.vote_u[i] >= 0.0 => dy.winner_buy_in,
+                Some(_) => dy.loser_buy_in,
             };
             let effort = w.resources[i] * w.engagement[i];
             num += effort * (1.0 - need * (1.0 - agree));
@@ -541,7 +554,7 @@ fn vote(
         let delta = w.salience[i * d + k] * ((x - a).abs() - (x - y).abs());
         let u = dy.merit_weight * w.vote_merit[i]
             + dy.interest_weight * delta
-            + dy.trust_weight * (w.trust(i, p) - 0.5);
+            + dy.trust_weight * (w.trust(i, p) - dy.trust_neutral);
         w.vote_u[i] = u;
         let stands_aside = consensus && u < 0.0 && u > -dy.block_threshold;
         let model = if stands_aside {

@@ -18,8 +18,8 @@ use crate::model::unit;
 /// track (progress share ÷ time share, capped at 1); then engagement moves
 /// toward clamp(C_i / full_commitment, 0, 1) at `engagement_rate`.
 ///
-/// Sunset: with `governance.sunset`, at each renewal (or every 13 rounds
-/// without renewals), a coalition that has its first win ends with declared
+/// Sunset: with `governance.sunset`, at each renewal (or every
+/// `governance.review_every` rounds without renewals), a coalition that has its first win ends with declared
 /// success when mean engagement is below `sunset_engagement` or the goal is
 /// out of reach at the current pace.
 pub fn engagement<C: Controller>(r: &mut Round<'_, C>) {
@@ -83,7 +83,7 @@ pub fn engagement<C: Controller>(r: &mut Round<'_, C>) {
     let review = if g.renewal_every > 0 {
         renewal
     } else {
-        w.round % 13 == 0
+        w.round % g.review_every == 0
     };
     if g.sunset && review && w.coalition.first_win_round.is_some() {
         let c = &w.coalition;

@@ -10,7 +10,7 @@ use crate::scenario::{ExitProtocol, Scenario};
 ///
 /// - removal: with `remove_after` > 0, `missed_i >= remove_after` → removed
 ///   (a formal process, so graceful);
-/// - misfit: in a round with a re-alignment, support_i <= 0.1 → leaves
+/// - misfit: in a round with a re-alignment, support_i <= `misfit_support` → leaves
 ///   gracefully (the new direction does not fit);
 /// - burnout: with probability burnout_rate · max(0, h_i − budget) / budget;
 /// - voluntary exit: the threshold is θ = exit_threshold, lowered by
@@ -43,7 +43,7 @@ pub fn exits<C: Controller>(r: &mut Round<'_, C>) {
         let c = w.commitment[i];
         let reason = if g.remove_after > 0 && w.missed[i] >= g.remove_after {
             Some(ExitReason::Removed)
-        } else if realigned && w.support(i) <= 0.1 {
+        } else if realigned && w.support(i) <= dy.misfit_support {
             Some(ExitReason::Misfit)
         } else if over > 0.0 && chance(rng, dy.burnout_rate * over) {
             Some(ExitReason::Burnout)
@@ -133,7 +133,11 @@ pub fn leave_all(
                 k += 1;
             }
         }
-        let trust = if k == 0 { 0.5 } else { sum / k as f64 };
+        let trust = if k == 0 {
+            s.dynamics.lone_trust
+        } else {
+            sum / k as f64
+        };
         depart(w, s, i, reason, trust, ev, now, |_, f| factors.push(f));
     }
     let all = factors.len();
@@ -187,23 +191,24 @@ impl Factors<'_> {
     }
 }
 
-/// The component of commitment furthest below a healthy level (0.6 for
-/// alignment, trust and efficacy; the hour burden and hidden objection
-/// count as they are).
+/// The component of commitment furthest below a healthy level
+/// (`healthy_level` for alignment, trust and efficacy; the hour burden and
+/// hidden objection count as they are).
 fn weakest(w: &World, s: &Scenario, i: usize) -> ExitReason {
     let dy = &s.dynamics;
+    let healthy = dy.healthy_level;
     let candidates = [
         (
             ExitReason::LowAlignment,
-            dy.w_alignment * (0.6 - w.alignment(i)),
+            dy.w_alignment * (healthy - w.alignment(i)),
         ),
         (
             ExitReason::LowTrust,
-            dy.w_trust * (0.6 - w.trust_in_members(i)),
+            dy.w_trust * (healthy - w.trust_in_members(i)),
         ),
         (
             ExitReason::LowEfficacy,
-            dy.w_efficacy * (0.6 - w.efficacy[i]),
+            dy.w_efficacy * (healthy - w.efficacy[i]),
         ),
         (
             ExitReason::Overload,
@@ -309,7 +314,7 @@ fn depart(
 /// Agent m's leadership share ℓ leaves the coalition. The share kept is
 /// `documentation_keep` with documented processes, else 0; the loss
 /// L = ℓ (1 − keep) cuts every member's clarity and the direction by L, and
-/// efficacy and legitimacy by L / 2. The share then passes to the remaining
+/// efficacy and legitimacy by `leadership_efficacy_loss` · L. The share then passes to the remaining
 /// members in equal parts (someone steps in).
 pub fn leadership_loss(w: &mut World, s: &Scenario, m: usize, ev: &mut Vec<Event>) {
     let share = w.leadership[m];
@@ -325,12 +330,12 @@ pub fn leadership_loss(w: &mut World, s: &Scenario, m: usize, ev: &mut Vec<Event
     for i in 0..w.n {
         if i != m && w.is_member(i) {
             w.clarity[i] *= 1.0 - loss;
-            w.efficacy[i] *= 1.0 - loss / 2.0;
+            w.efficacy[i] *= 1.0 - loss * s.dynamics.leadership_efficacy_loss;
             w.leadership[i] += share / others as f64;
         }
     }
     w.coalition.direction *= 1.0 - loss;
-    w.coalition.legitimacy *= 1.0 - loss / 2.0;
+    w.coalition.legitimacy *= 1.0 - loss * s.dynamics.leadership_efficacy_loss;
     ev.push(Event {
         round: w.round,
         agent: Some(m),

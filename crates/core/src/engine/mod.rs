@@ -293,7 +293,7 @@ fn refresh_trust_cache(w: &World, cache: &mut [f64], members: &mut Vec<usize>) {
     let others = members.len().saturating_sub(1);
     if others == 0 {
         for &i in members.iter() {
-            cache[i] = 0.5;
+            cache[i] = w.lone_trust;
         }
         return;
     }

@@ -3,7 +3,8 @@
 use super::{Controller, Event, EventKind, Round};
 use crate::model::unit;
 
-/// progress += direction · (0.5 + 0.5 legitimacy) · efficiency · Σ_i delivered_i · A_i
+/// progress += direction · (1 − w_L + w_L legitimacy) · efficiency · Σ_i delivered_i · A_i
+/// (w_L = `legitimacy_weight`)
 /// with efficiency = 1 / (1 + coordination_loss · mean contacts), the mean
 /// over members of the others each coordinates with directly (members − 1
 /// when everyone meets; see `model::structure`). Work that is
@@ -22,7 +23,8 @@ pub fn progress<C: Controller>(r: &mut Round<'_, C>) {
     let efficiency = 1.0 / (1.0 + dy.coordination_loss * w.mean_contacts());
     let gain = {
         let c = &w.coalition;
-        c.direction * (0.5 + 0.5 * c.legitimacy) * efficiency * now.aligned_effort
+        let lw = dy.legitimacy_weight;
+        c.direction * ((1.0 - lw) + lw * c.legitimacy) * efficiency * now.aligned_effort
     };
     w.coalition.progress += gain;
     now.progress = gain;

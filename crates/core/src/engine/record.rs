@@ -254,7 +254,11 @@ fn values(w: &World, s: &Scenario, outcome: Outcome) -> (f64, f64) {
     }
     let disc = |i: usize, t: u32| (1.0 - dy.discount * w.urgency[i]).powi(t as i32);
     let solo_rate = |i: usize| {
-        w.resources[i] * w.reliability[i] * dy.solo_efficiency * (0.5 + 0.5 * w.credibility[i])
+        let lw = dy.legitimacy_weight;
+        w.resources[i]
+            * w.reliability[i]
+            * dy.solo_efficiency
+            * ((1.0 - lw) + lw * w.credibility[i])
     };
     let solo_time = |i: usize, amount: f64| {
         let r = solo_rate(i);

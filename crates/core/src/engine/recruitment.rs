@@ -17,7 +17,11 @@ use crate::scenario::{Admission, DecisionRule, ExitProtocol, Scenario};
 ///           + w_trust · mean_i T_ji + w_efficacy · legitimacy · mean_i E_i
 ///           − exit_barrier · (1 − max(support_j, 0))   [no exit protocol only]
 ///
-/// bar_j = join_threshold + big_player_bar · power_j / max power · 3 / (2 + members)
+/// bar_j = join_threshold + big_player_bar · power_j / max power · (1 + h) / (h + members)
+///
+/// with h = big_player_members − 2 (the bar of the most powerful candidate
+/// is big_player_bar facing a lone founder, half that facing
+/// big_player_members members).
 ///
 /// P(join | reached) = clamp(join_gain · (utility_j − bar_j), 0, 1).
 pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
@@ -38,6 +42,7 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
     let max_power = w.power.iter().cloned().fold(0.0, f64::max).max(1e-12);
     let mean_efficacy = w.member_mean(|i| w.efficacy[i]);
     let public_efficacy = w.coalition.legitimacy * mean_efficacy;
+    let h = dy.big_player_members - 2.0;
     let mut admitted = 0usize;
     for j in 0..n {
         if w.status[j] != Status::Outsider {
@@ -76,7 +81,8 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
             + dy.w_efficacy * public_efficacy
             - barrier;
         let bar = dy.join_threshold
-            + dy.big_player_bar * w.power[j] / max_power * 3.0 / (2.0 + members_at_start as f64);
+            + dy.big_player_bar * w.power[j] / max_power * (1.0 + h)
+                / (h + members_at_start as f64);
         if !chance(rng, (dy.join_gain * (utility - bar)).clamp(0.0, 1.0)) {
             continue;
         }
@@ -89,7 +95,7 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
             continue;
         }
         admitted += 1;
-        join(w, j);
+        join(w, j, dy.joiner_buy_in);
         crate::model::structure::place(w, s, j);
         now.joined += 1;
         ev.push(Event {
@@ -126,14 +132,14 @@ fn admission_vote(w: &World, s: &Scenario, j: usize) -> bool {
     passes(s.governance.decision_rule, &s.governance, &t)
 }
 
-fn join(w: &mut World, j: usize) {
+fn join(w: &mut World, j: usize, buy_in: f64) {
     w.status[j] = Status::Member;
     w.joined_round[j] = w.round;
     let mean_efficacy = w.member_mean(|i| w.efficacy[i]);
     w.efficacy[j] = mean_efficacy;
-    // A joiner takes the agenda as it finds it: on board with what was
-    // decided, with nothing to resent yet.
-    w.buy_in[j] = 1.0;
+    // A joiner takes the agenda as it finds it (`joiner_buy_in`), with
+    // nothing to resent yet: it has lost no decision.
+    w.buy_in[j] = buy_in;
     w.resentment[j] = 0.0;
     w.coalition.members += 1;
     w.coalition.joins += 1;

@@ -17,7 +17,7 @@ use crate::scenario::Scenario;
 /// it, the agenda on the new issue is their salience-weighted mean position,
 /// and they vote on it under their rule (yes iff their support does not
 /// fall). If the vote fails the expansion is declined; if it passes, the
-/// members the new direction no longer serves (support <= 0.1) are let go
+/// members the new direction no longer serves (support <= `misfit_support`) are let go
 /// gracefully in this round's exit phase (reason `misfit`). Without
 /// re-alignment the agenda on the new issue is the powerful member's own
 /// position and misfits stay on, disengaging.

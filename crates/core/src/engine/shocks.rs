@@ -29,11 +29,7 @@ pub fn shocks<C: Controller>(r: &mut Round<'_, C>) {
     }
     // The model's shock: drawn from the run's stream.
     if chance(rng, s.shocks.rate) && w.coalition.members > 0 {
-        let kind = match rng.random_range(0..3u32) {
-            0 => ShockKind::Competitor,
-            1 => ShockKind::PolicyShift,
-            _ => ShockKind::LeadershipChange,
-        };
+        let kind = shock_kind(s, rng);
         strike(w, s, rng, ev, round, kind);
     }
     // A shock the controller calls (the class game's teacher), on top of
@@ -51,7 +47,33 @@ pub fn shocks<C: Controller>(r: &mut Round<'_, C>) {
 /// The stream a called shock draws from: the run's own, its top bit flipped.
 const SIDE_STREAM: u64 = 1 << 63;
 
-/// One external shock of `kind`, of size `shocks.size`.
+/// The kind of a shock, drawn in proportion to `competitor_weight`,
+/// `policy_weight` and `leadership_weight`. Equal weights (the default)
+/// draw one of three uniformly with a single integer draw, as before the
+/// weights existed, so default runs keep their random streams.
+fn shock_kind(s: &Scenario, rng: &mut Rng) -> ShockKind {
+    const KINDS: [ShockKind; 3] = [
+        ShockKind::Competitor,
+        ShockKind::PolicyShift,
+        ShockKind::LeadershipChange,
+    ];
+    let sh = &s.shocks;
+    let weights = [sh.competitor_weight, sh.policy_weight, sh.leadership_weight];
+    if weights[0] == weights[1] && weights[1] == weights[2] {
+        return KINDS[rng.random_range(0..3u32) as usize];
+    }
+    weighted_pick(rng, 3, |_| true, |k| weights[k])
+        .map(|k| KINDS[k])
+        .unwrap_or(ShockKind::Competitor)
+}
+
+/// One external shock of `kind`, of size σ = `shocks.size`: a competitor
+/// cuts legitimacy and every member's efficacy by `secondary` · σ; a
+/// policy shift moves every position on one issue (drawn by focus) by σ ×
+/// a standard normal and cuts urgency by `secondary` · σ; a leadership
+/// change in a member moves its positions `turnover` of the way to a fresh
+/// draw and the trust between it and everyone `turnover` of the way to
+/// strangers' trust, and cuts its engagement by σ.
 fn strike(
     w: &mut World,
     s: &Scenario,
@@ -61,6 +83,8 @@ fn strike(
     kind: ShockKind,
 ) {
     let size = s.shocks.size;
+    let side = size * s.shocks.secondary;
+    let turnover = s.shocks.turnover;
     // The shock is told before its consequences (e.g. a leadership loss).
     let at = ev.len();
     ev.push(Event {
@@ -71,10 +95,10 @@ fn strike(
     let mut target = None;
     match kind {
         ShockKind::Competitor => {
-            w.coalition.legitimacy *= 1.0 - size / 2.0;
+            w.coalition.legitimacy *= 1.0 - side;
             for i in 0..w.n {
                 if w.is_member(i) {
-                    w.efficacy[i] *= 1.0 - size / 2.0;
+                    w.efficacy[i] *= 1.0 - side;
                 }
             }
         }
@@ -83,7 +107,7 @@ fn strike(
             for i in 0..w.n {
                 let x = &mut w.position[i * w.d + k];
                 *x = (*x + size * normal(rng)).clamp(-1.0, 1.0);
-                w.urgency[i] *= 1.0 - size / 2.0;
+                w.urgency[i] *= 1.0 - side;
             }
         }
         ShockKind::LeadershipChange => {
@@ -93,7 +117,7 @@ fn strike(
                 for k in 0..w.d {
                     let x = &mut w.position[m * w.d + k];
                     let fresh = 2.0 * rng.random::<f64>() - 1.0;
-                    *x = 0.5 * (*x + fresh);
+                    *x = (1.0 - turnover) * *x + turnover * fresh;
                 }
                 w.engagement[m] *= 1.0 - size;
                 let reset = s.trust.strangers;
@@ -101,8 +125,8 @@ fn strike(
                     if j != m {
                         let a = m * w.n + j;
                         let b = j * w.n + m;
-                        w.trust[a] = 0.5 * (w.trust[a] + reset);
-                        w.trust[b] = 0.5 * (w.trust[b] + reset);
+                        w.trust[a] = (1.0 - turnover) * w.trust[a] + turnover * reset;
+                        w.trust[b] = (1.0 - turnover) * w.trust[b] + turnover * reset;
                     }
                 }
                 if w.leadership[m] > 0.0 {

@@ -29,8 +29,8 @@ pub fn update_trust(
 /// `visibility`. Observed delivery: T_ij += gain (1 − T_ij); observed
 /// shirking: T_ij −= loss T_ij. Then, if more than `gap_tolerance` rounds have
 /// passed since the last check-in, assumptions fill the gap: every member's
-/// trust in every other above the pessimistic level 0.5 · trust.strangers
-/// moves toward it by `assumption_decay`.
+/// trust in every other above the pessimistic level `pessimism` ·
+/// trust.strangers moves toward it by `assumption_decay`.
 ///
 /// `members`: the current members, ascending; `draws`: scratch of at least
 /// 8 bytes per ordered pair of members.
@@ -93,7 +93,7 @@ pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) {
         }
     }
     if w.round.saturating_sub(w.coalition.last_checkin) > s.dynamics.gap_tolerance {
-        let pessimism = 0.5 * s.trust.strangers;
+        let pessimism = s.dynamics.pessimism * s.trust.strangers;
         let rate = s.dynamics.assumption_decay;
         for i in 0..n {
             if !w.is_member(i) {

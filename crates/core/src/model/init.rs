@@ -32,6 +32,7 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         founder: Vec::with_capacity(n),
         power: Vec::with_capacity(n),
         rivalry: s.goal.rivalry,
+        lone_trust: s.dynamics.lone_trust,
         position: Vec::with_capacity(n * d),
         salience: Vec::with_capacity(n * d),
         urgency: Vec::with_capacity(n),
@@ -171,7 +172,12 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
     }
     // Generated founding members came together over the coalition's issue:
     // their most salient issue is the first in scope (swap it in).
-    for k in 0..pop.initial_members as usize {
+    let founding = if pop.founding_cause {
+        pop.initial_members as usize
+    } else {
+        0
+    };
+    for k in 0..founding {
         let i = named + k;
         let row = &mut w.salience[i * d..(i + 1) * d];
         let top = (0..d)
@@ -187,9 +193,10 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             row.iter_mut().for_each(|x| *x /= max);
         }
     }
+    let cp = pop.credibility_power;
     for i in 0..n {
         w.power
-            .push(w.resources[i] * (0.5 + 0.5 * w.credibility[i]));
+            .push(w.resources[i] * ((1.0 - cp) + cp * w.credibility[i]));
     }
 
     // Prior relationships, then initial trust.
@@ -298,10 +305,11 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
 }
 
 /// Rounds needed to agree on governance: `setup_rounds` at a mean trust of
-/// 0.5, more when trust is lower (agreement is harder), fewer when higher.
+/// `setup_trust`, more when trust is lower (agreement is harder), fewer
+/// when higher (trust floored at 0.05: even strangers agree eventually).
 pub fn setup_duration(s: &Scenario, mean_trust: f64) -> u32 {
     let base = s.governance.setup_rounds as f64;
-    (base * 0.5 / mean_trust.max(0.05)).ceil() as u32
+    (base * s.dynamics.setup_trust / mean_trust.max(0.05)).ceil() as u32
 }
 
 /// Unequal resources that may go with a position

@@ -155,10 +155,13 @@ pub struct World {
     pub reliability: Vec<f64>,
     pub judgment: Vec<f64>,
     pub founder: Vec<bool>,
-    /// Voting and agenda-setting power: resources × (0.5 + 0.5 credibility).
+    /// Voting and agenda-setting power: resources × (1 − w + w credibility),
+    /// w = `population.credibility_power`.
     pub power: Vec<f64>,
     /// Rivalry of the goal (0 = public good, 1 = zero-sum prize).
     pub rivalry: f64,
+    /// Trust of a member alone in the coalition (`dynamics.lone_trust`).
+    pub lone_trust: f64,
     // --- changing attributes
     pub position: Vec<f64>,
     /// Relative salience: each agent's most important issue has 1.
@@ -344,7 +347,7 @@ impl World {
         self.support(i).max(0.0) * self.clarity[i]
     }
 
-    /// Mean trust of i in the other members (0.5 when it is alone).
+    /// Mean trust of i in the other members (`lone_trust` when it is alone).
     pub fn trust_in_members(&self, i: usize) -> f64 {
         let row = &self.trust[i * self.n..(i + 1) * self.n];
         let mut sum = 0.0;
@@ -355,7 +358,11 @@ impl World {
                 k += 1;
             }
         }
-        if k == 0 { 0.5 } else { sum / k as f64 }
+        if k == 0 {
+            self.lone_trust
+        } else {
+            sum / k as f64
+        }
     }
 
     /// Mean over members of `f(i)`; 0 with no members.

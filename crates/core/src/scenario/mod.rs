@@ -937,6 +937,156 @@ mod tests {
         assert!(e.contains("allowed"), "{e}");
     }
 
+    /// The constants made parameters (issue 21): each refuses a value out
+    /// of its range, naming the file, line, field and what is allowed, and
+    /// its default is the constant it replaced.
+    #[test]
+    fn former_constants_are_validated_parameters() {
+        let bad = [
+            (
+                "[governance]\nreview_every = 0\n",
+                "governance.review_every",
+                "1",
+            ),
+            ("[shocks]\nsecondary = 1.5\n", "shocks.secondary", "0 to 1"),
+            ("[shocks]\nturnover = -0.1\n", "shocks.turnover", "0 to 1"),
+            (
+                "[shocks]\ncompetitor_weight = 0.0\npolicy_weight = 0.0\nleadership_weight = 0.0\n",
+                "shocks.competitor_weight",
+                "at least one > 0",
+            ),
+            (
+                "[shocks]\npolicy_weight = -1.0\n",
+                "shocks.policy_weight",
+                "0 to",
+            ),
+            (
+                "[population]\ncredibility_power = 2.0\n",
+                "population.credibility_power",
+                "0 to 1",
+            ),
+            (
+                "[dynamics]\nprivate_checkin_after = 0\n",
+                "dynamics.private_checkin_after",
+                "1",
+            ),
+            (
+                "[dynamics]\nprivate_checkin_boost = 1.2\n",
+                "dynamics.private_checkin_boost",
+                "0 to 1",
+            ),
+            (
+                "[dynamics]\nrecord_prior = 0.0\n",
+                "dynamics.record_prior",
+                "more than 0",
+            ),
+            (
+                "[dynamics]\nmerit_spread = 1.5\n",
+                "dynamics.merit_spread",
+                "0 to 1",
+            ),
+            (
+                "[dynamics]\nloser_buy_in = 0.8\nwinner_buy_in = 0.5\n",
+                "dynamics.loser_buy_in",
+                "winner_buy_in",
+            ),
+            (
+                "[dynamics]\ntrust_neutral = 2.0\n",
+                "dynamics.trust_neutral",
+                "0 to 1",
+            ),
+            (
+                "[dynamics]\nmisfit_support = -0.5\n",
+                "dynamics.misfit_support",
+                "0 to 1",
+            ),
+            (
+                "[dynamics]\nhealthy_level = 1.1\n",
+                "dynamics.healthy_level",
+                "0 to 1",
+            ),
+            (
+                "[dynamics]\nleadership_efficacy_loss = 3.0\n",
+                "dynamics.leadership_efficacy_loss",
+                "0 to 1",
+            ),
+            (
+                "[dynamics]\nlone_trust = -1.0\n",
+                "dynamics.lone_trust",
+                "0 to 1",
+            ),
+            (
+                "[dynamics]\nlegitimacy_weight = 1.5\n",
+                "dynamics.legitimacy_weight",
+                "0 to 1",
+            ),
+            (
+                "[dynamics]\nbig_player_members = 1.0\n",
+                "dynamics.big_player_members",
+                "2 to",
+            ),
+            (
+                "[dynamics]\njoiner_buy_in = 1.5\n",
+                "dynamics.joiner_buy_in",
+                "0 to 1",
+            ),
+            (
+                "[dynamics]\npessimism = 1.5\n",
+                "dynamics.pessimism",
+                "0 to 1",
+            ),
+            (
+                "[dynamics]\nsetup_trust = 0.0\n",
+                "dynamics.setup_trust",
+                "0.05 to 1",
+            ),
+        ];
+        for (text, field, allowed) in bad {
+            let e = load(text).unwrap_err().to_string();
+            assert!(e.starts_with("t.toml:") && e.contains(field), "{text}: {e}");
+            assert!(e.contains("allowed") && e.contains(allowed), "{text}: {e}");
+        }
+        let f = load("").unwrap().base;
+        let d = &f.dynamics;
+        assert_eq!(
+            (
+                d.private_checkin_after,
+                d.private_checkin_boost,
+                d.record_prior
+            ),
+            (2, 0.2, 1.0)
+        );
+        assert_eq!(
+            (d.winner_buy_in, d.loser_buy_in, d.joiner_buy_in),
+            (1.0, 0.0, 1.0)
+        );
+        assert_eq!(
+            (d.trust_neutral, d.misfit_support, d.healthy_level),
+            (0.5, 0.1, 0.6)
+        );
+        assert_eq!(
+            (
+                d.leadership_efficacy_loss,
+                d.lone_trust,
+                d.legitimacy_weight
+            ),
+            (0.5, 0.5, 0.5)
+        );
+        assert_eq!(
+            (
+                d.big_player_members,
+                d.pessimism,
+                d.setup_trust,
+                d.merit_spread
+            ),
+            (4.0, 0.5, 0.5, 0.0)
+        );
+        assert_eq!(f.governance.review_every, 13);
+        assert_eq!((f.shocks.secondary, f.shocks.turnover), (0.5, 0.5));
+        assert_eq!(f.population.credibility_power, 0.5);
+        assert!(f.population.founding_cause);
+    }
+
     #[test]
     fn agent_field_is_located() {
         let text =

@@ -282,6 +282,9 @@ pub struct RawGovernance {
     pub decision_every: u32,
     /// Modified consensus: blocks on one issue before the fallback vote.
     pub fallback_after: u32,
+    /// Rounds between sunset reviews when there are no renewal rituals
+    /// (with renewals, each renewal is a review).
+    pub review_every: u32,
 }
 
 impl Default for RawGovernance {
@@ -312,6 +315,7 @@ impl Default for RawGovernance {
             documented_processes: false,
             decision_every: 2,
             fallback_after: 2,
+            review_every: 13,
         }
     }
 }
@@ -326,6 +330,19 @@ pub struct RawShocks {
     pub size: f64,
     /// Round at which the (first) founder leaves; 0 = never forced.
     pub founder_leaves_at: u32,
+    /// Relative frequency of a new competitor among shocks.
+    pub competitor_weight: f64,
+    /// Relative frequency of a policy shift among shocks.
+    pub policy_weight: f64,
+    /// Relative frequency of a leadership change in a member among shocks.
+    pub leadership_weight: f64,
+    /// Share of the shock size felt as its secondary effect: a
+    /// competitor's cut to legitimacy and efficacy, a policy shift's cut to
+    /// urgency.
+    pub secondary: f64,
+    /// How far a leadership change moves the member's positions toward a
+    /// fresh draw and everyone's trust in it toward strangers' trust.
+    pub turnover: f64,
 }
 
 impl Default for RawShocks {
@@ -334,6 +351,11 @@ impl Default for RawShocks {
             rate: 0.03,
             size: 0.3,
             founder_leaves_at: 0,
+            competitor_weight: 1.0,
+            policy_weight: 1.0,
+            leadership_weight: 1.0,
+            secondary: 0.5,
+            turnover: 0.5,
         }
     }
 }
@@ -424,6 +446,12 @@ pub struct RawPopulation {
     /// Share of leadership held by the founders (the rest is spread over the
     /// other initial members).
     pub founder_leadership: f64,
+    /// Weight of credibility in power: power = resources ·
+    /// (1 − w + w · credibility).
+    pub credibility_power: f64,
+    /// The generated founding members came together over the coalition's
+    /// cause: each one's most salient issue is the first issue in scope.
+    pub founding_cause: bool,
 }
 
 impl Default for RawPopulation {
@@ -445,6 +473,8 @@ impl Default for RawPopulation {
             focus: 1.0,
             relationship_density: 0.3,
             founder_leadership: 0.6,
+            credibility_power: 0.5,
+            founding_cause: true,
         }
     }
 }
@@ -724,6 +754,50 @@ pub struct Dynamics {
     pub hour_value: f64,
     /// Progress rate of an agent acting alone, per unit of resources.
     pub solo_efficiency: f64,
+    // --- general constants made parameters (docs/model.md says how to
+    // estimate each)
+    /// Consecutive missed rounds after which a private check-in happens
+    /// (with `governance.private_checkin`).
+    pub private_checkin_after: u32,
+    /// Share of its missing engagement a private check-in restores.
+    pub private_checkin_boost: f64,
+    /// Pseudo-count of deliveries and of misses in the follow-through
+    /// record before anything is observed: record = (delivered + a) /
+    /// (committed + 2a).
+    pub record_prior: f64,
+    /// Spread of a proposal's merit: its size is drawn uniformly on
+    /// [1 − spread, 1 + spread] (0 = every proposal is simply good or bad).
+    pub merit_spread: f64,
+    /// Buy-in toward which a member on the winning side of a decision moves.
+    pub winner_buy_in: f64,
+    /// Buy-in toward which a member on the losing side moves.
+    pub loser_buy_in: f64,
+    /// Trust in the proposer at which it neither helps nor hurts a vote.
+    pub trust_neutral: f64,
+    /// Support at or below which a member leaves at a re-alignment (the new
+    /// direction does not fit).
+    pub misfit_support: f64,
+    /// Level of alignment, trust and efficacy below which a shortfall is
+    /// named as the reason for leaving.
+    pub healthy_level: f64,
+    /// Share of a leader's loss L that efficacy and legitimacy lose (clarity
+    /// and direction lose all of it).
+    pub leadership_efficacy_loss: f64,
+    /// Trust of a member who is alone in the coalition (no one to trust).
+    pub lone_trust: f64,
+    /// Weight of legitimacy in progress (and of credibility in acting
+    /// alone): progress × (1 − w + w · legitimacy).
+    pub legitimacy_weight: f64,
+    /// Coalition size at which a large player's extra bar to joining is half
+    /// what it is for a lone founder.
+    pub big_player_members: f64,
+    /// Buy-in of a new member (it takes the agenda as it finds it).
+    pub joiner_buy_in: f64,
+    /// The level negative assumptions pull trust toward in a communication
+    /// gap, as a share of strangers' trust.
+    pub pessimism: f64,
+    /// Mean trust at which governance setup takes `setup_rounds`.
+    pub setup_trust: f64,
 }
 
 impl Default for Dynamics {
@@ -809,6 +883,22 @@ impl Default for Dynamics {
             discount: 0.01,
             hour_value: 0.001,
             solo_efficiency: 0.3,
+            private_checkin_after: 2,
+            private_checkin_boost: 0.2,
+            record_prior: 1.0,
+            merit_spread: 0.0,
+            winner_buy_in: 1.0,
+            loser_buy_in: 0.0,
+            trust_neutral: 0.5,
+            misfit_support: 0.1,
+            healthy_level: 0.6,
+            leadership_efficacy_loss: 0.5,
+            lone_trust: 0.5,
+            legitimacy_weight: 0.5,
+            big_player_members: 4.0,
+            joiner_buy_in: 1.0,
+            pessimism: 0.5,
+            setup_trust: 0.5,
         }
     }
 }

@@ -78,6 +78,8 @@ pub fn allowed(field: &str) -> Option<String> {
         "population.initial_members" => whole("0", "population.count"),
         "dynamics.gap_tolerance" => whole("0", &MAX_ROUNDS.to_string()),
         "dynamics.amendments" => whole("0", "10"),
+        "dynamics.private_checkin_after" => whole("1", &MAX_ROUNDS.to_string()),
+        "governance.review_every" => whole("1", &MAX_ROUNDS.to_string()),
         "agent.position" => Some("numbers from -1 to 1, one per issue".into()),
         "agent.salience" => Some("numbers >= 0, one per issue".into()),
         "agent.resources" => Some("a number from 0 to 1000".into()),
@@ -260,6 +262,21 @@ pub fn check(s: &RawScenario) -> Result<(), Invalid> {
     let sh = &s.shocks;
     unit("shocks.rate", sh.rate)?;
     unit("shocks.size", sh.size)?;
+    for (name, v) in [
+        ("competitor_weight", sh.competitor_weight),
+        ("policy_weight", sh.policy_weight),
+        ("leadership_weight", sh.leadership_weight),
+    ] {
+        range(&format!("shocks.{name}"), v, 0.0, MAX_QUANTITY)?;
+    }
+    if sh.competitor_weight + sh.policy_weight + sh.leadership_weight <= 0.0 {
+        return Err(bad(
+            "shocks.competitor_weight",
+            "the three shock weights are all 0; allowed: weights >= 0, at least one > 0 (set shocks.rate = 0 for no shocks)",
+        ));
+    }
+    unit("shocks.secondary", sh.secondary)?;
+    unit("shocks.turnover", sh.turnover)?;
     if sh.founder_leaves_at > s.max_rounds {
         return Err(bad(
             "shocks.founder_leaves_at",
@@ -409,6 +426,13 @@ fn check_governance(s: &RawScenario) -> Result<(), Invalid> {
         "0",
         MAX_ROUNDS,
     )?;
+    whole(
+        "governance.review_every",
+        g.review_every,
+        1,
+        "1",
+        MAX_ROUNDS,
+    )?;
     Ok(())
 }
 
@@ -455,6 +479,7 @@ fn check_population(s: &RawScenario) -> Result<(), Invalid> {
     range("population.focus", p.focus, 0.0, 10.0)?;
     unit("population.relationship_density", p.relationship_density)?;
     unit("population.founder_leadership", p.founder_leadership)?;
+    unit("population.credibility_power", p.credibility_power)?;
     let total = s.agent.len() + p.count as usize;
     if total == 0 {
         return Err(bad(
@@ -571,7 +596,19 @@ fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
 
 fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     let d = &s.dynamics;
-    let units: [(&str, f64); 54] = [
+    let units: [(&str, f64); 66] = [
+        ("private_checkin_boost", d.private_checkin_boost),
+        ("winner_buy_in", d.winner_buy_in),
+        ("loser_buy_in", d.loser_buy_in),
+        ("trust_neutral", d.trust_neutral),
+        ("misfit_support", d.misfit_support),
+        ("healthy_level", d.healthy_level),
+        ("leadership_efficacy_loss", d.leadership_efficacy_loss),
+        ("lone_trust", d.lone_trust),
+        ("legitimacy_weight", d.legitimacy_weight),
+        ("joiner_buy_in", d.joiner_buy_in),
+        ("pessimism", d.pessimism),
+        ("merit_spread", d.merit_spread),
         ("relay", d.relay),
         ("waiting_cost", d.waiting_cost),
         ("resentment_decay", d.resentment_decay),
@@ -686,6 +723,38 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
         ));
     }
     unit("dynamics.sunset_engagement", d.sunset_engagement)?;
+    whole(
+        "dynamics.private_checkin_after",
+        d.private_checkin_after,
+        1,
+        "1",
+        MAX_ROUNDS,
+    )?;
+    if !(d.record_prior.is_finite() && d.record_prior > 0.0 && d.record_prior <= 1000.0) {
+        return Err(bad(
+            "dynamics.record_prior",
+            format!(
+                "{} is out of range; allowed: more than 0, at most 1000",
+                number(d.record_prior)
+            ),
+        ));
+    }
+    range(
+        "dynamics.big_player_members",
+        d.big_player_members,
+        2.0,
+        MAX_AGENTS as f64,
+    )?;
+    range("dynamics.setup_trust", d.setup_trust, 0.05, 1.0)?;
+    if d.loser_buy_in > d.winner_buy_in {
+        return Err(bad(
+            "dynamics.loser_buy_in",
+            format!(
+                "{} is more than dynamics.winner_buy_in ({}); allowed: 0 to winner_buy_in (the losing side agrees less than the winning side)",
+                d.loser_buy_in, d.winner_buy_in
+            ),
+        ));
+    }
     if d.discount > 1.0 {
         return Err(bad(
             "dynamics.discount",
