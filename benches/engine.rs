@@ -1,5 +1,5 @@
 //! Criterion benchmarks of the engine and the batch layer on
-//! `scenarios/bench.toml` (30 agents, 200 rounds, every mechanism on).
+//! `scenarios/bench.toml` (30 agents, up to 150 rounds, every mechanism and ending).
 //! See docs/performance.md for the figures and how to reproduce them.
 
 use std::hint::black_box;

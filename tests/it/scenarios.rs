@@ -72,3 +72,48 @@ fn every_scenario_key_is_documented() {
         "docs/model.md does not document: {missing:?}"
     );
 }
+
+/// scenarios/bench.toml is what the benchmark measures, so it must run the
+/// whole model: over a batch of 400 runs, each of the four endings, crises,
+/// leaks, abrupt and graceful exits, and every reason for leaving occur.
+/// (The counts are exact for this seed; the bounds leave room for model
+/// changes that move them without removing a mechanism.)
+#[test]
+fn bench_scenario_exercises_every_ending_and_mechanism() {
+    use coalsim_core::engine::Simulation;
+    use coalsim_core::model::ExitReason;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench.toml");
+    let s = coalsim_core::scenario::ScenarioFile::open(Some(&path))
+        .unwrap()
+        .base;
+    let runs = 400u64;
+    let mut endings = std::collections::BTreeMap::new();
+    let mut exits = [0u32; ExitReason::ALL.len()];
+    let (mut crises, mut leaks, mut abrupt, mut graceful) = (0u32, 0u32, 0u32, 0u32);
+    for run in 0..runs {
+        let r = Simulation::new(&s, s.seed, run).run_to_end();
+        *endings.entry(r.outcome).or_insert(0u32) += 1;
+        for (k, reason) in ExitReason::ALL.iter().enumerate() {
+            exits[k] += r.exits(*reason);
+        }
+        crises += r.crises;
+        leaks += r.public_disagreements;
+        abrupt += r.abrupt_exits;
+        graceful += r.exits(ExitReason::Removed) + r.exits(ExitReason::Misfit);
+    }
+    for ending in ["goal", "sunset", "dissolved", "round_limit"] {
+        let n = endings.get(ending).copied().unwrap_or(0);
+        assert!(
+            n as u64 * 50 >= runs,
+            "bench.toml: {n} of {runs} runs end in {ending} (at least 2% wanted): {endings:?}"
+        );
+    }
+    assert!(crises > 0 && leaks > 0, "crises {crises}, leaks {leaks}");
+    assert!(
+        abrupt > 0 && graceful > 0,
+        "abrupt {abrupt}, graceful {graceful}"
+    );
+    for (k, reason) in ExitReason::ALL.iter().enumerate() {
+        assert!(exits[k] > 0, "bench.toml: no exit for {}", reason.name());
+    }
+}
