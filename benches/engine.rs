@@ -65,6 +65,31 @@ fn one_run_cpu(c: &mut Criterion) {
     });
 }
 
+/// One run of bench.toml with its per-round record (`Simulation::record`
+/// after every step, as a batch does), in thread CPU time.
+fn one_run_recorded_cpu(c: &mut Criterion) {
+    if thread_cpu_time().is_none() {
+        return;
+    }
+    let s = bench_scenario();
+    let mut run = 0u64;
+    c.bench_function("one_run_recorded_cpu_time/bench.toml", |b| {
+        b.iter_custom(|iters| {
+            let start = thread_cpu_time().unwrap_or_default();
+            for _ in 0..iters {
+                run += 1;
+                let mut sim = Simulation::new(&s, s.seed, run % 1000);
+                while sim.outcome.is_none() {
+                    sim.step();
+                    black_box(sim.record());
+                }
+                black_box(sim.summary());
+            }
+            thread_cpu_time().unwrap_or_default().saturating_sub(start)
+        })
+    });
+}
+
 fn batch(c: &mut Criterion) {
     let s = bench_scenario();
     let mut g = c.benchmark_group("batch_1000");
@@ -112,5 +137,12 @@ fn mass_exit(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, one_run, one_run_cpu, batch, mass_exit);
+criterion_group!(
+    benches,
+    one_run,
+    one_run_cpu,
+    one_run_recorded_cpu,
+    batch,
+    mass_exit
+);
 criterion_main!(benches);
