@@ -42,12 +42,13 @@ use crate::scenario::{DecisionRule, RawGovernance, Scenario};
 ///
 /// After the final vote every objection that was not voiced adds
 /// hidden_gain |U_i| to the objector's hidden objection, and pivotal voters
-/// are counted. A passed proposal is a documented agreement: every member
-/// gains `agreement_clarity` of its clarity gap. It moves the agenda to y; a good one raises
-/// direction by `direction_gain` · m of its gap to 1, a bad one lowers it by
-/// that fraction (both × the implementation share). A voiced objection leaks to the public with probability
-/// `leak_rate` unless there is a spokesperson, costing `leak_damage` of
-/// legitimacy.
+/// are counted. A passed proposal is a documented agreement: it moves the
+/// agenda to y (the members' clarity gains `agreement_clarity` only at a
+/// milestone, in the progress phase); a good one raises direction by
+/// `direction_gain` · m of its gap to 1, a bad one lowers it by that
+/// fraction (both × the implementation share). A voiced objection leaks to
+/// the public with probability `leak_rate` unless there is a spokesperson,
+/// costing `leak_damage` of legitimacy.
 pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     let (w, s, rng, ev, now, trust_in_members, ctl) = (
         &mut *r.world,

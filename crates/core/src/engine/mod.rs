@@ -75,8 +75,12 @@ pub struct Simulation<'a> {
     trust_cache: Vec<f64>,
     /// Scratch: indices of the current members, ascending.
     members: Vec<usize>,
-    /// Scratch: random bytes of the trust phase (8 per ordered pair).
+    /// Scratch: random bytes of the trust phase
+    /// (`trust::draw_scratch_bytes`).
     draws: Vec<u8>,
+    /// Mean trust between members at the end of the round when the trust
+    /// phase's fused sum still holds (no exit since), for the record.
+    mean_trust: Option<f64>,
 }
 
 /// One round's context: what the phases of [`Simulation::step`] read and
@@ -98,7 +102,8 @@ pub struct Round<'r, C> {
     /// Scratch: member indices (check-in attendees, the members of the trust
     /// update).
     pub members: &'r mut Vec<usize>,
-    /// Scratch: random bytes of the trust phase (8 per ordered pair).
+    /// Scratch: random bytes of the trust phase
+    /// (`trust::draw_scratch_bytes`).
     pub draws: &'r mut [u8],
     /// Who makes the choices of the agents it plays (see [`control`]).
     pub ctl: &'r mut C,
@@ -148,8 +153,9 @@ pub(crate) fn phase<C: Controller, T>(
 ) -> T {
     let n = world.n;
     let mut cache = trust_cache.to_vec();
+    cache.resize(n, 0.0);
     let mut members: Vec<usize> = (0..n).filter(|&i| world.is_member(i)).collect();
-    let mut draws = vec![0u8; 8 * n * n];
+    let mut draws = vec![0u8; trust::draw_scratch_bytes(n)];
     f(&mut Round {
         world,
         scenario,
@@ -178,7 +184,8 @@ impl<'a> Simulation<'a> {
             outcome: None,
             trust_cache: vec![0.0; n],
             members: Vec::with_capacity(n),
-            draws: vec![0; 8 * n * n],
+            draws: vec![0; trust::draw_scratch_bytes(n)],
+            mean_trust: None,
         };
         if let crate::model::GovernanceState::SettingUp { until, crisis } =
             sim.world.coalition.governance
@@ -238,14 +245,18 @@ impl<'a> Simulation<'a> {
         contribution::contributions(&mut r);
         progress::progress(&mut r);
         collect_members(r.world, r.members);
-        trust::update_trust_in(&mut r);
-        r.refresh_trust_cache();
+        // Leaves the trust cache current (fused sums) and returns the mean
+        // trust between members.
+        let mean_trust = trust::update_trust_in(&mut r);
         engagement::engagement(&mut r);
         // Everyone who is a member now did this round's work (and spent its
         // hours), including those about to leave: they count for the round.
         let working = r.world.coalition.members as u64;
         exit::exits(&mut r);
         r.count_hours(working);
+        // Only an exit changes trust after the trust phase.
+        self.mean_trust =
+            (self.world.coalition.members as u64 == working).then_some(mean_trust);
         self.outcome = end::end_check(&self.world, self.scenario, &mut self.events);
         &self.events
     }
@@ -260,7 +271,7 @@ impl<'a> Simulation<'a> {
 
     /// The state at the end of the current round, as one row.
     pub fn record(&self) -> RoundRecord {
-        RoundRecord::of(&self.world, &self.now)
+        RoundRecord::with_mean_trust(&self.world, &self.now, self.mean_trust)
     }
 
     /// Outcome measures of the run so far.

@@ -47,17 +47,46 @@ pub struct RoundRecord {
 
 impl RoundRecord {
     pub fn of(w: &World, now: &RoundTally) -> RoundRecord {
+        RoundRecord::with_mean_trust(w, now, None)
+    }
+
+    /// [`RoundRecord::of`] with the mean trust between members already
+    /// known (`Some`, the trust phase's fused sum when no exit followed it:
+    /// bit for bit [`World::mean_trust`]) or computed here (`None`).
+    ///
+    /// The member means are taken in one pass over the agents (support
+    /// computed once per member): each mean adds the same terms in the same
+    /// order as [`World::member_mean`], so the record is the same bit for
+    /// bit.
+    pub fn with_mean_trust(w: &World, now: &RoundTally, mean_trust: Option<f64>) -> RoundRecord {
         let c = &w.coalition;
         let members = c.members as u32;
+        let mut k = 0usize;
+        let [mut alignment, mut support, mut engagement, mut hidden, mut resentment, mut buy_in] =
+            [0.0f64; 6];
+        for i in 0..w.n {
+            if w.status[i] != Status::Member {
+                continue;
+            }
+            let s = w.support(i);
+            alignment += s.max(0.0) * w.clarity[i];
+            support += s;
+            engagement += w.engagement[i];
+            hidden += w.hidden[i];
+            resentment += w.resentment[i];
+            buy_in += w.buy_in[i];
+            k += 1;
+        }
+        let mean = |sum: f64| if k == 0 { 0.0 } else { sum / k as f64 };
         RoundRecord {
             round: w.round,
             members,
-            mean_trust: w.mean_trust(),
-            mean_alignment: w.member_mean(|i| w.alignment(i)),
-            mean_support: w.member_mean(|i| w.support(i)),
+            mean_trust: mean_trust.unwrap_or_else(|| w.mean_trust()),
+            mean_alignment: mean(alignment),
+            mean_support: mean(support),
             progress: c.progress,
             progress_share: (c.progress / c.goal).min(1.0),
-            engagement: w.member_mean(|i| w.engagement[i]),
+            engagement: mean(engagement),
             attendance: if now.checkin {
                 Some(now.attended as f64 / (members + now.left).max(1) as f64)
             } else {
@@ -74,9 +103,9 @@ impl RoundRecord {
             decisions_blocked: now.blocked,
             direction: c.direction,
             legitimacy: c.legitimacy,
-            hidden_objection: w.member_mean(|i| w.hidden[i]),
-            resentment: w.member_mean(|i| w.resentment[i]),
-            buy_in: w.member_mean(|i| w.buy_in[i]),
+            hidden_objection: mean(hidden),
+            resentment: mean(resentment),
+            buy_in: mean(buy_in),
             joined: now.joined,
             left: now.left,
         }

@@ -25,12 +25,13 @@ use crate::scenario::{Admission, DecisionRule, ExitProtocol, Scenario};
 ///
 /// P(join | reached) = clamp(join_gain · (utility_j − bar_j), 0, 1).
 pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
-    let (w, s, rng, ev, now) = (
+    let (w, s, rng, ev, now, recruiters) = (
         &mut *r.world,
         r.scenario,
         &mut *r.rng,
         &mut *r.events,
         &mut *r.tally,
+        &mut *r.members,
     );
     let g = &s.governance;
     if g.admission == Admission::Closed || w.coalition.members == 0 {
@@ -43,6 +44,13 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
     let mean_efficacy = w.member_mean(|i| w.efficacy[i]);
     let public_efficacy = w.coalition.legitimacy * mean_efficacy;
     let h = dy.big_player_members - 2.0;
+    // Those who recruit and vote: the members at the start of the phase, in
+    // index order (a joiner of this round neither recruits nor votes), so
+    // every sum and product below takes its terms in the order of a scan of
+    // 0..n.
+    recruiters.clear();
+    recruiters.extend((0..n).filter(|&i| w.is_member(i) && w.joined_round[i] != w.round));
+    let recruiters = &*recruiters;
     let mut admitted = 0usize;
     for j in 0..n {
         if w.status[j] != Status::Outsider {
@@ -55,10 +63,7 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
         let mut via = None;
         let mut best = -1.0;
         let mut trust_in = 0.0;
-        for i in 0..n {
-            if w.status[i] != Status::Member || w.joined_round[i] == w.round {
-                continue;
-            }
+        for &i in recruiters {
             let pull = dy.recruit_rate * w.engagement[i] * w.trust(i, j);
             miss *= 1.0 - pull;
             if pull > best {
@@ -86,7 +91,7 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
         if !chance(rng, (dy.join_gain * (utility - bar)).clamp(0.0, 1.0)) {
             continue;
         }
-        if g.admission == Admission::Vote && !admission_vote(w, s, j) {
+        if g.admission == Admission::Vote && !admission_vote(w, s, j, recruiters) {
             ev.push(Event {
                 round: w.round,
                 agent: Some(j),
@@ -110,14 +115,12 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
 
 /// Members (the committee under the committee rule) vote yes when their
 /// trust in the candidate reaches `admit_trust`; the decision rule decides.
-fn admission_vote(w: &World, s: &Scenario, j: usize) -> bool {
+/// `voters`: the members at the start of the phase, ascending.
+fn admission_vote(w: &World, s: &Scenario, j: usize, voters: &[usize]) -> bool {
     let committee = s.governance.decision_rule == DecisionRule::Committee
         && w.coalition.governance == GovernanceState::Established;
     let mut t = Tally::default();
-    for i in 0..w.n {
-        if w.status[i] != Status::Member || w.joined_round[i] == w.round {
-            continue;
-        }
+    for &i in voters {
         if committee && !w.committee[i] {
             continue;
         }

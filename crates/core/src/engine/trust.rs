@@ -33,22 +33,32 @@ pub fn update_trust(
 /// trust.strangers moves toward it by `assumption_decay`.
 ///
 /// `members`: the current members, ascending; `draws`: scratch of at least
-/// 8 bytes per ordered pair of members.
-pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) {
-    let (w, s, rng, members, draws) = (
+/// 8 bytes per agent (and [`DRAW_CHUNK`] draws), refilled row by row.
+///
+/// Fused sums: as each row is updated the phase also sums it, so it leaves
+/// in `trust_cache` each member's mean trust in the others (what
+/// `refresh_trust_cache` computes, bit for bit: the same terms added in the
+/// same order) and returns the mean trust between members over all ordered
+/// pairs ([`World::mean_trust`](crate::model::World::mean_trust), the same
+/// single sum in the same order).
+pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) -> f64 {
+    let (w, s, rng, members, draws, cache) = (
         &mut *r.world,
         r.scenario,
         &mut *r.rng,
         &*r.members,
         &mut *r.draws,
+        &mut *r.trust_cache,
     );
     let t = &s.trust;
     let vis = chance_threshold(s.dynamics.visibility);
     let n = w.n;
-    // A pair draws a random number unless both attended a check-in. Draw
-    // them all at once: the byte stream of `fill_bytes` is the stream of
-    // `next_u64` calls (little-endian words in the same order), so the k-th
-    // 8 bytes are exactly what the k-th `chance` would have drawn.
+    // A pair draws a random number unless both attended a check-in. The
+    // draws are taken in chunks, refilled before a row could run out: the
+    // byte stream of `fill_bytes` is the stream of `next_u64` calls
+    // (little-endian words in the same order), so the k-th 8 bytes are
+    // exactly what the k-th `chance` would have drawn, however the stream
+    // is cut into chunks.
     let m = members.len();
     // Ordered pairs of attendees who met (one draw for each other pair).
     let met = if w.grouped() {
@@ -59,14 +69,26 @@ pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) {
     };
     let need = m * m.saturating_sub(1) - met;
     let grouped = w.grouped();
-    let draws = &mut draws[..8 * need];
-    rng.fill_bytes(draws);
-    let mut next = draws.chunks_exact(8);
+    let mut draws = Draws {
+        buf: draws,
+        pos: 0,
+        len: 0,
+        left: need,
+    };
+    let gap = w.round.saturating_sub(w.coalition.last_checkin) > s.dynamics.gap_tolerance;
+    let pessimism = s.dynamics.pessimism * s.trust.strangers;
+    let rate = s.dynamics.assumption_decay;
+    let others = m.saturating_sub(1);
+    cache.iter_mut().for_each(|c| *c = 0.0);
+    let mut total = 0.0;
     // `members` lists the current members in index order, so pairs are
     // visited (and random numbers used) exactly as in a scan of 0..n.
     for &i in members {
         let attended_i = w.attended_now[i];
         let row = &mut w.trust[i * n..(i + 1) * n];
+        let mut sum = 0.0;
+        let unread = draws.refill(others, rng);
+        let mut next = unread.chunks_exact(8);
         for &j in members {
             if j == i {
                 continue;
@@ -89,22 +111,77 @@ pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) {
             let delivered = 0u64.wrapping_sub(w.delivered_now[j] as u64);
             let delta = (gained & delivered) | (lost & !delivered);
             let seen = 0u64.wrapping_sub(seen as u64);
-            row[j] = x + f64::from_bits(delta & seen);
+            let mut y = x + f64::from_bits(delta & seen);
+            // The gap's decay of this pair (it reads and writes this pair
+            // alone, so applying it row by row is applying it after all).
+            if gap && y > pessimism {
+                y += rate * (pessimism - y);
+            }
+            row[j] = y;
+            sum += y;
+            total += y;
         }
+        let used = unread.len() / 8 - next.len();
+        draws.pos += used;
+        cache[i] = if others == 0 {
+            w.lone_trust
+        } else {
+            sum / others as f64
+        };
     }
-    if w.round.saturating_sub(w.coalition.last_checkin) > s.dynamics.gap_tolerance {
-        let pessimism = s.dynamics.pessimism * s.trust.strangers;
-        let rate = s.dynamics.assumption_decay;
-        for i in 0..n {
-            if !w.is_member(i) {
-                continue;
-            }
-            for j in 0..n {
-                let t = &mut w.trust[i * n + j];
-                if j != i && w.status[j] == crate::model::Status::Member && *t > pessimism {
-                    *t += rate * (pessimism - *t);
-                }
-            }
+    draws.finish(rng);
+    let pairs = m * others;
+    if pairs == 0 {
+        0.0
+    } else {
+        total / pairs as f64
+    }
+}
+
+/// Random numbers of the trust phase drawn at once at least (the scratch
+/// holds the larger of this and one per agent).
+pub const DRAW_CHUNK: usize = 4096;
+
+/// Bytes of trust-phase scratch for `n` agents: a row's draws fit.
+pub fn draw_scratch_bytes(n: usize) -> usize {
+    8 * n.max(DRAW_CHUNK)
+}
+
+/// The trust phase's random numbers: `left` more to draw in all, drawn into
+/// `buf` (8 bytes each) a chunk at a time; `buf[8 pos..8 len]` are drawn
+/// and not yet used.
+struct Draws<'a> {
+    buf: &'a mut [u8],
+    pos: usize,
+    len: usize,
+    left: usize,
+}
+
+impl Draws<'_> {
+    /// The draws not yet used, at least `row` of them (or all that are left
+    /// to draw): refills the buffer, keeping the unused ones first, when
+    /// fewer are at hand. `row` must not exceed the buffer.
+    #[inline]
+    fn refill(&mut self, row: usize, rng: &mut super::Rng) -> &[u8] {
+        let unread = self.len - self.pos;
+        if unread < row && self.left > 0 {
+            self.buf.copy_within(8 * self.pos..8 * self.len, 0);
+            let k = self.left.min(self.buf.len() / 8 - unread);
+            rng.fill_bytes(&mut self.buf[8 * unread..8 * (unread + k)]);
+            self.left -= k;
+            self.pos = 0;
+            self.len = unread + k;
+        }
+        &self.buf[8 * self.pos..8 * self.len]
+    }
+
+    /// Draws what is left unused (none when the count of draws was exact),
+    /// so the stream moves on as if all had been drawn at once.
+    fn finish(mut self, rng: &mut super::Rng) {
+        while self.left > 0 {
+            let k = self.left.min(self.buf.len() / 8);
+            rng.fill_bytes(&mut self.buf[..8 * k]);
+            self.left -= k;
         }
     }
 }

@@ -199,21 +199,23 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             .push(w.resources[i] * ((1.0 - cp) + cp * w.credibility[i]));
     }
 
-    // Prior relationships, then initial trust.
-    let mut related = vec![false; n * n];
+    // Prior relationships, then initial trust. Who is related is marked in
+    // the trust matrix itself (1.0 = related, 0.0 = not) before each entry
+    // is drawn in its place, so no second n × n matrix is needed.
+    const RELATED: f64 = 1.0;
     for (i, a) in s.agent.iter().enumerate() {
         for other in &a.knows {
             if let Some(j) = s.agent.iter().position(|b| &b.name == other) {
-                related[i * n + j] = true;
-                related[j * n + i] = true;
+                w.trust[i * n + j] = RELATED;
+                w.trust[j * n + i] = RELATED;
             }
         }
     }
     for i in named..n {
         for j in (i + 1)..n {
             if rng.random::<f64>() < pop.relationship_density {
-                related[i * n + j] = true;
-                related[j * n + i] = true;
+                w.trust[i * n + j] = RELATED;
+                w.trust[j * n + i] = RELATED;
             }
         }
     }
@@ -222,8 +224,8 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         if w.founder[i] {
             for j in 0..n {
                 if w.status[j] == Status::Member && j != i {
-                    related[i * n + j] = true;
-                    related[j * n + i] = true;
+                    w.trust[i * n + j] = RELATED;
+                    w.trust[j * n + i] = RELATED;
                 }
             }
         }
@@ -231,10 +233,11 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
     let t = &s.trust;
     for i in 0..n {
         for j in 0..n {
-            w.trust[i * n + j] = if i == j {
+            let cell = &mut w.trust[i * n + j];
+            *cell = if i == j {
                 1.0
             } else {
-                let base = if related[i * n + j] {
+                let base = if *cell == RELATED {
                     t.related
                 } else {
                     t.strangers

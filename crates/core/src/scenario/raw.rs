@@ -607,8 +607,8 @@ pub struct Dynamics {
     pub clarity_floor: f64,
     /// Clarity gained at a check-in (fraction of the gap to 1).
     pub checkin_clarity: f64,
-    /// Clarity gained by every member from a passed decision or a milestone
-    /// (documented agreements, measurable milestones).
+    /// Clarity gained by every member at a milestone (a measurable win makes
+    /// the steps clear; fraction of the gap to 1).
     pub agreement_clarity: f64,
     /// Clarity gained by agreeing on governance.
     pub setup_clarity: f64,
