@@ -41,6 +41,16 @@ pub fn run_rng(seed: u64, run: u64) -> Rng {
     rng
 }
 
+/// Estimated bytes one run of `s` holds while it is simulated: the N×N
+/// trust matrix (8·N²), the trust phase's draws and about 300 bytes per
+/// agent plus 24 per agent and issue in the per-agent vectors. A batch or
+/// sweep holds one run per worker thread.
+pub fn run_memory_bytes(s: &Scenario) -> u64 {
+    let n = s.agent_count() as u64;
+    let d = u64::from(s.issues);
+    8 * n * n + trust::draw_scratch_bytes(n as usize) as u64 + n * (300 + 24 * d)
+}
+
 /// Per-round tallies that phases hand to later phases (reset each round).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct RoundTally {
@@ -255,8 +265,7 @@ impl<'a> Simulation<'a> {
         exit::exits(&mut r);
         r.count_hours(working);
         // Only an exit changes trust after the trust phase.
-        self.mean_trust =
-            (self.world.coalition.members as u64 == working).then_some(mean_trust);
+        self.mean_trust = (self.world.coalition.members as u64 == working).then_some(mean_trust);
         self.outcome = end::end_check(&self.world, self.scenario, &mut self.events);
         &self.events
     }
@@ -442,9 +451,8 @@ mod fast_path_tests {
     }
 
     /// The trust phase as first written (a plain scan of 0..n with one
-    /// `chance` per unattended pair), to check that the faster version gives
-    /// bit-identical worlds. The gap part is left out: bench.toml checks in
-    /// every 2 rounds, so the gap never exceeds its tolerance here.
+    /// `chance` per unattended pair, then the gap's decay over all pairs),
+    /// to check that the faster version gives bit-identical worlds.
     fn naive_update_trust(w: &mut World, s: &Scenario, rng: &mut Rng) {
         let t = &s.trust;
         let n = w.n;
@@ -468,6 +476,22 @@ mod fast_path_tests {
                     w.trust[idx] += t.gain * (1.0 - w.trust[idx]);
                 } else {
                     w.trust[idx] -= t.loss * w.trust[idx];
+                }
+            }
+        }
+        if w.round.saturating_sub(w.coalition.last_checkin) > s.dynamics.gap_tolerance {
+            let pessimism = 0.5 * s.trust.strangers;
+            let rate = s.dynamics.assumption_decay;
+            for i in 0..n {
+                if !w.is_member(i) {
+                    continue;
+                }
+                for j in 0..n {
+                    let member = w.is_member(j);
+                    let t = &mut w.trust[i * n + j];
+                    if j != i && member && *t > pessimism {
+                        *t += rate * (pessimism - *t);
+                    }
                 }
             }
         }
@@ -500,13 +524,73 @@ mod fast_path_tests {
                 w.attended_now[i] = pick.random::<f64>() < 0.4;
                 w.delivered_now[i] = pick.random::<f64>() < 0.7;
             }
+            // Every third world has gone without a check-in for long
+            // enough that assumptions fill the gap.
+            if run % 3 == 0 {
+                w.coalition.last_checkin = 0;
+                w.round = w.round.max(1) + s.dynamics.gap_tolerance + 1;
+            }
             let (mut w2, mut rng2) = (w.clone(), rng.clone());
-            trust::update_trust(&mut w, &s, &mut rng);
+            // The fast phase, with the scratch the engine gives it.
+            let n = w.n;
+            let mut cache = vec![f64::NAN; n];
+            let mut members: Vec<usize> = (0..n).filter(|&i| w.is_member(i)).collect();
+            let mut draws = vec![0u8; trust::draw_scratch_bytes(n)];
+            let (mut ev, mut now) = (Vec::new(), RoundTally::default());
+            let mean = trust::update_trust_in(&mut Round {
+                world: &mut w,
+                scenario: &s,
+                rng: &mut rng,
+                events: &mut ev,
+                tally: &mut now,
+                trust_cache: &mut cache,
+                members: &mut members,
+                draws: &mut draws,
+                ctl: &mut ModelRules,
+            });
             naive_update_trust(&mut w2, &s, &mut rng2);
             let bits = |w: &World| w.trust.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&w), bits(&w2), "run {run}");
             // Both consumed the same random numbers.
             assert_eq!(rng.next_u64(), rng2.next_u64(), "run {run}");
+            // The fused sums: the trust cache and the mean trust between
+            // members, bit for bit what the separate passes compute.
+            assert_eq!(mean.to_bits(), w2.mean_trust().to_bits(), "run {run}");
+            let mut want = vec![f64::NAN; n];
+            refresh_trust_cache(&w2, &mut want, &mut members);
+            let bits = |c: &[f64]| c.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&cache), bits(&want), "run {run}");
+        }
+    }
+
+    /// The one-pass record against the member means taken one by one.
+    #[test]
+    fn one_pass_record_equals_the_member_means() {
+        for run in 0..40 {
+            let (_, w, _) = bench_world(run, run as u32 % 60);
+            let now = RoundTally::default();
+            let r = RoundRecord::with_mean_trust(&w, &now, None);
+            let want = [
+                w.mean_trust(),
+                w.member_mean(|i| w.alignment(i)),
+                w.member_mean(|i| w.support(i)),
+                w.member_mean(|i| w.engagement[i]),
+                w.member_mean(|i| w.hidden[i]),
+                w.member_mean(|i| w.resentment[i]),
+                w.member_mean(|i| w.buy_in[i]),
+            ];
+            let got = [
+                r.mean_trust,
+                r.mean_alignment,
+                r.mean_support,
+                r.engagement,
+                r.hidden_objection,
+                r.resentment,
+                r.buy_in,
+            ];
+            for (g, x) in got.iter().zip(&want) {
+                assert_eq!(g.to_bits(), x.to_bits(), "run {run}");
+            }
         }
     }
 

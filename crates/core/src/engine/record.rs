@@ -62,8 +62,14 @@ impl RoundRecord {
         let c = &w.coalition;
         let members = c.members as u32;
         let mut k = 0usize;
-        let [mut alignment, mut support, mut engagement, mut hidden, mut resentment, mut buy_in] =
-            [0.0f64; 6];
+        let [
+            mut alignment,
+            mut support,
+            mut engagement,
+            mut hidden,
+            mut resentment,
+            mut buy_in,
+        ] = [0.0f64; 6];
         for i in 0..w.n {
             if w.status[i] != Status::Member {
                 continue;
