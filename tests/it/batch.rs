@@ -28,6 +28,42 @@ fn read(dir: &Path, name: &str) -> Vec<u8> {
     std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// A batch of two large runs (fewer blocks than threads, so the runs of the
+/// one block are simulated side by side) writes the same files on one
+/// thread and on two.
+#[test]
+fn two_large_runs_on_one_and_two_threads_write_identical_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("large.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"Large\"\nmax_rounds = 20\n\
+         [goal]\nsize = 4000.0\n\
+         [population]\ncount = 500\nfounders = 1\ninitial_members = 400\n",
+    )
+    .unwrap();
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    for (dir, threads) in [(&one, "1"), (&two, "2")] {
+        let out = Command::cargo_bin("coalsim")
+            .unwrap()
+            .arg("batch")
+            .arg(&scenario)
+            .args(["--runs", "2", "--threads", threads, "--out"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    }
+    for name in FILES {
+        assert!(
+            read(&one, name) == read(&two, name),
+            "{name} differs between 1 and 2 threads"
+        );
+    }
+    let runs = String::from_utf8(read(&one, "runs.csv")).unwrap();
+    assert_eq!(runs.lines().count(), 3, "{runs}");
+}
+
 #[test]
 fn one_and_two_threads_write_identical_files() {
     let tmp = tempfile::tempdir().unwrap();

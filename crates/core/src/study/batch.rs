@@ -474,26 +474,55 @@ pub struct BatchResult {
     pub aggregates: Aggregates,
 }
 
-/// One block of runs, simulated sequentially.
+/// One block of runs, simulated and folded in run order.
 struct BlockOut {
     first: u64,
     summaries: Vec<RunSummary>,
     agg: Aggregates,
 }
 
-fn simulate_block(s: &Scenario, seed: u64, runs: std::ops::Range<u64>) -> BlockOut {
+/// Simulates the runs of a block and folds them in run order. With
+/// `parallel` the runs are simulated side by side on the rayon pool (each
+/// keeping its round records until the block is folded), for batches with
+/// fewer blocks than threads: a batch of a few large runs then uses every
+/// core. The fold is the same either way (each run's rounds, then its
+/// summary, run after run), so the result is bit for bit the same.
+fn simulate_block(s: &Scenario, seed: u64, runs: std::ops::Range<u64>, parallel: bool) -> BlockOut {
     let mut agg = Aggregates::new(s.max_rounds);
     let mut summaries = Vec::with_capacity((runs.end - runs.start) as usize);
     let first = runs.start;
-    for i in runs {
-        let mut sim = Simulation::new(s, seed, i);
-        while sim.outcome.is_none() {
-            sim.step();
-            agg.push_round(&sim.record());
+    if parallel && runs.end - runs.start > 1 {
+        let indices: Vec<u64> = runs.collect();
+        let done: Vec<(Vec<RoundRecord>, RunSummary)> = indices
+            .into_par_iter()
+            .map(|i| {
+                let mut sim = Simulation::new(s, seed, i);
+                let mut rounds = Vec::new();
+                while sim.outcome.is_none() {
+                    sim.step();
+                    rounds.push(sim.record());
+                }
+                (rounds, sim.summary())
+            })
+            .collect();
+        for (rounds, summary) in done {
+            for r in &rounds {
+                agg.push_round(r);
+            }
+            agg.push_run(&summary);
+            summaries.push(summary);
         }
-        let summary = sim.summary();
-        agg.push_run(&summary);
-        summaries.push(summary);
+    } else {
+        for i in runs {
+            let mut sim = Simulation::new(s, seed, i);
+            while sim.outcome.is_none() {
+                sim.step();
+                agg.push_round(&sim.record());
+            }
+            let summary = sim.summary();
+            agg.push_run(&summary);
+            summaries.push(summary);
+        }
     }
     BlockOut {
         first,
@@ -576,10 +605,13 @@ pub fn run_batch_from<K: BatchSink>(
         sink.folded(st)
     };
     let compute = |chunk: &[std::ops::Range<u64>]| -> Vec<BlockOut> {
+        // Fewer blocks than threads (a batch of a few runs): the runs of a
+        // block are simulated in parallel too.
+        let parallel = chunk.len() < rayon::current_num_threads();
         chunk
             .par_iter()
             .map(|r| {
-                let out = simulate_block(scenario, seed, r.clone());
+                let out = simulate_block(scenario, seed, r.clone(), parallel);
                 progress(r.end - r.start);
                 out
             })
