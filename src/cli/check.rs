@@ -14,6 +14,21 @@ pub struct CheckArgs {
     pub scenario: Option<PathBuf>,
 }
 
+/// Above this many agents `coalsim check` prints the memory a run takes.
+const LARGE: usize = 1000;
+
+/// Bytes in MB or GB, two significant figures or more.
+fn megabytes(bytes: u64) -> String {
+    let mb = bytes as f64 / 1e6;
+    if mb >= 1000.0 {
+        format!("{:.1} GB", mb / 1000.0)
+    } else if mb >= 10.0 {
+        format!("{mb:.0} MB")
+    } else {
+        format!("{mb:.1} MB")
+    }
+}
+
 /// Runs `coalsim check`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let file = open(args.scenario.as_deref())?;
@@ -28,6 +43,21 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
         file.base.governance.decision_rule.name(),
         variants.len()
     )?;
+    // Large coalitions: what a run holds in memory (the N×N trust matrix).
+    let largest = std::iter::once(&file.base)
+        .chain(variants.iter().map(|v| &v.scenario))
+        .max_by_key(|s| s.agent_count())
+        .expect("the base scenario");
+    if largest.agent_count() > LARGE {
+        let bytes = coalsim_core::engine::run_memory_bytes(largest);
+        let n = largest.agent_count();
+        writeln!(
+            out,
+            "# memory: about {} per run in flight ({n} agents: the {n} × {n} trust matrix is {}); a batch or sweep holds one run per thread (--threads)",
+            megabytes(bytes),
+            megabytes(8 * (n as u64) * (n as u64)),
+        )?;
+    }
     for v in &variants {
         let settings: Vec<String> = v
             .settings

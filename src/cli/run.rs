@@ -111,11 +111,19 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             .filter(|&i| sim.world.is_member(i))
             .map(|i| sim.world.names[i].as_str())
             .collect();
-        writeln!(
-            out,
-            "round 0: the coalition starts with {}",
+        // A movement of thousands: the first few names and a count.
+        const NAMED: usize = 12;
+        let list = if members.len() > NAMED {
+            format!(
+                "{} and {} others ({} members)",
+                members[..NAMED].join(", "),
+                members.len() - NAMED,
+                members.len()
+            )
+        } else {
             members.join(", ")
-        )?;
+        };
+        writeln!(out, "round 0: the coalition starts with {list}")?;
     }
     let mut rounds = Vec::new();
     // Round 0's events (the start of setup) come with the first step.

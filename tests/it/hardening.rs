@@ -514,7 +514,7 @@ fn numbers_too_large_say_the_allowed_range_not_as_i128() {
         ),
         (
             "[population]\ncount = -3\n",
-            "s.toml:2:9: population.count: integer `-3`; allowed: a whole number from 0 to 2000",
+            "s.toml:2:9: population.count: integer `-3`; allowed: a whole number from 0 to 20000",
         ),
         (
             "[trust]\ngain = \"high\"\n",
@@ -532,6 +532,41 @@ fn numbers_too_large_say_the_allowed_range_not_as_i128() {
             "{err}"
         );
     }
+}
+
+/// The bound on the number of organisations (20,000: a national
+/// movement) is refused above it with the field and the bound, and a large
+/// scenario within it is accepted with the memory a run takes.
+#[test]
+fn agents_above_the_bound_are_refused_and_large_scenarios_say_their_memory() {
+    let err = check_error("[population]\ncount = 20001\n");
+    assert!(
+        err.contains("population.count: 20001 agents in all; allowed: at most 20000"),
+        "{err}"
+    );
+    let err = check_error(
+        "[population]\ncount = 19999\n[[agent]]\nname = \"A\"\n[[agent]]\nname = \"B\"\n",
+    );
+    assert!(
+        err.contains("20001 agents in all; allowed: at most 20000"),
+        "{err}"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let f = write(
+        tmp.path(),
+        "big.toml",
+        "[population]\ncount = 5000\ninitial_members = 50\n",
+    );
+    let out = coalsim().arg("check").arg(&f).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("# memory: about 202 MB per run in flight (5000 agents: the 5000 × 5000 trust matrix is 200 MB)"),
+        "{text}"
+    );
+    let f = write(tmp.path(), "small.toml", "[population]\ncount = 30\n");
+    let out = coalsim().arg("check").arg(&f).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("# memory"));
 }
 
 #[test]

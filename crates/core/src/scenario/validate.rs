@@ -2,8 +2,11 @@
 
 use super::{Admission, Coordination, DecisionRule, ExitProtocol, Invalid, RawScenario, Setup};
 
-/// Largest number of agents (the trust matrix is N×N).
-pub const MAX_AGENTS: usize = 2000;
+/// Largest number of agents (a national coalition of thousands of
+/// organisations). The trust matrix is N×N: 8·N² bytes per run in flight,
+/// 3.2 GB at this bound; `coalsim check` prints the estimate
+/// ([`crate::engine::run_memory_bytes`]).
+pub const MAX_AGENTS: usize = 20_000;
 /// Largest number of issues.
 pub const MAX_ISSUES: u32 = 16;
 /// Largest round limit.
@@ -15,7 +18,7 @@ pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_TEXT_CHARS: usize = 2_000;
 /// Largest value of a quantity without a natural bound (a weight, a gain):
 /// far beyond any meaningful setting, small enough that no sum or product
-/// the model forms over 2000 agents and 100,000 rounds overflows.
+/// the model forms over 20,000 agents and 100,000 rounds overflows.
 pub const MAX_QUANTITY: f64 = 1e6;
 /// Largest number of hours in a week (a round): the most any hour field
 /// can hold.

@@ -83,6 +83,7 @@ pub fn prepare(
             file.with_overrides(ORIGIN, &ov)
                 .map_err(|e| request::message(&e))?
         };
+        request::within_server(&scenario)?;
         let name: String = a
             .name
             .chars()

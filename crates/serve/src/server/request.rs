@@ -193,7 +193,23 @@ pub fn resolve(
     } else {
         file.with_overrides(ORIGIN, &ov).map_err(|e| message(&e))?
     };
+    within_server(&s)?;
     Ok((file, s))
+}
+
+/// Most organisations in a scenario this server runs: the command line
+/// allows more (a movement of thousands), whose runs hold gigabytes.
+pub const SERVER_MAX_AGENTS: usize = 2000;
+
+/// Refuses a scenario larger than the server runs.
+pub fn within_server(s: &coalsim_core::scenario::Scenario) -> Result<(), String> {
+    let n = s.agent_count();
+    if n > SERVER_MAX_AGENTS {
+        return Err(format!(
+            "{n} organisations; allowed: at most {SERVER_MAX_AGENTS} on this server (run larger coalitions with the command line, `coalsim batch`)"
+        ));
+    }
+    Ok(())
 }
 
 /// A control on the page.
