@@ -480,7 +480,7 @@ mod fast_path_tests {
             }
         }
         if w.round.saturating_sub(w.coalition.last_checkin) > s.dynamics.gap_tolerance {
-            let pessimism = 0.5 * s.trust.strangers;
+            let pessimism = s.dynamics.pessimism * s.trust.strangers;
             let rate = s.dynamics.assumption_decay;
             for i in 0..n {
                 if !w.is_member(i) {
