@@ -90,6 +90,64 @@ fn one_run_recorded_cpu(c: &mut Criterion) {
     });
 }
 
+/// The coalition of `scripts/large-scenario.sh N`: N organisations, all
+/// members from the start, the default's dynamics scaled to N.
+fn large_scenario(n: u32) -> Scenario {
+    let scale = 9.0 / f64::from(n.max(2) - 1);
+    let text = format!(
+        "name = \"Large coalition: {n} organisations\"\nseed = 2026\nmax_rounds = 104\n\
+         [goal]\nsize = {size:.1}\nmilestones = [0.1]\n\
+         [governance]\ndecision_rule = \"majority\"\nsetup = \"early\"\ncheckin_every = 2\n\
+         exit_protocol = \"graceful\"\n\
+         [population]\ncount = {n}\nfounders = 1\ninitial_members = {n}\n\
+         [dynamics]\ncoordination_hours = {ch:?}\ncoordination_loss = {cl:?}\n\
+         graceful_exit_damage = {gd:?}\nabrupt_exit_damage = {ad:?}\n",
+        size = 8.0 * f64::from(n),
+        ch = 0.1 * scale,
+        cl = 0.02 * scale,
+        gd = 0.01 * scale,
+        ad = 0.06 * scale,
+    );
+    let source = coalsim_core::scenario::Source {
+        name: format!("large-{n}"),
+        text,
+    };
+    ScenarioFile::load(source).expect("large scenario").base
+}
+
+/// One run (with its per-round record) of the large coalition of N
+/// organisations, in thread CPU time: how the cost of a run grows with N
+/// (docs/performance.md, "Movement scale").
+fn scale(c: &mut Criterion) {
+    if thread_cpu_time().is_none() {
+        return;
+    }
+    let mut g = c.benchmark_group("scale_cpu_time");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    for n in [30u32, 100, 300, 1000, 2000] {
+        let s = large_scenario(n);
+        let mut run = 0u64;
+        g.bench_function(format!("N={n}"), |b| {
+            b.iter_custom(|iters| {
+                let start = thread_cpu_time().unwrap_or_default();
+                for _ in 0..iters {
+                    run += 1;
+                    let mut sim = Simulation::new(&s, s.seed, run % 1000);
+                    while sim.outcome.is_none() {
+                        sim.step();
+                        black_box(sim.record());
+                    }
+                    black_box(sim.summary());
+                }
+                thread_cpu_time().unwrap_or_default().saturating_sub(start)
+            })
+        });
+    }
+    g.finish();
+}
+
 fn batch(c: &mut Criterion) {
     let s = bench_scenario();
     let mut g = c.benchmark_group("batch_1000");
@@ -142,6 +200,7 @@ criterion_group!(
     one_run,
     one_run_cpu,
     one_run_recorded_cpu,
+    scale,
     batch,
     mass_exit
 );
