@@ -98,31 +98,59 @@ fn ablation_each_link_of_each_claim_carries_its_effect_or_is_pinned() {
 }
 
 /// Reversals the robustness panel finds, pinned and explained in
-/// docs/lessons.md: (lesson, key, factor), in the order of `LESSONS`.
+/// docs/lessons.md ("Known reversal"): (lesson, key, factor), in the order
+/// of `LESSONS`, then of the panel, one entry per reversed claim.
 const KNOWN_REVERSALS: &[(&str, &str, f64)] = &[
-    // Twice the coordination hours: the 40 members who all meet shed
-    // members until few are left, whose hours per member are then lower
-    // than those of the committee's coalition, which keeps its members.
+    // Half the hours members can give, or twice the commitment they need
+    // to stay: with a graceful exit the overloaded or lukewarm members
+    // leave and their work goes with them; with no exit protocol they stay
+    // on, trapped, and keep contributing part of it (the lesson's claim is
+    // about members who could stay, not about ones who cannot).
+    ("exit-planning", "dynamics.hours_budget", 0.5),
+    ("exit-planning", "dynamics.exit_threshold", 2.0),
+    ("exit-planning", "dynamics.exit_threshold", 2.0),
+    // Twice the coordination hours, or half the hours members can give:
+    // the 40 members who all meet shed members until few are left, whose
+    // hours per member are then lower than those of the committee's
+    // coalition, which keeps its members.
     ("too-many-members", "dynamics.coordination_hours", 2.0),
-    // Twice the organisations: enough joiners to beat a lone agent even
-    // on a short deadline.
+    ("too-many-members", "dynamics.hours_budget", 0.5),
+    // Twice the organisations, or strangers who trust each other twice as
+    // much: enough joiners to beat a lone agent even on a short deadline.
     ("speed-critical", "population.count", 2.0),
-    // Twice the horizon: a coalition with a history of betrayal has time
-    // to rebuild trust and overtakes a lone agent.
+    ("speed-critical", "trust.strangers", 2.0),
+    // Twice the horizon, or twice the hours members can give: a coalition
+    // with a history of betrayal has time to rebuild trust and overtakes a
+    // lone agent.
     ("broken-trust", "max_rounds", 2.0),
+    ("broken-trust", "dynamics.hours_budget", 2.0),
+    // Twice the commitment members need to stay: under majority the
+    // outvoted leave so fast that the coalition ends sooner and decides
+    // less in all than consensus does (decisions passed is a count per run,
+    // not per week).
+    ("consensus-vs-majority", "dynamics.exit_threshold", 2.0),
 ];
+
+/// Runs per arm of the robustness panel: 22 parameters × 2 directions × 27
+/// claims × 2 arms × 300 runs ≈ 0.7 million runs (about 95 s of CPU). At 300
+/// paired runs the 99% interval of a difference in success rates is about
+/// ±4 to ±13 points (±0.15 × the standard deviation of the paired
+/// difference), so an effect that shrinks below that reads as not
+/// significant: the panel detects reversals larger than that, not small
+/// shifts.
+const ROBUST_RUNS: u64 = 300;
 
 #[test]
 fn robustness_no_claim_reverses_under_general_perturbations() {
     let panel = perturbations();
-    assert!(panel.len() >= 16, "at least 8 parameters × 2");
+    assert!(panel.len() >= 40, "at least 20 parameters × 2");
     let mut reversed = Vec::new();
     let mut measured = 0;
     for l in LESSONS {
         for p in &panel {
             // A perturbation can make a lesson's scenario invalid (fewer
             // organisations than its initial members): not applicable.
-            let Ok(rows) = robust(l, p, 400, 0.99) else {
+            let Ok(rows) = robust(l, p, ROBUST_RUNS, 0.99) else {
                 continue;
             };
             for r in rows {
@@ -133,7 +161,7 @@ fn robustness_no_claim_reverses_under_general_perturbations() {
             }
         }
     }
-    assert!(measured > 300, "{measured} measurements");
+    assert!(measured > 1000, "{measured} measurements");
     assert_eq!(
         reversed, KNOWN_REVERSALS,
         "claims that reverse with a 99% interval under a perturbation"

@@ -14,8 +14,9 @@
 //! interval lies entirely on the side opposite to the effect.
 //!
 //! A **robustness** check perturbs one general parameter (population,
-//! learning rates, horizon, shock rate, ...) in every variant and measures
-//! the claim again: it must not reverse with a 99% interval.
+//! trust, learning rates, horizon, shocks, hours, ...; [`ROBUST_KEYS`]) in
+//! every variant and measures the claim again: it must not reverse with a
+//! 99% interval.
 
 use rayon::prelude::*;
 
@@ -158,24 +159,41 @@ pub struct Perturbation {
 }
 
 /// The general parameters perturbed, each ×0.5 and ×2 (integers rounded,
-/// unit-interval values capped at 1).
-pub const ROBUST_KEYS: [&str; 9] = [
-    "population.count",
-    "trust.gain",
-    "trust.loss",
-    "max_rounds",
-    "shocks.rate",
-    "dynamics.engagement_rate",
-    "dynamics.outvoted_cost",
-    "dynamics.pooling",
-    "dynamics.coordination_hours",
+/// at least 1), with the largest value each allows: everything a user
+/// describing a coalition could be unsure of (its size, horizon, trust,
+/// shocks, time, how members learn and leave), none of them a lesson's
+/// own switch. A key a lesson's variants set is moved in each variant from
+/// that variant's own value, so the contrast the lesson makes is kept.
+pub const ROBUST_KEYS: [(&str, f64); 22] = [
+    ("population.count", 2000.0),
+    ("population.relationship_density", 1.0),
+    ("trust.strangers", 1.0),
+    ("trust.gain", 1.0),
+    ("trust.loss", 1.0),
+    ("max_rounds", 100_000.0),
+    ("shocks.rate", 1.0),
+    ("shocks.size", 1.0),
+    ("dynamics.engagement_rate", 1.0),
+    ("dynamics.outvoted_cost", 1e6),
+    ("dynamics.pooling", 1.0),
+    ("dynamics.coordination_hours", 168.0),
+    ("dynamics.hours_budget", 168.0),
+    ("dynamics.implementation_need", 1.0),
+    ("dynamics.recruit_rate", 1.0),
+    ("dynamics.impatience", 1.0),
+    ("dynamics.clarity_decay", 1.0),
+    ("dynamics.transparency", 1.0),
+    ("dynamics.visibility", 1.0),
+    ("dynamics.trust_sensitivity", 1.0),
+    ("dynamics.relay", 1.0),
+    ("dynamics.exit_threshold", 1.0),
 ];
 
 /// Every perturbation of the panel.
 pub fn perturbations() -> Vec<Perturbation> {
     ROBUST_KEYS
         .iter()
-        .flat_map(|&key| [0.5, 2.0].map(|factor| Perturbation { key, factor }))
+        .flat_map(|&(key, _)| [0.5, 2.0].map(|factor| Perturbation { key, factor }))
         .collect()
 }
 
@@ -189,24 +207,19 @@ fn current(s: &Scenario, key: &str) -> Option<toml::Value> {
     Some(v.clone())
 }
 
-/// The perturbed value of `key` given its current value.
+/// The perturbed value of `key` given its current value: × `factor`,
+/// within the key's valid range (integers rounded, at least 1).
 fn perturbed(key: &str, value: &toml::Value, factor: f64) -> Option<toml::Value> {
+    let hi = ROBUST_KEYS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(1.0, |&(_, hi)| hi);
     match value {
         toml::Value::Integer(i) => {
-            let x = ((*i as f64) * factor).round().max(1.0) as i64;
+            let x = ((*i as f64) * factor).round().clamp(1.0, hi) as i64;
             Some(toml::Value::Integer(x))
         }
-        toml::Value::Float(f) => {
-            let mut x = f * factor;
-            let unit = !matches!(
-                key,
-                "dynamics.outvoted_cost" | "dynamics.coordination_hours"
-            );
-            if unit {
-                x = x.min(1.0);
-            }
-            Some(toml::Value::Float(x))
-        }
+        toml::Value::Float(f) => Some(toml::Value::Float((f * factor).min(hi))),
         _ => None,
     }
 }
@@ -234,20 +247,25 @@ pub fn robust(
     level: f64,
 ) -> anyhow::Result<Vec<Robustness>> {
     let file = lesson_file(lesson)?;
-    let Some(value) = current(&file.base, p.key) else {
-        anyhow::bail!("{}: no value for {}", lesson.name, p.key);
+    // The perturbed value of the key in variant `index` (its own value, so a
+    // key the lesson's variants set keeps their contrast).
+    let extra = |index: usize| -> anyhow::Result<Vec<(String, toml::Value)>> {
+        let s = variant_with(&file, index, &[])?;
+        let Some(value) = current(&s, p.key) else {
+            anyhow::bail!("{}: no value for {}", lesson.name, p.key);
+        };
+        let Some(new) = perturbed(p.key, &value, p.factor) else {
+            anyhow::bail!("{}: {} is not a number", lesson.name, p.key);
+        };
+        Ok(vec![(p.key.to_string(), new)])
     };
-    let Some(new) = perturbed(p.key, &value, p.factor) else {
-        anyhow::bail!("{}: {} is not a number", lesson.name, p.key);
-    };
-    let extra = vec![(p.key.to_string(), new)];
     let mut out = Vec::new();
     for claim in lesson.claims {
         let (m, variant, paired) = claim_parts(claim);
         let base = if paired { 0 } else { variant };
         let scenarios = vec![
-            variant_with(&file, base, &extra)?,
-            variant_with(&file, variant, &extra)?,
+            variant_with(&file, base, &extra(base)?)?,
+            variant_with(&file, variant, &extra(variant)?)?,
         ];
         let v = per_run(&scenarios, m, runs, file.base.seed);
         let effect = interval(
