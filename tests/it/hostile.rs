@@ -1325,6 +1325,31 @@ fn d04_a_job_stops_within_a_round_of_its_tab_closing() {
     );
 }
 
+/// The command line allows 20,000 organisations (a run of that size holds
+/// 3.2 GB); the server keeps its bound of 2,000, for a run, a comparison's
+/// base scenario and a variant that sets the count.
+#[test]
+fn d04_the_server_refuses_more_organisations_than_its_bound() {
+    let server = start(Config::default());
+    let url = server.url();
+    let big = "[population]\ncount = 2001\ninitial_members = 10\n";
+    let says = "2001 organisations; allowed: at most 2000 on this server";
+    let (status, v) = post_json_or_text(
+        &format!("{url}/api/run"),
+        &json!({"scenario": {"source": {"kind": "upload", "name": "big.toml", "text": big}}}),
+    );
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"].as_str().unwrap_or("").contains(says), "{v}");
+    let (status, v) = post_json_or_text(
+        &format!("{url}/api/compare"),
+        &json!({"scenario": {"source": {"kind": "default"}},
+                "runs": 2,
+                "arms": [{"name": "a"}, {"name": "b", "set": [{"key": "population.count", "value": "2001"}]}]}),
+    );
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"].as_str().unwrap_or("").contains(says), "{v}");
+}
+
 #[test]
 fn d04_comparison_limits_count_work_not_runs() {
     let server = start(Config::default());
