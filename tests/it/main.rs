@@ -5,6 +5,7 @@ mod batch;
 mod browser;
 mod charter;
 mod cli;
+mod cliffs;
 mod cluster;
 mod condorcet;
 mod explore;

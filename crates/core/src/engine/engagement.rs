@@ -19,9 +19,10 @@ use crate::model::unit;
 /// toward clamp(C_i / full_commitment, 0, 1) at `engagement_rate`.
 ///
 /// Sunset: with `governance.sunset`, at each renewal (or every
-/// `governance.review_every` rounds without renewals), a coalition that has its first win ends with declared
-/// success when mean engagement is below `sunset_engagement` or the goal is
-/// out of reach at the current pace.
+/// `governance.review_every` rounds without renewals), a coalition that has
+/// its first win ends with declared success when mean engagement is below
+/// `sunset_engagement` or the goal is out of reach at the pace since the
+/// previous review.
 pub fn engagement<C: Controller>(r: &mut Round<'_, C>) {
     let (w, s, ev, now, trust_in_members) = (
         &mut *r.world,
@@ -85,14 +86,24 @@ pub fn engagement<C: Controller>(r: &mut Round<'_, C>) {
     } else {
         w.round % g.review_every == 0
     };
-    if g.sunset && review && w.coalition.first_win_round.is_some() {
+    if g.sunset && review {
+        // The review judges by the pace since the last review (the
+        // coalition's current capacity, not its start-up), and calls the
+        // goal out of reach only when that pace is not rising: a coalition
+        // still gaining speed is not one to wind down. The first review has
+        // no earlier pace to compare with.
         let c = &w.coalition;
-        let pace = c.progress / w.round as f64;
+        let since = w.round.saturating_sub(c.review_round).max(1);
+        let pace = (c.progress - c.review_progress) / since as f64;
+        let earlier = (c.review_round > 0).then(|| c.review_progress / c.review_round as f64);
         let rounds_left = s.max_rounds.saturating_sub(w.round) as f64;
-        let out_of_reach = pace <= 0.0 || (c.goal - c.progress) / pace > rounds_left;
+        let stalled = earlier.is_some_and(|e| pace <= e);
+        let out_of_reach = stalled && (pace <= 0.0 || (c.goal - c.progress) / pace > rounds_left);
         let faded = w.member_mean(|i| w.engagement[i]) < dy.sunset_engagement;
-        if out_of_reach || faded {
+        if c.first_win_round.is_some() && (out_of_reach || faded) {
             w.coalition.sunset_declared = true;
         }
+        w.coalition.review_round = w.round;
+        w.coalition.review_progress = w.coalition.progress;
     }
 }

@@ -98,6 +98,8 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             sunset_declared: false,
             expansions: 0,
             realigned_at: 0,
+            review_round: 0,
+            review_progress: 0.0,
             member_rounds: 0,
             open_since: vec![0; d],
             blocks: vec![0; d],

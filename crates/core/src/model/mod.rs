@@ -277,6 +277,9 @@ pub struct Coalition {
     /// were members when its exits were decided (leavers of the round
     /// included).
     pub member_rounds: u64,
+    /// Round and progress of the last sunset review (0 before the first).
+    pub review_round: u32,
+    pub review_progress: f64,
     /// Round of the last re-alignment (0 = none).
     pub realigned_at: u32,
     /// Per issue: the round a proposal on it was first blocked while the
