@@ -144,6 +144,7 @@ pub const LESSONS: &[Lesson] = &[
         links: [
             ("leadership know-how lost with the leader", [("governance.documented_processes", "true"), ("dynamics.documentation_keep", "1.0")]),
             ("leaders' coordination load", [("dynamics.leader_hours", "0.0")]),
+            ("confidence and standing lost with the leader", [("dynamics.leadership_efficacy_loss", "0.0")]),
         ]
     ),
     lesson!(
@@ -262,9 +263,10 @@ pub const LESSONS: &[Lesson] = &[
         "public-disagreement",
         "How do we handle disagreements publicly?",
         [lower("success", 1)],
-        "Without a spokesperson a voiced disagreement leaks with probability leak_rate and costs leak_damage of legitimacy, which scales progress and recruitment.",
+        "Without a spokesperson a voiced disagreement leaks with probability leak_rate and costs leak_damage of legitimacy: the coalition's public standing, which scales its influence on the target in every scenario (progress × (1 − legitimacy_weight + legitimacy_weight · L)) and what joining looks worth (recruitment). The ablation shows the whole cost flows through standing's weight in progress.",
         links: [
             ("legitimacy lost to a leak", [("dynamics.leak_damage", "0.0")]),
+            ("standing's weight in progress", [("dynamics.legitimacy_weight", "0.0")]),
         ]
     ),
     lesson!(
