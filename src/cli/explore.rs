@@ -15,8 +15,8 @@ use coalsim_report::shard::{
 
 use coalsim_core::scenario::ScenarioFile;
 use coalsim_core::study::explore::report::{Exploration, Standing, analyse, ranking};
-use coalsim_core::study::explore::run::{DesignKind, Plan, means, scenarios, simulate_sums};
-use coalsim_core::study::explore::{parse_policy, parse_uncertain, policies};
+use coalsim_core::study::explore::run::{DesignKind, means, simulate_sums};
+use coalsim_core::study::explore::{parse_policy, parse_uncertain};
 use coalsim_report::files::ensure_dir;
 
 /// Arguments of `coalsim explore`.
@@ -81,16 +81,9 @@ pub struct ExploreArgs {
 }
 
 /// What an exploration runs, from its flags and scenario (the same for a
-/// shard, one machine and `merge`).
-struct Setup {
-    file: ScenarioFile,
-    unc: Vec<coalsim_core::study::explore::Uncertainty>,
-    pols: Vec<coalsim_core::study::explore::Policy>,
-    seed: u64,
-    samples: usize,
-    plan: Plan,
-    all: Vec<coalsim_core::scenario::Scenario>,
-}
+/// shard, one machine and `merge`; the Python package builds it with the
+/// same code).
+type Setup = coalsim_core::study::explore::setup::Setup;
 
 fn setup(args: &ExploreArgs, file: ScenarioFile) -> anyhow::Result<Setup> {
     if !(0.0..=1.0).contains(&args.satisfice) {
@@ -105,93 +98,37 @@ fn setup(args: &ExploreArgs, file: ScenarioFile) -> anyhow::Result<Setup> {
             args.precision
         );
     }
-    let (file_unc, file_pol) = coalsim_core::study::explore::from_file(&file)?;
-    let name = &file.source.name;
-    let mut unc_label = "--uncertain".to_string();
-    let mut pol_label = "--policy".to_string();
-    let mut unc = if args.uncertain.is_empty() {
-        unc_label = format!("{name}: [explore.uncertain]");
-        file_unc
-    } else {
-        if !file_unc.is_empty() {
-            eprintln!(
-                "note: --uncertain replaces the whole [explore.uncertain] table of {name} ({} key(s) there are not used)",
-                file_unc.len()
-            );
-        }
-        args.uncertain
+    let ask = coalsim_core::study::explore::setup::Ask {
+        uncertain: args
+            .uncertain
             .iter()
             .map(|t| parse_uncertain(t))
-            .collect::<anyhow::Result<Vec<_>>>()?
-    };
-    let varies = if args.policy.is_empty() {
-        pol_label = format!("{name}: [explore.policy]");
-        file_pol
-    } else {
-        if !file_pol.is_empty() {
-            eprintln!("note: --policy replaces the whole [explore.policy] table of {name}");
-        }
-        args.policy
+            .collect::<anyhow::Result<Vec<_>>>()?,
+        uncertain_origin: "--uncertain".into(),
+        policy: args
+            .policy
             .iter()
             .map(|t| parse_policy(t))
-            .collect::<anyhow::Result<Vec<_>>>()?
+            .collect::<anyhow::Result<Vec<_>>>()?,
+        policy_origin: "--policy".into(),
+        no_uncertain: "nothing is uncertain: give --uncertain KEY=LO..HI (e.g. trust.strangers=0.2..0.6) or an [explore.uncertain] table in the scenario".into(),
+        no_policy: "no policies to compare: give --policy KEY=V1,V2,... (e.g. governance.decision_rule=consensus,majority) or an [explore.policy] table in the scenario".into(),
+        design: args.design,
+        samples: args.samples.map(|s| s as usize),
+        seed: args.seed,
+        max_runs: args.runs.unwrap_or(args.max_runs),
     };
-    if unc.is_empty() {
-        bail!(
-            "nothing is uncertain: give --uncertain KEY=LO..HI (e.g. trust.strangers=0.2..0.6) or an [explore.uncertain] table in the scenario"
-        );
+    let st = coalsim_core::study::explore::setup::setup(file, ask)?;
+    let name = &st.file.source.name;
+    for (table, n) in &st.replaced {
+        match *table {
+            "explore.uncertain" => eprintln!(
+                "note: --uncertain replaces the whole [explore.uncertain] table of {name} ({n} key(s) there are not used)"
+            ),
+            _ => eprintln!("note: --policy replaces the whole [explore.policy] table of {name}"),
+        }
     }
-    if varies.is_empty() {
-        bail!(
-            "no policies to compare: give --policy KEY=V1,V2,... (e.g. governance.decision_rule=consensus,majority) or an [explore.policy] table in the scenario"
-        );
-    }
-    // The design does not depend on the order of the flags: the same
-    // question asked from the command line or from a file's table (read in
-    // key order) samples the same coalitions.
-    unc.sort_by(|a, b| a.key.cmp(&b.key));
-    let pols = policies(&varies);
-    if pols.len() > 100 {
-        bail!(
-            "--policy: {} combinations; allowed: at most 100",
-            pols.len()
-        );
-    }
-    coalsim_core::study::explore::validate(&file, &unc, &pols, &unc_label, &pol_label)?;
-    let seed = args.seed.unwrap_or(file.base.seed);
-    let samples = args.samples.map_or(
-        match args.design {
-            DesignKind::Lhs => 200,
-            DesignKind::Sobol => 256,
-            DesignKind::Saltelli => 128,
-            DesignKind::Morris => 20,
-        },
-        |s| s as usize,
-    );
-    let keys: Vec<String> = unc.iter().map(|u| u.key.clone()).collect();
-    let plan = Plan::new(args.design, samples, &keys, seed)
-        .map_err(|e| anyhow::anyhow!("--design {}: {e}", args.design.name()))?;
-    let total_runs =
-        plan.points.len() as u64 * pols.len() as u64 * args.runs.unwrap_or(args.max_runs);
-    if total_runs > 1_000_000_000 {
-        bail!(
-            "{} points × {} policies × {} runs = {total_runs} runs; allowed: at most 10^9",
-            plan.points.len(),
-            pols.len(),
-            args.runs.unwrap_or(args.max_runs)
-        );
-    }
-    // Every scenario is validated before anything runs or is written.
-    let all = scenarios(&file, &unc, &pols, &plan)?;
-    Ok(Setup {
-        file,
-        unc,
-        pols,
-        seed,
-        samples,
-        plan,
-        all,
-    })
+    Ok(st)
 }
 
 /// The flags that shape an exploration's files, as a shard records them

@@ -23,6 +23,13 @@ pub struct SweepArgs {
     /// the baseline.
     #[arg(long = "vary", value_name = "KEY=VALUES")]
     pub vary: Vec<String>,
+    /// KEY=VALUE: compare every variant with the one that differs from it
+    /// only by KEY = VALUE, within each row of the grid (e.g.
+    /// governance.decision_rule=majority: every rule against majority at
+    /// each value of the other keys). Default: every variant against the
+    /// first.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub baseline: Option<String>,
     /// Runs per variant.
     #[arg(long, default_value_t = 1000, allow_negative_numbers = true, value_parser = super::runs_arg::<10_000_000>)]
     pub runs: u64,
@@ -61,7 +68,10 @@ fn plan(args: &SweepArgs, file: ScenarioFile) -> anyhow::Result<Plan> {
         .iter()
         .map(|v| coalsim_core::study::sweep::parse_vary(v))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let arms = coalsim_core::study::sweep::arms(&file, &varies)?;
+    let mut arms = coalsim_core::study::sweep::arms(&file, &varies)?;
+    if let Some(b) = &args.baseline {
+        coalsim_core::study::sweep::set_baseline(&mut arms, &varies, b)?;
+    }
     let cfg = CompareConfig {
         runs: args.runs,
         seed: args.seed.unwrap_or(file.base.seed),
@@ -94,6 +104,9 @@ fn plan(args: &SweepArgs, file: ScenarioFile) -> anyhow::Result<Plan> {
 /// The flags that shape a sweep's files, as a shard records them.
 fn flags(args: &SweepArgs) -> Vec<String> {
     let mut f: Vec<String> = args.vary.iter().map(|v| format!("--vary={v}")).collect();
+    if let Some(b) = &args.baseline {
+        f.push(format!("--baseline={b}"));
+    }
     if args.no_plots {
         f.push("--no-plots".into());
     }
@@ -201,6 +214,16 @@ fn report(
     for line in coalsim_core::power::capture_lines(&candidates) {
         writeln!(out, "{line}")?;
     }
+    // Several rules and other keys: which rule does best where, in words.
+    if p.grid.is_some() || p.arms.iter().any(|a| a.baseline != 0) {
+        let words = coalsim_report::comparison::rule_map_words(c, |k| p.file.key_label(k));
+        if words.len() > 2 {
+            for line in words {
+                writeln!(out, "{line}")?;
+            }
+            writeln!(out)?;
+        }
+    }
     // A grid of many variants: read out the highest and lowest success
     // against the baseline, not every one (all are in comparison.csv) —
     // the variants the charts show.
@@ -209,13 +232,21 @@ fn report(
         .iter()
         .map(|a| a.successes as f64 / a.runs.max(1) as f64)
         .collect();
-    let shown: Vec<usize> = coalsim_report::charts::shown_variants(&rates)[1..].to_vec();
+    let shown: Vec<usize> = coalsim_report::charts::shown_variants(&rates)[1..]
+        .iter()
+        .copied()
+        .filter(|&v| p.arms[v].baseline != v)
+        .collect();
     if shown.len() + 1 < c.arms.len() {
         let half = coalsim_report::charts::ENDS;
         writeln!(
             out,
-            "The {half} variants with the highest and the {half} with the lowest success, against the baseline (all {} comparisons are in comparison.csv):",
-            c.arms.len() - 1
+            "The {half} variants with the highest and the {half} with the lowest success, against their baseline (all {} comparisons are in comparison.csv):",
+            c.arms
+                .iter()
+                .enumerate()
+                .filter(|(v, a)| a.baseline != *v)
+                .count()
         )?;
     }
     for v in shown {

@@ -5,11 +5,12 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 6] = [
     "runs.csv",
     "rounds.csv",
     "incidence.csv",
     "survival.csv",
+    "organisations.csv",
     "summary.json",
 ];
 
@@ -367,5 +368,88 @@ fn a_runs_csv_row_replays_with_coalsim_run() {
         if i > 0 {
             assert!(text.contains(&format!("seed 77, run {i}")), "{text}");
         }
+    }
+}
+
+/// organisations.csv names every organisation, and its counts add up to
+/// runs.csv's: the exits of each reason over organisations are the exits of
+/// that reason over runs, and the joined shares are the runs' joins plus
+/// the founding members.
+#[test]
+fn organisations_csv_says_who_joined_paid_gained_and_left() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = batch(tmp.path(), &["tests/data/eastside.toml", "--runs", "200"]);
+    assert!(out.status.success(), "{out:?}");
+    let mut r = csv::Reader::from_path(tmp.path().join("organisations.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let col = |name: &str| {
+        h.iter()
+            .position(|c| c == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let names: Vec<&str> = rows.iter().map(|x| &x[col("organisation")]).collect();
+    assert_eq!(
+        names,
+        [
+            "Eastside Foundation",
+            "Maple Street Block Club",
+            "Riverbend Tenants",
+            "Oak Hill Parents",
+            "Northside Gardens",
+            "Harbor Youth Center",
+            "Elm Seniors Circle",
+            "Cedar Merchants"
+        ]
+    );
+    let f = |x: &csv::StringRecord, name: &str| x[col(name)].parse::<f64>().unwrap();
+    // The founder and the founding members are in from the start.
+    assert_eq!(&rows[0][col("role")], "founder");
+    assert_eq!(&rows[1][col("role")], "member");
+    assert_eq!(&rows[3][col("role")], "invited");
+    for x in &rows[..3] {
+        assert_eq!(f(x, "joined"), 1.0);
+    }
+    let mut runs = csv::Reader::from_path(tmp.path().join("runs.csv")).unwrap();
+    let rh = runs.headers().unwrap().clone();
+    let run_rows: Vec<csv::StringRecord> = runs.records().map(|x| x.unwrap()).collect();
+    let total = |name: &str| -> f64 {
+        let c = rh.iter().position(|c| c == name).unwrap();
+        run_rows.iter().map(|x| x[c].parse::<f64>().unwrap()).sum()
+    };
+    for reason in [
+        "low_trust",
+        "low_alignment",
+        "low_efficacy",
+        "overload",
+        "hidden_objection",
+        "burnout",
+        "founder_departure",
+        "removed",
+        "misfit",
+        "outvoted",
+    ] {
+        let by_org: f64 = rows.iter().map(|x| f(x, &format!("left_{reason}"))).sum();
+        assert_eq!(by_org, total(&format!("exits_{reason}")), "{reason}");
+    }
+    let joined: f64 = rows.iter().map(|x| f(x, "joined") * 200.0).sum();
+    assert!(
+        (joined - (total("joins") + 3.0 * 200.0)).abs() < 1e-6,
+        "{joined}"
+    );
+    // Every member pays hours and sees decisions go for and against it;
+    // a share is a count divided by the runs, written as such.
+    for x in &rows {
+        assert!(f(x, "hours_paid") > 0.0, "{x:?}");
+        assert!(
+            f(x, "decisions_won") + f(x, "decisions_lost") > 0.0,
+            "{x:?}"
+        );
+        for share in ["joined", "stayed"] {
+            let v = f(x, share);
+            assert_eq!(v, (v * 200.0).round() / 200.0, "{share} {x:?}");
+            assert!(x[col(share)].len() <= 6, "{share} {x:?}");
+        }
+        assert!((f(x, "net_value") - (f(x, "benefit") - 0.001 * f(x, "hours_paid"))).abs() < 1e-12);
     }
 }

@@ -1112,3 +1112,185 @@ fn a_class_of_30_plays_in_teams_on_a_projector() {
         teacher.audit(axe, page);
     }
 }
+
+/// Chooses `value` in the select `css` (as a user picking from the list).
+fn choose(b: &Browser, css: &str, value: &str) {
+    let ok = b.js(&format!(
+        "const s = document.querySelector({}); if (![...s.options].some(o => o.value === {v})) return false; s.value = {v}; s.dispatchEvent(new Event('change', {{bubbles: true}})); return true",
+        Value::String(css.into()),
+        v = Value::String(value.into())
+    ));
+    assert_eq!(ok, json!(true), "{css} offers {value}");
+}
+
+#[test]
+fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
+    if !browser_available() {
+        return;
+    }
+    let server = serve::spawn("127.0.0.1:0".parse().unwrap(), Config::default()).unwrap();
+    let driver = start_driver();
+    let profile = tempfile::tempdir().unwrap();
+    let b = Browser::new(&driver, profile.path(), screenshots());
+    b.goto(&format!("{}/describe", server.url()));
+    b.wait(
+        "the questions",
+        "return document.querySelectorAll('.org').length === 2 && document.querySelectorAll('#goal option').length > 0",
+    );
+    // A wrong answer gets the message `coalsim new` gives: no founder yet.
+    b.send_keys("#name", "Riverside Parks Alliance");
+    b.send_keys("#issues", "Open the river park, Bus routes");
+    b.send_keys("#org-0-name", "Riverside Trust");
+    b.send_keys("#org-1-name", "Bank Street Neighbours");
+    choose(&b, "#org-0-role", "member");
+    b.click("#write");
+    b.wait(
+        "the missing founder named",
+        "return document.getElementById('error').textContent.includes('founder')",
+    );
+    // Fill the rest as a coordinator would, with "not sure" where unsure.
+    b.send_keys(
+        "#purpose",
+        "Open the river park to everyone by next summer.",
+    );
+    choose(&b, "#org-0-role", "founder");
+    choose(&b, "#org-0-resources", "very large (a funder)");
+    choose(&b, "#org-0-wants-1", "against");
+    choose(&b, "#org-0-cares-1", "a little");
+    choose(&b, "#org-1-resources", "not sure");
+    choose(&b, "#org-1-delivers", "sometimes");
+    b.click("#add-org");
+    b.send_keys("#org-2-name", "Mill Lane Youth");
+    choose(&b, "#org-2-wants-0", "for");
+    choose(&b, "#org-2-cares-1", "somewhat");
+    b.send_keys("#org-2-knows", "Bank Street Neighbours");
+    choose(&b, "#outside_shocks", "not sure");
+    choose(&b, "#goal", "small");
+    b.js("document.getElementById('deadline_weeks').value = '52'; return true");
+    // Three rules on the table.
+    b.js("for (const c of document.querySelectorAll('.rule')) c.checked = ['majority', 'consensus', 'weighted'].includes(c.value); return true");
+    choose(&b, "#draft_rule", "weighted");
+    b.click("#write");
+    b.wait(
+        "the scenario",
+        "return !document.getElementById('written').hidden",
+    );
+    let toml = b.js("return document.getElementById('scenario-text').textContent");
+    let toml = toml.as_str().unwrap();
+    // The page wrote what `coalsim new` writes for the same answers.
+    let answers: coalsim_core::scenario::describe::Answers =
+        serde_json::from_value(b.js("return answers()")).unwrap();
+    assert_eq!(
+        toml,
+        coalsim_core::scenario::describe::scenario(&answers, "coalition.toml").unwrap()
+    );
+    for want in [
+        "name = \"Riverside Parks Alliance\"",
+        "name = \"Mill Lane Youth\"",
+        "knows = [\"Bank Street Neighbours\"]",
+        "resources = 6.0   # very large (a funder)",
+        "max_rounds = 52",
+        "\"agent.1.resources\" = \"0.4..1.5\"",
+        "\"shocks.rate\" = \"0.01..0.08\"",
+        "\"governance.decision_rule\" = [\"consensus\", \"majority\", \"weighted\"]",
+    ] {
+        assert!(toml.contains(want), "{want} in\n{toml}");
+    }
+    assert_eq!(
+        b.js("return document.getElementById('error').hidden"),
+        json!(true)
+    );
+    b.screenshot("describe-01-scenario.png");
+    // The charter button drafts the page of `coalsim charter`.
+    b.js("document.getElementById('charter-runs').value = '20'; return true");
+    b.click("#charter");
+    b.wait(
+        "the charter",
+        "return !document.getElementById('charter-box').hidden",
+    );
+    let md = b.js("return state.charter.markdown");
+    let md = md.as_str().unwrap();
+    assert!(
+        md.starts_with("# Riverside Parks Alliance — draft governance charter"),
+        "{md}"
+    );
+    assert!(md.contains("not legal advice"));
+    assert!(md.contains("Riverside Trust (founder)"));
+    // The funder decides alone under the weighted vote written: the page
+    // says so.
+    assert!(
+        md.contains("**Capture warning:** under this rule Riverside Trust decides alone"),
+        "{md}"
+    );
+    assert_eq!(
+        b.js("return document.getElementById('charter-frame').contentDocument.querySelector('h1').textContent"),
+        json!("Riverside Parks Alliance — draft governance charter")
+    );
+    b.screenshot("describe-02-charter.png");
+    // "Open it in the classroom" hands the scenario to the main page.
+    b.click("#open-classroom");
+    b.wait(
+        "the classroom",
+        "return document.body.dataset.ready === 'true'",
+    );
+    assert_eq!(
+        b.js("return document.getElementById('title').textContent"),
+        json!("Riverside Parks Alliance")
+    );
+    assert_eq!(
+        b.js("return document.querySelectorAll('#world g.agent').length"),
+        json!(3)
+    );
+}
+
+/// Pages of a PDF as Chromium writes it (one `/Type /Page` object each).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let needle = b"/Type /Page";
+    pdf.windows(needle.len() + 1)
+        .filter(|w| &w[..needle.len()] == needle && w[needle.len()] != b's')
+        .count()
+}
+
+#[test]
+fn the_charter_prints_on_one_page() {
+    if !browser_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("coalsim")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "charter",
+            "tests/data/eastside.toml",
+            "--runs",
+            "20",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let driver = start_driver();
+    let profile = tempfile::tempdir().unwrap();
+    let b = Browser::new(&driver, profile.path(), screenshots());
+    b.goto(&format!(
+        "file://{}",
+        tmp.path().join("charter.html").display()
+    ));
+    b.wait(
+        "the charter",
+        "return document.querySelectorAll('h2').length === 8",
+    );
+    for (paper, width, height) in [("A4", 21.0, 29.7), ("Letter", 21.59, 27.94)] {
+        let v = b.cmd(
+            "POST",
+            "/print",
+            Some(json!({"page": {"width": width, "height": height}, "background": false})),
+        );
+        let pdf = base64_decode(v.as_str().unwrap());
+        assert!(pdf.starts_with(b"%PDF"), "{paper}: not a PDF");
+        std::fs::write(screenshots().join(format!("charter-{paper}.pdf")), &pdf).unwrap();
+        assert_eq!(pdf_pages(&pdf), 1, "the charter on {paper} paper");
+    }
+}

@@ -620,7 +620,7 @@ fn the_explore_table_of_a_scenario_file_is_used() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("governance.checkin_every 1,2,4"),
+        stdout.contains("Uncertain: weeks between check-ins 1,2,4; "),
         "{stdout}"
     );
     let summary: serde_json::Value =
@@ -985,7 +985,9 @@ fn explore_says_when_the_rules_are_equivalent() {
         "{text}"
     );
     assert!(
-        text.contains("What matters instead is what the coalition is like: agent.0.resources"),
+        text.contains(
+            "What matters instead is what the coalition is like: Eastside Foundation's resources"
+        ),
         "{text}"
     );
     for banned in [

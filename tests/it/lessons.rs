@@ -90,6 +90,7 @@ fn lesson_default_scenario_beats_acting_alone() {
         name: "default".into(),
         scenario: file.base.clone(),
         settings: Vec::new(),
+        baseline: 0,
     };
     let c = compare(
         &[arm],

@@ -616,3 +616,120 @@ fn line_chart_bands_stay_inside_what_the_measure_can_be() {
         }
     }
 }
+
+/// The success rows of a sweep's comparison.csv: (variant, baseline) →
+/// (difference, lo95, hi95), and its printed report.
+fn sweep_rows(args: &[&str]) -> (Vec<(String, String, [f64; 3])>, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = coalsim()
+        .args([
+            "sweep",
+            "tests/data/eastside.toml",
+            "--runs",
+            "80",
+            "--no-plots",
+        ])
+        .args(args)
+        .arg("--out")
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let mut r = csv::Reader::from_path(tmp.path().join("comparison.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap())
+        .filter(|x| &x[col("measure")] == "success")
+        .map(|x| {
+            let f = |n: &str| x[col(n)].parse::<f64>().unwrap();
+            (
+                x[col("variant")].to_string(),
+                x[col("baseline")].to_string(),
+                [f("difference"), f("lo95"), f("hi95")],
+            )
+        })
+        .collect();
+    (rows, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// `--baseline` compares within each row of a grid: every rule against
+/// majority at each level of trust, each contrast the one a sweep of that
+/// row alone measures (the same runs, paired the same way); and the rule
+/// map is printed in words, one line per row, with the organisations'
+/// words for the keys.
+#[test]
+fn baseline_contrasts_within_each_row_of_a_grid() {
+    let rules = "governance.decision_rule=majority,consensus,weighted";
+    let (grid, text) = sweep_rows(&[
+        "--vary",
+        "trust.strangers=0.25,0.6",
+        "--vary",
+        rules,
+        "--baseline",
+        "governance.decision_rule=majority",
+    ]);
+    assert_eq!(grid.len(), 4, "{grid:?}");
+    for (variant, baseline, _) in &grid {
+        let trust = variant.split(' ').next().unwrap();
+        assert_eq!(
+            baseline,
+            &format!("{trust} decision_rule=majority"),
+            "{variant}"
+        );
+    }
+    for trust in ["0.25", "0.6"] {
+        let (row, _) = sweep_rows(&[
+            "--vary",
+            &format!("trust.strangers={trust}"),
+            "--vary",
+            rules,
+        ]);
+        for (variant, _, d) in row {
+            let (_, _, g) = grid.iter().find(|(v, _, _)| *v == variant).unwrap();
+            assert_eq!(*g, d, "{variant}");
+        }
+    }
+    assert!(
+        text.contains(
+            "Rule map: the rule with the highest success in each of the 2 rows of the grid"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  trust between organisations that do not know each other = 0.25: "),
+        "{text}"
+    );
+    // A key that is not varied, or a value it does not take, is refused.
+    let out = coalsim()
+        .args([
+            "sweep",
+            "tests/data/eastside.toml",
+            "--runs",
+            "5",
+            "--vary",
+            rules,
+        ])
+        .args(["--baseline", "governance.decision_rule=consent"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--baseline governance.decision_rule=consent: not one of its values; allowed: majority, consensus, weighted"),
+        "{err}"
+    );
+}
+
+/// A sweep over one organisation's setting names the organisation.
+#[test]
+fn a_variant_of_one_organisation_names_it() {
+    let (rows, text) = sweep_rows(&["--vary", "agent.0.resources=5,6"]);
+    assert_eq!(rows[0].0, "Eastside Foundation's resources=6", "{rows:?}");
+    assert_eq!(rows[0].1, "Eastside Foundation's resources=5", "{rows:?}");
+    assert!(
+        text.contains("| Eastside Foundation's resources=5 |"),
+        "{text}"
+    );
+}

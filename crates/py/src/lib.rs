@@ -30,8 +30,8 @@ use coalsim_core::study::batch::{
 };
 use coalsim_core::study::compare::{CompareConfig, compare_range};
 use coalsim_core::study::explore::report::{Exploration, analyse};
-use coalsim_core::study::explore::run::{DesignKind, Plan, scenarios, simulate};
-use coalsim_core::study::explore::{parse_policy, parse_uncertain, policies};
+use coalsim_core::study::explore::run::{DesignKind, simulate};
+use coalsim_core::study::explore::{parse_policy, parse_uncertain};
 use coalsim_report::comparison::{
     RunsWriter, write_comparison, write_incidence, write_rounds, write_survival, write_variants,
 };
@@ -511,65 +511,27 @@ fn explore(
             if !(0.0..=1.0).contains(&satisfice) {
                 anyhow::bail!("satisfice={satisfice}: a success probability; allowed: 0 to 1");
             }
-            let (file_unc, file_pol) = coalsim_core::study::explore::from_file(file)?;
-            let name = &file.source.name;
-            let (mut unc, unc_label) = if uncertain.is_empty() {
-                (file_unc, format!("{name}: [explore.uncertain]"))
-            } else {
-                let u = uncertain
+            let ask = coalsim_core::study::explore::setup::Ask {
+                uncertain: uncertain
                     .iter()
                     .map(|t| parse_uncertain(t))
-                    .collect::<anyhow::Result<Vec<_>>>()?;
-                (u, "--uncertain".to_string())
-            };
-            let (varies, pol_label) = if policy.is_empty() {
-                (file_pol, format!("{name}: [explore.policy]"))
-            } else {
-                let p = policy
+                    .collect::<anyhow::Result<Vec<_>>>()?,
+                uncertain_origin: "--uncertain".into(),
+                policy: policy
                     .iter()
                     .map(|t| parse_policy(t))
-                    .collect::<anyhow::Result<Vec<_>>>()?;
-                (p, "--policy".to_string())
+                    .collect::<anyhow::Result<Vec<_>>>()?,
+                policy_origin: "--policy".into(),
+                no_uncertain: "nothing is uncertain: give uncertain={KEY: (LO, HI)} (e.g. {'trust.strangers': (0.2, 0.6)}) or an [explore.uncertain] table in the scenario".into(),
+                no_policy: "no policies to compare: give policy={KEY: [V1, V2, ...]} (e.g. {'governance.decision_rule': ['consensus', 'majority']}) or an [explore.policy] table in the scenario".into(),
+                design,
+                samples,
+                seed,
+                max_runs: runs,
             };
-            if unc.is_empty() {
-                anyhow::bail!(
-                    "nothing is uncertain: give uncertain={{KEY: (LO, HI)}} (e.g. {{'trust.strangers': (0.2, 0.6)}}) or an [explore.uncertain] table in the scenario"
-                );
-            }
-            if varies.is_empty() {
-                anyhow::bail!(
-                    "no policies to compare: give policy={{KEY: [V1, V2, ...]}} (e.g. {{'governance.decision_rule': ['consensus', 'majority']}}) or an [explore.policy] table in the scenario"
-                );
-            }
-            unc.sort_by(|a, b| a.key.cmp(&b.key));
-            let pols = policies(&varies);
-            if pols.len() > 100 {
-                anyhow::bail!(
-                    "--policy: {} combinations; allowed: at most 100",
-                    pols.len()
-                );
-            }
-            coalsim_core::study::explore::validate(file, &unc, &pols, &unc_label, &pol_label)?;
-            let seed = seed.unwrap_or(file.base.seed);
-            let samples = samples.unwrap_or(match design {
-                DesignKind::Lhs => 200,
-                DesignKind::Sobol => 256,
-                DesignKind::Saltelli => 128,
-                DesignKind::Morris => 20,
-            });
-            let keys: Vec<String> = unc.iter().map(|u| u.key.clone()).collect();
-            let plan = Plan::new(design, samples, &keys, seed)
-                .map_err(|e| anyhow::anyhow!("--design {}: {e}", design.name()))?;
-            let total = plan.points.len() as u64 * pols.len() as u64 * runs;
-            if total > 1_000_000_000 {
-                anyhow::bail!(
-                    "{} points × {} policies × {runs} runs = {total} runs; allowed: at most 10^9",
-                    plan.points.len(),
-                    pols.len()
-                );
-            }
-            let all = scenarios(file, &unc, &pols, &plan)?;
-            let cells = simulate(&all, runs, seed, threads, |_| {})?;
+            let st = coalsim_core::study::explore::setup::setup(file.clone(), ask)?;
+            let (seed, all) = (st.seed, &st.all);
+            let cells = simulate(all, runs, seed, threads, |_| {})?;
             let ex = Exploration {
                 scenario: file.base.name.clone(),
                 runs,
@@ -578,9 +540,9 @@ fn explore(
                 // The command line's default `--precision`: with the runs
                 // given, `coalsim explore --runs R` reads the same files.
                 precision: 0.02,
-                uncertainties: unc,
-                policies: pols,
-                plan,
+                uncertainties: st.unc,
+                policies: st.pols,
+                plan: st.plan,
                 cells,
             };
             let report = analyse(&ex);

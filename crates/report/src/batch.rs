@@ -407,10 +407,29 @@ pub fn write_outputs(
     write_csv(&dir.join("rounds.csv"), &round_rows(a))?;
     write_csv(&dir.join("incidence.csv"), &incidence_rows(a))?;
     write_csv(&dir.join("survival.csv"), &survival_rows(a))?;
+    write_organisations(&dir.join("organisations.csv"), s, a)?;
     let summary = BatchSummary::of(s, result);
     let json = serde_json::to_string_pretty(&summary)?;
     write_atomic(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
     Ok(summary)
+}
+
+/// `organisations.csv`: who joined and stayed, who paid the hours and who
+/// gained, how the decisions went for each, and why each left.
+pub fn write_organisations(
+    path: &Path,
+    s: &Scenario,
+    a: &coalsim_core::study::batch::Aggregates,
+) -> anyhow::Result<()> {
+    use coalsim_core::study::batch::{organisation_header, organisation_rows};
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(organisation_header())?;
+    for row in organisation_rows(s, a) {
+        w.write_record(row)?;
+    }
+    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    write_atomic(path, &bytes)?;
+    Ok(())
 }
 
 fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) -> anyhow::Result<()> {

@@ -187,7 +187,7 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
         "runs": ex.runs,
         "seed": ex.seed,
         "satisfice": ex.satisfice,
-        "uncertain": ex.uncertainties.iter().map(|u| serde_json::json!({"key": u.key, "spread": u.describe()})).collect::<Vec<_>>(),
+        "uncertain": ex.uncertainties.iter().map(|u| serde_json::json!({"key": u.key, "label": u.label, "spread": u.describe()})).collect::<Vec<_>>(),
         "policies": ex.policies.iter().map(|p| serde_json::json!({
             "name": p.name,
             "settings": p.settings.iter().map(|(k, v)| serde_json::json!({"key": k, "value": value_text(v)})).collect::<Vec<_>>(),
@@ -271,7 +271,7 @@ pub fn plain_report(ex: &Exploration, r: &Report) -> String {
         "Uncertain: {}. Run i of every coalition and policy shares its random numbers.\n",
         ex.uncertainties
             .iter()
-            .map(|u| format!("{} {}", u.key, u.describe()))
+            .map(|u| format!("{} {}", u.label, u.describe()))
             .collect::<Vec<_>>()
             .join("; ")
     );

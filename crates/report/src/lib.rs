@@ -9,6 +9,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod batch;
+pub mod charter;
 pub mod charts;
 pub mod comparison;
 pub mod explore;

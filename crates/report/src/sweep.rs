@@ -142,6 +142,12 @@ pub fn write_results(
     Ok(())
 }
 
+/// An arm's mean lifetime, a whole number of weeks over its runs.
+fn mean_rounds(a: &coalsim_core::study::compare::ArmStats) -> f64 {
+    let w = &a.measures[coalsim_core::study::compare::measure("rounds").unwrap_or(0)];
+    crate::comparison::exact_mean("rounds", w.mean(), w.count())
+}
+
 /// A comparison's `summary.json`: each variant's settings, success with its
 /// interval, mean lifetime and hours (the baseline first). Also what the
 /// Python package returns as a sweep's `summary`.
@@ -159,9 +165,10 @@ pub fn summary_json(
             let s = a.success(0.95);
             serde_json::json!({
                 "name": a.name,
+                "baseline": result.arms[a.baseline].name,
                 "settings": a.settings.iter().map(|(k, v)| serde_json::json!({"key": k, "value": v})).collect::<Vec<_>>(),
                 "success": s.estimate, "success_lo": s.lo, "success_hi": s.hi,
-                "mean_rounds": a.measures[coalsim_core::study::compare::measure("rounds").unwrap_or(0)].mean(),
+                "mean_rounds": mean_rounds(a),
                 "mean_hours_per_member_month": a.measures[coalsim_core::study::compare::measure("hours_per_member_month").unwrap_or(0)].mean(),
             })
         }).collect::<Vec<_>>(),

@@ -89,6 +89,11 @@ async function init() {
   if (q.get("rule")) state.set["governance.decision_rule"] = q.get("rule");
   state.wantVariant = q.get("variant");
   state.wantSeed = q.get("seed");
+  const described = sessionStorage.getItem("coalsim-described");
+  if (q.get("described") !== null && described) {
+    const d = JSON.parse(described);
+    if (await useUpload(d.name, d.text)) return;
+  }
   await loadScenario(true);
 }
 
@@ -625,6 +630,7 @@ function drawResults(res) {
   }
   text.appendChild(table);
   for (const r of res.readings) { const p = document.createElement("p"); p.className = "reading"; p.textContent = r; text.appendChild(p); }
+  for (const r of res.capture || []) { const p = document.createElement("p"); p.className = "capture"; p.setAttribute("role", "note"); p.textContent = r; text.appendChild(p); }
   if (res.lesson) {
     const l = res.lesson;
     const d = document.createElement("div");
@@ -794,12 +800,11 @@ $("source").addEventListener("change", async (e) => {
   $("variant").value = "";
   await loadScenario(true);
 });
-$("upload").addEventListener("change", async (e) => {
-  const file = e.target.files[0];
-  if (!file) return;
-  const text = await file.text();
+// A scenario from text: a file uploaded here, or one written on the
+// "Describe your coalition" page (handed over in this tab's storage).
+async function useUpload(name, text) {
   const previous = state.source;
-  state.source = { kind: "upload", name: file.name, text };
+  state.source = { kind: "upload", name, text };
   state.set = {};
   $("variant").value = "";
   const ok = await loadScenario(true);
@@ -807,11 +812,17 @@ $("upload").addEventListener("change", async (e) => {
     const src = $("source");
     let opt = [...src.options].find((o) => o.value === "upload");
     if (!opt) { opt = document.createElement("option"); opt.value = "upload"; src.appendChild(opt); }
-    opt.textContent = "Uploaded: " + file.name;
+    opt.textContent = "Uploaded: " + name;
     src.value = "upload";
   } else {
     state.source = previous;
   }
+  return ok;
+}
+$("upload").addEventListener("change", async (e) => {
+  const file = e.target.files[0];
+  if (!file) return;
+  await useUpload(file.name, await file.text());
   e.target.value = "";
 });
 $("variant").addEventListener("change", () => loadScenario(false));

@@ -360,6 +360,9 @@ fn welfare(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, merit: f64, pa
         w.coalition.welfare_stake += v.abs();
         if (passed && v > 0.0) || (!passed && v < 0.0) {
             w.coalition.welfare_served += v.abs();
+            w.won[i] += 1;
+        } else if v != 0.0 {
+            w.lost[i] += 1;
         }
     }
 }

@@ -272,6 +272,7 @@ fn depart(
     let commitment = w.commitment[i];
     w.status[i] = Status::Former;
     w.left_round[i] = w.round;
+    w.exit_reason[i] = Some(reason);
     w.coalition.members -= 1;
     w.coalition.exits[reason.index()] += 1;
     now.left += 1;

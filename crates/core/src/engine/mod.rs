@@ -22,7 +22,7 @@ mod trust;
 pub use control::{Ballot, Choices, Contribution, Controller, ModelRules, Seats};
 pub use decision::select_committee;
 pub use events::{Event, EventKind, ShockKind};
-pub use record::{RoundRecord, RunSummary};
+pub use record::{OrgRun, RoundRecord, RunSummary};
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

@@ -166,13 +166,41 @@ pub struct RunSummary {
     /// (passed or blocked) that the outcome served, in [0, 1]; 0.5 (neither
     /// served nor failed) when no decision was taken.
     pub welfare: f64,
+    /// Each organisation's part in the run, in the scenario's order (for
+    /// `organisations.csv`; not a column of `runs.csv`).
+    #[serde(skip)]
+    pub organisations: Vec<OrgRun>,
+}
+
+/// One organisation's part in one run: did it join and stay, what it paid
+/// in hours and resources, what the coalition was worth to it, how the
+/// decisions taken while it was a member went for it, and why it left.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OrgRun {
+    /// A member at some point of the run (a founding member included).
+    pub joined: bool,
+    /// Still a member when the run ended.
+    pub stayed: bool,
+    /// Maintenance hours it spent (meetings, coordination, setup).
+    pub hours: f64,
+    /// Resources it contributed to the work.
+    pub contributed: f64,
+    /// The coalition's value to it before its hours: its share of the goal
+    /// and first win, discounted by when they came (docs/model.md, "Value
+    /// over acting alone"); 0 if it never joined.
+    pub benefit: f64,
+    /// Decisions whose outcome served its stake, and went against it.
+    pub won: u32,
+    pub lost: u32,
+    pub exit: Option<ExitReason>,
 }
 
 impl RunSummary {
     pub fn of(w: &World, s: &Scenario, outcome: Outcome) -> RunSummary {
         let c = &w.coalition;
         let ex = |r: ExitReason| c.exits[r.index()];
-        let (value_coalition, value_alone) = values(w, s, outcome);
+        let mut benefit = vec![0.0; w.n];
+        let (value_coalition, value_alone) = values(w, s, outcome, &mut benefit);
         RunSummary {
             outcome: outcome.name(),
             success: outcome == Outcome::Goal,
@@ -215,6 +243,18 @@ impl RunSummary {
             } else {
                 0.5
             },
+            organisations: (0..w.n)
+                .map(|i| OrgRun {
+                    joined: w.status[i] != Status::Outsider,
+                    stayed: w.status[i] == Status::Member,
+                    hours: w.hours[i],
+                    contributed: w.contributed[i],
+                    benefit: benefit[i],
+                    won: w.won[i],
+                    lost: w.lost[i],
+                    exit: w.exit_reason[i],
+                })
+                .collect(),
         }
     }
 
@@ -254,6 +294,7 @@ impl RunSummary {
             value_over_alone: 0.0,
             influence_gap: Some(0.0),
             welfare: 0.0,
+            organisations: Vec::new(),
         }
     }
 
@@ -275,8 +316,9 @@ impl RunSummary {
 }
 
 /// Mean over ever-members of the coalition's value and of the value of each
-/// acting alone (docs/model.md, "Value over acting alone").
-fn values(w: &World, s: &Scenario, outcome: Outcome) -> (f64, f64) {
+/// acting alone (docs/model.md, "Value over acting alone"); each
+/// ever-member's benefit (its value before its hours) into `benefit`.
+fn values(w: &World, s: &Scenario, outcome: Outcome, benefit: &mut [f64]) -> (f64, f64) {
     let dy = &s.dynamics;
     let c = &w.coalition;
     let rivalry = s.goal.rivalry;
@@ -320,10 +362,14 @@ fn values(w: &World, s: &Scenario, outcome: Outcome) -> (f64, f64) {
         let payoff = (1.0 - rivalry) * w.interest_match(i).max(0.0) + rivalry * share;
         let mut v = -dy.hour_value * w.hours[i];
         if outcome == Outcome::Goal {
-            v += payoff * disc(i, w.round);
+            let x = payoff * disc(i, w.round);
+            v += x;
+            benefit[i] += x;
         }
         if let Some(t) = c.first_win_round {
-            v += s.goal.milestone_value * payoff * disc(i, t);
+            let x = s.goal.milestone_value * payoff * disc(i, t);
+            v += x;
+            benefit[i] += x;
         }
         coal += v;
 

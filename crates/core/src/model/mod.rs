@@ -211,6 +211,12 @@ pub struct World {
     pub hours_now: Vec<f64>,
     /// Decisions in which the member's vote was pivotal.
     pub pivotal: Vec<u32>,
+    /// Decisions taken while a member whose outcome served its stake (won)
+    /// or went against it (lost), as member welfare counts them.
+    pub won: Vec<u32>,
+    pub lost: Vec<u32>,
+    /// Why it left, once it has.
+    pub exit_reason: Vec<Option<ExitReason>>,
     /// Counted vote in this round's decision (None = did not vote).
     pub counted_yes: Vec<Option<bool>>,
     /// Scratch of the decision phase: each voter's utility and perceived merit.

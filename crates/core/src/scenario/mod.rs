@@ -6,6 +6,7 @@
 //! out-of-range input. Errors name the file, line, column and field, and say
 //! what is allowed.
 
+pub mod describe;
 mod raw;
 mod validate;
 
@@ -58,6 +59,36 @@ impl Scenario {
     /// Total number of agents (named plus generated).
     pub fn agent_count(&self) -> usize {
         self.raw.agent.len() + self.raw.population.count as usize
+    }
+
+    /// Every organisation's name and role at the start ("founder",
+    /// "member": already in, "invited": may join), in the order of a run's
+    /// agents: the named `[[agent]]`s, then the generated "Agent 1", ...
+    /// (each run draws a generated one's attributes anew).
+    pub fn organisations(&self) -> Vec<(String, &'static str)> {
+        let role = |founder: bool, member: bool| {
+            if founder {
+                "founder"
+            } else if member {
+                "member"
+            } else {
+                "invited"
+            }
+        };
+        let pop = &self.raw.population;
+        let mut out: Vec<(String, &'static str)> = self
+            .raw
+            .agent
+            .iter()
+            .map(|a| (a.name.clone(), role(a.founder, a.founder || a.member)))
+            .collect();
+        for k in 0..pop.count {
+            out.push((
+                format!("Agent {}", k + 1),
+                role(k < pop.founders, k < pop.initial_members),
+            ));
+        }
+        out
     }
 
     /// The fully resolved scenario as TOML text.
@@ -286,21 +317,22 @@ impl ScenarioFile {
             && let Ok(i) = n.parse::<usize>()
             && let Some(a) = self.base.agent.get(i)
         {
-            let what = match *field {
-                "resources" => "resources",
-                "credibility" => "credibility",
-                "urgency" => "urgency",
-                "reliability" => "reliability (does what it promised)",
-                "engagement" => "engagement",
-                "judgment" => "judgment",
-                other => other,
+            let name = a.name.trim();
+            if *field == "reliability" {
+                return format!("how reliably {name} delivers");
+            }
+            // "Eastside Foundation's", "Riverbend Tenants'".
+            let whose = if name.ends_with('s') {
+                format!("{name}'")
+            } else {
+                format!("{name}'s")
             };
-            return format!("{}'s {what}", a.name);
+            return format!("{whose} {field}");
         }
         match key {
             "trust.strangers" => "trust between organisations that do not know each other".into(),
             "trust.related" => "trust between organisations that already work together".into(),
-            "shocks.rate" => "how often outside shocks hit (per week)".into(),
+            "shocks.rate" => "the weekly chance of an outside shock".into(),
             "shocks.size" => "how hard outside shocks hit".into(),
             "population.count" => "number of organisations".into(),
             "population.resources" => "the organisations' resources".into(),

@@ -322,6 +322,71 @@ pub struct Aggregates {
     pub influence_gap: Welford,
     /// First-win round among runs that had one.
     pub first_win_round: Welford,
+    /// Each organisation's part, in the scenario's order
+    /// (`organisations.csv`).
+    #[serde(default)]
+    pub organisations: Vec<OrgAggregate>,
+}
+
+/// One organisation's part over a set of runs. Counts are integers; the
+/// means are Welford accumulators folded in run order, like the rest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgAggregate {
+    pub runs: u64,
+    pub joined: u64,
+    pub stayed: u64,
+    /// Over every run (0 when it never joined).
+    pub hours: Welford,
+    pub contributed: Welford,
+    pub benefit: Welford,
+    pub won: u64,
+    pub lost: u64,
+    /// Runs in which it left for each reason, in [`ExitReason::ALL`] order.
+    pub exits: [u64; 10],
+}
+
+impl OrgAggregate {
+    fn new() -> OrgAggregate {
+        OrgAggregate {
+            runs: 0,
+            joined: 0,
+            stayed: 0,
+            hours: Welford::new(),
+            contributed: Welford::new(),
+            benefit: Welford::new(),
+            won: 0,
+            lost: 0,
+            exits: [0; 10],
+        }
+    }
+
+    fn push(&mut self, o: &crate::engine::OrgRun) {
+        self.runs += 1;
+        self.joined += o.joined as u64;
+        self.stayed += o.stayed as u64;
+        self.hours.push(o.hours);
+        self.contributed.push(o.contributed);
+        self.benefit.push(o.benefit);
+        self.won += o.won as u64;
+        self.lost += o.lost as u64;
+        if let Some(r) = o.exit {
+            self.exits[r.index()] += 1;
+        }
+    }
+
+    fn merge(&mut self, other: &OrgAggregate) {
+        self.runs += other.runs;
+        self.joined += other.joined;
+        self.stayed += other.stayed;
+        self.hours.merge(&other.hours);
+        self.contributed.merge(&other.contributed);
+        self.benefit.merge(&other.benefit);
+        self.won += other.won;
+        self.lost += other.lost;
+        for (a, b) in self.exits.iter_mut().zip(&other.exits) {
+            *a += b;
+        }
+    }
 }
 
 impl Aggregates {
@@ -340,6 +405,7 @@ impl Aggregates {
             value_over_alone: Welford::new(),
             influence_gap: Welford::new(),
             first_win_round: Welford::new(),
+            organisations: Vec::new(),
         }
     }
 
@@ -386,6 +452,13 @@ impl Aggregates {
         if let Some(t) = s.first_win_round {
             self.first_win_round.push(t as f64);
         }
+        if self.organisations.len() < s.organisations.len() {
+            self.organisations
+                .resize(s.organisations.len(), OrgAggregate::new());
+        }
+        for (a, o) in self.organisations.iter_mut().zip(&s.organisations) {
+            a.push(o);
+        }
     }
 
     /// Folds `other` (the runs after these) into `self`.
@@ -414,6 +487,13 @@ impl Aggregates {
         self.value_over_alone.merge(&other.value_over_alone);
         self.influence_gap.merge(&other.influence_gap);
         self.first_win_round.merge(&other.first_win_round);
+        if self.organisations.len() < other.organisations.len() {
+            self.organisations
+                .resize(other.organisations.len(), OrgAggregate::new());
+        }
+        for (a, b) in self.organisations.iter_mut().zip(&other.organisations) {
+            a.merge(b);
+        }
     }
 
     /// Runs that reached the goal.
@@ -696,6 +776,59 @@ impl RunId {
             stream: run,
         }
     }
+}
+
+/// The header of `organisations.csv`: one row per organisation.
+pub fn organisation_header() -> Vec<String> {
+    let mut h: Vec<String> = [
+        "organisation",
+        "role",
+        "runs",
+        "joined",
+        "stayed",
+        "hours_paid",
+        "contributed",
+        "benefit",
+        "net_value",
+        "decisions_won",
+        "decisions_lost",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    h.extend(ExitReason::ALL.iter().map(|r| format!("left_{}", r.name())));
+    h
+}
+
+/// The rows of `organisations.csv` (docs/outputs.md): per organisation,
+/// the share of runs in which it joined and stayed to the end (counts ÷
+/// runs), its mean maintenance hours, contribution, benefit and net value
+/// (benefit − `hour_value` × hours) per run, its mean decisions won and
+/// lost per run, and the runs in which it left for each reason.
+pub fn organisation_rows(s: &Scenario, agg: &Aggregates) -> Vec<Vec<String>> {
+    let hv = s.dynamics.hour_value;
+    s.organisations()
+        .into_iter()
+        .zip(&agg.organisations)
+        .map(|((name, role), o)| {
+            let n = o.runs.max(1) as f64;
+            let mut row = vec![
+                name,
+                role.to_string(),
+                o.runs.to_string(),
+                (o.joined as f64 / n).to_string(),
+                (o.stayed as f64 / n).to_string(),
+                o.hours.mean().to_string(),
+                o.contributed.mean().to_string(),
+                o.benefit.mean().to_string(),
+                (o.benefit.mean() - hv * o.hours.mean()).to_string(),
+                (o.won as f64 / n).to_string(),
+                (o.lost as f64 / n).to_string(),
+            ];
+            row.extend(o.exits.iter().map(u64::to_string));
+            row
+        })
+        .collect()
 }
 
 /// One row of `rounds.csv` (tidy: one row per round and measure).

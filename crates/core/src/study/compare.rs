@@ -180,6 +180,10 @@ pub struct Arm {
     pub scenario: Scenario,
     /// The overrides that define it, `(key, value)`.
     pub settings: Vec<(String, String)>,
+    /// The arm it is compared with (paired run by run): 0, the first, but
+    /// for `coalsim sweep --baseline`, which compares within each row of a
+    /// grid. An arm whose baseline is itself is a baseline.
+    pub baseline: usize,
 }
 
 /// What one variant produced, aggregated.
@@ -187,6 +191,8 @@ pub struct Arm {
 pub struct ArmStats {
     pub name: String,
     pub settings: Vec<(String, String)>,
+    /// As [`Arm::baseline`].
+    pub baseline: usize,
     pub runs: u64,
     pub successes: u64,
     /// One Welford per entry of [`MEASURES`].
@@ -253,7 +259,8 @@ impl PairedStats {
 #[derive(Debug, Clone)]
 pub struct Comparison {
     pub arms: Vec<ArmStats>,
-    /// `paired[v][m]`: arm v against arm 0 on measure m (arm 0 against
+    /// `paired[v][m]`: arm v against its baseline (`arms[v].baseline`, arm
+    /// 0 unless a sweep said otherwise) on measure m (a baseline against
     /// itself is all zeros).
     pub paired: Vec<Vec<PairedStats>>,
     pub runs: u64,
@@ -354,6 +361,7 @@ impl Partial {
                 .map(|(a, p)| ArmStats {
                     name: a.name.clone(),
                     settings: a.settings.clone(),
+                    baseline: a.baseline,
                     runs: p.runs,
                     successes: p.successes,
                     measures: p.measures,
@@ -409,7 +417,7 @@ fn simulate_block(
         }
         for (a, r) in per_arm.iter().enumerate() {
             for (m, measure) in MEASURES.iter().enumerate() {
-                let base = (measure.get)(&per_arm[0]);
+                let base = (measure.get)(&per_arm[arms[a].baseline]);
                 let this = (measure.get)(r);
                 let p = &mut part.paired[a][m];
                 p.diff.push(this - base);

@@ -109,6 +109,7 @@ pub fn arms(file: &ScenarioFile, varies: &[Vary]) -> anyhow::Result<Vec<Arm>> {
                 name: v.name,
                 scenario: v.scenario,
                 settings: v.settings,
+                baseline: 0,
             })
             .collect());
     }
@@ -143,15 +144,25 @@ pub fn arms(file: &ScenarioFile, varies: &[Vary]) -> anyhow::Result<Vec<Arm>> {
         let scenario = file.with_overrides("--vary", &c)?;
         let settings: Vec<(String, String)> =
             c.iter().map(|(k, v)| (k.clone(), value_text(v))).collect();
+        // A key's last part names it ("checkin_every=2"); one organisation's
+        // setting is named with the organisation ("Eastside Foundation's
+        // resources=6"), since "resources=6" would not say whose.
         let name = settings
             .iter()
-            .map(|(k, v)| format!("{}={v}", k.rsplit('.').next().unwrap_or(k)))
+            .map(|(k, v)| {
+                if k.starts_with("agent.") {
+                    format!("{}={v}", file.key_label(k))
+                } else {
+                    format!("{}={v}", k.rsplit('.').next().unwrap_or(k))
+                }
+            })
             .collect::<Vec<_>>()
             .join(" ");
         out.push(Arm {
             name,
             scenario,
             settings,
+            baseline: 0,
         });
     }
     // Checked after every value is validated, so an invalid value is
@@ -168,4 +179,68 @@ pub fn arms(file: &ScenarioFile, varies: &[Vary]) -> anyhow::Result<Vec<Arm>> {
         }
     }
     Ok(out)
+}
+
+/// `--baseline KEY=VALUE`: compares every variant with the variant that
+/// differs from it only by having KEY = VALUE (within each row of a grid:
+/// every decision rule against a chosen rule at each value of the other
+/// keys, say). KEY must be varied and VALUE one of its values.
+pub fn set_baseline(arms: &mut [Arm], varies: &[Vary], text: &str) -> anyhow::Result<()> {
+    let v = parse_vary(text)
+        .map_err(|e| anyhow::anyhow!("{}", e.to_string().replacen("--vary", "--baseline", 1)))?;
+    let [value] = v.values.as_slice() else {
+        bail!(
+            "--baseline {text}: give one value (KEY=VALUE), e.g. governance.decision_rule=majority"
+        );
+    };
+    let Some(varied) = varies.iter().find(|w| w.key == v.key) else {
+        bail!(
+            "--baseline {}: not a key of the grid; allowed: {}",
+            v.key,
+            varies
+                .iter()
+                .map(|w| w.key.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    };
+    if !varied.values.contains(value) {
+        bail!(
+            "--baseline {}={}: not one of its values; allowed: {}",
+            v.key,
+            value_text(value),
+            varied
+                .values
+                .iter()
+                .map(value_text)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let want = value_text(value);
+    let base_of = |a: &Arm| -> Vec<(String, String)> {
+        a.settings
+            .iter()
+            .map(|(k, x)| {
+                if *k == v.key {
+                    (k.clone(), want.clone())
+                } else {
+                    (k.clone(), x.clone())
+                }
+            })
+            .collect()
+    };
+    let baselines: Vec<usize> = arms
+        .iter()
+        .map(|a| {
+            let b = base_of(a);
+            arms.iter()
+                .position(|x| x.settings == b)
+                .expect("every combination of the grid is an arm")
+        })
+        .collect();
+    for (a, b) in arms.iter_mut().zip(baselines) {
+        a.baseline = b;
+    }
+    Ok(())
 }

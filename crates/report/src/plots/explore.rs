@@ -288,8 +288,8 @@ pub fn best_scatter(ex: &Exploration, r: &Report) -> Option<BestScatter> {
             "{}: which rule is best in each sampled coalition",
             ex.scenario
         ),
-        x_label: ex.uncertainties[i].key.clone(),
-        y_label: ex.uncertainties[j].key.clone(),
+        x_label: ex.uncertainties[i].label.clone(),
+        y_label: ex.uncertainties[j].label.clone(),
         x_ticks: ex.uncertainties[i].labels(),
         y_ticks: ex.uncertainties[j].labels(),
         colours: policy_colours(&ex.policies),
@@ -339,7 +339,7 @@ pub fn index_bars(ex: &Exploration, r: &Report) -> IndexBars {
         } else {
             "Share of the variance of success (95% bootstrap interval)".into()
         },
-        inputs: ex.uncertainties.iter().map(|u| u.key.clone()).collect(),
+        inputs: ex.uncertainties.iter().map(|u| u.label.clone()).collect(),
         policies: plot_names(&ex.policies),
         colours: policy_colours(&ex.policies),
         wide: get(if saltelli { "ST" } else { "S1_binned" }),
@@ -364,7 +364,7 @@ pub fn morris_plane(ex: &Exploration, r: &Report) -> MorrisPlane {
                     .and_then(|s| s.estimate)
             };
             if let (Some(m), Some(s)) = (find("mu_star"), find("sigma")) {
-                points.push((p, u.key.clone(), m, s));
+                points.push((p, u.label.clone(), m, s));
             }
         }
     }

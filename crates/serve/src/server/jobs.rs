@@ -101,6 +101,7 @@ pub fn prepare(
                 .iter()
                 .map(|(k, v)| (k.clone(), coalsim_core::scenario::value_text(v)))
                 .collect(),
+            baseline: 0,
         });
     }
     // A lesson's claims are about its own variants, in its own order, with
@@ -176,6 +177,9 @@ pub struct CompareResult {
     /// One sentence per variant after the first: its success against the
     /// first's, with a 95% paired interval.
     pub readings: Vec<String>,
+    /// A warning for each variant under which one organisation decides
+    /// alone or some hold a veto (as `coalsim sweep` prints them).
+    pub capture: Vec<String>,
     pub lesson: Option<LessonResult>,
 }
 
@@ -353,6 +357,12 @@ fn summarise(job: &Job, c: &Comparison) -> CompareResult {
         seed: c.seed,
         arms,
         readings,
+        capture: coalsim_core::power::capture_lines(
+            &job.arms
+                .iter()
+                .map(|a| (a.name.clone(), &a.scenario))
+                .collect::<Vec<_>>(),
+        ),
         lesson,
     }
 }

@@ -13,6 +13,7 @@
 //! number of comparisons at once, and runs and variants per comparison. A
 //! comparison stops when the tab that asked for it goes away.
 
+pub mod describe;
 pub mod game;
 pub mod guide;
 pub mod jobs;
@@ -46,6 +47,8 @@ const PLAY_HTML: &str = include_str!("../../web/play.html");
 const PLAY_JS: &str = include_str!("../../web/play.js");
 const GAME_CSS: &str = include_str!("../../web/game.css");
 const PICTURE_JS: &str = include_str!("../../web/picture.js");
+const DESCRIBE_HTML: &str = include_str!("../../web/describe.html");
+const DESCRIBE_JS: &str = include_str!("../../web/describe.js");
 
 /// What one client may ask of the server.
 #[derive(Debug, Clone, Copy)]
@@ -341,6 +344,17 @@ pub fn router(cfg: Config) -> Router {
             "/worksheet",
             get(|| async { asset_owned("text/html; charset=utf-8", guide::worksheet()) }),
         )
+        .route(
+            "/describe",
+            get(|| async { asset("text/html; charset=utf-8", DESCRIBE_HTML) }),
+        )
+        .route(
+            "/describe.js",
+            get(|| async { asset("text/javascript; charset=utf-8", DESCRIBE_JS) }),
+        )
+        .route("/api/describe/choices", get(describe::choices))
+        .route("/api/describe", post(describe::describe))
+        .route("/api/charter", post(describe::charter))
         .route("/api/catalog", get(catalog))
         .route("/api/status", get(status))
         .route("/api/scenario", post(scenario))

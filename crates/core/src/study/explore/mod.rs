@@ -25,6 +25,7 @@ pub mod report;
 pub mod robustness;
 pub mod run;
 pub mod sensitivity;
+pub mod setup;
 
 use anyhow::{Context, bail};
 
@@ -42,11 +43,16 @@ pub enum Spread {
     Choice(Vec<toml::Value>),
 }
 
-/// One uncertain input: a dotted scenario key and its spread.
+/// One uncertain input: a dotted scenario key, its spread, and how a
+/// sentence or a plot axis names it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Uncertainty {
     pub key: String,
     pub spread: Spread,
+    /// In plain words with the organisations' names ("Eastside
+    /// Foundation's resources"): [`setup::setup`] sets it from the
+    /// scenario ([`ScenarioFile::key_label`]); the key until then.
+    pub label: String,
 }
 
 impl Uncertainty {
@@ -129,6 +135,7 @@ pub fn parse_uncertain(text: &str) -> anyhow::Result<Uncertainty> {
             return Ok(Uncertainty {
                 key: key.into(),
                 spread: Spread::Integer { lo, hi },
+                label: key.into(),
             });
         }
         let num = |s: &str, what: &str| -> anyhow::Result<f64> {
@@ -147,11 +154,13 @@ pub fn parse_uncertain(text: &str) -> anyhow::Result<Uncertainty> {
         return Ok(Uncertainty {
             key: key.into(),
             spread: Spread::Float { lo, hi },
+            label: key.into(),
         });
     }
     let v = parse_vary(text)
         .map_err(|e| anyhow::anyhow!("{}", e.to_string().replacen("--vary", "--uncertain", 1)))?;
     Ok(Uncertainty {
+        label: v.key.clone(),
         key: v.key,
         spread: Spread::Choice(v.values),
     })

@@ -488,39 +488,39 @@ pub fn box_words(ex: &Exploration, b: &PrimBox, x: &[Vec<f64>]) -> Option<String
                         .map(|(i, _)| crate::scenario::value_text(&values[i]))
                         .collect();
                     match inside.len() {
-                        1 => format!("{} is {}", u.key, inside[0]),
-                        _ => format!("{} is {}", u.key, inside.join(" or ")),
+                        1 => format!("{} is {}", u.label, inside[0]),
+                        _ => format!("{} is {}", u.label, inside.join(" or ")),
                     }
                 }
                 Spread::Integer { lo: min, hi: max } => {
                     // A bound at the end of the range pins the input there.
                     let (min, max) = (*min as f64, *max as f64);
                     if lo.is_finite() && lo >= max {
-                        format!("{} is {} (its highest value)", u.key, num(max))
+                        format!("{} is {} (its highest value)", u.label, num(max))
                     } else if hi.is_finite() && hi <= min {
-                        format!("{} is {} (its lowest value)", u.key, num(min))
+                        format!("{} is {} (its lowest value)", u.label, num(min))
                     } else {
                         match (lo.is_finite(), hi.is_finite()) {
                             (true, true) => {
-                                format!("{} is between {} and {}", u.key, num(lo), num(hi))
+                                format!("{} is between {} and {}", u.label, num(lo), num(hi))
                             }
-                            (true, false) => format!("{} is at least {}", u.key, num(lo)),
-                            _ => format!("{} is at most {}", u.key, num(hi)),
+                            (true, false) => format!("{} is at least {}", u.label, num(lo)),
+                            _ => format!("{} is at most {}", u.label, num(hi)),
                         }
                     }
                 }
                 Spread::Float { lo: min, hi: max } => {
                     if lo.is_finite() && lo >= *max {
-                        format!("{} is {} (its highest value)", u.key, num(*max))
+                        format!("{} is {} (its highest value)", u.label, num(*max))
                     } else if hi.is_finite() && hi <= *min {
-                        format!("{} is {} (its lowest value)", u.key, num(*min))
+                        format!("{} is {} (its lowest value)", u.label, num(*min))
                     } else {
                         match (lo.is_finite(), hi.is_finite()) {
                             (true, true) => {
-                                format!("{} is between {} and {}", u.key, num(lo), num(hi))
+                                format!("{} is between {} and {}", u.label, num(lo), num(hi))
                             }
-                            (true, false) => format!("{} is above {}", u.key, num(lo)),
-                            _ => format!("{} is below {}", u.key, num(hi)),
+                            (true, false) => format!("{} is above {}", u.label, num(lo)),
+                            _ => format!("{} is below {}", u.label, num(hi)),
                         }
                     }
                 }
@@ -605,7 +605,7 @@ pub fn ranking_words(ex: &Exploration, r: &Report, score: &[f64], label: &str) -
         r.influence
             .iter()
             .take(3)
-            .map(|&j| format!("{} ({label} {:.2})", ex.uncertainties[j].key, score[j]))
+            .map(|&j| format!("{} ({label} {:.2})", ex.uncertainties[j].label, score[j]))
             .collect::<Vec<_>>()
             .join(", then ")
     };
@@ -855,7 +855,7 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
             .influence
             .iter()
             .take(3)
-            .map(|&j| format!("{} ({label} {:.2})", ex.uncertainties[j].key, score[j]))
+            .map(|&j| format!("{} ({label} {:.2})", ex.uncertainties[j].label, score[j]))
             .collect();
         v.push(format!(
             "What moves the success of {} most: {}.",
@@ -897,6 +897,7 @@ mod tests {
             uncertainties: vec![Uncertainty {
                 key: keys[0].clone(),
                 spread: Spread::Float { lo: 0.0, hi: 1.0 },
+                label: keys[0].clone(),
             }],
             policies: vec![policy("majority"), policy("consensus")],
             plan,

@@ -1,0 +1,661 @@
+//! A coalition described in the words its members use, turned into a
+//! commented scenario file with an `[explore]` table of what is not known:
+//! the one code `coalsim new` (terminal prompts or `--answers FILE`) and the
+//! "Describe your coalition" page of `coalsim serve` both call, so an
+//! answer is checked, and a file written, the same way from either.
+//!
+//! The questions ask what a coordinator knows (the organisations by name,
+//! what each wants on each issue, how much each issue matters to it, its
+//! resources, whether it does what it promises, who already knows whom,
+//! the deadline and urgency, how often to meet, who carries out what is
+//! decided, how a member takes losing a vote, which of the seven rules are
+//! on the table): the settings that decide which rule does best
+//! (docs/model.md, "How a user estimates the settings that decide the
+//! answer"). Every answer is a word from a short list; "not sure" is
+//! allowed for every quantity and becomes a range in `[explore.uncertain]`
+//! (a stance or an issue's weight, one entry of a list `explore` cannot
+//! vary, becomes the middle value, and the file says so).
+
+use std::fmt::Write as _;
+
+use anyhow::bail;
+use serde::{Deserialize, Serialize};
+
+/// Everything the questionnaire asks, in the coordinator's words.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Answers {
+    /// The coalition's name.
+    pub name: String,
+    /// What the members want to achieve together.
+    pub purpose: String,
+    /// The issues, the shared goal first.
+    pub issues: Vec<String>,
+    /// How big the shared goal is: small, medium, large, not sure.
+    pub goal: String,
+    /// The first visible win: "a tenth", "a quarter", "none".
+    pub first_win: String,
+    /// Weeks until the deadline, or "not sure".
+    pub deadline_weeks: toml::Value,
+    /// How urgent the goal is: very urgent, somewhat urgent, can wait, not sure.
+    pub urgency: String,
+    /// How often all members meet: weekly, every two weeks, monthly, not sure.
+    pub meetings: String,
+    /// How often outside events shake the coalition: rarely, sometimes,
+    /// often, not sure.
+    pub outside_shocks: String,
+    /// How much organisations that do not know each other trust each other
+    /// at first: low, medium, high, not sure.
+    pub trust_strangers: String,
+    /// Who carries out what the coalition decides: staff or contractors,
+    /// partly the members' own people, the members' own volunteers, not sure.
+    pub work: String,
+    /// How a member takes losing a vote: moves on, minds, takes it
+    /// personally, not sure.
+    pub lost_vote: String,
+    /// The rules on the table (consensus, majority, supermajority,
+    /// weighted, committee, modified_consensus, consent); all seven when
+    /// empty.
+    #[serde(default)]
+    pub rules: Vec<String>,
+    /// The rule you lean to now (written as the scenario's rule).
+    pub draft_rule: String,
+    /// The organisations.
+    pub organisation: Vec<Organisation>,
+}
+
+/// One organisation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    pub name: String,
+    /// founder, member (already in), invited (may join).
+    pub role: String,
+    /// small, medium, large, very large (a funder), not sure.
+    pub resources: String,
+    /// always, usually, sometimes, not sure: does it do what it promised?
+    pub delivers: String,
+    /// Per issue: strongly for, for, neutral, against, strongly against, not sure.
+    pub wants: Vec<String>,
+    /// Per issue: a lot, somewhat, a little, not at all, not sure.
+    pub cares: Vec<String>,
+    /// Organisations it already works with.
+    #[serde(default)]
+    pub knows: Vec<String>,
+}
+
+pub const RESOURCES: [(&str, f64); 4] = [
+    ("small", 0.4),
+    ("medium", 0.8),
+    ("large", 1.5),
+    ("very large (a funder)", 6.0),
+];
+pub const DELIVERS: [(&str, f64); 3] = [("always", 0.95), ("usually", 0.85), ("sometimes", 0.6)];
+pub const WANTS: [(&str, f64); 5] = [
+    ("strongly for", 1.0),
+    ("for", 0.5),
+    ("neutral", 0.0),
+    ("against", -0.5),
+    ("strongly against", -1.0),
+];
+pub const CARES: [(&str, f64); 4] = [
+    ("a lot", 1.0),
+    ("somewhat", 0.5),
+    ("a little", 0.2),
+    ("not at all", 0.0),
+];
+/// Goal size = this × the organisations' resources added up: how many
+/// weeks of everyone's full effort the goal takes.
+pub const GOAL: [(&str, f64); 3] = [("small", 8.0), ("medium", 14.0), ("large", 22.0)];
+pub const FIRST_WIN: [(&str, f64); 3] = [("a tenth", 0.1), ("a quarter", 0.25), ("none", 0.0)];
+pub const URGENCY: [(&str, f64); 3] = [
+    ("very urgent", 0.9),
+    ("somewhat urgent", 0.6),
+    ("can wait", 0.3),
+];
+pub const MEETINGS: [(&str, i64); 3] = [("weekly", 1), ("every two weeks", 2), ("monthly", 4)];
+pub const SHOCKS: [(&str, f64); 3] = [("rarely", 0.01), ("sometimes", 0.03), ("often", 0.08)];
+pub const TRUST: [(&str, f64); 3] = [("low", 0.25), ("medium", 0.4), ("high", 0.6)];
+/// `dynamics.implementation_need` (docs/model.md, "How a user estimates
+/// the settings that decide the answer").
+pub const WORK: [(&str, f64); 3] = [
+    ("staff or contractors", 0.0),
+    ("partly the members' own people", 0.5),
+    ("the members' own volunteers", 0.95),
+];
+/// `dynamics.outvoted_cost` (same table).
+pub const LOST_VOTE: [(&str, f64); 3] = [
+    ("moves on", 0.0),
+    ("minds", 0.05),
+    ("takes it personally", 0.15),
+];
+pub const RULES: [&str; 7] = [
+    "consensus",
+    "majority",
+    "supermajority",
+    "weighted",
+    "committee",
+    "modified_consensus",
+    "consent",
+];
+/// The rules in words, for the questions in the terminal.
+pub const RULE_WORDS: [&str; 7] = [
+    "consensus: every member agrees, or stands aside",
+    "majority: more than half of the members",
+    "supermajority: two thirds of the members",
+    "weighted: votes weighted by each member's resources",
+    "committee: a steering committee's majority",
+    "modified_consensus: consensus, with a two-thirds vote after two blocks",
+    "consent: passes unless a reasoned objection that it harms the aim stands",
+];
+pub const ROLES: [&str; 3] = ["founder", "member", "invited"];
+pub const NOT_SURE: &str = "not sure";
+
+/// The word `got` looked up in `table`, or an error naming `field` and
+/// every allowed word.
+pub fn pick<T: Copy>(
+    field: &str,
+    got: &str,
+    table: &[(&str, T)],
+    not_sure: bool,
+) -> anyhow::Result<Option<T>> {
+    let g = got.trim().to_lowercase();
+    if not_sure && g == NOT_SURE {
+        return Ok(None);
+    }
+    if let Some((_, v)) = table.iter().find(|(w, _)| *w == g) {
+        return Ok(Some(*v));
+    }
+    let mut allowed: Vec<String> = table.iter().map(|(w, _)| format!("\"{w}\"")).collect();
+    if not_sure {
+        allowed.push(format!("\"{NOT_SURE}\""));
+    }
+    bail!(
+        "{field}: \"{got}\" is not an answer; allowed: {}",
+        allowed.join(", ")
+    )
+}
+
+fn lo_hi<T: Copy + PartialOrd>(table: &[(&str, T)]) -> (T, T) {
+    let mut lo = table[0].1;
+    let mut hi = table[0].1;
+    for (_, v) in table {
+        if *v < lo {
+            lo = *v;
+        }
+        if *v > hi {
+            hi = *v;
+        }
+    }
+    (lo, hi)
+}
+
+/// A TOML string literal.
+fn q(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn num(x: f64) -> String {
+    let v = toml::Value::Float((x * 1e6).round() / 1e6);
+    v.to_string()
+}
+
+/// Checks the answers and writes the commented scenario (TOML text).
+pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
+    if a.name.trim().is_empty() {
+        bail!("name: empty; give the coalition's name");
+    }
+    if a.issues.is_empty() || a.issues.iter().any(|i| i.trim().is_empty()) {
+        bail!("issues: give at least one issue by name, the shared goal first");
+    }
+    if a.issues.len() > 8 {
+        bail!("issues: {} issues; allowed: at most 8", a.issues.len());
+    }
+    if a.organisation.len() < 2 {
+        bail!(
+            "organisation: {} organisation(s); allowed: at least two",
+            a.organisation.len()
+        );
+    }
+    let d = a.issues.len();
+    let mut uncertain: Vec<(String, String, String)> = Vec::new(); // key, range, words
+    let names: Vec<&str> = a.organisation.iter().map(|o| o.name.trim()).collect();
+    for (i, n) in names.iter().enumerate() {
+        if n.is_empty() {
+            bail!("organisation {}: name is empty", i + 1);
+        }
+        if names[..i].contains(n) {
+            bail!("organisation {}: \"{n}\" is named twice", i + 1);
+        }
+    }
+    let founders = a
+        .organisation
+        .iter()
+        .filter(|o| o.role.trim() == "founder")
+        .count();
+    if founders == 0 {
+        bail!(
+            "organisation: no organisation has role \"founder\"; the coalition needs one that starts it"
+        );
+    }
+    let mut agents = String::new();
+    let mut total_resources = 0.0;
+    let mut total_lo = 0.0;
+    let mut total_hi = 0.0;
+    let mut notes: Vec<String> = Vec::new();
+    for (i, o) in a.organisation.iter().enumerate() {
+        let field = |f: &str| format!("organisation {} ({}): {f}", i + 1, o.name.trim());
+        let role = o.role.trim();
+        if !ROLES.contains(&role) {
+            bail!(
+                "{}: \"{role}\" is not an answer; allowed: \"founder\", \"member\", \"invited\"",
+                field("role")
+            );
+        }
+        if o.wants.len() != d || o.cares.len() != d {
+            bail!(
+                "{}: {} answer(s) for wants and {} for cares; allowed: one per issue ({d}: {})",
+                field("wants/cares"),
+                o.wants.len(),
+                o.cares.len(),
+                a.issues.join(", ")
+            );
+        }
+        let mut pos = Vec::new();
+        let mut sal = Vec::new();
+        let mut comments = Vec::new();
+        for k in 0..d {
+            let p = pick(
+                &field(&format!("wants[{}]", k + 1)),
+                &o.wants[k],
+                &WANTS,
+                true,
+            )?;
+            let s = pick(
+                &field(&format!("cares[{}]", k + 1)),
+                &o.cares[k],
+                &CARES,
+                true,
+            )?;
+            if p.is_none() || s.is_none() {
+                notes.push(format!(
+                    "{}'s stance or weight on \"{}\" is not sure: set to the middle ({}), since explore cannot vary one entry of a list; try both ends by hand.",
+                    o.name.trim(),
+                    a.issues[k],
+                    if p.is_none() { "neutral" } else { "somewhat" }
+                ));
+            }
+            pos.push(p.unwrap_or(0.0));
+            sal.push(s.unwrap_or(0.5));
+            comments.push(format!(
+                "{}: {}, cares {}",
+                a.issues[k], o.wants[k], o.cares[k]
+            ));
+        }
+        let r = pick(&field("resources"), &o.resources, &RESOURCES, true)?;
+        let (rlo, rhi) = lo_hi(&RESOURCES[..3]);
+        let res = r.unwrap_or(RESOURCES[1].1);
+        if r.is_none() {
+            uncertain.push((
+                format!("agent.{i}.resources"),
+                format!("{}..{}", num(rlo), num(rhi)),
+                format!("{}'s resources (not sure: small to large)", o.name.trim()),
+            ));
+            total_lo += rlo;
+            total_hi += rhi;
+        } else {
+            total_lo += res;
+            total_hi += res;
+        }
+        total_resources += res;
+        let rel = pick(&field("delivers"), &o.delivers, &DELIVERS, true)?;
+        if rel.is_none() {
+            let (lo, hi) = lo_hi(&DELIVERS);
+            uncertain.push((
+                format!("agent.{i}.reliability"),
+                format!("{}..{}", num(lo), num(hi)),
+                format!("whether {} does what it promised (not sure)", o.name.trim()),
+            ));
+        }
+        for k in &o.knows {
+            if !names.contains(&k.trim()) {
+                bail!(
+                    "{}: \"{k}\" is not one of the organisations ({})",
+                    field("knows"),
+                    names.join(", ")
+                );
+            }
+        }
+        let _ = writeln!(agents, "[[agent]]");
+        let _ = writeln!(agents, "name = {}", q(o.name.trim()));
+        let _ = writeln!(agents, "# {}", comments.join("; "));
+        let _ = writeln!(
+            agents,
+            "position = [{}]",
+            pos.iter().map(|x| num(*x)).collect::<Vec<_>>().join(", ")
+        );
+        let _ = writeln!(
+            agents,
+            "salience = [{}]",
+            sal.iter().map(|x| num(*x)).collect::<Vec<_>>().join(", ")
+        );
+        let _ = writeln!(agents, "resources = {}   # {}", num(res), o.resources);
+        let _ = writeln!(
+            agents,
+            "reliability = {}   # delivers: {}",
+            num(rel.unwrap_or(DELIVERS[1].1)),
+            o.delivers
+        );
+        let _ = writeln!(agents, "urgency = URGENCY");
+        match role {
+            "founder" => {
+                let _ = writeln!(agents, "founder = true");
+            }
+            "member" => {
+                let _ = writeln!(agents, "member = true");
+            }
+            _ => {}
+        }
+        if !o.knows.is_empty() {
+            let _ = writeln!(
+                agents,
+                "knows = [{}]",
+                o.knows
+                    .iter()
+                    .map(|k| q(k.trim()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let _ = writeln!(agents);
+    }
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "# {} — written by `coalsim new` from the answers in words.\n#\n# Each number below comes from an answer (shown in the comment beside it);\n# what you were not sure of is a range in [explore.uncertain] at the end.\n# Next: coalsim explore THIS_FILE   (which rule holds up)\n#       coalsim charter THIS_FILE   (a draft charter with the evidence)",
+        a.name.trim()
+    );
+    for n in &notes {
+        let _ = writeln!(t, "# Note: {n}");
+    }
+    let _ = writeln!(t);
+    let _ = writeln!(t, "name = {}", q(a.name.trim()));
+    let _ = writeln!(t, "description = {}", q(a.purpose.trim()));
+    let _ = writeln!(t, "seed = 1");
+    let weeks = match &a.deadline_weeks {
+        toml::Value::Integer(w) if (4..=520).contains(w) => Some(*w),
+        toml::Value::String(s) if s.trim() == NOT_SURE => None,
+        other => bail!(
+            "deadline_weeks: {other} is not an answer; allowed: a whole number of weeks from 4 to 520, or \"not sure\""
+        ),
+    };
+    let _ = writeln!(
+        t,
+        "max_rounds = {}   # deadline: {} (a round is a week)",
+        weeks.unwrap_or(104),
+        value_words(&a.deadline_weeks)
+    );
+    if weeks.is_none() {
+        uncertain.push((
+            "max_rounds".into(),
+            "52..156".into(),
+            "weeks until the deadline (not sure: one to three years)".into(),
+        ));
+    }
+    let _ = writeln!(t, "issues = {d}   # {}", a.issues.join("; "));
+    let _ = writeln!(t);
+    let goal = pick("goal", &a.goal, &GOAL, true)?;
+    let k = goal.unwrap_or(GOAL[1].1);
+    let _ = writeln!(t, "[goal]");
+    let _ = writeln!(
+        t,
+        "# \"{}\": {} weeks of every organisation's full effort ({} × their resources added up, {})",
+        a.goal,
+        num(k),
+        num(k),
+        num(total_resources)
+    );
+    let _ = writeln!(t, "size = {}", num(k * total_resources));
+    if goal.is_none() {
+        let (lo, hi) = lo_hi(&GOAL);
+        uncertain.push((
+            "goal.size".into(),
+            format!("{}..{}", num(lo * total_lo), num(hi * total_hi)),
+            "size of the goal (not sure: small to large)".into(),
+        ));
+    }
+    let win = pick("first_win", &a.first_win, &FIRST_WIN, false)?.unwrap_or(0.1);
+    if win > 0.0 {
+        let _ = writeln!(
+            t,
+            "milestones = [{}]   # first win: {}",
+            num(win),
+            a.first_win
+        );
+    } else {
+        let _ = writeln!(t, "milestones = []   # first win: none");
+    }
+    let _ = writeln!(t, "scope = [0]   # the shared goal: {}", a.issues[0]);
+    let _ = writeln!(t);
+    let rule = a.draft_rule.trim();
+    if !RULES.contains(&rule) {
+        bail!(
+            "draft_rule: \"{rule}\" is not an answer; allowed: {}",
+            RULES.map(|r| format!("\"{r}\"")).join(", ")
+        );
+    }
+    let meet = pick("meetings", &a.meetings, &MEETINGS, true)?;
+    let _ = writeln!(t, "[governance]");
+    let _ = writeln!(
+        t,
+        "decision_rule = {}   # the rule you lean to now",
+        q(rule)
+    );
+    let _ = writeln!(
+        t,
+        "checkin_every = {}   # meetings: {}",
+        meet.unwrap_or(2),
+        a.meetings
+    );
+    let _ = writeln!(t);
+    let shocks = pick("outside_shocks", &a.outside_shocks, &SHOCKS, true)?;
+    let _ = writeln!(t, "[shocks]");
+    let _ = writeln!(
+        t,
+        "rate = {}   # outside shocks: {} (chance per week)",
+        num(shocks.unwrap_or(SHOCKS[1].1)),
+        a.outside_shocks
+    );
+    if shocks.is_none() {
+        let (lo, hi) = lo_hi(&SHOCKS);
+        uncertain.push((
+            "shocks.rate".into(),
+            format!("{}..{}", num(lo), num(hi)),
+            "how often outside shocks hit (not sure: rarely to often)".into(),
+        ));
+    }
+    let _ = writeln!(t);
+    let trust = pick("trust_strangers", &a.trust_strangers, &TRUST, true)?;
+    let _ = writeln!(t, "[trust]");
+    let _ = writeln!(
+        t,
+        "strangers = {}   # trust between organisations that do not know each other: {}",
+        num(trust.unwrap_or(TRUST[1].1)),
+        a.trust_strangers
+    );
+    if trust.is_none() {
+        let (lo, hi) = lo_hi(&TRUST);
+        uncertain.push((
+            "trust.strangers".into(),
+            format!("{}..{}", num(lo), num(hi)),
+            "trust between organisations that do not know each other (not sure)".into(),
+        ));
+    }
+    let _ = writeln!(t);
+    let work = pick("work", &a.work, &WORK, true)?;
+    let lost = pick("lost_vote", &a.lost_vote, &LOST_VOTE, true)?;
+    let _ = writeln!(t, "[dynamics]");
+    let _ = writeln!(
+        t,
+        "implementation_need = {}   # who carries out the decisions: {}",
+        num(work.unwrap_or(WORK[1].1)),
+        a.work
+    );
+    let _ = writeln!(
+        t,
+        "outvoted_cost = {}   # a member who loses a vote: {}",
+        num(lost.unwrap_or(LOST_VOTE[1].1)),
+        a.lost_vote
+    );
+    if work.is_none() {
+        let (lo, hi) = lo_hi(&WORK);
+        uncertain.push((
+            "dynamics.implementation_need".into(),
+            format!("{}..{}", num(lo), num(hi)),
+            "who carries out the decisions (not sure: staff to the members' own volunteers)".into(),
+        ));
+    }
+    if lost.is_none() {
+        let (lo, hi) = lo_hi(&LOST_VOTE);
+        uncertain.push((
+            "dynamics.outvoted_cost".into(),
+            format!("{}..{}", num(lo), num(hi)),
+            "how a member takes losing a vote (not sure: moves on to takes it personally)".into(),
+        ));
+    }
+    let _ = writeln!(t);
+    let _ = writeln!(t, "[population]   # only the organisations named below");
+    let _ = writeln!(t, "count = 0");
+    let _ = writeln!(t, "founders = 0");
+    let _ = writeln!(t, "initial_members = 0");
+    let _ = writeln!(t);
+    let urgency = pick("urgency", &a.urgency, &URGENCY, true)?;
+    let agents = agents.replace(
+        "urgency = URGENCY",
+        &format!(
+            "urgency = {}   # the goal is {}",
+            num(urgency.unwrap_or(URGENCY[1].1)),
+            a.urgency
+        ),
+    );
+    if urgency.is_none() {
+        let (lo, hi) = lo_hi(&URGENCY);
+        for (i, o) in a.organisation.iter().enumerate() {
+            uncertain.push((
+                format!("agent.{i}.urgency"),
+                format!("{}..{}", num(lo), num(hi)),
+                format!("how urgent the goal is for {} (not sure)", o.name.trim()),
+            ));
+        }
+    }
+    t.push_str(&agents);
+    let rules: Vec<&str> = if a.rules.is_empty() {
+        RULES.to_vec()
+    } else {
+        let mut v = Vec::new();
+        for r in &a.rules {
+            let r = r.trim();
+            if !RULES.contains(&r) {
+                bail!(
+                    "rules: \"{r}\" is not a rule; allowed: {}",
+                    RULES.map(|r| format!("\"{r}\"")).join(", ")
+                );
+            }
+            if !v.contains(&r) {
+                v.push(r);
+            }
+        }
+        if v.len() < 2 {
+            bail!(
+                "rules: give at least two rules to compare, or leave the list empty for all seven"
+            );
+        }
+        v
+    };
+    let _ = writeln!(
+        t,
+        "# What you were not sure of: `coalsim explore` samples coalitions across these ranges."
+    );
+    let _ = writeln!(t, "[explore.uncertain]");
+    for (key, range, words) in &uncertain {
+        let _ = writeln!(t, "{} = {}   # {words}", q(key), q(range));
+    }
+    if uncertain.is_empty() {
+        let (lo, hi) = lo_hi(&TRUST);
+        let _ = writeln!(
+            t,
+            "# You were sure of everything; explore still needs one range, so trust is varied a little.\n\"trust.strangers\" = {}",
+            q(&format!("{}..{}", num(lo), num(hi)))
+        );
+    }
+    let _ = writeln!(t);
+    let _ = writeln!(t, "# The rules on the table.");
+    let _ = writeln!(t, "[explore.policy]");
+    let _ = writeln!(
+        t,
+        "\"governance.decision_rule\" = [{}]",
+        rules.iter().map(|r| q(r)).collect::<Vec<_>>().join(", ")
+    );
+    if meet.is_none() {
+        let _ = writeln!(
+            t,
+            "\"governance.checkin_every\" = [1, 2, 4]   # meetings: not sure (weekly, every two weeks, monthly)"
+        );
+    }
+    Ok(t)
+}
+
+pub fn value_words(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Integer(i) => format!("{i} weeks"),
+        other => other.to_string(),
+    }
+}
+
+/// The answers checked, turned into scenario text, and the text loaded back
+/// as a scenario with its `[explore]` table (so what is written always
+/// validates). `name` names the file in messages.
+pub fn scenario(a: &Answers, name: &str) -> anyhow::Result<String> {
+    let text = scenario_text(a)?;
+    let file = crate::scenario::ScenarioFile::load(crate::scenario::Source {
+        name: name.to_string(),
+        text: text.clone(),
+    })
+    .map_err(|e| {
+        anyhow::anyhow!(
+            "the written scenario does not validate (a bug: please report it with your answers): {e}"
+        )
+    })?;
+    crate::study::explore::from_file(&file)?;
+    Ok(text)
+}
+
+/// Every list of answers a question allows, in the order they are offered
+/// (for a form that shows them; "not sure" is added where allowed).
+pub fn choices() -> serde_json::Value {
+    fn words(t: &[(&'static str, f64)]) -> Vec<&'static str> {
+        t.iter().map(|(w, _)| *w).collect()
+    }
+    let sure = |mut v: Vec<&'static str>| {
+        v.push(NOT_SURE);
+        v
+    };
+    serde_json::json!({
+        "goal": sure(words(&GOAL)),
+        "first_win": words(&FIRST_WIN),
+        "urgency": sure(words(&URGENCY)),
+        "meetings": sure(MEETINGS.iter().map(|(w, _)| *w).collect()),
+        "outside_shocks": sure(words(&SHOCKS)),
+        "trust_strangers": sure(words(&TRUST)),
+        "work": sure(words(&WORK)),
+        "lost_vote": sure(words(&LOST_VOTE)),
+        "role": ROLES,
+        "resources": sure(words(&RESOURCES)),
+        "delivers": sure(words(&DELIVERS)),
+        "wants": sure(words(&WANTS)),
+        "cares": sure(words(&CARES)),
+        "rules": RULES,
+        "rule_words": RULE_WORDS,
+    })
+}
