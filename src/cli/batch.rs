@@ -1,5 +1,5 @@
 //! `coalsim batch`: Monte Carlo replications of one scenario in parallel,
-//! written as runs.csv, rounds.csv, incidence.csv, survival.csv and
+//! written as runs.csv, rounds.csv, incidence.csv, survival.csv, organisations.csv and
 //! summary.json, with a
 //! plain-language summary on stdout. The simulation and the aggregation live
 //! in [`coalsim_core::study::batch`]; this file is flags, files and words.
@@ -61,11 +61,12 @@ fn seconds_arg(text: &str) -> Result<u64, String> {
 }
 
 /// The files a batch writes, in the order they are listed.
-pub const FILES: [&str; 5] = [
+pub const FILES: [&str; 6] = [
     "runs.csv",
     "rounds.csv",
     "incidence.csv",
     "survival.csv",
+    "organisations.csv",
     "summary.json",
 ];
 

@@ -237,16 +237,17 @@ fn report(
         .copied()
         .filter(|&v| p.arms[v].baseline != v)
         .collect();
-    if shown.len() + 1 < c.arms.len() {
+    let comparisons = c
+        .arms
+        .iter()
+        .enumerate()
+        .filter(|(v, a)| a.baseline != *v)
+        .count();
+    if shown.len() < comparisons {
         let half = coalsim_report::charts::ENDS;
         writeln!(
             out,
-            "The {half} variants with the highest and the {half} with the lowest success, against their baseline (all {} comparisons are in comparison.csv):",
-            c.arms
-                .iter()
-                .enumerate()
-                .filter(|(v, a)| a.baseline != *v)
-                .count()
+            "The {half} variants with the highest and the {half} with the lowest success, against their baseline (all {comparisons} comparisons are in comparison.csv):"
         )?;
     }
     for v in shown {

@@ -132,6 +132,7 @@ fn every_column_of_every_file_is_documented() {
                 "rounds.csv",
                 "incidence.csv",
                 "survival.csv",
+                "organisations.csv",
                 "summary.json",
                 "coalsim-manifest.json",
             ],

@@ -129,7 +129,11 @@ fn contrasts(file: &ScenarioFile) -> anyhow::Result<Vec<Contrast>> {
         key: "governance.admission",
         chosen: admission,
         alternative: s(alt),
-        words: format!("admission `{alt}`"),
+        words: if alt == "vote" {
+            "admitting new organisations only by a vote of the members".into()
+        } else {
+            "open admission (any organisation that shares the goal may join)".into()
+        },
     });
     let remove = g("remove_after")?;
     let alt = if remove.as_integer() == Some(0) { 3 } else { 0 };
