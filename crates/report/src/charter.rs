@@ -296,7 +296,7 @@ fn contrasts(file: &ScenarioFile) -> anyhow::Result<Vec<Contrast>> {
         chosen: sunset,
         alternative: V::Boolean(alt),
         words: if alt {
-            "a sunset review (the coalition may close with its work done)".into()
+            "a sunset review (the coalition may close when its work stalls; a closing is not counted as reaching the goal)".into()
         } else {
             "no sunset review".into()
         },
@@ -578,9 +578,6 @@ fn caveat(key: &str) -> Option<&'static str> {
         ),
         "governance.remove_after" => Some(
             "removal counts weeks without delivering (not missed meetings) and removes a large funder as readily as anyone",
-        ),
-        "governance.sunset" => Some(
-            "the review closes the coalition when the goal looks out of reach at the pace so far, and the first weeks are the slowest: most closings come at the first reviews, in runs that would have reached the goal (a closing is not counted as reaching it)",
         ),
         _ => None,
     }
