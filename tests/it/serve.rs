@@ -512,3 +512,42 @@ fn serve_starts_from_the_command_line_and_refuses_a_broken_file() {
     assert_eq!(v["name"], "Our coalition");
     assert_eq!(v["file"], "mine.toml");
 }
+
+/// A comparison in the browser warns, as `coalsim sweep` does, when one
+/// organisation would decide alone under a variant (a dominant funder
+/// under a weighted vote), and only then.
+#[test]
+fn a_comparison_warns_when_one_member_decides_alone() {
+    let server = start(Config::default());
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/eastside.toml"
+    ))
+    .unwrap();
+    let arms = json!([
+        {"name": "majority", "set": [{"key": "governance.decision_rule", "value": "majority"}]},
+        {"name": "weighted", "set": [{"key": "governance.decision_rule", "value": "weighted"}]},
+    ]);
+    let (status, lines) = compare(
+        &server.url(),
+        &json!({"scenario": {"source": {"kind": "upload", "name": "eastside.toml", "text": text}}, "arms": arms, "runs": 20, "seed": 3}),
+    );
+    assert_eq!(status, 200, "{lines:?}");
+    let result = &lines.last().unwrap()["result"];
+    let capture = result["capture"].as_array().unwrap();
+    assert_eq!(capture.len(), 1, "{capture:?}");
+    let line = capture[0].as_str().unwrap();
+    assert!(
+        line.starts_with("Capture warning: under `weighted`, Eastside Foundation decides alone"),
+        "{line}"
+    );
+    let (_, lines) = compare(
+        &server.url(),
+        &json!({"scenario": {"source": {"kind": "upload", "name": "eastside.toml", "text": text}}, "arms": rule_arms(), "runs": 20, "seed": 3}),
+    );
+    assert_eq!(
+        lines.last().unwrap()["result"]["capture"],
+        json!([]),
+        "consensus and majority share power"
+    );
+}
