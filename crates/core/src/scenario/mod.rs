@@ -541,7 +541,7 @@ fn set_path(table: &mut toml::Table, key: &str, value: toml::Value) -> Result<()
         let next = parts[depth + 1];
         if !cur.contains_key(*part) && next.parse::<usize>().is_ok() {
             return Err(format!(
-                "the scenario has no `{part}` list, so `{part}.{next}` names nothing; add [[{part}]] tables to the scenario file to vary one of them"
+                "the scenario has no `{part}` list, so `{part}.{next}` names nothing; write the list in the scenario file (`{part} = [..]`, or [[{part}]] tables) to vary one of its entries"
             ));
         }
         let entry = cur
@@ -557,6 +557,12 @@ fn set_path(table: &mut toml::Table, key: &str, value: toml::Value) -> Result<()
                 let item = items.get_mut(idx).ok_or_else(|| {
                     format!("`{part}` has {len} entries; index {idx} is out of range")
                 })?;
+                if depth + 2 == parts.len() && !matches!(item, toml::Value::Table(_)) {
+                    // One entry of a list of values, e.g. the low end of
+                    // `population.position`.
+                    *item = value;
+                    return Ok(());
+                }
                 let toml::Value::Table(t) = item else {
                     return Err(format!("`{part}.{idx}` is not a table"));
                 };
