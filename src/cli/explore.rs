@@ -15,7 +15,7 @@ use coalsim_report::shard::{
 
 use coalsim_core::scenario::ScenarioFile;
 use coalsim_core::study::explore::report::{Exploration, Standing, analyse, ranking};
-use coalsim_core::study::explore::run::{DesignKind, means, simulate_sums};
+use coalsim_core::study::explore::run::{DesignKind, Sums, means, simulate_sums};
 use coalsim_core::study::explore::{parse_policy, parse_uncertain};
 use coalsim_report::files::ensure_dir;
 
@@ -150,11 +150,11 @@ fn flags(args: &ExploreArgs, samples: usize) -> Vec<String> {
     f
 }
 
-/// One shard's cells in `cells.cbor`: the means of cells `first ..`.
+/// One shard's cells in `cells.cbor`: the sums of cells `first ..` and which of their runs reached the goal.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct ShardCells {
     first: u64,
-    cells: Vec<[f64; 3]>,
+    cells: Vec<Sums>,
 }
 
 /// Runs `coalsim explore`.
@@ -191,7 +191,7 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
     let mut runs = first;
     let mut sums = simulate_sums(
         todo,
-        vec![[0.0; 3]; todo.len()],
+        vec![Sums::default(); todo.len()],
         0..runs,
         st.seed,
         threads,
@@ -201,7 +201,7 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
     let mut stop = None;
     if adaptive {
         loop {
-            let ex = exploration(args, &st, runs, means(&sums, runs));
+            let ex = exploration(args, &st, runs, &sums);
             let rk = ranking(&ex, &ex.plan.exploration_points());
             if rk.stable() {
                 stop = Some(format!("the ranking is stable to ±{}", args.precision));
@@ -229,7 +229,7 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
         }
     }
     bar.finish_and_clear();
-    let cells = means(&sums, runs);
+    let cells = sums;
     let note = stop.map(|why| {
         format!(
             "Runs per coalition and policy: {} (added until {why}).",
@@ -294,7 +294,7 @@ pub fn run(args: &ExploreArgs) -> anyhow::Result<()> {
 /// itself.
 pub const START_RUNS: u64 = 50;
 
-fn exploration(args: &ExploreArgs, st: &Setup, runs: u64, cells: Vec<[f64; 3]>) -> Exploration {
+fn exploration(args: &ExploreArgs, st: &Setup, runs: u64, sums: &[Sums]) -> Exploration {
     Exploration {
         scenario: st.file.base.name.clone(),
         runs,
@@ -303,7 +303,8 @@ fn exploration(args: &ExploreArgs, st: &Setup, runs: u64, cells: Vec<[f64; 3]>) 
         uncertainties: st.unc.clone(),
         policies: st.pols.clone(),
         plan: st.plan.clone(),
-        cells,
+        cells: means(sums, runs),
+        hits: sums.iter().map(|c| c.hits.clone()).collect(),
         precision: args.precision,
     }
 }
@@ -313,11 +314,11 @@ fn finish(
     args: &ExploreArgs,
     st: Setup,
     runs: u64,
-    cells: Vec<[f64; 3]>,
+    cells: Vec<Sums>,
     dir: &Path,
     note: Option<String>,
 ) -> anyhow::Result<()> {
-    let ex = exploration(args, &st, runs, cells);
+    let ex = exploration(args, &st, runs, &cells);
     let report = analyse(&ex);
     let capture = capture_lines(&ex, &st.all);
     ensure_dir(dir)?;
@@ -358,7 +359,7 @@ pub fn merge(out_dir: &Path, shards: &coalsim_report::merge::Shards) -> anyhow::
     let st = setup(&args, file)?;
     let total = st.all.len() as u64;
     check_ranges(shards, "cells", total).map_err(anyhow::Error::msg)?;
-    let mut cells: Vec<[f64; 3]> = Vec::with_capacity(st.all.len());
+    let mut cells: Vec<Sums> = Vec::with_capacity(st.all.len());
     for (dir, info) in shards {
         let p = dir.join("cells.cbor");
         let bytes = std::fs::read(&p).with_context(|| format!("{}: cannot read", p.display()))?;

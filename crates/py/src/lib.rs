@@ -531,7 +531,7 @@ fn explore(
             };
             let st = coalsim_core::study::explore::setup::setup(file.clone(), ask)?;
             let (seed, all) = (st.seed, &st.all);
-            let cells = simulate(all, runs, seed, threads, |_| {})?;
+            let sums = simulate(all, runs, seed, threads, |_| {})?;
             let ex = Exploration {
                 scenario: file.base.name.clone(),
                 runs,
@@ -543,7 +543,8 @@ fn explore(
                 uncertainties: st.unc,
                 policies: st.pols,
                 plan: st.plan,
-                cells,
+                cells: coalsim_core::study::explore::run::means(&sums, runs),
+                hits: sums.into_iter().map(|c| c.hits).collect(),
             };
             let report = analyse(&ex);
             // The writer of the command line's files, into a folder that is

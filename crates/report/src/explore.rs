@@ -202,6 +202,11 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
             }).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "recommended": ex.policies[r.recommended].name,
+        "per_coalition": ex.policies.iter().enumerate().map(|(p, pol)| serde_json::json!({
+            "policy": pol.name,
+            "clearly_best_share": r.clearly_best.get(p).copied().flatten(),
+            "clearly_behind_share": r.beaten.get(p).copied().flatten(),
+        })).collect::<Vec<_>>(),
         "precision": ex.precision,
         "ranking": {
             "leader": ex.policies[r.ranking.leader].name,
@@ -284,34 +289,41 @@ pub fn plain_report(ex: &Exploration, r: &Report) -> String {
         .max(6);
     let _ = writeln!(
         t,
-        "{:<width$}  {:>7}  {:>11}  {:>10}  {:>7}  {:>9}  {:>11}  {:>11}",
+        "{:<width$}  {:>7}  {:>11}  {:>10}  {:>7}  {:>9}  {:>9}  {:>7}  {:>8}  {:>12}  {:>11}",
         "policy",
         "success",
         "worst tenth",
         "max regret",
         "best in",
+        "behind in",
         format!("≥{:.2} in", ex.satisfice),
+        "welfare",
+        "progress",
         "weeks intact",
         "hours/month"
     );
+    let share = |x: Option<f64>| x.map_or("–".to_string(), |v| format!("{:.0}%", 100.0 * v));
     for (p, pol) in ex.policies.iter().enumerate() {
         let s = &r.robustness[0][p];
         let _ = writeln!(
             t,
-            "{:<width$}  {:>7.2}  {:>11.2}  {:>10.2}  {:>7}  {:>9}  {:>11.1}  {:>11.1}",
+            "{:<width$}  {:>7.2}  {:>11.2}  {:>10.2}  {:>7}  {:>9}  {:>9}  {:>7.2}  {:>8.2}  {:>12.1}  {:>11.1}",
             pol.name,
             s.mean,
             s.worst_decile,
             s.max_regret,
             format!("{:.0}%", 100.0 * s.best_share),
+            share(r.beaten.get(p).copied().flatten()),
             format!("{:.0}%", 100.0 * s.satisfice_share.unwrap_or(0.0)),
+            r.robustness[3][p].mean,
+            r.robustness[4][p].mean,
             r.robustness[1][p].mean,
             r.robustness[2][p].mean,
         );
     }
     let _ = writeln!(
         t,
-        "\n(success: mean over coalitions of the share of runs reaching the goal; worst tenth: its 10th percentile; max regret: the most success given up against the best policy of any one coalition; best in: share of coalitions where it has the highest success; weeks intact: mean weeks before the coalition fell apart, a run that reached its goal or the week limit counted at the week limit; hours/month: maintenance hours per member per month.)\n(Every coalition uses the same {} run streams, so the absolute levels carry their luck, about ±{:.2} on a success share; the rules are compared on the same streams, which makes their differences firmer than the levels.)\n",
+        "\n(success: mean over coalitions of the share of runs reaching the goal; worst tenth: its 10th percentile; max regret: the most success given up against the best policy of any one coalition; best in: share of coalitions where it has the highest success; behind in: share of coalitions where another policy has a higher success by a paired 99% interval over that coalition's runs; welfare: how well the decisions served the members, weighted by their stakes, blocked proposals counted as well as passed ones; progress: share of the goal done at the end; weeks intact: mean weeks before the coalition fell apart, a run that reached its goal or the week limit counted at the week limit; hours/month: maintenance hours per member per month.)\n(Every coalition uses the same {} run streams, so the absolute levels carry their luck, about ±{:.2} on a success share; the rules are compared on the same streams, which makes their differences firmer than the levels.)\n",
         ex.runs,
         0.5 / (ex.runs.max(1) as f64).sqrt()
     );

@@ -6,7 +6,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::prim::{PrimBox, PrimConfig, PrimResult, prim};
 use super::robustness::{Record, best, records};
-use super::run::{BOOTSTRAP_STREAM, DesignKind, MEASURES, Plan};
+use super::run::{BOOTSTRAP_STREAM, DesignKind, MEASURES, NM, Plan};
 use super::sensitivity::{binned_first_order_ci, morris_indices, sobol_indices};
 use super::{Policy, Spread, Uncertainty};
 
@@ -27,7 +27,11 @@ pub struct Exploration {
     pub policies: Vec<Policy>,
     pub plan: Plan,
     /// `cells[point × policies + policy]`: mean of each of [`MEASURES`].
-    pub cells: Vec<[f64; 3]>,
+    pub cells: Vec<[f64; NM]>,
+    /// `hits[point × policies + policy]`: bit i set when replication i
+    /// reached the goal ([`Sums::hits`](super::run::Sums)); empty when not
+    /// kept, and then no per-coalition paired comparison is made.
+    pub hits: Vec<Vec<u64>>,
     /// Differences in mean success smaller than this count as equivalent
     /// (`--precision`).
     pub precision: f64,
@@ -107,6 +111,83 @@ pub struct Report {
     pub best: Vec<Vec<bool>>,
     /// The policies ranked on mean success, with paired intervals.
     pub ranking: Ranking,
+    /// Per policy: the share of coalitions where some other policy's
+    /// success is higher by a paired 99% interval over that coalition's
+    /// runs (None without the runs' outcomes).
+    pub beaten: Vec<Option<f64>>,
+    /// Per policy: the share of coalitions where its success is higher
+    /// than every other policy's by a paired 99% interval.
+    pub clearly_best: Vec<Option<f64>>,
+}
+
+/// z of a two-sided 99% normal interval.
+const Z99: f64 = 2.575_829_303_548_901;
+
+/// The paired difference in success, policy `a` minus policy `b`, at
+/// `point` over its `runs` replications (replication i of both on the same
+/// random stream), and its standard error; None without the outcomes.
+pub fn paired_success(ex: &Exploration, point: usize, a: usize, b: usize) -> Option<(f64, f64)> {
+    let np = ex.policies.len();
+    let (ha, hb) = (ex.hits.get(point * np + a)?, ex.hits.get(point * np + b)?);
+    let runs = ex.runs;
+    if runs < 2 {
+        return None;
+    }
+    let words = runs.div_ceil(64) as usize;
+    let (mut only_a, mut only_b) = (0u64, 0u64);
+    for w in 0..words {
+        let mask = if (w as u64 + 1) * 64 <= runs {
+            u64::MAX
+        } else {
+            (1u64 << (runs % 64)) - 1
+        };
+        let (x, y) = (
+            ha.get(w).copied().unwrap_or(0) & mask,
+            hb.get(w).copied().unwrap_or(0) & mask,
+        );
+        only_a += (x & !y).count_ones() as u64;
+        only_b += (y & !x).count_ones() as u64;
+    }
+    let r = runs as f64;
+    let mean = (only_a as f64 - only_b as f64) / r;
+    let second = (only_a + only_b) as f64 / r;
+    let var = ((second - mean * mean) * r / (r - 1.0)).max(0.0);
+    Some((mean, (var / r).sqrt()))
+}
+
+/// Per policy, the share of `points` where another policy is clearly ahead
+/// of it, and the share where it is clearly ahead of every other (paired
+/// 99% intervals over each coalition's runs).
+fn clear_shares(ex: &Exploration, points: &[usize]) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
+    let np = ex.policies.len();
+    if ex.hits.len() != ex.cells.len() || points.is_empty() || np < 2 {
+        return (vec![None; np], vec![None; np]);
+    }
+    let (mut beaten, mut best) = (vec![0usize; np], vec![0usize; np]);
+    for &s in points {
+        for a in 0..np {
+            let mut ahead_of_all = true;
+            let mut behind = false;
+            for b in (0..np).filter(|&b| b != a) {
+                let Some((d, se)) = paired_success(ex, s, a, b) else {
+                    return (vec![None; np], vec![None; np]);
+                };
+                if d - Z99 * se <= 0.0 {
+                    ahead_of_all = false;
+                }
+                if d + Z99 * se < 0.0 {
+                    behind = true;
+                }
+            }
+            beaten[a] += usize::from(behind);
+            best[a] += usize::from(ahead_of_all);
+        }
+    }
+    let n = points.len() as f64;
+    (
+        beaten.iter().map(|&c| Some(c as f64 / n)).collect(),
+        best.iter().map(|&c| Some(c as f64 / n)).collect(),
+    )
 }
 
 /// How the leader on mean success stands against one other policy.
@@ -344,7 +425,10 @@ pub fn analyse(ex: &Exploration) -> Report {
     influence.sort_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
 
     let ranking = ranking(ex, &points);
+    let (beaten, clearly_best) = clear_shares(ex, &points);
     let mut report = Report {
+        beaten,
+        clearly_best,
         ranking,
         points,
         robustness,
@@ -740,6 +824,39 @@ fn join_and(items: &[&str]) -> String {
     }
 }
 
+/// When the rule with the highest mean success is not the one with the
+/// highest mean member welfare, or progress: a sentence saying so.
+fn flip_words(ex: &Exploration, r: &Report) -> Vec<String> {
+    let np = ex.policies.len();
+    let leader = |m: usize| {
+        (0..np)
+            .max_by(|&a, &b| {
+                r.robustness[m][a]
+                    .mean
+                    .total_cmp(&r.robustness[m][b].mean)
+                    .then(b.cmp(&a))
+            })
+            .unwrap_or(0)
+    };
+    let s = leader(0);
+    let mut v = Vec::new();
+    for m in [3, 4] {
+        let l = leader(m);
+        let (ls, ss) = (r.robustness[m][l].mean, r.robustness[m][s].mean);
+        if l != s && format!("{ls:.2}") != format!("{ss:.2}") {
+            v.push(format!(
+                "On {} the ranking differs: {} is highest ({:.2}), {} (the highest on success) has {:.2}.",
+                MEASURES[m].label,
+                ex.policies[l].name,
+                ls,
+                ex.policies[s].name,
+                ss
+            ));
+        }
+    }
+    v
+}
+
 fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec<String> {
     let mut v = Vec::new();
     let n = r.points.len();
@@ -773,6 +890,28 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
             String::new()
         }
     ));
+    if r.beaten.iter().all(Option::is_some) {
+        let words = |shares: &[Option<f64>]| {
+            let mut o: Vec<usize> = (0..np).collect();
+            o.sort_by(|&a, &b| {
+                shares[b]
+                    .unwrap_or(0.0)
+                    .total_cmp(&shares[a].unwrap_or(0.0))
+                    .then(a.cmp(&b))
+            });
+            o.iter()
+                .map(|&p| format!("{} {}", ex.policies[p].name, pct(shares[p].unwrap_or(0.0))))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        v.push(format!(
+            "Clearly ahead of every other rule in a coalition (paired 99% interval over its {} runs): {}. Clearly behind some other rule: {}.",
+            ex.runs,
+            words(&r.clearly_best),
+            words(&r.beaten)
+        ));
+    }
+    v.extend(flip_words(ex, r));
     if r.ranking.all_equivalent() {
         return v;
     }
@@ -886,7 +1025,7 @@ mod tests {
         let mut cells = Vec::new();
         for s in 0..points {
             for p in 0..2 {
-                cells.push([f(s, p), 100.0, 5.0]);
+                cells.push([f(s, p), 100.0, 5.0, 0.8, 0.9]);
             }
         }
         Exploration {
@@ -902,6 +1041,7 @@ mod tests {
             policies: vec![policy("majority"), policy("consensus")],
             plan,
             cells,
+            hits: Vec::new(),
             precision: 0.02,
         }
     }

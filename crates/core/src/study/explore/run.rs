@@ -198,8 +198,11 @@ pub fn scenarios(
     Ok(out)
 }
 
+/// Number of outcome measures ([`MEASURES`]).
+pub const NM: usize = 5;
+
 /// The outcome measures of a point × policy, each a mean over its runs.
-pub const MEASURES: [MeasureDef; 3] = [
+pub const MEASURES: [MeasureDef; NM] = [
     MeasureDef {
         name: "success",
         label: "success probability",
@@ -215,6 +218,16 @@ pub const MEASURES: [MeasureDef; 3] = [
         label: "hours per member per month",
         higher_is_better: false,
     },
+    MeasureDef {
+        name: "welfare",
+        label: "member welfare",
+        higher_is_better: true,
+    },
+    MeasureDef {
+        name: "progress",
+        label: "progress toward the goal",
+        higher_is_better: true,
+    },
 ];
 
 /// An outcome measure.
@@ -228,8 +241,10 @@ pub struct MeasureDef {
 /// A run's value of each of [`MEASURES`]: success (0/1); lifetime = the
 /// round the coalition dissolved, or `max_rounds` when it did not (goal,
 /// sunset and the round limit all leave it standing: the restricted mean
-/// lifetime); maintenance hours per member per month.
-pub fn measures(s: &RunSummary, max_rounds: u32) -> [f64; 3] {
+/// lifetime); maintenance hours per member per month; member welfare (the
+/// stake-weighted share of decisions that served members, runs.csv's
+/// `welfare`); progress toward the goal at the end (`progress_share`).
+pub fn measures(s: &RunSummary, max_rounds: u32) -> [f64; NM] {
     let lifetime = if s.outcome == "dissolved" {
         s.rounds
     } else {
@@ -239,35 +254,55 @@ pub fn measures(s: &RunSummary, max_rounds: u32) -> [f64; 3] {
         s.success as u8 as f64,
         lifetime as f64,
         s.hours_per_member_month,
+        s.welfare,
+        s.progress_share,
     ]
 }
 
+/// The running sums of one point × policy: the sum of each measure, and
+/// which replications reached the goal (bit i of `hits` for replication i),
+/// from which the paired comparison of two policies at one point is
+/// counted (the same replication shares its random numbers).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Sums {
+    pub sums: [f64; NM],
+    pub hits: Vec<u64>,
+}
+
+impl Sums {
+    /// Whether replication `i` reached the goal.
+    pub fn hit(&self, i: u64) -> bool {
+        self.hits
+            .get((i / 64) as usize)
+            .is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+}
+
 /// Runs every scenario `runs` times (replication i on stream (seed, i)) and
-/// returns the mean of each measure per scenario, in order. `progress` gets
-/// the number of runs just finished. Output does not depend on the thread
-/// count: each scenario's runs are summed in replication order.
+/// returns the sums of every scenario, in order. `progress` gets the number
+/// of runs just finished. Output does not depend on the thread count: each
+/// scenario's runs are summed in replication order.
 pub fn simulate(
     scenarios: &[Scenario],
     runs: u64,
     seed: u64,
     threads: Option<usize>,
     progress: impl Fn(u64) + Sync,
-) -> anyhow::Result<Vec<[f64; 3]>> {
-    let sums = simulate_sums(
+) -> anyhow::Result<Vec<Sums>> {
+    simulate_sums(
         scenarios,
-        vec![[0.0; 3]; scenarios.len()],
+        vec![Sums::default(); scenarios.len()],
         0..runs,
         seed,
         threads,
         progress,
-    )?;
-    Ok(means(&sums, runs))
+    )
 }
 
 /// The means of sums over `runs` runs.
-pub fn means(sums: &[[f64; 3]], runs: u64) -> Vec<[f64; 3]> {
+pub fn means(sums: &[Sums], runs: u64) -> Vec<[f64; NM]> {
     sums.iter()
-        .map(|sum| sum.map(|a| a / runs as f64))
+        .map(|sum| sum.sums.map(|a| a / runs as f64))
         .collect()
 }
 
@@ -278,12 +313,12 @@ pub fn means(sums: &[[f64; 3]], runs: u64) -> Vec<[f64; 3]> {
 /// files as one asked for the final number of runs at once.
 pub fn simulate_sums(
     scenarios: &[Scenario],
-    sums: Vec<[f64; 3]>,
+    sums: Vec<Sums>,
     more: std::ops::Range<u64>,
     seed: u64,
     threads: Option<usize>,
     progress: impl Fn(u64) + Sync,
-) -> anyhow::Result<Vec<[f64; 3]>> {
+) -> anyhow::Result<Vec<Sums>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
@@ -294,9 +329,16 @@ pub fn simulate_sums(
             .par_iter()
             .zip(sums)
             .map(|(s, mut sum)| {
+                let words = more.end.div_ceil(64) as usize;
+                if sum.hits.len() < words {
+                    sum.hits.resize(words, 0);
+                }
                 for i in more.clone() {
                     let summary = Simulation::new(s, seed, i).run_to_end();
-                    for (a, x) in sum.iter_mut().zip(measures(&summary, s.max_rounds)) {
+                    if summary.success {
+                        sum.hits[(i / 64) as usize] |= 1 << (i % 64);
+                    }
+                    for (a, x) in sum.sums.iter_mut().zip(measures(&summary, s.max_rounds)) {
                         *a += x;
                     }
                 }
