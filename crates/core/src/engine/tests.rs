@@ -885,7 +885,7 @@ fn each_amendment_costs_every_voter_amendment_hours() {
         assert_eq!(w.hours_now[4], 0.0);
     }
 
-    // At the default threshold (0.25) and one amendment, D's objection to
+    // At the default threshold (0.15) and one amendment, D's objection to
     // the amendment (−0.1) stands aside: passed at 0.25, for one amendment's
     // hours.
     let (s, mut w) = one_objector(&[
@@ -894,7 +894,7 @@ fn each_amendment_costs_every_voter_amendment_hours() {
     ]);
     assert_eq!(
         (s.dynamics.block_threshold, s.dynamics.amendments),
-        (0.25, 1)
+        (0.15, 1)
     );
     w.coalition.governance = GovernanceState::Established;
     let (ev, _) = decide(&mut w, &s);

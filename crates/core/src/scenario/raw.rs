@@ -660,9 +660,7 @@ pub struct Dynamics {
     /// Hidden objection at which a deferred conflict erupts (no governance).
     pub conflict_threshold: f64,
     /// Under consensus, objections weaker than this stand aside instead of
-    /// blocking. The default, 0.25, is above what a misjudged merit alone
-    /// can weigh (`merit_weight` + `trust_weight` · 0.5 = 0.2 at the
-    /// defaults): a block needs a real loss of interest.
+    /// blocking.
     pub block_threshold: f64,
     /// Times a blocked proposal is amended toward the objectors and voted
     /// again in the same round.
@@ -847,7 +845,7 @@ impl Default for Dynamics {
             direction_start: 0.5,
             conflict_damage: 0.6,
             conflict_threshold: 0.05,
-            block_threshold: 0.25,
+            block_threshold: 0.15,
             amendments: 1,
             amendment_hours: 0.5,
             hidden_decay: 0.02,
