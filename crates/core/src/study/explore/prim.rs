@@ -12,10 +12,12 @@
 //! trade-off (coverage: the share of all cases that fall in the box). The
 //! box chosen maximises coverage × density. Pasting then widens the chosen
 //! box one slice at a time while that raises its density. Last, every
-//! restriction that does not pay for itself is dropped (Bryant & Lempert
-//! 2010 trade a box's density for fewer restricted inputs, which a reader
-//! can take in): one at a time, the restriction whose removal leaves the
-//! highest coverage × density goes, while that product does not fall.
+//! restriction that is not significant is dropped, so that the box names
+//! only inputs that matter (Bryant & Lempert 2010's quasi-p-values, as the
+//! EMA Workbench computes them): for a restricted input, the one-sided
+//! binomial probability of at least the box's cases among its points if
+//! the case rate were that of the box without the restriction; while the
+//! largest is above 0.05, that restriction goes.
 //!
 //! Inputs are treated as ordered (a categorical input as the index of its
 //! value); ties are never split, so a discrete input is cut between values.
@@ -223,7 +225,12 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], cfg: &PrimConfig) -> Option<PrimResult> 
                 .then(b.0.cmp(&a.0))
         })
         .map_or(0, |(i, _)| i);
-    let pasted = prune(x, y, paste(x, y, &trajectory[chosen], cfg, total_cases), total_cases);
+    let pasted = prune(
+        x,
+        y,
+        paste(x, y, &trajectory[chosen], cfg, total_cases),
+        total_cases,
+    );
     Some(PrimResult {
         trajectory,
         chosen,
@@ -232,28 +239,51 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], cfg: &PrimConfig) -> Option<PrimResult> 
     })
 }
 
-/// Drops restrictions of `b` that do not pay for themselves: while some
-/// restricted input can be freed without lowering coverage × density, frees
-/// the one that leaves the product highest (ties to the lower input).
+/// Quasi-p-value above which a restriction is dropped.
+const QP_MAX: f64 = 0.05;
+
+/// P(X ≥ k) for X ~ Binomial(n, p).
+fn binomial_upper(k: usize, n: usize, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    // ln C(n, i) p^i (1 − p)^(n − i), summed from i = k up.
+    let ln_fact = |m: usize| (1..=m).map(|v| (v as f64).ln()).sum::<f64>();
+    let (lp, lq) = (p.ln(), (1.0 - p).ln());
+    let base = ln_fact(n);
+    (k..=n)
+        .map(|i| (base - ln_fact(i) - ln_fact(n - i) + i as f64 * lp + (n - i) as f64 * lq).exp())
+        .sum::<f64>()
+        .min(1.0)
+}
+
+/// Drops the restrictions of `b` that are not significant: while the
+/// largest quasi-p-value of a restricted input exceeds [`QP_MAX`], frees
+/// that input (ties to the lower input).
 fn prune(x: &[Vec<f64>], y: &[bool], b: PrimBox, total: usize) -> PrimBox {
     let mut cur = b;
     loop {
-        let score = |b: &PrimBox| b.coverage * b.density;
-        let mut best: Option<PrimBox> = None;
+        let cases = (cur.density * cur.points as f64).round() as usize;
+        let mut worst: Option<(f64, PrimBox)> = None;
         for j in cur.restricted(x) {
             let (mut lo, mut hi) = (cur.lo.clone(), cur.hi.clone());
             lo[j] = f64::NEG_INFINITY;
             hi[j] = f64::INFINITY;
-            let nb = stats(x, y, &lo, &hi, total);
-            if score(&nb) >= score(&cur) - 1e-12
-                && best.as_ref().is_none_or(|b| score(&nb) > score(b) + 1e-12)
-            {
-                best = Some(nb);
+            let wider = stats(x, y, &lo, &hi, total);
+            let qp = binomial_upper(cases, cur.points, wider.density);
+            if worst.as_ref().is_none_or(|(w, _)| qp > *w) {
+                worst = Some((qp, wider));
             }
         }
-        match best {
-            Some(b) => cur = b,
-            None => return cur,
+        match worst {
+            Some((qp, wider)) if qp > QP_MAX => cur = wider,
+            _ => return cur,
         }
     }
 }
@@ -315,6 +345,31 @@ fn paste(x: &[Vec<f64>], y: &[bool], b: &PrimBox, cfg: &PrimConfig, total: usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binomial_tail_matches_hand_values() {
+        // P(X ≥ 2), X ~ Bin(3, 0.5) = 4/8; P(X ≥ 0) = 1; P(X ≥ 3) = 1/8.
+        assert!((binomial_upper(2, 3, 0.5) - 0.5).abs() < 1e-12);
+        assert_eq!(binomial_upper(0, 3, 0.5), 1.0);
+        assert!((binomial_upper(3, 3, 0.5) - 0.125).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_restriction_on_an_irrelevant_input_is_dropped() {
+        // Cases where input 0 is above 0.7, whatever input 1 (noise).
+        let mut rng = 12345u64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let x: Vec<Vec<f64>> = (0..400).map(|_| vec![next(), next()]).collect();
+        let y: Vec<bool> = x.iter().map(|r| r[0] > 0.7).collect();
+        let r = prim(&x, &y, &PrimConfig::default()).unwrap();
+        assert_eq!(r.pasted.restricted(&x), vec![0], "{:?}", r.pasted);
+        assert!(r.pasted.density > 0.9);
+    }
 
     #[test]
     fn a_pure_box_ends_peeling() {
