@@ -465,7 +465,9 @@ fn samples_csv_lets_an_independent_tool_recompute_the_sobol_indices() {
             "trust.strangers",
             "success",
             "lifetime",
-            "hours_per_member_month"
+            "hours_per_member_month",
+            "welfare",
+            "progress"
         ]
     );
     let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();

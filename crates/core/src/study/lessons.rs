@@ -235,14 +235,7 @@ pub const LESSONS: &[Lesson] = &[
     lesson!(
         "when-agreement-pays",
         "Build a Governance Structure Early (consensus vs. majority): external costs",
-        [
-            lower("success", 1),
-            lower("success", 2),
-            lower("success", 3),
-            lower("success", 4),
-            lower("success", 5),
-            lower("success", 6),
-        ],
+        [lower("success", 1)],
         "A decision binds every member whichever way it goes: the losing side (opponents of what passed, supporters of what was blocked) gains resentment outvoted_cost × its stake (commitment, exits) and loses buy-in in proportion to it. Here two camps disagree on issues that matter to them: under majority a proposal toward one camp passes over the other, whose stake is large; a supermajority passes only proposals amended toward the holdouts it needs, so what passes costs its losers less and more of each decision is carried out (the implementation share of the decision, implementation_need). Consensus goes further but blocks more, and the supporters of a blocked change lose and wait (decision phase: bind, holdouts, implementation_share)",
         links: [
             ("resentment of the outvoted", [("dynamics.outvoted_cost", "0.0")]),
@@ -252,12 +245,7 @@ pub const LESSONS: &[Lesson] = &[
     lesson!(
         "when-majority-pays",
         "When Speed Is Critical; consensus vs. majority: decision costs",
-        [
-            lower("success", 1),
-            lower("success", 2),
-            lower("success", 3),
-            lower("success", 4),
-        ],
+        [lower("success", 2)],
         "Every vote a rule requires beyond a majority means more blocked proposals and amendment rounds. A blocked proposal gives no direction (direction relaxes to direction_floor instead of rising by direction_gain × implementation share), and each amendment round costs hours and amendment_delay × voiced objections of the round's working time (decision phase, then contributions × (1 − delay)). With a tight deadline, a large group and staff who carry out decisions whatever members voted (implementation_need = 0), the external costs that a higher threshold saves are small, so every rule that needs more agreement loses to majority: supermajority, consent (each reasoned objection tested in an objection round), modified consensus and, most, consensus. A steering committee coordinates under every rule, so the variants differ only in how they decide; the rules that also decide by a simple majority (of the resources, which are alike here, or of the committee's five, whose fewer voters raise fewer objections) do as well.",
         links: [
             ("working time lost to amendments", [("dynamics.amendment_delay", "0.0")]),

@@ -17,7 +17,9 @@
 //! EMA Workbench computes them): for a restricted input, the one-sided
 //! binomial probability of at least the box's cases among its points if
 //! the case rate were that of the box without the restriction; while the
-//! largest is above 0.05, that restriction goes.
+//! largest is above 0.05 and freeing it keeps the box's density at least
+//! `keep_density` (a box where the case is the rule, as reported), that
+//! restriction goes.
 //!
 //! Inputs are treated as ordered (a categorical input as the index of its
 //! value); ties are never split, so a discrete input is cut between values.
@@ -72,6 +74,9 @@ pub struct PrimConfig {
     pub paste_alpha: f64,
     /// Peeling stops before the box holds less than this share of points.
     pub min_mass: f64,
+    /// Pruning frees an insignificant restriction only while the box's
+    /// density stays at least this.
+    pub keep_density: f64,
 }
 
 impl Default for PrimConfig {
@@ -80,6 +85,7 @@ impl Default for PrimConfig {
             alpha: 0.05,
             paste_alpha: 0.05,
             min_mass: 0.05,
+            keep_density: 0.5,
         }
     }
 }
@@ -230,6 +236,7 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], cfg: &PrimConfig) -> Option<PrimResult> 
         y,
         paste(x, y, &trajectory[chosen], cfg, total_cases),
         total_cases,
+        cfg.keep_density,
     );
     Some(PrimResult {
         trajectory,
@@ -264,9 +271,10 @@ fn binomial_upper(k: usize, n: usize, p: f64) -> f64 {
 }
 
 /// Drops the restrictions of `b` that are not significant: while the
-/// largest quasi-p-value of a restricted input exceeds [`QP_MAX`], frees
-/// that input (ties to the lower input).
-fn prune(x: &[Vec<f64>], y: &[bool], b: PrimBox, total: usize) -> PrimBox {
+/// largest quasi-p-value of a restricted input whose freeing keeps the
+/// density at least `keep_density` exceeds [`QP_MAX`], frees that input
+/// (ties to the lower input).
+fn prune(x: &[Vec<f64>], y: &[bool], b: PrimBox, total: usize, keep_density: f64) -> PrimBox {
     let mut cur = b;
     loop {
         let cases = (cur.density * cur.points as f64).round() as usize;
@@ -276,6 +284,9 @@ fn prune(x: &[Vec<f64>], y: &[bool], b: PrimBox, total: usize) -> PrimBox {
             lo[j] = f64::NEG_INFINITY;
             hi[j] = f64::INFINITY;
             let wider = stats(x, y, &lo, &hi, total);
+            if wider.density < keep_density {
+                continue;
+            }
             let qp = binomial_upper(cases, cur.points, wider.density);
             if worst.as_ref().is_none_or(|(w, _)| qp > *w) {
                 worst = Some((qp, wider));
