@@ -43,9 +43,9 @@ const NOT_CARRYING: &[(&str, usize, &str)] = &[
     // The supermajority's lead flows through resentment of the losing
     // side; buy-in adds to it but not beyond the 99% interval.
     ("when-agreement-pays", 0, "implementation needs buy-in"),
-    // Consensus stalls at 0% either way; majority gains from the cut.
+    // Amendments' working time: majority gains from the cut as much as
+    // consensus does (the campaign's committee coordinates under both).
     ("when-majority-pays", 0, "working time lost to amendments"),
-    ("when-majority-pays", 0, "impatience of urgent members"),
     ("housing-ordinance", 0, "objections hidden with no forum"),
 ];
 

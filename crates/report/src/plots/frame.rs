@@ -269,6 +269,9 @@ pub(crate) fn padded((lo, hi): (f64, f64), frac: f64) -> (f64, f64) {
 
 /// Tick label for a float axis: up to 3 decimals, trailing zeros trimmed.
 pub(crate) fn tick_label(v: f64) -> String {
+    // A tick computed as a sum of steps can miss 0 by a rounding error
+    // (−2.22e−16): that is 0.
+    let v = if v.abs() < 1e-12 { 0.0 } else { v };
     let s = if v.abs() >= 1e5 || (v != 0.0 && v.abs() < 1e-3) {
         format!("{v:.2e}")
     } else {
