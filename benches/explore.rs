@@ -31,7 +31,7 @@ fn readme_example() -> Exploration {
     let keys: Vec<String> = unc.iter().map(|u| u.key.clone()).collect();
     let plan = Plan::new(DesignKind::Lhs, 200, &keys, file.base.seed).expect("plan");
     let all = scenarios(&file, &unc, &pols, &plan).expect("scenarios");
-    let cells = simulate(&all, RUNS, file.base.seed, None, |_| {}).expect("runs");
+    let sums = simulate(&all, RUNS, file.base.seed, None, |_| {}).expect("runs");
     Exploration {
         scenario: file.base.name.clone(),
         runs: RUNS,
@@ -40,7 +40,8 @@ fn readme_example() -> Exploration {
         uncertainties: unc,
         policies: pols,
         plan,
-        cells,
+        cells: coalsim_core::study::explore::run::means(&sums, RUNS),
+        hits: sums.into_iter().map(|c| c.hits).collect(),
         precision: 0.02,
     }
 }
