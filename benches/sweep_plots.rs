@@ -35,8 +35,17 @@ fn sweep(dir: &Path, counts: &str, runs: u64) {
         "trust.strangers".to_string(),
         "governance.decision_rule".to_string(),
     ]);
-    coalsim_report::sweep::run_comparison(&arms, &cfg, None, dir, &file.base.name, grid, false)
-        .expect("sweep");
+    coalsim_report::sweep::run_comparison(
+        &arms,
+        &cfg,
+        None,
+        dir,
+        &file.base.name,
+        grid,
+        &[],
+        false,
+    )
+    .expect("sweep");
 }
 
 fn plots(c: &mut Criterion) {

@@ -168,7 +168,8 @@ fn sweep_peak(runs: u64, dir: &Path) -> u64 {
     LIVE.store(0, Ordering::SeqCst);
     PEAK.store(0, Ordering::SeqCst);
     WINDOW.fetch_add(1, Ordering::SeqCst);
-    coalsim_report::sweep::run_comparison(&arms, &cfg, Some(1), dir, "sweep", None, true).unwrap();
+    coalsim_report::sweep::run_comparison(&arms, &cfg, Some(1), dir, "sweep", None, &[], true)
+        .unwrap();
     PEAK.load(Ordering::SeqCst).max(0) as u64
 }
 

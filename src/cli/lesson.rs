@@ -121,6 +121,7 @@ pub fn run(args: &LessonArgs) -> anyhow::Result<()> {
             &dir,
             &file.base.name,
             None,
+            &[],
             !args.no_plots,
         )?;
         coalsim_report::manifest::finish(&dir, "lesson", false)?;
@@ -273,6 +274,7 @@ pub fn merge(out_dir: &Path, shards: &coalsim_report::merge::Shards) -> anyhow::
             &dir,
             &file.base.name,
             None,
+            &[],
             !args.no_plots,
         )?;
         coalsim_report::manifest::finish(&dir, "lesson", false)?;

@@ -177,6 +177,7 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
         &args.out,
         &p.file.base.name,
         p.grid.clone(),
+        &grid_labels(&p),
         !args.no_plots,
     )?;
     coalsim_report::manifest::finish(&args.out, "sweep", false)?;
@@ -284,6 +285,7 @@ pub fn merge(out_dir: &Path, shards: &coalsim_report::merge::Shards) -> anyhow::
         out_dir,
         &p.file.base.name,
         p.grid.clone(),
+        &grid_labels(&p),
         !args.no_plots,
     )?;
     coalsim_report::manifest::finish(out_dir, "sweep", false)?;
@@ -294,4 +296,15 @@ pub fn merge(out_dir: &Path, shards: &coalsim_report::merge::Shards) -> anyhow::
         coalsim_report::merge::merged_line(shards, out_dir)
     )?;
     report(&p, &c, args.no_plots, out_dir, &mut out)
+}
+
+/// The grid's keys in plain words, with the organisations' names
+/// ([`ScenarioFile::key_label`](coalsim_core::scenario::ScenarioFile::key_label)),
+/// for the plots' axes.
+fn grid_labels(p: &Plan) -> Vec<(String, String)> {
+    p.grid
+        .iter()
+        .flatten()
+        .map(|k| (k.clone(), p.file.key_label(k)))
+        .collect()
 }

@@ -733,3 +733,46 @@ fn a_variant_of_one_organisation_names_it() {
         "{text}"
     );
 }
+
+/// A grid over one organisation's setting names it on the plots' axes:
+/// summary.json carries each grid key in plain words, which the heatmap
+/// reads.
+#[test]
+fn a_grid_names_its_keys_in_plain_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = coalsim()
+        .args(["sweep", "tests/data/eastside.toml"])
+        .args(["--vary", "agent.0.resources=2,6"])
+        .args(["--vary", "governance.decision_rule=majority,weighted"])
+        .args(["--runs", "20", "--out"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("summary.json")).unwrap())
+            .unwrap();
+    let labels: Vec<(String, String)> = summary["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["key"].as_str().unwrap().to_string(),
+                l["label"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        labels.contains(&(
+            "agent.0.resources".into(),
+            "Eastside Foundation's resources".into()
+        )),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(&("governance.decision_rule".into(), "decision rule".into())),
+        "{labels:?}"
+    );
+    assert!(tmp.path().join("plots/heatmap.png").is_file());
+}

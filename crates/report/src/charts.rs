@@ -84,6 +84,25 @@ struct Meta {
     /// For a two-key sweep, the keys of the grid (x, then y).
     #[serde(default)]
     grid: Option<Vec<String>>,
+    /// The grid's keys in plain words (absent in older folders).
+    #[serde(default)]
+    labels: Vec<KeyLabel>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct KeyLabel {
+    key: String,
+    label: String,
+}
+
+impl Meta {
+    /// `key` in plain words, or the key itself.
+    fn label(&self, key: &str) -> String {
+        self.labels
+            .iter()
+            .find(|l| l.key == key)
+            .map_or_else(|| key.to_string(), |l| l.label.clone())
+    }
 }
 
 fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
@@ -649,8 +668,8 @@ pub fn charts(dir: &Path) -> anyhow::Result<Charts> {
         }
         let heat = Heatmap {
             title: format!("{scenario}: success probability"),
-            x_label: keys[0].clone(),
-            y_label: keys[1].clone(),
+            x_label: meta.label(&keys[0]),
+            y_label: meta.label(&keys[1]),
             x_values: xs,
             y_values: ys,
             cells,
@@ -666,7 +685,10 @@ pub fn charts(dir: &Path) -> anyhow::Result<Charts> {
         .filter(|k| k.len() == 3 && k[2] == RULE_KEY)
     {
         let table: Vec<BTreeMap<String, String>> = read_csv(&dir.join("variants.csv"))?;
-        rule_map_chart = Some(rule_map(&table, &keys[0], &keys[1], &scenario));
+        let mut map = rule_map(&table, &keys[0], &keys[1], &scenario);
+        map.x_label = meta.label(&keys[0]);
+        map.y_label = meta.label(&keys[1]);
+        rule_map_chart = Some(map);
     }
     Ok(Charts {
         lines,

@@ -17,6 +17,7 @@ use coalsim_core::study::compare::{Arm, CompareConfig, Comparison, compare_range
 /// Runs the arms and writes `dir`: runs.csv (streamed, with a `variant`
 /// column), rounds.csv, incidence.csv, survival.csv, variants.csv, comparison.csv,
 /// summary.json and, unless `plots` is false, plots/.
+#[allow(clippy::too_many_arguments)]
 pub fn run_comparison(
     arms: &[Arm],
     cfg: &CompareConfig,
@@ -24,10 +25,11 @@ pub fn run_comparison(
     dir: &Path,
     title: &str,
     grid: Option<Vec<String>>,
+    labels: &[(String, String)],
     plots: bool,
 ) -> anyhow::Result<Comparison> {
     let result = run_runs(arms, cfg, threads, dir, 0..cfg.runs, None)?;
-    write_results(dir, &result, title, grid, plots)?;
+    write_results(dir, &result, title, grid, labels, plots)?;
     Ok(result)
 }
 
@@ -126,15 +128,24 @@ pub fn run_runs(
 /// Writes everything of a comparison after runs.csv: rounds.csv,
 /// incidence.csv, survival.csv, variants.csv, comparison.csv, summary.json
 /// and, unless `plots` is false, plots/ (drawn from the files just
-/// written). Shared by `sweep`, `lesson` and `merge`.
+/// written). Shared by `sweep`, `lesson` and `merge`. `labels`: the grid's
+/// keys in plain words (key, label), for the plots' axes.
 pub fn write_results(
     dir: &Path,
     result: &Comparison,
     title: &str,
     grid: Option<Vec<String>>,
+    labels: &[(String, String)],
     plots: bool,
 ) -> anyhow::Result<()> {
-    let summary = summary_json(result, title, grid);
+    let mut summary = summary_json(result, title, grid);
+    if !labels.is_empty() {
+        summary["labels"] = labels
+            .iter()
+            .map(|(k, l)| serde_json::json!({"key": k, "label": l}))
+            .collect::<Vec<_>>()
+            .into();
+    }
     write_tables(dir, result, &summary)?;
     if plots {
         crate::charts::draw_all(dir)?;
@@ -186,6 +197,7 @@ pub fn merge_comparison(
     dir: &Path,
     title: &str,
     grid: Option<Vec<String>>,
+    labels: &[(String, String)],
     plots: bool,
 ) -> anyhow::Result<Comparison> {
     check_ranges(shards, "runs", cfg.runs).map_err(anyhow::Error::msg)?;
@@ -211,6 +223,6 @@ pub fn merge_comparison(
         );
     }
     let c = total.into_comparison(arms, cfg.runs, cfg.seed);
-    write_results(dir, &c, title, grid, plots)?;
+    write_results(dir, &c, title, grid, labels, plots)?;
     Ok(c)
 }
