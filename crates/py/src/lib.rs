@@ -456,7 +456,14 @@ fn sweep(
             write(&mut buf, &c).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
             files.push((name, buf));
         }
-        let summary = coalsim_report::sweep::summary_json(&c, &file.base.name, grid);
+        // The grid's keys in plain words, as the command line writes them.
+        let labels: Vec<(String, String)> = grid
+            .iter()
+            .flatten()
+            .map(|k| (k.clone(), file.key_label(k)))
+            .collect();
+        let mut summary = coalsim_report::sweep::summary_json(&c, &file.base.name, grid);
+        coalsim_report::sweep::add_labels(&mut summary, &labels);
         files.push(("summary.json", json(&summary)?));
         Ok(files)
     })?

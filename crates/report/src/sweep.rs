@@ -139,13 +139,7 @@ pub fn write_results(
     plots: bool,
 ) -> anyhow::Result<()> {
     let mut summary = summary_json(result, title, grid);
-    if !labels.is_empty() {
-        summary["labels"] = labels
-            .iter()
-            .map(|(k, l)| serde_json::json!({"key": k, "label": l}))
-            .collect::<Vec<_>>()
-            .into();
-    }
+    add_labels(&mut summary, labels);
     write_tables(dir, result, &summary)?;
     if plots {
         crate::charts::draw_all(dir)?;
@@ -157,6 +151,18 @@ pub fn write_results(
 fn mean_rounds(a: &coalsim_core::study::compare::ArmStats) -> f64 {
     let w = &a.measures[coalsim_core::study::compare::measure("rounds").unwrap_or(0)];
     crate::comparison::exact_mean("rounds", w.mean(), w.count())
+}
+
+/// Adds a grid's keys in plain words to a comparison's `summary.json`
+/// (`labels`: a list of `key`, `label`; nothing when there are none).
+pub fn add_labels(summary: &mut serde_json::Value, labels: &[(String, String)]) {
+    if !labels.is_empty() {
+        summary["labels"] = labels
+            .iter()
+            .map(|(k, l)| serde_json::json!({"key": k, "label": l}))
+            .collect::<Vec<_>>()
+            .into();
+    }
 }
 
 /// A comparison's `summary.json`: each variant's settings, success with its
