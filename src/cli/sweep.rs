@@ -302,9 +302,5 @@ pub fn merge(out_dir: &Path, shards: &coalsim_report::merge::Shards) -> anyhow::
 /// ([`ScenarioFile::key_label`](coalsim_core::scenario::ScenarioFile::key_label)),
 /// for the plots' axes.
 fn grid_labels(p: &Plan) -> Vec<(String, String)> {
-    p.grid
-        .iter()
-        .flatten()
-        .map(|k| (k.clone(), p.file.key_label(k)))
-        .collect()
+    p.file.key_labels(p.grid.iter().flatten())
 }

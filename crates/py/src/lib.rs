@@ -457,11 +457,7 @@ fn sweep(
             files.push((name, buf));
         }
         // The grid's keys in plain words, as the command line writes them.
-        let labels: Vec<(String, String)> = grid
-            .iter()
-            .flatten()
-            .map(|k| (k.clone(), file.key_label(k)))
-            .collect();
+        let labels = file.key_labels(grid.iter().flatten());
         let mut summary = coalsim_report::sweep::summary_json(&c, &file.base.name, grid);
         coalsim_report::sweep::add_labels(&mut summary, &labels);
         files.push(("summary.json", json(&summary)?));

@@ -307,6 +307,16 @@ impl ScenarioFile {
         ScenarioFile::load(Source::from_option(path)?)
     }
 
+    /// Each of `keys` with its plain words ([`Self::key_label`]).
+    pub fn key_labels<'a>(
+        &self,
+        keys: impl IntoIterator<Item = &'a String>,
+    ) -> Vec<(String, String)> {
+        keys.into_iter()
+            .map(|k| (k.clone(), self.key_label(k)))
+            .collect()
+    }
+
     /// A dotted key in plain words, with the organisations' names:
     /// `agent.0.resources` → "Eastside Foundation's resources",
     /// `trust.strangers` → "trust between organisations that do not know

@@ -115,17 +115,9 @@ pub(super) async fn charter(
             ),
         );
     }
-    if let Err(e) = st.spend(client_ip(&ext), cost) {
-        return e;
-    }
-    let Ok(permit) = st.jobs.clone().try_acquire_owned() else {
-        return error(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "the server is already running {} comparison(s), its limit; try again when one has finished",
-                st.limits.jobs
-            ),
-        );
+    let permit = match st.admit(client_ip(&ext), cost) {
+        Ok(p) => p,
+        Err(e) => return e,
     };
     let stop = Arc::new(AtomicBool::new(false));
     // Dropped with this request (the page went away): the runs stop.

@@ -222,6 +222,25 @@ impl Shared {
         Ok(())
     }
 
+    /// Admits a many-run job of `cost` from `ip`: spends the client's
+    /// budget ([`Self::spend`]), then takes one of the server's job slots.
+    fn admit(
+        &self,
+        ip: std::net::IpAddr,
+        cost: u64,
+    ) -> Result<tokio::sync::OwnedSemaphorePermit, Response> {
+        self.spend(ip, cost)?;
+        self.jobs.clone().try_acquire_owned().map_err(|_| {
+            error(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "the server is already running {} comparison(s), its limit; try again when one has finished",
+                    self.limits.jobs
+                ),
+            )
+        })
+    }
+
     /// Runs CPU-heavy `work` off the server's event loop, at most
     /// [`CPU_TASKS`] at once; waits its turn at most [`QUEUE_WAIT`].
     async fn heavy<T: Send + 'static>(
@@ -613,17 +632,9 @@ async fn compare(
             ),
         );
     }
-    if let Err(e) = st.spend(client_ip(&ext), cost) {
-        return e;
-    }
-    let Ok(permit) = st.jobs.clone().try_acquire_owned() else {
-        return error(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "the server is already running {} comparison(s), its limit; try again when one has finished",
-                st.limits.jobs
-            ),
-        );
+    let permit = match st.admit(client_ip(&ext), cost) {
+        Ok(p) => p,
+        Err(e) => return e,
     };
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<String, Infallible>>(16);
     let total = job.cfg.runs;

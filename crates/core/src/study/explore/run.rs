@@ -269,15 +269,6 @@ pub struct Sums {
     pub hits: Vec<u64>,
 }
 
-impl Sums {
-    /// Whether replication `i` reached the goal.
-    pub fn hit(&self, i: u64) -> bool {
-        self.hits
-            .get((i / 64) as usize)
-            .is_some_and(|w| w >> (i % 64) & 1 == 1)
-    }
-}
-
 /// Runs every scenario `runs` times (replication i on stream (seed, i)) and
 /// returns the sums of every scenario, in order. `progress` gets the number
 /// of runs just finished. Output does not depend on the thread count: each
