@@ -256,8 +256,12 @@ pub const LESSONS: &[Lesson] = &[
     lesson!(
         "non-contributors",
         "What if a member stops contributing?",
-        [lower("final_trust", 1)],
-        "Observed shirking lowers others' trust in the shirker (trust phase), pulling mean trust and conditional cooperation down; a private check-in restores engagement and removal after remove_after missed rounds takes the source of resentment out."
+        [lower("success", 1), lower("success", 2)],
+        "A member who misses private_checkin_after rounds in a row gets a private conversation that restores private_checkin_boost of its missing engagement (check-ins phase), so it delivers more and is seen shirking less. Letting it slide, observed shirking lowers the others' trust in it (trust phase: resentment builds), which lowers their own follow-through (trust_sensitivity) and commitment; removing after remove_after missed rounds with no conversation first takes out members who still deliver part of the time, with their work, their recruiting and the graceful exit's trust damage, until the coalition may fall below min_members. Final mean trust is not the measure: removal raises it by leaving only the reliable.",
+        links: [
+            ("a private conversation restores engagement", [("dynamics.private_checkin_boost", "0.0")]),
+            ("trust lost to observed shirking", [("trust.loss", "0.0")]),
+        ]
     ),
     lesson!(
         "public-disagreement",
