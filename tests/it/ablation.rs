@@ -35,7 +35,6 @@ const NOT_CARRYING: &[(&str, usize, &str)] = &[
     ("founders-syndrome", 0, "leaders' coordination load"),
     ("alignment-vs-trust", 0, "trust in follow-through"),
     ("alignment-vs-trust", 1, "trust in follow-through"),
-    ("speed-critical", 0, "discounting by urgency"),
     // Renewal's effect is the shocks it repairs; impatience adds no
     // measurable share.
     ("drift-and-renewal", 0, "impatience without wins"),
@@ -121,7 +120,8 @@ const KNOWN_REVERSALS: &[(&str, &str, f64)] = &[
     ("too-many-members", "dynamics.coordination_hours", 2.0),
     ("too-many-members", "dynamics.hours_budget", 0.5),
     // Twice the organisations, or strangers who trust each other twice as
-    // much: enough joiners to beat a lone agent even on a short deadline.
+    // much: enough joiners within six weeks for the full process to beat a
+    // lone agent (its gap to the ad-hoc group holds).
     ("speed-critical", "population.count", 2.0),
     ("speed-critical", "trust.strangers", 2.0),
     // Twice the horizon, or twice the hours members can give: a coalition

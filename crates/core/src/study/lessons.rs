@@ -200,11 +200,14 @@ pub const LESSONS: &[Lesson] = &[
     lesson!(
         "speed-critical",
         "When Speed Is Critical",
-        [Claim::AloneBetter { variant: 0 }],
-        "Setup work takes setup_effort of contributions for the setup rounds, recruitment takes time and coordination costs efficiency, while value decays at discount × urgency per round; a strong agent acting alone reaches the small goal sooner.",
+        [
+            lower("value_over_alone", 1),
+            Claim::AloneBetter { variant: 1 }
+        ],
+        "Every arm works toward the same small goal within the same weeks, and the value of reaching it is counted only within them (value over acting alone, with the general solo_efficiency and discount). A full process spends setup_rounds (longer at lower trust) with setup_effort of every contribution going into the setup and setup_hours on top, and pays coordination hours for every recruit; an ad-hoc group of the partners at hand starts working after one week. Within six weeks the full process often finishes too late or not at all, while the best-resourced member acting alone (unilateral decision) reaches the goal in time.",
         links: [
-            ("discounting by urgency", [("dynamics.discount", "0.0")]),
             ("setup work", [("dynamics.setup_effort", "0.0")]),
+            ("hours of setting up and coordinating", [("dynamics.setup_hours", "0.0"), ("dynamics.coordination_hours", "0.0")]),
         ]
     ),
     lesson!(
