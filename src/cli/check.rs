@@ -51,11 +51,36 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     if largest.agent_count() > LARGE {
         let bytes = coalsim_core::engine::run_memory_bytes(largest);
         let n = largest.agent_count();
+        if largest.sparse() {
+            let k = coalsim_core::engine::sparse_ties_per_agent(largest);
+            writeln!(
+                out,
+                "# memory: about {} per run in flight ({n} agents, sparse relationships: about {} known per agent at most); a batch or sweep holds one run per thread (--threads)",
+                megabytes(bytes),
+                k.round(),
+            )?;
+        } else {
+            writeln!(
+                out,
+                "# memory: about {} per run in flight ({n} agents: the {n} × {n} trust matrix is {}); a batch or sweep holds one run per thread (--threads)",
+                megabytes(bytes),
+                megabytes(8 * (n as u64) * (n as u64)),
+            )?;
+        }
+        let how = largest.trust.relationships;
         writeln!(
             out,
-            "# memory: about {} per run in flight ({n} agents: the {n} × {n} trust matrix is {}); a batch or sweep holds one run per thread (--threads)",
-            megabytes(bytes),
-            megabytes(8 * (n as u64) * (n as u64)),
+            "# relationships: {} (trust.relationships = \"{}\"{})",
+            if largest.sparse() { "sparse" } else { "dense" },
+            how.name(),
+            if how == coalsim_core::scenario::Relationships::Auto {
+                format!(
+                    ": sparse above {} organisations",
+                    coalsim_core::scenario::SPARSE_ABOVE
+                )
+            } else {
+                String::new()
+            },
         )?;
     }
     for v in &variants {

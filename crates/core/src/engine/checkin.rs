@@ -90,6 +90,28 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) {
             w.hidden[i] *= 1.0 - relayed * dy.checkin_voice;
         }
     }
+    if w.sparse {
+        sparse_nudges(w, dy, attendees);
+    } else {
+        dense_nudges(w, dy, attendees);
+    }
+    w.coalition.last_checkin = w.round;
+    now.checkin = true;
+    now.attended = attended;
+    ev.push(Event {
+        round: w.round,
+        agent: None,
+        kind: EventKind::CheckIn {
+            attended,
+            members: w.coalition.members as u32,
+            juniors,
+        },
+    });
+}
+
+/// Each attendee pulls its trust in each other attendee toward that one's
+/// record (dense relationships).
+fn dense_nudges(w: &mut crate::model::World, dy: &crate::scenario::Dynamics, attendees: &[usize]) {
     // Each pair's update reads only its own trust and j's record, so the
     // pairs can be visited column by column (j's record computed once), and
     // only attendees are visited (`attendees` is ascending, its capacity n).
@@ -110,16 +132,35 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) {
             }
         }
     }
-    w.coalition.last_checkin = w.round;
-    now.checkin = true;
-    now.attended = attended;
-    ev.push(Event {
-        round: w.round,
-        agent: None,
-        kind: EventKind::CheckIn {
-            attended,
-            members: w.coalition.members as u32,
-            juniors,
-        },
-    });
+}
+
+/// Sparse relationships: each attendee comes to know the attendees of its
+/// meetings (its group, and the council if it sits on it, under a
+/// structure) and pulls its trust in each attendee it knows toward that
+/// one's record, at `transparency` within its meetings and
+/// `relay · transparency` across them. Attendees it does not know are not
+/// judged.
+fn sparse_nudges(w: &mut crate::model::World, dy: &crate::scenario::Dynamics, attendees: &[usize]) {
+    if w.grouped() {
+        w.index_groups(attendees);
+    }
+    let prior = dy.record_prior;
+    for &i in attendees {
+        w.meet_group(i);
+        let mut row = std::mem::take(&mut w.ties[i]);
+        for tie in row.iter_mut() {
+            let j = tie.j as usize;
+            if !w.attended_now[j] {
+                continue;
+            }
+            let record = (w.delivered[j] as f64 + prior) / (w.committed[j] as f64 + 2.0 * prior);
+            let rate = if w.meet(i, j) {
+                dy.transparency
+            } else {
+                dy.relay * dy.transparency
+            };
+            tie.t = (tie.t + rate * (record - tie.t)).clamp(0.0, 1.0);
+        }
+        w.ties[i] = row;
+    }
 }

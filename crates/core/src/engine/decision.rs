@@ -649,17 +649,12 @@ fn crisis(
     now: &mut RoundTally,
     objectors: u32,
 ) {
-    let n = w.n;
-    for i in 0..n {
+    for i in 0..w.n {
         if !w.is_member(i) {
             continue;
         }
         let keep = 1.0 - s.dynamics.conflict_damage * w.hidden[i];
-        for j in 0..n {
-            if j != i && w.is_member(j) {
-                w.trust[i * n + j] *= keep;
-            }
-        }
+        w.scale_trust_of(i, keep);
     }
     let until = w.round + setup_duration(s, w.mean_trust());
     w.coalition.governance = GovernanceState::SettingUp {

@@ -100,6 +100,9 @@ pub fn leave_all(
     ev: &mut Vec<Event>,
     now: &mut RoundTally,
 ) {
+    if w.sparse {
+        return leave_all_sparse(w, s, leavers, ev, now);
+    }
     if leavers.len() <= 1 {
         for &(i, r) in leavers {
             leave(w, s, i, r, ev, now);
@@ -148,6 +151,62 @@ pub fn leave_all(
             if b != a && applied > 0 {
                 row[b] = factors.apply(row[b], applied);
             }
+        }
+    }
+    w.exit_scratch = scratch;
+}
+
+/// [`leave_all`] with sparse relationships: the exits in order, each
+/// leaver's `Left` event reading its trust in the members it knows as the
+/// phase began (less those who left before it); the damage of the round's
+/// exits lands together at the end: each remaining member's trust in the
+/// members it knows falls by the damage of every leaver it knew (the
+/// product of their factors). Who did not know a leaver is not shaken by
+/// its going.
+fn leave_all_sparse(
+    w: &mut World,
+    s: &Scenario,
+    leavers: &[(usize, ExitReason)],
+    ev: &mut Vec<Event>,
+    now: &mut RoundTally,
+) {
+    let n = w.n;
+    let mut scratch = std::mem::take(&mut w.exit_scratch);
+    let pending = &mut scratch.factors;
+    pending.clear();
+    pending.resize(n, 1.0);
+    // Agents who knew a leaver (1), whose lists are pruned at the end.
+    let knew = &mut scratch.order;
+    knew.clear();
+    knew.resize(n, 0);
+    for &(i, reason) in leavers {
+        if !w.is_member(i) {
+            continue;
+        }
+        let trust = w.sparse_trust_in_members(i);
+        depart(w, s, i, reason, trust, ev, now, |w, f| {
+            for t in &w.ties[i] {
+                pending[t.j as usize] *= f;
+                knew[t.j as usize] = 1;
+            }
+        });
+    }
+    for a in 0..n {
+        if pending[a] != 1.0 && w.is_member(a) {
+            w.scale_trust_of(a, pending[a]);
+        }
+    }
+    // A relationship with a former member plays no further part: dropped
+    // on both sides, one pass over each list that held one.
+    for a in 0..n {
+        if knew[a] == 1 {
+            let status = &w.status;
+            w.ties[a].retain(|t| status[t.j as usize] != crate::model::Status::Former);
+        }
+    }
+    for &(i, _) in leavers {
+        if w.status[i] == crate::model::Status::Former {
+            w.ties[i] = Vec::new();
         }
     }
     w.exit_scratch = scratch;
@@ -229,7 +288,8 @@ fn weakest(w: &World, s: &Scenario, i: usize) -> ExitReason {
 /// Member i leaves for `reason`. Graceful when the coalition has an exit
 /// protocol, or when it is a removal or a re-alignment (formal processes).
 /// Everyone remaining loses `graceful_exit_damage` (or `abrupt_exit_damage`)
-/// of their trust in each other; an abrupt exit also takes
+/// of their trust in each other (sparse relationships: only those who knew
+/// the leaver, in the members they know); an abrupt exit also takes
 /// `abrupt_work_loss` of the leaver's share of the shared work with it. A
 /// leader's departure costs the coalition its know-how ([`leadership_loss`]).
 pub fn leave(
@@ -244,7 +304,14 @@ pub fn leave(
         return;
     }
     let trust = w.trust_in_members(i);
-    depart(w, s, i, reason, trust, ev, now, World::scale_member_trust);
+    if w.sparse {
+        depart(w, s, i, reason, trust, ev, now, |w, f| {
+            w.knowers_lose_trust(i, f)
+        });
+        w.forget(i);
+    } else {
+        depart(w, s, i, reason, trust, ev, now, World::scale_member_trust);
+    }
 }
 
 /// What one exit does, for [`leave`] and [`leave_all`] alike: i (a member,

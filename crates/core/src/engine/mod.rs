@@ -41,14 +41,49 @@ pub fn run_rng(seed: u64, run: u64) -> Rng {
     rng
 }
 
-/// Estimated bytes one run of `s` holds while it is simulated: the N×N
-/// trust matrix (8·N²), the trust phase's draws and about 300 bytes per
+/// Estimated bytes one run of `s` holds while it is simulated: the
+/// relationships (dense: the N×N trust matrix, 8·N²; sparse: 16 bytes per
+/// relationship, [`sparse_ties_per_agent`] of them per agent, with room for
+/// the vectors' growth), the trust phase's draws and about 300 bytes per
 /// agent plus 24 per agent and issue in the per-agent vectors. A batch or
 /// sweep holds one run per worker thread.
 pub fn run_memory_bytes(s: &Scenario) -> u64 {
     let n = s.agent_count() as u64;
     let d = u64::from(s.issues);
-    8 * n * n + trust::draw_scratch_bytes(n as usize) as u64 + n * (300 + 24 * d)
+    let relationships = if s.sparse() {
+        (n as f64 * (24.0 + 1.5 * 16.0 * sparse_ties_per_agent(s))) as u64
+    } else {
+        8 * n * n
+    };
+    relationships + trust::draw_scratch_bytes(n as usize) as u64 + n * (300 + 24 * d)
+}
+
+/// Sparse relationships: an estimate of the relationships an agent holds
+/// at most (for [`run_memory_bytes`]): its prior ones (relationship
+/// density × (N − 1), and a founder's first members), the members of its
+/// meetings (its group and, for a council member, the council) and random
+/// encounters up to `trust.acquaintances`; at most N − 1.
+pub fn sparse_ties_per_agent(s: &Scenario) -> f64 {
+    use crate::scenario::Coordination;
+    let n = s.agent_count() as f64;
+    let pop = &s.population;
+    let prior = pop.relationship_density * (n - 1.0)
+        + 2.0 * pop.founders as f64 * pop.initial_members as f64 / n.max(1.0)
+        + s.agent.iter().map(|a| a.knows.len()).sum::<usize>() as f64 * 2.0 / n.max(1.0);
+    let g = &s.governance;
+    let meetings = match s.coordination() {
+        Coordination::Everyone => 0.0,
+        Coordination::Committee => n / f64::from(g.committee_size.max(1)) + f64::from(g.committee_size),
+        Coordination::Subgroups => {
+            let size = f64::from(g.subgroup_size.max(1));
+            // A member's group, plus the council for its delegate (spread
+            // over the group's members).
+            size + (n / size) / size
+        }
+    };
+    (prior + meetings)
+        .max(f64::from(s.trust.acquaintances))
+        .min((n - 1.0).max(0.0))
 }
 
 /// Per-round tallies that phases hand to later phases (reset each round).
@@ -309,6 +344,12 @@ fn collect_members(w: &World, members: &mut Vec<usize>) {
 fn refresh_trust_cache(w: &World, cache: &mut [f64], members: &mut Vec<usize>) {
     collect_members(w, members);
     cache.iter_mut().for_each(|c| *c = 0.0);
+    if w.sparse {
+        for &i in members.iter() {
+            cache[i] = w.sparse_trust_in_members(i);
+        }
+        return;
+    }
     let n = w.n;
     let others = members.len().saturating_sub(1);
     if others == 0 {

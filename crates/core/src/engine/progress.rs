@@ -51,6 +51,17 @@ pub fn progress<C: Controller>(r: &mut Round<'_, C>) {
             }
             w.efficacy[i] = unit(w.efficacy[i] + dy.win_efficacy * (1.0 - w.efficacy[i]));
             w.clarity[i] = unit(w.clarity[i] + dy.agreement_clarity * (1.0 - w.clarity[i]));
+            if w.sparse {
+                // Between those who know each other.
+                let mut ties = std::mem::take(&mut w.ties[i]);
+                for t in ties.iter_mut() {
+                    if w.status[t.j as usize] == crate::model::Status::Member {
+                        t.t = (t.t + dy.win_trust * (1.0 - t.t)).clamp(0.0, 1.0);
+                    }
+                }
+                w.ties[i] = ties;
+                continue;
+            }
             for j in 0..w.n {
                 if j != i && w.is_member(j) {
                     let t = w.trust(i, j);

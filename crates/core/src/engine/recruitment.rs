@@ -51,6 +51,11 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
     recruiters.clear();
     recruiters.extend((0..n).filter(|&i| w.is_member(i) && w.joined_round[i] != w.round));
     let recruiters = &*recruiters;
+    let strangers = if w.sparse {
+        Strangers::of(w, s, recruiters)
+    } else {
+        Strangers::default()
+    };
     let mut admitted = 0usize;
     for j in 0..n {
         if w.status[j] != Status::Outsider {
@@ -59,20 +64,24 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
         if g.max_members > 0 && members_at_start + admitted >= g.max_members as usize {
             break;
         }
-        let mut miss = 1.0;
-        let mut via = None;
-        let mut best = -1.0;
-        let mut trust_in = 0.0;
-        for &i in recruiters {
-            let pull = dy.recruit_rate * w.engagement[i] * w.trust(i, j);
-            miss *= 1.0 - pull;
-            if pull > best {
-                best = pull;
-                via = Some(i);
+        let (reach, via, trust_in) = if w.sparse {
+            sparse_reach(w, s, j, &strangers)
+        } else {
+            let mut miss = 1.0;
+            let mut via = None;
+            let mut best = -1.0;
+            let mut trust_in = 0.0;
+            for &i in recruiters {
+                let pull = dy.recruit_rate * w.engagement[i] * w.trust(i, j);
+                miss *= 1.0 - pull;
+                if pull > best {
+                    best = pull;
+                    via = Some(i);
+                }
+                trust_in += w.trust(j, i);
             }
-            trust_in += w.trust(j, i);
-        }
-        let reach = 1.0 - miss;
+            (1.0 - miss, via, trust_in)
+        };
         if !chance(rng, reach) {
             continue;
         }
@@ -111,6 +120,82 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
             },
         });
     }
+}
+
+/// Sparse relationships: what the recruiters as strangers give an
+/// outsider (each pulls with strangers' trust): the product of their
+/// misses (factors that are exactly 0 counted apart, so that one who
+/// knows the outsider can be divided out), and the most engaged of them.
+/// Thousands of factors may underflow the product to 0: the reach is then
+/// 1, as it is to the last bit.
+#[derive(Debug, Default)]
+struct Strangers {
+    /// Π (1 − pull) over recruiters with a non-zero factor.
+    miss: f64,
+    /// Recruiters whose stranger's pull is 1 (their factor is 0).
+    certain: usize,
+    best: Option<usize>,
+    count: usize,
+}
+
+impl Strangers {
+    fn of(w: &World, s: &Scenario, recruiters: &[usize]) -> Strangers {
+        let dy = &s.dynamics;
+        let mut st = Strangers {
+            miss: 1.0,
+            certain: 0,
+            best: None,
+            count: recruiters.len(),
+        };
+        let mut best = -1.0;
+        for &i in recruiters {
+            let pull = dy.recruit_rate * w.engagement[i] * w.strangers;
+            if 1.0 - pull > 0.0 {
+                st.miss *= 1.0 - pull;
+            } else {
+                st.certain += 1;
+            }
+            if pull > best {
+                best = pull;
+                st.best = Some(i);
+            }
+        }
+        st
+    }
+}
+
+/// Sparse relationships: the reach of outsider j (each recruiter pulls with
+/// its trust in j: strangers' trust unless they know each other), the
+/// member it comes through (the one it knows who pulls hardest, or the
+/// most engaged recruiter when it knows none) and the sum of its trust in
+/// the recruiters. An outsider's relationships are its initial ones
+/// (mutual), so j's own list names the recruiters who know it.
+fn sparse_reach(w: &World, s: &Scenario, j: usize, st: &Strangers) -> (f64, Option<usize>, f64) {
+    let dy = &s.dynamics;
+    let (mut miss, mut certain) = (st.miss, st.certain);
+    let mut trust_in = st.count as f64 * w.strangers;
+    let (mut via, mut best) = (None, -1.0);
+    for tie in &w.ties[j] {
+        let i = tie.j as usize;
+        if !w.is_member(i) || w.joined_round[i] == w.round {
+            continue;
+        }
+        let stranger = 1.0 - dy.recruit_rate * w.engagement[i] * w.strangers;
+        if stranger > 0.0 {
+            miss /= stranger;
+        } else {
+            certain -= 1;
+        }
+        let pull = dy.recruit_rate * w.engagement[i] * w.tie(i, j);
+        miss *= 1.0 - pull;
+        if pull > best {
+            best = pull;
+            via = Some(i);
+        }
+        trust_in += tie.t - w.strangers;
+    }
+    let reach = if certain > 0 { 1.0 } else { 1.0 - miss };
+    (reach.clamp(0.0, 1.0), via.or(st.best), trust_in)
 }
 
 /// Members (the committee under the committee rule) vote yes when their

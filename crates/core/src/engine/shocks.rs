@@ -121,7 +121,18 @@ fn strike(
                 }
                 w.engagement[m] *= 1.0 - size;
                 let reset = s.trust.strangers;
-                for j in 0..w.n {
+                if w.sparse {
+                    // Strangers already stand at strangers' trust.
+                    for k in 0..w.ties[m].len() {
+                        let j = w.ties[m][k].j as usize;
+                        let a = w.know(m, j);
+                        *a = (1.0 - turnover) * *a + turnover * reset;
+                        let b = w.know(j, m);
+                        *b = (1.0 - turnover) * *b + turnover * reset;
+                    }
+                }
+                let dense = if w.sparse { 0 } else { w.n };
+                for j in 0..dense {
                     if j != m {
                         let a = m * w.n + j;
                         let b = j * w.n + m;

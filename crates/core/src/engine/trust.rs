@@ -2,7 +2,7 @@
 //! negative assumptions that fill a communication gap.
 
 use super::{Controller, Round, chance_threshold};
-use rand::Rng as _;
+use rand::{Rng as _, RngExt as _};
 
 /// [`update_trust_in`] with its scratch made here (for tests; the engine
 /// passes reused scratch so that a round allocates nothing).
@@ -42,6 +42,9 @@ pub fn update_trust(
 /// pairs ([`World::mean_trust`](crate::model::World::mean_trust), the same
 /// single sum in the same order).
 pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) -> f64 {
+    if r.world.sparse {
+        return update_sparse(r);
+    }
     let (w, s, rng, members, draws, cache) = (
         &mut *r.world,
         r.scenario,
@@ -207,4 +210,92 @@ fn met_pairs(w: &mut crate::model::World, members: &[usize]) -> usize {
         }
     }
     pairs
+}
+
+/// The trust phase with sparse relationships (docs/model.md, "Sparse
+/// relationships"). Each member, in index order: comes to know the members
+/// of its meetings (its group, and the council if it sits on it, when a
+/// structure is in force); meets `trust.sample` members drawn at random
+/// (a stranger among them becomes an acquaintance while both hold fewer
+/// than `trust.acquaintances` relationships); then observes each member it
+/// knows as the dense phase observes every member — surely when both
+/// attended one meeting, otherwise with probability `visibility` — with
+/// the gap's decay on the same relationships. Strangers are not observed
+/// and stay at strangers' trust. Leaves each member's mean trust in the
+/// members it knows in the trust cache and returns the mean over ordered
+/// pairs of members who know each other.
+fn update_sparse<C: Controller>(r: &mut Round<'_, C>) -> f64 {
+    use crate::model::Status;
+    let (w, s, rng, members, cache) = (
+        &mut *r.world,
+        r.scenario,
+        &mut *r.rng,
+        &*r.members,
+        &mut *r.trust_cache,
+    );
+    let t = &s.trust;
+    let vis = chance_threshold(s.dynamics.visibility);
+    let m = members.len();
+    let gap = w.round.saturating_sub(w.coalition.last_checkin) > s.dynamics.gap_tolerance;
+    let pessimism = s.dynamics.pessimism * s.trust.strangers;
+    let rate = s.dynamics.assumption_decay;
+    let cap = t.acquaintances as usize;
+    cache.iter_mut().for_each(|c| *c = 0.0);
+    if w.grouped() {
+        w.index_groups(members);
+    }
+    let (mut total, mut pairs) = (0.0, 0usize);
+    for &i in members {
+        w.meet_group(i);
+        if m > 1 {
+            for _ in 0..t.sample {
+                let j = members[rng.random_range(0..m)];
+                if j != i && w.ties[i].len() < cap && w.ties[j].len() < cap {
+                    w.acquaint(i, j);
+                }
+            }
+        }
+        let attended_i = w.attended_now[i];
+        let mut row = std::mem::take(&mut w.ties[i]);
+        let (mut sum, mut k) = (0.0, 0usize);
+        for tie in row.iter_mut() {
+            let j = tie.j as usize;
+            if w.status[j] != Status::Member {
+                continue;
+            }
+            let seen = (attended_i && w.attended_now[j] && w.meet(i, j))
+                || (rng.next_u64() >> 11) < vis;
+            let x = tie.t;
+            let mut y = if !seen {
+                x
+            } else if w.delivered_now[j] {
+                x + t.gain * (1.0 - x)
+            } else {
+                x - t.loss * x
+            };
+            if gap && y > pessimism {
+                y += rate * (pessimism - y);
+            }
+            tie.t = y;
+            sum += y;
+            k += 1;
+        }
+        w.ties[i] = row;
+        cache[i] = if k > 0 {
+            sum / k as f64
+        } else if m > 1 {
+            w.strangers
+        } else {
+            w.lone_trust
+        };
+        total += sum;
+        pairs += k;
+    }
+    if pairs > 0 {
+        total / pairs as f64
+    } else if m > 1 {
+        w.strangers
+    } else {
+        0.0
+    }
 }

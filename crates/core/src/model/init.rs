@@ -71,7 +71,11 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         stood_aside: vec![false; n],
         waiting: vec![0.0; n * d],
         commitment: vec![s.dynamics.full_commitment; n],
-        trust: vec![0.0; n * n],
+        trust: if s.sparse() { Vec::new() } else { vec![0.0; n * n] },
+        sparse: s.sparse(),
+        ties: if s.sparse() { vec![Vec::new(); n] } else { Vec::new() },
+        strangers: s.trust.strangers,
+        groups: super::ties::GroupIndex::default(),
         coalition: Coalition {
             agenda: vec![0.0; d],
             focus: vec![0.0; d],
@@ -204,6 +208,18 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             .push(w.resources[i] * ((1.0 - cp) + cp * w.credibility[i]));
     }
 
+    if w.sparse {
+        super::ties::initial_ties(&mut w, s, rng);
+    } else {
+        dense_initial_trust(&mut w, s, rng, named);
+    }
+    finish(w, s, explicit_leadership)
+}
+
+/// The dense initial trust matrix.
+fn dense_initial_trust<R: rand::Rng>(w: &mut World, s: &Scenario, rng: &mut R, named: usize) {
+    let n = w.n;
+    let pop = &s.population;
     // Prior relationships, then initial trust. Who is related is marked in
     // the trust matrix itself (1.0 = related, 0.0 = not) before each entry
     // is drawn in its place, so no second n × n matrix is needed.
@@ -252,6 +268,13 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         }
     }
 
+}
+
+/// Leadership, the agenda and the coalition's starting state.
+fn finish(mut w: World, s: &Scenario, explicit_leadership: bool) -> World {
+    let n = w.n;
+    let d = w.d;
+    let pop = &s.population;
     // Leadership shares.
     if explicit_leadership {
         for (i, a) in s.agent.iter().enumerate() {

@@ -8,6 +8,7 @@
 pub mod governance;
 pub mod init;
 pub mod structure;
+pub mod ties;
 
 pub use init::build_world;
 
@@ -233,7 +234,18 @@ pub struct World {
     pub exit_scratch: ExitScratch,
     /// Commitment computed in the last engagement phase.
     pub commitment: Vec<f64>,
+    /// Dense relationships: the N × N trust matrix (empty when sparse).
     pub trust: Vec<f64>,
+    /// Sparse relationships (`trust.relationships`): instead of the
+    /// matrix, each agent's relationships ([`ties`]).
+    pub sparse: bool,
+    /// Sparse: each agent's relationships, ascending by the other agent;
+    /// mutual (i knows j exactly when j knows i), each with its own trust.
+    pub ties: Vec<Vec<ties::Tie>>,
+    /// Sparse: trust in a stranger (`trust.strangers`).
+    pub strangers: f64,
+    /// Sparse scratch: members by group, for the meetings.
+    pub groups: ties::GroupIndex,
     // --- the coalition
     pub coalition: Coalition,
     /// Current round (1-based once stepping has begun).
@@ -307,6 +319,9 @@ impl World {
     /// i's trust in j.
     #[inline]
     pub fn trust(&self, i: usize, j: usize) -> f64 {
+        if self.sparse {
+            return self.tie(i, j);
+        }
         self.trust[i * self.n + j]
     }
 
@@ -358,6 +373,9 @@ impl World {
 
     /// Mean trust of i in the other members (`lone_trust` when it is alone).
     pub fn trust_in_members(&self, i: usize) -> f64 {
+        if self.sparse {
+            return self.sparse_trust_in_members(i);
+        }
         let row = &self.trust[i * self.n..(i + 1) * self.n];
         let mut sum = 0.0;
         let mut k = 0usize;
@@ -389,6 +407,9 @@ impl World {
 
     /// Mean trust between members (all ordered pairs).
     pub fn mean_trust(&self) -> f64 {
+        if self.sparse {
+            return self.sparse_mean_trust();
+        }
         let mut sum = 0.0;
         let mut k = 0usize;
         for i in 0..self.n {
@@ -408,11 +429,39 @@ impl World {
     /// Adds `delta` to i's trust in j, clamped to [0, 1].
     #[inline]
     pub fn nudge_trust(&mut self, i: usize, j: usize, delta: f64) {
+        if self.sparse {
+            let t = self.know(i, j);
+            *t = (*t + delta).clamp(0.0, 1.0);
+            return;
+        }
         let t = &mut self.trust[i * self.n + j];
         *t = (*t + delta).clamp(0.0, 1.0);
     }
 
-    /// Scales every member's trust in every other member by `factor`.
+    /// Scales member i's trust in every other member by `factor` (sparse:
+    /// in the members it knows; a stranger stays a stranger).
+    pub fn scale_trust_of(&mut self, i: usize, factor: f64) {
+        if self.sparse {
+            let ties = std::mem::take(&mut self.ties[i]);
+            let mut ties = ties;
+            for t in ties.iter_mut() {
+                if self.status[t.j as usize] == Status::Member {
+                    t.t *= factor;
+                }
+            }
+            self.ties[i] = ties;
+            return;
+        }
+        let n = self.n;
+        for j in 0..n {
+            if j != i && self.status[j] == Status::Member {
+                self.trust[i * n + j] *= factor;
+            }
+        }
+    }
+
+    /// Scales every member's trust in every other member by `factor`
+    /// (dense relationships).
     pub fn scale_member_trust(&mut self, factor: f64) {
         for i in 0..self.n {
             if self.status[i] != Status::Member {

@@ -56,6 +56,16 @@ impl Scenario {
             .unwrap_or(Coordination::Everyone)
     }
 
+    /// Whether relationships are sparse (`trust.relationships`, with
+    /// `auto` resolved by the number of agents).
+    pub fn sparse(&self) -> bool {
+        match self.raw.trust.relationships {
+            raw::Relationships::Dense => false,
+            raw::Relationships::Sparse => true,
+            raw::Relationships::Auto => self.agent_count() > raw::SPARSE_ABOVE,
+        }
+    }
+
     /// Total number of agents (named plus generated).
     pub fn agent_count(&self) -> usize {
         self.raw.agent.len() + self.raw.population.count as usize

@@ -374,6 +374,71 @@ pub struct RawTrust {
     pub gain: f64,
     /// Loss on observed shirking: T -= loss T.
     pub loss: f64,
+    /// How relationships are held: `dense` (every agent has a trust in
+    /// every other, and every member observes every other member),
+    /// `sparse` (trust only between those who know each other; a member
+    /// observes those it knows, its meeting's members and a sample of
+    /// others), or `auto` (dense up to [`SPARSE_ABOVE`] agents, sparse
+    /// above). See docs/model.md, "Sparse relationships".
+    #[serde(skip_serializing_if = "Relationships::is_auto")]
+    pub relationships: Relationships,
+    /// Sparse relationships: members drawn at random each round by each
+    /// member to come to know (a stranger among them becomes an
+    /// acquaintance while both hold fewer than `acquaintances`
+    /// relationships).
+    #[serde(skip_serializing_if = "is_default_sample")]
+    pub sample: u32,
+    /// Sparse relationships: most relationships a member holds before a
+    /// random encounter stops making new ones (prior relationships and
+    /// those met in meetings are always kept).
+    #[serde(skip_serializing_if = "is_default_acquaintances")]
+    pub acquaintances: u32,
+}
+
+/// Agents above which `trust.relationships = "auto"` is sparse: the old
+/// bound on a scenario's size, so every coalition that could be run before
+/// sparse relationships existed keeps the dense model.
+pub const SPARSE_ABOVE: usize = 2000;
+
+/// Default of `trust.sample`.
+pub const DEFAULT_SAMPLE: u32 = 2;
+/// Default of `trust.acquaintances`.
+pub const DEFAULT_ACQUAINTANCES: u32 = 40;
+
+fn is_default_sample(x: &u32) -> bool {
+    *x == DEFAULT_SAMPLE
+}
+
+fn is_default_acquaintances(x: &u32) -> bool {
+    *x == DEFAULT_ACQUAINTANCES
+}
+
+/// How relationships (trust between agents) are held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relationships {
+    /// Every pair: an N × N trust matrix.
+    Dense,
+    /// Only pairs that know each other; strangers at `trust.strangers`.
+    Sparse,
+    /// Dense up to [`SPARSE_ABOVE`] agents, sparse above.
+    #[default]
+    Auto,
+}
+
+impl Relationships {
+    fn is_auto(&self) -> bool {
+        *self == Relationships::Auto
+    }
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Relationships::Dense => "dense",
+            Relationships::Sparse => "sparse",
+            Relationships::Auto => "auto",
+        }
+    }
 }
 
 impl Default for RawTrust {
@@ -384,6 +449,9 @@ impl Default for RawTrust {
             spread: 0.1,
             gain: 0.04,
             loss: 0.12,
+            relationships: Relationships::Auto,
+            sample: DEFAULT_SAMPLE,
+            acquaintances: DEFAULT_ACQUAINTANCES,
         }
     }
 }

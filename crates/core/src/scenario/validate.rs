@@ -1,6 +1,8 @@
 //! Range and consistency checks of a raw scenario.
 
-use super::{Admission, Coordination, DecisionRule, ExitProtocol, Invalid, RawScenario, Setup};
+use super::{
+    Admission, Coordination, DecisionRule, ExitProtocol, Invalid, RawScenario, Relationships, Setup,
+};
 
 /// Largest number of agents (a national coalition of thousands of
 /// organisations). The trust matrix is N×N: 8·N² bytes per run in flight,
@@ -64,6 +66,9 @@ pub fn allowed(field: &str) -> Option<String> {
         "governance.decision_every" => whole("1", &MAX_ROUNDS.to_string()),
         "governance.fallback_after" => whole("0", &MAX_ROUNDS.to_string()),
         "governance.subgroup_size" => whole("2", &MAX_AGENTS.to_string()),
+        "trust.relationships" => choices(bogus().try_into::<Relationships>().map(drop)),
+        "trust.sample" => whole("0", "1000"),
+        "trust.acquaintances" => whole("0", &MAX_AGENTS.to_string()),
         "governance.coordination" => choices(bogus().try_into::<Coordination>().map(drop)),
         "governance.decision_rule" => choices(bogus().try_into::<DecisionRule>().map(drop)),
         "governance.setup" => choices(bogus().try_into::<Setup>().map(drop)),
@@ -295,6 +300,8 @@ pub fn check(s: &RawScenario) -> Result<(), Invalid> {
     range("trust.spread", t.spread, 0.0, 0.5)?;
     unit("trust.gain", t.gain)?;
     unit("trust.loss", t.loss)?;
+    whole("trust.sample", t.sample, 0, "0", 1000)?;
+    whole("trust.acquaintances", t.acquaintances, 0, "0", MAX_AGENTS as u32)?;
     check_population(s)?;
     check_agents(s)?;
     check_dynamics(s)?;
