@@ -555,7 +555,7 @@ fn agents_above_the_bound_are_refused_and_large_scenarios_say_their_memory() {
     let f = write(
         tmp.path(),
         "big.toml",
-        "[population]\ncount = 5000\ninitial_members = 50\n",
+        "[population]\ncount = 5000\ninitial_members = 50\n[trust]\nrelationships = \"dense\"\n",
     );
     let out = coalsim().arg("check").arg(&f).output().unwrap();
     assert!(out.status.success(), "{out:?}");

@@ -144,6 +144,9 @@ prop_compose! {
         strangers in unit(),
         spread in 0.0..=0.5f64,
         calm in any::<bool>(),
+        sparse in any::<bool>(),
+        sample in 0u32..=4,
+        acquaintances in 0u32..=12,
     ) -> RawScenario {
         let mut s = base;
         s.governance = governance;
@@ -158,6 +161,11 @@ prop_compose! {
         s.trust.related = related;
         s.trust.strangers = strangers;
         s.trust.spread = spread;
+        if sparse {
+            s.trust.relationships = coalsim_core::scenario::Relationships::Sparse;
+            s.trust.sample = sample;
+            s.trust.acquaintances = acquaintances;
+        }
         if calm {
             // Half the cases are squeezed into a region where coalitions
             // tend to last, so that long runs are checked too.
@@ -199,6 +207,26 @@ fn check_world(w: &World) -> Result<(), TestCaseError> {
         for j in 0..w.n {
             let t = w.trust(i, j);
             prop_assert!(in_unit(t), "round {round}: trust[{i}][{j}] = {t}");
+        }
+        if w.sparse {
+            // Sparse relationships: mutual, sorted, never with oneself,
+            // never with a former member.
+            let row = &w.ties[i];
+            prop_assert!(
+                row.windows(2).all(|p| p[0].j < p[1].j),
+                "round {round}: ties of {i} unsorted"
+            );
+            for t in row {
+                let j = t.j as usize;
+                prop_assert!(
+                    j != i && w.knows(j, i),
+                    "round {round}: tie {i}–{j} not mutual"
+                );
+                prop_assert!(
+                    w.status[j] != Status::Former,
+                    "round {round}: {i} keeps a tie to former {j}"
+                );
+            }
         }
     }
     let members = w.status.iter().filter(|&&s| s == Status::Member).count();

@@ -25,6 +25,7 @@ mod power;
 mod scenarios;
 mod serve;
 mod shards;
+mod sparse;
 mod stats;
 mod structure;
 mod sweep;

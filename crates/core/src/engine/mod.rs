@@ -73,7 +73,9 @@ pub fn sparse_ties_per_agent(s: &Scenario) -> f64 {
     let g = &s.governance;
     let meetings = match s.coordination() {
         Coordination::Everyone => 0.0,
-        Coordination::Committee => n / f64::from(g.committee_size.max(1)) + f64::from(g.committee_size),
+        Coordination::Committee => {
+            n / f64::from(g.committee_size.max(1)) + f64::from(g.committee_size)
+        }
         Coordination::Subgroups => {
             let size = f64::from(g.subgroup_size.max(1));
             // A member's group, plus the council for its delegate (spread

@@ -263,8 +263,8 @@ fn update_sparse<C: Controller>(r: &mut Round<'_, C>) -> f64 {
             if w.status[j] != Status::Member {
                 continue;
             }
-            let seen = (attended_i && w.attended_now[j] && w.meet(i, j))
-                || (rng.next_u64() >> 11) < vis;
+            let seen =
+                (attended_i && w.attended_now[j] && w.meet(i, j)) || (rng.next_u64() >> 11) < vis;
             let x = tie.t;
             let mut y = if !seen {
                 x

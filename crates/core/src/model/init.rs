@@ -71,9 +71,17 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         stood_aside: vec![false; n],
         waiting: vec![0.0; n * d],
         commitment: vec![s.dynamics.full_commitment; n],
-        trust: if s.sparse() { Vec::new() } else { vec![0.0; n * n] },
+        trust: if s.sparse() {
+            Vec::new()
+        } else {
+            vec![0.0; n * n]
+        },
         sparse: s.sparse(),
-        ties: if s.sparse() { vec![Vec::new(); n] } else { Vec::new() },
+        ties: if s.sparse() {
+            vec![Vec::new(); n]
+        } else {
+            Vec::new()
+        },
         strangers: s.trust.strangers,
         groups: super::ties::GroupIndex::default(),
         coalition: Coalition {
@@ -267,7 +275,6 @@ fn dense_initial_trust<R: rand::Rng>(w: &mut World, s: &Scenario, rng: &mut R, n
             };
         }
     }
-
 }
 
 /// Leadership, the agenda and the coalition's starting state.

@@ -301,7 +301,13 @@ pub fn check(s: &RawScenario) -> Result<(), Invalid> {
     unit("trust.gain", t.gain)?;
     unit("trust.loss", t.loss)?;
     whole("trust.sample", t.sample, 0, "0", 1000)?;
-    whole("trust.acquaintances", t.acquaintances, 0, "0", MAX_AGENTS as u32)?;
+    whole(
+        "trust.acquaintances",
+        t.acquaintances,
+        0,
+        "0",
+        MAX_AGENTS as u32,
+    )?;
     check_population(s)?;
     check_agents(s)?;
     check_dynamics(s)?;
