@@ -237,10 +237,10 @@ pub fn initial_ties<R: rand::Rng>(w: &mut World, s: &Scenario, rng: &mut R) {
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     for (i, a) in s.agent.iter().enumerate() {
         for other in &a.knows {
-            if let Some(j) = s.agent.iter().position(|b| &b.name == other) {
-                if i != j {
-                    pairs.push((i as u32, j as u32));
-                }
+            if let Some(j) = s.agent.iter().position(|b| &b.name == other)
+                && i != j
+            {
+                pairs.push((i as u32, j as u32));
             }
         }
     }
