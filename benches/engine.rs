@@ -148,6 +148,92 @@ fn scale(c: &mut Criterion) {
     g.finish();
 }
 
+/// The large coalition of [`large_scenario`] as a movement: sparse
+/// relationships, sub-groups of 25 (a council of N / 25 delegates), and
+/// about ten prior relationships per organisation (`relationship_density`
+/// = 10 / (N − 1), at most the default 0.3).
+fn movement_scenario(n: u32) -> Scenario {
+    let base = large_scenario(n);
+    let density = (10.0 / f64::from(n.max(2) - 1)).min(0.3);
+    let file = ScenarioFile::load(coalsim_core::scenario::Source {
+        name: format!("movement-{n}"),
+        text: base.to_toml(),
+    })
+    .expect("movement scenario");
+    file.with_overrides(
+        "movement",
+        &[
+            (
+                "trust.relationships".into(),
+                toml::Value::String("sparse".into()),
+            ),
+            (
+                "governance.coordination".into(),
+                toml::Value::String("subgroups".into()),
+            ),
+            ("governance.subgroup_size".into(), toml::Value::Integer(25)),
+            (
+                "population.relationship_density".into(),
+                toml::Value::Float(density),
+            ),
+        ],
+    )
+    .expect("movement overrides")
+}
+
+/// One 104-week run (with its per-round record) of [`movement_scenario`]
+/// in thread CPU time, N = 30 … 20,000 (docs/performance.md, "Sparse
+/// relationships").
+fn sparse_scale(c: &mut Criterion) {
+    if thread_cpu_time().is_none() {
+        return;
+    }
+    let mut g = c.benchmark_group("sparse_scale_cpu_time");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_secs(2));
+    for n in [30u32, 100, 300, 1000, 2000, 5000, 10000, 20000] {
+        let s = movement_scenario(n);
+        let mut run = 0u64;
+        g.bench_function(format!("N={n}"), |b| {
+            b.iter_custom(|iters| {
+                let start = thread_cpu_time().unwrap_or_default();
+                for _ in 0..iters {
+                    run += 1;
+                    let mut sim = Simulation::new(&s, s.seed, run % 1000);
+                    while sim.outcome.is_none() {
+                        sim.step();
+                        black_box(sim.record());
+                    }
+                    black_box(sim.summary());
+                }
+                thread_cpu_time().unwrap_or_default().saturating_sub(start)
+            })
+        });
+    }
+    g.finish();
+}
+
+/// A batch of two runs of the 10,000-organisation movement on 1 and 2
+/// threads (wall time: the runs of a small batch run in parallel).
+fn sparse_threads(c: &mut Criterion) {
+    let s = movement_scenario(10_000);
+    let mut g = c.benchmark_group("sparse_batch_2_runs_10000");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_secs(2));
+    for threads in [1usize, 2] {
+        let cfg = BatchConfig {
+            threads: Some(threads),
+            ..BatchConfig::new(2, s.seed)
+        };
+        g.bench_function(format!("threads={threads}"), |b| {
+            b.iter(|| black_box(run_batch(&s, &cfg, &mut NullSink, |_| {}).unwrap()))
+        });
+    }
+    g.finish();
+}
+
 fn batch(c: &mut Criterion) {
     let s = bench_scenario();
     let mut g = c.benchmark_group("batch_1000");
@@ -201,6 +287,8 @@ criterion_group!(
     one_run_cpu,
     one_run_recorded_cpu,
     scale,
+    sparse_scale,
+    sparse_threads,
     batch,
     mass_exit
 );

@@ -134,19 +134,16 @@ fn dense_nudges(w: &mut crate::model::World, dy: &crate::scenario::Dynamics, att
     }
 }
 
-/// Sparse relationships: each attendee comes to know the attendees of its
-/// meetings (its group, and the council if it sits on it, under a
-/// structure) and pulls its trust in each attendee it knows toward that
+/// Sparse relationships: members come to know the members of their
+/// meetings (their group, and the council for a delegate, under a
+/// structure), and each attendee pulls its trust in each attendee it knows toward that
 /// one's record, at `transparency` within its meetings and
 /// `relay · transparency` across them. Attendees it does not know are not
 /// judged.
 fn sparse_nudges(w: &mut crate::model::World, dy: &crate::scenario::Dynamics, attendees: &[usize]) {
-    if w.grouped() {
-        w.index_groups(attendees);
-    }
+    w.meet_changed();
     let prior = dy.record_prior;
     for &i in attendees {
-        w.meet_group(i);
         let mut row = std::mem::take(&mut w.ties[i]);
         for tie in row.iter_mut() {
             let j = tie.j as usize;

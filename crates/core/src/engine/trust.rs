@@ -241,12 +241,9 @@ fn update_sparse<C: Controller>(r: &mut Round<'_, C>) -> f64 {
     let rate = s.dynamics.assumption_decay;
     let cap = t.acquaintances as usize;
     cache.iter_mut().for_each(|c| *c = 0.0);
-    if w.grouped() {
-        w.index_groups(members);
-    }
+    w.meet_changed();
     let (mut total, mut pairs) = (0.0, 0usize);
     for &i in members {
-        w.meet_group(i);
         if m > 1 {
             for _ in 0..t.sample {
                 let j = members[rng.random_range(0..m)];

@@ -32,6 +32,10 @@ pub struct GroupIndex {
     pub list: Vec<u32>,
     /// The council's members, ascending.
     pub council: Vec<u32>,
+    /// Each agent's group and council seat when it last met them
+    /// ([`World::meet_changed`]).
+    pub met_group: Vec<u32>,
+    pub met_council: Vec<bool>,
 }
 
 impl World {
@@ -158,17 +162,17 @@ impl World {
         self.ties.iter().map(Vec::len).sum()
     }
 
-    /// Lists each group's members and the council's, from `members`
-    /// (ascending), into [`World::groups`].
-    pub fn index_groups(&mut self, members: &[usize]) {
+    /// Lists each group's members and the council's (current members,
+    /// ascending) into [`World::groups`].
+    pub fn index_groups(&mut self) {
         let n = self.n;
         let gi = &mut self.groups;
         gi.start.clear();
         gi.start.resize(n + 1, 0);
         gi.council.clear();
-        for &i in members {
+        for i in 0..n {
             let g = self.group[i];
-            if g != NO_GROUP {
+            if self.status[i] == Status::Member && g != NO_GROUP {
                 gi.start[g as usize + 1] += 1;
                 if self.council[i] {
                     gi.council.push(i as u32);
@@ -180,11 +184,10 @@ impl World {
         }
         gi.list.clear();
         gi.list.resize(gi.start[n] as usize, 0);
-        // Fill with a running cursor per group (start[g] moves on, then is
-        // restored by shifting back).
-        for &i in members {
+        // Fill with a running cursor per group, then shift the starts back.
+        for i in 0..n {
             let g = self.group[i];
-            if g != NO_GROUP {
+            if self.status[i] == Status::Member && g != NO_GROUP {
                 let at = &mut gi.start[g as usize];
                 gi.list[*at as usize] = i as u32;
                 *at += 1;
@@ -194,6 +197,36 @@ impl World {
             gi.start[g] = gi.start[g - 1];
         }
         gi.start[0] = 0;
+    }
+
+    /// Sparse: every member whose group or council seat changed since it
+    /// last met comes to know the members of its meetings ([`World::meet_group`]).
+    /// Members whose place did not change already know theirs: a newcomer
+    /// to a group or the council makes itself known to those already there
+    /// (relationships are mutual).
+    pub fn meet_changed(&mut self) {
+        if !self.grouped() {
+            return;
+        }
+        let changed = |w: &World, i: usize| {
+            w.status[i] == Status::Member
+                && (w.group[i] != w.groups.met_group[i] || w.council[i] != w.groups.met_council[i])
+        };
+        if self.groups.met_group.len() != self.n {
+            self.groups.met_group = vec![NO_GROUP; self.n];
+            self.groups.met_council = vec![false; self.n];
+        }
+        if !(0..self.n).any(|i| changed(self, i)) {
+            return;
+        }
+        self.index_groups();
+        for i in 0..self.n {
+            if changed(self, i) {
+                self.meet_group(i);
+                self.groups.met_group[i] = self.group[i];
+                self.groups.met_council[i] = self.council[i];
+            }
+        }
     }
 
     /// Sparse: makes member i acquainted with everyone in its meetings (its
