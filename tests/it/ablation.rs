@@ -49,6 +49,9 @@ const NOT_CARRYING: &[(&str, usize, &str)] = &[
     // Cutting the trust lost to observed shirking closes the gap to letting
     // it slide, within the noise; with no trust lost, shirkers cost nothing
     // and removing them without a conversation loses more.
+    // No one joins in either arm: the single grant's lower value is what
+    // its members get, not who joins.
+    ("zero-sum-goal", 0, "what joining looks worth"),
     ("non-contributors", 0, "trust lost to observed shirking"),
     ("non-contributors", 1, "trust lost to observed shirking"),
 ];
@@ -136,7 +139,7 @@ const KNOWN_REVERSALS: &[(&str, &str, f64)] = &[
     ("consensus-vs-majority", "dynamics.exit_threshold", 2.0),
 ];
 
-/// Runs per arm of the robustness panel: 22 parameters × 2 directions × 28
+/// Runs per arm of the robustness panel: 22 parameters × 2 directions × 29
 /// claims × 2 arms × 300 runs ≈ 0.7 million runs (about 95 s of CPU). At 300
 /// paired runs the 99% interval of a difference in success rates is about
 /// ±4 to ±13 points (±0.15 × the standard deviation of the paired

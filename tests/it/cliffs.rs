@@ -111,3 +111,46 @@ fn success_responds_smoothly_to_the_horizon_and_the_goal() {
         assert!(lo < 0.1 && hi > 0.8, "{key}: success {curve:?}");
     }
 }
+
+/// Under a rival prize each member weighs its share of it against its
+/// chance of winning it alone (docs/model.md, "Support and alignment").
+/// Before issue 21 a member weighed its share against the whole prize, so
+/// support was its interest match times a share of about 1/members:
+/// success in the zero-sum lesson fell from 41% at rivalry 0.5 to 0.4% at
+/// 0.75 and exactly 0 at 1. Now success and the value over acting alone
+/// fall steadily with rivalry, with no step between neighbouring settings
+/// larger than 10 points, and a single grant still reaches the goal most
+/// of the time: what rivalry takes away is the coalition's value over
+/// acting alone.
+#[test]
+fn rivalry_lowers_success_and_value_smoothly() {
+    let lesson = coalsim_core::study::lessons::find("zero-sum-goal").unwrap();
+    let file = ScenarioFile::load(coalsim_core::scenario::Source {
+        name: "scenarios/zero-sum-goal.toml".into(),
+        text: lesson.toml.into(),
+    })
+    .unwrap();
+    let n = 300;
+    let (mut success, mut value) = (Vec::new(), Vec::new());
+    for r in ["0", "0.25", "0.5", "0.75", "1"] {
+        let s = file
+            .with_overrides("test", &[("goal.rivalry".into(), parse_value(r))])
+            .unwrap();
+        let runs: Vec<_> = (0..n)
+            .map(|run| Simulation::new(&s, s.seed, run).run_to_end())
+            .collect();
+        success.push(runs.iter().filter(|r| r.success).count() as f64 / n as f64);
+        value.push(runs.iter().map(|r| r.value_over_alone).sum::<f64>() / n as f64);
+    }
+    for w in success.windows(2) {
+        assert!(
+            (-0.10..=0.03).contains(&(w[1] - w[0])),
+            "success by rivalry {success:?}"
+        );
+    }
+    for w in value.windows(2) {
+        assert!(w[1] < w[0], "value over acting alone by rivalry {value:?}");
+    }
+    assert!(success[4] > 0.5, "success by rivalry {success:?}");
+    assert!(value[4] < 0.25 * value[0], "value by rivalry {value:?}");
+}

@@ -32,6 +32,7 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         founder: Vec::with_capacity(n),
         power: Vec::with_capacity(n),
         rivalry: s.goal.rivalry,
+        solo_pace: Vec::with_capacity(n),
         lone_trust: s.dynamics.lone_trust,
         position: Vec::with_capacity(n * d),
         salience: Vec::with_capacity(n * d),
@@ -211,9 +212,16 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         }
     }
     let cp = pop.credibility_power;
+    let lw = s.dynamics.legitimacy_weight;
     for i in 0..n {
         w.power
             .push(w.resources[i] * ((1.0 - cp) + cp * w.credibility[i]));
+        w.solo_pace.push(
+            w.resources[i]
+                * w.reliability[i]
+                * s.dynamics.solo_efficiency
+                * ((1.0 - lw) + lw * w.credibility[i]),
+        );
     }
 
     if w.sparse {

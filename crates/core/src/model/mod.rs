@@ -161,6 +161,11 @@ pub struct World {
     pub power: Vec<f64>,
     /// Rivalry of the goal (0 = public good, 1 = zero-sum prize).
     pub rivalry: f64,
+    /// Each agent's pace acting alone, r · ρ · `solo_efficiency` ·
+    /// (1 − w_L + w_L c), w_L = `legitimacy_weight` (the solo benchmark of
+    /// docs/model.md, "Value over acting alone"): under a rival prize, its
+    /// chance of taking the prize alone.
+    pub solo_pace: Vec<f64>,
     /// Trust of a member alone in the coalition (`dynamics.lone_trust`).
     pub lone_trust: f64,
     // --- changing attributes
@@ -348,9 +353,15 @@ impl World {
     }
 
     /// How much the coalition's success serves agent i:
-    /// (1 − rivalry) · match_i + rivalry · match_i · share_i, where share_i is
-    /// its expected share of a rival prize (its share of the contributions so
-    /// far, or an equal share before anyone has contributed).
+    /// (1 − rivalry) · match_i + rivalry · match_i · min(1, share_i / alone_i).
+    /// Under a rival prize a member weighs its expected share of it in the
+    /// coalition, share_i (its share of the contributions so far, or an
+    /// equal share before anyone has contributed), against its expected
+    /// take acting alone, alone_i: its chance of winning the race for the
+    /// prize against the other members, each acting alone, in proportion to
+    /// its pace (a lottery contest, Tullock 1980: pace_i / Σ_members pace_j).
+    /// A member whose share is at least what it could win alone backs the
+    /// coalition's claim fully; one whose share is less, in proportion.
     pub fn support(&self, i: usize) -> f64 {
         let m = self.interest_match(i);
         let r = self.rivalry;
@@ -363,7 +374,23 @@ impl World {
         } else {
             1.0 / c.members.max(1) as f64
         };
-        (1.0 - r) * m + r * m * share
+        let mut field = self.solo_pace[i];
+        for j in 0..self.n {
+            if j != i && self.status[j] == Status::Member {
+                field += self.solo_pace[j];
+            }
+        }
+        let alone = if field > 0.0 {
+            self.solo_pace[i] / field
+        } else {
+            1.0
+        };
+        let weigh = if alone > 0.0 {
+            (share / alone).min(1.0)
+        } else {
+            1.0
+        };
+        (1.0 - r) * m + r * m * weigh
     }
 
     /// Alignment: interest match (floored at 0) times clarity of the steps.

@@ -194,8 +194,12 @@ pub const LESSONS: &[Lesson] = &[
     lesson!(
         "zero-sum-goal",
         "When the Goal Is Zero-Sum",
-        [Claim::AloneBetter { variant: 0 }],
-        "With rivalry = 1 a member's support is its interest match times its expected share of the prize, so alignment and commitment are low and members leave; success is split by contribution share while acting alone the fastest agent keeps the whole prize."
+        [lower("value_over_alone", 1), lower("final_members", 1)],
+        "Under a rival prize (goal.rivalry R) success pays each member its share of the prize (its share of the contributions) instead of the whole benefit, and a member weighs that share against what it could win acting alone, its chance in a race against the other members in proportion to its solo pace: support = (1 − R)·match + R·match·min(1, share / chance alone). A member getting less than it could win alone backs the work less (alignment, commitment) and may leave; an outsider, with no share yet, sees nothing in joining. With one prize the coalition adds no mutual gain, only pace, so its value over acting alone falls toward zero as rivalry rises, smoothly.",
+        links: [
+            ("alignment in commitment", [("dynamics.w_alignment", "0.0")]),
+            ("what joining looks worth", [("dynamics.join_gain", "0.0")]),
+        ]
     ),
     lesson!(
         "speed-critical",
