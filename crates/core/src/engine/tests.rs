@@ -2386,3 +2386,56 @@ fn the_committee_rule_alone_still_means_committee_coordination() {
     assert!(!w.grouped());
     assert_eq!(w.committee.iter().filter(|&&c| c).count(), 5);
 }
+
+/// Sparse relationships: an exit shakes only those who knew the leaver, in
+/// the members they know; two leavers known to one member shake it twice;
+/// relationships with the leavers are dropped on both sides.
+#[test]
+fn sparse_exits_shake_only_those_who_knew_the_leaver() {
+    let names = ["A", "B", "C", "D", "E"];
+    let agents: Vec<String> = names
+        .iter()
+        .map(|n| agent(n, "member", [1.0, 0.0]))
+        .collect();
+    let s = scenario(&agents, &[("trust.relationships", "\"sparse\"")]);
+    let mut w = world(&s);
+    assert!(w.sparse && w.trust.is_empty());
+    // A chain A–B–C–D–E, and B also knows E; every trust 0.6.
+    for (i, j) in [(0, 1), (1, 2), (2, 3), (3, 4), (1, 4)] {
+        *w.know(i, j) = 0.6;
+        *w.know(j, i) = 0.6;
+    }
+    assert!(!w.knows(0, 2));
+    assert_eq!(w.trust(0, 2), s.trust.strangers);
+    let keep = 1.0 - s.dynamics.graceful_exit_damage;
+    let (mut ev, mut now) = (Vec::new(), RoundTally::default());
+    // A and E leave in one phase.
+    exit::leave_all(
+        &mut w,
+        &s,
+        &[(0, ExitReason::LowTrust), (4, ExitReason::LowTrust)],
+        &mut ev,
+        &mut now,
+    );
+    assert_eq!(now.left, 2);
+    // B knew both: its trust in C falls twice.
+    assert!(
+        (w.trust(1, 2) - 0.6 * keep * keep).abs() < EPS,
+        "{}",
+        w.trust(1, 2)
+    );
+    // D knew E: its trust in C falls once.
+    assert!(
+        (w.trust(3, 2) - 0.6 * keep).abs() < EPS,
+        "{}",
+        w.trust(3, 2)
+    );
+    // C knew neither: unshaken.
+    assert_eq!(w.trust(2, 1), 0.6);
+    assert_eq!(w.trust(2, 3), 0.6);
+    // Relationships with the leavers are gone, on both sides.
+    assert!(!w.knows(1, 0) && !w.knows(1, 4) && !w.knows(3, 4));
+    assert!(w.ties[0].is_empty() && w.ties[4].is_empty());
+    let want = (0.6 * keep * keep + 0.6 * keep + 0.6 + 0.6) / 4.0;
+    assert!((w.mean_trust() - want).abs() < EPS, "{}", w.mean_trust());
+}
