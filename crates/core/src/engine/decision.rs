@@ -406,11 +406,14 @@ fn pool(
 /// g_i = merit_weight M_i + interest_weight Δ_i is its perceived gain from
 /// the change (Δ_i its interest gain from moving the agenda on issue k from
 /// a to y; members without a vote judge by interest alone); a passed
-/// proposal costs its opponents stake_i = max(0, −g_i), a blocked one costs
+/// proposal costs its opponents who voiced an objection or stood aside
+/// stake_i = max(0, −g_i) (a silent objector's loss builds its hidden
+/// objection instead), a blocked one costs
 /// its supporters stake_i = max(0, g_i). Then:
 ///
 /// - a voter on the losing side of the outcome (outvoted on a voiced
-///   objection, or a supporter whose change was blocked) gains resentment
+///   objection, standing aside from a change that passed, or a supporter
+///   whose change was blocked) gains resentment
 ///   outvoted_cost · stake_i; so does a member with no vote (outside the
 ///   steering committee) whose interests the outcome harms. A blocked
 ///   supporter's stake also waits on the issue (`waiting`) until something
@@ -418,8 +421,11 @@ fn pool(
 /// - buy-in moves toward the member's stance at rate `buy_in_rate`:
 ///   `winner_buy_in` for the winning side (a genuine yes when it passed, an
 ///   objector when it was blocked), `stand_aside_buy_in` for one who stood
-///   aside, `excluded_buy_in` for a member with no vote, `loser_buy_in` for
-///   the losing side (at a rate scaled by its stake, below).
+///   aside from a change that passed (at a rate scaled by its stake, as a
+///   loser's: it is on the losing side, heard but not spared), unchanged
+///   for one who stood aside from a change that failed anyway,
+///   `excluded_buy_in` for a member with no vote, `loser_buy_in` for the
+///   losing side (at a rate scaled by its stake, below).
 ///   An objection never voiced leaves no winner's buy-in: the member did
 ///   not stand up for its view.
 fn bind(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, passed: bool) {
@@ -438,7 +444,19 @@ fn bind(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, passed: bool) {
         // (buy-in target, stake lost, on the losing side)
         let (target, stake, losing) = match w.counted_yes[i] {
             None => (dy.excluded_buy_in, lost(dy.interest_weight * delta), false),
-            Some(_) if w.stood_aside[i] => (dy.stand_aside_buy_in, 0.0, false),
+            // Standing aside is heard, not spared: a member who stood aside
+            // from a change that passed loses what it loses by it, like an
+            // outvoted objector (its buy-in falls only to
+            // `stand_aside_buy_in`); one whose change failed anyway is
+            // relieved, like a silent objector.
+            Some(_) if w.stood_aside[i] => {
+                if passed {
+                    let stake = lost(gain(w.vote_merit[i]));
+                    (dy.stand_aside_buy_in, stake, stake > 0.0)
+                } else {
+                    (w.buy_in[i], 0.0, false)
+                }
+            }
             Some(true) if w.vote_u[i] >= 0.0 => {
                 if passed {
                     (win, 0.0, false)

@@ -53,7 +53,7 @@ pub fn voluntary_exits(s: &RunSummary) -> f64 {
 /// cumulative incidence at the round limit); `sunset`, `dissolved` and
 /// `still_going` are the other endings' cumulative incidence at the round
 /// limit, so a comparison of variants compares every ending.
-pub const MEASURES: [Measure; 16] = [
+pub const MEASURES: [Measure; 17] = [
     Measure {
         name: "success",
         label: "success probability",
@@ -164,6 +164,13 @@ pub const MEASURES: [Measure; 16] = [
         label: "abrupt exits",
         unit: "members",
         get: |s| s.abrupt_exits as f64,
+        binary: false,
+    },
+    Measure {
+        name: "welfare",
+        label: "member welfare",
+        unit: "share of stakes served",
+        get: |s| s.welfare,
         binary: false,
     },
 ];

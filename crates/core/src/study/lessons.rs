@@ -233,10 +233,11 @@ pub const LESSONS: &[Lesson] = &[
     lesson!(
         "consensus-vs-majority",
         "Build a Governance Structure Early (consensus vs. majority)",
-        [lower("decisions_passed", 1)],
-        "A voter objects when the proposal moves the agenda away from its position (interest term of U_i); with two camps, consensus is blocked by any counted objection while majority needs more than half (governance::passes).",
+        [lower("welfare", 1), lower("success", 1)],
+        "A voter objects when the proposal moves the agenda away from its position (interest term of U_i) or when it misjudges the proposal's merit (merit term); with six on one side and three on the other, under consensus one strong objection blocks what the six want (governance::passes). A decision binds whichever way it goes: the supporters of a blocked change lose their stake and wait for it, as the outvoted lose theirs when a change passes (decision phase: bind). Member welfare (the stake-weighted share of decisions, passed or blocked, that served the members) and success are lower under consensus mostly because it lets one member's misjudgement of a good proposal block it: with votes on interests alone (merit_weight = 0) consensus reaches the goal more often than majority, and what is left of the welfare gap is Rae's (1969) and Taylor's (1969): when stakes are alike, majority leaves the fewest members on the losing side.",
         links: [
-            ("strong objections block (weak ones stand aside)", [("dynamics.block_threshold", "10.0")]),
+            ("the losing side's resentment", [("dynamics.outvoted_cost", "0.0")]),
+            ("misjudged merit in the vote", [("dynamics.merit_weight", "0.0")]),
         ]
     ),
     lesson!(
