@@ -360,6 +360,21 @@ impl ScenarioFile {
             "max_rounds" => "weeks until the deadline".into(),
             "governance.decision_rule" => "decision rule".into(),
             "governance.checkin_every" => "weeks between check-ins".into(),
+            "population.divide" => "the split into two camps".into(),
+            "population.focus" => "how much each issue matters to a few (focus)".into(),
+            "population.position.0" => "the low end of members' positions".into(),
+            "population.relationship_density" => {
+                "the share of pairs who have worked together".into()
+            }
+            "population.resource_concentration" => "the concentration of resources".into(),
+            "population.resource_position" => "how far resources go with one side".into(),
+            "population.urgency.0" => "the lowest urgency".into(),
+            "dynamics.block_threshold" => "how serious an objection must be to block".into(),
+            "dynamics.implementation_need" => {
+                "how much the work needs members' own agreement".into()
+            }
+            "dynamics.outvoted_cost" => "the cost of a lost vote".into(),
+            "dynamics.hours_budget" => "hours a week members can give".into(),
             _ => key.to_string(),
         }
     }
