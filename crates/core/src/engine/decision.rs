@@ -614,6 +614,7 @@ fn vote(
         // Heard and recorded when standing aside: nothing left to resent.
         w.vote_u[i] = u;
         w.stood_aside[i] = ballot == Ballot::StandAside;
+        v.tally.stood_aside += u32::from(w.stood_aside[i]);
         let counted_yes = match ballot {
             Ballot::Yes | Ballot::StandAside => true,
             Ballot::No => {

@@ -22,12 +22,15 @@ pub struct Tally {
     /// Modified consensus: the issue has been blocked `fallback_after`
     /// times, so the fallback (supermajority) vote decides.
     pub fallback: bool,
+    /// Consensus: voters who stood aside (counted among the yes votes).
+    pub stood_aside: u32,
 }
 
 /// Whether a tally passes under `rule`. No voters: nothing passes.
 ///
 /// - consensus (and modified consensus before its fallback): every counted
-///   vote is yes;
+///   vote is yes, and no more than `stand_aside_limit` of the voters stood
+///   aside;
 /// - consent: no counted objection blocks (only reasoned objections that
 ///   the proposal harms the coalition's aim do);
 /// - majority (and committee, among the committee's votes): yes > total / 2;
@@ -38,8 +41,8 @@ pub fn passes(rule: DecisionRule, g: &RawGovernance, t: &Tally) -> bool {
         return false;
     }
     match rule {
-        DecisionRule::Consensus => t.yes == t.total,
-        DecisionRule::ModifiedConsensus if !t.fallback => t.yes == t.total,
+        DecisionRule::Consensus => consensus(g, t),
+        DecisionRule::ModifiedConsensus if !t.fallback => consensus(g, t),
         DecisionRule::Consent => t.blocking == 0,
         DecisionRule::Majority | DecisionRule::Committee => 2 * t.yes > t.total,
         DecisionRule::Supermajority | DecisionRule::ModifiedConsensus => {
@@ -47,6 +50,12 @@ pub fn passes(rule: DecisionRule, g: &RawGovernance, t: &Tally) -> bool {
         }
         DecisionRule::Weighted => t.yes_power > g.weighted_quota * t.total_power + 1e-12,
     }
+}
+
+/// Consensus: every counted vote is yes, and no more than
+/// `stand_aside_limit` of the voters stood aside.
+fn consensus(g: &RawGovernance, t: &Tally) -> bool {
+    t.yes == t.total && t.stood_aside as f64 <= g.stand_aside_limit * t.total as f64 + 1e-9
 }
 
 /// Whether flipping one voter's counted vote (with power `power`) would flip
@@ -97,6 +106,36 @@ mod tests {
         assert!(!passes(DecisionRule::Consensus, &g, &t));
         assert!(passes(DecisionRule::Majority, &g, &t));
         assert!(passes(DecisionRule::Consensus, &g, &tally(5, 5)));
+    }
+
+    #[test]
+    fn too_many_standing_aside_block_a_consensus_when_the_group_limits_them() {
+        // Five voters, all counted yes, two of them standing aside.
+        let t = Tally {
+            stood_aside: 2,
+            ..tally(5, 5)
+        };
+        let no_limit = RawGovernance::default();
+        assert!(passes(DecisionRule::Consensus, &no_limit, &t));
+        let limit = |share| RawGovernance {
+            stand_aside_limit: share,
+            ..RawGovernance::default()
+        };
+        // 2 of 5 is 40%: within a limit of 40%, beyond one of 25%.
+        assert!(passes(DecisionRule::Consensus, &limit(0.4), &t));
+        assert!(!passes(DecisionRule::Consensus, &limit(0.25), &t));
+        assert!(!passes(DecisionRule::ModifiedConsensus, &limit(0.25), &t));
+        // The fallback vote and the other rules ignore it.
+        let fallback = Tally {
+            fallback: true,
+            ..t
+        };
+        assert!(passes(
+            DecisionRule::ModifiedConsensus,
+            &limit(0.25),
+            &fallback
+        ));
+        assert!(passes(DecisionRule::Majority, &limit(0.0), &t));
     }
 
     #[test]

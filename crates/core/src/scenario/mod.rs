@@ -370,6 +370,7 @@ impl ScenarioFile {
             "population.resource_position" => "how far resources go with one side".into(),
             "population.urgency.0" => "the lowest urgency".into(),
             "dynamics.block_threshold" => "how serious an objection must be to block".into(),
+            "governance.stand_aside_limit" => "the largest share who may stand aside".into(),
             "dynamics.implementation_need" => {
                 "how much the work needs members' own agreement".into()
             }

@@ -282,6 +282,11 @@ pub struct RawGovernance {
     pub decision_every: u32,
     /// Modified consensus: blocks on one issue before the fallback vote.
     pub fallback_after: u32,
+    /// Consensus and modified consensus (before its fallback): the largest
+    /// share of the voters who may stand aside for a proposal to pass; more
+    /// standing aside blocks it, as formal consensus processes provide
+    /// ("if several stand aside, the proposal is not ready"). 1 = no limit.
+    pub stand_aside_limit: f64,
     /// Rounds between sunset reviews when there are no renewal rituals
     /// (with renewals, each renewal is a review).
     pub review_every: u32,
@@ -315,6 +320,7 @@ impl Default for RawGovernance {
             documented_processes: false,
             decision_every: 2,
             fallback_after: 2,
+            stand_aside_limit: 1.0,
             review_every: 13,
         }
     }
@@ -923,7 +929,7 @@ impl Default for Dynamics {
             w_hidden: 1.0,
             implementation_need: 0.5,
             buy_in_rate: 0.3,
-            stand_aside_buy_in: 0.6,
+            stand_aside_buy_in: 0.0,
             excluded_buy_in: 0.5,
             pooling: 0.3,
             amendment_move: 0.5,

@@ -427,6 +427,12 @@ fn check_governance(s: &RawScenario) -> Result<(), Invalid> {
         whole(&format!("governance.{name}"), v, 0, "0 (never)", MAX_ROUNDS)?;
     }
     range("governance.checkin_hours", g.checkin_hours, 0.0, 40.0)?;
+    range(
+        "governance.stand_aside_limit",
+        g.stand_aside_limit,
+        0.0,
+        1.0,
+    )?;
     range("governance.renewal_hours", g.renewal_hours, 0.0, 40.0)?;
     whole(
         "governance.decision_every",

@@ -285,7 +285,13 @@ fn summarise(job: &Job, c: &Comparison) -> CompareResult {
                             name: m.name,
                             label: m.label,
                             unit: m.unit,
-                            mean: d.estimate,
+                            // As variants.csv writes it: a whole-number
+                            // measure's mean is its sum over the runs.
+                            mean: coalsim_report::comparison::exact_mean(
+                                m.name,
+                                d.estimate,
+                                w.count(),
+                            ),
                             lo: d.lo,
                             hi: d.hi,
                         }
