@@ -105,6 +105,8 @@ prop_compose! {
             decision_every,
             // 0 to 2 blocks before a modified consensus falls back to a vote.
             fallback_after: decision_every - 1,
+            // A stand-aside limit from about half the voters to none.
+            stand_aside_limit: supermajority,
             // Sunset reviews every 4 to 10 rounds.
             review_every: 1 + 3 * decision_every,
         }
