@@ -123,12 +123,10 @@ fn lesson_default_scenario_beats_acting_alone() {
         .collect();
     assert_eq!(
         alone,
-        [
-            "power-too-unequal",
-            "zero-sum-goal",
-            "speed-critical",
-            "broken-trust"
-        ]
+        // zero-sum-goal's "competing alone wins" is not reproduced (the
+        // model has no rival outside the coalition; docs/lessons.md): its
+        // claims compare it with a goal redefined so all benefit.
+        ["power-too-unequal", "speed-critical", "broken-trust"]
     );
 }
 
