@@ -175,6 +175,24 @@ fn contrasts(file: &ScenarioFile) -> anyhow::Result<Vec<Contrast>> {
             words: format!("the fallback vote after {alt} blocks"),
         });
     }
+    if matches!(
+        value_text(&rule).as_str(),
+        "consensus" | "modified_consensus"
+    ) {
+        let limit = g("stand_aside_limit")?;
+        let half = limit.as_float().is_some_and(|x| x < 1.0);
+        c.push(Contrast {
+            clause: 2,
+            key: "governance.stand_aside_limit",
+            chosen: limit,
+            alternative: V::Float(if half { 1.0 } else { 0.5 }),
+            words: if half {
+                "no limit on how many may stand aside".into()
+            } else {
+                "a limit of half standing aside (a proposal more than half only tolerate is not ready)".into()
+            },
+        });
+    }
     let setup = g("setup")?;
     let alt = if value_text(&setup) == "early" {
         "on_conflict"
@@ -416,6 +434,17 @@ fn describe_setting(c: &Contrast) -> String {
                 "These rules are agreed before the work starts.".into()
             } else {
                 "Rules are agreed when the first conflict comes.".into()
+            }
+        }
+        "governance.stand_aside_limit" => {
+            let share = c.chosen.as_float().unwrap_or(1.0);
+            if share >= 1.0 {
+                "Any number of members may stand aside: a proposal passes when no one blocks it.".into()
+            } else {
+                format!(
+                    "A proposal is not ready, and is taken back for work, when more than {:.0}% of the members stand aside from it.",
+                    share * 100.0
+                )
             }
         }
         "governance.fallback_after" => {
