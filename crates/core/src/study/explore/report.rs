@@ -881,7 +881,7 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         .map(|&p| format!("{} {}", ex.policies[p].name, pct(rec[p].best_share)))
         .collect();
     v.push(format!(
-        "Where each has the highest success, of the {n} sampled coalitions (ties counted for each; one coalition's winner carries its {} runs' luck): {}{}.",
+        "Where each has the highest success, of the {n} sampled coalitions (a tie shares the coalition among the tied rules; one coalition's winner carries its {} runs' luck): {}{}.",
         ex.runs,
         shares.join(", "),
         if all_tied > 0 {

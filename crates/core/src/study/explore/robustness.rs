@@ -90,7 +90,15 @@ pub fn records(values: &[Vec<f64>], higher_is_better: bool, satisfice: Option<f6
                 worst_decile: quantile(&col, if higher_is_better { 0.1 } else { 0.9 }),
                 max_regret: regrets.iter().copied().fold(0.0, f64::max),
                 mean_regret: regrets.iter().sum::<f64>() / n as f64,
-                best_share: best.iter().filter(|b| b[p]).count() as f64 / n as f64,
+                // A tie shares the sample among the tied policies, so the
+                // shares sum to 1 and a tie cannot make every rule "best".
+                best_share: best
+                    .iter()
+                    .filter(|b| b[p])
+                    .map(|b| 1.0 / b.iter().filter(|&&x| x).count() as f64)
+                    // (fold from +0: an empty f64 sum is −0, printed "-0%")
+                    .fold(0.0, |a, x| a + x)
+                    / n as f64,
                 satisfice_share,
             }
         })
@@ -113,6 +121,14 @@ mod tests {
         assert_eq!(r[0].best_share, 0.5);
         assert_eq!(r[0].satisfice_share, Some(0.5));
         assert_eq!(r[1].satisfice_share, Some(0.5));
+        // A tie in the second sample shares it: A 0.5 + 0.25, B 0.25.
+        let tied = vec![vec![0.8, 0.6], vec![0.7, 0.7]];
+        let r = records(&tied, true, None);
+        assert_eq!(r[0].best_share, 0.75);
+        assert_eq!(r[1].best_share, 0.25);
+        // A policy never best has a share of +0, not −0.
+        let r = records(&vec![vec![0.8, 0.6]], true, None);
+        assert!(r[1].best_share == 0.0 && r[1].best_share.is_sign_positive());
         // Lower is better: the roles swap.
         let r = records(&v, false, None);
         assert!((r[0].max_regret - 0.2).abs() < 1e-12);
