@@ -127,7 +127,7 @@ mod tests {
         assert_eq!(r[0].best_share, 0.75);
         assert_eq!(r[1].best_share, 0.25);
         // A policy never best has a share of +0, not −0.
-        let r = records(&vec![vec![0.8, 0.6]], true, None);
+        let r = records(&[vec![0.8, 0.6]], true, None);
         assert!(r[1].best_share == 0.0 && r[1].best_share.is_sign_positive());
         // Lower is better: the roles swap.
         let r = records(&v, false, None);
