@@ -16,7 +16,8 @@ pub struct Record {
     pub max_regret: f64,
     /// Mean regret.
     pub mean_regret: f64,
-    /// Share of samples where the policy is the best or tied for best.
+    /// Share of samples where the policy is the best, a tie among k
+    /// policies counting 1/k for each.
     pub best_share: f64,
     /// Share of samples where the measure reaches the threshold (when one
     /// is given).
