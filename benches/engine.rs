@@ -122,12 +122,32 @@ fn scale(c: &mut Criterion) {
     if thread_cpu_time().is_none() {
         return;
     }
-    let mut g = c.benchmark_group("scale_cpu_time");
+    cpu_time_per_run(
+        c,
+        "scale_cpu_time",
+        Duration::from_millis(500),
+        Duration::from_secs(3),
+        &[30, 100, 300, 1000, 2000],
+        large_scenario,
+    );
+}
+
+/// One 104-week run (with its per-round record) of `scenario(n)` for each
+/// `n`, in thread CPU time: the scaling benchmarks' shared loop.
+fn cpu_time_per_run(
+    c: &mut Criterion,
+    group: &str,
+    warm_up: Duration,
+    measurement: Duration,
+    sizes: &[u32],
+    scenario: fn(u32) -> Scenario,
+) {
+    let mut g = c.benchmark_group(group);
     g.sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(3));
-    for n in [30u32, 100, 300, 1000, 2000] {
-        let s = large_scenario(n);
+        .warm_up_time(warm_up)
+        .measurement_time(measurement);
+    for &n in sizes {
+        let s = scenario(n);
         let mut run = 0u64;
         g.bench_function(format!("N={n}"), |b| {
             b.iter_custom(|iters| {
@@ -188,30 +208,14 @@ fn sparse_scale(c: &mut Criterion) {
     if thread_cpu_time().is_none() {
         return;
     }
-    let mut g = c.benchmark_group("sparse_scale_cpu_time");
-    g.sample_size(10)
-        .warm_up_time(Duration::from_millis(200))
-        .measurement_time(Duration::from_secs(2));
-    for n in [30u32, 100, 300, 1000, 2000, 5000, 10000, 20000] {
-        let s = movement_scenario(n);
-        let mut run = 0u64;
-        g.bench_function(format!("N={n}"), |b| {
-            b.iter_custom(|iters| {
-                let start = thread_cpu_time().unwrap_or_default();
-                for _ in 0..iters {
-                    run += 1;
-                    let mut sim = Simulation::new(&s, s.seed, run % 1000);
-                    while sim.outcome.is_none() {
-                        sim.step();
-                        black_box(sim.record());
-                    }
-                    black_box(sim.summary());
-                }
-                thread_cpu_time().unwrap_or_default().saturating_sub(start)
-            })
-        });
-    }
-    g.finish();
+    cpu_time_per_run(
+        c,
+        "sparse_scale_cpu_time",
+        Duration::from_millis(200),
+        Duration::from_secs(2),
+        &[30, 100, 300, 1000, 2000, 5000, 10000, 20000],
+        movement_scenario,
+    );
 }
 
 /// A batch of two runs of the 10,000-organisation movement on 1 and 2

@@ -93,12 +93,7 @@ impl World {
     /// when it is the only member.
     pub fn sparse_trust_in_members(&self, i: usize) -> f64 {
         let (mut sum, mut k) = (0.0, 0usize);
-        for t in &self.ties[i] {
-            if self.status[t.j as usize] == Status::Member {
-                sum += t.t;
-                k += 1;
-            }
-        }
+        self.add_trust_in_known_members(i, &mut sum, &mut k);
         if k > 0 {
             sum / k as f64
         } else if self.coalition.members > 1 || self.status[i] != Status::Member {
@@ -108,20 +103,26 @@ impl World {
         }
     }
 
+    /// Adds i's trust in each member it knows to `sum`, and their number
+    /// to `k` (one running sum, so the mean over all members adds in the
+    /// same order as a single loop).
+    fn add_trust_in_known_members(&self, i: usize, sum: &mut f64, k: &mut usize) {
+        for t in &self.ties[i] {
+            if self.status[t.j as usize] == Status::Member {
+                *sum += t.t;
+                *k += 1;
+            }
+        }
+    }
+
     /// Sparse [`World::mean_trust`]: mean over ordered pairs of members who
     /// know each other; strangers' trust when no two members do, 0 with
     /// fewer than two members.
     pub fn sparse_mean_trust(&self) -> f64 {
         let (mut sum, mut k) = (0.0, 0usize);
         for i in 0..self.n {
-            if self.status[i] != Status::Member {
-                continue;
-            }
-            for t in &self.ties[i] {
-                if self.status[t.j as usize] == Status::Member {
-                    sum += t.t;
-                    k += 1;
-                }
+            if self.status[i] == Status::Member {
+                self.add_trust_in_known_members(i, &mut sum, &mut k);
             }
         }
         if k > 0 {
