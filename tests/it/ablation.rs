@@ -38,6 +38,10 @@ const NOT_CARRYING: &[(&str, usize, &str)] = &[
     // Renewal's effect is the shocks it repairs; impatience adds no
     // measurable share.
     ("drift-and-renewal", 0, "impatience without wins"),
+    // What is heard second-hand is the grouped structures' price: with
+    // nothing lost second-hand their gain grows.
+    ("too-many-members", 0, "what is heard second-hand (the price)"),
+    ("too-many-members", 1, "what is heard second-hand (the price)"),
     ("broken-trust", 0, "trust in commitment"),
     // The supermajority's lead flows through resentment of the losing
     // side; buy-in adds to it but not beyond the 99% interval.
@@ -124,12 +128,15 @@ const KNOWN_REVERSALS: &[(&str, &str, f64)] = &[
     ("exit-planning", "dynamics.hours_budget", 0.5),
     ("exit-planning", "dynamics.exit_threshold", 2.0),
     ("exit-planning", "dynamics.exit_threshold", 2.0),
-    // Twice the coordination hours, or half the hours members can give:
-    // the 40 members who all meet shed members until few are left, whose
-    // hours per member are then lower than those of the committee's
-    // coalition, which keeps its members.
-    ("too-many-members", "dynamics.coordination_hours", 2.0),
-    ("too-many-members", "dynamics.hours_budget", 0.5),
+    // Twice the horizon: the 40 members who all meet are slow but steady
+    // and reach the goal given four years, while the grouped coalitions
+    // fall apart more often on what their members miss second-hand; with
+    // a quarter of a meeting heard second-hand that price outweighs the
+    // hours saved. Both claims (sub-groups, committee) each time.
+    ("too-many-members", "max_rounds", 2.0),
+    ("too-many-members", "max_rounds", 2.0),
+    ("too-many-members", "dynamics.relay", 0.5),
+    ("too-many-members", "dynamics.relay", 0.5),
     // Twice the organisations, or strangers who trust each other twice as
     // much: enough joiners within six weeks for the full process to beat a
     // lone agent (its gap to the ad-hoc group holds).

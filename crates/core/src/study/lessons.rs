@@ -71,6 +71,14 @@ const fn lower(measure: &'static str, variant: usize) -> Claim {
     }
 }
 
+const fn higher(measure: &'static str, variant: usize) -> Claim {
+    Claim::Paired {
+        measure,
+        variant,
+        higher: true,
+    }
+}
+
 /// Every lesson, in teaching order.
 pub const LESSONS: &[Lesson] = &[
     lesson!(
@@ -160,10 +168,12 @@ pub const LESSONS: &[Lesson] = &[
     lesson!(
         "too-many-members",
         "Can a coalition have too many members?",
-        [lower("hours_per_member_month", 1)],
-        "Coordination hours grow with the number of members each one coordinates with directly (contribution phase) and efficiency falls with their mean (progress phase); a steering committee (governance.coordination) cuts each member's contacts to its liaison group, and the committee's to its group and the committee, at the price of hearing the coalition-wide meeting second-hand (relay).",
+        [higher("success", 1), higher("success", 2)],
+        "Each member spends coordination_hours per member it coordinates with directly (contribution phase: the hour burden in commitment, burnout) and the work loses efficiency with the mean number of those contacts (progress phase: coordination_loss). When forty members all meet, both are large. Sub-groups (governance.subgroup_size) or a steering committee (committee_size), a coordination structure open to every decision rule, cut each member's contacts to its group (and a delegate's or committee member's to the council), at the price of hearing the coalition-wide meeting, and being heard, second-hand (relay) and seeing only its own meeting at work (trust).",
         links: [
-            ("coordination hours by group size", [("dynamics.coordination_hours", "0.0")]),
+            ("coordination hours by contacts", [("dynamics.coordination_hours", "0.0")]),
+            ("process loss by contacts", [("dynamics.coordination_loss", "0.0")]),
+            ("what is heard second-hand (the price)", [("dynamics.relay", "1.0")]),
         ]
     ),
     lesson!(
