@@ -40,8 +40,16 @@ const NOT_CARRYING: &[(&str, usize, &str)] = &[
     ("drift-and-renewal", 0, "impatience without wins"),
     // What is heard second-hand is the grouped structures' price: with
     // nothing lost second-hand their gain grows.
-    ("too-many-members", 0, "what is heard second-hand (the price)"),
-    ("too-many-members", 1, "what is heard second-hand (the price)"),
+    (
+        "too-many-members",
+        0,
+        "what is heard second-hand (the price)",
+    ),
+    (
+        "too-many-members",
+        1,
+        "what is heard second-hand (the price)",
+    ),
     ("broken-trust", 0, "trust in commitment"),
     // The supermajority's lead flows through resentment of the losing
     // side; buy-in adds to it but not beyond the 99% interval.
