@@ -139,3 +139,42 @@ fn every_number_on_the_charter_is_the_run_that_produced_it() {
         );
     }
 }
+
+#[test]
+fn a_quorum_is_a_clause_with_its_evidence_when_decisions_are_taken_at_meetings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/default.toml"),
+    )
+    .unwrap()
+    .replacen(
+        "[governance]\n",
+        "[governance]\nvoting = \"attendees\"\nquorum = 0.5\n",
+        1,
+    );
+    let file = tmp.path().join("meetings.toml");
+    std::fs::write(&file, text).unwrap();
+    let out_dir = tmp.path().join("out");
+    let out = coalsim()
+        .arg("charter")
+        .arg(&file)
+        .args(["--runs", "40", "--out"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let md = std::fs::read_to_string(out_dir.join("charter.md")).unwrap();
+    assert!(
+        md.contains("when at least 50% of the members with a vote are there"),
+        "{md}"
+    );
+    assert!(md.contains("against no quorum (whoever comes decides)"), "{md}");
+    assert!(!md.contains("and quorum: *to agree together*"), "{md}");
+    let evidence = std::fs::read_to_string(out_dir.join("evidence.csv")).unwrap();
+    assert!(
+        evidence
+            .lines()
+            .any(|l| l.contains(",governance.quorum,0.5,0.0,") && l.contains(",success,")),
+        "{evidence}"
+    );
+}

@@ -4,7 +4,7 @@
 use coalsim_core::engine::{EventKind, RoundRecord, Simulation};
 use coalsim_core::model::{Status, World};
 use coalsim_core::scenario::{
-    Admission, Coordination, DecisionRule, ExitProtocol, RawScenario, Scenario, Setup,
+    Admission, Coordination, DecisionRule, ExitProtocol, RawScenario, Scenario, Setup, Voting,
 };
 use proptest::prelude::*;
 
@@ -77,6 +77,8 @@ prop_compose! {
         renewal_every in 0u32..=12,
         flags in prop::array::uniform7(any::<bool>()),
         decision_every in 1u32..=3,
+        voting in prop::sample::select(Voting::ALL.to_vec()),
+        quorum in 0.0..=1.0f64,
     ) -> coalsim_core::scenario::RawGovernance {
         coalsim_core::scenario::RawGovernance {
             decision_rule: rule,
@@ -85,6 +87,9 @@ prop_compose! {
             committee_size,
             coordination,
             subgroup_size,
+            voting,
+            // A quorum only where decisions are taken at meetings.
+            quorum: if voting == Voting::Attendees { quorum } else { 0.0 },
             setup: if early { Setup::Early } else { Setup::OnConflict },
             setup_rounds,
             admission,

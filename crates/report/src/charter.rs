@@ -193,6 +193,21 @@ fn contrasts(file: &ScenarioFile) -> anyhow::Result<Vec<Contrast>> {
             },
         });
     }
+    if value_text(&g("voting")?) == "attendees" {
+        let quorum = g("quorum")?;
+        let none = quorum.as_float().is_none_or(|x| x <= 0.0);
+        c.push(Contrast {
+            clause: 2,
+            key: "governance.quorum",
+            chosen: quorum,
+            alternative: V::Float(if none { 0.5 } else { 0.0 }),
+            words: if none {
+                "a quorum of half the members with a vote".into()
+            } else {
+                "no quorum (whoever comes decides)".into()
+            },
+        });
+    }
     let setup = g("setup")?;
     let alt = if value_text(&setup) == "early" {
         "on_conflict"
@@ -443,6 +458,17 @@ fn describe_setting(c: &Contrast) -> String {
             } else {
                 format!(
                     "A proposal is not ready, and is taken back for work, when more than {:.0}% of the members stand aside from it.",
+                    share * 100.0
+                )
+            }
+        }
+        "governance.quorum" => {
+            let share = c.chosen.as_float().unwrap_or(0.0);
+            if share <= 0.0 {
+                "Decisions are taken at meetings by the members present, however few come.".into()
+            } else {
+                format!(
+                    "Decisions are taken at meetings by the members present, when at least {:.0}% of the members with a vote are there; otherwise the matter waits for the next meeting.",
                     share * 100.0
                 )
             }
@@ -723,14 +749,19 @@ fn markdown(
     }
     let chosen = s.governance.decision_rule.name();
     let _ = write!(t, "{}", seen.join(" "));
-    if chosen == "modified_consensus" {
-        let _ = writeln!(t, " Quorum: *to agree together* (not simulated here).\n");
-    } else {
-        let _ = writeln!(
-            t,
-            " Fallback when a proposal is blocked again and again, and quorum: *to agree together*.\n"
-        );
-    }
+    // A quorum is simulated only when decisions are taken at meetings.
+    let meetings = s.governance.voting == coalsim_core::scenario::Voting::Attendees;
+    let open = match (chosen == "modified_consensus", meetings) {
+        (true, true) => "",
+        (true, false) => " Quorum: *to agree together* (not simulated: every member is consulted).",
+        (false, true) => {
+            " Fallback when a proposal is blocked again and again: *to agree together*."
+        }
+        (false, false) => {
+            " Fallback when a proposal is blocked again and again, and quorum: *to agree together*."
+        }
+    };
+    let _ = writeln!(t, "{open}\n");
     let (rules, others): (Vec<&Evidence>, Vec<&Evidence>) = rule_items
         .into_iter()
         .partition(|e| e.contrast.key == "governance.decision_rule");

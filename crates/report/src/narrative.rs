@@ -123,6 +123,9 @@ pub fn narrate_events(events: &[Event], w: &World) -> Vec<String> {
                     continue;
                 }
             }
+            EventKind::Inquorate { present, voters } => format!(
+                "round {r}: no quorum — only {present} of {voters} members with a vote came to the decision meeting; the matter waits"
+            ),
             EventKind::Leak => format!(
                 "round {r}: the disagreement went public; the coalition's credibility suffers"
             ),

@@ -99,6 +99,10 @@ impl EventRow {
                     if good { "good" } else { "bad" }
                 ),
             ),
+            EventKind::Inquorate { present, voters } => (
+                "quorum".into(),
+                format!("{present} of {voters} members with a vote present; no vote taken"),
+            ),
             EventKind::Leak => ("no_spokesperson".into(), "disagreement went public".into()),
             EventKind::Milestone { index } => (String::new(), format!("milestone {}", index + 1)),
             EventKind::Shock { kind } => (kind.name().into(), String::new()),

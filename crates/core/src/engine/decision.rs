@@ -5,7 +5,7 @@ use super::{Ballot, Controller, Event, EventKind, Rng, Round, RoundTally, chance
 use crate::model::governance::{Tally, is_pivotal, passes};
 use crate::model::init::setup_duration;
 use crate::model::{GovernanceState, Status, World, unit};
-use crate::scenario::{DecisionRule, RawGovernance, Scenario};
+use crate::scenario::{DecisionRule, RawGovernance, Scenario, Voting};
 
 /// Governance first: while setup work lasts there is no vote; when it ends
 /// the rule comes into force ([`establish`]). Then, every `decision_every`
@@ -101,8 +101,29 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     let established = w.coalition.governance == GovernanceState::Established;
     let rule = g.decision_rule;
     let committee = established && rule == DecisionRule::Committee;
-    let is_voter =
-        |w: &World, i: usize| w.status[i] == Status::Member && (!committee || w.committee[i]);
+    // Who votes: every member with a vote, or under `voting = "attendees"`
+    // (once a rule is in force: before it there is no forum) those present
+    // at the decision meeting, each with probability equal to its
+    // engagement. Below the quorum no vote is taken and the matter waits.
+    let at_meeting = established && g.voting == Voting::Attendees;
+    let (mut voters, mut present) = (0u32, 0u32);
+    for i in 0..n {
+        let voter = w.status[i] == Status::Member && (!committee || w.committee[i]);
+        let here = voter && (!at_meeting || ctl.attend(i, chance(rng, w.engagement[i])));
+        w.present[i] = here;
+        voters += u32::from(voter);
+        present += u32::from(here);
+    }
+    if at_meeting && (present == 0 || (present as f64) < g.quorum * voters as f64 - 1e-9) {
+        w.coalition.backlog += 1;
+        ev.push(Event {
+            round: w.round,
+            agent: None,
+            kind: EventKind::Inquorate { present, voters },
+        });
+        return;
+    }
+    let is_voter = |w: &World, i: usize| w.present[i];
 
     let proposer = if g.rotate_agenda {
         weighted_pick(rng, n, |i| is_voter(w, i), |_| 1.0)
@@ -140,25 +161,15 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         };
     }
     // Discussion pools information: voters who met at this round's
-    // check-in may have their misjudgement corrected before the vote.
+    // check-in (or, voting at a meeting, everyone present) may have their
+    // misjudgement corrected before the vote.
     pool(w, dy.pooling, merit, rng, |w, i| {
-        is_voter(w, i) && w.attended_now[i]
+        is_voter(w, i) && (at_meeting || w.attended_now[i])
     });
     let fallback =
         rule == DecisionRule::ModifiedConsensus && w.coalition.blocks[k] >= g.fallback_after;
 
-    let mut v = vote(
-        w,
-        s,
-        rng,
-        p,
-        k,
-        y,
-        trust_in_members,
-        committee,
-        established,
-        ctl,
-    );
+    let mut v = vote(w, s, rng, p, k, y, trust_in_members, established, ctl);
     v.tally.fallback = fallback;
     if !established {
         let objectors = v.voiced + v.silent;
@@ -223,18 +234,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
             y += dy.amendment_move * share * (num / den - y);
         }
         pool(w, dy.pooling, merit, rng, |w, i| w.counted_yes[i].is_some());
-        v = vote(
-            w,
-            s,
-            rng,
-            p,
-            k,
-            y,
-            trust_in_members,
-            committee,
-            established,
-            ctl,
-        );
+        v = vote(w, s, rng, p, k, y, trust_in_members, established, ctl);
         v.tally.fallback = fallback;
         passed = passes(rule, g, &v.tally);
         amended += 1;
@@ -526,9 +526,10 @@ struct Vote {
     silent: u32,
 }
 
-/// One vote on proposal y for issue k by proposer p. Writes each voter's
-/// utility to `vote_u` and its counted vote to `counted_yes` (None for
-/// non-voters); reads the world otherwise.
+/// One vote on proposal y for issue k by proposer p among the voters
+/// present (`present`). Writes each voter's utility to `vote_u` and its
+/// counted vote to `counted_yes` (None for members without a vote or
+/// absent); reads the world otherwise.
 #[allow(clippy::too_many_arguments)]
 fn vote(
     w: &mut World,
@@ -538,7 +539,6 @@ fn vote(
     k: usize,
     y: f64,
     trust_in_members: &[f64],
-    committee: bool,
     established: bool,
     ctl: &mut impl Controller,
 ) -> Vote {
@@ -566,7 +566,7 @@ fn vote(
         w.counted_yes[i] = None;
         w.vote_u[i] = 0.0;
         w.stood_aside[i] = false;
-        if w.status[i] != Status::Member || (committee && !w.committee[i]) {
+        if !w.present[i] {
             continue;
         }
         // Everyone votes by the same utility, the proposer included (its

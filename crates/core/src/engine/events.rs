@@ -75,6 +75,12 @@ pub enum EventKind {
         voiced_objections: u32,
         silent_objections: u32,
     },
+    /// A decision meeting fell short of the quorum: no vote was taken and
+    /// the matter waits. `present` of the `voters` members with a vote came.
+    Inquorate {
+        present: u32,
+        voters: u32,
+    },
     /// A disagreement went public.
     Leak,
     Milestone {
@@ -138,6 +144,7 @@ impl EventKind {
             EventKind::Crisis { .. } => "crisis",
             EventKind::Decision { passed: true, .. } => "decision_passed",
             EventKind::Decision { passed: false, .. } => "decision_blocked",
+            EventKind::Inquorate { .. } => "inquorate",
             EventKind::Leak => "public_disagreement",
             EventKind::Milestone { .. } => "milestone",
             EventKind::Shock { .. } => "shock",

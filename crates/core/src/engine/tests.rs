@@ -468,6 +468,61 @@ fn decisions_come_only_in_rounds_divisible_by_decision_every() {
 }
 
 #[test]
+fn votes_at_a_meeting_count_those_present_and_a_quorum_waits() {
+    // D (the objector) never comes: engagement 0 makes it absent from
+    // every decision meeting; the others always come.
+    let absent_d = |quorum: &str| {
+        let (s, mut w) = one_objector(&[
+            ("governance.voting", "attendees"),
+            ("governance.quorum", quorum),
+        ]);
+        w.coalition.governance = GovernanceState::Established;
+        w.engagement[3] = 0.0;
+        (s, w)
+    };
+    // No quorum: the three present decide; D is bound as a member without
+    // a vote (its buy-in moves toward excluded_buy_in, and it resents the
+    // interest it loses).
+    let (s, mut w) = absent_d("0");
+    let (ev, now) = decide(&mut w, &s);
+    let (_, passed, yes, voters, voiced, _) = decision_event(&ev);
+    assert!(passed);
+    assert_eq!((yes, voters, voiced), (3, 3, 0));
+    assert_eq!(w.counted_yes[3], None);
+    assert!(!w.present[3] && w.present[..3].iter().all(|&p| p));
+    assert_close!(w.buy_in[3], 1.0 + 0.3 * (s.dynamics.excluded_buy_in - 1.0));
+    assert!(w.resentment[3] > 0.0);
+    assert_eq!(now.passed, 1);
+    // A quorum of 3 in 4 is met by three present (the bound is inclusive).
+    let (s, mut w) = absent_d("0.75");
+    let (ev, _) = decide(&mut w, &s);
+    assert!(decision_event(&ev).1);
+    // A quorum of 80%: three of four is too few. No vote is taken, nobody
+    // is bound, and the matter waits in the backlog.
+    let (s, mut w) = absent_d("0.8");
+    let backlog = w.coalition.backlog;
+    let (ev, now) = decide(&mut w, &s);
+    assert_eq!(ev.len(), 1);
+    assert_eq!(
+        ev[0].kind,
+        EventKind::Inquorate {
+            present: 3,
+            voters: 4
+        }
+    );
+    assert_eq!((now.passed, now.blocked), (0, 0));
+    assert_eq!(w.coalition.backlog, backlog + 1);
+    assert_eq!(w.buy_in, vec![1.0; 4]);
+    assert_eq!(w.resentment, vec![0.0; 4]);
+    // With everyone consulted (the default) D votes whatever its engagement.
+    let (s, mut w) = one_objector(&[]);
+    w.coalition.governance = GovernanceState::Established;
+    w.engagement[3] = 0.0;
+    let (ev, _) = decide(&mut w, &s);
+    assert_eq!(decision_event(&ev).3, 4);
+}
+
+#[test]
 fn consensus_blocks_on_one_objection_where_majority_passes() {
     let (s, mut w) = one_objector(&[("governance.decision_rule", "majority")]);
     w.coalition.governance = GovernanceState::Established;

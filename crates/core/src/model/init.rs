@@ -70,6 +70,7 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         vote_u: vec![0.0; n],
         vote_merit: vec![0.0; n],
         stood_aside: vec![false; n],
+        present: vec![false; n],
         waiting: vec![0.0; n * d],
         commitment: vec![s.dynamics.full_commitment; n],
         trust: if s.sparse() {

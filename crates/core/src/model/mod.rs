@@ -230,6 +230,10 @@ pub struct World {
     pub vote_merit: Vec<f64>,
     /// Scratch of the decision phase: stood aside in the last vote.
     pub stood_aside: Vec<bool>,
+    /// Scratch of the decision phase: has a vote in this round's decision
+    /// and is present for it (every member with a vote unless
+    /// `governance.voting = "attendees"`).
+    pub present: Vec<bool>,
     /// Stake of member i in a change on issue k that it wanted and that was
     /// blocked, while that issue stays open (`n * d`).
     pub waiting: Vec<f64>,

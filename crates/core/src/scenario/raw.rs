@@ -54,6 +54,34 @@ impl DecisionRule {
     }
 }
 
+/// Who votes on a proposal. Robert's Rules of Order takes decisions at
+/// meetings, among the members present, with a quorum against an
+/// unrepresentative few; many coalitions instead consult every member
+/// (a round of calls, an online poll).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Voting {
+    /// Every member with a vote is consulted on every proposal.
+    Everyone,
+    /// Proposals are voted at a decision meeting: each member with a vote
+    /// is present with probability equal to its engagement; an absent
+    /// member is bound by the outcome as a member without a vote.
+    Attendees,
+}
+
+impl Voting {
+    /// Every way of voting, in the order the docs list them.
+    pub const ALL: [Voting; 2] = [Voting::Everyone, Voting::Attendees];
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Voting::Everyone => "everyone",
+            Voting::Attendees => "attendees",
+        }
+    }
+}
+
 /// Who meets whom to coordinate the work (the meeting structure), apart
 /// from how decisions are taken. The practitioner's guide, FAQ "Can a
 /// coalition have too many members?": "Consider creating a steering
@@ -244,6 +272,13 @@ pub struct RawGovernance {
     pub coordination: Option<Coordination>,
     /// Largest sub-group under `coordination = "subgroups"`.
     pub subgroup_size: u32,
+    /// Who votes: every member (`everyone`) or those present at the
+    /// decision meeting (`attendees`).
+    pub voting: Voting,
+    /// Under `voting = "attendees"`: the least share of the members with a
+    /// vote who must be present for a vote to be taken; 0 = no quorum. An
+    /// inquorate meeting takes no vote and the matter waits.
+    pub quorum: f64,
     pub setup: Setup,
     /// Rounds of setup work at a reference mean trust of 0.5.
     pub setup_rounds: u32,
@@ -301,6 +336,8 @@ impl Default for RawGovernance {
             committee_size: 5,
             coordination: None,
             subgroup_size: 6,
+            voting: Voting::Everyone,
+            quorum: 0.0,
             setup: Setup::Early,
             setup_rounds: 2,
             admission: Admission::Open,

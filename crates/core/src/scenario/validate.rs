@@ -1,7 +1,8 @@
 //! Range and consistency checks of a raw scenario.
 
 use super::{
-    Admission, Coordination, DecisionRule, ExitProtocol, Invalid, RawScenario, Relationships, Setup,
+    Admission, Coordination, DecisionRule, ExitProtocol, Invalid, RawScenario, Relationships,
+    Setup, Voting,
 };
 
 /// Largest number of agents (a national coalition of thousands of
@@ -70,6 +71,7 @@ pub fn allowed(field: &str) -> Option<String> {
         "trust.sample" => whole("0", "1000"),
         "trust.acquaintances" => whole("0", &MAX_AGENTS.to_string()),
         "governance.coordination" => choices(bogus().try_into::<Coordination>().map(drop)),
+        "governance.voting" => choices(bogus().try_into::<Voting>().map(drop)),
         "governance.decision_rule" => choices(bogus().try_into::<DecisionRule>().map(drop)),
         "governance.setup" => choices(bogus().try_into::<Setup>().map(drop)),
         "governance.admission" => choices(bogus().try_into::<Admission>().map(drop)),
@@ -412,6 +414,16 @@ fn check_governance(s: &RawScenario) -> Result<(), Invalid> {
         ));
     }
     whole("governance.subgroup_size", g.subgroup_size, 2, "2", agents)?;
+    range("governance.quorum", g.quorum, 0.0, 1.0)?;
+    if g.quorum > 0.0 && g.voting == Voting::Everyone {
+        return Err(bad(
+            "governance.quorum",
+            format!(
+                "{} needs governance.voting = \"attendees\": when every member votes, every vote is quorate; allowed here: 0",
+                g.quorum
+            ),
+        ));
+    }
     whole(
         "governance.max_members",
         g.max_members,

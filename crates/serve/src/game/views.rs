@@ -167,6 +167,9 @@ fn observe(sim: &Simulation, i: usize, out: &mut Vec<(u32, String)>) {
             EventKind::GovernanceEstablished => Some(format!(
                 "week {week}: the coalition agreed on how it decides"
             )),
+            EventKind::Inquorate { present, voters } => Some(format!(
+                "week {week}: too few came to decide ({present} of {voters}); the matter waits"
+            )),
             EventKind::Leak => Some(format!("week {week}: a disagreement went public")),
             EventKind::Milestone { .. } => Some(format!("week {week}: a milestone was reached")),
             EventKind::Shock { kind } => Some(match kind {
