@@ -168,7 +168,10 @@ fn a_quorum_is_a_clause_with_its_evidence_when_decisions_are_taken_at_meetings()
         md.contains("when at least 50% of the members with a vote are there"),
         "{md}"
     );
-    assert!(md.contains("against no quorum (whoever comes decides)"), "{md}");
+    assert!(
+        md.contains("against no quorum (whoever comes decides)"),
+        "{md}"
+    );
     assert!(!md.contains("and quorum: *to agree together*"), "{md}");
     let evidence = std::fs::read_to_string(out_dir.join("evidence.csv")).unwrap();
     assert!(
