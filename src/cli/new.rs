@@ -27,7 +27,7 @@ use clap::Args;
 
 use coalsim_core::scenario::describe::{
     Answers, CARES, DELIVERS, FIRST_WIN, GOAL, LOST_VOTE, MEETINGS, NOT_SURE, Organisation,
-    RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST, URGENCY, WANTS, WORK,
+    RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST, URGENCY, VOTING, WANTS, WORK,
 };
 use coalsim_report::files::write_atomic;
 
@@ -179,6 +179,11 @@ fn ask() -> anyhow::Result<Answers> {
         &with_not_sure(words(&LOST_VOTE)),
         1,
     )?;
+    let voting = choose(
+        "Who votes on a proposal?",
+        &with_not_sure(VOTING.map(|(w, _)| w).to_vec()),
+        0,
+    )?;
     let mut organisation: Vec<Organisation> = Vec::new();
     loop {
         let n = organisation.len() + 1;
@@ -270,6 +275,7 @@ fn ask() -> anyhow::Result<Answers> {
         trust_strangers,
         work,
         lost_vote,
+        voting,
         rules,
         draft_rule,
         organisation,

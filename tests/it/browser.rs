@@ -1165,6 +1165,7 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
     choose(&b, "#org-2-cares-1", "somewhat");
     b.send_keys("#org-2-knows", "Bank Street Neighbours");
     choose(&b, "#outside_shocks", "not sure");
+    choose(&b, "#voting", "those at the meeting, if half are there");
     choose(&b, "#goal", "small");
     b.js("document.getElementById('deadline_weeks').value = '52'; return true");
     // Three rules on the table.
@@ -1193,6 +1194,8 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "\"agent.1.resources\" = \"0.4..1.5\"",
         "\"shocks.rate\" = \"0.01..0.08\"",
         "\"governance.decision_rule\" = [\"consensus\", \"majority\", \"weighted\"]",
+        "voting = \"attendees\"   # who votes: those at the meeting, if half are there",
+        "quorum = 0.5",
     ] {
         assert!(toml.contains(want), "{want} in\n{toml}");
     }

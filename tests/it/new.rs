@@ -69,6 +69,9 @@ fn the_questionnaire_from_an_answers_file_writes_the_scenario() {
         text.contains("\"trust.strangers\" = \"0.25..0.6\""),
         "{text}"
     );
+    // "every member is consulted": no decision meetings, no quorum.
+    assert_eq!(s.governance.voting.name(), "everyone");
+    assert_eq!(s.governance.quorum, 0.0);
     let (unc, pol) = coalsim_core::study::explore::from_file(&file).unwrap();
     assert_eq!(unc.len(), 4);
     assert_eq!(pol[0].values.len(), 7);
@@ -107,4 +110,60 @@ fn the_questionnaire_from_an_answers_file_writes_the_scenario() {
         "{err}"
     );
     assert!(!tmp.path().join("x.toml").exists());
+}
+
+/// The answer to "Who votes on a proposal?" becomes `governance.voting` and
+/// `governance.quorum`; "not sure" explores the quorum; an answers file
+/// written before the question existed means every member is consulted.
+#[test]
+fn who_votes_becomes_voting_and_a_quorum() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    for (i, (answer, voting, quorum, explored)) in [
+        (
+            Some("those at the meeting, if half are there"),
+            "attendees",
+            0.5,
+            false,
+        ),
+        (Some("not sure"), "attendees", 0.0, true),
+        (None, "everyone", 0.0, false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let text = match answer {
+            Some(a) => answers.replacen(
+                "voting = \"every member is consulted\"",
+                &format!("voting = \"{a}\""),
+                1,
+            ),
+            None => answers.replacen("voting = \"every member is consulted\"\n", "", 1),
+        };
+        assert_ne!(text, answers);
+        let input = tmp.path().join(format!("answers{i}.toml"));
+        std::fs::write(&input, text).unwrap();
+        let path = tmp.path().join(format!("out{i}.toml"));
+        let out = coalsim()
+            .args(["new", "--answers"])
+            .arg(&input)
+            .arg("--out")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let written = std::fs::read_to_string(&path).unwrap();
+        let file = coalsim_core::scenario::ScenarioFile::load(coalsim_core::scenario::Source {
+            name: "out.toml".into(),
+            text: written.clone(),
+        })
+        .unwrap();
+        assert_eq!(file.base.governance.voting.name(), voting, "{written}");
+        assert_eq!(file.base.governance.quorum, quorum, "{written}");
+        assert_eq!(
+            written.contains("\"governance.quorum\" = \"0.0..0.67\""),
+            explored,
+            "{written}"
+        );
+    }
 }

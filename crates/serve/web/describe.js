@@ -90,6 +90,7 @@ function answers() {
     trust_strangers: value("trust_strangers"),
     work: value("work"),
     lost_vote: value("lost_vote"),
+    voting: value("voting"),
     rules: [...document.querySelectorAll(".rule:checked")].map((c) => c.value),
     draft_rule: value("draft_rule"),
     organisation: [...document.querySelectorAll(".org")].map((b) => ({

@@ -53,6 +53,11 @@ pub struct Answers {
     /// How a member takes losing a vote: moves on, minds, takes it
     /// personally, not sure.
     pub lost_vote: String,
+    /// Who votes on a proposal: every member is consulted, or those at the
+    /// meeting (however few, or with a quorum), or not sure. Answers files
+    /// written before the question was asked mean every member.
+    #[serde(default = "consulted")]
+    pub voting: String,
     /// The rules on the table (consensus, majority, supermajority,
     /// weighted, committee, modified_consensus, consent); all seven when
     /// empty.
@@ -129,6 +134,20 @@ pub const LOST_VOTE: [(&str, f64); 3] = [
     ("minds", 0.05),
     ("takes it personally", 0.15),
 ];
+/// `governance.voting` and `governance.quorum` (docs/model.md, "Who
+/// votes"): None = every member is consulted; Some(q) = those at the
+/// meeting decide when a share q of the members with a vote is there.
+pub const VOTING: [(&str, Option<f64>); 4] = [
+    ("every member is consulted", None),
+    ("those at the meeting, however few", Some(0.0)),
+    ("those at the meeting, if half are there", Some(0.5)),
+    ("those at the meeting, if two thirds are there", Some(0.67)),
+];
+
+fn consulted() -> String {
+    VOTING[0].0.to_string()
+}
+
 pub const RULES: [&str; 7] = [
     "consensus",
     "majority",
@@ -457,6 +476,24 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         meet.unwrap_or(2),
         a.meetings
     );
+    // Not sure who votes: decisions at meetings, the quorum explored from
+    // none to two thirds.
+    match pick("voting", &a.voting, &VOTING, true)? {
+        Some(None) => {
+            let _ = writeln!(t, "voting = \"everyone\"   # who votes: {}", a.voting);
+        }
+        quorum => {
+            let _ = writeln!(t, "voting = \"attendees\"   # who votes: {}", a.voting);
+            let _ = writeln!(t, "quorum = {}", num(quorum.flatten().unwrap_or(0.0)));
+            if quorum.is_none() {
+                uncertain.push((
+                    "governance.quorum".into(),
+                    "0.0..0.67".into(),
+                    "the quorum of a decision meeting (not sure: none to two thirds)".into(),
+                ));
+            }
+        }
+    }
     let _ = writeln!(t);
     let shocks = pick("outside_shocks", &a.outside_shocks, &SHOCKS, true)?;
     let _ = writeln!(t, "[shocks]");
@@ -650,6 +687,7 @@ pub fn choices() -> serde_json::Value {
         "trust_strangers": sure(words(&TRUST)),
         "work": sure(words(&WORK)),
         "lost_vote": sure(words(&LOST_VOTE)),
+        "voting": sure(VOTING.iter().map(|(w, _)| *w).collect()),
         "role": ROLES,
         "resources": sure(words(&RESOURCES)),
         "delivers": sure(words(&DELIVERS)),
