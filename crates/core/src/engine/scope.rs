@@ -87,7 +87,6 @@ pub fn expand_scope(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
         for i in 0..w.n {
             if w.is_member(i) {
                 w.hours_now[i] += s.dynamics.setup_hours;
-                w.clarity[i] = unit(w.clarity[i] + s.dynamics.setup_clarity * (1.0 - w.clarity[i]));
                 if committee && !w.committee[i] {
                     continue;
                 }
@@ -103,6 +102,8 @@ pub fn expand_scope(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
         if !passes(s.governance.decision_rule, &s.governance, &t) {
             w.coalition.focus.copy_from_slice(&saved_focus[..d]);
             w.coalition.agenda[k] = saved_agenda;
+            // The meeting still made the purpose clearer.
+            meeting_clarity(w, s);
             ev.push(Event {
                 round: w.round,
                 agent: Some(lead),
@@ -111,8 +112,12 @@ pub fn expand_scope(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
             return;
         }
         w.coalition.realigned_at = w.round;
+        new_front(w, s, k);
+        // The members discussed the new front at the meeting.
+        meeting_clarity(w, s);
     } else {
         w.coalition.agenda[k] = w.position[lead * d + k];
+        new_front(w, s, k);
     }
     w.coalition.goal += s.goal.expansion_size * s.goal.size;
     w.coalition.expansions += 1;
@@ -124,4 +129,35 @@ pub fn expand_scope(w: &mut World, s: &Scenario, ev: &mut Vec<Event>) {
             realigned: realign,
         },
     });
+}
+
+/// A new front of work taken on, with share f = focus_k of the effort: it
+/// has no plan yet and nobody has worked out its steps. The direction of
+/// that share of the effort is what the founding purpose alone gives
+/// (`direction_floor`), and every member's shared understanding of the
+/// steps (clarity) covers only the old fronts: D and each member's κ lose
+/// a share f of their excess over their floors (`direction_floor`,
+/// `clarity_floor`; nothing below a floor is lost). Spreading the same work over more fronts thus costs in
+/// proportion to how much of it goes to the new one, whoever decided it.
+fn new_front(w: &mut World, s: &Scenario, k: usize) {
+    let f = w.coalition.focus[k];
+    let dy = &s.dynamics;
+    let d0 = w.coalition.direction;
+    w.coalition.direction = d0 - f * (d0 - dy.direction_floor).max(0.0);
+    for i in 0..w.n {
+        if w.is_member(i) {
+            let c = w.clarity[i];
+            w.clarity[i] = c - f * (c - dy.clarity_floor).max(0.0);
+        }
+    }
+}
+
+/// The re-alignment meeting: every member gains `setup_clarity` of its
+/// missing clarity.
+fn meeting_clarity(w: &mut World, s: &Scenario) {
+    for i in 0..w.n {
+        if w.is_member(i) {
+            w.clarity[i] = unit(w.clarity[i] + s.dynamics.setup_clarity * (1.0 - w.clarity[i]));
+        }
+    }
 }

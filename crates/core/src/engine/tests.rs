@@ -2007,8 +2007,13 @@ fn scope_expansion_with_re_alignment() {
     // Salience-weighted mean of 1, 0, -1.
     assert_close!(w.coalition.agenda[1], 0.0);
     assert_eq!(w.coalition.realigned_at, 3);
+    // The new front takes half the effort: half the excess of clarity
+    // (0.5 over the floor 0.2) and of direction (0.5 over 0.4) is lost;
+    // the meeting then restores setup_clarity of the missing clarity.
+    assert_close!(w.coalition.direction, 0.5 - 0.5 * (0.5 - 0.4));
     for i in 0..3 {
-        assert_close!(w.clarity[i], 0.5 + 0.3 * 0.5);
+        let diluted = 0.5 - 0.5 * (0.5 - 0.2);
+        assert_close!(w.clarity[i], diluted + 0.3 * (1.0 - diluted));
         assert_close!(w.hours_now[i], s.dynamics.setup_hours);
     }
     assert!(ev.iter().any(|e| matches!(
@@ -2044,7 +2049,13 @@ fn scope_expansion_without_re_alignment() {
     // The powerful member's own position, nobody re-aligned.
     assert_eq!(w.coalition.agenda[1], 1.0);
     assert_eq!(w.coalition.realigned_at, 0);
-    assert_eq!(w.clarity, vec![0.5; 3]);
+    // Half the effort goes to a front nobody has planned or worked out:
+    // half the excess of clarity and direction over their floors is lost,
+    // and no meeting restores any.
+    assert_close!(w.coalition.direction, 0.5 - 0.5 * (0.5 - 0.4));
+    for i in 0..3 {
+        assert_close!(w.clarity[i], 0.5 - 0.5 * (0.5 - 0.2));
+    }
     assert_eq!(w.hours_now, vec![0.0; 3]);
     assert!(ev.iter().any(|e| matches!(
         e.kind,
@@ -2091,6 +2102,8 @@ fn re_alignment_can_vote_an_expansion_down() {
     assert_eq!(w.coalition.goal, 100.0);
     assert_eq!(w.coalition.expansions, 0);
     assert_close!(w.support(0), 1.0);
+    // No new front: direction as before.
+    assert_close!(w.coalition.direction, 0.5);
     // The meeting did take place.
     for i in 0..3 {
         assert_close!(w.clarity[i], 0.5 + 0.3 * 0.5);

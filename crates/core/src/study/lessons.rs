@@ -138,10 +138,11 @@ pub const LESSONS: &[Lesson] = &[
         "mission-creep",
         "Mission Creep Without Re-Alignment",
         [lower("success", 1)],
-        "An expansion dilutes focus and grows the goal. Re-aligning puts it to a vote under the rule (members vote yes only if their support does not fall), so unwanted expansions are declined and accepted ones follow members' salience; imposed ones lower support and alignment.",
+        "An expansion spreads the same work over one more front: focus is re-split, so members whose interests are not in the new part lose support (alignment, commitment); the new front's share of the effort has no plan and no worked-out steps yet, so direction and every member's clarity lose that share of their excess over their floors; and the new front adds its work to the goal. Imposed, the new front takes an equal share and the most powerful member's position. Re-aligning puts it to the members under their rule (yes only if their support does not fall): unwanted expansions are declined (no new work), accepted ones take effort in proportion to the members' salience, the meeting restores clarity, and misfits leave gracefully.",
         links: [
             ("goal growth at an expansion", [("goal.expansion_size", "0.0")]),
-            ("alignment in commitment", [("dynamics.w_alignment", "0.0")]),
+            ("shared understanding of the steps (clarity)", [("dynamics.clarity_floor", "1.0")]),
+            ("a plan for the work (direction)", [("dynamics.direction_floor", "1.0")]),
         ]
     ),
     lesson!(
