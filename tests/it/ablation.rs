@@ -32,7 +32,6 @@ const NOT_CARRYING: &[(&str, usize, &str)] = &[
     ),
     // Hedging lowers contributions, not how many join.
     ("exit-planning", 0, "hedged effort"),
-    ("founders-syndrome", 0, "leaders' coordination load"),
     ("alignment-vs-trust", 0, "trust in follow-through"),
     ("alignment-vs-trust", 1, "trust in follow-through"),
     // Renewal's effect is the shocks it repairs; impatience adds no

@@ -149,7 +149,7 @@ pub const LESSONS: &[Lesson] = &[
         "founders-syndrome",
         "Founder's Syndrome",
         [lower("success", 1)],
-        "A leader's departure cuts every member's clarity and the direction by its leadership share (times 1 − documentation_keep with documented processes), efficacy and legitimacy by half that (exit phase, leadership_loss). Concentrated leadership makes the cut large.",
+        "Nobody's departure is scripted: whoever holds the leadership carries its coordination load (leader_hours × leadership share × other members, contribution phase), so a founder holding most of it is the member most likely to leave overloaded or burnt out (exit phase), and like any member it may leave when its commitment falls or lose its own leadership in a shock. When it goes, the know-how it holds goes with it: every member's clarity and the direction fall by its leadership share (times 1 − documentation_keep with documented processes), efficacy and legitimacy by leadership_efficacy_loss of that (exit phase, leadership_loss). Spread leadership spreads both the load and the loss.",
         links: [
             ("leadership know-how lost with the leader", [("governance.documented_processes", "true"), ("dynamics.documentation_keep", "1.0")]),
             ("leaders' coordination load", [("dynamics.leader_hours", "0.0")]),
