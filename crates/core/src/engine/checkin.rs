@@ -29,8 +29,13 @@ pub fn checkins(
 /// conversation that restores `private_checkin_boost` of its missing
 /// engagement. The record starts from `record_prior` pseudo-deliveries and
 /// pseudo-misses: (delivered + a) / (committed + 2a).
-pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) {
-    let (w, s, rng, ev, now, attendees, ctl) = (
+///
+/// Returns whether it left the trust cache current for the attendees
+/// (sparse relationships: their mean trust in the members they know is
+/// summed as their relationships are nudged, so the refresh that follows
+/// the phase skips them).
+pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) -> bool {
+    let (w, s, rng, ev, now, attendees, ctl, cache) = (
         &mut *r.world,
         r.scenario,
         &mut *r.rng,
@@ -38,10 +43,11 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) {
         &mut *r.tally,
         &mut *r.members,
         &mut *r.ctl,
+        &mut *r.trust_cache,
     );
     let g = &s.governance;
     if g.checkin_every == 0 || w.round % g.checkin_every != 0 || w.coalition.members == 0 {
-        return;
+        return false;
     }
     let dy = &s.dynamics;
     let n = w.n;
@@ -91,7 +97,7 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) {
         }
     }
     if w.sparse {
-        sparse_nudges(w, dy, attendees);
+        sparse_nudges(w, dy, attendees, cache);
     } else {
         dense_nudges(w, dy, attendees);
     }
@@ -107,6 +113,7 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) {
             juniors,
         },
     });
+    w.sparse
 }
 
 /// Each attendee pulls its trust in each other attendee toward that one's
@@ -140,24 +147,51 @@ fn dense_nudges(w: &mut crate::model::World, dy: &crate::scenario::Dynamics, att
 /// one's record, at `transparency` within its meetings and
 /// `relay · transparency` across them. Attendees it does not know are not
 /// judged.
-fn sparse_nudges(w: &mut crate::model::World, dy: &crate::scenario::Dynamics, attendees: &[usize]) {
+///
+/// Also leaves in `cache` each attendee's mean trust in the members it
+/// knows after its nudges ([`World::sparse_trust_in_members`] bit for bit:
+/// the same terms in the same order; nothing changes an attendee's
+/// relationships after its own nudges in this phase).
+///
+/// [`World::sparse_trust_in_members`]: crate::model::World::sparse_trust_in_members
+fn sparse_nudges(
+    w: &mut crate::model::World,
+    dy: &crate::scenario::Dynamics,
+    attendees: &[usize],
+    cache: &mut [f64],
+) {
+    use crate::model::Status;
     w.meet_changed();
     let prior = dy.record_prior;
+    // Each attendee's record, once (not once per relationship that reads it).
+    for &j in attendees {
+        w.follow_through[j] =
+            (w.delivered[j] as f64 + prior) / (w.committed[j] as f64 + 2.0 * prior);
+    }
+    let grouped = w.grouped();
     for &i in attendees {
+        let (group_i, council_i) = (w.group[i], w.council[i]);
         let mut row = std::mem::take(&mut w.ties[i]);
+        let (mut sum, mut k) = (0.0, 0usize);
         for tie in row.iter_mut() {
             let j = tie.j as usize;
-            if !w.attended_now[j] {
-                continue;
+            if w.attended_now[j] {
+                let record = w.follow_through[j];
+                // `World::meet(i, j)` with i's side read once per row.
+                let meet = !grouped || w.group[j] == group_i || (council_i && w.council[j]);
+                let rate = if meet {
+                    dy.transparency
+                } else {
+                    dy.relay * dy.transparency
+                };
+                tie.t = (tie.t + rate * (record - tie.t)).clamp(0.0, 1.0);
             }
-            let record = (w.delivered[j] as f64 + prior) / (w.committed[j] as f64 + 2.0 * prior);
-            let rate = if w.meet(i, j) {
-                dy.transparency
-            } else {
-                dy.relay * dy.transparency
-            };
-            tie.t = (tie.t + rate * (record - tie.t)).clamp(0.0, 1.0);
+            if w.status[j] == Status::Member {
+                sum += tie.t;
+                k += 1;
+            }
         }
         w.ties[i] = row;
+        cache[i] = w.sparse_mean_of(i, sum, k);
     }
 }

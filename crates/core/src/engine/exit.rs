@@ -143,6 +143,9 @@ pub fn leave_all(
         };
         depart(w, s, i, reason, trust, ev, now, |_, f| factors.push(f));
     }
+    if !factors.0.is_empty() {
+        w.count_groups();
+    }
     let all = factors.len();
     for &a in start_members.iter() {
         let row = &mut w.trust[a * n..(a + 1) * n];
@@ -179,6 +182,7 @@ fn leave_all_sparse(
     let knew = &mut scratch.order;
     knew.clear();
     knew.resize(n, 0);
+    let mut departed = false;
     for &(i, reason) in leavers {
         if !w.is_member(i) {
             continue;
@@ -190,6 +194,10 @@ fn leave_all_sparse(
                 knew[t.j as usize] = 1;
             }
         });
+        departed = true;
+    }
+    if departed {
+        w.count_groups();
     }
     for a in 0..n {
         if pending[a] != 1.0 && w.is_member(a) {
@@ -312,6 +320,7 @@ pub fn leave(
     } else {
         depart(w, s, i, reason, trust, ev, now, World::scale_member_trust);
     }
+    w.count_groups();
 }
 
 /// What one exit does, for [`leave`] and [`leave_all`] alike: i (a member,
@@ -369,7 +378,8 @@ fn depart(
         leadership_loss(w, s, i, ev);
     }
     let council = w.council[i];
-    crate::model::structure::on_leave(w, i);
+    // The caller recounts the groups after its last exit.
+    crate::model::structure::on_leave_uncounted(w, i);
     if w.committee[i] {
         w.committee[i] = false;
         decision::select_committee(w, s);
@@ -394,13 +404,33 @@ pub fn leadership_loss(w: &mut World, s: &Scenario, m: usize, ev: &mut Vec<Event
     // Shares handed on in equal parts can add up to a hair above 1.
     let loss = (share * (1.0 - keep)).clamp(0.0, 1.0);
     w.leadership[m] = 0.0;
-    let others: usize = (0..w.n).filter(|&i| i != m && w.is_member(i)).count();
-    for i in 0..w.n {
-        if i != m && w.is_member(i) {
-            w.clarity[i] *= 1.0 - loss;
-            w.efficacy[i] *= 1.0 - loss * s.dynamics.leadership_efficacy_loss;
-            w.leadership[i] += share / others as f64;
-        }
+    // The members other than m (the member counter is kept with every
+    // change of status; m has already left unless a shock took its staff).
+    let others = w.coalition.members - usize::from(w.is_member(m));
+    let clarity_kept = 1.0 - loss;
+    let efficacy_kept = 1.0 - loss * s.dynamics.leadership_efficacy_loss;
+    let handed_on = share / others as f64;
+    // Every agent visited, each value picked rather than branched on (an
+    // agent's status is a coin flip to the CPU): `x · 1 == x`, and a
+    // non-member's leadership is left as it is, so this is the plain
+    // filtered loop bit for bit.
+    let (status, clarity, efficacy, leadership) = (
+        &w.status[..],
+        &mut w.clarity[..],
+        &mut w.efficacy[..],
+        &mut w.leadership[..],
+    );
+    for (i, (((st, c), e), l)) in status
+        .iter()
+        .zip(clarity.iter_mut())
+        .zip(efficacy.iter_mut())
+        .zip(leadership.iter_mut())
+        .enumerate()
+    {
+        let on = i != m && *st == Status::Member;
+        *c *= if on { clarity_kept } else { 1.0 };
+        *e *= if on { efficacy_kept } else { 1.0 };
+        *l = if on { *l + handed_on } else { *l };
     }
     w.coalition.direction *= 1.0 - loss;
     w.coalition.legitimacy *= 1.0 - loss * s.dynamics.leadership_efficacy_loss;

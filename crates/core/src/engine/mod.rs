@@ -280,8 +280,9 @@ impl<'a> Simulation<'a> {
         r.start_round();
         shocks::shocks(&mut r);
         recruitment::recruitment(&mut r);
-        checkin::checkins_in(&mut r);
-        r.refresh_trust_cache();
+        // Sparse: the check-ins leave the attendees' entries current.
+        let attendees_current = checkin::checkins_in(&mut r);
+        refresh_trust_cache_except(r.world, r.trust_cache, r.members, attendees_current);
         let crises = r.world.coalition.crises;
         decision::decisions(&mut r);
         // Decisions change trust only in a crisis and never change who is a
@@ -344,14 +345,34 @@ fn collect_members(w: &World, members: &mut Vec<usize>) {
 /// sums are carried at once: independent additions the CPU overlaps instead
 /// of one long chain after another.
 fn refresh_trust_cache(w: &World, cache: &mut [f64], members: &mut Vec<usize>) {
+    refresh_trust_cache_except(w, cache, members, false);
+}
+
+/// [`refresh_trust_cache`], except that with `attendees_current` (sparse
+/// relationships only) the entries of this round's check-in attendees are
+/// left as they are: the check-in phase computed them
+/// (`checkin::sparse_nudges`).
+fn refresh_trust_cache_except(
+    w: &World,
+    cache: &mut [f64],
+    members: &mut Vec<usize>,
+    attendees_current: bool,
+) {
     collect_members(w, members);
-    cache.iter_mut().for_each(|c| *c = 0.0);
     if w.sparse {
+        let mut next = 0;
         for &i in members.iter() {
-            cache[i] = w.sparse_trust_in_members(i);
+            cache[next..i].iter_mut().for_each(|c| *c = 0.0);
+            if !(attendees_current && w.attended_now[i]) {
+                cache[i] = w.sparse_trust_in_members(i);
+            }
+            next = i + 1;
         }
+        cache[next..].iter_mut().for_each(|c| *c = 0.0);
         return;
     }
+    debug_assert!(!attendees_current, "dense check-ins leave the cache stale");
+    cache.iter_mut().for_each(|c| *c = 0.0);
     let n = w.n;
     let others = members.len().saturating_sub(1);
     if others == 0 {

@@ -242,6 +242,7 @@ fn update_sparse<C: Controller>(r: &mut Round<'_, C>) -> f64 {
     let cap = t.acquaintances as usize;
     cache.iter_mut().for_each(|c| *c = 0.0);
     w.meet_changed();
+    let grouped = w.grouped();
     let (mut total, mut pairs) = (0.0, 0usize);
     for &i in members {
         if m > 1 {
@@ -253,6 +254,13 @@ fn update_sparse<C: Controller>(r: &mut Round<'_, C>) -> f64 {
             }
         }
         let attended_i = w.attended_now[i];
+        let (group_i, council_i) = (w.group[i], w.council[i]);
+        // `World::meet(i, j)` with i's side read once per row.
+        let met = |w: &crate::model::World, j: usize| {
+            attended_i
+                && w.attended_now[j]
+                && (!grouped || w.group[j] == group_i || (council_i && w.council[j]))
+        };
         let mut row = std::mem::take(&mut w.ties[i]);
         let (mut sum, mut k) = (0.0, 0usize);
         for tie in row.iter_mut() {
@@ -260,16 +268,22 @@ fn update_sparse<C: Controller>(r: &mut Round<'_, C>) -> f64 {
             if w.status[j] != Status::Member {
                 continue;
             }
-            let seen =
-                (attended_i && w.attended_now[j] && w.meet(i, j)) || (rng.next_u64() >> 11) < vis;
+            // One random number for each member i knows and did not meet
+            // (a branch the CPU predicts in the rounds without check-ins,
+            // and for members who missed them: nobody is met).
+            let met = met(w, j);
+            let u = if met { 0 } else { rng.next_u64() };
+            let seen = met | ((u >> 11) < vis);
+            // Bit masks pick `gain (1 − x)` or `−(loss x)`, then the moved
+            // or the unmoved trust: `x + (−y) == x − y` in IEEE 754, so
+            // this is the plain if/else bit for bit.
             let x = tie.t;
-            let mut y = if !seen {
-                x
-            } else if w.delivered_now[j] {
-                x + t.gain * (1.0 - x)
-            } else {
-                x - t.loss * x
-            };
+            let gained = (t.gain * (1.0 - x)).to_bits();
+            let lost = (-(t.loss * x)).to_bits();
+            let delivered = 0u64.wrapping_sub(u64::from(w.delivered_now[j]));
+            let moved = (x + f64::from_bits((gained & delivered) | (lost & !delivered))).to_bits();
+            let seen = 0u64.wrapping_sub(u64::from(seen));
+            let mut y = f64::from_bits((moved & seen) | (x.to_bits() & !seen));
             if gap && y > pessimism {
                 y += rate * (pessimism - y);
             }

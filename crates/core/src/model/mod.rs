@@ -201,6 +201,9 @@ pub struct World {
     pub group_size: Vec<u32>,
     /// Scratch of the trust phase: attendees per group id.
     pub group_attended: Vec<u32>,
+    /// Scratch of the check-in phase (sparse relationships): each
+    /// attendee's follow-through record, (delivered + a) / (committed + 2a).
+    pub follow_through: Vec<f64>,
     /// Consecutive rounds without delivering.
     pub missed: Vec<u32>,
     /// Rounds committed and rounds delivered (the follow-through record).

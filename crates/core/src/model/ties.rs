@@ -94,6 +94,13 @@ impl World {
     pub fn sparse_trust_in_members(&self, i: usize) -> f64 {
         let (mut sum, mut k) = (0.0, 0usize);
         self.add_trust_in_known_members(i, &mut sum, &mut k);
+        self.sparse_mean_of(i, sum, k)
+    }
+
+    /// [`World::sparse_trust_in_members`] from the sum of i's trust in the
+    /// `k` members it knows, added in the order of its relationships.
+    #[inline]
+    pub fn sparse_mean_of(&self, i: usize, sum: f64, k: usize) -> f64 {
         if k > 0 {
             sum / k as f64
         } else if self.coalition.members > 1 || self.status[i] != Status::Member {
