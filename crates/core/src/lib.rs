@@ -49,6 +49,8 @@ pub const BUILD: &str = concat!(
     env!("COALSIM_MODEL_HASH")
 );
 
+#[cfg(test)]
+mod alloc_count;
 pub mod engine;
 pub mod model;
 pub mod power;

@@ -169,21 +169,21 @@ fn sparse_nudges(
             (w.delivered[j] as f64 + prior) / (w.committed[j] as f64 + 2.0 * prior);
     }
     let grouped = w.grouped();
-    for &i in attendees {
+    let (within, across) = (dy.transparency, dy.relay * dy.transparency);
+    for (at, &i) in attendees.iter().enumerate() {
+        if let Some(&next) = attendees.get(at + 1) {
+            crate::model::ties::prefetch_row(&w.ties[next]);
+        }
         let (group_i, council_i) = (w.group[i], w.council[i]);
         let mut row = std::mem::take(&mut w.ties[i]);
         let (mut sum, mut k) = (0.0, 0usize);
         for tie in row.iter_mut() {
             let j = tie.j as usize;
             if w.attended_now[j] {
-                let record = w.follow_through[j];
                 // `World::meet(i, j)` with i's side read once per row.
                 let meet = !grouped || w.group[j] == group_i || (council_i && w.council[j]);
-                let rate = if meet {
-                    dy.transparency
-                } else {
-                    dy.relay * dy.transparency
-                };
+                let rate = if meet { within } else { across };
+                let record = w.follow_through[j];
                 tie.t = (tie.t + rate * (record - tie.t)).clamp(0.0, 1.0);
             }
             if w.status[j] == Status::Member {

@@ -563,6 +563,11 @@ fn vote(
         silent: 0,
     };
     for i in 0..w.n {
+        // Sparse: the next voter's relationships, where its trust in the
+        // proposer is looked up (a hint; changes nothing).
+        if let Some(next) = w.ties.get(i + 1) {
+            crate::model::ties::prefetch_row(next);
+        }
         w.counted_yes[i] = None;
         w.vote_u[i] = 0.0;
         w.stood_aside[i] = false;

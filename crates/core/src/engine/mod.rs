@@ -361,7 +361,10 @@ fn refresh_trust_cache_except(
     collect_members(w, members);
     if w.sparse {
         let mut next = 0;
-        for &i in members.iter() {
+        for (at, &i) in members.iter().enumerate() {
+            if let Some(&after) = members.get(at + 1) {
+                crate::model::ties::prefetch_row(&w.ties[after]);
+            }
             cache[next..i].iter_mut().for_each(|c| *c = 0.0);
             if !(attendees_current && w.attended_now[i]) {
                 cache[i] = w.sparse_trust_in_members(i);

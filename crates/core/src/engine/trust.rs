@@ -244,7 +244,10 @@ fn update_sparse<C: Controller>(r: &mut Round<'_, C>) -> f64 {
     w.meet_changed();
     let grouped = w.grouped();
     let (mut total, mut pairs) = (0.0, 0usize);
-    for &i in members {
+    for (at, &i) in members.iter().enumerate() {
+        if let Some(&next) = members.get(at + 1) {
+            crate::model::ties::prefetch_row(&w.ties[next]);
+        }
         if m > 1 {
             for _ in 0..t.sample {
                 let j = members[rng.random_range(0..m)];

@@ -86,7 +86,10 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             Vec::new()
         },
         strangers: s.trust.strangers,
-        groups: super::ties::GroupIndex::default(),
+        groups: super::ties::GroupIndex {
+            heap: std::collections::BinaryHeap::with_capacity(n),
+            ..Default::default()
+        },
         coalition: Coalition {
             agenda: vec![0.0; d],
             focus: vec![0.0; d],

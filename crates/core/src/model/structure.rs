@@ -192,13 +192,17 @@ pub fn organise(w: &mut World, s: &Scenario) {
 /// time the structure formed).
 fn place_all(w: &mut World, s: &Scenario) {
     use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
     let subgroups = w.coalition.coordination == Coordination::Subgroups;
     let cap = s.governance.subgroup_size as usize;
-    let mut heap: BinaryHeap<Reverse<(u32, usize)>> = (0..w.n)
-        .filter(|&i| w.council[i] && w.status[i] == Status::Member)
-        .map(|i| Reverse((w.group_size[w.group[i] as usize], i)))
-        .collect();
+    // Reused from one forming to the next (no allocation once it has held
+    // the largest council).
+    let mut heap = std::mem::take(&mut w.groups.heap);
+    heap.clear();
+    heap.extend(
+        (0..w.n)
+            .filter(|&i| w.council[i] && w.status[i] == Status::Member)
+            .map(|i| Reverse((w.group_size[w.group[i] as usize], i))),
+    );
     for j in 0..w.n {
         if !w.is_member(j) || w.council[j] {
             continue;
@@ -220,6 +224,7 @@ fn place_all(w: &mut World, s: &Scenario) {
             }
         }
     }
+    w.groups.heap = heap;
 }
 
 /// Places member j (a newcomer, or one being dealt at [`organise`]) in the
