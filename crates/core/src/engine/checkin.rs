@@ -116,6 +116,39 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) -> bool {
     w.sparse
 }
 
+/// A verified result shows who delivered: every member pulls its trust in
+/// every other member (sparse: every member it knows) toward that one's
+/// follow-through record by `transparency`, first-hand, as at a meeting
+/// everyone attended.
+pub fn reveal_records(w: &mut crate::model::World, dy: &crate::scenario::Dynamics) {
+    let prior = dy.record_prior;
+    let record = |w: &crate::model::World, j: usize| {
+        (w.delivered[j] as f64 + prior) / (w.committed[j] as f64 + 2.0 * prior)
+    };
+    for i in 0..w.n {
+        if !w.is_member(i) {
+            continue;
+        }
+        if w.sparse {
+            let mut row = std::mem::take(&mut w.ties[i]);
+            for tie in row.iter_mut() {
+                let j = tie.j as usize;
+                if w.is_member(j) {
+                    tie.t = (tie.t + dy.transparency * (record(w, j) - tie.t)).clamp(0.0, 1.0);
+                }
+            }
+            w.ties[i] = row;
+            continue;
+        }
+        for j in 0..w.n {
+            if j != i && w.is_member(j) {
+                let t = w.trust(i, j);
+                w.nudge_trust(i, j, dy.transparency * (record(w, j) - t));
+            }
+        }
+    }
+}
+
 /// Each attendee pulls its trust in each other attendee toward that one's
 /// record (dense relationships).
 fn dense_nudges(w: &mut crate::model::World, dy: &crate::scenario::Dynamics, attendees: &[usize]) {

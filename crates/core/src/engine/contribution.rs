@@ -16,10 +16,11 @@ use crate::scenario::ExitProtocol;
 /// time this round's deliberation took (`delay_now`, from amendment rounds)
 /// is not spent working: a delivery is scaled by (1 − delay_now). A delivery is
 /// resources_i · e_i, less `setup_effort` of it while governance is being set
-/// up, and, with no exit protocol, less the hedge
+/// up or the next stage planned (`stage_rounds` after a milestone), and, with no exit protocol, less the hedge
 /// hedge · (1 − clamp(C_i / full_commitment, 0, 1)) that a member holds back
 /// against being trapped (last round's commitment C_i). Maintenance hours this round: coordination_hours · contacts_i +
 /// leader_hours · leadership_i · (members − 1) + setup_hours while setting up
+/// or planning a stage
 /// (check-in, renewal and re-alignment hours are added by their phases).
 pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
     let (w, s, rng, now, trust_in_members, ctl) = (
@@ -31,7 +32,10 @@ pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
         &mut *r.ctl,
     );
     let dy = &s.dynamics;
-    let setting_up = matches!(w.coalition.governance, GovernanceState::SettingUp { .. });
+    // Setting up governance, or planning the next stage after a milestone
+    // (`stage_rounds`): part of the work goes into the planning.
+    let setting_up = matches!(w.coalition.governance, GovernanceState::SettingUp { .. })
+        || w.round <= w.coalition.planning_until;
     let members = w.coalition.members;
     w.count_groups();
     for i in 0..w.n {

@@ -11,7 +11,10 @@ use crate::model::unit;
 /// where h_i is this round's maintenance hours. Each round, in order:
 /// clarity above `clarity_floor` decays by `clarity_decay` of the excess,
 /// hidden objection by `hidden_decay`, resentment by `resentment_decay`; without a visible win this round,
-/// efficacy decays by `impatience` · urgency_i (impatience); a renewal ritual
+/// efficacy moves `impatience` · urgency_i of the way toward the pace the
+/// coalition's results have shown (the progress of its last milestone as a
+/// share of the goal ÷ the share of the horizon gone, capped at 1; 0 before
+/// the first result, so that efficacy decays without wins); a renewal ritual
 /// (every `renewal_every` rounds) costs `renewal_hours`, airs hidden
 /// objections and resentment (× (1 − renewal_boost)), refreshes clarity (+ renewal_boost of
 /// the gap) and re-evaluates efficacy toward how far the coalition is on
@@ -24,21 +27,17 @@ use crate::model::unit;
 /// `sunset_engagement` or the goal is out of reach at the pace since the
 /// previous review.
 pub fn engagement<C: Controller>(r: &mut Round<'_, C>) {
-    let (w, s, ev, now, trust_in_members) = (
+    let (w, s, ev, trust_in_members) = (
         &mut *r.world,
         r.scenario,
         &mut *r.events,
-        &mut *r.tally,
         &*r.trust_cache,
     );
     let dy = &s.dynamics;
     let g = &s.governance;
     let renewal = g.renewal_every > 0 && w.round % g.renewal_every == 0 && w.coalition.members > 0;
-    let on_track = {
-        let c = &w.coalition;
-        let time_share = w.round as f64 / s.max_rounds as f64;
-        unit((c.progress / c.goal) / time_share.max(1e-9))
-    };
+    let on_track = w.on_track(s.max_rounds);
+    let shown = w.shown_on_track(s.max_rounds);
     for i in 0..w.n {
         if !w.is_member(i) {
             continue;
@@ -46,9 +45,10 @@ pub fn engagement<C: Controller>(r: &mut Round<'_, C>) {
         w.clarity[i] -= dy.clarity_decay * (w.clarity[i] - dy.clarity_floor).max(0.0);
         w.hidden[i] *= 1.0 - dy.hidden_decay;
         w.resentment[i] *= 1.0 - dy.resentment_decay;
-        if !now.milestone {
-            w.efficacy[i] *= 1.0 - dy.impatience * w.urgency[i];
-        }
+        // Between results members revise their confidence toward the pace
+        // the results have shown (none yet: toward 0), the more urgently
+        // they need the goal (impatience).
+        w.efficacy[i] += dy.impatience * w.urgency[i] * (shown - w.efficacy[i]);
         if renewal {
             w.hours_now[i] += g.renewal_hours;
             w.hidden[i] *= 1.0 - dy.renewal_boost;

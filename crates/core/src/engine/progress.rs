@@ -11,10 +11,15 @@ use crate::model::unit;
 /// not aligned with the agenda (A_i = 0) moves nothing: trust without
 /// alignment gives no progress.
 ///
-/// Crossing a milestone is a visible win: every member's efficacy gains
-/// `win_efficacy` of its gap to 1, its clarity `agreement_clarity` of its
-/// gap (a measurable milestone), trust between members and legitimacy gain
-/// `win_trust` of theirs. Direction then relaxes toward `direction_floor` at
+/// Crossing a milestone is a verified result: every member's efficacy, and
+/// legitimacy, move `result_weight` of the way toward how far the coalition
+/// is on track (progress share ÷ time share, capped at 1: a win on time
+/// raises them, a late one lowers them), every member's clarity gains
+/// `agreement_clarity` of its gap (a measurable milestone), every member's
+/// trust in every other moves toward that one's follow-through record by
+/// `transparency` (the result shows who delivered), and the next stage is
+/// planned for `stage_rounds` rounds (`setup_effort` of the work and
+/// `setup_hours`, contributions phase). Direction then relaxes toward `direction_floor` at
 /// rate `direction_decay` (plans go stale; what the founding purpose gives
 /// remains).
 pub fn progress<C: Controller>(r: &mut Round<'_, C>) {
@@ -28,6 +33,7 @@ pub fn progress<C: Controller>(r: &mut Round<'_, C>) {
     };
     w.coalition.progress += gain;
     now.progress = gain;
+    let mut won = false;
     loop {
         let c = &mut w.coalition;
         if c.next_milestone >= c.milestones.len() || c.progress < c.milestones[c.next_milestone] {
@@ -39,36 +45,31 @@ pub fn progress<C: Controller>(r: &mut Round<'_, C>) {
             c.first_win_round = Some(w.round);
         }
         now.milestone = true;
-        c.legitimacy = unit(c.legitimacy + dy.win_trust * (1.0 - c.legitimacy));
+        won = true;
         ev.push(Event {
             round: w.round,
             agent: None,
             kind: EventKind::Milestone { index },
         });
+    }
+    if won {
+        // A verified result is evidence of the coalition's pace, for its
+        // members and for the public alike; it shows who delivered, and the
+        // next stage has to be planned.
+        let on_track = w.on_track(s.max_rounds);
+        let rw = dy.result_weight;
+        let c = &mut w.coalition;
+        c.shown = c.progress;
+        c.legitimacy = unit(c.legitimacy + rw * (on_track - c.legitimacy));
+        c.planning_until = w.round + dy.stage_rounds;
         for i in 0..w.n {
             if !w.is_member(i) {
                 continue;
             }
-            w.efficacy[i] = unit(w.efficacy[i] + dy.win_efficacy * (1.0 - w.efficacy[i]));
+            w.efficacy[i] = unit(w.efficacy[i] + rw * (on_track - w.efficacy[i]));
             w.clarity[i] = unit(w.clarity[i] + dy.agreement_clarity * (1.0 - w.clarity[i]));
-            if w.sparse {
-                // Between those who know each other.
-                let mut ties = std::mem::take(&mut w.ties[i]);
-                for t in ties.iter_mut() {
-                    if w.status[t.j as usize] == crate::model::Status::Member {
-                        t.t = (t.t + dy.win_trust * (1.0 - t.t)).clamp(0.0, 1.0);
-                    }
-                }
-                w.ties[i] = ties;
-                continue;
-            }
-            for j in 0..w.n {
-                if j != i && w.is_member(j) {
-                    let t = w.trust(i, j);
-                    w.nudge_trust(i, j, dy.win_trust * (1.0 - t));
-                }
-            }
         }
+        super::checkin::reveal_records(w, dy);
     }
     // Stale plans relax toward the direction the founding purpose alone
     // gives (`direction_floor`).

@@ -105,6 +105,8 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             council_size: 0,
             last_checkin: 0,
             first_win_round: None,
+            planning_until: 0,
+            shown: 0.0,
             members: 0,
             peak_members: 0,
             decisions_passed: 0,

@@ -290,6 +290,10 @@ pub struct Coalition {
     pub council_size: usize,
     pub last_checkin: u32,
     pub first_win_round: Option<u32>,
+    /// Progress at the last milestone crossed: what results have shown.
+    pub shown: f64,
+    /// The next stage is being planned until this round (0 = not planning).
+    pub planning_until: u32,
     pub members: usize,
     pub peak_members: usize,
     pub decisions_passed: u32,
@@ -424,6 +428,24 @@ impl World {
         } else {
             sum / k as f64
         }
+    }
+
+    /// How far the coalition is on track: the share of the goal done over
+    /// the share of the horizon gone, capped at 1 (the evidence of its pace
+    /// members weigh in their efficacy).
+    pub fn on_track(&self, max_rounds: u32) -> f64 {
+        self.pace(self.coalition.progress, max_rounds)
+    }
+
+    /// The pace the coalition's results have shown: [`Self::on_track`] with
+    /// the progress of its last milestone (0 before the first).
+    pub fn shown_on_track(&self, max_rounds: u32) -> f64 {
+        self.pace(self.coalition.shown, max_rounds)
+    }
+
+    fn pace(&self, progress: f64, max_rounds: u32) -> f64 {
+        let time_share = self.round as f64 / max_rounds as f64;
+        unit((progress / self.coalition.goal) / time_share.max(1e-9))
     }
 
     /// Mean over members of `f(i)`; 0 with no members.

@@ -635,6 +635,11 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// field is named (e.g. "allowed: a whole number from 1 to 100000").
 fn plain(message: &str, field: Option<&str>) -> String {
     let m = message.trim();
+    if let Some(key) = unknown_field(m)
+        && let Some((_, why)) = raw::RETIRED_KEYS.iter().find(|(k, _)| *k == key)
+    {
+        return format!("{why}; remove `{key}` from the file");
+    }
     if let Some(rest) = m.strip_prefix("unknown variant") {
         return format!("unknown value{rest}");
     }
@@ -719,7 +724,8 @@ fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> ScenarioError {
                 Some(f.clone())
             }
         });
-        if let Some(near) = nearest_name(unknown, e.message()) {
+        let retired = raw::RETIRED_KEYS.iter().any(|(k, _)| *k == unknown);
+        if let Some(near) = nearest_name(unknown, e.message()).filter(|_| !retired) {
             message = message.replacen(
                 &format!("`{unknown}`"),
                 &format!("`{unknown}` (did you mean `{near}`?)"),

@@ -6,6 +6,20 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Keys that no longer exist, each with what replaced it: a file that sets
+/// one is refused with this explanation (a key keeps its meaning or is
+/// refused; it is never silently ignored).
+pub const RETIRED_KEYS: &[(&str, &str)] = &[
+    (
+        "win_efficacy",
+        "`dynamics.win_efficacy` (a fixed efficacy boost at a milestone) was replaced by `dynamics.result_weight`: at a milestone efficacy and legitimacy move that share of the way toward the coalition's pace (between results efficacy relaxes toward the pace they showed at `dynamics.impatience` × urgency)",
+    ),
+    (
+        "win_trust",
+        "`dynamics.win_trust` (a fixed trust and legitimacy boost at a milestone) was replaced by what a result shows: trust moves toward each member's follow-through record by `dynamics.transparency` and legitimacy toward the coalition's pace by `dynamics.result_weight`",
+    ),
+];
+
 /// Decision rule used when the coalition votes on a proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -725,12 +739,22 @@ pub struct Dynamics {
     pub setup_clarity: f64,
     /// Initial efficacy.
     pub efficacy_start: f64,
-    /// Efficacy lost per round without a visible win, times urgency.
+    /// Share of the gap between a member's efficacy and the pace the
+    /// coalition's results have shown (the progress of its last milestone
+    /// as a share of the goal ÷ the share of the horizon gone, capped at 1)
+    /// that the member closes each round, times its urgency. With no result
+    /// yet the pace shown is 0 and efficacy decays by this share: impatience
+    /// without wins.
     pub impatience: f64,
-    /// Efficacy gained at a milestone (fraction of the gap to 1).
-    pub win_efficacy: f64,
-    /// Trust gained by all members at a milestone.
-    pub win_trust: f64,
+    /// Share of the gap to the coalition's pace closed at a milestone, a verified result that the
+    /// public sees too (legitimacy moves toward the pace by the same share).
+    /// Replaces `win_efficacy` and `win_trust` (a fixed boost toward 1).
+    pub result_weight: f64,
+    /// Rounds after each milestone spent planning the next stage:
+    /// `setup_effort` of every contribution goes into the planning and each
+    /// member spends `setup_hours`, as in the setup (the cost of splitting
+    /// the goal).
+    pub stage_rounds: u32,
     // --- communication
     /// Rounds without a check-in before negative assumptions set in.
     pub gap_tolerance: u32,
@@ -937,8 +961,8 @@ impl Default for Dynamics {
             setup_clarity: 0.3,
             efficacy_start: 0.6,
             impatience: 0.02,
-            win_efficacy: 0.5,
-            win_trust: 0.15,
+            result_weight: 0.5,
+            stage_rounds: 1,
             gap_tolerance: 4,
             assumption_decay: 0.01,
             transparency: 0.2,

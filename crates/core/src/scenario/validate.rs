@@ -88,6 +88,7 @@ pub fn allowed(field: &str) -> Option<String> {
         "population.initial_members" => whole("0", "population.count"),
         "dynamics.gap_tolerance" => whole("0", &MAX_ROUNDS.to_string()),
         "dynamics.amendments" => whole("0", "10"),
+        "dynamics.stage_rounds" => whole("0", "52"),
         "dynamics.private_checkin_after" => whole("1", &MAX_ROUNDS.to_string()),
         "governance.review_every" => whole("1", &MAX_ROUNDS.to_string()),
         "agent.position" => Some("numbers from -1 to 1, one per issue".into()),
@@ -630,7 +631,7 @@ fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
 
 fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     let d = &s.dynamics;
-    let units: [(&str, f64); 66] = [
+    let units: [(&str, f64); 65] = [
         ("private_checkin_boost", d.private_checkin_boost),
         ("winner_buy_in", d.winner_buy_in),
         ("loser_buy_in", d.loser_buy_in),
@@ -673,8 +674,7 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
         ("agreement_clarity", d.agreement_clarity),
         ("efficacy_start", d.efficacy_start),
         ("impatience", d.impatience),
-        ("win_efficacy", d.win_efficacy),
-        ("win_trust", d.win_trust),
+        ("result_weight", d.result_weight),
         ("assumption_decay", d.assumption_decay),
         ("transparency", d.transparency),
         ("visibility", d.visibility),
@@ -735,6 +735,7 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
         "0",
         MAX_ROUNDS,
     )?;
+    whole("dynamics.stage_rounds", d.stage_rounds, 0, "0", 52)?;
     if d.amendments > 10 {
         return Err(bad(
             "dynamics.amendments",

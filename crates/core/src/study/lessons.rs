@@ -85,11 +85,11 @@ pub const LESSONS: &[Lesson] = &[
         "narrow-first-win",
         "Start with a Clear, Narrow Win",
         [lower("success", 1)],
-        "A milestone is a visible win: efficacy, trust and legitimacy jump (progress phase). Without one, efficacy only decays by impatience × urgency, commitment falls, engagement drifts down and members leave (engagement, exit phases).",
+        "Members judge whether the coalition can deliver by the pace its results show (engagement phase: efficacy relaxes toward the progress of the last milestone ÷ the share of the horizon gone, at impatience × urgency; with no result yet, toward 0). A milestone is a verified result: efficacy and legitimacy move result_weight of the way toward the pace it shows and trust toward each member's record (progress phase), at the price of stage_rounds of planning the next stage. With one big goal nothing is shown until the end: efficacy decays, commitment and engagement fall and members leave (exit phase).",
         links: [
-            ("efficacy boost of a visible win", [("dynamics.win_efficacy", "0.0")]),
-            ("trust and legitimacy from a win", [("dynamics.win_trust", "0.0")]),
-            ("impatience without wins", [("dynamics.impatience", "0.0")]),
+            ("the pace a result shows", [("dynamics.result_weight", "0.0")]),
+            ("confidence revised toward the pace shown", [("dynamics.impatience", "0.0")]),
+            ("planning the next stage", [("dynamics.stage_rounds", "0")]),
         ]
     ),
     lesson!(
