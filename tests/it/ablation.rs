@@ -12,14 +12,18 @@ use coalsim_core::study::lessons::LESSONS;
 /// Links that the model shows do NOT carry a claim's effect, pinned so that
 /// docs/lessons.md stays true: (lesson, claim index, link).
 const NOT_CARRYING: &[(&str, usize, &str)] = &[
-    // A first win works through efficacy and patience; the trust and
-    // legitimacy it brings add no measurable share.
-    ("narrow-first-win", 0, "trust and legitimacy from a win"),
+    // Planning each stage is a cost of splitting the goal: cutting it
+    // widens the first win's lead, within the noise.
+    ("narrow-first-win", 0, "planning the next stage"),
     // Without hidden objections no crisis ever forces governance: the trap
     // arm keeps deciding with no forum, and the effect grows.
     ("urgency-trap", 0, "objections hidden with no forum"),
-    // The crisis's trust damage is not where the urgency trap's cost lies.
+    // The crisis's trust damage, the negotiation it takes and hidden
+    // objections as passive resistance are not where the urgency trap's
+    // cost lies: it is the decisions carried out without buy-in.
     ("urgency-trap", 0, "trust damage of the crisis"),
+    ("urgency-trap", 0, "hidden objection in commitment and follow-through"),
+    ("urgency-trap", 0, "working time and hours of negotiating the crisis"),
     (
         "communication-routines",
         0,
@@ -32,7 +36,6 @@ const NOT_CARRYING: &[(&str, usize, &str)] = &[
     ),
     // Hedging lowers contributions, not how many join.
     ("exit-planning", 0, "hedged effort"),
-    ("alignment-vs-trust", 0, "trust in follow-through"),
     ("alignment-vs-trust", 1, "trust in follow-through"),
     // Renewal's effect is the shocks it repairs; impatience adds no
     // measurable share.
@@ -50,12 +53,14 @@ const NOT_CARRYING: &[(&str, usize, &str)] = &[
         "what is heard second-hand (the price)",
     ),
     ("broken-trust", 0, "trust in commitment"),
-    // The supermajority's lead flows through resentment of the losing
-    // side; buy-in adds to it but not beyond the 99% interval.
-    ("when-agreement-pays", 0, "implementation needs buy-in"),
+    // The supermajority's lead flows through buy-in; the resentment of the
+    // losing side adds to it but not beyond the 99% interval.
+    ("when-agreement-pays", 0, "resentment of the outvoted"),
     // Amendments' working time: majority gains from the cut as much as
     // consensus does (the campaign's committee coordinates under both).
     ("when-majority-pays", 0, "working time lost to amendments"),
+    // Consensus stalls either way: patience helps both rules alike.
+    ("when-majority-pays", 0, "impatience of urgent members"),
     ("housing-ordinance", 0, "objections hidden with no forum"),
     // Cutting the trust lost to observed shirking closes the gap to letting
     // it slide, within the noise; with no trust lost, shirkers cost nothing
@@ -69,6 +74,11 @@ const NOT_CARRYING: &[(&str, usize, &str)] = &[
     // and consensus its blocked supporters alike: success still differs by
     // the blocks over misjudged merit.
     ("consensus-vs-majority", 1, "the losing side's resentment"),
+    // Welfare counts whose interests the decisions served, not what was
+    // carried out; success no longer flows through misjudged merit (the
+    // buy-in of the members on the losing side carries it).
+    ("consensus-vs-majority", 0, "decisions carried out without buy-in"),
+    ("consensus-vs-majority", 1, "misjudged merit in the vote"),
     // Once standing aside costs what it loses, consensus's blocked
     // supporters and majority's outvoted resent about alike at this guess:
     // the gap flows through direction (blocked proposals give none).

@@ -25,12 +25,55 @@ fn check_lesson(name: &str) {
         chunk: 256,
     };
     let c = compare(&arms, &cfg, |_, _, _| {}, |_| {});
-    for claim in lesson.claims {
+    for (k, claim) in lesson.claims.iter().enumerate() {
         let (text, effect, holds) = claim_row(&c, claim);
+        if UNRESOLVED.contains(&(name, k)) {
+            // Pinned: the effect is smaller than 2,000 runs resolve; it must
+            // still point the claimed way and must not be resolved (update
+            // UNRESOLVED and docs/lessons.md if it is).
+            let (claimed_side, reversed) = sides(&c, claim);
+            assert!(
+                !holds && !reversed && claimed_side,
+                "lesson {name}: {text}; measured {effect}: pinned as unresolved (UNRESOLVED)"
+            );
+            continue;
+        }
         assert!(
             holds,
             "lesson {name}: the texts claim {text}; measured {effect} (99% interval must exclude 0)"
         );
+    }
+}
+
+/// Claims whose effect, measured with the lesson's own seed, is on the
+/// claimed side but within the 99% interval at 2,000 runs (docs/lessons.md,
+/// "Claims within the noise"): (lesson, claim index).
+const UNRESOLVED: &[(&str, usize)] = &[
+    // A private conversation before letting it slide: about −4 points
+    // across seeds (−5.5 and −3.5 with seeds 1 and 2), −1.2 with the
+    // lesson's seed since the first win's effect on efficacy is what the
+    // win shows of the pace (issue 21).
+    ("non-contributors", 0),
+];
+
+/// Whether a paired claim's estimate lies on the claimed side, and whether
+/// its 99% interval lies entirely on the opposite side.
+fn sides(c: &coalsim_core::study::compare::Comparison, claim: &Claim) -> (bool, bool) {
+    let Claim::Paired {
+        measure,
+        variant,
+        higher,
+    } = *claim
+    else {
+        return (false, false);
+    };
+    let m = coalsim_core::study::compare::measure(measure).unwrap();
+    let meas = &coalsim_core::study::compare::MEASURES[m];
+    let i = c.paired[variant][m].interval(meas, 0.99);
+    if higher {
+        (i.estimate > 0.0, i.hi < 0.0)
+    } else {
+        (i.estimate < 0.0, i.lo > 0.0)
     }
 }
 

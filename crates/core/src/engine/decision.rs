@@ -38,7 +38,8 @@ use crate::scenario::{DecisionRule, RawGovernance, Scenario, Voting};
 /// - with no rule yet (the urgency trap), there is no forum: the
 ///   proposal goes ahead and every objection becomes hidden. When some
 ///   member's hidden objection reaches `conflict_threshold`, the conflict
-///   erupts ([`crisis`]) and the proposal is blocked.
+///   erupts ([`crisis`]) and the proposal is blocked; until governance is
+///   agreed, the crisis is negotiated every week ([`manage_crisis`]).
 ///
 /// After the final vote every objection that was not voiced adds
 /// hidden_gain |U_i| to the objector's hidden objection, and pivotal voters
@@ -59,10 +60,13 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         &*r.trust_cache,
         &mut *r.ctl,
     );
-    if let GovernanceState::SettingUp { until, .. } = w.coalition.governance {
+    if let GovernanceState::SettingUp { until, crisis } = w.coalition.governance {
         if w.round > until {
             establish(w, s, ev);
         } else {
+            if crisis {
+                manage_crisis(w, s);
+            }
             return;
         }
     }
@@ -704,6 +708,24 @@ fn crisis(
             until,
         },
     });
+}
+
+/// Crisis management: while governance is set up in a crisis, the conflict
+/// is negotiated every week, as a blocked proposal is in an amendment round
+/// with every erupted objection voiced at once: each member spends
+/// `amendment_hours`, and `amendment_delay` of the week's working time is
+/// lost per member whose hidden objection has reached `conflict_threshold`
+/// (the conflicts a simple agreement would have settled earlier).
+fn manage_crisis(w: &mut World, s: &Scenario) {
+    let dy = &s.dynamics;
+    let mut erupted = 0u32;
+    for i in 0..w.n {
+        if w.is_member(i) {
+            w.hours_now[i] += dy.amendment_hours;
+            erupted += u32::from(w.hidden[i] >= dy.conflict_threshold);
+        }
+    }
+    w.coalition.delay_now = unit(w.coalition.delay_now + dy.amendment_delay * erupted as f64);
 }
 
 /// Governance comes into force. Agreeing on it maps the members' interests:

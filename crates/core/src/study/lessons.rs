@@ -96,11 +96,13 @@ pub const LESSONS: &[Lesson] = &[
         "urgency-trap",
         "The Urgency Trap",
         [lower("success", 1)],
-        "With setup = on_conflict there is no forum: objections become hidden (decision phase), lowering follow-through (contribution) and commitment; when one reaches conflict_threshold a crisis cuts trust by conflict_damage × hidden and forces a setup that lasts longer at lower trust. Early setup instead maps the agenda to members' interests and adds clarity.",
+        "With setup = on_conflict there is no forum: every proposal goes ahead over its objectors, whose buy-in falls (decisions carried out without buy-in, implementation_need) and whose objections become hidden (decision phase), lowering follow-through (contribution) and commitment; when one reaches conflict_threshold a crisis cuts trust by conflict_damage × hidden and forces a setup that lasts longer at lower trust, during which the conflict is negotiated every week (amendment_hours each, amendment_delay of the working time per erupted objection). Early setup instead maps the agenda to members' interests and adds clarity before the first decision.",
         links: [
             ("objections hidden with no forum", [("dynamics.hidden_gain", "0.0")]),
             ("hidden objection in commitment and follow-through", [("dynamics.w_hidden", "0.0")]),
+            ("decisions carried out without buy-in", [("dynamics.implementation_need", "0.0")]),
             ("trust damage of the crisis", [("dynamics.conflict_damage", "0.0")]),
+            ("working time and hours of negotiating the crisis", [("dynamics.amendment_delay", "0.0"), ("dynamics.amendment_hours", "0.0")]),
         ]
     ),
     lesson!(
@@ -245,10 +247,11 @@ pub const LESSONS: &[Lesson] = &[
         "consensus-vs-majority",
         "Build a Governance Structure Early (consensus vs. majority)",
         [lower("welfare", 1), lower("success", 1)],
-        "A voter objects when the proposal moves the agenda away from its position (interest term of U_i) or when it misjudges the proposal's merit (merit term); with six on one side and three on the other, under consensus one strong objection blocks what the six want (governance::passes). A decision binds whichever way it goes: the supporters of a blocked change lose their stake and wait for it, as the outvoted lose theirs when a change passes (decision phase: bind). Member welfare (the stake-weighted share of decisions, passed or blocked, that served the members) and success are lower under consensus mostly because it lets one member's misjudgement of a good proposal block it: with votes on interests alone (merit_weight = 0) the success gap closes, and what is left of the welfare gap is Rae's (1969) and Taylor's (1969): when stakes are alike, majority leaves the fewest members on the losing side.",
+        "A voter objects when the proposal moves the agenda away from its position (interest term of U_i) or when it misjudges the proposal's merit (merit term); with six on one side and three on the other, under consensus one strong objection blocks what the six want (governance::passes). A decision binds whichever way it goes: the supporters of a blocked change lose their stake, their buy-in and wait for it, as the outvoted lose theirs when a change passes (decision phase: bind). Member welfare (the stake-weighted share of decisions, passed or blocked, that served the members) is lower under consensus mostly because it lets one member's misjudgement of a good proposal block it: with votes on interests alone (merit_weight = 0) most of the welfare gap closes, and what is left is Rae's (1969) and Taylor's (1969): when stakes are alike, majority leaves the fewest members on the losing side. Success is lower mostly through buy-in: more members end on the losing side of a decision and carry out less of the work (implementation_need).",
         links: [
             ("the losing side's resentment", [("dynamics.outvoted_cost", "0.0")]),
             ("misjudged merit in the vote", [("dynamics.merit_weight", "0.0")]),
+            ("decisions carried out without buy-in", [("dynamics.implementation_need", "0.0")]),
         ]
     ),
     lesson!(
