@@ -27,12 +27,7 @@ use crate::model::unit;
 /// `sunset_engagement` or the goal is out of reach at the pace since the
 /// previous review.
 pub fn engagement<C: Controller>(r: &mut Round<'_, C>) {
-    let (w, s, ev, trust_in_members) = (
-        &mut *r.world,
-        r.scenario,
-        &mut *r.events,
-        &*r.trust_cache,
-    );
+    let (w, s, ev, trust_in_members) = (&mut *r.world, r.scenario, &mut *r.events, &*r.trust_cache);
     let dy = &s.dynamics;
     let g = &s.governance;
     let renewal = g.renewal_every > 0 && w.round % g.renewal_every == 0 && w.coalition.members > 0;

@@ -968,6 +968,35 @@ mod tests {
     }
 
     #[test]
+    fn a_retired_key_is_refused_naming_its_replacement() {
+        let e = load("[dynamics]\nwin_efficacy = 0.5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.toml:2:1: `dynamics.win_efficacy`")
+                && e.contains("replaced by `dynamics.result_weight`")
+                && e.contains("remove `win_efficacy` from the file"),
+            "{e}"
+        );
+        let e = load("[dynamics]\nwin_trust = 0.1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`dynamics.transparency`") && !e.contains("did you mean"),
+            "{e}"
+        );
+        let f = load("").unwrap();
+        let e = f
+            .with_overrides(
+                "--vary",
+                &[("dynamics.win_efficacy".into(), parse_value("0.2"))],
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`dynamics.result_weight`"), "{e}");
+    }
+
+    #[test]
     fn an_unknown_key_suggests_the_key_it_most_likely_meant() {
         let err = |text: &str| load(text).unwrap_err().to_string();
         // A plural table name: the message names the key, not `variants[0]`.
