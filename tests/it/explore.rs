@@ -986,10 +986,12 @@ fn explore_says_when_the_rules_are_equivalent() {
         ),
         "{text}"
     );
+    // What moves success is named instead (the shock rate first, then the
+    // funder's resources, since a first win's effect is what it shows of
+    // the pace).
     assert!(
-        text.contains(
-            "What matters instead is what the coalition is like: Eastside Foundation's resources"
-        ),
+        text.contains("What matters instead is what the coalition is like: ")
+            && text.contains("then Eastside Foundation's resources (first-order index"),
         "{text}"
     );
     for banned in [

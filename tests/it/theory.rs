@@ -447,7 +447,7 @@ fn theory_external_costs_an_intense_minority_moves_the_best_threshold_up() {
 
 #[test]
 fn theory_decision_costs_a_larger_group_moves_the_best_threshold_down() {
-    const RUNS: u64 = 600;
+    const RUNS: u64 = 2000;
     println!("| coalition | measure | majority | q=0.6 | 0.7 | 0.8 | 0.9 | 1.0 |");
     let (c, hw) = contrast(
         ["10 members", "20 members"],

@@ -930,8 +930,8 @@ fn html(md: &str) -> String {
   blockquote ul {{ margin: 0.1em 0; padding-left: 1.1em; }}
   hr {{ border: 0; border-top: 1px solid #999; margin: 0.8em 0 0.4em; }}
   hr ~ p {{ font-size: 0.78em; color: #444; }}
-  @page {{ size: auto; margin: 12mm; }}
-  @media print {{ body {{ margin: 0; max-width: none; padding: 0; font-size: 8.6pt; line-height: 1.25; }} h1 {{ font-size: 13pt; }} h2 {{ font-size: 9.6pt; margin-top: 0.5em; break-after: avoid; }} blockquote {{ break-inside: avoid; }} }}
+  @page {{ size: auto; margin: 11mm; }}
+  @media print {{ body {{ margin: 0; max-width: none; padding: 0; font-size: 8.6pt; line-height: 1.2; }} h1 {{ font-size: 13pt; }} h2 {{ font-size: 9.6pt; margin-top: 0.5em; break-after: avoid; }} blockquote {{ break-inside: avoid; }} }}
 </style>
 </head>
 <body>
