@@ -1466,7 +1466,7 @@ fn no_removal_without_a_removal_process() {
 // ---------------------------------------------------------------- progress
 
 #[test]
-fn a_milestone_raises_efficacy_trust_and_legitimacy() {
+fn a_milestone_moves_efficacy_and_legitimacy_toward_the_pace_and_trust_toward_records() {
     let s = three(&[]);
     let mut w = world(&s);
     set_trust(&mut w, 0.5);
@@ -1475,6 +1475,9 @@ fn a_milestone_raises_efficacy_trust_and_legitimacy() {
     w.coalition.legitimacy = 0.5;
     w.coalition.progress = 5.0;
     w.round = 6;
+    // Member 1 has kept 3 of 3 commitments: its record is (3 + 1) / (3 + 2).
+    w.delivered[1] = 3;
+    w.committed[1] = 3;
     let mut now = RoundTally {
         aligned_effort: 20.0,
         ..RoundTally::default()
@@ -1497,12 +1500,18 @@ fn a_milestone_raises_efficacy_trust_and_legitimacy() {
     assert!(now.milestone);
     assert_eq!(w.coalition.first_win_round, Some(6));
     assert_eq!(w.coalition.next_milestone, 1);
+    // The result shows the pace: progress share over time share, capped at 1.
+    let on_track = ((5.0 + gain) / w.coalition.goal / (6.0 / s.max_rounds as f64)).min(1.0);
     for i in 0..3 {
-        assert_close!(w.efficacy[i], 0.6 + 0.5 * 0.4);
+        assert_close!(w.efficacy[i], 0.6 + 0.5 * (on_track - 0.6));
     }
-    assert_close!(w.trust(0, 1), 0.5 + 0.15 * 0.5);
-    assert_close!(w.trust(2, 0), 0.5 + 0.15 * 0.5);
-    assert_close!(w.coalition.legitimacy, 0.5 + 0.15 * 0.5);
+    assert_close!(w.coalition.legitimacy, 0.5 + 0.5 * (on_track - 0.5));
+    // Trust moves toward each member's record by `transparency` (0.2).
+    assert_close!(w.trust(0, 1), 0.5 + 0.2 * (0.8 - 0.5));
+    assert_close!(w.trust(2, 0), 0.5);
+    assert_close!(w.coalition.shown, 5.0 + gain);
+    // The next stage is planned for `stage_rounds` (1) round.
+    assert_eq!(w.coalition.planning_until, 7);
     // Direction relaxes toward direction_floor (0.4) at direction_decay.
     assert_close!(w.coalition.direction, 1.0 + 0.05 * (0.4 - 1.0));
     assert!(
