@@ -119,6 +119,26 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         present += u32::from(here);
     }
     if at_meeting && (present == 0 || (present as f64) < g.quorum * voters as f64 - 1e-9) {
+        // The matter is not decided, and the status quo it keeps costs the
+        // members who wanted the change as a block would: the proposal
+        // that would have come (drawn as below, among the members with a
+        // vote) leaves its would-be supporters their stake lost and waiting.
+        let eligible =
+            |w: &World, i: usize| w.status[i] == Status::Member && (!committee || w.committee[i]);
+        let proposer = if g.rotate_agenda {
+            weighted_pick(rng, n, |i| eligible(w, i), |_| 1.0)
+        } else {
+            weighted_pick(rng, n, |i| eligible(w, i), |i| w.power[i].max(1e-9))
+        };
+        if let Some(p) = proposer {
+            let k = agenda_issue(w, rng);
+            let a = w.coalition.agenda[k];
+            let y = a + dy.proposal_step * (w.position[p * d + k] - a);
+            unheard(w, s, k, a, y);
+            if w.coalition.open_since[k] == 0 {
+                w.coalition.open_since[k] = w.round;
+            }
+        }
         w.coalition.backlog += 1;
         ev.push(Event {
             round: w.round,
@@ -135,15 +155,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         weighted_pick(rng, n, |i| is_voter(w, i), |i| w.power[i].max(1e-9))
     };
     let Some(p) = proposer else { return };
-    // The oldest unsolved problem stays on the agenda; otherwise the new
-    // matter's issue is drawn by focus.
-    let oldest = (0..d)
-        .filter(|&k| w.coalition.open_since[k] > 0)
-        .min_by_key(|&k| (w.coalition.open_since[k], k));
-    let k = match oldest {
-        Some(k) => k,
-        None => weighted_pick(rng, d, |_| true, |k| w.coalition.focus[k]).unwrap_or(0),
-    };
+    let k = agenda_issue(w, rng);
     let a = w.coalition.agenda[k];
     let mut y = a + dy.proposal_step * (w.position[p * d + k] - a);
     let good = chance(rng, dy.proposal_quality);
@@ -314,6 +326,47 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
             silent_objections: v.silent,
         },
     });
+}
+
+/// The issue a new matter is about: the oldest unsolved problem stays on
+/// the agenda; otherwise the issue is drawn by focus.
+fn agenda_issue(w: &World, rng: &mut Rng) -> usize {
+    let d = w.d;
+    let oldest = (0..d)
+        .filter(|&k| w.coalition.open_since[k] > 0)
+        .min_by_key(|&k| (w.coalition.open_since[k], k));
+    match oldest {
+        Some(k) => k,
+        None => weighted_pick(rng, d, |_| true, |k| w.coalition.focus[k]).unwrap_or(0),
+    }
+}
+
+/// A matter left undecided (an inquorate meeting): every member that
+/// would gain by the change (interest_weight Δ_i > 0, judged by interest:
+/// no proposal was put, so no merit was judged) bears what a supporter of
+/// a blocked change bears in [`bind`]: resentment `outvoted_cost` · stake,
+/// the stake waiting on the issue, and buy-in toward `loser_buy_in` at the
+/// loser's rate.
+fn unheard(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64) {
+    let dy = &s.dynamics;
+    let d = w.d;
+    let typical = (dy.merit_weight + dy.interest_weight * dy.proposal_step).max(1e-9);
+    for i in 0..w.n {
+        if !w.is_member(i) {
+            continue;
+        }
+        let x = w.position[i * d + k];
+        let stake =
+            (dy.interest_weight * w.salience[i * d + k] * ((x - a).abs() - (x - y).abs())).max(0.0);
+        if stake <= 0.0 {
+            continue;
+        }
+        w.resentment[i] = unit(w.resentment[i] + dy.outvoted_cost * stake);
+        let wait = &mut w.waiting[i * d + k];
+        *wait = wait.max(stake);
+        let rate = dy.buy_in_rate * (stake / typical).min(1.0);
+        w.buy_in[i] = unit(w.buy_in[i] + rate * (dy.loser_buy_in - w.buy_in[i]));
+    }
 }
 
 /// Share of the blocking objectors whose votes the rule still needs (the

@@ -497,8 +497,10 @@ fn votes_at_a_meeting_count_those_present_and_a_quorum_waits() {
     let (s, mut w) = absent_d("0.75");
     let (ev, _) = decide(&mut w, &s);
     assert!(decision_event(&ev).1);
-    // A quorum of 80%: three of four is too few. No vote is taken, nobody
-    // is bound, and the matter waits in the backlog.
+    // A quorum of 80%: three of four is too few. No vote is taken and the
+    // matter waits in the backlog; the status quo it keeps costs those who
+    // wanted the change (A, B and C gain by a move toward 1) as a block
+    // would, and spares D.
     let (s, mut w) = absent_d("0.8");
     let backlog = w.coalition.backlog;
     let (ev, now) = decide(&mut w, &s);
@@ -512,8 +514,12 @@ fn votes_at_a_meeting_count_those_present_and_a_quorum_waits() {
     );
     assert_eq!((now.passed, now.blocked), (0, 0));
     assert_eq!(w.coalition.backlog, backlog + 1);
-    assert_eq!(w.buy_in, vec![1.0; 4]);
-    assert_eq!(w.resentment, vec![0.0; 4]);
+    for i in 0..3 {
+        assert!(w.resentment[i] > 0.0 && w.buy_in[i] < 1.0, "{i}");
+        assert!(w.waiting[i * w.d] > 0.0, "{i}");
+    }
+    assert_eq!((w.resentment[3], w.buy_in[3]), (0.0, 1.0));
+    assert!(w.coalition.open_since[0] > 0);
     // With everyone consulted (the default) D votes whatever its engagement.
     let (s, mut w) = one_objector(&[]);
     w.coalition.governance = GovernanceState::Established;
