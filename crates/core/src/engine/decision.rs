@@ -341,6 +341,21 @@ fn agenda_issue(w: &World, rng: &mut Rng) -> usize {
     }
 }
 
+/// Member i's interest gain from moving the agenda on issue k from a to
+/// y: Δ_i = s_ik (|x_ik − a| − |x_ik − y|).
+fn interest_gain(w: &World, i: usize, k: usize, a: f64, y: f64) -> f64 {
+    let x = w.position[i * w.d + k];
+    w.salience[i * w.d + k] * ((x - a).abs() - (x - y).abs())
+}
+
+/// The rate at which a member that lost `stake` withdraws its buy-in:
+/// `buy_in_rate` scaled by the stake over that of a typical contested step
+/// (merit_weight + interest_weight · proposal_step), at most 1.
+fn loser_rate(dy: &crate::scenario::Dynamics, stake: f64) -> f64 {
+    let typical = (dy.merit_weight + dy.interest_weight * dy.proposal_step).max(1e-9);
+    dy.buy_in_rate * (stake / typical).min(1.0)
+}
+
 /// A matter left undecided (an inquorate meeting): every member that
 /// would gain by the change (interest_weight Δ_i > 0, judged by interest:
 /// no proposal was put, so no merit was judged) bears what a supporter of
@@ -350,21 +365,18 @@ fn agenda_issue(w: &World, rng: &mut Rng) -> usize {
 fn unheard(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64) {
     let dy = &s.dynamics;
     let d = w.d;
-    let typical = (dy.merit_weight + dy.interest_weight * dy.proposal_step).max(1e-9);
     for i in 0..w.n {
         if !w.is_member(i) {
             continue;
         }
-        let x = w.position[i * d + k];
-        let stake =
-            (dy.interest_weight * w.salience[i * d + k] * ((x - a).abs() - (x - y).abs())).max(0.0);
+        let stake = (dy.interest_weight * interest_gain(w, i, k, a, y)).max(0.0);
         if stake <= 0.0 {
             continue;
         }
         w.resentment[i] = unit(w.resentment[i] + dy.outvoted_cost * stake);
         let wait = &mut w.waiting[i * d + k];
         *wait = wait.max(stake);
-        let rate = dy.buy_in_rate * (stake / typical).min(1.0);
+        let rate = loser_rate(dy, stake);
         w.buy_in[i] = unit(w.buy_in[i] + rate * (dy.loser_buy_in - w.buy_in[i]));
     }
 }
@@ -406,13 +418,11 @@ fn needed_share(rule: DecisionRule, g: &RawGovernance, t: &Tally, blockers: u32)
 /// serves it when the proposal passed and v_i > 0 or failed and v_i < 0.
 fn welfare(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, merit: f64, passed: bool) {
     let dy = &s.dynamics;
-    let d = w.d;
     for i in 0..w.n {
         if !w.is_member(i) {
             continue;
         }
-        let x = w.position[i * d + k];
-        let delta = w.salience[i * d + k] * ((x - a).abs() - (x - y).abs());
+        let delta = interest_gain(w, i, k, a, y);
         let v = dy.merit_weight * merit + dy.interest_weight * delta;
         w.coalition.welfare_stake += v.abs();
         if (passed && v > 0.0) || (!passed && v < 0.0) {
@@ -488,13 +498,11 @@ fn pool(
 fn bind(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, passed: bool) {
     let dy = &s.dynamics;
     let d = w.d;
-    let typical = (dy.merit_weight + dy.interest_weight * dy.proposal_step).max(1e-9);
     for i in 0..w.n {
         if !w.is_member(i) {
             continue;
         }
-        let x = w.position[i * d + k];
-        let delta = w.salience[i * d + k] * ((x - a).abs() - (x - y).abs());
+        let delta = interest_gain(w, i, k, a, y);
         let gain = |merit: f64| dy.merit_weight * merit + dy.interest_weight * delta;
         let lost = |g: f64| if passed { (-g).max(0.0) } else { g.max(0.0) };
         let (win, lose) = (dy.winner_buy_in, dy.loser_buy_in);
@@ -541,7 +549,7 @@ fn bind(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, passed: bool) {
         // stake of a typical contested step (merit_weight + interest_weight
         // · proposal_step): a member that barely loses barely withdraws.
         let rate = if losing && stake > 0.0 {
-            dy.buy_in_rate * (stake / typical).min(1.0)
+            loser_rate(dy, stake)
         } else {
             dy.buy_in_rate
         };
