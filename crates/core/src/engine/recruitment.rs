@@ -109,7 +109,7 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
             continue;
         }
         admitted += 1;
-        join(w, j, dy.joiner_buy_in);
+        join(w, j, dy.joiner_buy_in, dy.joiner_resentment);
         crate::model::structure::place(w, s, j);
         now.joined += 1;
         ev.push(Event {
@@ -220,15 +220,16 @@ fn admission_vote(w: &World, s: &Scenario, j: usize, voters: &[usize]) -> bool {
     passes(s.governance.decision_rule, &s.governance, &t)
 }
 
-fn join(w: &mut World, j: usize, buy_in: f64) {
+fn join(w: &mut World, j: usize, buy_in: f64, resentment: f64) {
     w.status[j] = Status::Member;
     w.joined_round[j] = w.round;
     let mean_efficacy = w.member_mean(|i| w.efficacy[i]);
     w.efficacy[j] = mean_efficacy;
     // A joiner takes the agenda as it finds it (`joiner_buy_in`), with
-    // nothing to resent yet: it has lost no decision.
+    // the resentment it brings (`joiner_resentment`; 0 by default: it has
+    // lost no decision here yet).
     w.buy_in[j] = buy_in;
-    w.resentment[j] = 0.0;
+    w.resentment[j] = resentment;
     w.coalition.members += 1;
     w.coalition.joins += 1;
     w.coalition.peak_members = w.coalition.peak_members.max(w.coalition.members);

@@ -1973,10 +1973,255 @@ fn closed_admission_admits_nobody() {
     assert_eq!(w.status[2], Status::Outsider);
 }
 
-// ---------------------------------------------------------------- scope
+// ------------------------------------------ general constants as parameters
+
+/// A private check-in comes after `private_checkin_after` missed rounds and
+/// restores `private_checkin_boost` of the missing engagement.
+#[test]
+fn a_private_check_in_waits_for_its_misses_and_restores_its_boost() {
+    let run = |sets: &[(&str, &str)]| {
+        let mut all = vec![
+            ("governance.checkin_every", "1"),
+            ("governance.private_checkin", "true"),
+        ];
+        all.extend_from_slice(sets);
+        let s = three(&all);
+        let mut w = world(&s);
+        w.engagement = vec![0.4; 3];
+        w.missed = vec![1, 2, 3];
+        w.round = 3;
+        let (mut ev, mut now) = (Vec::new(), RoundTally::default());
+        checkin::checkins(&mut w, &s, &mut run_rng(1, 0), &mut ev, &mut now);
+        let called: Vec<usize> = ev
+            .iter()
+            .filter(|e| e.kind == EventKind::PrivateCheckIn)
+            .map(|e| e.agent.unwrap())
+            .collect();
+        (w.engagement, called)
+    };
+    // The default: after 2 misses, a fifth of what was lost.
+    let (e, called) = run(&[]);
+    assert_eq!(called, vec![1, 2]);
+    assert_close!(e[0], 0.4);
+    assert_close!(e[1], 0.4 + 0.2 * 0.6);
+    assert_close!(e[2], 0.4 + 0.2 * 0.6);
+    // A slower chair (3 misses) with a warmer call (half of it).
+    let (e, called) = run(&[
+        ("dynamics.private_checkin_after", "3"),
+        ("dynamics.private_checkin_boost", "0.5"),
+    ]);
+    assert_eq!(called, vec![2]);
+    assert_close!(e[0], 0.4);
+    assert_close!(e[1], 0.4);
+    assert_close!(e[2], 0.4 + 0.5 * 0.6);
+}
+
+/// The follow-through record a check-in pulls trust toward starts from
+/// `record_prior` kept and broken promises: (delivered + a) / (committed + 2a).
+#[test]
+fn the_follow_through_record_starts_from_record_prior() {
+    let s = three(&[
+        ("governance.checkin_every", "1"),
+        ("governance.private_checkin", "false"),
+        ("dynamics.transparency", "0.2"),
+        ("dynamics.record_prior", "3"),
+    ]);
+    let mut w = world(&s);
+    set_trust(&mut w, 0.5);
+    w.engagement = vec![1.0; 3];
+    w.committed = vec![8, 8, 8];
+    w.delivered = vec![8, 8, 0];
+    w.round = 3;
+    let (mut ev, mut now) = (Vec::new(), RoundTally::default());
+    checkin::checkins(&mut w, &s, &mut run_rng(1, 0), &mut ev, &mut now);
+    assert_eq!(w.attended_now, vec![true; 3]);
+    // Records 11/14 and 3/14 (9/10 and 1/10 with the default prior of 1).
+    assert_close!(w.trust(0, 1), 0.5 + 0.2 * (11.0 / 14.0 - 0.5));
+    assert_close!(w.trust(0, 2), 0.5 + 0.2 * (3.0 / 14.0 - 0.5));
+}
+
+/// The vote's trust term is centred at `trust_neutral`: a proposer trusted
+/// above it earns a mild objector's yes, below it costs it.
+#[test]
+fn the_votes_trust_term_is_centred_at_trust_neutral() {
+    // D's own stake: U_D = 0.15 (merit) − 0.4 · 0.5 = −0.05 before trust.
+    for (neutral, yes) in [("0.5", false), ("0.2", true)] {
+        let (s, mut w) = one_objector(&[
+            ("governance.decision_rule", "majority"),
+            ("dynamics.amendments", "0"),
+            ("dynamics.trust_neutral", neutral),
+        ]);
+        w.coalition.governance = GovernanceState::Established;
+        w.salience[3 * 2] = 0.4;
+        set_trust(&mut w, 0.9);
+        let (ev, _) = decide(&mut w, &s);
+        let t = s.dynamics.trust_neutral;
+        assert_close!(w.vote_u[3], 0.15 - 0.2 + 0.1 * (0.9 - t));
+        assert_eq!(w.counted_yes[3], Some(yes), "trust_neutral {neutral}");
+        assert_eq!(decision_event(&ev).2, 3 + yes as u32);
+    }
+}
+
+/// Setup takes `setup_rounds` at mean trust `setup_trust`, longer below it.
+#[test]
+fn setup_lasts_setup_rounds_at_setup_trust() {
+    let s = three(&[]);
+    assert_eq!(setup_duration(&s, 0.5), 2);
+    assert_eq!(setup_duration(&s, 0.25), 4);
+    let s = three(&[("dynamics.setup_trust", "0.25")]);
+    assert_eq!(setup_duration(&s, 0.25), 2);
+    assert_eq!(setup_duration(&s, 0.5), 1);
+    let s = three(&[("dynamics.setup_trust", "1.0")]);
+    assert_eq!(setup_duration(&s, 0.5), 4);
+}
+
+/// A member alone in the coalition trusts at `lone_trust`.
+#[test]
+fn a_member_alone_trusts_at_lone_trust() {
+    for t in ["0.5", "0.8"] {
+        let s = three(&[("dynamics.lone_trust", t)]);
+        let mut w = world(&s);
+        set_trust(&mut w, 0.1);
+        assert_close!(w.trust_in_members(0), 0.1);
+        w.status[1] = Status::Former;
+        w.status[2] = Status::Former;
+        assert_close!(w.trust_in_members(0), s.dynamics.lone_trust);
+    }
+}
+
+/// Progress is the aligned work × direction × (1 − w_L + w_L legitimacy):
+/// `legitimacy_weight` sets how much public standing multiplies the work.
+#[test]
+fn legitimacy_weight_sets_how_much_standing_multiplies_progress() {
+    let gain = |weight: &str| {
+        let s = three(&[("dynamics.legitimacy_weight", weight)]);
+        let mut w = world(&s);
+        w.coalition.legitimacy = 0.4;
+        w.round = 1;
+        let mut now = RoundTally {
+            aligned_effort: 1.0,
+            ..RoundTally::default()
+        };
+        super::phase(
+            &mut w,
+            &s,
+            &mut run_rng(0, 0),
+            &mut Vec::new(),
+            &mut now,
+            &[],
+            &mut ModelRules,
+            progress::progress,
+        );
+        assert!(!now.milestone);
+        w.coalition.progress
+    };
+    let full = gain("0");
+    assert!(full > 0.0);
+    assert_close!(gain("0.5"), full * 0.7);
+    assert_close!(gain("1"), full * 0.4);
+}
+
+/// A newcomer starts with `joiner_buy_in` and `joiner_resentment`.
+#[test]
+fn a_joiner_starts_with_joiner_buy_in_and_joiner_resentment() {
+    let joined = |sets: &[(&str, &str)]| {
+        let s = scenario(
+            &[
+                agent("A", "founder", [1.0, 0.0]),
+                agent("B", "member", [1.0, 0.0]),
+                agent("C", "outsider", [1.0, 0.0]),
+            ],
+            sets,
+        );
+        let mut w = world(&s);
+        set_trust(&mut w, 1.0);
+        w.buy_in[2] = 0.5;
+        w.resentment[2] = 0.5;
+        let mut rng = run_rng(2, 0);
+        for round in 1..=300 {
+            w.round = round;
+            let (mut ev, mut now) = (Vec::new(), RoundTally::default());
+            super::phase(
+                &mut w,
+                &s,
+                &mut rng,
+                &mut ev,
+                &mut now,
+                &[],
+                &mut ModelRules,
+                recruitment::recruitment,
+            );
+            if w.status[2] == Status::Member {
+                return (w.buy_in[2], w.resentment[2]);
+            }
+        }
+        panic!("the trusted outsider never joined");
+    };
+    assert_eq!(joined(&[]), (1.0, 0.0));
+    assert_eq!(
+        joined(&[
+            ("dynamics.joiner_buy_in", "0.4"),
+            ("dynamics.joiner_resentment", "0.3"),
+        ]),
+        (0.4, 0.3)
+    );
+}
+
+/// A leadership change in a member moves its positions and the trust
+/// between it and everyone `shocks.turnover` of the way to a newcomer's
+/// (fresh positions, strangers' trust); a competitor costs legitimacy and
+/// efficacy `shocks.secondary` × σ.
+#[test]
+fn turnover_and_secondary_set_how_far_a_shock_moves_things() {
+    let w0 = |s: &Scenario| {
+        let mut w = world(s);
+        w.round = 1;
+        w
+    };
+    for turnover in ["0", "1"] {
+        let s = three(&[
+            ("shocks.rate", "0.0"),
+            ("shocks.size", "0.4"),
+            ("shocks.turnover", turnover),
+        ]);
+        let w = w0(&s);
+        let (none, _, _) = called_shock(&s, &w, 1, None);
+        let (hit, kinds, _) = called_shock(&s, &w, 1, Some(ShockKind::LeadershipChange));
+        assert_eq!(kinds, vec![ShockKind::LeadershipChange]);
+        let m = (0..3)
+            .find(|&i| hit.engagement[i] != none.engagement[i])
+            .expect("one member's leadership changed");
+        assert_close!(hit.engagement[m], none.engagement[m] * 0.6);
+        let other = (m + 1) % 3;
+        if turnover == "0" {
+            assert_eq!(hit.position, none.position);
+            assert_close!(hit.trust(m, other), none.trust(m, other));
+            assert_close!(hit.trust(other, m), none.trust(other, m));
+        } else {
+            assert_ne!(hit.position[m * 2], none.position[m * 2]);
+            assert_close!(hit.trust(m, other), s.trust.strangers);
+            assert_close!(hit.trust(other, m), s.trust.strangers);
+        }
+    }
+    let s = three(&[
+        ("shocks.rate", "0.0"),
+        ("shocks.size", "0.4"),
+        ("shocks.secondary", "0.25"),
+    ]);
+    let w = w0(&s);
+    let (none, _, _) = called_shock(&s, &w, 1, None);
+    let (hit, _, _) = called_shock(&s, &w, 1, Some(ShockKind::Competitor));
+    assert_close!(
+        hit.coalition.legitimacy,
+        none.coalition.legitimacy * (1.0 - 0.1)
+    );
+    assert_close!(hit.efficacy[0], none.efficacy[0] * (1.0 - 0.1));
+}
 
 /// Founder A (the most powerful) at [1, 1], B at [1, 0], C at [-1, -1];
 /// issue 1 enters the scope in round 3.
+// ---------------------------------------------------------------- scope
+
 fn expanded(realign: bool) -> (Scenario, World, Vec<Event>) {
     expanded_under(realign, "majority")
 }

@@ -1140,6 +1140,11 @@ mod tests {
                 "0 to 1",
             ),
             (
+                "[dynamics]\njoiner_resentment = 1.5\n",
+                "dynamics.joiner_resentment",
+                "0 to 1",
+            ),
+            (
                 "[dynamics]\npessimism = 1.5\n",
                 "dynamics.pessimism",
                 "0 to 1",
@@ -1169,6 +1174,7 @@ mod tests {
             (d.winner_buy_in, d.loser_buy_in, d.joiner_buy_in),
             (1.0, 0.0, 1.0)
         );
+        assert_eq!(d.joiner_resentment, 0.0);
         assert_eq!(
             (d.trust_neutral, d.misfit_support, d.healthy_level),
             (0.5, 0.1, 0.6)

@@ -928,6 +928,9 @@ pub struct Dynamics {
     pub big_player_members: f64,
     /// Buy-in of a new member (it takes the agenda as it finds it).
     pub joiner_buy_in: f64,
+    /// Resentment a new member brings with it (0: it has lost no decision
+    /// here yet).
+    pub joiner_resentment: f64,
     /// The level negative assumptions pull trust toward in a communication
     /// gap, as a share of strangers' trust.
     pub pessimism: f64,
@@ -1032,6 +1035,7 @@ impl Default for Dynamics {
             legitimacy_weight: 0.5,
             big_player_members: 4.0,
             joiner_buy_in: 1.0,
+            joiner_resentment: 0.0,
             pessimism: 0.5,
             setup_trust: 0.5,
         }

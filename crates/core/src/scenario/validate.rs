@@ -631,7 +631,7 @@ fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
 
 fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     let d = &s.dynamics;
-    let units: [(&str, f64); 65] = [
+    let units: [(&str, f64); 66] = [
         ("private_checkin_boost", d.private_checkin_boost),
         ("winner_buy_in", d.winner_buy_in),
         ("loser_buy_in", d.loser_buy_in),
@@ -642,6 +642,7 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
         ("lone_trust", d.lone_trust),
         ("legitimacy_weight", d.legitimacy_weight),
         ("joiner_buy_in", d.joiner_buy_in),
+        ("joiner_resentment", d.joiner_resentment),
         ("pessimism", d.pessimism),
         ("merit_spread", d.merit_spread),
         ("relay", d.relay),
