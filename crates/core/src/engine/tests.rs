@@ -2218,10 +2218,10 @@ fn turnover_and_secondary_set_how_far_a_shock_moves_things() {
     assert_close!(hit.efficacy[0], none.efficacy[0] * (1.0 - 0.1));
 }
 
-/// Founder A (the most powerful) at [1, 1], B at [1, 0], C at [-1, -1];
-/// issue 1 enters the scope in round 3.
 // ---------------------------------------------------------------- scope
 
+/// Founder A (the most powerful) at [1, 1], B at [1, 0], C at [-1, -1];
+/// issue 1 enters the scope in round 3.
 fn expanded(realign: bool) -> (Scenario, World, Vec<Event>) {
     expanded_under(realign, "majority")
 }
