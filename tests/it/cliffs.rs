@@ -1,7 +1,7 @@
 //! The cliffs issue 21 measured: each mechanism responds smoothly and
 //! plausibly, and these tests pin that response (docs/model.md says why).
 
-use coalsim_core::engine::Simulation;
+use coalsim_core::engine::{EventKind, Simulation};
 use coalsim_core::scenario::{ScenarioFile, parse_value};
 
 /// The default scenario with `overrides`, run `runs` times on the
@@ -153,4 +153,153 @@ fn rivalry_lowers_success_and_value_smoothly() {
     }
     assert!(success[4] > 0.5, "success by rivalry {success:?}");
     assert!(value[4] < 0.25 * value[0], "value by rivalry {value:?}");
+}
+
+/// The hours members can give (`dynamics.hours_budget`) and how much an
+/// hour weighs (`dynamics.w_cost`) enter commitment only as the ratio of
+/// this week's hours to the budget, and the hours are those the
+/// coalition's routines ask (setup, check-ins, coordination), much the
+/// same for every member. So success rises steeply but steadily with the
+/// budget and falls with `w_cost`, and at a budget of 1 hour (or `w_cost` =
+/// 0.6) every coalition falls apart in its setup weeks, when the routines
+/// ask 3 hours or more (docs/model.md, "Cliffs and dead zones").
+#[test]
+fn the_hour_budget_acts_through_the_routines_hours_over_the_budget() {
+    let n = 200;
+    for (key, values, rising) in [
+        (
+            "dynamics.hours_budget",
+            &["1", "1.5", "2", "3", "4", "6"][..],
+            true,
+        ),
+        (
+            "dynamics.w_cost",
+            &["0.05", "0.15", "0.25", "0.35", "0.45", "0.6"][..],
+            false,
+        ),
+    ] {
+        let curve = success_curve(key, values, n);
+        for w in curve.windows(2) {
+            let step = if rising { w[1] - w[0] } else { w[0] - w[1] };
+            assert!(
+                (-0.05..=0.45).contains(&step),
+                "{key} {values:?}: success {curve:?}"
+            );
+        }
+        let (lo, hi) = if rising {
+            (curve[0], curve[curve.len() - 1])
+        } else {
+            (curve[curve.len() - 1], curve[0])
+        };
+        assert!(lo < 0.03 && hi > 0.6, "{key}: success {curve:?}");
+    }
+    // At a budget of 1 hour the coalition dissolves in its setup weeks.
+    let short = runs(&[("dynamics.hours_budget", "1")], n);
+    let dissolved = short.iter().filter(|r| r.0 == "dissolved").count();
+    let weeks = short.iter().map(|r| r.1 as f64).sum::<f64>() / n as f64;
+    assert!(dissolved as u64 * 100 >= n * 95, "{dissolved} of {n}");
+    assert!(weeks < 6.0, "mean lifetime {weeks} weeks");
+    // Only the ratio matters: every routine's hours and the budget halved
+    // (exactly, in binary) give the same runs, run by run.
+    let halved = runs(
+        &[
+            ("dynamics.hours_budget", "2"),
+            ("governance.checkin_hours", "0.75"),
+            ("governance.renewal_hours", "1.5"),
+            ("dynamics.setup_hours", "1.5"),
+            ("dynamics.coordination_hours", "0.05"),
+            ("dynamics.leader_hours", "0.15"),
+            ("dynamics.amendment_hours", "0.25"),
+        ],
+        n,
+    );
+    let default = runs(&[], n);
+    assert_eq!(halved, default);
+}
+
+/// Each run of the default scenario with `overrides`: (success, mean
+/// engagement of the members over weeks 1–20, over weeks 61 on, the
+/// number of junior representatives sent).
+fn drift(overrides: &[(&str, &str)], runs: u64) -> Vec<(bool, f64, f64, u32)> {
+    let file = ScenarioFile::open(None).unwrap();
+    let set: Vec<(String, toml::Value)> = overrides
+        .iter()
+        .map(|(k, v)| (k.to_string(), parse_value(v)))
+        .collect();
+    let s = file.with_overrides("test", &set).unwrap();
+    (0..runs)
+        .map(|run| {
+            let mut sim = Simulation::new(&s, s.seed, run);
+            let (mut early, mut late, mut juniors) = ((0.0, 0), (0.0, 0), 0);
+            while sim.outcome.is_none() {
+                juniors += sim
+                    .step()
+                    .iter()
+                    .filter(|e| e.kind == EventKind::JuniorRepresentative)
+                    .count() as u32;
+                let r = sim.record();
+                if r.members > 0 && r.round <= 20 {
+                    early = (early.0 + r.engagement, early.1 + 1);
+                } else if r.members > 0 && r.round > 60 {
+                    late = (late.0 + r.engagement, late.1 + 1);
+                }
+            }
+            let mean = |(sum, k): (f64, u32)| if k == 0 { f64::NAN } else { sum / k as f64 };
+            (sim.summary().success, mean(early), mean(late), juniors)
+        })
+        .collect()
+}
+
+/// How fast engagement drifts (`dynamics.engagement_rate`) barely moves
+/// success in the default coalition, because its members start near the
+/// engagement their commitment calls for: a faster drift raises
+/// engagement early (members start a little below it) and lowers it late
+/// (as confidence wears), and the two cancel. Where members start above
+/// what their commitment calls for (`full_commitment` = 0.8), the speed of
+/// drift decides a great deal (docs/model.md, "Cliffs and dead zones").
+#[test]
+fn the_speed_of_drift_matters_where_there_is_a_gap_to_drift_across() {
+    let n = 200;
+    let summary = |v: &[(bool, f64, f64, u32)]| {
+        let k = v.len() as f64;
+        let finite = |x: Vec<f64>| {
+            let x: Vec<f64> = x.into_iter().filter(|x| x.is_finite()).collect();
+            x.iter().sum::<f64>() / x.len() as f64
+        };
+        (
+            v.iter().filter(|r| r.0).count() as f64 / k,
+            finite(v.iter().map(|r| r.1).collect()),
+            finite(v.iter().map(|r| r.2).collect()),
+        )
+    };
+    let slow = summary(&drift(&[("dynamics.engagement_rate", "0.05")], n));
+    let fast = summary(&drift(&[("dynamics.engagement_rate", "0.6")], n));
+    assert!((slow.0 - fast.0).abs() < 0.08, "success {slow:?} {fast:?}");
+    assert!(fast.1 > slow.1 + 0.03, "early engagement {slow:?} {fast:?}");
+    assert!(fast.2 < slow.2 - 0.03, "late engagement {slow:?} {fast:?}");
+    let above = [("dynamics.full_commitment", "0.8")];
+    let slow = summary(&drift(&[above[0], ("dynamics.engagement_rate", "0.05")], n));
+    let fast = summary(&drift(&[above[0], ("dynamics.engagement_rate", "0.6")], n));
+    assert!(slow.0 > fast.0 + 0.1, "success {slow:?} {fast:?}");
+}
+
+/// A member sends a junior representative once its engagement falls below
+/// `junior_threshold`, i.e. once its commitment has stayed below
+/// `junior_threshold` · `full_commitment` (0.35 · 0.55 = 0.19 by default).
+/// That is below `exit_threshold` (0.25), where it already leaves with
+/// probability `leave_gain` · (0.25 − C) a week: by default members leave
+/// before they fade, and junior representatives are rare. Once fading
+/// begins above the exit threshold, they are common (docs/model.md,
+/// "Cliffs and dead zones").
+#[test]
+fn members_fade_before_they_leave_only_when_fading_starts_above_the_exit_threshold() {
+    let n = 200;
+    let share =
+        |sets: &[(&str, &str)]| drift(sets, n).iter().filter(|r| r.3 > 0).count() as f64 / n as f64;
+    let default = share(&[]);
+    let earlier = share(&[("dynamics.junior_threshold", "0.5")]);
+    let fuller = share(&[("dynamics.full_commitment", "1.0")]);
+    assert!(default < 0.1, "{default}");
+    assert!(earlier > default + 0.2, "{default} {earlier}");
+    assert!(fuller > 0.5, "{default} {fuller}");
 }
