@@ -2218,6 +2218,43 @@ fn turnover_and_secondary_set_how_far_a_shock_moves_things() {
     assert_close!(hit.efficacy[0], none.efficacy[0] * (1.0 - 0.1));
 }
 
+/// Power is resources × (1 − w + w · credibility), w =
+/// `population.credibility_power`.
+#[test]
+fn credibility_power_sets_how_much_credibility_counts_in_power() {
+    for (cp, power) in [("0", 2.0), ("0.5", 1.5), ("1", 1.0)] {
+        let named =
+            "\n[[agent]]\nname = \"A\"\nfounder = true\nresources = 2.0\ncredibility = 0.5\n";
+        let s = scenario(
+            &[named.to_string(), agent("B", "member", [1.0, 0.0])],
+            &[("population.credibility_power", cp)],
+        );
+        assert_close!(world(&s).power[0], power);
+    }
+}
+
+/// With `population.founding_cause`, every generated founding member's
+/// most salient issue is the coalition's first; without it, salience is as
+/// drawn.
+#[test]
+fn founding_cause_puts_the_founding_members_cause_first() {
+    let generated = |cause: &str, seed: u64| {
+        // One named founder (index 0); the generated agents follow it.
+        let s = scenario(
+            &[agent("Z", "founder", [0.0, 0.0])],
+            &[
+                ("population.count", "6"),
+                ("population.initial_members", "3"),
+                ("population.founding_cause", cause),
+            ],
+        );
+        let w = build_world(&s, &mut run_rng(seed, 0));
+        (1..4).all(|i| w.salience[i * 2] >= w.salience[i * 2 + 1])
+    };
+    assert!((0..20).all(|seed| generated("true", seed)));
+    assert!((0..20).any(|seed| !generated("false", seed)));
+}
+
 // ---------------------------------------------------------------- scope
 
 /// Founder A (the most powerful) at [1, 1], B at [1, 0], C at [-1, -1];
