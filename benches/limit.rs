@@ -44,6 +44,9 @@
 //! `limit_draws` (printed at the start) compares how many random words
 //! each takes per run.
 
+// Index loops over fixed-size arrays are the point of this loop.
+#![allow(clippy::needless_range_loop)]
+
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
@@ -51,7 +54,7 @@ use std::time::Duration;
 use coalsim_core::engine::{EventKind, Simulation};
 use coalsim_core::model::{GovernanceState, Status};
 use coalsim_core::scenario::{Scenario, ScenarioFile};
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use rand::{Rng as _, RngExt as _, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -492,7 +495,11 @@ impl State {
                 st.trust[i][j] = if i == j {
                     1.0
                 } else {
-                    let base = if related[i][j] { p.related } else { p.strangers };
+                    let base = if related[i][j] {
+                        p.related
+                    } else {
+                        p.strangers
+                    };
                     (base + p.spread * (2.0 * rng.random::<f64>() - 1.0)).clamp(0.0, 1.0)
                 };
             }
@@ -544,7 +551,9 @@ impl State {
     }
 
     fn meet(st: &Step, i: usize, j: usize) -> bool {
-        !st.grouped || st.group[i] == st.group[j] || (st.council & bit(i) != 0 && st.council & bit(j) != 0)
+        !st.grouped
+            || st.group[i] == st.group[j]
+            || (st.council & bit(i) != 0 && st.council & bit(j) != 0)
     }
 
     /// One round, the engine's phases in its order.
@@ -608,15 +617,19 @@ impl State {
                 return;
             }
             let support = self.support(j).max(0.0);
-            let utility = p.w_alignment * support * p.clarity_start + p.w_trust * trust_in / m
+            let utility = p.w_alignment * support * p.clarity_start
+                + p.w_trust * trust_in / m
                 + p.w_efficacy * public_efficacy
                 - p.exit_barrier * (1.0 - support);
-            let bar = p.join_threshold + p.big_player_bar * self.power[j] / max_power * (1.0 + h) / (h + m);
+            let bar = p.join_threshold
+                + p.big_player_bar * self.power[j] / max_power * (1.0 + h) / (h + m);
             if !chance(rng, (p.join_gain * (utility - bar)).clamp(0.0, 1.0)) {
                 return;
             }
             let mut yes = 0u32;
-            each(recruiters, |i| yes += u32::from(self.trust[i][j] >= p.admit_trust));
+            each(recruiters, |i| {
+                yes += u32::from(self.trust[i][j] >= p.admit_trust)
+            });
             self.sink += (yes + via as u32) as f64;
         });
         let mean_efficacy = self.member_mean(&self.efficacy);
@@ -729,7 +742,8 @@ impl State {
             // No forum yet: every objection is hidden.
             each(m, |i| {
                 if self.vote_u[i] < 0.0 {
-                    self.hidden[i] = (self.hidden[i] + p.hidden_gain * self.vote_u[i].abs()).clamp(0.0, 1.0);
+                    self.hidden[i] =
+                        (self.hidden[i] + p.hidden_gain * self.vote_u[i].abs()).clamp(0.0, 1.0);
                 }
             });
         }
@@ -786,12 +800,17 @@ impl State {
                 self.waiting[i][k] = self.waiting[i][k].max(stake);
             }
             let rate = if stake > 0.0 {
-                p.buy_in_rate * (stake / (p.merit_weight + p.interest_weight * p.proposal_step)).min(1.0)
+                p.buy_in_rate
+                    * (stake / (p.merit_weight + p.interest_weight * p.proposal_step)).min(1.0)
             } else {
                 p.buy_in_rate
             };
             self.buy_in[i] = (self.buy_in[i] + rate * (target - self.buy_in[i])).clamp(0.0, 1.0);
-            let agree = if yes_i { p.winner_buy_in } else { p.loser_buy_in };
+            let agree = if yes_i {
+                p.winner_buy_in
+            } else {
+                p.loser_buy_in
+            };
             let effort = self.resources[i] * self.engagement[i];
             imp.0 += effort * (1.0 - p.implementation_need * (1.0 - agree));
             imp.1 += effort;
@@ -803,7 +822,8 @@ impl State {
             each(m, |i| self.waiting[i][k] = 0.0);
             let gain = p.direction_gain * size;
             if good {
-                self.direction = (self.direction + gain * implemented * (1.0 - self.direction)).min(1.0);
+                self.direction =
+                    (self.direction + gain * implemented * (1.0 - self.direction)).min(1.0);
             } else {
                 self.direction *= (1.0 - gain * implemented).max(0.0);
             }
@@ -815,7 +835,9 @@ impl State {
 
     fn pool(&mut self, p: &P, merit: f64, selected: u64, rng: &mut ChaCha8Rng) {
         let (mut right, total) = (0u32, selected.count_ones());
-        each(selected, |i| right += u32::from(self.vote_merit[i] == merit));
+        each(selected, |i| {
+            right += u32::from(self.vote_merit[i] == merit)
+        });
         if total == 0 || right == 0 || right == total {
             return;
         }
@@ -886,9 +908,16 @@ impl State {
                 self.delivered_now |= bit(i);
                 self.delivered[i] += 1;
                 self.missed[i] = 0;
-                let share = if step.setting_up { 1.0 - p.setup_effort } else { 1.0 };
-                let amount =
-                    self.resources[i] * self.engagement[i] * share * (1.0 - hedged) * (1.0 - self.delay);
+                let share = if step.setting_up {
+                    1.0 - p.setup_effort
+                } else {
+                    1.0
+                };
+                let amount = self.resources[i]
+                    * self.engagement[i]
+                    * share
+                    * (1.0 - hedged)
+                    * (1.0 - self.delay);
                 self.contributed[i] += amount;
                 contributions += amount;
                 aligned += amount * self.support(i).max(0.0) * self.clarity[i];
@@ -921,7 +950,8 @@ impl State {
         });
         let efficiency = 1.0 / (1.0 + p.coordination_loss * sum as f64 / count.max(1) as f64);
         let lw = p.legitimacy_weight;
-        self.progress += self.direction * ((1.0 - lw) + lw * self.legitimacy) * efficiency * aligned;
+        self.progress +=
+            self.direction * ((1.0 - lw) + lw * self.legitimacy) * efficiency * aligned;
     }
 
     fn progress(&mut self, p: &P, step: &Step) {
@@ -932,9 +962,10 @@ impl State {
             self.legitimacy = (self.legitimacy + rw * (on_track - self.legitimacy)).clamp(0.0, 1.0);
             let m = self.members;
             each(m, |i| {
-                self.efficacy[i] = (self.efficacy[i] + rw * (on_track - self.efficacy[i])).clamp(0.0, 1.0);
-                self.clarity[i] =
-                    (self.clarity[i] + p.agreement_clarity * (1.0 - self.clarity[i])).clamp(0.0, 1.0);
+                self.efficacy[i] =
+                    (self.efficacy[i] + rw * (on_track - self.efficacy[i])).clamp(0.0, 1.0);
+                self.clarity[i] = (self.clarity[i] + p.agreement_clarity * (1.0 - self.clarity[i]))
+                    .clamp(0.0, 1.0);
             });
             each(m, |i| {
                 each(m & !bit(i), |j| {
@@ -991,7 +1022,7 @@ impl State {
     }
 
     fn engagement(&mut self, p: &P) {
-        let renewal = p.renewal_every > 0 && self.round % p.renewal_every == 0;
+        let renewal = p.renewal_every > 0 && self.round.is_multiple_of(p.renewal_every);
         let on_track = self.on_track(p, self.progress);
         let shown = self.on_track(p, self.shown);
         each(self.members, |i| {
@@ -1003,9 +1034,11 @@ impl State {
                 self.hours_now[i] += p.renewal_hours;
                 self.hidden[i] *= 1.0 - p.renewal_boost;
                 self.resentment[i] *= 1.0 - p.renewal_boost;
-                self.clarity[i] = (self.clarity[i] + p.renewal_boost * (1.0 - self.clarity[i])).clamp(0.0, 1.0);
-                self.efficacy[i] =
-                    (self.efficacy[i] + p.renewal_boost * (on_track - self.efficacy[i])).clamp(0.0, 1.0);
+                self.clarity[i] =
+                    (self.clarity[i] + p.renewal_boost * (1.0 - self.clarity[i])).clamp(0.0, 1.0);
+                self.efficacy[i] = (self.efficacy[i]
+                    + p.renewal_boost * (on_track - self.efficacy[i]))
+                    .clamp(0.0, 1.0);
             }
             let c = p.w_alignment * self.support(i).max(0.0) * self.clarity[i]
                 + p.w_trust * self.cache[i]
@@ -1058,7 +1091,11 @@ fn tight_run(p: &P, t: &Trajectory, rng: &mut ChaCha8Rng) -> f64 {
 
 fn limit(c: &mut Criterion) {
     let s = bench_scenario();
-    assert_eq!(s.agent_count(), N, "the tight loop is written for 30 agents");
+    assert_eq!(
+        s.agent_count(),
+        N,
+        "the tight loop is written for 30 agents"
+    );
     assert_eq!(s.issues as usize, D);
     let p = P::of(&s);
     let mut engine_words = 0u128;
@@ -1110,5 +1147,37 @@ fn limit(c: &mut Criterion) {
     g.finish();
 }
 
+/// `LIMIT_PROFILE=1 cargo bench --bench limit`: instead of measuring, run
+/// each side over the recorded runs once (for a profiler such as
+/// `valgrind --tool=callgrind --toggle-collect='*engine_runs*'`).
+#[inline(never)]
+fn engine_runs(s: &Scenario) -> f64 {
+    (0..RUNS)
+        .map(|run| Simulation::new(s, s.seed, run).run_to_end().progress_share)
+        .sum()
+}
+
+#[inline(never)]
+fn tight_runs(s: &Scenario, p: &P, trajectories: &[Trajectory]) -> f64 {
+    let mut sum = 0.0;
+    for (run, t) in trajectories.iter().enumerate() {
+        let mut rng = coalsim_core::engine::run_rng(s.seed, run as u64);
+        sum += tight_run(p, t, &mut rng);
+    }
+    sum
+}
+
 criterion_group!(benches, limit);
-criterion_main!(benches);
+
+fn main() {
+    if std::env::var_os("LIMIT_PROFILE").is_some() {
+        let s = bench_scenario();
+        let p = P::of(&s);
+        let trajectories: Vec<Trajectory> = (0..RUNS).map(|run| record(&s, run).0).collect();
+        black_box(engine_runs(&s));
+        black_box(tight_runs(&s, &p, &trajectories));
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -155,20 +155,22 @@ fn dense_nudges(w: &mut crate::model::World, dy: &crate::scenario::Dynamics, att
     // Each pair's update reads only its own trust and j's record, so the
     // pairs can be visited column by column (j's record computed once), and
     // only attendees are visited (`attendees` is ascending, its capacity n).
+    let (n, grouped) = (w.n, w.grouped());
+    let (within, across) = (dy.transparency, dy.relay * dy.transparency);
+    let prior = dy.record_prior;
     for &j in attendees.iter() {
-        let prior = dy.record_prior;
         let record = (w.delivered[j] as f64 + prior) / (w.committed[j] as f64 + 2.0 * prior);
+        // `World::meet(i, j)` with j's side read once per column.
+        let (group_j, council_j) = (w.group[j], w.council[j]);
         for &i in attendees.iter() {
             if i != j {
                 // Records of members met in another group's meeting are
                 // reported through the council: second-hand.
-                let rate = if w.meet(i, j) {
-                    dy.transparency
-                } else {
-                    dy.relay * dy.transparency
-                };
-                let t = w.trust(i, j);
-                w.nudge_trust(i, j, rate * (record - t));
+                let meet = !grouped || w.group[i] == group_j || (w.council[i] && council_j);
+                let rate = if meet { within } else { across };
+                // `World::nudge_trust(i, j, rate (record − t))`.
+                let t = &mut w.trust[i * n + j];
+                *t = (*t + rate * (record - *t)).clamp(0.0, 1.0);
             }
         }
     }

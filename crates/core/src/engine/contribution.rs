@@ -23,25 +23,25 @@ use crate::scenario::ExitProtocol;
 /// or planning a stage
 /// (check-in, renewal and re-alignment hours are added by their phases).
 pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
-    let (w, s, rng, now, trust_in_members, ctl) = (
+    // `members`: the current members, ascending (as the decision phase
+    // left them: it changes no one's membership).
+    let (w, s, rng, now, trust_in_members, ctl, members) = (
         &mut *r.world,
         r.scenario,
         &mut *r.rng,
         &mut *r.tally,
         &*r.trust_cache,
         &mut *r.ctl,
+        &*r.members,
     );
     let dy = &s.dynamics;
     // Setting up governance, or planning the next stage after a milestone
     // (`stage_rounds`): part of the work goes into the planning.
     let setting_up = matches!(w.coalition.governance, GovernanceState::SettingUp { .. })
         || w.round <= w.coalition.planning_until;
-    let members = w.coalition.members;
+    let count = w.coalition.members;
     w.count_groups();
-    for i in 0..w.n {
-        if !w.is_member(i) {
-            continue;
-        }
+    for &i in members {
         let p = w.reliability[i]
             * (1.0 - dy.trust_sensitivity * (1.0 - trust_in_members[i]))
             * (1.0 - (dy.w_hidden * w.hidden[i]).min(1.0))
@@ -77,7 +77,7 @@ pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
             w.missed[i] += 1;
         }
         let mut h = dy.coordination_hours * w.contacts(i) as f64
-            + dy.leader_hours * w.leadership[i] * members.saturating_sub(1) as f64;
+            + dy.leader_hours * w.leadership[i] * count.saturating_sub(1) as f64;
         if setting_up {
             h += dy.setup_hours;
         }

@@ -51,7 +51,10 @@ use crate::scenario::{DecisionRule, RawGovernance, Scenario, Voting};
 /// the public with probability `leak_rate` unless there is a spokesperson,
 /// costing `leak_damage` of legitimacy.
 pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
-    let (w, s, rng, ev, now, trust_in_members, ctl) = (
+    // `members`: the current members, ascending (the phase changes no
+    // one's membership), so that a pass over them takes its terms in the
+    // order of a scan of 0..n and skips the others without a test.
+    let (w, s, rng, ev, now, trust_in_members, ctl, members) = (
         &mut *r.world,
         r.scenario,
         &mut *r.rng,
@@ -59,6 +62,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         &mut *r.tally,
         &*r.trust_cache,
         &mut *r.ctl,
+        &*r.members,
     );
     if let GovernanceState::SettingUp { until, crisis } = w.coalition.governance {
         if w.round > until {
@@ -82,12 +86,10 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     // its urgency, until something on that issue passes.
     let waiting = dy.outvoted_cost * dy.waiting_cost;
     if waiting > 0.0 {
-        for i in 0..n {
-            if w.is_member(i) {
-                let stake: f64 = w.waiting[i * d..(i + 1) * d].iter().sum();
-                if stake > 0.0 {
-                    w.resentment[i] = unit(w.resentment[i] + waiting * w.urgency[i] * stake);
-                }
+        for &i in members {
+            let stake: f64 = w.waiting[i * d..(i + 1) * d].iter().sum();
+            if stake > 0.0 {
+                w.resentment[i] = unit(w.resentment[i] + waiting * w.urgency[i] * stake);
             }
         }
     }
@@ -169,32 +171,44 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     };
     let merit = if good { size } else { -size };
     // Each voter's perception of the merit is drawn once per proposal.
-    for i in 0..n {
-        w.vote_merit[i] = if is_voter(w, i) && chance(rng, w.judgment[i]) {
-            merit
-        } else {
-            -merit
-        };
+    w.vote_merit.fill(-merit);
+    for &i in members {
+        if is_voter(w, i) && chance(rng, w.judgment[i]) {
+            w.vote_merit[i] = merit;
+        }
     }
     // Discussion pools information: voters who met at this round's
     // check-in (or, voting at a meeting, everyone present) may have their
     // misjudgement corrected before the vote.
-    pool(w, dy.pooling, merit, rng, |w, i| {
+    pool(w, members, dy.pooling, merit, rng, |w, i| {
         is_voter(w, i) && (at_meeting || w.attended_now[i])
     });
     let fallback =
         rule == DecisionRule::ModifiedConsensus && w.coalition.blocks[k] >= g.fallback_after;
 
-    let mut v = vote(w, s, rng, p, k, y, trust_in_members, established, ctl);
+    let mut v = vote(
+        w,
+        s,
+        rng,
+        members,
+        p,
+        k,
+        y,
+        trust_in_members,
+        established,
+        ctl,
+    );
     v.tally.fallback = fallback;
     if !established {
         let objectors = v.voiced + v.silent;
-        for i in 0..n {
+        for &i in members {
             if w.counted_yes[i].is_some() && w.vote_u[i] < 0.0 {
                 w.hidden[i] = unit(w.hidden[i] + dy.hidden_gain * w.vote_u[i].abs());
             }
         }
-        let erupts = (0..n).any(|i| w.is_member(i) && w.hidden[i] >= dy.conflict_threshold);
+        let erupts = members
+            .iter()
+            .any(|&i| w.hidden[i] >= dy.conflict_threshold);
         if erupts {
             crisis(w, s, p, ev, now, objectors);
             return;
@@ -207,7 +221,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     // `amendment_delay` of the week's working time per objection tested,
     // whether or not it turns out to block.
     if established && rule == DecisionRule::Consent && v.tally.reasoned > 0 {
-        for i in 0..n {
+        for &i in members {
             if w.counted_yes[i].is_some() {
                 w.hours_now[i] += dy.amendment_hours;
             }
@@ -232,14 +246,14 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     while established && !passed && v.voiced > 0 && amended < dy.amendments {
         let (mut num, mut den) = (0.0, 0.0);
         let mut blockers = 0u32;
-        for i in 0..n {
+        for &i in members {
             if blocks(w, i) {
                 num += w.salience[i * d + k] * w.position[i * d + k];
                 den += w.salience[i * d + k];
                 blockers += 1;
             }
         }
-        for i in 0..n {
+        for &i in members {
             if w.counted_yes[i].is_some() {
                 w.hours_now[i] += dy.amendment_hours;
             }
@@ -249,15 +263,28 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
             let share = needed_share(rule, g, &v.tally, blockers);
             y += dy.amendment_move * share * (num / den - y);
         }
-        pool(w, dy.pooling, merit, rng, |w, i| w.counted_yes[i].is_some());
-        v = vote(w, s, rng, p, k, y, trust_in_members, established, ctl);
+        pool(w, members, dy.pooling, merit, rng, |w, i| {
+            w.counted_yes[i].is_some()
+        });
+        v = vote(
+            w,
+            s,
+            rng,
+            members,
+            p,
+            k,
+            y,
+            trust_in_members,
+            established,
+            ctl,
+        );
         v.tally.fallback = fallback;
         passed = passes(rule, g, &v.tally);
         amended += 1;
     }
     w.coalition.busy_until = w.round + amended;
     if established {
-        for i in 0..n {
+        for &i in members {
             if let Some(yes) = w.counted_yes[i] {
                 // An objection kept silent turns into resentment only if
                 // the proposal it objects to goes ahead.
@@ -271,9 +298,9 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
             }
         }
     }
-    welfare(w, s, k, a, y, merit, passed);
-    bind(w, s, k, a, y, passed);
-    let implemented = implementation_share(w, s);
+    welfare(w, s, members, k, a, y, merit, passed);
+    bind(w, s, members, k, a, y, passed);
+    let implemented = implementation_share_of(w, s, members);
     let c = &mut w.coalition;
     if passed {
         c.agenda[k] = y;
@@ -416,12 +443,19 @@ fn needed_share(rule: DecisionRule, g: &RawGovernance, t: &Tally, blockers: u32)
 /// (m = +1 for a proposal good for the coalition, −1 for a bad one; Δ_i its
 /// interest gain from moving the agenda on k from a to y); the outcome
 /// serves it when the proposal passed and v_i > 0 or failed and v_i < 0.
-fn welfare(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, merit: f64, passed: bool) {
+#[allow(clippy::too_many_arguments)]
+fn welfare(
+    w: &mut World,
+    s: &Scenario,
+    members: &[usize],
+    k: usize,
+    a: f64,
+    y: f64,
+    merit: f64,
+    passed: bool,
+) {
     let dy = &s.dynamics;
-    for i in 0..w.n {
-        if !w.is_member(i) {
-            continue;
-        }
+    for &i in members {
         let delta = interest_gain(w, i, k, a, y);
         let v = dy.merit_weight * merit + dy.interest_weight * delta;
         w.coalition.welfare_stake += v.abs();
@@ -437,8 +471,10 @@ fn welfare(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, merit: f64, pa
 /// Information pooling in discussion: each selected voter who misjudges the
 /// proposal's merit sees it right with probability `pooling` × the share of
 /// selected voters who already see it right (it hears their arguments).
+/// `members`: the current members, ascending (only members are selected).
 fn pool(
     w: &mut World,
+    members: &[usize],
     pooling: f64,
     merit: f64,
     rng: &mut Rng,
@@ -448,7 +484,7 @@ fn pool(
         return;
     }
     let (mut right, mut total) = (0usize, 0usize);
-    for i in 0..w.n {
+    for &i in members {
         if selected(w, i) {
             total += 1;
             if w.vote_merit[i] == merit {
@@ -460,7 +496,7 @@ fn pool(
         return;
     }
     let p = pooling * right as f64 / total as f64;
-    for i in 0..w.n {
+    for &i in members {
         if selected(w, i) && w.vote_merit[i] != merit && chance(rng, p) {
             w.vote_merit[i] = merit;
         }
@@ -495,13 +531,10 @@ fn pool(
 ///   losing side (at a rate scaled by its stake, below).
 ///   An objection never voiced leaves no winner's buy-in: the member did
 ///   not stand up for its view.
-fn bind(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, passed: bool) {
+fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64, passed: bool) {
     let dy = &s.dynamics;
     let d = w.d;
-    for i in 0..w.n {
-        if !w.is_member(i) {
-            continue;
-        }
+    for &i in members {
         let delta = interest_gain(w, i, k, a, y);
         let gain = |merit: f64| dy.merit_weight * merit + dy.interest_weight * delta;
         let lost = |g: f64| if passed { (-g).max(0.0) } else { g.max(0.0) };
@@ -565,11 +598,17 @@ fn bind(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64, passed: bool) {
 /// `loser_buy_in` for an objector (voiced or silent); 1 with no members. Only a change is carried
 /// out: a blocked proposal leaves the plan as it was.
 pub fn implementation_share(w: &World, s: &Scenario) -> f64 {
+    let members: Vec<usize> = (0..w.n).filter(|&i| w.is_member(i)).collect();
+    implementation_share_of(w, s, &members)
+}
+
+/// [`implementation_share`] over `members`, the current members ascending.
+fn implementation_share_of(w: &World, s: &Scenario, members: &[usize]) -> f64 {
     let dy = &s.dynamics;
     let need = dy.implementation_need;
     let (mut num, mut den) = (0.0, 0.0);
-    for i in 0..w.n {
-        if w.is_member(i) {
+    for &i in members {
+        {
             let agree = match w.counted_yes[i] {
                 None => dy.excluded_buy_in,
                 Some(_) if w.stood_aside[i] => dy.stand_aside_buy_in,
@@ -592,7 +631,7 @@ struct Vote {
 }
 
 /// One vote on proposal y for issue k by proposer p among the voters
-/// present (`present`). Writes each voter's utility to `vote_u` and its
+/// present (`present`, among `members`: the current members ascending). Writes each voter's utility to `vote_u` and its
 /// counted vote to `counted_yes` (None for members without a vote or
 /// absent); reads the world otherwise.
 #[allow(clippy::too_many_arguments)]
@@ -600,6 +639,7 @@ fn vote(
     w: &mut World,
     s: &Scenario,
     rng: &mut Rng,
+    members: &[usize],
     p: usize,
     k: usize,
     y: f64,
@@ -627,15 +667,17 @@ fn vote(
         voiced: 0,
         silent: 0,
     };
-    for i in 0..w.n {
-        // Sparse: the next voter's relationships, where its trust in the
+    // Everyone's record of the last vote cleared; only members vote
+    // (`present` is false for the others).
+    w.counted_yes.fill(None);
+    w.vote_u.fill(0.0);
+    w.stood_aside.fill(false);
+    for (at, &i) in members.iter().enumerate() {
+        // Sparse: the next member's relationships, where its trust in the
         // proposer is looked up (a hint; changes nothing).
-        if let Some(next) = w.ties.get(i + 1) {
+        if let Some(next) = members.get(at + 1).and_then(|&j| w.ties.get(j)) {
             crate::model::ties::prefetch_row(next);
         }
-        w.counted_yes[i] = None;
-        w.vote_u[i] = 0.0;
-        w.stood_aside[i] = false;
         if !w.present[i] {
             continue;
         }

@@ -27,16 +27,21 @@ use crate::model::unit;
 /// `sunset_engagement` or the goal is out of reach at the pace since the
 /// previous review.
 pub fn engagement<C: Controller>(r: &mut Round<'_, C>) {
-    let (w, s, ev, trust_in_members) = (&mut *r.world, r.scenario, &mut *r.events, &*r.trust_cache);
+    // `members`: the current members, ascending (collected for the trust
+    // phase, which changes no one's membership).
+    let (w, s, ev, trust_in_members, members) = (
+        &mut *r.world,
+        r.scenario,
+        &mut *r.events,
+        &*r.trust_cache,
+        &*r.members,
+    );
     let dy = &s.dynamics;
     let g = &s.governance;
     let renewal = g.renewal_every > 0 && w.round % g.renewal_every == 0 && w.coalition.members > 0;
     let on_track = w.on_track(s.max_rounds);
     let shown = w.shown_on_track(s.max_rounds);
-    for i in 0..w.n {
-        if !w.is_member(i) {
-            continue;
-        }
+    for &i in members {
         w.clarity[i] -= dy.clarity_decay * (w.clarity[i] - dy.clarity_floor).max(0.0);
         w.hidden[i] *= 1.0 - dy.hidden_decay;
         w.resentment[i] *= 1.0 - dy.resentment_decay;

@@ -19,13 +19,16 @@ use crate::scenario::{ExitProtocol, Scenario};
 ///   probability leave_gain · (θ − C_i), for the reason whose shortfall is
 ///   largest.
 pub fn exits<C: Controller>(r: &mut Round<'_, C>) {
-    let (w, s, rng, ev, now, ctl) = (
+    // `members`: the current members, ascending (collected for the trust
+    // phase; nothing since has changed anyone's membership).
+    let (w, s, rng, ev, now, ctl, members) = (
         &mut *r.world,
         r.scenario,
         &mut *r.rng,
         &mut *r.events,
         &mut *r.tally,
         &mut *r.ctl,
+        &*r.members,
     );
     let dy = &s.dynamics;
     let g = &s.governance;
@@ -35,8 +38,8 @@ pub fn exits<C: Controller>(r: &mut Round<'_, C>) {
             ExitProtocol::None => dy.exit_barrier,
         };
     let realigned = w.coalition.realigned_at == w.round && w.round > 0;
-    for i in 0..w.n {
-        if !w.is_member(i) || w.joined_round[i] == w.round {
+    for &i in members {
+        if w.joined_round[i] == w.round {
             continue;
         }
         let over = (w.hours_now[i] - dy.hours_budget).max(0.0) / dy.hours_budget;
@@ -66,7 +69,7 @@ pub fn exits<C: Controller>(r: &mut Round<'_, C>) {
     }
     let mut scratch = std::mem::take(&mut w.exit_scratch);
     scratch.leavers.clear();
-    for i in 0..w.n {
+    for &i in members {
         if let Some(r) = w.pending_exit[i].take() {
             scratch.leavers.push((i, r));
         }
