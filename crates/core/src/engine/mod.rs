@@ -128,6 +128,9 @@ pub struct Simulation<'a> {
     /// Mean trust between members at the end of the round when the trust
     /// phase's fused sum still holds (no exit since), for the record.
     mean_trust: Option<f64>,
+    /// Dense relationships: the trust cache the last trust phase left is
+    /// still exact (no exit since it ran).
+    cache_current: bool,
 }
 
 /// One round's context: what the phases of [`Simulation::step`] read and
@@ -233,6 +236,7 @@ impl<'a> Simulation<'a> {
             members: Vec::with_capacity(n),
             draws: vec![0; trust::draw_scratch_bytes(n)],
             mean_trust: None,
+            cache_current: false,
         };
         if let crate::model::GovernanceState::SettingUp { until, crisis } =
             sim.world.coalition.governance
@@ -282,7 +286,26 @@ impl<'a> Simulation<'a> {
         recruitment::recruitment(&mut r);
         // Sparse: the check-ins leave the attendees' entries current.
         let attendees_current = checkin::checkins_in(&mut r);
-        refresh_trust_cache_except(r.world, r.trust_cache, r.members, attendees_current);
+        // Dense: the cache the last trust phase left (bit for bit what a
+        // refresh computes) still holds when nothing has changed trust or
+        // membership since: no exit after it, and this round no shock (a
+        // leadership change resets trust), no join, no departure and no
+        // check-in (whose nudges change trust). (Sparse: that phase's new
+        // acquaintances can change the mean of a member it had passed.)
+        let unchanged = self.cache_current
+            && !r.world.sparse
+            && r.tally.joined == 0
+            && r.tally.left == 0
+            && !r.tally.checkin
+            && !r
+                .events
+                .iter()
+                .any(|e| matches!(e.kind, EventKind::Shock { .. }));
+        if unchanged {
+            collect_members(r.world, r.members);
+        } else {
+            refresh_trust_cache_except(r.world, r.trust_cache, r.members, attendees_current);
+        }
         let crises = r.world.coalition.crises;
         decision::decisions(&mut r);
         // Decisions change trust only in a crisis and never change who is a
@@ -303,7 +326,9 @@ impl<'a> Simulation<'a> {
         exit::exits(&mut r);
         r.count_hours(working);
         // Only an exit changes trust after the trust phase.
-        self.mean_trust = (self.world.coalition.members as u64 == working).then_some(mean_trust);
+        let no_exit = self.world.coalition.members as u64 == working;
+        self.mean_trust = no_exit.then_some(mean_trust);
+        self.cache_current = no_exit;
         self.outcome = end::end_check(&self.world, self.scenario, &mut self.events);
         &self.events
     }
