@@ -986,12 +986,11 @@ fn explore_says_when_the_rules_are_equivalent() {
         ),
         "{text}"
     );
-    // What moves success is named instead (the shock rate first, then the
-    // funder's resources, since a first win's effect is what it shows of
-    // the pace).
+    // What moves success is named instead (the funder's resources among
+    // the inputs, first since deciding rarely costs the plan's direction).
     assert!(
         text.contains("What matters instead is what the coalition is like: ")
-            && text.contains("then Eastside Foundation's resources (first-order index"),
+            && text.contains("Eastside Foundation's resources (first-order index"),
         "{text}"
     );
     for banned in [

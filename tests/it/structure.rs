@@ -201,7 +201,9 @@ fn rules(sets: &[(&str, &str)]) -> (Scenario, Scenario) {
 
 #[test]
 fn structure_weighted_voting_differs_where_resources_are_concentrated_and_go_with_positions() {
-    let runs = 3000;
+    // 6,000 runs: since the direction floor was lowered to 0.2 the lead
+    // is smaller (+2.5 points, against +3.4 before).
+    let runs = 6000;
     // Resources concentrated and held by one camp: weighted voting lets
     // the agenda follow those who do most of the work.
     let skewed = [
@@ -218,16 +220,14 @@ fn structure_weighted_voting_differs_where_resources_are_concentrated_and_go_wit
     assert!(e.0 - e.1 > 0.0, "weighted must cost exits here: {e:?}");
 
     // Concentrated but not with positions: head-count and resource
-    // majorities rarely disagree, and the rules barely differ.
+    // majorities rarely disagree, and the rules differ little. (Until the
+    // direction floor was lowered to 0.2 this lead was +0.9 ± 1.7 and the
+    // test also required the two leads to differ beyond their 95%
+    // interval; now concentration alone gives weighted voting +1.5 points
+    // and the contrast, +1.0 ± 1.2, is not resolved: docs/validation.md,
+    // "Power as a user sees it".)
     let (sup, wei) = rules(&[("population.resource_concentration", "0.8")]);
     let r2 = difference(&paired(&sup, &wei, runs, success));
     report("concentrated, unrelated to positions", r2);
     assert!(r2.0.abs() < 0.03, "{r2:?}");
-    // The difference of the two differences, beyond its 95% interval
-    // (the half-widths above are 99%; the two arms are independent runs).
-    let hw95 = 1.96 / 2.576 * (r.1 * r.1 + r2.1 * r2.1).sqrt();
-    assert!(
-        r.0 - r2.0 > hw95,
-        "the camp's resources make the difference: {r:?} vs {r2:?}"
-    );
 }

@@ -456,12 +456,14 @@ fn theory_decision_costs_a_larger_group_moves_the_best_threshold_down() {
             curve(&camps(20, true, 0.5), &[]),
         ],
         RUNS,
-        2,
-        5,
+        1,
+        3,
     );
+    // Measured between 0.6 and 0.8, where both groups' success is
+    // informative: at unanimity the larger group is at the floor (0.4%).
     assert!(
         c + hw < 0.0,
-        "unanimity should cost more against 0.7 in a larger group: {c:+.4} ± {hw:.4}"
+        "raising the threshold from 0.6 to 0.8 should pay less in a larger group: {c:+.4} ± {hw:.4}"
     );
 }
 

@@ -109,13 +109,27 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     let committee = established && rule == DecisionRule::Committee;
     // Who votes: every member with a vote, or under `voting = "attendees"`
     // (once a rule is in force: before it there is no forum) those present
-    // at the decision meeting, each with probability equal to its
-    // engagement. Below the quorum no vote is taken and the matter waits.
+    // at the decision meeting. In a week with a check-in the decision is
+    // taken there, by those who came; otherwise the coalition meets to
+    // decide: each member with a vote comes with probability equal to its
+    // engagement and spends `checkin_hours`, as at a check-in. Below the
+    // quorum no vote is taken and the matter waits.
     let at_meeting = established && g.voting == Voting::Attendees;
+    let at_checkin = g.checkin_every > 0 && w.round % g.checkin_every == 0;
     let (mut voters, mut present) = (0u32, 0u32);
     for i in 0..n {
         let voter = w.status[i] == Status::Member && (!committee || w.committee[i]);
-        let here = voter && (!at_meeting || ctl.attend(i, chance(rng, w.engagement[i])));
+        let here = voter
+            && (!at_meeting
+                || if at_checkin {
+                    w.attended_now[i]
+                } else {
+                    let came = ctl.attend(i, chance(rng, w.engagement[i]));
+                    if came {
+                        w.hours_now[i] += g.checkin_hours;
+                    }
+                    came
+                });
         w.present[i] = here;
         voters += u32::from(voter);
         present += u32::from(here);
@@ -300,7 +314,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     }
     welfare(w, s, members, k, a, y, merit, passed);
     bind(w, s, members, k, a, y, passed);
-    let implemented = implementation_share_of(w, s, members);
+    let implemented = implementation_share_of(w, s, members, k, a, y);
     let c = &mut w.coalition;
     if passed {
         c.agenda[k] = y;
@@ -541,7 +555,18 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
         let (win, lose) = (dy.winner_buy_in, dy.loser_buy_in);
         // (buy-in target, stake lost, on the losing side)
         let (target, stake, losing) = match w.counted_yes[i] {
-            None => (dy.excluded_buy_in, lost(dy.interest_weight * delta), false),
+            // A member without a vote (outside the committee, or absent
+            // from the meeting) judges by interest alone; one the outcome
+            // harms is on the losing side, as a voter who lost would be
+            // (losing costs the same whichever way one loses).
+            None => {
+                let stake = lost(dy.interest_weight * delta);
+                if stake > 0.0 {
+                    (dy.loser_buy_in, stake, true)
+                } else {
+                    (dy.excluded_buy_in, 0.0, false)
+                }
+            }
             // Standing aside is heard, not spared: a member who stood aside
             // from a change that passed loses what it loses by it, like an
             // outvoted objector (its buy-in falls only to
@@ -594,22 +619,32 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
 /// expected effort r_i e_i, weighted by how far their part depends on
 /// their agreement with it, 1 − implementation_need (1 − agree_i), with
 /// agree_i = `winner_buy_in` for a genuine yes, `stand_aside_buy_in` for
-/// one who stood aside, `excluded_buy_in` for a member without a vote and
-/// `loser_buy_in` for an objector (voiced or silent); 1 with no members. Only a change is carried
-/// out: a blocked proposal leaves the plan as it was.
-pub fn implementation_share(w: &World, s: &Scenario) -> f64 {
+/// one who stood aside, `excluded_buy_in` for a member without a vote that
+/// the change does not harm (by interest: moving the agenda on issue k
+/// from a to y), and `loser_buy_in` for an objector (voiced or silent) or
+/// a member without a vote that the change harms; 1 with no members. Only
+/// a change is carried out: a blocked proposal leaves the plan as it was.
+pub fn implementation_share(w: &World, s: &Scenario, k: usize, a: f64, y: f64) -> f64 {
     let members: Vec<usize> = (0..w.n).filter(|&i| w.is_member(i)).collect();
-    implementation_share_of(w, s, &members)
+    implementation_share_of(w, s, &members, k, a, y)
 }
 
 /// [`implementation_share`] over `members`, the current members ascending.
-fn implementation_share_of(w: &World, s: &Scenario, members: &[usize]) -> f64 {
+fn implementation_share_of(
+    w: &World,
+    s: &Scenario,
+    members: &[usize],
+    k: usize,
+    a: f64,
+    y: f64,
+) -> f64 {
     let dy = &s.dynamics;
     let need = dy.implementation_need;
     let (mut num, mut den) = (0.0, 0.0);
     for &i in members {
         {
             let agree = match w.counted_yes[i] {
+                None if interest_gain(w, i, k, a, y) < 0.0 => dy.loser_buy_in,
                 None => dy.excluded_buy_in,
                 Some(_) if w.stood_aside[i] => dy.stand_aside_buy_in,
                 Some(true) if w.vote_u[i] >= 0.0 => dy.winner_buy_in,

@@ -999,7 +999,7 @@ impl Default for Dynamics {
             amendment_move: 0.5,
             amendment_delay: 0.03,
             waiting_cost: 0.25,
-            direction_floor: 0.4,
+            direction_floor: 0.2,
             hedge: 0.3,
             leak_rate: 0.3,
             leak_damage: 0.1,
