@@ -58,10 +58,17 @@ const NOT_CARRYING: &[(&str, usize, &str)] = &[
         1,
         "what is heard second-hand (the price)",
     ),
-    ("broken-trust", 0, "trust in commitment"),
     // The supermajority's lead flows through buy-in; the resentment of the
     // losing side adds to it but not beyond the 99% interval.
     ("when-agreement-pays", 0, "resentment of the outvoted"),
+    // Buy-in shrinks the supermajority's lead (+3.6 points at 1,000 runs)
+    // but within the 99% interval since the direction floor was lowered to
+    // 0.2; the concessions to the holdouts carry it (cut them and majority
+    // leads).
+    ("when-agreement-pays", 0, "implementation needs buy-in"),
+    // Trust in follow-through no longer carries alignment's lead either:
+    // both arms lose alike without it (trust in commitment carries it).
+    ("alignment-vs-trust", 0, "trust in follow-through"),
     // Amendments' working time: majority gains from the cut as much as
     // consensus does (the campaign's committee coordinates under both).
     ("when-majority-pays", 0, "working time lost to amendments"),
@@ -81,14 +88,13 @@ const NOT_CARRYING: &[(&str, usize, &str)] = &[
     // the blocks over misjudged merit.
     ("consensus-vs-majority", 1, "the losing side's resentment"),
     // Welfare counts whose interests the decisions served, not what was
-    // carried out; success no longer flows through misjudged merit (the
-    // buy-in of the members on the losing side carries it).
+    // carried out. (Success flows through misjudged merit again since the
+    // direction floor was lowered to 0.2, and through buy-in.)
     (
         "consensus-vs-majority",
         0,
         "decisions carried out without buy-in",
     ),
-    ("consensus-vs-majority", 1, "misjudged merit in the vote"),
     // Once standing aside costs what it loses, consensus's blocked
     // supporters and majority's outvoted resent about alike at this guess:
     // the gap flows through direction (blocked proposals give none).

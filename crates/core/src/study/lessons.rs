@@ -262,6 +262,7 @@ pub const LESSONS: &[Lesson] = &[
         links: [
             ("resentment of the outvoted", [("dynamics.outvoted_cost", "0.0")]),
             ("implementation needs buy-in", [("dynamics.implementation_need", "0.0")]),
+            ("concessions to the holdouts", [("dynamics.amendment_move", "0.0")]),
         ]
     ),
     lesson!(
