@@ -422,6 +422,13 @@ fn unheard(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64) {
     }
 }
 
+/// Whether a steering committee decides (the committee rule in force):
+/// members outside it have no vote.
+fn committee_rule(w: &World, s: &Scenario) -> bool {
+    w.coalition.governance == GovernanceState::Established
+        && s.governance.decision_rule == DecisionRule::Committee
+}
+
 /// Share of the blocking objectors whose votes the rule still needs (the
 /// holdouts): all of them under consensus (before a fallback) and consent;
 /// under a threshold rule, the votes missing to reach it over the blocking
@@ -548,23 +555,36 @@ fn pool(
 fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64, passed: bool) {
     let dy = &s.dynamics;
     let d = w.d;
+    let excluding = committee_rule(w, s);
     for &i in members {
         let delta = interest_gain(w, i, k, a, y);
         let gain = |merit: f64| dy.merit_weight * merit + dy.interest_weight * delta;
         let lost = |g: f64| if passed { (-g).max(0.0) } else { g.max(0.0) };
         let (win, lose) = (dy.winner_buy_in, dy.loser_buy_in);
+        // A member outside the steering committee, before it loses anything,
+        // drifts toward `excluded_buy_in` (it had no say).
+        let excluded = w.counted_yes[i].is_none() && excluding && !w.committee[i];
+        if excluded {
+            w.buy_in[i] = unit(w.buy_in[i] + dy.buy_in_rate * (dy.excluded_buy_in - w.buy_in[i]));
+        }
         // (buy-in target, stake lost, on the losing side)
         let (target, stake, losing) = match w.counted_yes[i] {
             // A member without a vote (outside the committee, or absent
-            // from the meeting) judges by interest alone; one the outcome
-            // harms is on the losing side, as a voter who lost would be
-            // (losing costs the same whichever way one loses).
+            // from the meeting) judges by interest alone: g = interest_weight
+            // Δ. One the outcome harms is on the losing side, as a voter
+            // who lost would be (losing costs the same whichever way one
+            // loses). An absent member the outcome serves is on the winning
+            // side, as if it had come and voted for its interest; one outside
+            // the committee keeps the drift above.
             None => {
-                let stake = lost(dy.interest_weight * delta);
+                let g = dy.interest_weight * delta;
+                let stake = lost(g);
                 if stake > 0.0 {
-                    (dy.loser_buy_in, stake, true)
+                    (lose, stake, true)
+                } else if excluded || g == 0.0 {
+                    (w.buy_in[i], 0.0, false)
                 } else {
-                    (dy.excluded_buy_in, 0.0, false)
+                    (win, 0.0, false)
                 }
             }
             // Standing aside is heard, not spared: a member who stood aside
@@ -619,10 +639,12 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
 /// expected effort r_i e_i, weighted by how far their part depends on
 /// their agreement with it, 1 − implementation_need (1 − agree_i), with
 /// agree_i = `winner_buy_in` for a genuine yes, `stand_aside_buy_in` for
-/// one who stood aside, `excluded_buy_in` for a member without a vote that
-/// the change does not harm (by interest: moving the agenda on issue k
-/// from a to y), and `loser_buy_in` for an objector (voiced or silent) or
-/// a member without a vote that the change harms; 1 with no members. Only
+/// one who stood aside, `loser_buy_in` for an objector (voiced or silent)
+/// or a member without a vote that the change harms (by interest: moving
+/// the agenda on issue k from a to y), `excluded_buy_in` for a member
+/// outside the steering committee that it does not harm, and
+/// `winner_buy_in` for an absent member that it does not harm; 1 with no
+/// members. Only
 /// a change is carried out: a blocked proposal leaves the plan as it was.
 pub fn implementation_share(w: &World, s: &Scenario, k: usize, a: f64, y: f64) -> f64 {
     let members: Vec<usize> = (0..w.n).filter(|&i| w.is_member(i)).collect();
@@ -640,12 +662,14 @@ fn implementation_share_of(
 ) -> f64 {
     let dy = &s.dynamics;
     let need = dy.implementation_need;
+    let excluding = committee_rule(w, s);
     let (mut num, mut den) = (0.0, 0.0);
     for &i in members {
         {
             let agree = match w.counted_yes[i] {
                 None if interest_gain(w, i, k, a, y) < 0.0 => dy.loser_buy_in,
-                None => dy.excluded_buy_in,
+                None if excluding && !w.committee[i] => dy.excluded_buy_in,
+                None => dy.winner_buy_in,
                 Some(_) if w.stood_aside[i] => dy.stand_aside_buy_in,
                 Some(true) if w.vote_u[i] >= 0.0 => dy.winner_buy_in,
                 Some(_) => dy.loser_buy_in,
