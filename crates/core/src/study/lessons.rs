@@ -316,6 +316,16 @@ pub const LESSONS: &[Lesson] = &[
             ("clarity refreshed at check-ins", [("dynamics.checkin_clarity", "0.0")]),
         ]
     ),
+    lesson!(
+        "movement",
+        "Many create committees, communication systems, and shared campaigns",
+        [lower("success", 1), lower("success", 2)],
+        "At movement scale (3,000 organisations in sub-groups whose delegates form a council: model.md 3.3) a member's coordination hours are coordination_hours times its direct contacts: the others in its sub-group, plus the council for a delegate (contribution phase), and each contact adds coordination_loss to the process loss (progress phase). Small sub-groups make a large council: each delegate coordinates with the other delegates, its hours pass hours_budget, its commitment falls (engagement phase) and it leaves on overload or burns out (exit phase); the group's next best-placed member takes the seat and the group drains through its delegate. Large sub-groups give every member the load of a crowd. Near the square root of the coalition's size neither level is a crowd. At ten or forty organisations any structure leaves a handful of contacts: only scale shows this.",
+        links: [
+            ("coordination hours per contact", [("dynamics.coordination_hours", "0.0")]),
+            ("process loss per contact", [("dynamics.coordination_loss", "0.0")]),
+        ]
+    ),
 ];
 
 /// Finds a lesson by name.
