@@ -106,7 +106,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     w.coalition.backlog -= 1;
     let established = w.coalition.governance == GovernanceState::Established;
     let rule = g.decision_rule;
-    let committee = established && rule == DecisionRule::Committee;
+    let committee = committee_rule(w, s);
     // Who votes: every member with a vote, or under `voting = "attendees"`
     // (once a rule is in force: before it there is no forum) those present
     // at the decision meeting. In a week with a check-in the decision is
@@ -141,12 +141,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         // vote) leaves its would-be supporters their stake lost and waiting.
         let eligible =
             |w: &World, i: usize| w.status[i] == Status::Member && (!committee || w.committee[i]);
-        let proposer = if g.rotate_agenda {
-            weighted_pick(rng, n, |i| eligible(w, i), |_| 1.0)
-        } else {
-            weighted_pick(rng, n, |i| eligible(w, i), |i| w.power[i].max(1e-9))
-        };
-        if let Some(p) = proposer {
+        if let Some(p) = draw_proposer(w, g, rng, eligible) {
             let k = agenda_issue(w, rng);
             let a = w.coalition.agenda[k];
             let y = a + dy.proposal_step * (w.position[p * d + k] - a);
@@ -165,12 +160,9 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     }
     let is_voter = |w: &World, i: usize| w.present[i];
 
-    let proposer = if g.rotate_agenda {
-        weighted_pick(rng, n, |i| is_voter(w, i), |_| 1.0)
-    } else {
-        weighted_pick(rng, n, |i| is_voter(w, i), |i| w.power[i].max(1e-9))
+    let Some(p) = draw_proposer(w, g, rng, is_voter) else {
+        return;
     };
-    let Some(p) = proposer else { return };
     let k = agenda_issue(w, rng);
     let a = w.coalition.agenda[k];
     let mut y = a + dy.proposal_step * (w.position[p * d + k] - a);
@@ -367,6 +359,21 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
             silent_objections: v.silent,
         },
     });
+}
+
+/// The proposer of a matter, drawn among the members `eligible` picks:
+/// with probability ∝ power, or uniformly with `rotate_agenda`.
+fn draw_proposer(
+    w: &World,
+    g: &RawGovernance,
+    rng: &mut Rng,
+    eligible: impl Fn(&World, usize) -> bool,
+) -> Option<usize> {
+    if g.rotate_agenda {
+        weighted_pick(rng, w.n, |i| eligible(w, i), |_| 1.0)
+    } else {
+        weighted_pick(rng, w.n, |i| eligible(w, i), |i| w.power[i].max(1e-9))
+    }
 }
 
 /// The issue a new matter is about: the oldest unsolved problem stays on
