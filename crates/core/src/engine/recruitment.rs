@@ -67,20 +67,7 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
         let (reach, via, trust_in) = if w.sparse {
             sparse_reach(w, s, j, &strangers)
         } else {
-            let mut miss = 1.0;
-            let mut via = None;
-            let mut best = -1.0;
-            let mut trust_in = 0.0;
-            for &i in recruiters {
-                let pull = dy.recruit_rate * w.engagement[i] * w.trust(i, j);
-                miss *= 1.0 - pull;
-                if pull > best {
-                    best = pull;
-                    via = Some(i);
-                }
-                trust_in += w.trust(j, i);
-            }
-            (1.0 - miss, via, trust_in)
+            dense_reach(w, dy.recruit_rate, j, recruiters)
         };
         if !chance(rng, reach) {
             continue;
@@ -120,6 +107,34 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
             },
         });
     }
+}
+
+/// Dense relationships: the reach of outsider j, 1 − Π (1 − recruit_rate ·
+/// e_i · T_ij) over the recruiters in index order, the recruiter it comes
+/// through (the first who pulls hardest) and the sum of its trust in them.
+///
+/// The per-agent vectors are sliced to the n agents, so one bounds check
+/// on `i` serves the engagement and j's row; the product and the sum take
+/// their terms in the same order as always.
+#[inline]
+fn dense_reach(w: &World, rate: f64, j: usize, recruiters: &[usize]) -> (f64, Option<usize>, f64) {
+    let n = w.n;
+    let engagement = &w.engagement[..n];
+    // T_ji for every i, and T_ij at `column[i * n]`.
+    let row = &w.trust[j * n..(j + 1) * n];
+    let column = &w.trust[j..n * n];
+    let (mut miss, mut best, mut via, mut trust_in) = (1.0, -1.0, usize::MAX, 0.0);
+    for &i in recruiters {
+        let t_ji = row[i];
+        let pull = rate * engagement[i] * column[i * n];
+        miss *= 1.0 - pull;
+        if pull > best {
+            best = pull;
+            via = i;
+        }
+        trust_in += t_ji;
+    }
+    (1.0 - miss, (via != usize::MAX).then_some(via), trust_in)
 }
 
 /// Sparse relationships: what the recruiters as strangers give an

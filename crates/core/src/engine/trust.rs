@@ -84,45 +84,51 @@ pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) -> f64 {
     let others = m.saturating_sub(1);
     cache.iter_mut().for_each(|c| *c = 0.0);
     let mut total = 0.0;
+    // The per-agent vectors sliced to the n agents: one bounds check on j
+    // (the row's) serves them all.
+    let (attended, delivered_now) = (&w.attended_now[..n], &w.delivered_now[..n]);
+    let (group, council) = (&w.group[..n], &w.council[..n]);
+    let (gain, loss) = (t.gain, t.loss);
     // `members` lists the current members in index order, so pairs are
     // visited (and random numbers used) exactly as in a scan of 0..n.
-    for &i in members {
-        let attended_i = w.attended_now[i];
+    for (at, &i) in members.iter().enumerate() {
+        let attended_i = attended[i];
+        let (group_i, council_i) = (group[i], council[i]);
         let row = &mut w.trust[i * n..(i + 1) * n];
         let mut sum = 0.0;
         let unread = draws.refill(others, rng);
         let mut next = unread.chunks_exact(8);
-        for &j in members {
-            if j == i {
-                continue;
+        // Every other member: those before i, then those after (ascending).
+        for half in [&members[..at], &members[at + 1..]] {
+            for &j in half {
+                let x = row[j];
+                let seen = (attended_i
+                    && attended[j]
+                    && (!grouped || group[j] == group_i || (council_i && council[j])))
+                    || {
+                        let bytes = next.next().expect("one draw per unattended pair");
+                        let u = u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
+                        (u >> 11) < vis
+                    };
+                // Branch-free (which pairs are seen and who delivered are coin
+                // flips the CPU cannot predict), yet bit-identical to the plain
+                // if/else: the masks pick `gain (1 − x)` or `−(loss x)` exactly,
+                // or +0.0, and `x + (−y) == x − y`, `x + 0.0 == x` in IEEE 754.
+                let gained = (gain * (1.0 - x)).to_bits();
+                let lost = (-(loss * x)).to_bits();
+                let delivered = 0u64.wrapping_sub(delivered_now[j] as u64);
+                let delta = (gained & delivered) | (lost & !delivered);
+                let seen = 0u64.wrapping_sub(seen as u64);
+                let mut y = x + f64::from_bits(delta & seen);
+                // The gap's decay of this pair (it reads and writes this pair
+                // alone, so applying it row by row is applying it after all).
+                if gap && y > pessimism {
+                    y += rate * (pessimism - y);
+                }
+                row[j] = y;
+                sum += y;
+                total += y;
             }
-            let seen = (attended_i
-                && w.attended_now[j]
-                && (!grouped || w.group[i] == w.group[j] || (w.council[i] && w.council[j])))
-                || {
-                    let bytes = next.next().expect("one draw per unattended pair");
-                    let u = u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
-                    (u >> 11) < vis
-                };
-            // Branch-free (which pairs are seen and who delivered are coin
-            // flips the CPU cannot predict), yet bit-identical to the plain
-            // if/else: the masks pick `gain (1 − x)` or `−(loss x)` exactly,
-            // or +0.0, and `x + (−y) == x − y`, `x + 0.0 == x` in IEEE 754.
-            let x = row[j];
-            let gained = (t.gain * (1.0 - x)).to_bits();
-            let lost = (-(t.loss * x)).to_bits();
-            let delivered = 0u64.wrapping_sub(w.delivered_now[j] as u64);
-            let delta = (gained & delivered) | (lost & !delivered);
-            let seen = 0u64.wrapping_sub(seen as u64);
-            let mut y = x + f64::from_bits(delta & seen);
-            // The gap's decay of this pair (it reads and writes this pair
-            // alone, so applying it row by row is applying it after all).
-            if gap && y > pessimism {
-                y += rate * (pessimism - y);
-            }
-            row[j] = y;
-            sum += y;
-            total += y;
         }
         let used = unread.len() / 8 - next.len();
         draws.pos += used;

@@ -348,16 +348,23 @@ impl World {
 
     /// Interest match of agent i with the agenda, in [-1, 1]:
     /// Σ_d focus_d · salience_id · (1 − |position_id − agenda_d|).
+    #[inline]
     pub fn interest_match(&self, i: usize) -> f64 {
         let c = &self.coalition;
-        let base = i * self.d;
+        let d = self.d;
+        let (salience, position) = (
+            &self.salience[i * d..(i + 1) * d],
+            &self.position[i * d..(i + 1) * d],
+        );
         let mut s = 0.0;
-        for k in 0..self.d {
-            let f = c.focus[k];
+        for (((&f, &a), &sal), &x) in c.focus[..d]
+            .iter()
+            .zip(&c.agenda[..d])
+            .zip(salience)
+            .zip(position)
+        {
             if f > 0.0 {
-                s += f
-                    * self.salience[base + k]
-                    * (1.0 - (self.position[base + k] - c.agenda[k]).abs());
+                s += f * sal * (1.0 - (x - a).abs());
             }
         }
         s
@@ -373,6 +380,7 @@ impl World {
     /// its pace (a lottery contest, Tullock 1980: pace_i / Σ_members pace_j).
     /// A member whose share is at least what it could win alone backs the
     /// coalition's claim fully; one whose share is less, in proportion.
+    #[inline]
     pub fn support(&self, i: usize) -> f64 {
         let m = self.interest_match(i);
         let r = self.rivalry;
@@ -405,6 +413,7 @@ impl World {
     }
 
     /// Alignment: interest match (floored at 0) times clarity of the steps.
+    #[inline]
     pub fn alignment(&self, i: usize) -> f64 {
         self.support(i).max(0.0) * self.clarity[i]
     }
@@ -518,17 +527,24 @@ impl World {
 
     /// Scales every member's trust in every other member by `factor`
     /// (dense relationships).
+    ///
+    /// Over the list of members (the exit scratch's, whose capacity is n),
+    /// not all N × N pairs with a status test: each pair is scaled once by
+    /// the same factor either way.
     pub fn scale_member_trust(&mut self, factor: f64) {
-        for i in 0..self.n {
-            if self.status[i] != Status::Member {
-                continue;
-            }
-            for j in 0..self.n {
-                if j != i && self.status[j] == Status::Member {
-                    self.trust[i * self.n + j] *= factor;
+        let n = self.n;
+        let mut members = std::mem::take(&mut self.exit_scratch.members);
+        members.clear();
+        members.extend((0..n).filter(|&i| self.status[i] == Status::Member));
+        for (at, &i) in members.iter().enumerate() {
+            let row = &mut self.trust[i * n..(i + 1) * n];
+            for half in [&members[..at], &members[at + 1..]] {
+                for &j in half {
+                    row[j] *= factor;
                 }
             }
         }
+        self.exit_scratch.members = members;
     }
 }
 
