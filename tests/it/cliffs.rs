@@ -274,7 +274,10 @@ fn the_speed_of_drift_matters_where_there_is_a_gap_to_drift_across() {
     };
     let slow = summary(&drift(&[("dynamics.engagement_rate", "0.05")], n));
     let fast = summary(&drift(&[("dynamics.engagement_rate", "0.6")], n));
-    assert!((slow.0 - fast.0).abs() < 0.08, "success {slow:?} {fast:?}");
+    // No cliff: a faster drift is somewhat better (members who start below
+    // their target reach it sooner, and take a fuller part in deliberation:
+    // issue 21), not decisive.
+    assert!((slow.0 - fast.0).abs() < 0.15, "success {slow:?} {fast:?}");
     assert!(fast.1 > slow.1 + 0.03, "early engagement {slow:?} {fast:?}");
     assert!(fast.2 < slow.2 - 0.03, "late engagement {slow:?} {fast:?}");
     let above = [("dynamics.full_commitment", "0.8")];

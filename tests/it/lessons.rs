@@ -231,11 +231,20 @@ fn lesson_each_rule_lesson_is_won_against_every_other_rule() {
     }
     let majority = run("when-majority-pays");
     assert_eq!(majority.len(), 6, "{majority:?}");
-    for (rule, _, hi99) in &majority {
-        if ["weighted", "committee"].contains(&rule.as_str()) {
+    for (rule, lo99, hi99) in &majority {
+        if rule == "weighted" {
             assert!(
                 *hi99 > 0.0,
                 "when-majority-pays: {rule} clearly behind majority: {majority:?}"
+            );
+        } else if rule == "committee" {
+            // A simple majority of five: fewer objections, but the members
+            // without a vote learn its decisions second-hand (`relay`): a
+            // few points behind, far less than the rules that need more
+            // agreement (issue 21).
+            assert!(
+                *lo99 > -0.10,
+                "when-majority-pays: {rule} far behind majority: {majority:?}"
             );
         } else {
             assert!(
@@ -244,4 +253,50 @@ fn lesson_each_rule_lesson_is_won_against_every_other_rule() {
             );
         }
     }
+}
+
+/// `communication-routines` measures what regular check-ins add to the
+/// other channels members learn through (deliberating on decisions,
+/// milestones, work seen outside meetings): without check-ins the
+/// coalition's clarity rests on those channels, so it neither always fails
+/// nor always succeeds, and weekly check-ins are not at the ceiling (issue
+/// 21: check-ins were the only renewable source of clarity, and the arm
+/// without them failed in every run).
+#[test]
+fn lesson_communication_routines_is_measured_where_informative() {
+    let lesson = lessons::find("communication-routines").unwrap();
+    let file = ScenarioFile::load(Source {
+        name: "scenarios/communication-routines.toml".into(),
+        text: lesson.toml.to_string(),
+    })
+    .unwrap();
+    let arms = arms(&file, &[]).unwrap();
+    let c = compare(
+        &arms,
+        &CompareConfig {
+            runs: RUNS,
+            seed: file.base.seed,
+            chunk: 256,
+        },
+        |_, _, _| {},
+        |_| {},
+    );
+    let m = coalsim_core::study::compare::measure("success").unwrap();
+    let rate = |k: usize| coalsim_core::stats::mean_interval(&c.arms[k].measures[m], 0.99);
+    let (weekly, none) = (rate(0), rate(1));
+    assert_eq!(arms[1].name, "no check-ins");
+    assert!(
+        none.lo > 0.2 && none.hi < 0.8,
+        "no check-ins: success {:.3} ({:.3} to {:.3})",
+        none.estimate,
+        none.lo,
+        none.hi
+    );
+    assert!(
+        weekly.hi < 0.99,
+        "weekly check-ins: success {:.3} ({:.3} to {:.3})",
+        weekly.estimate,
+        weekly.lo,
+        weekly.hi
+    );
 }

@@ -116,6 +116,42 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) -> bool {
     w.sparse
 }
 
+/// Decision meetings are a channel too: in each round of deliberation under
+/// an established rule (the week a matter is voted on and each later week
+/// its negotiation takes, `busy_until`), every member gains
+/// `decision_clarity` of its clarity gap, times its part in the meeting:
+/// its engagement e_i when every member votes (it takes part as fully as
+/// it attends), 1 when it was drawn present at a decision meeting
+/// (`voting = "attendees"`), and `relay` when it hears of it second-hand
+/// (no vote, absent, or joined since); `relay` again through a junior
+/// representative (engagement < `junior_threshold`), as at a check-in.
+/// Before a rule is in force there is no forum and nothing is made clear.
+pub fn decision_clarity(w: &mut crate::model::World, s: &crate::scenario::Scenario) {
+    let dy = &s.dynamics;
+    let established = w.coalition.governance == crate::model::GovernanceState::Established;
+    if !established || w.round > w.coalition.busy_until || dy.decision_clarity == 0.0 {
+        return;
+    }
+    let drawn = s.governance.voting == crate::scenario::Voting::Attendees;
+    for i in 0..w.n {
+        if !w.is_member(i) {
+            continue;
+        }
+        let took_part = match (w.present[i], drawn) {
+            (true, true) => 1.0,
+            (true, false) => w.engagement[i],
+            (false, _) => dy.relay,
+        };
+        let junior = if w.engagement[i] < dy.junior_threshold {
+            dy.relay
+        } else {
+            1.0
+        };
+        let gain = took_part * junior * dy.decision_clarity;
+        w.clarity[i] = unit(w.clarity[i] + gain * (1.0 - w.clarity[i]));
+    }
+}
+
 /// A verified result shows who delivered: every member pulls its trust in
 /// every other member (sparse: every member it knows) toward that one's
 /// follow-through record by `transparency`, first-hand, as at a meeting

@@ -3,7 +3,6 @@
 
 use super::{Contribution, Controller, Round, chance};
 use crate::model::GovernanceState;
-use crate::scenario::ExitProtocol;
 
 /// Member i delivers with probability
 ///
@@ -16,9 +15,12 @@ use crate::scenario::ExitProtocol;
 /// time this round's deliberation took (`delay_now`, from amendment rounds)
 /// is not spent working: a delivery is scaled by (1 − delay_now). A delivery is
 /// resources_i · e_i, less `setup_effort` of it while governance is being set
-/// up or the next stage planned (`stage_rounds` after a milestone), and, with no exit protocol, less the hedge
-/// hedge · (1 − clamp(C_i / full_commitment, 0, 1)) that a member holds back
-/// against being trapped (last round's commitment C_i). Maintenance hours this round: coordination_hours · contacts_i +
+/// up or the next stage planned (`stage_rounds` after a milestone), and less the hedge
+/// trapped · hedge · (1 − clamp(C_i / full_commitment, 0, 1)) that a member
+/// holds back against being trapped: how likely it is to want out (last
+/// round's commitment C_i short of full) times what leaving would cost it
+/// ([`trapped`](super::exit::trapped): 1 with no exit protocol, 1/6 with a
+/// graceful one by default). Maintenance hours this round: coordination_hours · contacts_i +
 /// leader_hours · leadership_i · (members − 1) + setup_hours while setting up
 /// or planning a stage
 /// (check-in, renewal and re-alignment hours are added by their phases).
@@ -40,18 +42,15 @@ pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
     let setting_up = matches!(w.coalition.governance, GovernanceState::SettingUp { .. })
         || w.round <= w.coalition.planning_until;
     let count = w.coalition.members;
+    let trap = super::exit::trapped(s);
     w.count_groups();
     for &i in members {
         let p = w.reliability[i]
             * (1.0 - dy.trust_sensitivity * (1.0 - trust_in_members[i]))
             * (1.0 - (dy.w_hidden * w.hidden[i]).min(1.0))
             * (1.0 - dy.implementation_need * (1.0 - w.buy_in[i]));
-        let hedged = match s.governance.exit_protocol {
-            ExitProtocol::Graceful => 0.0,
-            ExitProtocol::None => {
-                dy.hedge * (1.0 - (w.commitment[i] / dy.full_commitment).clamp(0.0, 1.0))
-            }
-        };
+        let hedged =
+            trap * dy.hedge * (1.0 - (w.commitment[i] / dy.full_commitment).clamp(0.0, 1.0));
         let model = Contribution {
             delivers: chance(rng, p),
             share: 1.0 - hedged,

@@ -5,6 +5,27 @@ use super::{Controller, Event, EventKind, Round, RoundTally, chance, decision};
 use crate::model::{ExitReason, Status, World};
 use crate::scenario::{ExitProtocol, Scenario};
 
+/// How trapped a member of this coalition could be: the damage its exit
+/// would do to the relationships it leaves (`graceful_exit_damage` under a
+/// graceful protocol, `abrupt_exit_damage` with none) as a share of the
+/// most an exit can do (the larger of the two); 0 when an exit damages
+/// nothing. With the defaults, 1 with no protocol and 1/6 with a graceful
+/// one. It scales what members weigh against staying in every coalition:
+/// the barrier to leaving and to joining (`exit_barrier`) and the effort
+/// held back against being trapped (`hedge`).
+pub fn trapped(s: &Scenario) -> f64 {
+    let dy = &s.dynamics;
+    let most = dy.abrupt_exit_damage.max(dy.graceful_exit_damage);
+    if most <= 0.0 {
+        return 0.0;
+    }
+    let damage = match s.governance.exit_protocol {
+        ExitProtocol::Graceful => dy.graceful_exit_damage,
+        ExitProtocol::None => dy.abrupt_exit_damage,
+    };
+    damage / most
+}
+
 /// Decided from the state at the start of the phase, then applied in index
 /// order. For each member i:
 ///
@@ -13,11 +34,11 @@ use crate::scenario::{ExitProtocol, Scenario};
 /// - misfit: in a round with a re-alignment, support_i <= `misfit_support` → leaves
 ///   gracefully (the new direction does not fit);
 /// - burnout: with probability burnout_rate · max(0, h_i − budget) / budget;
-/// - voluntary exit: the threshold is θ = exit_threshold, lowered by
-///   `exit_barrier` when there is no exit protocol (leaving burns bridges,
-///   so members stay on, trapped and disengaging); if C_i < θ it leaves with
-///   probability leave_gain · (θ − C_i), for the reason whose shortfall is
-///   largest.
+/// - voluntary exit: the threshold is θ = exit_threshold − exit_barrier ·
+///   [`trapped`] (leaving burns bridges in proportion to the damage an exit
+///   does, so members stay on, trapped and disengaging; a graceful protocol
+///   makes departures easier); if C_i < θ it leaves with probability
+///   leave_gain · (θ − C_i), for the reason whose shortfall is largest.
 pub fn exits<C: Controller>(r: &mut Round<'_, C>) {
     // `members`: the current members, ascending (collected for the trust
     // phase; nothing since has changed anyone's membership).
@@ -32,11 +53,7 @@ pub fn exits<C: Controller>(r: &mut Round<'_, C>) {
     );
     let dy = &s.dynamics;
     let g = &s.governance;
-    let theta = dy.exit_threshold
-        - match g.exit_protocol {
-            ExitProtocol::Graceful => 0.0,
-            ExitProtocol::None => dy.exit_barrier,
-        };
+    let theta = dy.exit_threshold - dy.exit_barrier * trapped(s);
     let realigned = w.coalition.realigned_at == w.round && w.round > 0;
     for &i in members {
         if w.joined_round[i] == w.round {

@@ -70,6 +70,9 @@ pub fn progress<C: Controller>(r: &mut Round<'_, C>) {
             w.clarity[i] = unit(w.clarity[i] + dy.agreement_clarity * (1.0 - w.clarity[i]));
         }
         super::checkin::reveal_records(w, dy);
+        // News of who delivered, as at a check-in: no gap for negative
+        // assumptions to fill.
+        w.coalition.last_checkin = w.round;
     }
     // Stale plans relax toward the direction the founding purpose alone
     // gives (`direction_floor`).

@@ -5,7 +5,7 @@
 use super::{Controller, Event, EventKind, Round, chance};
 use crate::model::governance::{Tally, passes};
 use crate::model::{GovernanceState, Status, World};
-use crate::scenario::{Admission, DecisionRule, ExitProtocol, Scenario};
+use crate::scenario::{Admission, DecisionRule, Scenario};
 
 /// For each outsider j (in index order; only members who were in at the
 /// start of the phase recruit and vote, so the order of outsiders does not
@@ -15,7 +15,10 @@ use crate::scenario::{Admission, DecisionRule, ExitProtocol, Scenario};
 ///
 /// utility_j = w_alignment · max(support_j, 0) · clarity_start
 ///           + w_trust · mean_i T_ji + w_efficacy · legitimacy · mean_i E_i
-///           − exit_barrier · (1 − max(support_j, 0))   [no exit protocol only]
+///           − exit_barrier · trapped · (1 − max(support_j, 0))
+///
+/// (trapped: what leaving would cost, [`trapped`](super::exit::trapped): 1
+/// with no exit protocol, 1/6 with a graceful one by default)
 ///
 /// bar_j = join_threshold + big_player_bar · power_j / max power · (1 + h) / (h + members)
 ///
@@ -43,6 +46,7 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
     let max_power = w.power.iter().cloned().fold(0.0, f64::max).max(1e-12);
     let mean_efficacy = w.member_mean(|i| w.efficacy[i]);
     let public_efficacy = w.coalition.legitimacy * mean_efficacy;
+    let trap = super::exit::trapped(s);
     let h = dy.big_player_members - 2.0;
     // Those who recruit and vote: the members at the start of the phase, in
     // index order (a joiner of this round neither recruits nor votes), so
@@ -73,10 +77,7 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
             continue;
         }
         let support = w.support(j).max(0.0);
-        let barrier = match g.exit_protocol {
-            ExitProtocol::Graceful => 0.0,
-            ExitProtocol::None => dy.exit_barrier * (1.0 - support),
-        };
+        let barrier = dy.exit_barrier * trap * (1.0 - support);
         let utility = dy.w_alignment * support * dy.clarity_start
             + dy.w_trust * trust_in / members_at_start as f64
             + dy.w_efficacy * public_efficacy

@@ -1619,7 +1619,7 @@ fn trust_without_alignment_gives_no_progress() {
 }
 
 #[test]
-fn without_an_exit_protocol_members_hedge_by_their_commitment_shortfall() {
+fn members_hedge_by_their_commitment_shortfall_and_how_trapped_they_are() {
     let run = |protocol: &str| {
         let s = three(&[("governance.exit_protocol", protocol)]);
         let mut w = world(&s);
@@ -1651,10 +1651,40 @@ fn without_an_exit_protocol_members_hedge_by_their_commitment_shortfall() {
     assert_close!(w.contributed[1], 10.0 * (1.0 - 0.3 * 0.5));
     assert_close!(w.contributed[2], 10.0 * (1.0 - 0.3));
     assert_close!(now.contributions, 10.0 + 8.5 + 7.0);
-    // An exit protocol removes the reason to hedge.
+    // A graceful protocol leaves members trapped by the damage a graceful
+    // exit does, a sixth of an abrupt one's (0.01 / 0.06): they hedge a
+    // sixth as much.
     let (w, now) = run("graceful");
-    assert_eq!(w.contributed, vec![10.0; 3]);
-    assert_close!(now.contributions, 30.0);
+    let trap = 0.01 / 0.06;
+    assert_close!(w.contributed[0], 10.0);
+    assert_close!(w.contributed[1], 10.0 * (1.0 - trap * 0.3 * 0.5));
+    assert_close!(w.contributed[2], 10.0 * (1.0 - trap * 0.3));
+    assert_close!(now.contributions, 30.0 - 10.0 * trap * 0.3 * 1.5);
+}
+
+#[test]
+fn how_trapped_a_member_could_be_is_the_damage_its_exit_would_do() {
+    let trapped = |set: &[(&str, &str)]| super::exit::trapped(&three(set));
+    assert_close!(trapped(&[("governance.exit_protocol", "none")]), 1.0);
+    assert_close!(
+        trapped(&[("governance.exit_protocol", "graceful")]),
+        0.01 / 0.06
+    );
+    // Exits that damage nothing trap no one, with or without a protocol.
+    for protocol in ["none", "graceful"] {
+        let t = trapped(&[
+            ("governance.exit_protocol", protocol),
+            ("dynamics.abrupt_exit_damage", "0"),
+            ("dynamics.graceful_exit_damage", "0"),
+        ]);
+        assert_eq!(t, 0.0);
+    }
+    // As damaging either way: a protocol frees no one.
+    let t = trapped(&[
+        ("governance.exit_protocol", "graceful"),
+        ("dynamics.graceful_exit_damage", "0.06"),
+    ]);
+    assert_close!(t, 1.0);
 }
 
 // ---------------------------------------------------------------- shocks
@@ -2859,4 +2889,37 @@ fn bench_toml() -> Scenario {
 fn rounds_allocate_nothing() {
     let s = bench_toml();
     assert_eq!(step_allocations(&s, 200), 0);
+}
+
+#[test]
+fn deliberating_on_a_decision_makes_the_steps_clearer() {
+    // decision_clarity 0.2; A present and fully engaged, B present at half
+    // engagement (every member votes: its part is its engagement), C
+    // without a vote (second-hand: relay 0.5) and fully engaged.
+    let s = three(&[
+        ("dynamics.decision_clarity", "0.2"),
+        ("dynamics.relay", "0.5"),
+    ]);
+    let fresh = |state: GovernanceState, busy_until: u32| {
+        let mut w = world(&s);
+        w.coalition.governance = state;
+        w.round = 5;
+        w.coalition.busy_until = busy_until;
+        w.clarity = vec![0.5; 3];
+        w.engagement = vec![1.0, 0.5, 1.0];
+        w.present = vec![true, true, false];
+        super::checkin::decision_clarity(&mut w, &s);
+        w.clarity
+    };
+    // A week of deliberation (the vote's week, or a later week of its
+    // negotiation) under an established rule.
+    for busy_until in [5, 7] {
+        let c = fresh(GovernanceState::Established, busy_until);
+        assert_close!(c[0], 0.5 + 0.2 * 0.5);
+        assert_close!(c[1], 0.5 + 0.5 * 0.2 * 0.5);
+        assert_close!(c[2], 0.5 + 0.5 * 0.2 * 0.5);
+    }
+    // No deliberation this week, or no forum yet: nothing is made clear.
+    assert_eq!(fresh(GovernanceState::Established, 4), vec![0.5; 3]);
+    assert_eq!(fresh(GovernanceState::Informal, 5), vec![0.5; 3]);
 }

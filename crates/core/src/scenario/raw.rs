@@ -735,6 +735,11 @@ pub struct Dynamics {
     /// Clarity gained by every member at a milestone (a measurable win makes
     /// the steps clear; fraction of the gap to 1).
     pub agreement_clarity: f64,
+    /// Clarity gained in each week of deliberation on a decision under an
+    /// established rule (the week of the vote and each week its
+    /// negotiation takes; fraction of the gap to 1): in full by a member
+    /// who took part, at `relay` by one who hears of it second-hand.
+    pub decision_clarity: f64,
     /// Clarity gained by agreeing on governance.
     pub setup_clarity: f64,
     /// Initial efficacy.
@@ -959,8 +964,9 @@ impl Default for Dynamics {
             clarity_start: 0.5,
             clarity_decay: 0.02,
             clarity_floor: 0.2,
-            checkin_clarity: 0.15,
+            checkin_clarity: 0.1,
             agreement_clarity: 0.05,
+            decision_clarity: 0.05,
             setup_clarity: 0.3,
             efficacy_start: 0.6,
             impatience: 0.02,

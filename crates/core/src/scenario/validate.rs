@@ -631,7 +631,7 @@ fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
 
 fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     let d = &s.dynamics;
-    let units: [(&str, f64); 66] = [
+    let units: [(&str, f64); 67] = [
         ("private_checkin_boost", d.private_checkin_boost),
         ("winner_buy_in", d.winner_buy_in),
         ("loser_buy_in", d.loser_buy_in),
@@ -673,6 +673,7 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
         ("checkin_clarity", d.checkin_clarity),
         ("setup_clarity", d.setup_clarity),
         ("agreement_clarity", d.agreement_clarity),
+        ("decision_clarity", d.decision_clarity),
         ("efficacy_start", d.efficacy_start),
         ("impatience", d.impatience),
         ("result_weight", d.result_weight),

@@ -109,21 +109,23 @@ pub const LESSONS: &[Lesson] = &[
         "communication-routines",
         "Invest in Communication Routines",
         [lower("success", 1), lower("hours_per_member_month", 1)],
-        "Check-ins refresh clarity (alignment) and pull trust toward the follow-through record; without them clarity decays to its floor and, after gap_tolerance rounds, trust drifts toward the pessimistic level (trust phase), so commitment and engagement fall. Each check-in costs checkin_hours.",
+        "Members learn the steps and each other's reliability through several channels: the weeks they deliberate on a decision (decision_clarity), milestones (agreement_clarity, and the records they reveal), work seen outside meetings (visibility) and check-ins. A check-in adds checkin_clarity of each attendee's missing clarity (alignment) and pulls trust toward the follow-through record (transparency); without check-ins clarity rests on the other channels and settles lower, and once gap_tolerance rounds pass with no check-in or result, trust drifts toward the pessimistic level (trust phase), so commitment and engagement fall. Each check-in costs checkin_hours.",
         links: [
             ("clarity refreshed at check-ins", [("dynamics.checkin_clarity", "0.0")]),
             ("trust pulled to the record at check-ins", [("dynamics.transparency", "0.0")]),
             ("negative assumptions in the gap", [("dynamics.assumption_decay", "0.0")]),
+            ("clarity from deliberating on decisions (another channel)", [("dynamics.decision_clarity", "0.0")]),
         ]
     ),
     lesson!(
         "exit-planning",
         "Plan for Exit",
         [lower("peak_members", 1), lower("total_contributions", 1)],
-        "With no exit protocol, joining carries the exit_barrier risk (recruitment utility) and members hedge part of their resources against being trapped (contribution phase); those who would leave stay on disengaged. A graceful protocol removes both.",
+        "In every coalition members weigh the cost of being trapped: how trapped they could be is the damage an exit would do to the relationships they leave (abrupt_exit_damage with no protocol, graceful_exit_damage with one, as a share of the larger). It raises the bar to joining and to leaving (exit_barrier × trapped: recruitment utility, exit threshold) and members hold back effort in proportion to it and to their commitment shortfall (hedge × trapped, contribution phase). With no protocol fewer join and members hedge; a graceful protocol costs easier departures: members who would stay on, trapped, leave with their work.",
         links: [
-            ("exit barrier weighed when joining and leaving", [("dynamics.exit_barrier", "0.0")]),
+            ("barrier weighed when joining and leaving", [("dynamics.exit_barrier", "0.0")]),
             ("hedged effort", [("dynamics.hedge", "0.0")]),
+            ("what an exit damages", [("dynamics.graceful_exit_damage", "0.06")]),
         ]
     ),
     lesson!(
@@ -269,7 +271,7 @@ pub const LESSONS: &[Lesson] = &[
         "when-majority-pays",
         "When Speed Is Critical; consensus vs. majority: decision costs",
         [lower("success", 2)],
-        "Every vote a rule requires beyond a majority means more blocked proposals and amendment rounds. A blocked proposal gives no direction (direction relaxes to direction_floor instead of rising by direction_gain × implementation share), and each amendment round costs hours and amendment_delay × voiced objections of the round's working time (decision phase, then contributions × (1 − delay)). With a tight deadline, a large group and staff who carry out decisions whatever members voted (implementation_need = 0), the external costs that a higher threshold saves are small, so every rule that needs more agreement loses to majority: supermajority, consent (each reasoned objection tested in an objection round), modified consensus and, most, consensus. A steering committee coordinates under every rule, so the variants differ only in how they decide; the rules that also decide by a simple majority (of the resources, which are alike here, or of the committee's five, whose fewer voters raise fewer objections) do as well.",
+        "Every vote a rule requires beyond a majority means more blocked proposals and amendment rounds. A blocked proposal gives no direction (direction relaxes to direction_floor instead of rising by direction_gain × implementation share), and each amendment round costs hours and amendment_delay × voiced objections of the round's working time (decision phase, then contributions × (1 − delay)). With a tight deadline, a large group and staff who carry out decisions whatever members voted (implementation_need = 0), the external costs that a higher threshold saves are small, so every rule that needs more agreement loses to majority: supermajority, consent (each reasoned objection tested in an objection round), modified consensus and, most, consensus. A steering committee coordinates under every rule, so the variants differ only in how they decide; weighted voting, a simple majority of the resources (alike here), does as well; the committee's five raise fewer objections but the members without a vote learn its decisions second-hand (relay), and it falls a few points behind.",
         links: [
             ("working time lost to amendments", [("dynamics.amendment_delay", "0.0")]),
             ("direction from decisions carried out", [("dynamics.direction_gain", "0.0")]),
