@@ -79,14 +79,17 @@ fn success_curve(key: &str, values: &[&str], n: u64) -> Vec<f64> {
 /// 1.0%). That is the left tail of a smooth S-curve, not a cliff: success
 /// rises steadily with the horizon and falls steadily with the goal's
 /// size, with no step between neighbouring settings larger than 35 points
-/// (docs/model.md, "Deadlines and goal size").
+/// (docs/model.md, "Deadlines and goal size"). The horizon runs to three
+/// years: since the review of issue 21 the default coalition reaches its
+/// goal in about 73% of runs at 130 weeks, so the curve's top (above 80%)
+/// is at 156.
 #[test]
 fn success_responds_smoothly_to_the_horizon_and_the_goal() {
     let n = 200;
     for (key, values, rising) in [
         (
             "max_rounds",
-            &["52", "65", "78", "91", "104", "130"][..],
+            &["52", "65", "78", "91", "104", "130", "156"][..],
             true,
         ),
         (
@@ -274,10 +277,7 @@ fn the_speed_of_drift_matters_where_there_is_a_gap_to_drift_across() {
     };
     let slow = summary(&drift(&[("dynamics.engagement_rate", "0.05")], n));
     let fast = summary(&drift(&[("dynamics.engagement_rate", "0.6")], n));
-    // No cliff: a faster drift is somewhat better (members who start below
-    // their target reach it sooner, and take a fuller part in deliberation:
-    // issue 21), not decisive.
-    assert!((slow.0 - fast.0).abs() < 0.15, "success {slow:?} {fast:?}");
+    assert!((slow.0 - fast.0).abs() < 0.08, "success {slow:?} {fast:?}");
     assert!(fast.1 > slow.1 + 0.03, "early engagement {slow:?} {fast:?}");
     assert!(fast.2 < slow.2 - 0.03, "late engagement {slow:?} {fast:?}");
     let above = [("dynamics.full_commitment", "0.8")];

@@ -960,11 +960,7 @@ fn explore_says_when_the_rules_are_equivalent() {
             "explore",
             "tests/data/eastside-tie.toml",
             "--policy",
-            // Supermajority left out since issue 21's communication
-            // channels: it falls 1.4 points behind here (+0.6 to +2.1),
-            // and `explore` says so; the three rules that still tie are
-            // what this test is about.
-            "governance.decision_rule=consensus,majority,weighted",
+            "governance.decision_rule=consensus,majority,supermajority,weighted",
             "--samples",
             "40",
             "--no-plots",
@@ -1028,7 +1024,7 @@ fn explore_says_when_the_rules_are_equivalent() {
             "explore",
             "tests/data/eastside-tie.toml",
             "--policy",
-            "governance.decision_rule=consensus,majority,weighted",
+            "governance.decision_rule=consensus,majority,supermajority,weighted",
             "--samples",
             "40",
             "--runs",

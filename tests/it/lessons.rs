@@ -16,8 +16,8 @@ fn check_lesson(name: &str) {
 }
 
 /// The movement lesson (3,000 organisations, about 0.3 s of CPU a run) on
-/// 100 runs per variant: its effects (31 and 44 points at 100 runs, 99%
-/// intervals ending 13.6 and 26.8 points from zero) are resolved there
+/// 100 runs per variant: its effects (23 and 32 points at 100 runs, 99%
+/// intervals ending 6.0 and 15.0 points from zero) are resolved there
 /// (docs/lessons.md, "At movement scale"); 2,000 runs would take about
 /// half an hour of CPU.
 const MOVEMENT_RUNS: u64 = 100;
@@ -64,13 +64,10 @@ fn check_lesson_runs(name: &str, runs: u64) {
 /// Claims whose effect, measured with the lesson's own seed, is on the
 /// claimed side but within the 99% interval at 2,000 runs (docs/lessons.md,
 /// "Claims within the noise"): (lesson, claim index).
-const UNRESOLVED: &[(&str, usize)] = &[
-    // A private conversation before letting it slide: about −4 points
-    // across seeds (−5.5 and −3.5 with seeds 1 and 2), −1.2 with the
-    // lesson's seed since the first win's effect on efficacy is what the
-    // win shows of the pace (issue 21).
-    ("non-contributors", 0),
-];
+/// (non-contributors' first claim was pinned here from the first win's
+/// change until the review of issue 21, when it was resolved again at
+/// −5.5 points.)
+const UNRESOLVED: &[(&str, usize)] = &[];
 
 /// Whether a paired claim's estimate lies on the claimed side, and whether
 /// its 99% interval lies entirely on the opposite side.
@@ -231,20 +228,11 @@ fn lesson_each_rule_lesson_is_won_against_every_other_rule() {
     }
     let majority = run("when-majority-pays");
     assert_eq!(majority.len(), 6, "{majority:?}");
-    for (rule, lo99, hi99) in &majority {
-        if rule == "weighted" {
+    for (rule, _, hi99) in &majority {
+        if ["weighted", "committee"].contains(&rule.as_str()) {
             assert!(
                 *hi99 > 0.0,
                 "when-majority-pays: {rule} clearly behind majority: {majority:?}"
-            );
-        } else if rule == "committee" {
-            // A simple majority of five: fewer objections, but the members
-            // without a vote learn its decisions second-hand (`relay`): a
-            // few points behind, far less than the rules that need more
-            // agreement (issue 21).
-            assert!(
-                *lo99 > -0.10,
-                "when-majority-pays: {rule} far behind majority: {majority:?}"
             );
         } else {
             assert!(
@@ -256,8 +244,8 @@ fn lesson_each_rule_lesson_is_won_against_every_other_rule() {
 }
 
 /// `communication-routines` measures what regular check-ins add to the
-/// other channels members learn through (deliberating on decisions,
-/// milestones, work seen outside meetings): without check-ins the
+/// other channels members learn through (decisions taken, milestones,
+/// work seen outside meetings): without check-ins the
 /// coalition's clarity rests on those channels, so it neither always fails
 /// nor always succeeds, and weekly check-ins are not at the ceiling (issue
 /// 21: check-ins were the only renewable source of clarity, and the arm

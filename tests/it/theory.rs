@@ -482,10 +482,13 @@ fn theory_decision_costs_costly_deadlock_moves_the_best_threshold_down() {
         0,
         3,
     );
-    // Since deliberating on a decision became a channel of clarity (issue
-    // 21: a rule that negotiates longer gains clarity from it) the contrast
-    // is −0.003 ± 0.039, no longer resolved (it was −0.070 ± 0.036): it
-    // must not reverse (docs/validation.md).
+    // Open since issue 21 (docs/validation.md, "Decision rules in the
+    // whole model"): the contrast is +0.008 ± 0.028 (it was −0.063 ±
+    // 0.035). A decision taken, not every week of deliberation, is now the
+    // channel of clarity, which removed the reward for dragging a decision
+    // out, but the exit barrier that a graceful protocol now carries keeps
+    // on the members a deadlock harms (with `exit_barrier = 0`: −0.047 ±
+    // 0.031). It must not reverse.
     assert!(
         c - hw < 0.0,
         "raising the threshold from majority to 0.8 should not pay more when a blocked change is costly: {c:+.4} ± {hw:.4}"

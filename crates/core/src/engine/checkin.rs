@@ -116,20 +116,22 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) -> bool {
     w.sparse
 }
 
-/// Decision meetings are a channel too: in each round of deliberation under
-/// an established rule (the week a matter is voted on and each later week
-/// its negotiation takes, `busy_until`), every member gains
-/// `decision_clarity` of its clarity gap, times its part in the meeting:
-/// its engagement e_i when every member votes (it takes part as fully as
-/// it attends), 1 when it was drawn present at a decision meeting
-/// (`voting = "attendees"`), and `relay` when it hears of it second-hand
-/// (no vote, absent, or joined since); `relay` again through a junior
-/// representative (engagement < `junior_threshold`), as at a check-in.
-/// Before a rule is in force there is no forum and nothing is made clear.
+/// Decision meetings are a channel too: a decision taken under an
+/// established rule (a proposal that passes) is a documented agreement on
+/// the next step, and every member gains `decision_clarity` of its clarity
+/// gap, times its part in the deliberation: its engagement e_i when every
+/// member votes (it takes part as fully as it attends), 1 when it was drawn
+/// present at a decision meeting (`voting = "attendees"`), and `relay`
+/// when it hears of it second-hand (no vote, absent, or joined since);
+/// `relay` again through a junior representative (engagement <
+/// `junior_threshold`), as at a check-in. Called once per decision taken
+/// (by the decision phase, in the week it passes): a blocked proposal
+/// settles nothing, and the weeks a negotiation takes add nothing. Before
+/// a rule is in force there is no forum and nothing is made clear.
 pub fn decision_clarity(w: &mut crate::model::World, s: &crate::scenario::Scenario) {
     let dy = &s.dynamics;
     let established = w.coalition.governance == crate::model::GovernanceState::Established;
-    if !established || w.round > w.coalition.busy_until || dy.decision_clarity == 0.0 {
+    if !established || dy.decision_clarity == 0.0 {
         return;
     }
     let drawn = s.governance.voting == crate::scenario::Voting::Attendees;

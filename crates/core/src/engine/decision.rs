@@ -307,6 +307,11 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     welfare(w, s, members, k, a, y, merit, passed);
     bind(w, s, members, k, a, y, passed);
     let implemented = implementation_share_of(w, s, members, k, a, y);
+    if passed {
+        // A decision taken makes the next step clearer, once, whatever
+        // the negotiation before it took.
+        super::checkin::decision_clarity(w, s);
+    }
     let c = &mut w.coalition;
     if passed {
         c.agenda[k] = y;

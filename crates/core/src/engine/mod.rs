@@ -308,7 +308,6 @@ impl<'a> Simulation<'a> {
         }
         let crises = r.world.coalition.crises;
         decision::decisions(&mut r);
-        checkin::decision_clarity(r.world, r.scenario);
         // Decisions change trust only in a crisis and never change who is a
         // member, so the cache is still exact unless a crisis happened.
         if r.world.coalition.crises != crises {

@@ -735,10 +735,10 @@ pub struct Dynamics {
     /// Clarity gained by every member at a milestone (a measurable win makes
     /// the steps clear; fraction of the gap to 1).
     pub agreement_clarity: f64,
-    /// Clarity gained in each week of deliberation on a decision under an
-    /// established rule (the week of the vote and each week its
-    /// negotiation takes; fraction of the gap to 1): in full by a member
-    /// who took part, at `relay` by one who hears of it second-hand.
+    /// Clarity gained from each decision taken (a proposal passed) under
+    /// an established rule, once whatever its negotiation took (fraction
+    /// of the gap to 1): in full by a member who took part, at `relay` by
+    /// one who hears of it second-hand.
     pub decision_clarity: f64,
     /// Clarity gained by agreeing on governance.
     pub setup_clarity: f64,

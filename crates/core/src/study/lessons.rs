@@ -109,12 +109,12 @@ pub const LESSONS: &[Lesson] = &[
         "communication-routines",
         "Invest in Communication Routines",
         [lower("success", 1), lower("hours_per_member_month", 1)],
-        "Members learn the steps and each other's reliability through several channels: the weeks they deliberate on a decision (decision_clarity), milestones (agreement_clarity, and the records they reveal), work seen outside meetings (visibility) and check-ins. A check-in adds checkin_clarity of each attendee's missing clarity (alignment) and pulls trust toward the follow-through record (transparency); without check-ins clarity rests on the other channels and settles lower, and once gap_tolerance rounds pass with no check-in or result, trust drifts toward the pessimistic level (trust phase), so commitment and engagement fall. Each check-in costs checkin_hours.",
+        "Members learn the steps and each other's reliability through several channels: each decision taken, once (decision_clarity), milestones (agreement_clarity, and the records they reveal), work seen outside meetings (visibility) and check-ins. A check-in adds checkin_clarity of each attendee's missing clarity (alignment) and pulls trust toward the follow-through record (transparency); without check-ins clarity rests on the other channels and settles lower, and once gap_tolerance rounds pass with no check-in or result, trust drifts toward the pessimistic level (trust phase), so commitment and engagement fall. Each check-in costs checkin_hours.",
         links: [
             ("clarity refreshed at check-ins", [("dynamics.checkin_clarity", "0.0")]),
             ("trust pulled to the record at check-ins", [("dynamics.transparency", "0.0")]),
             ("negative assumptions in the gap", [("dynamics.assumption_decay", "0.0")]),
-            ("clarity from deliberating on decisions (another channel)", [("dynamics.decision_clarity", "0.0")]),
+            ("clarity from decisions taken (another channel)", [("dynamics.decision_clarity", "0.0")]),
         ]
     ),
     lesson!(
@@ -271,7 +271,7 @@ pub const LESSONS: &[Lesson] = &[
         "when-majority-pays",
         "When Speed Is Critical; consensus vs. majority: decision costs",
         [lower("success", 2)],
-        "Every vote a rule requires beyond a majority means more blocked proposals and amendment rounds. A blocked proposal gives no direction (direction relaxes to direction_floor instead of rising by direction_gain × implementation share), and each amendment round costs hours and amendment_delay × voiced objections of the round's working time (decision phase, then contributions × (1 − delay)). With a tight deadline, a large group and staff who carry out decisions whatever members voted (implementation_need = 0), the external costs that a higher threshold saves are small, so every rule that needs more agreement loses to majority: supermajority, consent (each reasoned objection tested in an objection round), modified consensus and, most, consensus. A steering committee coordinates under every rule, so the variants differ only in how they decide; weighted voting, a simple majority of the resources (alike here), does as well; the committee's five raise fewer objections but the members without a vote learn its decisions second-hand (relay), and it falls a few points behind.",
+        "Every vote a rule requires beyond a majority means more blocked proposals and amendment rounds. A blocked proposal gives no direction (direction relaxes to direction_floor instead of rising by direction_gain × implementation share), and each amendment round costs hours and amendment_delay × voiced objections of the round's working time (decision phase, then contributions × (1 − delay)). With a tight deadline, a large group and staff who carry out decisions whatever members voted (implementation_need = 0), the external costs that a higher threshold saves are small, so every rule that needs more agreement loses to majority: supermajority, consent (each reasoned objection tested in an objection round), modified consensus and, most, consensus. A steering committee coordinates under every rule, so the variants differ only in how they decide; the rules that also decide by a simple majority (of the resources, which are alike here, or of the committee's five, whose fewer voters raise fewer objections) do as well.",
         links: [
             ("working time lost to amendments", [("dynamics.amendment_delay", "0.0")]),
             ("direction from decisions carried out", [("dynamics.direction_gain", "0.0")]),
