@@ -44,7 +44,7 @@ pub fn run_rng(seed: u64, run: u64) -> Rng {
 /// Estimated bytes one run of `s` holds while it is simulated: the
 /// relationships (dense: the N×N trust matrix, 8·N²; sparse: 16 bytes per
 /// relationship, [`sparse_ties_per_agent`] of them per agent, with room for
-/// the vectors' growth), the trust phase's draws and about 300 bytes per
+/// the vectors' growth) and about 300 bytes per
 /// agent plus 24 per agent and issue in the per-agent vectors. A batch or
 /// sweep holds one run per worker thread.
 pub fn run_memory_bytes(s: &Scenario) -> u64 {
@@ -55,7 +55,7 @@ pub fn run_memory_bytes(s: &Scenario) -> u64 {
     } else {
         8 * n * n
     };
-    relationships + trust::draw_scratch_bytes(n as usize) as u64 + n * (300 + 24 * d)
+    relationships + n * (300 + 24 * d)
 }
 
 /// Sparse relationships: an estimate of the relationships an agent holds
@@ -122,9 +122,6 @@ pub struct Simulation<'a> {
     trust_cache: Vec<f64>,
     /// Scratch: indices of the current members, ascending.
     members: Vec<usize>,
-    /// Scratch: random bytes of the trust phase
-    /// (`trust::draw_scratch_bytes`).
-    draws: Vec<u8>,
     /// Mean trust between members at the end of the round when the trust
     /// phase's fused sum still holds (no exit since), for the record.
     mean_trust: Option<f64>,
@@ -152,9 +149,6 @@ pub struct Round<'r, C> {
     /// Scratch: member indices (check-in attendees, the members of the trust
     /// update).
     pub members: &'r mut Vec<usize>,
-    /// Scratch: random bytes of the trust phase
-    /// (`trust::draw_scratch_bytes`).
-    pub draws: &'r mut [u8],
     /// Who makes the choices of the agents it plays (see [`control`]).
     pub ctl: &'r mut C,
 }
@@ -205,7 +199,6 @@ pub(crate) fn phase<C: Controller, T>(
     let mut cache = trust_cache.to_vec();
     cache.resize(n, 0.0);
     let mut members: Vec<usize> = (0..n).filter(|&i| world.is_member(i)).collect();
-    let mut draws = vec![0u8; trust::draw_scratch_bytes(n)];
     f(&mut Round {
         world,
         scenario,
@@ -214,7 +207,6 @@ pub(crate) fn phase<C: Controller, T>(
         tally,
         trust_cache: &mut cache,
         members: &mut members,
-        draws: &mut draws,
         ctl,
     })
 }
@@ -234,7 +226,6 @@ impl<'a> Simulation<'a> {
             outcome: None,
             trust_cache: vec![0.0; n],
             members: Vec::with_capacity(n),
-            draws: vec![0; trust::draw_scratch_bytes(n)],
             mean_trust: None,
             cache_current: false,
         };
@@ -278,7 +269,6 @@ impl<'a> Simulation<'a> {
             tally: &mut self.now,
             trust_cache: &mut self.trust_cache,
             members: &mut self.members,
-            draws: &mut self.draws,
             ctl,
         };
         r.start_round();
@@ -627,7 +617,6 @@ mod fast_path_tests {
             let n = w.n;
             let mut cache = vec![f64::NAN; n];
             let mut members: Vec<usize> = (0..n).filter(|&i| w.is_member(i)).collect();
-            let mut draws = vec![0u8; trust::draw_scratch_bytes(n)];
             let (mut ev, mut now) = (Vec::new(), RoundTally::default());
             let mean = trust::update_trust_in(&mut Round {
                 world: &mut w,
@@ -637,7 +626,6 @@ mod fast_path_tests {
                 tally: &mut now,
                 trust_cache: &mut cache,
                 members: &mut members,
-                draws: &mut draws,
                 ctl: &mut ModelRules,
             });
             naive_update_trust(&mut w2, &s, &mut rng2);

@@ -32,8 +32,8 @@ pub fn update_trust(
 /// trust in every other above the pessimistic level `pessimism` ·
 /// trust.strangers moves toward it by `assumption_decay`.
 ///
-/// `members`: the current members, ascending; `draws`: scratch of at least
-/// 8 bytes per agent (and [`DRAW_CHUNK`] draws), refilled row by row.
+/// `members`: the current members, ascending. The random numbers are
+/// drawn pair by pair, as `chance(visibility)` would draw them.
 ///
 /// Fused sums: as each row is updated the phase also sums it, so it leaves
 /// in `trust_cache` each member's mean trust in the others (what
@@ -45,39 +45,18 @@ pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) -> f64 {
     if r.world.sparse {
         return update_sparse(r);
     }
-    let (w, s, rng, members, draws, cache) = (
+    let (w, s, rng, members, cache) = (
         &mut *r.world,
         r.scenario,
         &mut *r.rng,
         &*r.members,
-        &mut *r.draws,
         &mut *r.trust_cache,
     );
     let t = &s.trust;
     let vis = chance_threshold(s.dynamics.visibility);
     let n = w.n;
-    // A pair draws a random number unless both attended a check-in. The
-    // draws are taken in chunks, refilled before a row could run out: the
-    // byte stream of `fill_bytes` is the stream of `next_u64` calls
-    // (little-endian words in the same order), so the k-th 8 bytes are
-    // exactly what the k-th `chance` would have drawn, however the stream
-    // is cut into chunks.
     let m = members.len();
-    // Ordered pairs of attendees who met (one draw for each other pair).
-    let met = if w.grouped() {
-        met_pairs(w, members)
-    } else {
-        let a = members.iter().filter(|&&i| w.attended_now[i]).count();
-        a * a.saturating_sub(1)
-    };
-    let need = m * m.saturating_sub(1) - met;
     let grouped = w.grouped();
-    let mut draws = Draws {
-        buf: draws,
-        pos: 0,
-        len: 0,
-        left: need,
-    };
     let gap = w.round.saturating_sub(w.coalition.last_checkin) > s.dynamics.gap_tolerance;
     let pessimism = s.dynamics.pessimism * s.trust.strangers;
     let rate = s.dynamics.assumption_decay;
@@ -96,32 +75,30 @@ pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) -> f64 {
         let (group_i, council_i) = (group[i], council[i]);
         let row = &mut w.trust[i * n..(i + 1) * n];
         let mut sum = 0.0;
-        let unread = draws.refill(others, rng);
-        let mut next = unread.chunks_exact(8);
         // Every other member: those before i, then those after (ascending).
         for half in [&members[..at], &members[at + 1..]] {
             for &j in half {
                 let x = row[j];
+                // A pair draws a random number (`chance(visibility)` in
+                // its integer form) unless both attended one meeting.
                 let seen = (attended_i
                     && attended[j]
                     && (!grouped || group[j] == group_i || (council_i && council[j])))
-                    || {
-                        let bytes = next.next().expect("one draw per unattended pair");
-                        let u = u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
-                        (u >> 11) < vis
-                    };
-                // Branch-free (which pairs are seen and who delivered are coin
-                // flips the CPU cannot predict), yet bit-identical to the plain
-                // if/else: the masks pick `gain (1 − x)` or `−(loss x)` exactly,
-                // or +0.0, and `x + (−y) == x − y`, `x + 0.0 == x` in IEEE 754.
+                    || (rng.next_u64() >> 11) < vis;
+                // Branch-free (which pairs are seen and who delivered are
+                // coin flips the CPU cannot predict), yet bit-identical to
+                // the plain if/else: the masks pick `gain (1 − x)` or
+                // `−(loss x)` exactly, or +0.0, and `x + (−y) == x − y`,
+                // `x + 0.0 == x` in IEEE 754.
                 let gained = (gain * (1.0 - x)).to_bits();
                 let lost = (-(loss * x)).to_bits();
                 let delivered = 0u64.wrapping_sub(delivered_now[j] as u64);
                 let delta = (gained & delivered) | (lost & !delivered);
                 let seen = 0u64.wrapping_sub(seen as u64);
                 let mut y = x + f64::from_bits(delta & seen);
-                // The gap's decay of this pair (it reads and writes this pair
-                // alone, so applying it row by row is applying it after all).
+                // The gap's decay of this pair (it reads and writes this
+                // pair alone, so applying it row by row is applying it
+                // after all).
                 if gap && y > pessimism {
                     y += rate * (pessimism - y);
                 }
@@ -130,92 +107,18 @@ pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) -> f64 {
                 total += y;
             }
         }
-        let used = unread.len() / 8 - next.len();
-        draws.pos += used;
         cache[i] = if others == 0 {
             w.lone_trust
         } else {
             sum / others as f64
         };
     }
-    draws.finish(rng);
     let pairs = m * others;
     if pairs == 0 {
         0.0
     } else {
         total / pairs as f64
     }
-}
-
-/// Random numbers of the trust phase drawn at once at least (the scratch
-/// holds the larger of this and one per agent).
-pub const DRAW_CHUNK: usize = 4096;
-
-/// Bytes of trust-phase scratch for `n` agents: a row's draws fit.
-pub fn draw_scratch_bytes(n: usize) -> usize {
-    8 * n.max(DRAW_CHUNK)
-}
-
-/// The trust phase's random numbers: `left` more to draw in all, drawn into
-/// `buf` (8 bytes each) a chunk at a time; `buf[8 pos..8 len]` are drawn
-/// and not yet used.
-struct Draws<'a> {
-    buf: &'a mut [u8],
-    pos: usize,
-    len: usize,
-    left: usize,
-}
-
-impl Draws<'_> {
-    /// The draws not yet used, at least `row` of them (or all that are left
-    /// to draw): refills the buffer, keeping the unused ones first, when
-    /// fewer are at hand. `row` must not exceed the buffer.
-    #[inline]
-    fn refill(&mut self, row: usize, rng: &mut super::Rng) -> &[u8] {
-        let unread = self.len - self.pos;
-        if unread < row && self.left > 0 {
-            self.buf.copy_within(8 * self.pos..8 * self.len, 0);
-            let k = self.left.min(self.buf.len() / 8 - unread);
-            rng.fill_bytes(&mut self.buf[8 * unread..8 * (unread + k)]);
-            self.left -= k;
-            self.pos = 0;
-            self.len = unread + k;
-        }
-        &self.buf[8 * self.pos..8 * self.len]
-    }
-
-    /// Draws what is left unused (none when the count of draws was exact),
-    /// so the stream moves on as if all had been drawn at once.
-    fn finish(mut self, rng: &mut super::Rng) {
-        while self.left > 0 {
-            let k = self.left.min(self.buf.len() / 8);
-            rng.fill_bytes(&mut self.buf[..8 * k]);
-            self.left -= k;
-        }
-    }
-}
-
-/// Ordered pairs of members who attended one meeting together this round
-/// under a grouped structure: within each group, and on the council (each
-/// group has at most one council member, so no pair is in both).
-fn met_pairs(w: &mut crate::model::World, members: &[usize]) -> usize {
-    let counts = &mut w.group_attended;
-    let mut council = 0usize;
-    for &i in members {
-        if w.attended_now[i] && w.group[i] != crate::model::structure::NO_GROUP {
-            counts[w.group[i] as usize] += 1;
-            council += w.council[i] as usize;
-        }
-    }
-    let mut pairs = council * council.saturating_sub(1);
-    for &i in members {
-        if w.group[i] != crate::model::structure::NO_GROUP {
-            let c = &mut counts[w.group[i] as usize];
-            pairs += (*c as usize) * (*c as usize).saturating_sub(1);
-            *c = 0;
-        }
-    }
-    pairs
 }
 
 /// The trust phase with sparse relationships (docs/model.md, "Sparse

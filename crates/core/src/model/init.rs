@@ -51,7 +51,6 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         group: vec![super::structure::NO_GROUP; n],
         council: vec![false; n],
         group_size: vec![0; n],
-        group_attended: vec![0; n],
         follow_through: if s.sparse() { vec![0.0; n] } else { Vec::new() },
         missed: vec![0; n],
         committed: vec![0; n],

@@ -199,8 +199,6 @@ pub struct World {
     pub council: Vec<bool>,
     /// Members per group id (recounted by `count_groups`).
     pub group_size: Vec<u32>,
-    /// Scratch of the trust phase: attendees per group id.
-    pub group_attended: Vec<u32>,
     /// Scratch of the check-in phase (sparse relationships): each
     /// attendee's follow-through record, (delivered + a) / (committed + 2a).
     pub follow_through: Vec<f64>,
