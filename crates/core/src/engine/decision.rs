@@ -8,19 +8,31 @@ use crate::model::{GovernanceState, Status, World, unit};
 use crate::scenario::{DecisionRule, RawGovernance, Scenario, Voting};
 
 /// Governance first: while setup work lasts there is no vote; when it ends
-/// the rule comes into force ([`establish`]). Then, every `decision_every`
-/// rounds, one proposal:
+/// the rule comes into force ([`establish`]). Then, each week:
 ///
-/// - the proposer is drawn among members (committee members under the
-///   committee rule) with probability ∝ power, or uniformly with
-///   `rotate_agenda` (with no governance yet, the same: people just start
-///   doing things);
-/// - the issue k is drawn by the coalition's focus; the proposal moves the
-///   agenda there by `proposal_step` toward the proposer: y = a_k + step (x_pk − a_k);
+/// - the status quo costs: a member whose wanted change is still blocked
+///   gains resentment `outvoted_cost` · `waiting_cost` · urgency_i · its
+///   stake waiting on the issue;
+/// - every `decision_every` rounds a matter joins the backlog (a blocked
+///   one returns to it); one matter is taken up a week, unless an earlier
+///   proposal is still being negotiated;
+/// - who votes: every member (committee members under the committee rule)
+///   or, under `voting = "attendees"` once a rule is in force, those
+///   present: the week's check-in attendees, or else those who come to a
+///   decision meeting (each with probability e_i, spending
+///   `checkin_hours`). Below `quorum` of those with a vote, nothing is
+///   decided: the matter waits and its would-be supporters bear what a
+///   blocked change costs them ([`unheard`]);
+/// - the proposer is drawn among the voters with probability ∝ power, or
+///   uniformly with `rotate_agenda`; the issue k by the coalition's focus;
+///   the proposal moves the agenda there by `proposal_step` toward the
+///   proposer: y = a_k + step (x_pk − a_k);
 /// - it is good for the coalition with probability `proposal_quality`, and
 ///   its merit has size m (1, or uniform on [1 − merit_spread, 1 +
 ///   merit_spread]); each voter perceives its sign correctly with
-///   probability `judgment_i` (perceived merit M_i = ±m);
+///   probability `judgment_i` (perceived merit M_i = ±m), and discussion
+///   among those who met (the check-in's attendees, or everyone present at
+///   a decision meeting) corrects a misjudgement with probability `pooling`;
 /// - voter i's utility is U_i = merit_weight M_i + interest_weight Δ_i +
 ///   trust_weight (T_ip − trust_neutral) with Δ_i = s_ik (|x_ik − a_k| − |x_ik − y|);
 ///   it votes yes iff U_i >= 0 (the proposer too: Δ_p >= 0, but it may
@@ -28,28 +40,38 @@ use crate::scenario::{DecisionRule, RawGovernance, Scenario, Voting};
 /// - under `silence_as_consent` an objector voices its objection only with
 ///   probability e_i (voice_base + (1 − voice_base) τ_i); unvoiced objections
 ///   count as yes. Otherwise dissent is solicited and every objection counts;
-/// - under consensus, an objection with −block_threshold < U_i < 0 stands
-///   aside: it is heard but does not block (and leaves no hidden
-///   objection);
+/// - under consensus (and modified consensus), an objection with
+///   −block_threshold < U_i < 0 stands aside: heard, not blocking. Under
+///   consent only a reasoned objection (M_i < 0) blocks, and only when at
+///   least half of the circle sees the harm; testing each costs every voter
+///   `amendment_hours` and `amendment_delay` of the week's work. Modified
+///   consensus falls back to its supermajority after `fallback_after`
+///   blocks of the issue;
 /// - with a rule in force, [`passes`] decides. A proposal blocked by voiced
-///   objections is amended, the same round: it moves half-way toward the
-///   voiced objectors' salience-weighted mean position and is voted again,
-///   up to `amendments` times, each costing every voter `amendment_hours`;
+///   objections is negotiated, up to `amendments` times: each round takes
+///   the next week's meeting (the matters behind it wait), costs every
+///   voter `amendment_hours` and takes `amendment_delay` per voiced
+///   objection of the week's work, pools information again, and moves the
+///   proposal toward the blocking objectors' salience-weighted mean
+///   position by `amendment_move` × the share of them whose votes the rule
+///   still needs; then it is voted again;
 /// - with no rule yet (the urgency trap), there is no forum: the
 ///   proposal goes ahead and every objection becomes hidden. When some
 ///   member's hidden objection reaches `conflict_threshold`, the conflict
 ///   erupts ([`crisis`]) and the proposal is blocked; until governance is
 ///   agreed, the crisis is negotiated every week ([`manage_crisis`]).
 ///
-/// After the final vote every objection that was not voiced adds
-/// hidden_gain |U_i| to the objector's hidden objection, and pivotal voters
-/// are counted. A passed proposal is a documented agreement: it moves the
-/// agenda to y (the members' clarity gains `agreement_clarity` only at a
-/// milestone, in the progress phase); a good one raises direction by
-/// `direction_gain` · m of its gap to 1, a bad one lowers it by that
-/// fraction (both × the implementation share). A voiced objection leaks to
-/// the public with probability `leak_rate` unless there is a spokesperson,
-/// costing `leak_damage` of legitimacy.
+/// After the final vote every silent objection to a proposal that passed
+/// adds hidden_gain |U_i| to the objector's hidden objection, and pivotal
+/// voters are counted; welfare is scored ([`welfare`]) and every member is
+/// bound to the outcome ([`bind`]). A passed proposal moves the agenda to
+/// y (the members' clarity gains `agreement_clarity` only at a milestone,
+/// in the progress phase); a good one raises direction by `direction_gain`
+/// · m of its gap to 1, a bad one lowers it by that fraction (both × the
+/// share of the work that carries it out, [`implementation_share`]). A
+/// blocked one leaves the issue open and the matter in the backlog. A
+/// voiced objection leaks to the public with probability `leak_rate`
+/// unless there is a spokesperson, costing `leak_damage` of legitimacy.
 pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     // `members`: the current members, ascending (the phase changes no
     // one's membership), so that a pass over them takes its terms in the
@@ -542,28 +564,30 @@ fn pool(
 /// g_i = merit_weight M_i + interest_weight Δ_i is its perceived gain from
 /// the change (Δ_i its interest gain from moving the agenda on issue k from
 /// a to y; members without a vote judge by interest alone); a passed
-/// proposal costs its opponents who voiced an objection or stood aside
-/// stake_i = max(0, −g_i) (a silent objector's loss builds its hidden
-/// objection instead), a blocked one costs
-/// its supporters stake_i = max(0, g_i). Then:
+/// proposal costs those against it stake_i = max(0, −g_i), a blocked one
+/// costs those for it stake_i = max(0, g_i). The losing side is: an
+/// objector (voiced, silent or standing aside) when the change passed, a
+/// supporter when it was blocked, and a member without a vote (absent, or
+/// outside the steering committee) whose interest the outcome harms.
+/// Then, for each member on the losing side:
 ///
-/// - a voter on the losing side of the outcome (outvoted on a voiced
-///   objection, standing aside from a change that passed, or a supporter
-///   whose change was blocked) gains resentment
-///   outvoted_cost · stake_i; so does a member with no vote (outside the
-///   steering committee) whose interests the outcome harms. A blocked
-///   supporter's stake also waits on the issue (`waiting`) until something
-///   on it passes;
-/// - buy-in moves toward the member's stance at rate `buy_in_rate`:
-///   `winner_buy_in` for the winning side (a genuine yes when it passed, an
-///   objector when it was blocked), `stand_aside_buy_in` for one who stood
-///   aside from a change that passed (at a rate scaled by its stake, as a
-///   loser's: it is on the losing side, heard but not spared), unchanged
-///   for one who stood aside from a change that failed anyway,
-///   `excluded_buy_in` for a member with no vote, `loser_buy_in` for the
-///   losing side (at a rate scaled by its stake, below).
-///   An objection never voiced leaves no winner's buy-in: the member did
-///   not stand up for its view.
+/// - resentment grows by outvoted_cost · stake_i, except for a silent
+///   objector, whose loss builds its hidden objection instead (in
+///   [`decisions`]); a blocked supporter's stake also waits on the issue
+///   (`waiting`) until something on it passes;
+/// - buy-in moves toward its losing stance — `loser_buy_in`, or
+///   `stand_aside_buy_in` for one who stood aside — at the loser's rate,
+///   `buy_in_rate` scaled by stake_i over the stake of a typical contested
+///   step, at most 1 (one that loses nothing keeps its buy-in).
+///
+/// The winning side (a genuine yes when it passed, a voiced objector when
+/// it was blocked, an absent member the outcome serves) moves toward
+/// `winner_buy_in` at `buy_in_rate`. Unchanged: a silent objector or one
+/// who stood aside when the change failed anyway (relieved, not
+/// vindicated), and a member without a vote whose interest is untouched.
+/// A member outside the steering committee first drifts toward
+/// `excluded_buy_in` at `buy_in_rate` (it had no say), then, if harmed,
+/// loses as above.
 fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64, passed: bool) {
     let dy = &s.dynamics;
     let d = w.d;
@@ -606,8 +630,7 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
             // relieved, like a silent objector.
             Some(_) if w.stood_aside[i] => {
                 if passed {
-                    let stake = lost(gain(w.vote_merit[i]));
-                    (dy.stand_aside_buy_in, stake, stake > 0.0)
+                    (dy.stand_aside_buy_in, lost(gain(w.vote_merit[i])), true)
                 } else {
                     (w.buy_in[i], 0.0, false)
                 }
@@ -619,9 +642,17 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
                     (lose, lost(gain(w.vote_merit[i])), true)
                 }
             }
-            // A silent objection: resentment stays hidden (see above); it
-            // is relieved, not vindicated, when the proposal fails.
-            Some(true) => (if passed { lose } else { w.buy_in[i] }, 0.0, passed),
+            // A silent objection: its resentment stays hidden (the hidden
+            // objection above), its commitment falls as a voiced loser's
+            // does, in proportion to what it loses; it is relieved, not
+            // vindicated, when the proposal fails.
+            Some(true) => {
+                if passed {
+                    (lose, lost(gain(w.vote_merit[i])), true)
+                } else {
+                    (w.buy_in[i], 0.0, false)
+                }
+            }
             Some(false) => {
                 if passed {
                     (lose, lost(gain(w.vote_merit[i])), true)
@@ -630,15 +661,20 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
                 }
             }
         };
-        w.resentment[i] = unit(w.resentment[i] + dy.outvoted_cost * stake);
+        let silent = w.counted_yes[i] == Some(true) && w.vote_u[i] < 0.0 && !w.stood_aside[i];
+        if !silent {
+            w.resentment[i] = unit(w.resentment[i] + dy.outvoted_cost * stake);
+        }
         if !passed && stake > 0.0 {
             let wait = &mut w.waiting[i * d + k];
             *wait = wait.max(stake);
         }
         // A loser's buy-in falls in proportion to what it lost, up to the
         // stake of a typical contested step (merit_weight + interest_weight
-        // · proposal_step): a member that barely loses barely withdraws.
-        let rate = if losing && stake > 0.0 {
+        // · proposal_step): a member that barely loses barely withdraws, and
+        // one that objected but loses nothing by the outcome (it objected
+        // only from distrust of the proposer) keeps its buy-in.
+        let rate = if losing {
             loser_rate(dy, stake)
         } else {
             dy.buy_in_rate

@@ -2927,3 +2927,63 @@ fn a_decision_taken_makes_the_steps_clearer() {
     // No forum yet: nothing is made clear.
     assert_eq!(fresh(GovernanceState::Informal), vec![0.5; 3]);
 }
+
+#[test]
+fn a_silent_objector_withdraws_as_a_voiced_one_with_the_same_stake() {
+    // D (position 0, salience 0.5) loses by the change to 0.5: U_D = 0.15 −
+    // 0.25 = −0.1, stake 0.1. Under majority the change passes either way;
+    // with dissent solicited D voices it, under silence as consent D
+    // (engagement 0) keeps it silent. Its buy-in falls at the loser's rate,
+    // buy_in_rate · 0.1 / (0.15 + 1 · 0.5), in both cases; only the voiced
+    // objection turns into open resentment, the silent one into a hidden one.
+    let mut after = Vec::new();
+    for silence in ["false", "true"] {
+        let (s, mut w) = one_objector(&[
+            ("governance.decision_rule", "majority"),
+            ("governance.silence_as_consent", silence),
+            ("dynamics.amendments", "0"),
+        ]);
+        w.coalition.governance = GovernanceState::Established;
+        w.engagement[3] = 0.0;
+        w.salience[3 * 2] = 0.5;
+        w.buy_in[3] = 0.8;
+        w.resentment[3] = 0.0;
+        let (ev, _) = decide(&mut w, &s);
+        let (_, passed, _, _, voiced, silent) = decision_event(&ev);
+        assert!(passed);
+        assert_eq!((voiced, silent), if silence == "false" { (1, 0) } else { (0, 1) });
+        let rate = 0.3 * 0.1 / 0.65;
+        assert_close!(w.buy_in[3], 0.8 - rate * 0.8);
+        after.push((w.resentment[3], w.hidden[3]));
+    }
+    assert_close!(after[0].0, 0.05 * 0.1);
+    assert_eq!(after[0].1, 0.0);
+    assert_eq!(after[1].0, 0.0);
+    assert_close!(after[1].1, 0.1 * 0.1);
+}
+
+#[test]
+fn an_objector_that_loses_nothing_by_the_outcome_keeps_its_buy_in() {
+    // With merit_weight 0, D is indifferent to the change (salience 0) and
+    // objects only because it distrusts the proposer (U_D = 0.1 (0 − 0.5)):
+    // outvoted, it loses no stake, so neither resents nor withdraws.
+    let (s, mut w) = one_objector(&[
+        ("governance.decision_rule", "majority"),
+        ("dynamics.merit_weight", "0"),
+        ("dynamics.amendments", "0"),
+    ]);
+    w.coalition.governance = GovernanceState::Established;
+    w.salience[3 * 2] = 0.0;
+    for j in 0..3 {
+        w.trust[3 * 4 + j] = 0.0;
+    }
+    w.buy_in[3] = 0.8;
+    w.resentment[3] = 0.0;
+    let (ev, _) = decide(&mut w, &s);
+    let (_, passed, _, _, voiced, _) = decision_event(&ev);
+    assert!(passed);
+    assert_eq!(voiced, 1);
+    assert_eq!(w.counted_yes[3], Some(false));
+    assert_eq!(w.buy_in[3], 0.8);
+    assert_eq!(w.resentment[3], 0.0);
+}
