@@ -45,13 +45,14 @@ use crate::scenario::{DecisionRule, RawGovernance, Scenario, Voting};
 ///   consent only a reasoned objection (M_i < 0) blocks, and only when at
 ///   least half of the circle sees the harm; testing each costs every voter
 ///   `amendment_hours` and `amendment_delay` of the week's work. Modified
-///   consensus falls back to its supermajority after `fallback_after`
-///   blocks of the issue;
+///   consensus falls back to a plain supermajority vote (no one stands
+///   aside) after `fallback_after` blocks of the issue;
 /// - with a rule in force, [`passes`] decides. A proposal blocked by voiced
 ///   objections is negotiated, up to `amendments` times: each round takes
 ///   the next week's meeting (the matters behind it wait), costs every
-///   voter `amendment_hours` and takes `amendment_delay` per voiced
-///   objection of the week's work, pools information again, and moves the
+///   voter `amendment_hours` and takes `amendment_delay` of the week's work
+///   per holdout (a blocking objector whose vote the rule still needs),
+///   pools information again, and moves the
 ///   proposal toward the blocking objectors' salience-weighted mean
 ///   position by `amendment_move` × the share of them whose votes the rule
 ///   still needs; then it is voted again;
@@ -224,6 +225,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         y,
         trust_in_members,
         established,
+        fallback,
         ctl,
     );
     v.tally.fallback = fallback;
@@ -262,7 +264,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     // `amendments` times. Each round of negotiation takes the next week's
     // meeting (the matters behind it wait), costs every voter
     // `amendment_hours`, takes `amendment_delay` of the week's working time
-    // per objection negotiated, and pools information. The proposal moves
+    // per holdout negotiated with, and pools information. The proposal moves
     // toward the blocking objectors by `amendment_move` times the share of
     // them whose votes the rule still needs (the holdouts): the more of the
     // members a rule needs, the larger the concession at its supporters'
@@ -286,9 +288,13 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
                 w.hours_now[i] += dy.amendment_hours;
             }
         }
-        w.coalition.delay_now = unit(w.coalition.delay_now + dy.amendment_delay * v.voiced as f64);
+        // The holdouts are negotiated with: the blocking objectors whose
+        // votes the rule still needs. An objection the rule can pass over
+        // costs no negotiation (it was heard at the vote).
+        let share = needed_share(rule, g, &v.tally, blockers);
+        let holdouts = (share * blockers as f64 - 1e-9).ceil().max(0.0);
+        w.coalition.delay_now = unit(w.coalition.delay_now + dy.amendment_delay * holdouts);
         if den > 0.0 {
-            let share = needed_share(rule, g, &v.tally, blockers);
             y += dy.amendment_move * share * (num / den - y);
         }
         pool(w, members, dy.pooling, merit, rng, |w, i| {
@@ -304,6 +310,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
             y,
             trust_in_members,
             established,
+            fallback,
             ctl,
         );
         v.tally.fallback = fallback;
@@ -752,6 +759,7 @@ fn vote(
     y: f64,
     trust_in_members: &[f64],
     established: bool,
+    fallback: bool,
     ctl: &mut impl Controller,
 ) -> Vote {
     let dy = &s.dynamics;
@@ -761,12 +769,12 @@ fn vote(
     let rule = s.governance.decision_rule;
     // Under consensus (and modified consensus) a mild objection stands
     // aside; only one stronger than `block_threshold` blocks, whatever its
-    // ground: a block comes from a real loss (distance × stake).
+    // ground: a block comes from a real loss (distance × stake). Modified
+    // consensus's fallback is a plain supermajority vote: no one stands
+    // aside in it.
     let consensus = established
-        && matches!(
-            rule,
-            DecisionRule::Consensus | DecisionRule::ModifiedConsensus
-        );
+        && (rule == DecisionRule::Consensus
+            || (rule == DecisionRule::ModifiedConsensus && !fallback));
     let consent = established && rule == DecisionRule::Consent;
     let mut harm = 0u32;
     let mut v = Vote {

@@ -2987,3 +2987,77 @@ fn an_objector_that_loses_nothing_by_the_outcome_keeps_its_buy_in() {
     assert_eq!(w.buy_in[3], 0.8);
     assert_eq!(w.resentment[3], 0.0);
 }
+
+#[test]
+fn negotiation_time_is_charged_per_holdout_the_rule_still_needs() {
+    // A (the proposer) and B at 1, C, D and E at 0: the proposal 0.5 costs
+    // C, D and E 0.5 each (U = 0.15 − 0.5), so all three block. Majority
+    // still needs one of them (3 of 5), consensus all three: one amendment
+    // round takes amendment_delay × 1 of the week's work under majority and
+    // × 3 under consensus. Modified consensus in its fallback vote is a
+    // plain supermajority (0.6 here, 3 of 5): its mild objectors do not
+    // stand aside, so it too needs one.
+    for (rule, holdouts) in [
+        ("majority", 1.0),
+        ("consensus", 3.0),
+        ("modified_consensus", 1.0),
+    ] {
+        let s = scenario(
+            &[
+                agent("A", "founder", [1.0, 0.0]),
+                agent("B", "member", [1.0, 0.0]),
+                agent("C", "member", [0.0, 0.0]),
+                agent("D", "member", [0.0, 0.0]),
+                agent("E", "member", [0.0, 0.0]),
+            ],
+            &[
+                ("governance.decision_rule", rule),
+                ("governance.supermajority", "0.6"),
+                ("governance.fallback_after", "0"),
+                ("governance.decision_every", "1"),
+                ("dynamics.proposal_quality", "1.0"),
+                ("dynamics.proposal_step", "0.5"),
+                ("dynamics.block_threshold", "0.05"),
+                ("dynamics.amendments", "1"),
+                ("dynamics.amendment_delay", "0.03"),
+            ],
+        );
+        let mut w = world(&s);
+        set_trust(&mut w, 0.5);
+        w.judgment = vec![1.0; 5];
+        w.engagement = vec![1.0; 5];
+        w.power = vec![1.0, 0.0, 0.0, 0.0, 0.0];
+        w.salience = vec![1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0];
+        w.coalition.agenda[0] = 0.0;
+        w.coalition.delay_now = 0.0;
+        w.coalition.governance = GovernanceState::Established;
+        w.round = 1;
+        let (ev, _) = decide(&mut w, &s);
+        let (proposer, passed, _, _, _, _) = decision_event(&ev);
+        assert_eq!(proposer, 0);
+        assert!(!passed, "{rule}");
+        assert_close!(w.coalition.delay_now, 0.03 * holdouts);
+    }
+}
+
+#[test]
+fn in_modified_consensus_fallback_vote_no_one_stands_aside() {
+    // One objector D with U_D = 0.15 − 0.25 = −0.1, milder than the block
+    // threshold 0.15: under consensus it stands aside (counted yes); in
+    // modified consensus's fallback vote (after 0 blocks) it is a no.
+    for (rule, yes) in [("consensus", 4), ("modified_consensus", 3)] {
+        let (s, mut w) = one_objector(&[
+            ("governance.decision_rule", rule),
+            ("governance.fallback_after", "0"),
+            ("dynamics.amendments", "0"),
+        ]);
+        w.coalition.governance = GovernanceState::Established;
+        w.salience[3 * 2] = 0.5;
+        let (ev, _) = decide(&mut w, &s);
+        let (_, passed, y, voters, voiced, _) = decision_event(&ev);
+        assert!(passed, "{rule}");
+        assert_eq!((y, voters), (yes, 4), "{rule}");
+        assert_eq!(voiced, 4 - yes, "{rule}");
+        assert_eq!(w.stood_aside[3], rule == "consensus");
+    }
+}
