@@ -478,7 +478,13 @@ fn ablation_report(
                         signed(&a.effect, pct),
                         signed(&a.ablated, pct),
                         signed(&a.change, pct),
-                        if carries { "yes" } else { "no" }
+                        if a.floor {
+                            "no (floor)"
+                        } else if carries {
+                            "yes"
+                        } else {
+                            "no"
+                        }
                     )?;
                 } else {
                     writeln!(
@@ -488,7 +494,9 @@ fn ablation_report(
                         signed(&a.effect, pct),
                         signed(&a.ablated, pct),
                         signed(&a.change, pct),
-                        if carries {
+                        if a.floor {
+                            "with it cut, both arms give the same value in every run (a floor): the cut cannot show whether this link carries the effect."
+                        } else if carries {
                             "this link carries the effect."
                         } else {
                             "this link does NOT carry the effect measurably."

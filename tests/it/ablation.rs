@@ -18,9 +18,10 @@ const NOT_CARRYING: &[(&str, usize, &str)] = &[
     // Without hidden objections no crisis ever forces governance: the trap
     // arm keeps deciding with no forum, and the effect grows.
     ("urgency-trap", 0, "objections hidden with no forum"),
-    // The crisis's trust damage, the negotiation it takes and hidden
-    // objections as passive resistance are not where the urgency trap's
-    // cost lies: it is the decisions carried out without buy-in.
+    // The crisis's trust damage and hidden objections as passive
+    // resistance are not where the urgency trap's cost lies: it is the
+    // decisions carried out without buy-in and the negotiation the crisis
+    // takes.
     ("urgency-trap", 0, "trust damage of the crisis"),
     (
         "urgency-trap",

@@ -2951,7 +2951,10 @@ fn a_silent_objector_withdraws_as_a_voiced_one_with_the_same_stake() {
         let (ev, _) = decide(&mut w, &s);
         let (_, passed, _, _, voiced, silent) = decision_event(&ev);
         assert!(passed);
-        assert_eq!((voiced, silent), if silence == "false" { (1, 0) } else { (0, 1) });
+        assert_eq!(
+            (voiced, silent),
+            if silence == "false" { (1, 0) } else { (0, 1) }
+        );
         let rate = 0.3 * 0.1 / 0.65;
         assert_close!(w.buy_in[3], 0.8 - rate * 0.8);
         after.push((w.resentment[3], w.hidden[3]));

@@ -376,6 +376,9 @@ impl ScenarioFile {
             }
             "dynamics.outvoted_cost" => "the cost of a lost vote".into(),
             "dynamics.hours_budget" => "hours a week members can give".into(),
+            "dynamics.excluded_buy_in" => {
+                "how far members without a vote carry out decisions".into()
+            }
             _ => key.to_string(),
         }
     }

@@ -36,13 +36,20 @@ pub struct Ablation {
     pub ablated: Diff,
     /// ablated − intact, paired run by run.
     pub change: Diff,
+    /// With the link cut, both arms gave one and the same value in every
+    /// run (e.g. success 0% in both): the claim cannot be measured there,
+    /// so the cut says nothing about the path (a floor, not a path).
+    pub floor: bool,
 }
 
 impl Ablation {
     /// The link carries the effect: cutting it moves the effect toward zero
-    /// with an interval that excludes no change.
+    /// with an interval that excludes no change, and the claim is still
+    /// measurable with it cut (not at a [`floor`](Self::floor)).
     pub fn carries(&self) -> bool {
-        if self.effect.estimate < 0.0 {
+        if self.floor {
+            false
+        } else if self.effect.estimate < 0.0 {
             self.change.lo > 0.0
         } else {
             self.change.hi < 0.0
@@ -142,11 +149,14 @@ pub fn ablate(
     let eff = |r: &[f64], o: usize| {
         if paired { r[o + 1] - r[o] } else { r[o + 1] }
     };
+    let constant = |o: usize| v.iter().all(|r| r[o] == v[0][o]);
+    let floor = !v.is_empty() && constant(2) && constant(3) && v[0][2] == v[0][3];
     Ok(Ablation {
         link: link.name,
         effect: interval(v.iter().map(|r| eff(r, 0)), level),
         ablated: interval(v.iter().map(|r| eff(r, 2)), level),
         change: interval(v.iter().map(|r| eff(r, 2) - eff(r, 0)), level),
+        floor,
     })
 }
 

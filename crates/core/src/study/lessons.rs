@@ -274,7 +274,17 @@ pub const LESSONS: &[Lesson] = &[
         "Every vote a rule requires beyond a majority means more blocked proposals and amendment rounds. A blocked proposal gives no direction (direction relaxes to direction_floor instead of rising by direction_gain × implementation share), and each amendment round costs hours and amendment_delay × voiced objections of the round's working time (decision phase, then contributions × (1 − delay)). With a tight deadline, a large group and staff who carry out decisions whatever members voted (implementation_need = 0), the external costs that a higher threshold saves are small, so every rule that needs more agreement loses to majority: supermajority, consent (each reasoned objection tested in an objection round), modified consensus and, most, consensus. A steering committee coordinates under every rule, so the variants differ only in how they decide; the rules that also decide by a simple majority (of the resources, which are alike here, or of the committee's five, whose fewer voters raise fewer objections) do as well.",
         links: [
             ("working time lost to amendments", [("dynamics.amendment_delay", "0.0")]),
-            ("direction from decisions carried out", [("dynamics.direction_gain", "0.0")]),
+            (
+                "direction from decisions carried out",
+                // Held where it starts, 0.5, whatever is decided: with no
+                // direction at all (direction_gain 0 and the floor of 0.2)
+                // both rules sit at 0% success, a floor, not a path.
+                [
+                    ("dynamics.direction_gain", "0.0"),
+                    ("dynamics.direction_start", "0.5"),
+                    ("dynamics.direction_floor", "0.5"),
+                ]
+            ),
             ("impatience of urgent members", [("dynamics.impatience", "0.0")]),
         ]
     ),
@@ -304,7 +314,17 @@ pub const LESSONS: &[Lesson] = &[
         [lower("success", 1)],
         "At one guess of the numbers, any objection stronger than block_threshold blocks a consensus proposal (decision phase): fewer decisions pass, the supporters of each blocked change lose their stake and wait for it (waiting_cost × urgency) and direction relaxes toward direction_floor instead of rising by direction_gain × implementation share; majority passes more and leaves fewer members on the losing side. Resentment falls on whichever side loses: on the outvoted under majority, on the supporters of each blocked change under consensus, which here blocks more. `coalsim explore scenarios/choosing-a-rule.toml` runs all five rules across sampled trust, shock rates and group sizes with common random numbers and ranks them by regret (crates/core/src/study/explore/): the rule that wins at the guess need not be the robust one.",
         links: [
-            ("direction from decisions carried out", [("dynamics.direction_gain", "0.0")]),
+            (
+                "direction from decisions carried out",
+                // Held where it starts, 0.5, whatever is decided: with no
+                // direction at all (direction_gain 0 and the floor of 0.2)
+                // both rules sit at 0% success, a floor, not a path.
+                [
+                    ("dynamics.direction_gain", "0.0"),
+                    ("dynamics.direction_start", "0.5"),
+                    ("dynamics.direction_floor", "0.5"),
+                ]
+            ),
             ("resentment of the outvoted", [("dynamics.outvoted_cost", "0.0")]),
         ]
     ),
