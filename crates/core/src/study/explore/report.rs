@@ -61,16 +61,83 @@ pub struct PrimTarget {
     /// `shortfall`: its success is below the threshold.
     pub kind: &'static str,
     pub result: PrimResult,
+    /// For a `best` box, when each run's outcome was kept: the box PRIM
+    /// finds on one half of the runs (even replications), scored on the
+    /// other half's labels (odd), and the reverse — the density of cases
+    /// each half's box holds in the other half. A coalition's best rule
+    /// carries its runs' luck; a region that is real shows in both halves.
+    pub replication: Option<(f64, f64)>,
 }
 
 impl PrimTarget {
     /// Worth saying in words: at least [`MIN_CASES`] cases, the box is
-    /// more likely than not to hold a case, and clearly denser than the
-    /// whole space.
+    /// more likely than not to hold a case, clearly denser than the whole
+    /// space, and, where it could be checked, found again in two
+    /// independent halves of the runs (each half's box holds a case more
+    /// often than not in the other half).
     pub fn reportable(&self) -> bool {
+        self.dense() && self.replicates()
+    }
+
+    /// The box over all runs: at least [`MIN_CASES`] cases, more likely
+    /// than not to hold a case, and clearly denser than the whole space.
+    pub fn dense(&self) -> bool {
         let b = &self.result.pasted;
         let cases = (self.result.base_density * self.result.trajectory[0].points as f64).round();
-        cases >= MIN_CASES as f64 && b.density >= 0.5 && b.density >= self.result.base_density + 0.1
+        cases >= MIN_CASES as f64
+            && b.density >= 0.5
+            && b.density >= self.result.base_density + 0.1
+    }
+
+    /// Found again in two independent halves of the runs (true when that
+    /// could not be checked).
+    pub fn replicates(&self) -> bool {
+        self.replication.is_none_or(|(a, b)| a >= 0.5 && b >= 0.5)
+    }
+}
+
+/// Each coalition's best policies on one half of its runs (`half` 0: the
+/// even replications, 1: the odd ones), from the kept outcomes; `None`
+/// when outcomes were not kept.
+fn best_in_half(ex: &Exploration, points: &[usize], half: usize) -> Option<Vec<Vec<bool>>> {
+    let np = ex.policies.len();
+    if ex.hits.len() != ex.cells.len() || ex.runs < 2 {
+        return None;
+    }
+    let mask = if half == 0 {
+        0x5555_5555_5555_5555u64
+    } else {
+        0xAAAA_AAAA_AAAA_AAAAu64
+    };
+    let counts: Vec<Vec<f64>> = points
+        .iter()
+        .map(|&s| {
+            (0..np)
+                .map(|p| {
+                    ex.hits[s * np + p]
+                        .iter()
+                        .map(|w| f64::from((w & mask).count_ones()))
+                        .sum()
+                })
+                .collect()
+        })
+        .collect();
+    Some(best(&counts, true))
+}
+
+/// Share of the points inside `b` whose label is set (0 for an empty box).
+fn density_in(b: &PrimBox, x: &[Vec<f64>], y: &[bool]) -> f64 {
+    let (mut inside, mut cases) = (0usize, 0usize);
+    for (row, &c) in x.iter().zip(y) {
+        if b.contains(row) {
+            inside += 1;
+            cases += usize::from(c);
+        }
+    }
+    if inside == 0 {
+        0.0
+    } else {
+        cases as f64 / inside as f64
     }
 }
 
@@ -370,19 +437,38 @@ pub fn analyse(ex: &Exploration) -> Report {
     let x: Vec<Vec<f64>> = points.iter().map(|&s| ex.numbers(s)).collect();
     let cfg = PrimConfig::default();
     let mut prim_targets = Vec::new();
-    for p in 0..np {
-        let y: Vec<bool> = best_at
+    let halves = [
+        best_in_half(ex, &points, 0),
+        best_in_half(ex, &points, 1),
+    ];
+    let labels = |best_at: &[Vec<bool>], p: usize| -> Vec<bool> {
+        best_at
             .iter()
             .map(|b| b[p] && !b.iter().all(|&t| t))
-            .collect();
+            .collect()
+    };
+    for p in 0..np {
+        let y = labels(&best_at, p);
         if y.iter().any(|&c| c)
             && !y.iter().all(|&c| c)
             && let Some(result) = prim(&x, &y, &cfg)
         {
+            // Each half's box scored on the other half's labels.
+            let replication = match &halves {
+                [Some(a), Some(b)] => {
+                    let (ya, yb) = (labels(a, p), labels(b, p));
+                    let other = |fit: &[bool], score: &[bool]| {
+                        prim(&x, fit, &cfg).map_or(0.0, |r| density_in(&r.pasted, &x, score))
+                    };
+                    Some((other(&ya, &yb), other(&yb, &ya)))
+                }
+                _ => None,
+            };
             prim_targets.push(PrimTarget {
                 policy: p,
                 kind: "best",
                 result,
+                replication,
             });
         }
         let y: Vec<bool> = success.iter().map(|r| r[p] < ex.satisfice).collect();
@@ -394,6 +480,7 @@ pub fn analyse(ex: &Exploration) -> Report {
                 policy: p,
                 kind: "shortfall",
                 result,
+                replication: None,
             });
         }
     }
@@ -941,6 +1028,17 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
                         "{name} is best in {} of coalitions, spread across the whole range: no narrower region favours it (PRIM).",
                         pct(rec[t.policy].best_share)
                     )
+                } else if let Some((a, b)) = t.replication
+                    && t.dense()
+                    && !t.replicates()
+                    && let Some(words) = box_words(ex, &t.result.pasted, &x)
+                {
+                    format!(
+                        "{name} is best in {} of coalitions; PRIM's box for it ({words}) is not found again in two independent halves of the runs (each half's box holds {name}'s wins in {} and {} of the other half's coalitions in it, not at least half), so it is not a region but luck.",
+                        pct(rec[t.policy].best_share),
+                        pct(a),
+                        pct(b)
+                    )
                 } else {
                     format!(
                         "{name} is best in {} of coalitions, but in no simple region of them (PRIM found no box of the uncertain inputs where it is best in at least half).",
@@ -958,8 +1056,15 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
             0
         };
         if t.kind == "best" && t.policy != order[0] {
+            let again = t.replication.map_or(String::new(), |(a, b)| {
+                format!(
+                    "; found again in two independent halves of the runs: each half's box holds {name}'s wins in {} and {} of the other half's coalitions in it",
+                    pct(a),
+                    pct(b)
+                )
+            });
             v.push(format!(
-                "{name} is best where {words} (PRIM box: {name} is best in {inside} of the {} coalitions in it, and the box holds {inside} of the {cases} where {name} is best).",
+                "{name} is best where {words} (PRIM box: {name} is best in {inside} of the {} coalitions in it, and the box holds {inside} of the {cases} where {name} is best{again}).",
                 b.points
             ));
         } else if t.kind == "shortfall" && t.policy == p {
@@ -1109,5 +1214,79 @@ mod tests {
         let rk = rank(&ex);
         assert_eq!(rk.pairs[0].standing, Standing::Unresolved, "{rk:?}");
         assert!(rk.pairs[0].runs_would_help());
+    }
+
+    /// An exploration of `points` coalitions whose run `r` of policy `p`
+    /// at coalition `s` (uncertain value `x`) reaches the goal when
+    /// `hit(x, p, r)`.
+    fn with_runs(points: usize, runs: u64, hit: impl Fn(f64, usize, u64) -> bool) -> Exploration {
+        let mut ex = synthetic(points, runs, |_, _| 0.0);
+        let words = runs.div_ceil(64) as usize;
+        ex.hits = Vec::new();
+        for s in 0..points {
+            let x = ex.numbers(s)[0];
+            for p in 0..2 {
+                let mut bits = vec![0u64; words];
+                let mut n = 0;
+                for r in 0..runs {
+                    if hit(x, p, r) {
+                        bits[(r / 64) as usize] |= 1 << (r % 64);
+                        n += 1;
+                    }
+                }
+                ex.cells[s * 2 + p][0] = n as f64 / runs as f64;
+                ex.hits.push(bits);
+            }
+        }
+        ex
+    }
+
+    #[test]
+    fn a_region_is_reported_only_when_both_halves_of_the_runs_find_it() {
+        // Consensus wins below 0.4 in both halves (15 of 20 against 5):
+        // both halves find the region.
+        let real = with_runs(200, 40, |x, p, r| {
+            let good = (p == 1) == (x < 0.4);
+            if good { (r / 2) % 4 != 0 } else { (r / 2) % 4 == 0 }
+        });
+        let r = analyse(&real);
+        let t = r
+            .prim
+            .iter()
+            .find(|t| t.kind == "best" && t.policy == 1)
+            .expect("a box for consensus");
+        let (a, b) = t.replication.expect("outcomes kept");
+        assert!(a > 0.9 && b > 0.9, "{a} {b}");
+        assert!(t.reportable());
+        assert!(t.result.pasted.hi[0] < 0.45, "{:?}", t.result.pasted);
+        // Only the even runs favour consensus below 0.4 (all 20 against
+        // none); in the odd runs majority is a little ahead everywhere (11
+        // of 20 against 9). Over all runs consensus is best below 0.4, but
+        // the odd half never sees it: luck of one half, not a region.
+        let luck = with_runs(200, 40, |x, p, r| {
+            if r % 2 == 0 {
+                (p == 1) == (x < 0.4)
+            } else {
+                (r / 2) % 20 < if p == 0 { 11 } else { 9 }
+            }
+        });
+        let r = analyse(&luck);
+        let t = r
+            .prim
+            .iter()
+            .find(|t| t.kind == "best" && t.policy == 1)
+            .expect("a box for consensus over all runs");
+        assert!(t.dense(), "{:?}", t.result.pasted);
+        assert!(!t.replicates() && !t.reportable(), "{:?}", t.replication);
+        // Without the runs' outcomes nothing can be checked: as before.
+        let mut unkept = luck.clone();
+        unkept.hits.clear();
+        let r = analyse(&unkept);
+        let t = r
+            .prim
+            .iter()
+            .find(|t| t.kind == "best" && t.policy == 1)
+            .unwrap();
+        assert!(t.replication.is_none() && t.reportable());
     }
 }
