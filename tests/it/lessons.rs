@@ -188,10 +188,11 @@ fn lesson_default_scenario_beats_acting_alone() {
 
 /// `when-agreement-pays` is won by a supermajority against every other
 /// rule, and `when-majority-pays` by simple majority against every rule
-/// that needs more agreement, while the two other rules that decide by a
-/// simple majority (of the resources, of the steering committee) are not
-/// clearly behind it: fewer who must agree cost less here (paired 99%
-/// intervals, 2,000 runs per rule).
+/// that needs more agreement, while weighted voting (a simple majority of
+/// resources that are alike here) is not clearly behind it and the
+/// steering committee (a simple majority of five) not clearly ahead:
+/// fewer who must agree cost less here (paired 99% intervals, 2,000 runs
+/// per rule).
 #[test]
 fn lesson_each_rule_lesson_is_won_against_every_other_rule() {
     let run = |name: &str| -> Vec<(String, f64, f64)> {
@@ -228,11 +229,19 @@ fn lesson_each_rule_lesson_is_won_against_every_other_rule() {
     }
     let majority = run("when-majority-pays");
     assert_eq!(majority.len(), 6, "{majority:?}");
-    for (rule, _, hi99) in &majority {
-        if ["weighted", "committee"].contains(&rule.as_str()) {
+    for (rule, lo99, hi99) in &majority {
+        if rule == "weighted" {
             assert!(
                 *hi99 > 0.0,
                 "when-majority-pays: {rule} clearly behind majority: {majority:?}"
+            );
+        } else if rule == "committee" {
+            // The committee decides by a simple majority of five: it must
+            // not beat majority (what it saves in negotiation it loses in
+            // judgment, docs/lessons.md).
+            assert!(
+                *lo99 < 0.0,
+                "when-majority-pays: {rule} clearly ahead of majority: {majority:?}"
             );
         } else {
             assert!(

@@ -96,11 +96,12 @@ pub const LESSONS: &[Lesson] = &[
         "urgency-trap",
         "The Urgency Trap",
         [lower("success", 1)],
-        "With setup = on_conflict there is no forum: every proposal goes ahead over its objectors, whose buy-in falls (decisions carried out without buy-in, implementation_need) and whose objections become hidden (decision phase), lowering follow-through (contribution) and commitment; when one reaches conflict_threshold a crisis cuts trust by conflict_damage × hidden and forces a setup that lasts longer at lower trust, during which the conflict is negotiated every week (amendment_hours each, amendment_delay of the working time per erupted objection). Early setup instead maps the agenda to members' interests and adds clarity before the first decision.",
+        "With setup = on_conflict there is no forum: every proposal goes ahead over its objectors, a bad one too (no vote can stop a proposal that harms the coalition, and the objections it raises pile up as hidden ones), and the objectors' buy-in falls (decisions carried out without buy-in, implementation_need) and whose objections become hidden (decision phase), lowering follow-through (contribution) and commitment; when one reaches conflict_threshold a crisis cuts trust by conflict_damage × hidden and forces a setup that lasts longer at lower trust, during which the conflict is negotiated every week (amendment_hours each, amendment_delay of the working time per erupted objection). Early setup instead maps the agenda to members' interests and adds clarity before the first decision.",
         links: [
             ("objections hidden with no forum", [("dynamics.hidden_gain", "0.0")]),
             ("hidden objection in commitment and follow-through", [("dynamics.w_hidden", "0.0")]),
             ("decisions carried out without buy-in", [("dynamics.implementation_need", "0.0")]),
+            ("bad proposals go ahead with no forum", [("dynamics.proposal_quality", "1.0")]),
             ("trust damage of the crisis", [("dynamics.conflict_damage", "0.0")]),
             ("working time and hours of negotiating the crisis", [("dynamics.amendment_delay", "0.0"), ("dynamics.amendment_hours", "0.0")]),
         ]

@@ -84,9 +84,7 @@ impl PrimTarget {
     pub fn dense(&self) -> bool {
         let b = &self.result.pasted;
         let cases = (self.result.base_density * self.result.trajectory[0].points as f64).round();
-        cases >= MIN_CASES as f64
-            && b.density >= 0.5
-            && b.density >= self.result.base_density + 0.1
+        cases >= MIN_CASES as f64 && b.density >= 0.5 && b.density >= self.result.base_density + 0.1
     }
 
     /// Found again in two independent halves of the runs (true when that
@@ -437,10 +435,7 @@ pub fn analyse(ex: &Exploration) -> Report {
     let x: Vec<Vec<f64>> = points.iter().map(|&s| ex.numbers(s)).collect();
     let cfg = PrimConfig::default();
     let mut prim_targets = Vec::new();
-    let halves = [
-        best_in_half(ex, &points, 0),
-        best_in_half(ex, &points, 1),
-    ];
+    let halves = [best_in_half(ex, &points, 0), best_in_half(ex, &points, 1)];
     let labels = |best_at: &[Vec<bool>], p: usize| -> Vec<bool> {
         best_at
             .iter()
@@ -1247,7 +1242,11 @@ mod tests {
         // both halves find the region.
         let real = with_runs(200, 40, |x, p, r| {
             let good = (p == 1) == (x < 0.4);
-            if good { (r / 2) % 4 != 0 } else { (r / 2) % 4 == 0 }
+            if good {
+                (r / 2) % 4 != 0
+            } else {
+                (r / 2) % 4 == 0
+            }
         });
         let r = analyse(&real);
         let t = r
