@@ -122,6 +122,9 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
             head.push(format!("{k}:hi"));
         }
         head.push("words".into());
+        head.push("half_density_even".into());
+        head.push("half_density_odd".into());
+        head.push("reported".into());
         w.write_record(&head)?;
         for t in &r.prim {
             let boxes = t
@@ -169,6 +172,17 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
                     });
                 }
                 rec.push(box_words(ex, b, &x).unwrap_or_default());
+                // Whether the pasted box is found again in two independent
+                // halves of the runs (blank where it could not be checked),
+                // and whether explore reports it in words.
+                let (even, odd) = t
+                    .replication
+                    .map_or((String::new(), String::new()), |(a, b)| {
+                        (a.to_string(), b.to_string())
+                    });
+                rec.push(even);
+                rec.push(odd);
+                rec.push(t.reportable().to_string());
                 w.write_record(&rec)?;
             }
         }
@@ -230,6 +244,8 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
             "density": t.result.pasted.density,
             "mass": t.result.pasted.mass,
             "words": box_words(ex, &t.result.pasted, &x),
+            "half_densities": t.replication.map(|(a, b)| [a, b]),
+            "reported": t.reportable(),
         })).collect::<Vec<_>>(),
         "verdict": r.verdict,
     });
