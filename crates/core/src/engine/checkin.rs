@@ -196,18 +196,25 @@ fn dense_nudges(w: &mut crate::model::World, dy: &crate::scenario::Dynamics, att
     let (n, grouped) = (w.n, w.grouped());
     let (within, across) = (dy.transparency, dy.relay * dy.transparency);
     let prior = dy.record_prior;
-    for &j in attendees.iter() {
-        let record = (w.delivered[j] as f64 + prior) / (w.committed[j] as f64 + 2.0 * prior);
+    // The per-agent vectors sliced to the n agents (one bounds check on i
+    // serves both).
+    let (group, council) = (&w.group[..n], &w.council[..n]);
+    let (delivered, committed) = (&w.delivered[..n], &w.committed[..n]);
+    for (at, &j) in attendees.iter().enumerate() {
+        let record = (delivered[j] as f64 + prior) / (committed[j] as f64 + 2.0 * prior);
         // `World::meet(i, j)` with j's side read once per column.
-        let (group_j, council_j) = (w.group[j], w.council[j]);
-        for &i in attendees.iter() {
-            if i != j {
+        let (group_j, council_j) = (group[j], council[j]);
+        // T_ij at `column[i * n]`.
+        let column = &mut w.trust[j..n * n];
+        // Every other attendee: those before j, then those after.
+        for half in [&attendees[..at], &attendees[at + 1..]] {
+            for &i in half {
                 // Records of members met in another group's meeting are
                 // reported through the council: second-hand.
-                let meet = !grouped || w.group[i] == group_j || (w.council[i] && council_j);
+                let meet = !grouped || group[i] == group_j || (council[i] && council_j);
                 let rate = if meet { within } else { across };
                 // `World::nudge_trust(i, j, rate (record − t))`.
-                let t = &mut w.trust[i * n + j];
+                let t = &mut column[i * n];
                 *t = (*t + rate * (record - *t)).clamp(0.0, 1.0);
             }
         }

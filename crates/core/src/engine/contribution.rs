@@ -43,7 +43,7 @@ pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
         || w.round <= w.coalition.planning_until;
     let count = w.coalition.members;
     let trap = super::exit::trapped(s);
-    w.count_groups();
+    w.count_groups_of(members);
     for &i in members {
         let p = w.reliability[i]
             * (1.0 - dy.trust_sensitivity * (1.0 - trust_in_members[i]))

@@ -305,7 +305,14 @@ impl<'a> Simulation<'a> {
         }
         contribution::contributions(&mut r);
         progress::progress(&mut r);
-        collect_members(r.world, r.members);
+        // `members` is still the list of current members: neither the
+        // decisions nor the contributions nor progress change who is one.
+        debug_assert!(
+            r.members
+                .iter()
+                .copied()
+                .eq((0..r.world.n).filter(|&i| r.world.is_member(i)))
+        );
         // Leaves the trust cache current (fused sums) and returns the mean
         // trust between members.
         let mean_trust = trust::update_trust_in(&mut r);

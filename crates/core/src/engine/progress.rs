@@ -23,9 +23,17 @@ use crate::model::unit;
 /// rate `direction_decay` (plans go stale; what the founding purpose gives
 /// remains).
 pub fn progress<C: Controller>(r: &mut Round<'_, C>) {
-    let (w, s, ev, now) = (&mut *r.world, r.scenario, &mut *r.events, &mut *r.tally);
+    // `members`: the current members (as the decision phase left them:
+    // neither it nor the contributions change who is a member).
+    let (w, s, ev, now, members) = (
+        &mut *r.world,
+        r.scenario,
+        &mut *r.events,
+        &mut *r.tally,
+        &*r.members,
+    );
     let dy = &s.dynamics;
-    let efficiency = 1.0 / (1.0 + dy.coordination_loss * w.mean_contacts());
+    let efficiency = 1.0 / (1.0 + dy.coordination_loss * w.mean_contacts_of(members));
     let gain = {
         let c = &w.coalition;
         let lw = dy.legitimacy_weight;

@@ -52,6 +52,23 @@ impl World {
         }
     }
 
+    /// [`World::count_groups`] given the current members (ascending or
+    /// not: these are counts): no scan of all n agents.
+    pub fn count_groups_of(&mut self, members: &[usize]) {
+        self.group_size.iter_mut().for_each(|c| *c = 0);
+        self.coalition.council_size = 0;
+        if !self.grouped() {
+            return;
+        }
+        for &i in members {
+            debug_assert_eq!(self.status[i], Status::Member);
+            if self.group[i] != NO_GROUP {
+                self.group_size[self.group[i] as usize] += 1;
+                self.coalition.council_size += self.council[i] as usize;
+            }
+        }
+    }
+
     /// Members i coordinates with directly: the others in its group, plus
     /// the other council members if it sits on the council; every other
     /// member when everyone meets. Needs [`World::count_groups`] to be
@@ -87,6 +104,17 @@ impl World {
                 sum += self.contacts(i);
             }
         }
+        sum as f64 / self.coalition.members.max(1) as f64
+    }
+
+    /// [`World::mean_contacts`] given the current members: no scan of all
+    /// n agents (the sum is of integers, so the order does not matter).
+    pub fn mean_contacts_of(&self, members: &[usize]) -> f64 {
+        if !self.grouped() {
+            return self.coalition.members.saturating_sub(1) as f64;
+        }
+        debug_assert_eq!(members.len(), self.coalition.members);
+        let sum: usize = members.iter().map(|&i| self.contacts(i)).sum();
         sum as f64 / self.coalition.members.max(1) as f64
     }
 
