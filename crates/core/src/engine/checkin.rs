@@ -248,7 +248,7 @@ fn sparse_nudges(
         w.follow_through[j] =
             (w.delivered[j] as f64 + prior) / (w.committed[j] as f64 + 2.0 * prior);
     }
-    let grouped = w.grouped();
+    let (n, grouped) = (w.n, w.grouped());
     let (within, across) = (dy.transparency, dy.relay * dy.transparency);
     for (at, &i) in attendees.iter().enumerate() {
         if let Some(&next) = attendees.get(at + 1) {
@@ -256,17 +256,20 @@ fn sparse_nudges(
         }
         let (group_i, council_i) = (w.group[i], w.council[i]);
         let mut row = std::mem::take(&mut w.ties[i]);
+        // The per-agent vectors sliced to the n agents (one bounds check on
+        // j serves them all).
+        let (attended, group, council) = (&w.attended_now[..n], &w.group[..n], &w.council[..n]);
+        let (follow_through, status) = (&w.follow_through[..n], &w.status[..n]);
         let (mut sum, mut k) = (0.0, 0usize);
         for tie in row.iter_mut() {
             let j = tie.j as usize;
-            if w.attended_now[j] {
+            if attended[j] {
                 // `World::meet(i, j)` with i's side read once per row.
-                let meet = !grouped || w.group[j] == group_i || (council_i && w.council[j]);
+                let meet = !grouped || group[j] == group_i || (council_i && council[j]);
                 let rate = if meet { within } else { across };
-                let record = w.follow_through[j];
-                tie.t = (tie.t + rate * (record - tie.t)).clamp(0.0, 1.0);
+                tie.t = (tie.t + rate * (follow_through[j] - tie.t)).clamp(0.0, 1.0);
             }
-            if w.status[j] == Status::Member {
+            if status[j] == Status::Member {
                 sum += tie.t;
                 k += 1;
             }

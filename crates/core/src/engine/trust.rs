@@ -144,7 +144,7 @@ fn update_sparse<C: Controller>(r: &mut Round<'_, C>) -> f64 {
     );
     let t = &s.trust;
     let vis = chance_threshold(s.dynamics.visibility);
-    let m = members.len();
+    let (n, m) = (w.n, members.len());
     let gap = w.round.saturating_sub(w.coalition.last_checkin) > s.dynamics.gap_tolerance;
     let pessimism = s.dynamics.pessimism * s.trust.strangers;
     let rate = s.dynamics.assumption_decay;
@@ -167,23 +167,26 @@ fn update_sparse<C: Controller>(r: &mut Round<'_, C>) -> f64 {
         }
         let attended_i = w.attended_now[i];
         let (group_i, council_i) = (w.group[i], w.council[i]);
-        // `World::meet(i, j)` with i's side read once per row.
-        let met = |w: &crate::model::World, j: usize| {
-            attended_i
-                && w.attended_now[j]
-                && (!grouped || w.group[j] == group_i || (council_i && w.council[j]))
-        };
         let mut row = std::mem::take(&mut w.ties[i]);
+        // The per-agent vectors sliced to the n agents (one bounds check on
+        // j, the status's, serves them all).
+        let (status, attended) = (&w.status[..n], &w.attended_now[..n]);
+        let (group, council, delivered_now) =
+            (&w.group[..n], &w.council[..n], &w.delivered_now[..n]);
         let (mut sum, mut k) = (0.0, 0usize);
         for tie in row.iter_mut() {
             let j = tie.j as usize;
-            if w.status[j] != Status::Member {
+            if status[j] != Status::Member {
                 continue;
             }
             // One random number for each member i knows and did not meet
             // (a branch the CPU predicts in the rounds without check-ins,
-            // and for members who missed them: nobody is met).
-            let met = met(w, j);
+            // and for members who missed them: nobody is met). Whether
+            // they met is `World::meet(i, j)` with i's side read once per
+            // row.
+            let met = attended_i
+                && attended[j]
+                && (!grouped || group[j] == group_i || (council_i && council[j]));
             let u = if met { 0 } else { rng.next_u64() };
             let seen = met | ((u >> 11) < vis);
             // Bit masks pick `gain (1 − x)` or `−(loss x)`, then the moved
@@ -192,7 +195,7 @@ fn update_sparse<C: Controller>(r: &mut Round<'_, C>) -> f64 {
             let x = tie.t;
             let gained = (t.gain * (1.0 - x)).to_bits();
             let lost = (-(t.loss * x)).to_bits();
-            let delivered = 0u64.wrapping_sub(u64::from(w.delivered_now[j]));
+            let delivered = 0u64.wrapping_sub(u64::from(delivered_now[j]));
             let moved = (x + f64::from_bits((gained & delivered) | (lost & !delivered))).to_bits();
             let seen = 0u64.wrapping_sub(u64::from(seen));
             let mut y = f64::from_bits((moved & seen) | (x.to_bits() & !seen));
