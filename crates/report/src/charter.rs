@@ -629,7 +629,7 @@ pub fn draft(
 fn caveat(key: &str) -> Option<&'static str> {
     match key {
         "governance.checkin_every" => Some(
-            "members see one another deliver only at check-ins, so a coalition that never meets never builds trust and nearly always falls apart",
+            "with no check-in and no result to show, members assume the worst of one another (calls and shared documents are not in the model), so a coalition that never meets rarely reaches its goal",
         ),
         "governance.remove_after" => Some(
             "removal counts weeks without delivering (not missed meetings) and removes a large funder as readily as anyone",
