@@ -346,7 +346,7 @@ impl World {
 
     /// Interest match of agent i with the agenda, in [-1, 1]:
     /// Σ_d focus_d · salience_id · (1 − |position_id − agenda_d|).
-    #[inline]
+    #[inline(always)]
     pub fn interest_match(&self, i: usize) -> f64 {
         let c = &self.coalition;
         let d = self.d;
@@ -378,13 +378,20 @@ impl World {
     /// its pace (a lottery contest, Tullock 1980: pace_i / Σ_members pace_j).
     /// A member whose share is at least what it could win alone backs the
     /// coalition's claim fully; one whose share is less, in proportion.
-    #[inline]
+    #[inline(always)]
     pub fn support(&self, i: usize) -> f64 {
         let m = self.interest_match(i);
-        let r = self.rivalry;
-        if r == 0.0 {
+        if self.rivalry == 0.0 {
             return m;
         }
+        self.rival_support(i, m)
+    }
+
+    /// [`World::support`] under a rival prize, given i's interest match m
+    /// (out of line, so that the common case without rivalry inlines).
+    #[inline(never)]
+    fn rival_support(&self, i: usize, m: f64) -> f64 {
+        let r = self.rivalry;
         let c = &self.coalition;
         let share = if c.total_contribution > 0.0 {
             (self.contributed[i] / c.total_contribution).min(1.0)
@@ -411,7 +418,7 @@ impl World {
     }
 
     /// Alignment: interest match (floored at 0) times clarity of the steps.
-    #[inline]
+    #[inline(always)]
     pub fn alignment(&self, i: usize) -> f64 {
         self.support(i).max(0.0) * self.clarity[i]
     }
