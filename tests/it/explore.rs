@@ -949,12 +949,9 @@ fn decision_rules_keep_their_colour_in_the_explore_plots() {
     assert_eq!(policy_colours(&pols), [OKABE_ITO[0], OKABE_ITO[1]]);
 }
 
-/// Where every rule reaches the goal about as often, `explore` (adding runs
-/// by itself) says the rule hardly matters, names what matters instead,
-/// headlines no winner and never calls one of two equal numbers higher.
-#[test]
-fn explore_says_when_the_rules_are_equivalent() {
-    let tmp = tempfile::tempdir().unwrap();
+/// `coalsim explore` of the tie fixture (four rules, 40 coalitions, runs
+/// added by explore itself) into `dir`; its printed report.
+fn explore_tie(dir: &std::path::Path) -> String {
     let out = coalsim()
         .args([
             "explore",
@@ -966,11 +963,20 @@ fn explore_says_when_the_rules_are_equivalent() {
             "--no-plots",
             "--out",
         ])
-        .arg(tmp.path())
+        .arg(dir)
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
-    let text = String::from_utf8(out.stdout).unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Where every rule reaches the goal about as often, `explore` (adding runs
+/// by itself) says the rule hardly matters, names what matters instead,
+/// headlines no winner and never calls one of two equal numbers higher.
+#[test]
+fn explore_says_when_the_rules_are_equivalent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = explore_tie(tmp.path());
     assert!(
         text.starts_with("Runs per coalition and policy: 50")
             && text
@@ -1049,22 +1055,7 @@ fn explore_says_when_the_rules_are_equivalent() {
 #[test]
 fn prim_files_say_whether_each_box_replicates_and_is_reported() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = coalsim()
-        .args([
-            "explore",
-            "tests/data/eastside-tie.toml",
-            "--policy",
-            "governance.decision_rule=consensus,majority,supermajority,weighted",
-            "--samples",
-            "40",
-            "--no-plots",
-            "--out",
-        ])
-        .arg(tmp.path())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = explore_tie(tmp.path());
     let mut r = csv::Reader::from_path(tmp.path().join("prim.csv")).unwrap();
     let head = r.headers().unwrap().clone();
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
