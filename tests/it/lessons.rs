@@ -4,7 +4,7 @@
 //! tests only measure them. Run alone with `cargo test --release lesson`.
 
 use coalsim_core::scenario::{ScenarioFile, Source};
-use coalsim_core::study::compare::{CompareConfig, compare};
+use coalsim_core::study::compare::{Arm, CompareConfig, Comparison, compare};
 use coalsim_core::study::lessons::{self, Claim};
 use coalsim_core::study::sweep::arms;
 use coalsim_report::comparison::claim_row;
@@ -27,20 +27,31 @@ fn lesson_movement() {
     check_lesson_runs("movement", MOVEMENT_RUNS);
 }
 
-fn check_lesson_runs(name: &str, runs: u64) {
+/// A lesson and its scenario file, as `coalsim lesson` loads it.
+fn lesson_file(name: &str) -> (&'static lessons::Lesson, ScenarioFile) {
     let lesson = lessons::find(name).unwrap_or_else(|| panic!("no lesson {name}"));
     let file = ScenarioFile::load(Source {
         name: format!("scenarios/{name}.toml"),
         text: lesson.toml.to_string(),
     })
     .expect("lesson scenario loads");
-    let arms = arms(&file, &[]).expect("lesson has variants");
+    (lesson, file)
+}
+
+/// `runs` runs of each arm, run i of every arm on the same random numbers.
+fn run_arms(arms: &[Arm], runs: u64, seed: u64) -> Comparison {
     let cfg = CompareConfig {
         runs,
-        seed: file.base.seed,
+        seed,
         chunk: 256,
     };
-    let c = compare(&arms, &cfg, |_, _, _| {}, |_| {});
+    compare(arms, &cfg, |_, _, _| {}, |_| {})
+}
+
+fn check_lesson_runs(name: &str, runs: u64) {
+    let (lesson, file) = lesson_file(name);
+    let arms = arms(&file, &[]).expect("lesson has variants");
+    let c = run_arms(&arms, runs, file.base.seed);
     for (k, claim) in lesson.claims.iter().enumerate() {
         let (text, effect, holds) = claim_row(&c, claim);
         if UNRESOLVED.contains(&(name, k)) {
@@ -71,7 +82,7 @@ const UNRESOLVED: &[(&str, usize)] = &[];
 
 /// Whether a paired claim's estimate lies on the claimed side, and whether
 /// its 99% interval lies entirely on the opposite side.
-fn sides(c: &coalsim_core::study::compare::Comparison, claim: &Claim) -> (bool, bool) {
+fn sides(c: &Comparison, claim: &Claim) -> (bool, bool) {
     let Claim::Paired {
         measure,
         variant,
@@ -142,22 +153,13 @@ lesson_tests! {
 #[test]
 fn lesson_default_scenario_beats_acting_alone() {
     let file = ScenarioFile::open(None).unwrap();
-    let arm = coalsim_core::study::compare::Arm {
+    let arm = Arm {
         name: "default".into(),
         scenario: file.base.clone(),
         settings: Vec::new(),
         baseline: 0,
     };
-    let c = compare(
-        &[arm],
-        &CompareConfig {
-            runs: RUNS,
-            seed: file.base.seed,
-            chunk: 256,
-        },
-        |_, _, _| {},
-        |_| {},
-    );
+    let c = run_arms(&[arm], RUNS, file.base.seed);
     let m = coalsim_core::study::compare::measure("value_over_alone").unwrap();
     let d = coalsim_core::stats::mean_interval(&c.arms[0].measures[m], 0.99);
     assert!(
@@ -261,23 +263,9 @@ fn lesson_each_rule_lesson_is_won_against_every_other_rule() {
 /// without them failed in every run).
 #[test]
 fn lesson_communication_routines_is_measured_where_informative() {
-    let lesson = lessons::find("communication-routines").unwrap();
-    let file = ScenarioFile::load(Source {
-        name: "scenarios/communication-routines.toml".into(),
-        text: lesson.toml.to_string(),
-    })
-    .unwrap();
+    let (_, file) = lesson_file("communication-routines");
     let arms = arms(&file, &[]).unwrap();
-    let c = compare(
-        &arms,
-        &CompareConfig {
-            runs: RUNS,
-            seed: file.base.seed,
-            chunk: 256,
-        },
-        |_, _, _| {},
-        |_| {},
-    );
+    let c = run_arms(&arms, RUNS, file.base.seed);
     let m = coalsim_core::study::compare::measure("success").unwrap();
     let rate = |k: usize| coalsim_core::stats::mean_interval(&c.arms[k].measures[m], 0.99);
     let (weekly, none) = (rate(0), rate(1));

@@ -610,8 +610,9 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
         if excluded {
             w.buy_in[i] = unit(w.buy_in[i] + dy.buy_in_rate * (dy.excluded_buy_in - w.buy_in[i]));
         }
-        // (buy-in target, stake lost, on the losing side)
-        let (target, stake, losing) = match w.counted_yes[i] {
+        // (buy-in target, stake lost, on the losing side, resentment it
+        // shows)
+        let (target, stake, losing, shown) = match w.counted_yes[i] {
             // A member without a vote (outside the committee, or absent
             // from the meeting) judges by interest alone: g = interest_weight
             // Δ. One the outcome harms is on the losing side, as a voter
@@ -623,11 +624,11 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
                 let g = dy.interest_weight * delta;
                 let stake = lost(g);
                 if stake > 0.0 {
-                    (lose, stake, true)
+                    (lose, stake, true, stake)
                 } else if excluded || g == 0.0 {
-                    (w.buy_in[i], 0.0, false)
+                    (w.buy_in[i], 0.0, false, 0.0)
                 } else {
-                    (win, 0.0, false)
+                    (win, 0.0, false, 0.0)
                 }
             }
             // Standing aside is heard, not spared: a member who stood aside
@@ -637,16 +638,18 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
             // relieved, like a silent objector.
             Some(_) if w.stood_aside[i] => {
                 if passed {
-                    (dy.stand_aside_buy_in, lost(gain(w.vote_merit[i])), true)
+                    let stake = lost(gain(w.vote_merit[i]));
+                    (dy.stand_aside_buy_in, stake, true, stake)
                 } else {
-                    (w.buy_in[i], 0.0, false)
+                    (w.buy_in[i], 0.0, false, 0.0)
                 }
             }
             Some(true) if w.vote_u[i] >= 0.0 => {
                 if passed {
-                    (win, 0.0, false)
+                    (win, 0.0, false, 0.0)
                 } else {
-                    (lose, lost(gain(w.vote_merit[i])), true)
+                    let stake = lost(gain(w.vote_merit[i]));
+                    (lose, stake, true, stake)
                 }
             }
             // A silent objection: its resentment stays hidden (the hidden
@@ -655,23 +658,21 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
             // vindicated, when the proposal fails.
             Some(true) => {
                 if passed {
-                    (lose, lost(gain(w.vote_merit[i])), true)
+                    (lose, lost(gain(w.vote_merit[i])), true, 0.0)
                 } else {
-                    (w.buy_in[i], 0.0, false)
+                    (w.buy_in[i], 0.0, false, 0.0)
                 }
             }
             Some(false) => {
                 if passed {
-                    (lose, lost(gain(w.vote_merit[i])), true)
+                    let stake = lost(gain(w.vote_merit[i]));
+                    (lose, stake, true, stake)
                 } else {
-                    (win, 0.0, false)
+                    (win, 0.0, false, 0.0)
                 }
             }
         };
-        let silent = w.counted_yes[i] == Some(true) && w.vote_u[i] < 0.0 && !w.stood_aside[i];
-        if !silent {
-            w.resentment[i] = unit(w.resentment[i] + dy.outvoted_cost * stake);
-        }
+        w.resentment[i] = unit(w.resentment[i] + dy.outvoted_cost * shown);
         if !passed && stake > 0.0 {
             let wait = &mut w.waiting[i * d + k];
             *wait = wait.max(stake);

@@ -1248,12 +1248,12 @@ mod tests {
                 (r / 2) % 4 == 0
             }
         });
-        let r = analyse(&real);
-        let t = r
-            .prim
-            .iter()
-            .find(|t| t.kind == "best" && t.policy == 1)
-            .expect("a box for consensus");
+        // Consensus's (policy 1's) box for where it is best.
+        let consensus = |r: &Report| -> PrimTarget {
+            let t = r.prim.iter().find(|t| t.kind == "best" && t.policy == 1);
+            t.expect("a box for consensus").clone()
+        };
+        let t = consensus(&analyse(&real));
         let (a, b) = t.replication.expect("outcomes kept");
         assert!(a > 0.9 && b > 0.9, "{a} {b}");
         assert!(t.reportable());
@@ -1269,23 +1269,13 @@ mod tests {
                 (r / 2) % 20 < if p == 0 { 11 } else { 9 }
             }
         });
-        let r = analyse(&luck);
-        let t = r
-            .prim
-            .iter()
-            .find(|t| t.kind == "best" && t.policy == 1)
-            .expect("a box for consensus over all runs");
+        let t = consensus(&analyse(&luck));
         assert!(t.dense(), "{:?}", t.result.pasted);
         assert!(!t.replicates() && !t.reportable(), "{:?}", t.replication);
         // Without the runs' outcomes nothing can be checked: as before.
         let mut unkept = luck.clone();
         unkept.hits.clear();
-        let r = analyse(&unkept);
-        let t = r
-            .prim
-            .iter()
-            .find(|t| t.kind == "best" && t.policy == 1)
-            .unwrap();
+        let t = consensus(&analyse(&unkept));
         assert!(t.replication.is_none() && t.reportable());
     }
 }
