@@ -261,11 +261,13 @@ pub fn best_scatter(ex: &Exploration, r: &Report) -> Option<BestScatter> {
         .iter()
         .filter(|t| {
             t.reportable()
-                && (t.kind == "best" || (t.kind == "shortfall" && t.policy == r.recommended))
+                && (t.kind == "best"
+                    || t.kind == "lead"
+                    || (t.kind == "shortfall" && t.policy == r.recommended))
         })
         .map(|t| {
             let b = &t.result.pasted;
-            let shortfall = t.kind != "best";
+            let shortfall = t.kind == "shortfall";
             let label = if shortfall {
                 format!(
                     "PRIM: {} below {:.2} success",

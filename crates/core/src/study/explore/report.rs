@@ -4,7 +4,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::prim::{PrimBox, PrimConfig, PrimResult, prim};
+use super::prim::{PrimBox, PrimConfig, PrimResult, prim, prim_mean};
 use super::robustness::{Record, best, records};
 use super::run::{BOOTSTRAP_STREAM, DesignKind, MEASURES, NM, Plan};
 use super::sensitivity::{binned_first_order_ci, morris_indices, sobol_indices};
@@ -58,6 +58,8 @@ impl Exploration {
 pub struct PrimTarget {
     pub policy: usize,
     /// `best`: the policy has the highest success (not all tied);
+    /// `lead`: its success minus the best other policy's (a continuous
+    /// target: the box where it does best against the others);
     /// `shortfall`: its success is below the threshold.
     pub kind: &'static str,
     pub result: PrimResult,
@@ -66,7 +68,29 @@ pub struct PrimTarget {
     /// other half's labels (odd), and the reverse — the density of cases
     /// each half's box holds in the other half. A coalition's best rule
     /// carries its runs' luck; a region that is real shows in both halves.
+    /// For a `lead` box: the policy's lead over the best other policy
+    /// (mean success over the box's coalitions) that each half's box holds
+    /// in the other half's runs.
     pub replication: Option<(f64, f64)>,
+    /// For a `lead` box, over all runs: the runner-up in it (the other
+    /// policy with the highest mean success over the box's coalitions),
+    /// the policy's mean success there, the runner-up's, and the 95%
+    /// interval of the paired difference (Student t over the box's
+    /// coalitions).
+    pub lead: Option<Lead>,
+    /// For a `lead` box: the one-sided 95% lower bound of each half's
+    /// lead in the other half (Student t over the box's coalitions).
+    pub lead_lows: Option<(f64, f64)>,
+}
+
+/// How a policy stands in its `lead` box, over all runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lead {
+    pub runner_up: usize,
+    pub success: f64,
+    pub runner_up_success: f64,
+    pub lo: f64,
+    pub hi: f64,
 }
 
 impl PrimTarget {
@@ -83,6 +107,12 @@ impl PrimTarget {
     /// than not to hold a case, and clearly denser than the whole space.
     pub fn dense(&self) -> bool {
         let b = &self.result.pasted;
+        if self.kind == "lead" {
+            // Ahead of every other policy over the box's coalitions (the
+            // runner-up's paired 95% interval above 0), in at least
+            // MIN_CASES coalitions.
+            return b.points >= MIN_CASES && self.lead.is_some_and(|l| l.lo > 0.0);
+        }
         let cases = (self.result.base_density * self.result.trajectory[0].points as f64).round();
         cases >= MIN_CASES as f64 && b.density >= 0.5 && b.density >= self.result.base_density + 0.1
     }
@@ -90,6 +120,10 @@ impl PrimTarget {
     /// Found again in two independent halves of the runs (true when that
     /// could not be checked).
     pub fn replicates(&self) -> bool {
+        if self.kind == "lead" {
+            // Ahead in the other half's runs, clearly (one-sided 95%).
+            return self.lead_lows.is_none_or(|(a, b)| a > 0.0 && b > 0.0);
+        }
         self.replication.is_none_or(|(a, b)| a >= 0.5 && b >= 0.5)
     }
 }
@@ -121,6 +155,124 @@ fn best_in_half(ex: &Exploration, points: &[usize], half: usize) -> Option<Vec<V
         })
         .collect();
     Some(best(&counts, true))
+}
+
+/// Each coalition's success under each policy on one half of its runs
+/// (`half` 0: the even replications, 1: the odd ones); `None` when the
+/// outcomes were not kept.
+fn success_in_half(ex: &Exploration, points: &[usize], half: usize) -> Option<Vec<Vec<f64>>> {
+    let np = ex.policies.len();
+    if ex.hits.len() != ex.cells.len() || ex.runs < 2 {
+        return None;
+    }
+    let (mask, n) = if half == 0 {
+        (0x5555_5555_5555_5555u64, ex.runs.div_ceil(2))
+    } else {
+        (0xAAAA_AAAA_AAAA_AAAAu64, ex.runs / 2)
+    };
+    Some(
+        points
+            .iter()
+            .map(|&s| {
+                (0..np)
+                    .map(|p| {
+                        let hits: u32 = ex.hits[s * np + p]
+                            .iter()
+                            .map(|w| (w & mask).count_ones())
+                            .sum();
+                        f64::from(hits) / n as f64
+                    })
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+/// Policy `p`'s success minus the best other policy's, per coalition
+/// (PRIM's `lead` target: above 0 where `p` is ahead of every other).
+fn lead_target(success: &[Vec<f64>], p: usize) -> Vec<f64> {
+    success
+        .iter()
+        .map(|r| {
+            let best_other = r
+                .iter()
+                .enumerate()
+                .filter(|&(q, _)| q != p)
+                .map(|(_, &v)| v)
+                .fold(f64::NEG_INFINITY, f64::max);
+            r[p] - best_other
+        })
+        .collect()
+}
+
+/// Over the coalitions inside `b`: the other policy with the highest mean
+/// success, `p`'s mean success minus it, and the one-sided 95% lower bound
+/// of that lead (Student t over the box's coalitions; `-inf` for fewer
+/// than two). None for an empty box.
+fn lead_in(
+    b: &PrimBox,
+    x: &[Vec<f64>],
+    success: &[Vec<f64>],
+    p: usize,
+) -> Option<(usize, f64, f64)> {
+    let inside: Vec<&Vec<f64>> = x
+        .iter()
+        .zip(success)
+        .filter(|(row, _)| b.contains(row))
+        .map(|(_, r)| r)
+        .collect();
+    if inside.is_empty() {
+        return None;
+    }
+    let np = success[0].len();
+    let n = inside.len() as f64;
+    let mean = |q: usize| inside.iter().map(|r| r[q]).sum::<f64>() / n;
+    let (q, m) = (0..np)
+        .filter(|&q| q != p)
+        .map(|q| (q, mean(q)))
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    let lead = mean(p) - m;
+    let lo = if inside.len() > 1 {
+        let var = inside
+            .iter()
+            .map(|r| (r[p] - r[q] - lead).powi(2))
+            .sum::<f64>()
+            / (n - 1.0);
+        lead - crate::stats::special::t_quantile(0.95, n - 1.0) * (var / n).sqrt()
+    } else {
+        f64::NEG_INFINITY
+    };
+    Some((q, lead, lo))
+}
+
+/// `p`'s standing in `b` over all runs: the runner-up, both mean
+/// successes, and the paired 95% interval over the box's coalitions.
+fn lead_stats(b: &PrimBox, x: &[Vec<f64>], success: &[Vec<f64>], p: usize) -> Option<Lead> {
+    let (q, ..) = lead_in(b, x, success, p)?;
+    let d: Vec<(f64, f64)> = x
+        .iter()
+        .zip(success)
+        .filter(|(row, _)| b.contains(row))
+        .map(|(_, r)| (r[p], r[q]))
+        .collect();
+    let n = d.len() as f64;
+    if d.len() < 2 {
+        return None;
+    }
+    let (sp, sq) = (
+        d.iter().map(|v| v.0).sum::<f64>() / n,
+        d.iter().map(|v| v.1).sum::<f64>() / n,
+    );
+    let diff = sp - sq;
+    let var = d.iter().map(|v| (v.0 - v.1 - diff).powi(2)).sum::<f64>() / (n - 1.0);
+    let half = crate::stats::special::t_quantile(0.975, n - 1.0) * (var / n).sqrt();
+    Some(Lead {
+        runner_up: q,
+        success: sp,
+        runner_up_success: sq,
+        lo: diff - half,
+        hi: diff + half,
+    })
 }
 
 /// Share of the points inside `b` whose label is set (0 for an empty box).
@@ -436,6 +588,10 @@ pub fn analyse(ex: &Exploration) -> Report {
     let cfg = PrimConfig::default();
     let mut prim_targets = Vec::new();
     let halves = [best_in_half(ex, &points, 0), best_in_half(ex, &points, 1)];
+    let half_success = [
+        success_in_half(ex, &points, 0),
+        success_in_half(ex, &points, 1),
+    ];
     let labels = |best_at: &[Vec<bool>], p: usize| -> Vec<bool> {
         best_at
             .iter()
@@ -464,6 +620,36 @@ pub fn analyse(ex: &Exploration) -> Report {
                 kind: "best",
                 result,
                 replication,
+                lead: None,
+                lead_lows: None,
+            });
+        }
+        if np > 1
+            && let Some(result) = prim_mean(&x, &lead_target(&success, p), &cfg)
+        {
+            // Each half's box, with the lead it holds in the other half.
+            let mut lead_lows = None;
+            let replication = match &half_success {
+                [Some(a), Some(b)] => {
+                    let other = |fit: &[Vec<f64>], score: &[Vec<f64>]| {
+                        prim_mean(&x, &lead_target(fit, p), &cfg)
+                            .and_then(|r| lead_in(&r.pasted, &x, score, p))
+                            .map_or((0.0, f64::NEG_INFINITY), |(_, l, lo)| (l, lo))
+                    };
+                    let (ab, ba) = (other(a, b), other(b, a));
+                    lead_lows = Some((ab.1, ba.1));
+                    Some((ab.0, ba.0))
+                }
+                _ => None,
+            };
+            let lead = lead_stats(&result.pasted, &x, &success, p);
+            prim_targets.push(PrimTarget {
+                policy: p,
+                kind: "lead",
+                result,
+                replication,
+                lead,
+                lead_lows,
             });
         }
         let y: Vec<bool> = success.iter().map(|r| r[p] < ex.satisfice).collect();
@@ -476,6 +662,8 @@ pub fn analyse(ex: &Exploration) -> Report {
                 kind: "shortfall",
                 result,
                 replication: None,
+                lead: None,
+                lead_lows: None,
             });
         }
     }
@@ -636,6 +824,49 @@ fn num(x: f64) -> String {
     }
 }
 
+/// The sentence for a policy's `lead` box: where it leads (found again in
+/// both halves of the runs), or where it comes closest and why that is not
+/// a region; `None` when the box restricts nothing.
+fn lead_words(ex: &Exploration, t: &PrimTarget, x: &[Vec<f64>]) -> Option<String> {
+    let b = &t.result.pasted;
+    let words = box_words(ex, b, x)?;
+    let l = t.lead?;
+    let name = &ex.policies[t.policy].name;
+    let there = format!(
+        "over the {} coalitions in that box (PRIM) it averages {:.2} success against {:.2} for the next best, {} (paired 95% interval of the difference {} to {}",
+        b.points,
+        l.success,
+        l.runner_up_success,
+        ex.policies[l.runner_up].name,
+        signed(l.lo),
+        signed(l.hi),
+    );
+    let halves = t.replication.zip(t.lead_lows).map(|((a, b), (la, lb))| {
+        format!(
+            "each half's box holds a lead of {} and {} over the best other rule in the other half's runs, at least {} and {} (one-sided 95%)",
+            signed(a),
+            signed(b),
+            signed(la),
+            signed(lb)
+        )
+    });
+    Some(if t.reportable() {
+        let again = halves.map_or(String::new(), |h| {
+            format!("; found again in two independent halves of the runs: {h}")
+        });
+        format!("{name} leads where {words}: {there}{again}).")
+    } else if t.dense() {
+        format!(
+            "{name} comes closest to leading where {words}: {there}), but that box is not found again in two independent halves of the runs ({}), so it is luck, not a region.",
+            halves.unwrap_or_default()
+        )
+    } else {
+        format!(
+            "{name} comes closest to leading where {words}: {there}), not told apart from the best there."
+        )
+    })
+}
+
 /// The restricted inputs of `b` in words, e.g. "trust.strangers is below
 /// 0.35 and population.count is at most 12". `None` when nothing is
 /// restricted.
@@ -667,6 +898,7 @@ pub fn box_words(ex: &Exploration, b: &PrimBox, x: &[Vec<f64>]) -> Option<String
                         format!("{} is {} (its lowest value)", u.label, num(min))
                     } else {
                         match (lo.is_finite(), hi.is_finite()) {
+                            (true, true) if lo == hi => format!("{} is {}", u.label, num(lo)),
                             (true, true) => {
                                 format!("{} is between {} and {}", u.label, num(lo), num(hi))
                             }
@@ -1012,34 +1244,29 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         v.push(close);
     }
     let x: Vec<Vec<f64>> = r.points.iter().map(|&s| ex.numbers(s)).collect();
+    // Policies clearly behind the best other even in their own lead box.
+    let mut behind_everywhere: Vec<&str> = Vec::new();
     for t in &r.prim {
         let b = &t.result.pasted;
         let name = &ex.policies[t.policy].name;
+        if t.kind == "lead" {
+            if t.lead.is_some_and(|l| l.hi < 0.0) {
+                behind_everywhere.push(name.as_str());
+            } else if let Some(sentence) = lead_words(ex, t, &x) {
+                v.push(sentence);
+            }
+            continue;
+        }
         let words = box_words(ex, b, &x).filter(|_| t.reportable());
         let Some(words) = words else {
-            if t.kind == "best" && t.policy != order[0] && rec[t.policy].best_share >= 0.05 {
-                v.push(if rec[t.policy].best_share >= 0.5 {
-                    format!(
-                        "{name} is best in {} of coalitions, spread across the whole range: no narrower region favours it (PRIM).",
-                        pct(rec[t.policy].best_share)
-                    )
-                } else if let Some((a, b)) = t.replication
-                    && t.dense()
-                    && !t.replicates()
-                    && let Some(words) = box_words(ex, &t.result.pasted, &x)
-                {
-                    format!(
-                        "{name} is best in {} of coalitions; PRIM's box for it ({words}) is not found again in two independent halves of the runs (each half's box holds {name}'s wins in {} and {} of the other half's coalitions in it, not at least half), so it is not a region but luck.",
-                        pct(rec[t.policy].best_share),
-                        pct(a),
-                        pct(b)
-                    )
-                } else {
-                    format!(
-                        "{name} is best in {} of coalitions, but in no simple region of them (PRIM found no box of the uncertain inputs where it is best in at least half).",
-                        pct(rec[t.policy].best_share)
-                    )
-                });
+            // Where each policy does best is said by its `lead` box; a
+            // box of the coalitions where it wins is said only when it
+            // holds (below), or when it wins most of them.
+            if t.kind == "best" && t.policy != order[0] && rec[t.policy].best_share >= 0.5 {
+                v.push(format!(
+                    "{name} is best in {} of coalitions, spread across the whole range: no narrower region favours it (PRIM).",
+                    pct(rec[t.policy].best_share)
+                ));
             }
             continue;
         };
@@ -1069,6 +1296,12 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
                 b.points
             ));
         }
+    }
+    if !behind_everywhere.is_empty() {
+        v.push(format!(
+            "Behind the best other rule even where it does best (PRIM's box for it; paired 95% interval below 0): {}.",
+            behind_everywhere.join(", ")
+        ));
     }
     if main_index == "ST" {
         let wide = r.sensitivity.iter().any(|row| {
@@ -1277,5 +1510,60 @@ mod tests {
         unkept.hits.clear();
         let t = consensus(&analyse(&unkept));
         assert!(t.replication.is_none() && t.reportable());
+    }
+
+    #[test]
+    fn a_lead_box_is_reported_only_when_the_rule_is_ahead_in_both_halves() {
+        let lead = |r: &Report| -> PrimTarget {
+            let t = r.prim.iter().find(|t| t.kind == "lead" && t.policy == 1);
+            t.expect("a lead box for consensus").clone()
+        };
+        // Consensus succeeds in 6 of 8 runs below 0.3 and 4 of 8 above;
+        // majority in 4 of 8 everywhere, on other runs: a lead of 0.25
+        // below 0.3 in either half, and none above.
+        let real = with_runs(200, 40, |x, p, r| {
+            let k = (r / 2) % 8;
+            if p == 1 {
+                k < if x < 0.3 { 6 } else { 4 }
+            } else {
+                k >= 4
+            }
+        });
+        let r = analyse(&real);
+        let t = lead(&r);
+        let (a, b) = t.replication.expect("outcomes kept");
+        assert!(a > 0.1 && b > 0.1, "{a} {b}");
+        assert!(t.reportable(), "{:?}", t.lead);
+        assert!(t.result.pasted.hi[0] < 0.35, "{:?}", t.result.pasted);
+        let l = t.lead.expect("a runner-up");
+        assert_eq!(l.runner_up, 0);
+        assert!(l.lo > 0.1, "{l:?}");
+        assert!(
+            r.verdict
+                .iter()
+                .any(|v| v.starts_with("consensus leads where")),
+            "{:?}",
+            r.verdict
+        );
+        // The even runs favour consensus below 0.3 as before, the odd ones
+        // majority there: over all runs the two tie, and neither half's box
+        // holds a lead in the other half.
+        let luck = with_runs(200, 40, |x, p, r| {
+            let k = (r / 2) % 8;
+            let favoured = if x < 0.3 {
+                if r % 2 == 0 { 1 } else { 0 }
+            } else {
+                2
+            };
+            if p == favoured { k < 6 } else { k < 4 }
+        });
+        let r = analyse(&luck);
+        let t = lead(&r);
+        assert!(!t.reportable(), "{:?} {:?}", t.replication, t.lead);
+        assert!(
+            !r.verdict.iter().any(|v| v.starts_with("consensus leads")),
+            "{:?}",
+            r.verdict
+        );
     }
 }
