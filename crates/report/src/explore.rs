@@ -124,6 +124,11 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
         head.push("words".into());
         head.push("half_density_even".into());
         head.push("half_density_odd".into());
+        head.push("half_lead_low_even".into());
+        head.push("half_lead_low_odd".into());
+        head.push("runner_up".into());
+        head.push("lead_lo95".into());
+        head.push("lead_hi95".into());
         head.push("reported".into());
         w.write_record(&head)?;
         for t in &r.prim {
@@ -182,6 +187,26 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
                     });
                 rec.push(even);
                 rec.push(odd);
+                let (low_even, low_odd) = t
+                    .lead_lows
+                    .map_or((String::new(), String::new()), |(a, b)| {
+                        (a.to_string(), b.to_string())
+                    });
+                rec.push(low_even);
+                rec.push(low_odd);
+                let (runner_up, lo, hi) = t.lead.map_or(
+                    (String::new(), String::new(), String::new()),
+                    |l| {
+                        (
+                            ex.policies[l.runner_up].name.clone(),
+                            l.lo.to_string(),
+                            l.hi.to_string(),
+                        )
+                    },
+                );
+                rec.push(runner_up);
+                rec.push(lo);
+                rec.push(hi);
                 rec.push(t.reportable().to_string());
                 w.write_record(&rec)?;
             }
@@ -245,6 +270,14 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
             "mass": t.result.pasted.mass,
             "words": box_words(ex, &t.result.pasted, &x),
             "half_densities": t.replication.map(|(a, b)| [a, b]),
+            "half_lead_lows": t.lead_lows.map(|(a, b)| [a, b]),
+            "lead": t.lead.map(|l| serde_json::json!({
+                "runner_up": ex.policies[l.runner_up].name,
+                "success": l.success,
+                "runner_up_success": l.runner_up_success,
+                "lo95": l.lo,
+                "hi95": l.hi,
+            })),
             "reported": t.reportable(),
         })).collect::<Vec<_>>(),
         "verdict": r.verdict,

@@ -260,7 +260,14 @@ pub fn best_scatter(ex: &Exploration, r: &Report) -> Option<BestScatter> {
         .prim
         .iter()
         .filter(|t| {
+            // A box that leaves both plotted inputs free would outline the
+            // whole plot: its region lies along inputs not shown.
+            let b = &t.result.pasted;
+            let shown = [i, j]
+                .iter()
+                .any(|&k| b.lo[k].is_finite() || b.hi[k].is_finite());
             t.reportable()
+                && shown
                 && (t.kind == "best"
                     || t.kind == "lead"
                     || (t.kind == "shortfall" && t.policy == r.recommended))
@@ -273,6 +280,8 @@ pub fn best_scatter(ex: &Exploration, r: &Report) -> Option<BestScatter> {
                     "PRIM: {} below {:.2} success",
                     names[t.policy], ex.satisfice
                 )
+            } else if t.kind == "lead" {
+                format!("PRIM: {} leads", names[t.policy])
             } else {
                 format!("PRIM: {} best", names[t.policy])
             };

@@ -825,9 +825,15 @@ fn num(x: f64) -> String {
 }
 
 /// The sentence for a policy's `lead` box: where it leads (found again in
-/// both halves of the runs), or where it comes closest and why that is not
-/// a region; `None` when the box restricts nothing.
-fn lead_words(ex: &Exploration, t: &PrimTarget, x: &[Vec<f64>]) -> Option<String> {
+/// both halves of the runs; for a policy ahead of every other on average,
+/// `ahead_overall`, where it leads most clearly), or where it comes closest
+/// and why that is not a region; `None` when the box restricts nothing.
+fn lead_words(
+    ex: &Exploration,
+    t: &PrimTarget,
+    x: &[Vec<f64>],
+    ahead_overall: bool,
+) -> Option<String> {
     let b = &t.result.pasted;
     let words = box_words(ex, b, x)?;
     let l = t.lead?;
@@ -854,7 +860,15 @@ fn lead_words(ex: &Exploration, t: &PrimTarget, x: &[Vec<f64>]) -> Option<String
         let again = halves.map_or(String::new(), |h| {
             format!("; found again in two independent halves of the runs: {h}")
         });
-        format!("{name} leads where {words}: {there}{again}).")
+        if ahead_overall {
+            // Ahead everywhere on average: any box holds its lead, so the
+            // box says where the lead is largest, not a region.
+            format!(
+                "{name}, ahead on average over all the sampled coalitions, leads most clearly where {words}: {there}{again})."
+            )
+        } else {
+            format!("{name} leads where {words}: {there}{again}).")
+        }
     } else if t.dense() {
         format!(
             "{name} comes closest to leading where {words}: {there}), but that box is not found again in two independent halves of the runs ({}), so it is luck, not a region.",
@@ -1244,6 +1258,14 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         v.push(close);
     }
     let x: Vec<Vec<f64>> = r.points.iter().map(|&s| ex.numbers(s)).collect();
+    let ahead_overall = |p: usize| {
+        p == r.ranking.leader
+            && r
+                .ranking
+                .pairs
+                .iter()
+                .all(|q| q.standing == Standing::Ahead)
+    };
     // Policies clearly behind the best other even in their own lead box.
     let mut behind_everywhere: Vec<&str> = Vec::new();
     for t in &r.prim {
@@ -1252,7 +1274,7 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         if t.kind == "lead" {
             if t.lead.is_some_and(|l| l.hi < 0.0) {
                 behind_everywhere.push(name.as_str());
-            } else if let Some(sentence) = lead_words(ex, t, &x) {
+            } else if let Some(sentence) = lead_words(ex, t, &x, ahead_overall(t.policy)) {
                 v.push(sentence);
             }
             continue;
