@@ -194,16 +194,15 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
                     });
                 rec.push(low_even);
                 rec.push(low_odd);
-                let (runner_up, lo, hi) = t.lead.map_or(
-                    (String::new(), String::new(), String::new()),
-                    |l| {
-                        (
-                            ex.policies[l.runner_up].name.clone(),
-                            l.lo.to_string(),
-                            l.hi.to_string(),
-                        )
-                    },
-                );
+                let (runner_up, lo, hi) =
+                    t.lead
+                        .map_or((String::new(), String::new(), String::new()), |l| {
+                            (
+                                ex.policies[l.runner_up].name.clone(),
+                                l.lo.to_string(),
+                                l.hi.to_string(),
+                            )
+                        });
                 rec.push(runner_up);
                 rec.push(lo);
                 rec.push(hi);
