@@ -383,7 +383,7 @@ class ExploreResult(Result):
 
     @property
     def prim(self) -> pd.DataFrame:
-        """``prim.csv``: PRIM boxes (where a policy falls short)."""
+        """``prim.csv``: PRIM boxes (where each policy is best, where it leads the others most, where it falls short)."""
         return self.table("prim.csv")
 
     @property
