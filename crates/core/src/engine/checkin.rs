@@ -55,11 +55,14 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) -> bool {
     let established = w.coalition.governance == crate::model::GovernanceState::Established;
     let (mut attended, mut juniors) = (0u32, 0u32);
     attendees.clear();
-    w.count_groups();
-    for i in 0..n {
-        if !w.is_member(i) {
-            continue;
-        }
+    // The members, ascending, in the exit phase's scratch (free until
+    // then): the groups recounted and the members visited without a scan
+    // of all n agents with a status test.
+    let mut members = std::mem::take(&mut w.exit_scratch.members);
+    members.clear();
+    members.extend((0..n).filter(|&i| w.is_member(i)));
+    w.count_groups_of(&members);
+    for &i in &members {
         if g.private_checkin && w.missed[i] >= dy.private_checkin_after {
             w.engagement[i] =
                 unit(w.engagement[i] + dy.private_checkin_boost * (1.0 - w.engagement[i]));
@@ -96,6 +99,7 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) -> bool {
             w.hidden[i] *= 1.0 - relayed * dy.checkin_voice;
         }
     }
+    w.exit_scratch.members = members;
     if w.sparse {
         sparse_nudges(w, dy, attendees, cache);
     } else {
@@ -128,30 +132,50 @@ pub fn checkins_in<C: Controller>(r: &mut Round<'_, C>) -> bool {
 /// (by the decision phase, in the week it passes): a blocked proposal
 /// settles nothing, and the weeks a negotiation takes add nothing. Before
 /// a rule is in force there is no forum and nothing is made clear.
-pub fn decision_clarity(w: &mut crate::model::World, s: &crate::scenario::Scenario) {
+///
+/// `members`: the current members, ascending.
+pub fn decision_clarity_of(
+    w: &mut crate::model::World,
+    s: &crate::scenario::Scenario,
+    members: &[usize],
+) {
     let dy = &s.dynamics;
     let established = w.coalition.governance == crate::model::GovernanceState::Established;
     if !established || dy.decision_clarity == 0.0 {
         return;
     }
     let drawn = s.governance.voting == crate::scenario::Voting::Attendees;
-    for i in 0..w.n {
-        if !w.is_member(i) {
-            continue;
-        }
-        let took_part = match (w.present[i], drawn) {
+    let n = w.n;
+    // Sliced to the n agents: one bounds check on i serves them all.
+    let crate::model::World {
+        present,
+        engagement,
+        clarity,
+        ..
+    } = w;
+    let (present, engagement) = (&present[..n], &engagement[..n]);
+    let clarity = &mut clarity[..n];
+    for &i in members {
+        let took_part = match (present[i], drawn) {
             (true, true) => 1.0,
-            (true, false) => w.engagement[i],
+            (true, false) => engagement[i],
             (false, _) => dy.relay,
         };
-        let junior = if w.engagement[i] < dy.junior_threshold {
+        let junior = if engagement[i] < dy.junior_threshold {
             dy.relay
         } else {
             1.0
         };
         let gain = took_part * junior * dy.decision_clarity;
-        w.clarity[i] = unit(w.clarity[i] + gain * (1.0 - w.clarity[i]));
+        clarity[i] = unit(clarity[i] + gain * (1.0 - clarity[i]));
     }
+}
+
+/// [`decision_clarity_of`] with the members collected here (tests).
+#[cfg(test)]
+pub fn decision_clarity(w: &mut crate::model::World, s: &crate::scenario::Scenario) {
+    let members: Vec<usize> = (0..w.n).filter(|&i| w.is_member(i)).collect();
+    decision_clarity_of(w, s, &members);
 }
 
 /// A verified result shows who delivered: every member pulls its trust in

@@ -2,7 +2,8 @@
 //! coalition costs its members.
 
 use super::{Contribution, Controller, Round, chance};
-use crate::model::GovernanceState;
+use crate::model::structure::NO_GROUP;
+use crate::model::{GovernanceState, World};
 
 /// Member i delivers with probability
 ///
@@ -44,43 +45,115 @@ pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
     let count = w.coalition.members;
     let trap = super::exit::trapped(s);
     w.count_groups_of(members);
-    for &i in members {
-        let p = w.reliability[i]
-            * (1.0 - dy.trust_sensitivity * (1.0 - trust_in_members[i]))
-            * (1.0 - (dy.w_hidden * w.hidden[i]).min(1.0))
-            * (1.0 - dy.implementation_need * (1.0 - w.buy_in[i]));
-        let hedged =
-            trap * dy.hedge * (1.0 - (w.commitment[i] / dy.full_commitment).clamp(0.0, 1.0));
-        let model = Contribution {
-            delivers: chance(rng, p),
-            share: 1.0 - hedged,
-        };
-        let c = ctl.contribute(i, model);
-        let delivered = c.delivers;
-        w.committed[i] += 1;
-        w.delivered_now[i] = delivered;
-        if delivered {
-            w.delivered[i] += 1;
-            w.missed[i] = 0;
-            let share = if setting_up {
-                1.0 - dy.setup_effort
-            } else {
-                1.0
+    let n = w.n;
+    let delay = w.coalition.delay_now;
+    // `World::contacts(i)` with the coalition's side read once.
+    let (grouped, council_size) = (w.grouped(), w.coalition.council_size);
+    // Each delivery's amount, for the aligned effort summed after the loop
+    // (which reads the world whole).
+    let mut amounts = std::mem::take(&mut w.scratch);
+    {
+        // The per-agent vectors borrowed apart and sliced to the n agents:
+        // one bounds check on i serves them all, and a store to one does
+        // not make the others be read again.
+        let World {
+            reliability,
+            hidden,
+            buy_in,
+            commitment,
+            committed,
+            delivered_now,
+            delivered,
+            missed,
+            resources,
+            engagement,
+            contributed,
+            group,
+            group_size,
+            council,
+            leadership,
+            hours_now,
+            ..
+        } = &mut *w;
+        let (reliability, hidden, buy_in, commitment) = (
+            &reliability[..n],
+            &hidden[..n],
+            &buy_in[..n],
+            &commitment[..n],
+        );
+        let (resources, engagement, leadership) =
+            (&resources[..n], &engagement[..n], &leadership[..n]);
+        let (group, council, trust_in_members) =
+            (&group[..n], &council[..n], &trust_in_members[..n]);
+        let (committed, delivered_now, delivered, missed) = (
+            &mut committed[..n],
+            &mut delivered_now[..n],
+            &mut delivered[..n],
+            &mut missed[..n],
+        );
+        let (contributed, hours_now, amounts) = (
+            &mut contributed[..n],
+            &mut hours_now[..n],
+            &mut amounts[..n],
+        );
+        for &i in members {
+            let p = reliability[i]
+                * (1.0 - dy.trust_sensitivity * (1.0 - trust_in_members[i]))
+                * (1.0 - (dy.w_hidden * hidden[i]).min(1.0))
+                * (1.0 - dy.implementation_need * (1.0 - buy_in[i]));
+            let hedged =
+                trap * dy.hedge * (1.0 - (commitment[i] / dy.full_commitment).clamp(0.0, 1.0));
+            let model = Contribution {
+                delivers: chance(rng, p),
+                share: 1.0 - hedged,
             };
-            let amount =
-                w.resources[i] * w.engagement[i] * share * c.share * (1.0 - w.coalition.delay_now);
-            w.contributed[i] += amount;
-            now.contributions += amount;
-            now.aligned_effort += amount * w.alignment(i);
-        } else {
-            w.missed[i] += 1;
+            let c = ctl.contribute(i, model);
+            let is_delivered = c.delivers;
+            committed[i] += 1;
+            delivered_now[i] = is_delivered;
+            if is_delivered {
+                delivered[i] += 1;
+                missed[i] = 0;
+                let share = if setting_up {
+                    1.0 - dy.setup_effort
+                } else {
+                    1.0
+                };
+                let amount = resources[i] * engagement[i] * share * c.share * (1.0 - delay);
+                contributed[i] += amount;
+                now.contributions += amount;
+                amounts[i] = amount;
+            } else {
+                missed[i] += 1;
+            }
+            // `World::contacts(i)`.
+            let contacts = if !grouped {
+                count.saturating_sub(1)
+            } else {
+                let g = group[i];
+                let own = if g == NO_GROUP {
+                    0
+                } else {
+                    (group_size[g as usize] as usize).saturating_sub(1)
+                };
+                own + usize::from(council[i]) * council_size.saturating_sub(1)
+            };
+            let mut h = dy.coordination_hours * contacts as f64
+                + dy.leader_hours * leadership[i] * count.saturating_sub(1) as f64;
+            if setting_up {
+                h += dy.setup_hours;
+            }
+            hours_now[i] += h;
         }
-        let mut h = dy.coordination_hours * w.contacts(i) as f64
-            + dy.leader_hours * w.leadership[i] * count.saturating_sub(1) as f64;
-        if setting_up {
-            h += dy.setup_hours;
-        }
-        w.hours_now[i] += h;
     }
+    // The aligned effort, in the same order: nothing in the loop changed
+    // what a member's alignment reads but its own contribution (the rival
+    // prize's share), already added.
+    for &i in members {
+        if w.delivered_now[i] {
+            now.aligned_effort += amounts[i] * w.alignment(i);
+        }
+    }
+    w.scratch = amounts;
     w.coalition.total_contribution += now.contributions;
 }

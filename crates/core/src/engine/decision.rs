@@ -140,8 +140,10 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     let at_meeting = established && g.voting == Voting::Attendees;
     let at_checkin = g.checkin_every > 0 && w.round % g.checkin_every == 0;
     let (mut voters, mut present) = (0u32, 0u32);
-    for i in 0..n {
-        let voter = w.status[i] == Status::Member && (!committee || w.committee[i]);
+    // Only members have a vote: the others are not present.
+    w.present.fill(false);
+    for &i in members {
+        let voter = !committee || w.committee[i];
         let here = voter
             && (!at_meeting
                 || if at_checkin {
@@ -319,6 +321,12 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     }
     w.coalition.busy_until = w.round + amended;
     if established {
+        // Whether a yes or a no was pivotal, once: only the weighted rule
+        // weighs the voter's power (no other rule reads it).
+        let weighted = rule == DecisionRule::Weighted;
+        // (A yes can be taken back only when there is one.)
+        let pivotal_yes = !weighted && v.tally.yes > 0 && is_pivotal(rule, g, &v.tally, true, 0.0);
+        let pivotal_no = !weighted && is_pivotal(rule, g, &v.tally, false, 0.0);
         for &i in members {
             if let Some(yes) = w.counted_yes[i] {
                 // An objection kept silent turns into resentment only if
@@ -327,7 +335,14 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
                     w.hidden[i] = unit(w.hidden[i] + dy.hidden_gain * w.vote_u[i].abs());
                 }
                 let counts = rule != DecisionRule::Consent || yes || w.vote_merit[i] < 0.0;
-                if counts && is_pivotal(rule, g, &v.tally, yes, w.power[i]) {
+                let pivotal = if weighted {
+                    is_pivotal(rule, g, &v.tally, yes, w.power[i])
+                } else if yes {
+                    pivotal_yes
+                } else {
+                    pivotal_no
+                };
+                if counts && pivotal {
                     w.pivotal[i] += 1;
                 }
             }
@@ -339,7 +354,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     if passed {
         // A decision taken makes the next step clearer, once, whatever
         // the negotiation before it took.
-        super::checkin::decision_clarity(w, s);
+        super::checkin::decision_clarity_of(w, s, members);
     }
     let c = &mut w.coalition;
     if passed {
@@ -426,8 +441,22 @@ fn agenda_issue(w: &World, rng: &mut Rng) -> usize {
 /// Member i's interest gain from moving the agenda on issue k from a to
 /// y: Δ_i = s_ik (|x_ik − a| − |x_ik − y|).
 fn interest_gain(w: &World, i: usize, k: usize, a: f64, y: f64) -> f64 {
-    let x = w.position[i * w.d + k];
-    w.salience[i * w.d + k] * ((x - a).abs() - (x - y).abs())
+    gain_of(&w.position, &w.salience, w.d, i, k, a, y)
+}
+
+/// [`interest_gain`] from the position and salience vectors (`n * d`).
+#[inline(always)]
+fn gain_of(
+    position: &[f64],
+    salience: &[f64],
+    d: usize,
+    i: usize,
+    k: usize,
+    a: f64,
+    y: f64,
+) -> f64 {
+    let x = position[i * d + k];
+    salience[i * d + k] * ((x - a).abs() - (x - y).abs())
 }
 
 /// The rate at which a member that lost `stake` withdraws its buy-in:
@@ -517,17 +546,31 @@ fn welfare(
     passed: bool,
 ) {
     let dy = &s.dynamics;
+    let (n, d) = (w.n, w.d);
+    // The sums carried in locals (the same additions in the same order) and
+    // the per-agent vectors borrowed apart, sliced to the n agents.
+    let (mut stake_sum, mut served_sum) = (w.coalition.welfare_stake, w.coalition.welfare_served);
+    let World {
+        won,
+        lost,
+        position,
+        salience,
+        ..
+    } = &mut *w;
+    let (won, lost) = (&mut won[..n], &mut lost[..n]);
     for &i in members {
-        let delta = interest_gain(w, i, k, a, y);
+        let delta = gain_of(position, salience, d, i, k, a, y);
         let v = dy.merit_weight * merit + dy.interest_weight * delta;
-        w.coalition.welfare_stake += v.abs();
+        stake_sum += v.abs();
         if (passed && v > 0.0) || (!passed && v < 0.0) {
-            w.coalition.welfare_served += v.abs();
-            w.won[i] += 1;
+            served_sum += v.abs();
+            won[i] += 1;
         } else if v != 0.0 {
-            w.lost[i] += 1;
+            lost[i] += 1;
         }
     }
+    w.coalition.welfare_stake = stake_sum;
+    w.coalition.welfare_served = served_sum;
 }
 
 /// Information pooling in discussion: each selected voter who misjudges the
@@ -597,22 +640,42 @@ fn pool(
 /// loses as above.
 fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64, passed: bool) {
     let dy = &s.dynamics;
-    let d = w.d;
+    let (n, d) = (w.n, w.d);
     let excluding = committee_rule(w, s);
+    // The per-agent vectors borrowed apart and sliced to the n agents: one
+    // bounds check on i serves them all, and a store to one does not make
+    // the others be read again.
+    let World {
+        counted_yes,
+        committee,
+        stood_aside,
+        vote_u,
+        vote_merit,
+        buy_in,
+        resentment,
+        waiting,
+        position,
+        salience,
+        ..
+    } = w;
+    let (counted_yes, committee, stood_aside) =
+        (&counted_yes[..n], &committee[..n], &stood_aside[..n]);
+    let (vote_u, vote_merit) = (&vote_u[..n], &vote_merit[..n]);
+    let (buy_in, resentment) = (&mut buy_in[..n], &mut resentment[..n]);
     for &i in members {
-        let delta = interest_gain(w, i, k, a, y);
+        let delta = gain_of(position, salience, d, i, k, a, y);
         let gain = |merit: f64| dy.merit_weight * merit + dy.interest_weight * delta;
         let lost = |g: f64| if passed { (-g).max(0.0) } else { g.max(0.0) };
         let (win, lose) = (dy.winner_buy_in, dy.loser_buy_in);
         // A member outside the steering committee, before it loses anything,
         // drifts toward `excluded_buy_in` (it had no say).
-        let excluded = w.counted_yes[i].is_none() && excluding && !w.committee[i];
+        let excluded = counted_yes[i].is_none() && excluding && !committee[i];
         if excluded {
-            w.buy_in[i] = unit(w.buy_in[i] + dy.buy_in_rate * (dy.excluded_buy_in - w.buy_in[i]));
+            buy_in[i] = unit(buy_in[i] + dy.buy_in_rate * (dy.excluded_buy_in - buy_in[i]));
         }
         // (buy-in target, stake lost, on the losing side, resentment it
         // shows)
-        let (target, stake, losing, shown) = match w.counted_yes[i] {
+        let (target, stake, losing, shown) = match counted_yes[i] {
             // A member without a vote (outside the committee, or absent
             // from the meeting) judges by interest alone: g = interest_weight
             // Δ. One the outcome harms is on the losing side, as a voter
@@ -626,7 +689,7 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
                 if stake > 0.0 {
                     (lose, stake, true, stake)
                 } else if excluded || g == 0.0 {
-                    (w.buy_in[i], 0.0, false, 0.0)
+                    (buy_in[i], 0.0, false, 0.0)
                 } else {
                     (win, 0.0, false, 0.0)
                 }
@@ -636,19 +699,19 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
             // outvoted objector (its buy-in falls only to
             // `stand_aside_buy_in`); one whose change failed anyway is
             // relieved, like a silent objector.
-            Some(_) if w.stood_aside[i] => {
+            Some(_) if stood_aside[i] => {
                 if passed {
-                    let stake = lost(gain(w.vote_merit[i]));
+                    let stake = lost(gain(vote_merit[i]));
                     (dy.stand_aside_buy_in, stake, true, stake)
                 } else {
-                    (w.buy_in[i], 0.0, false, 0.0)
+                    (buy_in[i], 0.0, false, 0.0)
                 }
             }
-            Some(true) if w.vote_u[i] >= 0.0 => {
+            Some(true) if vote_u[i] >= 0.0 => {
                 if passed {
                     (win, 0.0, false, 0.0)
                 } else {
-                    let stake = lost(gain(w.vote_merit[i]));
+                    let stake = lost(gain(vote_merit[i]));
                     (lose, stake, true, stake)
                 }
             }
@@ -658,23 +721,23 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
             // vindicated, when the proposal fails.
             Some(true) => {
                 if passed {
-                    (lose, lost(gain(w.vote_merit[i])), true, 0.0)
+                    (lose, lost(gain(vote_merit[i])), true, 0.0)
                 } else {
-                    (w.buy_in[i], 0.0, false, 0.0)
+                    (buy_in[i], 0.0, false, 0.0)
                 }
             }
             Some(false) => {
                 if passed {
-                    let stake = lost(gain(w.vote_merit[i]));
+                    let stake = lost(gain(vote_merit[i]));
                     (lose, stake, true, stake)
                 } else {
                     (win, 0.0, false, 0.0)
                 }
             }
         };
-        w.resentment[i] = unit(w.resentment[i] + dy.outvoted_cost * shown);
+        resentment[i] = unit(resentment[i] + dy.outvoted_cost * shown);
         if !passed && stake > 0.0 {
-            let wait = &mut w.waiting[i * d + k];
+            let wait = &mut waiting[i * d + k];
             *wait = wait.max(stake);
         }
         // A loser's buy-in falls in proportion to what it lost, up to the
@@ -687,7 +750,7 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
         } else {
             dy.buy_in_rate
         };
-        w.buy_in[i] = unit(w.buy_in[i] + rate * (target - w.buy_in[i]));
+        buy_in[i] = unit(buy_in[i] + rate * (target - buy_in[i]));
     }
 }
 
@@ -719,21 +782,28 @@ fn implementation_share_of(
     let dy = &s.dynamics;
     let need = dy.implementation_need;
     let excluding = committee_rule(w, s);
+    let (n, d) = (w.n, w.d);
+    // Sliced to the n agents: one bounds check on i serves them all.
+    let (counted_yes, committee, stood_aside, vote_u) = (
+        &w.counted_yes[..n],
+        &w.committee[..n],
+        &w.stood_aside[..n],
+        &w.vote_u[..n],
+    );
+    let (resources, engagement) = (&w.resources[..n], &w.engagement[..n]);
     let (mut num, mut den) = (0.0, 0.0);
     for &i in members {
-        {
-            let agree = match w.counted_yes[i] {
-                None if interest_gain(w, i, k, a, y) < 0.0 => dy.loser_buy_in,
-                None if excluding && !w.committee[i] => dy.excluded_buy_in,
-                None => dy.winner_buy_in,
-                Some(_) if w.stood_aside[i] => dy.stand_aside_buy_in,
-                Some(true) if w.vote_u[i] >= 0.0 => dy.winner_buy_in,
-                Some(_) => dy.loser_buy_in,
-            };
-            let effort = w.resources[i] * w.engagement[i];
-            num += effort * (1.0 - need * (1.0 - agree));
-            den += effort;
-        }
+        let agree = match counted_yes[i] {
+            None if gain_of(&w.position, &w.salience, d, i, k, a, y) < 0.0 => dy.loser_buy_in,
+            None if excluding && !committee[i] => dy.excluded_buy_in,
+            None => dy.winner_buy_in,
+            Some(_) if stood_aside[i] => dy.stand_aside_buy_in,
+            Some(true) if vote_u[i] >= 0.0 => dy.winner_buy_in,
+            Some(_) => dy.loser_buy_in,
+        };
+        let effort = resources[i] * engagement[i];
+        num += effort * (1.0 - need * (1.0 - agree));
+        den += effort;
     }
     if den > 0.0 { num / den } else { 1.0 }
 }
@@ -788,24 +858,69 @@ fn vote(
     w.counted_yes.fill(None);
     w.vote_u.fill(0.0);
     w.stood_aside.fill(false);
-    for (at, &i) in members.iter().enumerate() {
-        // Sparse: the next member's relationships, where its trust in the
-        // proposer is looked up (a hint; changes nothing).
-        if let Some(next) = members.get(at + 1).and_then(|&j| w.ties.get(j)) {
-            crate::model::ties::prefetch_row(next);
+    let n = w.n;
+    // Sparse: each voter's trust in the proposer, looked up first (in the
+    // scratch), so that the vote can borrow the per-agent vectors apart.
+    let sparse = w.sparse;
+    let mut trust_in_p = std::mem::take(&mut w.scratch);
+    if sparse {
+        for (at, &i) in members.iter().enumerate() {
+            // The next member's relationships, where its trust in the
+            // proposer is looked up (a hint; changes nothing).
+            if let Some(next) = members.get(at + 1).and_then(|&j| w.ties.get(j)) {
+                crate::model::ties::prefetch_row(next);
+            }
+            if w.present[i] {
+                trust_in_p[i] = w.tie(i, p);
+            }
         }
-        if !w.present[i] {
+    }
+    // Sliced to the n agents: one bounds check on i serves them all, and a
+    // store to one does not make the others be read again.
+    let World {
+        present,
+        position,
+        salience,
+        vote_merit,
+        engagement,
+        power,
+        vote_u,
+        stood_aside,
+        counted_yes,
+        trust,
+        ..
+    } = &mut *w;
+    let (present, vote_merit, engagement, power) = (
+        &present[..n],
+        &vote_merit[..n],
+        &engagement[..n],
+        &power[..n],
+    );
+    let (vote_u, stood_aside, counted_yes) = (
+        &mut vote_u[..n],
+        &mut stood_aside[..n],
+        &mut counted_yes[..n],
+    );
+    let (trust_in_p_of, trust_in_members) = (&trust_in_p[..n], &trust_in_members[..n]);
+    for &i in members {
+        if !present[i] {
             continue;
         }
         // Everyone votes by the same utility, the proposer included (its
         // interest term is never negative, but it may see that its own
         // proposal is bad).
-        let x = w.position[i * d + k];
-        let delta = w.salience[i * d + k] * ((x - a).abs() - (x - y).abs());
-        let u = dy.merit_weight * w.vote_merit[i]
+        let x = position[i * d + k];
+        let delta = salience[i * d + k] * ((x - a).abs() - (x - y).abs());
+        // `World::trust(i, p)`.
+        let t_ip = if sparse {
+            trust_in_p_of[i]
+        } else {
+            trust[i * n + p]
+        };
+        let u = dy.merit_weight * vote_merit[i]
             + dy.interest_weight * delta
-            + dy.trust_weight * (w.trust(i, p) - dy.trust_neutral);
-        w.vote_u[i] = u;
+            + dy.trust_weight * (t_ip - dy.trust_neutral);
+        vote_u[i] = u;
         let stands_aside = consensus && u < 0.0 && u > -dy.block_threshold;
         let model = if stands_aside {
             Ballot::StandAside
@@ -816,7 +931,7 @@ fn vote(
                 || (established
                     && chance(
                         rng,
-                        w.engagement[i]
+                        engagement[i]
                             * (dy.voice_base + (1.0 - dy.voice_base) * trust_in_members[i]),
                     ));
             if speaks { Ballot::No } else { Ballot::Silent }
@@ -840,17 +955,17 @@ fn vote(
             }
         };
         // Heard and recorded when standing aside: nothing left to resent.
-        w.vote_u[i] = u;
-        w.stood_aside[i] = ballot == Ballot::StandAside;
-        v.tally.stood_aside += u32::from(w.stood_aside[i]);
-        let counted_yes = match ballot {
+        vote_u[i] = u;
+        stood_aside[i] = ballot == Ballot::StandAside;
+        v.tally.stood_aside += u32::from(stood_aside[i]);
+        let yes = match ballot {
             Ballot::Yes | Ballot::StandAside => true,
             Ballot::No => {
                 v.voiced += 1;
                 // Under consent only a reasoned objection that the
                 // proposal harms the coalition's aim blocks; a personal
                 // one is heard and overruled.
-                if !consent || w.vote_merit[i] < 0.0 {
+                if !consent || vote_merit[i] < 0.0 {
                     v.tally.blocking += 1;
                 }
                 false
@@ -863,17 +978,18 @@ fn vote(
                 true
             }
         };
-        w.counted_yes[i] = Some(counted_yes);
+        counted_yes[i] = Some(yes);
         v.tally.total += 1;
-        v.tally.total_power += w.power[i];
-        if counted_yes {
+        v.tally.total_power += power[i];
+        if yes {
             v.tally.yes += 1;
-            v.tally.yes_power += w.power[i];
+            v.tally.yes_power += power[i];
         }
-        if w.vote_merit[i] < 0.0 {
+        if vote_merit[i] < 0.0 {
             harm += 1;
         }
     }
+    w.scratch = trust_in_p;
     // Consent: the circle tests each reasoned objection; it stands only
     // when at least half of the circle, having heard it, sees the harm.
     v.tally.reasoned = if consent { v.tally.blocking } else { 0 };

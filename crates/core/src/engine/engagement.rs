@@ -1,7 +1,7 @@
 //! Phase 8, engagement drift, and renewal rituals.
 
 use super::{Controller, Event, EventKind, Round};
-use crate::model::unit;
+use crate::model::{World, unit};
 
 /// Commitment of member i (also read by the exit phase):
 ///
@@ -41,39 +41,73 @@ pub fn engagement<C: Controller>(r: &mut Round<'_, C>) {
     let renewal = g.renewal_every > 0 && w.round % g.renewal_every == 0 && w.coalition.members > 0;
     let on_track = w.on_track(s.max_rounds);
     let shown = w.shown_on_track(s.max_rounds);
+    let (n, round) = (w.n, w.round);
+    // Each member's support first (nothing below changes what it reads),
+    // so that the loop can borrow the per-agent vectors apart: sliced to
+    // the n agents, one bounds check on i serves them all, and a store to
+    // one does not make the others be read again.
+    let mut support = std::mem::take(&mut w.scratch);
     for &i in members {
-        w.clarity[i] -= dy.clarity_decay * (w.clarity[i] - dy.clarity_floor).max(0.0);
-        w.hidden[i] *= 1.0 - dy.hidden_decay;
-        w.resentment[i] *= 1.0 - dy.resentment_decay;
+        support[i] = w.support(i);
+    }
+    let World {
+        clarity,
+        hidden,
+        resentment,
+        efficacy,
+        urgency,
+        hours_now,
+        commitment,
+        engagement,
+        ..
+    } = &mut *w;
+    let (clarity, hidden, resentment) = (&mut clarity[..n], &mut hidden[..n], &mut resentment[..n]);
+    let (efficacy, hours_now, commitment, engagement) = (
+        &mut efficacy[..n],
+        &mut hours_now[..n],
+        &mut commitment[..n],
+        &mut engagement[..n],
+    );
+    let (urgency, trust_in_members, support_of) =
+        (&urgency[..n], &trust_in_members[..n], &support[..n]);
+    for &i in members {
+        clarity[i] -= dy.clarity_decay * (clarity[i] - dy.clarity_floor).max(0.0);
+        hidden[i] *= 1.0 - dy.hidden_decay;
+        resentment[i] *= 1.0 - dy.resentment_decay;
         // Between results members revise their confidence toward the pace
         // the results have shown (none yet: toward 0), the more urgently
         // they need the goal (impatience).
-        w.efficacy[i] += dy.impatience * w.urgency[i] * (shown - w.efficacy[i]);
+        efficacy[i] += dy.impatience * urgency[i] * (shown - efficacy[i]);
         if renewal {
-            w.hours_now[i] += g.renewal_hours;
-            w.hidden[i] *= 1.0 - dy.renewal_boost;
-            w.resentment[i] *= 1.0 - dy.renewal_boost;
-            w.clarity[i] = unit(w.clarity[i] + dy.renewal_boost * (1.0 - w.clarity[i]));
-            w.efficacy[i] = unit(w.efficacy[i] + dy.renewal_boost * (on_track - w.efficacy[i]));
+            hours_now[i] += g.renewal_hours;
+            hidden[i] *= 1.0 - dy.renewal_boost;
+            resentment[i] *= 1.0 - dy.renewal_boost;
+            clarity[i] = unit(clarity[i] + dy.renewal_boost * (1.0 - clarity[i]));
+            efficacy[i] = unit(efficacy[i] + dy.renewal_boost * (on_track - efficacy[i]));
         }
-        let c = dy.w_alignment * w.alignment(i)
+        // `World::alignment(i)`: support (floored at 0) times clarity.
+        let alignment = support_of[i].max(0.0) * clarity[i];
+        let c = dy.w_alignment * alignment
             + dy.w_trust * trust_in_members[i]
-            + dy.w_efficacy * w.efficacy[i]
-            - dy.w_cost * w.hours_now[i] / dy.hours_budget
-            - dy.w_hidden * w.hidden[i]
-            - dy.w_resentment * w.resentment[i];
-        w.commitment[i] = c;
-        let before = w.engagement[i];
+            + dy.w_efficacy * efficacy[i]
+            - dy.w_cost * hours_now[i] / dy.hours_budget
+            - dy.w_hidden * hidden[i]
+            - dy.w_resentment * resentment[i];
+        commitment[i] = c;
+        let before = engagement[i];
         let target = (c / dy.full_commitment).clamp(0.0, 1.0);
-        w.engagement[i] = unit(before + dy.engagement_rate * (target - before));
-        if before >= dy.junior_threshold && w.engagement[i] < dy.junior_threshold {
+        engagement[i] = unit(before + dy.engagement_rate * (target - before));
+        // (Both tests made, one branch: whether engagement was above the
+        // threshold is a coin flip to the CPU, falling below it is rare.)
+        if (before >= dy.junior_threshold) & (engagement[i] < dy.junior_threshold) {
             ev.push(Event {
-                round: w.round,
+                round,
                 agent: Some(i),
                 kind: EventKind::JuniorRepresentative,
             });
         }
     }
+    w.scratch = support;
     if renewal {
         ev.push(Event {
             round: w.round,

@@ -55,40 +55,49 @@ pub fn exits<C: Controller>(r: &mut Round<'_, C>) {
     let g = &s.governance;
     let theta = dy.exit_threshold - dy.exit_barrier * trapped(s);
     let realigned = w.coalition.realigned_at == w.round && w.round > 0;
-    for &i in members {
-        if w.joined_round[i] == w.round {
-            continue;
-        }
-        let over = (w.hours_now[i] - dy.hours_budget).max(0.0) / dy.hours_budget;
-        let c = w.commitment[i];
-        let reason = if g.remove_after > 0 && w.missed[i] >= g.remove_after {
-            Some(ExitReason::Removed)
-        } else if realigned && w.support(i) <= dy.misfit_support {
-            Some(ExitReason::Misfit)
-        } else if over > 0.0 && chance(rng, dy.burnout_rate * over) {
-            Some(ExitReason::Burnout)
-        } else if c < theta && chance(rng, dy.leave_gain * (theta - c)) {
-            Some(weakest(w, s, i))
-        } else {
-            None
-        };
-        // A player may leave when the model would not (for the reason whose
-        // shortfall is largest) or stay on, except through a removal or a
-        // re-alignment misfit (formal processes).
-        let leaves = ctl.leave(i, reason);
-        let reason = match (leaves, reason) {
-            (true, None) => Some(weakest(w, s, i)),
-            (false, Some(r)) if !matches!(r, ExitReason::Removed | ExitReason::Misfit) => None,
-            (_, r) => r,
-        };
-        // Mark now, apply after the loop: every decision reads the start state.
-        w.pending_exit[i] = reason;
-    }
+    let (n, round) = (w.n, w.round);
+    // Decided now, applied after the loop (every decision reads the start
+    // state): the leavers in member order, in the exit scratch.
     let mut scratch = std::mem::take(&mut w.exit_scratch);
     scratch.leavers.clear();
-    for &i in members {
-        if let Some(r) = w.pending_exit[i].take() {
-            scratch.leavers.push((i, r));
+    {
+        let w = &*w;
+        // Sliced to the n agents: one bounds check on i serves them all.
+        let (joined_round, hours_now, commitment, missed) = (
+            &w.joined_round[..n],
+            &w.hours_now[..n],
+            &w.commitment[..n],
+            &w.missed[..n],
+        );
+        for &i in members {
+            if joined_round[i] == round {
+                continue;
+            }
+            let over = (hours_now[i] - dy.hours_budget).max(0.0) / dy.hours_budget;
+            let c = commitment[i];
+            let reason = if g.remove_after > 0 && missed[i] >= g.remove_after {
+                Some(ExitReason::Removed)
+            } else if realigned && w.support(i) <= dy.misfit_support {
+                Some(ExitReason::Misfit)
+            } else if over > 0.0 && chance(rng, dy.burnout_rate * over) {
+                Some(ExitReason::Burnout)
+            } else if c < theta && chance(rng, dy.leave_gain * (theta - c)) {
+                Some(weakest(w, s, i))
+            } else {
+                None
+            };
+            // A player may leave when the model would not (for the reason
+            // whose shortfall is largest) or stay on, except through a
+            // removal or a re-alignment misfit (formal processes).
+            let leaves = ctl.leave(i, reason);
+            let reason = match (leaves, reason) {
+                (true, None) => Some(weakest(w, s, i)),
+                (false, Some(r)) if !matches!(r, ExitReason::Removed | ExitReason::Misfit) => None,
+                (_, r) => r,
+            };
+            if let Some(r) = reason {
+                scratch.leavers.push((i, r));
+            }
         }
     }
     let leavers = std::mem::take(&mut scratch.leavers);

@@ -44,8 +44,6 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
     let n = w.n;
     let members_at_start = w.coalition.members;
     let max_power = w.power.iter().cloned().fold(0.0, f64::max).max(1e-12);
-    let mean_efficacy = w.member_mean(|i| w.efficacy[i]);
-    let public_efficacy = w.coalition.legitimacy * mean_efficacy;
     let trap = super::exit::trapped(s);
     let h = dy.big_player_members - 2.0;
     // Those who recruit and vote: the members at the start of the phase, in
@@ -55,6 +53,23 @@ pub fn recruitment<C: Controller>(r: &mut Round<'_, C>) {
     recruiters.clear();
     recruiters.extend((0..n).filter(|&i| w.is_member(i) && w.joined_round[i] != w.round));
     let recruiters = &*recruiters;
+    // `World::member_mean` of efficacy over the recruiters: nobody has
+    // joined yet this round, so they are all the members (the same terms
+    // in the same order).
+    let mean_efficacy = if recruiters.is_empty() {
+        0.0
+    } else {
+        let sum: f64 = recruiters
+            .iter()
+            .map(|&i| w.efficacy[i])
+            .fold(0.0, |s, e| s + e);
+        sum / recruiters.len() as f64
+    };
+    debug_assert_eq!(
+        mean_efficacy.to_bits(),
+        w.member_mean(|i| w.efficacy[i]).to_bits()
+    );
+    let public_efficacy = w.coalition.legitimacy * mean_efficacy;
     let strangers = if w.sparse {
         Strangers::of(w, s, recruiters)
     } else {

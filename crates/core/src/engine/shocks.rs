@@ -11,12 +11,14 @@ use crate::scenario::Scenario;
 use rand::RngExt;
 
 pub fn shocks<C: Controller>(r: &mut Round<'_, C>) {
-    let (w, s, rng, ev, now) = (
+    // `members` is free scratch until recruitment fills it.
+    let (w, s, rng, ev, now, members) = (
         &mut *r.world,
         r.scenario,
         &mut *r.rng,
         &mut *r.events,
         &mut *r.tally,
+        &mut *r.members,
     );
     let round = w.round;
     if s.shocks.founder_leaves_at == round
@@ -30,7 +32,7 @@ pub fn shocks<C: Controller>(r: &mut Round<'_, C>) {
     // The model's shock: drawn from the run's stream.
     if chance(rng, s.shocks.rate) && w.coalition.members > 0 {
         let kind = shock_kind(s, rng);
-        strike(w, s, rng, ev, round, kind);
+        strike(w, s, rng, ev, round, kind, members);
     }
     // A shock the controller calls (the class game's teacher), on top of
     // the model's: the same shock, its draws from a side stream of the
@@ -40,7 +42,7 @@ pub fn shocks<C: Controller>(r: &mut Round<'_, C>) {
     {
         let mut side = rng.clone();
         side.set_stream(rng.get_stream() ^ SIDE_STREAM);
-        strike(w, s, &mut side, ev, round, kind);
+        strike(w, s, &mut side, ev, round, kind, members);
     }
 }
 
@@ -81,6 +83,7 @@ fn strike(
     ev: &mut Vec<Event>,
     round: u32,
     kind: ShockKind,
+    members: &mut Vec<usize>,
 ) {
     let size = s.shocks.size;
     let side = size * s.shocks.secondary;
@@ -148,11 +151,13 @@ fn strike(
     }
     // Ambiguity: every member's clarity falls, less for those who trust the
     // others to act in good faith (alignment without trust breaks here).
-    for i in 0..w.n {
-        if w.is_member(i) {
-            let tau = w.trust_in_members(i);
-            w.clarity[i] *= 1.0 - size * (1.0 - tau);
-        }
+    // (Over the list of members: `World::trust_in_members` without a scan
+    // of all n agents per member; nothing here changes trust.)
+    members.clear();
+    members.extend((0..w.n).filter(|&i| w.is_member(i)));
+    for &i in members.iter() {
+        let tau = w.trust_in_members_of(i, members);
+        w.clarity[i] *= 1.0 - size * (1.0 - tau);
     }
     ev[at].agent = target;
 }

@@ -81,10 +81,14 @@ pub fn update_trust_in<C: Controller>(r: &mut Round<'_, C>) -> f64 {
                 let x = row[j];
                 // A pair draws a random number (`chance(visibility)` in
                 // its integer form) unless both attended one meeting.
-                let seen = (attended_i
-                    && attended[j]
-                    && (!grouped || group[j] == group_i || (council_i && council[j])))
-                    || (rng.next_u64() >> 11) < vis;
+                // Whether they met: i's attendance and the structure are
+                // the same for the whole row (predicted branches); the
+                // rest is one branch, not one per test (`&` and `|`
+                // evaluate every operand; j's attendance is a coin flip to
+                // the CPU).
+                let met = attended_i
+                    && attended[j] & (!grouped || (group[j] == group_i) | (council_i & council[j]));
+                let seen = met || (rng.next_u64() >> 11) < vis;
                 // Branch-free (which pairs are seen and who delivered are
                 // coin flips the CPU cannot predict), yet bit-identical to
                 // the plain if/else: the masks pick `gain (1 − x)` or

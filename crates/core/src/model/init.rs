@@ -65,10 +65,10 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         lost: vec![0; n],
         exit_reason: vec![None; n],
         counted_yes: vec![None; n],
-        pending_exit: vec![None; n],
         exit_scratch: super::ExitScratch::new(n),
         vote_u: vec![0.0; n],
         vote_merit: vec![0.0; n],
+        scratch: vec![0.0; n],
         stood_aside: vec![false; n],
         present: vec![false; n],
         waiting: vec![0.0; n * d],
@@ -187,7 +187,14 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             }
             w.position.push(x.clamp(-1.0, 1.0));
             let u: f64 = rng.random::<f64>();
-            w.salience.push(u.max(1e-6).powf(pop.focus));
+            // x^1 is x exactly (IEEE 754 pow), so the common focus of 1
+            // skips the call.
+            let x = u.max(1e-6);
+            w.salience.push(if pop.focus == 1.0 {
+                x
+            } else {
+                x.powf(pop.focus)
+            });
         }
         if let Some(skew) = &skew {
             let r = w.resources.last_mut().expect("pushed above");

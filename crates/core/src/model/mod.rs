@@ -229,6 +229,10 @@ pub struct World {
     /// Scratch of the decision phase: each voter's utility and perceived merit.
     pub vote_u: Vec<f64>,
     pub vote_merit: Vec<f64>,
+    /// Scratch of one phase at a time, one value per agent (engagement:
+    /// each member's support; contributions: each delivery's amount), so
+    /// that a phase can borrow the per-agent vectors apart.
+    pub scratch: Vec<f64>,
     /// Scratch of the decision phase: stood aside in the last vote.
     pub stood_aside: Vec<bool>,
     /// Scratch of the decision phase: has a vote in this round's decision
@@ -238,8 +242,6 @@ pub struct World {
     /// Stake of member i in a change on issue k that it wanted and that was
     /// blocked, while that issue stays open (`n * d`).
     pub waiting: Vec<f64>,
-    /// Exit decided this round, applied after all are decided.
-    pub pending_exit: Vec<Option<ExitReason>>,
     /// Scratch of the exit phase (sized once, so a round allocates nothing).
     pub exit_scratch: ExitScratch,
     /// Commitment computed in the last engagement phase.
@@ -361,9 +363,13 @@ impl World {
             .zip(salience)
             .zip(position)
         {
-            if f > 0.0 {
-                s += f * sal * (1.0 - (x - a).abs());
-            }
+            // Only issues in scope (f > 0) count. Branch-free (the scope
+            // varies issue by issue, a pattern the CPU mispredicts): an
+            // issue out of scope adds +0.0, which leaves the sum as it is
+            // (it starts at +0.0 and so is never −0.0).
+            let term = f * sal * (1.0 - (x - a).abs());
+            let in_scope = 0u64.wrapping_sub(u64::from(f > 0.0));
+            s += f64::from_bits(term.to_bits() & in_scope);
         }
         s
     }
@@ -434,6 +440,29 @@ impl World {
         for (j, &t) in row.iter().enumerate() {
             if j != i && self.status[j] == Status::Member {
                 sum += t;
+                k += 1;
+            }
+        }
+        if k == 0 {
+            self.lone_trust
+        } else {
+            sum / k as f64
+        }
+    }
+
+    /// [`World::trust_in_members`] given the current members, ascending
+    /// (dense: the same terms in the same order, without a scan of all n
+    /// agents).
+    pub fn trust_in_members_of(&self, i: usize, members: &[usize]) -> f64 {
+        if self.sparse {
+            return self.sparse_trust_in_members(i);
+        }
+        let row = &self.trust[i * self.n..(i + 1) * self.n];
+        let mut sum = 0.0;
+        let mut k = 0usize;
+        for &j in members {
+            if j != i {
+                sum += row[j];
                 k += 1;
             }
         }
