@@ -107,37 +107,6 @@ pub struct PrimResult {
     pub base_density: f64,
 }
 
-fn stats(x: &[Vec<f64>], y: &[bool], lo: &[f64], hi: &[f64], total_cases: usize) -> PrimBox {
-    let mut points = 0usize;
-    let mut cases = 0usize;
-    for (row, &c) in x.iter().zip(y) {
-        if row
-            .iter()
-            .zip(lo.iter().zip(hi))
-            .all(|(v, (a, b))| *v >= *a && *v <= *b)
-        {
-            points += 1;
-            cases += c as usize;
-        }
-    }
-    PrimBox {
-        lo: lo.to_vec(),
-        hi: hi.to_vec(),
-        coverage: if total_cases > 0 {
-            cases as f64 / total_cases as f64
-        } else {
-            0.0
-        },
-        density: if points > 0 {
-            cases as f64 / points as f64
-        } else {
-            0.0
-        },
-        mass: points as f64 / x.len().max(1) as f64,
-        points,
-    }
-}
-
 /// Runs PRIM on points `x` (rows) with cases `y`. `None` when there are no
 /// points or no cases.
 pub fn prim(x: &[Vec<f64>], y: &[bool], cfg: &PrimConfig) -> Option<PrimResult> {
@@ -146,85 +115,8 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], cfg: &PrimConfig) -> Option<PrimResult> 
     if n == 0 || total_cases == 0 || y.len() != n {
         return None;
     }
-    let k = x[0].len();
-    let mut lo = vec![f64::NEG_INFINITY; k];
-    let mut hi = vec![f64::INFINITY; k];
-    let mut trajectory = vec![stats(x, y, &lo, &hi, total_cases)];
-    let min_points = (cfg.min_mass * n as f64).ceil() as usize;
-    let mut inside: Vec<usize> = (0..n).collect();
-    loop {
-        let nb = inside.len();
-        let cut = ((cfg.alpha * nb as f64).ceil() as usize).max(1);
-        // Best peel: (density, -removed, dim, side, new bound).
-        let mut best: Option<(f64, usize, usize, bool, f64)> = None;
-        for j in 0..k {
-            let mut vals: Vec<f64> = inside.iter().map(|&i| x[i][j]).collect();
-            vals.sort_by(f64::total_cmp);
-            for low_side in [true, false] {
-                // New bound and the points it keeps.
-                let bound = if low_side {
-                    let mut t = vals[cut.min(nb - 1)];
-                    if t == vals[0] {
-                        match vals.iter().find(|&&v| v > vals[0]) {
-                            Some(&v) => t = v,
-                            None => continue,
-                        }
-                    }
-                    t
-                } else {
-                    let mut t = vals[nb - 1 - cut.min(nb - 1)];
-                    if t == vals[nb - 1] {
-                        match vals.iter().rev().find(|&&v| v < vals[nb - 1]) {
-                            Some(&v) => t = v,
-                            None => continue,
-                        }
-                    }
-                    t
-                };
-                let keep = |i: usize| {
-                    if low_side {
-                        x[i][j] >= bound
-                    } else {
-                        x[i][j] <= bound
-                    }
-                };
-                let (mut kept, mut cases) = (0usize, 0usize);
-                for &i in &inside {
-                    if keep(i) {
-                        kept += 1;
-                        cases += y[i] as usize;
-                    }
-                }
-                if kept < min_points || kept == 0 {
-                    continue;
-                }
-                let density = cases as f64 / kept as f64;
-                let removed = nb - kept;
-                let better = match best {
-                    None => true,
-                    Some((d, r, ..)) => density > d || (density == d && removed < r),
-                };
-                if better {
-                    best = Some((density, removed, j, low_side, bound));
-                }
-            }
-        }
-        let Some((_, _, j, low_side, bound)) = best else {
-            break;
-        };
-        if low_side {
-            lo[j] = bound;
-        } else {
-            hi[j] = bound;
-        }
-        inside.retain(|&i| x[i][j] >= lo[j] && x[i][j] <= hi[j]);
-        let b = stats(x, y, &lo, &hi, total_cases);
-        let pure = b.density >= 1.0;
-        trajectory.push(b);
-        if pure {
-            break;
-        }
-    }
+    let yf: Vec<f64> = y.iter().map(|&c| f64::from(u8::from(c))).collect();
+    let trajectory = peel(x, &yf, cfg, usize::MAX, true);
     let chosen = trajectory
         .iter()
         .enumerate()
@@ -237,9 +129,8 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], cfg: &PrimConfig) -> Option<PrimResult> 
         .map_or(0, |(i, _)| i);
     let pasted = prune(
         x,
-        y,
-        paste(x, y, &trajectory[chosen], cfg, total_cases),
-        total_cases,
+        &yf,
+        paste(x, &yf, &trajectory[chosen], cfg),
         cfg.keep_density,
     );
     Some(PrimResult {
@@ -250,176 +141,21 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], cfg: &PrimConfig) -> Option<PrimResult> 
     })
 }
 
-/// Quasi-p-value above which a restriction is dropped.
-const QP_MAX: f64 = 0.05;
-
-/// P(X ≥ k) for X ~ Binomial(n, p).
-fn binomial_upper(k: usize, n: usize, p: f64) -> f64 {
-    if k == 0 {
-        return 1.0;
-    }
-    if p <= 0.0 {
-        return 0.0;
-    }
-    if p >= 1.0 {
-        return 1.0;
-    }
-    // ln C(n, i) p^i (1 − p)^(n − i), summed from i = k up.
-    let ln_fact = |m: usize| (1..=m).map(|v| (v as f64).ln()).sum::<f64>();
-    let (lp, lq) = (p.ln(), (1.0 - p).ln());
-    let base = ln_fact(n);
-    (k..=n)
-        .map(|i| (base - ln_fact(i) - ln_fact(n - i) + i as f64 * lp + (n - i) as f64 * lq).exp())
-        .sum::<f64>()
-        .min(1.0)
-}
-
-/// Drops the restrictions of `b` that are not significant: while the
-/// largest quasi-p-value of a restricted input whose freeing keeps the
-/// density at least `keep_density` exceeds [`QP_MAX`], frees that input
-/// (ties to the lower input).
-fn prune(x: &[Vec<f64>], y: &[bool], b: PrimBox, total: usize, keep_density: f64) -> PrimBox {
-    let mut cur = b;
-    loop {
-        let cases = (cur.density * cur.points as f64).round() as usize;
-        let mut worst: Option<(f64, PrimBox)> = None;
-        for j in cur.restricted(x) {
-            let (mut lo, mut hi) = (cur.lo.clone(), cur.hi.clone());
-            lo[j] = f64::NEG_INFINITY;
-            hi[j] = f64::INFINITY;
-            let wider = stats(x, y, &lo, &hi, total);
-            if wider.density < keep_density {
-                continue;
-            }
-            let qp = binomial_upper(cases, cur.points, wider.density);
-            if worst.as_ref().is_none_or(|(w, _)| qp > *w) {
-                worst = Some((qp, wider));
-            }
-        }
-        match worst {
-            Some((qp, wider)) if qp > QP_MAX => cur = wider,
-            _ => return cur,
-        }
-    }
-}
-
-/// Widens `b` one slice at a time while that raises its density.
-fn paste(x: &[Vec<f64>], y: &[bool], b: &PrimBox, cfg: &PrimConfig, total: usize) -> PrimBox {
-    let mut cur = b.clone();
-    let k = cur.lo.len();
-    loop {
-        let add = ((cfg.paste_alpha * cur.points as f64).ceil() as usize).max(1);
-        let mut best: Option<PrimBox> = None;
-        for j in 0..k {
-            // Points outside the box on input j only.
-            let others_in = |row: &[f64]| {
-                (0..k).all(|m| m == j || (row[m] >= cur.lo[m] && row[m] <= cur.hi[m]))
-            };
-            for low_side in [true, false] {
-                let mut cand: Vec<f64> = x
-                    .iter()
-                    .filter(|r| others_in(r))
-                    .map(|r| r[j])
-                    .filter(|&v| {
-                        if low_side {
-                            v < cur.lo[j]
-                        } else {
-                            v > cur.hi[j]
-                        }
-                    })
-                    .collect();
-                if cand.is_empty() {
-                    continue;
-                }
-                cand.sort_by(f64::total_cmp);
-                let (mut lo, mut hi) = (cur.lo.clone(), cur.hi.clone());
-                if low_side {
-                    let i = cand.len().saturating_sub(add);
-                    lo[j] = if i == 0 { f64::NEG_INFINITY } else { cand[i] };
-                } else {
-                    let i = add.min(cand.len()) - 1;
-                    hi[j] = if i + 1 == cand.len() {
-                        f64::INFINITY
-                    } else {
-                        cand[i]
-                    };
-                }
-                let nb = stats(x, y, &lo, &hi, total);
-                if nb.density > best.as_ref().map_or(cur.density, |b| b.density) {
-                    best = Some(nb);
-                }
-            }
-        }
-        match best {
-            Some(b) => cur = b,
-            None => return cur,
-        }
-    }
-}
-
-/// Mean and count of `y` over the points of `x` inside [lo, hi].
-fn mean_in(x: &[Vec<f64>], y: &[f64], lo: &[f64], hi: &[f64]) -> (f64, usize) {
-    let (mut sum, mut n) = (0.0, 0usize);
-    for (row, &v) in x.iter().zip(y) {
-        if row
-            .iter()
-            .zip(lo.iter().zip(hi))
-            .all(|(a, (l, h))| *a >= *l && *a <= *h)
-        {
-            sum += v;
-            n += 1;
-        }
-    }
-    (if n > 0 { sum / n as f64 } else { 0.0 }, n)
-}
-
-/// A box of a continuous target: `density` is the mean of `y` over the
-/// box's points, `coverage` the share of the points with `y > 0` that the
-/// box holds.
-fn mean_box(x: &[Vec<f64>], y: &[f64], lo: &[f64], hi: &[f64]) -> PrimBox {
-    let (mean, points) = mean_in(x, y, lo, hi);
-    let positive = y.iter().filter(|&&v| v > 0.0).count();
-    let inside_positive = x
-        .iter()
-        .zip(y)
-        .filter(|(row, v)| {
-            **v > 0.0
-                && row
-                    .iter()
-                    .zip(lo.iter().zip(hi))
-                    .all(|(a, (l, h))| *a >= *l && *a <= *h)
-        })
-        .count();
-    PrimBox {
-        lo: lo.to_vec(),
-        hi: hi.to_vec(),
-        coverage: if positive > 0 {
-            inside_positive as f64 / positive as f64
-        } else {
-            0.0
-        },
-        density: mean,
-        mass: points as f64 / x.len().max(1) as f64,
-        points,
-    }
-}
-
-/// PRIM on a continuous target (Friedman & Fisher 1999's original form):
-/// peeling keeps the slice cut that leaves the highest mean of `y` in the
-/// box, down to `min_mass` of the points. The box chosen on the trajectory
-/// is the one whose mean stands clearest above the whole space's, (box
-/// mean − overall mean) × √points (a box neither a handful of lucky points
-/// nor the whole space). Pasting widens it while its mean rises; pruning
-/// frees each restriction whose freed points' mean is not lower than the
-/// box's at one-sided 5% (normal approximation of Welch's test), while the
-/// box stays above the overall mean. `base_density` is the overall mean.
-pub fn prim_mean(x: &[Vec<f64>], y: &[f64], cfg: &PrimConfig) -> Option<PrimResult> {
+/// Peels from the whole space: each step cuts the slice, at the low or
+/// the high end of one input, that leaves the highest mean of `y` in the
+/// box (on a tie, the one that removes fewest points), until the box
+/// would hold less than `min_mass` of the points, or (`stop_when_pure`)
+/// its mean reaches 1. Once `max_restricted` inputs are restricted, only
+/// those are cut further. The boxes from the whole space on.
+fn peel(
+    x: &[Vec<f64>],
+    y: &[f64],
+    cfg: &PrimConfig,
+    max_restricted: usize,
+    stop_when_pure: bool,
+) -> Vec<PrimBox> {
     let n = x.len();
-    if n == 0 || y.len() != n {
-        return None;
-    }
     let k = x[0].len();
-    let overall = y.iter().sum::<f64>() / n as f64;
     let mut lo = vec![f64::NEG_INFINITY; k];
     let mut hi = vec![f64::INFINITY; k];
     let mut trajectory = vec![mean_box(x, y, &lo, &hi)];
@@ -428,17 +164,19 @@ pub fn prim_mean(x: &[Vec<f64>], y: &[f64], cfg: &PrimConfig) -> Option<PrimResu
     loop {
         let nb = inside.len();
         let cut = ((cfg.alpha * nb as f64).ceil() as usize).max(1);
+        // Best peel: (mean, -removed, dim, side, new bound).
         let mut best: Option<(f64, usize, usize, bool, f64)> = None;
         let restricted = (0..k)
             .filter(|&j| lo[j].is_finite() || hi[j].is_finite())
             .count();
         for j in 0..k {
-            if restricted >= cfg.max_restricted && !(lo[j].is_finite() || hi[j].is_finite()) {
+            if restricted >= max_restricted && !(lo[j].is_finite() || hi[j].is_finite()) {
                 continue;
             }
             let mut vals: Vec<f64> = inside.iter().map(|&i| x[i][j]).collect();
             vals.sort_by(f64::total_cmp);
             for low_side in [true, false] {
+                // New bound and the points it keeps; ties are never split.
                 let bound = if low_side {
                     let t = vals[cut.min(nb - 1)];
                     if t == vals[0] {
@@ -495,31 +233,92 @@ pub fn prim_mean(x: &[Vec<f64>], y: &[f64], cfg: &PrimConfig) -> Option<PrimResu
             hi[j] = bound;
         }
         inside.retain(|&i| x[i][j] >= lo[j] && x[i][j] <= hi[j]);
-        trajectory.push(mean_box(x, y, &lo, &hi));
+        let b = mean_box(x, y, &lo, &hi);
+        let pure = stop_when_pure && b.density >= 1.0;
+        trajectory.push(b);
+        if pure {
+            break;
+        }
     }
-    let clarity = |b: &PrimBox| (b.density - overall) * (b.points as f64).sqrt();
-    let chosen = trajectory
-        .iter()
-        .enumerate()
-        .max_by(|a, b| clarity(a.1).total_cmp(&clarity(b.1)).then(b.0.cmp(&a.0)))
-        .map_or(0, |(i, _)| i);
-    let pasted = prune_mean(x, y, paste_mean(x, y, &trajectory[chosen], cfg), overall);
-    Some(PrimResult {
-        trajectory,
-        chosen,
-        pasted,
-        base_density: overall,
+    trajectory
+}
+
+/// Quasi-p-value above which a restriction is dropped.
+const QP_MAX: f64 = 0.05;
+
+/// P(X ≥ k) for X ~ Binomial(n, p).
+fn binomial_upper(k: usize, n: usize, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    // ln C(n, i) p^i (1 − p)^(n − i), summed from i = k up.
+    let ln_fact = |m: usize| (1..=m).map(|v| (v as f64).ln()).sum::<f64>();
+    let (lp, lq) = (p.ln(), (1.0 - p).ln());
+    let base = ln_fact(n);
+    (k..=n)
+        .map(|i| (base - ln_fact(i) - ln_fact(n - i) + i as f64 * lp + (n - i) as f64 * lq).exp())
+        .sum::<f64>()
+        .min(1.0)
+}
+
+/// Drops the restrictions of `b` that are not significant: while the
+/// largest quasi-p-value of a restricted input whose freeing keeps the
+/// density at least `keep_density` exceeds [`QP_MAX`], frees that input
+/// (ties to the lower input).
+fn prune(x: &[Vec<f64>], y: &[f64], b: PrimBox, keep_density: f64) -> PrimBox {
+    free_insignificant(x, y, b, |cur, wider| {
+        let cases = (cur.density * cur.points as f64).round() as usize;
+        (wider.density >= keep_density).then(|| binomial_upper(cases, cur.points, wider.density))
     })
 }
 
-/// Widens `b` one slice at a time while that raises its mean.
-fn paste_mean(x: &[Vec<f64>], y: &[f64], b: &PrimBox, cfg: &PrimConfig) -> PrimBox {
+/// Frees restrictions of `b` one at a time: of the restricted inputs
+/// whose freeing `p_value` admits (Some), the one with the largest
+/// p-value, while it exceeds [`QP_MAX`] (ties to the lower input).
+fn free_insignificant(
+    x: &[Vec<f64>],
+    y: &[f64],
+    b: PrimBox,
+    p_value: impl Fn(&PrimBox, &PrimBox) -> Option<f64>,
+) -> PrimBox {
+    let mut cur = b;
+    loop {
+        let mut worst: Option<(f64, PrimBox)> = None;
+        for j in cur.restricted(x) {
+            let (mut lo, mut hi) = (cur.lo.clone(), cur.hi.clone());
+            lo[j] = f64::NEG_INFINITY;
+            hi[j] = f64::INFINITY;
+            let wider = mean_box(x, y, &lo, &hi);
+            let Some(p) = p_value(&cur, &wider) else {
+                continue;
+            };
+            if worst.as_ref().is_none_or(|(w, _)| p > *w) {
+                worst = Some((p, wider));
+            }
+        }
+        match worst {
+            Some((p, wider)) if p > QP_MAX => cur = wider,
+            _ => return cur,
+        }
+    }
+}
+
+/// Widens `b` one slice at a time while that raises its mean of `y`
+/// (density).
+fn paste(x: &[Vec<f64>], y: &[f64], b: &PrimBox, cfg: &PrimConfig) -> PrimBox {
     let mut cur = b.clone();
     let k = cur.lo.len();
     loop {
         let add = ((cfg.paste_alpha * cur.points as f64).ceil() as usize).max(1);
         let mut best: Option<PrimBox> = None;
         for j in 0..k {
+            // Points outside the box on input j only.
             let others_in = |row: &[f64]| {
                 (0..k).all(|m| m == j || (row[m] >= cur.lo[m] && row[m] <= cur.hi[m]))
             };
@@ -565,6 +364,84 @@ fn paste_mean(x: &[Vec<f64>], y: &[f64], b: &PrimBox, cfg: &PrimConfig) -> PrimB
     }
 }
 
+/// Mean and count of `y` over the points of `x` inside [lo, hi].
+fn mean_in(x: &[Vec<f64>], y: &[f64], lo: &[f64], hi: &[f64]) -> (f64, usize) {
+    let (mut sum, mut n) = (0.0, 0usize);
+    for (row, &v) in x.iter().zip(y) {
+        if row
+            .iter()
+            .zip(lo.iter().zip(hi))
+            .all(|(a, (l, h))| *a >= *l && *a <= *h)
+        {
+            sum += v;
+            n += 1;
+        }
+    }
+    (if n > 0 { sum / n as f64 } else { 0.0 }, n)
+}
+
+/// A box's statistics: `density` is the mean of `y` over the
+/// box's points (for 0/1 cases: the share that are cases), `coverage`
+/// the share of the points with `y > 0` that the box holds.
+fn mean_box(x: &[Vec<f64>], y: &[f64], lo: &[f64], hi: &[f64]) -> PrimBox {
+    let (mean, points) = mean_in(x, y, lo, hi);
+    let positive = y.iter().filter(|&&v| v > 0.0).count();
+    let inside_positive = x
+        .iter()
+        .zip(y)
+        .filter(|(row, v)| {
+            **v > 0.0
+                && row
+                    .iter()
+                    .zip(lo.iter().zip(hi))
+                    .all(|(a, (l, h))| *a >= *l && *a <= *h)
+        })
+        .count();
+    PrimBox {
+        lo: lo.to_vec(),
+        hi: hi.to_vec(),
+        coverage: if positive > 0 {
+            inside_positive as f64 / positive as f64
+        } else {
+            0.0
+        },
+        density: mean,
+        mass: points as f64 / x.len().max(1) as f64,
+        points,
+    }
+}
+
+/// PRIM on a continuous target (Friedman & Fisher 1999's original form):
+/// peeling keeps the slice cut that leaves the highest mean of `y` in the
+/// box, down to `min_mass` of the points. The box chosen on the trajectory
+/// is the one whose mean stands clearest above the whole space's, (box
+/// mean − overall mean) × √points (a box neither a handful of lucky points
+/// nor the whole space). Pasting widens it while its mean rises; pruning
+/// frees each restriction whose freed points' mean is not lower than the
+/// box's at one-sided 5% (normal approximation of Welch's test), while the
+/// box stays above the overall mean. `base_density` is the overall mean.
+pub fn prim_mean(x: &[Vec<f64>], y: &[f64], cfg: &PrimConfig) -> Option<PrimResult> {
+    let n = x.len();
+    if n == 0 || y.len() != n {
+        return None;
+    }
+    let overall = y.iter().sum::<f64>() / n as f64;
+    let trajectory = peel(x, y, cfg, cfg.max_restricted, false);
+    let clarity = |b: &PrimBox| (b.density - overall) * (b.points as f64).sqrt();
+    let chosen = trajectory
+        .iter()
+        .enumerate()
+        .max_by(|a, b| clarity(a.1).total_cmp(&clarity(b.1)).then(b.0.cmp(&a.0)))
+        .map_or(0, |(i, _)| i);
+    let pasted = prune_mean(x, y, paste(x, y, &trajectory[chosen], cfg), overall);
+    Some(PrimResult {
+        trajectory,
+        chosen,
+        pasted,
+        base_density: overall,
+    })
+}
+
 /// One-sided p-value that the points `b` would add (freeing input `j`)
 /// have a mean of `y` no lower than the box's own points (normal
 /// approximation of Welch's test; 1 when fewer than two points are added).
@@ -598,32 +475,25 @@ fn freed_p(x: &[Vec<f64>], y: &[f64], b: &PrimBox, wider: &PrimBox) -> f64 {
 /// worse (largest p-value first) while the box's mean stays above
 /// `overall`.
 fn prune_mean(x: &[Vec<f64>], y: &[f64], b: PrimBox, overall: f64) -> PrimBox {
-    let mut cur = b;
-    loop {
-        let mut worst: Option<(f64, PrimBox)> = None;
-        for j in cur.restricted(x) {
-            let (mut lo, mut hi) = (cur.lo.clone(), cur.hi.clone());
-            lo[j] = f64::NEG_INFINITY;
-            hi[j] = f64::INFINITY;
-            let wider = mean_box(x, y, &lo, &hi);
-            if wider.density <= overall {
-                continue;
-            }
-            let p = freed_p(x, y, &cur, &wider);
-            if worst.as_ref().is_none_or(|(w, _)| p > *w) {
-                worst = Some((p, wider));
-            }
-        }
-        match worst {
-            Some((p, wider)) if p > QP_MAX => cur = wider,
-            _ => return cur,
-        }
-    }
+    free_insignificant(x, y, b, |cur, wider| {
+        (wider.density > overall).then(|| freed_p(x, y, cur, wider))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Uniform numbers in [0, 1) from a xorshift generator.
+    fn uniforms(seed: u64) -> impl FnMut() -> f64 {
+        let mut rng = seed;
+        move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
 
     #[test]
     fn binomial_tail_matches_hand_values() {
@@ -636,13 +506,7 @@ mod tests {
     #[test]
     fn a_restriction_on_an_irrelevant_input_is_dropped() {
         // Cases where input 0 is above 0.7, whatever input 1 (noise).
-        let mut rng = 12345u64;
-        let mut next = || {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = uniforms(12345);
         let x: Vec<Vec<f64>> = (0..400).map(|_| vec![next(), next()]).collect();
         let y: Vec<bool> = x.iter().map(|r| r[0] > 0.7).collect();
         let r = prim(&x, &y, &PrimConfig::default()).unwrap();
@@ -665,13 +529,7 @@ mod tests {
     fn prim_mean_finds_where_a_continuous_target_is_high_and_drops_noise_inputs() {
         // The target is 0.2 above input 0's 0.6 and 0 below, plus noise;
         // input 1 is noise.
-        let mut rng = 99u64;
-        let mut next = || {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = uniforms(99);
         let x: Vec<Vec<f64>> = (0..600).map(|_| vec![next(), next()]).collect();
         let y: Vec<f64> = x
             .iter()
