@@ -260,12 +260,13 @@ pub fn best_scatter(ex: &Exploration, r: &Report) -> Option<BestScatter> {
         .prim
         .iter()
         .filter(|t| {
-            // A box that leaves both plotted inputs free would outline the
-            // whole plot: its region lies along inputs not shown.
+            // Drawn only when it restricts the plotted inputs and no
+            // other: a rectangle would otherwise hold points outside it.
             let b = &t.result.pasted;
-            let shown = [i, j]
-                .iter()
-                .any(|&k| b.lo[k].is_finite() || b.hi[k].is_finite());
+            let restricted: Vec<usize> = (0..b.lo.len())
+                .filter(|&k| b.lo[k].is_finite() || b.hi[k].is_finite())
+                .collect();
+            let shown = !restricted.is_empty() && restricted.iter().all(|&k| k == i || k == j);
             t.reportable()
                 && shown
                 && (t.kind == "best"

@@ -81,6 +81,10 @@ pub struct PrimTarget {
     /// For a `lead` box: the one-sided 95% lower bound of each half's
     /// lead in the other half (Student t over the box's coalitions).
     pub lead_lows: Option<(f64, f64)>,
+    /// For a `lead` box: the policy is ahead of every other on mean
+    /// success over all the coalitions, so it leads in any box and its box
+    /// is not a region.
+    pub ahead_overall: bool,
 }
 
 /// How a policy stands in its `lead` box, over all runs.
@@ -121,8 +125,10 @@ impl PrimTarget {
     /// could not be checked).
     pub fn replicates(&self) -> bool {
         if self.kind == "lead" {
-            // Ahead in the other half's runs, clearly (one-sided 95%).
-            return self.lead_lows.is_none_or(|(a, b)| a > 0.0 && b > 0.0);
+            // Ahead in the other half's runs, clearly (one-sided 95%); not
+            // a region when that could not be checked (fewer than two
+            // runs), nor for a policy ahead everywhere.
+            return !self.ahead_overall && self.lead_lows.is_some_and(|(a, b)| a > 0.0 && b > 0.0);
         }
         self.replication.is_none_or(|(a, b)| a >= 0.5 && b >= 0.5)
     }
@@ -583,6 +589,10 @@ pub fn analyse(ex: &Exploration) -> Report {
         })
         .unwrap_or(0);
 
+    let ranking = ranking(ex, &points);
+    let ahead_overall = |p: usize| {
+        p == ranking.leader && ranking.pairs.iter().all(|q| q.standing == Standing::Ahead)
+    };
     // PRIM: where each policy is best, and where each falls short.
     let x: Vec<Vec<f64>> = points.iter().map(|&s| ex.numbers(s)).collect();
     let cfg = PrimConfig::default();
@@ -622,6 +632,7 @@ pub fn analyse(ex: &Exploration) -> Report {
                 replication,
                 lead: None,
                 lead_lows: None,
+                ahead_overall: false,
             });
         }
         if np > 1
@@ -650,6 +661,7 @@ pub fn analyse(ex: &Exploration) -> Report {
                 replication,
                 lead,
                 lead_lows,
+                ahead_overall: ahead_overall(p),
             });
         }
         let y: Vec<bool> = success.iter().map(|r| r[p] < ex.satisfice).collect();
@@ -664,6 +676,7 @@ pub fn analyse(ex: &Exploration) -> Report {
                 replication: None,
                 lead: None,
                 lead_lows: None,
+                ahead_overall: false,
             });
         }
     }
@@ -694,7 +707,6 @@ pub fn analyse(ex: &Exploration) -> Report {
     let mut influence: Vec<usize> = (0..k).collect();
     influence.sort_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
 
-    let ranking = ranking(ex, &points);
     let (beaten, clearly_best) = clear_shares(ex, &points);
     let mut report = Report {
         beaten,
@@ -824,60 +836,72 @@ fn num(x: f64) -> String {
     }
 }
 
-/// The sentence for a policy's `lead` box: where it leads (found again in
-/// both halves of the runs; for a policy ahead of every other on average,
-/// `ahead_overall`, where it leads most clearly), or where it comes closest
-/// and why that is not a region; `None` when the box restricts nothing.
-fn lead_words(
-    ex: &Exploration,
-    t: &PrimTarget,
-    x: &[Vec<f64>],
-    ahead_overall: bool,
-) -> Option<String> {
+/// Where a policy's `lead` box stands in the other half's runs: for
+/// each half's box, the lead it holds in the other half and its 90%
+/// interval (the one-sided 95% bounds); None without the halves.
+fn held_out(t: &PrimTarget) -> Option<[(f64, f64, f64); 2]> {
+    let ((a, b), (la, lb)) = (t.replication?, t.lead_lows?);
+    Some([(a, la, 2.0 * a - la), (b, lb, 2.0 * b - lb)])
+}
+
+/// Whether a policy is behind the best other rule even in its own `lead`
+/// box: in the other half's runs, both halves' boxes hold a lead whose
+/// 90% interval lies below 0 (over all runs when the halves could not be
+/// made).
+fn behind_in_own_box(t: &PrimTarget) -> bool {
+    match held_out(t) {
+        Some(h) => h.iter().all(|&(_, _, hi)| hi < 0.0),
+        None => t.lead.is_some_and(|l| l.hi < 0.0),
+    }
+}
+
+/// The sentence for a policy's `lead` box: where it leads (ahead over all
+/// runs and found again in both halves of the runs), or where it comes
+/// closest and that it is not told apart from the best there; `None` when
+/// the box restricts nothing.
+fn lead_words(ex: &Exploration, t: &PrimTarget, x: &[Vec<f64>]) -> Option<String> {
     let b = &t.result.pasted;
     let words = box_words(ex, b, x)?;
     let l = t.lead?;
     let name = &ex.policies[t.policy].name;
-    let there = format!(
-        "over the {} coalitions in that box (PRIM) it averages {:.2} success against {:.2} for the next best, {} (paired 95% interval of the difference {} to {}",
-        b.points,
-        l.success,
-        l.runner_up_success,
-        ex.policies[l.runner_up].name,
-        signed(l.lo),
-        signed(l.hi),
-    );
-    let halves = t.replication.zip(t.lead_lows).map(|((a, b), (la, lb))| {
+    let halves = held_out(t).map(|[(a, la, ua), (b, lb, ub)]| {
         format!(
-            "each half's box holds a lead of {} and {} over the best other rule in the other half's runs, at least {} and {} (one-sided 95%)",
+            "each half's box holds a lead of {} ({} to {}) and {} ({} to {}) over the best other rule in the other half's runs (90% intervals)",
             signed(a),
-            signed(b),
             signed(la),
-            signed(lb)
+            signed(ua),
+            signed(b),
+            signed(lb),
+            signed(ub)
         )
     });
     Some(if t.reportable() {
-        let again = halves.map_or(String::new(), |h| {
-            format!("; found again in two independent halves of the runs: {h}")
-        });
-        if ahead_overall {
-            // Ahead everywhere on average: any box holds its lead, so the
-            // box says where the lead is largest, not a region.
-            format!(
-                "{name}, ahead on average over all the sampled coalitions, leads most clearly where {words}: {there}{again})."
-            )
-        } else {
-            format!("{name} leads where {words}: {there}{again}).")
-        }
-    } else if t.dense() {
         format!(
-            "{name} comes closest to leading where {words}: {there}), but that box is not found again in two independent halves of the runs ({}), so it is luck, not a region.",
+            "{name} leads where {words}: over the {} coalitions in that box (PRIM) it averages {:.2} success against {:.2} for the next best, {} (paired 95% interval of the difference {} to {}); found again in two independent halves of the runs: {}.",
+            b.points,
+            l.success,
+            l.runner_up_success,
+            ex.policies[l.runner_up].name,
+            signed(l.lo),
+            signed(l.hi),
             halves.unwrap_or_default()
         )
     } else {
-        format!(
-            "{name} comes closest to leading where {words}: {there}), not told apart from the best there."
-        )
+        match halves {
+            Some(h) => format!(
+                "{name} comes closest to leading where {words} ({} coalitions, PRIM), but is not clearly ahead there: {h}.",
+                b.points
+            ),
+            None => format!(
+                "{name} comes closest to leading where {words} ({} coalitions, PRIM): {:.2} success against {:.2} for {} (paired 95% interval {} to {}; not checked on independent halves of the runs).",
+                b.points,
+                l.success,
+                l.runner_up_success,
+                ex.policies[l.runner_up].name,
+                signed(l.lo),
+                signed(l.hi)
+            ),
+        }
     })
 }
 
@@ -1258,22 +1282,20 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         v.push(close);
     }
     let x: Vec<Vec<f64>> = r.points.iter().map(|&s| ex.numbers(s)).collect();
-    let ahead_overall = |p: usize| {
-        p == r.ranking.leader
-            && r.ranking
-                .pairs
-                .iter()
-                .all(|q| q.standing == Standing::Ahead)
-    };
     // Policies clearly behind the best other even in their own lead box.
     let mut behind_everywhere: Vec<&str> = Vec::new();
     for t in &r.prim {
         let b = &t.result.pasted;
         let name = &ex.policies[t.policy].name;
         if t.kind == "lead" {
-            if t.lead.is_some_and(|l| l.hi < 0.0) {
+            // A policy ahead of every other on average leads in any box:
+            // the ranking above says so, and its box is no region.
+            if t.ahead_overall {
+                continue;
+            }
+            if behind_in_own_box(t) {
                 behind_everywhere.push(name.as_str());
-            } else if let Some(sentence) = lead_words(ex, t, &x, ahead_overall(t.policy)) {
+            } else if let Some(sentence) = lead_words(ex, t, &x) {
                 v.push(sentence);
             }
             continue;
@@ -1320,7 +1342,7 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
     }
     if !behind_everywhere.is_empty() {
         v.push(format!(
-            "Behind the best other rule even where it does best (PRIM's box for it; paired 95% interval below 0): {}.",
+            "Behind the best other rule even where it does best (PRIM's box for it, in the other half's runs: 90% intervals below 0): {}.",
             behind_everywhere.join(", ")
         ));
     }
