@@ -1265,6 +1265,15 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
     }
     v.extend(flip_words(ex, r));
     if r.ranking.all_equivalent() {
+        // Equivalent on average can still hide a region where one rule
+        // leads: say it if there is one.
+        let x: Vec<Vec<f64>> = r.points.iter().map(|&s| ex.numbers(s)).collect();
+        v.extend(
+            r.prim
+                .iter()
+                .filter(|t| t.kind == "lead" && t.reportable())
+                .filter_map(|t| lead_words(ex, t, &x)),
+        );
         return v;
     }
     let p = r.recommended;
@@ -1606,6 +1615,26 @@ mod tests {
         assert!(!t.reportable(), "{:?} {:?}", t.replication, t.lead);
         assert!(
             !r.verdict.iter().any(|v| v.starts_with("consensus leads")),
+            "{:?}",
+            r.verdict
+        );
+    }
+
+    #[test]
+    fn a_lead_region_is_said_even_when_the_rules_are_equivalent_on_average() {
+        // Consensus 6 of 8 below 0.5 and 4 of 8 above; majority the
+        // reverse: equal on average, each ahead by 0.25 in its half.
+        let mut ex = with_runs(200, 40, |x, p, r| {
+            let k = r % 8;
+            k < if (p == 1) == (x < 0.5) { 6 } else { 4 }
+        });
+        ex.precision = 0.2;
+        let r = analyse(&ex);
+        assert!(r.ranking.all_equivalent(), "{:?}", r.ranking);
+        assert!(
+            r.verdict
+                .iter()
+                .any(|v| v.starts_with("consensus leads where")),
             "{:?}",
             r.verdict
         );
