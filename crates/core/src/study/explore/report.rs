@@ -1564,6 +1564,11 @@ mod tests {
         assert!(t.replication.is_none() && t.reportable());
     }
 
+    /// Whether a sentence of the verdict starts with `prefix`.
+    fn says(r: &Report, prefix: &str) -> bool {
+        r.verdict.iter().any(|v| v.starts_with(prefix))
+    }
+
     #[test]
     fn a_lead_box_is_reported_only_when_the_rule_is_ahead_in_both_halves() {
         let lead = |r: &Report| -> PrimTarget {
@@ -1591,13 +1596,7 @@ mod tests {
         let l = t.lead.expect("a runner-up");
         assert_eq!(l.runner_up, 0);
         assert!(l.lo > 0.1, "{l:?}");
-        assert!(
-            r.verdict
-                .iter()
-                .any(|v| v.starts_with("consensus leads where")),
-            "{:?}",
-            r.verdict
-        );
+        assert!(says(&r, "consensus leads where"), "{:?}", r.verdict);
         // The even runs favour consensus below 0.3 as before, the odd ones
         // majority there: over all runs the two tie, and neither half's box
         // holds a lead in the other half.
@@ -1613,11 +1612,7 @@ mod tests {
         let r = analyse(&luck);
         let t = lead(&r);
         assert!(!t.reportable(), "{:?} {:?}", t.replication, t.lead);
-        assert!(
-            !r.verdict.iter().any(|v| v.starts_with("consensus leads")),
-            "{:?}",
-            r.verdict
-        );
+        assert!(!says(&r, "consensus leads"), "{:?}", r.verdict);
     }
 
     #[test]
@@ -1631,12 +1626,6 @@ mod tests {
         ex.precision = 0.2;
         let r = analyse(&ex);
         assert!(r.ranking.all_equivalent(), "{:?}", r.ranking);
-        assert!(
-            r.verdict
-                .iter()
-                .any(|v| v.starts_with("consensus leads where")),
-            "{:?}",
-            r.verdict
-        );
+        assert!(says(&r, "consensus leads where"), "{:?}", r.verdict);
     }
 }
