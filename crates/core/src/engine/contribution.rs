@@ -2,7 +2,7 @@
 //! coalition costs its members.
 
 use super::{Contribution, Controller, Round, chance};
-use crate::model::structure::NO_GROUP;
+use crate::model::structure::grouped_contacts;
 use crate::model::{GovernanceState, World};
 
 /// Member i delivers with probability
@@ -127,16 +127,10 @@ pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
                 missed[i] += 1;
             }
             // `World::contacts(i)`.
-            let contacts = if !grouped {
-                count.saturating_sub(1)
+            let contacts = if grouped {
+                grouped_contacts(group, group_size, council, council_size, i)
             } else {
-                let g = group[i];
-                let own = if g == NO_GROUP {
-                    0
-                } else {
-                    (group_size[g as usize] as usize).saturating_sub(1)
-                };
-                own + usize::from(council[i]) * council_size.saturating_sub(1)
+                count.saturating_sub(1)
             };
             let mut h = dy.coordination_hours * contacts as f64
                 + dy.leader_hours * leadership[i] * count.saturating_sub(1) as f64;

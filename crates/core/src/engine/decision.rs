@@ -909,8 +909,7 @@ fn vote(
         // Everyone votes by the same utility, the proposer included (its
         // interest term is never negative, but it may see that its own
         // proposal is bad).
-        let x = position[i * d + k];
-        let delta = salience[i * d + k] * ((x - a).abs() - (x - y).abs());
+        let delta = gain_of(position, salience, d, i, k, a, y);
         // `World::trust(i, p)`.
         let t_ip = if sparse {
             trust_in_p_of[i]

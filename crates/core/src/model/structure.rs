@@ -78,18 +78,13 @@ impl World {
         if !self.grouped() {
             return self.coalition.members.saturating_sub(1);
         }
-        let g = self.group[i];
-        let own = if g == NO_GROUP {
-            0
-        } else {
-            (self.group_size[g as usize] as usize).saturating_sub(1)
-        };
-        let council = if self.council[i] {
-            self.coalition.council_size.saturating_sub(1)
-        } else {
-            0
-        };
-        own + council
+        grouped_contacts(
+            &self.group,
+            &self.group_size,
+            &self.council,
+            self.coalition.council_size,
+            i,
+        )
     }
 
     /// Mean of [`World::contacts`] over members (members − 1 when
@@ -312,4 +307,23 @@ pub fn on_leave_uncounted(w: &mut World, i: usize) {
             w.council[j] = true;
         }
     }
+}
+
+/// [`World::contacts`] of member i when members meet in groups, from the
+/// vectors it reads (for loops that borrow the world's vectors apart).
+#[inline(always)]
+pub fn grouped_contacts(
+    group: &[u32],
+    group_size: &[u32],
+    council: &[bool],
+    council_size: usize,
+    i: usize,
+) -> usize {
+    let g = group[i];
+    let own = if g == NO_GROUP {
+        0
+    } else {
+        (group_size[g as usize] as usize).saturating_sub(1)
+    };
+    own + usize::from(council[i]) * council_size.saturating_sub(1)
 }
