@@ -138,29 +138,7 @@ impl PrimTarget {
 /// even replications, 1: the odd ones), from the kept outcomes; `None`
 /// when outcomes were not kept.
 fn best_in_half(ex: &Exploration, points: &[usize], half: usize) -> Option<Vec<Vec<bool>>> {
-    let np = ex.policies.len();
-    if ex.hits.len() != ex.cells.len() || ex.runs < 2 {
-        return None;
-    }
-    let mask = if half == 0 {
-        0x5555_5555_5555_5555u64
-    } else {
-        0xAAAA_AAAA_AAAA_AAAAu64
-    };
-    let counts: Vec<Vec<f64>> = points
-        .iter()
-        .map(|&s| {
-            (0..np)
-                .map(|p| {
-                    ex.hits[s * np + p]
-                        .iter()
-                        .map(|w| f64::from((w & mask).count_ones()))
-                        .sum()
-                })
-                .collect()
-        })
-        .collect();
-    Some(best(&counts, true))
+    success_in_half(ex, points, half).map(|success| best(&success, true))
 }
 
 /// Each coalition's success under each policy on one half of its runs
@@ -212,15 +190,10 @@ fn lead_target(success: &[Vec<f64>], p: usize) -> Vec<f64> {
 }
 
 /// Over the coalitions inside `b`: the other policy with the highest mean
-/// success, `p`'s mean success minus it, and the one-sided 95% lower bound
-/// of that lead (Student t over the box's coalitions; `-inf` for fewer
-/// than two). None for an empty box.
-fn lead_in(
-    b: &PrimBox,
-    x: &[Vec<f64>],
-    success: &[Vec<f64>],
-    p: usize,
-) -> Option<(usize, f64, f64)> {
+/// success (the runner-up), both mean successes, and the standard error of
+/// their paired difference over the coalitions with their count (`se`
+/// infinite for fewer than two). None for an empty box.
+fn lead_in(b: &PrimBox, x: &[Vec<f64>], success: &[Vec<f64>], p: usize) -> Option<BoxLead> {
     let inside: Vec<&Vec<f64>> = x
         .iter()
         .zip(success)
@@ -237,47 +210,62 @@ fn lead_in(
         .filter(|&q| q != p)
         .map(|q| (q, mean(q)))
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
-    let lead = mean(p) - m;
-    let lo = if inside.len() > 1 {
+    let sp = mean(p);
+    let lead = sp - m;
+    let se = if inside.len() > 1 {
         let var = inside
             .iter()
             .map(|r| (r[p] - r[q] - lead).powi(2))
             .sum::<f64>()
             / (n - 1.0);
-        lead - crate::stats::special::t_quantile(0.95, n - 1.0) * (var / n).sqrt()
+        (var / n).sqrt()
     } else {
-        f64::NEG_INFINITY
+        f64::INFINITY
     };
-    Some((q, lead, lo))
+    Some(BoxLead {
+        runner_up: q,
+        success: sp,
+        runner_up_success: m,
+        se,
+        n: inside.len(),
+    })
+}
+
+/// A policy against its runner-up over the coalitions of a box.
+struct BoxLead {
+    runner_up: usize,
+    success: f64,
+    runner_up_success: f64,
+    se: f64,
+    n: usize,
+}
+
+impl BoxLead {
+    fn lead(&self) -> f64 {
+        self.success - self.runner_up_success
+    }
+
+    /// Student t quantile `q` over the box's coalitions times the standard
+    /// error (infinite for fewer than two coalitions).
+    fn margin(&self, q: f64) -> f64 {
+        if self.n < 2 {
+            return f64::INFINITY;
+        }
+        crate::stats::special::t_quantile(q, (self.n - 1) as f64) * self.se
+    }
 }
 
 /// `p`'s standing in `b` over all runs: the runner-up, both mean
 /// successes, and the paired 95% interval over the box's coalitions.
 fn lead_stats(b: &PrimBox, x: &[Vec<f64>], success: &[Vec<f64>], p: usize) -> Option<Lead> {
-    let (q, ..) = lead_in(b, x, success, p)?;
-    let d: Vec<(f64, f64)> = x
-        .iter()
-        .zip(success)
-        .filter(|(row, _)| b.contains(row))
-        .map(|(_, r)| (r[p], r[q]))
-        .collect();
-    let n = d.len() as f64;
-    if d.len() < 2 {
-        return None;
-    }
-    let (sp, sq) = (
-        d.iter().map(|v| v.0).sum::<f64>() / n,
-        d.iter().map(|v| v.1).sum::<f64>() / n,
-    );
-    let diff = sp - sq;
-    let var = d.iter().map(|v| (v.0 - v.1 - diff).powi(2)).sum::<f64>() / (n - 1.0);
-    let half = crate::stats::special::t_quantile(0.975, n - 1.0) * (var / n).sqrt();
+    let l = lead_in(b, x, success, p).filter(|l| l.n >= 2)?;
+    let half = l.margin(0.975);
     Some(Lead {
-        runner_up: q,
-        success: sp,
-        runner_up_success: sq,
-        lo: diff - half,
-        hi: diff + half,
+        runner_up: l.runner_up,
+        success: l.success,
+        runner_up_success: l.runner_up_success,
+        lo: l.lead() - half,
+        hi: l.lead() + half,
     })
 }
 
@@ -645,7 +633,9 @@ pub fn analyse(ex: &Exploration) -> Report {
                     let other = |fit: &[Vec<f64>], score: &[Vec<f64>]| {
                         prim_mean(&x, &lead_target(fit, p), &cfg)
                             .and_then(|r| lead_in(&r.pasted, &x, score, p))
-                            .map_or((0.0, f64::NEG_INFINITY), |(_, l, lo)| (l, lo))
+                            .map_or((0.0, f64::NEG_INFINITY), |l| {
+                                (l.lead(), l.lead() - l.margin(0.95))
+                            })
                     };
                     let (ab, ba) = (other(a, b), other(b, a));
                     lead_lows = Some((ab.1, ba.1));
