@@ -129,6 +129,9 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
         head.push("runner_up".into());
         head.push("lead_lo95".into());
         head.push("lead_hi95".into());
+        head.push("held_out_lead".into());
+        head.push("held_out_lo".into());
+        head.push("held_out_hi".into());
         head.push("reported".into());
         w.write_record(&head)?;
         for t in &r.prim {
@@ -206,6 +209,14 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
                 rec.push(runner_up);
                 rec.push(lo);
                 rec.push(hi);
+                match t.held_out {
+                    Some(h) => {
+                        rec.push(h.lead.to_string());
+                        rec.push(h.lo.to_string());
+                        rec.push(h.hi.to_string());
+                    }
+                    None => rec.extend([String::new(), String::new(), String::new()]),
+                }
                 rec.push(t.reportable().to_string());
                 w.write_record(&rec)?;
             }
@@ -270,6 +281,11 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
             "words": box_words(ex, &t.result.pasted, &x),
             "half_densities": t.replication.map(|(a, b)| [a, b]),
             "half_lead_lows": t.lead_lows.map(|(a, b)| [a, b]),
+            "held_out": t.held_out.map(|h| serde_json::json!({
+                "lead": h.lead,
+                "lo": h.lo,
+                "hi": h.hi,
+            })),
             "lead": t.lead.map(|l| serde_json::json!({
                 "runner_up": ex.policies[l.runner_up].name,
                 "success": l.success,
