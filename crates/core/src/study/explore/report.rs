@@ -1380,7 +1380,7 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
     }
     if !behind_everywhere.is_empty() {
         v.push(format!(
-            "Behind the best other rule even where it does best (PRIM's box for it, in the other half's runs: 90% intervals below 0): {}.",
+            "Behind the best other rule even where it does best (PRIM's box for it, fitted on one half of the runs and measured on the other: the 90% interval of its lead below 0): {}.",
             behind_everywhere.join(", ")
         ));
     }
