@@ -88,6 +88,11 @@ pub struct PrimTarget {
     /// success over all the coalitions, so it leads in any box and its box
     /// is not a region.
     pub ahead_overall: bool,
+    /// For a `lead` box: the policy is clearly behind the leader on mean
+    /// success over all the coalitions (so a box where it is level with
+    /// the best is worth saying; a policy level on average is level
+    /// anywhere).
+    pub behind_overall: bool,
 }
 
 /// A policy's lead in its `lead` boxes measured on runs the boxes were not
@@ -157,6 +162,21 @@ impl PrimTarget {
         }
         let cases = (self.result.base_density * self.result.trajectory[0].points as f64).round();
         cases >= MIN_CASES as f64 && b.density >= 0.5 && b.density >= self.result.base_density + 0.1
+    }
+
+    /// For a `lead` box not reported as a region, of a policy clearly
+    /// behind the leader on average: at least [`MIN_CASES`] coalitions,
+    /// and on the runs it was not fitted on the policy's lead
+    /// there lies within ±`precision` ([`HeldOut`]'s interval): as good
+    /// as the best other rule in that box, not better.
+    pub fn level(&self, precision: f64) -> bool {
+        self.kind == "lead"
+            && self.behind_overall
+            && !self.reportable()
+            && self.result.pasted.points >= MIN_CASES
+            && self
+                .held_out
+                .is_some_and(|h| h.lo >= -precision && h.hi <= precision)
     }
 
     /// Found again in two independent halves of the runs (true when that
@@ -620,6 +640,12 @@ pub fn analyse(ex: &Exploration) -> Report {
     let ahead_overall = |p: usize| {
         p == ranking.leader && ranking.pairs.iter().all(|q| q.standing == Standing::Ahead)
     };
+    let behind_overall = |p: usize| {
+        ranking
+            .pairs
+            .iter()
+            .any(|q| q.policy == p && q.standing == Standing::Ahead)
+    };
     // PRIM: where each policy is best, and where each falls short.
     let x: Vec<Vec<f64>> = points.iter().map(|&s| ex.numbers(s)).collect();
     let cfg = PrimConfig::default();
@@ -661,6 +687,7 @@ pub fn analyse(ex: &Exploration) -> Report {
                 lead_lows: None,
                 held_out: None,
                 ahead_overall: false,
+                behind_overall: false,
             });
         }
         if np > 1
@@ -699,6 +726,7 @@ pub fn analyse(ex: &Exploration) -> Report {
                 lead_lows,
                 held_out,
                 ahead_overall: ahead_overall(p),
+                behind_overall: behind_overall(p),
             });
         }
         let y: Vec<bool> = success.iter().map(|r| r[p] < ex.satisfice).collect();
@@ -715,6 +743,7 @@ pub fn analyse(ex: &Exploration) -> Report {
                 lead_lows: None,
                 held_out: None,
                 ahead_overall: false,
+                behind_overall: false,
             });
         }
     }
@@ -914,6 +943,14 @@ fn lead_words(ex: &Exploration, t: &PrimTarget, x: &[Vec<f64>]) -> Option<String
             signed(l.lo),
             signed(l.hi),
             halves.unwrap_or_default()
+        )
+    } else if t.level(ex.precision) {
+        format!(
+            "{name} is level with the best other rule where {words} ({} coalitions, PRIM; the best other rule there over all runs: {}): {}, inside ±{} (equivalent).",
+            b.points,
+            ex.policies[l.runner_up].name,
+            halves.unwrap_or_default(),
+            ex.precision
         )
     } else {
         match halves {
@@ -1733,6 +1770,47 @@ mod tests {
     }
 
     #[test]
+    fn a_rule_as_good_as_the_best_in_a_box_is_said_to_be_level_there() {
+        // Consensus succeeds exactly as majority does below 0.3 (the same
+        // 5 of every 8 runs) and in 3 of 8 above; majority is ahead
+        // overall, so consensus has no region but is level below 0.3.
+        let ex = with_runs(200, 40, |x, p, r| {
+            let k = r % 8;
+            k < if p == 1 && x >= 0.3 { 3 } else { 5 }
+        });
+        let r = analyse(&ex);
+        let t = r
+            .prim
+            .iter()
+            .find(|t| t.kind == "lead" && t.policy == 1)
+            .expect("a lead box for consensus");
+        assert!(!t.reportable() && t.level(ex.precision), "{:?}", t.held_out);
+        assert!(t.result.pasted.hi[0] < 0.35, "{:?}", t.result.pasted);
+        assert!(
+            says(&r, "consensus is level with the best other rule where"),
+            "{:?}",
+            r.verdict
+        );
+        // Behind by 0.05 below 0.3 as well (5 of 8 against 6 of 8 runs, a
+        // lead of -0.125): not level, and behind even there.
+        let ex = with_runs(200, 40, |x, p, r| {
+            let k = r % 8;
+            k < match (p, x < 0.3) {
+                (0, _) => 6,
+                (_, true) => 5,
+                (_, false) => 3,
+            }
+        });
+        let r = analyse(&ex);
+        assert!(!says(&r, "consensus is level"), "{:?}", r.verdict);
+        assert!(
+            says(&r, "Behind the best other rule even where it does best"),
+            "{:?}",
+            r.verdict
+        );
+    }
+
+    #[test]
     fn a_planted_lead_among_seven_rules_is_found_and_none_is_claimed_where_none_was_planted() {
         // The shipped map's shape: 200 coalitions over 16 inputs, seven
         // rules, 50 runs, coalition effects the inputs do not explain.
@@ -1772,6 +1850,12 @@ mod tests {
             let ex = map_like(200, 50, 16, seed, 0.03, |x, _| 0.45 + 0.2 * (x[1] - 0.5));
             let r = analyse(&ex);
             assert!(lead_regions(&r).is_empty(), "seed {seed}: {:?}", r.verdict);
+            // Level everywhere, so no box is said to be where one is level.
+            assert!(
+                !r.verdict.iter().any(|v| v.contains(" is level with")),
+                "seed {seed}: {:?}",
+                r.verdict
+            );
         }
     }
 
