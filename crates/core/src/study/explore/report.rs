@@ -69,8 +69,9 @@ pub struct PrimTarget {
     /// each half's box holds in the other half. A coalition's best rule
     /// carries its runs' luck; a region that is real shows in both halves.
     /// For a `lead` box: the policy's lead over the best other policy
-    /// (mean success over the box's coalitions) that each half's box holds
-    /// in the other half's runs.
+    /// (mean success over the box's coalitions) that the same search,
+    /// fitted on one half of the coalitions (even places in the design),
+    /// holds in the other half's coalitions (odd), and the reverse.
     pub replication: Option<(f64, f64)>,
     /// For a `lead` box, over all runs: the runner-up in it (the other
     /// policy with the highest mean success over the box's coalitions),
@@ -78,8 +79,8 @@ pub struct PrimTarget {
     /// interval of the paired difference (Student t over the box's
     /// coalitions).
     pub lead: Option<Lead>,
-    /// For a `lead` box: the one-sided 95% lower bound of each half's
-    /// lead in the other half (Student t over the box's coalitions).
+    /// For a `lead` box: the one-sided 95% lower bound of each of those
+    /// two leads (Student t over the box's coalitions).
     pub lead_lows: Option<(f64, f64)>,
     /// For a `lead` box: the two halves' held-out leads pooled, with an
     /// interval that counts every policy's test ([`HeldOut`]).
@@ -93,16 +94,22 @@ pub struct PrimTarget {
     /// the best is worth saying; a policy level on average is level
     /// anywhere).
     pub behind_overall: bool,
+    /// `--precision`: a held-out lead whose interval lies within ±this is
+    /// level with the best other rule, not ahead of it.
+    pub precision: f64,
 }
 
-/// A policy's lead in its `lead` boxes measured on runs the boxes were not
-/// fitted on: the box fitted on the even runs measured on the odd ones and
-/// the reverse, the two leads averaged (two-fold cross-fitting). `lo` and
-/// `hi` bound it at one-sided 5% / policies each (Bonferroni over the
-/// policies, each of which gets a box: a 90% interval that holds for all
-/// of them at once); the standard error is the two halves' combined
-/// (sqrt(se_even² + se_odd²) / 2), Student t on the smaller box's
-/// coalitions less one.
+/// A policy's lead where PRIM puts it, measured on coalitions the box was
+/// not fitted on (two-fold cross-fitting over the coalitions): the search
+/// run on the coalitions at even places in the design and its box measured
+/// on those at odd places, and the reverse, the two leads averaged. Holding
+/// out coalitions, not only runs, keeps out what a box fitted to a sample's
+/// coalitions picks up that their inputs do not carry (the same
+/// coalitions' other runs would still show it). `lo` and `hi` bound it at
+/// one-sided 5% / policies each (Bonferroni over the policies, each of
+/// which gets a box: a 90% interval that holds for all of them at once);
+/// the halves are disjoint, so the standard error is sqrt(se_a² + se_b²)
+/// / 2, with Student t on the smaller box's coalitions less one.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HeldOut {
     pub lead: f64,
@@ -111,8 +118,9 @@ pub struct HeldOut {
 }
 
 impl HeldOut {
-    /// From each half's box measured in the other half, for `policies`
-    /// tests; None when either half's box is empty or holds one coalition.
+    /// From each half's box measured in the other half of the coalitions,
+    /// for `policies` tests; None when either box holds fewer than two of
+    /// the other half's coalitions.
     fn pooled(a: &BoxLead, b: &BoxLead, policies: usize) -> Option<HeldOut> {
         if a.n < 2 || b.n < 2 {
             return None;
@@ -141,11 +149,12 @@ pub struct Lead {
 }
 
 impl PrimTarget {
-    /// Worth saying in words: at least [`MIN_CASES`] cases, the box is
-    /// more likely than not to hold a case, clearly denser than the whole
-    /// space, and, where it could be checked, found again in two
-    /// independent halves of the runs (each half's box holds a case more
-    /// often than not in the other half).
+    /// Worth saying in words ([`dense`](Self::dense) and
+    /// [`replicates`](Self::replicates)). `best` and `shortfall`: at least
+    /// [`MIN_CASES`] cases, the box more likely than not to hold a case,
+    /// clearly denser than the whole space, and, where it could be
+    /// checked, found again in two independent halves of the runs. `lead`:
+    /// see [`HeldOut`].
     pub fn reportable(&self) -> bool {
         self.dense() && self.replicates()
     }
@@ -166,28 +175,30 @@ impl PrimTarget {
 
     /// For a `lead` box not reported as a region, of a policy clearly
     /// behind the leader on average: at least [`MIN_CASES`] coalitions,
-    /// and on the runs it was not fitted on the policy's lead
-    /// there lies within ±`precision` ([`HeldOut`]'s interval): as good
-    /// as the best other rule in that box, not better.
-    pub fn level(&self, precision: f64) -> bool {
+    /// and on the coalitions it was not fitted on the policy's lead lies
+    /// within ±`precision` ([`HeldOut`]'s interval): as good as the best
+    /// other rule there, not better.
+    pub fn level(&self) -> bool {
+        let p = self.precision;
         self.kind == "lead"
             && self.behind_overall
             && !self.reportable()
             && self.result.pasted.points >= MIN_CASES
-            && self
-                .held_out
-                .is_some_and(|h| h.lo >= -precision && h.hi <= precision)
+            && self.held_out.is_some_and(|h| h.lo >= -p && h.hi <= p)
     }
 
-    /// Found again in two independent halves of the runs (true when that
-    /// could not be checked).
+    /// `best`: found again in two independent halves of the runs (true
+    /// when that could not be checked). `lead`: ahead on the coalitions
+    /// the search was not fitted on, clearly for every policy at once and
+    /// by more than `precision` could call level ([`HeldOut`]).
     pub fn replicates(&self) -> bool {
         if self.kind == "lead" {
-            // Ahead on the runs its boxes were not fitted on, clearly for
-            // every policy at once (HeldOut); not a region when that could
-            // not be checked (fewer than two runs), nor for a policy ahead
-            // everywhere.
-            return !self.ahead_overall && self.held_out.is_some_and(|h| h.lo > 0.0);
+            // Not a region when that could not be checked, nor for a
+            // policy ahead everywhere.
+            return !self.ahead_overall
+                && self
+                    .held_out
+                    .is_some_and(|h| h.lo > 0.0 && h.hi > self.precision);
         }
         self.replication.is_none_or(|(a, b)| a >= 0.5 && b >= 0.5)
     }
@@ -651,10 +662,14 @@ pub fn analyse(ex: &Exploration) -> Report {
     let cfg = PrimConfig::default();
     let mut prim_targets = Vec::new();
     let halves = [best_in_half(ex, &points, 0), best_in_half(ex, &points, 1)];
-    let half_success = [
-        success_in_half(ex, &points, 0),
-        success_in_half(ex, &points, 1),
-    ];
+    // Halves of the coalitions (even and odd places in the design, which
+    // a Latin hypercube orders at random): inputs and success of each.
+    let folds: [(Vec<Vec<f64>>, Vec<Vec<f64>>); 2] = [0, 1].map(|f| {
+        (0..points.len())
+            .filter(|i| i % 2 == f)
+            .map(|i| (x[i].clone(), success[i].clone()))
+            .unzip()
+    });
     let labels = |best_at: &[Vec<bool>], p: usize| -> Vec<bool> {
         best_at
             .iter()
@@ -688,34 +703,33 @@ pub fn analyse(ex: &Exploration) -> Report {
                 held_out: None,
                 ahead_overall: false,
                 behind_overall: false,
+                precision: ex.precision,
             });
         }
         if np > 1
             && let Some(result) = prim_mean(&x, &lead_target(&success, p), &cfg)
         {
-            // Each half's box, with the lead it holds in the other half.
-            let (mut lead_lows, mut held_out) = (None, None);
-            let replication = match &half_success {
-                [Some(a), Some(b)] => {
-                    let other = |fit: &[Vec<f64>], score: &[Vec<f64>]| {
-                        prim_mean(&x, &lead_target(fit, p), &cfg)
-                            .and_then(|r| lead_in(&r.pasted, &x, score, p))
-                    };
-                    let (ab, ba) = (other(a, b), other(b, a));
-                    let low = |l: &Option<BoxLead>| {
-                        l.as_ref().map_or((0.0, f64::NEG_INFINITY), |l| {
-                            (l.lead(), l.lead() - l.margin(0.95))
-                        })
-                    };
-                    let ((la, lowa), (lb, lowb)) = (low(&ab), low(&ba));
-                    lead_lows = Some((lowa, lowb));
-                    if let (Some(ab), Some(ba)) = (&ab, &ba) {
-                        held_out = HeldOut::pooled(ab, ba, np);
-                    }
-                    Some((la, lb))
-                }
+            // The same search on each half of the coalitions, with the
+            // lead its box holds in the other half's coalitions (none of
+            // which, nor any of whose runs, it was fitted on).
+            let other = |fit: usize| {
+                let (xf, sf) = (&folds[fit].0, &folds[fit].1);
+                let (xs, ss) = (&folds[1 - fit].0, &folds[1 - fit].1);
+                prim_mean(xf, &lead_target(sf, p), &cfg).and_then(|r| lead_in(&r.pasted, xs, ss, p))
+            };
+            let (ab, ba) = (other(0), other(1));
+            let low = |l: &Option<BoxLead>| {
+                l.as_ref().map_or((0.0, f64::NEG_INFINITY), |l| {
+                    (l.lead(), l.lead() - l.margin(0.95))
+                })
+            };
+            let ((la, lowa), (lb, lowb)) = (low(&ab), low(&ba));
+            let lead_lows = Some((lowa, lowb));
+            let held_out = match (&ab, &ba) {
+                (Some(ab), Some(ba)) => HeldOut::pooled(ab, ba, np),
                 _ => None,
             };
+            let replication = Some((la, lb));
             let lead = lead_stats(&result.pasted, &x, &success, p);
             prim_targets.push(PrimTarget {
                 policy: p,
@@ -727,6 +741,7 @@ pub fn analyse(ex: &Exploration) -> Report {
                 held_out,
                 ahead_overall: ahead_overall(p),
                 behind_overall: behind_overall(p),
+                precision: ex.precision,
             });
         }
         let y: Vec<bool> = success.iter().map(|r| r[p] < ex.satisfice).collect();
@@ -744,6 +759,7 @@ pub fn analyse(ex: &Exploration) -> Report {
                 held_out: None,
                 ahead_overall: false,
                 behind_overall: false,
+                precision: ex.precision,
             });
         }
     }
@@ -904,15 +920,11 @@ fn num(x: f64) -> String {
 }
 
 /// Whether a policy is behind the best other rule even in its own `lead`
-/// box: on the runs its boxes were not fitted on, its lead's interval
-/// ([`HeldOut`]) lies below 0 (over all runs when the halves could not be
-/// made).
+/// box: on the coalitions the search was not fitted on, its lead's
+/// interval ([`HeldOut`]) lies below 0 (unknown, so false, when too few
+/// coalitions were left to measure it).
 fn behind_in_own_box(t: &PrimTarget) -> bool {
-    match (t.held_out, t.lead_lows) {
-        (Some(h), _) => h.hi < 0.0,
-        (None, Some(_)) => false,
-        (None, None) => t.lead.is_some_and(|l| l.hi < 0.0),
-    }
+    t.held_out.is_some_and(|h| h.hi < 0.0)
 }
 
 /// The sentence for a policy's `lead` box: where it leads (ahead over all
@@ -927,7 +939,7 @@ fn lead_words(ex: &Exploration, t: &PrimTarget, x: &[Vec<f64>]) -> Option<String
     let policies = ex.policies.len();
     let halves = t.held_out.map(|h| {
         format!(
-            "fitted on one half of the runs and measured on the other, its box holds a lead of {} ({} to {}) over the best other rule (the two halves averaged; a 90% interval that holds for all {policies} rules at once)",
+            "the same search fitted on one half of the coalitions and measured on the other holds a lead of {} ({} to {}) over the best other rule (the two halves averaged; a 90% interval that holds for all {policies} rules at once)",
             signed(h.lead),
             signed(h.lo),
             signed(h.hi),
@@ -935,18 +947,16 @@ fn lead_words(ex: &Exploration, t: &PrimTarget, x: &[Vec<f64>]) -> Option<String
     });
     Some(if t.reportable() {
         format!(
-            "{name} leads where {words}: over the {} coalitions in that box (PRIM) it averages {:.2} success against {:.2} for the next best, {} (paired 95% interval of the difference {} to {}); found again on independent runs: {}.",
+            "{name} leads where {words}: over the {} coalitions in that box (PRIM) it averages {:.2} success against {:.2} for the next best, {} (on the coalitions PRIM chose the box from); {}.",
             b.points,
             l.success,
             l.runner_up_success,
             ex.policies[l.runner_up].name,
-            signed(l.lo),
-            signed(l.hi),
             halves.unwrap_or_default()
         )
-    } else if t.level(ex.precision) {
+    } else if t.level() {
         format!(
-            "{name} is level with the best other rule where {words} ({} coalitions, PRIM; the best other rule there over all runs: {}): {}, inside ±{} (equivalent).",
+            "{name} is level with the best other rule where {words} ({} coalitions, PRIM; the best other rule there: {}): {}, inside ±{} (equivalent).",
             b.points,
             ex.policies[l.runner_up].name,
             halves.unwrap_or_default(),
@@ -959,7 +969,7 @@ fn lead_words(ex: &Exploration, t: &PrimTarget, x: &[Vec<f64>]) -> Option<String
                 b.points
             ),
             None => format!(
-                "{name} comes closest to leading where {words} ({} coalitions, PRIM): {:.2} success against {:.2} for {} (paired 95% interval {} to {}; not checked on independent halves of the runs).",
+                "{name} comes closest to leading where {words} ({} coalitions, PRIM): {:.2} success against {:.2} for {} (paired 95% interval {} to {}, on the coalitions PRIM chose the box from; too few coalitions to check it on others).",
                 b.points,
                 l.success,
                 l.runner_up_success,
@@ -1417,7 +1427,7 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
     }
     if !behind_everywhere.is_empty() {
         v.push(format!(
-            "Behind the best other rule even where it does best (PRIM's box for it, fitted on one half of the runs and measured on the other: the 90% interval of its lead below 0): {}.",
+            "Behind the best other rule even where it does best (PRIM's box for it; the same search fitted on one half of the coalitions and measured on the other: the 90% interval of its lead below 0): {}.",
             behind_everywhere.join(", ")
         ));
     }
@@ -1784,7 +1794,7 @@ mod tests {
             .iter()
             .find(|t| t.kind == "lead" && t.policy == 1)
             .expect("a lead box for consensus");
-        assert!(!t.reportable() && t.level(ex.precision), "{:?}", t.held_out);
+        assert!(!t.reportable() && t.level(), "{:?}", t.held_out);
         assert!(t.result.pasted.hi[0] < 0.35, "{:?}", t.result.pasted);
         assert!(
             says(&r, "consensus is level with the best other rule where"),
