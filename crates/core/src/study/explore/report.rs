@@ -119,10 +119,10 @@ pub struct HeldOut {
 
 impl HeldOut {
     /// From each half's box measured in the other half of the coalitions,
-    /// for `policies` tests; None when either box holds fewer than two of
-    /// the other half's coalitions.
+    /// for `policies` tests; None when either box holds fewer than half of
+    /// [`MIN_CASES`] of the other half's coalitions (too few to say).
     fn pooled(a: &BoxLead, b: &BoxLead, policies: usize) -> Option<HeldOut> {
-        if a.n < 2 || b.n < 2 {
+        if a.n.min(b.n) < (MIN_CASES / 2).max(2) {
             return None;
         }
         let lead = (a.lead() + b.lead()) / 2.0;
