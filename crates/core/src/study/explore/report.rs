@@ -921,10 +921,14 @@ fn num(x: f64) -> String {
 
 /// Whether a policy is behind the best other rule even in its own `lead`
 /// box: on the coalitions the search was not fitted on, its lead's
-/// interval ([`HeldOut`]) lies below 0 (unknown, so false, when too few
-/// coalitions were left to measure it).
+/// interval ([`HeldOut`]) lies below 0; when too few coalitions were left
+/// to measure that, on the box's own coalitions (where PRIM's choice
+/// flatters it).
 fn behind_in_own_box(t: &PrimTarget) -> bool {
-    t.held_out.is_some_and(|h| h.hi < 0.0)
+    match t.held_out {
+        Some(h) => h.hi < 0.0,
+        None => t.lead.is_some_and(|l| l.hi < 0.0),
+    }
 }
 
 /// The sentence for a policy's `lead` box: where it leads (ahead over all
