@@ -15,6 +15,9 @@ pub const RESAMPLES: usize = 500;
 /// Level of the sensitivity intervals.
 pub const LEVEL: f64 = 0.95;
 
+/// One row of numbers per coalition.
+type Rows = Vec<Vec<f64>>;
+
 /// What was run and what came out.
 #[derive(Debug, Clone)]
 pub struct Exploration {
@@ -664,7 +667,7 @@ pub fn analyse(ex: &Exploration) -> Report {
     let halves = [best_in_half(ex, &points, 0), best_in_half(ex, &points, 1)];
     // Halves of the coalitions (even and odd places in the design, which
     // a Latin hypercube orders at random): inputs and success of each.
-    let folds: [(Vec<Vec<f64>>, Vec<Vec<f64>>); 2] = [0, 1].map(|f| {
+    let folds: [(Rows, Rows); 2] = [0, 1].map(|f| {
         (0..points.len())
             .filter(|i| i % 2 == f)
             .map(|i| (x[i].clone(), success[i].clone()))
