@@ -281,6 +281,15 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
             "words": box_words(ex, &t.result.pasted, &x),
             "half_densities": t.replication.map(|(a, b)| [a, b]),
             "half_lead_lows": t.lead_lows.map(|(a, b)| [a, b]),
+            "largest": t.largest.map(|l| serde_json::json!({
+                "rival": ex.policies[l.rival].name,
+                "inside": l.inside,
+                "outside": l.outside,
+                "diff": l.diff,
+                "lo": l.lo,
+                "hi": l.hi,
+                "clear": l.clear(t.precision),
+            })),
             "held_out": t.held_out.map(|h| serde_json::json!({
                 "lead": h.lead,
                 "lo": h.lo,
