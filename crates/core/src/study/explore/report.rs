@@ -1759,12 +1759,15 @@ mod tests {
         r.verdict.iter().any(|v| v.starts_with(prefix))
     }
 
+    /// Policy `p`'s `lead` target.
+    fn lead_of(r: &Report, p: usize) -> &PrimTarget {
+        let t = r.prim.iter().find(|t| t.kind == "lead" && t.policy == p);
+        t.expect("a lead box for the policy")
+    }
+
     #[test]
     fn a_lead_box_is_reported_only_when_the_rule_is_ahead_in_both_halves() {
-        let lead = |r: &Report| -> PrimTarget {
-            let t = r.prim.iter().find(|t| t.kind == "lead" && t.policy == 1);
-            t.expect("a lead box for consensus").clone()
-        };
+        let lead = |r: &Report| -> PrimTarget { lead_of(r, 1).clone() };
         // Consensus succeeds in 6 of 8 runs below 0.3 and 4 of 8 above;
         // majority in 4 of 8 below and 5 of 8 above, on other runs: a lead
         // of 0.25 below 0.3 in either half, behind above, and behind
@@ -1903,11 +1906,7 @@ mod tests {
             k < if p == 1 && x >= 0.3 { 3 } else { 5 }
         });
         let r = analyse(&ex);
-        let t = r
-            .prim
-            .iter()
-            .find(|t| t.kind == "lead" && t.policy == 1)
-            .expect("a lead box for consensus");
+        let t = lead_of(&r, 1);
         assert!(!t.reportable() && t.level(), "{:?}", t.held_out);
         assert!(t.result.pasted.hi[0] < 0.35, "{:?}", t.result.pasted);
         assert!(
@@ -1948,11 +1947,7 @@ mod tests {
             }
         });
         let r = analyse(&ex);
-        let t = r
-            .prim
-            .iter()
-            .find(|t| t.kind == "lead" && t.policy == 0)
-            .expect("a lead box for majority");
+        let t = lead_of(&r, 0);
         assert!(t.ahead_overall && !t.reportable());
         let l = t.largest.expect("inside against outside");
         assert!(
@@ -2089,11 +2084,7 @@ mod tests {
                 let r = analyse(&ex);
                 if reported(&r, 4) {
                     found += 1;
-                    let t = r
-                        .prim
-                        .iter()
-                        .find(|t| t.kind == "lead" && t.policy == 4)
-                        .unwrap();
+                    let t = lead_of(&r, 4);
                     if t.result.pasted.hi[0] < share + 0.1 {
                         right += 1;
                     }
