@@ -77,8 +77,9 @@ pub struct PrimConfig {
     /// Pruning frees an insignificant restriction only while the box's
     /// density stays at least this.
     pub keep_density: f64,
-    /// Most inputs a box may restrict (`prim_mean`): after pruning, the
-    /// least significant restrictions are freed down to this many.
+    /// Most inputs a box may restrict (`prim_mean`): when more stay
+    /// restricted after pruning, the search runs again on the this many
+    /// whose restrictions matter most.
     pub max_restricted: usize,
 }
 
@@ -288,10 +289,7 @@ fn free_insignificant(
     loop {
         let mut worst: Option<(f64, PrimBox)> = None;
         for j in cur.restricted(x) {
-            let (mut lo, mut hi) = (cur.lo.clone(), cur.hi.clone());
-            lo[j] = f64::NEG_INFINITY;
-            hi[j] = f64::INFINITY;
-            let wider = mean_box(x, y, &lo, &hi);
+            let wider = freed(x, y, &cur, j);
             let Some(p) = p_value(&cur, &wider) else {
                 continue;
             };
@@ -484,18 +482,21 @@ fn freed_p(x: &[Vec<f64>], y: &[f64], b: &PrimBox, wider: &PrimBox) -> f64 {
     1.0 - crate::stats::special::normal_cdf((ma - mf) / se)
 }
 
+/// `b` with its restriction on input `j` freed.
+fn freed(x: &[Vec<f64>], y: &[f64], b: &PrimBox, j: usize) -> PrimBox {
+    let (mut lo, mut hi) = (b.lo.clone(), b.hi.clone());
+    lo[j] = f64::NEG_INFINITY;
+    hi[j] = f64::INFINITY;
+    mean_box(x, y, &lo, &hi)
+}
+
 /// The `max` restricted inputs of `b` whose freeing would add the most
 /// clearly worse points (smallest [`freed_p`]; ties to the lower input).
 fn strongest(x: &[Vec<f64>], y: &[f64], b: &PrimBox, max: usize) -> Vec<usize> {
     let mut ranked: Vec<(f64, usize)> = b
         .restricted(x)
         .into_iter()
-        .map(|j| {
-            let (mut lo, mut hi) = (b.lo.clone(), b.hi.clone());
-            lo[j] = f64::NEG_INFINITY;
-            hi[j] = f64::INFINITY;
-            (freed_p(x, y, b, &mean_box(x, y, &lo, &hi)), j)
-        })
+        .map(|j| (freed_p(x, y, b, &freed(x, y, b, j)), j))
         .collect();
     ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     ranked.into_iter().take(max).map(|(_, j)| j).collect()

@@ -9,6 +9,7 @@ use super::robustness::{Record, best, records};
 use super::run::{BOOTSTRAP_STREAM, DesignKind, MEASURES, NM, Plan};
 use super::sensitivity::{binned_first_order_ci, morris_indices, sobol_indices};
 use super::{Policy, Spread, Uncertainty};
+use crate::stats::moments::Welford;
 
 /// Bootstrap resamples behind every sensitivity interval.
 pub const RESAMPLES: usize = 500;
@@ -129,6 +130,66 @@ impl Largest {
     pub fn clear(&self, precision: f64) -> bool {
         self.lo > 0.0 && self.diff > precision
     }
+
+    /// From each half's box measured in the other half
+    /// ([`inside_outside`]).
+    fn pooled(rival: usize, a: InsideOutside, b: InsideOutside) -> Largest {
+        let diff = (a.inside.mean() - a.outside.mean() + b.inside.mean() - b.outside.mean()) / 2.0;
+        let se = (a.variance() + b.variance()).sqrt() / 2.0;
+        let df = (a.smaller().min(b.smaller()) - 1) as f64;
+        let half = crate::stats::special::t_quantile(0.95, df) * se;
+        Largest {
+            rival,
+            inside: (a.inside.mean() + b.inside.mean()) / 2.0,
+            outside: (a.outside.mean() + b.outside.mean()) / 2.0,
+            diff,
+            lo: diff - half,
+            hi: diff + half,
+        }
+    }
+}
+
+/// A policy's lead over `rival`, per coalition, inside a box and outside
+/// it.
+struct InsideOutside {
+    inside: Welford,
+    outside: Welford,
+}
+
+impl InsideOutside {
+    /// Welch variance of the difference of the two means.
+    fn variance(&self) -> f64 {
+        let v = |w: &Welford| w.variance() / w.count() as f64;
+        v(&self.inside) + v(&self.outside)
+    }
+
+    /// The smaller group's count.
+    fn smaller(&self) -> u64 {
+        self.inside.count().min(self.outside.count())
+    }
+}
+
+/// Policy `p`'s lead over `rival` in the coalitions `x` (their success
+/// `success`) inside `b` and outside it; None when either side holds
+/// fewer than [`MIN_HALF_CASES`].
+fn inside_outside(
+    b: &PrimBox,
+    x: &[Vec<f64>],
+    success: &[Vec<f64>],
+    p: usize,
+    rival: usize,
+) -> Option<InsideOutside> {
+    let (mut inside, mut outside) = (Welford::default(), Welford::default());
+    for (row, r) in x.iter().zip(success) {
+        let side = if b.contains(row) {
+            &mut inside
+        } else {
+            &mut outside
+        };
+        side.push(r[p] - r[rival]);
+    }
+    let io = InsideOutside { inside, outside };
+    (io.smaller() >= MIN_HALF_CASES as u64).then_some(io)
 }
 
 /// A policy's lead where PRIM puts it, measured on coalitions the box was
@@ -151,10 +212,10 @@ pub struct HeldOut {
 
 impl HeldOut {
     /// From each half's box measured in the other half of the coalitions,
-    /// for `policies` tests; None when either box holds fewer than half of
-    /// [`MIN_CASES`] of the other half's coalitions (too few to say).
+    /// for `policies` tests; None when either box holds fewer than
+    /// [`MIN_HALF_CASES`] of the other half's coalitions (too few to say).
     fn pooled(a: &BoxLead, b: &BoxLead, policies: usize) -> Option<HeldOut> {
-        if a.n.min(b.n) < (MIN_CASES / 2).max(2) {
+        if a.n.min(b.n) < MIN_HALF_CASES {
             return None;
         }
         let lead = (a.lead() + b.lead()) / 2.0;
@@ -274,18 +335,6 @@ fn success_in_half(ex: &Exploration, points: &[usize], half: usize) -> Option<Ve
     )
 }
 
-/// Mean and sample variance (0 for fewer than two values).
-fn mean_var(v: &[f64]) -> (f64, f64) {
-    let n = v.len() as f64;
-    let m = v.iter().sum::<f64>() / n.max(1.0);
-    let var = if v.len() > 1 {
-        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)
-    } else {
-        0.0
-    };
-    (m, var)
-}
-
 /// Policy `p`'s success minus the best other policy's, per coalition
 /// (PRIM's `lead` target: above 0 where `p` is ahead of every other).
 fn lead_target(success: &[Vec<f64>], p: usize) -> Vec<f64> {
@@ -401,6 +450,9 @@ fn density_in(b: &PrimBox, x: &[Vec<f64>], y: &[bool]) -> f64 {
 
 /// Fewest cases PRIM's box is reported for.
 pub const MIN_CASES: usize = 10;
+/// Fewest coalitions a half's box must hold in the other half of the
+/// coalitions (and, for [`Largest`], leave outside it) to be measured.
+pub const MIN_HALF_CASES: usize = MIN_CASES / 2;
 
 /// One sensitivity estimate.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -757,10 +809,12 @@ pub fn analyse(ex: &Exploration) -> Report {
             // The same search on each half of the coalitions, with the
             // lead its box holds in the other half's coalitions (none of
             // which, nor any of whose runs, it was fitted on).
+            let half_box = [0, 1].map(|f| {
+                prim_mean(&folds[f].0, &lead_target(&folds[f].1, p), &cfg).map(|r| r.pasted)
+            });
             let other = |fit: usize| {
-                let (xf, sf) = (&folds[fit].0, &folds[fit].1);
                 let (xs, ss) = (&folds[1 - fit].0, &folds[1 - fit].1);
-                prim_mean(xf, &lead_target(sf, p), &cfg).and_then(|r| lead_in(&r.pasted, xs, ss, p))
+                half_box[fit].as_ref().and_then(|b| lead_in(b, xs, ss, p))
             };
             let (ab, ba) = (other(0), other(1));
             let low = |l: &Option<BoxLead>| {
@@ -783,37 +837,10 @@ pub fn analyse(ex: &Exploration) -> Report {
                 .filter(|_| ahead_overall(p))
                 .and_then(|rival| {
                     let contrast = |fit: usize| {
-                        let b =
-                            prim_mean(&folds[fit].0, &lead_target(&folds[fit].1, p), &cfg)?.pasted;
-                        let (mut inside, mut outside) = (Vec::new(), Vec::new());
-                        for (row, r) in folds[1 - fit].0.iter().zip(&folds[1 - fit].1) {
-                            let d = r[p] - r[rival];
-                            if b.contains(row) {
-                                inside.push(d);
-                            } else {
-                                outside.push(d);
-                            }
-                        }
-                        let n = inside.len().min(outside.len());
-                        (n >= (MIN_CASES / 2).max(2)).then(|| {
-                            let ((mi, vi), (mo, vo)) = (mean_var(&inside), mean_var(&outside));
-                            let var = vi / inside.len() as f64 + vo / outside.len() as f64;
-                            (mi, mo, var, n)
-                        })
+                        let (xs, ss) = (&folds[1 - fit].0, &folds[1 - fit].1);
+                        inside_outside(half_box[fit].as_ref()?, xs, ss, p, rival)
                     };
-                    let ((ia, oa, va, na), (ib, ob, vb, nb)) = (contrast(0)?, contrast(1)?);
-                    let diff = (ia - oa + ib - ob) / 2.0;
-                    let se = (va + vb).sqrt() / 2.0;
-                    let half =
-                        crate::stats::special::t_quantile(0.95, (na.min(nb) - 1) as f64) * se;
-                    Some(Largest {
-                        rival,
-                        inside: (ia + ib) / 2.0,
-                        outside: (oa + ob) / 2.0,
-                        diff,
-                        lo: diff - half,
-                        hi: diff + half,
-                    })
+                    Some(Largest::pooled(rival, contrast(0)?, contrast(1)?))
                 });
             let lead = lead_stats(&result.pasted, &x, &success, p);
             prim_targets.push(PrimTarget {
