@@ -375,6 +375,9 @@ impl ScenarioFile {
                 "how much the work needs members' own agreement".into()
             }
             "dynamics.outvoted_cost" => "the cost of a lost vote".into(),
+            "dynamics.merit_weight" => {
+                "how far members vote for the common good over their own stake".into()
+            }
             "dynamics.hours_budget" => "hours a week members can give".into(),
             "dynamics.excluded_buy_in" => {
                 "how far members without a vote carry out decisions".into()
