@@ -1,6 +1,6 @@
 //! The charts of `coalsim explore`, drawn from an exploration's results:
-//! regret per policy (box plots), the sampled coalitions on the two most
-//! influential uncertainties coloured by the best policy with PRIM's boxes,
+//! regret per policy (box plots), the sampled coalitions on the two inputs
+//! that move the leading policy's lead most, coloured by the best policy with PRIM's boxes,
 //! sensitivity indices with their intervals, and Morris' μ*–σ plane.
 //! Summarise first (plain data types below), then draw, generic over the
 //! plotters backend; each chart is written as PNG and SVG.
@@ -24,6 +24,7 @@ use coalsim_core::study::explore::Policy;
 use coalsim_core::study::explore::report::{Exploration, Report};
 use coalsim_core::study::explore::robustness::quantile;
 use coalsim_core::study::explore::run::DesignKind;
+use coalsim_core::study::explore::sensitivity::binned_first_order;
 
 const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
 /// Outline and label of a shortfall box (dark red, dashed): where a policy
@@ -237,12 +238,13 @@ pub fn regret_chart(ex: &Exploration, r: &Report) -> RegretChart {
     }
 }
 
-/// The two most influential uncertainties, coloured by the best policy.
+/// The sampled coalitions on the two inputs that decide the lead most
+/// ([`scatter_axes`]), coloured by the best policy.
 pub fn best_scatter(ex: &Exploration, r: &Report) -> Option<BestScatter> {
     if ex.uncertainties.len() < 2 {
         return None;
     }
-    let (i, j) = (r.influence[0], r.influence[1]);
+    let (i, j) = scatter_axes(ex, r);
     let names = plot_names(&ex.policies);
     let points = r
         .points
@@ -309,6 +311,49 @@ pub fn best_scatter(ex: &Exploration, r: &Report) -> Option<BestScatter> {
         points,
         boxes,
     })
+}
+
+/// The two inputs the best-rule chart is drawn on: those that move most
+/// the leading policy's lead (its success minus the best other policy's,
+/// at each sampled coalition; binned first-order index over the points),
+/// since where the best rule changes is what the chart shows. What moves
+/// a policy's success most (`Report::influence`) often moves every
+/// policy alike and leaves the best rule where it was. Falls back to
+/// `influence` when the lead cannot be indexed (one policy, or fewer
+/// points than four).
+fn scatter_axes(ex: &Exploration, r: &Report) -> (usize, usize) {
+    let fallback = (r.influence[0], r.influence[1]);
+    let np = ex.policies.len();
+    let success = 0;
+    if np < 2 || r.points.len() < 4 {
+        return fallback;
+    }
+    let leader = r.ranking.leader;
+    let lead: Vec<f64> = r
+        .points
+        .iter()
+        .map(|&s| {
+            let best_other = (0..np)
+                .filter(|&q| q != leader)
+                .map(|q| ex.value(s, q, success))
+                .fold(f64::NEG_INFINITY, f64::max);
+            ex.value(s, leader, success) - best_other
+        })
+        .collect();
+    // Fifths of each input's range: coarse bins keep the estimate steady
+    // at a few hundred points, and only the order of the inputs is used.
+    let bins = (r.points.len() / 2).clamp(2, 5);
+    let mut scored: Vec<(f64, usize)> = (0..ex.uncertainties.len())
+        .filter_map(|u| {
+            let x: Vec<f64> = r.points.iter().map(|&s| ex.numbers(s)[u]).collect();
+            binned_first_order(&x, &lead, bins).map(|e| (e, u))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    match scored.as_slice() {
+        [(_, a), (_, b), ..] => (*a, *b),
+        _ => fallback,
+    }
 }
 
 /// Sensitivity of success: total (wide) and first-order (narrow) Sobol
@@ -960,4 +1005,72 @@ pub fn draw_morris<DB: DrawingBackend>(
         screen.draw_text(label, &style, (x, y))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use coalsim_core::study::explore::report::analyse;
+    use coalsim_core::study::explore::run::{NM, Plan};
+    use coalsim_core::study::explore::{Spread, Uncertainty};
+
+    /// Inputs 0 and 1 move every policy's success alike (what moves the
+    /// leader's success most); inputs 2 and 3 decide which policy is
+    /// ahead. The best-rule chart is drawn on 2 and 3.
+    #[test]
+    fn the_best_rule_chart_is_drawn_on_the_inputs_that_decide_the_lead() {
+        let keys: Vec<String> = (0..4).map(|j| format!("x{j}")).collect();
+        let points = 200;
+        let plan = Plan::new(DesignKind::Lhs, points, &keys, 9).unwrap();
+        let policies = ["a", "b"]
+            .iter()
+            .map(|n| Policy {
+                name: (*n).into(),
+                settings: vec![(
+                    "governance.decision_rule".into(),
+                    toml::Value::String((*n).into()),
+                )],
+            })
+            .collect();
+        let uncertainties = keys
+            .iter()
+            .map(|key| Uncertainty {
+                key: key.clone(),
+                spread: Spread::Float { lo: 0.0, hi: 1.0 },
+                label: key.clone(),
+            })
+            .collect();
+        let mut ex = Exploration {
+            scenario: "axes".into(),
+            runs: 100,
+            seed: 9,
+            satisfice: 0.6,
+            uncertainties,
+            policies,
+            plan,
+            cells: Vec::new(),
+            hits: Vec::new(),
+            precision: 0.02,
+        };
+        for s in 0..points {
+            let x = ex.numbers(s);
+            let level = 0.1 + 0.3 * x[0] + 0.3 * x[1];
+            let lead = 0.08 * (x[2] - 0.5) + 0.06 * (x[3] - 0.5);
+            for p in 0..2 {
+                let mut cell = [0.0; NM];
+                cell[0] = level + if p == 0 { 0.03 + lead } else { 0.0 };
+                ex.cells.push(cell);
+            }
+        }
+        let r = analyse(&ex);
+        let mut most = [r.influence[0], r.influence[1]];
+        most.sort();
+        assert_eq!(most, [0, 1], "success moves most with inputs 0 and 1");
+        let (i, j) = scatter_axes(&ex, &r);
+        let mut axes = [i, j];
+        axes.sort();
+        assert_eq!(axes, [2, 3]);
+        let sc = best_scatter(&ex, &r).unwrap();
+        assert_eq!((sc.x_label.as_str(), sc.y_label.as_str()), ("x2", "x3"));
+    }
 }
