@@ -1048,10 +1048,10 @@ fn explore_says_when_the_rules_are_equivalent() {
     );
 }
 
-/// prim.csv and summary.json say, for each PRIM box, how it fared in the
-/// two halves of the runs and whether `explore` reports it: only a box
-/// marked reported is stated as a region, and a reported box has both half
-/// densities at least one half.
+/// prim.csv and summary.json say, for each PRIM box, how the same search
+/// fared on the halves of the coalitions it was not fitted on and whether
+/// `explore` reports it: only a box marked reported is stated as a region,
+/// and a reported box has both half densities at least one half.
 #[test]
 fn prim_files_say_whether_each_box_replicates_and_is_reported() {
     let tmp = tempfile::tempdir().unwrap();

@@ -180,9 +180,10 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
                     });
                 }
                 rec.push(box_words(ex, b, &x).unwrap_or_default());
-                // Whether the pasted box is found again in two independent
-                // halves of the runs (blank where it could not be checked),
-                // and whether explore reports it in words.
+                // How the same search fared on the coalitions it was not
+                // fitted on (two halves of the coalitions; blank where it
+                // could not be measured), and whether explore reports the
+                // box in words.
                 let (even, odd) = t
                     .replication
                     .map_or((String::new(), String::new()), |(a, b)| {
