@@ -1866,6 +1866,40 @@ mod tests {
         hetero: f64,
         prob: impl Fn(&[f64], usize) -> f64,
     ) -> Exploration {
+        map_like_luck(points, runs, k, seed, hetero, Luck::NONE, prob)
+    }
+
+    /// Luck that run i shares across the coalitions (as the shipped map's
+    /// run i, on one random stream in every coalition, does): run i adds
+    /// to every policy's success probability a level (normal, sd `level`),
+    /// to each policy's its own (sd `rule`), and to each policy's a slope
+    /// on x02 (sd `slope`; times x02 - 0.5), the same in every coalition.
+    #[derive(Debug, Clone, Copy)]
+    struct Luck {
+        level: f64,
+        rule: f64,
+        slope: f64,
+    }
+
+    impl Luck {
+        const NONE: Luck = Luck {
+            level: 0.0,
+            rule: 0.0,
+            slope: 0.0,
+        };
+    }
+
+    /// [`map_like`] with run luck shared across the coalitions (drawn from
+    /// a stream of its own, so without it the map is [`map_like`]'s).
+    fn map_like_luck(
+        points: usize,
+        runs: u64,
+        k: usize,
+        seed: u64,
+        hetero: f64,
+        luck: Luck,
+        prob: impl Fn(&[f64], usize) -> f64,
+    ) -> Exploration {
         use rand::RngExt;
         let np = 7;
         let keys: Vec<String> = (0..k).map(|j| format!("x{j:02}")).collect();
@@ -1911,6 +1945,18 @@ mod tests {
         };
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
         let words = runs.div_ceil(64) as usize;
+        // Per run: the level, and each policy's own effect and slope.
+        let mut lucky = ChaCha8Rng::seed_from_u64(seed ^ 0x1c4c);
+        let mut normal = || (0..12).map(|_| lucky.random::<f64>()).sum::<f64>() - 6.0;
+        let shared_luck: Vec<(f64, Vec<(f64, f64)>)> = (0..runs)
+            .map(|_| {
+                let level = luck.level * normal();
+                let own = (0..np)
+                    .map(|_| (luck.rule * normal(), luck.slope * normal()))
+                    .collect();
+                (level, own)
+            })
+            .collect();
         for s in 0..points {
             let x = ex.numbers(s);
             let pi: Vec<f64> = (0..np)
@@ -1922,12 +1968,15 @@ mod tests {
             let shared: Vec<Option<f64>> = (0..runs)
                 .map(|_| rng.random_bool(0.5).then(|| rng.random::<f64>()))
                 .collect();
-            for &q in &pi {
+            for (p, &q) in pi.iter().enumerate() {
                 let mut bits = vec![0u64; words];
                 let mut n = 0;
                 for (r, sh) in shared.iter().enumerate() {
                     let u = sh.unwrap_or_else(|| rng.random::<f64>());
-                    if u < q {
+                    let (level, own) = &shared_luck[r];
+                    let (rule, slope) = own[p];
+                    let tilt = slope * x.get(2).map_or(0.0, |v| v - 0.5);
+                    if u < (q + level + rule + tilt).clamp(0.0, 1.0) {
                         bits[r / 64] |= 1 << (r % 64);
                         n += 1;
                     }
@@ -2075,12 +2124,15 @@ mod tests {
     #[test]
     #[ignore]
     fn lead_region_power() {
-        let base = |x: &[f64], p: usize, flat: bool| {
+        // "flat": all seven alike; "ahead": majority 0.03 ahead, the others
+        // 0.02 to 0.09 behind; "two": majority and supermajority alike, the
+        // others 0.05 behind (so either's lead over the best other is 0).
+        let base = |x: &[f64], p: usize, shape: &str| {
             0.45 + 0.2 * (x[1] - 0.5)
-                + if flat {
-                    0.0
-                } else {
-                    [0.03, -0.02, 0.0, -0.04, -0.03, -0.02, -0.06][p]
+                + match shape {
+                    "flat" => 0.0,
+                    "two" => [0.0, 0.0, -0.05, -0.05, -0.05, -0.05, -0.05][p],
+                    _ => [0.03, -0.02, 0.0, -0.04, -0.03, -0.02, -0.06][p],
                 }
         };
         let reported = |r: &Report, p: usize| {
@@ -2089,42 +2141,130 @@ mod tests {
                 .any(|t| t.kind == "lead" && t.policy == p && t.reportable())
         };
         let seeds: u64 = std::env::var("SEEDS").map_or(20, |v| v.parse().unwrap());
-        for (label, delta, share, flat, hetero, runs) in [
-            ("all equal", 0.0, 0.3, true, 0.03, 50),
+        let none = Luck::NONE;
+        // Run luck shared across the coalitions of the size measured on the
+        // shipped map (run_luck_across_coalitions), and twice that.
+        let luck = |f: f64| Luck {
+            level: 0.13,
+            rule: 0.018 * f,
+            slope: 0.07 * f,
+        };
+        for (label, delta, share, shape, hetero, runs, luck) in [
+            ("all equal", 0.0, 0.3, "flat", 0.03, 50, none),
             (
                 "all equal, coalition effects 0.06",
                 0.0,
                 0.3,
-                true,
+                "flat",
                 0.06,
                 50,
+                none,
             ),
             (
                 "all equal, coalition effects 0.10, 200 runs",
                 0.0,
                 0.3,
-                true,
+                "flat",
                 0.10,
                 200,
+                none,
             ),
-            ("majority ahead", 0.0, 0.3, false, 0.03, 50),
-            ("+0.10 in 30%", 0.10, 0.3, false, 0.03, 50),
-            ("+0.06 in 20%", 0.06, 0.2, false, 0.03, 50),
-            ("+0.15 in 15%", 0.15, 0.15, false, 0.03, 50),
+            ("majority ahead", 0.0, 0.3, "ahead", 0.03, 50, none),
+            ("+0.10 in 30%", 0.10, 0.3, "ahead", 0.03, 50, none),
+            ("+0.06 in 20%", 0.06, 0.2, "ahead", 0.03, 50, none),
+            ("+0.15 in 15%", 0.15, 0.15, "ahead", 0.03, 50, none),
+            ("run luck, all equal", 0.0, 0.3, "flat", 0.03, 50, luck(1.0)),
+            (
+                "run luck, majority ahead",
+                0.0,
+                0.3,
+                "ahead",
+                0.03,
+                50,
+                luck(1.0),
+            ),
+            (
+                "run luck, +0.10 in 30%",
+                0.10,
+                0.3,
+                "ahead",
+                0.03,
+                50,
+                luck(1.0),
+            ),
+            (
+                "run luck ×2, all equal",
+                0.0,
+                0.3,
+                "flat",
+                0.03,
+                50,
+                luck(2.0),
+            ),
+            (
+                "run luck ×2, majority ahead",
+                0.0,
+                0.3,
+                "ahead",
+                0.03,
+                50,
+                luck(2.0),
+            ),
+            ("two level", 0.0, 0.3, "two", 0.03, 50, none),
+            ("run luck, two level", 0.0, 0.3, "two", 0.03, 50, luck(1.0)),
+            (
+                "run luck ×2, two level",
+                0.0,
+                0.3,
+                "two",
+                0.03,
+                50,
+                luck(2.0),
+            ),
         ] {
             if std::env::var("CASE").is_ok_and(|c| !label.starts_with(c.as_str())) {
                 continue;
             }
             let (mut found, mut right, mut false_other) = (0, 0, 0);
+            // "two": the held-out intervals of the two rules alike, whose
+            // lead is 0 in any box: how many, above 0, below 0.
+            let mut level = [0; 3];
+            // And each lead over its standard error, recovered from the
+            // interval with the normal quantile (Student t on 50 to 15
+            // coalitions is 4 to 13% wider, alike with and without luck).
+            let mut z = Welford::new();
+            let zq = crate::stats::special::normal_quantile(1.0 - 0.05 / 7.0);
             for seed in 0..seeds {
-                let ex = map_like(200, runs, 16, seed, hetero, |x, p| {
-                    base(x, p, flat)
+                let ex = map_like_luck(200, runs, 16, seed, hetero, luck, |x, p| {
+                    base(x, p, shape)
                         + if p == 4 && delta > 0.0 && x[0] < share {
                             delta + 0.06
                         } else {
                             0.0
                         }
                 });
+                if seed == 0 && luck.level > 0.0 {
+                    // The luck as run_luck_across_coalitions measures it.
+                    let u: Vec<Vec<f64>> = ex.plan.points.iter().map(|p| p.u.clone()).collect();
+                    let (mut sds, mut splits) = (Vec::new(), Vec::new());
+                    for a in 0..7 {
+                        for b in a + 1..7 {
+                            let d = run_level(&ex, a, Some(b));
+                            sds.push(RunLuck::of(&d).shared.max(0.0).sqrt());
+                            splits.push(split_luck(&d, &u).0);
+                        }
+                    }
+                    sds.sort_by(f64::total_cmp);
+                    splits.sort_by(f64::total_cmp);
+                    println!(
+                        "{label}, seed 0: rule pairs' shared run-effect sd median {:.4} (largest {:.4}), largest split ratio median ×{:.2} (largest ×{:.2}); success of majority: shared sd {:.4}",
+                        sds[10],
+                        sds[20],
+                        splits[10],
+                        splits[20],
+                        RunLuck::of(&run_level(&ex, 0, None)).shared.max(0.0).sqrt()
+                    );
+                }
                 let r = analyse(&ex);
                 if reported(&r, 4) {
                     found += 1;
@@ -2134,6 +2274,25 @@ mod tests {
                     }
                 }
                 false_other += (0..7).filter(|&p| p != 4 && reported(&r, p)).count();
+                for p in 0..2 {
+                    let t = r.prim.iter().find(|t| t.kind == "lead" && t.policy == p);
+                    if let Some(h) = t.and_then(|t| t.held_out).filter(|_| shape == "two") {
+                        level[0] += 1;
+                        level[1] += usize::from(h.lo > 0.0);
+                        level[2] += usize::from(h.hi < 0.0);
+                        z.push(h.lead / ((h.hi - h.lo) / 2.0 / zq));
+                    }
+                }
+            }
+            if shape == "two" {
+                println!(
+                    "{label}: held-out intervals of the two alike (true lead 0): {}, above 0 in {}, below 0 in {}; lead / se: mean {:+.3}, sd {:.3}",
+                    level[0],
+                    level[1],
+                    level[2],
+                    z.mean(),
+                    z.sd()
+                );
             }
             println!(
                 "{label}: consensus region reported in {found} of {seeds} ({right} on x00), other rules' regions {false_other}"
@@ -2199,6 +2358,276 @@ mod tests {
             println!(
                 "{label}: consensus best region reported in {found} of {seeds} ({right} on x00), other best regions {false_other}"
             );
+        }
+    }
+
+    /// How much of a run-level quantity `d[s][i]` (coalition s, run i) is
+    /// luck that run i shares across the coalitions (every coalition's run
+    /// i uses the same random stream).
+    #[derive(Debug, Clone, Copy)]
+    struct RunLuck {
+        /// Mean over coalitions and runs.
+        mean: f64,
+        /// Variance of the mean that treats the coalitions as independent:
+        /// the variance of the coalitions' means over their count (what the
+        /// ranking and the held-out lead use).
+        naive: f64,
+        /// Mean over coalitions of the run-to-run variance within one.
+        within: f64,
+        /// Variance of the run effect shared by every coalition:
+        /// var over runs of the coalitions' mean deviation, less what
+        /// independent coalitions would give (within / coalitions).
+        shared: f64,
+    }
+
+    impl RunLuck {
+        fn of(d: &[Vec<f64>]) -> RunLuck {
+            let (s, r) = (d.len() as f64, d[0].len());
+            let means: Vec<f64> = d.iter().map(|x| x.iter().sum::<f64>() / r as f64).collect();
+            let mean = means.iter().sum::<f64>() / s;
+            let naive = means.iter().map(|m| (m - mean).powi(2)).sum::<f64>() / (s - 1.0) / s;
+            let within = d
+                .iter()
+                .zip(&means)
+                .map(|(x, m)| x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (r as f64 - 1.0))
+                .sum::<f64>()
+                / s;
+            let var_m = (0..r)
+                .map(|i| {
+                    let m = d.iter().zip(&means).map(|(x, mu)| x[i] - mu).sum::<f64>() / s;
+                    m * m
+                })
+                .sum::<f64>()
+                / (r as f64 - 1.0);
+            RunLuck {
+                mean,
+                naive,
+                within,
+                shared: var_m - within / s,
+            }
+        }
+
+        /// Average correlation of two coalitions' run-level deviations.
+        fn rho(&self, coalitions: usize) -> f64 {
+            self.shared / self.within * coalitions as f64 / (coalitions as f64 - 1.0)
+        }
+
+        /// The standard error of the mean with the shared run effect
+        /// over the one that treats coalitions as independent, for the
+        /// mean over `n` of the coalitions (as a box holds), `runs` runs.
+        fn se_ratio(&self, coalitions: usize, n: usize, runs: usize) -> f64 {
+            let naive = self.naive * coalitions as f64 / n as f64;
+            ((naive + self.shared.max(0.0) / runs as f64) / naive).sqrt()
+        }
+    }
+
+    /// Each coalition's run-level difference in success, policy `a` minus
+    /// `b` (`b` None: `a`'s success alone).
+    fn run_level(ex: &Exploration, a: usize, b: Option<usize>) -> Vec<Vec<f64>> {
+        let np = ex.policies.len();
+        let hit = |s: usize, p: usize, i: u64| -> f64 {
+            f64::from((ex.hits[s * np + p][(i / 64) as usize] >> (i % 64)) as u32 & 1)
+        };
+        ex.plan
+            .exploration_points()
+            .into_iter()
+            .map(|s| {
+                (0..ex.runs)
+                    .map(|i| hit(s, a, i) - b.map_or(0.0, |b| hit(s, b, i)))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Whether run i's luck differs between the coalitions below and above
+    /// the middle of an input (luck shared by similar coalitions, which a
+    /// box could pick up): per input j, the variance over runs of the
+    /// difference between the two sides' mean deviations, over what
+    /// independent coalitions would give; the largest over the inputs and
+    /// which input.
+    fn split_luck(d: &[Vec<f64>], u: &[Vec<f64>]) -> (f64, usize) {
+        let r = d[0].len();
+        let dev: Vec<Vec<f64>> = d
+            .iter()
+            .map(|x| {
+                let m = x.iter().sum::<f64>() / r as f64;
+                x.iter().map(|v| v - m).collect()
+            })
+            .collect();
+        let var = |x: &[f64]| x.iter().map(|v| v * v).sum::<f64>() / (r as f64 - 1.0);
+        (0..u[0].len())
+            .map(|j| {
+                let side = |low: bool| -> (Vec<f64>, f64) {
+                    let rows: Vec<&Vec<f64>> = dev
+                        .iter()
+                        .zip(u)
+                        .filter(|(_, p)| (p[j] < 0.5) == low)
+                        .map(|(x, _)| x)
+                        .collect();
+                    let n = rows.len() as f64;
+                    let m = (0..r).map(|i| rows.iter().map(|x| x[i]).sum::<f64>() / n);
+                    let within = rows.iter().map(|x| var(x)).sum::<f64>() / n;
+                    (m.collect(), within / n)
+                };
+                let ((a, ea), (b, eb)) = (side(true), side(false));
+                let diff: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
+                (var(&diff) / (ea + eb), j)
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .unwrap()
+    }
+
+    /// The shared run effect of `d` against its distribution when each
+    /// coalition's runs are shuffled (which keeps each coalition's runs and
+    /// the pairing of its rules, and breaks only the sharing of run i
+    /// across coalitions): the share of `shuffles` at least as large.
+    fn shuffled_share(d: &[Vec<f64>], shuffles: usize, seed: u64) -> f64 {
+        use rand::seq::SliceRandom;
+        let observed = RunLuck::of(d).shared;
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut at_least = 0;
+        for _ in 0..shuffles {
+            let mut e = d.to_vec();
+            for row in &mut e {
+                row.shuffle(&mut rng);
+            }
+            at_least += usize::from(RunLuck::of(&e).shared >= observed);
+        }
+        at_least as f64 / shuffles as f64
+    }
+
+    /// [`split_luck`]'s largest ratio against its distribution when each
+    /// coalition's runs are shuffled: the share at least as large.
+    fn shuffled_split(d: &[Vec<f64>], u: &[Vec<f64>], shuffles: usize, seed: u64) -> f64 {
+        use rand::seq::SliceRandom;
+        let observed = split_luck(d, u).0;
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut at_least = 0;
+        for _ in 0..shuffles {
+            let mut e = d.to_vec();
+            for row in &mut e {
+                row.shuffle(&mut rng);
+            }
+            at_least += usize::from(split_luck(&e, u).0 >= observed);
+        }
+        at_least as f64 / shuffles as f64
+    }
+
+    /// Whether run i's luck is shared across the coalitions of the shipped
+    /// map (common random numbers: run i of every coalition uses stream
+    /// (seed, i)), and what that does to intervals that treat the
+    /// coalitions as independent: `cargo test --release -p coalsim-core
+    /// run_luck_across_coalitions -- --ignored --nocapture` (env RUNS,
+    /// default 50; FIRST, the first stream, default 0). A measurement, not
+    /// a check.
+    #[test]
+    #[ignore]
+    fn run_luck_across_coalitions() {
+        use crate::scenario::ScenarioFile;
+        use crate::study::explore::run::{means, simulate_sums};
+        use crate::study::explore::setup::{Ask, setup};
+        let env = |k: &str, d: u64| std::env::var(k).map_or(d, |v| v.parse().unwrap());
+        let (runs, first) = (env("RUNS", 50), env("FIRST", 0));
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../scenarios/coalition-space.toml");
+        let file = ScenarioFile::open(Some(&path)).unwrap();
+        let ask = Ask {
+            uncertain: Vec::new(),
+            uncertain_origin: String::new(),
+            policy: Vec::new(),
+            policy_origin: String::new(),
+            no_uncertain: String::new(),
+            no_policy: String::new(),
+            design: DesignKind::Lhs,
+            samples: None,
+            seed: None,
+            max_runs: runs,
+        };
+        let st = setup(file, ask).unwrap();
+        let empty = vec![crate::study::explore::run::Sums::default(); st.all.len()];
+        let sums = simulate_sums(
+            &st.all,
+            empty,
+            first..first + runs,
+            st.seed,
+            Some(1),
+            |_| {},
+        )
+        .unwrap();
+        // Runs FIRST.. as runs 0.. (the bits of runs below FIRST are 0).
+        let hits = sums
+            .iter()
+            .map(|c| {
+                (0..runs.div_ceil(64))
+                    .map(|w| {
+                        (0..64)
+                            .filter(|b| {
+                                let i = first + w * 64 + b;
+                                w * 64 + b < runs && c.hits[(i / 64) as usize] >> (i % 64) & 1 == 1
+                            })
+                            .fold(0u64, |acc, b| acc | 1 << b)
+                    })
+                    .collect()
+            })
+            .collect();
+        let ex = Exploration {
+            scenario: st.file.base.name.clone(),
+            runs,
+            seed: st.seed,
+            satisfice: 0.6,
+            uncertainties: st.unc.clone(),
+            policies: st.pols.clone(),
+            plan: st.plan.clone(),
+            cells: means(&sums, runs),
+            hits,
+            precision: 0.02,
+        };
+        let (s, np, r) = (
+            ex.plan.exploration_points().len(),
+            ex.policies.len(),
+            runs as usize,
+        );
+        let name = |p: usize| ex.policies[p].name.as_str();
+        println!(
+            "{s} coalitions × {r} runs (streams {first}..{}), seed {}",
+            first + runs,
+            ex.seed
+        );
+        println!(
+            "quantity: mean, naive se (coalitions independent), run-effect sd shared by all coalitions, mean correlation of two coalitions' runs, shuffled p, se ratio over all {s} coalitions, over 80; largest split ratio (1 = none) and its input, shuffled p"
+        );
+        let u: Vec<Vec<f64>> = ex
+            .plan
+            .exploration_points()
+            .into_iter()
+            .map(|p| ex.plan.points[p].u.clone())
+            .collect();
+        let line = |label: String, d: &[Vec<f64>]| {
+            let l = RunLuck::of(d);
+            let (split, j) = split_luck(d, &u);
+            println!(
+                "{label}: {:+.4}, {:.4}, {:.4}, {:+.4}, p {:.3}, ×{:.2}, ×{:.2}; split ×{split:.2} on {}, p {:.3}",
+                l.mean,
+                l.naive.sqrt(),
+                l.shared.max(0.0).sqrt(),
+                l.rho(s),
+                shuffled_share(d, 200, 7),
+                l.se_ratio(s, s, r),
+                l.se_ratio(s, 80, r),
+                ex.uncertainties[j].key,
+                shuffled_split(d, &u, 200, 8),
+            );
+        };
+        for p in 0..np {
+            line(format!("success of {}", name(p)), &run_level(&ex, p, None));
+        }
+        for a in 0..np {
+            for b in a + 1..np {
+                line(
+                    format!("{} - {}", name(a), name(b)),
+                    &run_level(&ex, a, Some(b)),
+                );
+            }
         }
     }
 
