@@ -281,6 +281,7 @@ pub fn write_all(dir: &Path, ex: &Exploration, r: &Report) -> anyhow::Result<()>
             "mass": t.result.pasted.mass,
             "words": box_words(ex, &t.result.pasted, &x),
             "half_densities": t.replication.map(|(a, b)| [a, b]),
+            "half_bases": t.half_base.map(|(a, b)| [a, b]),
             "half_lead_lows": t.lead_lows.map(|(a, b)| [a, b]),
             "largest": t.largest.map(|l| serde_json::json!({
                 "rival": ex.policies[l.rival].name,

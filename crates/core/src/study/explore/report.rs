@@ -79,6 +79,12 @@ pub struct PrimTarget {
     /// (mean success over the box's coalitions) that each half's box holds
     /// in the other half's coalitions (0 where a half has no box).
     pub replication: Option<(f64, f64)>,
+    /// For a `best` box: the share of all the coalitions of the half each
+    /// [`replication`](Self::replication) density was measured on where
+    /// the policy is best, in the same order. A held-out box must be
+    /// clearly denser than that half as a whole, as the box over all runs
+    /// must be than the whole space ([`DENSER`]).
+    pub half_base: Option<(f64, f64)>,
     /// For a `lead` box, over all runs: the runner-up in it (the other
     /// policy with the highest mean success over the box's coalitions),
     /// the policy's mean success there, the runner-up's, and the 95%
@@ -265,7 +271,9 @@ impl PrimTarget {
             return b.points >= MIN_CASES && self.lead.is_some_and(|l| l.lo > 0.0);
         }
         let cases = (self.result.base_density * self.result.trajectory[0].points as f64).round();
-        cases >= MIN_CASES as f64 && b.density >= 0.5 && b.density >= self.result.base_density + 0.1
+        cases >= MIN_CASES as f64
+            && b.density >= 0.5
+            && b.density >= self.result.base_density + DENSER
     }
 
     /// For a `lead` box not reported as a region, of a policy clearly
@@ -298,7 +306,12 @@ impl PrimTarget {
                         .held_out
                         .is_some_and(|h| h.lo > 0.0 && h.hi > self.precision)
             }
-            "best" => self.replication.is_some_and(|(a, b)| a >= 0.5 && b >= 0.5),
+            "best" => {
+                let denser = |d: f64, base: f64| d >= 0.5 && d >= base + DENSER;
+                self.replication
+                    .zip(self.half_base)
+                    .is_some_and(|((a, b), (ba, bb))| denser(a, ba) && denser(b, bb))
+            }
             _ => true,
         }
     }
@@ -458,6 +471,10 @@ fn density_in(b: &PrimBox, x: &[Vec<f64>], y: &[bool]) -> Option<f64> {
 
 /// Fewest cases PRIM's box is reported for.
 pub const MIN_CASES: usize = 10;
+/// How much denser in cases than the space it was drawn from (or, held
+/// out, than the half it is measured on) a `best` or `shortfall` box must
+/// be to be reported.
+pub const DENSER: f64 = 0.1;
 /// Fewest coalitions a half's box must hold in the other half of the
 /// coalitions (and, for [`Largest`], leave outside it) to be measured
 /// ([`Folds`]).
@@ -788,11 +805,16 @@ pub fn analyse(ex: &Exploration) -> Report {
             let [ab, ba] = folds.held_out(&half_box, |b, xs, _, h| {
                 density_in(b, xs, &labels(&best_folds[h], p))
             });
+            let share = |h: usize| {
+                let y = labels(&best_folds[h], p);
+                y.iter().filter(|&&c| c).count() as f64 / y.len().max(1) as f64
+            };
             prim_targets.push(PrimTarget {
                 policy: p,
                 kind: "best",
                 result,
                 replication: ab.zip(ba),
+                half_base: Some((share(1), share(0))),
                 lead: None,
                 lead_lows: None,
                 held_out: None,
@@ -840,6 +862,7 @@ pub fn analyse(ex: &Exploration) -> Report {
                 kind: "lead",
                 result,
                 replication,
+                half_base: None,
                 lead,
                 lead_lows,
                 held_out,
@@ -859,6 +882,7 @@ pub fn analyse(ex: &Exploration) -> Report {
                 kind: "shortfall",
                 result,
                 replication: None,
+                half_base: None,
                 lead: None,
                 lead_lows: None,
                 held_out: None,
@@ -1753,6 +1777,14 @@ mod tests {
         assert!(a > 0.9 && b > 0.9, "{a} {b}");
         assert!(t.reportable());
         assert!(t.result.pasted.hi[0] < 0.45, "{:?}", t.result.pasted);
+        // Consensus is best in about 0.4 of each half's coalitions (those
+        // below 0.4). A held-out box less than 0.1 denser than the half
+        // it is measured on, as a whole, is not a region.
+        let (ba, bb) = t.half_base.expect("both halves' shares");
+        assert!(ba < 0.6 && bb < 0.6, "{ba} {bb}");
+        let mut as_dense = t.clone();
+        as_dense.half_base = Some((a - 0.05, b - 0.05));
+        assert!(!as_dense.replicates() && !as_dense.reportable());
         // The check needs each coalition's success, not each run's
         // outcome: the same without them.
         let mut unkept = real.clone();
