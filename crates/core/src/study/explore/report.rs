@@ -673,10 +673,49 @@ impl Ranking {
     }
 }
 
+/// The part of the variance of the mean paired difference in success,
+/// policy `a` minus `b` over `points`, that run i's random stream, shared
+/// by every coalition, adds to what the per-coalition differences give:
+/// two-way clustering by coalition and by run (Cameron, Gelbach & Miller
+/// 2011, "Robust inference with multiway clustering", *Journal of
+/// Business & Economic Statistics* 29), V = V_coalition + V_run − V_cell,
+/// of which this is V_run − V_cell (about 0 when the runs share no luck;
+/// docs/validation.md, "Run luck shared across the coalitions"). None
+/// without the runs' outcomes or with fewer than two runs or points.
+fn run_cluster_var(ex: &Exploration, points: &[usize], a: usize, b: usize) -> Option<f64> {
+    let np = ex.policies.len();
+    let r = usize::try_from(ex.runs).ok()?;
+    if r < 2 || points.len() < 2 {
+        return None;
+    }
+    let hit = |h: &[u64], i: usize| h.get(i / 64).is_some_and(|w| (w >> (i % 64)) & 1 == 1);
+    let mut by_run = vec![0.0f64; r];
+    let (mut total, mut squares) = (0.0, 0.0);
+    for &s in points {
+        let (ha, hb) = (ex.hits.get(s * np + a)?, ex.hits.get(s * np + b)?);
+        for (i, sum) in by_run.iter_mut().enumerate() {
+            let d = f64::from(u8::from(hit(ha, i))) - f64::from(u8::from(hit(hb, i)));
+            *sum += d;
+            total += d;
+            squares += d * d;
+        }
+    }
+    let (n, rf) = (points.len() as f64, r as f64);
+    let cells = n * rf;
+    let mean = total / cells;
+    let v_run = by_run.iter().map(|t| (t / n - mean).powi(2)).sum::<f64>() / (rf * (rf - 1.0));
+    let v_cell = (squares / cells - mean * mean) / (cells - 1.0);
+    Some(v_run - v_cell)
+}
+
 /// Ranks the policies on mean success over `points`, with paired 95%
 /// intervals from the per-coalition differences (the coalitions are a
 /// sample of what the coalition might be; common random numbers pair the
-/// runs within a coalition).
+/// runs within a coalition). Run i shares its random stream across the
+/// coalitions, so its luck is shared too: with the runs' outcomes the
+/// interval also counts that ([`run_cluster_var`], never narrower than
+/// the coalitions alone give), with Student t on the fewer of coalitions
+/// and runs, less one.
 pub fn ranking(ex: &Exploration, points: &[usize]) -> Ranking {
     let np = ex.policies.len();
     let n = points.len();
@@ -685,10 +724,12 @@ pub fn ranking(ex: &Exploration, points: &[usize]) -> Ranking {
     let leader = (0..np)
         .max_by(|&a, &b| means[a].total_cmp(&means[b]).then(b.cmp(&a)))
         .unwrap_or(0);
-    let t = if n > 1 {
-        crate::stats::special::t_quantile(0.975, (n - 1) as f64)
-    } else {
-        f64::INFINITY
+    let t_of = |df: usize| {
+        if df > 0 {
+            crate::stats::special::t_quantile(0.975, df as f64)
+        } else {
+            f64::INFINITY
+        }
     };
     let runs = ex.runs.max(1) as f64;
     let mut pairs: Vec<Pair> = (0..np)
@@ -704,7 +745,11 @@ pub fn ranking(ex: &Exploration, points: &[usize]) -> Ranking {
             } else {
                 f64::INFINITY
             };
-            let half = t * sd / (n as f64).sqrt();
+            let (extra, df) = match run_cluster_var(ex, points, leader, q) {
+                Some(v) => (v.max(0.0), n.min(ex.runs as usize) - 1),
+                None => (0.0, n.saturating_sub(1)),
+            };
+            let half = t_of(df) * (sd * sd / n as f64 + extra).sqrt();
             let (lo, hi) = (diff - half, diff + half);
             let noise_var = points
                 .iter()
@@ -1752,6 +1797,37 @@ mod tests {
             }
         }
         ex
+    }
+
+    #[test]
+    fn the_ranking_interval_counts_the_luck_a_run_shares_across_coalitions() {
+        // Run i's luck the same in every coalition: policy 0 succeeds in
+        // runs 1–3 of every 4 and policy 1 in the fourth, everywhere. Every
+        // coalition's difference is 0.5, so over the coalitions alone the
+        // interval would have no width; 40 runs are 40 draws, not 8,000.
+        let shared = with_runs(200, 40, |_, p, r| (p == 0) == (r % 4 != 0));
+        let rk = ranking(&shared, &shared.plan.exploration_points());
+        let pair = &rk.pairs[0];
+        assert_eq!(rk.leader, 0);
+        assert!(
+            (pair.diff - 0.5).abs() < 1e-12 && pair.sd < 1e-12,
+            "{pair:?}"
+        );
+        // V_run: 40 runs of ±1, mean 0.5: variance 0.75 / 40 per run mean
+        // less the cells' own share; t on 39 degrees of freedom.
+        assert!(pair.hi - pair.lo > 0.5, "{pair:?}");
+        assert!(pair.lo < 0.3 && pair.hi > 0.7, "{pair:?}");
+        // Luck of each coalition's own: the same counts, spread so that
+        // no run is lucky everywhere (coalition s shifts which run is
+        // the fourth). The interval is what the coalitions give.
+        let own = with_runs(200, 40, |x, p, r| {
+            let shift = (x * 200.0) as u64;
+            (p == 0) == ((r + shift) % 4 != 0)
+        });
+        let rk = ranking(&own, &own.plan.exploration_points());
+        let pair = &rk.pairs[0];
+        assert!((pair.diff - 0.5).abs() < 1e-12, "{pair:?}");
+        assert!(pair.hi - pair.lo < 0.05, "{pair:?}");
     }
 
     #[test]
