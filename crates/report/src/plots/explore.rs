@@ -1012,7 +1012,7 @@ mod tests {
     use super::*;
     use coalsim_core::study::explore::report::analyse;
     use coalsim_core::study::explore::run::{NM, Plan};
-    use coalsim_core::study::explore::{Spread, Uncertainty};
+    use coalsim_core::study::explore::{parse_policy, parse_uncertain, policies};
 
     /// Inputs 0 and 1 move every policy's success alike (what moves the
     /// leader's success most); inputs 2 and 3 decide which policy is
@@ -1022,23 +1022,11 @@ mod tests {
         let keys: Vec<String> = (0..4).map(|j| format!("x{j}")).collect();
         let points = 200;
         let plan = Plan::new(DesignKind::Lhs, points, &keys, 9).unwrap();
-        let policies = ["a", "b"]
-            .iter()
-            .map(|n| Policy {
-                name: (*n).into(),
-                settings: vec![(
-                    "governance.decision_rule".into(),
-                    toml::Value::String((*n).into()),
-                )],
-            })
-            .collect();
+        let policies =
+            policies(&[parse_policy("governance.decision_rule=majority,consensus").unwrap()]);
         let uncertainties = keys
             .iter()
-            .map(|key| Uncertainty {
-                key: key.clone(),
-                spread: Spread::Float { lo: 0.0, hi: 1.0 },
-                label: key.clone(),
-            })
+            .map(|key| parse_uncertain(&format!("{key}=0.0..1.0")).unwrap())
             .collect();
         let mut ex = Exploration {
             scenario: "axes".into(),

@@ -2257,79 +2257,25 @@ mod tests {
             rule: 0.018 * f,
             slope: 0.07 * f,
         };
-        for (label, delta, share, shape, hetero, runs, luck) in [
+        #[rustfmt::skip]
+        let cases = [
             ("all equal", 0.0, 0.3, "flat", 0.03, 50, none),
-            (
-                "all equal, coalition effects 0.06",
-                0.0,
-                0.3,
-                "flat",
-                0.06,
-                50,
-                none,
-            ),
-            (
-                "all equal, coalition effects 0.10, 200 runs",
-                0.0,
-                0.3,
-                "flat",
-                0.10,
-                200,
-                none,
-            ),
+            ("all equal, coalition effects 0.06", 0.0, 0.3, "flat", 0.06, 50, none),
+            ("all equal, coalition effects 0.10, 200 runs", 0.0, 0.3, "flat", 0.10, 200, none),
             ("majority ahead", 0.0, 0.3, "ahead", 0.03, 50, none),
             ("+0.10 in 30%", 0.10, 0.3, "ahead", 0.03, 50, none),
             ("+0.06 in 20%", 0.06, 0.2, "ahead", 0.03, 50, none),
             ("+0.15 in 15%", 0.15, 0.15, "ahead", 0.03, 50, none),
             ("run luck, all equal", 0.0, 0.3, "flat", 0.03, 50, luck(1.0)),
-            (
-                "run luck, majority ahead",
-                0.0,
-                0.3,
-                "ahead",
-                0.03,
-                50,
-                luck(1.0),
-            ),
-            (
-                "run luck, +0.10 in 30%",
-                0.10,
-                0.3,
-                "ahead",
-                0.03,
-                50,
-                luck(1.0),
-            ),
-            (
-                "run luck ×2, all equal",
-                0.0,
-                0.3,
-                "flat",
-                0.03,
-                50,
-                luck(2.0),
-            ),
-            (
-                "run luck ×2, majority ahead",
-                0.0,
-                0.3,
-                "ahead",
-                0.03,
-                50,
-                luck(2.0),
-            ),
+            ("run luck, majority ahead", 0.0, 0.3, "ahead", 0.03, 50, luck(1.0)),
+            ("run luck, +0.10 in 30%", 0.10, 0.3, "ahead", 0.03, 50, luck(1.0)),
+            ("run luck ×2, all equal", 0.0, 0.3, "flat", 0.03, 50, luck(2.0)),
+            ("run luck ×2, majority ahead", 0.0, 0.3, "ahead", 0.03, 50, luck(2.0)),
             ("two level", 0.0, 0.3, "two", 0.03, 50, none),
             ("run luck, two level", 0.0, 0.3, "two", 0.03, 50, luck(1.0)),
-            (
-                "run luck ×2, two level",
-                0.0,
-                0.3,
-                "two",
-                0.03,
-                50,
-                luck(2.0),
-            ),
-        ] {
+            ("run luck ×2, two level", 0.0, 0.3, "two", 0.03, 50, luck(2.0)),
+        ];
+        for (label, delta, share, shape, hetero, runs, luck) in cases {
             if std::env::var("CASE").is_ok_and(|c| !label.starts_with(c.as_str())) {
                 continue;
             }
