@@ -2531,13 +2531,18 @@ mod tests {
             .unwrap()
     }
 
-    /// The shared run effect of `d` against its distribution when each
-    /// coalition's runs are shuffled (which keeps each coalition's runs and
-    /// the pairing of its rules, and breaks only the sharing of run i
-    /// across coalitions): the share of `shuffles` at least as large.
-    fn shuffled_share(d: &[Vec<f64>], shuffles: usize, seed: u64) -> f64 {
+    /// `stat` of `d` against its distribution when each coalition's runs
+    /// are shuffled (which keeps each coalition's runs and the pairing of
+    /// its rules, and breaks only the sharing of run i across coalitions):
+    /// the share of `shuffles` at least as large.
+    fn shuffled_share(
+        d: &[Vec<f64>],
+        shuffles: usize,
+        seed: u64,
+        stat: impl Fn(&[Vec<f64>]) -> f64,
+    ) -> f64 {
         use rand::seq::SliceRandom;
-        let observed = RunLuck::of(d).shared;
+        let observed = stat(d);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut at_least = 0;
         for _ in 0..shuffles {
@@ -2545,24 +2550,7 @@ mod tests {
             for row in &mut e {
                 row.shuffle(&mut rng);
             }
-            at_least += usize::from(RunLuck::of(&e).shared >= observed);
-        }
-        at_least as f64 / shuffles as f64
-    }
-
-    /// [`split_luck`]'s largest ratio against its distribution when each
-    /// coalition's runs are shuffled: the share at least as large.
-    fn shuffled_split(d: &[Vec<f64>], u: &[Vec<f64>], shuffles: usize, seed: u64) -> f64 {
-        use rand::seq::SliceRandom;
-        let observed = split_luck(d, u).0;
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut at_least = 0;
-        for _ in 0..shuffles {
-            let mut e = d.to_vec();
-            for row in &mut e {
-                row.shuffle(&mut rng);
-            }
-            at_least += usize::from(split_luck(&e, u).0 >= observed);
+            at_least += usize::from(stat(&e) >= observed);
         }
         at_least as f64 / shuffles as f64
     }
@@ -2665,11 +2653,11 @@ mod tests {
                 l.naive.sqrt(),
                 l.shared.max(0.0).sqrt(),
                 l.rho(s),
-                shuffled_share(d, 200, 7),
+                shuffled_share(d, 200, 7, |e| RunLuck::of(e).shared),
                 l.se_ratio(s, s, r),
                 l.se_ratio(s, 80, r),
                 ex.uncertainties[j].key,
-                shuffled_split(d, &u, 200, 8),
+                shuffled_share(d, 200, 8, |e| split_luck(e, &u).0),
             );
         };
         for p in 0..np {
