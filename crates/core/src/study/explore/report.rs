@@ -674,7 +674,8 @@ impl Ranking {
 }
 
 /// The part of the variance of the mean paired difference in success,
-/// policy `a` minus `b` over `points`, that run i's random stream, shared
+/// policy `a` minus `b` over `points` (with `b` None, of `a`'s mean
+/// success), that run i's random stream, shared
 /// by every coalition, adds to what the per-coalition differences give:
 /// two-way clustering by coalition and by run (Cameron, Gelbach & Miller
 /// 2011, "Robust inference with multiway clustering", *Journal of
@@ -682,7 +683,7 @@ impl Ranking {
 /// of which this is V_run − V_cell (about 0 when the runs share no luck;
 /// docs/validation.md, "Run luck shared across the coalitions"). None
 /// without the runs' outcomes or with fewer than two runs or points.
-fn run_cluster_var(ex: &Exploration, points: &[usize], a: usize, b: usize) -> Option<f64> {
+fn run_cluster_var(ex: &Exploration, points: &[usize], a: usize, b: Option<usize>) -> Option<f64> {
     let np = ex.policies.len();
     let r = usize::try_from(ex.runs).ok()?;
     if r < 2 || points.len() < 2 {
@@ -692,9 +693,14 @@ fn run_cluster_var(ex: &Exploration, points: &[usize], a: usize, b: usize) -> Op
     let mut by_run = vec![0.0f64; r];
     let (mut total, mut squares) = (0.0, 0.0);
     for &s in points {
-        let (ha, hb) = (ex.hits.get(s * np + a)?, ex.hits.get(s * np + b)?);
+        let ha = ex.hits.get(s * np + a)?;
+        let hb = match b {
+            Some(b) => Some(ex.hits.get(s * np + b)?),
+            None => None,
+        };
         for (i, sum) in by_run.iter_mut().enumerate() {
-            let d = f64::from(u8::from(hit(ha, i))) - f64::from(u8::from(hit(hb, i)));
+            let d = f64::from(u8::from(hit(ha, i)))
+                - hb.map_or(0.0, |hb| f64::from(u8::from(hit(hb, i))));
             *sum += d;
             total += d;
             squares += d * d;
@@ -706,6 +712,35 @@ fn run_cluster_var(ex: &Exploration, points: &[usize], a: usize, b: usize) -> Op
     let v_run = by_run.iter().map(|t| (t / n - mean).powi(2)).sum::<f64>() / (rf * (rf - 1.0));
     let v_cell = (squares / cells - mean * mean) / (cells - 1.0);
     Some(v_run - v_cell)
+}
+
+/// The largest over the policies of the 95% margin of a policy's mean
+/// success over `points`: the coalitions' spread and, with the runs'
+/// outcomes, the luck run i shares across them ([`run_cluster_var`]),
+/// as the ranking's intervals. How well the table's levels are known.
+pub fn level_margin(ex: &Exploration, points: &[usize]) -> f64 {
+    let n = points.len();
+    (0..ex.policies.len())
+        .map(|p| {
+            let v: Vec<f64> = points.iter().map(|&s| ex.value(s, p, 0)).collect();
+            let mean = v.iter().sum::<f64>() / n.max(1) as f64;
+            let var = if n > 1 {
+                v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64
+            } else {
+                f64::INFINITY
+            };
+            let (extra, df) = match run_cluster_var(ex, points, p, None) {
+                Some(e) => (e.max(0.0), n.min(ex.runs as usize) - 1),
+                None => (0.0, n.saturating_sub(1)),
+            };
+            let t = if df > 0 {
+                crate::stats::special::t_quantile(0.975, df as f64)
+            } else {
+                f64::INFINITY
+            };
+            t * (var / n as f64 + extra).sqrt()
+        })
+        .fold(0.0, f64::max)
 }
 
 /// Ranks the policies on mean success over `points`, with paired 95%
@@ -745,7 +780,7 @@ pub fn ranking(ex: &Exploration, points: &[usize]) -> Ranking {
             } else {
                 f64::INFINITY
             };
-            let (extra, df) = match run_cluster_var(ex, points, leader, q) {
+            let (extra, df) = match run_cluster_var(ex, points, leader, Some(q)) {
                 Some(v) => (v.max(0.0), n.min(ex.runs as usize) - 1),
                 None => (0.0, n.saturating_sub(1)),
             };
@@ -1817,6 +1852,10 @@ mod tests {
         // less the cells' own share; t on 39 degrees of freedom.
         assert!(pair.hi - pair.lo > 0.5, "{pair:?}");
         assert!(pair.lo < 0.3 && pair.hi > 0.7, "{pair:?}");
+        // So is how well each rule's mean success is known: 0.75 in every
+        // coalition, from 40 runs that are 40 draws: ±2.02 √(0.1875 / 39).
+        let points = shared.plan.exploration_points();
+        assert!(level_margin(&shared, &points) > 0.1);
         // Luck of each coalition's own: the same counts, spread so that
         // no run is lucky everywhere (coalition s shifts which run is
         // the fourth). The interval is what the coalitions give.
@@ -1828,6 +1867,7 @@ mod tests {
         let pair = &rk.pairs[0];
         assert!((pair.diff - 0.5).abs() < 1e-12, "{pair:?}");
         assert!(pair.hi - pair.lo < 0.05, "{pair:?}");
+        assert!(level_margin(&own, &own.plan.exploration_points()) < 0.05);
     }
 
     #[test]
