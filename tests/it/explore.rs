@@ -377,6 +377,33 @@ fn explore(dir: &std::path::Path, extra: &[&str]) -> String {
 }
 
 #[test]
+fn how_well_the_levels_are_known_is_said_only_when_it_says_something() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Two coalitions of one run each: a margin past ±0.5 on a share is
+    // no margin.
+    let few = explore(&tmp.path().join("few"), &["--samples", "2", "--runs", "1"]);
+    assert!(
+        few.contains("is not known to better than ±0.5 from 2 coalitions and the 1 run stream"),
+        "{few}"
+    );
+    let more = explore(
+        &tmp.path().join("more"),
+        &["--samples", "32", "--runs", "8"],
+    );
+    let margin: f64 = more
+        .split("is known to about ±")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|m| m.parse().ok())
+        .unwrap_or_else(|| panic!("{more}"));
+    assert!(margin > 0.0 && margin < 0.5, "{margin}");
+    assert!(
+        more.contains("the 8 run streams that every coalition shares"),
+        "{more}"
+    );
+}
+
+#[test]
 fn explore_files_are_identical_on_one_and_two_threads() {
     let tmp = tempfile::tempdir().unwrap();
     for design in ["lhs", "saltelli"] {

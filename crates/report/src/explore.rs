@@ -396,11 +396,27 @@ pub fn plain_report(ex: &Exploration, r: &Report) -> String {
             r.robustness[2][p].mean,
         );
     }
+    // How well the levels are known; a share's margin past ±0.5 says
+    // nothing (too few coalitions or runs).
+    let margin = coalsim_core::study::explore::report::level_margin(ex, &r.points);
+    let streams = if ex.runs == 1 {
+        "the 1 run stream that every coalition shares".to_string()
+    } else {
+        format!("the {} run streams that every coalition shares", ex.runs)
+    };
+    let levels = if margin.is_finite() && margin < 0.5 {
+        format!(
+            "Each rule's mean success over the space sampled is known to about ±{margin:.2} (95%, counting which coalitions were drawn and the luck of {streams})"
+        )
+    } else {
+        format!(
+            "Each rule's mean success over the space sampled is not known to better than ±0.5 from {} coalitions and {streams}: sample more, or give more runs",
+            r.points.len()
+        )
+    };
     let _ = writeln!(
         t,
-        "\n(success: mean over coalitions of the share of runs reaching the goal; worst tenth: its 10th percentile; max regret: the most success given up against the best policy of any one coalition; best in: share of coalitions where it has the highest success, a tie shared among the tied rules; behind in: share of coalitions where another policy is ahead on success by a paired 99% interval over that coalition's runs; welfare: how well the decisions served the members, weighted by their stakes, blocked proposals counted as well as passed ones; progress: share of the goal done at the end; weeks intact: mean weeks before the coalition fell apart, a run that reached its goal or the week limit counted at the week limit; hours/month: maintenance hours per member per month.)\n(Each rule's mean success over the space sampled is known to about ±{:.2} (95%, counting which coalitions were drawn and the luck of the {} run streams that every coalition shares); the rules are compared on the same streams, which makes their differences firmer than the levels.)\n",
-        coalsim_core::study::explore::report::level_margin(ex, &r.points),
-        ex.runs,
+        "\n(success: mean over coalitions of the share of runs reaching the goal; worst tenth: its 10th percentile; max regret: the most success given up against the best policy of any one coalition; best in: share of coalitions where it has the highest success, a tie shared among the tied rules; behind in: share of coalitions where another policy is ahead on success by a paired 99% interval over that coalition's runs; welfare: how well the decisions served the members, weighted by their stakes, blocked proposals counted as well as passed ones; progress: share of the goal done at the end; weeks intact: mean weeks before the coalition fell apart, a run that reached its goal or the week limit counted at the week limit; hours/month: maintenance hours per member per month.)\n({levels}; the rules are compared on the same streams, which makes their differences firmer than the levels.)\n",
     );
     for line in &r.verdict {
         let _ = writeln!(t, "{line}");

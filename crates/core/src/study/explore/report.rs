@@ -718,7 +718,12 @@ fn run_cluster_var(ex: &Exploration, points: &[usize], a: usize, b: Option<usize
 /// success over `points`: the coalitions' spread and, with the runs'
 /// outcomes, the luck run i shares across them ([`run_cluster_var`]),
 /// as the ranking's intervals. How well the table's levels are known.
+/// Infinite with one run per coalition: the luck of that one stream,
+/// shared by every coalition, cannot be told from the coalitions' spread.
 pub fn level_margin(ex: &Exploration, points: &[usize]) -> f64 {
+    if ex.runs < 2 {
+        return f64::INFINITY;
+    }
     let n = points.len();
     (0..ex.policies.len())
         .map(|p| {
