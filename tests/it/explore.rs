@@ -386,6 +386,18 @@ fn how_well_the_levels_are_known_is_said_only_when_it_says_something() {
         few.contains("is not known to better than ±0.5 from 2 coalitions and the 1 run stream"),
         "{few}"
     );
+    assert!(
+        !few.contains("known to about ±0.00")
+            && few.contains("how well each shortfall is known cannot be said"),
+        "{few}"
+    );
+    // Nor can the ranking: one run is one draw of the luck every
+    // coalition shares.
+    assert!(
+        !few.contains("NaN")
+            && few.contains("no interval from one run per coalition, not resolved"),
+        "{few}"
+    );
     let more = explore(
         &tmp.path().join("more"),
         &["--samples", "32", "--runs", "8"],

@@ -755,7 +755,7 @@ pub fn level_margin(ex: &Exploration, points: &[usize]) -> f64 {
 /// coalitions, so its luck is shared too: with the runs' outcomes the
 /// interval also counts that ([`run_cluster_var`], never narrower than
 /// the coalitions alone give), with Student t on the fewer of coalitions
-/// and runs, less one.
+/// and runs, less one; with one run, no interval (unresolved).
 pub fn ranking(ex: &Exploration, points: &[usize]) -> Ranking {
     let np = ex.policies.len();
     let n = points.len();
@@ -785,11 +785,18 @@ pub fn ranking(ex: &Exploration, points: &[usize]) -> Ranking {
             } else {
                 f64::INFINITY
             };
+            // One run per coalition is one draw of the luck every
+            // coalition shares: no interval.
             let (extra, df) = match run_cluster_var(ex, points, leader, Some(q)) {
+                _ if ex.runs < 2 => (0.0, 0),
                 Some(v) => (v.max(0.0), n.min(ex.runs as usize) - 1),
                 None => (0.0, n.saturating_sub(1)),
             };
-            let half = t_of(df) * (sd * sd / n as f64 + extra).sqrt();
+            let half = if df == 0 {
+                f64::INFINITY
+            } else {
+                t_of(df) * (sd * sd / n as f64 + extra).sqrt()
+            };
             let (lo, hi) = (diff - half, diff + half);
             let noise_var = points
                 .iter()
@@ -1413,13 +1420,16 @@ pub fn ranking_words(ex: &Exploration, r: &Report, score: &[f64], label: &str) -
             .iter()
             .filter(|p| p.standing != Standing::Ahead)
             .map(|p| {
+                let interval = if p.lo.is_finite() && p.hi.is_finite() {
+                    format!("{} to {}", signed(p.lo), signed(p.hi))
+                } else {
+                    "no interval from one run per coalition".to_string()
+                };
                 format!(
-                    "{} − {} = {} ({} to {}, {})",
+                    "{} − {} = {} ({interval}, {})",
                     name(rk.leader),
                     name(p.policy),
                     signed(p.diff),
-                    signed(p.lo),
-                    signed(p.hi),
                     match p.standing {
                         Standing::Equivalent => format!("equivalent within ±{delta}"),
                         _ => "not resolved".to_string(),
@@ -1592,11 +1602,20 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         return v;
     }
     let p = r.recommended;
+    // One run per coalition gives no run-to-run spread to measure a
+    // shortfall's noise by.
+    let known = if ex.runs < 2 {
+        "with one run per coalition how well each shortfall is known cannot be said".to_string()
+    } else {
+        format!(
+            "each shortfall is known to about ±{:.2}",
+            max_regret_noise(ex, &r.points, p)
+        )
+    };
     v.push(format!(
-        "Smallest worst case: {} — its largest shortfall against the best rule of any of the {n} sampled coalitions is {:.2} success (minimax regret; each shortfall is known to about ±{:.2}, and the largest of many noisy shortfalls runs high); mean success {:.2}, worst tenth {:.2}, at least {:.2} success in {} of coalitions.",
+        "Smallest worst case: {} — its largest shortfall against the best rule of any of the {n} sampled coalitions is {:.2} success (minimax regret; {known}, and the largest of many noisy shortfalls runs high); mean success {:.2}, worst tenth {:.2}, at least {:.2} success in {} of coalitions.",
         ex.policies[p].name,
         rec[p].max_regret,
-        max_regret_noise(ex, &r.points, p),
         rec[p].mean,
         rec[p].worst_decile,
         ex.satisfice,
