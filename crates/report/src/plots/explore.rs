@@ -21,7 +21,7 @@ use super::frame::{
 use super::save::{PngBackend, save_png, save_svg};
 use coalsim_core::scenario::value_text;
 use coalsim_core::study::explore::Policy;
-use coalsim_core::study::explore::report::{Exploration, Report};
+use coalsim_core::study::explore::report::{Exploration, Report, lead_target};
 use coalsim_core::study::explore::robustness::quantile;
 use coalsim_core::study::explore::run::DesignKind;
 use coalsim_core::study::explore::sensitivity::binned_first_order;
@@ -324,29 +324,23 @@ pub fn best_scatter(ex: &Exploration, r: &Report) -> Option<BestScatter> {
 fn scatter_axes(ex: &Exploration, r: &Report) -> (usize, usize) {
     let fallback = (r.influence[0], r.influence[1]);
     let np = ex.policies.len();
-    let success = 0;
     if np < 2 || r.points.len() < 4 {
         return fallback;
     }
-    let leader = r.ranking.leader;
-    let lead: Vec<f64> = r
+    let success: Vec<Vec<f64>> = r
         .points
         .iter()
-        .map(|&s| {
-            let best_other = (0..np)
-                .filter(|&q| q != leader)
-                .map(|q| ex.value(s, q, success))
-                .fold(f64::NEG_INFINITY, f64::max);
-            ex.value(s, leader, success) - best_other
-        })
+        .map(|&s| (0..np).map(|p| ex.value(s, p, 0)).collect())
         .collect();
+    let lead = lead_target(&success, r.ranking.leader);
+    let x: Vec<Vec<f64>> = r.points.iter().map(|&s| ex.numbers(s)).collect();
     // Fifths of each input's range: coarse bins keep the estimate steady
     // at a few hundred points, and only the order of the inputs is used.
     let bins = (r.points.len() / 2).clamp(2, 5);
     let mut scored: Vec<(f64, usize)> = (0..ex.uncertainties.len())
         .filter_map(|u| {
-            let x: Vec<f64> = r.points.iter().map(|&s| ex.numbers(s)[u]).collect();
-            binned_first_order(&x, &lead, bins).map(|e| (e, u))
+            let xu: Vec<f64> = x.iter().map(|row| row[u]).collect();
+            binned_first_order(&xu, &lead, bins).map(|e| (e, u))
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

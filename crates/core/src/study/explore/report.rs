@@ -361,7 +361,7 @@ impl Folds {
 
 /// Policy `p`'s success minus the best other policy's, per coalition
 /// (PRIM's `lead` target: above 0 where `p` is ahead of every other).
-fn lead_target(success: &[Vec<f64>], p: usize) -> Vec<f64> {
+pub fn lead_target(success: &[Vec<f64>], p: usize) -> Vec<f64> {
     success
         .iter()
         .map(|r| {
@@ -721,31 +721,38 @@ fn run_cluster_var(ex: &Exploration, points: &[usize], a: usize, b: Option<usize
 /// Infinite with one run per coalition: the luck of that one stream,
 /// shared by every coalition, cannot be told from the coalitions' spread.
 pub fn level_margin(ex: &Exploration, points: &[usize]) -> f64 {
-    if ex.runs < 2 {
-        return f64::INFINITY;
-    }
-    let n = points.len();
     (0..ex.policies.len())
         .map(|p| {
             let v: Vec<f64> = points.iter().map(|&s| ex.value(s, p, 0)).collect();
-            let mean = v.iter().sum::<f64>() / n.max(1) as f64;
-            let var = if n > 1 {
-                v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64
-            } else {
-                f64::INFINITY
-            };
-            let (extra, df) = match run_cluster_var(ex, points, p, None) {
-                Some(e) => (e.max(0.0), n.min(ex.runs as usize) - 1),
-                None => (0.0, n.saturating_sub(1)),
-            };
-            let t = if df > 0 {
-                crate::stats::special::t_quantile(0.975, df as f64)
-            } else {
-                f64::INFINITY
-            };
-            t * (var / n as f64 + extra).sqrt()
+            clustered_margin(ex, points, &v, p, None)
         })
         .fold(0.0, f64::max)
+}
+
+/// The 95% margin of the mean of `values` (one per point of `points`: a
+/// policy's success, or `a`'s minus `b`'s): Student t on the coalitions'
+/// spread and, with the runs' outcomes, the luck run i shares across them
+/// ([`run_cluster_var`]), t then on the fewer of coalitions and runs, less
+/// one. Infinite with one run (one draw of that shared luck) or fewer
+/// than two points.
+fn clustered_margin(
+    ex: &Exploration,
+    points: &[usize],
+    values: &[f64],
+    a: usize,
+    b: Option<usize>,
+) -> f64 {
+    let n = points.len();
+    if ex.runs < 2 || n < 2 {
+        return f64::INFINITY;
+    }
+    let mut w = Welford::new();
+    values.iter().for_each(|&x| w.push(x));
+    let (extra, df) = match run_cluster_var(ex, points, a, b) {
+        Some(v) => (v.max(0.0), n.min(ex.runs as usize) - 1),
+        None => (0.0, n - 1),
+    };
+    crate::stats::special::t_quantile(0.975, df as f64) * (w.variance() / n as f64 + extra).sqrt()
 }
 
 /// Ranks the policies on mean success over `points`, with paired 95%
@@ -764,13 +771,6 @@ pub fn ranking(ex: &Exploration, points: &[usize]) -> Ranking {
     let leader = (0..np)
         .max_by(|&a, &b| means[a].total_cmp(&means[b]).then(b.cmp(&a)))
         .unwrap_or(0);
-    let t_of = |df: usize| {
-        if df > 0 {
-            crate::stats::special::t_quantile(0.975, df as f64)
-        } else {
-            f64::INFINITY
-        }
-    };
     let runs = ex.runs.max(1) as f64;
     let mut pairs: Vec<Pair> = (0..np)
         .filter(|&q| q != leader)
@@ -785,18 +785,7 @@ pub fn ranking(ex: &Exploration, points: &[usize]) -> Ranking {
             } else {
                 f64::INFINITY
             };
-            // One run per coalition is one draw of the luck every
-            // coalition shares: no interval.
-            let (extra, df) = match run_cluster_var(ex, points, leader, Some(q)) {
-                _ if ex.runs < 2 => (0.0, 0),
-                Some(v) => (v.max(0.0), n.min(ex.runs as usize) - 1),
-                None => (0.0, n.saturating_sub(1)),
-            };
-            let half = if df == 0 {
-                f64::INFINITY
-            } else {
-                t_of(df) * (sd * sd / n as f64 + extra).sqrt()
-            };
+            let half = clustered_margin(ex, points, &d, leader, Some(q));
             let (lo, hi) = (diff - half, diff + half);
             let noise_var = points
                 .iter()
