@@ -65,7 +65,7 @@ pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
             delivered_now,
             delivered,
             missed,
-            resources,
+            work,
             engagement,
             contributed,
             group,
@@ -81,8 +81,7 @@ pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
             &buy_in[..n],
             &commitment[..n],
         );
-        let (resources, engagement, leadership) =
-            (&resources[..n], &engagement[..n], &leadership[..n]);
+        let (work, engagement, leadership) = (&work[..n], &engagement[..n], &leadership[..n]);
         let (group, council, trust_in_members) =
             (&group[..n], &council[..n], &trust_in_members[..n]);
         let (committed, delivered_now, delivered, missed) = (
@@ -119,7 +118,7 @@ pub fn contributions<C: Controller>(r: &mut Round<'_, C>) {
                 } else {
                     1.0
                 };
-                let amount = resources[i] * engagement[i] * share * c.share * (1.0 - delay);
+                let amount = work[i] * engagement[i] * share * c.share * (1.0 - delay);
                 contributed[i] += amount;
                 now.contributions += amount;
                 amounts[i] = amount;

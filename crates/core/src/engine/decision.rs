@@ -790,7 +790,7 @@ fn implementation_share_of(
         &w.stood_aside[..n],
         &w.vote_u[..n],
     );
-    let (resources, engagement) = (&w.resources[..n], &w.engagement[..n]);
+    let (work, engagement) = (&w.work[..n], &w.engagement[..n]);
     let (mut num, mut den) = (0.0, 0.0);
     for &i in members {
         let agree = match counted_yes[i] {
@@ -801,7 +801,7 @@ fn implementation_share_of(
             Some(true) if vote_u[i] >= 0.0 => dy.winner_buy_in,
             Some(_) => dy.loser_buy_in,
         };
-        let effort = resources[i] * engagement[i];
+        let effort = work[i] * engagement[i];
         num += effort * (1.0 - need * (1.0 - agree));
         den += effort;
     }

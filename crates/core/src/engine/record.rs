@@ -332,10 +332,7 @@ fn values(w: &World, s: &Scenario, outcome: Outcome, benefit: &mut [f64]) -> (f6
     let disc = |i: usize, t: u32| (1.0 - dy.discount * w.urgency[i]).powi(t as i32);
     let solo_rate = |i: usize| {
         let lw = dy.legitimacy_weight;
-        w.resources[i]
-            * w.reliability[i]
-            * dy.solo_efficiency
-            * ((1.0 - lw) + lw * w.credibility[i])
+        w.work[i] * w.reliability[i] * dy.solo_efficiency * ((1.0 - lw) + lw * w.credibility[i])
     };
     let solo_time = |i: usize, amount: f64| {
         let r = solo_rate(i);

@@ -31,6 +31,7 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         judgment: Vec::with_capacity(n),
         founder: Vec::with_capacity(n),
         power: Vec::with_capacity(n),
+        work: Vec::with_capacity(n),
         rivalry: s.goal.rivalry,
         solo_pace: Vec::with_capacity(n),
         lone_trust: s.dynamics.lone_trust,
@@ -226,12 +227,19 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
     }
     let cp = pop.credibility_power;
     let lw = s.dynamics.legitimacy_weight;
+    let lambda = pop.work_follows_resources;
+    let mean_resources = w.resources.iter().sum::<f64>() / n.max(1) as f64;
     for i in 0..n {
         w.power
             .push(w.resources[i] * ((1.0 - cp) + cp * w.credibility[i]));
-        w.solo_pace.push(
+        let work = if lambda == 1.0 {
             w.resources[i]
-                * w.reliability[i]
+        } else {
+            (1.0 - lambda) * mean_resources + lambda * w.resources[i]
+        };
+        w.work.push(work);
+        w.solo_pace.push(
+            work * w.reliability[i]
                 * s.dynamics.solo_efficiency
                 * ((1.0 - lw) + lw * w.credibility[i]),
         );

@@ -159,6 +159,11 @@ pub struct World {
     /// Voting and agenda-setting power: resources × (1 − w + w credibility),
     /// w = `population.credibility_power`.
     pub power: Vec<f64>,
+    /// Each agent's capacity for the coalition's work: (1 − λ) r̄ + λ r_i,
+    /// λ = `population.work_follows_resources`, r̄ the mean resources of all
+    /// agents. What it delivers, its part in carrying out a decision and
+    /// its pace alone scale with it.
+    pub work: Vec<f64>,
     /// Rivalry of the goal (0 = public good, 1 = zero-sum prize).
     pub rivalry: f64,
     /// Each agent's pace acting alone, r · ρ · `solo_efficiency` ·

@@ -368,6 +368,9 @@ impl ScenarioFile {
             }
             "population.resource_concentration" => "the concentration of resources".into(),
             "population.resource_position" => "how far resources go with one side".into(),
+            "population.work_follows_resources" => {
+                "how far each member's share of the work follows its resources".into()
+            }
             "population.urgency.0" => "the lowest urgency".into(),
             "dynamics.block_threshold" => "how serious an objection must be to block".into(),
             "governance.stand_aside_limit" => "the largest share who may stand aside".into(),

@@ -563,6 +563,12 @@ pub struct RawPopulation {
     /// first issue in scope), -1 to 1. Positive: the best-resourced stand at
     /// the high end (with `divide`, in the + camp); 0: unrelated.
     pub resource_position: f64,
+    /// How far each member's share of the coalition's work follows its
+    /// resources: 1 = the work is bought with what members bring (a member
+    /// with twice the resources does twice the work); 0 = each member's own
+    /// people do an equal share, whatever its budget. Power (weighted votes,
+    /// the agenda) follows resources either way.
+    pub work_follows_resources: f64,
     /// Salience concentration: 0 = all issues matter equally, larger = each
     /// agent cares mostly about one issue.
     pub focus: f64,
@@ -595,6 +601,7 @@ impl Default for RawPopulation {
             divide: 0.0,
             resource_concentration: 0.0,
             resource_position: 0.0,
+            work_follows_resources: 1.0,
             focus: 1.0,
             relationship_density: 0.3,
             founder_leadership: 0.6,

@@ -511,6 +511,10 @@ fn check_population(s: &RawScenario) -> Result<(), Invalid> {
         -1.0,
         1.0,
     )?;
+    unit(
+        "population.work_follows_resources",
+        p.work_follows_resources,
+    )?;
     range("population.focus", p.focus, 0.0, 10.0)?;
     unit("population.relationship_density", p.relationship_density)?;
     unit("population.founder_leadership", p.founder_leadership)?;
