@@ -27,7 +27,7 @@ use clap::Args;
 
 use coalsim_core::scenario::describe::{
     Answers, CARES, DELIVERS, FIRST_WIN, GOAL, LOST_VOTE, MEETINGS, NOT_SURE, Organisation,
-    RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST, URGENCY, VOTING, WANTS, WORK,
+    RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST, URGENCY, VOTING, WANTS, WORK, WORK_RUNS_ON,
 };
 use coalsim_report::files::write_atomic;
 
@@ -174,6 +174,11 @@ fn ask() -> anyhow::Result<Answers> {
         &with_not_sure(words(&WORK)),
         1,
     )?;
+    let work_runs_on = choose(
+        "What does the coalition's work run on: the money members bring, or their own people's time?",
+        &with_not_sure(words(&WORK_RUNS_ON)),
+        0,
+    )?;
     let lost_vote = choose(
         "When a member loses a vote, does it move on or take it personally?",
         &with_not_sure(words(&LOST_VOTE)),
@@ -274,6 +279,7 @@ fn ask() -> anyhow::Result<Answers> {
         outside_shocks,
         trust_strangers,
         work,
+        work_runs_on,
         lost_vote,
         voting,
         rules,

@@ -53,6 +53,9 @@ fn the_questionnaire_from_an_answers_file_writes_the_scenario() {
     assert_eq!(s.governance.checkin_every, 2);
     // "the members' own volunteers" carry out the work; a lost vote "minds".
     assert_eq!(s.dynamics.implementation_need, 0.95);
+    // The work runs on "money and members' own time": each organisation's
+    // share of the work follows its resources halfway.
+    assert_eq!(s.population.work_follows_resources, 0.5);
     assert_eq!(s.dynamics.outvoted_cost, 0.05);
     // Each "not sure" is a range in [explore.uncertain]; the rules on the
     // table are the policies.
@@ -166,4 +169,78 @@ fn who_votes_becomes_voting_and_a_quorum() {
             "{written}"
         );
     }
+}
+
+/// The answer to "What does the coalition's work run on?" becomes
+/// `population.work_follows_resources`; "not sure" explores it from 0 to 1;
+/// an answers file written before the question existed means the money
+/// members bring (each member's share of the work is its share of the
+/// resources, as the model had it then).
+#[test]
+fn what_the_work_runs_on_becomes_how_far_the_work_follows_resources() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    let asked = "work_runs_on = \"money and members' own time\"";
+    assert!(answers.contains(asked));
+    for (i, (answer, follows, explored)) in [
+        (Some("members' own time"), 0.0, false),
+        (Some("the money members bring"), 1.0, false),
+        (Some("not sure"), 0.5, true),
+        (None, 1.0, false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let text = match answer {
+            Some(a) => answers.replacen(asked, &format!("work_runs_on = \"{a}\""), 1),
+            None => answers.replacen(&format!("{asked}\n"), "", 1),
+        };
+        assert_ne!(text, answers);
+        let input = tmp.path().join(format!("answers{i}.toml"));
+        std::fs::write(&input, text).unwrap();
+        let path = tmp.path().join(format!("out{i}.toml"));
+        let out = coalsim()
+            .args(["new", "--answers"])
+            .arg(&input)
+            .arg("--out")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let written = std::fs::read_to_string(&path).unwrap();
+        let file = coalsim_core::scenario::ScenarioFile::load(coalsim_core::scenario::Source {
+            name: "out.toml".into(),
+            text: written.clone(),
+        })
+        .unwrap();
+        assert_eq!(
+            file.base.population.work_follows_resources, follows,
+            "{written}"
+        );
+        assert_eq!(
+            written.contains("\"population.work_follows_resources\" = \"0.0..1.0\""),
+            explored,
+            "{written}"
+        );
+    }
+    // A word not on the list is refused, naming the question and the words.
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        answers.replacen(asked, "work_runs_on = \"grants\"", 1),
+    )
+    .unwrap();
+    let out = coalsim()
+        .args(["new", "--answers"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(tmp.path().join("x.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("work_runs_on: \"grants\" is not an answer; allowed: \"the money members bring\", \"money and members' own time\", \"members' own time\", \"not sure\""),
+        "{err}"
+    );
 }

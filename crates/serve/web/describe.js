@@ -89,6 +89,7 @@ function answers() {
     outside_shocks: value("outside_shocks"),
     trust_strangers: value("trust_strangers"),
     work: value("work"),
+    work_runs_on: value("work_runs_on"),
     lost_vote: value("lost_vote"),
     voting: value("voting"),
     rules: [...document.querySelectorAll(".rule:checked")].map((c) => c.value),

@@ -2310,6 +2310,40 @@ fn founding_cause_puts_the_founding_members_cause_first() {
     assert!((0..20).any(|seed| !generated("false", seed)));
 }
 
+#[test]
+fn the_work_follows_resources_as_far_as_the_coalition_says_and_power_always_does() {
+    let built = |lambda: &str| {
+        let s = scenario(
+            &[agent("Z", "founder", [0.0, 0.0])],
+            &[
+                ("population.count", "9"),
+                ("population.resource_concentration", "0.8"),
+                ("population.work_follows_resources", lambda),
+            ],
+        );
+        build_world(&s, &mut run_rng(3, 0))
+    };
+    let (bought, halfway, volunteered) = (built("1.0"), built("0.5"), built("0.0"));
+    let mean = bought.resources.iter().sum::<f64>() / bought.n as f64;
+    for i in 0..bought.n {
+        // The same agents: only the work differs.
+        assert_eq!(bought.resources[i], volunteered.resources[i]);
+        assert_eq!(bought.power[i], volunteered.power[i]);
+        assert_eq!(bought.work[i], bought.resources[i]);
+        assert!((volunteered.work[i] - mean).abs() < 1e-12);
+        assert!((halfway.work[i] - (mean + bought.resources[i]) / 2.0).abs() < 1e-12);
+        // Acting alone, a member works at its capacity for the work.
+        let ratio = volunteered.solo_pace[i] / bought.solo_pace[i];
+        assert!((ratio - volunteered.work[i] / bought.resources[i]).abs() < 1e-9);
+    }
+    // The coalition's total capacity is the same whoever does the work, so a
+    // goal sized from the resources asks as much of it.
+    let total = |w: &World| w.work.iter().sum::<f64>();
+    assert!((total(&bought) - total(&volunteered)).abs() < 1e-9);
+    // The concentration is real: the richest brings several times the mean.
+    assert!(bought.resources.iter().cloned().fold(0.0, f64::max) > 2.0 * mean);
+}
+
 // ---------------------------------------------------------------- scope
 
 /// Founder A (the most powerful) at [1, 1], B at [1, 0], C at [-1, -1];

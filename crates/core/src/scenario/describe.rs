@@ -50,6 +50,13 @@ pub struct Answers {
     /// Who carries out what the coalition decides: staff or contractors,
     /// partly the members' own people, the members' own volunteers, not sure.
     pub work: String,
+    /// What the coalition's work runs on: the money members bring, money
+    /// and members' own time, members' own time, not sure. Answers files
+    /// written before the question was asked mean the money members bring
+    /// (as the model then had it: each member's share of the work was its
+    /// share of the resources).
+    #[serde(default = "bought")]
+    pub work_runs_on: String,
     /// How a member takes losing a vote: moves on, minds, takes it
     /// personally, not sure.
     pub lost_vote: String,
@@ -128,6 +135,14 @@ pub const WORK: [(&str, f64); 3] = [
     ("partly the members' own people", 0.5),
     ("the members' own volunteers", 0.95),
 ];
+/// `population.work_follows_resources` (same table): work bought with the
+/// money members bring follows their resources; members' own time is given
+/// by each member's people in equal shares, whatever its budget.
+pub const WORK_RUNS_ON: [(&str, f64); 3] = [
+    ("the money members bring", 1.0),
+    ("money and members' own time", 0.5),
+    ("members' own time", 0.0),
+];
 /// `dynamics.outvoted_cost` (same table).
 pub const LOST_VOTE: [(&str, f64); 3] = [
     ("moves on", 0.0),
@@ -146,6 +161,10 @@ pub const VOTING: [(&str, Option<f64>); 4] = [
 
 fn consulted() -> String {
     VOTING[0].0.to_string()
+}
+
+fn bought() -> String {
+    WORK_RUNS_ON[0].0.to_string()
 }
 
 pub const RULES: [&str; 7] = [
@@ -565,6 +584,21 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     let _ = writeln!(t, "count = 0");
     let _ = writeln!(t, "founders = 0");
     let _ = writeln!(t, "initial_members = 0");
+    let follows = pick("work_runs_on", &a.work_runs_on, &WORK_RUNS_ON, true)?;
+    let _ = writeln!(
+        t,
+        "work_follows_resources = {}   # the work runs on: {}",
+        num(follows.unwrap_or(WORK_RUNS_ON[1].1)),
+        a.work_runs_on
+    );
+    if follows.is_none() {
+        let (lo, hi) = lo_hi(&WORK_RUNS_ON);
+        uncertain.push((
+            "population.work_follows_resources".into(),
+            format!("{}..{}", num(lo), num(hi)),
+            "what the work runs on (not sure: members' own time to the money they bring)".into(),
+        ));
+    }
     let _ = writeln!(t);
     let urgency = pick("urgency", &a.urgency, &URGENCY, true)?;
     let agents = agents.replace(
@@ -686,6 +720,7 @@ pub fn choices() -> serde_json::Value {
         "outside_shocks": sure(words(&SHOCKS)),
         "trust_strangers": sure(words(&TRUST)),
         "work": sure(words(&WORK)),
+        "work_runs_on": sure(words(&WORK_RUNS_ON)),
         "lost_vote": sure(words(&LOST_VOTE)),
         "voting": sure(VOTING.iter().map(|(w, _)| *w).collect()),
         "role": ROLES,
