@@ -175,7 +175,7 @@ fn ask() -> anyhow::Result<Answers> {
         1,
     )?;
     let work_runs_on = choose(
-        "What does the coalition's work run on: the money members bring, or their own people's time?",
+        "What does the coalition's work run on: the money members bring, or members' own time?",
         &with_not_sure(words(&WORK_RUNS_ON)),
         0,
     )?;
