@@ -1636,6 +1636,7 @@ fn members_hedge_by_their_commitment_shortfall_and_how_trapped_they_are() {
         w.reliability = vec![1.0; 3];
         w.engagement = vec![1.0; 3];
         w.resources = vec![10.0; 3];
+        w.work = vec![10.0; 3];
         w.coalition.governance = GovernanceState::Established;
         // Last round's commitment: above full (0.55), half of it, negative.
         w.commitment = vec![1.0, 0.275, -0.1];
