@@ -41,7 +41,8 @@ pub enum Format {
     coalsim power --weights 4,4,4,2,2,1 --quota 12\n  \
     coalsim power --weights 7,7,7,7,7,1,1,1,1,1,1,1,1,1,1 --quota 39 --format csv\n  \
     coalsim power --weights 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1 --quota 9 --veto 1,2,3,4,5\n  \
-    coalsim power --weights 9,9,7,3,1,1 --quota-fraction 0.5")]
+    coalsim power --weights 9,9,7,3,1,1 --quota-fraction 0.5\n  \
+    coalsim power scenarios/power-too-unequal.toml --rule majority")]
 pub struct PowerArgs {
     /// Scenario file: the power indices of its decision rule among every
     /// organisation it names or generates (see --founding).
@@ -51,6 +52,13 @@ pub struct PowerArgs {
     /// coalition's first day.
     #[arg(long)]
     pub founding: bool,
+
+    /// With a scenario: the indices under this decision rule instead of the
+    /// file's own (consensus, majority, supermajority, weighted, committee,
+    /// modified_consensus, consent), e.g. `--rule weighted` to see who would
+    /// decide alone under a vote weighted by resources.
+    #[arg(long, value_name = "RULE")]
+    pub rule: Option<String>,
 
     /// Voting weights: comma-separated non-negative integers, one per player
     /// (players are numbered from 1 in this order).
@@ -93,11 +101,14 @@ pub fn run(args: &PowerArgs) -> anyhow::Result<()> {
             if args.weights.is_some() || args.quota.is_some() || args.quota_fraction.is_some() {
                 bail!("give either a scenario file or --weights/--quota, not both");
             }
-            scenario_game(path, args.founding)?
+            scenario_game(path, args.founding, args.rule.as_deref())?
         }
         None => {
             if args.founding {
                 bail!("--founding needs a scenario file");
+            }
+            if args.rule.is_some() {
+                bail!("--rule needs a scenario file (with --weights, give the quota instead)");
             }
             let game = game_from_args(args)?;
             let names = (1..=game.players())
@@ -128,9 +139,23 @@ pub fn run(args: &PowerArgs) -> anyhow::Result<()> {
 pub fn scenario_game(
     path: &std::path::Path,
     founding_only: bool,
+    rule: Option<&str>,
 ) -> anyhow::Result<(WeightedGame, String, Vec<String>)> {
     let file = coalsim_core::scenario::ScenarioFile::open(Some(path))?;
-    let s = &file.base;
+    let with_rule;
+    let s = match rule {
+        Some(r) => {
+            with_rule = file.with_overrides(
+                "--rule",
+                &[(
+                    "governance.decision_rule".to_string(),
+                    toml::Value::String(r.to_string()),
+                )],
+            )?;
+            &with_rule
+        }
+        None => &file.base,
+    };
     let g = match coalsim_core::power::scenario_game(s, founding_only) {
         Ok(g) => g,
         Err(coalsim_core::power::PowerError::NoWeight) => anyhow::bail!(

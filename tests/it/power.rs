@@ -524,6 +524,23 @@ fn a_dominant_funder_is_named_as_dictator_and_flagged() {
         text.contains("Distance from one member, one voice: 0.875"),
         "{text}"
     );
+    // `--rule` asks the same of another rule: under majority nobody decides
+    // alone; back under `weighted` the funder does again.
+    let majority = stdout_of(&["tests/data/eastside-tie.toml", "--rule", "majority"]);
+    assert!(
+        majority.starts_with("Eastside neighbourhoods: rule `majority` among all 8 organisations;"),
+        "{majority}"
+    );
+    assert!(!majority.contains("Dictator"), "{majority}");
+    assert_eq!(
+        stdout_of(&["tests/data/eastside-tie.toml", "--rule", "weighted"]),
+        text
+    );
+    let err = error_of(&["tests/data/eastside-tie.toml", "--rule", "weighed"]);
+    assert!(
+        err.contains("--rule: governance.decision_rule: unknown value `weighed`, expected one of `consensus`, `majority`"),
+        "{err}"
+    );
     let founding = stdout_of(&["tests/data/eastside-tie.toml", "--founding"]);
     assert!(
         founding.contains("among the 3 founding members"),
