@@ -181,3 +181,36 @@ fn a_quorum_is_a_clause_with_its_evidence_when_decisions_are_taken_at_meetings()
         "{evidence}"
     );
 }
+
+/// A goal no run reaches: the charter says it is out of reach before any
+/// clause, and an effect that is nowhere clear is not said to hold.
+#[test]
+fn a_goal_out_of_reach_is_said_before_the_clauses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/eastside.toml"),
+    )
+    .unwrap();
+    let size = text
+        .lines()
+        .find(|l| l.starts_with("size = "))
+        .expect("the goal's size")
+        .to_string();
+    let far = tmp.path().join("far.toml");
+    std::fs::write(&far, text.replacen(&size, "size = 100000.0", 1)).unwrap();
+    let out = coalsim()
+        .arg("charter")
+        .arg(&far)
+        .args(["--runs", "20", "--out"])
+        .arg(tmp.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let md = std::fs::read_to_string(tmp.path().join("out/charter.md")).unwrap();
+    assert!(md.contains("reaches its goal in 0.0% of runs"), "{md}");
+    let warning = md
+        .find("**The goal is out of reach as described**")
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(warning < md.find("## 2.").unwrap(), "{md}");
+    assert!(!md.contains("holds across the uncertain ranges"), "{md}");
+}

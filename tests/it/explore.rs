@@ -1009,6 +1009,70 @@ fn explore_tie(dir: &std::path::Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Where no rule reaches the goal (the tie fixture with a goal a hundred
+/// times larger), `explore` says so first, compares the rules on what they
+/// get done by the deadline instead, says what would make the goal
+/// reachable, and does not name inputs that move a success of zero.
+#[test]
+fn explore_says_when_no_rule_reaches_the_goal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("tests/data/eastside-tie.toml")
+        .unwrap()
+        .replacen("size = 38.0", "size = 3800.0", 1);
+    let path = tmp.path().join("far.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = coalsim()
+        .args(["explore"])
+        .arg(&path)
+        .args([
+            "--policy",
+            "governance.decision_rule=consensus,majority,weighted",
+            "--samples",
+            "20",
+            "--runs",
+            "10",
+            "--no-plots",
+            "--out",
+        ])
+        .arg(tmp.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let verdict = text
+        .lines()
+        .find(|l| l.starts_with("No rule reaches the goal here"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        verdict
+            .contains("the highest mean success is 0.00, so success cannot tell the rules apart")
+            && verdict.contains("progress toward the goal, ")
+            && verdict.contains("(`goal.size`, `max_rounds`)"),
+        "{verdict}"
+    );
+    // The progress listed is each rule's, highest first.
+    let listed: Vec<f64> = verdict
+        .split("progress toward the goal, ")
+        .nth(1)
+        .unwrap()
+        .split(". ")
+        .next()
+        .unwrap()
+        .split(", ")
+        .map(|item| item.rsplit(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(listed.len(), 3, "{verdict}");
+    assert!(listed.windows(2).all(|w| w[0] >= w[1]), "{verdict}");
+    assert!(listed.iter().all(|&p| p > 0.0 && p < 0.5), "{verdict}");
+    assert!(!text.contains("What matters instead"), "{text}");
+    assert!(
+        text.contains(
+            "Nothing sampled moves success much either (the largest first-order index: 0.00)."
+        ),
+        "{text}"
+    );
+}
+
 /// Where every rule reaches the goal about as often, `explore` (adding runs
 /// by itself) says the rule hardly matters, names what matters instead,
 /// headlines no winner and never calls one of two equal numbers higher.

@@ -561,7 +561,9 @@ fn evidence_words(file: &ScenarioFile, e: &Evidence, with_hours: bool) -> String
         .map(|(l, vs)| format!("{l} = {}", vs.join(" or ")))
         .collect::<Vec<_>>()
         .join("; ");
-    if breaks.is_empty() {
+    if breaks.is_empty() && base == 0 {
+        t.push_str("; no clear effect anywhere in the uncertain ranges");
+    } else if breaks.is_empty() {
         t.push_str("; holds across the uncertain ranges");
     } else if base == 0 {
         let _ = write!(t, "; clear only at {places}");
@@ -690,6 +692,12 @@ fn markdown(
         100.0 * success.lo,
         100.0 * success.hi
     );
+    if success.estimate < 0.05 {
+        let _ = writeln!(
+            t,
+            "> **The goal is out of reach as described**: so few runs reach it that no clause below can be judged on reaching it. Try a smaller goal or a later deadline (`goal.size`, `max_rounds`) before agreeing the clauses.\n"
+        );
+    }
     let mut caveats: Vec<&str> = Vec::new();
     let clause_section = |t: &mut String, clause: usize, caveats: &mut Vec<&str>| {
         let items: Vec<&Evidence> = evidence

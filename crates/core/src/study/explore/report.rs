@@ -1377,10 +1377,15 @@ pub fn ranking_words(ex: &Exploration, r: &Report, score: &[f64], label: &str) -
             name(rk.leader),
             rec[rk.leader].mean
         ));
-        if !r.influence.is_empty() {
+        let strongest = r.influence.first().map_or(0.0, |&j| score[j]);
+        if strongest >= 0.05 {
             v.push(format!(
                 "What matters instead is what the coalition is like: {}.",
                 moves()
+            ));
+        } else if !r.influence.is_empty() {
+            v.push(format!(
+                "Nothing sampled moves success much either (the largest {label}: {strongest:.2})."
             ));
         }
         return v;
@@ -1523,6 +1528,38 @@ fn flip_words(ex: &Exploration, r: &Report) -> Vec<String> {
     v
 }
 
+/// Below this mean success for every rule the goal is out of reach: success
+/// cannot tell the rules apart, and the verdict says so first.
+const OUT_OF_REACH: f64 = 0.05;
+
+/// When no rule's mean success reaches [`OUT_OF_REACH`], the sentence that
+/// says so, with the rules' progress at the deadline (what still tells them
+/// apart) and what would make the goal reachable; otherwise nothing.
+fn out_of_reach(ex: &Exploration, r: &Report) -> Option<String> {
+    let success = &r.robustness[0];
+    let top = success.iter().map(|x| x.mean).fold(0.0, f64::max);
+    if top >= OUT_OF_REACH {
+        return None;
+    }
+    let progress = &r.robustness[4];
+    let mut order: Vec<usize> = (0..ex.policies.len()).collect();
+    order.sort_by(|&a, &b| {
+        progress[b]
+            .mean
+            .total_cmp(&progress[a].mean)
+            .then(a.cmp(&b))
+    });
+    let listed: Vec<String> = order
+        .iter()
+        .map(|&p| format!("{} {:.2}", ex.policies[p].name, progress[p].mean))
+        .collect();
+    Some(format!(
+        "No rule reaches the goal here: the highest mean success is {:.2}, so success cannot tell the rules apart. What they get done by the deadline can: progress toward the goal, {}. A smaller goal or a later deadline (`goal.size`, `max_rounds`) would make the goal reachable and the comparison on success mean something.",
+        top,
+        listed.join(", ")
+    ))
+}
+
 fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec<String> {
     let mut v = Vec::new();
     let n = r.points.len();
@@ -1533,6 +1570,7 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         "mu_star" => "Morris μ*",
         _ => "first-order index",
     };
+    v.extend(out_of_reach(ex, r));
     v.extend(ranking_words(ex, r, score, label));
     let mut order: Vec<usize> = (0..np).collect();
     order.sort_by(|&a, &b| {
