@@ -175,9 +175,9 @@ fn ask() -> anyhow::Result<Answers> {
         1,
     )?;
     let work_runs_on = choose(
-        "What does the coalition's work run on: the money members bring, or members' own time?",
+        "What does the coalition's work run on: the money members bring (paid staff, contractors), or members' own time (each organisation's volunteers, whatever its budget)?",
         &with_not_sure(words(&WORK_RUNS_ON)),
-        0,
+        1,
     )?;
     let lost_vote = choose(
         "When a member loses a vote, does it move on or take it personally?",
@@ -279,7 +279,7 @@ fn ask() -> anyhow::Result<Answers> {
         outside_shocks,
         trust_strangers,
         work,
-        work_runs_on,
+        work_runs_on: Some(work_runs_on),
         lost_vote,
         voting,
         rules,

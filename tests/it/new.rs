@@ -184,6 +184,8 @@ fn what_the_work_runs_on_becomes_how_far_the_work_follows_resources() {
     assert!(answers.contains(asked));
     for (i, (answer, follows, explored)) in [
         (Some("members' own time"), 0.0, false),
+        // As a word processor types the apostrophe.
+        (Some("members’ own time"), 0.0, false),
         (Some("the money members bring"), 1.0, false),
         (Some("not sure"), 0.5, true),
         (None, 1.0, false),
@@ -217,12 +219,43 @@ fn what_the_work_runs_on_becomes_how_far_the_work_follows_resources() {
             file.base.population.work_follows_resources, follows,
             "{written}"
         );
+        // An answers file from before the question says it was not answered.
+        assert_eq!(
+            written.contains("# the work runs on: the money members bring (not answered"),
+            answer.is_none(),
+            "{written}"
+        );
         assert_eq!(
             written.contains("\"population.work_follows_resources\" = \"0.0..1.0\""),
             explored,
             "{written}"
         );
     }
+    // Staff carry out the decisions yet the work runs on members' own time:
+    // written as answered, with a note on the two answers.
+    let odd = answers
+        .replacen(asked, "work_runs_on = \"members' own time\"", 1)
+        .replacen(
+            "work = \"the members' own volunteers\"",
+            "work = \"staff or contractors\"",
+            1,
+        );
+    let input = tmp.path().join("odd.toml");
+    std::fs::write(&input, odd).unwrap();
+    let path = tmp.path().join("odd-out.toml");
+    let out = coalsim()
+        .args(["new", "--answers"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        written.contains("# Note: staff or contractors carry out the decisions, yet the work runs on members' own time"),
+        "{written}"
+    );
     // A word not on the list is refused, naming the question and the words.
     let bad = tmp.path().join("bad.toml");
     std::fs::write(

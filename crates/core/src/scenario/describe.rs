@@ -51,12 +51,13 @@ pub struct Answers {
     /// partly the members' own people, the members' own volunteers, not sure.
     pub work: String,
     /// What the coalition's work runs on: the money members bring, money
-    /// and members' own time, members' own time, not sure. Answers files
-    /// written before the question was asked mean the money members bring
-    /// (as the model then had it: each member's share of the work was its
-    /// share of the resources).
-    #[serde(default = "bought")]
-    pub work_runs_on: String,
+    /// and members' own time, members' own time, not sure. None (answers
+    /// files written before the question was asked) means the money members
+    /// bring, as the model then had it (each member's share of the work was
+    /// its share of the resources), and the written file says it was not
+    /// answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_runs_on: Option<String>,
     /// How a member takes losing a vote: moves on, minds, takes it
     /// personally, not sure.
     pub lost_vote: String,
@@ -163,10 +164,6 @@ fn consulted() -> String {
     VOTING[0].0.to_string()
 }
 
-fn bought() -> String {
-    WORK_RUNS_ON[0].0.to_string()
-}
-
 pub const RULES: [&str; 7] = [
     "consensus",
     "majority",
@@ -197,7 +194,7 @@ pub fn pick<T: Copy>(
     table: &[(&str, T)],
     not_sure: bool,
 ) -> anyhow::Result<Option<T>> {
-    let g = got.trim().to_lowercase();
+    let g = got.trim().to_lowercase().replace('’', "'");
     if not_sure && g == NOT_SURE {
         return Ok(None);
     }
@@ -407,6 +404,17 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         }
         let _ = writeln!(agents);
     }
+    // What the work runs on: unanswered (an answers file from before the
+    // question) is the money members bring, as the model had it then.
+    let runs_on = a.work_runs_on.as_deref().unwrap_or(WORK_RUNS_ON[0].0);
+    let follows = pick("work_runs_on", runs_on, &WORK_RUNS_ON, true)?;
+    let carried = pick("work", &a.work, &WORK, true)?;
+    if carried == Some(WORK[0].1) && follows == Some(WORK_RUNS_ON[2].1) {
+        notes.push(format!(
+            "staff or contractors carry out the decisions, yet the work runs on members' own time: if the staff are paid from what members bring, \"{}\" or \"{}\" may fit better.",
+            WORK_RUNS_ON[0].0, WORK_RUNS_ON[1].0
+        ));
+    }
     let mut t = String::new();
     let _ = writeln!(
         t,
@@ -584,12 +592,16 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     let _ = writeln!(t, "count = 0");
     let _ = writeln!(t, "founders = 0");
     let _ = writeln!(t, "initial_members = 0");
-    let follows = pick("work_runs_on", &a.work_runs_on, &WORK_RUNS_ON, true)?;
     let _ = writeln!(
         t,
-        "work_follows_resources = {}   # the work runs on: {}",
+        "work_follows_resources = {}   # the work runs on: {}{}",
         num(follows.unwrap_or(WORK_RUNS_ON[1].1)),
-        a.work_runs_on
+        runs_on,
+        if a.work_runs_on.is_none() {
+            " (not answered: the answers file predates the question)"
+        } else {
+            ""
+        }
     );
     if follows.is_none() {
         let (lo, hi) = lo_hi(&WORK_RUNS_ON);
