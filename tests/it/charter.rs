@@ -214,3 +214,48 @@ fn a_goal_out_of_reach_is_said_before_the_clauses() {
     assert!(warning < md.find("## 2.").unwrap(), "{md}");
     assert!(!md.contains("holds across the uncertain ranges"), "{md}");
 }
+
+/// The charter weighs the chosen rule only against the rules on the table:
+/// those the coordinator named (the written file's `[explore.policy]`).
+#[test]
+fn the_charter_weighs_only_the_rules_on_the_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let answers = std::fs::read_to_string(root.join("docs/eastside-answers.toml")).unwrap();
+    let all = "rules = [\"consensus\", \"majority\", \"supermajority\", \"weighted\", \"committee\", \"modified_consensus\", \"consent\"]";
+    assert!(answers.contains(all));
+    let four = answers.replacen(
+        all,
+        "rules = [\"consensus\", \"majority\", \"weighted\", \"consent\"]",
+        1,
+    );
+    let input = tmp.path().join("answers.toml");
+    std::fs::write(&input, four).unwrap();
+    let scenario = tmp.path().join("four.toml");
+    let out = coalsim()
+        .args(["new", "--answers"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let out = coalsim()
+        .arg("charter")
+        .arg(&scenario)
+        .args(["--runs", "20", "--out"])
+        .arg(tmp.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let md = std::fs::read_to_string(tmp.path().join("out/charter.md")).unwrap();
+    for offered in ["consensus", "weighted", "consent"] {
+        assert!(
+            md.contains(&format!("> - against {offered}")),
+            "{offered}: {md}"
+        );
+    }
+    for off in ["supermajority", "committee", "modified consensus"] {
+        assert!(!md.contains(&format!("> - against {off}")), "{off}: {md}");
+    }
+}

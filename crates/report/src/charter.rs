@@ -149,8 +149,18 @@ fn contrasts(file: &ScenarioFile) -> anyhow::Result<Vec<Contrast>> {
         },
     });
     let rule = g("decision_rule")?;
+    // The rules on the table: the file's `[explore.policy]` list of decision
+    // rules when it has one (the rules `coalsim new` was told of), else all.
+    let (_, varies) = coalsim_core::study::explore::from_file(file)?;
+    let on_table: Option<Vec<String>> = varies
+        .iter()
+        .find(|v| v.key == "governance.decision_rule")
+        .map(|v| v.values.iter().map(value_text).collect());
     for other in coalsim_core::scenario::DecisionRule::ALL.map(|r| r.name()) {
-        if value_text(&rule) != other {
+        let offered = on_table
+            .as_ref()
+            .is_none_or(|rules| rules.iter().any(|r| r == other));
+        if value_text(&rule) != other && offered {
             c.push(Contrast {
                 clause: 2,
                 key: "governance.decision_rule",
