@@ -369,7 +369,7 @@ impl ScenarioFile {
             "population.resource_concentration" => "the concentration of resources".into(),
             "population.resource_position" => "how far resources go with one side".into(),
             "population.work_follows_resources" => {
-                "how far each member's share of the work follows its resources".into()
+                "how far the work runs on the money members bring (0: on members' own time)".into()
             }
             "population.urgency.0" => "the lowest urgency".into(),
             "dynamics.block_threshold" => "how serious an objection must be to block".into(),
