@@ -182,6 +182,20 @@ fn a_quorum_is_a_clause_with_its_evidence_when_decisions_are_taken_at_meetings()
     );
 }
 
+/// `coalsim charter` of `scenario` at 20 runs a side into `dir/out`: its
+/// charter.md.
+fn quick_charter(scenario: &std::path::Path, dir: &std::path::Path) -> String {
+    let out = coalsim()
+        .arg("charter")
+        .arg(scenario)
+        .args(["--runs", "20", "--out"])
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    std::fs::read_to_string(dir.join("out/charter.md")).unwrap()
+}
+
 /// A goal no run reaches: the charter says it is out of reach before any
 /// clause, and an effect that is nowhere clear is not said to hold.
 #[test]
@@ -198,15 +212,7 @@ fn a_goal_out_of_reach_is_said_before_the_clauses() {
         .to_string();
     let far = tmp.path().join("far.toml");
     std::fs::write(&far, text.replacen(&size, "size = 100000.0", 1)).unwrap();
-    let out = coalsim()
-        .arg("charter")
-        .arg(&far)
-        .args(["--runs", "20", "--out"])
-        .arg(tmp.path().join("out"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let md = std::fs::read_to_string(tmp.path().join("out/charter.md")).unwrap();
+    let md = quick_charter(&far, tmp.path());
     assert!(md.contains("reaches its goal in 0.0% of runs"), "{md}");
     let warning = md
         .find("**The goal is out of reach as described**")
@@ -240,15 +246,7 @@ fn the_charter_weighs_only_the_rules_on_the_table() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
-    let out = coalsim()
-        .arg("charter")
-        .arg(&scenario)
-        .args(["--runs", "20", "--out"])
-        .arg(tmp.path().join("out"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let md = std::fs::read_to_string(tmp.path().join("out/charter.md")).unwrap();
+    let md = quick_charter(&scenario, tmp.path());
     for offered in ["consensus", "weighted", "consent"] {
         assert!(
             md.contains(&format!("> - against {offered}")),

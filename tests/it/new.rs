@@ -115,6 +115,33 @@ fn the_questionnaire_from_an_answers_file_writes_the_scenario() {
     assert!(!tmp.path().join("x.toml").exists());
 }
 
+/// `coalsim new --answers` on the answers `text` (written to `dir/NAME.toml`):
+/// the scenario it writes (to `dir/NAME-out.toml`), as text and loaded.
+fn written_from(
+    dir: &std::path::Path,
+    name: &str,
+    text: &str,
+) -> (String, coalsim_core::scenario::ScenarioFile) {
+    let input = dir.join(format!("{name}.toml"));
+    std::fs::write(&input, text).unwrap();
+    let path = dir.join(format!("{name}-out.toml"));
+    let out = coalsim()
+        .args(["new", "--answers"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let written = std::fs::read_to_string(&path).unwrap();
+    let file = coalsim_core::scenario::ScenarioFile::load(coalsim_core::scenario::Source {
+        name: "out.toml".into(),
+        text: written.clone(),
+    })
+    .unwrap();
+    (written, file)
+}
+
 /// The answer to "Who votes on a proposal?" becomes `governance.voting` and
 /// `governance.quorum`; "not sure" explores the quorum; an answers file
 /// written before the question existed means every member is consulted.
@@ -144,23 +171,7 @@ fn who_votes_becomes_voting_and_a_quorum() {
             None => answers.replacen("voting = \"every member is consulted\"\n", "", 1),
         };
         assert_ne!(text, answers);
-        let input = tmp.path().join(format!("answers{i}.toml"));
-        std::fs::write(&input, text).unwrap();
-        let path = tmp.path().join(format!("out{i}.toml"));
-        let out = coalsim()
-            .args(["new", "--answers"])
-            .arg(&input)
-            .arg("--out")
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-        let written = std::fs::read_to_string(&path).unwrap();
-        let file = coalsim_core::scenario::ScenarioFile::load(coalsim_core::scenario::Source {
-            name: "out.toml".into(),
-            text: written.clone(),
-        })
-        .unwrap();
+        let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
         assert_eq!(file.base.governance.voting.name(), voting, "{written}");
         assert_eq!(file.base.governance.quorum, quorum, "{written}");
         assert_eq!(
@@ -198,23 +209,7 @@ fn what_the_work_runs_on_becomes_how_far_the_work_follows_resources() {
             None => answers.replacen(&format!("{asked}\n"), "", 1),
         };
         assert_ne!(text, answers);
-        let input = tmp.path().join(format!("answers{i}.toml"));
-        std::fs::write(&input, text).unwrap();
-        let path = tmp.path().join(format!("out{i}.toml"));
-        let out = coalsim()
-            .args(["new", "--answers"])
-            .arg(&input)
-            .arg("--out")
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-        let written = std::fs::read_to_string(&path).unwrap();
-        let file = coalsim_core::scenario::ScenarioFile::load(coalsim_core::scenario::Source {
-            name: "out.toml".into(),
-            text: written.clone(),
-        })
-        .unwrap();
+        let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
         assert_eq!(
             file.base.population.work_follows_resources, follows,
             "{written}"
@@ -240,18 +235,7 @@ fn what_the_work_runs_on_becomes_how_far_the_work_follows_resources() {
             "work = \"staff or contractors\"",
             1,
         );
-    let input = tmp.path().join("odd.toml");
-    std::fs::write(&input, odd).unwrap();
-    let path = tmp.path().join("odd-out.toml");
-    let out = coalsim()
-        .args(["new", "--answers"])
-        .arg(&input)
-        .arg("--out")
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let written = std::fs::read_to_string(&path).unwrap();
+    let (written, _) = written_from(tmp.path(), "odd", &odd);
     assert!(
         written.contains("# Note: staff or contractors carry out the decisions, yet the work runs on members' own time"),
         "{written}"
