@@ -91,28 +91,16 @@ fn the_questionnaire_from_an_answers_file_writes_the_scenario() {
         .unwrap();
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
-    let bad = tmp.path().join("bad.toml");
-    std::fs::write(
-        &bad,
-        std::fs::read_to_string("docs/eastside-answers.toml")
+    let err = refused(
+        tmp.path(),
+        &std::fs::read_to_string("docs/eastside-answers.toml")
             .unwrap()
             .replacen("resources = \"small\"", "resources = \"tiny\"", 1),
-    )
-    .unwrap();
-    let out = coalsim()
-        .args(["new", "--answers"])
-        .arg(&bad)
-        .arg("--out")
-        .arg(tmp.path().join("x.toml"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    );
     assert!(
         err.contains("organisation 2 (Maple Street Block Club): resources: \"tiny\" is not an answer; allowed: \"small\", \"medium\", \"large\", \"very large (a funder)\", \"not sure\""),
         "{err}"
     );
-    assert!(!tmp.path().join("x.toml").exists());
 }
 
 /// `coalsim new --answers` on the answers `text` (written to `dir/NAME.toml`):
@@ -140,6 +128,23 @@ fn written_from(
     })
     .unwrap();
     (written, file)
+}
+
+/// `coalsim new --answers` on answers it must refuse (written to
+/// `dir/bad.toml`): exit 1, no scenario written, and its error.
+fn refused(dir: &std::path::Path, text: &str) -> String {
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, text).unwrap();
+    let out = coalsim()
+        .args(["new", "--answers"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(dir.join("x.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.join("x.toml").exists());
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// The answer to "Who votes on a proposal?" becomes `governance.voting` and
@@ -241,21 +246,10 @@ fn what_the_work_runs_on_becomes_how_far_the_work_follows_resources() {
         "{written}"
     );
     // A word not on the list is refused, naming the question and the words.
-    let bad = tmp.path().join("bad.toml");
-    std::fs::write(
-        &bad,
-        answers.replacen(asked, "work_runs_on = \"grants\"", 1),
-    )
-    .unwrap();
-    let out = coalsim()
-        .args(["new", "--answers"])
-        .arg(&bad)
-        .arg("--out")
-        .arg(tmp.path().join("x.toml"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(
+        tmp.path(),
+        &answers.replacen(asked, "work_runs_on = \"grants\"", 1),
+    );
     assert!(
         err.contains("work_runs_on: \"grants\" is not an answer; allowed: \"the money members bring\", \"money and members' own time\", \"members' own time\", \"not sure\""),
         "{err}"
