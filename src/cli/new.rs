@@ -144,6 +144,17 @@ fn ask() -> anyhow::Result<Answers> {
     let deadline: String = Input::new()
         .with_prompt("Weeks until the deadline (or \"not sure\")")
         .default("104".into())
+        // Asked again at once, not refused after every other question.
+        .validate_with(|text: &String| -> Result<(), String> {
+            let t = text.trim();
+            match t.parse::<i64>() {
+                Ok(w) if (4..=520).contains(&w) => Ok(()),
+                _ if t == NOT_SURE => Ok(()),
+                _ => Err(format!(
+                    "\"{t}\" is not an answer; allowed: a whole number of weeks from 4 to 520, or \"{NOT_SURE}\""
+                )),
+            }
+        })
         .interact_text()?;
     let deadline_weeks = match deadline.trim().parse::<i64>() {
         Ok(w) => toml::Value::Integer(w),

@@ -149,7 +149,7 @@ pub fn scenario_game(
                 "--rule",
                 &[(
                     "governance.decision_rule".to_string(),
-                    toml::Value::String(r.to_string()),
+                    toml::Value::String(r.trim().to_lowercase()),
                 )],
             )?;
             &with_rule

@@ -536,6 +536,11 @@ fn a_dominant_funder_is_named_as_dictator_and_flagged() {
         stdout_of(&["tests/data/eastside-tie.toml", "--rule", "weighted"]),
         text
     );
+    // As a coordinator might type it.
+    assert_eq!(
+        stdout_of(&["tests/data/eastside-tie.toml", "--rule", "Weighted"]),
+        text
+    );
     let err = error_of(&["tests/data/eastside-tie.toml", "--rule", "weighed"]);
     assert!(
         err.contains("--rule: governance.decision_rule: unknown value `weighed`, expected one of `consensus`, `majority`"),
