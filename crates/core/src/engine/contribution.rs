@@ -15,7 +15,7 @@ use crate::model::{GovernanceState, World};
 /// decisions one did not agree to, as far as the work needs buy-in). The
 /// time this round's deliberation took (`delay_now`, from amendment rounds)
 /// is not spent working: a delivery is scaled by (1 − delay_now). A delivery is
-/// resources_i · e_i, less `setup_effort` of it while governance is being set
+/// work_i · e_i (its capacity for the work, `World::work`), less `setup_effort` of it while governance is being set
 /// up or the next stage planned (`stage_rounds` after a milestone), and less the hedge
 /// trapped · hedge · (1 − clamp(C_i / full_commitment, 0, 1)) that a member
 /// holds back against being trapped: how likely it is to want out (last

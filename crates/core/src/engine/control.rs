@@ -48,7 +48,7 @@ impl Ballot {
 pub struct Contribution {
     /// It follows through this round.
     pub delivers: bool,
-    /// The share of its capacity (resources × engagement) it puts in when it
+    /// The share of its capacity (its work capacity × engagement) it puts in when it
     /// delivers, in [0, 1]. The model's is 1 − its hedge.
     pub share: f64,
 }

@@ -755,7 +755,7 @@ fn bind(w: &mut World, s: &Scenario, members: &[usize], k: usize, a: f64, y: f64
 }
 
 /// Share of the coalition's work that carries out this decision: members'
-/// expected effort r_i e_i, weighted by how far their part depends on
+/// expected effort w_i e_i (w_i its capacity for the work, `World::work`), weighted by how far their part depends on
 /// their agreement with it, 1 − implementation_need (1 − agree_i), with
 /// agree_i = `winner_buy_in` for a genuine yes, `stand_aside_buy_in` for
 /// one who stood aside, `loser_buy_in` for an objector (voiced or silent)

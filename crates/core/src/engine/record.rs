@@ -330,12 +330,8 @@ fn values(w: &World, s: &Scenario, outcome: Outcome, benefit: &mut [f64]) -> (f6
         return (0.0, 0.0);
     }
     let disc = |i: usize, t: u32| (1.0 - dy.discount * w.urgency[i]).powi(t as i32);
-    let solo_rate = |i: usize| {
-        let lw = dy.legitimacy_weight;
-        w.work[i] * w.reliability[i] * dy.solo_efficiency * ((1.0 - lw) + lw * w.credibility[i])
-    };
     let solo_time = |i: usize, amount: f64| {
-        let r = solo_rate(i);
+        let r = w.solo_pace[i];
         if r > 0.0 {
             (amount / r).ceil()
         } else {

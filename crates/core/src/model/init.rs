@@ -232,11 +232,8 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
     for i in 0..n {
         w.power
             .push(w.resources[i] * ((1.0 - cp) + cp * w.credibility[i]));
-        let work = if lambda == 1.0 {
-            w.resources[i]
-        } else {
-            (1.0 - lambda) * mean_resources + lambda * w.resources[i]
-        };
+        // At λ = 1 exactly r_i: (1 − 1) r̄ is 0.
+        let work = (1.0 - lambda) * mean_resources + lambda * w.resources[i];
         w.work.push(work);
         w.solo_pace.push(
             work * w.reliability[i]

@@ -166,7 +166,7 @@ pub struct World {
     pub work: Vec<f64>,
     /// Rivalry of the goal (0 = public good, 1 = zero-sum prize).
     pub rivalry: f64,
-    /// Each agent's pace acting alone, r · ρ · `solo_efficiency` ·
+    /// Each agent's pace acting alone, w · ρ · `solo_efficiency` ·
     /// (1 − w_L + w_L c), w_L = `legitimacy_weight` (the solo benchmark of
     /// docs/model.md, "Value over acting alone"): under a rival prize, its
     /// chance of taking the prize alone.

@@ -556,7 +556,7 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         ));
     }
     let _ = writeln!(t);
-    let work = pick("work", &a.work, &WORK, true)?;
+    let work = carried;
     let lost = pick("lost_vote", &a.lost_vote, &LOST_VOTE, true)?;
     let _ = writeln!(t, "[dynamics]");
     let _ = writeln!(

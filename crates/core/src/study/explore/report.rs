@@ -326,16 +326,19 @@ impl PrimTarget {
 /// measured on coalitions none of whose runs it saw, so what it picked up
 /// from its coalitions' luck (which all their runs share) does not follow
 /// it there.
-struct Folds([(Rows, Rows); 2]);
+/// The second field: each half's coalitions (their design points, in the
+/// order of its rows).
+struct Folds([(Rows, Rows); 2], [Vec<usize>; 2]);
 
 impl Folds {
-    fn new(x: &[Vec<f64>], success: &[Vec<f64>]) -> Folds {
-        Folds([0, 1].map(|f| {
-            (0..x.len())
-                .filter(|i| i % 2 == f)
-                .map(|i| (x[i].clone(), success[i].clone()))
-                .unzip()
-        }))
+    /// The halves of `points`, whose inputs are `x` and success `success`
+    /// (one row per point, in order).
+    fn new(points: &[usize], x: &[Vec<f64>], success: &[Vec<f64>]) -> Folds {
+        let half = |f: usize| (0..x.len()).filter(move |i| i % 2 == f);
+        Folds(
+            [0, 1].map(|f| half(f).map(|i| (x[i].clone(), success[i].clone())).unzip()),
+            [0, 1].map(|f| half(f).map(|i| points[i]).collect()),
+        )
     }
 
     /// `fit(inputs, success, f)` on each half `f`: its pasted box.
@@ -905,16 +908,7 @@ pub fn analyse(ex: &Exploration) -> Report {
     let x: Vec<Vec<f64>> = points.iter().map(|&s| ex.numbers(s)).collect();
     let cfg = PrimConfig::default();
     let mut prim_targets = Vec::new();
-    let folds = Folds::new(&x, &success);
-    // Each half's coalitions, in the order of its rows.
-    let half_points: [Vec<usize>; 2] = [0, 1].map(|f| {
-        points
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| i % 2 == f)
-            .map(|(_, &s)| s)
-            .collect()
-    });
+    let folds = Folds::new(&points, &x, &success);
     let labels = |best_at: &[Vec<bool>], p: usize| -> Vec<bool> {
         best_at
             .iter()
@@ -963,7 +957,7 @@ pub fn analyse(ex: &Exploration) -> Report {
             // which, nor any of whose runs, it was fitted on).
             let half_box = folds.boxes(|xs, ss, _| prim_mean(xs, &lead_target(ss, p), &cfg));
             let [ab, ba] = folds.held_out(&half_box, |b, xs, ss, h| {
-                held_out_lead(ex, &half_points[h], b, xs, ss, p)
+                held_out_lead(ex, &folds.1[h], b, xs, ss, p)
             });
             let low = |l: &Option<BoxLead>| {
                 l.as_ref().map_or((0.0, f64::NEG_INFINITY), |l| {
@@ -1430,7 +1424,7 @@ pub fn ranking_words(ex: &Exploration, r: &Report, score: &[f64], label: &str) -
             rec[rk.leader].mean
         ));
         let strongest = r.influence.first().map_or(0.0, |&j| score[j]);
-        if strongest >= 0.05 {
+        if strongest >= MOVES_LITTLE {
             v.push(format!(
                 "What matters instead is what the coalition is like: {}.",
                 moves()
@@ -1580,6 +1574,10 @@ fn flip_words(ex: &Exploration, r: &Report) -> Vec<String> {
     v
 }
 
+/// Below this index the input that moves success most moves it too little
+/// to name as what matters instead of the rule.
+const MOVES_LITTLE: f64 = 0.05;
+
 /// Below this mean success for every rule the goal is out of reach: success
 /// cannot tell the rules apart, and the verdict says so first.
 const OUT_OF_REACH: f64 = 0.05;
@@ -1593,6 +1591,7 @@ fn out_of_reach(ex: &Exploration, r: &Report) -> Option<String> {
     if top >= OUT_OF_REACH {
         return None;
     }
+    // MEASURES[4]: progress toward the goal.
     let progress = &r.robustness[4];
     let mut order: Vec<usize> = (0..ex.policies.len()).collect();
     order.sort_by(|&a, &b| {
