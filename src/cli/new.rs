@@ -26,8 +26,9 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use coalsim_core::scenario::describe::{
-    Answers, CARES, DELIVERS, FIRST_WIN, GOAL, LOST_VOTE, MEETINGS, NOT_SURE, Organisation,
-    RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST, URGENCY, VOTING, WANTS, WORK, WORK_RUNS_ON,
+    AnswerError, Answers, CARES, DELIVERS, FIRST_WIN, GOAL, LOST_VOTE, MEETINGS, NOT_SURE,
+    Organisation, RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST, URGENCY, VOTING, WANTS, WORK,
+    WORK_RUNS_ON, question,
 };
 use coalsim_report::files::write_atomic;
 
@@ -61,12 +62,15 @@ pub fn run(args: &NewArgs) -> anyhow::Result<()> {
             args.out.display()
         );
     }
+    let mut answers_text = None;
     let answers = match &args.answers {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("{}: cannot read", path.display()))?;
-            toml::from_str::<Answers>(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end()))?
+            let a = toml::from_str::<Answers>(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end()))?;
+            answers_text = Some(text);
+            a
         }
         None => {
             if !std::io::stdin().is_terminal() {
@@ -83,9 +87,22 @@ pub fn run(args: &NewArgs) -> anyhow::Result<()> {
     };
     let text =
         coalsim_core::scenario::describe::scenario(&answers, &args.out.display().to_string())
-            .map_err(|e| match &args.answers {
-                Some(p) => anyhow::anyhow!("{}: {e}", p.display()),
-                None => e,
+            .map_err(|e| match (&args.answers, answers_text.as_deref()) {
+                (Some(p), Some(file_text)) => match e.downcast_ref::<AnswerError>() {
+                    // Where the answer is in the file, and the question it
+                    // answers.
+                    Some(refused) => anyhow::anyhow!(
+                        "{}: {e}\n  (the question: {})",
+                        coalsim_core::scenario::locate_field(
+                            &p.display().to_string(),
+                            file_text,
+                            &refused.path
+                        ),
+                        refused.question(&answers)
+                    ),
+                    None => anyhow::anyhow!("{}: {e}", p.display()),
+                },
+                _ => e,
             })?;
     write_atomic(&args.out, text.as_bytes())?;
     println!(
@@ -114,14 +131,12 @@ fn ask() -> anyhow::Result<Answers> {
         v
     };
     let words = |t: &[(&'static str, f64)]| t.iter().map(|(w, _)| *w).collect::<Vec<_>>();
-    let name: String = Input::new()
-        .with_prompt("What is the coalition called?")
-        .interact_text()?;
+    let name: String = Input::new().with_prompt(question("name")).interact_text()?;
     let purpose: String = Input::new()
-        .with_prompt("In one sentence, what do you want to achieve together?")
+        .with_prompt(question("purpose"))
         .interact_text()?;
     let issues: String = Input::new()
-        .with_prompt("Which issues matter to the members? (comma-separated; the shared goal first)")
+        .with_prompt(question("issues"))
         .interact_text()?;
     let issues: Vec<String> = issues
         .split(',')
@@ -129,20 +144,13 @@ fn ask() -> anyhow::Result<Answers> {
         .filter(|s| !s.is_empty())
         .collect();
     let goal = choose(
-        &format!(
-            "How big is \"{}\"?",
-            issues.first().map_or("the goal", |s| s)
-        ),
+        &question("goal").replace("ISSUE", issues.first().map_or("the goal", |s| s)),
         &with_not_sure(words(&GOAL)),
         1,
     )?;
-    let first_win = choose(
-        "A first visible win to aim for?",
-        &FIRST_WIN.map(|(w, _)| w),
-        0,
-    )?;
+    let first_win = choose(question("first_win"), &FIRST_WIN.map(|(w, _)| w), 0)?;
     let deadline: String = Input::new()
-        .with_prompt("Weeks until the deadline (or \"not sure\")")
+        .with_prompt(question("deadline_weeks"))
         .default("104".into())
         // Asked again at once, not refused after every other question.
         .validate_with(|text: &String| -> Result<(), String> {
@@ -160,43 +168,31 @@ fn ask() -> anyhow::Result<Answers> {
         Ok(w) => toml::Value::Integer(w),
         Err(_) => toml::Value::String(deadline.trim().to_string()),
     };
-    let urgency = choose(
-        "How urgent is the goal?",
-        &with_not_sure(words(&URGENCY)),
-        1,
-    )?;
+    let urgency = choose(question("urgency"), &with_not_sure(words(&URGENCY)), 1)?;
     let meetings = choose(
-        "How often will all members meet?",
+        question("meetings"),
         &with_not_sure(MEETINGS.map(|(w, _)| w).to_vec()),
         1,
     )?;
     let outside_shocks = choose(
-        "How often do outside events (a funding cut, an election) shake coalitions like yours?",
+        question("outside_shocks"),
         &with_not_sure(words(&SHOCKS)),
         1,
     )?;
     let trust_strangers = choose(
-        "How much do organisations that have not worked together trust each other at first?",
+        question("trust_strangers"),
         &with_not_sure(words(&TRUST)),
         1,
     )?;
-    let work = choose(
-        "Who carries out what the coalition decides?",
-        &with_not_sure(words(&WORK)),
-        1,
-    )?;
+    let work = choose(question("work"), &with_not_sure(words(&WORK)), 1)?;
     let work_runs_on = choose(
-        "What does the coalition's work run on: the money members bring (paid staff, contractors), or members' own time (each organisation's volunteers, whatever its budget)?",
+        question("work_runs_on"),
         &with_not_sure(words(&WORK_RUNS_ON)),
         1,
     )?;
-    let lost_vote = choose(
-        "When a member loses a vote, does it move on or take it personally?",
-        &with_not_sure(words(&LOST_VOTE)),
-        1,
-    )?;
+    let lost_vote = choose(question("lost_vote"), &with_not_sure(words(&LOST_VOTE)), 1)?;
     let voting = choose(
-        "Who votes on a proposal?",
+        question("voting"),
         &with_not_sure(VOTING.map(|(w, _)| w).to_vec()),
         0,
     )?;
@@ -204,7 +200,7 @@ fn ask() -> anyhow::Result<Answers> {
     loop {
         let n = organisation.len() + 1;
         let oname: String = Input::new()
-            .with_prompt(format!("Organisation {n}: name (empty when done)"))
+            .with_prompt(question("organisation.name").replace("ORG", &n.to_string()))
             .allow_empty(true)
             .interact_text()?;
         if oname.trim().is_empty() {
@@ -214,17 +210,17 @@ fn ask() -> anyhow::Result<Answers> {
             continue;
         }
         let role = choose(
-            &format!("Is {oname} the founder, already a member, or invited?"),
+            &question("organisation.role").replace("ORG", &oname),
             &ROLES,
             if n == 1 { 0 } else { 2 },
         )?;
         let resources = choose(
-            &format!("{oname}'s resources (money, staff time) compared with the others"),
+            &question("organisation.resources").replace("ORG", &oname),
             &with_not_sure(words(&RESOURCES)),
             1,
         )?;
         let delivers = choose(
-            &format!("Does {oname} do what it promised?"),
+            &question("organisation.delivers").replace("ORG", &oname),
             &with_not_sure(words(&DELIVERS)),
             1,
         )?;
@@ -232,12 +228,16 @@ fn ask() -> anyhow::Result<Answers> {
         let mut cares = Vec::new();
         for issue in &issues {
             wants.push(choose(
-                &format!("{oname} on \"{issue}\""),
+                &question("organisation.wants")
+                    .replace("ORG", &oname)
+                    .replace("ISSUE", issue),
                 &with_not_sure(words(&WANTS)),
                 0,
             )?);
             cares.push(choose(
-                &format!("How much does \"{issue}\" matter to {oname}?"),
+                &question("organisation.cares")
+                    .replace("ORG", &oname)
+                    .replace("ISSUE", issue),
                 &with_not_sure(words(&CARES)),
                 0,
             )?);
@@ -273,7 +273,7 @@ fn ask() -> anyhow::Result<Answers> {
         }
     }
     let i = Select::new()
-        .with_prompt("Which rule do you lean to now?")
+        .with_prompt(question("draft_rule"))
         .items(RULE_WORDS)
         .default(1)
         .interact()?;

@@ -103,6 +103,45 @@ fn the_questionnaire_from_an_answers_file_writes_the_scenario() {
     );
 }
 
+/// A refused answer is named by where it is in the answers file (line and
+/// column) and by the question it answers, in the terminal's words, with
+/// the organisation and the issue filled in.
+#[test]
+fn a_refused_answer_names_its_line_and_its_question() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    let line_of = |text: &str, needle: &str| {
+        1 + text
+            .lines()
+            .position(|l| l.contains(needle))
+            .expect("the answer is in the file")
+    };
+    for (from, to, question) in [
+        (
+            "goal = \"medium\"",
+            "goal = \"vast\"",
+            "(the question: How big is \"Reopen the community centre\"?)",
+        ),
+        (
+            "wants = [\"strongly for\", \"for\"]",
+            "wants = [\"strongly for\", \"very for\"]",
+            "(the question: Maple Street Block Club on \"Street safety\")",
+        ),
+        (
+            "deadline_weeks = 104",
+            "deadline_weeks = 2",
+            "(the question: Weeks until the deadline (or \"not sure\"))",
+        ),
+    ] {
+        let bad = answers.replacen(from, to, 1);
+        assert_ne!(bad, answers, "{from}");
+        let err = refused(tmp.path(), &bad);
+        let at = format!("bad.toml:{}:", line_of(&bad, to));
+        assert!(err.contains(&at), "{at} in {err}");
+        assert!(err.contains(question), "{question} in {err}");
+    }
+}
+
 /// `coalsim new --answers` on the answers `text` (written to `dir/NAME.toml`):
 /// the scenario it writes (to `dir/NAME-out.toml`), as text and loaded.
 fn written_from(

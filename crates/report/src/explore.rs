@@ -8,7 +8,7 @@ use anyhow::Context;
 use super::files::{AtomicFile, write_atomic};
 use coalsim_core::scenario::value_text;
 use coalsim_core::study::explore::report::{Exploration, Report, box_words};
-use coalsim_core::study::explore::run::MEASURES;
+use coalsim_core::study::explore::run::{HOURS, LIFETIME, MEASURES, PROGRESS, SUCCESS, WELFARE};
 
 /// The files written, in the order listed.
 pub const FILES: [&str; 5] = [
@@ -379,7 +379,7 @@ pub fn plain_report(ex: &Exploration, r: &Report) -> String {
     );
     let share = |x: Option<f64>| x.map_or("–".to_string(), |v| format!("{:.0}%", 100.0 * v));
     for (p, pol) in ex.policies.iter().enumerate() {
-        let s = &r.robustness[0][p];
+        let s = &r.robustness[SUCCESS][p];
         let _ = writeln!(
             t,
             "{:<width$}  {:>7.2}  {:>11.2}  {:>10.2}  {:>7}  {:>9}  {:>9}  {:>7.2}  {:>8.2}  {:>12.1}  {:>11.1}",
@@ -390,10 +390,10 @@ pub fn plain_report(ex: &Exploration, r: &Report) -> String {
             format!("{:.0}%", 100.0 * s.best_share),
             share(r.beaten.get(p).copied().flatten()),
             format!("{:.0}%", 100.0 * s.satisfice_share.unwrap_or(0.0)),
-            r.robustness[3][p].mean,
-            r.robustness[4][p].mean,
-            r.robustness[1][p].mean,
-            r.robustness[2][p].mean,
+            r.robustness[WELFARE][p].mean,
+            r.robustness[PROGRESS][p].mean,
+            r.robustness[LIFETIME][p].mean,
+            r.robustness[HOURS][p].mean,
         );
     }
     // How well the levels are known; a share's margin past ±0.5 says

@@ -18,8 +18,154 @@
 
 use std::fmt::Write as _;
 
-use anyhow::bail;
 use serde::{Deserialize, Serialize};
+
+/// The questions, one per answer, with `ORG`, `ISSUE` and `OTHER` standing
+/// for the organisation, the issue and the other organisation asked about:
+/// the terminal asks them in these words, and an answer that is refused is
+/// named by its question (see [`question`]).
+pub const QUESTIONS: [(&str, &str); 24] = [
+    ("name", "What is the coalition called?"),
+    (
+        "purpose",
+        "In one sentence, what do you want to achieve together?",
+    ),
+    (
+        "issues",
+        "Which issues matter to the members? (comma-separated; the shared goal first)",
+    ),
+    ("goal", "How big is \"ISSUE\"?"),
+    ("first_win", "A first visible win to aim for?"),
+    (
+        "deadline_weeks",
+        "Weeks until the deadline (or \"not sure\")",
+    ),
+    ("urgency", "How urgent is the goal?"),
+    ("meetings", "How often will all members meet?"),
+    (
+        "outside_shocks",
+        "How often do outside events (a funding cut, an election) shake coalitions like yours?",
+    ),
+    (
+        "trust_strangers",
+        "How much do organisations that have not worked together trust each other at first?",
+    ),
+    ("work", "Who carries out what the coalition decides?"),
+    (
+        "work_runs_on",
+        "What does the coalition's work run on: the money members bring (paid staff, contractors), or members' own time (each organisation's volunteers, whatever its budget)?",
+    ),
+    (
+        "lost_vote",
+        "When a member loses a vote, does it move on or take it personally?",
+    ),
+    ("voting", "Who votes on a proposal?"),
+    ("rules", "Which rules do you want to compare?"),
+    ("draft_rule", "Which rule do you lean to now?"),
+    ("organisation", "Organisation ORG: name (empty when done)"),
+    (
+        "organisation.name",
+        "Organisation ORG: name (empty when done)",
+    ),
+    (
+        "organisation.role",
+        "Is ORG the founder, already a member, or invited?",
+    ),
+    (
+        "organisation.resources",
+        "ORG's resources (money, staff time) compared with the others",
+    ),
+    ("organisation.delivers", "Does ORG do what it promised?"),
+    ("organisation.wants", "ORG on \"ISSUE\""),
+    (
+        "organisation.cares",
+        "How much does \"ISSUE\" matter to ORG?",
+    ),
+    (
+        "organisation.knows",
+        "Which organisations does ORG already work with?",
+    ),
+];
+
+/// The question of `key` (`"goal"`, `"organisation.resources"`, …) in the
+/// terminal's words, its placeholders left in.
+pub fn question(key: &str) -> &'static str {
+    QUESTIONS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("", |(_, q)| q)
+}
+
+/// An answer refused: `path` is where it sits in an answers file
+/// (`work_runs_on`, `organisation[1].wants[0]`: indices from 0, as
+/// [`crate::scenario::locate_field`] takes them) and `message` says what
+/// is wrong and what is allowed, naming the answer as the coordinator
+/// knows it (`organisation 2 (Maple Street Block Club): resources`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerError {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for AnswerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for AnswerError {}
+
+impl AnswerError {
+    /// The question this answer replied to, in the terminal's words, with
+    /// the organisation and the issue it was about named from `a`.
+    pub fn question(&self, a: &Answers) -> String {
+        // `organisation[1].wants[0]` → key `organisation.wants`, org 1, issue 0.
+        let mut key = String::new();
+        let (mut org, mut issue) = (None, None);
+        for (i, seg) in self.path.split('.').enumerate() {
+            let (name, index) = match seg.find('[') {
+                Some(b) => (&seg[..b], seg[b + 1..seg.len() - 1].parse::<usize>().ok()),
+                None => (seg, None),
+            };
+            if i == 0 {
+                org = index;
+            } else {
+                key.push('.');
+                issue = index;
+            }
+            key.push_str(name);
+        }
+        let org_name = org
+            .and_then(|o| a.organisation.get(o))
+            .map(|o| o.name.trim())
+            .filter(|n| !n.is_empty());
+        let org_words = match (org, org_name) {
+            (_, Some(n)) => n.to_string(),
+            (Some(o), None) => format!("organisation {}", o + 1),
+            _ => "the organisation".to_string(),
+        };
+        let issue_words = match key.as_str() {
+            "goal" => a.issues.first(),
+            _ => issue.and_then(|k| a.issues.get(k)),
+        }
+        .map_or("the issue", |s| s.as_str());
+        let q = question(&key);
+        let q = if key == "organisation" || key == "organisation.name" {
+            q.replace("ORG", &org.map_or("N".to_string(), |o| (o + 1).to_string()))
+        } else {
+            q.replace("ORG", &org_words)
+        };
+        q.replace("ISSUE", issue_words)
+    }
+}
+
+/// Refuses the answer at `path` with `message`.
+fn wrong(path: impl Into<String>, message: String) -> anyhow::Error {
+    anyhow::Error::new(AnswerError {
+        path: path.into(),
+        message,
+    })
+}
 
 /// Everything the questionnaire asks, in the coordinator's words.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -189,6 +335,7 @@ pub const NOT_SURE: &str = "not sure";
 /// The word `got` looked up in `table`, or an error naming `field` and
 /// every allowed word.
 pub fn pick<T: Copy>(
+    path: &str,
     field: &str,
     got: &str,
     table: &[(&str, T)],
@@ -205,10 +352,13 @@ pub fn pick<T: Copy>(
     if not_sure {
         allowed.push(format!("\"{NOT_SURE}\""));
     }
-    bail!(
-        "{field}: \"{got}\" is not an answer; allowed: {}",
-        allowed.join(", ")
-    )
+    Err(wrong(
+        path,
+        format!(
+            "{field}: \"{got}\" is not an answer; allowed: {}",
+            allowed.join(", ")
+        ),
+    ))
 }
 
 fn lo_hi<T: Copy + PartialOrd>(table: &[(&str, T)]) -> (T, T) {
@@ -238,29 +388,47 @@ fn num(x: f64) -> String {
 /// Checks the answers and writes the commented scenario (TOML text).
 pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     if a.name.trim().is_empty() {
-        bail!("name: empty; give the coalition's name");
+        return Err(wrong(
+            "name",
+            "name: empty; give the coalition's name".into(),
+        ));
     }
     if a.issues.is_empty() || a.issues.iter().any(|i| i.trim().is_empty()) {
-        bail!("issues: give at least one issue by name, the shared goal first");
+        return Err(wrong(
+            "issues",
+            "issues: give at least one issue by name, the shared goal first".into(),
+        ));
     }
     if a.issues.len() > 8 {
-        bail!("issues: {} issues; allowed: at most 8", a.issues.len());
+        return Err(wrong(
+            "issues",
+            format!("issues: {} issues; allowed: at most 8", a.issues.len()),
+        ));
     }
     if a.organisation.len() < 2 {
-        bail!(
-            "organisation: {} organisation(s); allowed: at least two",
-            a.organisation.len()
-        );
+        return Err(wrong(
+            "organisation",
+            format!(
+                "organisation: {} organisation(s); allowed: at least two",
+                a.organisation.len()
+            ),
+        ));
     }
     let d = a.issues.len();
     let mut uncertain: Vec<(String, String, String)> = Vec::new(); // key, range, words
     let names: Vec<&str> = a.organisation.iter().map(|o| o.name.trim()).collect();
     for (i, n) in names.iter().enumerate() {
         if n.is_empty() {
-            bail!("organisation {}: name is empty", i + 1);
+            return Err(wrong(
+                format!("organisation[{i}].name"),
+                format!("organisation {}: name is empty", i + 1),
+            ));
         }
         if names[..i].contains(n) {
-            bail!("organisation {}: \"{n}\" is named twice", i + 1);
+            return Err(wrong(
+                format!("organisation[{i}].name"),
+                format!("organisation {}: \"{n}\" is named twice", i + 1),
+            ));
         }
     }
     let founders = a
@@ -269,9 +437,10 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         .filter(|o| o.role.trim() == "founder")
         .count();
     if founders == 0 {
-        bail!(
-            "organisation: no organisation has role \"founder\"; the coalition needs one that starts it"
-        );
+        return Err(wrong(
+            "organisation",
+            "organisation: no organisation has role \"founder\"; the coalition needs one that starts it".into(),
+        ));
     }
     let mut agents = String::new();
     let mut total_resources = 0.0;
@@ -282,31 +451,40 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         let field = |f: &str| format!("organisation {} ({}): {f}", i + 1, o.name.trim());
         let role = o.role.trim();
         if !ROLES.contains(&role) {
-            bail!(
-                "{}: \"{role}\" is not an answer; allowed: \"founder\", \"member\", \"invited\"",
-                field("role")
-            );
+            return Err(wrong(
+                format!("organisation[{i}].role"),
+                format!(
+                    "{}: \"{role}\" is not an answer; allowed: \"founder\", \"member\", \"invited\"",
+                    field("role")
+                ),
+            ));
         }
         if o.wants.len() != d || o.cares.len() != d {
-            bail!(
-                "{}: {} answer(s) for wants and {} for cares; allowed: one per issue ({d}: {})",
-                field("wants/cares"),
-                o.wants.len(),
-                o.cares.len(),
-                a.issues.join(", ")
-            );
+            let which = if o.wants.len() != d { "wants" } else { "cares" };
+            return Err(wrong(
+                format!("organisation[{i}].{which}"),
+                format!(
+                    "{}: {} answer(s) for wants and {} for cares; allowed: one per issue ({d}: {})",
+                    field("wants/cares"),
+                    o.wants.len(),
+                    o.cares.len(),
+                    a.issues.join(", ")
+                ),
+            ));
         }
         let mut pos = Vec::new();
         let mut sal = Vec::new();
         let mut comments = Vec::new();
         for k in 0..d {
             let p = pick(
+                &format!("organisation[{i}].wants[{k}]"),
                 &field(&format!("wants[{}]", k + 1)),
                 &o.wants[k],
                 &WANTS,
                 true,
             )?;
             let s = pick(
+                &format!("organisation[{i}].cares[{k}]"),
                 &field(&format!("cares[{}]", k + 1)),
                 &o.cares[k],
                 &CARES,
@@ -327,7 +505,13 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
                 a.issues[k], o.wants[k], o.cares[k]
             ));
         }
-        let r = pick(&field("resources"), &o.resources, &RESOURCES, true)?;
+        let r = pick(
+            &format!("organisation[{i}].resources"),
+            &field("resources"),
+            &o.resources,
+            &RESOURCES,
+            true,
+        )?;
         let (rlo, rhi) = lo_hi(&RESOURCES[..3]);
         let res = r.unwrap_or(RESOURCES[1].1);
         if r.is_none() {
@@ -343,7 +527,13 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
             total_hi += res;
         }
         total_resources += res;
-        let rel = pick(&field("delivers"), &o.delivers, &DELIVERS, true)?;
+        let rel = pick(
+            &format!("organisation[{i}].delivers"),
+            &field("delivers"),
+            &o.delivers,
+            &DELIVERS,
+            true,
+        )?;
         if rel.is_none() {
             let (lo, hi) = lo_hi(&DELIVERS);
             uncertain.push((
@@ -354,11 +544,14 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         }
         for k in &o.knows {
             if !names.contains(&k.trim()) {
-                bail!(
-                    "{}: \"{k}\" is not one of the organisations ({})",
-                    field("knows"),
-                    names.join(", ")
-                );
+                return Err(wrong(
+                    format!("organisation[{i}].knows"),
+                    format!(
+                        "{}: \"{k}\" is not one of the organisations ({})",
+                        field("knows"),
+                        names.join(", ")
+                    ),
+                ));
             }
         }
         let _ = writeln!(agents, "[[agent]]");
@@ -407,8 +600,8 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     // What the work runs on: unanswered (an answers file from before the
     // question) is the money members bring, as the model had it then.
     let runs_on = a.work_runs_on.as_deref().unwrap_or(WORK_RUNS_ON[0].0);
-    let follows = pick("work_runs_on", runs_on, &WORK_RUNS_ON, true)?;
-    let carried = pick("work", &a.work, &WORK, true)?;
+    let follows = pick("work_runs_on", "work_runs_on", runs_on, &WORK_RUNS_ON, true)?;
+    let carried = pick("work", "work", &a.work, &WORK, true)?;
     if carried == Some(WORK[0].1) && follows == Some(WORK_RUNS_ON[2].1) {
         notes.push(format!(
             "staff or contractors carry out the decisions, yet the work runs on members' own time: if the staff are paid from what members bring, \"{}\" or \"{}\" may fit better.",
@@ -431,9 +624,14 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     let weeks = match &a.deadline_weeks {
         toml::Value::Integer(w) if (4..=520).contains(w) => Some(*w),
         toml::Value::String(s) if s.trim() == NOT_SURE => None,
-        other => bail!(
-            "deadline_weeks: {other} is not an answer; allowed: a whole number of weeks from 4 to 520, or \"not sure\""
-        ),
+        other => {
+            return Err(wrong(
+                "deadline_weeks",
+                format!(
+                    "deadline_weeks: {other} is not an answer; allowed: a whole number of weeks from 4 to 520, or \"not sure\""
+                ),
+            ));
+        }
     };
     let _ = writeln!(
         t,
@@ -450,7 +648,7 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     }
     let _ = writeln!(t, "issues = {d}   # {}", a.issues.join("; "));
     let _ = writeln!(t);
-    let goal = pick("goal", &a.goal, &GOAL, true)?;
+    let goal = pick("goal", "goal", &a.goal, &GOAL, true)?;
     let k = goal.unwrap_or(GOAL[1].1);
     let _ = writeln!(t, "[goal]");
     let _ = writeln!(
@@ -470,7 +668,7 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
             "size of the goal (not sure: small to large)".into(),
         ));
     }
-    let win = pick("first_win", &a.first_win, &FIRST_WIN, false)?.unwrap_or(0.1);
+    let win = pick("first_win", "first_win", &a.first_win, &FIRST_WIN, false)?.unwrap_or(0.1);
     if win > 0.0 {
         let _ = writeln!(
             t,
@@ -485,12 +683,15 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     let _ = writeln!(t);
     let rule = a.draft_rule.trim();
     if !RULES.contains(&rule) {
-        bail!(
-            "draft_rule: \"{rule}\" is not an answer; allowed: {}",
-            RULES.map(|r| format!("\"{r}\"")).join(", ")
-        );
+        return Err(wrong(
+            "draft_rule",
+            format!(
+                "draft_rule: \"{rule}\" is not an answer; allowed: {}",
+                RULES.map(|r| format!("\"{r}\"")).join(", ")
+            ),
+        ));
     }
-    let meet = pick("meetings", &a.meetings, &MEETINGS, true)?;
+    let meet = pick("meetings", "meetings", &a.meetings, &MEETINGS, true)?;
     let _ = writeln!(t, "[governance]");
     let _ = writeln!(
         t,
@@ -505,7 +706,7 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     );
     // Not sure who votes: decisions at meetings, the quorum explored from
     // none to two thirds.
-    match pick("voting", &a.voting, &VOTING, true)? {
+    match pick("voting", "voting", &a.voting, &VOTING, true)? {
         Some(None) => {
             let _ = writeln!(t, "voting = \"everyone\"   # who votes: {}", a.voting);
         }
@@ -522,7 +723,13 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         }
     }
     let _ = writeln!(t);
-    let shocks = pick("outside_shocks", &a.outside_shocks, &SHOCKS, true)?;
+    let shocks = pick(
+        "outside_shocks",
+        "outside_shocks",
+        &a.outside_shocks,
+        &SHOCKS,
+        true,
+    )?;
     let _ = writeln!(t, "[shocks]");
     let _ = writeln!(
         t,
@@ -539,7 +746,13 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         ));
     }
     let _ = writeln!(t);
-    let trust = pick("trust_strangers", &a.trust_strangers, &TRUST, true)?;
+    let trust = pick(
+        "trust_strangers",
+        "trust_strangers",
+        &a.trust_strangers,
+        &TRUST,
+        true,
+    )?;
     let _ = writeln!(t, "[trust]");
     let _ = writeln!(
         t,
@@ -557,7 +770,7 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     }
     let _ = writeln!(t);
     let work = carried;
-    let lost = pick("lost_vote", &a.lost_vote, &LOST_VOTE, true)?;
+    let lost = pick("lost_vote", "lost_vote", &a.lost_vote, &LOST_VOTE, true)?;
     let _ = writeln!(t, "[dynamics]");
     let _ = writeln!(
         t,
@@ -612,7 +825,7 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         ));
     }
     let _ = writeln!(t);
-    let urgency = pick("urgency", &a.urgency, &URGENCY, true)?;
+    let urgency = pick("urgency", "urgency", &a.urgency, &URGENCY, true)?;
     let agents = agents.replace(
         "urgency = URGENCY",
         &format!(
@@ -636,22 +849,27 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         RULES.to_vec()
     } else {
         let mut v = Vec::new();
-        for r in &a.rules {
+        for (j, r) in a.rules.iter().enumerate() {
             let r = r.trim();
             if !RULES.contains(&r) {
-                bail!(
-                    "rules: \"{r}\" is not a rule; allowed: {}",
-                    RULES.map(|r| format!("\"{r}\"")).join(", ")
-                );
+                return Err(wrong(
+                    format!("rules[{j}]"),
+                    format!(
+                        "rules: \"{r}\" is not a rule; allowed: {}",
+                        RULES.map(|r| format!("\"{r}\"")).join(", ")
+                    ),
+                ));
             }
             if !v.contains(&r) {
                 v.push(r);
             }
         }
         if v.len() < 2 {
-            bail!(
+            return Err(wrong(
+                "rules",
                 "rules: give at least two rules to compare, or leave the list empty for all seven"
-            );
+                    .into(),
+            ));
         }
         v
     };

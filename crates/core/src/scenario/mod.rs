@@ -369,7 +369,7 @@ impl ScenarioFile {
             "population.resource_concentration" => "the concentration of resources".into(),
             "population.resource_position" => "how far resources go with one side".into(),
             "population.work_follows_resources" => {
-                "how far the work runs on the money members bring (0: on members' own time)".into()
+                "how far the work runs on the money members bring rather than their own time".into()
             }
             "population.urgency.0" => "the lowest urgency".into(),
             "dynamics.block_threshold" => "how serious an objection must be to block".into(),
@@ -881,6 +881,14 @@ fn locate_set(text: &str, i: usize, key: &str) -> Option<(usize, usize)> {
         None => return None,
     };
     Some(line_col(text, span.start))
+}
+
+/// `file:line:column` of a dotted field such as `agent[2].resources` (array
+/// indices from 0) in the TOML `text`, or of the nearest enclosing table
+/// the file states, or the file alone: for files other than scenarios that
+/// name their errors the same way (`coalsim new --answers`).
+pub fn locate_field(file: &str, text: &str, field: &str) -> String {
+    locate(file, text, field)
 }
 
 /// `file:line:column` of a dotted field such as `agent[2].resources`, or of

@@ -6,7 +6,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::prim::{PrimBox, PrimConfig, PrimResult, prim, prim_mean};
 use super::robustness::{Record, best, records};
-use super::run::{BOOTSTRAP_STREAM, DesignKind, MEASURES, NM, Plan};
+use super::run::{BOOTSTRAP_STREAM, DesignKind, MEASURES, NM, PROGRESS, Plan, SUCCESS};
 use super::sensitivity::{binned_first_order_ci, morris_indices, sobol_indices};
 use super::{Policy, Spread, Uncertainty};
 use crate::stats::moments::Welford;
@@ -887,7 +887,7 @@ pub fn analyse(ex: &Exploration) -> Report {
     let best_at = best(&success, true);
     let recommended = (0..np)
         .min_by(|&a, &b| {
-            let (ra, rb) = (&robustness[0][a], &robustness[0][b]);
+            let (ra, rb) = (&robustness[SUCCESS][a], &robustness[SUCCESS][b]);
             ra.max_regret
                 .total_cmp(&rb.max_regret)
                 .then(rb.mean.total_cmp(&ra.mean))
@@ -1347,7 +1347,7 @@ pub fn max_regret_noise(ex: &Exploration, points: &[usize], policy: usize) -> f6
 /// When the runner-up's largest regret is within two standard errors of the
 /// recommended policy's, a sentence saying the two are not told apart.
 fn close_second(ex: &Exploration, r: &Report) -> Option<String> {
-    let rec = &r.robustness[0];
+    let rec = &r.robustness[SUCCESS];
     let p = r.recommended;
     let q = (0..ex.policies.len())
         .filter(|&q| q != p)
@@ -1386,7 +1386,7 @@ fn signed(x: f64) -> String {
 pub fn ranking_words(ex: &Exploration, r: &Report, score: &[f64], label: &str) -> Vec<String> {
     let rk = &r.ranking;
     let n = r.points.len();
-    let rec = &r.robustness[0];
+    let rec = &r.robustness[SUCCESS];
     let name = |p: usize| ex.policies[p].name.as_str();
     let delta = rk.precision;
     let mut v = Vec::new();
@@ -1586,13 +1586,12 @@ const OUT_OF_REACH: f64 = 0.05;
 /// says so, with the rules' progress at the deadline (what still tells them
 /// apart) and what would make the goal reachable; otherwise nothing.
 fn out_of_reach(ex: &Exploration, r: &Report) -> Option<String> {
-    let success = &r.robustness[0];
+    let success = &r.robustness[SUCCESS];
     let top = success.iter().map(|x| x.mean).fold(0.0, f64::max);
     if top >= OUT_OF_REACH {
         return None;
     }
-    // MEASURES[4]: progress toward the goal.
-    let progress = &r.robustness[4];
+    let progress = &r.robustness[PROGRESS];
     let mut order: Vec<usize> = (0..ex.policies.len()).collect();
     order.sort_by(|&a, &b| {
         progress[b]
@@ -1615,7 +1614,7 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
     let mut v = Vec::new();
     let n = r.points.len();
     let np = ex.policies.len();
-    let rec = &r.robustness[0];
+    let rec = &r.robustness[SUCCESS];
     let label = match main_index {
         "ST" => "total Sobol index",
         "mu_star" => "Morris μ*",

@@ -201,6 +201,36 @@ pub fn scenarios(
 /// Number of outcome measures ([`MEASURES`]).
 pub const NM: usize = 5;
 
+/// Where each measure is in [`MEASURES`] (and in a report's
+/// `robustness[measure]`): read by name, not by a bare index.
+pub const SUCCESS: usize = 0;
+pub const LIFETIME: usize = 1;
+pub const HOURS: usize = 2;
+pub const WELFARE: usize = 3;
+pub const PROGRESS: usize = 4;
+const _: () = {
+    // The names above point at the measures they name.
+    const fn named(i: usize, name: &str) -> bool {
+        let (a, b) = (MEASURES[i].name.as_bytes(), name.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut k = 0;
+        while k < a.len() {
+            if a[k] != b[k] {
+                return false;
+            }
+            k += 1;
+        }
+        true
+    }
+    assert!(named(SUCCESS, "success"));
+    assert!(named(LIFETIME, "lifetime"));
+    assert!(named(HOURS, "hours_per_member_month"));
+    assert!(named(WELFARE, "welfare"));
+    assert!(named(PROGRESS, "progress"));
+};
+
 /// The outcome measures of a point × policy, each a mean over its runs.
 pub const MEASURES: [MeasureDef; NM] = [
     MeasureDef {
