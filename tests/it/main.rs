@@ -22,6 +22,7 @@ mod new;
 mod outputs;
 mod plots;
 mod power;
+mod proposals;
 mod quorum;
 mod scenarios;
 mod serve;

@@ -6,7 +6,8 @@
 //!   with every other mechanism switched off, must give the analytic curve.
 //! - Rae–Taylor in the whole model (every dynamic on): in a neutral
 //!   coalition simple majority maximises member welfare over all
-//!   thresholds, and no rule beats it on success.
+//!   thresholds, and no rule beats it on success; welfare too when
+//!   proposers sound out the vote (`dynamics.proposals = "sounded"`).
 //! - Buchanan & Tullock (1962): the threshold with the best outcome moves up
 //!   with the external costs of losing (an intense minority) and down with
 //!   the costs of deciding (a larger group; costly deadlock). Measured with
@@ -341,12 +342,29 @@ fn print_curve(label: &str, per_run: &[Vec<(f64, f64)>], offset: usize) {
 
 #[test]
 fn theory_rae_taylor_in_the_whole_model_majority_maximises_member_welfare() {
+    majority_maximises_member_welfare("neutral, 10 members", &[]);
+}
+
+/// The same with proposers who sound out the vote first (docs/model.md,
+/// "Sounding out the vote"): the threshold still decides whose preference
+/// prevails, so majority still serves members best.
+#[test]
+fn theory_rae_taylor_holds_when_proposers_sound_out_the_vote() {
+    majority_maximises_member_welfare(
+        "neutral, 10 members, sounded",
+        &[("dynamics.proposals", toml::Value::String("sounded".into()))],
+    );
+}
+
+/// Rae–Taylor in the neutral coalition, with `extra` overrides on every
+/// threshold's arm.
+fn majority_maximises_member_welfare(label: &str, extra: &[(&str, toml::Value)]) {
     const RUNS: u64 = 800;
     let text = neutral(10);
-    let arms: Vec<Scenario> = CURVE.iter().map(|&q| threshold(&text, q, &[])).collect();
+    let arms: Vec<Scenario> = CURVE.iter().map(|&q| threshold(&text, q, extra)).collect();
     let per_run = outcomes(&arms, RUNS);
     println!("| coalition | measure | majority | q=0.6 | 0.7 | 0.8 | 0.9 | 1.0 |");
-    print_curve("neutral, 10 members", &per_run, 0);
+    print_curve(label, &per_run, 0);
     for (j, &q) in CURVE.iter().enumerate().skip(1) {
         let (d, hw) = welfare_diff(&per_run, 0, j);
         println!("welfare, majority minus q={}: {d:+.4} ± {hw:.4}", q);

@@ -5,7 +5,7 @@ use super::{Ballot, Controller, Event, EventKind, Rng, Round, RoundTally, chance
 use crate::model::governance::{Tally, is_pivotal, passes};
 use crate::model::init::setup_duration;
 use crate::model::{GovernanceState, Status, World, unit};
-use crate::scenario::{DecisionRule, RawGovernance, Scenario, Voting};
+use crate::scenario::{DecisionRule, Proposals, RawGovernance, Scenario, Voting};
 
 /// Governance first: while setup work lasts there is no vote; when it ends
 /// the rule comes into force ([`establish`]). Then, each week:
@@ -26,7 +26,10 @@ use crate::scenario::{DecisionRule, RawGovernance, Scenario, Voting};
 /// - the proposer is drawn among the voters with probability ∝ power, or
 ///   uniformly with `rotate_agenda`; the issue k by the coalition's focus;
 ///   the proposal moves the agenda there by `proposal_step` toward the
-///   proposer: y = a_k + step (x_pk − a_k);
+///   proposer: y = a_k + step (x_pk − a_k), or, under `proposals =
+///   "sounded"` with a rule in force, by the largest of step × {1, 1/2,
+///   1/4, 0} the proposer expects to pass, judged once the perceptions
+///   below are drawn and before discussion ([`sound_out`]);
 /// - it is good for the coalition with probability `proposal_quality`, and
 ///   its merit has size m (1, or uniform on [1 − merit_spread, 1 +
 ///   merit_spread]); each voter perceives its sign correctly with
@@ -190,7 +193,6 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     };
     let k = agenda_issue(w, rng);
     let a = w.coalition.agenda[k];
-    let mut y = a + dy.proposal_step * (w.position[p * d + k] - a);
     let good = chance(rng, dy.proposal_quality);
     // The size of the merit: how much the proposal helps or harms the
     // coalition (no draw when every proposal is simply good or bad).
@@ -208,14 +210,22 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
             w.vote_merit[i] = merit;
         }
     }
+    let fallback =
+        rule == DecisionRule::ModifiedConsensus && w.coalition.blocks[k] >= g.fallback_after;
+    // The proposal: a step toward the proposer, or, sounded out before the
+    // meeting (with a rule in force: a vote to anticipate), the largest
+    // step the proposer expects to pass.
+    let mut y = if established && dy.proposals == Proposals::Sounded {
+        sound_out(w, s, members, p, k, fallback)
+    } else {
+        a + dy.proposal_step * (w.position[p * d + k] - a)
+    };
     // Discussion pools information: voters who met at this round's
     // check-in (or, voting at a meeting, everyone present) may have their
     // misjudgement corrected before the vote.
     pool(w, members, dy.pooling, merit, rng, |w, i| {
         is_voter(w, i) && (at_meeting || w.attended_now[i])
     });
-    let fallback =
-        rule == DecisionRule::ModifiedConsensus && w.coalition.blocks[k] >= g.fallback_after;
 
     let mut v = vote(
         w,
@@ -457,6 +467,158 @@ fn gain_of(
 ) -> f64 {
     let x = position[i * d + k];
     salience[i * d + k] * ((x - a).abs() - (x - y).abs())
+}
+
+/// The steps a proposer sounding out the vote considers, as shares of
+/// `proposal_step`, largest first (0: a matter of common interest).
+const SOUNDED_STEPS: [f64; 4] = [1.0, 0.5, 0.25, 0.0];
+
+/// A proposer sounds out the vote before putting its proposal on issue k
+/// (`proposals = "sounded"`; Romer & Rosenthal 1978: an agenda setter
+/// proposes the point nearest its ideal that the decisive voters prefer to
+/// the status quo). Of the steps `proposal_step` × [`SOUNDED_STEPS`] toward
+/// its position, it puts the largest it expects to pass, judging each
+/// present voter's utility as the vote will, with the merit each is
+/// expected to see: Û_i = merit_weight M̂_i + interest_weight Δ_i +
+/// trust_weight (T_ip − trust_neutral), M̂_i = M_p (2 j_i − 1) (the
+/// proposer trusts its own perception M_p; its own M̂_p = M_p), and
+/// counting the expected votes as the rule does ([`expected_to_pass`]). If
+/// none is expected to pass it puts the full step (conceding would buy
+/// nothing). Sounding out costs the proposer `sounding_hours` with each
+/// member whose vote the rule needs beside its own ([`needed_others`]).
+/// Returns the proposal y.
+fn sound_out(
+    w: &mut World,
+    s: &Scenario,
+    members: &[usize],
+    p: usize,
+    k: usize,
+    fallback: bool,
+) -> f64 {
+    let dy = &s.dynamics;
+    let d = w.d;
+    let a = w.coalition.agenda[k];
+    let full = dy.proposal_step * (w.position[p * d + k] - a);
+    let needed = needed_others(w, s, members, p, fallback);
+    w.hours_now[p] += dy.sounding_hours * needed as f64;
+    for t in SOUNDED_STEPS {
+        let y = a + t * full;
+        if expected_to_pass(w, s, members, p, k, y, fallback) {
+            return y;
+        }
+    }
+    a + full
+}
+
+/// Whether proposal y on issue k by p is expected to pass, by p's reading
+/// of the present voters ([`sound_out`]): a voter is expected to vote yes
+/// iff Û_i >= 0, to stand aside under consensus (before a fallback) iff
+/// −block_threshold < Û_i < 0, and under consent to raise a reasoned
+/// objection iff it objects and M̂_i < 0, upheld when at least half of the
+/// voters are expected to see harm (M̂_i < 0). Every expected objection is
+/// counted as voiced. Then [`passes`] decides, as at the vote.
+fn expected_to_pass(
+    w: &World,
+    s: &Scenario,
+    members: &[usize],
+    p: usize,
+    k: usize,
+    y: f64,
+    fallback: bool,
+) -> bool {
+    let dy = &s.dynamics;
+    let g = &s.governance;
+    let rule = g.decision_rule;
+    let consensus =
+        rule == DecisionRule::Consensus || (rule == DecisionRule::ModifiedConsensus && !fallback);
+    let consent = rule == DecisionRule::Consent;
+    let a = w.coalition.agenda[k];
+    let seen = w.vote_merit[p];
+    let mut t = Tally {
+        fallback,
+        ..Tally::default()
+    };
+    let mut harm = 0u32;
+    for &i in members {
+        if !w.present[i] {
+            continue;
+        }
+        let merit = if i == p {
+            seen
+        } else {
+            seen * (2.0 * w.judgment[i] - 1.0)
+        };
+        let u = dy.merit_weight * merit
+            + dy.interest_weight * interest_gain(w, i, k, a, y)
+            + dy.trust_weight * (w.trust(i, p) - dy.trust_neutral);
+        let stands_aside = consensus && u < 0.0 && u > -dy.block_threshold;
+        let yes = u >= 0.0 || stands_aside;
+        t.total += 1;
+        t.total_power += w.power[i];
+        if yes {
+            t.yes += 1;
+            t.yes_power += w.power[i];
+        } else if !consent || merit < 0.0 {
+            t.blocking += 1;
+        }
+        t.stood_aside += u32::from(stands_aside);
+        harm += u32::from(merit < 0.0);
+    }
+    if consent {
+        t.reasoned = t.blocking;
+        if 2 * harm < t.total {
+            t.blocking = 0;
+        }
+    }
+    passes(rule, g, &t)
+}
+
+/// The members whose votes the rule needs beside the proposer's own, among
+/// the v present voters: ⌊v/2⌋ under majority and the committee, ⌈q v⌉ − 1
+/// under a supermajority (and modified consensus's fallback vote), v − 1
+/// under consensus, modified consensus and consent (every voter can
+/// block), and under the weighted rule the fewest members, largest power
+/// first, whose power with the proposer's exceeds the quota (at most v − 1).
+/// Sorts the others' power in `scratch`.
+fn needed_others(w: &mut World, s: &Scenario, members: &[usize], p: usize, fallback: bool) -> u32 {
+    let g = &s.governance;
+    let v = members.iter().filter(|&&i| w.present[i]).count() as u32;
+    let others = v.saturating_sub(1);
+    let needed = match g.decision_rule {
+        DecisionRule::Consensus | DecisionRule::Consent => others,
+        DecisionRule::ModifiedConsensus if !fallback => others,
+        DecisionRule::Majority | DecisionRule::Committee => v / 2,
+        DecisionRule::Supermajority | DecisionRule::ModifiedConsensus => {
+            ((g.supermajority * v as f64 - 1e-9).ceil() as u32).saturating_sub(1)
+        }
+        DecisionRule::Weighted => {
+            let mut m = 0;
+            let mut total = 0.0;
+            for &i in members {
+                if w.present[i] {
+                    total += w.power[i];
+                    if i != p {
+                        w.scratch[m] = w.power[i];
+                        m += 1;
+                    }
+                }
+            }
+            let others_power = &mut w.scratch[..m];
+            others_power.sort_unstable_by(|x, y| y.total_cmp(x));
+            let quota = g.weighted_quota * total + 1e-12;
+            let mut yes = w.power[p];
+            let mut needed = 0u32;
+            for &x in others_power.iter() {
+                if yes > quota {
+                    break;
+                }
+                yes += x;
+                needed += 1;
+            }
+            needed
+        }
+    };
+    needed.min(others)
 }
 
 /// The rate at which a member that lost `stake` withdraws its buy-in:

@@ -614,6 +614,133 @@ fn consensus_blocks_on_one_objection_where_majority_passes() {
     assert_eq!(w.pivotal, vec![0, 0, 0, 1]);
 }
 
+/// Five members on issue 0 with the agenda at 0, A at 1 proposing (it
+/// holds all the power), B at 1, C at `c`, D and E at 0; trust neutral,
+/// judgment 1, good proposals, no amendment, members vote on interest
+/// alone (`merit_weight` 0), under a rule in force.
+fn five_sounding(c: f64, sets: &[(&str, &str)]) -> (Scenario, World) {
+    let mut all = vec![
+        ("dynamics.proposal_quality", "1.0"),
+        ("dynamics.proposal_step", "0.5"),
+        ("dynamics.merit_weight", "0.0"),
+        ("dynamics.amendments", "0"),
+        ("governance.decision_every", "1"),
+    ];
+    all.extend_from_slice(sets);
+    let s = scenario(
+        &[
+            agent("A", "founder", [1.0, 0.0]),
+            agent("B", "member", [1.0, 0.0]),
+            agent("C", "member", [c, 0.0]),
+            agent("D", "member", [0.0, 0.0]),
+            agent("E", "member", [0.0, 0.0]),
+        ],
+        &all,
+    );
+    let mut w = world(&s);
+    set_trust(&mut w, 0.5);
+    w.judgment = vec![1.0; 5];
+    w.engagement = vec![1.0; 5];
+    w.power = vec![1.0, 0.0, 0.0, 0.0, 0.0];
+    w.coalition.agenda[0] = 0.0;
+    w.coalition.governance = GovernanceState::Established;
+    w.round = 1;
+    (s, w)
+}
+
+#[test]
+fn a_sounded_proposal_is_the_largest_step_the_rule_is_expected_to_pass() {
+    // Positional: the full step (0.5) wins only A and B: blocked.
+    let (s, mut w) = five_sounding(0.15, &[]);
+    let (ev, now) = decide(&mut w, &s);
+    let (proposer, passed, yes, voters, ..) = decision_event(&ev);
+    assert_eq!((proposer, passed, yes, voters), (0, false, 2, 5));
+    assert_eq!((now.passed, now.blocked), (0, 1));
+    assert_eq!(w.coalition.agenda[0], 0.0);
+    assert_eq!(w.hours_now, vec![0.0; 5], "no sounding out");
+    // Sounded: the full step is expected to lose C (Δ = 0.15 − 0.35), half
+    // of it (0.25) to win C (0.15 − 0.1 > 0): 3 of 5, a majority.
+    let (s, mut w) = five_sounding(0.15, &[("dynamics.proposals", "sounded")]);
+    let (ev, now) = decide(&mut w, &s);
+    let (proposer, passed, yes, voters, ..) = decision_event(&ev);
+    assert_eq!((proposer, passed, yes, voters), (0, true, 3, 5));
+    assert_eq!((now.passed, now.blocked), (1, 0));
+    assert_close!(w.coalition.agenda[0], 0.25);
+    // A consulted the two members whose votes a majority of five needs
+    // beside its own, for `sounding_hours` each.
+    assert_close!(w.hours_now[0], 2.0 * 0.25);
+    assert_eq!(w.hours_now[1..], [0.0; 4]);
+    // The stall: with C at 0 too, every step moves the agenda away from
+    // three of five. Sounded out, A puts a matter of common interest (a
+    // step of 0): nobody's position moves, everyone votes yes on it (U = 0
+    // on interest alone at neutral trust), and it passes and gives
+    // direction.
+    let (s, mut w) = five_sounding(0.0, &[("dynamics.proposals", "sounded")]);
+    let direction = w.coalition.direction;
+    let (ev, now) = decide(&mut w, &s);
+    let (_, passed, yes, voters, ..) = decision_event(&ev);
+    assert_eq!((passed, yes, voters), (true, 5, 5));
+    assert_eq!((now.passed, now.blocked), (1, 0));
+    assert_eq!(w.coalition.agenda[0], 0.0);
+    assert!(w.coalition.direction > direction);
+    let (s, mut w) = five_sounding(0.0, &[]);
+    let (ev, _) = decide(&mut w, &s);
+    assert!(!decision_event(&ev).1, "positional: blocked at the median");
+}
+
+#[test]
+fn sounding_out_costs_the_proposer_hours_with_each_member_whose_vote_the_rule_needs() {
+    // Five voters: a majority needs 2 besides the proposer, a
+    // supermajority of 0.67 ⌈3.35⌉ − 1 = 3, consensus, modified consensus
+    // and consent every other voter (4); a committee of 3 needs 1.
+    for (rule, needed) in [
+        ("majority", 2.0),
+        ("supermajority", 3.0),
+        ("consensus", 4.0),
+        ("modified_consensus", 4.0),
+        ("consent", 4.0),
+        ("committee", 1.0),
+    ] {
+        let (s, mut w) = five_sounding(
+            0.15,
+            &[
+                ("dynamics.proposals", "sounded"),
+                ("dynamics.sounding_hours", "0.5"),
+                ("governance.decision_rule", rule),
+            ],
+        );
+        if rule == "committee" {
+            w.committee = vec![true, true, true, false, false];
+        }
+        let (ev, _) = decide(&mut w, &s);
+        assert_eq!(decision_event(&ev).0, 0, "{rule}");
+        assert_close!(w.hours_now[0], 0.5 * needed);
+        assert_eq!(w.hours_now[1..], [0.0; 4], "{rule}");
+    }
+    // Weighted: the fewest members, largest power first, whose power with
+    // the proposer's exceeds half of it: none for A (0.6 of 1), and A
+    // alone for any other (0.1 + 0.6).
+    for seed in 0..20 {
+        let (s, mut w) = five_sounding(
+            0.15,
+            &[
+                ("dynamics.proposals", "sounded"),
+                ("governance.decision_rule", "weighted"),
+            ],
+        );
+        w.power = vec![0.6, 0.1, 0.1, 0.1, 0.1];
+        let (ev, _) = decide_with(&mut w, &s, seed);
+        let p = decision_event(&ev).0;
+        let needed = if p == 0 { 0.0 } else { 1.0 };
+        assert_close!(w.hours_now[p], 0.25 * needed);
+    }
+    // Before a rule is in force there is no vote to sound out.
+    let (s, mut w) = five_sounding(0.15, &[("dynamics.proposals", "sounded")]);
+    w.coalition.governance = GovernanceState::Informal;
+    let _ = decide(&mut w, &s);
+    assert_eq!(w.hours_now, vec![0.0; 5]);
+}
+
 #[test]
 fn each_voter_perceives_the_merit_by_its_judgment_into_vote_merit() {
     let (s, mut w) = one_objector(&[("governance.decision_rule", "majority")]);

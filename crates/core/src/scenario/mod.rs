@@ -381,6 +381,12 @@ impl ScenarioFile {
             "dynamics.merit_weight" => {
                 "how far members vote for the common good over their own stake".into()
             }
+            "dynamics.proposals" => {
+                "how proposals are put (positional, or sounded out first)".into()
+            }
+            "dynamics.sounding_hours" => {
+                "hours a proposer spends sounding out each member whose vote it needs".into()
+            }
             "dynamics.hours_budget" => "hours a week members can give".into(),
             "dynamics.excluded_buy_in" => {
                 "how far members without a vote carry out decisions".into()

@@ -132,6 +132,34 @@ impl Coordination {
     }
 }
 
+/// How a proposer chooses its proposal (docs/model.md, "Sounding out the
+/// vote").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Proposals {
+    /// Every proposal is a step of `proposal_step` toward its proposer,
+    /// whatever the vote will say.
+    Positional,
+    /// The proposer sounds out the vote first and puts the largest of the
+    /// steps `proposal_step` × {1, 1/2, 1/4, 0} it expects to pass under the
+    /// coalition's rule (0: a matter of common interest, decided on merit),
+    /// spending `sounding_hours` with each member whose vote the rule needs.
+    Sounded,
+}
+
+impl Proposals {
+    /// Every way of proposing, in the order the docs list them.
+    pub const ALL: [Proposals; 2] = [Proposals::Positional, Proposals::Sounded];
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Proposals::Positional => "positional",
+            Proposals::Sounded => "sounded",
+        }
+    }
+}
+
 /// When the governance structure is agreed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -782,6 +810,12 @@ pub struct Dynamics {
     // --- decisions
     /// How far a proposal moves the agenda toward the proposer.
     pub proposal_step: f64,
+    /// How a proposer chooses its step: `positional` (always
+    /// `proposal_step`) or `sounded` (the largest step it expects to pass).
+    pub proposals: Proposals,
+    /// Under `proposals = "sounded"`: hours the proposer spends with each
+    /// member whose vote the rule needs, sounding out the vote.
+    pub sounding_hours: f64,
     /// Probability that a proposal is good for the coalition.
     pub proposal_quality: f64,
     /// Weight of perceived merit in a vote.
@@ -985,6 +1019,8 @@ impl Default for Dynamics {
             visibility: 0.5,
             checkin_voice: 0.5,
             proposal_step: 0.5,
+            proposals: Proposals::Positional,
+            sounding_hours: 0.25,
             proposal_quality: 0.7,
             merit_weight: 0.15,
             interest_weight: 1.0,

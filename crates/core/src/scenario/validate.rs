@@ -1,8 +1,8 @@
 //! Range and consistency checks of a raw scenario.
 
 use super::{
-    Admission, Coordination, DecisionRule, ExitProtocol, Invalid, RawScenario, Relationships,
-    Setup, Voting,
+    Admission, Coordination, DecisionRule, ExitProtocol, Invalid, Proposals, RawScenario,
+    Relationships, Setup, Voting,
 };
 
 /// Largest number of agents (a national coalition of thousands of
@@ -72,6 +72,7 @@ pub fn allowed(field: &str) -> Option<String> {
         "trust.acquaintances" => whole("0", &MAX_AGENTS.to_string()),
         "governance.coordination" => choices(bogus().try_into::<Coordination>().map(drop)),
         "governance.voting" => choices(bogus().try_into::<Voting>().map(drop)),
+        "dynamics.proposals" => choices(bogus().try_into::<Proposals>().map(drop)),
         "governance.decision_rule" => choices(bogus().try_into::<DecisionRule>().map(drop)),
         "governance.setup" => choices(bogus().try_into::<Setup>().map(drop)),
         "governance.admission" => choices(bogus().try_into::<Admission>().map(drop)),
@@ -707,7 +708,7 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     for (name, v) in units {
         unit(&format!("dynamics.{name}"), v)?;
     }
-    let nonnegs: [(&str, f64); 22] = [
+    let nonnegs: [(&str, f64); 23] = [
         ("outvoted_cost", d.outvoted_cost),
         ("w_resentment", d.w_resentment),
         ("w_hidden", d.w_hidden),
@@ -719,6 +720,7 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
         ("hidden_gain", d.hidden_gain),
         ("setup_hours", d.setup_hours),
         ("amendment_hours", d.amendment_hours),
+        ("sounding_hours", d.sounding_hours),
         ("block_threshold", d.block_threshold),
         ("coordination_hours", d.coordination_hours),
         ("coordination_loss", d.coordination_loss),
