@@ -188,8 +188,11 @@ fn lesson_default_scenario_beats_acting_alone() {
     );
 }
 
-/// `when-agreement-pays` is won by a supermajority against every other
-/// rule, and `when-majority-pays` by simple majority against every rule
+/// `when-agreement-pays` is won by consent against every other rule, and
+/// a supermajority still beats simple majority there (the rules that let
+/// a member who cannot live with a change stop it win where overruling a
+/// minority costs more than deciding slowly); `when-majority-pays` is won
+/// by simple majority against every rule
 /// that needs more agreement, while weighted voting (a simple majority of
 /// resources that are alike here) is not clearly behind it and the
 /// steering committee (a simple majority of five) not clearly ahead:
@@ -197,11 +200,12 @@ fn lesson_default_scenario_beats_acting_alone() {
 /// per rule).
 #[test]
 fn lesson_each_rule_lesson_is_won_against_every_other_rule() {
-    let run = |name: &str| -> Vec<(String, f64, f64)> {
+    let run_with = |name: &str, vary: &[&str]| -> Vec<(String, f64, f64)> {
         let tmp = tempfile::tempdir().unwrap();
         let out = assert_cmd::Command::cargo_bin("coalsim")
             .unwrap()
             .args(["sweep", &format!("scenarios/{name}.toml"), "--runs", "2000"])
+            .args(vary)
             .args(["--no-plots", "--out"])
             .arg(tmp.path())
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -221,14 +225,24 @@ fn lesson_each_rule_lesson_is_won_against_every_other_rule() {
             })
             .collect()
     };
+    let run = |name: &str| run_with(name, &[]);
     let agreement = run("when-agreement-pays");
     assert_eq!(agreement.len(), 6, "{agreement:?}");
     for (rule, _, hi99) in &agreement {
         assert!(
             *hi99 < 0.0,
-            "when-agreement-pays: {rule} not clearly behind supermajority: {agreement:?}"
+            "when-agreement-pays: {rule} not clearly behind consent: {agreement:?}"
         );
     }
+    let outvoting = run_with(
+        "when-agreement-pays",
+        &["--vary", "governance.decision_rule=supermajority,majority"],
+    );
+    assert_eq!(outvoting.len(), 1, "{outvoting:?}");
+    assert!(
+        outvoting[0].2 < 0.0,
+        "when-agreement-pays: majority not clearly behind supermajority: {outvoting:?}"
+    );
     let majority = run("when-majority-pays");
     assert_eq!(majority.len(), 6, "{majority:?}");
     for (rule, lo99, hi99) in &majority {

@@ -94,7 +94,7 @@ fn rule_words(rule: &str) -> &'static str {
             "modified consensus (consensus, with a supermajority vote once a proposal on the same issue has been blocked repeatedly)"
         }
         "consent" => {
-            "consent (a proposal passes unless a member raises a reasoned objection that it harms the coalition's aim, and the members, having heard it, agree)"
+            "consent (a proposal passes unless a member cannot live with it, or raises a reasoned objection that it harms the coalition's aim and the members, having heard it, agree)"
         }
         _ => "the rule named in the scenario",
     }
@@ -107,7 +107,7 @@ fn rule_source(rule: &str) -> Option<&'static str> {
             "Modified consensus is consensus with a fallback vote, as in Tim Hartnett's *Consensus-Oriented Decision-Making* (2011) and the general assemblies that fall back to a 90% vote.",
         ),
         "consent" => Some(
-            "Consent is the decision rule of sociocracy (Gerard Endenburg's consent principle, as practised by Sociocracy For All and Sociocracy 3.0): an objection must be reasoned and concern the coalition's aim, not a preference.",
+            "Consent is the decision rule of sociocracy (Gerard Endenburg's consent principle, as practised by Sociocracy For All and Sociocracy 3.0): an objection must be reasoned and concern the coalition's aim, not a preference, unless the decision lies outside the member's range of tolerance.",
         ),
         _ => None,
     }

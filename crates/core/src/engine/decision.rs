@@ -45,11 +45,15 @@ use crate::scenario::{DecisionRule, Proposals, RawGovernance, Scenario, Voting};
 ///   count as yes. Otherwise dissent is solicited and every objection counts;
 /// - under consensus (and modified consensus), an objection with
 ///   −block_threshold < U_i < 0 stands aside: heard, not blocking. Under
-///   consent only a reasoned objection (M_i < 0) blocks, and only when at
-///   least half of the circle sees the harm; testing each costs every voter
-///   `amendment_hours` and `amendment_delay` of the week's work. Modified
-///   consensus falls back to a plain supermajority vote (no one stands
-///   aside) after `fallback_after` blocks of the issue;
+///   consent an objection blocks when it is reasoned (M_i < 0) and at least
+///   half of the circle sees the harm, or when the member cannot live with
+///   the proposal (its own loss interest_weight · Δ_i at least
+///   block_threshold: outside its range of tolerance, whatever the circle
+///   sees); a milder personal objection is heard and
+///   overruled, at no cost beyond the vote, as a majority passes over an
+///   objection it does not need. Modified consensus falls back to a plain
+///   supermajority vote (no one stands aside) after `fallback_after` blocks
+///   of the issue;
 /// - with a rule in force, [`passes`] decides. A proposal blocked by voiced
 ///   objections is negotiated, up to `amendments` times: each round takes
 ///   the next week's meeting (the matters behind it wait), costs every
@@ -258,19 +262,6 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         v.silent = objectors;
         v.voiced = 0;
     }
-    // Consent: each reasoned objection raised is tested by the circle (an
-    // objection round): it costs every voter `amendment_hours` and
-    // `amendment_delay` of the week's working time per objection tested,
-    // whether or not it turns out to block.
-    if established && rule == DecisionRule::Consent && v.tally.reasoned > 0 {
-        for &i in members {
-            if w.counted_yes[i].is_some() {
-                w.hours_now[i] += dy.amendment_hours;
-            }
-        }
-        w.coalition.delay_now =
-            unit(w.coalition.delay_now + dy.amendment_delay * v.tally.reasoned as f64);
-    }
     let mut passed = !established || passes(rule, g, &v.tally);
     // Negotiate: amend toward the holdouts and vote again, up to
     // `amendments` times. Each round of negotiation takes the next week's
@@ -281,15 +272,17 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     // them whose votes the rule still needs (the holdouts): the more of the
     // members a rule needs, the larger the concession at its supporters'
     // expense.
-    let blocks = |w: &World, i: usize| {
-        w.counted_yes[i] == Some(false) && (rule != DecisionRule::Consent || w.vote_merit[i] < 0.0)
+    let blocks = |w: &World, i: usize, y: f64| {
+        w.counted_yes[i] == Some(false)
+            && (rule != DecisionRule::Consent
+                || consent_blocks(dy, w.vote_merit[i], interest_gain(w, i, k, a, y)))
     };
     let mut amended = 0;
     while established && !passed && v.voiced > 0 && amended < dy.amendments {
         let (mut num, mut den) = (0.0, 0.0);
         let mut blockers = 0u32;
         for &i in members {
-            if blocks(w, i) {
+            if blocks(w, i, y) {
                 num += w.salience[i * d + k] * w.position[i * d + k];
                 den += w.salience[i * d + k];
                 blockers += 1;
@@ -344,7 +337,9 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
                 if passed && yes && w.vote_u[i] < 0.0 {
                     w.hidden[i] = unit(w.hidden[i] + dy.hidden_gain * w.vote_u[i].abs());
                 }
-                let counts = rule != DecisionRule::Consent || yes || w.vote_merit[i] < 0.0;
+                let counts = rule != DecisionRule::Consent
+                    || yes
+                    || consent_blocks(dy, w.vote_merit[i], interest_gain(w, i, k, a, y));
                 let pivotal = if weighted {
                     is_pivotal(rule, g, &v.tally, yes, w.power[i])
                 } else if yes {
@@ -513,9 +508,11 @@ fn sound_out(
 /// Whether proposal y on issue k by p is expected to pass, by p's reading
 /// of the present voters ([`sound_out`]): a voter is expected to vote yes
 /// iff Û_i >= 0, to stand aside under consensus (before a fallback) iff
-/// −block_threshold < Û_i < 0, and under consent to raise a reasoned
-/// objection iff it objects and M̂_i < 0, upheld when at least half of the
-/// voters are expected to see harm (M̂_i < 0). Every expected objection is
+/// −block_threshold < Û_i < 0, and under consent to block iff it objects
+/// and either its own loss interest_weight · Δ_i is at least
+/// block_threshold (outside its range of tolerance) or M̂_i < 0 (a reasoned
+/// objection, upheld when at least half of the voters are expected to see
+/// harm, M̂_i < 0), as [`vote`] counts it. Every expected objection is
 /// counted as voiced. Then [`passes`] decides, as at the vote.
 fn expected_to_pass(
     w: &World,
@@ -539,6 +536,9 @@ fn expected_to_pass(
         ..Tally::default()
     };
     let mut harm = 0u32;
+    // Consent: expected objections outside the member's range of
+    // tolerance, and those of them on personal grounds (as in [`vote`]).
+    let (mut intolerable, mut personal) = (0u32, 0u32);
     for &i in members {
         if !w.present[i] {
             continue;
@@ -548,8 +548,9 @@ fn expected_to_pass(
         } else {
             seen * (2.0 * w.judgment[i] - 1.0)
         };
+        let delta = interest_gain(w, i, k, a, y);
         let u = dy.merit_weight * merit
-            + dy.interest_weight * interest_gain(w, i, k, a, y)
+            + dy.interest_weight * delta
             + dy.trust_weight * (w.trust(i, p) - dy.trust_neutral);
         let stands_aside = consensus && u < 0.0 && u > -dy.block_threshold;
         let yes = u >= 0.0 || stands_aside;
@@ -558,17 +559,24 @@ fn expected_to_pass(
         if yes {
             t.yes += 1;
             t.yes_power += w.power[i];
-        } else if !consent || merit < 0.0 {
-            t.blocking += 1;
+        } else {
+            if !consent || merit < 0.0 {
+                t.blocking += 1;
+            }
+            if consent && dy.interest_weight * delta <= -dy.block_threshold {
+                intolerable += 1;
+                personal += u32::from(merit >= 0.0);
+            }
         }
         t.stood_aside += u32::from(stands_aside);
         harm += u32::from(merit < 0.0);
     }
     if consent {
-        t.reasoned = t.blocking;
-        if 2 * harm < t.total {
-            t.blocking = 0;
-        }
+        t.blocking = if 2 * harm < t.total {
+            intolerable
+        } else {
+            t.blocking + personal
+        };
     }
     passes(rule, g, &t)
 }
@@ -659,6 +667,16 @@ fn unheard(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64) {
 fn committee_rule(w: &World, s: &Scenario) -> bool {
     w.coalition.governance == GovernanceState::Established
         && s.governance.decision_rule == DecisionRule::Committee
+}
+
+/// Under consent, whether a voiced objection blocks: a reasoned one (the
+/// member judges the proposal harmful to the aim, M_i < 0; the circle then
+/// tests it, [`vote`]), or one the member cannot live with: its own loss
+/// by the change, interest_weight · Δ_i (`delta`), at least
+/// `block_threshold` (outside its range of tolerance, in sociocracy's
+/// words; the same threshold that makes an objection block a consensus).
+fn consent_blocks(dy: &crate::scenario::Dynamics, merit: f64, delta: f64) -> bool {
+    merit < 0.0 || dy.interest_weight * delta <= -dy.block_threshold
 }
 
 /// Share of the blocking objectors whose votes the rule still needs (the
@@ -1010,6 +1028,9 @@ fn vote(
             || (rule == DecisionRule::ModifiedConsensus && !fallback));
     let consent = established && rule == DecisionRule::Consent;
     let mut harm = 0u32;
+    // Consent: voiced objections outside the member's range of tolerance,
+    // and those of them on personal grounds.
+    let (mut intolerable, mut personal) = (0u32, 0u32);
     let mut v = Vote {
         tally: Tally::default(),
         voiced: 0,
@@ -1123,11 +1144,17 @@ fn vote(
             Ballot::Yes | Ballot::StandAside => true,
             Ballot::No => {
                 v.voiced += 1;
-                // Under consent only a reasoned objection that the
-                // proposal harms the coalition's aim blocks; a personal
-                // one is heard and overruled.
+                // Under consent a reasoned objection that the proposal
+                // harms the coalition's aim blocks if the circle sees the
+                // harm (below); one the member cannot live with blocks
+                // whatever its ground; a milder personal one is heard and
+                // overruled.
                 if !consent || vote_merit[i] < 0.0 {
                     v.tally.blocking += 1;
+                }
+                if consent && dy.interest_weight * delta <= -dy.block_threshold {
+                    intolerable += 1;
+                    personal += u32::from(vote_merit[i] >= 0.0);
                 }
                 false
             }
@@ -1152,10 +1179,16 @@ fn vote(
     }
     w.scratch = trust_in_p;
     // Consent: the circle tests each reasoned objection; it stands only
-    // when at least half of the circle, having heard it, sees the harm.
-    v.tally.reasoned = if consent { v.tally.blocking } else { 0 };
-    if consent && 2 * harm < v.tally.total {
-        v.tally.blocking = 0;
+    // when at least half of the circle, having heard it, sees the harm. An
+    // objection the member cannot live with (its own loss by the change,
+    // interest_weight · Δ_i, at least block_threshold) stands whatever its
+    // ground and whatever the circle sees.
+    if consent {
+        v.tally.blocking = if 2 * harm < v.tally.total {
+            intolerable
+        } else {
+            v.tally.blocking + personal
+        };
     }
     v
 }

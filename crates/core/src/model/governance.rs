@@ -15,10 +15,9 @@ pub struct Tally {
     /// Power of all counted votes.
     pub total_power: f64,
     /// Counted objections that block under consent (reasoned objections
-    /// that the proposal harms the coalition's aim).
+    /// that the proposal harms the coalition's aim and that the circle
+    /// upholds, and objections a member cannot live with).
     pub blocking: u32,
-    /// Consent: reasoned objections raised (tested by the circle).
-    pub reasoned: u32,
     /// Modified consensus: the issue has been blocked `fallback_after`
     /// times, so the fallback (supermajority) vote decides.
     pub fallback: bool,
@@ -32,7 +31,8 @@ pub struct Tally {
 ///   vote is yes, and no more than `stand_aside_limit` of the voters stood
 ///   aside;
 /// - consent: no counted objection blocks (only reasoned objections that
-///   the proposal harms the coalition's aim do);
+///   the proposal harms the coalition's aim, upheld by the circle, and
+///   objections a member cannot live with do);
 /// - majority (and committee, among the committee's votes): yes > total / 2;
 /// - supermajority (and modified consensus at its fallback): yes >= q · total;
 /// - weighted: yes power > quota · total power.

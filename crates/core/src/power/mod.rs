@@ -575,7 +575,7 @@ pub fn scenario_game(
         DecisionRule::Consent => (
             vec![1; n as usize],
             n,
-            format!("one vote each; quota {n} (all: any reasoned objection blocks)"),
+            format!("one vote each; quota {n} (all: an objection that stands blocks)"),
         ),
         DecisionRule::Majority => (
             vec![1; n as usize],

@@ -327,7 +327,7 @@ pub const RULE_WORDS: [&str; 7] = [
     "weighted: votes weighted by each member's resources",
     "committee: a steering committee's majority",
     "modified_consensus: consensus, with a two-thirds vote after two blocks",
-    "consent: passes unless a reasoned objection that it harms the aim stands",
+    "consent: passes unless a member cannot live with it or a reasoned objection that it harms the aim stands",
 ];
 pub const ROLES: [&str; 3] = ["founder", "member", "invited"];
 pub const NOT_SURE: &str = "not sure";

@@ -37,8 +37,10 @@ pub enum DecisionRule {
     /// Consensus with a fallback vote: a proposal on an issue blocked
     /// `fallback_after` times goes to a `supermajority` vote.
     ModifiedConsensus,
-    /// Consent (sociocracy): only a reasoned objection that the proposal
-    /// harms the coalition's aim blocks; personal preference does not.
+    /// Consent (sociocracy): a reasoned objection that the proposal harms
+    /// the coalition's aim blocks (when the circle sees the harm), and so
+    /// does one a member cannot live with (its own loss at least
+    /// `block_threshold`); a milder personal preference does not.
     Consent,
 }
 
