@@ -31,6 +31,18 @@ pub fn fails(cmd: &mut Command) -> String {
     err
 }
 
+/// `coalsim check` refuses each scenario `text` (written to `t.toml`) with
+/// a message containing its `says` (file, line, field, what is allowed).
+pub fn check_refuses(cases: &[(&str, &str)]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("t.toml");
+    for (text, says) in cases {
+        std::fs::write(&f, text).unwrap();
+        let err = fails(coalsim().arg("check").arg(&f));
+        assert!(err.contains(says), "{text}: {err}");
+    }
+}
+
 /// Every file under `dir`, relative, sorted.
 pub fn tree(dir: &Path) -> Vec<PathBuf> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) {

@@ -8,7 +8,7 @@
 //! Print the numbers with
 //! `cargo test --release --test it proposals -- --nocapture`.
 
-use crate::helpers_cli::{coalsim, fails};
+use crate::helpers_cli::{check_refuses, coalsim};
 use coalsim_core::engine::Simulation;
 use coalsim_core::scenario::{Scenario, ScenarioFile};
 
@@ -94,8 +94,7 @@ fn sounded_proposals_end_the_stall_of_a_majority_voting_on_interest_alone() {
 
 #[test]
 fn bad_proposals_values_are_refused_with_file_line_field_and_what_is_allowed() {
-    let tmp = tempfile::tempdir().unwrap();
-    for (text, says) in [
+    check_refuses(&[
         (
             "[dynamics]\nproposals = \"polled\"\n",
             "t.toml:2:13: dynamics.proposals: unknown value `polled`, expected `positional` or `sounded`",
@@ -104,12 +103,8 @@ fn bad_proposals_values_are_refused_with_file_line_field_and_what_is_allowed() {
             "[dynamics]\nproposals = \"sounded\"\nsounding_hours = -1\n",
             "t.toml:3:18: dynamics.sounding_hours: -1 is out of range; allowed: 0 to 168",
         ),
-    ] {
-        let f = tmp.path().join("t.toml");
-        std::fs::write(&f, text).unwrap();
-        let err = fails(coalsim().arg("check").arg(&f));
-        assert!(err.contains(says), "{text}: {err}");
-    }
+    ]);
+    let tmp = tempfile::tempdir().unwrap();
     // Both values are accepted, and `check` prints the resolved key.
     for v in ["positional", "sounded"] {
         let f = tmp.path().join("ok.toml");

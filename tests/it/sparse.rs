@@ -3,7 +3,7 @@
 //! thread count, and a large coalition that an exit no longer shakes as a
 //! whole.
 
-use crate::helpers_cli::{coalsim, fails, ok};
+use crate::helpers_cli::{check_refuses, coalsim, ok};
 use coalsim_core::engine::Simulation;
 use coalsim_core::scenario::{ScenarioFile, Source};
 
@@ -29,8 +29,7 @@ fn movement(relationships: &str) -> String {
 
 #[test]
 fn bad_values_are_refused_with_file_line_field_and_what_is_allowed() {
-    let tmp = tempfile::tempdir().unwrap();
-    for (text, says) in [
+    check_refuses(&[
         (
             "[trust]\nrelationships = \"sometimes\"\n",
             "t.toml:2:17: trust.relationships: unknown value `sometimes`, expected one of `dense`, `sparse`, `auto`",
@@ -40,12 +39,7 @@ fn bad_values_are_refused_with_file_line_field_and_what_is_allowed() {
             "t.toml:2:10: trust.sample: 5000 is out of range; allowed: 0 to 1000",
         ),
         ("[trust]\nacquaintances = -1\n", "trust.acquaintances"),
-    ] {
-        let f = tmp.path().join("t.toml");
-        std::fs::write(&f, text).unwrap();
-        let err = fails(coalsim().arg("check").arg(&f));
-        assert!(err.contains(says), "{text}: {err}");
-    }
+    ]);
 }
 
 #[test]
