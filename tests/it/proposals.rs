@@ -9,6 +9,7 @@
 //! `cargo test --release --test it proposals -- --nocapture`.
 
 use crate::helpers_cli::{check_refuses, coalsim};
+use crate::theory::mean_hw;
 use coalsim_core::engine::Simulation;
 use coalsim_core::scenario::{Scenario, ScenarioFile};
 
@@ -33,14 +34,6 @@ fn voting_on_interest(proposals: &str) -> Scenario {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Paired mean and 99% half-width.
-fn mean_hw(xs: &[f64]) -> (f64, f64) {
-    let n = xs.len() as f64;
-    let mean = xs.iter().sum::<f64>() / n;
-    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, 2.576 * (var / n).sqrt())
-}
-
 #[test]
 fn sounded_proposals_end_the_stall_of_a_majority_voting_on_interest_alone() {
     const RUNS: u64 = 1000;
@@ -61,14 +54,7 @@ fn sounded_proposals_end_the_stall_of_a_majority_voting_on_interest_alone() {
         })
         .collect();
     let mean = |arm: usize, m: usize| per_run.iter().map(|r| r[arm][m]).sum::<f64>() / RUNS as f64;
-    let diff = |m: usize| {
-        mean_hw(
-            &per_run
-                .iter()
-                .map(|r| r[1][m] - r[0][m])
-                .collect::<Vec<_>>(),
-        )
-    };
+    let diff = |m: usize| mean_hw(per_run.iter().map(|r| r[1][m] - r[0][m]));
     let (ds, hs) = diff(0);
     let (db, hb) = diff(1);
     println!(

@@ -10,6 +10,7 @@
 //! `cargo test --release --test it quorum -- --nocapture`.
 
 use crate::helpers_cli::check_refuses;
+use crate::theory::mean_hw;
 use coalsim_core::engine::Simulation;
 use coalsim_core::scenario::{Scenario, ScenarioFile, Source};
 use rayon::prelude::*;
@@ -25,14 +26,6 @@ fn deciding_at_meetings(quorum: f64) -> Scenario {
     ];
     file.with_overrides("quorum", &set)
         .unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Paired mean and 99% half-width.
-fn mean_hw(xs: &[f64]) -> (f64, f64) {
-    let n = xs.len() as f64;
-    let mean = xs.iter().sum::<f64>() / n;
-    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, 2.576 * (var / n).sqrt())
 }
 
 #[test]
@@ -59,10 +52,7 @@ fn quorum_trades_decisions_for_decisions_that_serve_more_members() {
                 .collect()
         })
         .collect();
-    let diff = |arm: usize, m: usize| {
-        let xs: Vec<f64> = per_run.iter().map(|r| r[arm][m] - r[0][m]).collect();
-        mean_hw(&xs)
-    };
+    let diff = |arm: usize, m: usize| mean_hw(per_run.iter().map(|r| r[arm][m] - r[0][m]));
     let names = [
         "fell apart",
         "final members",

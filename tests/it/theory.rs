@@ -175,8 +175,9 @@ fn theory_rae_taylor_the_decision_phase_gives_the_analytic_curve() {
     }
 }
 
-/// Mean and 99% half-width of per-run values.
-fn mean_hw(xs: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
+/// Mean and 99% half-width of per-run values (also the paired tests of
+/// proposals.rs and quorum.rs).
+pub fn mean_hw(xs: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
     let n = xs.clone().count() as f64;
     let mean = xs.clone().sum::<f64>() / n;
     let var = xs.map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
