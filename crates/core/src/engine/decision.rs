@@ -535,10 +535,7 @@ fn expected_to_pass(
         fallback,
         ..Tally::default()
     };
-    let mut harm = 0u32;
-    // Consent: expected objections outside the member's range of
-    // tolerance, and those of them on personal grounds (as in [`vote`]).
-    let (mut intolerable, mut personal) = (0u32, 0u32);
+    let mut circle = ConsentCount::default();
     for &i in members {
         if !w.present[i] {
             continue;
@@ -563,20 +560,15 @@ fn expected_to_pass(
             if !consent || merit < 0.0 {
                 t.blocking += 1;
             }
-            if consent && dy.interest_weight * delta <= -dy.block_threshold {
-                intolerable += 1;
-                personal += u32::from(merit >= 0.0);
+            if consent {
+                circle.objection(dy, merit, delta);
             }
         }
         t.stood_aside += u32::from(stands_aside);
-        harm += u32::from(merit < 0.0);
+        circle.voter(merit);
     }
     if consent {
-        t.blocking = if 2 * harm < t.total {
-            intolerable
-        } else {
-            t.blocking + personal
-        };
+        t.blocking = circle.blocking(t.blocking, t.total);
     }
     passes(rule, g, &t)
 }
@@ -676,7 +668,52 @@ fn committee_rule(w: &World, s: &Scenario) -> bool {
 /// `block_threshold` (outside its range of tolerance, in sociocracy's
 /// words; the same threshold that makes an objection block a consensus).
 fn consent_blocks(dy: &crate::scenario::Dynamics, merit: f64, delta: f64) -> bool {
-    merit < 0.0 || dy.interest_weight * delta <= -dy.block_threshold
+    merit < 0.0 || intolerable(dy, delta)
+}
+
+/// Whether a member's own loss by the change, interest_weight · Δ_i
+/// (`delta`), reaches `block_threshold`: outside its range of tolerance.
+fn intolerable(dy: &crate::scenario::Dynamics, delta: f64) -> bool {
+    dy.interest_weight * delta <= -dy.block_threshold
+}
+
+/// Consent's count of a vote, the same at the vote ([`vote`]) and for a
+/// proposer sounding it out ([`expected_to_pass`]): the voters who see
+/// harm to the aim, and the voiced objections outside their members'
+/// range of tolerance (and those of them on personal grounds).
+#[derive(Default)]
+struct ConsentCount {
+    harm: u32,
+    intolerable: u32,
+    personal: u32,
+}
+
+impl ConsentCount {
+    /// A voter who sees the merit as `merit`.
+    fn voter(&mut self, merit: f64) {
+        self.harm += u32::from(merit < 0.0);
+    }
+
+    /// A voiced objection by a member who sees the merit as `merit` and
+    /// gains `delta` by the change.
+    fn objection(&mut self, dy: &crate::scenario::Dynamics, merit: f64, delta: f64) {
+        if intolerable(dy, delta) {
+            self.intolerable += 1;
+            self.personal += u32::from(merit >= 0.0);
+        }
+    }
+
+    /// The objections that block, given the `reasoned` ones (M_i < 0) and
+    /// `total` voters: the circle upholds the reasoned ones when at least
+    /// half of it sees harm; one a member cannot live with stands whatever
+    /// its ground and whatever the circle sees.
+    fn blocking(&self, reasoned: u32, total: u32) -> u32 {
+        if 2 * self.harm < total {
+            self.intolerable
+        } else {
+            reasoned + self.personal
+        }
+    }
 }
 
 /// Share of the blocking objectors whose votes the rule still needs (the
@@ -1027,10 +1064,7 @@ fn vote(
         && (rule == DecisionRule::Consensus
             || (rule == DecisionRule::ModifiedConsensus && !fallback));
     let consent = established && rule == DecisionRule::Consent;
-    let mut harm = 0u32;
-    // Consent: voiced objections outside the member's range of tolerance,
-    // and those of them on personal grounds.
-    let (mut intolerable, mut personal) = (0u32, 0u32);
+    let mut circle = ConsentCount::default();
     let mut v = Vote {
         tally: Tally::default(),
         voiced: 0,
@@ -1152,9 +1186,8 @@ fn vote(
                 if !consent || vote_merit[i] < 0.0 {
                     v.tally.blocking += 1;
                 }
-                if consent && dy.interest_weight * delta <= -dy.block_threshold {
-                    intolerable += 1;
-                    personal += u32::from(vote_merit[i] >= 0.0);
+                if consent {
+                    circle.objection(dy, vote_merit[i], delta);
                 }
                 false
             }
@@ -1173,9 +1206,7 @@ fn vote(
             v.tally.yes += 1;
             v.tally.yes_power += power[i];
         }
-        if vote_merit[i] < 0.0 {
-            harm += 1;
-        }
+        circle.voter(vote_merit[i]);
     }
     w.scratch = trust_in_p;
     // Consent: the circle tests each reasoned objection; it stands only
@@ -1184,11 +1215,7 @@ fn vote(
     // interest_weight · Δ_i, at least block_threshold) stands whatever its
     // ground and whatever the circle sees.
     if consent {
-        v.tally.blocking = if 2 * harm < v.tally.total {
-            intolerable
-        } else {
-            v.tally.blocking + personal
-        };
+        v.tally.blocking = circle.blocking(v.tally.blocking, v.tally.total);
     }
     v
 }
