@@ -50,8 +50,11 @@ use crate::scenario::{DecisionRule, Proposals, RawGovernance, Scenario, Voting};
 ///   the proposal (its own loss interest_weight · Δ_i at least
 ///   block_threshold: outside its range of tolerance, whatever the circle
 ///   sees); a milder personal objection is heard and
-///   overruled, at no cost beyond the vote, as a majority passes over an
-///   objection it does not need. Modified consensus falls back to a plain
+///   overruled, as a majority passes over an objection it does not need.
+///   A vote in which a reasoned objection is raised is followed by the
+///   circle's objection round: one round's `amendment_hours` for every
+///   voter and `amendment_delay` of the week's work, pooling, and a
+///   second vote, whose circle decides whether the harm is upheld. Modified consensus falls back to a plain
 ///   supermajority vote (no one stands aside) after `fallback_after` blocks
 ///   of the issue;
 /// - with a rule in force, [`passes`] decides. A proposal blocked by voiced
@@ -262,6 +265,44 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         v.silent = objectors;
         v.voiced = 0;
     }
+    // Consent: a reasoned objection (the proposal harms the aim) is tested
+    // by the circle in a round of discussion before it can stand: every
+    // voter spends `amendment_hours` and the week's work loses
+    // `amendment_delay`, as in one round of negotiation, and hearing the
+    // objection pools information (misjudgements corrected as in
+    // [`pool`]); then the circle votes again, and the objection stands
+    // only if at least half of it, having heard it, sees the harm. A vote
+    // with no reasoned objection needs no round.
+    if established && rule == DecisionRule::Consent {
+        let raised = members
+            .iter()
+            .any(|&i| w.counted_yes[i] == Some(false) && w.vote_merit[i] < 0.0);
+        if raised {
+            for &i in members {
+                if w.counted_yes[i].is_some() {
+                    w.hours_now[i] += dy.amendment_hours;
+                }
+            }
+            w.coalition.delay_now = unit(w.coalition.delay_now + dy.amendment_delay);
+            pool(w, members, dy.pooling, merit, rng, |w, i| {
+                w.counted_yes[i].is_some()
+            });
+            v = vote(
+                w,
+                s,
+                rng,
+                members,
+                p,
+                k,
+                y,
+                trust_in_members,
+                established,
+                fallback,
+                ctl,
+            );
+            v.tally.fallback = fallback;
+        }
+    }
     let mut passed = !established || passes(rule, g, &v.tally);
     // Negotiate: amend toward the holdouts and vote again, up to
     // `amendments` times. Each round of negotiation takes the next week's
@@ -272,17 +313,19 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     // them whose votes the rule still needs (the holdouts): the more of the
     // members a rule needs, the larger the concession at its supporters'
     // expense.
-    let blocks = |w: &World, i: usize, y: f64| {
+    // Under consent, a reasoned objection blocks only when the circle
+    // upheld the harm (`upheld`); an overruled one is no holdout.
+    let blocks = |w: &World, i: usize, y: f64, upheld: bool| {
         w.counted_yes[i] == Some(false)
             && (rule != DecisionRule::Consent
-                || consent_blocks(dy, w.vote_merit[i], interest_gain(w, i, k, a, y)))
+                || consent_blocks(dy, w.vote_merit[i], interest_gain(w, i, k, a, y), upheld))
     };
     let mut amended = 0;
     while established && !passed && v.voiced > 0 && amended < dy.amendments {
         let (mut num, mut den) = (0.0, 0.0);
         let mut blockers = 0u32;
         for &i in members {
-            if blocks(w, i, y) {
+            if blocks(w, i, y, v.upheld) {
                 num += w.salience[i * d + k] * w.position[i * d + k];
                 den += w.salience[i * d + k];
                 blockers += 1;
@@ -339,7 +382,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
                 }
                 let counts = rule != DecisionRule::Consent
                     || yes
-                    || consent_blocks(dy, w.vote_merit[i], interest_gain(w, i, k, a, y));
+                    || consent_blocks(dy, w.vote_merit[i], interest_gain(w, i, k, a, y), v.upheld);
                 let pivotal = if weighted {
                     is_pivotal(rule, g, &v.tally, yes, w.power[i])
                 } else if yes {
@@ -662,13 +705,14 @@ fn committee_rule(w: &World, s: &Scenario) -> bool {
 }
 
 /// Under consent, whether a voiced objection blocks: a reasoned one (the
-/// member judges the proposal harmful to the aim, M_i < 0; the circle then
-/// tests it, [`vote`]), or one the member cannot live with: its own loss
-/// by the change, interest_weight · Δ_i (`delta`), at least
-/// `block_threshold` (outside its range of tolerance, in sociocracy's
-/// words; the same threshold that makes an objection block a consensus).
-fn consent_blocks(dy: &crate::scenario::Dynamics, merit: f64, delta: f64) -> bool {
-    merit < 0.0 || intolerable(dy, delta)
+/// member judges the proposal harmful to the aim, M_i < 0) when the circle
+/// `upheld` the harm ([`ConsentCount::upholds`]), or one the member cannot
+/// live with: its own loss by the change, interest_weight · Δ_i (`delta`),
+/// at least `block_threshold` (outside its range of tolerance, in
+/// sociocracy's words; the same threshold that makes an objection block a
+/// consensus).
+fn consent_blocks(dy: &crate::scenario::Dynamics, merit: f64, delta: f64, upheld: bool) -> bool {
+    (merit < 0.0 && upheld) || intolerable(dy, delta)
 }
 
 /// Whether a member's own loss by the change, interest_weight · Δ_i
@@ -703,12 +747,18 @@ impl ConsentCount {
         }
     }
 
+    /// Whether the circle of `total` voters upholds a reasoned objection:
+    /// at least half of it sees harm.
+    fn upholds(&self, total: u32) -> bool {
+        2 * self.harm >= total
+    }
+
     /// The objections that block, given the `reasoned` ones (M_i < 0) and
     /// `total` voters: the circle upholds the reasoned ones when at least
     /// half of it sees harm; one a member cannot live with stands whatever
     /// its ground and whatever the circle sees.
     fn blocking(&self, reasoned: u32, total: u32) -> u32 {
-        if 2 * self.harm < total {
+        if !self.upholds(total) {
             self.intolerable
         } else {
             reasoned + self.personal
@@ -1030,6 +1080,9 @@ struct Vote {
     tally: Tally,
     voiced: u32,
     silent: u32,
+    /// Under consent, whether the circle upheld the harm a reasoned
+    /// objection names (false under the other rules).
+    upheld: bool,
 }
 
 /// One vote on proposal y for issue k by proposer p among the voters
@@ -1069,6 +1122,7 @@ fn vote(
         tally: Tally::default(),
         voiced: 0,
         silent: 0,
+        upheld: false,
     };
     // Everyone's record of the last vote cleared; only members vote
     // (`present` is false for the others).
@@ -1216,6 +1270,7 @@ fn vote(
     // ground and whatever the circle sees.
     if consent {
         v.tally.blocking = circle.blocking(v.tally.blocking, v.tally.total);
+        v.upheld = circle.upholds(v.tally.total);
     }
     v
 }

@@ -741,6 +741,70 @@ fn sounding_out_costs_the_proposer_hours_with_each_member_whose_vote_the_rule_ne
     assert_eq!(w.hours_now, vec![0.0; 5]);
 }
 
+/// Consent among `one_objector`'s four (D loses 0.5 by the step, within
+/// its tolerance at `block_threshold` 1: it objects, but cannot veto), no
+/// negotiation, with `pooling` and the judgment of each member listed
+/// set to 0 (it sees the good proposal as harmful).
+fn consent_circle(pooling: &str, misjudge: &[usize]) -> (Scenario, World) {
+    let (s, mut w) = one_objector(&[
+        ("governance.decision_rule", "consent"),
+        ("dynamics.block_threshold", "1.0"),
+        ("dynamics.amendments", "0"),
+        ("dynamics.pooling", pooling),
+    ]);
+    w.coalition.governance = GovernanceState::Established;
+    for &i in misjudge {
+        w.judgment[i] = 0.0;
+    }
+    (s, w)
+}
+
+#[test]
+fn consent_tests_a_reasoned_objection_in_a_costed_round_that_pools_information() {
+    // D objects on interest alone (it sees the merit): no reasoned
+    // objection, no objection round; its objection is overruled.
+    let (s, mut w) = consent_circle("0", &[]);
+    let (ev, _) = decide(&mut w, &s);
+    let (_, passed, yes, voters, voiced, _) = decision_event(&ev);
+    assert_eq!((passed, yes, voters, voiced), (true, 3, 4, 1));
+    assert_eq!(
+        w.hours_now,
+        vec![0.0; 4],
+        "no round without a reasoned objection"
+    );
+    assert_eq!(w.coalition.delay_now, 0.0);
+    // D sees harm too: its objection is reasoned, and the circle hears it
+    // in a round (every voter's `amendment_hours`, one `amendment_delay`);
+    // one of four sees harm, fewer than half: overruled, and it passes.
+    let (s, mut w) = consent_circle("0", &[3]);
+    let (ev, _) = decide(&mut w, &s);
+    let (_, passed, ..) = decision_event(&ev);
+    assert!(passed);
+    assert_eq!(w.hours_now, vec![0.5; 4]);
+    assert_close!(w.coalition.delay_now, 0.03);
+    // C (who gains by the step and votes for it) sees harm as well: half of
+    // the circle sees the harm, and D's reasoned objection stands.
+    let (s, mut w) = consent_circle("0", &[2, 3]);
+    let (ev, _) = decide(&mut w, &s);
+    let (_, passed, yes, ..) = decision_event(&ev);
+    assert_eq!((passed, yes), (false, 3));
+    assert_eq!(w.hours_now, vec![0.5; 4]);
+    // The round pools information: each of C and D is set right with
+    // probability pooling × the share who see it right (1 × 2/4), and the
+    // harm is upheld only if neither is, a quarter of the time.
+    let passes = (0..400)
+        .filter(|&seed| {
+            let (s, mut w) = consent_circle("1", &[2, 3]);
+            let (ev, _) = decide_with(&mut w, &s, seed);
+            decision_event(&ev).1
+        })
+        .count();
+    assert!(
+        (255..345).contains(&passes),
+        "passed {passes} of 400; 300 expected"
+    );
+}
+
 #[test]
 fn each_voter_perceives_the_merit_by_its_judgment_into_vote_merit() {
     let (s, mut w) = one_objector(&[("governance.decision_rule", "majority")]);
