@@ -38,7 +38,8 @@ pub enum DecisionRule {
     /// `fallback_after` times goes to a `supermajority` vote.
     ModifiedConsensus,
     /// Consent (sociocracy): a reasoned objection that the proposal harms
-    /// the coalition's aim blocks (when the circle sees the harm), and so
+    /// the coalition's aim blocks (when the circle, having heard it in an
+    /// objection round, sees the harm), and so
     /// does one a member cannot live with (its own loss at least
     /// `block_threshold`); a milder personal preference does not.
     Consent,
