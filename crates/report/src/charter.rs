@@ -546,11 +546,9 @@ fn describe_setting(c: &Contrast) -> String {
 /// The evidence of one contrast, short: "against ALTERNATIVE: +3.1 points
 /// (95% interval +1.2 to +5.0), +0.10 hours a month per member; holds at
 /// every end of the uncertain ranges".
-fn evidence_words(file: &ScenarioFile, e: &Evidence, with_hours: bool) -> String {
+fn evidence_words(file: &ScenarioFile, e: &Evidence) -> String {
     let mut t = format!("against {}: {}", e.contrast.words, points(&e.base.success));
-    if with_hours {
-        let _ = write!(t, ", {}", hours(&e.base.hours));
-    }
+    let _ = write!(t, ", {}", hours(&e.base.hours));
     if e.ends.is_empty() {
         return t;
     }
@@ -725,7 +723,7 @@ fn markdown(
         let words: Vec<String> = items
             .iter()
             .map(|e| {
-                let mut w = evidence_words(file, e, true);
+                let mut w = evidence_words(file, e);
                 if let Some(c) = caveat(e.contrast.key) {
                     w.push_str(" (see the note below)");
                     caveats.push(c);
@@ -787,14 +785,14 @@ fn markdown(
         .iter()
         .map(|e| {
             let alt = value_text(&e.contrast.alternative).replace('_', " ");
-            evidence_words(file, e, false).replacen(
+            evidence_words(file, e).replacen(
                 &format!("against {}", e.contrast.words),
                 &format!("against {alt}"),
                 1,
             )
         })
         .collect();
-    words.extend(others.iter().map(|e| evidence_words(file, e, true)));
+    words.extend(others.iter().map(|e| evidence_words(file, e)));
     evidence_block(&mut t, &words);
     if let Some(c) = coalsim_core::power::capture(s) {
         let _ = writeln!(
