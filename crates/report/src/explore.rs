@@ -404,9 +404,15 @@ pub fn plain_report(ex: &Exploration, r: &Report) -> String {
     } else {
         format!("the {} run streams that every coalition shares", ex.runs)
     };
-    let levels = if margin.is_finite() && margin < 0.5 {
+    let levels = if margin > 0.0 && margin < 0.5 {
+        // Enough digits that a small margin never reads ±0.00.
         format!(
-            "Each rule's mean success over the space sampled is known to about ±{margin:.2} (95%, counting which coalitions were drawn and the luck of {streams})"
+            "Each rule's mean success over the space sampled is known to about ±{} (95%, counting which coalitions were drawn and the luck of {streams})",
+            coalsim_core::study::explore::report::uncertainty(margin)
+        )
+    } else if margin == 0.0 {
+        format!(
+            "Each rule's success does not vary at all across the coalitions drawn and {streams}, so how well its mean over the space sampled is known cannot be measured from them"
         )
     } else {
         format!(

@@ -1344,6 +1344,17 @@ pub fn max_regret_noise(ex: &Exploration, points: &[usize], policy: usize) -> f6
     worst.map_or(0.0, |(_, se)| se)
 }
 
+/// How well a largest shortfall is known, in words: its standard error
+/// ([`max_regret_noise`]), or that its runs give it none.
+fn shortfall_error(se: f64) -> String {
+    if se > 0.0 {
+        format!("has a standard error of about {}", uncertainty(se))
+    } else {
+        "shows no run-to-run spread to measure it by (every run there gave the same result)"
+            .to_string()
+    }
+}
+
 /// When the runner-up's largest regret is within two standard errors of the
 /// recommended policy's, a sentence saying the two are not told apart.
 fn close_second(ex: &Exploration, r: &Report) -> Option<String> {
@@ -1358,18 +1369,24 @@ fn close_second(ex: &Exploration, r: &Report) -> Option<String> {
                 .then(rec[b].mean.total_cmp(&rec[a].mean))
         })?;
     let noise = max_regret_noise(ex, &r.points, p).max(max_regret_noise(ex, &r.points, q));
-    (rec[q].max_regret - rec[p].max_regret < 2.0 * noise).then(|| {
-        let how = if format!("{:.2}", rec[q].max_regret) == format!("{:.2}", rec[p].max_regret) {
-            format!("ties with it on the worst case (largest shortfall {:.2} too)", rec[q].max_regret)
-        } else {
-            format!(
-                "is not told apart from it on the worst case (largest shortfall {:.2}; the difference is within two standard errors of ±{noise:.2})",
+    let gap = rec[q].max_regret - rec[p].max_regret;
+    (gap < 2.0 * noise).then(|| {
+        let name = &ex.policies[q].name;
+        if format!("{:.2}", rec[q].max_regret) == format!("{:.2}", rec[p].max_regret) {
+            return format!(
+                "But {name} ties with it on the worst case (largest shortfall {:.2} too), so the worst case does not choose between them.",
                 rec[q].max_regret
-            )
-        };
+            );
+        }
+        // The gap and its allowance to two decimals, or to three when two
+        // would print them equal.
+        let (mut g, mut a) = (format!("{gap:.2}"), format!("{:.2}", 2.0 * noise));
+        if g == a {
+            (g, a) = (format!("{gap:.3}"), format!("{:.3}", 2.0 * noise));
+        }
         format!(
-            "But {} {how}, so the worst case does not choose between them.",
-            ex.policies[q].name,
+            "But {name} is not told apart from it on the worst case: {name}'s largest shortfall is {:.2}, and the two differ by {g}, less than twice the standard error of the less certain of the two shortfalls ({a}); so the worst case does not choose between them.",
+            rec[q].max_regret,
         )
     })
 }
@@ -1378,6 +1395,50 @@ fn close_second(ex: &Exploration, r: &Report) -> Option<String> {
 /// precision of the default `--precision` is 0.02).
 fn signed(x: f64) -> String {
     format!("{x:+.3}")
+}
+
+/// A positive uncertainty (a margin or a standard error) for words: to two
+/// decimals, or, when those would read 0.00, to two significant digits, so
+/// that a small but real uncertainty never reads as none. Zero (or less)
+/// prints as 0; callers say in words what an uncertainty of 0 means.
+pub fn uncertainty(x: f64) -> String {
+    let two = format!("{x:.2}");
+    if x <= 0.0 || x.is_nan() {
+        "0".to_string()
+    } else if two != "0.00" {
+        two
+    } else {
+        let decimals = (-x.log10()).floor().max(0.0) as usize + 2;
+        format!("{x:.decimals$}")
+    }
+}
+
+/// Below this an input's index reads 0.00: it is not named as moving
+/// success.
+const MEASURABLE: f64 = 0.005;
+
+/// The inputs that move success most, up to three, in words (`A (label
+/// 0.73), then B (label 0.07)`), naming only those whose index reads at
+/// least 0.01 and saying so when that leaves out some of the three; None
+/// when none does.
+fn influence_words(ex: &Exploration, r: &Report, score: &[f64], label: &str) -> Option<String> {
+    let shown: Vec<usize> = r.influence.iter().take(3).copied().collect();
+    let named: Vec<String> = shown
+        .iter()
+        .filter(|&&j| score[j] >= MEASURABLE)
+        .map(|&j| format!("{} ({label} {:.2})", ex.uncertainties[j].label, score[j]))
+        .collect();
+    if named.is_empty() {
+        return None;
+    }
+    let rest = if named.len() < shown.len() {
+        format!(
+            "; nothing else sampled moves it measurably (no other input's {label} reaches 0.01)"
+        )
+    } else {
+        String::new()
+    };
+    Some(format!("{}{rest}", named.join(", then ")))
 }
 
 /// The headline: the policies ranked on mean success, with paired 95%
@@ -1394,14 +1455,6 @@ pub fn ranking_words(ex: &Exploration, r: &Report, score: &[f64], label: &str) -
         "95% paired intervals over {n} sampled coalitions × {} runs",
         ex.runs
     );
-    let moves = || -> String {
-        r.influence
-            .iter()
-            .take(3)
-            .map(|&j| format!("{} ({label} {:.2})", ex.uncertainties[j].label, score[j]))
-            .collect::<Vec<_>>()
-            .join(", then ")
-    };
     if rk.all_equivalent() {
         let widest = rk.pairs.iter().max_by(|a, b| {
             a.hi.abs()
@@ -1424,10 +1477,11 @@ pub fn ranking_words(ex: &Exploration, r: &Report, score: &[f64], label: &str) -
             rec[rk.leader].mean
         ));
         let strongest = r.influence.first().map_or(0.0, |&j| score[j]);
-        if strongest >= MOVES_LITTLE {
+        if let Some(moves) =
+            influence_words(ex, r, score, label).filter(|_| strongest >= MOVES_LITTLE)
+        {
             v.push(format!(
-                "What matters instead is what the coalition is like: {}.",
-                moves()
+                "What matters instead is what the coalition is like: {moves}."
             ));
         } else if !r.influence.is_empty() {
             v.push(format!(
@@ -1477,8 +1531,54 @@ pub fn ranking_words(ex: &Exploration, r: &Report, score: &[f64], label: &str) -
                 )
             })
             .collect();
+        // Which of the top group are level with the leader to ±precision
+        // and which are not resolved: "cannot be told apart to ±precision"
+        // only when every one of them is level.
+        let level: Vec<&str> = rk
+            .pairs
+            .iter()
+            .filter(|p| p.standing == Standing::Equivalent)
+            .map(|p| name(p.policy))
+            .collect();
+        let open: Vec<&Pair> = rk
+            .pairs
+            .iter()
+            .filter(|p| p.standing == Standing::Unresolved)
+            .collect();
+        let how = if open.is_empty() {
+            format!(" to ±{delta}")
+        } else {
+            let mut parts = Vec::new();
+            if !level.is_empty() {
+                parts.push(format!(
+                    "{} {} within ±{delta} of {}",
+                    join_and(&level),
+                    if level.len() == 1 { "is" } else { "are each" },
+                    name(rk.leader)
+                ));
+            }
+            let open_names: Vec<&str> = open.iter().map(|p| name(p.policy)).collect();
+            let why = if open.iter().all(|p| p.lo.is_finite() && p.hi.is_finite()) {
+                format!(
+                    ": {} 0 but reaches past ±{delta}",
+                    if open.len() == 1 {
+                        "its interval holds"
+                    } else {
+                        "each interval holds"
+                    }
+                )
+            } else {
+                String::new()
+            };
+            parts.push(format!(
+                "{} against {} is not resolved{why}",
+                name(rk.leader),
+                join_and(&open_names)
+            ));
+            format!("; {}", parts.join(", while "))
+        };
         v.push(format!(
-            "No single best rule: {} cannot be told apart on mean success to ±{delta} ({what}: {}).",
+            "No single best rule: {} cannot be told apart on mean success{how} ({what}: {}).",
             join_and(&names),
             pairs.join("; ")
         ));
@@ -1556,18 +1656,54 @@ fn flip_words(ex: &Exploration, r: &Report) -> Vec<String> {
             .unwrap_or(0)
     };
     let s = leader(0);
+    // The highest on success may be level with others there: say so, so
+    // that "highest" does not contradict "no single best rule".
+    let rk = &r.ranking;
+    let top = rk.top_group();
+    let on_success = if top.len() == 1 {
+        "the highest on success".to_string()
+    } else if rk.leader != s {
+        // Equal means ordered differently by rounding: the group is the
+        // ranking's.
+        let others: Vec<&str> = top
+            .iter()
+            .filter(|&&q| q != s)
+            .map(|&q| ex.policies[q].name.as_str())
+            .collect();
+        format!(
+            "highest on mean success, though not told apart from {}",
+            join_and(&others)
+        )
+    } else {
+        let names = |standing: Standing| -> Vec<&str> {
+            rk.pairs
+                .iter()
+                .filter(|p| p.standing == standing)
+                .map(|p| ex.policies[p.policy].name.as_str())
+                .collect()
+        };
+        let (level, open) = (names(Standing::Equivalent), names(Standing::Unresolved));
+        if level.len() + 1 == np {
+            "level with every other rule on mean success".to_string()
+        } else {
+            let mut parts = Vec::new();
+            if !level.is_empty() {
+                parts.push(format!("level with {}", join_and(&level)));
+            }
+            if !open.is_empty() {
+                parts.push(format!("not told apart from {}", join_and(&open)));
+            }
+            format!("highest on mean success, though {}", parts.join(" and "))
+        }
+    };
     let mut v = Vec::new();
     for m in [3, 4] {
         let l = leader(m);
         let (ls, ss) = (r.robustness[m][l].mean, r.robustness[m][s].mean);
         if l != s && format!("{ls:.2}") != format!("{ss:.2}") {
             v.push(format!(
-                "On {} the ranking differs: {} is highest ({:.2}), {} (the highest on success) has {:.2}.",
-                MEASURES[m].label,
-                ex.policies[l].name,
-                ls,
-                ex.policies[s].name,
-                ss
+                "On {} the ranking differs: {} is highest ({:.2}), {} ({on_success}) has {:.2}.",
+                MEASURES[m].label, ex.policies[l].name, ls, ex.policies[s].name, ss
             ));
         }
     }
@@ -1685,8 +1821,8 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         "with one run per coalition how well each shortfall is known cannot be said".to_string()
     } else {
         format!(
-            "each shortfall is known to about ±{:.2}",
-            max_regret_noise(ex, &r.points, p)
+            "that shortfall {}",
+            shortfall_error(max_regret_noise(ex, &r.points, p))
         )
     };
     v.push(format!(
@@ -1784,22 +1920,13 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         }
     }
     if !r.influence.is_empty() {
-        let label = match main_index {
-            "ST" => "total Sobol index",
-            "mu_star" => "Morris μ*",
-            _ => "first-order index",
-        };
-        let top: Vec<String> = r
-            .influence
-            .iter()
-            .take(3)
-            .map(|&j| format!("{} ({label} {:.2})", ex.uncertainties[j].label, score[j]))
-            .collect();
-        v.push(format!(
-            "What moves the success of {} most: {}.",
-            ex.policies[p].name,
-            top.join(", then ")
-        ));
+        let name = &ex.policies[p].name;
+        v.push(match influence_words(ex, r, score, label) {
+            Some(moves) => format!("What moves the success of {name} most: {moves}."),
+            None => format!(
+                "Nothing sampled moves the success of {name} measurably (no input's {label} reaches 0.01)."
+            ),
+        });
     }
     v
 }
@@ -1812,6 +1939,19 @@ mod tests {
     /// An exploration of `points` coalitions and two policies whose success
     /// at coalition s is `f(s, policy)`.
     fn synthetic(points: usize, runs: u64, f: impl Fn(usize, usize) -> f64) -> Exploration {
+        synthetic_rules(points, runs, &["majority", "consensus"], |s, p| {
+            [f(s, p), 100.0, 5.0, 0.8, 0.9]
+        })
+    }
+
+    /// An exploration of `points` coalitions and the policies `names`
+    /// whose measures at coalition s are `f(s, policy)`.
+    fn synthetic_rules(
+        points: usize,
+        runs: u64,
+        names: &[&str],
+        f: impl Fn(usize, usize) -> [f64; NM],
+    ) -> Exploration {
         let keys = vec!["trust.strangers".to_string()];
         let plan = Plan::new(DesignKind::Lhs, points, &keys, 1).unwrap();
         let policy = |name: &str| Policy {
@@ -1823,8 +1963,8 @@ mod tests {
         };
         let mut cells = Vec::new();
         for s in 0..points {
-            for p in 0..2 {
-                cells.push([f(s, p), 100.0, 5.0, 0.8, 0.9]);
+            for p in 0..names.len() {
+                cells.push(f(s, p));
             }
         }
         Exploration {
@@ -1837,7 +1977,7 @@ mod tests {
                 spread: Spread::Float { lo: 0.0, hi: 1.0 },
                 label: keys[0].clone(),
             }],
-            policies: vec![policy("majority"), policy("consensus")],
+            policies: names.iter().map(|n| policy(n)).collect(),
             plan,
             cells,
             hits: Vec::new(),
@@ -2862,5 +3002,158 @@ mod tests {
         let r = analyse(&ex);
         assert!(r.ranking.all_equivalent(), "{:?}", r.ranking);
         assert!(says(&r, "consensus leads where"), "{:?}", r.verdict);
+    }
+
+    /// Consensus highest on success but level with majority there, weighted
+    /// clearly behind; majority highest on progress.
+    #[test]
+    fn the_rule_highest_on_success_is_said_to_be_level_when_it_is() {
+        let ex = synthetic_rules(50, 100, &["majority", "consensus", "weighted"], |s, p| {
+            let base = 0.4 + 0.002 * s as f64;
+            let success = [base, base + 0.001, base - 0.2][p];
+            [success, 100.0, 5.0, 0.8, [0.9, 0.8, 0.7][p]]
+        });
+        let r = analyse(&ex);
+        assert!(
+            says(
+                &r,
+                "No single best rule: consensus and majority cannot be told apart on mean success to ±0.02 ("
+            ),
+            "{:#?}",
+            r.verdict
+        );
+        assert!(
+            r.verdict.iter().any(|v| v
+                == "On progress toward the goal the ranking differs: majority is highest (0.90), consensus (highest on mean success, though level with majority) has 0.80."),
+            "{:#?}",
+            r.verdict
+        );
+        assert!(
+            !r.verdict.join("\n").contains("the highest on success"),
+            "{:#?}",
+            r.verdict
+        );
+    }
+
+    /// Majority level with consensus to ±0.02, weighted not resolved
+    /// against it (ahead in half the coalitions by 0.1, behind in the
+    /// other half): the headline says which is which, and does not call
+    /// all three equal to ±0.02.
+    #[test]
+    fn the_headline_says_which_rules_are_level_and_which_are_not_resolved() {
+        let ex = synthetic_rules(
+            50,
+            10_000,
+            &["majority", "consensus", "weighted"],
+            |s, p| {
+                let base = 0.4 + 0.002 * s as f64;
+                let swing = if s % 2 == 0 { 0.1 } else { -0.1 };
+                let success = [base - 0.001, base, base - 0.001 + swing][p];
+                [success, 100.0, 5.0, 0.8, [0.9, 0.8, 0.7][p]]
+            },
+        );
+        let r = analyse(&ex);
+        let rk = &r.ranking;
+        assert_eq!(rk.leader, 1, "{rk:?}");
+        let standing = |q: usize| rk.pairs.iter().find(|p| p.policy == q).unwrap().standing;
+        assert_eq!(standing(0), Standing::Equivalent, "{rk:?}");
+        assert_eq!(standing(2), Standing::Unresolved, "{rk:?}");
+        let head = &r.verdict[0];
+        assert!(
+            head.starts_with("No single best rule: consensus, ")
+                && head.contains(" cannot be told apart on mean success; majority is within ±0.02 of consensus, while consensus against weighted is not resolved: its interval holds 0 but reaches past ±0.02 (95% paired intervals")
+                && head.contains("equivalent within ±0.02")
+                && head.contains("not resolved)"),
+            "{head}"
+        );
+        assert!(!head.contains("mean success to ±0.02"), "{head}");
+        assert!(
+            says(
+                &r,
+                "On progress toward the goal the ranking differs: majority is highest (0.90), consensus (highest on mean success, though level with majority and not told apart from weighted) has 0.80."
+            ),
+            "{:#?}",
+            r.verdict
+        );
+    }
+
+    /// Consensus 0.5 and majority 0.4 in every coalition but the first,
+    /// where majority has 0.45 and consensus 0.4: consensus's largest
+    /// shortfall (0.05) and majority's (0.10), each with a standard error
+    /// of about 0.10 from 50 runs. The words say which number is a
+    /// shortfall's standard error and what the gap between the two
+    /// shortfalls is measured against.
+    #[test]
+    fn the_worst_case_says_which_uncertainty_is_which() {
+        let ex = synthetic(50, 50, |s, p| match (s, p) {
+            (0, 0) => 0.45,
+            (0, _) => 0.4,
+            (_, 0) => 0.4,
+            _ => 0.5,
+        });
+        let r = analyse(&ex);
+        assert_eq!(r.recommended, 1);
+        assert!(
+            says(
+                &r,
+                "Smallest worst case: consensus — its largest shortfall against the best rule of any of the 50 sampled coalitions is 0.05 success (minimax regret; that shortfall has a standard error of about 0.10, and the largest of many noisy shortfalls runs high); "
+            ),
+            "{:#?}",
+            r.verdict
+        );
+        assert!(
+            r.verdict.iter().any(|v| v
+                == "But majority is not told apart from it on the worst case: majority's largest shortfall is 0.10, and the two differ by 0.05, less than twice the standard error of the less certain of the two shortfalls (0.20); so the worst case does not choose between them."),
+            "{:#?}",
+            r.verdict
+        );
+    }
+
+    #[test]
+    fn a_small_uncertainty_never_reads_as_none() {
+        assert_eq!(uncertainty(0.034), "0.03");
+        assert_eq!(uncertainty(0.0051), "0.01");
+        assert_eq!(uncertainty(0.0023), "0.0023");
+        assert_eq!(uncertainty(0.004), "0.0040");
+        assert_eq!(uncertainty(0.00049), "0.00049");
+        assert_eq!(uncertainty(0.0), "0");
+    }
+
+    /// What moves success names only the inputs whose index reads at
+    /// least 0.01, and says when nothing else does.
+    #[test]
+    fn inputs_whose_index_reads_0_00_are_not_named_as_moving_success() {
+        let mut ex = synthetic(50, 100, |s, p| 0.4 + 0.005 * s as f64 + 0.1 * p as f64);
+        let mut r = analyse(&ex);
+        for key in ["shocks.rate", "deadline"] {
+            ex.uncertainties.push(Uncertainty {
+                key: key.into(),
+                spread: Spread::Float { lo: 0.0, hi: 1.0 },
+                label: key.into(),
+            });
+        }
+        r.influence = vec![0, 1, 2];
+        let moves = |score: &[f64]| -> String {
+            verdict(&ex, &r, score, "S1")
+                .into_iter()
+                .find(|v| v.contains("moves the success of"))
+                .unwrap()
+        };
+        assert_eq!(
+            moves(&[0.73, 0.07, 0.05]),
+            "What moves the success of consensus most: trust.strangers (first-order index 0.73), then shocks.rate (first-order index 0.07), then deadline (first-order index 0.05)."
+        );
+        assert_eq!(
+            moves(&[0.73, 0.004, 0.0]),
+            "What moves the success of consensus most: trust.strangers (first-order index 0.73); nothing else sampled moves it measurably (no other input's first-order index reaches 0.01)."
+        );
+        assert_eq!(
+            moves(&[0.62, 0.08, -0.001]),
+            "What moves the success of consensus most: trust.strangers (first-order index 0.62), then shocks.rate (first-order index 0.08); nothing else sampled moves it measurably (no other input's first-order index reaches 0.01)."
+        );
+        assert_eq!(
+            moves(&[0.004, 0.0, 0.0]),
+            "Nothing sampled moves the success of consensus measurably (no input's first-order index reaches 0.01)."
+        );
     }
 }
