@@ -265,6 +265,29 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         v.silent = objectors;
         v.voiced = 0;
     }
+    // A discussion among the voters (pooling what they know), then the
+    // same voters vote again on `y`: the consent circle's objection round
+    // and each round of negotiation.
+    let mut discuss_and_vote = |w: &mut World, rng: &mut Rng, y: f64| {
+        pool(w, members, dy.pooling, merit, rng, |w, i| {
+            w.counted_yes[i].is_some()
+        });
+        let mut v = vote(
+            w,
+            s,
+            rng,
+            members,
+            p,
+            k,
+            y,
+            trust_in_members,
+            established,
+            fallback,
+            ctl,
+        );
+        v.tally.fallback = fallback;
+        v
+    };
     // Consent: a reasoned objection (the proposal harms the aim) is tested
     // by the circle in a round of discussion before it can stand: every
     // voter spends `amendment_hours` and the week's work loses
@@ -284,23 +307,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
                 }
             }
             w.coalition.delay_now = unit(w.coalition.delay_now + dy.amendment_delay);
-            pool(w, members, dy.pooling, merit, rng, |w, i| {
-                w.counted_yes[i].is_some()
-            });
-            v = vote(
-                w,
-                s,
-                rng,
-                members,
-                p,
-                k,
-                y,
-                trust_in_members,
-                established,
-                fallback,
-                ctl,
-            );
-            v.tally.fallback = fallback;
+            v = discuss_and_vote(w, rng, y);
         }
     }
     let mut passed = !established || passes(rule, g, &v.tally);
@@ -345,23 +352,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         if den > 0.0 {
             y += dy.amendment_move * share * (num / den - y);
         }
-        pool(w, members, dy.pooling, merit, rng, |w, i| {
-            w.counted_yes[i].is_some()
-        });
-        v = vote(
-            w,
-            s,
-            rng,
-            members,
-            p,
-            k,
-            y,
-            trust_in_members,
-            established,
-            fallback,
-            ctl,
-        );
-        v.tally.fallback = fallback;
+        v = discuss_and_vote(w, rng, y);
         passed = passes(rule, g, &v.tally);
         amended += 1;
     }
