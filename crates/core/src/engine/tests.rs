@@ -806,6 +806,52 @@ fn consent_tests_a_reasoned_objection_in_a_costed_round_that_pools_information()
 }
 
 #[test]
+fn under_consent_a_reasoned_objection_the_circle_overruled_is_no_holdout() {
+    // A and B at 1 propose half a step from 0 toward them (y = 0.5). D at
+    // 0 loses 0.5, beyond its tolerance (0.3): it vetoes. C at 0.15 loses
+    // 0.2, within its tolerance, and misjudges the good proposal: a
+    // reasoned objection, but one of four sees harm, so the circle
+    // overrules it. The negotiation moves the proposal toward the veto
+    // alone: y = 0.5 + 0.5 × (0 − 0.5) = 0.25 (toward D and C together it
+    // would be 0.2875), where D's loss (0.25) is within its tolerance and
+    // the proposal passes.
+    let s = scenario(
+        &[
+            agent("A", "founder", [1.0, 0.0]),
+            agent("B", "member", [1.0, 0.0]),
+            agent("C", "member", [0.15, 0.0]),
+            agent("D", "member", [0.0, 0.0]),
+        ],
+        &[
+            ("dynamics.proposal_quality", "1.0"),
+            ("dynamics.proposal_step", "0.5"),
+            ("governance.decision_every", "1"),
+            ("governance.decision_rule", "consent"),
+            ("dynamics.block_threshold", "0.3"),
+            ("dynamics.amendments", "1"),
+            ("dynamics.amendment_move", "0.5"),
+            ("dynamics.pooling", "0"),
+        ],
+    );
+    let mut w = world(&s);
+    set_trust(&mut w, 0.5);
+    w.judgment = vec![1.0, 1.0, 0.0, 1.0];
+    w.engagement = vec![1.0; 4];
+    w.power = vec![1.0, 1.0, 0.0, 0.0];
+    w.coalition.agenda[0] = 0.0;
+    w.coalition.governance = GovernanceState::Established;
+    w.round = 1;
+    let (ev, _) = decide(&mut w, &s);
+    let (proposer, passed, ..) = decision_event(&ev);
+    assert!(proposer < 2);
+    assert!(passed);
+    assert_close!(w.coalition.agenda[0], 0.25);
+    // The objection round (C's reasoned objection) and one round of
+    // negotiation (D's veto): `amendment_hours` twice for every voter.
+    assert_eq!(w.hours_now, vec![1.0; 4]);
+}
+
+#[test]
 fn each_voter_perceives_the_merit_by_its_judgment_into_vote_merit() {
     let (s, mut w) = one_objector(&[("governance.decision_rule", "majority")]);
     w.coalition.governance = GovernanceState::Established;
