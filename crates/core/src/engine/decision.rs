@@ -234,20 +234,26 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         is_voter(w, i) && (at_meeting || w.attended_now[i])
     });
 
-    let mut v = vote(
-        w,
-        s,
-        rng,
-        members,
-        p,
-        k,
-        y,
-        trust_in_members,
-        established,
-        fallback,
-        ctl,
-    );
-    v.tally.fallback = fallback;
+    // One vote of the voters present on `y` (the first, and each after a
+    // discussion below).
+    let mut vote_on = |w: &mut World, rng: &mut Rng, y: f64| {
+        let mut v = vote(
+            w,
+            s,
+            rng,
+            members,
+            p,
+            k,
+            y,
+            trust_in_members,
+            established,
+            fallback,
+            ctl,
+        );
+        v.tally.fallback = fallback;
+        v
+    };
+    let mut v = vote_on(w, rng, y);
     if !established {
         let objectors = v.voiced + v.silent;
         for &i in members {
@@ -272,21 +278,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         pool(w, members, dy.pooling, merit, rng, |w, i| {
             w.counted_yes[i].is_some()
         });
-        let mut v = vote(
-            w,
-            s,
-            rng,
-            members,
-            p,
-            k,
-            y,
-            trust_in_members,
-            established,
-            fallback,
-            ctl,
-        );
-        v.tally.fallback = fallback;
-        v
+        vote_on(w, rng, y)
     };
     // Consent: a reasoned objection (the proposal harms the aim) is tested
     // by the circle in a round of discussion before it can stand: every
