@@ -54,9 +54,10 @@ use crate::scenario::{DecisionRule, Proposals, RawGovernance, Scenario, Voting};
 ///   A vote in which a reasoned objection is raised is followed by the
 ///   circle's objection round: one round's `amendment_hours` for every
 ///   voter and `amendment_delay` of the week's work, pooling, and a
-///   second vote, whose circle decides whether the harm is upheld. Modified consensus falls back to a plain
-///   supermajority vote (no one stands aside) after `fallback_after` blocks
-///   of the issue;
+///   second vote, whose circle decides whether the harm is upheld (a
+///   reasoned objection it overrules is no holdout in the negotiation).
+///   Modified consensus falls back to a plain supermajority vote (no one
+///   stands aside) after `fallback_after` blocks of the issue;
 /// - with a rule in force, [`passes`] decides. A proposal blocked by voiced
 ///   objections is negotiated, up to `amendments` times: each round takes
 ///   the next week's meeting (the matters behind it wait), costs every
