@@ -284,7 +284,7 @@ pub fn best_scatter(ex: &Exploration, r: &Report) -> Option<BestScatter> {
                     names[t.policy], ex.satisfice
                 )
             } else if t.kind == "lead" {
-                format!("PRIM: {} leads", names[t.policy])
+                format!("{} leads", names[t.policy])
             } else {
                 format!("PRIM: {} best", names[t.policy])
             };

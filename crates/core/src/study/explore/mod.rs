@@ -17,8 +17,11 @@
 //! - [`sensitivity`]: Sobol indices, Morris screening, binned first-order
 //!   indices.
 //! - [`prim`]: scenario discovery (PRIM boxes).
+//! - [`boxsearch`]: where a policy leads the others (every box on one or
+//!   two inputs, scored on the box's own means).
 //! - [`report`]: everything above put together, and its words.
 
+pub mod boxsearch;
 pub mod design;
 pub mod prim;
 pub mod report;

@@ -378,7 +378,7 @@ fn mean_in(x: &[Vec<f64>], y: &[f64], lo: &[f64], hi: &[f64]) -> (f64, usize) {
 /// A box's statistics: `density` is the mean of `y` over the
 /// box's points (for 0/1 cases: the share that are cases), `coverage`
 /// the share of the points with `y > 0` that the box holds.
-fn mean_box(x: &[Vec<f64>], y: &[f64], lo: &[f64], hi: &[f64]) -> PrimBox {
+pub(super) fn mean_box(x: &[Vec<f64>], y: &[f64], lo: &[f64], hi: &[f64]) -> PrimBox {
     let (mean, points) = mean_in(x, y, lo, hi);
     let positive = y.iter().filter(|&&v| v > 0.0).count();
     let inside_positive = x
