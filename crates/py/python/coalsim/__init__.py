@@ -383,7 +383,7 @@ class ExploreResult(Result):
 
     @property
     def prim(self) -> pd.DataFrame:
-        """``prim.csv``: PRIM boxes (where each policy is best, where it leads the others most, where it falls short)."""
+        """``prim.csv``: boxes of the inputs (PRIM's where each policy is best and where it falls short; the box search's where it leads the others)."""
         return self.table("prim.csv")
 
     @property
