@@ -397,6 +397,15 @@ mod tests {
             .collect()
     }
 
+    /// The success rows of the coalitions inside `b`.
+    fn inside<'a>(x: &[Vec<f64>], s: &'a [Vec<f64>], b: &PrimBox) -> Vec<&'a Vec<f64>> {
+        x.iter()
+            .zip(s)
+            .filter(|(row, _)| b.contains(row))
+            .map(|(_, r)| r)
+            .collect()
+    }
+
     #[test]
     fn finds_a_planted_two_input_box_among_noise_inputs() {
         let (x, s) = planted(600, 12, 0.08, 0.03, 3);
@@ -407,12 +416,7 @@ mod tests {
         assert_eq!(b.restricted(&x), vec![1, 4], "{b:?}");
         // The box's own lead over each rival is clear.
         for q in 1..3 {
-            let inside: Vec<&Vec<f64>> = x
-                .iter()
-                .zip(&s)
-                .filter(|(row, _)| b.contains(row))
-                .map(|(_, r)| r)
-                .collect();
+            let inside = inside(&x, &s, b);
             let d = inside.iter().map(|r| r[0] - r[q]).sum::<f64>() / inside.len() as f64;
             assert!(d > 0.05, "rival {q}: {d}");
         }
@@ -425,12 +429,7 @@ mod tests {
         let (x, s) = planted(400, 8, -0.03, 0.03, 5);
         let r = lead_box(&x, &s, &lead_of(&s, 0), 0, 0.1).expect("a box");
         let b = &r.pasted;
-        let inside: Vec<&Vec<f64>> = x
-            .iter()
-            .zip(&s)
-            .filter(|(row, _)| b.contains(row))
-            .map(|(_, r)| r)
-            .collect();
+        let inside = inside(&x, &s, b);
         assert!(inside.len() >= 40, "{}", inside.len());
         let lead = |q: usize| inside.iter().map(|r| r[0] - r[q]).sum::<f64>() / inside.len() as f64;
         assert!(lead(1).min(lead(2)) < 0.02, "{} {}", lead(1), lead(2));
