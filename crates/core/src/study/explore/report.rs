@@ -703,6 +703,18 @@ pub struct Ranking {
 }
 
 impl Ranking {
+    /// Whether `p` is the leader and clearly ahead of every other policy.
+    pub fn ahead_of_all(&self, p: usize) -> bool {
+        p == self.leader && self.pairs.iter().all(|q| q.standing == Standing::Ahead)
+    }
+
+    /// Whether the leader is clearly ahead of `p`.
+    pub fn behind(&self, p: usize) -> bool {
+        self.pairs
+            .iter()
+            .any(|q| q.policy == p && q.standing == Standing::Ahead)
+    }
+
     /// The leader and every policy not clearly behind it.
     pub fn top_group(&self) -> Vec<usize> {
         let mut g = vec![self.leader];
@@ -908,15 +920,8 @@ pub fn analyse(ex: &Exploration) -> Report {
         .unwrap_or(0);
 
     let ranking = ranking(ex, &points);
-    let ahead_overall = |p: usize| {
-        p == ranking.leader && ranking.pairs.iter().all(|q| q.standing == Standing::Ahead)
-    };
-    let behind_overall = |p: usize| {
-        ranking
-            .pairs
-            .iter()
-            .any(|q| q.policy == p && q.standing == Standing::Ahead)
-    };
+    let ahead_overall = |p: usize| ranking.ahead_of_all(p);
+    let behind_overall = |p: usize| ranking.behind(p);
     // PRIM: where each policy is best, and where each falls short.
     let x: Vec<Vec<f64>> = points.iter().map(|&s| ex.numbers(s)).collect();
     let cfg = PrimConfig::default();
@@ -3203,7 +3208,7 @@ mod review_null {
     }
 
     /// The shipped map's exploration at `seed`, `samples`, `runs` (cached
-    /// in /tmp as JSON: the sums of every cell).
+    /// in the temporary directory as JSON: the sums of every cell).
     fn real_map(seed: u64, samples: usize, runs: u64) -> Exploration {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../scenarios/coalition-space.toml");
@@ -3224,7 +3229,7 @@ mod review_null {
             },
         )
         .unwrap();
-        let cache = format!("/tmp/br-cells-{seed}-{samples}-{runs}.json");
+        let cache = std::env::temp_dir().join(format!("br-cells-{seed}-{samples}-{runs}.json"));
         let sums: Vec<Sums> = match std::fs::read(&cache) {
             Ok(b) => serde_json::from_slice(&b).unwrap(),
             Err(_) => {
@@ -3287,15 +3292,6 @@ mod review_null {
             &table(measure),
         );
         let ranking = ranking(ex, &points);
-        let ahead_overall = |p: usize| {
-            p == ranking.leader && ranking.pairs.iter().all(|q| q.standing == Standing::Ahead)
-        };
-        let behind_overall = |p: usize| {
-            ranking
-                .pairs
-                .iter()
-                .any(|q| q.policy == p && q.standing == Standing::Ahead)
-        };
         let x: Rows = points.iter().map(|&s| ex.numbers(s)).collect();
         let folds = Folds::new(&points, &x, &success);
         let mut out = Vec::new();
@@ -3329,8 +3325,8 @@ mod review_null {
                 lead,
                 lead_lows: None,
                 held_out,
-                ahead_overall: ahead_overall(p),
-                behind_overall: behind_overall(p),
+                ahead_overall: ranking.ahead_of_all(p),
+                behind_overall: ranking.behind(p),
                 precision: ex.precision,
                 largest,
             });
@@ -3432,7 +3428,8 @@ mod review_null {
         let samples = env("SAMPLES", 1000) as usize;
         let runs = env("RUNS", 50);
         let perms = env("PERMS", 20);
-        let ex = if std::path::Path::new(&format!("/tmp/br-cells-{seed}-{samples}-100.json"))
+        let ex = if std::env::temp_dir()
+            .join(format!("br-cells-{seed}-{samples}-100.json"))
             .exists()
             && runs <= 100
         {
