@@ -75,48 +75,39 @@ pub fn lead_box(
 
     // Every box on one or two inputs, in a fixed order: pairs (j1, j2)
     // with j1 < j2, and each input alone (j2 = j1: one cell on the second
-    // axis); `visit` gets each box's edges (input, first cell, end cell)
-    // and its lead's statistics.
-    let each_box = |visit: &mut dyn FnMut(&[Edge], Score)| {
-        for j1 in 0..k {
-            for j2 in j1..k {
-                let alone = j2 == j1;
-                let m1 = cuts[j1].len() + 1;
-                let m2 = if alone { 1 } else { cuts[j2].len() + 1 };
-                let sums = Prefix::new(&cells, success, p, j1, (!alone).then_some(j2), m1, m2);
-                for a1 in 0..m1 {
-                    for b1 in a1 + 1..=m1 {
-                        for a2 in 0..m2 {
-                            for b2 in a2 + 1..=m2 {
-                                let cut1 = a1 > 0 || b1 < m1;
-                                let cut2 = a2 > 0 || b2 < m2;
-                                // The whole space, or a pair with one axis
-                                // whole (tried as that input alone).
-                                if !(cut1 && (alone || cut2)) {
-                                    continue;
-                                }
-                                if let Some(bound) = sums.lower_bound(a1, b1, a2, b2, min_points) {
-                                    let pair = [(j1, a1, b1), (j2, a2, b2)];
-                                    visit(if alone { &pair[..1] } else { &pair[..] }, bound);
-                                }
-                            }
-                        }
+    // axis). The best: the highest lower bound; on a tie, the box with
+    // more coalitions, then the box found first.
+    let mut best: Option<(Score, Edges)> = None;
+    for j1 in 0..k {
+        for j2 in j1..k {
+            let alone = j2 == j1;
+            let m1 = cuts[j1].len() + 1;
+            let m2 = if alone { 1 } else { cuts[j2].len() + 1 };
+            let sums = Prefix::new(&cells, success, p, j1, (!alone).then_some(j2), m1, m2);
+            for (a1, b1, a2, b2) in spans(m1, m2) {
+                // The whole space, or a pair with one axis whole (tried
+                // as that input alone).
+                let cut1 = a1 > 0 || b1 < m1;
+                let cut2 = a2 > 0 || b2 < m2;
+                if !(cut1 && (alone || cut2)) {
+                    continue;
+                }
+                let Some((score, n)) = sums.lower_bound(a1, b1, a2, b2, min_points) else {
+                    continue;
+                };
+                if best
+                    .as_ref()
+                    .is_none_or(|((c, m), _)| score > *c || (score == *c && n > *m))
+                {
+                    let mut edges = vec![(j1, a1, b1)];
+                    if !alone {
+                        edges.push((j2, a2, b2));
                     }
+                    best = Some(((score, n), edges));
                 }
             }
         }
-    };
-    // The highest lower bound; on a tie, the box with more coalitions,
-    // then the box found first.
-    let mut best: Option<(Score, Edges)> = None;
-    each_box(&mut |edges, (score, n)| {
-        if best
-            .as_ref()
-            .is_none_or(|((c, m), _)| score > *c || (score == *c && n > *m))
-        {
-            best = Some(((score, n), edges.to_vec()));
-        }
-    });
+    }
     let (_, edges) = best?;
     let mut lo = vec![f64::NEG_INFINITY; k];
     let mut hi = vec![f64::INFINITY; k];
@@ -179,13 +170,13 @@ fn widen(
     // freed edge is kept only if its freed coalitions are worse at 5%
     // divided among those choices (Bonferroni).
     let alpha = 0.05 / (2 * (CELLS - 1) * lo.len().max(1)) as f64;
+    // p's lead over each other policy, per coalition.
+    let d: Vec<Vec<f64>> = (0..np)
+        .filter(|&q| q != p)
+        .map(|q| success.iter().map(|s| s[p] - s[q]).collect())
+        .collect();
     loop {
         let b = as_box(&lo, &hi);
-        // p's lead over each other policy, per coalition.
-        let d: Vec<Vec<f64>> = (0..np)
-            .filter(|&q| q != p)
-            .map(|q| success.iter().map(|s| s[p] - s[q]).collect())
-            .collect();
         let mut best: Option<(f64, usize, bool)> = None;
         for j in 0..lo.len() {
             for upper in [false, true] {
@@ -215,6 +206,13 @@ fn widen(
             None => return (lo, hi),
         }
     }
+}
+
+/// Every run of consecutive cells on two axes of `m1` and `m2` cells:
+/// (first, end) on the first axis, then on the second, lower edges first.
+fn spans(m1: usize, m2: usize) -> impl Iterator<Item = (usize, usize, usize, usize)> {
+    let runs = |m: usize| (0..m).flat_map(move |a| (a + 1..=m).map(move |b| (a, b)));
+    runs(m1).flat_map(move |(a1, b1)| runs(m2).map(move |(a2, b2)| (a1, b1, a2, b2)))
 }
 
 /// The values at which input `j`'s decile cells start (ranks n/10, 2n/10,
