@@ -65,10 +65,6 @@ const NOT_CARRYING: &[(&str, usize, &str)] = &[
         1,
         "what is heard second-hand (the price)",
     ),
-    // The supermajority's lead over majority flows through the
-    // concessions to the holdouts and buy-in; the resentment of the
-    // losing side adds nothing measurable (−0.1 of −5.2 points).
-    ("when-agreement-pays", 0, "resentment of the outvoted"),
     // Trust in follow-through does not carry alignment's lead either:
     // both arms lose alike without it (−1.7, −8.0 to +4.6; trust in
     // commitment carries it).
