@@ -1228,24 +1228,31 @@ fn largest_words(ex: &Exploration, t: &PrimTarget, x: &[Vec<f64>]) -> Option<Str
     ))
 }
 
-/// The sentence for a policy's `lead` box: where it leads (ahead over all
-/// runs and on coalitions the search was not fitted on), or where it comes
-/// closest and that it is not told apart from the best there; `None` when
-/// the box restricts nothing.
-fn lead_words(ex: &Exploration, t: &PrimTarget, x: &[Vec<f64>]) -> Option<String> {
-    let b = &t.result.pasted;
-    let words = box_words(ex, b, x)?;
-    let l = t.lead?;
-    let name = &ex.policies[t.policy].name;
+/// What the same search, fitted on one half of the coalitions and measured
+/// on the other, finds for policy `t`'s lead ([`HeldOut`]), in words;
+/// `None` when that could not be measured.
+fn halves_words(ex: &Exploration, t: &PrimTarget) -> Option<String> {
     let policies = ex.policies.len();
-    let halves = t.held_out.map(|h| {
+    t.held_out.map(|h| {
         format!(
             "the same search fitted on one half of the coalitions and measured on the other holds a lead of {} ({} to {}) over the best other rule (the two halves averaged; a 90% interval that holds for all {policies} rules at once)",
             signed(h.lead),
             signed(h.lo),
             signed(h.hi),
         )
-    });
+    })
+}
+
+/// The sentence for a policy's `lead` box: where it leads (ahead over all
+/// runs and on coalitions the search was not fitted on), or where it comes
+/// closest and that it is not told apart from the best there; `None` when
+/// the box restricts nothing ([`whole_words`] then speaks).
+fn lead_words(ex: &Exploration, t: &PrimTarget, x: &[Vec<f64>]) -> Option<String> {
+    let b = &t.result.pasted;
+    let words = box_words(ex, b, x)?;
+    let l = t.lead?;
+    let name = &ex.policies[t.policy].name;
+    let halves = halves_words(ex, t);
     Some(if t.reportable() {
         format!(
             "{name} leads where {words}: over the {} coalitions in that box (box search) it averages {:.2} success against {:.2} for the next best, {} (on the coalitions the box was chosen from); {}.",
@@ -1282,6 +1289,152 @@ fn lead_words(ex: &Exploration, t: &PrimTarget, x: &[Vec<f64>]) -> Option<String
             ),
         }
     })
+}
+
+/// How a policy whose `lead` box restricts no input stands over the whole
+/// space sampled ([`whole_words`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whole {
+    /// Ahead there, over all runs and on coalitions the search was not
+    /// fitted on ([`PrimTarget::reportable`]).
+    Leads,
+    /// Level with the best other rule: the held-out lead's interval within
+    /// ±`precision` (as [`PrimTarget::level`], whatever the ranking says,
+    /// since the box is the whole space), and not where no rule ever
+    /// reaches the goal.
+    Level,
+    /// Neither ahead nor level (and not behind: the verdict lists a
+    /// policy behind even in its own box apart).
+    Unclear,
+    /// Too few coalitions to measure it on those the search was not
+    /// fitted on.
+    Unchecked,
+}
+
+/// How policy `t` stands over the whole space when its `lead` box
+/// restricts no input (the search's box was widened to the whole space
+/// sampled: no edge kept out coalitions clearly worse for the policy);
+/// `None` when the box restricts an input ([`lead_words`] speaks), or
+/// without a runner-up.
+fn whole_standing(t: &PrimTarget, x: &[Vec<f64>]) -> Option<Whole> {
+    if t.kind != "lead" || !t.result.pasted.restricted(x).is_empty() {
+        return None;
+    }
+    let l = t.lead?;
+    let p = t.precision;
+    Some(match t.held_out {
+        None => Whole::Unchecked,
+        Some(_) if t.reportable() => Whole::Leads,
+        Some(h) if h.lo >= -p && h.hi <= p && (l.success > 0.0 || l.runner_up_success > 0.0) => {
+            Whole::Level
+        }
+        Some(_) => Whole::Unclear,
+    })
+}
+
+/// The sentences for the policies `ts` whose `lead` box restricts no
+/// input ([`whole_standing`]): they have no region of their own, and how
+/// each stands over the whole space, in [`lead_words`]'s numbers; one
+/// sentence per standing, naming each policy with its numbers. The
+/// verdict passes no policy it speaks of otherwise: none ahead of every
+/// other on average, none behind the best other rule even in its own box.
+fn whole_words(ex: &Exploration, ts: &[&PrimTarget], x: &[Vec<f64>]) -> Vec<String> {
+    let np = ex.policies.len();
+    let name = |t: &PrimTarget| ex.policies[t.policy].name.as_str();
+    let mut v = Vec::new();
+    for standing in [Whole::Leads, Whole::Level, Whole::Unclear, Whole::Unchecked] {
+        let group: Vec<(&PrimTarget, Lead)> = ts
+            .iter()
+            .filter(|t| whole_standing(t, x) == Some(standing))
+            .filter_map(|t| Some((*t, t.lead?)))
+            .collect();
+        let [(t, l)] = group[..] else {
+            if group.len() < 2 {
+                continue;
+            }
+            // Several: the numbers of each, after one statement for all.
+            let names: Vec<&str> = group.iter().map(|(t, _)| name(t)).collect();
+            let none = format!(
+                "{} have no region of their own: the box search finds no narrower box where any of them does clearly better than over the whole space sampled",
+                join_and(&names)
+            );
+            let held = |t: &PrimTarget| {
+                t.held_out.map_or(String::new(), |h| {
+                    format!(
+                        "{} {} ({} to {})",
+                        name(t),
+                        signed(h.lead),
+                        signed(h.lo),
+                        signed(h.hi)
+                    )
+                })
+            };
+            let leads: Vec<String> = group.iter().map(|(t, _)| held(t)).collect();
+            let halves = format!(
+                "the same search fitted on one half of the coalitions and measured on the other holds a lead over the best other rule of {} (the two halves averaged; 90% intervals that hold for all {np} rules at once)",
+                leads.join(", ")
+            );
+            v.push(match standing {
+                Whole::Leads => format!("{none}, and each leads there: {halves}."),
+                Whole::Level => format!(
+                    "{none}, and there each is level with the best other rule: {halves}, each inside ±{} (equivalent).",
+                    ex.precision
+                ),
+                Whole::Unclear => format!("{none}, and none is clearly ahead there: {halves}."),
+                Whole::Unchecked => {
+                    let each: Vec<String> = group
+                        .iter()
+                        .map(|(t, l)| {
+                            format!(
+                                "{} {:.2} success against {:.2} for {} (paired 95% interval {} to {})",
+                                name(t),
+                                l.success,
+                                l.runner_up_success,
+                                ex.policies[l.runner_up].name,
+                                signed(l.lo),
+                                signed(l.hi)
+                            )
+                        })
+                        .collect();
+                    format!(
+                        "{none}; too few coalitions to check how each stands on others, over all the coalitions: {}.",
+                        each.join(", ")
+                    )
+                }
+            });
+            continue;
+        };
+        let b = &t.result.pasted;
+        let runner_up = &ex.policies[l.runner_up].name;
+        let none = format!(
+            "{} has no region of its own: the box search finds no narrower box where it does clearly better than over the whole space sampled",
+            name(t)
+        );
+        let halves = halves_words(ex, t).unwrap_or_default();
+        v.push(match standing {
+            Whole::Leads => format!(
+                "{none}, and it leads there: over all {} coalitions it averages {:.2} success against {:.2} for the next best, {runner_up}; {halves}.",
+                b.points, l.success, l.runner_up_success,
+            ),
+            Whole::Level => format!(
+                "{none}, and there it is level with the best other rule ({runner_up}, {:.2} success against {:.2} over all {} coalitions): {halves}, inside ±{} (equivalent).",
+                l.success, l.runner_up_success, b.points, ex.precision
+            ),
+            Whole::Unclear => format!(
+                "{none}, and it is not clearly ahead there ({:.2} success against {:.2} for {runner_up}, over all {} coalitions): {halves}.",
+                l.success, l.runner_up_success, b.points
+            ),
+            Whole::Unchecked => format!(
+                "{none} ({} coalitions): {:.2} success against {:.2} for {runner_up} (paired 95% interval {} to {}; too few coalitions to check it on others).",
+                b.points,
+                l.success,
+                l.runner_up_success,
+                signed(l.lo),
+                signed(l.hi)
+            ),
+        });
+    }
+    v
 }
 
 /// The restricted inputs of `b` in words, e.g. "trust.strangers is below
@@ -1862,6 +2015,8 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
     let x: Vec<Vec<f64>> = r.points.iter().map(|&s| ex.numbers(s)).collect();
     // Policies clearly behind the best other even in their own lead box.
     let mut behind_everywhere: Vec<&str> = Vec::new();
+    // Policies whose lead box is the whole space: said after the others.
+    let mut whole: Vec<&PrimTarget> = Vec::new();
     for t in &r.prim {
         let b = &t.result.pasted;
         let name = &ex.policies[t.policy].name;
@@ -1878,6 +2033,8 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
                 behind_everywhere.push(name.as_str());
             } else if let Some(sentence) = lead_words(ex, t, &x) {
                 v.push(sentence);
+            } else if whole_standing(t, &x).is_some() {
+                whole.push(t);
             }
             continue;
         }
@@ -1921,6 +2078,7 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
             ));
         }
     }
+    v.extend(whole_words(ex, &whole, &x));
     if !behind_everywhere.is_empty() {
         v.push(format!(
             "Behind the best other rule even where it does best (in the box where it comes closest to leading; the same search fitted on one half of the coalitions and measured on the other: the 90% interval of its lead below 0): {}.",
@@ -2502,6 +2660,119 @@ mod tests {
     }
 
     #[test]
+    fn a_rule_whose_lead_box_is_the_whole_space_is_said_to_have_no_region_of_its_own() {
+        // The inputs the policy's lead box restricts.
+        let restricts = |ex: &Exploration, r: &Report, p: usize| -> Vec<usize> {
+            let x: Vec<Vec<f64>> = r.points.iter().map(|&s| ex.numbers(s)).collect();
+            lead_of(r, p).result.pasted.restricted(&x)
+        };
+        // The sentence that says `name` has no region of its own (alone,
+        // or among others).
+        let said = |r: &Report, name: &str| -> Option<String> {
+            r.verdict
+                .iter()
+                .find(|v| {
+                    let head = v
+                        .split_once(" has no region of its own")
+                        .or_else(|| v.split_once(" have no region of their own"))
+                        .map(|(head, _)| head);
+                    head.is_some_and(|h| {
+                        h.split(", ")
+                            .flat_map(|n| n.split(" and "))
+                            .any(|n| n == name)
+                    })
+                })
+                .cloned()
+        };
+        // Consensus is 0.25 ahead of majority in some coalitions and 0.25
+        // behind in others, which the input does not tell apart (which is
+        // which follows the coalition, not the range of trust it lies
+        // in): no box narrower than the whole space is better for either,
+        // and neither is clearly ahead over the whole space.
+        let ex = with_runs(200, 40, |x, p, r| {
+            let k = (r + (x * 997.0) as u64) % 8;
+            let up = (x * 7919.0) as u64 % 2 == 0;
+            k < if (p == 1) == up { 5 } else { 3 }
+        });
+        let r = analyse(&ex);
+        assert!(!r.ranking.all_equivalent(), "{:?}", r.ranking);
+        for (p, name) in [(0, "majority"), (1, "consensus")] {
+            let t = lead_of(&r, p);
+            let b = &t.result.pasted;
+            assert!(restricts(&ex, &r, p).is_empty(), "{b:?}");
+            assert!(
+                !t.ahead_overall && !behind_in_own_box(t) && !t.reportable(),
+                "{:?}",
+                t.held_out
+            );
+            let s = said(&r, name).unwrap_or_else(|| panic!("{:?}", r.verdict));
+            assert!(s.contains("none is clearly ahead there"), "{s}");
+            let h = t.held_out.expect("measured on both halves");
+            assert!(s.contains(&format!("{name} {}", signed(h.lead))), "{s}");
+        }
+        // Majority and consent alike everywhere (the others far behind):
+        // level with the best other rule over the whole space, and no
+        // region of their own; the five rules behind everywhere are in the
+        // list of those behind even where they do best, not here.
+        let ex = map_like(200, 200, 4, 7, 0.0, |_, p| match p {
+            0 | 6 => 0.5,
+            _ => 0.2,
+        });
+        let r = analyse(&ex);
+        for (p, name) in [(0, "majority"), (6, "consent")] {
+            let b = &lead_of(&r, p).result.pasted;
+            assert!(restricts(&ex, &r, p).is_empty(), "{b:?}");
+            let s = said(&r, name).unwrap_or_else(|| panic!("{:?}", r.verdict));
+            assert!(
+                s.contains("there each is level with the best other rule"),
+                "{s}"
+            );
+        }
+        for name in [
+            "supermajority",
+            "weighted",
+            "committee",
+            "consensus",
+            "modified_consensus",
+        ] {
+            assert!(said(&r, name).is_none(), "{:?}", r.verdict);
+        }
+        assert!(
+            says(&r, "Behind the best other rule even where it does best"),
+            "{:?}",
+            r.verdict
+        );
+        // One rule alone: its own sentence, with its numbers.
+        let x: Vec<Vec<f64>> = r.points.iter().map(|&s| ex.numbers(s)).collect();
+        let t = lead_of(&r, 0);
+        let (l, h) = (t.lead.unwrap(), t.held_out.unwrap());
+        let alone = whole_words(&ex, &[t], &x);
+        assert_eq!(alone.len(), 1, "{alone:?}");
+        assert!(
+            alone[0].starts_with("majority has no region of its own")
+                && alone[0].contains(&format!(
+                    "there it is level with the best other rule ({}, {:.2} success against {:.2}",
+                    ex.policies[l.runner_up].name, l.success, l.runner_up_success
+                ))
+                && alone[0].contains(&format!(
+                    "holds a lead of {} ({} to {})",
+                    signed(h.lead),
+                    signed(h.lo),
+                    signed(h.hi)
+                )),
+            "{alone:?}"
+        );
+        // A rule ahead everywhere by the same is named by the ranking, and
+        // the one behind it everywhere in the list: neither gets the
+        // sentence.
+        let ex = with_runs(200, 40, |_, p, r| r % 8 < if p == 0 { 5 } else { 4 });
+        let r = analyse(&ex);
+        assert!(lead_of(&r, 0).ahead_overall, "{:?}", r.ranking);
+        assert!(said(&r, "majority").is_none(), "{:?}", r.verdict);
+        assert!(said(&r, "consensus").is_none(), "{:?}", r.verdict);
+    }
+
+    #[test]
     fn a_planted_lead_among_seven_rules_is_found_and_none_is_claimed_where_none_was_planted() {
         // The shipped map's shape: 200 coalitions over 16 inputs, seven
         // rules, 50 runs, coalition effects the inputs do not explain.
@@ -2563,9 +2834,12 @@ mod tests {
                 "seed {seed}: {:?}",
                 ahead.verdict
             );
-            // Level everywhere, so no box is said to be where one is level.
+            // Level everywhere, so no box is said to be where one is level
+            // (that one has no region of its own may be).
             assert!(
-                !r.verdict.iter().any(|v| v.contains(" is level with")),
+                !r.verdict
+                    .iter()
+                    .any(|v| v.contains(" is level with the best other rule where")),
                 "seed {seed}: {:?}",
                 r.verdict
             );
