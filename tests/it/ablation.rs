@@ -178,10 +178,18 @@ const KNOWN_REVERSALS: &[(&str, &str, f64)] = &[
     // too-many-members and speed-critical reversals of the direction
     // floor's change now only lose their significance).
     ("first-members", "trust.strangers", 2.0),
+    // An amendment that concedes the whole of a doubled `amendment_move`
+    // (1.0): a consent amendment moves a proposal all the way to the
+    // members who cannot live with it, the others then cannot live with
+    // it and it is blocked, while a supermajority or majority concedes
+    // only the share of holdouts it needs (both claims; docs/lessons.md,
+    // "Known reversals").
+    ("when-agreement-pays", "dynamics.amendment_move", 2.0),
+    ("when-agreement-pays", "dynamics.amendment_move", 2.0),
 ];
 
-/// Runs per arm of the robustness panel: 22 parameters × 2 directions × 29
-/// claims × 2 arms × 300 runs ≈ 0.7 million runs (about 95 s of CPU). At 300
+/// Runs per arm of the robustness panel: 28 parameters × 2 directions × 33
+/// claims × 2 arms × 300 runs ≈ 1.1 million runs. At 300
 /// paired runs the 99% interval of a difference in success rates is about
 /// ±4 to ±13 points (±0.15 × the standard deviation of the paired
 /// difference), so an effect that shrinks below that reads as not

@@ -171,10 +171,14 @@ pub struct Perturbation {
 /// The general parameters perturbed, each ×0.5 and ×2 (integers rounded,
 /// at least 1), with the largest value each allows: everything a user
 /// describing a coalition could be unsure of (its size, horizon, trust,
-/// shocks, time, how members learn and leave), none of them a lesson's
-/// own switch. A key a lesson's variants set is moved in each variant from
-/// that variant's own value, so the contrast the lesson makes is kept.
-pub const ROBUST_KEYS: [(&str, f64); 22] = [
+/// shocks, time, how members learn and leave) and how its negotiations
+/// work, which no one observes (how far a proposal steps, how far an
+/// amendment concedes, what a round of it costs, how much a proposal's
+/// merit weighs in a vote against a member's interest, how serious an
+/// objection must be to block), none of them a lesson's own switch. A key
+/// a lesson's variants set is moved in each variant from that variant's
+/// own value, so the contrast the lesson makes is kept.
+pub const ROBUST_KEYS: [(&str, f64); 28] = [
     ("population.count", 2000.0),
     ("population.relationship_density", 1.0),
     ("trust.strangers", 1.0),
@@ -197,6 +201,12 @@ pub const ROBUST_KEYS: [(&str, f64); 22] = [
     ("dynamics.trust_sensitivity", 1.0),
     ("dynamics.relay", 1.0),
     ("dynamics.exit_threshold", 1.0),
+    ("dynamics.proposal_step", 1.0),
+    ("dynamics.amendment_move", 1.0),
+    ("dynamics.amendment_hours", 168.0),
+    ("dynamics.amendment_delay", 1.0),
+    ("dynamics.merit_weight", 1e6),
+    ("dynamics.block_threshold", 1e6),
 ];
 
 /// Every perturbation of the panel.
