@@ -1243,6 +1243,21 @@ fn halves_words(ex: &Exploration, t: &PrimTarget) -> Option<String> {
     })
 }
 
+/// For a policy that leads on coalitions the search was not fitted on
+/// ([`PrimTarget::replicates`]: the held-out interval above 0 and reaching
+/// past the precision), the words that say so when the held-out lead
+/// itself is below the precision: a real lead, but one smaller than the
+/// difference `explore` counts as mattering. Empty otherwise.
+fn small_lead_words(ex: &Exploration, t: &PrimTarget) -> String {
+    match t.held_out {
+        Some(h) if h.lead < ex.precision => format!(
+            ", a lead above 0 but smaller than the ±{} within which rules count as equivalent",
+            ex.precision
+        ),
+        _ => String::new(),
+    }
+}
+
 /// The sentence for a policy's `lead` box: where it leads (ahead over all
 /// runs and on coalitions the search was not fitted on), or where it comes
 /// closest and that it is not told apart from the best there; `None` when
@@ -1255,12 +1270,13 @@ fn lead_words(ex: &Exploration, t: &PrimTarget, x: &[Vec<f64>]) -> Option<String
     let halves = halves_words(ex, t);
     Some(if t.reportable() {
         format!(
-            "{name} leads where {words}: over the {} coalitions in that box (box search) it averages {:.2} success against {:.2} for the next best, {} (on the coalitions the box was chosen from); {}.",
+            "{name} leads where {words}: over the {} coalitions in that box (box search) it averages {:.2} success against {:.2} for the next best, {} (on the coalitions the box was chosen from); {}{}.",
             b.points,
             l.success,
             l.runner_up_success,
             ex.policies[l.runner_up].name,
-            halves.unwrap_or_default()
+            halves.unwrap_or_default(),
+            small_lead_words(ex, t)
         )
     } else if t.level() {
         format!(
@@ -1413,8 +1429,11 @@ fn whole_words(ex: &Exploration, ts: &[&PrimTarget], x: &[Vec<f64>]) -> Vec<Stri
         let halves = halves_words(ex, t).unwrap_or_default();
         v.push(match standing {
             Whole::Leads => format!(
-                "{none}, and it leads there: over all {} coalitions it averages {:.2} success against {:.2} for the next best, {runner_up}; {halves}.",
-                b.points, l.success, l.runner_up_success,
+                "{none}, and it leads there: over all {} coalitions it averages {:.2} success against {:.2} for the next best, {runner_up}; {halves}{}.",
+                b.points,
+                l.success,
+                l.runner_up_success,
+                small_lead_words(ex, t),
             ),
             Whole::Level => format!(
                 "{none}, and there it is level with the best other rule ({runner_up}, {:.2} success against {:.2} over all {} coalitions): {halves}, inside ±{} (equivalent).",
@@ -2438,6 +2457,30 @@ mod tests {
         assert_eq!(l.runner_up, 0);
         assert!(l.lo > 0.1, "{l:?}");
         assert!(says(&r, "consensus leads where"), "{:?}", r.verdict);
+        // A lead well past the precision is said plainly; the same box
+        // with a held-out lead above 0 but below the precision is said to
+        // be smaller than what counts as a difference.
+        let small = "smaller than the ±0.02 within which rules count as equivalent";
+        let x: Vec<Vec<f64>> = r.points.iter().map(|&s| real.numbers(s)).collect();
+        let plain = lead_words(&real, &t, &x).expect("a sentence");
+        assert!(
+            plain.starts_with("consensus leads where") && !plain.contains(small),
+            "{plain}"
+        );
+        let mut near = t.clone();
+        near.held_out = Some(HeldOut {
+            lead: 0.014,
+            lo: 0.006,
+            hi: 0.022,
+        });
+        assert!(near.reportable(), "{:?}", near.held_out);
+        let said = lead_words(&real, &near, &x).expect("a sentence");
+        assert!(
+            said.starts_with("consensus leads where")
+                && said.contains("holds a lead of +0.014 (+0.006 to +0.022)")
+                && said.ends_with(&format!(", a lead above 0 but {small}.")),
+            "{said}"
+        );
         // The even runs favour consensus below 0.3 as before, the odd ones
         // majority there: over all runs the two tie there, in every
         // coalition, so no lead is there to hold on held-out coalitions.
