@@ -3229,27 +3229,11 @@ mod tests {
     #[test]
     #[ignore]
     fn run_luck_across_coalitions() {
-        use crate::scenario::ScenarioFile;
-        use crate::study::explore::run::{means, simulate_sums};
-        use crate::study::explore::setup::{Ask, setup};
+        use super::review_null::{exploration_of, shipped_space};
+        use crate::study::explore::run::simulate_sums;
         let env = |k: &str, d: u64| std::env::var(k).map_or(d, |v| v.parse().unwrap());
         let (runs, first) = (env("RUNS", 50), env("FIRST", 0));
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../scenarios/coalition-space.toml");
-        let file = ScenarioFile::open(Some(&path)).unwrap();
-        let ask = Ask {
-            uncertain: Vec::new(),
-            uncertain_origin: String::new(),
-            policy: Vec::new(),
-            policy_origin: String::new(),
-            no_uncertain: String::new(),
-            no_policy: String::new(),
-            design: DesignKind::Lhs,
-            samples: None,
-            seed: None,
-            max_runs: runs,
-        };
-        let st = setup(file, ask).unwrap();
+        let st = shipped_space(None, None, runs);
         let empty = vec![crate::study::explore::run::Sums::default(); st.all.len()];
         let sums = simulate_sums(
             &st.all,
@@ -3276,18 +3260,7 @@ mod tests {
                     .collect()
             })
             .collect();
-        let ex = Exploration {
-            scenario: st.file.base.name.clone(),
-            runs,
-            seed: st.seed,
-            satisfice: 0.6,
-            uncertainties: st.unc.clone(),
-            policies: st.pols.clone(),
-            plan: st.plan.clone(),
-            cells: means(&sums, runs),
-            hits,
-            precision: 0.02,
-        };
+        let ex = exploration_of(&st, runs, &sums, hits);
         let (s, np, r) = (
             ex.plan.exploration_points().len(),
             ex.policies.len(),
@@ -3517,7 +3490,7 @@ mod review_null {
     use crate::scenario::ScenarioFile;
     use crate::study::explore::prim::prim_mean;
     use crate::study::explore::run::{DesignKind, Sums, means, simulate_sums};
-    use crate::study::explore::setup::{Ask, setup};
+    use crate::study::explore::setup::{Ask, Setup, setup};
     use rand::RngExt;
 
     fn env(k: &str, d: u64) -> u64 {
@@ -3527,25 +3500,7 @@ mod review_null {
     /// The shipped map's exploration at `seed`, `samples`, `runs` (cached
     /// in the temporary directory as JSON: the sums of every cell).
     fn real_map(seed: u64, samples: usize, runs: u64) -> Exploration {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../scenarios/coalition-space.toml");
-        let file = ScenarioFile::open(Some(&path)).unwrap();
-        let st = setup(
-            file,
-            Ask {
-                uncertain: Vec::new(),
-                uncertain_origin: String::new(),
-                policy: Vec::new(),
-                policy_origin: String::new(),
-                no_uncertain: String::new(),
-                no_policy: String::new(),
-                design: DesignKind::Lhs,
-                samples: Some(samples),
-                seed: Some(seed),
-                max_runs: runs,
-            },
-        )
-        .unwrap();
+        let st = shipped_space(Some(samples), Some(seed), runs);
         let cache = std::env::temp_dir().join(format!("br-cells-{seed}-{samples}-{runs}.json"));
         let sums: Vec<Sums> = match std::fs::read(&cache) {
             Ok(b) => serde_json::from_slice(&b).unwrap(),
@@ -3564,6 +3519,40 @@ mod review_null {
                 s
             }
         };
+        let hits = sums.iter().map(|c| c.hits.clone()).collect();
+        exploration_of(&st, runs, &sums, hits)
+    }
+
+    /// The shipped coalition-space scenario set up as `coalsim explore`
+    /// would, at `samples` and `seed` (`None`: the file's) with `runs`
+    /// runs per cell.
+    pub(super) fn shipped_space(samples: Option<usize>, seed: Option<u64>, runs: u64) -> Setup {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../scenarios/coalition-space.toml");
+        let file = ScenarioFile::open(Some(&path)).unwrap();
+        let ask = Ask {
+            uncertain: Vec::new(),
+            uncertain_origin: String::new(),
+            policy: Vec::new(),
+            policy_origin: String::new(),
+            no_uncertain: String::new(),
+            no_policy: String::new(),
+            design: DesignKind::Lhs,
+            samples,
+            seed,
+            max_runs: runs,
+        };
+        setup(file, ask).unwrap()
+    }
+
+    /// The exploration of `st` from each cell's sums over `runs` runs and
+    /// each cell's outcomes by run (`hits`), at `explore`'s defaults.
+    pub(super) fn exploration_of(
+        st: &Setup,
+        runs: u64,
+        sums: &[Sums],
+        hits: Vec<Vec<u64>>,
+    ) -> Exploration {
         Exploration {
             scenario: st.file.base.name.clone(),
             runs,
@@ -3572,8 +3561,8 @@ mod review_null {
             uncertainties: st.unc.clone(),
             policies: st.pols.clone(),
             plan: st.plan.clone(),
-            cells: means(&sums, runs),
-            hits: sums.iter().map(|c| c.hits.clone()).collect(),
+            cells: means(sums, runs),
+            hits,
             precision: 0.02,
         }
     }
