@@ -286,14 +286,20 @@ impl PrimTarget {
     /// other rule there, not better. Not where neither it nor the best
     /// other rule ever reaches the goal: a tie that measures nothing.
     pub fn level(&self) -> bool {
-        let p = self.precision;
         self.kind == "lead"
             && self.behind_overall
             && !self.reportable()
             && self.result.pasted.points >= MIN_CASES
-            && self
-                .lead
-                .is_some_and(|l| l.success > 0.0 || l.runner_up_success > 0.0)
+            && self.level_held_out()
+    }
+
+    /// On the coalitions the search was not fitted on, the lead's interval
+    /// lies within ±`precision` of the best other rule, in a box where some
+    /// rule reaches the goal at least once (else every rule is level at 0).
+    fn level_held_out(&self) -> bool {
+        let p = self.precision;
+        self.lead
+            .is_some_and(|l| l.success > 0.0 || l.runner_up_success > 0.0)
             && self.held_out.is_some_and(|h| h.lo >= -p && h.hi <= p)
     }
 
@@ -1314,10 +1320,9 @@ enum Whole {
     /// Ahead there, over all runs and on coalitions the search was not
     /// fitted on ([`PrimTarget::reportable`]).
     Leads,
-    /// Level with the best other rule: the held-out lead's interval within
-    /// ±`precision` (as [`PrimTarget::level`], whatever the ranking says,
-    /// since the box is the whole space), and not where no rule ever
-    /// reaches the goal.
+    /// Level with the best other rule on held-out coalitions
+    /// ([`PrimTarget::level_held_out`]; unlike [`PrimTarget::level`],
+    /// whatever the ranking says, since the box is the whole space).
     Level,
     /// Neither ahead nor level (and not behind: the verdict lists a
     /// policy behind even in its own box apart).
@@ -1336,14 +1341,11 @@ fn whole_standing(t: &PrimTarget, x: &[Vec<f64>]) -> Option<Whole> {
     if t.kind != "lead" || !t.result.pasted.restricted(x).is_empty() {
         return None;
     }
-    let l = t.lead?;
-    let p = t.precision;
+    t.lead?;
     Some(match t.held_out {
         None => Whole::Unchecked,
         Some(_) if t.reportable() => Whole::Leads,
-        Some(h) if h.lo >= -p && h.hi <= p && (l.success > 0.0 || l.runner_up_success > 0.0) => {
-            Whole::Level
-        }
+        Some(_) if t.level_held_out() => Whole::Level,
         Some(_) => Whole::Unclear,
     })
 }
