@@ -687,3 +687,30 @@ fn theory_who_does_the_work_weighted_voting_pays_only_where_the_work_follows_res
         "resources alike: λ should hardly matter: {dd:+.4} ± {se:.4}"
     );
 }
+
+#[test]
+fn theory_decision_costs_holdouts_cost_a_rule_more_the_more_members_it_needs() {
+    const RUNS: u64 = 1000;
+    println!("| coalition | measure | majority | q=0.6 | 0.7 | 0.8 | 0.9 | 1.0 |");
+    // Buchanan and Tullock (1962, ch. 8): each member beyond the k-th a
+    // decision must win is a potential holdout who can make its vote the
+    // price of a concession. Members who hold out (`holdout` 0.6: a
+    // supporter whose yes is needed withholds it six times in ten) make
+    // the thresholds near unanimity cost more: raising the threshold from
+    // majority to 0.8 pays less than when everyone votes sincerely.
+    let text = camps(10, true, 0.5);
+    let (c, hw) = contrast(
+        ["holdout 0", "holdout 0.6"],
+        [
+            curve(&text, &[]),
+            curve(&text, &[("dynamics.holdout", toml::Value::Float(0.6))]),
+        ],
+        RUNS,
+        0,
+        3,
+    );
+    assert!(
+        c + hw < 0.0,
+        "holdouts should make raising the threshold from majority to 0.8 pay less: {c:+.4} ± {hw:.4}"
+    );
+}

@@ -237,7 +237,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
 
     // One vote of the voters present on `y` (the first, and each after a
     // discussion below).
-    let mut vote_on = |w: &mut World, rng: &mut Rng, y: f64| {
+    let mut vote_on = |w: &mut World, rng: &mut Rng, y: f64, first: bool| {
         let mut v = vote(
             w,
             s,
@@ -251,10 +251,13 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
             fallback,
             ctl,
         );
+        if first {
+            hold_out(w, s, rng, members, p, k, y, &mut v, ctl);
+        }
         v.tally.fallback = fallback;
         v
     };
-    let mut v = vote_on(w, rng, y);
+    let mut v = vote_on(w, rng, y, true);
     if !established {
         let objectors = v.voiced + v.silent;
         for &i in members {
@@ -279,7 +282,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         pool(w, members, dy.pooling, merit, rng, |w, i| {
             w.counted_yes[i].is_some()
         });
-        vote_on(w, rng, y)
+        vote_on(w, rng, y, false)
     };
     // Consent: a reasoned objection (the proposal harms the aim) is tested
     // by the circle in a round of discussion before it can stand: every
@@ -1103,7 +1106,10 @@ fn vote(
     let consent = established && rule == DecisionRule::Consent;
     let mut circle = ConsentCount::default();
     let mut v = Vote {
-        tally: Tally::default(),
+        tally: Tally {
+            fallback,
+            ..Tally::default()
+        },
         voiced: 0,
         silent: 0,
         upheld: false,
@@ -1257,6 +1263,81 @@ fn vote(
         v.upheld = circle.upholds(v.tally.total);
     }
     v
+}
+
+/// Strategic holdouts (Buchanan & Tullock 1962, ch. 8: under a rule that
+/// needs k of N, each member beyond the k-th whose agreement must be won
+/// is a potential holdout, who can make its vote the price of a concession
+/// toward its own position). After the first, sincere vote on a proposal
+/// that would pass, each supporter whose yes the proposal needs (withdrawn
+/// alone, it would block: [`is_pivotal`]) holds it back with probability
+/// `holdout`, and objects instead: the proposal is blocked and negotiated
+/// like any other block, in amendment rounds that move it toward the
+/// blocking objectors (the holdouts among them), after which everyone
+/// votes sincerely again. Nobody holds out where there is nothing to
+/// bargain for: with no amendment round to come (`amendments` = 0), no
+/// rule in force, or a proposal at the member's own position. A player's
+/// own ballot stands (the model's holdout is offered to the controller as
+/// a no). Whether a yes is needed is judged on the sincere count, as the
+/// rule counts votes: a rule that needs more of the members leaves more of
+/// them pivotal (everyone under consensus; under majority only when the
+/// vote is won by one). Under consent a withheld yes blocks only as any
+/// objection does there ([`consent_blocks`]): a supporter that judges the
+/// proposal good and loses nothing beyond its tolerance by it would be
+/// heard and overruled, so it has no vote to bargain with.
+#[allow(clippy::too_many_arguments)]
+fn hold_out(
+    w: &mut World,
+    s: &Scenario,
+    rng: &mut Rng,
+    members: &[usize],
+    p: usize,
+    k: usize,
+    y: f64,
+    v: &mut Vote,
+    ctl: &mut impl Controller,
+) {
+    let dy = &s.dynamics;
+    let g = &s.governance;
+    let rule = g.decision_rule;
+    if dy.holdout <= 0.0
+        || dy.amendments == 0
+        || w.coalition.governance != GovernanceState::Established
+        || !passes(rule, g, &v.tally)
+    {
+        return;
+    }
+    let sincere = v.tally;
+    let weighted = rule == DecisionRule::Weighted;
+    let consent = rule == DecisionRule::Consent;
+    let needed = !weighted && is_pivotal(rule, g, &sincere, true, 0.0);
+    let a = w.coalition.agenda[k];
+    let d = w.d;
+    for &i in members {
+        if i == p
+            || w.counted_yes[i] != Some(true)
+            || w.stood_aside[i]
+            || w.vote_u[i] < 0.0
+            || w.salience[i * d + k] <= 0.0
+            || (w.position[i * d + k] - y).abs() < 1e-9
+        {
+            continue;
+        }
+        let pivotal = if weighted {
+            is_pivotal(rule, g, &sincere, true, w.power[i])
+        } else if consent {
+            consent_blocks(dy, w.vote_merit[i], interest_gain(w, i, k, a, y), v.upheld)
+        } else {
+            needed
+        };
+        if pivotal && chance(rng, dy.holdout) && ctl.ballot(i, Ballot::No) == Ballot::No {
+            w.counted_yes[i] = Some(false);
+            v.tally.yes -= 1;
+            v.tally.yes_power -= w.power[i];
+            v.tally.blocking += 1;
+            v.voiced += 1;
+        }
+    }
 }
 
 /// The deferred conflict erupts with no agreed process to settle it: every

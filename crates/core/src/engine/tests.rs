@@ -851,6 +851,123 @@ fn under_consent_a_reasoned_objection_the_circle_overruled_is_no_holdout() {
     assert_eq!(w.hours_now, vec![1.0; 4]);
 }
 
+/// Four members deciding on issue 0 from an agenda at 0: A and B at 1
+/// propose half a step (y = 0.5), C at 0.6 and D at 0.5 gain by it too.
+/// Everyone sees the merit right (a good proposal): all four are for it.
+fn holdout_setup(rule: &str, holdout: &str, amendments: &str) -> (Scenario, World) {
+    let s = scenario(
+        &[
+            agent("A", "founder", [1.0, 0.0]),
+            agent("B", "member", [1.0, 0.0]),
+            agent("C", "member", [0.6, 0.0]),
+            agent("D", "member", [0.5, 0.0]),
+        ],
+        &[
+            ("dynamics.proposal_quality", "1.0"),
+            ("dynamics.proposal_step", "0.5"),
+            ("governance.decision_every", "1"),
+            ("governance.decision_rule", rule),
+            ("dynamics.holdout", holdout),
+            ("dynamics.amendments", amendments),
+            ("dynamics.amendment_move", "0.5"),
+            ("dynamics.amendment_hours", "0.5"),
+            ("dynamics.pooling", "0"),
+        ],
+    );
+    let mut w = world(&s);
+    set_trust(&mut w, 0.5);
+    w.judgment = vec![1.0; 4];
+    w.engagement = vec![1.0; 4];
+    w.power = vec![1.0, 1.0, 0.0, 0.0];
+    w.coalition.agenda[0] = 0.0;
+    w.coalition.governance = GovernanceState::Established;
+    w.round = 1;
+    (s, w)
+}
+
+#[test]
+fn under_consensus_every_supporter_is_needed_and_a_holdout_bargains_for_a_concession() {
+    // Everyone's yes is needed under consensus. With `holdout` 1 every
+    // supporter not standing at y holds back its yes: the other proposer
+    // (at 1) and C (at 0.6); D stands at 0.5 and has nothing to bargain
+    // for. The proposal is blocked and amended toward the two holdouts:
+    // y = 0.5 + 0.5 × (0.8 − 0.5) = 0.65; all vote sincerely again and it
+    // passes, a round of negotiation later (`amendment_hours` each).
+    let (s, mut w) = holdout_setup("consensus", "1", "1");
+    let (ev, _) = decide(&mut w, &s);
+    let (proposer, passed, ..) = decision_event(&ev);
+    assert!(proposer < 2);
+    assert!(passed);
+    assert_close!(w.coalition.agenda[0], 0.65);
+    assert_eq!(w.hours_now, vec![0.5; 4]);
+    assert_eq!(w.coalition.busy_until, 2);
+}
+
+#[test]
+fn nobody_holds_out_where_withholding_a_yes_would_block_nothing() {
+    // Under majority four yes of four leave no yes pivotal; under consent
+    // a supporter that sees the proposal as good and loses nothing by it
+    // would be overruled; with no amendment round to come there is nothing
+    // to bargain for; and with `holdout` 0 members vote sincerely. In each
+    // the proposal passes at 0.5 with no negotiation.
+    for (rule, holdout, amendments) in [
+        ("majority", "1", "1"),
+        ("supermajority", "1", "1"),
+        ("consent", "1", "1"),
+        ("consensus", "1", "0"),
+        ("consensus", "0", "1"),
+    ] {
+        let (s, mut w) = holdout_setup(rule, holdout, amendments);
+        let (ev, _) = decide(&mut w, &s);
+        let (_, passed, yes, voters, voiced, _) = decision_event(&ev);
+        assert!(passed, "{rule}, holdout {holdout}, amendments {amendments}");
+        assert_close!(w.coalition.agenda[0], 0.5);
+        assert_eq!((yes, voters, voiced), (4, 4, 0));
+        assert_eq!(w.hours_now, vec![0.0; 4]);
+    }
+}
+
+#[test]
+fn under_majority_a_yes_is_needed_only_when_the_vote_is_won_by_one() {
+    // Three members: A and B at 1 (a proposer and a supporter), C at -1
+    // objects (U_C = 0.15 + (1 − 1.5) < 0). Two yes of three: each yes is
+    // pivotal, so the supporter among A, B holds out. Blocked, the
+    // proposal is amended toward the blocking objectors (C at −1 and the
+    // holdout at 1, mean 0) by the share still needed (1 vote of 2):
+    // y = 0.5 + 0.5 × 0.5 × (0 − 0.5) = 0.375, then passes 2 to 1.
+    let s = scenario(
+        &[
+            agent("A", "founder", [1.0, 0.0]),
+            agent("B", "member", [1.0, 0.0]),
+            agent("C", "member", [-1.0, 0.0]),
+        ],
+        &[
+            ("dynamics.proposal_quality", "1.0"),
+            ("dynamics.proposal_step", "0.5"),
+            ("governance.decision_every", "1"),
+            ("governance.decision_rule", "majority"),
+            ("dynamics.holdout", "1"),
+            ("dynamics.amendments", "1"),
+            ("dynamics.amendment_move", "0.5"),
+            ("dynamics.pooling", "0"),
+        ],
+    );
+    let mut w = world(&s);
+    set_trust(&mut w, 0.5);
+    w.judgment = vec![1.0; 3];
+    w.engagement = vec![1.0; 3];
+    w.power = vec![1.0, 1.0, 0.0];
+    w.coalition.agenda[0] = 0.0;
+    w.coalition.governance = GovernanceState::Established;
+    w.round = 1;
+    let (ev, _) = decide(&mut w, &s);
+    let (proposer, passed, yes, voters, ..) = decision_event(&ev);
+    assert!(proposer < 2);
+    assert!(passed);
+    assert_eq!((yes, voters), (2, 3));
+    assert_close!(w.coalition.agenda[0], 0.375);
+}
+
 #[test]
 fn each_voter_perceives_the_merit_by_its_judgment_into_vote_merit() {
     let (s, mut w) = one_objector(&[("governance.decision_rule", "majority")]);

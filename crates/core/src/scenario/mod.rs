@@ -388,6 +388,7 @@ impl ScenarioFile {
                 "hours a proposer spends sounding out each member whose vote it needs".into()
             }
             "dynamics.hours_budget" => "hours a week members can give".into(),
+            "dynamics.holdout" => "how often members hold out for a concession".into(),
             "dynamics.excluded_buy_in" => {
                 "how far members without a vote carry out decisions".into()
             }

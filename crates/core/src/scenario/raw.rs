@@ -880,6 +880,11 @@ pub struct Dynamics {
     pub pooling: f64,
     /// How far an amendment moves the proposal toward the objectors.
     pub amendment_move: f64,
+    /// Chance that a member whose yes a proposal needs (withdrawing it
+    /// alone would block the proposal) holds it back at the first vote to
+    /// bargain for a concession toward its own position (0 = members vote
+    /// sincerely).
+    pub holdout: f64,
     /// Share of a round's work lost per voiced objection negotiated in an
     /// amendment round (time spent deliberating instead of working).
     pub amendment_delay: f64,
@@ -1049,6 +1054,7 @@ impl Default for Dynamics {
             excluded_buy_in: 0.5,
             pooling: 0.3,
             amendment_move: 0.5,
+            holdout: 0.0,
             amendment_delay: 0.03,
             waiting_cost: 0.25,
             direction_floor: 0.2,

@@ -636,7 +636,7 @@ fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
 
 fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     let d = &s.dynamics;
-    let units: [(&str, f64); 67] = [
+    let units: [(&str, f64); 68] = [
         ("private_checkin_boost", d.private_checkin_boost),
         ("winner_buy_in", d.winner_buy_in),
         ("loser_buy_in", d.loser_buy_in),
@@ -659,6 +659,7 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
         ("excluded_buy_in", d.excluded_buy_in),
         ("pooling", d.pooling),
         ("amendment_move", d.amendment_move),
+        ("holdout", d.holdout),
         ("amendment_delay", d.amendment_delay),
         ("direction_floor", d.direction_floor),
         ("w_alignment", d.w_alignment),
