@@ -58,6 +58,9 @@ use crate::scenario::{DecisionRule, Proposals, RawGovernance, Scenario, Voting};
 ///   reasoned objection it overrules is no holdout in the negotiation).
 ///   Modified consensus falls back to a plain supermajority vote (no one
 ///   stands aside) after `fallback_after` blocks of the issue;
+/// - with `holdout` > 0, a supporter whose yes the proposal needs (by the
+///   rule's own count) may hold it back at the first vote to bargain for a
+///   concession: it objects instead ([`hold_out`]);
 /// - with a rule in force, [`passes`] decides. A proposal blocked by voiced
 ///   objections is negotiated, up to `amendments` times: each round takes
 ///   the next week's meeting (the matters behind it wait), costs every
