@@ -26,9 +26,9 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use coalsim_core::scenario::describe::{
-    AnswerError, Answers, CARES, DELIVERS, FIRST_WIN, GOAL, LOST_VOTE, MEETINGS, NOT_SURE,
-    Organisation, RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST, URGENCY, VOTING, WANTS, WORK,
-    WORK_RUNS_ON, question,
+    AnswerError, Answers, BARGAINING, CARES, DELIVERS, FIRST_WIN, GOAL, LOST_VOTE, MEETINGS,
+    NOT_SURE, Organisation, RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST, URGENCY, VOTING,
+    WANTS, WORK, WORK_RUNS_ON, question,
 };
 use coalsim_report::files::write_atomic;
 
@@ -191,6 +191,11 @@ fn ask() -> anyhow::Result<Answers> {
         1,
     )?;
     let lost_vote = choose(question("lost_vote"), &with_not_sure(words(&LOST_VOTE)), 1)?;
+    let bargaining = choose(
+        question("bargaining"),
+        &with_not_sure(words(&BARGAINING)),
+        0,
+    )?;
     let voting = choose(
         question("voting"),
         &with_not_sure(VOTING.map(|(w, _)| w).to_vec()),
@@ -292,6 +297,7 @@ fn ask() -> anyhow::Result<Answers> {
         work,
         work_runs_on: Some(work_runs_on),
         lost_vote,
+        bargaining: Some(bargaining),
         voting,
         rules,
         draft_rule,

@@ -1166,6 +1166,7 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
     b.send_keys("#org-2-knows", "Bank Street Neighbours");
     choose(&b, "#outside_shocks", "not sure");
     choose(&b, "#voting", "those at the meeting, if half are there");
+    choose(&b, "#bargaining", "now and then");
     choose(&b, "#goal", "small");
     b.js("document.getElementById('deadline_weeks').value = '52'; return true");
     // Three rules on the table.
@@ -1196,6 +1197,7 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "\"governance.decision_rule\" = [\"consensus\", \"majority\", \"weighted\"]",
         "voting = \"attendees\"   # who votes: those at the meeting, if half are there",
         "quorum = 0.5",
+        "holdout = 0.2   # a member whose support is needed holds it back to win a change: now and then",
     ] {
         assert!(toml.contains(want), "{want} in\n{toml}");
     }

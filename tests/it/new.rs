@@ -294,3 +294,55 @@ fn what_the_work_runs_on_becomes_how_far_the_work_follows_resources() {
         "{err}"
     );
 }
+
+/// The answer to "When a decision needs a member's support, does it hold it
+/// back to win a change?" becomes `dynamics.holdout`; "not sure" explores
+/// it from never to often; an answers file written before the question
+/// existed means members vote as they see it, and nothing is written.
+#[test]
+fn whether_members_bargain_becomes_how_often_they_hold_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    let after = "lost_vote = \"minds\"\n";
+    assert!(answers.contains(after));
+    assert!(!answers.contains("bargaining"));
+    for (i, (answer, holdout, explored)) in [
+        (Some("often"), 0.5, false),
+        (Some("now and then"), 0.2, false),
+        (Some("members vote as they see it"), 0.0, false),
+        (Some("not sure"), 0.2, true),
+        (None, 0.0, false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let text = match answer {
+            Some(a) => answers.replacen(after, &format!("{after}bargaining = \"{a}\"\n"), 1),
+            None => answers.clone(),
+        };
+        let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
+        assert_eq!(file.base.dynamics.holdout, holdout, "{written}");
+        assert_eq!(
+            written.contains("holdout = "),
+            answer.is_some(),
+            "{written}"
+        );
+        assert_eq!(
+            written.contains("\"dynamics.holdout\" = \"0.0..0.5\""),
+            explored,
+            "{written}"
+        );
+    }
+    let err = refused(
+        tmp.path(),
+        &answers.replacen(after, &format!("{after}bargaining = \"always\"\n"), 1),
+    );
+    assert!(
+        err.contains("bargaining: \"always\" is not an answer; allowed: \"members vote as they see it\", \"now and then\", \"often\", \"not sure\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("does it hold it back to win a change"),
+        "{err}"
+    );
+}

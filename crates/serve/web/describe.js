@@ -91,6 +91,7 @@ function answers() {
     work: value("work"),
     work_runs_on: value("work_runs_on"),
     lost_vote: value("lost_vote"),
+    bargaining: value("bargaining"),
     voting: value("voting"),
     rules: [...document.querySelectorAll(".rule:checked")].map((c) => c.value),
     draft_rule: value("draft_rule"),

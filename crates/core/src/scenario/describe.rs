@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 /// for the organisation, the issue and the other organisation asked about:
 /// the terminal asks them in these words, and an answer that is refused is
 /// named by its question (see [`question`]).
-pub const QUESTIONS: [(&str, &str); 24] = [
+pub const QUESTIONS: [(&str, &str); 25] = [
     ("name", "What is the coalition called?"),
     (
         "purpose",
@@ -58,6 +58,10 @@ pub const QUESTIONS: [(&str, &str); 24] = [
     (
         "lost_vote",
         "When a member loses a vote, does it move on or take it personally?",
+    ),
+    (
+        "bargaining",
+        "When a decision needs a member's support, does it hold it back to win a change (\"I'll vote yes if…\")?",
     ),
     ("voting", "Who votes on a proposal?"),
     ("rules", "Which rules do you want to compare?"),
@@ -207,6 +211,12 @@ pub struct Answers {
     /// How a member takes losing a vote: moves on, minds, takes it
     /// personally, not sure.
     pub lost_vote: String,
+    /// Whether a member whose support a decision needs holds it back to win
+    /// a change: members vote as they see it, now and then, often, not
+    /// sure. None (answers files written before the question was asked)
+    /// means members vote as they see it, and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bargaining: Option<String>,
     /// Who votes on a proposal: every member is consulted, or those at the
     /// meeting (however few, or with a quorum), or not sure. Answers files
     /// written before the question was asked mean every member.
@@ -295,6 +305,14 @@ pub const LOST_VOTE: [(&str, f64); 3] = [
     ("moves on", 0.0),
     ("minds", 0.05),
     ("takes it personally", 0.15),
+];
+/// `dynamics.holdout` (same table: "whether members bargain with their
+/// vote"): the chance that a member whose yes a proposal needs holds it
+/// back to bargain for a concession.
+pub const BARGAINING: [(&str, f64); 3] = [
+    ("members vote as they see it", 0.0),
+    ("now and then", 0.2),
+    ("often", 0.5),
 ];
 /// `governance.voting` and `governance.quorum` (docs/model.md, "Who
 /// votes"): None = every member is consulted; Some(q) = those at the
@@ -784,6 +802,26 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         num(lost.unwrap_or(LOST_VOTE[1].1)),
         a.lost_vote
     );
+    // Whether members bargain with their vote: written only when answered
+    // (an answers file from before the question means sincere votes, the
+    // model's default).
+    if let Some(answer) = &a.bargaining {
+        let holdout = pick("bargaining", "bargaining", answer, &BARGAINING, true)?;
+        let _ = writeln!(
+            t,
+            "holdout = {}   # a member whose support is needed holds it back to win a change: {}",
+            num(holdout.unwrap_or(BARGAINING[1].1)),
+            answer
+        );
+        if holdout.is_none() {
+            let (lo, hi) = lo_hi(&BARGAINING);
+            uncertain.push((
+                "dynamics.holdout".into(),
+                format!("{}..{}", num(lo), num(hi)),
+                "how often a member holds out for a change (not sure: never to often)".into(),
+            ));
+        }
+    }
     if work.is_none() {
         let (lo, hi) = lo_hi(&WORK);
         uncertain.push((
@@ -952,6 +990,7 @@ pub fn choices() -> serde_json::Value {
         "work": sure(words(&WORK)),
         "work_runs_on": sure(words(&WORK_RUNS_ON)),
         "lost_vote": sure(words(&LOST_VOTE)),
+        "bargaining": sure(words(&BARGAINING)),
         "voting": sure(VOTING.iter().map(|(w, _)| *w).collect()),
         "role": ROLES,
         "resources": sure(words(&RESOURCES)),
