@@ -60,7 +60,7 @@ use crate::scenario::{DecisionRule, Proposals, RawGovernance, Scenario, Voting};
 ///   stands aside) after `fallback_after` blocks of the issue;
 /// - with `holdout` > 0, a supporter whose yes the proposal needs (by the
 ///   rule's own count) may hold it back at the first vote to bargain for a
-///   concession: it objects instead ([`hold_out`]);
+///   concession toward its own position: it objects instead ([`hold_out`]);
 /// - with a rule in force, [`passes`] decides. A proposal blocked by voiced
 ///   objections is negotiated, up to `amendments` times: each round takes
 ///   the next week's meeting (the matters behind it wait), costs every
@@ -1279,7 +1279,15 @@ fn vote(
 /// blocking objectors (the holdouts among them), after which everyone
 /// votes sincerely again. Nobody holds out where there is nothing to
 /// bargain for: with no amendment round to come (`amendments` = 0), no
-/// rule in force, or a proposal at the member's own position. A player's
+/// rule in force, a proposal at the member's own position, or where the
+/// concession its objection would win moves the proposal away from it:
+/// the amendment moves toward the blocking objectors' salience-weighted
+/// mean position, so a supporter holds out only when that mean, counted
+/// over the sincere blocking objectors and itself, lies on its own side of
+/// the proposal (under a threshold rule a supporter beyond the proposal
+/// facing objectors who outweigh it would pull the proposal away from
+/// itself; under consensus and consent a proposal that would pass has no
+/// blocking objector, so the mean is the member's own position). A player's
 /// own ballot stands (the model's holdout is offered to the controller as
 /// a no). Whether a yes is needed is judged on the sincere count, as the
 /// rule counts votes: a rule that needs more of the members leaves more of
@@ -1316,13 +1324,28 @@ fn hold_out(
     let needed = !weighted && is_pivotal(rule, g, &sincere, true, 0.0);
     let a = w.coalition.agenda[k];
     let d = w.d;
+    // The sincere blocking objectors' salience-weighted positions, as the
+    // negotiation weighs them (under consent only objections that stand).
+    let (mut num, mut den) = (0.0, 0.0);
+    for &j in members {
+        if w.counted_yes[j] == Some(false)
+            && (!consent
+                || consent_blocks(dy, w.vote_merit[j], interest_gain(w, j, k, a, y), v.upheld))
+        {
+            num += w.salience[j * d + k] * w.position[j * d + k];
+            den += w.salience[j * d + k];
+        }
+    }
     for &i in members {
+        let (x, s_i) = (w.position[i * d + k], w.salience[i * d + k]);
         if i == p
             || w.counted_yes[i] != Some(true)
             || w.stood_aside[i]
             || w.vote_u[i] < 0.0
-            || w.salience[i * d + k] <= 0.0
-            || (w.position[i * d + k] - y).abs() < 1e-9
+            || s_i <= 0.0
+            || (x - y).abs() < 1e-9
+            // The concession would move the proposal away from it.
+            || ((num + s_i * x) / (den + s_i) - y) * (x - y) <= 0.0
         {
             continue;
         }

@@ -927,18 +927,15 @@ fn nobody_holds_out_where_withholding_a_yes_would_block_nothing() {
     }
 }
 
-#[test]
-fn under_majority_a_yes_is_needed_only_when_the_vote_is_won_by_one() {
-    // Three members: A and B at 1 (a proposer and a supporter), C at -1
-    // objects (U_C = 0.15 + (1 − 1.5) < 0). Two yes of three: each yes is
-    // pivotal, so the supporter among A, B holds out. Blocked, the
-    // proposal is amended toward the blocking objectors (C at −1 and the
-    // holdout at 1, mean 0) by the share still needed (1 vote of 2):
-    // y = 0.5 + 0.5 × 0.5 × (0 − 0.5) = 0.375, then passes 2 to 1.
+/// Three members deciding under majority with `holdout` 1 from an agenda
+/// at 0: A (the only one with power, so the proposer) at 1 proposes half a
+/// step (y = 0.5), C at −1 objects (U_C = 0.15 + (1 − 1.5) < 0), and B
+/// stands at `b`. Two yes of three: each yes is pivotal.
+fn majority_won_by_one(b: f64) -> (Scenario, World) {
     let s = scenario(
         &[
             agent("A", "founder", [1.0, 0.0]),
-            agent("B", "member", [1.0, 0.0]),
+            agent("B", "member", [b, 0.0]),
             agent("C", "member", [-1.0, 0.0]),
         ],
         &[
@@ -949,6 +946,7 @@ fn under_majority_a_yes_is_needed_only_when_the_vote_is_won_by_one() {
             ("dynamics.holdout", "1"),
             ("dynamics.amendments", "1"),
             ("dynamics.amendment_move", "0.5"),
+            ("dynamics.amendment_hours", "0.5"),
             ("dynamics.pooling", "0"),
         ],
     );
@@ -956,16 +954,46 @@ fn under_majority_a_yes_is_needed_only_when_the_vote_is_won_by_one() {
     set_trust(&mut w, 0.5);
     w.judgment = vec![1.0; 3];
     w.engagement = vec![1.0; 3];
-    w.power = vec![1.0, 1.0, 0.0];
+    w.power = vec![1.0, 0.0, 0.0];
     w.coalition.agenda[0] = 0.0;
     w.coalition.governance = GovernanceState::Established;
     w.round = 1;
+    (s, w)
+}
+
+#[test]
+fn under_majority_a_yes_is_needed_only_when_the_vote_is_won_by_one() {
+    // B at 0.3 gains by the step (U_B = 0.15 + 0.3 − 0.2 > 0) and its yes
+    // is needed: it holds out. The blocking objectors are C at −1 and B,
+    // mean −0.35, on B's side of y: the concession moves toward B. Blocked,
+    // the proposal is amended by the share of them still needed (1 vote of
+    // 2): y = 0.5 + 0.5 × 0.5 × (−0.35 − 0.5) = 0.2875, then passes 2 to 1,
+    // a round of negotiation later.
+    let (s, mut w) = majority_won_by_one(0.3);
     let (ev, _) = decide(&mut w, &s);
     let (proposer, passed, yes, voters, ..) = decision_event(&ev);
-    assert!(proposer < 2);
+    assert_eq!(proposer, 0);
     assert!(passed);
     assert_eq!((yes, voters), (2, 3));
-    assert_close!(w.coalition.agenda[0], 0.375);
+    assert_close!(w.coalition.agenda[0], 0.2875);
+    assert_eq!(w.hours_now, vec![0.5; 3]);
+}
+
+#[test]
+fn a_supporter_does_not_hold_out_for_a_concession_that_would_move_away_from_it() {
+    // B at 1, beyond the proposal, is needed as well, but the concession its
+    // objection would win moves toward the blocking objectors' mean (C at −1
+    // and B: 0), away from B: it votes yes, and the proposal passes at 0.5
+    // with no negotiation (before, it held out and the amendment moved the
+    // proposal to 0.375, against its own position).
+    let (s, mut w) = majority_won_by_one(1.0);
+    let (ev, _) = decide(&mut w, &s);
+    let (proposer, passed, yes, voters, voiced, _) = decision_event(&ev);
+    assert_eq!(proposer, 0);
+    assert!(passed);
+    assert_eq!((yes, voters, voiced), (2, 3, 1));
+    assert_close!(w.coalition.agenda[0], 0.5);
+    assert_eq!(w.hours_now, vec![0.0; 3]);
 }
 
 #[test]
