@@ -851,6 +851,47 @@ fn under_consent_a_reasoned_objection_the_circle_overruled_is_no_holdout() {
     assert_eq!(w.hours_now, vec![1.0; 4]);
 }
 
+#[test]
+fn the_second_camp_holds_camp_share_of_the_generated_agents_spread_through_the_order() {
+    // Positions drawn at 0 exactly, so each generated agent stands at its
+    // camp's pole: +0.5 (the first camp) or −0.5 (the second). A named
+    // founder comes first (a base file needs a member) and is in no camp.
+    let camps = |share: &str| {
+        let s = scenario(
+            &[agent("X", "founder", [0.9, 0.0])],
+            &[
+                ("population.count", "12"),
+                ("population.initial_members", "12"),
+                ("population.position", "[0.0, 0.0]"),
+                ("population.divide", "0.5"),
+                ("population.camp_share", share),
+            ],
+        );
+        let w = world(&s);
+        assert_eq!(w.position[0], 0.9);
+        (1..w.n)
+            .map(|i| w.position[i * w.d] < 0.0)
+            .collect::<Vec<bool>>()
+    };
+    // The default: two equal camps, every odd agent in the second.
+    assert_eq!(
+        camps("0.5"),
+        (0..12).map(|k| k % 2 == 1).collect::<Vec<_>>()
+    );
+    // A bloc of a quarter: agents 3, 7 and 11.
+    assert_eq!(
+        camps("0.25"),
+        (0..12).map(|k| k % 4 == 3).collect::<Vec<_>>()
+    );
+    // A third: 2, 5, 8, 11; none, and all.
+    assert_eq!(
+        camps("0.3333333333333333"),
+        (0..12).map(|k| k % 3 == 2).collect::<Vec<_>>()
+    );
+    assert_eq!(camps("0.0"), vec![false; 12]);
+    assert_eq!(camps("1.0"), vec![true; 12]);
+}
+
 /// Four members deciding on issue 0 from an agenda at 0: A and B at 1
 /// propose half a step (y = 0.5), C at 0.6 and D at 0.5 gain by it too.
 /// Everyone sees the merit right (a good proposal): all four are for it.

@@ -14,6 +14,15 @@ fn draw<R: rand::Rng>(rng: &mut R, range: [f64; 2]) -> f64 {
     }
 }
 
+/// Whether generated agent k is in the second camp (shifted by −divide):
+/// a share `share` of the agents, spread evenly through the order, the
+/// k-th joining it when ⌊(k + 1) · share⌋ passes ⌊k · share⌋ (at 0.5,
+/// every odd k; at 0.25, k = 3, 7, 11, …). The first agent (the first
+/// founder) is in the first camp unless every agent is in the second.
+pub fn second_camp(k: usize, share: f64) -> bool {
+    ((k + 1) as f64 * share + 1e-9).floor() > (k as f64 * share + 1e-9).floor()
+}
+
 /// Builds the initial world. Named agents come first, in file order, then the
 /// generated population; random draws are made in that order, so a run is a
 /// pure function of (scenario, RNG stream).
@@ -179,7 +188,11 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
         } else {
             Status::Outsider
         });
-        let camp = if k % 2 == 0 { pop.divide } else { -pop.divide };
+        let camp = if second_camp(k, pop.camp_share) {
+            -pop.divide
+        } else {
+            pop.divide
+        };
         let mut cause = 0.0;
         for issue in 0..d {
             let x = draw(rng, pop.position) + camp;

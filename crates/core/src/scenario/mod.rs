@@ -361,6 +361,7 @@ impl ScenarioFile {
             "governance.decision_rule" => "decision rule".into(),
             "governance.checkin_every" => "weeks between check-ins".into(),
             "population.divide" => "the split into two camps".into(),
+            "population.camp_share" => "the second camp's share of the members".into(),
             "population.focus" => "how much each issue matters to a few (focus)".into(),
             "population.position.0" => "the low end of members' positions".into(),
             "population.relationship_density" => {

@@ -581,9 +581,13 @@ pub struct RawPopulation {
     /// Positions on every issue are drawn from this range.
     #[serde(deserialize_with = "range_pair")]
     pub position: [f64; 2],
-    /// Splits agents into two camps: odd agents' positions are shifted by
-    /// -divide, even ones' by +divide (then clamped to [-1, 1]).
+    /// Splits agents into two camps: the second camp's positions are
+    /// shifted by -divide, the first's by +divide (then clamped to [-1, 1]).
     pub divide: f64,
+    /// Share of the generated agents in the second camp, spread evenly
+    /// through the order (0.5 = two equal camps, every odd agent; 0.25 = a
+    /// minority bloc of a quarter).
+    pub camp_share: f64,
     /// How unequally resources are spread: the Gini coefficient of a
     /// lognormal factor each generated agent's resources are multiplied by
     /// (0 = only the `resources` range; 0.5 = a few members bring several
@@ -630,6 +634,7 @@ impl Default for RawPopulation {
             judgment: [0.6, 0.85],
             position: [0.0, 1.0],
             divide: 0.0,
+            camp_share: 0.5,
             resource_concentration: 0.0,
             resource_position: 0.0,
             work_follows_resources: 1.0,

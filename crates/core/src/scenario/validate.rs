@@ -500,6 +500,7 @@ fn check_population(s: &RawScenario) -> Result<(), Invalid> {
     pair("population.judgment", p.judgment, 0.0, 1.0)?;
     pair("population.position", p.position, -1.0, 1.0)?;
     unit("population.divide", p.divide)?;
+    unit("population.camp_share", p.camp_share)?;
     range(
         "population.resource_concentration",
         p.resource_concentration,
