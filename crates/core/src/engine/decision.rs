@@ -47,8 +47,9 @@ use crate::scenario::{DecisionRule, Proposals, RawGovernance, Scenario, Voting};
 ///   −block_threshold < U_i < 0 stands aside: heard, not blocking. Under
 ///   consent an objection blocks when it is reasoned (M_i < 0) and at least
 ///   half of the circle sees the harm, or when the member cannot live with
-///   the proposal (its own loss interest_weight · Δ_i at least
-///   block_threshold: outside its range of tolerance, whatever the circle
+///   the proposal (its own loss interest_weight · Δ_i at least its
+///   tolerance, `tolerance` or else block_threshold: outside its range of
+///   tolerance, whatever the circle
 ///   sees); a milder personal objection is heard and
 ///   overruled, as a majority passes over an objection it does not need.
 ///   A vote in which a reasoned objection is raised is followed by the
@@ -543,7 +544,7 @@ fn sound_out(
 /// iff Û_i >= 0, to stand aside under consensus (before a fallback) iff
 /// −block_threshold < Û_i < 0, and under consent to block iff it objects
 /// and either its own loss interest_weight · Δ_i is at least
-/// block_threshold (outside its range of tolerance) or M̂_i < 0 (a reasoned
+/// its tolerance ([`intolerable`]) or M̂_i < 0 (a reasoned
 /// objection, upheld when at least half of the voters are expected to see
 /// harm, M̂_i < 0), as [`vote`] counts it. Every expected objection is
 /// counted as voiced. Then [`passes`] decides, as at the vote.
@@ -698,17 +699,18 @@ fn committee_rule(w: &World, s: &Scenario) -> bool {
 /// member judges the proposal harmful to the aim, M_i < 0) when the circle
 /// `upheld` the harm ([`ConsentCount::upholds`]), or one the member cannot
 /// live with: its own loss by the change, interest_weight · Δ_i (`delta`),
-/// at least `block_threshold` (outside its range of tolerance, in
-/// sociocracy's words; the same threshold that makes an objection block a
-/// consensus).
+/// at least its tolerance ([`intolerable`]: outside its range of
+/// tolerance, in sociocracy's words; unless `tolerance` is set, the same
+/// threshold that makes an objection block a consensus).
 fn consent_blocks(dy: &crate::scenario::Dynamics, merit: f64, delta: f64, upheld: bool) -> bool {
     (merit < 0.0 && upheld) || intolerable(dy, delta)
 }
 
 /// Whether a member's own loss by the change, interest_weight · Δ_i
-/// (`delta`), reaches `block_threshold`: outside its range of tolerance.
+/// (`delta`), reaches `tolerance` (unset: `block_threshold`): outside its
+/// range of tolerance.
 fn intolerable(dy: &crate::scenario::Dynamics, delta: f64) -> bool {
-    dy.interest_weight * delta <= -dy.block_threshold
+    dy.interest_weight * delta <= -dy.tolerance.unwrap_or(dy.block_threshold)
 }
 
 /// Consent's count of a vote, the same at the vote ([`vote`]) and for a
@@ -1259,7 +1261,7 @@ fn vote(
     // Consent: the circle tests each reasoned objection; it stands only
     // when at least half of the circle, having heard it, sees the harm. An
     // objection the member cannot live with (its own loss by the change,
-    // interest_weight · Δ_i, at least block_threshold) stands whatever its
+    // interest_weight · Δ_i, at least its tolerance) stands whatever its
     // ground and whatever the circle sees.
     if consent {
         v.tally.blocking = circle.blocking(v.tally.blocking, v.tally.total);

@@ -1038,6 +1038,61 @@ fn a_supporter_does_not_hold_out_for_a_concession_that_would_move_away_from_it()
 }
 
 #[test]
+fn under_consent_tolerance_sets_the_loss_a_member_cannot_live_with_apart_from_block_threshold() {
+    // The coalition of the test above: D at 0 loses 0.5 by y = 0.5. With
+    // `block_threshold` 0.3 and no `tolerance`, 0.5 is beyond D's
+    // tolerance and it vetoes; with `tolerance` 0.6 it is within, D's
+    // objection is overruled like C's, and the proposal passes at 0.5
+    // after the objection round alone (C's reasoned objection). Consensus
+    // does not read `tolerance`.
+    let run = |tolerance: Option<&str>| {
+        let mut sets = vec![
+            ("dynamics.proposal_quality", "1.0"),
+            ("dynamics.proposal_step", "0.5"),
+            ("governance.decision_every", "1"),
+            ("governance.decision_rule", "consent"),
+            ("dynamics.block_threshold", "0.3"),
+            ("dynamics.amendments", "1"),
+            ("dynamics.amendment_move", "0.5"),
+            ("dynamics.pooling", "0"),
+        ];
+        if let Some(t) = tolerance {
+            sets.push(("dynamics.tolerance", t));
+        }
+        let s = scenario(
+            &[
+                agent("A", "founder", [1.0, 0.0]),
+                agent("B", "member", [1.0, 0.0]),
+                agent("C", "member", [0.15, 0.0]),
+                agent("D", "member", [0.0, 0.0]),
+            ],
+            &sets,
+        );
+        let mut w = world(&s);
+        set_trust(&mut w, 0.5);
+        w.judgment = vec![1.0, 1.0, 0.0, 1.0];
+        w.engagement = vec![1.0; 4];
+        w.power = vec![1.0, 1.0, 0.0, 0.0];
+        w.coalition.agenda[0] = 0.0;
+        w.coalition.governance = GovernanceState::Established;
+        w.round = 1;
+        let (ev, _) = decide(&mut w, &s);
+        let (_, passed, ..) = decision_event(&ev);
+        assert!(passed);
+        (w.coalition.agenda[0], w.hours_now.clone())
+    };
+    let (y, hours) = run(None);
+    assert_close!(y, 0.25);
+    assert_eq!(hours, vec![1.0; 4]);
+    let (y, hours) = run(Some("0.6"));
+    assert_close!(y, 0.5);
+    assert_eq!(hours, vec![0.5; 4]);
+    // Set equal to `block_threshold`, it changes nothing.
+    let (y, _) = run(Some("0.3"));
+    assert_close!(y, 0.25);
+}
+
+#[test]
 fn each_voter_perceives_the_merit_by_its_judgment_into_vote_merit() {
     let (s, mut w) = one_objector(&[("governance.decision_rule", "majority")]);
     w.coalition.governance = GovernanceState::Established;

@@ -851,6 +851,11 @@ pub struct Dynamics {
     /// Under consensus, objections weaker than this stand aside instead of
     /// blocking.
     pub block_threshold: f64,
+    /// Under consent, the loss by a change (interest_weight · Δ) that a
+    /// member cannot live with: outside its range of tolerance, it blocks.
+    /// Unset, `block_threshold` (one disposition read by both rules).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<f64>,
     /// Times a blocked proposal is amended toward the objectors and voted
     /// again in the same round.
     pub amendments: u32,
@@ -1046,6 +1051,7 @@ impl Default for Dynamics {
             conflict_damage: 0.6,
             conflict_threshold: 0.05,
             block_threshold: 0.15,
+            tolerance: None,
             amendments: 1,
             amendment_hours: 0.5,
             hidden_decay: 0.02,

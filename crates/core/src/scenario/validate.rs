@@ -738,6 +738,9 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     for (name, v) in nonnegs {
         nonneg(&format!("dynamics.{name}"), v)?;
     }
+    if let Some(t) = d.tolerance {
+        nonneg("dynamics.tolerance", t)?;
+    }
     whole(
         "dynamics.gap_tolerance",
         d.gap_tolerance,
