@@ -805,6 +805,43 @@ fn consent_tests_a_reasoned_objection_in_a_costed_round_that_pools_information()
     );
 }
 
+/// A consent circle of four deciding on issue 0 from an agenda at 0 (a
+/// round's `amendment_hours` 0.5): A and B at 1 propose half a step toward
+/// them (y = 0.5), C at 0.15 misjudges the good proposal, D at 0 loses 0.5
+/// by it; `block_threshold` 0.3 and one amendment round, with `extra`
+/// overrides on top.
+fn veto_circle(extra: &[(&str, &str)]) -> (Scenario, World) {
+    let mut sets = vec![
+        ("dynamics.proposal_quality", "1.0"),
+        ("dynamics.proposal_step", "0.5"),
+        ("governance.decision_every", "1"),
+        ("governance.decision_rule", "consent"),
+        ("dynamics.block_threshold", "0.3"),
+        ("dynamics.amendments", "1"),
+        ("dynamics.amendment_move", "0.5"),
+        ("dynamics.pooling", "0"),
+    ];
+    sets.extend_from_slice(extra);
+    let s = scenario(
+        &[
+            agent("A", "founder", [1.0, 0.0]),
+            agent("B", "member", [1.0, 0.0]),
+            agent("C", "member", [0.15, 0.0]),
+            agent("D", "member", [0.0, 0.0]),
+        ],
+        &sets,
+    );
+    let mut w = world(&s);
+    set_trust(&mut w, 0.5);
+    w.judgment = vec![1.0, 1.0, 0.0, 1.0];
+    w.engagement = vec![1.0; 4];
+    w.power = vec![1.0, 1.0, 0.0, 0.0];
+    w.coalition.agenda[0] = 0.0;
+    w.coalition.governance = GovernanceState::Established;
+    w.round = 1;
+    (s, w)
+}
+
 #[test]
 fn under_consent_a_reasoned_objection_the_circle_overruled_is_no_holdout() {
     // A and B at 1 propose half a step from 0 toward them (y = 0.5). D at
@@ -815,32 +852,7 @@ fn under_consent_a_reasoned_objection_the_circle_overruled_is_no_holdout() {
     // alone: y = 0.5 + 0.5 × (0 − 0.5) = 0.25 (toward D and C together it
     // would be 0.2875), where D's loss (0.25) is within its tolerance and
     // the proposal passes.
-    let s = scenario(
-        &[
-            agent("A", "founder", [1.0, 0.0]),
-            agent("B", "member", [1.0, 0.0]),
-            agent("C", "member", [0.15, 0.0]),
-            agent("D", "member", [0.0, 0.0]),
-        ],
-        &[
-            ("dynamics.proposal_quality", "1.0"),
-            ("dynamics.proposal_step", "0.5"),
-            ("governance.decision_every", "1"),
-            ("governance.decision_rule", "consent"),
-            ("dynamics.block_threshold", "0.3"),
-            ("dynamics.amendments", "1"),
-            ("dynamics.amendment_move", "0.5"),
-            ("dynamics.pooling", "0"),
-        ],
-    );
-    let mut w = world(&s);
-    set_trust(&mut w, 0.5);
-    w.judgment = vec![1.0, 1.0, 0.0, 1.0];
-    w.engagement = vec![1.0; 4];
-    w.power = vec![1.0, 1.0, 0.0, 0.0];
-    w.coalition.agenda[0] = 0.0;
-    w.coalition.governance = GovernanceState::Established;
-    w.round = 1;
+    let (s, mut w) = veto_circle(&[]);
     let (ev, _) = decide(&mut w, &s);
     let (proposer, passed, ..) = decision_event(&ev);
     assert!(proposer < 2);
@@ -1046,36 +1058,11 @@ fn under_consent_tolerance_sets_the_loss_a_member_cannot_live_with_apart_from_bl
     // after the objection round alone (C's reasoned objection). Consensus
     // does not read `tolerance`.
     let run = |tolerance: Option<&str>| {
-        let mut sets = vec![
-            ("dynamics.proposal_quality", "1.0"),
-            ("dynamics.proposal_step", "0.5"),
-            ("governance.decision_every", "1"),
-            ("governance.decision_rule", "consent"),
-            ("dynamics.block_threshold", "0.3"),
-            ("dynamics.amendments", "1"),
-            ("dynamics.amendment_move", "0.5"),
-            ("dynamics.pooling", "0"),
-        ];
-        if let Some(t) = tolerance {
-            sets.push(("dynamics.tolerance", t));
-        }
-        let s = scenario(
-            &[
-                agent("A", "founder", [1.0, 0.0]),
-                agent("B", "member", [1.0, 0.0]),
-                agent("C", "member", [0.15, 0.0]),
-                agent("D", "member", [0.0, 0.0]),
-            ],
-            &sets,
-        );
-        let mut w = world(&s);
-        set_trust(&mut w, 0.5);
-        w.judgment = vec![1.0, 1.0, 0.0, 1.0];
-        w.engagement = vec![1.0; 4];
-        w.power = vec![1.0, 1.0, 0.0, 0.0];
-        w.coalition.agenda[0] = 0.0;
-        w.coalition.governance = GovernanceState::Established;
-        w.round = 1;
+        let extra: Vec<(&str, &str)> = tolerance
+            .map(|t| ("dynamics.tolerance", t))
+            .into_iter()
+            .collect();
+        let (s, mut w) = veto_circle(&extra);
         let (ev, _) = decide(&mut w, &s);
         let (_, passed, ..) = decision_event(&ev);
         assert!(passed);
