@@ -258,7 +258,6 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         if first {
             hold_out(w, s, rng, members, p, k, y, &mut v, ctl);
         }
-        v.tally.fallback = fallback;
         v
     };
     let mut v = vote_on(w, rng, y, true);
@@ -322,22 +321,9 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     // expense.
     // Under consent, a reasoned objection blocks only when the circle
     // upheld the harm (`upheld`); an overruled one is no holdout.
-    let blocks = |w: &World, i: usize, y: f64, upheld: bool| {
-        w.counted_yes[i] == Some(false)
-            && (rule != DecisionRule::Consent
-                || consent_blocks(dy, w.vote_merit[i], interest_gain(w, i, k, a, y), upheld))
-    };
     let mut amended = 0;
     while established && !passed && v.voiced > 0 && amended < dy.amendments {
-        let (mut num, mut den) = (0.0, 0.0);
-        let mut blockers = 0u32;
-        for &i in members {
-            if blocks(w, i, y, v.upheld) {
-                num += w.salience[i * d + k] * w.position[i * d + k];
-                den += w.salience[i * d + k];
-                blockers += 1;
-            }
-        }
+        let (num, den, blockers) = blocking_objectors(w, dy, rule, members, k, a, y, v.upheld);
         for &i in members {
             if w.counted_yes[i].is_some() {
                 w.hours_now[i] += dy.amendment_hours;
@@ -693,6 +679,38 @@ fn unheard(w: &mut World, s: &Scenario, k: usize, a: f64, y: f64) {
 fn committee_rule(w: &World, s: &Scenario) -> bool {
     w.coalition.governance == GovernanceState::Established
         && s.governance.decision_rule == DecisionRule::Committee
+}
+
+/// The blocking objectors of the last vote on proposal y (issue k, agenda
+/// at a), whom an amendment moves toward: Σ salience · position, Σ
+/// salience and their number. Every counted no, except under consent,
+/// where only an objection that stands blocks ([`consent_blocks`]: a
+/// reasoned one the circle `upheld`, or one beyond the member's
+/// tolerance).
+#[allow(clippy::too_many_arguments)]
+fn blocking_objectors(
+    w: &World,
+    dy: &crate::scenario::Dynamics,
+    rule: DecisionRule,
+    members: &[usize],
+    k: usize,
+    a: f64,
+    y: f64,
+    upheld: bool,
+) -> (f64, f64, u32) {
+    let d = w.d;
+    let (mut num, mut den, mut count) = (0.0, 0.0, 0u32);
+    for &i in members {
+        if w.counted_yes[i] == Some(false)
+            && (rule != DecisionRule::Consent
+                || consent_blocks(dy, w.vote_merit[i], interest_gain(w, i, k, a, y), upheld))
+        {
+            num += w.salience[i * d + k] * w.position[i * d + k];
+            den += w.salience[i * d + k];
+            count += 1;
+        }
+    }
+    (num, den, count)
 }
 
 /// Under consent, whether a voiced objection blocks: a reasoned one (the
@@ -1328,16 +1346,7 @@ fn hold_out(
     let d = w.d;
     // The sincere blocking objectors' salience-weighted positions, as the
     // negotiation weighs them (under consent only objections that stand).
-    let (mut num, mut den) = (0.0, 0.0);
-    for &j in members {
-        if w.counted_yes[j] == Some(false)
-            && (!consent
-                || consent_blocks(dy, w.vote_merit[j], interest_gain(w, j, k, a, y), v.upheld))
-        {
-            num += w.salience[j * d + k] * w.position[j * d + k];
-            den += w.salience[j * d + k];
-        }
-    }
+    let (num, den, _) = blocking_objectors(w, dy, rule, members, k, a, y, v.upheld);
     for &i in members {
         let (x, s_i) = (w.position[i * d + k], w.salience[i * d + k]);
         if i == p
