@@ -11,7 +11,8 @@
 //! - Buchanan & Tullock (1962): the threshold with the best outcome moves up
 //!   with the external costs of losing (an intense minority) and down with
 //!   the costs of deciding (a larger group; costly deadlock). Measured with
-//!   the whole model, with common random numbers.
+//!   the whole model, with common random numbers, and the external-cost and
+//!   larger-group claims again with members who hold out and bargain.
 //! - Who does the work, and who decides: votes weighted by resources pay
 //!   where each member's share of the work follows its resources
 //!   (`population.work_follows_resources` = 1) and cost where the work is
@@ -713,4 +714,97 @@ fn theory_decision_costs_holdouts_cost_a_rule_more_the_more_members_it_needs() {
         c + hw < 0.0,
         "holdouts should make raising the threshold from majority to 0.8 pay less: {c:+.4} ± {hw:.4}"
     );
+}
+
+/// The settings under which the Buchanan–Tullock tests are run again:
+/// members who hold out and two rounds of negotiation, and holdouts with
+/// proposers who sound out the vote.
+fn bargaining_variants() -> [(&'static str, Vec<(&'static str, toml::Value)>); 2] {
+    let holdout = ("dynamics.holdout", toml::Value::Float(0.3));
+    [
+        (
+            "holdout 0.3, two rounds of negotiation",
+            vec![
+                holdout.clone(),
+                ("dynamics.amendments", toml::Value::Integer(2)),
+            ],
+        ),
+        (
+            "holdout 0.3, proposals sounded out",
+            vec![
+                holdout,
+                ("dynamics.proposals", toml::Value::String("sounded".into())),
+            ],
+        ),
+    ]
+}
+
+/// The external-cost side, the larger group's decision costs and "no
+/// rule beats majority in a neutral coalition" are not properties of the
+/// default alone: each holds again with members who bargain with their
+/// vote (docs/validation.md, "Theory under bargaining").
+#[test]
+fn theory_buchanan_tullock_holds_when_members_bargain() {
+    let per_contact = |v: f64| toml::Value::Float(v * 9.0 / 19.0);
+    let rules = [
+        "supermajority",
+        "consensus",
+        "modified_consensus",
+        "consent",
+        "weighted",
+        "committee",
+    ];
+    println!("| coalition | measure | majority | q=0.6 | 0.7 | 0.8 | 0.9 | 1.0 |");
+    for (label, extra) in bargaining_variants() {
+        println!("{label}");
+        let (c, hw) = contrast(
+            ["every stake 0.4", "minority's stake 1"],
+            [
+                curve(&camps(10, false, 0.5), &extra),
+                curve(&camps(10, true, 0.5), &extra),
+            ],
+            800,
+            0,
+            2,
+        );
+        assert!(
+            c - hw > 0.0,
+            "{label}: a 0.7 threshold should pay more with an intense minority: {c:+.4} ± {hw:.4}"
+        );
+        let mut larger = extra.clone();
+        larger.push(("dynamics.coordination_hours", per_contact(0.1)));
+        larger.push(("dynamics.coordination_loss", per_contact(0.02)));
+        let (c, hw) = contrast(
+            ["10 members", "20 members"],
+            [
+                curve(&camps(10, true, 0.5), &extra),
+                curve(&camps(20, true, 0.5), &larger),
+            ],
+            2000,
+            3,
+            4,
+        );
+        assert!(
+            c + hw < 0.0,
+            "{label}: raising the threshold from 0.8 to 0.9 should cost a larger group more: {c:+.4} ± {hw:.4}"
+        );
+        let text = neutral(10);
+        let arms: Vec<Scenario> = std::iter::once("majority")
+            .chain(rules)
+            .map(|r| {
+                let mut set = extra.clone();
+                set.push(rule(r));
+                scenario_with(text.clone(), &set)
+            })
+            .collect();
+        let per_run = outcomes(&arms, 1000);
+        for (j, name) in rules.iter().enumerate() {
+            let (d, hw) = mean_hw(per_run.iter().map(|r| r[j + 1].0 - r[0].0));
+            println!("neutral coalition, {name} − majority, success: {d:+.3} ± {hw:.3}");
+            assert!(
+                d - hw <= 0.0,
+                "{label}: {name} beats majority on success in a neutral coalition: {d:+.4} ± {hw:.4}"
+            );
+        }
+    }
 }
