@@ -228,6 +228,14 @@ position = [-1.0, 1.0]
 /// (3.5 per member until the fourth adversarial review: issue 21's lower
 /// clarity had left every threshold at or below 0.27, too near the floor
 /// for a contrast to say anything).
+///
+/// What the tests on this coalition measure (docs/validation.md, "The
+/// rump"): the founding agenda, the salience-weighted mean, sits near the
+/// intense minority, so a high threshold keeps a status quo that serves
+/// the minority until the majority camp leaves; most of the high
+/// thresholds' successes here are the minority finishing alone (0.453 of
+/// the 0.711 at 0.7). With a split counted as failure (`min_members` 5)
+/// the external-cost, holdout and larger-group contrasts do not hold.
 fn camps(n: u32, intense: bool, urgency: f64) -> String {
     let mut text = format!(
         r#"
