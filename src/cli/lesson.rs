@@ -319,6 +319,9 @@ fn report(
         cfg.seed
     )?;
     write!(out, "{}", coalsim_report::comparison::markdown_table(c))?;
+    for line in coalsim_report::comparison::split_lines(c) {
+        writeln!(out, "{line}")?;
+    }
     let voa = coalsim_core::study::compare::measure("value_over_alone").unwrap_or(0);
     let values: Vec<String> = c
         .arms

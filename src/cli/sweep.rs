@@ -215,6 +215,9 @@ fn report(
     for line in coalsim_core::power::capture_lines(&candidates) {
         writeln!(out, "{line}")?;
     }
+    for line in coalsim_report::comparison::split_lines(c) {
+        writeln!(out, "{line}")?;
+    }
     // Several rules and other keys: which rule does best where, in words.
     if p.grid.is_some() || p.arms.iter().any(|a| a.baseline != 0) {
         let words = coalsim_report::comparison::rule_map_words(c, |k| p.file.key_label(k));

@@ -776,3 +776,67 @@ fn a_grid_names_its_keys_in_plain_words() {
     );
     assert!(tmp.path().join("plots/heatmap.png").is_file());
 }
+
+/// A success the members who left did not share is read out: in the
+/// intense-minority coalition of the theory tests most of a 0.7
+/// threshold's successes are the minority finishing alone after the
+/// majority camp left (docs/validation.md, "The rump"); under majority
+/// few are, and the line names only the variant where they are common.
+#[test]
+fn a_success_after_most_members_left_is_read_out_as_a_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("camps.toml");
+    std::fs::write(&file, crate::theory::camps(10, true, 0.5)).unwrap();
+    let out = coalsim()
+        .arg("sweep")
+        .arg(&file)
+        .args([
+            "--vary",
+            "governance.decision_rule=majority,supermajority",
+            "--vary",
+            "governance.supermajority=0.7",
+            "--runs",
+            "400",
+            "--seed",
+            "1975",
+            "--no-plots",
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let splits: Vec<&str> = text.lines().filter(|l| l.starts_with("Split:")).collect();
+    assert_eq!(splits.len(), 1, "{text}");
+    assert!(
+        splits[0].starts_with("Split: under 'decision_rule=supermajority supermajority=0.7', "),
+        "{text}"
+    );
+    // The share it reads out is the one runs.csv gives.
+    let runs = std::fs::read_to_string(dir.path().join("out/runs.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(runs.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (v, s, f, p) = (
+        col("variant"),
+        col("success"),
+        col("final_members"),
+        col("peak_members"),
+    );
+    let (mut n, mut split) = (0u32, 0u32);
+    for r in rdr.records() {
+        let r = r.unwrap();
+        if r[v].starts_with("decision_rule=supermajority") {
+            n += 1;
+            let success = &r[s] == "true" || &r[s] == "1";
+            let fm: u32 = r[f].parse().unwrap();
+            let pm: u32 = r[p].parse().unwrap();
+            split += u32::from(success && 2 * fm < pm);
+        }
+    }
+    let share = format!("{:.1}% of the runs", 100.0 * split as f64 / n as f64);
+    assert!(split > 0 && splits[0].contains(&share), "{share}: {text}");
+}

@@ -236,7 +236,7 @@ position = [-1.0, 1.0]
 /// thresholds' successes here are the minority finishing alone (0.453 of
 /// the 0.711 at 0.7). With a split counted as failure (`min_members` 5)
 /// the external-cost, holdout and larger-group contrasts do not hold.
-fn camps(n: u32, intense: bool, urgency: f64) -> String {
+pub fn camps(n: u32, intense: bool, urgency: f64) -> String {
     let mut text = format!(
         r#"
 name = "camps"

@@ -315,6 +315,30 @@ fn signed(x: f64, digits: usize) -> String {
     format!("{:+.*}", digits, x)
 }
 
+/// The share of a variant's runs, at or above which [`split_lines`]
+/// reads its split successes out.
+pub const SPLIT_SHARE: f64 = 0.05;
+
+/// Where a variant's success is mostly a split: one line for each variant
+/// in which at least [`SPLIT_SHARE`] of the runs reached the goal with
+/// fewer than half of the most members the coalition had
+/// ([`coalsim_core::engine::RunSummary::split_success`]); none otherwise.
+pub fn split_lines(c: &Comparison) -> Vec<String> {
+    c.arms
+        .iter()
+        .filter(|a| a.runs > 0 && a.split_successes as f64 >= SPLIT_SHARE * a.runs as f64)
+        .map(|a| {
+            let share = |n: u64, of: u64| 100.0 * n as f64 / of.max(1) as f64;
+            format!(
+                "Split: under '{}', {:.1}% of the runs reached the goal with fewer than half of the most members the coalition had ({:.1}% of its successes): the few who stayed finished it after the others left, a success the members who left did not share (docs/validation.md, \"The rump\").",
+                a.name,
+                share(a.split_successes, a.runs),
+                share(a.split_successes, a.successes),
+            )
+        })
+        .collect()
+}
+
 /// The comparison as a markdown table: each variant, its success
 /// probability (Wilson 95%), and its paired differences from the baseline.
 pub fn markdown_table(c: &Comparison) -> String {

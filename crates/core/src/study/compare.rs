@@ -202,6 +202,9 @@ pub struct ArmStats {
     pub baseline: usize,
     pub runs: u64,
     pub successes: u64,
+    /// Runs that reached the goal with fewer than half of the most members
+    /// the coalition had ([`RunSummary::split_success`]).
+    pub split_successes: u64,
     /// One Welford per entry of [`MEASURES`].
     pub measures: Vec<Welford>,
     /// Per-round statistics and the survival table, as a batch keeps them.
@@ -294,6 +297,10 @@ pub const BLOCK: u64 = crate::study::batch::BLOCK;
 pub struct ArmPartial {
     pub runs: u64,
     pub successes: u64,
+    /// As [`ArmStats::split_successes`] (absent from a shard written
+    /// before it was counted: 0).
+    #[serde(default)]
+    pub split_successes: u64,
     /// One Welford per entry of [`MEASURES`].
     pub measures: Vec<Welford>,
     pub agg: Aggregates,
@@ -321,6 +328,7 @@ impl Partial {
                 .map(|a| ArmPartial {
                     runs: 0,
                     successes: 0,
+                    split_successes: 0,
                     measures: vec![Welford::new(); MEASURES.len()],
                     agg: Aggregates::new(a.scenario.max_rounds),
                 })
@@ -339,6 +347,7 @@ impl Partial {
         for (a, b) in self.arms.iter_mut().zip(&other.arms) {
             a.runs += b.runs;
             a.successes += b.successes;
+            a.split_successes += b.split_successes;
             for (x, y) in a.measures.iter_mut().zip(&b.measures) {
                 x.merge(y);
             }
@@ -371,6 +380,7 @@ impl Partial {
                     baseline: a.baseline,
                     runs: p.runs,
                     successes: p.successes,
+                    split_successes: p.split_successes,
                     measures: p.measures,
                     agg: p.agg,
                 })
@@ -416,6 +426,7 @@ fn simulate_block(
             let s = sim.summary();
             p.runs += 1;
             p.successes += s.success as u64;
+            p.split_successes += s.split_success() as u64;
             for (w, m) in p.measures.iter_mut().zip(MEASURES.iter()) {
                 w.push((m.get)(&s));
             }
