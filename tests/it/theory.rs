@@ -464,51 +464,34 @@ fn curve(text: &str, extra: &[(&str, toml::Value)]) -> Vec<Scenario> {
 
 #[test]
 fn theory_external_costs_an_intense_minority_moves_the_best_threshold_up() {
-    const RUNS: u64 = 800;
     println!("| coalition | measure | majority | q=0.6 | 0.7 | 0.8 | 0.9 | 1.0 |");
-    let (c, hw) = contrast(
-        ["every stake 0.4", "minority's stake 1"],
-        [
-            curve(&camps(10, false, 0.5), &[]),
-            curve(&camps(10, true, 0.5), &[]),
-        ],
-        RUNS,
-        0,
-        2,
-    );
+    let (c, hw) = external_costs(&[]);
     assert!(
         c - hw > 0.0,
         "a 0.7 threshold should pay more with an intense minority: {c:+.4} ± {hw:.4}"
     );
 }
 
+/// How much more raising the threshold from majority to 0.7 pays with an
+/// intense minority than with equal stakes (800 runs), `extra` set on
+/// every arm.
+fn external_costs(extra: &[(&str, toml::Value)]) -> (f64, f64) {
+    contrast(
+        ["every stake 0.4", "minority's stake 1"],
+        [
+            curve(&camps(10, false, 0.5), extra),
+            curve(&camps(10, true, 0.5), extra),
+        ],
+        800,
+        0,
+        2,
+    )
+}
+
 #[test]
 fn theory_decision_costs_a_larger_group_pays_more_near_unanimity() {
-    const RUNS: u64 = 2000;
     println!("| coalition | measure | majority | q=0.6 | 0.7 | 0.8 | 0.9 | 1.0 |");
-    // The coordination load per member is held equal across the sizes
-    // (hours and process loss per contact × 9/19 in the group of 20), so
-    // that what differs is the number of members a decision must win
-    // over, not the meeting structure: with everyone meeting everyone the
-    // larger group would pay twice the coordination per member under every
-    // rule (the adversarial review in docs/validation.md).
-    let per_contact = |v: f64| toml::Value::Float(v * 9.0 / 19.0);
-    let (c, hw) = contrast(
-        ["10 members", "20 members"],
-        [
-            curve(&camps(10, true, 0.5), &[]),
-            curve(
-                &camps(20, true, 0.5),
-                &[
-                    ("dynamics.coordination_hours", per_contact(0.1)),
-                    ("dynamics.coordination_loss", per_contact(0.02)),
-                ],
-            ),
-        ],
-        RUNS,
-        3,
-        4,
-    );
+    let (c, hw) = larger_group(&[]);
     // Buchanan and Tullock's decision costs rise with the group and
     // steeply near unanimity: the step from 0.8 to 0.9, the last where
     // both groups are above the floor, costs the larger group more. The
@@ -520,6 +503,31 @@ fn theory_decision_costs_a_larger_group_pays_more_near_unanimity() {
         c + hw < 0.0,
         "raising the threshold from 0.8 to 0.9 should cost a larger group more: {c:+.4} ± {hw:.4}"
     );
+}
+
+/// How much more the step from 0.8 to 0.9 costs the intense-minority
+/// coalition of twenty than of ten (2,000 runs), `extra` set on every arm.
+/// The coordination load per member is held equal across the sizes (hours
+/// and process loss per contact × 9/19 in the group of 20), so that what
+/// differs is the number of members a decision must win over, not the
+/// meeting structure: with everyone meeting everyone the larger group
+/// would pay twice the coordination per member under every rule (the
+/// adversarial review in docs/validation.md).
+fn larger_group(extra: &[(&str, toml::Value)]) -> (f64, f64) {
+    let per_contact = |v: f64| toml::Value::Float(v * 9.0 / 19.0);
+    let mut larger = extra.to_vec();
+    larger.push(("dynamics.coordination_hours", per_contact(0.1)));
+    larger.push(("dynamics.coordination_loss", per_contact(0.02)));
+    contrast(
+        ["10 members", "20 members"],
+        [
+            curve(&camps(10, true, 0.5), extra),
+            curve(&camps(20, true, 0.5), &larger),
+        ],
+        2000,
+        3,
+        4,
+    )
 }
 
 #[test]
@@ -753,7 +761,6 @@ fn bargaining_variants() -> [(&'static str, Vec<(&'static str, toml::Value)>); 2
 /// vote (docs/validation.md, "Theory under bargaining").
 #[test]
 fn theory_buchanan_tullock_holds_when_members_bargain() {
-    let per_contact = |v: f64| toml::Value::Float(v * 9.0 / 19.0);
     let rules = [
         "supermajority",
         "consensus",
@@ -765,33 +772,12 @@ fn theory_buchanan_tullock_holds_when_members_bargain() {
     println!("| coalition | measure | majority | q=0.6 | 0.7 | 0.8 | 0.9 | 1.0 |");
     for (label, extra) in bargaining_variants() {
         println!("{label}");
-        let (c, hw) = contrast(
-            ["every stake 0.4", "minority's stake 1"],
-            [
-                curve(&camps(10, false, 0.5), &extra),
-                curve(&camps(10, true, 0.5), &extra),
-            ],
-            800,
-            0,
-            2,
-        );
+        let (c, hw) = external_costs(&extra);
         assert!(
             c - hw > 0.0,
             "{label}: a 0.7 threshold should pay more with an intense minority: {c:+.4} ± {hw:.4}"
         );
-        let mut larger = extra.clone();
-        larger.push(("dynamics.coordination_hours", per_contact(0.1)));
-        larger.push(("dynamics.coordination_loss", per_contact(0.02)));
-        let (c, hw) = contrast(
-            ["10 members", "20 members"],
-            [
-                curve(&camps(10, true, 0.5), &extra),
-                curve(&camps(20, true, 0.5), &larger),
-            ],
-            2000,
-            3,
-            4,
-        );
+        let (c, hw) = larger_group(&extra);
         assert!(
             c + hw < 0.0,
             "{label}: raising the threshold from 0.8 to 0.9 should cost a larger group more: {c:+.4} ± {hw:.4}"
