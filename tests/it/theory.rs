@@ -395,19 +395,22 @@ fn majority_maximises_member_welfare(label: &str, extra: &[(&str, toml::Value)])
     }
 }
 
+/// The seven decision rules, majority first.
+const RULES: [&str; 7] = [
+    "majority",
+    "supermajority",
+    "consensus",
+    "modified_consensus",
+    "consent",
+    "weighted",
+    "committee",
+];
+
 #[test]
 fn theory_rae_taylor_in_the_whole_model_no_rule_beats_majority_on_success() {
     const RUNS: u64 = 1000;
     let text = neutral(10);
-    let rules = [
-        "majority",
-        "supermajority",
-        "consensus",
-        "modified_consensus",
-        "consent",
-        "weighted",
-        "committee",
-    ];
+    let rules = RULES;
     let arms: Vec<Scenario> = rules
         .iter()
         .map(|r| scenario_with(text.clone(), &[rule(r)]))
@@ -761,14 +764,7 @@ fn bargaining_variants() -> [(&'static str, Vec<(&'static str, toml::Value)>); 2
 /// vote (docs/validation.md, "Theory under bargaining").
 #[test]
 fn theory_buchanan_tullock_holds_when_members_bargain() {
-    let rules = [
-        "supermajority",
-        "consensus",
-        "modified_consensus",
-        "consent",
-        "weighted",
-        "committee",
-    ];
+    let rules = &RULES[1..];
     println!("| coalition | measure | majority | q=0.6 | 0.7 | 0.8 | 0.9 | 1.0 |");
     for (label, extra) in bargaining_variants() {
         println!("{label}");
@@ -784,7 +780,7 @@ fn theory_buchanan_tullock_holds_when_members_bargain() {
         );
         let text = neutral(10);
         let arms: Vec<Scenario> = std::iter::once("majority")
-            .chain(rules)
+            .chain(rules.iter().copied())
             .map(|r| {
                 let mut set = extra.clone();
                 set.push(rule(r));
