@@ -624,7 +624,11 @@ pub fn draft(
         return Ok(None);
     };
     let success = base.arms[0].success(0.95);
-    let markdown = markdown(file, &evidence, &success, &cfg);
+    let split = Split {
+        runs: base.arms[0].split_successes as f64 / base.arms[0].runs.max(1) as f64,
+        of_successes: base.arms[0].split_successes as f64 / base.arms[0].successes.max(1) as f64,
+    };
+    let markdown = markdown(file, &evidence, &success, split, &cfg);
     let html = html(&markdown);
     let evidence_csv = csv(&evidence, &cfg)?;
     Ok(Some(Charter {
@@ -665,10 +669,20 @@ fn evidence_block(t: &mut String, words: &[String]) {
     }
 }
 
+/// How often the coalition as described reaches its goal with fewer than
+/// half of the most members it had: the share of all runs, and of the
+/// runs that reach the goal.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    runs: f64,
+    of_successes: f64,
+}
+
 fn markdown(
     file: &ScenarioFile,
     evidence: &[Evidence],
     success: &Diff,
+    split: Split,
     cfg: &CompareConfig,
 ) -> String {
     let s = &file.base;
@@ -700,6 +714,14 @@ fn markdown(
         100.0 * success.lo,
         100.0 * success.hi
     );
+    if split.runs >= crate::comparison::SPLIT_SHARE {
+        let _ = writeln!(
+            t,
+            "> **Often reached by a few**: in {:.1}% of runs ({:.1}% of those that reach the goal) it is reached with fewer than half of the most members the coalition had: the few who stay finish it after the others leave. Read the clauses on members and on leaving with that in mind; a success the members who left did not share may not be the one you want.\n",
+            100.0 * split.runs,
+            100.0 * split.of_successes
+        );
+    }
     if success.estimate < 0.05 {
         let _ = writeln!(
             t,
