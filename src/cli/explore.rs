@@ -321,6 +321,7 @@ fn finish(
     let ex = exploration(args, &st, runs, &cells);
     let report = analyse(&ex);
     let capture = capture_lines(&ex, &st.all);
+    let splits = split_line(&ex, &cells);
     ensure_dir(dir)?;
     coalsim_report::explore::write_all(dir, &ex, &report)?;
     let plots = if args.no_plots {
@@ -339,6 +340,9 @@ fn finish(
         coalsim_report::explore::plain_report(&ex, &report)
     )?;
     for line in &capture {
+        writeln!(out, "{line}")?;
+    }
+    if let Some(line) = splits {
         writeln!(out, "{line}")?;
     }
     writeln!(out, "\nFiles written in {}:", dir.display())?;
@@ -386,6 +390,41 @@ pub fn merge(out_dir: &Path, shards: &coalsim_report::merge::Shards) -> anyhow::
     let merged = coalsim_report::merge::merged_line(shards, out_dir);
     let runs = args.runs.unwrap_or(START_RUNS);
     finish(&args, st, runs, cells, out_dir, Some(merged))
+}
+
+/// When under some policy at least
+/// [`SPLIT_SHARE`](coalsim_report::comparison::SPLIT_SHARE) of all the runs
+/// of the sampled coalitions reached the goal with fewer than half of the
+/// most members the coalition had: one line giving that share for every
+/// policy, highest first.
+fn split_line(ex: &Exploration, cells: &[Sums]) -> Option<String> {
+    let np = ex.policies.len();
+    let points = ex.plan.exploration_points();
+    let runs = (points.len() as u64 * ex.runs).max(1) as f64;
+    let mut shares: Vec<(f64, &str)> = ex
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(p, pol)| {
+            let n: u64 = points.iter().map(|&s| cells[s * np + p].splits).sum();
+            (n as f64 / runs, pol.name.as_str())
+        })
+        .collect();
+    if shares
+        .iter()
+        .all(|&(x, _)| x < coalsim_report::comparison::SPLIT_SHARE)
+    {
+        return None;
+    }
+    shares.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let list: Vec<String> = shares
+        .iter()
+        .map(|(x, name)| format!("{name} {:.1}%", 100.0 * x))
+        .collect();
+    Some(format!(
+        "Split: share of all runs that reached the goal with fewer than half of the most members the coalition had (the few who stayed finished it after the others left; docs/validation.md, \"The rump\"): {}.",
+        list.join(", ")
+    ))
 }
 
 /// For each policy under which one organisation decides alone or some (not

@@ -1211,3 +1211,55 @@ fn prim_files_say_whether_each_box_replicates_and_is_reported() {
         );
     }
 }
+
+/// Where a policy's successes are often a split (the intense-minority
+/// coalition of the theory tests under a 0.7 threshold: the majority camp
+/// leaves and the minority finishes; docs/validation.md, "The rump"),
+/// `explore` says so in one line with each policy's share, highest first.
+#[test]
+fn explore_reads_out_where_successes_are_splits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("camps.toml");
+    let text = crate::theory::camps(10, true, 0.5).replacen(
+        "[governance]\n",
+        "[governance]\nsupermajority = 0.7\n",
+        1,
+    );
+    std::fs::write(&file, text).unwrap();
+    let out = coalsim()
+        .current_dir(tmp.path())
+        .arg("explore")
+        .arg(&file)
+        .args([
+            "--uncertain",
+            "trust.strangers=0.3..0.5",
+            "--policy",
+            "governance.decision_rule=majority,supermajority",
+            "--samples",
+            "4",
+            "--runs",
+            "200",
+            "--no-plots",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("Split: "))
+        .unwrap_or_else(|| panic!("{text}"));
+    let share = |name: &str| -> f64 {
+        let at = line
+            .find(&format!(" {name} "))
+            .unwrap_or_else(|| panic!("{line}"));
+        let rest = &line[at + name.len() + 2..];
+        rest[..rest.find('%').unwrap()].parse().unwrap()
+    };
+    let (high, low) = (share("supermajority"), share("majority"));
+    assert!(high >= 5.0 && high > low, "{line}");
+    assert!(
+        line.find(" supermajority ").unwrap() < line.find(" majority ").unwrap(),
+        "highest first: {line}"
+    );
+}

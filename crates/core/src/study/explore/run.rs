@@ -297,6 +297,11 @@ pub fn measures(s: &RunSummary, max_rounds: u32) -> [f64; NM] {
 pub struct Sums {
     pub sums: [f64; NM],
     pub hits: Vec<u64>,
+    /// Replications that reached the goal with fewer than half of the most
+    /// members the coalition had ([`RunSummary::split_success`]); 0 in a
+    /// shard written before they were counted.
+    #[serde(default)]
+    pub splits: u64,
 }
 
 /// Runs every scenario `runs` times (replication i on stream (seed, i)) and
@@ -359,6 +364,7 @@ pub fn simulate_sums(
                     if summary.success {
                         sum.hits[(i / 64) as usize] |= 1 << (i % 64);
                     }
+                    sum.splits += u64::from(summary.split_success());
                     for (a, x) in sum.sums.iter_mut().zip(measures(&summary, s.max_rounds)) {
                         *a += x;
                     }
