@@ -396,33 +396,52 @@ pub fn merge(out_dir: &Path, shards: &coalsim_report::merge::Shards) -> anyhow::
 /// [`SPLIT_SHARE`](coalsim_report::comparison::SPLIT_SHARE) of all the runs
 /// of the sampled coalitions reached the goal with fewer than half of the
 /// most members the coalition had: one line giving that share for every
-/// policy, highest first.
+/// policy, highest first, with the policy's mean success not counting them.
 fn split_line(ex: &Exploration, cells: &[Sums]) -> Option<String> {
     let np = ex.policies.len();
     let points = ex.plan.exploration_points();
     let runs = (points.len() as u64 * ex.runs).max(1) as f64;
-    let mut shares: Vec<(f64, &str)> = ex
+    let mut shares: Vec<(f64, f64, &str)> = ex
         .policies
         .iter()
         .enumerate()
         .map(|(p, pol)| {
-            let n: u64 = points.iter().map(|&s| cells[s * np + p].splits).sum();
-            (n as f64 / runs, pol.name.as_str())
+            let cell = |s: usize| &cells[s * np + p];
+            let split: u64 = points.iter().map(|&s| cell(s).splits).sum();
+            let hits: u64 = points
+                .iter()
+                .map(|&s| {
+                    cell(s)
+                        .hits
+                        .iter()
+                        .map(|w| w.count_ones() as u64)
+                        .sum::<u64>()
+                })
+                .sum();
+            (
+                split as f64 / runs,
+                hits.saturating_sub(split) as f64 / runs,
+                pol.name.as_str(),
+            )
         })
         .collect();
     if shares
         .iter()
-        .all(|&(x, _)| x < coalsim_report::comparison::SPLIT_SHARE)
+        .all(|&(x, _, _)| x < coalsim_report::comparison::SPLIT_SHARE)
     {
         return None;
     }
     shares.sort_by(|a, b| b.0.total_cmp(&a.0));
     let list: Vec<String> = shares
         .iter()
-        .map(|(x, name)| format!("{name} {:.1}%", 100.0 * x))
+        .enumerate()
+        .map(|(i, (x, kept, name))| {
+            let label = if i == 0 { "success without them " } else { "" };
+            format!("{name} {:.1}% ({label}{kept:.2})", 100.0 * x)
+        })
         .collect();
     Some(format!(
-        "Split: share of all runs that reached the goal with fewer than half of the most members the coalition had (the few who stayed finished it after the others left; docs/validation.md, \"The rump\"): {}.",
+        "Reached by fewer than half: the share of all runs that reached the goal with fewer than half of the most members the coalition had (more than half had left by the end), and each rule's mean success not counting them; the success figures above count them (docs/validation.md, \"The rump\"): {}.",
         list.join(", ")
     ))
 }

@@ -282,7 +282,7 @@ fn a_goal_mostly_reached_by_a_few_is_said_beside_its_chance() {
     let md = charter_of(&high, tmp.path(), "200");
     let line = md
         .lines()
-        .find(|l| l.starts_with("> **Often reached by a few**"))
+        .find(|l| l.starts_with("> **Often reached by fewer than half of the members**"))
         .unwrap_or_else(|| panic!("{md}"));
     assert!(
         md.find(line).unwrap() > md.find("reaches its goal in").unwrap(),
@@ -291,5 +291,5 @@ fn a_goal_mostly_reached_by_a_few_is_said_beside_its_chance() {
     let low = tmp.path().join("low.toml");
     std::fs::write(&low, text.replacen("[governance]\n", &rule("majority"), 1)).unwrap();
     let md = charter_of(&low, tmp.path(), "200");
-    assert!(!md.contains("Often reached by a few"), "{md}");
+    assert!(!md.contains("Often reached by fewer than half"), "{md}");
 }

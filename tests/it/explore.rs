@@ -1247,7 +1247,7 @@ fn explore_reads_out_where_successes_are_splits() {
     let text = String::from_utf8(out.stdout).unwrap();
     let line = text
         .lines()
-        .find(|l| l.starts_with("Split: "))
+        .find(|l| l.starts_with("Reached by fewer than half: "))
         .unwrap_or_else(|| panic!("{text}"));
     let share = |name: &str| -> f64 {
         let at = line

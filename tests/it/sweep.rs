@@ -809,10 +809,15 @@ fn a_success_after_most_members_left_is_read_out_as_a_split() {
         .stdout
         .clone();
     let text = String::from_utf8(out).unwrap();
-    let splits: Vec<&str> = text.lines().filter(|l| l.starts_with("Split:")).collect();
+    let splits: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("Reached by fewer than half:"))
+        .collect();
     assert_eq!(splits.len(), 1, "{text}");
     assert!(
-        splits[0].starts_with("Split: under 'decision_rule=supermajority supermajority=0.7', "),
+        splits[0].starts_with(
+            "Reached by fewer than half: under 'decision_rule=supermajority supermajority=0.7', "
+        ),
         "{text}"
     );
     // The share it reads out is the one runs.csv gives.

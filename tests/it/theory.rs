@@ -758,13 +758,22 @@ fn bargaining_variants() -> [(&'static str, Vec<(&'static str, toml::Value)>); 2
     ]
 }
 
-/// The external-cost side, the larger group's decision costs and "no
-/// rule beats majority in a neutral coalition" are not properties of the
-/// default alone: each holds again with members who bargain with their
-/// vote (docs/validation.md, "Theory under bargaining").
+/// The intense-minority and larger-group contrasts and "no rule beats
+/// majority in a neutral coalition" are not properties of the default
+/// alone: each holds again with members who bargain with their vote
+/// (docs/validation.md, "Theory under bargaining"). The first two are
+/// measured in the intense-minority coalition, where they rest on who does
+/// the work and count the runs the minority finished alone ("The rump"):
+/// this pins the model's behaviour under bargaining, not Buchanan and
+/// Tullock's reasons. The weighted rule is left out of the neutral
+/// coalition's rivals: with equal resources it is majority.
 #[test]
-fn theory_buchanan_tullock_holds_when_members_bargain() {
-    let rules = &RULES[1..];
+fn theory_contrasts_hold_when_members_bargain() {
+    let rules: Vec<&str> = RULES[1..]
+        .iter()
+        .copied()
+        .filter(|&r| r != "weighted")
+        .collect();
     println!("| coalition | measure | majority | q=0.6 | 0.7 | 0.8 | 0.9 | 1.0 |");
     for (label, extra) in bargaining_variants() {
         println!("{label}");

@@ -717,9 +717,10 @@ fn markdown(
     if split.runs >= crate::comparison::SPLIT_SHARE {
         let _ = writeln!(
             t,
-            "> **Often reached by a few**: in {:.1}% of runs ({:.1}% of those that reach the goal) it is reached with fewer than half of the most members the coalition had: the few who stay finish it after the others leave. Read the clauses on members and on leaving with that in mind; a success the members who left did not share may not be the one you want.\n",
+            "> **Often reached by fewer than half of the members**: in {:.1}% of runs ({:.1}% of those that reach the goal) the goal is reached with fewer than half of the most members the coalition had: more than half had left by the end. Not counting them, the coalition reaches its goal in {:.1}% of runs. The comparisons below count them as reaching the goal; read the clause on how we decide, and those on members and on leaving, with that in mind.\n",
             100.0 * split.runs,
-            100.0 * split.of_successes
+            100.0 * split.of_successes,
+            100.0 * (success.estimate - split.runs).max(0.0)
         );
     }
     if success.estimate < 0.05 {

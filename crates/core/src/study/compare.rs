@@ -297,8 +297,7 @@ pub const BLOCK: u64 = crate::study::batch::BLOCK;
 pub struct ArmPartial {
     pub runs: u64,
     pub successes: u64,
-    /// As [`ArmStats::split_successes`] (absent from a shard written
-    /// before it was counted: 0).
+    /// As [`ArmStats::split_successes`].
     #[serde(default)]
     pub split_successes: u64,
     /// One Welford per entry of [`MEASURES`].

@@ -298,8 +298,7 @@ pub struct Sums {
     pub sums: [f64; NM],
     pub hits: Vec<u64>,
     /// Replications that reached the goal with fewer than half of the most
-    /// members the coalition had ([`RunSummary::split_success`]); 0 in a
-    /// shard written before they were counted.
+    /// members the coalition had ([`RunSummary::split_success`]).
     #[serde(default)]
     pub splits: u64,
 }
