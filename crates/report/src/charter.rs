@@ -690,7 +690,7 @@ fn markdown(
     let _ = writeln!(t, "# {} — draft governance charter\n", s.name);
     let _ = writeln!(
         t,
-        "*A draft to discuss with every member, not legal advice.* Each clause is followed by what {} paired simulated runs of this coalition say about it (coalsim, seed {}): the clause against one alternative, in percentage points of the chance of reaching the goal within {} weeks, with its 95% interval, and where it stops holding across what you were unsure of. Every number is a row of evidence.csv.\n",
+        "*A draft to discuss with every member, not legal advice.* Each clause is followed by what {} paired simulated runs of this coalition say about it (coalsim, seed {}): the clause against one alternative, in percentage points of the chance of reaching the goal within {} weeks, with its 95% interval, and where it stops holding across what you were unsure of. Every number under a clause is a row of evidence.csv.\n",
         cfg.runs, cfg.seed, s.max_rounds
     );
     // 1. Purpose.
