@@ -15,7 +15,7 @@ use coalsim_report::shard::{
 
 use coalsim_core::scenario::ScenarioFile;
 use coalsim_core::study::explore::report::{Exploration, Standing, analyse, ranking};
-use coalsim_core::study::explore::run::{DesignKind, Sums, means, simulate_sums};
+use coalsim_core::study::explore::run::{DesignKind, SUCCESS, Sums, means, simulate_sums};
 use coalsim_core::study::explore::{parse_policy, parse_uncertain};
 use coalsim_report::files::ensure_dir;
 
@@ -406,23 +406,13 @@ fn split_line(ex: &Exploration, cells: &[Sums]) -> Option<String> {
         .iter()
         .enumerate()
         .map(|(p, pol)| {
-            let cell = |s: usize| &cells[s * np + p];
-            let split: u64 = points.iter().map(|&s| cell(s).splits).sum();
-            let hits: u64 = points
+            let split: u64 = points.iter().map(|&s| cells[s * np + p].splits).sum();
+            let success: f64 = points
                 .iter()
-                .map(|&s| {
-                    cell(s)
-                        .hits
-                        .iter()
-                        .map(|w| w.count_ones() as u64)
-                        .sum::<u64>()
-                })
+                .map(|&s| cells[s * np + p].sums[SUCCESS])
                 .sum();
-            (
-                split as f64 / runs,
-                hits.saturating_sub(split) as f64 / runs,
-                pol.name.as_str(),
-            )
+            let split = split as f64 / runs;
+            (split, success / runs - split, pol.name.as_str())
         })
         .collect();
     if shares

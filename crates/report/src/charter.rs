@@ -623,12 +623,7 @@ pub fn draft(
     let Some(base) = compare_until(&arms, &cfg, |_, _, _| {}, |_| true, stop) else {
         return Ok(None);
     };
-    let success = base.arms[0].success(0.95);
-    let split = Split {
-        runs: base.arms[0].split_successes as f64 / base.arms[0].runs.max(1) as f64,
-        of_successes: base.arms[0].split_successes as f64 / base.arms[0].successes.max(1) as f64,
-    };
-    let markdown = markdown(file, &evidence, &success, split, &cfg);
+    let markdown = markdown(file, &evidence, &base.arms[0], &cfg);
     let html = html(&markdown);
     let evidence_csv = csv(&evidence, &cfg)?;
     Ok(Some(Charter {
@@ -669,22 +664,14 @@ fn evidence_block(t: &mut String, words: &[String]) {
     }
 }
 
-/// How often the coalition as described reaches its goal with fewer than
-/// half of the most members it had: the share of all runs, and of the
-/// runs that reach the goal.
-#[derive(Debug, Clone, Copy)]
-struct Split {
-    runs: f64,
-    of_successes: f64,
-}
-
+/// The page; `base` is the coalition as described, over `cfg.runs` runs.
 fn markdown(
     file: &ScenarioFile,
     evidence: &[Evidence],
-    success: &Diff,
-    split: Split,
+    base: &coalsim_core::study::compare::ArmStats,
     cfg: &CompareConfig,
 ) -> String {
+    let success = base.success(0.95);
     let s = &file.base;
     let mut t = String::new();
     let _ = writeln!(t, "# {} — draft governance charter\n", s.name);
@@ -714,13 +701,14 @@ fn markdown(
         100.0 * success.lo,
         100.0 * success.hi
     );
-    if split.runs >= crate::comparison::SPLIT_SHARE {
+    let (split, kept) = base.split_shares();
+    if split >= crate::comparison::SPLIT_SHARE {
         let _ = writeln!(
             t,
             "> **Often reached by fewer than half of the members**: in {:.1}% of runs ({:.1}% of those that reach the goal) the goal is reached with fewer than half of the most members the coalition had: more than half had left by the end. Not counting them, the coalition reaches its goal in {:.1}% of runs. The comparisons below count them as reaching the goal; read the clause on how we decide, and those on members and on leaving, with that in mind.\n",
-            100.0 * split.runs,
-            100.0 * split.of_successes,
-            100.0 * (success.estimate - split.runs).max(0.0)
+            100.0 * split,
+            100.0 * base.split_successes as f64 / base.successes.max(1) as f64,
+            100.0 * kept
         );
     }
     if success.estimate < 0.05 {

@@ -325,9 +325,7 @@ pub const SPLIT_SHARE: f64 = 0.05;
 /// with its success not counting them, and its baseline's; none
 /// otherwise.
 pub fn split_lines(c: &Comparison) -> Vec<String> {
-    let pct = |n: u64, of: u64| 100.0 * n as f64 / of.max(1) as f64;
-    let kept =
-        |a: &coalsim_core::study::compare::ArmStats| pct(a.successes - a.split_successes, a.runs);
+    let kept = |a: &coalsim_core::study::compare::ArmStats| 100.0 * a.split_shares().1;
     c.arms
         .iter()
         .enumerate()
@@ -342,8 +340,8 @@ pub fn split_lines(c: &Comparison) -> Vec<String> {
             format!(
                 "Reached by fewer than half: under '{}', {:.1}% of the runs reached the goal with fewer than half of the most members the coalition had ({:.1}% of its successes; more than half had left by the end). Not counting them, {:.1}% of its runs reached the goal{against}; the success figures here count them (docs/validation.md, \"The rump\").",
                 a.name,
-                pct(a.split_successes, a.runs),
-                pct(a.split_successes, a.successes),
+                100.0 * a.split_shares().0,
+                100.0 * a.split_successes as f64 / a.successes.max(1) as f64,
                 kept(a),
             )
         })

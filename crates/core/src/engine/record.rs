@@ -197,8 +197,8 @@ pub struct OrgRun {
 
 impl RunSummary {
     /// Whether the run reached the goal with fewer than half of the most
-    /// members the coalition had: the few who stayed finished it after the
-    /// others left (docs/validation.md, "The rump").
+    /// members the coalition had: more than half had left by the end
+    /// (docs/validation.md, "The rump").
     pub fn split_success(&self) -> bool {
         self.success && 2 * self.final_members < self.peak_members
     }

@@ -571,6 +571,17 @@ fn compare_range_until(
 }
 
 impl ArmStats {
+    /// The share of the runs that reached the goal with fewer than half of
+    /// the most members the coalition had, and the share that reached it
+    /// otherwise (0 and 0 without runs).
+    pub fn split_shares(&self) -> (f64, f64) {
+        let runs = self.runs.max(1) as f64;
+        (
+            self.split_successes as f64 / runs,
+            (self.successes - self.split_successes) as f64 / runs,
+        )
+    }
+
     /// Success probability with its Wilson interval at `level`.
     /// From fewer than two runs the bounds are NaN: no command reports an
     /// interval from one run.
