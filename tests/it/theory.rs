@@ -12,7 +12,10 @@
 //!   with the external costs of losing (an intense minority) and down with
 //!   the costs of deciding (a larger group; costly deadlock). Measured with
 //!   the whole model, with common random numbers, and the external-cost and
-//!   larger-group claims again with members who hold out and bargain.
+//!   larger-group claims again with members who hold out and bargain. The
+//!   decision-cost side (urgency, costly deadlock, a larger group) and two
+//!   camps on the external-cost side are also measured over the coalitions
+//!   of scenarios/coalition-space.toml, through `coalsim explore`.
 //! - Who does the work, and who decides: votes weighted by resources pay
 //!   where each member's share of the work follows its resources
 //!   (`population.work_follows_resources` = 1) and cost where the work is
@@ -806,4 +809,126 @@ fn theory_contrasts_hold_when_members_bargain() {
             );
         }
     }
+}
+
+// ---------------------------------------------------------------------
+// The threshold across the coalition space (docs/validation.md, "The
+// threshold across the space of coalitions"): not one test bed but the
+// coalitions of the shipped rule map.
+// ---------------------------------------------------------------------
+
+/// How much more raising the supermajority threshold from `q[0]` to `q[1]`
+/// pays (in success) when `key` is `at[1]` than when it is `at[0]`, over
+/// `samples` coalitions of scenarios/coalition-space.toml (its own range of
+/// `key`, if it has one, taken out of the `[explore.uncertain]` table) ×
+/// `runs` runs, with `coalsim explore` as a user runs it: the four arms of
+/// a coalition share its random streams. Mean over coalitions and its 99%
+/// half-width.
+fn tilt(key: &str, at: [&str; 2], q: [f64; 2], samples: u32, runs: u32) -> (f64, f64) {
+    let tmp = tempfile::tempdir().unwrap();
+    let space = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/coalition-space.toml"),
+    )
+    .unwrap();
+    let own = format!("\"{key}\" = ");
+    let text: String = space
+        .lines()
+        .filter(|l| !l.starts_with(&own))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let file = tmp.path().join("space.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = tmp.path().join("out");
+    crate::helpers_cli::ok(crate::helpers_cli::coalsim().args([
+        "explore",
+        file.to_str().unwrap(),
+        "--policy",
+        "governance.decision_rule=supermajority",
+        "--policy",
+        &format!("governance.supermajority={},{}", q[0], q[1]),
+        "--policy",
+        &format!("{key}={},{}", at[0], at[1]),
+        "--samples",
+        &samples.to_string(),
+        "--runs",
+        &runs.to_string(),
+        "--no-plots",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    // samples.csv: one row per coalition and policy; a policy's name is
+    // its settings, "decision_rule=supermajority supermajority=Q NAME=V".
+    let mut rdr = csv::Reader::from_path(out.join("samples.csv")).unwrap();
+    let head = rdr.headers().unwrap().clone();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let (row, policy, success) = (col("row"), col("policy"), col("success"));
+    let mut cells: std::collections::BTreeMap<u64, [f64; 4]> = Default::default();
+    let mut filled = 0;
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        let words: Vec<&str> = rec[policy].split(' ').collect();
+        let value = |w: &str| w.rsplit('=').next().unwrap().to_string();
+        let qi = q
+            .iter()
+            .position(|&x| value(words[1]).parse::<f64>().unwrap() == x)
+            .unwrap();
+        let fi = at.iter().position(|&x| value(words[2]) == x).unwrap();
+        cells
+            .entry(rec[row].parse().unwrap())
+            .or_insert([f64::NAN; 4])[2 * fi + qi] = rec[success].parse().unwrap();
+        filled += 1;
+    }
+    assert_eq!(filled, 4 * samples as usize);
+    let (c, hw) = mean_hw(cells.values().map(|s| (s[3] - s[2]) - (s[1] - s[0])));
+    let mean = |k: usize| cells.values().map(|s| s[k]).sum::<f64>() / cells.len() as f64;
+    println!(
+        "{key} = {}: success at q = {} and {}: {:.3}, {:.3}; {key} = {}: {:.3}, {:.3}; \
+         raising the threshold pays more at {} by {c:+.4} ± {hw:.4}",
+        at[0],
+        q[0],
+        q[1],
+        mean(0),
+        mean(1),
+        at[1],
+        mean(2),
+        mean(3),
+        at[1]
+    );
+    (c, hw)
+}
+
+/// Buchanan and Tullock's decision-cost side, averaged over the coalitions
+/// a user could be: raising the threshold from 0.6 to 0.8 pays less when
+/// members are urgent (a blocked change costs its supporters `waiting_cost`
+/// × urgency every week), when a blocked change costs more, and in a larger
+/// group (more members for a proposal to win over).
+#[test]
+fn theory_decision_costs_across_the_coalition_space_move_the_threshold_down() {
+    for (key, at, why) in [
+        (
+            "population.urgency.0",
+            ["0.0", "0.9"],
+            "more urgent members",
+        ),
+        ("dynamics.waiting_cost", ["0.0", "1.0"], "a costly deadlock"),
+        ("population.count", ["8", "32"], "a larger group"),
+    ] {
+        let (c, hw) = tilt(key, at, [0.6, 0.8], 600, 40);
+        assert!(
+            c + hw < 0.0,
+            "raising the threshold from 0.6 to 0.8 should pay less with {why}: {c:+.4} ± {hw:.4}"
+        );
+    }
+}
+
+/// The external-cost side over the same coalitions: where members form two
+/// camps, raising the threshold from a bare majority to 0.6 pays more (the
+/// camp that would be outvoted is protected).
+#[test]
+fn theory_external_costs_across_the_coalition_space_camps_move_the_threshold_up() {
+    let (c, hw) = tilt("population.divide", ["0.0", "0.6"], [0.51, 0.6], 600, 40);
+    assert!(
+        c - hw > 0.0,
+        "raising the threshold from a bare majority to 0.6 should pay more in two camps: {c:+.4} ± {hw:.4}"
+    );
 }
