@@ -817,14 +817,21 @@ fn theory_contrasts_hold_when_members_bargain() {
 // coalitions of the shipped rule map.
 // ---------------------------------------------------------------------
 
-/// How much more raising the supermajority threshold from `q[0]` to `q[1]`
-/// pays (in success) when `key` is `at[1]` than when it is `at[0]`, over
-/// `samples` coalitions of scenarios/coalition-space.toml (its own range of
-/// `key`, if it has one, taken out of the `[explore.uncertain]` table) ×
-/// `runs` runs, with `coalsim explore` as a user runs it: the four arms of
-/// a coalition share its random streams. Mean over coalitions and its 99%
-/// half-width.
-fn tilt(key: &str, at: [&str; 2], q: [f64; 2], samples: u32, runs: u32) -> (f64, f64) {
+/// How much more arm `arm.1[1]` gains on arm `arm.1[0]` of the policy key
+/// `arm.0` (in success) when `key` is `at[1]` than when it is `at[0]`,
+/// over `samples` coalitions of scenarios/coalition-space.toml (its own
+/// range of `key`, if it has one, taken out of the `[explore.uncertain]`
+/// table) × `runs` runs, with `coalsim explore` as a user runs it; `fixed`
+/// are policy settings shared by the four arms. The arms of a coalition
+/// share its random streams. Mean over coalitions and its 99% half-width.
+fn tilt(
+    fixed: &[&str],
+    arm: (&str, [&str; 2]),
+    key: &str,
+    at: [&str; 2],
+    samples: u32,
+    runs: u32,
+) -> (f64, f64) {
     let tmp = tempfile::tempdir().unwrap();
     let space = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/coalition-space.toml"),
@@ -839,13 +846,14 @@ fn tilt(key: &str, at: [&str; 2], q: [f64; 2], samples: u32, runs: u32) -> (f64,
     let file = tmp.path().join("space.toml");
     std::fs::write(&file, text).unwrap();
     let out = tmp.path().join("out");
-    crate::helpers_cli::ok(crate::helpers_cli::coalsim().args([
-        "explore",
-        file.to_str().unwrap(),
+    let mut cmd = crate::helpers_cli::coalsim();
+    cmd.args(["explore", file.to_str().unwrap()]);
+    for f in fixed {
+        cmd.args(["--policy", f]);
+    }
+    cmd.args([
         "--policy",
-        "governance.decision_rule=supermajority",
-        "--policy",
-        &format!("governance.supermajority={},{}", q[0], q[1]),
+        &format!("{}={},{}", arm.0, arm.1[0], arm.1[1]),
         "--policy",
         &format!("{key}={},{}", at[0], at[1]),
         "--samples",
@@ -855,9 +863,10 @@ fn tilt(key: &str, at: [&str; 2], q: [f64; 2], samples: u32, runs: u32) -> (f64,
         "--no-plots",
         "--out",
         out.to_str().unwrap(),
-    ]));
+    ]);
+    crate::helpers_cli::ok(&mut cmd);
     // samples.csv: one row per coalition and policy; a policy's name is
-    // its settings, "decision_rule=supermajority supermajority=Q NAME=V".
+    // its settings in order, "NAME=V ...", each key by its last part.
     let mut rdr = csv::Reader::from_path(out.join("samples.csv")).unwrap();
     let head = rdr.headers().unwrap().clone();
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
@@ -867,26 +876,27 @@ fn tilt(key: &str, at: [&str; 2], q: [f64; 2], samples: u32, runs: u32) -> (f64,
     for rec in rdr.records() {
         let rec = rec.unwrap();
         let words: Vec<&str> = rec[policy].split(' ').collect();
-        let value = |w: &str| w.rsplit('=').next().unwrap().to_string();
-        let qi = q
+        let value = |i: usize| words[i].rsplit('=').next().unwrap();
+        let ai = arm.1.iter().position(|&x| value(fixed.len()) == x).unwrap();
+        let fi = at
             .iter()
-            .position(|&x| value(words[1]).parse::<f64>().unwrap() == x)
+            .position(|&x| value(fixed.len() + 1) == x)
             .unwrap();
-        let fi = at.iter().position(|&x| value(words[2]) == x).unwrap();
         cells
             .entry(rec[row].parse().unwrap())
-            .or_insert([f64::NAN; 4])[2 * fi + qi] = rec[success].parse().unwrap();
+            .or_insert([f64::NAN; 4])[2 * fi + ai] = rec[success].parse().unwrap();
         filled += 1;
     }
     assert_eq!(filled, 4 * samples as usize);
     let (c, hw) = mean_hw(cells.values().map(|s| (s[3] - s[2]) - (s[1] - s[0])));
     let mean = |k: usize| cells.values().map(|s| s[k]).sum::<f64>() / cells.len() as f64;
     println!(
-        "{key} = {}: success at q = {} and {}: {:.3}, {:.3}; {key} = {}: {:.3}, {:.3}; \
-         raising the threshold pays more at {} by {c:+.4} ± {hw:.4}",
+        "{key} = {}: success under {} = {} and {}: {:.3}, {:.3}; {key} = {}: {:.3}, {:.3}; \
+         the second gains more at {} by {c:+.4} ± {hw:.4}",
         at[0],
-        q[0],
-        q[1],
+        arm.0,
+        arm.1[0],
+        arm.1[1],
         mean(0),
         mean(1),
         at[1],
@@ -895,6 +905,18 @@ fn tilt(key: &str, at: [&str; 2], q: [f64; 2], samples: u32, runs: u32) -> (f64,
         at[1]
     );
     (c, hw)
+}
+
+/// Raising the supermajority threshold from `q[0]` to `q[1]`, as [`tilt`].
+fn threshold_tilt(q: [&str; 2], key: &str, at: [&str; 2]) -> (f64, f64) {
+    tilt(
+        &["governance.decision_rule=supermajority"],
+        ("governance.supermajority", q),
+        key,
+        at,
+        600,
+        40,
+    )
 }
 
 /// Buchanan and Tullock's decision-cost side, averaged over the coalitions
@@ -913,7 +935,7 @@ fn theory_decision_costs_across_the_coalition_space_move_the_threshold_down() {
         ("dynamics.waiting_cost", ["0.0", "1.0"], "a costly deadlock"),
         ("population.count", ["8", "32"], "a larger group"),
     ] {
-        let (c, hw) = tilt(key, at, [0.6, 0.8], 600, 40);
+        let (c, hw) = threshold_tilt(["0.6", "0.8"], key, at);
         assert!(
             c + hw < 0.0,
             "raising the threshold from 0.6 to 0.8 should pay less with {why}: {c:+.4} ± {hw:.4}"
@@ -926,9 +948,29 @@ fn theory_decision_costs_across_the_coalition_space_move_the_threshold_down() {
 /// camp that would be outvoted is protected).
 #[test]
 fn theory_external_costs_across_the_coalition_space_camps_move_the_threshold_up() {
-    let (c, hw) = tilt("population.divide", ["0.0", "0.6"], [0.51, 0.6], 600, 40);
+    let (c, hw) = threshold_tilt(["0.51", "0.6"], "population.divide", ["0.0", "0.6"]);
     assert!(
         c - hw > 0.0,
         "raising the threshold from a bare majority to 0.6 should pay more in two camps: {c:+.4} ± {hw:.4}"
+    );
+}
+
+/// Intense stakes move the rule rather than the threshold: where each issue
+/// matters intensely to a few (`focus` 4) rather than to all alike (0),
+/// consensus, which lets a member's large loss stop a change, gains on
+/// majority in reaching the goal.
+#[test]
+fn theory_external_costs_across_the_coalition_space_intense_stakes_favour_consensus() {
+    let (c, hw) = tilt(
+        &[],
+        ("governance.decision_rule", ["majority", "consensus"]),
+        "population.focus",
+        ["0.0", "4.0"],
+        600,
+        40,
+    );
+    assert!(
+        c - hw > 0.0,
+        "consensus should gain on majority where stakes are intense: {c:+.4} ± {hw:.4}"
     );
 }
