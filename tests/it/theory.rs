@@ -13,8 +13,9 @@
 //!   the costs of deciding (a larger group; costly deadlock). Measured with
 //!   the whole model, with common random numbers, and the external-cost and
 //!   larger-group claims again with members who hold out and bargain. The
-//!   decision-cost side (urgency, costly deadlock, a larger group) and two
-//!   camps on the external-cost side are also measured over the coalitions
+//!   decision-cost side (urgency, costly deadlock, a larger group), and on
+//!   the external-cost side two camps (the threshold) and intense stakes
+//!   (consensus against majority), are also measured over the coalitions
 //!   of scenarios/coalition-space.toml, through `coalsim explore`.
 //! - Who does the work, and who decides: votes weighted by resources pay
 //!   where each member's share of the work follows its resources
