@@ -29,6 +29,31 @@ fn read(dir: &Path, name: &str) -> Vec<u8> {
     std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// From `runs.csv` in `dir`: the runs that reached the goal with fewer than
+/// half of the most members the coalition had (`success` true and
+/// 2 × `final_members` < `peak_members`), and all that reached it.
+fn split_successes(dir: &Path) -> (u64, u64) {
+    let runs = read(dir, "runs.csv");
+    let mut rdr = csv::Reader::from_reader(&runs[..]);
+    let h = rdr.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (s, f, p) = (col("success"), col("final_members"), col("peak_members"));
+    let (mut split, mut successes) = (0, 0);
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let success = match &r[s] {
+            "true" => true,
+            "false" => false,
+            other => panic!("success = {other}"),
+        };
+        let fm: u64 = r[f].parse().unwrap();
+        let pm: u64 = r[p].parse().unwrap();
+        successes += u64::from(success);
+        split += u64::from(success && 2 * fm < pm);
+    }
+    (split, successes)
+}
+
 /// A batch of two large runs (fewer blocks than threads, so the runs of the
 /// one block are simulated side by side) writes the same files on one
 /// thread and on two.
@@ -69,12 +94,14 @@ fn two_large_runs_on_one_and_two_threads_write_identical_files() {
 fn one_and_two_threads_write_identical_files() {
     let tmp = tempfile::tempdir().unwrap();
     let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    let mut printed = Vec::new();
     for (dir, threads) in [(&one, "1"), (&two, "2")] {
         let out = batch(dir, &["--runs", "2000", "--threads", threads]);
         assert!(out.status.success(), "{out:?}");
-        let text = String::from_utf8_lossy(&out.stdout);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(text.contains("2000 runs, seed 2026"), "{text}");
         assert!(text.contains("By week 104: "), "{text}");
+        printed.push(text);
     }
     for name in FILES {
         assert!(
@@ -108,6 +135,66 @@ fn one_and_two_threads_write_identical_files() {
         .count();
     assert_eq!(summary["success"]["count"], goals);
     assert_eq!(summary["outcomes"]["goal"], goals);
+    // Successes reached by fewer than half are counted, and rare enough
+    // here (under 5% of the runs) that the printed summary says nothing.
+    let (split, successes) = split_successes(&one);
+    assert_eq!(successes, goals as u64);
+    assert_eq!(summary["split_successes"], split);
+    assert!(split * 20 < 2000, "{split}");
+    assert!(!printed[0].contains("fewer than half"), "{}", printed[0]);
+}
+
+/// A success reached after more than half of the members left is read
+/// out: in the intense-minority coalition of the theory tests under a 0.7
+/// threshold the majority camp often walks out and the minority finishes
+/// alone (docs/validation.md, "The rump"). summary.json counts those runs
+/// exactly as runs.csv shows them, and the printed line gives their share.
+#[test]
+fn a_success_after_most_members_left_is_counted_and_read_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("camps.toml");
+    let text = crate::theory::camps(10, true, 0.5).replacen(
+        "[governance]\n",
+        "[governance]\ndecision_rule = \"supermajority\"\nsupermajority = 0.7\n",
+        1,
+    );
+    std::fs::write(&file, text).unwrap();
+    let out = tmp.path().join("out");
+    let res = Command::cargo_bin("coalsim")
+        .unwrap()
+        .arg("batch")
+        .arg(&file)
+        .args(["--runs", "400", "--seed", "1975", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "{res:?}");
+    let text = String::from_utf8(res.stdout).unwrap();
+    let (split, successes) = split_successes(&out);
+    let summary: serde_json::Value = serde_json::from_slice(&read(&out, "summary.json")).unwrap();
+    assert_eq!(summary["split_successes"], split);
+    assert_eq!(summary["success"]["count"], successes);
+    // Common here: at least 5% of the runs, so the line is printed.
+    assert!(split * 20 >= 400, "{split} of 400: {text}");
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("Reached by fewer than half:"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    let pct = |x: u64, of: u64| format!("{:.1}%", 100.0 * x as f64 / of as f64);
+    let expected = format!(
+        "Reached by fewer than half: {} of the runs reached the goal with fewer than half of the most members the coalition had ({} of the successes; more than half had left by the end). Not counting them, {} of the runs reached the goal;",
+        pct(split, 400),
+        pct(split, successes),
+        pct(successes - split, 400),
+    );
+    assert!(lines[0].starts_with(&expected), "{expected}\n{text}");
+    // It follows the shares of the endings it qualifies.
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle}: {text}"))
+    };
+    assert!(at("By week 104: ") < at("Reached by fewer than half:"));
 }
 
 #[test]

@@ -60,21 +60,42 @@ fn merged_shards_are_byte_identical_to_one_machine() {
     same_tree(&t.join("whole"), &t.join("merged"), WHOLE_BATCH);
 }
 
+/// On the intense-minority coalition at a 0.7 threshold, where many runs
+/// reach the goal after more than half of the members left: the shards'
+/// count of them adds up to the whole batch's (summary.json is compared
+/// byte for byte), and the merge prints the same line.
 #[test]
 fn more_shards_than_segments_leave_some_empty_and_still_merge() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
-    ok(&mut batch(&t.join("whole"), &["--runs", "40"]));
+    let file = t.join("camps.toml");
+    let text = crate::theory::camps(10, true, 0.5).replacen(
+        "[governance]\n",
+        "[governance]\ndecision_rule = \"supermajority\"\nsupermajority = 0.7\n",
+        1,
+    );
+    std::fs::write(&file, text).unwrap();
+    let whole = ok(batch(&t.join("whole"), &["--runs", "40"]).arg(&file));
     // 40 runs = 3 segments; 4 shards: one holds no run.
     let shards: Vec<PathBuf> = (0..4).map(|k| t.join(format!("s{k}"))).collect();
     for (k, dir) in shards.iter().enumerate() {
-        ok(&mut batch(
-            dir,
-            &["--runs", "40", "--shard", &format!("{k}/4")],
-        ));
+        ok(batch(dir, &["--runs", "40", "--shard", &format!("{k}/4")]).arg(&file));
     }
-    ok(coalsim().arg("merge").arg(t.join("merged")).args(&shards));
+    let merged = ok(coalsim().arg("merge").arg(t.join("merged")).args(&shards));
     same_tree(&t.join("whole"), &t.join("merged"), WHOLE_BATCH);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(t.join("merged/summary.json")).unwrap()).unwrap();
+    assert!(
+        summary["split_successes"].as_u64().unwrap() > 0,
+        "{summary}"
+    );
+    let line = |text: &str| {
+        text.lines()
+            .find(|l| l.starts_with("Reached by fewer than half:"))
+            .map(str::to_owned)
+    };
+    assert!(line(&whole).is_some(), "{whole}");
+    assert_eq!(line(&whole), line(&merged), "{merged}");
 }
 
 #[test]

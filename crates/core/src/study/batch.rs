@@ -313,6 +313,11 @@ pub struct Aggregates {
     pub ends: Vec<[u64; 4]>,
     /// Runs per outcome, in [`OUTCOMES`] order.
     pub outcomes: [u64; 4],
+    /// Runs that reached the goal with fewer than half of the most members
+    /// the coalition had ([`RunSummary::split_success`]). 0 when read from
+    /// a shard or checkpoint written before it was counted.
+    #[serde(default)]
+    pub split_successes: u64,
     /// Exits per reason summed over runs, in [`ExitReason::ALL`] order.
     pub exits: [u64; 10],
     pub rounds: Welford,
@@ -399,6 +404,7 @@ impl Aggregates {
             per_round: Vec::with_capacity(m),
             ends: Vec::with_capacity(m),
             outcomes: [0; 4],
+            split_successes: 0,
             exits: [0; 10],
             rounds: Welford::new(),
             hours_per_member_month: Welford::new(),
@@ -435,6 +441,7 @@ impl Aggregates {
         if let Some(i) = outcome {
             self.outcomes[i] += 1;
         }
+        self.split_successes += u64::from(s.split_success());
         for (k, r) in ExitReason::ALL.iter().enumerate() {
             self.exits[k] += s.exits(*r) as u64;
         }
@@ -478,6 +485,7 @@ impl Aggregates {
         for (a, b) in self.outcomes.iter_mut().zip(&other.outcomes) {
             *a += b;
         }
+        self.split_successes += other.split_successes;
         for (a, b) in self.exits.iter_mut().zip(&other.exits) {
             *a += b;
         }
@@ -1031,6 +1039,10 @@ pub struct BatchSummary {
     pub max_rounds: u32,
     /// Share of runs that reached the goal, Wilson 95% interval.
     pub success: Proportion,
+    /// Runs that reached the goal with fewer than half of the most members
+    /// the coalition had ([`RunSummary::split_success`]; docs/validation.md,
+    /// "The rump"); `success` counts them.
+    pub split_successes: u64,
     /// How each run stood at the round limit, in [`ENDINGS`] order.
     pub endings: Vec<EndingSummary>,
     /// Median lifetime in rounds (Kaplan–Meier; any ending ends a
@@ -1088,6 +1100,7 @@ impl BatchSummary {
                 lo,
                 hi,
             },
+            split_successes: a.split_successes,
             endings,
             median_lifetime: crate::stats::median_survival(&km),
             mean_rounds: a.rounds.summary(),
@@ -1364,6 +1377,40 @@ mod tests {
         x.merge(&y);
         assert_eq!(x.ends, a.ends);
         assert_eq!(incidence_rows(&x), rows);
+    }
+
+    #[test]
+    fn split_successes_are_counted_merged_and_read_as_zero_when_absent() {
+        let mut runs = fake_runs();
+        // Runs 2 and 5 reached the goal; 0 dissolved.
+        (runs[2].peak_members, runs[2].final_members) = (10, 4);
+        (runs[5].peak_members, runs[5].final_members) = (10, 5);
+        (runs[0].peak_members, runs[0].final_members) = (10, 1);
+        let mut whole = Aggregates::new(10);
+        for r in &runs {
+            whole.push_run(r);
+        }
+        // Only run 2: a success with fewer than half of its peak (exactly
+        // half is not fewer; a dissolution is not a success).
+        assert_eq!(whole.split_successes, 1);
+        let (mut x, mut y) = (Aggregates::new(10), Aggregates::new(10));
+        for (i, r) in runs.iter().enumerate() {
+            if i < 4 { x.push_run(r) } else { y.push_run(r) }
+        }
+        assert_eq!((x.split_successes, y.split_successes), (1, 0));
+        x.merge(&y);
+        assert_eq!(x.split_successes, 1);
+        // Aggregates stored before the count existed read back with 0.
+        let mut v = serde_json::to_value(&whole).unwrap();
+        assert!(
+            v.as_object_mut()
+                .unwrap()
+                .remove("split_successes")
+                .is_some()
+        );
+        let old: Aggregates = serde_json::from_value(v).unwrap();
+        assert_eq!(old.split_successes, 0);
+        assert_eq!(old.outcomes, whole.outcomes);
     }
 
     #[test]
