@@ -822,9 +822,10 @@ fn theory_contrasts_hold_when_members_bargain() {
 /// `arm.0` (in success) when `key` is `at[1]` than when it is `at[0]`,
 /// over `samples` coalitions of scenarios/coalition-space.toml (its own
 /// range of `key`, if it has one, taken out of the `[explore.uncertain]`
-/// table) × `runs` runs, with `coalsim explore` as a user runs it; `fixed`
-/// are policy settings shared by the four arms. The arms of a coalition
-/// share its random streams. Mean over coalitions and its 99% half-width.
+/// table) × `runs` runs at seed 2026, with `coalsim explore` as a user
+/// runs it; `fixed` are policy settings shared by the four arms. The arms
+/// of a coalition share its random streams. Mean over coalitions and its
+/// 99% half-width.
 fn tilt(
     fixed: &[&str],
     arm: (&str, [&str; 2]),
@@ -861,21 +862,26 @@ fn tilt(
         &samples.to_string(),
         "--runs",
         &runs.to_string(),
+        "--seed",
+        "2026",
         "--no-plots",
         "--out",
         out.to_str().unwrap(),
     ]);
     crate::helpers_cli::ok(&mut cmd);
     // samples.csv: one row per coalition and policy; a policy's name is
-    // its settings in order, "NAME=V ...", each key by its last part.
+    // its settings in order, "NAME=V ...", each key by its last part (keys
+    // whose names hold spaces, such as an agent's, are not read here).
+    // The design is a Latin hypercube: every row is from matrix "lhs".
     let mut rdr = csv::Reader::from_path(out.join("samples.csv")).unwrap();
     let head = rdr.headers().unwrap().clone();
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
-    let (row, policy, success) = (col("row"), col("policy"), col("success"));
+    let (matrix, row, policy, success) = (col("matrix"), col("row"), col("policy"), col("success"));
     let mut cells: std::collections::BTreeMap<u64, [f64; 4]> = Default::default();
     let mut filled = 0;
     for rec in rdr.records() {
         let rec = rec.unwrap();
+        assert_eq!(&rec[matrix], "lhs");
         let words: Vec<&str> = rec[policy].split(' ').collect();
         let value = |i: usize| words[i].rsplit('=').next().unwrap();
         let ai = arm.1.iter().position(|&x| value(fixed.len()) == x).unwrap();
@@ -922,9 +928,10 @@ fn threshold_tilt(q: [&str; 2], key: &str, at: [&str; 2]) -> (f64, f64) {
 
 /// Buchanan and Tullock's decision-cost side, averaged over the coalitions
 /// a user could be: raising the threshold from 0.6 to 0.8 pays less when
-/// members are urgent (a blocked change costs its supporters `waiting_cost`
-/// × urgency every week), when a blocked change costs more, and in a larger
-/// group (more members for a proposal to win over).
+/// members are urgent (a blocked change costs its supporters `outvoted_cost`
+/// × `waiting_cost` × urgency × stake every week), when a blocked change
+/// costs more, and in a larger group (more members for a proposal to win
+/// over, each judging its merit with its own error).
 #[test]
 fn theory_decision_costs_across_the_coalition_space_move_the_threshold_down() {
     for (key, at, why) in [
