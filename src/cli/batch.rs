@@ -14,8 +14,8 @@ use clap::Args;
 use coalsim_core::scenario::ScenarioFile;
 use coalsim_core::stats::NO_INTERVAL;
 use coalsim_core::study::batch::{Aggregates, BatchConfig, BatchResult, BatchSummary};
+use coalsim_core::study::compare::SplitShares;
 use coalsim_report::batch::{Job, Written, execute, finish_batch};
-use coalsim_report::comparison::SPLIT_SHARE;
 use coalsim_report::files::ensure_dir;
 use coalsim_report::merge::{Shards, concat_rows, fold_segments, shard_scenario};
 use coalsim_report::shard::{Fingerprint, Shard, check_ranges, parse_shard};
@@ -217,22 +217,22 @@ fn week(r: f64) -> String {
     }
 }
 
-/// When at least [`SPLIT_SHARE`] of the runs reached the goal with fewer
+/// When at least [`SplitShares::REPORTED`] of the runs reached the goal with fewer
 /// than half of the most members the coalition had (`summary.json`'s
 /// `split_successes`): that share of the runs and of the successes, and
 /// the share of the runs that reached the goal not counting them, worded
 /// as `sweep`'s line ([`split_lines`](coalsim_report::comparison::split_lines));
 /// none otherwise.
 fn split_line(b: &BatchSummary) -> Option<String> {
-    let (runs, split, successes) = (b.runs, b.split_successes, b.success.count);
-    if runs == 0 || (split as f64) < SPLIT_SHARE * runs as f64 {
+    let sh = SplitShares::of(b.runs, b.success.count, b.split_successes);
+    if !sh.reported() {
         return None;
     }
     Some(format!(
         "Reached by fewer than half: {} of the runs reached the goal with fewer than half of the most members the coalition had ({} of the successes; more than half had left by the end). Not counting them, {} of the runs reached the goal; the success figures here count them (docs/validation.md, \"The rump\").",
-        pct(split as f64 / runs as f64),
-        pct(split as f64 / successes.max(1) as f64),
-        pct((successes - split) as f64 / runs as f64),
+        pct(sh.of_runs),
+        pct(sh.of_successes),
+        pct(sh.kept),
     ))
 }
 

@@ -14,6 +14,7 @@ use coalsim_report::shard::{
 };
 
 use coalsim_core::scenario::ScenarioFile;
+use coalsim_core::study::compare::SplitShares;
 use coalsim_core::study::explore::report::{Exploration, Standing, analyse, ranking};
 use coalsim_core::study::explore::run::{DesignKind, SUCCESS, Sums, means, simulate_sums};
 use coalsim_core::study::explore::{parse_policy, parse_uncertain};
@@ -393,41 +394,39 @@ pub fn merge(out_dir: &Path, shards: &coalsim_report::merge::Shards) -> anyhow::
 }
 
 /// When under some policy at least
-/// [`SPLIT_SHARE`](coalsim_report::comparison::SPLIT_SHARE) of all the runs
+/// [`SplitShares::REPORTED`] of all the runs
 /// of the sampled coalitions reached the goal with fewer than half of the
 /// most members the coalition had: one line giving that share for every
 /// policy, highest first, with the policy's mean success not counting them.
 fn split_line(ex: &Exploration, cells: &[Sums]) -> Option<String> {
     let np = ex.policies.len();
     let points = ex.plan.exploration_points();
-    let runs = (points.len() as u64 * ex.runs).max(1) as f64;
-    let mut shares: Vec<(f64, f64, &str)> = ex
+    let runs = points.len() as u64 * ex.runs;
+    let mut shares: Vec<(SplitShares, &str)> = ex
         .policies
         .iter()
         .enumerate()
         .map(|(p, pol)| {
             let split: u64 = points.iter().map(|&s| cells[s * np + p].splits).sum();
-            let success: f64 = points
+            // The success sums add one 0/1 per run: a count.
+            let successes: f64 = points
                 .iter()
                 .map(|&s| cells[s * np + p].sums[SUCCESS])
                 .sum();
-            let split = split as f64 / runs;
-            (split, success / runs - split, pol.name.as_str())
+            let sh = SplitShares::of(runs, successes.round() as u64, split);
+            (sh, pol.name.as_str())
         })
         .collect();
-    if shares
-        .iter()
-        .all(|&(x, _, _)| x < coalsim_report::comparison::SPLIT_SHARE)
-    {
+    if !shares.iter().any(|(sh, _)| sh.reported()) {
         return None;
     }
-    shares.sort_by(|a, b| b.0.total_cmp(&a.0));
+    shares.sort_by(|a, b| b.0.of_runs.total_cmp(&a.0.of_runs));
     let list: Vec<String> = shares
         .iter()
         .enumerate()
-        .map(|(i, (x, kept, name))| {
+        .map(|(i, (sh, name))| {
             let label = if i == 0 { "success without them " } else { "" };
-            format!("{name} {:.1}% ({label}{kept:.2})", 100.0 * x)
+            format!("{name} {:.1}% ({label}{:.2})", 100.0 * sh.of_runs, sh.kept)
         })
         .collect();
     Some(format!(

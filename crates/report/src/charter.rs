@@ -701,14 +701,14 @@ fn markdown(
         100.0 * success.lo,
         100.0 * success.hi
     );
-    let (split, kept) = base.split_shares();
-    if split >= crate::comparison::SPLIT_SHARE {
+    let split = base.split_shares();
+    if split.reported() {
         let _ = writeln!(
             t,
             "> **Often reached by fewer than half of the members**: in {:.1}% of runs ({:.1}% of those that reach the goal) the goal is reached with fewer than half of the most members the coalition had: more than half had left by the end. Not counting them, the coalition reaches its goal in {:.1}% of runs. The comparisons below count them as reaching the goal; read the clause on how we decide, and those on members and on leaving, with that in mind.\n",
-            100.0 * split,
-            100.0 * base.split_successes as f64 / base.successes.max(1) as f64,
-            100.0 * kept
+            100.0 * split.of_runs,
+            100.0 * split.of_successes,
+            100.0 * split.kept
         );
     }
     if success.estimate < 0.05 {

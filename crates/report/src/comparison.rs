@@ -315,34 +315,35 @@ fn signed(x: f64, digits: usize) -> String {
     format!("{:+.*}", digits, x)
 }
 
-/// The share of a variant's runs, at or above which [`split_lines`]
-/// reads its split successes out.
-pub const SPLIT_SHARE: f64 = 0.05;
-
-/// One line for each variant in which at least [`SPLIT_SHARE`] of the
+/// One line for each variant in which at least
+/// [`SplitShares::REPORTED`](coalsim_core::study::compare::SplitShares::REPORTED) of the
 /// runs reached the goal with fewer than half of the most members the
 /// coalition had ([`coalsim_core::engine::RunSummary::split_success`]),
 /// with its success not counting them, and its baseline's; none
 /// otherwise.
 pub fn split_lines(c: &Comparison) -> Vec<String> {
-    let kept = |a: &coalsim_core::study::compare::ArmStats| 100.0 * a.split_shares().1;
     c.arms
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.runs > 0 && a.split_successes as f64 >= SPLIT_SHARE * a.runs as f64)
+        .filter(|(_, a)| a.split_shares().reported())
         .map(|(v, a)| {
             let base = &c.arms[a.baseline];
             let against = if a.baseline == v {
                 String::new()
             } else {
-                format!(" (baseline '{}': {:.1}%)", base.name, kept(base))
+                format!(
+                    " (baseline '{}': {:.1}%)",
+                    base.name,
+                    100.0 * base.split_shares().kept
+                )
             };
+            let sh = a.split_shares();
             format!(
                 "Reached by fewer than half: under '{}', {:.1}% of the runs reached the goal with fewer than half of the most members the coalition had ({:.1}% of its successes; more than half had left by the end). Not counting them, {:.1}% of its runs reached the goal{against}; the success figures here count them (docs/validation.md, \"The rump\").",
                 a.name,
-                100.0 * a.split_shares().0,
-                100.0 * a.split_successes as f64 / a.successes.max(1) as f64,
-                kept(a),
+                100.0 * sh.of_runs,
+                100.0 * sh.of_successes,
+                100.0 * sh.kept,
             )
         })
         .collect()

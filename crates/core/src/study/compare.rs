@@ -570,16 +570,45 @@ fn compare_range_until(
     Some(total.into_comparison(arms, cfg.runs, cfg.seed))
 }
 
+/// How much of a set of runs' success is runs that reached the goal with
+/// fewer than half of the most members the coalition had
+/// ([`RunSummary::split_success`](crate::engine::RunSummary::split_success);
+/// docs/validation.md, "The rump"). Read out by `batch`, `sweep`, `lesson`,
+/// `explore` and `charter` alike.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SplitShares {
+    /// Share of the runs (0 without runs).
+    pub of_runs: f64,
+    /// Share of the runs that reached the goal (0 without any).
+    pub of_successes: f64,
+    /// Share of the runs that reached the goal otherwise: success not
+    /// counting them.
+    pub kept: f64,
+}
+
+impl SplitShares {
+    /// Any set of runs reports them from this share of its runs on.
+    pub const REPORTED: f64 = 0.05;
+
+    pub fn of(runs: u64, successes: u64, splits: u64) -> SplitShares {
+        let per = |n: u64, of: u64| n as f64 / of.max(1) as f64;
+        SplitShares {
+            of_runs: per(splits, runs),
+            of_successes: per(splits, successes),
+            kept: per(successes - splits, runs),
+        }
+    }
+
+    /// Whether they are [`REPORTED`](Self::REPORTED).
+    pub fn reported(&self) -> bool {
+        self.of_runs >= Self::REPORTED
+    }
+}
+
 impl ArmStats {
-    /// The share of the runs that reached the goal with fewer than half of
-    /// the most members the coalition had, and the share that reached it
-    /// otherwise (0 and 0 without runs).
-    pub fn split_shares(&self) -> (f64, f64) {
-        let runs = self.runs.max(1) as f64;
-        (
-            self.split_successes as f64 / runs,
-            (self.successes - self.split_successes) as f64 / runs,
-        )
+    /// Its runs reached by fewer than half ([`SplitShares`]).
+    pub fn split_shares(&self) -> SplitShares {
+        SplitShares::of(self.runs, self.successes, self.split_successes)
     }
 
     /// Success probability with its Wilson interval at `level`.
