@@ -998,8 +998,7 @@ fn theory_external_costs_across_the_coalition_space_intense_stakes_favour_consen
 /// the 0.7 threshold keeps a larger share of its success at need 1 (not a
 /// floor effect: the arm that succeeds less is not the one favoured).
 #[test]
-fn theory_external_costs_across_the_coalition_space_buy_in_moves_the_threshold_up_where_blocks_are_negotiated()
- {
+fn theory_external_costs_across_the_coalition_space_negotiated_buy_in_moves_the_threshold_up() {
     let need = |rounds: &str| {
         let rounds = format!("dynamics.amendments={rounds}");
         tilt(
