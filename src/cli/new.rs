@@ -5,8 +5,9 @@
 //! what each wants on each issue, how much each issue matters to it, its
 //! resources, whether it does what it promises, who already knows whom,
 //! the deadline and urgency, how often to meet, who carries out what is
-//! decided, how a member takes losing a vote, which of the seven rules are
-//! on the table): the settings that decide which rule does best
+//! decided, how a member takes losing a vote, whether members bargain with
+//! their vote, how long a blocked proposal is negotiated, which of the
+//! seven rules are on the table): the settings that decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer") — size, camps and intense minorities (what each wants and how
 //! much it cares), how concentrated resources are and on which side, who
@@ -27,8 +28,8 @@ use clap::Args;
 
 use coalsim_core::scenario::describe::{
     AnswerError, Answers, BARGAINING, CARES, DELIVERS, FIRST_WIN, GOAL, LOST_VOTE, MEETINGS,
-    NOT_SURE, Organisation, RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST, URGENCY, VOTING,
-    WANTS, WORK, WORK_RUNS_ON, question,
+    NEGOTIATION, NOT_SURE, Organisation, RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST,
+    URGENCY, VOTING, WANTS, WORK, WORK_RUNS_ON, question,
 };
 use coalsim_report::files::write_atomic;
 
@@ -196,6 +197,11 @@ fn ask() -> anyhow::Result<Answers> {
         &with_not_sure(words(&BARGAINING)),
         0,
     )?;
+    let negotiation = choose(
+        question("negotiation"),
+        &with_not_sure(NEGOTIATION.map(|(w, _)| w).to_vec()),
+        1,
+    )?;
     let voting = choose(
         question("voting"),
         &with_not_sure(VOTING.map(|(w, _)| w).to_vec()),
@@ -298,6 +304,7 @@ fn ask() -> anyhow::Result<Answers> {
         work_runs_on: Some(work_runs_on),
         lost_vote,
         bargaining: Some(bargaining),
+        negotiation: Some(negotiation),
         voting,
         rules,
         draft_rule,

@@ -1167,6 +1167,7 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
     choose(&b, "#outside_shocks", "not sure");
     choose(&b, "#voting", "those at the meeting, if half are there");
     choose(&b, "#bargaining", "now and then");
+    choose(&b, "#negotiation", "not sure");
     choose(&b, "#goal", "small");
     b.js("document.getElementById('deadline_weeks').value = '52'; return true");
     // Three rules on the table.
@@ -1198,6 +1199,8 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "voting = \"attendees\"   # who votes: those at the meeting, if half are there",
         "quorum = 0.5",
         "holdout = 0.2   # a member whose support is needed holds it back to win a change: now and then",
+        "amendments = 1   # a blocked proposal is negotiated before it is dropped: not sure",
+        "\"dynamics.amendments\" = \"1..3\"",
     ] {
         assert!(toml.contains(want), "{want} in\n{toml}");
     }

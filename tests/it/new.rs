@@ -346,3 +346,73 @@ fn whether_members_bargain_becomes_how_often_they_hold_out() {
         "{err}"
     );
 }
+
+/// The answer to "When members block a proposal, how long does the
+/// coalition keep working on it before dropping it?" becomes
+/// `dynamics.amendments`, a whole number of rounds; "not sure" explores
+/// it over the whole numbers from one to three (an integer range
+/// `explore` samples as integers); an answers file written before the
+/// question existed means one more meeting, the model's default, and
+/// nothing is written.
+#[test]
+fn how_long_a_blocked_proposal_is_negotiated_becomes_its_rounds_of_amendment() {
+    use coalsim_core::study::explore::{Spread, from_file};
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    let after = "lost_vote = \"minds\"\n";
+    assert!(answers.contains(after));
+    assert!(!answers.contains("negotiation"));
+    for (i, (answer, rounds, explored)) in [
+        (Some("drops it at once"), 0, false),
+        (Some("one more meeting"), 1, false),
+        (Some("two more meetings"), 2, false),
+        (Some("three meetings or more"), 3, false),
+        (Some("not sure"), 1, true),
+        (None, 1, false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let text = match answer {
+            Some(a) => answers.replacen(after, &format!("{after}negotiation = \"{a}\"\n"), 1),
+            None => answers.clone(),
+        };
+        let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
+        assert_eq!(file.base.dynamics.amendments, rounds, "{written}");
+        assert_eq!(
+            written.contains(&format!(
+                "amendments = {rounds}   # a blocked proposal is negotiated before it is dropped: {}",
+                answer.unwrap_or("")
+            )),
+            answer.is_some(),
+            "{written}"
+        );
+        assert_eq!(
+            written.contains("\"dynamics.amendments\" = \"1..3\""),
+            explored,
+            "{written}"
+        );
+        let (uncertain, _) = from_file(&file).unwrap();
+        let spread = uncertain
+            .iter()
+            .find(|u| u.key == "dynamics.amendments")
+            .map(|u| u.spread.clone());
+        assert_eq!(
+            spread,
+            explored.then_some(Spread::Integer { lo: 1, hi: 3 }),
+            "{written}"
+        );
+    }
+    let err = refused(
+        tmp.path(),
+        &answers.replacen(after, &format!("{after}negotiation = \"forever\"\n"), 1),
+    );
+    assert!(
+        err.contains("negotiation: \"forever\" is not an answer; allowed: \"drops it at once\", \"one more meeting\", \"two more meetings\", \"three meetings or more\", \"not sure\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("(the question: When members block a proposal, how long does the coalition keep working on it before dropping it?)"),
+        "{err}"
+    );
+}

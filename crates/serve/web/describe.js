@@ -92,6 +92,7 @@ function answers() {
     work_runs_on: value("work_runs_on"),
     lost_vote: value("lost_vote"),
     bargaining: value("bargaining"),
+    negotiation: value("negotiation"),
     voting: value("voting"),
     rules: [...document.querySelectorAll(".rule:checked")].map((c) => c.value),
     draft_rule: value("draft_rule"),

@@ -8,8 +8,9 @@
 //! what each wants on each issue, how much each issue matters to it, its
 //! resources, whether it does what it promises, who already knows whom,
 //! the deadline and urgency, how often to meet, who carries out what is
-//! decided, how a member takes losing a vote, which of the seven rules are
-//! on the table): the settings that decide which rule does best
+//! decided, how a member takes losing a vote, whether members bargain with
+//! their vote, how long a blocked proposal is negotiated, which of the
+//! seven rules are on the table): the settings that decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer"). Every answer is a word from a short list; "not sure" is
 //! allowed for every quantity and becomes a range in `[explore.uncertain]`
@@ -24,7 +25,7 @@ use serde::{Deserialize, Serialize};
 /// for the organisation, the issue and the other organisation asked about:
 /// the terminal asks them in these words, and an answer that is refused is
 /// named by its question (see [`question`]).
-pub const QUESTIONS: [(&str, &str); 25] = [
+pub const QUESTIONS: [(&str, &str); 26] = [
     ("name", "What is the coalition called?"),
     (
         "purpose",
@@ -62,6 +63,10 @@ pub const QUESTIONS: [(&str, &str); 25] = [
     (
         "bargaining",
         "When a decision needs a member's support, does it hold it back to win a change (\"I'll vote yes if…\")?",
+    ),
+    (
+        "negotiation",
+        "When members block a proposal, how long does the coalition keep working on it before dropping it?",
     ),
     ("voting", "Who votes on a proposal?"),
     ("rules", "Which rules do you want to compare?"),
@@ -217,6 +222,13 @@ pub struct Answers {
     /// means members vote as they see it, and nothing is written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bargaining: Option<String>,
+    /// How long the coalition keeps working on a proposal members block
+    /// before dropping it: drops it at once, one more meeting, two more
+    /// meetings, three meetings or more, not sure. None (answers files
+    /// written before the question was asked) means one more meeting, the
+    /// model's default, and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negotiation: Option<String>,
     /// Who votes on a proposal: every member is consulted, or those at the
     /// meeting (however few, or with a quorum), or not sure. Answers files
     /// written before the question was asked mean every member.
@@ -314,6 +326,18 @@ pub const BARGAINING: [(&str, f64); 3] = [
     ("now and then", 0.2),
     ("often", 0.5),
 ];
+/// `dynamics.amendments` (same table: "how long negotiating takes"): the
+/// rounds of negotiation a blocked proposal gets, each taking the next
+/// week's meeting, before it is dropped.
+pub const NEGOTIATION: [(&str, i64); 4] = [
+    ("drops it at once", 0),
+    ("one more meeting", 1),
+    ("two more meetings", 2),
+    ("three meetings or more", 3),
+];
+/// "Not sure" how long a blocked proposal is negotiated: the rounds
+/// explored (whole numbers, from one more meeting to three or more).
+const NEGOTIATION_NOT_SURE: (i64, i64) = (1, 3);
 /// `governance.voting` and `governance.quorum` (docs/model.md, "Who
 /// votes"): None = every member is consulted; Some(q) = those at the
 /// meeting decide when a share q of the members with a vote is there.
@@ -822,6 +846,27 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
             ));
         }
     }
+    // How long a blocked proposal is negotiated: written only when
+    // answered (an answers file from before the question means one more
+    // meeting, the model's default). An integer key: "not sure" is a
+    // range of whole rounds.
+    if let Some(answer) = &a.negotiation {
+        let rounds = pick("negotiation", "negotiation", answer, &NEGOTIATION, true)?;
+        let _ = writeln!(
+            t,
+            "amendments = {}   # a blocked proposal is negotiated before it is dropped: {}",
+            rounds.unwrap_or(NEGOTIATION[1].1),
+            answer
+        );
+        if rounds.is_none() {
+            let (lo, hi) = NEGOTIATION_NOT_SURE;
+            uncertain.push((
+                "dynamics.amendments".into(),
+                format!("{lo}..{hi}"),
+                "rounds of negotiation a blocked proposal gets (not sure: one more meeting to three or more)".into(),
+            ));
+        }
+    }
     if work.is_none() {
         let (lo, hi) = lo_hi(&WORK);
         uncertain.push((
@@ -991,6 +1036,7 @@ pub fn choices() -> serde_json::Value {
         "work_runs_on": sure(words(&WORK_RUNS_ON)),
         "lost_vote": sure(words(&LOST_VOTE)),
         "bargaining": sure(words(&BARGAINING)),
+        "negotiation": sure(NEGOTIATION.iter().map(|(w, _)| *w).collect()),
         "voting": sure(VOTING.iter().map(|(w, _)| *w).collect()),
         "role": ROLES,
         "resources": sure(words(&RESOURCES)),
