@@ -39,8 +39,9 @@ use coalsim_report::files::write_atomic;
     coalsim new                       (asks the questions in the terminal)\n  \
     coalsim new --answers docs/eastside-answers.toml --out eastside.toml")]
 pub struct NewArgs {
-    /// Read the answers from this TOML file instead of asking (the keys are
-    /// those of docs/rule-chooser.md).
+    /// Read the answers from this TOML file instead of asking (its keys are
+    /// the "answers-file key" column of docs/rule-chooser.md; an example is
+    /// docs/eastside-answers.toml).
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
     /// The scenario file to write.
