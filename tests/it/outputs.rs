@@ -243,3 +243,109 @@ fn every_column_of_the_game_log_is_documented() {
     let back = coalsim_serve::game::GameLog::parse("x.csv", &csv).unwrap();
     assert_eq!((back.plays, back.shocks), (log.plays, log.shocks));
 }
+
+/// The default scenario with `set` (dotted keys, TOML values).
+fn default_with(set: &[(&str, toml::Value)]) -> coalsim_core::scenario::Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/default.toml");
+    let file =
+        coalsim_core::scenario::ScenarioFile::open(Some(&path)).unwrap_or_else(|e| panic!("{e}"));
+    let set: Vec<(String, toml::Value)> = set
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    file.with_overrides("decision costs", &set)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Per run: (decisions passed + blocked, negotiation rounds, fallback
+/// votes) of the summary, each run's round records checked to add up to
+/// its summary.
+fn decision_costs(s: &coalsim_core::scenario::Scenario, runs: u64) -> Vec<(u32, u32, u32)> {
+    (0..runs)
+        .map(|run| {
+            let mut sim = coalsim_core::engine::Simulation::new(s, 2026, run);
+            let (mut rounds, mut fallback) = (0, 0);
+            while sim.outcome.is_none() {
+                sim.step();
+                let rec = sim.record();
+                rounds += rec.negotiation_rounds;
+                fallback += rec.fallback_votes;
+            }
+            let r = sim.summary();
+            assert_eq!(
+                (rounds, fallback),
+                (r.negotiation_rounds, r.fallback_votes),
+                "run {run}: the rounds' negotiation rounds and fallback votes should add up to the run's"
+            );
+            assert!(
+                r.fallback_votes <= r.decisions_passed + r.decisions_blocked,
+                "run {run}: a fallback vote is a decision: {r:?}"
+            );
+            (
+                r.decisions_passed + r.decisions_blocked,
+                r.negotiation_rounds,
+                r.fallback_votes,
+            )
+        })
+        .collect()
+}
+
+/// `negotiation_rounds` counts the amendment loop's rounds only (none
+/// without amendments, under majority or consent, whose objection round is
+/// not one), at most `amendments` per decision; `fallback_votes` counts
+/// only modified consensus's fallback votes. In runs.csv both come right
+/// after `decisions_blocked`.
+#[test]
+fn negotiation_rounds_and_fallback_votes_count_the_decision_costs() {
+    const RUNS: u64 = 40;
+    let rule = |r: &str| ("governance.decision_rule", toml::Value::String(r.into()));
+    let amendments = |n: i64| ("dynamics.amendments", toml::Value::Integer(n));
+
+    for r in ["majority", "consent"] {
+        let runs = decision_costs(&default_with(&[rule(r), amendments(0)]), RUNS);
+        assert!(
+            runs.iter().all(|&(_, rounds, _)| rounds == 0),
+            "{r}, amendments = 0: no round of negotiation: {runs:?}"
+        );
+        assert!(
+            runs.iter().all(|&(_, _, f)| f == 0),
+            "{r}: no fallback vote"
+        );
+    }
+
+    let runs = decision_costs(&default_with(&[rule("consensus"), amendments(3)]), RUNS);
+    assert!(
+        runs.iter().any(|&(_, rounds, _)| rounds > 0),
+        "consensus, amendments = 3: some blocked proposal should be negotiated: {runs:?}"
+    );
+    assert!(
+        runs.iter().all(|&(d, rounds, _)| rounds <= 3 * d),
+        "consensus, amendments = 3: at most 3 rounds per decision: {runs:?}"
+    );
+    assert!(
+        runs.iter().all(|&(_, _, f)| f == 0),
+        "consensus has no fallback vote: {runs:?}"
+    );
+
+    let runs = decision_costs(
+        &default_with(&[
+            rule("modified_consensus"),
+            ("governance.fallback_after", toml::Value::Integer(1)),
+        ]),
+        RUNS,
+    );
+    assert!(
+        runs.iter().any(|&(_, _, f)| f > 0),
+        "modified consensus, fallback_after = 1: some decision should go to the fallback vote: {runs:?}"
+    );
+
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.serialize(coalsim_core::engine::RunSummary::example())
+        .unwrap();
+    let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.contains(",decisions_passed,decisions_blocked,negotiation_rounds,fallback_votes,"),
+        "{header}"
+    );
+}

@@ -86,6 +86,8 @@ fn whole(name: &str) -> bool {
             | "rounds"
             | "decisions_passed"
             | "decisions_blocked"
+            | "negotiation_rounds"
+            | "fallback_votes"
             | "peak_members"
             | "final_members"
             | "voluntary_exits"

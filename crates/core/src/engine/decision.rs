@@ -343,6 +343,8 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         amended += 1;
     }
     w.coalition.busy_until = w.round + amended;
+    w.coalition.negotiation_rounds += amended;
+    now.negotiation_rounds += amended;
     if established {
         // Whether a yes or a no was pivotal, once: only the weighted rule
         // weighs the voter's power (no other rule reads it).
@@ -382,6 +384,10 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         super::checkin::decision_clarity_of(w, s, members);
     }
     let c = &mut w.coalition;
+    if established && fallback {
+        c.fallback_votes += 1;
+        now.fallback_votes += 1;
+    }
     if passed {
         c.agenda[k] = y;
         c.open_since[k] = 0;

@@ -102,6 +102,11 @@ pub struct RoundTally {
     pub checkin: bool,
     pub passed: u32,
     pub blocked: u32,
+    /// Rounds of negotiation (amendment rounds) held on this round's
+    /// proposal.
+    pub negotiation_rounds: u32,
+    /// Decisions taken by modified consensus's fallback vote.
+    pub fallback_votes: u32,
     pub joined: u32,
     pub left: u32,
     pub milestone: bool,

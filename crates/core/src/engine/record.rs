@@ -34,6 +34,11 @@ pub struct RoundRecord {
     pub hours_per_member: f64,
     pub decisions_passed: u32,
     pub decisions_blocked: u32,
+    /// Rounds of negotiation held on this round's proposal (they take the
+    /// following weeks' meetings).
+    pub negotiation_rounds: u32,
+    /// Decisions taken this round by modified consensus's fallback vote.
+    pub fallback_votes: u32,
     pub direction: f64,
     pub legitimacy: f64,
     pub hidden_objection: f64,
@@ -107,6 +112,8 @@ impl RoundRecord {
             },
             decisions_passed: now.passed,
             decisions_blocked: now.blocked,
+            negotiation_rounds: now.negotiation_rounds,
+            fallback_votes: now.fallback_votes,
             direction: c.direction,
             legitimacy: c.legitimacy,
             hidden_objection: mean(hidden),
@@ -151,6 +158,13 @@ pub struct RunSummary {
     pub hours_per_member_month: f64,
     pub decisions_passed: u32,
     pub decisions_blocked: u32,
+    /// Rounds of negotiation (amendment rounds) held over the run, all
+    /// proposals; the consent circle's objection round is not one.
+    pub negotiation_rounds: u32,
+    /// Decisions taken by modified consensus's fallback vote (a proposal
+    /// counts once, however many rounds of negotiation it had); 0 under
+    /// other rules.
+    pub fallback_votes: u32,
     pub crises: u32,
     pub public_disagreements: u32,
     /// Mean value of the coalition to those who were ever members.
@@ -239,6 +253,8 @@ impl RunSummary {
             },
             decisions_passed: c.decisions_passed,
             decisions_blocked: c.decisions_blocked,
+            negotiation_rounds: c.negotiation_rounds,
+            fallback_votes: c.fallback_votes,
             crises: c.crises,
             public_disagreements: c.leaks,
             value_coalition,
@@ -294,6 +310,8 @@ impl RunSummary {
             hours_per_member_month: 0.0,
             decisions_passed: 0,
             decisions_blocked: 0,
+            negotiation_rounds: 0,
+            fallback_votes: 0,
             crises: 0,
             public_disagreements: 0,
             value_coalition: 0.0,

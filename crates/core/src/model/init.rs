@@ -120,6 +120,8 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             peak_members: 0,
             decisions_passed: 0,
             decisions_blocked: 0,
+            negotiation_rounds: 0,
+            fallback_votes: 0,
             exits: [0; 10],
             abrupt_exits: 0,
             joins: 0,

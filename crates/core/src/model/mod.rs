@@ -303,6 +303,12 @@ pub struct Coalition {
     pub peak_members: usize,
     pub decisions_passed: u32,
     pub decisions_blocked: u32,
+    /// Rounds of negotiation (amendment rounds) held, all proposals (the
+    /// consent circle's objection round is not one).
+    pub negotiation_rounds: u32,
+    /// Decisions taken by modified consensus's fallback vote (a plain
+    /// supermajority vote after `fallback_after` blocks of the issue).
+    pub fallback_votes: u32,
     pub exits: [u32; 10],
     pub abrupt_exits: u32,
     pub joins: u32,

@@ -1168,6 +1168,8 @@ mod tests {
             hours_per_member: hours_pm,
             decisions_passed: 0,
             decisions_blocked: 0,
+            negotiation_rounds: 0,
+            fallback_votes: 0,
             direction: 0.5,
             legitimacy: 0.5,
             hidden_objection: 0.0,

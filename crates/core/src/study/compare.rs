@@ -53,7 +53,7 @@ pub fn voluntary_exits(s: &RunSummary) -> f64 {
 /// cumulative incidence at the round limit); `sunset`, `dissolved` and
 /// `still_going` are the other endings' cumulative incidence at the round
 /// limit, so a comparison of variants compares every ending.
-pub const MEASURES: [Measure; 17] = [
+pub const MEASURES: [Measure; 19] = [
     Measure {
         name: "success",
         label: "success probability",
@@ -129,6 +129,20 @@ pub const MEASURES: [Measure; 17] = [
         label: "decisions blocked",
         unit: "decisions",
         get: |s| s.decisions_blocked as f64,
+        binary: false,
+    },
+    Measure {
+        name: "negotiation_rounds",
+        label: "rounds of negotiation",
+        unit: "rounds",
+        get: |s| s.negotiation_rounds as f64,
+        binary: false,
+    },
+    Measure {
+        name: "fallback_votes",
+        label: "fallback votes",
+        unit: "decisions",
+        get: |s| s.fallback_votes as f64,
         binary: false,
     },
     Measure {
