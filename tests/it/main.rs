@@ -15,6 +15,7 @@ mod game;
 mod hardening;
 mod helpers_cli;
 mod helpers_http;
+mod helpers_scenario;
 mod hostile;
 mod invariants;
 mod lessons;

@@ -295,6 +295,18 @@ fn what_the_work_runs_on_becomes_how_far_the_work_follows_resources() {
     );
 }
 
+/// The Eastside answers with `key = "answer"` added after the question
+/// before it (`lost_vote`), or as they are for `None` (an answers file
+/// written before the question existed).
+fn answered(answers: &str, key: &str, answer: Option<&str>) -> String {
+    let after = "lost_vote = \"minds\"\n";
+    assert!(answers.contains(after));
+    match answer {
+        Some(a) => answers.replacen(after, &format!("{after}{key} = \"{a}\"\n"), 1),
+        None => answers.to_string(),
+    }
+}
+
 /// The answer to "When a decision needs a member's support, does it hold it
 /// back to win a change?" becomes `dynamics.holdout`; "not sure" explores
 /// it from never to often; an answers file written before the question
@@ -303,8 +315,6 @@ fn what_the_work_runs_on_becomes_how_far_the_work_follows_resources() {
 fn whether_members_bargain_becomes_how_often_they_hold_out() {
     let tmp = tempfile::tempdir().unwrap();
     let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
-    let after = "lost_vote = \"minds\"\n";
-    assert!(answers.contains(after));
     assert!(!answers.contains("bargaining"));
     for (i, (answer, holdout, explored)) in [
         (Some("often"), 0.5, false),
@@ -316,10 +326,7 @@ fn whether_members_bargain_becomes_how_often_they_hold_out() {
     .into_iter()
     .enumerate()
     {
-        let text = match answer {
-            Some(a) => answers.replacen(after, &format!("{after}bargaining = \"{a}\"\n"), 1),
-            None => answers.clone(),
-        };
+        let text = answered(&answers, "bargaining", answer);
         let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
         assert_eq!(file.base.dynamics.holdout, holdout, "{written}");
         assert_eq!(
@@ -335,7 +342,7 @@ fn whether_members_bargain_becomes_how_often_they_hold_out() {
     }
     let err = refused(
         tmp.path(),
-        &answers.replacen(after, &format!("{after}bargaining = \"always\"\n"), 1),
+        &answered(&answers, "bargaining", Some("always")),
     );
     assert!(
         err.contains("bargaining: \"always\" is not an answer; allowed: \"members vote as they see it\", \"now and then\", \"often\", \"not sure\""),
@@ -359,8 +366,6 @@ fn how_long_a_blocked_proposal_is_negotiated_becomes_its_rounds_of_amendment() {
     use coalsim_core::study::explore::{Spread, from_file};
     let tmp = tempfile::tempdir().unwrap();
     let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
-    let after = "lost_vote = \"minds\"\n";
-    assert!(answers.contains(after));
     assert!(!answers.contains("negotiation"));
     for (i, (answer, rounds, explored)) in [
         (Some("drops it at once"), 0, false),
@@ -373,10 +378,7 @@ fn how_long_a_blocked_proposal_is_negotiated_becomes_its_rounds_of_amendment() {
     .into_iter()
     .enumerate()
     {
-        let text = match answer {
-            Some(a) => answers.replacen(after, &format!("{after}negotiation = \"{a}\"\n"), 1),
-            None => answers.clone(),
-        };
+        let text = answered(&answers, "negotiation", answer);
         let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
         assert_eq!(file.base.dynamics.amendments, rounds, "{written}");
         assert_eq!(
@@ -405,7 +407,7 @@ fn how_long_a_blocked_proposal_is_negotiated_becomes_its_rounds_of_amendment() {
     }
     let err = refused(
         tmp.path(),
-        &answers.replacen(after, &format!("{after}negotiation = \"forever\"\n"), 1),
+        &answered(&answers, "negotiation", Some("forever")),
     );
     assert!(
         err.contains("negotiation: \"forever\" is not an answer; allowed: \"drops it at once\", \"one more meeting\", \"two more meetings\", \"three meetings or more\", \"not sure\""),

@@ -249,12 +249,7 @@ fn default_with(set: &[(&str, toml::Value)]) -> coalsim_core::scenario::Scenario
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/default.toml");
     let file =
         coalsim_core::scenario::ScenarioFile::open(Some(&path)).unwrap_or_else(|e| panic!("{e}"));
-    let set: Vec<(String, toml::Value)> = set
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
-    file.with_overrides("decision costs", &set)
-        .unwrap_or_else(|e| panic!("{e}"))
+    crate::helpers_scenario::overridden(&file, "decision costs", set)
 }
 
 /// Per run: (decisions passed + blocked, negotiation rounds, fallback

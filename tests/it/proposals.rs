@@ -21,17 +21,13 @@ fn voting_on_interest(proposals: &str) -> Scenario {
     let file = ScenarioFile::open(Some(&path)).unwrap_or_else(|e| panic!("{e}"));
     let set = [
         (
-            "governance.decision_rule".to_string(),
+            "governance.decision_rule",
             toml::Value::String("majority".into()),
         ),
-        ("dynamics.merit_weight".to_string(), toml::Value::Float(0.0)),
-        (
-            "dynamics.proposals".to_string(),
-            toml::Value::String(proposals.into()),
-        ),
+        ("dynamics.merit_weight", toml::Value::Float(0.0)),
+        ("dynamics.proposals", toml::Value::String(proposals.into())),
     ];
-    file.with_overrides("proposals", &set)
-        .unwrap_or_else(|e| panic!("{e}"))
+    crate::helpers_scenario::overridden(&file, "proposals", &set)
 }
 
 #[test]

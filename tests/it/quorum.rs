@@ -18,14 +18,10 @@ use rayon::prelude::*;
 fn deciding_at_meetings(quorum: f64) -> Scenario {
     let file = ScenarioFile::load(Source::embedded_default()).expect("the default is valid");
     let set = [
-        (
-            "governance.voting".to_string(),
-            toml::Value::String("attendees".into()),
-        ),
-        ("governance.quorum".to_string(), toml::Value::Float(quorum)),
+        ("governance.voting", toml::Value::String("attendees".into())),
+        ("governance.quorum", toml::Value::Float(quorum)),
     ];
-    file.with_overrides("quorum", &set)
-        .unwrap_or_else(|e| panic!("{e}"))
+    crate::helpers_scenario::overridden(&file, "quorum", &set)
 }
 
 #[test]

@@ -278,13 +278,7 @@ founders = 0
 }
 
 fn scenario_with(text: String, set: &[(&str, toml::Value)]) -> Scenario {
-    let file = load("theory.toml", text);
-    let set: Vec<(String, toml::Value)> = set
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
-    file.with_overrides("theory", &set)
-        .unwrap_or_else(|e| panic!("{e}"))
+    crate::helpers_scenario::overridden(&load("theory.toml", text), "theory", set)
 }
 
 fn rule(name: &str) -> (&'static str, toml::Value) {
