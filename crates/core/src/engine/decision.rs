@@ -70,7 +70,10 @@ use crate::scenario::{DecisionRule, Proposals, RawGovernance, Scenario, Voting};
 ///   pools information again, and moves the
 ///   proposal toward the blocking objectors' salience-weighted mean
 ///   position by `amendment_move` × the share of them whose votes the rule
-///   still needs; then it is voted again;
+///   still needs; then it is voted again. A round after which the votes
+///   the proposal is short of did not fall is the last unless most of the
+///   voters back the proposal: it is dropped (a negotiation that wins
+///   nobody over ends);
 /// - with no rule yet (the urgency trap), there is no forum: the
 ///   proposal goes ahead and every objection becomes hidden. When some
 ///   member's hidden objection reaches `conflict_threshold`, the conflict
@@ -321,19 +324,30 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     // expense.
     // Under consent, a reasoned objection blocks only when the circle
     // upheld the harm (`upheld`); an overruled one is no holdout.
+    // A negotiation that wins nobody over ends: after a round in which the
+    // votes the proposal is short of (the holdouts) did not fall, it is
+    // dropped, whatever rounds remain, unless most of the voters back it
+    // (a proposal voted down on its merit is not brought back week after
+    // week; one most members want goes on being negotiated with its
+    // holdouts).
     let mut amended = 0;
+    let mut short_before = f64::INFINITY;
     while established && !passed && v.voiced > 0 && amended < dy.amendments {
         let (num, den, blockers) = blocking_objectors(w, dy, rule, members, k, a, y, v.upheld);
-        for &i in members {
-            if w.counted_yes[i].is_some() {
-                w.hours_now[i] += dy.amendment_hours;
-            }
-        }
         // The holdouts are negotiated with: the blocking objectors whose
         // votes the rule still needs. An objection the rule can pass over
         // costs no negotiation (it was heard at the vote).
         let share = needed_share(rule, g, &v.tally, blockers);
         let holdouts = (share * blockers as f64 - 1e-9).ceil().max(0.0);
+        if holdouts >= short_before && 2 * v.tally.yes <= v.tally.total {
+            break;
+        }
+        short_before = holdouts;
+        for &i in members {
+            if w.counted_yes[i].is_some() {
+                w.hours_now[i] += dy.amendment_hours;
+            }
+        }
         w.coalition.delay_now = unit(w.coalition.delay_now + dy.amendment_delay * holdouts);
         if den > 0.0 {
             y += dy.amendment_move * share * (num / den - y);

@@ -614,6 +614,78 @@ fn consensus_blocks_on_one_objection_where_majority_passes() {
     assert_eq!(w.pivotal, vec![0, 0, 0, 1]);
 }
 
+/// A negotiation that wins nobody over ends, unless most of the voters
+/// back the proposal: D alone objects to A's proposal under consensus, and
+/// the first amendment leaves it objecting (its loss shrinks from 0.35 to
+/// 0.1, beyond the 0.05 at which it would stand aside), but three of the
+/// four back the proposal, so a second round is held, and it passes.
+#[test]
+fn a_negotiation_most_members_back_goes_on_while_rounds_remain() {
+    let (s, mut w) = one_objector(&[
+        ("governance.decision_rule", "consensus"),
+        ("dynamics.block_threshold", "0.05"),
+        ("dynamics.amendments", "3"),
+        ("dynamics.amendment_hours", "0.5"),
+    ]);
+    w.coalition.governance = GovernanceState::Established;
+    let (ev, now) = decide(&mut w, &s);
+    let (_, passed, yes, voters, ..) = decision_event(&ev);
+    assert!(passed, "the second amendment (0.125) passes");
+    assert_eq!((yes, voters), (4, 4));
+    assert_eq!(now.negotiation_rounds, 2);
+    assert_eq!(w.hours_now, vec![1.0; 4], "two rounds of 0.5 hours");
+    assert_close!(w.coalition.agenda[0], 0.125);
+}
+
+/// ... and a proposal most voters still oppose after a round that won
+/// none of them over is dropped, whatever rounds remain: A alone stands
+/// at 1 and proposes (it holds all the power), B, C and D at 0
+/// (majority, three rounds allowed). The amendment
+/// moves A's proposal (0.5) a third of the way toward them (the share of
+/// the three objectors whose votes it still needs, 2 of 3, times
+/// `amendment_move` 0.5), which wins none of them; with three rounds and
+/// no such end, the third would have been held as well.
+#[test]
+fn a_negotiation_that_wins_nobody_over_ends() {
+    let s = scenario(
+        &[
+            agent("A", "founder", [1.0, 0.0]),
+            agent("B", "member", [0.0, 0.0]),
+            agent("C", "member", [0.0, 0.0]),
+            agent("D", "member", [0.0, 0.0]),
+        ],
+        &[
+            ("dynamics.proposal_quality", "1.0"),
+            ("dynamics.proposal_step", "0.5"),
+            ("governance.decision_every", "1"),
+            ("governance.decision_rule", "majority"),
+            ("dynamics.amendments", "3"),
+            ("dynamics.amendment_hours", "0.5"),
+        ],
+    );
+    let mut w = world(&s);
+    set_trust(&mut w, 0.5);
+    w.judgment = vec![1.0; 4];
+    w.engagement = vec![1.0; 4];
+    w.power = vec![1.0, 0.0, 0.0, 0.0];
+    w.coalition.agenda[0] = 0.0;
+    w.round = 1;
+    w.coalition.governance = GovernanceState::Established;
+    let (ev, now) = decide(&mut w, &s);
+    let (proposer, passed, yes, voters, ..) = decision_event(&ev);
+    assert_eq!((proposer, passed, yes, voters), (0, false, 1, 4));
+    assert_eq!(
+        now.negotiation_rounds, 1,
+        "one round, which won nobody over"
+    );
+    assert_eq!(w.hours_now, vec![0.5; 4]);
+    assert_eq!(w.coalition.busy_until, w.round + 1);
+    assert_eq!(
+        w.coalition.agenda[0], 0.0,
+        "a dropped proposal moves nothing"
+    );
+}
+
 /// Five members on issue 0 with the agenda at 0, A at 1 proposing (it
 /// holds all the power), B at 1, C at `c`, D and E at 0; trust neutral,
 /// judgment 1, good proposals, no amendment, members vote on interest
