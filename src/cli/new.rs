@@ -6,8 +6,9 @@
 //! resources, whether it does what it promises, who already knows whom,
 //! the deadline and urgency, how often to meet, who carries out what is
 //! decided, how a member takes losing a vote, whether members bargain with
-//! their vote, how long a blocked proposal is negotiated, which of the
-//! seven rules are on the table): the settings that decide which rule does best
+//! their vote, how long a blocked proposal is negotiated, how far one
+//! proposal goes toward its proposer, what members weigh when they vote,
+//! which of the seven rules are on the table): the settings that decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer") — size, camps and intense minorities (what each wants and how
 //! much it cares), how concentrated resources are and on which side, who
@@ -27,9 +28,9 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use coalsim_core::scenario::describe::{
-    AnswerError, Answers, BARGAINING, CARES, DELIVERS, FIRST_WIN, GOAL, LOST_VOTE, MEETINGS,
-    NEGOTIATION, NOT_SURE, Organisation, RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST,
-    URGENCY, VOTING, WANTS, WORK, WORK_RUNS_ON, question,
+    AnswerError, Answers, BARGAINING, CARES, COMMON_GOOD, DELIVERS, FIRST_WIN, GOAL, LOST_VOTE,
+    MEETINGS, NEGOTIATION, NOT_SURE, Organisation, PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS,
+    RULES, SHOCKS, TRUST, URGENCY, VOTING, WANTS, WORK, WORK_RUNS_ON, question,
 };
 use coalsim_report::files::write_atomic;
 
@@ -203,6 +204,16 @@ fn ask() -> anyhow::Result<Answers> {
         &with_not_sure(NEGOTIATION.map(|(w, _)| w).to_vec()),
         1,
     )?;
+    let proposal_size = choose(
+        question("proposal_size"),
+        &with_not_sure(words(&PROPOSAL_SIZE)),
+        1,
+    )?;
+    let common_good = choose(
+        question("common_good"),
+        &with_not_sure(words(&COMMON_GOOD)),
+        1,
+    )?;
     let voting = choose(
         question("voting"),
         &with_not_sure(VOTING.map(|(w, _)| w).to_vec()),
@@ -306,6 +317,8 @@ fn ask() -> anyhow::Result<Answers> {
         lost_vote,
         bargaining: Some(bargaining),
         negotiation: Some(negotiation),
+        proposal_size: Some(proposal_size),
+        common_good: Some(common_good),
         voting,
         rules,
         draft_rule,

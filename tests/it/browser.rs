@@ -1168,6 +1168,14 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
     choose(&b, "#voting", "those at the meeting, if half are there");
     choose(&b, "#bargaining", "now and then");
     choose(&b, "#negotiation", "not sure");
+    // The two questions on how proposals go and votes weigh start at the
+    // middle answer, the model's default.
+    assert_eq!(
+        b.js("return [document.getElementById('proposal_size').value, document.getElementById('common_good').value]"),
+        json!(["half-way", "their own stake, the coalition's needs tip close calls"])
+    );
+    choose(&b, "#proposal_size", "a small step");
+    choose(&b, "#common_good", "not sure");
     choose(&b, "#goal", "small");
     b.js("document.getElementById('deadline_weeks').value = '52'; return true");
     // Three rules on the table.
@@ -1201,6 +1209,9 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "holdout = 0.2   # a member whose support is needed holds it back to win a change: now and then",
         "amendments = 1   # a blocked proposal is negotiated before it is dropped: not sure",
         "\"dynamics.amendments\" = \"1..3\"",
+        "proposal_step = 0.25   # one proposal goes toward what its proposer wants: a small step",
+        "merit_weight = 0.15   # what members weigh when they vote: not sure",
+        "\"dynamics.merit_weight\" = \"0.075..0.3\"",
     ] {
         assert!(toml.contains(want), "{want} in\n{toml}");
     }

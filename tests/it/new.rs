@@ -418,3 +418,174 @@ fn how_long_a_blocked_proposal_is_negotiated_becomes_its_rounds_of_amendment() {
         "{err}"
     );
 }
+
+/// The answer to "How far does one proposal usually go toward what its
+/// proposer wants?" becomes `dynamics.proposal_step`; "not sure" explores
+/// it from a small step to most of the way (a range `explore` samples); an
+/// answers file written before the question existed means half-way, the
+/// model's default, and nothing is written.
+#[test]
+fn how_far_a_proposal_goes_becomes_its_step() {
+    use coalsim_core::study::explore::{Spread, from_file};
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    assert!(!answers.contains("proposal_size"));
+    for (i, (answer, step, explored)) in [
+        (Some("a small step"), 0.25, false),
+        (Some("half-way"), 0.5, false),
+        (Some("most of the way"), 0.75, false),
+        (Some("not sure"), 0.5, true),
+        (None, 0.5, false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let text = answered(&answers, "proposal_size", answer);
+        let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
+        assert_eq!(file.base.dynamics.proposal_step, step, "{written}");
+        match answer {
+            Some(a) => assert!(
+                written.contains(&format!(
+                    "proposal_step = {step:?}   # one proposal goes toward what its proposer wants: {a}\n"
+                )),
+                "{written}"
+            ),
+            None => assert!(!written.contains("proposal_step"), "{written}"),
+        }
+        assert_eq!(
+            written.contains("\"dynamics.proposal_step\" = \"0.25..0.75\""),
+            explored,
+            "{written}"
+        );
+        let (uncertain, _) = from_file(&file).unwrap();
+        let spread = uncertain
+            .iter()
+            .find(|u| u.key == "dynamics.proposal_step")
+            .map(|u| u.spread.clone());
+        assert_eq!(
+            spread,
+            explored.then_some(Spread::Float { lo: 0.25, hi: 0.75 }),
+            "{written}"
+        );
+    }
+    let err = refused(
+        tmp.path(),
+        &answered(&answers, "proposal_size", Some("all the way")),
+    );
+    assert!(
+        err.contains("proposal_size: \"all the way\" is not an answer; allowed: \"a small step\", \"half-way\", \"most of the way\", \"not sure\""),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "(the question: How far does one proposal usually go toward what its proposer wants?)"
+        ),
+        "{err}"
+    );
+}
+
+/// The answer to "When members vote, what do they weigh: their own
+/// organisation's stake, or what the coalition needs?" becomes
+/// `dynamics.merit_weight` (against `interest_weight` 1); "not sure"
+/// explores it from half the default to twice it; an answers file written
+/// before the question existed means the model's default, and nothing is
+/// written.
+#[test]
+fn what_members_weigh_in_a_vote_becomes_the_weight_of_merit() {
+    use coalsim_core::study::explore::{Spread, from_file};
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    assert!(!answers.contains("common_good"));
+    for (i, (answer, merit, explored)) in [
+        (Some("their own stake"), 0.075, false),
+        (
+            Some("their own stake, the coalition's needs tip close calls"),
+            0.15,
+            false,
+        ),
+        // As a word processor types the apostrophe.
+        (
+            Some("the coalition’s needs as much as their own stake"),
+            0.3,
+            false,
+        ),
+        (Some("not sure"), 0.15, true),
+        (None, 0.15, false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let text = answered(&answers, "common_good", answer);
+        let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
+        assert_eq!(file.base.dynamics.merit_weight, merit, "{written}");
+        assert_eq!(file.base.dynamics.interest_weight, 1.0, "{written}");
+        match answer {
+            Some(a) => assert!(
+                written.contains(&format!(
+                    "merit_weight = {merit:?}   # what members weigh when they vote: {a}\n"
+                )),
+                "{written}"
+            ),
+            None => assert!(!written.contains("merit_weight"), "{written}"),
+        }
+        assert_eq!(
+            written.contains("\"dynamics.merit_weight\" = \"0.075..0.3\""),
+            explored,
+            "{written}"
+        );
+        let (uncertain, _) = from_file(&file).unwrap();
+        let spread = uncertain
+            .iter()
+            .find(|u| u.key == "dynamics.merit_weight")
+            .map(|u| u.spread.clone());
+        assert_eq!(
+            spread,
+            explored.then_some(Spread::Float { lo: 0.075, hi: 0.3 }),
+            "{written}"
+        );
+    }
+    let err = refused(
+        tmp.path(),
+        &answered(&answers, "common_good", Some("the common good")),
+    );
+    assert!(
+        err.contains("common_good: \"the common good\" is not an answer; allowed: \"their own stake\", \"their own stake, the coalition's needs tip close calls\", \"the coalition's needs as much as their own stake\", \"not sure\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("(the question: When members vote, what do they weigh: their own organisation's stake, or what the coalition needs?)"),
+        "{err}"
+    );
+}
+
+/// An answers file written before the questions on how far a proposal goes
+/// and what members weigh (the Eastside example) writes nothing of either
+/// setting; answering both (not "not sure") adds the two `[dynamics]` lines
+/// and changes nothing else.
+#[test]
+fn answers_without_the_proposal_and_vote_questions_write_neither_setting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    let (before, _) = written_from(tmp.path(), "old", &answers);
+    assert!(!before.contains("proposal_step"), "{before}");
+    assert!(!before.contains("merit_weight"), "{before}");
+    let both = answered(
+        &answered(&answers, "proposal_size", Some("half-way")),
+        "common_good",
+        Some("their own stake, the coalition's needs tip close calls"),
+    );
+    let (after, _) = written_from(tmp.path(), "both", &both);
+    let added: Vec<&str> = after
+        .lines()
+        .filter(|l| !before.lines().any(|b| b == *l))
+        .collect();
+    assert_eq!(
+        added,
+        [
+            "proposal_step = 0.5   # one proposal goes toward what its proposer wants: half-way",
+            "merit_weight = 0.15   # what members weigh when they vote: their own stake, the coalition's needs tip close calls",
+        ],
+        "{after}"
+    );
+    assert_eq!(after.lines().count(), before.lines().count() + 2);
+}

@@ -93,6 +93,8 @@ function answers() {
     lost_vote: value("lost_vote"),
     bargaining: value("bargaining"),
     negotiation: value("negotiation"),
+    proposal_size: value("proposal_size"),
+    common_good: value("common_good"),
     voting: value("voting"),
     rules: [...document.querySelectorAll(".rule:checked")].map((c) => c.value),
     draft_rule: value("draft_rule"),

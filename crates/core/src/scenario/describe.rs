@@ -9,8 +9,9 @@
 //! resources, whether it does what it promises, who already knows whom,
 //! the deadline and urgency, how often to meet, who carries out what is
 //! decided, how a member takes losing a vote, whether members bargain with
-//! their vote, how long a blocked proposal is negotiated, which of the
-//! seven rules are on the table): the settings that decide which rule does best
+//! their vote, how long a blocked proposal is negotiated, how far one
+//! proposal goes toward its proposer, what members weigh when they vote,
+//! which of the seven rules are on the table): the settings that decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer"). Every answer is a word from a short list; "not sure" is
 //! allowed for every quantity and becomes a range in `[explore.uncertain]`
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 /// for the organisation, the issue and the other organisation asked about:
 /// the terminal asks them in these words, and an answer that is refused is
 /// named by its question (see [`question`]).
-pub const QUESTIONS: [(&str, &str); 26] = [
+pub const QUESTIONS: [(&str, &str); 28] = [
     ("name", "What is the coalition called?"),
     (
         "purpose",
@@ -67,6 +68,14 @@ pub const QUESTIONS: [(&str, &str); 26] = [
     (
         "negotiation",
         "When members block a proposal, how long does the coalition keep working on it before dropping it?",
+    ),
+    (
+        "proposal_size",
+        "How far does one proposal usually go toward what its proposer wants?",
+    ),
+    (
+        "common_good",
+        "When members vote, what do they weigh: their own organisation's stake, or what the coalition needs?",
     ),
     ("voting", "Who votes on a proposal?"),
     ("rules", "Which rules do you want to compare?"),
@@ -229,6 +238,20 @@ pub struct Answers {
     /// model's default, and nothing is written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negotiation: Option<String>,
+    /// How far one proposal usually goes toward what its proposer wants: a
+    /// small step, half-way, most of the way, not sure. None (answers
+    /// files written before the question was asked) means half-way, the
+    /// model's default, and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal_size: Option<String>,
+    /// What members weigh when they vote, their own organisation's stake or
+    /// what the coalition needs: their own stake; their own stake, the
+    /// coalition's needs tip close calls; the coalition's needs as much as
+    /// their own stake; not sure. None (answers files written before the
+    /// question was asked) means the middle answer, the model's default,
+    /// and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub common_good: Option<String>,
     /// Who votes on a proposal: every member is consulted, or those at the
     /// meeting (however few, or with a quorum), or not sure. Answers files
     /// written before the question was asked mean every member.
@@ -334,6 +357,29 @@ pub const NEGOTIATION: [(&str, i64); 4] = [
     ("one more meeting", 1),
     ("two more meetings", 2),
     ("three meetings or more", 3),
+];
+/// `dynamics.proposal_step` (same table: "how far a proposal steps"): how
+/// far one proposal moves the agenda toward its proposer's position. The
+/// three answers are the settings the rule map was measured under
+/// (docs/validation.md, "The rule map under the settings of negotiation").
+pub const PROPOSAL_SIZE: [(&str, f64); 3] = [
+    ("a small step", 0.25),
+    ("half-way", 0.5),
+    ("most of the way", 0.75),
+];
+/// `dynamics.merit_weight` (same table: "how much the common good weighs
+/// in a vote"), against `interest_weight` 1: how much a member's vote
+/// weighs what it sees as good for the coalition against its own
+/// organisation's stake. The middle answer is the model's default; the
+/// others are half and twice it, as the rule map was measured under (same
+/// section).
+pub const COMMON_GOOD: [(&str, f64); 3] = [
+    ("their own stake", 0.075),
+    (
+        "their own stake, the coalition's needs tip close calls",
+        0.15,
+    ),
+    ("the coalition's needs as much as their own stake", 0.3),
 ];
 /// "Not sure" how long a blocked proposal is negotiated: the rounds
 /// explored (whole numbers, from one more meeting to three or more).
@@ -867,6 +913,52 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
             ));
         }
     }
+    // How far one proposal goes toward its proposer: written only when
+    // answered (an answers file from before the question means half-way,
+    // the model's default).
+    if let Some(answer) = &a.proposal_size {
+        let step = pick(
+            "proposal_size",
+            "proposal_size",
+            answer,
+            &PROPOSAL_SIZE,
+            true,
+        )?;
+        let _ = writeln!(
+            t,
+            "proposal_step = {}   # one proposal goes toward what its proposer wants: {}",
+            num(step.unwrap_or(PROPOSAL_SIZE[1].1)),
+            answer
+        );
+        if step.is_none() {
+            let (lo, hi) = lo_hi(&PROPOSAL_SIZE);
+            uncertain.push((
+                "dynamics.proposal_step".into(),
+                format!("{}..{}", num(lo), num(hi)),
+                "how far one proposal goes toward what its proposer wants (not sure: a small step to most of the way)".into(),
+            ));
+        }
+    }
+    // What members weigh when they vote: written only when answered (an
+    // answers file from before the question means the model's default,
+    // the middle answer).
+    if let Some(answer) = &a.common_good {
+        let merit = pick("common_good", "common_good", answer, &COMMON_GOOD, true)?;
+        let _ = writeln!(
+            t,
+            "merit_weight = {}   # what members weigh when they vote: {}",
+            num(merit.unwrap_or(COMMON_GOOD[1].1)),
+            answer
+        );
+        if merit.is_none() {
+            let (lo, hi) = lo_hi(&COMMON_GOOD);
+            uncertain.push((
+                "dynamics.merit_weight".into(),
+                format!("{}..{}", num(lo), num(hi)),
+                "how much members weigh the coalition's needs against their own stake in a vote (not sure: their own stake to the coalition's needs as much)".into(),
+            ));
+        }
+    }
     if work.is_none() {
         let (lo, hi) = lo_hi(&WORK);
         uncertain.push((
@@ -1037,6 +1129,8 @@ pub fn choices() -> serde_json::Value {
         "lost_vote": sure(words(&LOST_VOTE)),
         "bargaining": sure(words(&BARGAINING)),
         "negotiation": sure(NEGOTIATION.iter().map(|(w, _)| *w).collect()),
+        "proposal_size": sure(words(&PROPOSAL_SIZE)),
+        "common_good": sure(words(&COMMON_GOOD)),
         "voting": sure(VOTING.iter().map(|(w, _)| *w).collect()),
         "role": ROLES,
         "resources": sure(words(&RESOURCES)),

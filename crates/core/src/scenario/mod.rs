@@ -390,6 +390,9 @@ impl ScenarioFile {
             }
             "dynamics.hours_budget" => "hours a week members can give".into(),
             "dynamics.holdout" => "how often members hold out for a concession".into(),
+            "dynamics.proposal_step" => {
+                "how far one proposal moves the agenda toward its proposer".into()
+            }
             "dynamics.amendments" => "how many rounds a blocked proposal is negotiated".into(),
             "dynamics.excluded_buy_in" => {
                 "how far members without a vote carry out decisions".into()
