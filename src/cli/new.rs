@@ -8,7 +8,10 @@
 //! decided, how a member takes losing a vote, whether members bargain with
 //! their vote, how long a blocked proposal is negotiated, how far one
 //! proposal goes toward its proposer, what members weigh when they vote,
-//! which of the seven rules are on the table): the settings that decide which rule does best
+//! what a round of negotiating a blocked proposal costs (each member's
+//! time, how far it concedes to the objectors, how much it holds up the
+//! work), which of the seven rules are on the table): the settings that
+//! decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer") — size, camps and intense minorities (what each wants and how
 //! much it cares), how concentrated resources are and on which side, who
@@ -28,9 +31,10 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use coalsim_core::scenario::describe::{
-    AnswerError, Answers, BARGAINING, CARES, COMMON_GOOD, DELIVERS, FIRST_WIN, GOAL, LOST_VOTE,
-    MEETINGS, NEGOTIATION, NOT_SURE, Organisation, PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS,
-    RULES, SHOCKS, TRUST, URGENCY, VOTING, WANTS, WORK, WORK_RUNS_ON, question,
+    AnswerError, Answers, BARGAINING, CARES, COMMON_GOOD, CONCESSIONS, DELIVERS, FIRST_WIN, GOAL,
+    HOLDUP, LOST_VOTE, MEETINGS, NEGOTIATION, NEGOTIATION_HOURS, NOT_SURE, Organisation,
+    PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST, URGENCY, VOTING, WANTS,
+    WORK, WORK_RUNS_ON, question,
 };
 use coalsim_report::files::write_atomic;
 
@@ -214,6 +218,17 @@ fn ask() -> anyhow::Result<Answers> {
         &with_not_sure(words(&COMMON_GOOD)),
         1,
     )?;
+    let negotiation_hours = choose(
+        question("negotiation_hours"),
+        &with_not_sure(words(&NEGOTIATION_HOURS)),
+        1,
+    )?;
+    let concessions = choose(
+        question("concessions"),
+        &with_not_sure(words(&CONCESSIONS)),
+        1,
+    )?;
+    let holdup = choose(question("holdup"), &with_not_sure(words(&HOLDUP)), 1)?;
     let voting = choose(
         question("voting"),
         &with_not_sure(VOTING.map(|(w, _)| w).to_vec()),
@@ -319,6 +334,9 @@ fn ask() -> anyhow::Result<Answers> {
         negotiation: Some(negotiation),
         proposal_size: Some(proposal_size),
         common_good: Some(common_good),
+        negotiation_hours: Some(negotiation_hours),
+        concessions: Some(concessions),
+        holdup: Some(holdup),
         voting,
         rules,
         draft_rule,

@@ -1176,6 +1176,19 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
     );
     choose(&b, "#proposal_size", "a small step");
     choose(&b, "#common_good", "not sure");
+    // The three questions on what a round of negotiation costs start at
+    // the middle answer, the model's default.
+    assert_eq!(
+        b.js("return ['negotiation_hours', 'concessions', 'holdup'].map((id) => document.getElementById(id).value)"),
+        json!(["half an hour", "half-way", "somewhat"])
+    );
+    choose(
+        &b,
+        "#negotiation_hours",
+        "an hour or more (a meeting of its own)",
+    );
+    choose(&b, "#concessions", "not sure");
+    choose(&b, "#holdup", "hardly at all");
     choose(&b, "#goal", "small");
     b.js("document.getElementById('deadline_weeks').value = '52'; return true");
     // Three rules on the table.
@@ -1212,6 +1225,10 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "proposal_step = 0.25   # one proposal goes toward what its proposer wants: a small step",
         "merit_weight = 0.15   # what members weigh when they vote: not sure",
         "\"dynamics.merit_weight\" = \"0.075..0.3\"",
+        "amendment_hours = 1.0   # each member's time on one round of reworking a blocked proposal: an hour or more (a meeting of its own)",
+        "amendment_move = 0.5   # a reworked proposal moves toward the objectors it needs: not sure",
+        "\"dynamics.amendment_move\" = \"0.35..0.75\"",
+        "amendment_delay = 0.015   # reworking a disputed proposal holds up the coalition's work: hardly at all",
     ] {
         assert!(toml.contains(want), "{want} in\n{toml}");
     }

@@ -589,3 +589,194 @@ fn answers_without_the_proposal_and_vote_questions_write_neither_setting() {
     );
     assert_eq!(after.lines().count(), before.lines().count() + 2);
 }
+
+/// One question on what a round of negotiating a blocked proposal costs:
+/// each answer of `table` (word, the `dynamics` value it writes), "not
+/// sure" (the middle value written, `lo..hi` explored), no answer (nothing
+/// written), and a refused word; `comment` is the words beside the written
+/// value, and `explore` names the key in words.
+struct CostQuestion<'a> {
+    key: &'a str,
+    setting: &'a str,
+    comment: &'a str,
+    table: [(&'a str, f64); 3],
+    range: (&'a str, f64, f64),
+    refused_word: &'a str,
+    allowed: &'a str,
+    question: &'a str,
+}
+
+fn a_cost_question_becomes_its_setting(q: CostQuestion) {
+    use coalsim_core::study::explore::{Spread, from_file};
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    assert!(!answers.contains(q.key));
+    assert!(!answers.contains(q.setting));
+    let key = format!("dynamics.{}", q.setting);
+    let middle = q.table[1].1;
+    let mut cases: Vec<(Option<&str>, f64, bool)> =
+        q.table.iter().map(|(w, v)| (Some(*w), *v, false)).collect();
+    cases.push((Some("not sure"), middle, true));
+    cases.push((None, middle, false));
+    for (i, (answer, value, explored)) in cases.into_iter().enumerate() {
+        let text = answered(&answers, q.key, answer);
+        let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
+        let got = match q.setting {
+            "amendment_hours" => file.base.dynamics.amendment_hours,
+            "amendment_move" => file.base.dynamics.amendment_move,
+            "amendment_delay" => file.base.dynamics.amendment_delay,
+            other => panic!("{other}"),
+        };
+        assert_eq!(got, value, "{written}");
+        match answer {
+            Some(a) => assert!(
+                written.contains(&format!(
+                    "{} = {value:?}   # {}: {a}\n",
+                    q.setting, q.comment
+                )),
+                "{written}"
+            ),
+            None => assert!(!written.contains(q.setting), "{written}"),
+        }
+        assert_eq!(
+            written.contains(&format!("\"{key}\" = \"{}\"", q.range.0)),
+            explored,
+            "{written}"
+        );
+        let (uncertain, _) = from_file(&file).unwrap();
+        let spread = uncertain
+            .iter()
+            .find(|u| u.key == key)
+            .map(|u| u.spread.clone());
+        assert_eq!(
+            spread,
+            explored.then_some(Spread::Float {
+                lo: q.range.1,
+                hi: q.range.2
+            }),
+            "{written}"
+        );
+        // explore names the key in words, not as the dotted key.
+        let label = file.key_label(&key);
+        assert!(label != key && !label.contains('_'), "{label}");
+    }
+    let err = refused(tmp.path(), &answered(&answers, q.key, Some(q.refused_word)));
+    assert!(
+        err.contains(&format!(
+            "{}: \"{}\" is not an answer; allowed: {}",
+            q.key, q.refused_word, q.allowed
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("(the question: {})", q.question)),
+        "{err}"
+    );
+}
+
+/// The answer to "When a blocked proposal is reworked, how long does each
+/// member spend on one round of it?" becomes `dynamics.amendment_hours`;
+/// "not sure" explores it from a quarter of an hour to an hour; an answers
+/// file written before the question existed means half an hour, the
+/// model's default, and nothing is written.
+#[test]
+fn how_long_a_member_spends_on_a_round_becomes_its_hours() {
+    a_cost_question_becomes_its_setting(CostQuestion {
+        key: "negotiation_hours",
+        setting: "amendment_hours",
+        comment: "each member's time on one round of reworking a blocked proposal",
+        table: [
+            ("a quarter of an hour (a note or a call)", 0.25),
+            ("half an hour", 0.5),
+            ("an hour or more (a meeting of its own)", 1.0),
+        ],
+        range: ("0.25..1.0", 0.25, 1.0),
+        refused_word: "a day",
+        allowed: "\"a quarter of an hour (a note or a call)\", \"half an hour\", \"an hour or more (a meeting of its own)\", \"not sure\"",
+        question: "When a blocked proposal is reworked, how long does each member spend on one round of it?",
+    });
+}
+
+/// The answer to "When a proposal is reworked to win objectors over, how
+/// far does it move toward them?" becomes `dynamics.amendment_move`; "not
+/// sure" explores it from a little (0.35) to most of the way (0.75); an
+/// answers file written before the question existed means half-way, the
+/// model's default, and nothing is written.
+#[test]
+fn how_far_a_reworked_proposal_moves_becomes_its_concession() {
+    a_cost_question_becomes_its_setting(CostQuestion {
+        key: "concessions",
+        setting: "amendment_move",
+        comment: "a reworked proposal moves toward the objectors it needs",
+        table: [
+            ("a little", 0.35),
+            ("half-way", 0.5),
+            ("most of the way", 0.75),
+        ],
+        range: ("0.35..0.75", 0.35, 0.75),
+        refused_word: "all the way",
+        allowed: "\"a little\", \"half-way\", \"most of the way\", \"not sure\"",
+        question: "When a proposal is reworked to win objectors over, how far does it move toward them?",
+    });
+}
+
+/// The answer to "While a disputed proposal is being reworked, how much
+/// does it hold up the coalition's work?" becomes `dynamics.amendment_delay`;
+/// "not sure" explores it from half the default to twice it; an answers
+/// file written before the question existed means somewhat, the model's
+/// default, and nothing is written.
+#[test]
+fn how_much_a_dispute_holds_up_the_work_becomes_its_delay() {
+    a_cost_question_becomes_its_setting(CostQuestion {
+        key: "holdup",
+        setting: "amendment_delay",
+        comment: "reworking a disputed proposal holds up the coalition's work",
+        table: [
+            ("hardly at all", 0.015),
+            ("somewhat", 0.03),
+            ("a lot", 0.06),
+        ],
+        range: ("0.015..0.06", 0.015, 0.06),
+        refused_word: "not at all",
+        allowed: "\"hardly at all\", \"somewhat\", \"a lot\", \"not sure\"",
+        question: "While a disputed proposal is being reworked, how much does it hold up the coalition's work?",
+    });
+}
+
+/// An answers file written before the questions on what a round of
+/// negotiation costs (the Eastside example) writes none of the three
+/// settings; answering all three (not "not sure") adds the three
+/// `[dynamics]` lines and changes nothing else.
+#[test]
+fn answers_without_the_negotiation_cost_questions_write_none_of_the_settings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    let (before, _) = written_from(tmp.path(), "old", &answers);
+    for setting in ["amendment_hours", "amendment_move", "amendment_delay"] {
+        assert!(!before.contains(setting), "{before}");
+    }
+    let all = answered(
+        &answered(
+            &answered(&answers, "negotiation_hours", Some("half an hour")),
+            "concessions",
+            Some("half-way"),
+        ),
+        "holdup",
+        Some("somewhat"),
+    );
+    let (after, _) = written_from(tmp.path(), "all", &all);
+    let added: Vec<&str> = after
+        .lines()
+        .filter(|l| !before.lines().any(|b| b == *l))
+        .collect();
+    assert_eq!(
+        added,
+        [
+            "amendment_hours = 0.5   # each member's time on one round of reworking a blocked proposal: half an hour",
+            "amendment_move = 0.5   # a reworked proposal moves toward the objectors it needs: half-way",
+            "amendment_delay = 0.03   # reworking a disputed proposal holds up the coalition's work: somewhat",
+        ],
+        "{after}"
+    );
+    assert_eq!(after.lines().count(), before.lines().count() + 3);
+}

@@ -11,7 +11,10 @@
 //! decided, how a member takes losing a vote, whether members bargain with
 //! their vote, how long a blocked proposal is negotiated, how far one
 //! proposal goes toward its proposer, what members weigh when they vote,
-//! which of the seven rules are on the table): the settings that decide which rule does best
+//! what a round of negotiating a blocked proposal costs (each member's
+//! time, how far it concedes to the objectors, how much it holds up the
+//! work), which of the seven rules are on the table): the settings that
+//! decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer"). Every answer is a word from a short list; "not sure" is
 //! allowed for every quantity and becomes a range in `[explore.uncertain]`
@@ -26,7 +29,7 @@ use serde::{Deserialize, Serialize};
 /// for the organisation, the issue and the other organisation asked about:
 /// the terminal asks them in these words, and an answer that is refused is
 /// named by its question (see [`question`]).
-pub const QUESTIONS: [(&str, &str); 28] = [
+pub const QUESTIONS: [(&str, &str); 31] = [
     ("name", "What is the coalition called?"),
     (
         "purpose",
@@ -76,6 +79,18 @@ pub const QUESTIONS: [(&str, &str); 28] = [
     (
         "common_good",
         "When members vote, what do they weigh: their own organisation's stake, or what the coalition needs?",
+    ),
+    (
+        "negotiation_hours",
+        "When a blocked proposal is reworked, how long does each member spend on one round of it?",
+    ),
+    (
+        "concessions",
+        "When a proposal is reworked to win objectors over, how far does it move toward them?",
+    ),
+    (
+        "holdup",
+        "While a disputed proposal is being reworked, how much does it hold up the coalition's work?",
     ),
     ("voting", "Who votes on a proposal?"),
     ("rules", "Which rules do you want to compare?"),
@@ -252,6 +267,25 @@ pub struct Answers {
     /// and nothing is written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_good: Option<String>,
+    /// How long each member spends on one round of reworking a blocked
+    /// proposal: a quarter of an hour (a note or a call), half an hour, an
+    /// hour or more (a meeting of its own), not sure. None (answers files
+    /// written before the question was asked) means half an hour, the
+    /// model's default, and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negotiation_hours: Option<String>,
+    /// How far a proposal reworked to win objectors over moves toward
+    /// them: a little, half-way, most of the way, not sure. None (answers
+    /// files written before the question was asked) means half-way, the
+    /// model's default, and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concessions: Option<String>,
+    /// How much reworking a disputed proposal holds up the coalition's
+    /// work: hardly at all, somewhat, a lot, not sure. None (answers files
+    /// written before the question was asked) means somewhat, the model's
+    /// default, and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holdup: Option<String>,
     /// Who votes on a proposal: every member is consulted, or those at the
     /// meeting (however few, or with a quorum), or not sure. Answers files
     /// written before the question was asked mean every member.
@@ -380,6 +414,35 @@ pub const COMMON_GOOD: [(&str, f64); 3] = [
         0.15,
     ),
     ("the coalition's needs as much as their own stake", 0.3),
+];
+/// `dynamics.amendment_hours` (same table: "what a round of negotiation
+/// costs"): the hours each voter spends on one round of negotiating a
+/// blocked proposal. The middle answer is the model's default; the others
+/// are half and twice it, as the rule map was measured under
+/// (docs/validation.md, "The rule map under the settings of negotiation").
+pub const NEGOTIATION_HOURS: [(&str, f64); 3] = [
+    ("a quarter of an hour (a note or a call)", 0.25),
+    ("half an hour", 0.5),
+    ("an hour or more (a meeting of its own)", 1.0),
+];
+/// `dynamics.amendment_move` (same table: "how far an amendment
+/// concedes"): how far one round of negotiation moves a blocked proposal
+/// toward the objectors whose votes the rule still needs. The three
+/// answers are the settings the rule map was measured under (same
+/// section).
+pub const CONCESSIONS: [(&str, f64); 3] = [
+    ("a little", 0.35),
+    ("half-way", 0.5),
+    ("most of the way", 0.75),
+];
+/// `dynamics.amendment_delay` (same table: "how long negotiating takes"):
+/// the share of a week's work lost per holdout per round of negotiation.
+/// The middle answer is the model's default; the others are half and
+/// twice it, as the rule map was measured under (same section).
+pub const HOLDUP: [(&str, f64); 3] = [
+    ("hardly at all", 0.015),
+    ("somewhat", 0.03),
+    ("a lot", 0.06),
 ];
 /// "Not sure" how long a blocked proposal is negotiated: the rounds
 /// explored (whole numbers, from one more meeting to three or more).
@@ -959,6 +1022,67 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
             ));
         }
     }
+    // What a round of negotiating a blocked proposal costs: each member's
+    // time, how far it concedes, how much it holds up the work. Each is
+    // written only when answered (an answers file from before the
+    // questions means the model's defaults, the middle answers).
+    if let Some(answer) = &a.negotiation_hours {
+        let hours = pick(
+            "negotiation_hours",
+            "negotiation_hours",
+            answer,
+            &NEGOTIATION_HOURS,
+            true,
+        )?;
+        let _ = writeln!(
+            t,
+            "amendment_hours = {}   # each member's time on one round of reworking a blocked proposal: {}",
+            num(hours.unwrap_or(NEGOTIATION_HOURS[1].1)),
+            answer
+        );
+        if hours.is_none() {
+            let (lo, hi) = lo_hi(&NEGOTIATION_HOURS);
+            uncertain.push((
+                "dynamics.amendment_hours".into(),
+                format!("{}..{}", num(lo), num(hi)),
+                "hours each member spends on one round of reworking a blocked proposal (not sure: a quarter of an hour to an hour or more)".into(),
+            ));
+        }
+    }
+    if let Some(answer) = &a.concessions {
+        let moves = pick("concessions", "concessions", answer, &CONCESSIONS, true)?;
+        let _ = writeln!(
+            t,
+            "amendment_move = {}   # a reworked proposal moves toward the objectors it needs: {}",
+            num(moves.unwrap_or(CONCESSIONS[1].1)),
+            answer
+        );
+        if moves.is_none() {
+            let (lo, hi) = lo_hi(&CONCESSIONS);
+            uncertain.push((
+                "dynamics.amendment_move".into(),
+                format!("{}..{}", num(lo), num(hi)),
+                "how far a reworked proposal moves toward the objectors it needs (not sure: a little to most of the way)".into(),
+            ));
+        }
+    }
+    if let Some(answer) = &a.holdup {
+        let delay = pick("holdup", "holdup", answer, &HOLDUP, true)?;
+        let _ = writeln!(
+            t,
+            "amendment_delay = {}   # reworking a disputed proposal holds up the coalition's work: {}",
+            num(delay.unwrap_or(HOLDUP[1].1)),
+            answer
+        );
+        if delay.is_none() {
+            let (lo, hi) = lo_hi(&HOLDUP);
+            uncertain.push((
+                "dynamics.amendment_delay".into(),
+                format!("{}..{}", num(lo), num(hi)),
+                "how much reworking a disputed proposal holds up the work, per holdout and round (not sure: hardly at all to a lot)".into(),
+            ));
+        }
+    }
     if work.is_none() {
         let (lo, hi) = lo_hi(&WORK);
         uncertain.push((
@@ -1131,6 +1255,9 @@ pub fn choices() -> serde_json::Value {
         "negotiation": sure(NEGOTIATION.iter().map(|(w, _)| *w).collect()),
         "proposal_size": sure(words(&PROPOSAL_SIZE)),
         "common_good": sure(words(&COMMON_GOOD)),
+        "negotiation_hours": sure(words(&NEGOTIATION_HOURS)),
+        "concessions": sure(words(&CONCESSIONS)),
+        "holdup": sure(words(&HOLDUP)),
         "voting": sure(VOTING.iter().map(|(w, _)| *w).collect()),
         "role": ROLES,
         "resources": sure(words(&RESOURCES)),

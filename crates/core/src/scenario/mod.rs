@@ -394,6 +394,15 @@ impl ScenarioFile {
                 "how far one proposal moves the agenda toward its proposer".into()
             }
             "dynamics.amendments" => "how many rounds a blocked proposal is negotiated".into(),
+            "dynamics.amendment_hours" => {
+                "hours each member spends on one round of negotiating a blocked proposal".into()
+            }
+            "dynamics.amendment_move" => {
+                "how far a round of negotiation moves a proposal toward its objectors".into()
+            }
+            "dynamics.amendment_delay" => {
+                "how much a round of negotiation holds up the work, per holdout".into()
+            }
             "dynamics.excluded_buy_in" => {
                 "how far members without a vote carry out decisions".into()
             }
