@@ -835,13 +835,25 @@ fn tilt(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/coalition-space.toml"),
     )
     .unwrap();
-    // The inputs taken out of the space: `key`'s own range, and the rounds
-    // of negotiation, which the theory sections hold at the base's one
-    // round unless `fixed` sets them.
+    // The inputs taken out of the space: `key`'s own range, and how
+    // proposals are made and negotiated (their size, the weight of merit
+    // in a vote, the rounds of negotiation and what a round costs and
+    // concedes), which the theory sections hold at the model's defaults
+    // (one round) unless `fixed` sets them.
+    const HELD: [&str; 6] = [
+        "dynamics.amendments",
+        "dynamics.proposal_step",
+        "dynamics.merit_weight",
+        "dynamics.amendment_hours",
+        "dynamics.amendment_move",
+        "dynamics.amendment_delay",
+    ];
     let own = format!("\"{key}\" = ");
     let text: String = space
         .lines()
-        .filter(|l| !l.starts_with(&own) && !l.starts_with("\"dynamics.amendments\" = "))
+        .filter(|l| {
+            !l.starts_with(&own) && !HELD.iter().any(|h| l.starts_with(&format!("\"{h}\" = ")))
+        })
         .map(|l| format!("{l}\n"))
         .collect();
     let file = tmp.path().join("space.toml");
