@@ -426,62 +426,20 @@ fn how_long_a_blocked_proposal_is_negotiated_becomes_its_rounds_of_amendment() {
 /// model's default, and nothing is written.
 #[test]
 fn how_far_a_proposal_goes_becomes_its_step() {
-    use coalsim_core::study::explore::{Spread, from_file};
-    let tmp = tempfile::tempdir().unwrap();
-    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
-    assert!(!answers.contains("proposal_size"));
-    for (i, (answer, step, explored)) in [
-        (Some("a small step"), 0.25, false),
-        (Some("half-way"), 0.5, false),
-        (Some("most of the way"), 0.75, false),
-        (Some("not sure"), 0.5, true),
-        (None, 0.5, false),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let text = answered(&answers, "proposal_size", answer);
-        let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
-        assert_eq!(file.base.dynamics.proposal_step, step, "{written}");
-        match answer {
-            Some(a) => assert!(
-                written.contains(&format!(
-                    "proposal_step = {step:?}   # one proposal goes toward what its proposer wants: {a}\n"
-                )),
-                "{written}"
-            ),
-            None => assert!(!written.contains("proposal_step"), "{written}"),
-        }
-        assert_eq!(
-            written.contains("\"dynamics.proposal_step\" = \"0.25..0.75\""),
-            explored,
-            "{written}"
-        );
-        let (uncertain, _) = from_file(&file).unwrap();
-        let spread = uncertain
-            .iter()
-            .find(|u| u.key == "dynamics.proposal_step")
-            .map(|u| u.spread.clone());
-        assert_eq!(
-            spread,
-            explored.then_some(Spread::Float { lo: 0.25, hi: 0.75 }),
-            "{written}"
-        );
-    }
-    let err = refused(
-        tmp.path(),
-        &answered(&answers, "proposal_size", Some("all the way")),
-    );
-    assert!(
-        err.contains("proposal_size: \"all the way\" is not an answer; allowed: \"a small step\", \"half-way\", \"most of the way\", \"not sure\""),
-        "{err}"
-    );
-    assert!(
-        err.contains(
-            "(the question: How far does one proposal usually go toward what its proposer wants?)"
-        ),
-        "{err}"
-    );
+    a_question_becomes_its_setting(SettingQuestion {
+        key: "proposal_size",
+        setting: "proposal_step",
+        comment: "one proposal goes toward what its proposer wants",
+        table: [
+            ("a small step", 0.25),
+            ("half-way", 0.5),
+            ("most of the way", 0.75),
+        ],
+        range: ("0.25..0.75", 0.25, 0.75),
+        refused_word: "all the way",
+        allowed: "\"a small step\", \"half-way\", \"most of the way\", \"not sure\"",
+        question: "How far does one proposal usually go toward what its proposer wants?",
+    });
 }
 
 /// The answer to "When members vote, what do they weigh: their own
@@ -492,70 +450,23 @@ fn how_far_a_proposal_goes_becomes_its_step() {
 /// written.
 #[test]
 fn what_members_weigh_in_a_vote_becomes_the_weight_of_merit() {
-    use coalsim_core::study::explore::{Spread, from_file};
-    let tmp = tempfile::tempdir().unwrap();
-    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
-    assert!(!answers.contains("common_good"));
-    for (i, (answer, merit, explored)) in [
-        (Some("their own stake"), 0.075, false),
-        (
-            Some("their own stake, the coalition's needs tip close calls"),
-            0.15,
-            false,
-        ),
-        // As a word processor types the apostrophe.
-        (
-            Some("the coalition’s needs as much as their own stake"),
-            0.3,
-            false,
-        ),
-        (Some("not sure"), 0.15, true),
-        (None, 0.15, false),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let text = answered(&answers, "common_good", answer);
-        let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
-        assert_eq!(file.base.dynamics.merit_weight, merit, "{written}");
-        assert_eq!(file.base.dynamics.interest_weight, 1.0, "{written}");
-        match answer {
-            Some(a) => assert!(
-                written.contains(&format!(
-                    "merit_weight = {merit:?}   # what members weigh when they vote: {a}\n"
-                )),
-                "{written}"
+    a_question_becomes_its_setting(SettingQuestion {
+        key: "common_good",
+        setting: "merit_weight",
+        comment: "what members weigh when they vote",
+        table: [
+            ("their own stake", 0.075),
+            (
+                "their own stake, the coalition's needs tip close calls",
+                0.15,
             ),
-            None => assert!(!written.contains("merit_weight"), "{written}"),
-        }
-        assert_eq!(
-            written.contains("\"dynamics.merit_weight\" = \"0.075..0.3\""),
-            explored,
-            "{written}"
-        );
-        let (uncertain, _) = from_file(&file).unwrap();
-        let spread = uncertain
-            .iter()
-            .find(|u| u.key == "dynamics.merit_weight")
-            .map(|u| u.spread.clone());
-        assert_eq!(
-            spread,
-            explored.then_some(Spread::Float { lo: 0.075, hi: 0.3 }),
-            "{written}"
-        );
-    }
-    let err = refused(
-        tmp.path(),
-        &answered(&answers, "common_good", Some("the common good")),
-    );
-    assert!(
-        err.contains("common_good: \"the common good\" is not an answer; allowed: \"their own stake\", \"their own stake, the coalition's needs tip close calls\", \"the coalition's needs as much as their own stake\", \"not sure\""),
-        "{err}"
-    );
-    assert!(
-        err.contains("(the question: When members vote, what do they weigh: their own organisation's stake, or what the coalition needs?)"),
-        "{err}"
-    );
+            ("the coalition's needs as much as their own stake", 0.3),
+        ],
+        range: ("0.075..0.3", 0.075, 0.3),
+        refused_word: "the common good",
+        allowed: "\"their own stake\", \"their own stake, the coalition's needs tip close calls\", \"the coalition's needs as much as their own stake\", \"not sure\"",
+        question: "When members vote, what do they weigh: their own organisation's stake, or what the coalition needs?",
+    });
 }
 
 /// An answers file written before the questions on how far a proposal goes
@@ -590,12 +501,12 @@ fn answers_without_the_proposal_and_vote_questions_write_neither_setting() {
     assert_eq!(after.lines().count(), before.lines().count() + 2);
 }
 
-/// One question on what a round of negotiating a blocked proposal costs:
-/// each answer of `table` (word, the `dynamics` value it writes), "not
+/// One question on how proposals are made or what a round of negotiating
+/// a blocked proposal costs: each answer of `table` (word, the `dynamics` value it writes), "not
 /// sure" (the middle value written, `lo..hi` explored), no answer (nothing
 /// written), and a refused word; `comment` is the words beside the written
 /// value, and `explore` names the key in words.
-struct CostQuestion<'a> {
+struct SettingQuestion<'a> {
     key: &'a str,
     setting: &'a str,
     comment: &'a str,
@@ -606,7 +517,7 @@ struct CostQuestion<'a> {
     question: &'a str,
 }
 
-fn a_cost_question_becomes_its_setting(q: CostQuestion) {
+fn a_question_becomes_its_setting(q: SettingQuestion) {
     use coalsim_core::study::explore::{Spread, from_file};
     let tmp = tempfile::tempdir().unwrap();
     let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
@@ -621,7 +532,11 @@ fn a_cost_question_becomes_its_setting(q: CostQuestion) {
     for (i, (answer, value, explored)) in cases.into_iter().enumerate() {
         let text = answered(&answers, q.key, answer);
         let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
+        // Merit weighs against a member's own stake, whose weight stays 1.
+        assert_eq!(file.base.dynamics.interest_weight, 1.0, "{written}");
         let got = match q.setting {
+            "proposal_step" => file.base.dynamics.proposal_step,
+            "merit_weight" => file.base.dynamics.merit_weight,
             "amendment_hours" => file.base.dynamics.amendment_hours,
             "amendment_move" => file.base.dynamics.amendment_move,
             "amendment_delay" => file.base.dynamics.amendment_delay,
@@ -681,7 +596,7 @@ fn a_cost_question_becomes_its_setting(q: CostQuestion) {
 /// model's default, and nothing is written.
 #[test]
 fn how_long_a_member_spends_on_a_round_becomes_its_hours() {
-    a_cost_question_becomes_its_setting(CostQuestion {
+    a_question_becomes_its_setting(SettingQuestion {
         key: "negotiation_hours",
         setting: "amendment_hours",
         comment: "each member's time on one round of reworking a blocked proposal",
@@ -704,7 +619,7 @@ fn how_long_a_member_spends_on_a_round_becomes_its_hours() {
 /// model's default, and nothing is written.
 #[test]
 fn how_far_a_reworked_proposal_moves_becomes_its_concession() {
-    a_cost_question_becomes_its_setting(CostQuestion {
+    a_question_becomes_its_setting(SettingQuestion {
         key: "concessions",
         setting: "amendment_move",
         comment: "a reworked proposal moves toward the objectors it needs",
@@ -727,7 +642,7 @@ fn how_far_a_reworked_proposal_moves_becomes_its_concession() {
 /// default, and nothing is written.
 #[test]
 fn how_much_a_dispute_holds_up_the_work_becomes_its_delay() {
-    a_cost_question_becomes_its_setting(CostQuestion {
+    a_question_becomes_its_setting(SettingQuestion {
         key: "holdup",
         setting: "amendment_delay",
         comment: "reworking a disputed proposal holds up the coalition's work",
