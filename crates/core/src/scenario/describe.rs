@@ -536,6 +536,42 @@ fn num(x: f64) -> String {
     v.to_string()
 }
 
+/// One optional question whose answer is a `[dynamics]` setting, written
+/// as `setting = value   # comment: answer` only when answered (an answers
+/// file from before the question writes nothing, which leaves the model's
+/// default); "not sure" writes the table's middle value and explores
+/// `dynamics.setting` over the table's range, described by `words`.
+#[allow(clippy::too_many_arguments)]
+fn optional_setting(
+    t: &mut String,
+    uncertain: &mut Vec<(String, String, String)>,
+    question: &str,
+    answer: Option<&str>,
+    table: &[(&str, f64)],
+    setting: &str,
+    comment: &str,
+    words: &str,
+) -> anyhow::Result<()> {
+    let Some(answer) = answer else {
+        return Ok(());
+    };
+    let value = pick(question, question, answer, table, true)?;
+    let _ = writeln!(
+        t,
+        "{setting} = {}   # {comment}: {answer}",
+        num(value.unwrap_or(table[1].1))
+    );
+    if value.is_none() {
+        let (lo, hi) = lo_hi(table);
+        uncertain.push((
+            format!("dynamics.{setting}"),
+            format!("{}..{}", num(lo), num(hi)),
+            words.into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks the answers and writes the commented scenario (TOML text).
 pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     if a.name.trim().is_empty() {
@@ -938,23 +974,16 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     // Whether members bargain with their vote: written only when answered
     // (an answers file from before the question means sincere votes, the
     // model's default).
-    if let Some(answer) = &a.bargaining {
-        let holdout = pick("bargaining", "bargaining", answer, &BARGAINING, true)?;
-        let _ = writeln!(
-            t,
-            "holdout = {}   # a member whose support is needed holds it back to win a change: {}",
-            num(holdout.unwrap_or(BARGAINING[1].1)),
-            answer
-        );
-        if holdout.is_none() {
-            let (lo, hi) = lo_hi(&BARGAINING);
-            uncertain.push((
-                "dynamics.holdout".into(),
-                format!("{}..{}", num(lo), num(hi)),
-                "how often a member holds out for a change (not sure: never to often)".into(),
-            ));
-        }
-    }
+    optional_setting(
+        &mut t,
+        &mut uncertain,
+        "bargaining",
+        a.bargaining.as_deref(),
+        &BARGAINING,
+        "holdout",
+        "a member whose support is needed holds it back to win a change",
+        "how often a member holds out for a change (not sure: never to often)",
+    )?;
     // How long a blocked proposal is negotiated: written only when
     // answered (an answers file from before the question means one more
     // meeting, the model's default). An integer key: "not sure" is a
@@ -979,110 +1008,63 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     // How far one proposal goes toward its proposer: written only when
     // answered (an answers file from before the question means half-way,
     // the model's default).
-    if let Some(answer) = &a.proposal_size {
-        let step = pick(
-            "proposal_size",
-            "proposal_size",
-            answer,
-            &PROPOSAL_SIZE,
-            true,
-        )?;
-        let _ = writeln!(
-            t,
-            "proposal_step = {}   # one proposal goes toward what its proposer wants: {}",
-            num(step.unwrap_or(PROPOSAL_SIZE[1].1)),
-            answer
-        );
-        if step.is_none() {
-            let (lo, hi) = lo_hi(&PROPOSAL_SIZE);
-            uncertain.push((
-                "dynamics.proposal_step".into(),
-                format!("{}..{}", num(lo), num(hi)),
-                "how far one proposal goes toward what its proposer wants (not sure: a small step to most of the way)".into(),
-            ));
-        }
-    }
+    optional_setting(
+        &mut t,
+        &mut uncertain,
+        "proposal_size",
+        a.proposal_size.as_deref(),
+        &PROPOSAL_SIZE,
+        "proposal_step",
+        "one proposal goes toward what its proposer wants",
+        "how far one proposal goes toward what its proposer wants (not sure: a small step to most of the way)",
+    )?;
     // What members weigh when they vote: written only when answered (an
     // answers file from before the question means the model's default,
     // the middle answer).
-    if let Some(answer) = &a.common_good {
-        let merit = pick("common_good", "common_good", answer, &COMMON_GOOD, true)?;
-        let _ = writeln!(
-            t,
-            "merit_weight = {}   # what members weigh when they vote: {}",
-            num(merit.unwrap_or(COMMON_GOOD[1].1)),
-            answer
-        );
-        if merit.is_none() {
-            let (lo, hi) = lo_hi(&COMMON_GOOD);
-            uncertain.push((
-                "dynamics.merit_weight".into(),
-                format!("{}..{}", num(lo), num(hi)),
-                "how much members weigh the coalition's needs against their own stake in a vote (not sure: their own stake to the coalition's needs as much)".into(),
-            ));
-        }
-    }
+    optional_setting(
+        &mut t,
+        &mut uncertain,
+        "common_good",
+        a.common_good.as_deref(),
+        &COMMON_GOOD,
+        "merit_weight",
+        "what members weigh when they vote",
+        "how much members weigh the coalition's needs against their own stake in a vote (not sure: their own stake to the coalition's needs as much)",
+    )?;
     // What a round of negotiating a blocked proposal costs: each member's
     // time, how far it concedes, how much it holds up the work. Each is
     // written only when answered (an answers file from before the
     // questions means the model's defaults, the middle answers).
-    if let Some(answer) = &a.negotiation_hours {
-        let hours = pick(
-            "negotiation_hours",
-            "negotiation_hours",
-            answer,
-            &NEGOTIATION_HOURS,
-            true,
-        )?;
-        let _ = writeln!(
-            t,
-            "amendment_hours = {}   # each member's time on one round of reworking a blocked proposal: {}",
-            num(hours.unwrap_or(NEGOTIATION_HOURS[1].1)),
-            answer
-        );
-        if hours.is_none() {
-            let (lo, hi) = lo_hi(&NEGOTIATION_HOURS);
-            uncertain.push((
-                "dynamics.amendment_hours".into(),
-                format!("{}..{}", num(lo), num(hi)),
-                "hours each member spends on one round of reworking a blocked proposal (not sure: a quarter of an hour to an hour or more)".into(),
-            ));
-        }
-    }
-    if let Some(answer) = &a.concessions {
-        let moves = pick("concessions", "concessions", answer, &CONCESSIONS, true)?;
-        let _ = writeln!(
-            t,
-            "amendment_move = {}   # a reworked proposal moves toward the objectors it needs: {}",
-            num(moves.unwrap_or(CONCESSIONS[1].1)),
-            answer
-        );
-        if moves.is_none() {
-            let (lo, hi) = lo_hi(&CONCESSIONS);
-            uncertain.push((
-                "dynamics.amendment_move".into(),
-                format!("{}..{}", num(lo), num(hi)),
-                "how far a reworked proposal moves toward the objectors it needs (not sure: a little to most of the way)".into(),
-            ));
-        }
-    }
-    if let Some(answer) = &a.holdup {
-        let delay = pick("holdup", "holdup", answer, &HOLDUP, true)?;
-        let _ = writeln!(
-            t,
-            "amendment_delay = {}   # reworking a disputed proposal holds up the coalition's work: {}",
-            num(delay.unwrap_or(HOLDUP[1].1)),
-            answer
-        );
-        if delay.is_none() {
-            let (lo, hi) = lo_hi(&HOLDUP);
-            uncertain.push((
-                "dynamics.amendment_delay".into(),
-                format!("{}..{}", num(lo), num(hi)),
-                "how much reworking a disputed proposal holds up the work, per holdout and round (not sure: hardly at all to a lot)".into(),
-            ));
-        }
-    }
+    optional_setting(
+        &mut t,
+        &mut uncertain,
+        "negotiation_hours",
+        a.negotiation_hours.as_deref(),
+        &NEGOTIATION_HOURS,
+        "amendment_hours",
+        "each member's time on one round of reworking a blocked proposal",
+        "hours each member spends on one round of reworking a blocked proposal (not sure: a quarter of an hour to an hour or more)",
+    )?;
+    optional_setting(
+        &mut t,
+        &mut uncertain,
+        "concessions",
+        a.concessions.as_deref(),
+        &CONCESSIONS,
+        "amendment_move",
+        "a reworked proposal moves toward the objectors it needs",
+        "how far a reworked proposal moves toward the objectors it needs (not sure: a little to most of the way)",
+    )?;
+    optional_setting(
+        &mut t,
+        &mut uncertain,
+        "holdup",
+        a.holdup.as_deref(),
+        &HOLDUP,
+        "amendment_delay",
+        "reworking a disputed proposal holds up the coalition's work",
+        "how much reworking a disputed proposal holds up the work, per holdout and round (not sure: hardly at all to a lot)",
+    )?;
     if work.is_none() {
         let (lo, hi) = lo_hi(&WORK);
         uncertain.push((
