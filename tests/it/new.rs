@@ -469,23 +469,40 @@ fn what_members_weigh_in_a_vote_becomes_the_weight_of_merit() {
     });
 }
 
-/// An answers file written before the questions on how far a proposal goes
-/// and what members weigh (the Eastside example) writes nothing of either
-/// setting; answering both (not "not sure") adds the two `[dynamics]` lines
-/// and changes nothing else.
+/// An answers file written before the questions on how proposals are made
+/// and what a round of negotiation costs (the Eastside example) writes none
+/// of their five settings; answering all five (not "not sure") adds the
+/// five `[dynamics]` lines, in the order asked, and changes nothing else.
 #[test]
-fn answers_without_the_proposal_and_vote_questions_write_neither_setting() {
+fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_settings() {
     let tmp = tempfile::tempdir().unwrap();
     let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
     let (before, _) = written_from(tmp.path(), "old", &answers);
-    assert!(!before.contains("proposal_step"), "{before}");
-    assert!(!before.contains("merit_weight"), "{before}");
-    let both = answered(
-        &answered(&answers, "proposal_size", Some("half-way")),
-        "common_good",
-        Some("their own stake, the coalition's needs tip close calls"),
-    );
-    let (after, _) = written_from(tmp.path(), "both", &both);
+    let settings = [
+        "proposal_step",
+        "merit_weight",
+        "amendment_hours",
+        "amendment_move",
+        "amendment_delay",
+    ];
+    for setting in settings {
+        assert!(!before.contains(setting), "{before}");
+    }
+    let all = [
+        ("proposal_size", "half-way"),
+        (
+            "common_good",
+            "their own stake, the coalition's needs tip close calls",
+        ),
+        ("negotiation_hours", "half an hour"),
+        ("concessions", "half-way"),
+        ("holdup", "somewhat"),
+    ]
+    .into_iter()
+    .fold(answers, |text, (key, answer)| {
+        answered(&text, key, Some(answer))
+    });
+    let (after, _) = written_from(tmp.path(), "all", &all);
     let added: Vec<&str> = after
         .lines()
         .filter(|l| !before.lines().any(|b| b == *l))
@@ -495,10 +512,16 @@ fn answers_without_the_proposal_and_vote_questions_write_neither_setting() {
         [
             "proposal_step = 0.5   # one proposal goes toward what its proposer wants: half-way",
             "merit_weight = 0.15   # what members weigh when they vote: their own stake, the coalition's needs tip close calls",
+            "amendment_hours = 0.5   # each member's time on one round of reworking a blocked proposal: half an hour",
+            "amendment_move = 0.5   # a reworked proposal moves toward the objectors it needs: half-way",
+            "amendment_delay = 0.03   # reworking a disputed proposal holds up the coalition's work: somewhat",
         ],
         "{after}"
     );
-    assert_eq!(after.lines().count(), before.lines().count() + 2);
+    assert_eq!(
+        after.lines().count(),
+        before.lines().count() + settings.len()
+    );
 }
 
 /// One question on how proposals are made or what a round of negotiating
@@ -656,42 +679,4 @@ fn how_much_a_dispute_holds_up_the_work_becomes_its_delay() {
         allowed: "\"hardly at all\", \"somewhat\", \"a lot\", \"not sure\"",
         question: "While a disputed proposal is being reworked, how much does it hold up the coalition's work?",
     });
-}
-
-/// An answers file written before the questions on what a round of
-/// negotiation costs (the Eastside example) writes none of the three
-/// settings; answering all three (not "not sure") adds the three
-/// `[dynamics]` lines and changes nothing else.
-#[test]
-fn answers_without_the_negotiation_cost_questions_write_none_of_the_settings() {
-    let tmp = tempfile::tempdir().unwrap();
-    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
-    let (before, _) = written_from(tmp.path(), "old", &answers);
-    for setting in ["amendment_hours", "amendment_move", "amendment_delay"] {
-        assert!(!before.contains(setting), "{before}");
-    }
-    let all = answered(
-        &answered(
-            &answered(&answers, "negotiation_hours", Some("half an hour")),
-            "concessions",
-            Some("half-way"),
-        ),
-        "holdup",
-        Some("somewhat"),
-    );
-    let (after, _) = written_from(tmp.path(), "all", &all);
-    let added: Vec<&str> = after
-        .lines()
-        .filter(|l| !before.lines().any(|b| b == *l))
-        .collect();
-    assert_eq!(
-        added,
-        [
-            "amendment_hours = 0.5   # each member's time on one round of reworking a blocked proposal: half an hour",
-            "amendment_move = 0.5   # a reworked proposal moves toward the objectors it needs: half-way",
-            "amendment_delay = 0.03   # reworking a disputed proposal holds up the coalition's work: somewhat",
-        ],
-        "{after}"
-    );
-    assert_eq!(after.lines().count(), before.lines().count() + 3);
 }
