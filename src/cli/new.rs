@@ -8,10 +8,11 @@
 //! decided, how a member takes losing a vote, whether members bargain with
 //! their vote, how long a blocked proposal is negotiated, how far one
 //! proposal goes toward its proposer, what members weigh when they vote,
-//! what a round of negotiating a blocked proposal costs (each member's
-//! time, how far it concedes to the objectors, how much it holds up the
-//! work), which of the seven rules are on the table): the settings that
-//! decide which rule does best
+//! how often discussion puts right a member who misread a proposal, what
+//! a round of negotiating a blocked proposal costs (each member's time,
+//! how far it concedes to the objectors, how much it holds up the work),
+//! which of the seven rules are on the table): the settings that decide
+//! which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer") — size, camps and intense minorities (what each wants and how
 //! much it cares), how concentrated resources are and on which side, who
@@ -31,10 +32,10 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use coalsim_core::scenario::describe::{
-    AnswerError, Answers, BARGAINING, CARES, COMMON_GOOD, CONCESSIONS, DELIVERS, FIRST_WIN, GOAL,
-    HOLDUP, LOST_VOTE, MEETINGS, NEGOTIATION, NEGOTIATION_HOURS, NOT_SURE, Organisation,
-    PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST, URGENCY, VOTING, WANTS,
-    WORK, WORK_RUNS_ON, question,
+    AnswerError, Answers, BARGAINING, CARES, COMMON_GOOD, CONCESSIONS, DELIVERS, DISCUSSION,
+    FIRST_WIN, GOAL, HOLDUP, LOST_VOTE, MEETINGS, NEGOTIATION, NEGOTIATION_HOURS, NOT_SURE,
+    Organisation, PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST, URGENCY,
+    VOTING, WANTS, WORK, WORK_RUNS_ON, question,
 };
 use coalsim_report::files::write_atomic;
 
@@ -218,6 +219,11 @@ fn ask() -> anyhow::Result<Answers> {
         &with_not_sure(words(&COMMON_GOOD)),
         1,
     )?;
+    let discussion = choose(
+        question("discussion"),
+        &with_not_sure(words(&DISCUSSION)),
+        1,
+    )?;
     let negotiation_hours = choose(
         question("negotiation_hours"),
         &with_not_sure(words(&NEGOTIATION_HOURS)),
@@ -334,6 +340,7 @@ fn ask() -> anyhow::Result<Answers> {
         negotiation: Some(negotiation),
         proposal_size: Some(proposal_size),
         common_good: Some(common_good),
+        discussion: Some(discussion),
         negotiation_hours: Some(negotiation_hours),
         concessions: Some(concessions),
         holdup: Some(holdup),

@@ -1168,14 +1168,24 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
     choose(&b, "#voting", "those at the meeting, if half are there");
     choose(&b, "#bargaining", "now and then");
     choose(&b, "#negotiation", "not sure");
-    // The two questions on how proposals go and votes weigh start at the
-    // middle answer, the model's default.
+    // The three questions on how proposals go, votes weigh and discussion
+    // puts a misjudgement right start at the middle answer, the model's
+    // default.
     assert_eq!(
-        b.js("return [document.getElementById('proposal_size').value, document.getElementById('common_good').value]"),
-        json!(["half-way", "their own stake, the coalition's needs tip close calls"])
+        b.js("return ['proposal_size', 'common_good', 'discussion'].map((id) => document.getElementById(id).value)"),
+        json!([
+            "half-way",
+            "their own stake, the coalition's needs tip close calls",
+            "sometimes"
+        ])
     );
     choose(&b, "#proposal_size", "a small step");
     choose(&b, "#common_good", "not sure");
+    choose(
+        &b,
+        "#discussion",
+        "often (members listen and change their minds)",
+    );
     // The three questions on what a round of negotiation costs start at
     // the middle answer, the model's default.
     assert_eq!(
@@ -1225,6 +1235,7 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "proposal_step = 0.25   # one proposal goes toward what its proposer wants: a small step",
         "merit_weight = 0.15   # what members weigh when they vote: not sure",
         "\"dynamics.merit_weight\" = \"0.075..0.3\"",
+        "pooling = 0.6   # discussion puts right a member who misjudged a proposal: often (members listen and change their minds)",
         "amendment_hours = 1.0   # each member's time on one round of reworking a blocked proposal: an hour or more (a meeting of its own)",
         "amendment_move = 0.5   # a reworked proposal moves toward the objectors it needs: not sure",
         "\"dynamics.amendment_move\" = \"0.35..0.75\"",

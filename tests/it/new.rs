@@ -469,10 +469,34 @@ fn what_members_weigh_in_a_vote_becomes_the_weight_of_merit() {
     });
 }
 
+/// The answer to "When a member has misread whether a proposal would help
+/// the coalition, how often does the discussion put them right?" becomes
+/// `dynamics.pooling`; "not sure" explores it from half the default to
+/// twice it; an answers file written before the question existed means
+/// sometimes, the model's default, and nothing is written.
+#[test]
+fn how_often_discussion_puts_a_member_right_becomes_the_pooling() {
+    a_question_becomes_its_setting(SettingQuestion {
+        key: "discussion",
+        setting: "pooling",
+        comment: "discussion puts right a member who misjudged a proposal",
+        table: [
+            ("rarely (members mostly keep the view they came with)", 0.15),
+            ("sometimes", 0.3),
+            ("often (members listen and change their minds)", 0.6),
+        ],
+        range: ("0.15..0.6", 0.15, 0.6),
+        refused_word: "always",
+        allowed: "\"rarely (members mostly keep the view they came with)\", \"sometimes\", \"often (members listen and change their minds)\", \"not sure\"",
+        question: "When a member has misread whether a proposal would help the coalition, how often does the discussion put them right?",
+    });
+}
+
 /// An answers file written before the questions on how proposals are made
-/// and what a round of negotiation costs (the Eastside example) writes none
-/// of their five settings; answering all five (not "not sure") adds the
-/// five `[dynamics]` lines, in the order asked, and changes nothing else.
+/// and discussed and what a round of negotiation costs (the Eastside
+/// example) writes none of their six settings; answering all six (not "not
+/// sure") adds the six `[dynamics]` lines, in the order asked, and changes
+/// nothing else.
 #[test]
 fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_settings() {
     let tmp = tempfile::tempdir().unwrap();
@@ -481,6 +505,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
     let settings = [
         "proposal_step",
         "merit_weight",
+        "pooling",
         "amendment_hours",
         "amendment_move",
         "amendment_delay",
@@ -494,6 +519,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
             "common_good",
             "their own stake, the coalition's needs tip close calls",
         ),
+        ("discussion", "sometimes"),
         ("negotiation_hours", "half an hour"),
         ("concessions", "half-way"),
         ("holdup", "somewhat"),
@@ -512,6 +538,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
         [
             "proposal_step = 0.5   # one proposal goes toward what its proposer wants: half-way",
             "merit_weight = 0.15   # what members weigh when they vote: their own stake, the coalition's needs tip close calls",
+            "pooling = 0.3   # discussion puts right a member who misjudged a proposal: sometimes",
             "amendment_hours = 0.5   # each member's time on one round of reworking a blocked proposal: half an hour",
             "amendment_move = 0.5   # a reworked proposal moves toward the objectors it needs: half-way",
             "amendment_delay = 0.03   # reworking a disputed proposal holds up the coalition's work: somewhat",
@@ -524,10 +551,10 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
     );
 }
 
-/// One question on how proposals are made or what a round of negotiating
-/// a blocked proposal costs: each answer of `table` (word, the `dynamics` value it writes), "not
-/// sure" (the middle value written, `lo..hi` explored), no answer (nothing
-/// written), and a refused word; `comment` is the words beside the written
+/// One question on how proposals are made and discussed or what a round
+/// of negotiating a blocked proposal costs: each answer of `table` (word,
+/// the `dynamics` value it writes), "not sure" (the middle value written,
+/// `lo..hi` explored), no answer (nothing written), and a refused word; `comment` is the words beside the written
 /// value, and `explore` names the key in words.
 struct SettingQuestion<'a> {
     key: &'a str,
@@ -560,6 +587,7 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
         let got = match q.setting {
             "proposal_step" => file.base.dynamics.proposal_step,
             "merit_weight" => file.base.dynamics.merit_weight,
+            "pooling" => file.base.dynamics.pooling,
             "amendment_hours" => file.base.dynamics.amendment_hours,
             "amendment_move" => file.base.dynamics.amendment_move,
             "amendment_delay" => file.base.dynamics.amendment_delay,

@@ -95,6 +95,7 @@ function answers() {
     negotiation: value("negotiation"),
     proposal_size: value("proposal_size"),
     common_good: value("common_good"),
+    discussion: value("discussion"),
     negotiation_hours: value("negotiation_hours"),
     concessions: value("concessions"),
     holdup: value("holdup"),

@@ -11,10 +11,11 @@
 //! decided, how a member takes losing a vote, whether members bargain with
 //! their vote, how long a blocked proposal is negotiated, how far one
 //! proposal goes toward its proposer, what members weigh when they vote,
-//! what a round of negotiating a blocked proposal costs (each member's
-//! time, how far it concedes to the objectors, how much it holds up the
-//! work), which of the seven rules are on the table): the settings that
-//! decide which rule does best
+//! how often discussion puts right a member who misread a proposal, what
+//! a round of negotiating a blocked proposal costs (each member's time,
+//! how far it concedes to the objectors, how much it holds up the work),
+//! which of the seven rules are on the table): the settings that decide
+//! which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer"). Every answer is a word from a short list; "not sure" is
 //! allowed for every quantity and becomes a range in `[explore.uncertain]`
@@ -29,7 +30,7 @@ use serde::{Deserialize, Serialize};
 /// for the organisation, the issue and the other organisation asked about:
 /// the terminal asks them in these words, and an answer that is refused is
 /// named by its question (see [`question`]).
-pub const QUESTIONS: [(&str, &str); 31] = [
+pub const QUESTIONS: [(&str, &str); 32] = [
     ("name", "What is the coalition called?"),
     (
         "purpose",
@@ -79,6 +80,10 @@ pub const QUESTIONS: [(&str, &str); 31] = [
     (
         "common_good",
         "When members vote, what do they weigh: their own organisation's stake, or what the coalition needs?",
+    ),
+    (
+        "discussion",
+        "When a member has misread whether a proposal would help the coalition, how often does the discussion put them right?",
     ),
     (
         "negotiation_hours",
@@ -267,6 +272,14 @@ pub struct Answers {
     /// and nothing is written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_good: Option<String>,
+    /// How often the discussion before a vote puts right a member who has
+    /// misread whether a proposal would help the coalition: rarely
+    /// (members mostly keep the view they came with), sometimes, often
+    /// (members listen and change their minds), not sure. None (answers
+    /// files written before the question was asked) means sometimes, the
+    /// model's default, and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discussion: Option<String>,
     /// How long each member spends on one round of reworking a blocked
     /// proposal: a quarter of an hour (a note or a call), half an hour, an
     /// hour or more (a meeting of its own), not sure. None (answers files
@@ -414,6 +427,18 @@ pub const COMMON_GOOD: [(&str, f64); 3] = [
         0.15,
     ),
     ("the coalition's needs as much as their own stake", 0.3),
+];
+/// `dynamics.pooling` (docs/model.md, "Information pooling"; same table:
+/// "how often discussion puts a misjudgement right"): the chance, per
+/// discussion, times the share of those present who see a proposal's merit
+/// right, that a member who misjudged it sees it right. The middle answer
+/// is the model's default; the others are half and twice it, as the rule
+/// map was tried under (docs/validation.md, "The rule map with proposals
+/// and negotiation sampled").
+pub const DISCUSSION: [(&str, f64); 3] = [
+    ("rarely (members mostly keep the view they came with)", 0.15),
+    ("sometimes", 0.3),
+    ("often (members listen and change their minds)", 0.6),
 ];
 /// `dynamics.amendment_hours` (same table: "what a round of negotiation
 /// costs"): the hours each voter spends on one round of negotiating a
@@ -1031,6 +1056,19 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         "what members weigh when they vote",
         "how much members weigh the coalition's needs against their own stake in a vote (not sure: their own stake to the coalition's needs as much)",
     )?;
+    // How often discussion puts right a member who misread a proposal:
+    // written only when answered (an answers file from before the
+    // question means sometimes, the model's default).
+    optional_setting(
+        &mut t,
+        &mut uncertain,
+        "discussion",
+        a.discussion.as_deref(),
+        &DISCUSSION,
+        "pooling",
+        "discussion puts right a member who misjudged a proposal",
+        "how often discussion puts right a member who misjudged a proposal (not sure: rarely to often)",
+    )?;
     // What a round of negotiating a blocked proposal costs: each member's
     // time, how far it concedes, how much it holds up the work. Each is
     // written only when answered (an answers file from before the
@@ -1237,6 +1275,7 @@ pub fn choices() -> serde_json::Value {
         "negotiation": sure(NEGOTIATION.iter().map(|(w, _)| *w).collect()),
         "proposal_size": sure(words(&PROPOSAL_SIZE)),
         "common_good": sure(words(&COMMON_GOOD)),
+        "discussion": sure(words(&DISCUSSION)),
         "negotiation_hours": sure(words(&NEGOTIATION_HOURS)),
         "concessions": sure(words(&CONCESSIONS)),
         "holdup": sure(words(&HOLDUP)),

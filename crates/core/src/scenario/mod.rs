@@ -390,6 +390,9 @@ impl ScenarioFile {
             }
             "dynamics.hours_budget" => "hours a week members can give".into(),
             "dynamics.holdout" => "how often members hold out for a concession".into(),
+            "dynamics.pooling" => {
+                "how often discussion puts right a member who misjudged a proposal".into()
+            }
             "dynamics.proposal_step" => {
                 "how far one proposal moves the agenda toward its proposer".into()
             }
