@@ -128,12 +128,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let mut rounds = Vec::new();
     // Round 0's events (the start of setup) come with the first step.
     let mut events = Vec::new();
-    let (mut passed, mut blocked) = (0, 0);
+    // The decisions since the last status line.
+    let mut decisions = narrative::DecisionCounts::default();
     while sim.outcome.is_none() {
         sim.step();
         let rec = sim.record();
-        passed += rec.decisions_passed;
-        blocked += rec.decisions_blocked;
+        decisions.add(&rec);
         for e in &sim.events {
             events.push(EventRow::of(e, &sim.world));
         }
@@ -142,8 +142,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
                 writeln!(out, "{line}")?;
             }
             if args.every > 0 && rec.round % args.every == 0 && sim.outcome.is_none() {
-                writeln!(out, "  {}", narrative::status_line(&rec, passed, blocked))?;
-                (passed, blocked) = (0, 0);
+                writeln!(out, "  {}", narrative::status_line(&rec, decisions))?;
+                decisions = narrative::DecisionCounts::default();
             }
         }
         rounds.push(rec);

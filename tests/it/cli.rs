@@ -79,6 +79,161 @@ fn quiet_run_prints_only_the_verdict() {
     assert!(!stdout.contains("round 0:"), "{stdout}");
 }
 
+/// The count in `text` when it reads "N <singular>" (N = 1) or
+/// "N <plural>" ("3 rounds of negotiation"); `None` otherwise.
+fn count_of(text: &str, singular: &str, plural: &str) -> Option<u32> {
+    let (n, rest) = text.split_once(' ')?;
+    let n: u32 = n.parse().ok()?;
+    (rest == if n == 1 { singular } else { plural }).then_some(n)
+}
+
+/// The narrated run counts the rounds of negotiation and the fallback
+/// votes: each status line those of the rounds since the previous one (the
+/// words only when there were any), the end line the run's, as rounds.csv's
+/// columns and summary.json add them up. Under majority and under modified
+/// consensus (which has fallback votes).
+#[test]
+fn run_narrates_the_rounds_of_negotiation_and_the_fallback_votes() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (variant, fallback_expected) in [("majority", false), ("modified consensus", true)] {
+        let dir = tmp.path().join(variant.replace(' ', "-"));
+        let out = coalsim()
+            .args([
+                "run",
+                "scenarios/when-agreement-pays.toml",
+                "--variant",
+                variant,
+            ])
+            .args(["--every", "8", "--out"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        // Per round of rounds.csv: (round, passed, blocked, negotiation
+        // rounds, fallback votes).
+        let mut csv = csv::Reader::from_path(dir.join("rounds.csv")).unwrap();
+        let header = csv.headers().unwrap().clone();
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let cols = [
+            col("round"),
+            col("decisions_passed"),
+            col("decisions_blocked"),
+            col("negotiation_rounds"),
+            col("fallback_votes"),
+        ];
+        let rows: Vec<[u32; 5]> = csv
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                cols.map(|c| r[c].parse().unwrap())
+            })
+            .collect();
+        let total = |k: usize| rows.iter().map(|r| r[k]).sum::<u32>();
+
+        let mut since = 0;
+        let (mut lines, mut with_negotiation, mut with_fallback) = (0, 0, 0);
+        for line in stdout.lines() {
+            let Some(status) = line.strip_prefix("  round ") else {
+                continue;
+            };
+            let round: u32 = status.split(':').next().unwrap().parse().unwrap();
+            let parts: Vec<&str> = status.split(" · ").collect();
+            let d = parts
+                .iter()
+                .position(|p| p.starts_with("decisions "))
+                .unwrap_or_else(|| panic!("{variant}: no decisions in `{line}`"));
+            let after = &parts[d + 1..];
+            let negotiation = after
+                .iter()
+                .find_map(|p| count_of(p, "round of negotiation", "rounds of negotiation"));
+            let fallback = after
+                .iter()
+                .find_map(|p| count_of(p, "fallback vote", "fallback votes"));
+            assert_eq!(
+                parts.len(),
+                d + 1 + negotiation.is_some() as usize + fallback.is_some() as usize,
+                "{variant}: unexpected words in `{line}`"
+            );
+            let seg: Vec<&[u32; 5]> = rows
+                .iter()
+                .filter(|r| r[0] > since && r[0] <= round)
+                .collect();
+            let sum = |k: usize| seg.iter().map(|r| r[k]).sum::<u32>();
+            assert_eq!(
+                parts[d],
+                format!("decisions {} passed, {} blocked", sum(1), sum(2)),
+                "{variant}: `{line}`"
+            );
+            // Zero is left unsaid.
+            assert_ne!(negotiation, Some(0), "{variant}: `{line}`");
+            assert_ne!(fallback, Some(0), "{variant}: `{line}`");
+            assert_eq!(
+                negotiation.unwrap_or(0),
+                sum(3),
+                "{variant}: rounds {}..={round}: `{line}`",
+                since + 1
+            );
+            assert_eq!(
+                fallback.unwrap_or(0),
+                sum(4),
+                "{variant}: rounds {}..={round}: `{line}`",
+                since + 1
+            );
+            with_negotiation += (sum(3) > 0) as u32;
+            with_fallback += (sum(4) > 0) as u32;
+            lines += 1;
+            since = round;
+        }
+        assert!(lines >= 3, "{variant}: {lines} status line(s): {stdout}");
+        assert!(
+            with_negotiation > 0,
+            "{variant}: no status line names a round of negotiation: {stdout}"
+        );
+        assert_eq!(
+            with_fallback > 0,
+            fallback_expected,
+            "{variant}: status lines naming fallback votes: {stdout}"
+        );
+
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(
+            summary["negotiation_rounds"].as_u64(),
+            Some(total(3) as u64)
+        );
+        assert_eq!(summary["fallback_votes"].as_u64(), Some(total(4) as u64));
+        let end = stdout
+            .lines()
+            .find(|l| l.starts_with("At the end: "))
+            .unwrap_or_else(|| panic!("{variant}: no end line: {stdout}"));
+        let negotiation = if total(3) == 1 {
+            "1 round of negotiation".to_string()
+        } else {
+            format!("{} rounds of negotiation", total(3))
+        };
+        let fallback = match total(4) {
+            0 => String::new(),
+            1 => ", 1 fallback vote".to_string(),
+            n => format!(", {n} fallback votes"),
+        };
+        let decisions = format!(
+            "; {} decisions passed, {} blocked, {negotiation}{fallback}, ",
+            total(1),
+            total(2)
+        );
+        assert!(
+            end.contains(&decisions),
+            "{variant}: `{end}` lacks `{decisions}`"
+        );
+        assert_eq!(total(4) > 0, fallback_expected, "{variant}: {end}");
+    }
+}
+
 /// Writes `text` (if any) to `name` in a fresh directory and checks that both
 /// `run` and `check` refuse it: exit code 1, no panic, no output directory.
 /// Returns the path used and `run`'s stderr.

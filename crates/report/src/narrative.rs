@@ -205,18 +205,78 @@ pub fn narrate_events(events: &[Event], w: &World) -> Vec<String> {
     out
 }
 
+/// The decisions counted in a status line: passed and blocked, the rounds
+/// of negotiation held on them and how many went to modified consensus's
+/// fallback vote, added up over the rounds since the previous status line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DecisionCounts {
+    pub passed: u32,
+    pub blocked: u32,
+    pub negotiation_rounds: u32,
+    pub fallback_votes: u32,
+}
+
+impl DecisionCounts {
+    /// One round's decisions.
+    pub fn of(rec: &RoundRecord) -> DecisionCounts {
+        DecisionCounts {
+            passed: rec.decisions_passed,
+            blocked: rec.decisions_blocked,
+            negotiation_rounds: rec.negotiation_rounds,
+            fallback_votes: rec.fallback_votes,
+        }
+    }
+
+    /// Adds one round's decisions.
+    pub fn add(&mut self, rec: &RoundRecord) {
+        let r = DecisionCounts::of(rec);
+        self.passed += r.passed;
+        self.blocked += r.blocked;
+        self.negotiation_rounds += r.negotiation_rounds;
+        self.fallback_votes += r.fallback_votes;
+    }
+}
+
+/// "1 round of negotiation", "3 rounds of negotiation".
+fn negotiation_text(rounds: u32) -> String {
+    if rounds == 1 {
+        "1 round of negotiation".to_string()
+    } else {
+        format!("{rounds} rounds of negotiation")
+    }
+}
+
+/// "1 fallback vote", "3 fallback votes".
+fn fallback_text(votes: u32) -> String {
+    if votes == 1 {
+        "1 fallback vote".to_string()
+    } else {
+        format!("{votes} fallback votes")
+    }
+}
+
 /// A one-line status of the coalition, with the decisions passed and blocked
-/// since the previous status line.
-pub fn status_line(rec: &RoundRecord, passed: u32, blocked: u32) -> String {
-    format!(
-        "round {}: {} members · trust {:.2} · alignment {:.2} · engagement {:.2} · progress {:.0}% · decisions {passed} passed, {blocked} blocked",
+/// since the previous status line, and the rounds of negotiation and the
+/// fallback votes they took when there were any.
+pub fn status_line(rec: &RoundRecord, d: DecisionCounts) -> String {
+    let mut s = format!(
+        "round {}: {} members · trust {:.2} · alignment {:.2} · engagement {:.2} · progress {:.0}% · decisions {} passed, {} blocked",
         rec.round,
         rec.members,
         rec.mean_trust,
         rec.mean_alignment,
         rec.engagement,
-        rec.progress_share * 100.0
-    )
+        rec.progress_share * 100.0,
+        d.passed,
+        d.blocked
+    );
+    if d.negotiation_rounds > 0 {
+        let _ = write!(s, " · {}", negotiation_text(d.negotiation_rounds));
+    }
+    if d.fallback_votes > 0 {
+        let _ = write!(s, " · {}", fallback_text(d.fallback_votes));
+    }
+    s
 }
 
 /// The final verdict and why, in a few sentences.
@@ -273,15 +333,23 @@ pub fn verdict(sum: &RunSummary) -> String {
     } else {
         let _ = writeln!(s, "Why: nobody left.");
     }
+    // Fallback votes are named only when there were any (modified
+    // consensus's; every other rule has none).
+    let fallback = if sum.fallback_votes > 0 {
+        format!(", {}", fallback_text(sum.fallback_votes))
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         s,
-        "At the end: {} members (peak {}), mean trust {:.2}, alignment {:.2}; {} decisions passed, {} blocked, {} crisis(es).",
+        "At the end: {} members (peak {}), mean trust {:.2}, alignment {:.2}; {} decisions passed, {} blocked, {}{fallback}, {} crisis(es).",
         sum.final_members,
         sum.peak_members,
         sum.final_trust,
         sum.final_alignment,
         sum.decisions_passed,
         sum.decisions_blocked,
+        negotiation_text(sum.negotiation_rounds),
         sum.crises
     );
     let _ = writeln!(

@@ -123,8 +123,7 @@ pub fn run_view(scenario: &Scenario, seed: u64) -> RunView {
             lines: narrative::narrate_events(&sim.events, w),
             status: Some(narrative::status_line(
                 &rec,
-                rec.decisions_passed,
-                rec.decisions_blocked,
+                narrative::DecisionCounts::of(&rec),
             )),
             vote: vote(&sim),
         });
