@@ -838,15 +838,17 @@ fn tilt(
     // The inputs taken out of the space: `key`'s own range, and how
     // proposals are made and negotiated (their size, the weight of merit
     // in a vote, the rounds of negotiation and what a round costs and
-    // concedes), which the theory sections hold at the model's defaults
+    // concedes, how often discussion changes minds), which the theory
+    // sections hold at the model's defaults
     // (one round) unless `fixed` sets them.
-    const HELD: [&str; 6] = [
+    const HELD: [&str; 7] = [
         "dynamics.amendments",
         "dynamics.proposal_step",
         "dynamics.merit_weight",
         "dynamics.amendment_hours",
         "dynamics.amendment_move",
         "dynamics.amendment_delay",
+        "dynamics.pooling",
     ];
     let own = format!("\"{key}\" = ");
     let text: String = space
