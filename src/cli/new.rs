@@ -11,8 +11,9 @@
 //! how often discussion puts right a member who misread a proposal, what
 //! a round of negotiating a blocked proposal costs (each member's time,
 //! how far it concedes to the objectors, how much it holds up the work),
-//! which of the seven rules are on the table): the settings that decide
-//! which rule does best
+//! what is enough for one member to block a proposal and how many may
+//! stand aside under consensus, which of the seven rules are on the
+//! table): the settings that decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer") — size, camps and intense minorities (what each wants and how
 //! much it cares), how concentrated resources are and on which side, who
@@ -32,10 +33,11 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use coalsim_core::scenario::describe::{
-    AnswerError, Answers, BARGAINING, CARES, COMMON_GOOD, CONCESSIONS, DELIVERS, DISCUSSION,
-    FIRST_WIN, GOAL, HOLDUP, LOST_VOTE, MEETINGS, NEGOTIATION, NEGOTIATION_HOURS, NOT_SURE,
-    Organisation, PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, TRUST, URGENCY,
-    VOTING, WANTS, WORK, WORK_RUNS_ON, question,
+    AnswerError, Answers, BARGAINING, BLOCKING, BLOCKING_DEFAULT, CARES, COMMON_GOOD, CONCESSIONS,
+    DELIVERS, DISCUSSION, FIRST_WIN, GOAL, HOLDUP, LOST_VOTE, MEETINGS, NEGOTIATION,
+    NEGOTIATION_HOURS, NOT_SURE, Organisation, PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES,
+    SHOCKS, STAND_ASIDE, STAND_ASIDE_DEFAULT, TRUST, URGENCY, VOTING, WANTS, WORK, WORK_RUNS_ON,
+    question,
 };
 use coalsim_report::files::write_atomic;
 
@@ -235,6 +237,16 @@ fn ask() -> anyhow::Result<Answers> {
         1,
     )?;
     let holdup = choose(question("holdup"), &with_not_sure(words(&HOLDUP)), 1)?;
+    let blocking = choose(
+        question("blocking"),
+        &with_not_sure(words(&BLOCKING)),
+        BLOCKING_DEFAULT,
+    )?;
+    let stand_aside = choose(
+        question("stand_aside"),
+        &with_not_sure(words(&STAND_ASIDE)),
+        STAND_ASIDE_DEFAULT,
+    )?;
     let voting = choose(
         question("voting"),
         &with_not_sure(VOTING.map(|(w, _)| w).to_vec()),
@@ -344,6 +356,8 @@ fn ask() -> anyhow::Result<Answers> {
         negotiation_hours: Some(negotiation_hours),
         concessions: Some(concessions),
         holdup: Some(holdup),
+        blocking: Some(blocking),
+        stand_aside: Some(stand_aside),
         voting,
         rules,
         draft_rule,

@@ -1199,6 +1199,18 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
     );
     choose(&b, "#concessions", "not sure");
     choose(&b, "#holdup", "hardly at all");
+    // The two questions on what blocks under consensus start at the
+    // model's default: any objection blocks, and no limit on standing
+    // aside.
+    assert_eq!(
+        b.js("return ['blocking', 'stand_aside'].map((id) => document.getElementById(id).value)"),
+        json!([
+            "any objection they feel, even over a proposal they have misread",
+            "no limit"
+        ])
+    );
+    choose(&b, "#blocking", "not sure");
+    choose(&b, "#stand_aside", "a quarter");
     choose(&b, "#goal", "small");
     b.js("document.getElementById('deadline_weeks').value = '52'; return true");
     // Three rules on the table.
@@ -1240,6 +1252,9 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "amendment_move = 0.5   # a reworked proposal moves toward the objectors it needs: not sure",
         "\"dynamics.amendment_move\" = \"0.35..0.75\"",
         "amendment_delay = 0.015   # reworking a disputed proposal holds up the coalition's work: hardly at all",
+        "block_threshold = 0.15   # the weakest objection that blocks under consensus, weaker ones stand aside (a member who misreads a proposal objects with about merit_weight; under consent, the loss of its own a member cannot live with): not sure",
+        "\"dynamics.block_threshold\" = \"0.15..0.45\"",
+        "stand_aside_limit = 0.25   # the largest share of the voters who may stand aside before a proposal counts as not ready (consensus, modified consensus): a quarter",
     ] {
         assert!(toml.contains(want), "{want} in\n{toml}");
     }

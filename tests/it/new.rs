@@ -428,7 +428,8 @@ fn how_long_a_blocked_proposal_is_negotiated_becomes_its_rounds_of_amendment() {
 fn how_far_a_proposal_goes_becomes_its_step() {
     a_question_becomes_its_setting(SettingQuestion {
         key: "proposal_size",
-        setting: "proposal_step",
+        setting: "dynamics.proposal_step",
+        default: 1,
         comment: "one proposal goes toward what its proposer wants",
         table: [
             ("a small step", 0.25),
@@ -452,7 +453,8 @@ fn how_far_a_proposal_goes_becomes_its_step() {
 fn what_members_weigh_in_a_vote_becomes_the_weight_of_merit() {
     a_question_becomes_its_setting(SettingQuestion {
         key: "common_good",
-        setting: "merit_weight",
+        setting: "dynamics.merit_weight",
+        default: 1,
         comment: "what members weigh when they vote",
         table: [
             ("their own stake", 0.075),
@@ -478,7 +480,8 @@ fn what_members_weigh_in_a_vote_becomes_the_weight_of_merit() {
 fn how_often_discussion_puts_a_member_right_becomes_the_pooling() {
     a_question_becomes_its_setting(SettingQuestion {
         key: "discussion",
-        setting: "pooling",
+        setting: "dynamics.pooling",
+        default: 1,
         comment: "discussion puts right a member who misjudged a proposal",
         table: [
             ("rarely (members mostly keep the view they came with)", 0.15),
@@ -493,22 +496,25 @@ fn how_often_discussion_puts_a_member_right_becomes_the_pooling() {
 }
 
 /// An answers file written before the questions on how proposals are made
-/// and discussed and what a round of negotiation costs (the Eastside
-/// example) writes none of their six settings; answering all six (not "not
-/// sure") adds the six `[dynamics]` lines, in the order asked, and changes
-/// nothing else.
+/// and discussed, what a round of negotiation costs and what blocks under
+/// consensus (the Eastside example) writes none of their eight settings;
+/// answering all eight (not "not sure") adds the eight lines, the one in
+/// `[governance]` (how many may stand aside) after who votes and the seven
+/// `[dynamics]` ones in the order asked, and changes nothing else.
 #[test]
 fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_settings() {
     let tmp = tempfile::tempdir().unwrap();
     let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
     let (before, _) = written_from(tmp.path(), "old", &answers);
     let settings = [
+        "stand_aside_limit",
         "proposal_step",
         "merit_weight",
         "pooling",
         "amendment_hours",
         "amendment_move",
         "amendment_delay",
+        "block_threshold",
     ];
     for setting in settings {
         assert!(!before.contains(setting), "{before}");
@@ -523,6 +529,8 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
         ("negotiation_hours", "half an hour"),
         ("concessions", "half-way"),
         ("holdup", "somewhat"),
+        ("blocking", "only a serious loss of their own"),
+        ("stand_aside", "half"),
     ]
     .into_iter()
     .fold(answers, |text, (key, answer)| {
@@ -536,12 +544,14 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
     assert_eq!(
         added,
         [
+            "stand_aside_limit = 0.5   # the largest share of the voters who may stand aside before a proposal counts as not ready (consensus, modified consensus): half",
             "proposal_step = 0.5   # one proposal goes toward what its proposer wants: half-way",
             "merit_weight = 0.15   # what members weigh when they vote: their own stake, the coalition's needs tip close calls",
             "pooling = 0.3   # discussion puts right a member who misjudged a proposal: sometimes",
             "amendment_hours = 0.5   # each member's time on one round of reworking a blocked proposal: half an hour",
             "amendment_move = 0.5   # a reworked proposal moves toward the objectors it needs: half-way",
             "amendment_delay = 0.03   # reworking a disputed proposal holds up the coalition's work: somewhat",
+            "block_threshold = 0.3   # the weakest objection that blocks under consensus, weaker ones stand aside (a member who misreads a proposal objects with about merit_weight; under consent, the loss of its own a member cannot live with): only a serious loss of their own",
         ],
         "{after}"
     );
@@ -551,14 +561,17 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
     );
 }
 
-/// One question on how proposals are made and discussed or what a round
-/// of negotiating a blocked proposal costs: each answer of `table` (word,
-/// the `dynamics` value it writes), "not sure" (the middle value written,
-/// `lo..hi` explored), no answer (nothing written), and a refused word; `comment` is the words beside the written
-/// value, and `explore` names the key in words.
+/// One question on how proposals are made and discussed, what a round of
+/// negotiating a blocked proposal costs, or what blocks under consensus:
+/// each answer of `table` (word, the value it writes for `setting`, a full
+/// key such as `dynamics.pooling`), "not sure" (`table[default]`, the
+/// model's default, written; `lo..hi` explored), no answer (nothing
+/// written), and a refused word; `comment` is the words beside the
+/// written value, and `explore` names the key in words.
 struct SettingQuestion<'a> {
     key: &'a str,
     setting: &'a str,
+    default: usize,
     comment: &'a str,
     table: [(&'a str, f64); 3],
     range: (&'a str, f64, f64),
@@ -571,38 +584,43 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
     use coalsim_core::study::explore::{Spread, from_file};
     let tmp = tempfile::tempdir().unwrap();
     let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    let key = q.setting;
+    let (section, setting) = key.split_once('.').unwrap();
     assert!(!answers.contains(q.key));
-    assert!(!answers.contains(q.setting));
-    let key = format!("dynamics.{}", q.setting);
-    let middle = q.table[1].1;
+    assert!(!answers.contains(setting));
+    let default = q.table[q.default].1;
     let mut cases: Vec<(Option<&str>, f64, bool)> =
         q.table.iter().map(|(w, v)| (Some(*w), *v, false)).collect();
-    cases.push((Some("not sure"), middle, true));
-    cases.push((None, middle, false));
+    cases.push((Some("not sure"), default, true));
+    cases.push((None, default, false));
     for (i, (answer, value, explored)) in cases.into_iter().enumerate() {
         let text = answered(&answers, q.key, answer);
         let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
         // Merit weighs against a member's own stake, whose weight stays 1.
         assert_eq!(file.base.dynamics.interest_weight, 1.0, "{written}");
-        let got = match q.setting {
-            "proposal_step" => file.base.dynamics.proposal_step,
-            "merit_weight" => file.base.dynamics.merit_weight,
-            "pooling" => file.base.dynamics.pooling,
-            "amendment_hours" => file.base.dynamics.amendment_hours,
-            "amendment_move" => file.base.dynamics.amendment_move,
-            "amendment_delay" => file.base.dynamics.amendment_delay,
+        let got = match key {
+            "dynamics.proposal_step" => file.base.dynamics.proposal_step,
+            "dynamics.merit_weight" => file.base.dynamics.merit_weight,
+            "dynamics.pooling" => file.base.dynamics.pooling,
+            "dynamics.amendment_hours" => file.base.dynamics.amendment_hours,
+            "dynamics.amendment_move" => file.base.dynamics.amendment_move,
+            "dynamics.amendment_delay" => file.base.dynamics.amendment_delay,
+            "dynamics.block_threshold" => file.base.dynamics.block_threshold,
+            "governance.stand_aside_limit" => file.base.governance.stand_aside_limit,
             other => panic!("{other}"),
         };
         assert_eq!(got, value, "{written}");
         match answer {
-            Some(a) => assert!(
-                written.contains(&format!(
-                    "{} = {value:?}   # {}: {a}\n",
-                    q.setting, q.comment
-                )),
-                "{written}"
-            ),
-            None => assert!(!written.contains(q.setting), "{written}"),
+            Some(a) => {
+                let line = format!("{setting} = {value:?}   # {}: {a}\n", q.comment);
+                assert!(written.contains(&line), "{written}");
+                // In its own section: the last section header before the
+                // line is `[section]`.
+                let at = written.find(&line).unwrap();
+                let header = written[..at].lines().rfind(|l| l.starts_with('[')).unwrap();
+                assert!(header.starts_with(&format!("[{section}]")), "{written}");
+            }
+            None => assert!(!written.contains(setting), "{written}"),
         }
         assert_eq!(
             written.contains(&format!("\"{key}\" = \"{}\"", q.range.0)),
@@ -623,7 +641,7 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
             "{written}"
         );
         // explore names the key in words, not as the dotted key.
-        let label = file.key_label(&key);
+        let label = file.key_label(key);
         assert!(label != key && !label.contains('_'), "{label}");
     }
     let err = refused(tmp.path(), &answered(&answers, q.key, Some(q.refused_word)));
@@ -649,7 +667,8 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
 fn how_long_a_member_spends_on_a_round_becomes_its_hours() {
     a_question_becomes_its_setting(SettingQuestion {
         key: "negotiation_hours",
-        setting: "amendment_hours",
+        setting: "dynamics.amendment_hours",
+        default: 1,
         comment: "each member's time on one round of reworking a blocked proposal",
         table: [
             ("a quarter of an hour (a note or a call)", 0.25),
@@ -672,7 +691,8 @@ fn how_long_a_member_spends_on_a_round_becomes_its_hours() {
 fn how_far_a_reworked_proposal_moves_becomes_its_concession() {
     a_question_becomes_its_setting(SettingQuestion {
         key: "concessions",
-        setting: "amendment_move",
+        setting: "dynamics.amendment_move",
+        default: 1,
         comment: "a reworked proposal moves toward the objectors it needs",
         table: [
             ("a little", 0.35),
@@ -695,7 +715,8 @@ fn how_far_a_reworked_proposal_moves_becomes_its_concession() {
 fn how_much_a_dispute_holds_up_the_work_becomes_its_delay() {
     a_question_becomes_its_setting(SettingQuestion {
         key: "holdup",
-        setting: "amendment_delay",
+        setting: "dynamics.amendment_delay",
+        default: 1,
         comment: "reworking a disputed proposal holds up the coalition's work",
         table: [
             ("hardly at all", 0.015),
@@ -707,4 +728,110 @@ fn how_much_a_dispute_holds_up_the_work_becomes_its_delay() {
         allowed: "\"hardly at all\", \"somewhat\", \"a lot\", \"not sure\"",
         question: "While a disputed proposal is being reworked, how much does it hold up the coalition's work?",
     });
+}
+
+/// The answer to "Under consensus (or consent), when members object to a
+/// proposal, what is enough for one of them to block it?" becomes
+/// `dynamics.block_threshold`; "not sure" writes the model's default (any
+/// objection, the first answer) and explores it over the rule map's range;
+/// an answers file written before the question existed means any
+/// objection, and nothing is written.
+#[test]
+fn what_is_enough_to_block_becomes_the_block_threshold() {
+    a_question_becomes_its_setting(SettingQuestion {
+        key: "blocking",
+        setting: "dynamics.block_threshold",
+        default: 0,
+        comment: "the weakest objection that blocks under consensus, weaker ones stand aside (a member who misreads a proposal objects with about merit_weight; under consent, the loss of its own a member cannot live with)",
+        table: [
+            (
+                "any objection they feel, even over a proposal they have misread",
+                0.15,
+            ),
+            ("only a serious loss of their own", 0.3),
+            ("only what they could not live with", 0.45),
+        ],
+        range: ("0.15..0.45", 0.15, 0.45),
+        refused_word: "a vote",
+        allowed: "\"any objection they feel, even over a proposal they have misread\", \"only a serious loss of their own\", \"only what they could not live with\", \"not sure\"",
+        question: "Under consensus (or consent), when members object to a proposal, what is enough for one of them to block it?",
+    });
+}
+
+/// The answer to "Under consensus, how many members may stand aside (let a
+/// proposal pass without backing it) before it counts as not ready?"
+/// becomes `governance.stand_aside_limit`, written in `[governance]`;
+/// "not sure" writes the model's default (no limit, the last answer) and
+/// explores it from a quarter to no limit; an answers file written before
+/// the question existed means no limit, and nothing is written.
+#[test]
+fn how_many_may_stand_aside_becomes_the_stand_aside_limit() {
+    a_question_becomes_its_setting(SettingQuestion {
+        key: "stand_aside",
+        setting: "governance.stand_aside_limit",
+        default: 2,
+        comment: "the largest share of the voters who may stand aside before a proposal counts as not ready (consensus, modified consensus)",
+        table: [("a quarter", 0.25), ("half", 0.5), ("no limit", 1.0)],
+        range: ("0.25..1.0", 0.25, 1.0),
+        refused_word: "a third",
+        allowed: "\"a quarter\", \"half\", \"no limit\", \"not sure\"",
+        question: "Under consensus, how many members may stand aside (let a proposal pass without backing it) before it counts as not ready?",
+    });
+}
+
+/// A member who misreads a proposal objects with about `merit_weight`, so
+/// the file notes where the answers on blocking and on what members weigh
+/// disagree: "only a serious loss of their own" (0.3) with members who
+/// weigh the coalition's needs as much as their own stake (0.3) lets a
+/// misreading block; "any objection …" (0.15) with members who weigh
+/// their own stake (0.075) does not. Where they agree, or one is not
+/// sure, no note.
+#[test]
+fn answers_on_blocking_and_on_what_members_weigh_that_disagree_are_noted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    let any = "any objection they feel, even over a proposal they have misread";
+    let serious = "only a serious loss of their own";
+    let stake = "their own stake";
+    let needs = "the coalition's needs as much as their own stake";
+    for (i, (blocking, common_good, note)) in [
+        (serious, Some(needs), Some("a misreading alone can block")),
+        (any, Some(stake), Some("a misreading alone stands aside")),
+        (serious, None, None),
+        (serious, Some(stake), None),
+        (any, None, None),
+        (any, Some(needs), None),
+        ("only what they could not live with", Some(needs), None),
+        ("not sure", Some(needs), None),
+        (serious, Some("not sure"), None),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut text = answered(&answers, "blocking", Some(blocking));
+        if let Some(w) = common_good {
+            text = answered(&text, "common_good", Some(w));
+        }
+        let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
+        let notes: Vec<&str> = written
+            .lines()
+            .filter(|l| l.contains("misreads a proposal objects about as strongly"))
+            .collect();
+        match note {
+            Some(n) => {
+                assert_eq!(notes.len(), 1, "{written}");
+                assert!(notes[0].starts_with("# Note: under consensus"), "{written}");
+                assert!(notes[0].contains(n), "{written}");
+                assert!(notes[0].contains(&format!("\"{blocking}\"")), "{written}");
+                // The numbers it names are the ones written.
+                let d = &file.base.dynamics;
+                assert!(
+                    notes[0].contains(&format!("({:?})", d.merit_weight))
+                        && notes[0].contains(&format!("{:?}", d.block_threshold)),
+                    "{written}"
+                );
+            }
+            None => assert!(notes.is_empty(), "{written}"),
+        }
+    }
 }

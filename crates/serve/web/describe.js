@@ -99,6 +99,8 @@ function answers() {
     negotiation_hours: value("negotiation_hours"),
     concessions: value("concessions"),
     holdup: value("holdup"),
+    blocking: value("blocking"),
+    stand_aside: value("stand_aside"),
     voting: value("voting"),
     rules: [...document.querySelectorAll(".rule:checked")].map((c) => c.value),
     draft_rule: value("draft_rule"),

@@ -14,8 +14,9 @@
 //! how often discussion puts right a member who misread a proposal, what
 //! a round of negotiating a blocked proposal costs (each member's time,
 //! how far it concedes to the objectors, how much it holds up the work),
-//! which of the seven rules are on the table): the settings that decide
-//! which rule does best
+//! what is enough for one member to block a proposal and how many may
+//! stand aside under consensus, which of the seven rules are on the
+//! table): the settings that decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer"). Every answer is a word from a short list; "not sure" is
 //! allowed for every quantity and becomes a range in `[explore.uncertain]`
@@ -30,7 +31,7 @@ use serde::{Deserialize, Serialize};
 /// for the organisation, the issue and the other organisation asked about:
 /// the terminal asks them in these words, and an answer that is refused is
 /// named by its question (see [`question`]).
-pub const QUESTIONS: [(&str, &str); 32] = [
+pub const QUESTIONS: [(&str, &str); 34] = [
     ("name", "What is the coalition called?"),
     (
         "purpose",
@@ -96,6 +97,14 @@ pub const QUESTIONS: [(&str, &str); 32] = [
     (
         "holdup",
         "While a disputed proposal is being reworked, how much does it hold up the coalition's work?",
+    ),
+    (
+        "blocking",
+        "Under consensus (or consent), when members object to a proposal, what is enough for one of them to block it?",
+    ),
+    (
+        "stand_aside",
+        "Under consensus, how many members may stand aside (let a proposal pass without backing it) before it counts as not ready?",
     ),
     ("voting", "Who votes on a proposal?"),
     ("rules", "Which rules do you want to compare?"),
@@ -299,6 +308,21 @@ pub struct Answers {
     /// default, and nothing is written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holdup: Option<String>,
+    /// Under consensus (or consent), what is enough for one member to
+    /// block a proposal: any objection they feel, even over a proposal
+    /// they have misread; only a serious loss of their own; only what they
+    /// could not live with; not sure. None (answers files written before
+    /// the question was asked) means any objection, the model's default,
+    /// and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocking: Option<String>,
+    /// Under consensus, how many members may stand aside (let a proposal
+    /// pass without backing it) before it counts as not ready: a quarter,
+    /// half, no limit, not sure. None (answers files written before the
+    /// question was asked) means no limit, the model's default, and
+    /// nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stand_aside: Option<String>,
     /// Who votes on a proposal: every member is consulted, or those at the
     /// meeting (however few, or with a quorum), or not sure. Answers files
     /// written before the question was asked mean every member.
@@ -469,6 +493,33 @@ pub const HOLDUP: [(&str, f64); 3] = [
     ("somewhat", 0.03),
     ("a lot", 0.06),
 ];
+/// `dynamics.block_threshold` (same table: "how serious an objection must
+/// be to block"): under consensus and modified consensus the weakest
+/// objection (in a vote's units) that blocks rather than stands aside;
+/// under consent, unless `dynamics.tolerance` is set, the loss of its own
+/// a member cannot live with. A member who misreads a proposal objects
+/// with about `merit_weight` (its stake aside), so a threshold at or below
+/// it lets a misreading alone block. The first answer is the model's
+/// default (written for "not sure"); the range is the one the rule map
+/// samples (`scenarios/coalition-space.toml`).
+pub const BLOCKING: [(&str, f64); 3] = [
+    (
+        "any objection they feel, even over a proposal they have misread",
+        0.15,
+    ),
+    ("only a serious loss of their own", 0.3),
+    ("only what they could not live with", 0.45),
+];
+/// The answer of [`BLOCKING`] that is the model's default.
+pub const BLOCKING_DEFAULT: usize = 0;
+/// `governance.stand_aside_limit` (docs/model.md, "Standing aside"): under
+/// consensus and modified consensus (before its fallback), the largest
+/// share of the voters who may stand aside for a proposal to pass. The
+/// last answer (no limit) is the model's default (written for "not
+/// sure"); the range is the one the rule map samples.
+pub const STAND_ASIDE: [(&str, f64); 3] = [("a quarter", 0.25), ("half", 0.5), ("no limit", 1.0)];
+/// The answer of [`STAND_ASIDE`] that is the model's default.
+pub const STAND_ASIDE_DEFAULT: usize = 2;
 /// "Not sure" how long a blocked proposal is negotiated: the rounds
 /// explored (whole numbers, from one more meeting to three or more).
 const NEGOTIATION_NOT_SURE: (i64, i64) = (1, 3);
@@ -561,11 +612,12 @@ fn num(x: f64) -> String {
     v.to_string()
 }
 
-/// One optional question whose answer is a `[dynamics]` setting, written
-/// as `setting = value   # comment: answer` only when answered (an answers
+/// One optional question whose answer is the setting `key` (a full key,
+/// `dynamics.pooling`; the caller is writing its section), written as
+/// `setting = value   # comment: answer` only when answered (an answers
 /// file from before the question writes nothing, which leaves the model's
-/// default); "not sure" writes the table's middle value and explores
-/// `dynamics.setting` over the table's range, described by `words`.
+/// default); "not sure" writes `table[default]`, the model's default, and
+/// explores `key` over the table's range, described by `words`.
 #[allow(clippy::too_many_arguments)]
 fn optional_setting(
     t: &mut String,
@@ -573,7 +625,8 @@ fn optional_setting(
     question: &str,
     answer: Option<&str>,
     table: &[(&str, f64)],
-    setting: &str,
+    default: usize,
+    key: &str,
     comment: &str,
     words: &str,
 ) -> anyhow::Result<()> {
@@ -581,20 +634,53 @@ fn optional_setting(
         return Ok(());
     };
     let value = pick(question, question, answer, table, true)?;
+    let setting = key.rsplit_once('.').map_or(key, |(_, s)| s);
     let _ = writeln!(
         t,
         "{setting} = {}   # {comment}: {answer}",
-        num(value.unwrap_or(table[1].1))
+        num(value.unwrap_or(table[default].1))
     );
     if value.is_none() {
         let (lo, hi) = lo_hi(table);
         uncertain.push((
-            format!("dynamics.{setting}"),
+            key.into(),
             format!("{}..{}", num(lo), num(hi)),
             words.into(),
         ));
     }
     Ok(())
+}
+
+/// A note when the answer on blocking and the answer on what members weigh
+/// say different things of a member who misreads a proposal: it objects
+/// with about `merit_weight` (its stake aside, give or take its trust in
+/// the proposer: `trust_weight` 0.1 × at most 0.5), and under consensus an
+/// objection at least `block_threshold` strong blocks. Only for answers
+/// both given (not "not sure"; common_good unanswered is its default).
+fn misreading_note(a: &Answers) -> Option<String> {
+    let answer = a.blocking.as_deref()?;
+    let threshold = pick("blocking", "blocking", answer, &BLOCKING, true).ok()??;
+    let weighs = match a.common_good.as_deref() {
+        Some(w) => pick("common_good", "common_good", w, &COMMON_GOOD, true).ok()??,
+        None => COMMON_GOOD[1].1,
+    };
+    let default = BLOCKING[BLOCKING_DEFAULT].1;
+    if threshold > default && weighs >= threshold {
+        Some(format!(
+            "under consensus a member who misreads a proposal objects about as strongly as members weigh the coalition's needs ({}), and an objection of {} or more blocks: a misreading alone can block, though the answer on blocking is \"{answer}\"; \"{}\" keeps it from blocking alone.",
+            num(weighs),
+            num(threshold),
+            BLOCKING[2].0
+        ))
+    } else if threshold <= default && weighs + 0.05 < threshold {
+        Some(format!(
+            "under consensus a member who misreads a proposal objects about as strongly as members weigh the coalition's needs ({}), less than the {} a block needs: a misreading alone stands aside, though the answer on blocking is \"{answer}\"; only a loss of its own makes a member block.",
+            num(weighs),
+            num(threshold)
+        ))
+    } else {
+        None
+    }
 }
 
 /// Checks the answers and writes the commented scenario (TOML text).
@@ -820,6 +906,9 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
             WORK_RUNS_ON[0].0, WORK_RUNS_ON[1].0
         ));
     }
+    if let Some(n) = misreading_note(a) {
+        notes.push(n);
+    }
     let mut t = String::new();
     let _ = writeln!(
         t,
@@ -934,6 +1023,20 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
             }
         }
     }
+    // How many may stand aside under consensus: written only when
+    // answered (an answers file from before the question means no limit,
+    // the model's default).
+    optional_setting(
+        &mut t,
+        &mut uncertain,
+        "stand_aside",
+        a.stand_aside.as_deref(),
+        &STAND_ASIDE,
+        STAND_ASIDE_DEFAULT,
+        "governance.stand_aside_limit",
+        "the largest share of the voters who may stand aside before a proposal counts as not ready (consensus, modified consensus)",
+        "the largest share of the voters who may stand aside under consensus (not sure: a quarter to no limit)",
+    )?;
     let _ = writeln!(t);
     let shocks = pick(
         "outside_shocks",
@@ -1005,7 +1108,8 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         "bargaining",
         a.bargaining.as_deref(),
         &BARGAINING,
-        "holdout",
+        1,
+        "dynamics.holdout",
         "a member whose support is needed holds it back to win a change",
         "how often a member holds out for a change (not sure: never to often)",
     )?;
@@ -1039,7 +1143,8 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         "proposal_size",
         a.proposal_size.as_deref(),
         &PROPOSAL_SIZE,
-        "proposal_step",
+        1,
+        "dynamics.proposal_step",
         "one proposal goes toward what its proposer wants",
         "how far one proposal goes toward what its proposer wants (not sure: a small step to most of the way)",
     )?;
@@ -1052,7 +1157,8 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         "common_good",
         a.common_good.as_deref(),
         &COMMON_GOOD,
-        "merit_weight",
+        1,
+        "dynamics.merit_weight",
         "what members weigh when they vote",
         "how much members weigh the coalition's needs against their own stake in a vote (not sure: their own stake to the coalition's needs as much)",
     )?;
@@ -1065,7 +1171,8 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         "discussion",
         a.discussion.as_deref(),
         &DISCUSSION,
-        "pooling",
+        1,
+        "dynamics.pooling",
         "discussion puts right a member who misjudged a proposal",
         "how often discussion puts right a member who misjudged a proposal (not sure: rarely to often)",
     )?;
@@ -1079,7 +1186,8 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         "negotiation_hours",
         a.negotiation_hours.as_deref(),
         &NEGOTIATION_HOURS,
-        "amendment_hours",
+        1,
+        "dynamics.amendment_hours",
         "each member's time on one round of reworking a blocked proposal",
         "hours each member spends on one round of reworking a blocked proposal (not sure: a quarter of an hour to an hour or more)",
     )?;
@@ -1089,7 +1197,8 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         "concessions",
         a.concessions.as_deref(),
         &CONCESSIONS,
-        "amendment_move",
+        1,
+        "dynamics.amendment_move",
         "a reworked proposal moves toward the objectors it needs",
         "how far a reworked proposal moves toward the objectors it needs (not sure: a little to most of the way)",
     )?;
@@ -1099,9 +1208,24 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         "holdup",
         a.holdup.as_deref(),
         &HOLDUP,
-        "amendment_delay",
+        1,
+        "dynamics.amendment_delay",
         "reworking a disputed proposal holds up the coalition's work",
         "how much reworking a disputed proposal holds up the work, per holdout and round (not sure: hardly at all to a lot)",
+    )?;
+    // What is enough for one member to block: written only when answered
+    // (an answers file from before the question means any objection, the
+    // model's default).
+    optional_setting(
+        &mut t,
+        &mut uncertain,
+        "blocking",
+        a.blocking.as_deref(),
+        &BLOCKING,
+        BLOCKING_DEFAULT,
+        "dynamics.block_threshold",
+        "the weakest objection that blocks under consensus, weaker ones stand aside (a member who misreads a proposal objects with about merit_weight; under consent, the loss of its own a member cannot live with)",
+        "how serious an objection must be to block under consensus, and under consent the loss a member cannot live with (not sure: any objection to only what a member could not live with)",
     )?;
     if work.is_none() {
         let (lo, hi) = lo_hi(&WORK);
@@ -1279,6 +1403,8 @@ pub fn choices() -> serde_json::Value {
         "negotiation_hours": sure(words(&NEGOTIATION_HOURS)),
         "concessions": sure(words(&CONCESSIONS)),
         "holdup": sure(words(&HOLDUP)),
+        "blocking": sure(words(&BLOCKING)),
+        "stand_aside": sure(words(&STAND_ASIDE)),
         "voting": sure(VOTING.iter().map(|(w, _)| *w).collect()),
         "role": ROLES,
         "resources": sure(words(&RESOURCES)),
