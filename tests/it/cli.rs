@@ -97,23 +97,17 @@ fn run_narrates_the_rounds_of_negotiation_and_the_fallback_votes() {
     let tmp = tempfile::tempdir().unwrap();
     for (variant, fallback_expected) in [("majority", false), ("modified consensus", true)] {
         let dir = tmp.path().join(variant.replace(' ', "-"));
-        let out = coalsim()
-            .args([
-                "run",
-                "scenarios/when-agreement-pays.toml",
-                "--variant",
-                variant,
-            ])
-            .args(["--every", "8", "--out"])
-            .arg(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let stdout = crate::helpers_cli::ok(
+            coalsim()
+                .args([
+                    "run",
+                    "scenarios/when-agreement-pays.toml",
+                    "--variant",
+                    variant,
+                ])
+                .args(["--every", "8", "--out"])
+                .arg(&dir),
         );
-        let stdout = String::from_utf8(out.stdout).unwrap();
         // Per round of rounds.csv: (round, passed, blocked, negotiation
         // rounds, fallback votes).
         let mut csv = csv::Reader::from_path(dir.join("rounds.csv")).unwrap();
