@@ -237,22 +237,19 @@ impl DecisionCounts {
     }
 }
 
+/// `n` of a thing: "1 round of negotiation", "3 rounds of negotiation".
+fn counted(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// "1 round of negotiation", "3 rounds of negotiation".
 fn negotiation_text(rounds: u32) -> String {
-    if rounds == 1 {
-        "1 round of negotiation".to_string()
-    } else {
-        format!("{rounds} rounds of negotiation")
-    }
+    counted(rounds, "round of negotiation", "rounds of negotiation")
 }
 
 /// "1 fallback vote", "3 fallback votes".
 fn fallback_text(votes: u32) -> String {
-    if votes == 1 {
-        "1 fallback vote".to_string()
-    } else {
-        format!("{votes} fallback votes")
-    }
+    counted(votes, "fallback vote", "fallback votes")
 }
 
 /// A one-line status of the coalition, with the decisions passed and blocked

@@ -613,49 +613,155 @@ fn num(x: f64) -> String {
 }
 
 /// One optional question whose answer is the setting `key` (a full key,
-/// `dynamics.pooling`; the caller is writing its section), written as
-/// `setting = value   # comment: answer` only when answered (an answers
-/// file from before the question writes nothing, which leaves the model's
-/// default); "not sure" writes `table[default]`, the model's default, and
+/// `dynamics.pooling`): its answer is `answer` of the answers, a word of
+/// `table`; "not sure" writes `table[default]`, the model's default, and
 /// explores `key` over the table's range, described by `words`.
-#[allow(clippy::too_many_arguments)]
+struct OptionalSetting {
+    question: &'static str,
+    answer: fn(&Answers) -> Option<&str>,
+    table: &'static [(&'static str, f64)],
+    default: usize,
+    key: &'static str,
+    comment: &'static str,
+    words: &'static str,
+}
+
+/// Writes `q`'s setting as `setting = value   # comment: answer` (the
+/// caller is writing its section) only when answered: an answers file
+/// from before the question writes nothing, which leaves the model's
+/// default.
 fn optional_setting(
     t: &mut String,
     uncertain: &mut Vec<(String, String, String)>,
-    question: &str,
-    answer: Option<&str>,
-    table: &[(&str, f64)],
-    default: usize,
-    key: &str,
-    comment: &str,
-    words: &str,
+    a: &Answers,
+    q: &OptionalSetting,
 ) -> anyhow::Result<()> {
-    let Some(answer) = answer else {
+    let Some(answer) = (q.answer)(a) else {
         return Ok(());
     };
-    let value = pick(question, question, answer, table, true)?;
-    let setting = key.rsplit_once('.').map_or(key, |(_, s)| s);
+    let value = pick(q.question, q.question, answer, q.table, true)?;
+    let setting = q.key.rsplit_once('.').map_or(q.key, |(_, s)| s);
     let _ = writeln!(
         t,
-        "{setting} = {}   # {comment}: {answer}",
-        num(value.unwrap_or(table[default].1))
+        "{setting} = {}   # {}: {answer}",
+        num(value.unwrap_or(q.table[q.default].1)),
+        q.comment
     );
     if value.is_none() {
-        let (lo, hi) = lo_hi(table);
+        let (lo, hi) = lo_hi(q.table);
         uncertain.push((
-            key.into(),
+            q.key.into(),
             format!("{}..{}", num(lo), num(hi)),
-            words.into(),
+            q.words.into(),
         ));
     }
     Ok(())
 }
 
+/// Whether members bargain with their vote (an answers file from before
+/// the question means sincere votes, the model's default).
+const BARGAINING_SETTING: OptionalSetting = OptionalSetting {
+    question: "bargaining",
+    answer: |a| a.bargaining.as_deref(),
+    table: &BARGAINING,
+    default: 1,
+    key: "dynamics.holdout",
+    comment: "a member whose support is needed holds it back to win a change",
+    words: "how often a member holds out for a change (not sure: never to often)",
+};
+
+/// How many may stand aside under consensus (an answers file from before
+/// the question means no limit, the model's default).
+const STAND_ASIDE_SETTING: OptionalSetting = OptionalSetting {
+    question: "stand_aside",
+    answer: |a| a.stand_aside.as_deref(),
+    table: &STAND_ASIDE,
+    default: STAND_ASIDE_DEFAULT,
+    key: "governance.stand_aside_limit",
+    comment: "the largest share of the voters who may stand aside before a proposal counts as not ready (consensus, modified consensus)",
+    words: "the largest share of the voters who may stand aside under consensus (not sure: a quarter to no limit)",
+};
+
+/// How proposals are made, discussed and negotiated, and what blocks, in
+/// the order they are written in `[dynamics]` after the rounds of
+/// negotiation: how far one proposal goes toward its proposer, what
+/// members weigh when they vote, how often discussion puts right a member
+/// who misread a proposal, what a round of negotiating a blocked proposal
+/// costs (each member's time, how far it concedes, how much it holds up
+/// the work) and what is enough for one member to block. An answers file
+/// from before the questions means the model's defaults.
+const PROPOSAL_SETTINGS: [OptionalSetting; 7] = [
+    OptionalSetting {
+        question: "proposal_size",
+        answer: |a| a.proposal_size.as_deref(),
+        table: &PROPOSAL_SIZE,
+        default: 1,
+        key: "dynamics.proposal_step",
+        comment: "one proposal goes toward what its proposer wants",
+        words: "how far one proposal goes toward what its proposer wants (not sure: a small step to most of the way)",
+    },
+    OptionalSetting {
+        question: "common_good",
+        answer: |a| a.common_good.as_deref(),
+        table: &COMMON_GOOD,
+        default: 1,
+        key: "dynamics.merit_weight",
+        comment: "what members weigh when they vote",
+        words: "how much members weigh the coalition's needs against their own stake in a vote (not sure: their own stake to the coalition's needs as much)",
+    },
+    OptionalSetting {
+        question: "discussion",
+        answer: |a| a.discussion.as_deref(),
+        table: &DISCUSSION,
+        default: 1,
+        key: "dynamics.pooling",
+        comment: "discussion puts right a member who misjudged a proposal",
+        words: "how often discussion puts right a member who misjudged a proposal (not sure: rarely to often)",
+    },
+    OptionalSetting {
+        question: "negotiation_hours",
+        answer: |a| a.negotiation_hours.as_deref(),
+        table: &NEGOTIATION_HOURS,
+        default: 1,
+        key: "dynamics.amendment_hours",
+        comment: "each member's time on one round of reworking a blocked proposal",
+        words: "hours each member spends on one round of reworking a blocked proposal (not sure: a quarter of an hour to an hour or more)",
+    },
+    OptionalSetting {
+        question: "concessions",
+        answer: |a| a.concessions.as_deref(),
+        table: &CONCESSIONS,
+        default: 1,
+        key: "dynamics.amendment_move",
+        comment: "a reworked proposal moves toward the objectors it needs",
+        words: "how far a reworked proposal moves toward the objectors it needs (not sure: a little to most of the way)",
+    },
+    OptionalSetting {
+        question: "holdup",
+        answer: |a| a.holdup.as_deref(),
+        table: &HOLDUP,
+        default: 1,
+        key: "dynamics.amendment_delay",
+        comment: "reworking a disputed proposal holds up the coalition's work",
+        words: "how much reworking a disputed proposal holds up the work, per holdout and round (not sure: hardly at all to a lot)",
+    },
+    OptionalSetting {
+        question: "blocking",
+        answer: |a| a.blocking.as_deref(),
+        table: &BLOCKING,
+        default: BLOCKING_DEFAULT,
+        key: "dynamics.block_threshold",
+        comment: "the weakest objection that blocks under consensus, weaker ones stand aside (a member who misreads a proposal objects with about merit_weight; under consent, the loss of its own a member cannot live with)",
+        words: "how serious an objection must be to block under consensus, and under consent the loss a member cannot live with (not sure: any objection to only what a member could not live with)",
+    },
+];
+
 /// A note when the answer on blocking and the answer on what members weigh
 /// say different things of a member who misreads a proposal: it objects
 /// with about `merit_weight` (its stake aside, give or take its trust in
-/// the proposer: `trust_weight` 0.1 × at most 0.5), and under consensus an
-/// objection at least `block_threshold` strong blocks. Only for answers
+/// the proposer: at most `trust_weight` × the larger of `trust_neutral`
+/// and 1 − `trust_neutral`, at the model's defaults), and under consensus
+/// an objection at least `block_threshold` strong blocks. Only for answers
 /// both given (not "not sure"; common_good unanswered is its default).
 fn misreading_note(a: &Answers) -> Option<String> {
     let answer = a.blocking.as_deref()?;
@@ -665,6 +771,8 @@ fn misreading_note(a: &Answers) -> Option<String> {
         None => COMMON_GOOD[1].1,
     };
     let default = BLOCKING[BLOCKING_DEFAULT].1;
+    let d = super::Dynamics::default();
+    let trust = d.trust_weight * d.trust_neutral.max(1.0 - d.trust_neutral);
     if threshold > default && weighs >= threshold {
         Some(format!(
             "under consensus a member who misreads a proposal objects about as strongly as members weigh the coalition's needs ({}), and an objection of {} or more blocks: a misreading alone can block, though the answer on blocking is \"{answer}\"; \"{}\" keeps it from blocking alone.",
@@ -672,7 +780,7 @@ fn misreading_note(a: &Answers) -> Option<String> {
             num(threshold),
             BLOCKING[2].0
         ))
-    } else if threshold <= default && weighs + 0.05 < threshold {
+    } else if threshold <= default && weighs + trust < threshold {
         Some(format!(
             "under consensus a member who misreads a proposal objects about as strongly as members weigh the coalition's needs ({}), less than the {} a block needs: a misreading alone stands aside, though the answer on blocking is \"{answer}\"; only a loss of its own makes a member block.",
             num(weighs),
@@ -1024,19 +1132,8 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         }
     }
     // How many may stand aside under consensus: written only when
-    // answered (an answers file from before the question means no limit,
-    // the model's default).
-    optional_setting(
-        &mut t,
-        &mut uncertain,
-        "stand_aside",
-        a.stand_aside.as_deref(),
-        &STAND_ASIDE,
-        STAND_ASIDE_DEFAULT,
-        "governance.stand_aside_limit",
-        "the largest share of the voters who may stand aside before a proposal counts as not ready (consensus, modified consensus)",
-        "the largest share of the voters who may stand aside under consensus (not sure: a quarter to no limit)",
-    )?;
+    // answered.
+    optional_setting(&mut t, &mut uncertain, a, &STAND_ASIDE_SETTING)?;
     let _ = writeln!(t);
     let shocks = pick(
         "outside_shocks",
@@ -1099,20 +1196,8 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         num(lost.unwrap_or(LOST_VOTE[1].1)),
         a.lost_vote
     );
-    // Whether members bargain with their vote: written only when answered
-    // (an answers file from before the question means sincere votes, the
-    // model's default).
-    optional_setting(
-        &mut t,
-        &mut uncertain,
-        "bargaining",
-        a.bargaining.as_deref(),
-        &BARGAINING,
-        1,
-        "dynamics.holdout",
-        "a member whose support is needed holds it back to win a change",
-        "how often a member holds out for a change (not sure: never to often)",
-    )?;
+    // Whether members bargain with their vote: written only when answered.
+    optional_setting(&mut t, &mut uncertain, a, &BARGAINING_SETTING)?;
     // How long a blocked proposal is negotiated: written only when
     // answered (an answers file from before the question means one more
     // meeting, the model's default). An integer key: "not sure" is a
@@ -1134,99 +1219,11 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
             ));
         }
     }
-    // How far one proposal goes toward its proposer: written only when
-    // answered (an answers file from before the question means half-way,
-    // the model's default).
-    optional_setting(
-        &mut t,
-        &mut uncertain,
-        "proposal_size",
-        a.proposal_size.as_deref(),
-        &PROPOSAL_SIZE,
-        1,
-        "dynamics.proposal_step",
-        "one proposal goes toward what its proposer wants",
-        "how far one proposal goes toward what its proposer wants (not sure: a small step to most of the way)",
-    )?;
-    // What members weigh when they vote: written only when answered (an
-    // answers file from before the question means the model's default,
-    // the middle answer).
-    optional_setting(
-        &mut t,
-        &mut uncertain,
-        "common_good",
-        a.common_good.as_deref(),
-        &COMMON_GOOD,
-        1,
-        "dynamics.merit_weight",
-        "what members weigh when they vote",
-        "how much members weigh the coalition's needs against their own stake in a vote (not sure: their own stake to the coalition's needs as much)",
-    )?;
-    // How often discussion puts right a member who misread a proposal:
-    // written only when answered (an answers file from before the
-    // question means sometimes, the model's default).
-    optional_setting(
-        &mut t,
-        &mut uncertain,
-        "discussion",
-        a.discussion.as_deref(),
-        &DISCUSSION,
-        1,
-        "dynamics.pooling",
-        "discussion puts right a member who misjudged a proposal",
-        "how often discussion puts right a member who misjudged a proposal (not sure: rarely to often)",
-    )?;
-    // What a round of negotiating a blocked proposal costs: each member's
-    // time, how far it concedes, how much it holds up the work. Each is
-    // written only when answered (an answers file from before the
-    // questions means the model's defaults, the middle answers).
-    optional_setting(
-        &mut t,
-        &mut uncertain,
-        "negotiation_hours",
-        a.negotiation_hours.as_deref(),
-        &NEGOTIATION_HOURS,
-        1,
-        "dynamics.amendment_hours",
-        "each member's time on one round of reworking a blocked proposal",
-        "hours each member spends on one round of reworking a blocked proposal (not sure: a quarter of an hour to an hour or more)",
-    )?;
-    optional_setting(
-        &mut t,
-        &mut uncertain,
-        "concessions",
-        a.concessions.as_deref(),
-        &CONCESSIONS,
-        1,
-        "dynamics.amendment_move",
-        "a reworked proposal moves toward the objectors it needs",
-        "how far a reworked proposal moves toward the objectors it needs (not sure: a little to most of the way)",
-    )?;
-    optional_setting(
-        &mut t,
-        &mut uncertain,
-        "holdup",
-        a.holdup.as_deref(),
-        &HOLDUP,
-        1,
-        "dynamics.amendment_delay",
-        "reworking a disputed proposal holds up the coalition's work",
-        "how much reworking a disputed proposal holds up the work, per holdout and round (not sure: hardly at all to a lot)",
-    )?;
-    // What is enough for one member to block: written only when answered
-    // (an answers file from before the question means any objection, the
-    // model's default).
-    optional_setting(
-        &mut t,
-        &mut uncertain,
-        "blocking",
-        a.blocking.as_deref(),
-        &BLOCKING,
-        BLOCKING_DEFAULT,
-        "dynamics.block_threshold",
-        "the weakest objection that blocks under consensus, weaker ones stand aside (a member who misreads a proposal objects with about merit_weight; under consent, the loss of its own a member cannot live with)",
-        "how serious an objection must be to block under consensus, and under consent the loss a member cannot live with (not sure: any objection to only what a member could not live with)",
-    )?;
+    // How proposals are made, discussed and negotiated, and what blocks:
+    // each written only when answered.
+    for q in &PROPOSAL_SETTINGS {
+        optional_setting(&mut t, &mut uncertain, a, q)?;
+    }
     if work.is_none() {
         let (lo, hi) = lo_hi(&WORK);
         uncertain.push((
