@@ -839,8 +839,8 @@ fn tilt(
     // proposals are made and negotiated (their size, the weight of merit
     // in a vote, the rounds of negotiation and what a round costs and
     // concedes, how often discussion changes minds), which the theory
-    // sections hold at the model's defaults
-    // (one round) unless `fixed` sets them.
+    // sections hold at the model's defaults (one round) unless `fixed`
+    // sets them.
     const HELD: [&str; 7] = [
         "dynamics.amendments",
         "dynamics.proposal_step",
