@@ -837,11 +837,12 @@ fn tilt(
     .unwrap();
     // The inputs taken out of the space: `key`'s own range, and how
     // proposals are made and negotiated (their size, the weight of merit
-    // in a vote, the rounds of negotiation and what a round costs and
-    // concedes, how often discussion changes minds), which the theory
+    // in a vote and how alike members weigh a proposal, the rounds of
+    // negotiation and what a round costs and concedes, how often discussion
+    // changes minds), which the theory
     // sections hold at the model's defaults (one round) unless `fixed`
     // sets them.
-    const HELD: [&str; 7] = [
+    const HELD: [&str; 8] = [
         "dynamics.amendments",
         "dynamics.proposal_step",
         "dynamics.merit_weight",
@@ -849,6 +850,7 @@ fn tilt(
         "dynamics.amendment_move",
         "dynamics.amendment_delay",
         "dynamics.pooling",
+        "dynamics.merit_perception",
     ];
     let own = format!("\"{key}\" = ");
     let text: String = space

@@ -33,9 +33,12 @@ use crate::scenario::{DecisionRule, Proposals, RawGovernance, Scenario, Voting};
 /// - it is good for the coalition with probability `proposal_quality`, and
 ///   its merit has size m (1, or uniform on [1 − merit_spread, 1 +
 ///   merit_spread]); each voter perceives its sign correctly with
-///   probability `judgment_i` (perceived merit M_i = ±m), and discussion
-///   among those who met (the check-in's attendees, or everyone present at
-///   a decision meeting) corrects a misjudgement with probability `pooling`;
+///   probability `judgment_i` and weighs it by its own factor f_i, uniform
+///   on [1 − merit_perception, 1 + merit_perception] (perceived merit
+///   M_i = ±m f_i; f_i = 1 at `merit_perception` 0, no draw), and
+///   discussion among those who met (the check-in's attendees, or everyone
+///   present at a decision meeting) corrects a misjudgement with
+///   probability `pooling` (its sign turns, its weight stays);
 /// - voter i's utility is U_i = merit_weight M_i + interest_weight Δ_i +
 ///   trust_weight (T_ip − trust_neutral) with Δ_i = s_ik (|x_ik − a_k| − |x_ik − y|);
 ///   it votes yes iff U_i >= 0 (the proposer too: Δ_p >= 0, but it may
@@ -223,6 +226,16 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     for &i in members {
         if is_voter(w, i) && chance(rng, w.judgment[i]) {
             w.vote_merit[i] = merit;
+        }
+    }
+    // How strongly each voter weighs it (no draw when all weigh it alike).
+    if dy.merit_perception > 0.0 {
+        use rand::RngExt;
+        for &i in members {
+            if is_voter(w, i) {
+                w.vote_merit[i] *=
+                    1.0 + dy.merit_perception * (2.0 * rng.random::<f64>() - 1.0);
+            }
         }
     }
     let fallback =
@@ -872,9 +885,11 @@ fn welfare(
 
 /// Information pooling in discussion: each selected voter who misjudges the
 /// proposal's merit sees it right with probability `pooling` × the share of
-/// selected voters who already see it right (it hears their arguments).
+/// selected voters who already see it right (it hears their arguments): the
+/// sign of its perceived merit turns, its weight stays (one who thought a
+/// proposal very harmful now thinks it as good).
 /// `members`: the current members, ascending (only members are selected).
-fn pool(
+pub(super) fn pool(
     w: &mut World,
     members: &[usize],
     pooling: f64,
@@ -889,7 +904,7 @@ fn pool(
     for &i in members {
         if selected(w, i) {
             total += 1;
-            if w.vote_merit[i] == merit {
+            if right_sign(w.vote_merit[i], merit) {
                 right += 1;
             }
         }
@@ -899,10 +914,15 @@ fn pool(
     }
     let p = pooling * right as f64 / total as f64;
     for &i in members {
-        if selected(w, i) && w.vote_merit[i] != merit && chance(rng, p) {
-            w.vote_merit[i] = merit;
+        if selected(w, i) && !right_sign(w.vote_merit[i], merit) && chance(rng, p) {
+            w.vote_merit[i] = -w.vote_merit[i];
         }
     }
+}
+
+/// Whether a perceived merit has the sign of the merit.
+fn right_sign(seen: f64, merit: f64) -> bool {
+    (seen > 0.0) == (merit > 0.0)
 }
 
 /// A decision binds every member, whichever way it goes (Buchanan &

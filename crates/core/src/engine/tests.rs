@@ -1169,6 +1169,57 @@ fn each_voter_perceives_the_merit_by_its_judgment_into_vote_merit() {
     assert_eq!((yes, voters, voiced), (3, 4, 1));
 }
 
+#[test]
+fn each_voter_weighs_the_merit_by_its_own_factor_under_merit_perception() {
+    // Perceptions spread ±60%: every voter's perceived merit keeps the
+    // sign its judgment gives and has its own size, within [0.4, 1.6].
+    let (s, mut w) = one_objector(&[
+        ("governance.decision_rule", "majority"),
+        ("dynamics.merit_perception", "0.6"),
+        ("dynamics.pooling", "0.0"),
+    ]);
+    w.coalition.governance = GovernanceState::Established;
+    w.judgment[2] = 0.0;
+    decide(&mut w, &s);
+    let m = w.vote_merit.clone();
+    for (i, &x) in m.iter().enumerate() {
+        let sign = if i == 2 { -1.0 } else { 1.0 };
+        assert!(x * sign >= 0.4 - 1e-12 && x * sign <= 1.6 + 1e-12, "voter {i}: {x}");
+    }
+    assert!(
+        m.iter().any(|x| (x.abs() - m[0].abs()).abs() > 1e-9),
+        "the sizes differ between voters: {m:?}"
+    );
+    // Spread 0: every size is the merit's (1), as before the setting.
+    let (s, mut w) = one_objector(&[("governance.decision_rule", "majority")]);
+    w.coalition.governance = GovernanceState::Established;
+    w.judgment[2] = 0.0;
+    decide(&mut w, &s);
+    assert_eq!(w.vote_merit, vec![1.0, 1.0, -1.0, 1.0]);
+}
+
+#[test]
+fn discussion_turns_a_misjudgement_and_keeps_its_weight() {
+    // Three voters see the good proposal (merit 1) right, C misjudges it
+    // strongly (−1.5). Everyone pools with `pooling` 1: C is put right with
+    // probability 3/4, and then thinks it as good as it thought it bad.
+    let (_, mut w) = one_objector(&[("governance.decision_rule", "majority")]);
+    let members = [0, 1, 2, 3];
+    let (mut turned, mut kept) = (0, 0);
+    for seed in 0..200 {
+        w.vote_merit = vec![1.2, 0.7, -1.5, 0.9];
+        decision::pool(&mut w, &members, 1.0, 1.0, &mut run_rng(seed, 0), |_, _| true);
+        assert_eq!(&w.vote_merit[..2], &[1.2, 0.7]);
+        assert_eq!(w.vote_merit[3], 0.9);
+        match w.vote_merit[2] {
+            1.5 => turned += 1,
+            -1.5 => kept += 1,
+            x => panic!("seed {seed}: C's perception became {x}"),
+        }
+    }
+    assert!(turned > 120 && kept > 20, "turned {turned}, kept {kept}");
+}
+
 /// A `[[agent]]` entry with explicit salience.
 fn agent_with_salience(name: &str, role: &str, position: [f64; 2], salience: [f64; 2]) -> String {
     format!(

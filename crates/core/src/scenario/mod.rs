@@ -1136,6 +1136,11 @@ mod tests {
                 "0 to 1",
             ),
             (
+                "[dynamics]\nmerit_perception = -0.2\n",
+                "dynamics.merit_perception",
+                "0 to 1",
+            ),
+            (
                 "[dynamics]\nloser_buy_in = 0.8\nwinner_buy_in = 0.5\n",
                 "dynamics.loser_buy_in",
                 "winner_buy_in",

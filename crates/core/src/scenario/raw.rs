@@ -967,6 +967,12 @@ pub struct Dynamics {
     /// Spread of a proposal's merit: its size is drawn uniformly on
     /// [1 − spread, 1 + spread] (0 = every proposal is simply good or bad).
     pub merit_spread: f64,
+    /// How differently members weigh the same proposal: each voter's
+    /// perceived size of its merit is the merit's size times a factor
+    /// drawn uniformly on [1 − spread, 1 + spread], once per proposal
+    /// (0 = every member who reads a proposal the same way weighs it
+    /// alike).
+    pub merit_perception: f64,
     /// Buy-in toward which a member on the winning side of a decision moves.
     pub winner_buy_in: f64,
     /// Buy-in toward which a member on the losing side moves.
@@ -1094,6 +1100,7 @@ impl Default for Dynamics {
             private_checkin_boost: 0.2,
             record_prior: 1.0,
             merit_spread: 0.0,
+            merit_perception: 0.0,
             winner_buy_in: 1.0,
             loser_buy_in: 0.0,
             trust_neutral: 0.5,

@@ -637,7 +637,7 @@ fn check_agents(s: &RawScenario) -> Result<(), Invalid> {
 
 fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
     let d = &s.dynamics;
-    let units: [(&str, f64); 68] = [
+    let units: [(&str, f64); 69] = [
         ("private_checkin_boost", d.private_checkin_boost),
         ("winner_buy_in", d.winner_buy_in),
         ("loser_buy_in", d.loser_buy_in),
@@ -651,6 +651,7 @@ fn check_dynamics(s: &RawScenario) -> Result<(), Invalid> {
         ("joiner_resentment", d.joiner_resentment),
         ("pessimism", d.pessimism),
         ("merit_spread", d.merit_spread),
+        ("merit_perception", d.merit_perception),
         ("relay", d.relay),
         ("waiting_cost", d.waiting_cost),
         ("resentment_decay", d.resentment_decay),
