@@ -837,12 +837,11 @@ fn tilt(
     .unwrap();
     // The inputs taken out of the space: `key`'s own range, and how
     // proposals are made and negotiated (their size, the weight of merit
-    // in a vote and how alike members weigh a proposal, the rounds of
-    // negotiation and what a round costs and concedes, how often discussion
-    // changes minds), which the theory
-    // sections hold at the model's defaults (one round) unless `fixed`
-    // sets them.
-    const HELD: [&str; 8] = [
+    // in a vote, how well and how alike members judge a proposal, the
+    // rounds of negotiation and what a round costs and concedes, how often
+    // discussion changes minds), which the theory sections hold at the
+    // model's defaults (one round) unless `fixed` sets them.
+    const HELD: [&str; 10] = [
         "dynamics.amendments",
         "dynamics.proposal_step",
         "dynamics.merit_weight",
@@ -851,6 +850,8 @@ fn tilt(
         "dynamics.amendment_delay",
         "dynamics.pooling",
         "dynamics.merit_perception",
+        "population.judgment.0",
+        "population.judgment.1",
     ];
     let own = format!("\"{key}\" = ");
     let text: String = space

@@ -233,8 +233,7 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
         use rand::RngExt;
         for &i in members {
             if is_voter(w, i) {
-                w.vote_merit[i] *=
-                    1.0 + dy.merit_perception * (2.0 * rng.random::<f64>() - 1.0);
+                w.vote_merit[i] *= 1.0 + dy.merit_perception * (2.0 * rng.random::<f64>() - 1.0);
             }
         }
     }

@@ -1184,7 +1184,10 @@ fn each_voter_weighs_the_merit_by_its_own_factor_under_merit_perception() {
     let m = w.vote_merit.clone();
     for (i, &x) in m.iter().enumerate() {
         let sign = if i == 2 { -1.0 } else { 1.0 };
-        assert!(x * sign >= 0.4 - 1e-12 && x * sign <= 1.6 + 1e-12, "voter {i}: {x}");
+        assert!(
+            x * sign >= 0.4 - 1e-12 && x * sign <= 1.6 + 1e-12,
+            "voter {i}: {x}"
+        );
     }
     assert!(
         m.iter().any(|x| (x.abs() - m[0].abs()).abs() > 1e-9),
@@ -1208,7 +1211,9 @@ fn discussion_turns_a_misjudgement_and_keeps_its_weight() {
     let (mut turned, mut kept) = (0, 0);
     for seed in 0..200 {
         w.vote_merit = vec![1.2, 0.7, -1.5, 0.9];
-        decision::pool(&mut w, &members, 1.0, 1.0, &mut run_rng(seed, 0), |_, _| true);
+        decision::pool(&mut w, &members, 1.0, 1.0, &mut run_rng(seed, 0), |_, _| {
+            true
+        });
         assert_eq!(&w.vote_merit[..2], &[1.2, 0.7]);
         assert_eq!(w.vote_merit[3], 0.9);
         match w.vote_merit[2] {

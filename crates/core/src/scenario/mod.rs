@@ -373,6 +373,9 @@ impl ScenarioFile {
                 "how far the work runs on the money members bring rather than their own time".into()
             }
             "population.urgency.0" => "the lowest urgency".into(),
+            "population.judgment.0" => "the low end of how well members judge a proposal".into(),
+            "population.judgment.1" => "the high end of how well members judge a proposal".into(),
+            "dynamics.merit_perception" => "how differently members weigh the same proposal".into(),
             "dynamics.block_threshold" => "how serious an objection must be to block".into(),
             "governance.stand_aside_limit" => "the largest share who may stand aside".into(),
             "dynamics.implementation_need" => {
