@@ -8,12 +8,13 @@
 //! decided, how a member takes losing a vote, whether members bargain with
 //! their vote, how long a blocked proposal is negotiated, how far one
 //! proposal goes toward its proposer, what members weigh when they vote,
-//! how often discussion puts right a member who misread a proposal, what
-//! a round of negotiating a blocked proposal costs (each member's time,
-//! how far it concedes to the objectors, how much it holds up the work),
-//! what is enough for one member to block a proposal and how many may
-//! stand aside under consensus, which of the seven rules are on the
-//! table): the settings that decide which rule does best
+//! how often discussion puts right a member who misread a proposal, how
+//! differently members weigh the same proposal, what a round of
+//! negotiating a blocked proposal costs (each member's time, how far it
+//! concedes to the objectors, how much it holds up the work), what is
+//! enough for one member to block a proposal and how many may stand aside
+//! under consensus, which of the seven rules are on the table): the
+//! settings that decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer") — size, camps and intense minorities (what each wants and how
 //! much it cares), how concentrated resources are and on which side, who
@@ -36,8 +37,8 @@ use coalsim_core::scenario::describe::{
     AnswerError, Answers, BARGAINING, BLOCKING, BLOCKING_DEFAULT, CARES, COMMON_GOOD, CONCESSIONS,
     DELIVERS, DISCUSSION, FIRST_WIN, GOAL, HOLDUP, LOST_VOTE, MEETINGS, NEGOTIATION,
     NEGOTIATION_HOURS, NOT_SURE, Organisation, PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES,
-    SHOCKS, STAND_ASIDE, STAND_ASIDE_DEFAULT, TRUST, URGENCY, VOTING, WANTS, WORK, WORK_RUNS_ON,
-    question,
+    SHOCKS, STAND_ASIDE, STAND_ASIDE_DEFAULT, TRUST, URGENCY, VOTING, WANTS, WEIGHING,
+    WEIGHING_DEFAULT, WORK, WORK_RUNS_ON, question,
 };
 use coalsim_report::files::write_atomic;
 
@@ -226,6 +227,11 @@ fn ask() -> anyhow::Result<Answers> {
         &with_not_sure(words(&DISCUSSION)),
         1,
     )?;
+    let weighing = choose(
+        question("weighing"),
+        &with_not_sure(words(&WEIGHING)),
+        WEIGHING_DEFAULT,
+    )?;
     let negotiation_hours = choose(
         question("negotiation_hours"),
         &with_not_sure(words(&NEGOTIATION_HOURS)),
@@ -353,6 +359,7 @@ fn ask() -> anyhow::Result<Answers> {
         proposal_size: Some(proposal_size),
         common_good: Some(common_good),
         discussion: Some(discussion),
+        weighing: Some(weighing),
         negotiation_hours: Some(negotiation_hours),
         concessions: Some(concessions),
         holdup: Some(holdup),

@@ -1186,6 +1186,13 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "#discussion",
         "often (members listen and change their minds)",
     );
+    // How differently members weigh the same proposal starts at the
+    // model's default: about as strongly as each other.
+    assert_eq!(
+        b.js("return document.getElementById('weighing').value"),
+        json!("about as strongly as each other")
+    );
+    choose(&b, "#weighing", "not sure");
     // The three questions on what a round of negotiation costs start at
     // the middle answer, the model's default.
     assert_eq!(
@@ -1248,6 +1255,8 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "merit_weight = 0.15   # what members weigh when they vote: not sure",
         "\"dynamics.merit_weight\" = \"0.075..0.3\"",
         "pooling = 0.6   # discussion puts right a member who misjudged a proposal: often (members listen and change their minds)",
+        "merit_perception = 0.0   # how differently members weigh the same proposal (a member who misreads one and feels it strongly is the one who blocks under consensus): not sure",
+        "\"dynamics.merit_perception\" = \"0.0..1.0\"",
         "amendment_hours = 1.0   # each member's time on one round of reworking a blocked proposal: an hour or more (a meeting of its own)",
         "amendment_move = 0.5   # a reworked proposal moves toward the objectors it needs: not sure",
         "\"dynamics.amendment_move\" = \"0.35..0.75\"",

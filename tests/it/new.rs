@@ -495,11 +495,36 @@ fn how_often_discussion_puts_a_member_right_becomes_the_pooling() {
     });
 }
 
+/// The answer to "When members see a proposal the same way, do they feel
+/// as strongly about it?" becomes `dynamics.merit_perception`; "not sure"
+/// writes the model's default (about as strongly as each other, the first
+/// answer) and explores it from 0 to 1, the rule map's range, wider than
+/// the answers; an answers file written before the question existed means
+/// all weigh a proposal alike, and nothing is written.
+#[test]
+fn how_differently_members_weigh_a_proposal_becomes_the_merit_perception() {
+    a_question_becomes_its_setting(SettingQuestion {
+        key: "weighing",
+        setting: "dynamics.merit_perception",
+        default: 0,
+        comment: "how differently members weigh the same proposal (a member who misreads one and feels it strongly is the one who blocks under consensus)",
+        table: [
+            ("about as strongly as each other", 0.0),
+            ("some feel it twice as strongly as others", 0.33),
+            ("some feel it several times as strongly as others", 0.67),
+        ],
+        range: ("0.0..1.0", 0.0, 1.0),
+        refused_word: "not at all",
+        allowed: "\"about as strongly as each other\", \"some feel it twice as strongly as others\", \"some feel it several times as strongly as others\", \"not sure\"",
+        question: "When members see a proposal the same way, do they feel as strongly about it?",
+    });
+}
+
 /// An answers file written before the questions on how proposals are made
 /// and discussed, what a round of negotiation costs and what blocks under
-/// consensus (the Eastside example) writes none of their eight settings;
-/// answering all eight (not "not sure") adds the eight lines, the one in
-/// `[governance]` (how many may stand aside) after who votes and the seven
+/// consensus (the Eastside example) writes none of their nine settings;
+/// answering all nine (not "not sure") adds the nine lines, the one in
+/// `[governance]` (how many may stand aside) after who votes and the eight
 /// `[dynamics]` ones in the order asked, and changes nothing else.
 #[test]
 fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_settings() {
@@ -511,6 +536,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
         "proposal_step",
         "merit_weight",
         "pooling",
+        "merit_perception",
         "amendment_hours",
         "amendment_move",
         "amendment_delay",
@@ -526,6 +552,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
             "their own stake, the coalition's needs tip close calls",
         ),
         ("discussion", "sometimes"),
+        ("weighing", "some feel it twice as strongly as others"),
         ("negotiation_hours", "half an hour"),
         ("concessions", "half-way"),
         ("holdup", "somewhat"),
@@ -548,6 +575,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
             "proposal_step = 0.5   # one proposal goes toward what its proposer wants: half-way",
             "merit_weight = 0.15   # what members weigh when they vote: their own stake, the coalition's needs tip close calls",
             "pooling = 0.3   # discussion puts right a member who misjudged a proposal: sometimes",
+            "merit_perception = 0.33   # how differently members weigh the same proposal (a member who misreads one and feels it strongly is the one who blocks under consensus): some feel it twice as strongly as others",
             "amendment_hours = 0.5   # each member's time on one round of reworking a blocked proposal: half an hour",
             "amendment_move = 0.5   # a reworked proposal moves toward the objectors it needs: half-way",
             "amendment_delay = 0.03   # reworking a disputed proposal holds up the coalition's work: somewhat",
@@ -602,6 +630,7 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
             "dynamics.proposal_step" => file.base.dynamics.proposal_step,
             "dynamics.merit_weight" => file.base.dynamics.merit_weight,
             "dynamics.pooling" => file.base.dynamics.pooling,
+            "dynamics.merit_perception" => file.base.dynamics.merit_perception,
             "dynamics.amendment_hours" => file.base.dynamics.amendment_hours,
             "dynamics.amendment_move" => file.base.dynamics.amendment_move,
             "dynamics.amendment_delay" => file.base.dynamics.amendment_delay,

@@ -96,6 +96,7 @@ function answers() {
     proposal_size: value("proposal_size"),
     common_good: value("common_good"),
     discussion: value("discussion"),
+    weighing: value("weighing"),
     negotiation_hours: value("negotiation_hours"),
     concessions: value("concessions"),
     holdup: value("holdup"),

@@ -11,12 +11,13 @@
 //! decided, how a member takes losing a vote, whether members bargain with
 //! their vote, how long a blocked proposal is negotiated, how far one
 //! proposal goes toward its proposer, what members weigh when they vote,
-//! how often discussion puts right a member who misread a proposal, what
-//! a round of negotiating a blocked proposal costs (each member's time,
-//! how far it concedes to the objectors, how much it holds up the work),
-//! what is enough for one member to block a proposal and how many may
-//! stand aside under consensus, which of the seven rules are on the
-//! table): the settings that decide which rule does best
+//! how often discussion puts right a member who misread a proposal, how
+//! differently members weigh the same proposal, what a round of
+//! negotiating a blocked proposal costs (each member's time, how far it
+//! concedes to the objectors, how much it holds up the work), what is
+//! enough for one member to block a proposal and how many may stand aside
+//! under consensus, which of the seven rules are on the table): the
+//! settings that decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer"). Every answer is a word from a short list; "not sure" is
 //! allowed for every quantity and becomes a range in `[explore.uncertain]`
@@ -31,7 +32,7 @@ use serde::{Deserialize, Serialize};
 /// for the organisation, the issue and the other organisation asked about:
 /// the terminal asks them in these words, and an answer that is refused is
 /// named by its question (see [`question`]).
-pub const QUESTIONS: [(&str, &str); 34] = [
+pub const QUESTIONS: [(&str, &str); 35] = [
     ("name", "What is the coalition called?"),
     (
         "purpose",
@@ -85,6 +86,10 @@ pub const QUESTIONS: [(&str, &str); 34] = [
     (
         "discussion",
         "When a member has misread whether a proposal would help the coalition, how often does the discussion put them right?",
+    ),
+    (
+        "weighing",
+        "When members see a proposal the same way, do they feel as strongly about it?",
     ),
     (
         "negotiation_hours",
@@ -289,6 +294,14 @@ pub struct Answers {
     /// model's default, and nothing is written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discussion: Option<String>,
+    /// When members see a proposal the same way, whether they feel as
+    /// strongly about it: about as strongly as each other, some feel it
+    /// twice as strongly as others, some feel it several times as strongly
+    /// as others, not sure. None (answers files written before the
+    /// question was asked) means about as strongly as each other, the
+    /// model's default, and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighing: Option<String>,
     /// How long each member spends on one round of reworking a blocked
     /// proposal: a quarter of an hour (a note or a call), half an hour, an
     /// hour or more (a meeting of its own), not sure. None (answers files
@@ -464,6 +477,26 @@ pub const DISCUSSION: [(&str, f64); 3] = [
     ("sometimes", 0.3),
     ("often (members listen and change their minds)", 0.6),
 ];
+/// `dynamics.merit_perception` (docs/model.md, "A proposal"; same table:
+/// "how differently members weigh the same proposal"): each voter weighs a
+/// proposal's merit by a factor of its own, uniform on [1 − value,
+/// 1 + value], so the member who feels it most strongly feels it
+/// (1 + value)/(1 − value) times as strongly as the one who feels it
+/// least: about twice at 0.33, about five times at 0.67. The first answer
+/// is the model's default (written for "not sure"); "not sure" explores
+/// the rule map's range, 0 to 1 (up to some weighing it barely at all and
+/// others twice the typical weight), wider than the answers
+/// (`scenarios/coalition-space.toml`).
+pub const WEIGHING: [(&str, f64); 3] = [
+    ("about as strongly as each other", 0.0),
+    ("some feel it twice as strongly as others", 0.33),
+    ("some feel it several times as strongly as others", 0.67),
+];
+/// The answer of [`WEIGHING`] that is the model's default.
+pub const WEIGHING_DEFAULT: usize = 0;
+/// The range "not sure" how differently members weigh a proposal explores
+/// (the rule map's).
+const WEIGHING_NOT_SURE: (f64, f64) = (0.0, 1.0);
 /// `dynamics.amendment_hours` (same table: "what a round of negotiation
 /// costs"): the hours each voter spends on one round of negotiating a
 /// blocked proposal. The middle answer is the model's default; the others
@@ -615,12 +648,14 @@ fn num(x: f64) -> String {
 /// One optional question whose answer is the setting `key` (a full key,
 /// `dynamics.pooling`): its answer is `answer` of the answers, a word of
 /// `table`; "not sure" writes `table[default]`, the model's default, and
-/// explores `key` over the table's range, described by `words`.
+/// explores `key` over `not_sure` (None: the table's range, from its
+/// lowest answer to its highest), described by `words`.
 struct OptionalSetting {
     question: &'static str,
     answer: fn(&Answers) -> Option<&str>,
     table: &'static [(&'static str, f64)],
     default: usize,
+    not_sure: Option<(f64, f64)>,
     key: &'static str,
     comment: &'static str,
     words: &'static str,
@@ -648,7 +683,7 @@ fn optional_setting(
         q.comment
     );
     if value.is_none() {
-        let (lo, hi) = lo_hi(q.table);
+        let (lo, hi) = q.not_sure.unwrap_or_else(|| lo_hi(q.table));
         uncertain.push((
             q.key.into(),
             format!("{}..{}", num(lo), num(hi)),
@@ -665,6 +700,7 @@ const BARGAINING_SETTING: OptionalSetting = OptionalSetting {
     answer: |a| a.bargaining.as_deref(),
     table: &BARGAINING,
     default: 1,
+    not_sure: None,
     key: "dynamics.holdout",
     comment: "a member whose support is needed holds it back to win a change",
     words: "how often a member holds out for a change (not sure: never to often)",
@@ -677,6 +713,7 @@ const STAND_ASIDE_SETTING: OptionalSetting = OptionalSetting {
     answer: |a| a.stand_aside.as_deref(),
     table: &STAND_ASIDE,
     default: STAND_ASIDE_DEFAULT,
+    not_sure: None,
     key: "governance.stand_aside_limit",
     comment: "the largest share of the voters who may stand aside before a proposal counts as not ready (consensus, modified consensus)",
     words: "the largest share of the voters who may stand aside under consensus (not sure: a quarter to no limit)",
@@ -686,16 +723,18 @@ const STAND_ASIDE_SETTING: OptionalSetting = OptionalSetting {
 /// the order they are written in `[dynamics]` after the rounds of
 /// negotiation: how far one proposal goes toward its proposer, what
 /// members weigh when they vote, how often discussion puts right a member
-/// who misread a proposal, what a round of negotiating a blocked proposal
+/// who misread a proposal, how differently members weigh the same
+/// proposal, what a round of negotiating a blocked proposal
 /// costs (each member's time, how far it concedes, how much it holds up
 /// the work) and what is enough for one member to block. An answers file
 /// from before the questions means the model's defaults.
-const PROPOSAL_SETTINGS: [OptionalSetting; 7] = [
+const PROPOSAL_SETTINGS: [OptionalSetting; 8] = [
     OptionalSetting {
         question: "proposal_size",
         answer: |a| a.proposal_size.as_deref(),
         table: &PROPOSAL_SIZE,
         default: 1,
+        not_sure: None,
         key: "dynamics.proposal_step",
         comment: "one proposal goes toward what its proposer wants",
         words: "how far one proposal goes toward what its proposer wants (not sure: a small step to most of the way)",
@@ -705,6 +744,7 @@ const PROPOSAL_SETTINGS: [OptionalSetting; 7] = [
         answer: |a| a.common_good.as_deref(),
         table: &COMMON_GOOD,
         default: 1,
+        not_sure: None,
         key: "dynamics.merit_weight",
         comment: "what members weigh when they vote",
         words: "how much members weigh the coalition's needs against their own stake in a vote (not sure: their own stake to the coalition's needs as much)",
@@ -714,15 +754,27 @@ const PROPOSAL_SETTINGS: [OptionalSetting; 7] = [
         answer: |a| a.discussion.as_deref(),
         table: &DISCUSSION,
         default: 1,
+        not_sure: None,
         key: "dynamics.pooling",
         comment: "discussion puts right a member who misjudged a proposal",
         words: "how often discussion puts right a member who misjudged a proposal (not sure: rarely to often)",
+    },
+    OptionalSetting {
+        question: "weighing",
+        answer: |a| a.weighing.as_deref(),
+        table: &WEIGHING,
+        default: WEIGHING_DEFAULT,
+        not_sure: Some(WEIGHING_NOT_SURE),
+        key: "dynamics.merit_perception",
+        comment: "how differently members weigh the same proposal (a member who misreads one and feels it strongly is the one who blocks under consensus)",
+        words: "how differently members weigh the same proposal (not sure: all alike to some barely at all and others twice the typical weight)",
     },
     OptionalSetting {
         question: "negotiation_hours",
         answer: |a| a.negotiation_hours.as_deref(),
         table: &NEGOTIATION_HOURS,
         default: 1,
+        not_sure: None,
         key: "dynamics.amendment_hours",
         comment: "each member's time on one round of reworking a blocked proposal",
         words: "hours each member spends on one round of reworking a blocked proposal (not sure: a quarter of an hour to an hour or more)",
@@ -732,6 +784,7 @@ const PROPOSAL_SETTINGS: [OptionalSetting; 7] = [
         answer: |a| a.concessions.as_deref(),
         table: &CONCESSIONS,
         default: 1,
+        not_sure: None,
         key: "dynamics.amendment_move",
         comment: "a reworked proposal moves toward the objectors it needs",
         words: "how far a reworked proposal moves toward the objectors it needs (not sure: a little to most of the way)",
@@ -741,6 +794,7 @@ const PROPOSAL_SETTINGS: [OptionalSetting; 7] = [
         answer: |a| a.holdup.as_deref(),
         table: &HOLDUP,
         default: 1,
+        not_sure: None,
         key: "dynamics.amendment_delay",
         comment: "reworking a disputed proposal holds up the coalition's work",
         words: "how much reworking a disputed proposal holds up the work, per holdout and round (not sure: hardly at all to a lot)",
@@ -750,6 +804,7 @@ const PROPOSAL_SETTINGS: [OptionalSetting; 7] = [
         answer: |a| a.blocking.as_deref(),
         table: &BLOCKING,
         default: BLOCKING_DEFAULT,
+        not_sure: None,
         key: "dynamics.block_threshold",
         comment: "the weakest objection that blocks under consensus, weaker ones stand aside (a member who misreads a proposal objects with about merit_weight; under consent, the loss of its own a member cannot live with)",
         words: "how serious an objection must be to block under consensus, and under consent the loss a member cannot live with (not sure: any objection to only what a member could not live with)",
@@ -1397,6 +1452,7 @@ pub fn choices() -> serde_json::Value {
         "proposal_size": sure(words(&PROPOSAL_SIZE)),
         "common_good": sure(words(&COMMON_GOOD)),
         "discussion": sure(words(&DISCUSSION)),
+        "weighing": sure(words(&WEIGHING)),
         "negotiation_hours": sure(words(&NEGOTIATION_HOURS)),
         "concessions": sure(words(&CONCESSIONS)),
         "holdup": sure(words(&HOLDUP)),
