@@ -8,7 +8,8 @@
 //! decided, how a member takes losing a vote, whether members bargain with
 //! their vote, how long a blocked proposal is negotiated, how far one
 //! proposal goes toward its proposer, what members weigh when they vote,
-//! how often discussion puts right a member who misread a proposal, how
+//! how well members judge whether a proposal would help the coalition, how
+//! often discussion puts right a member who misread a proposal, how
 //! differently members weigh the same proposal, what a round of
 //! negotiating a blocked proposal costs (each member's time, how far it
 //! concedes to the objectors, how much it holds up the work), what is
@@ -35,10 +36,10 @@ use clap::Args;
 
 use coalsim_core::scenario::describe::{
     AnswerError, Answers, BARGAINING, BLOCKING, BLOCKING_DEFAULT, CARES, COMMON_GOOD, CONCESSIONS,
-    DELIVERS, DISCUSSION, FIRST_WIN, GOAL, HOLDUP, LOST_VOTE, MEETINGS, NEGOTIATION,
-    NEGOTIATION_HOURS, NOT_SURE, Organisation, PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES,
-    SHOCKS, STAND_ASIDE, STAND_ASIDE_DEFAULT, TRUST, URGENCY, VOTING, WANTS, WEIGHING,
-    WEIGHING_DEFAULT, WORK, WORK_RUNS_ON, question,
+    DELIVERS, DISCUSSION, FIRST_WIN, GOAL, HOLDUP, JUDGMENT, JUDGMENT_DEFAULT, LOST_VOTE, MEETINGS,
+    NEGOTIATION, NEGOTIATION_HOURS, NOT_SURE, Organisation, PROPOSAL_SIZE, RESOURCES, ROLES,
+    RULE_WORDS, RULES, SHOCKS, STAND_ASIDE, STAND_ASIDE_DEFAULT, TRUST, URGENCY, VOTING, WANTS,
+    WEIGHING, WEIGHING_DEFAULT, WORK, WORK_RUNS_ON, question,
 };
 use coalsim_report::files::write_atomic;
 
@@ -222,6 +223,11 @@ fn ask() -> anyhow::Result<Answers> {
         &with_not_sure(words(&COMMON_GOOD)),
         1,
     )?;
+    let judgment = choose(
+        question("judgment"),
+        &with_not_sure(words(&JUDGMENT)),
+        JUDGMENT_DEFAULT,
+    )?;
     let discussion = choose(
         question("discussion"),
         &with_not_sure(words(&DISCUSSION)),
@@ -358,6 +364,7 @@ fn ask() -> anyhow::Result<Answers> {
         negotiation: Some(negotiation),
         proposal_size: Some(proposal_size),
         common_good: Some(common_good),
+        judgment: Some(judgment),
         discussion: Some(discussion),
         weighing: Some(weighing),
         negotiation_hours: Some(negotiation_hours),

@@ -1186,6 +1186,13 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "#discussion",
         "often (members listen and change their minds)",
     );
+    // How well members judge a proposal starts at the model's default:
+    // members who follow the issues part-time.
+    assert_eq!(
+        b.js("return document.getElementById('judgment').value"),
+        json!("members who follow the issues part-time")
+    );
+    choose(&b, "#judgment", "specialists who share information");
     // How differently members weigh the same proposal starts at the
     // model's default: about as strongly as each other.
     assert_eq!(
@@ -1254,6 +1261,7 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "proposal_step = 0.25   # one proposal goes toward what its proposer wants: a small step",
         "merit_weight = 0.15   # what members weigh when they vote: not sure",
         "\"dynamics.merit_weight\" = \"0.075..0.3\"",
+        "judgment = 0.9   # the chance it judges rightly whether a proposal would help the coalition: specialists who share information",
         "pooling = 0.6   # discussion puts right a member who misjudged a proposal: often (members listen and change their minds)",
         "merit_perception = 0.0   # how differently members weigh the same proposal (a member who misreads one and feels it strongly is the one who blocks under consensus): not sure",
         "\"dynamics.merit_perception\" = \"0.0..1.0\"",

@@ -495,6 +495,110 @@ fn how_often_discussion_puts_a_member_right_becomes_the_pooling() {
     });
 }
 
+/// The answer to "How well do members judge whether a proposal would help
+/// the coalition?" becomes each organisation's `judgment`, the chance it
+/// judges a proposal rightly (a file `coalsim new` writes names every
+/// organisation and generates none, so `population.judgment`, the range
+/// generated members draw from, would reach no one); "not sure" writes the
+/// middle answer, a named organisation's default, and explores each
+/// organisation's judgment from 0.5 to 0.95, the span the rule map
+/// samples; an answers file written before the question existed writes
+/// nothing, byte for byte as before. Every file written passes `coalsim
+/// check`.
+#[test]
+fn how_well_members_judge_a_proposal_becomes_each_organisations_judgment() {
+    use coalsim_core::study::explore::{Spread, from_file};
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    assert!(!answers.contains("judgment"));
+    let (before, _) = written_from(tmp.path(), "old", &answers);
+    assert!(!before.contains("judgment"), "{before}");
+    let comment = "the chance it judges rightly whether a proposal would help the coalition";
+    for (i, (answer, judgment, explored)) in [
+        (Some("members new to the field (often wrong)"), 0.6, false),
+        (Some("members who follow the issues part-time"), 0.75, false),
+        (Some("specialists who share information"), 0.9, false),
+        (Some("not sure"), 0.75, true),
+        (None, 0.75, false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let text = answered(&answers, "judgment", answer);
+        let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
+        let n = file.base.agent.len();
+        assert_eq!(file.base.population.count, 0, "{written}");
+        for a in &file.base.agent {
+            assert_eq!(a.judgment, judgment, "{written}");
+        }
+        match answer {
+            Some(a) => {
+                // One line in each organisation's table, after how reliably
+                // it delivers; nothing else changes but the ranges explored.
+                let line = format!("judgment = {judgment:?}   # {comment}: {a}");
+                let lines: Vec<&str> = written.lines().collect();
+                let at: Vec<usize> = (0..lines.len()).filter(|&k| lines[k] == line).collect();
+                assert_eq!(at.len(), n, "{written}");
+                for k in at {
+                    assert!(lines[k - 1].starts_with("reliability = "), "{written}");
+                }
+                assert_eq!(
+                    lines.len(),
+                    before.lines().count() + n * (1 + usize::from(explored)),
+                    "{written}"
+                );
+            }
+            None => assert_eq!(written, before),
+        }
+        assert_eq!(
+            written.contains("\"agent.0.judgment\" = \"0.5..0.95\"   # how well Eastside Foundation judges whether a proposal would help the coalition (not sure: members new to the field to specialists)"),
+            explored,
+            "{written}"
+        );
+        let (uncertain, _) = from_file(&file).unwrap();
+        let judged: Vec<_> = uncertain
+            .iter()
+            .filter(|u| u.key.ends_with(".judgment"))
+            .map(|u| (u.key.clone(), u.spread.clone()))
+            .collect();
+        let want: Vec<_> = if explored {
+            (0..n)
+                .map(|k| {
+                    (
+                        format!("agent.{k}.judgment"),
+                        Spread::Float { lo: 0.5, hi: 0.95 },
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        assert_eq!(judged, want, "{written}");
+        // explore names the key in words.
+        assert_eq!(
+            file.key_label("agent.0.judgment"),
+            "how well Eastside Foundation judges a proposal"
+        );
+        let check = coalsim()
+            .arg("check")
+            .arg(tmp.path().join(format!("answers{i}-out.toml")))
+            .output()
+            .unwrap();
+        assert!(check.status.success(), "{check:?}");
+    }
+    let err = refused(tmp.path(), &answered(&answers, "judgment", Some("experts")));
+    assert!(
+        err.contains("judgment: \"experts\" is not an answer; allowed: \"members new to the field (often wrong)\", \"members who follow the issues part-time\", \"specialists who share information\", \"not sure\""),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "(the question: How well do members judge whether a proposal would help the coalition?)"
+        ),
+        "{err}"
+    );
+}
+
 /// The answer to "When members see a proposal the same way, do they feel
 /// as strongly about it?" becomes `dynamics.merit_perception`; "not sure"
 /// writes the model's default (about as strongly as each other, the first

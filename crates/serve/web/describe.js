@@ -95,6 +95,7 @@ function answers() {
     negotiation: value("negotiation"),
     proposal_size: value("proposal_size"),
     common_good: value("common_good"),
+    judgment: value("judgment"),
     discussion: value("discussion"),
     weighing: value("weighing"),
     negotiation_hours: value("negotiation_hours"),

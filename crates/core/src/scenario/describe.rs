@@ -11,7 +11,8 @@
 //! decided, how a member takes losing a vote, whether members bargain with
 //! their vote, how long a blocked proposal is negotiated, how far one
 //! proposal goes toward its proposer, what members weigh when they vote,
-//! how often discussion puts right a member who misread a proposal, how
+//! how well members judge whether a proposal would help the coalition, how
+//! often discussion puts right a member who misread a proposal, how
 //! differently members weigh the same proposal, what a round of
 //! negotiating a blocked proposal costs (each member's time, how far it
 //! concedes to the objectors, how much it holds up the work), what is
@@ -32,7 +33,7 @@ use serde::{Deserialize, Serialize};
 /// for the organisation, the issue and the other organisation asked about:
 /// the terminal asks them in these words, and an answer that is refused is
 /// named by its question (see [`question`]).
-pub const QUESTIONS: [(&str, &str); 35] = [
+pub const QUESTIONS: [(&str, &str); 36] = [
     ("name", "What is the coalition called?"),
     (
         "purpose",
@@ -82,6 +83,10 @@ pub const QUESTIONS: [(&str, &str); 35] = [
     (
         "common_good",
         "When members vote, what do they weigh: their own organisation's stake, or what the coalition needs?",
+    ),
+    (
+        "judgment",
+        "How well do members judge whether a proposal would help the coalition?",
     ),
     (
         "discussion",
@@ -286,6 +291,14 @@ pub struct Answers {
     /// and nothing is written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_good: Option<String>,
+    /// How well members judge whether a proposal would help the coalition:
+    /// members new to the field (often wrong), members who follow the
+    /// issues part-time, specialists who share information, not sure. The
+    /// answer is written as each organisation's `judgment`. None (answers
+    /// files written before the question was asked) leaves each
+    /// organisation at the model's default, and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgment: Option<String>,
     /// How often the discussion before a vote puts right a member who has
     /// misread whether a proposal would help the coalition: rarely
     /// (members mostly keep the view they came with), sometimes, often
@@ -465,6 +478,28 @@ pub const COMMON_GOOD: [(&str, f64); 3] = [
     ),
     ("the coalition's needs as much as their own stake", 0.3),
 ];
+/// `judgment` of each organisation (docs/model.md, "How a user estimates
+/// the settings that decide the answer": "how well members judge a
+/// proposal"): the chance that it sees rightly whether a proposal would
+/// help the coalition. A file `coalsim new` writes names every
+/// organisation and generates none, so the answer is written on each
+/// `[[agent]]` (where `population.judgment`, the range generated members
+/// draw theirs from, would not apply). The middle answer is a named
+/// organisation's default (written for "not sure"), inside the model's
+/// range for generated members, 0.6 to 0.85; the others are those the
+/// same table gives for members new to the field and for specialists.
+pub const JUDGMENT: [(&str, f64); 3] = [
+    ("members new to the field (often wrong)", 0.6),
+    ("members who follow the issues part-time", 0.75),
+    ("specialists who share information", 0.9),
+];
+/// The answer of [`JUDGMENT`] that is the model's default.
+pub const JUDGMENT_DEFAULT: usize = 1;
+/// The range "not sure" how well members judge a proposal explores, for
+/// each organisation: the rule map's, from the lowest low end to the
+/// highest high end it samples for `population.judgment`
+/// (`scenarios/coalition-space.toml`).
+const JUDGMENT_NOT_SURE: (f64, f64) = (0.5, 0.95);
 /// `dynamics.pooling` (docs/model.md, "Information pooling"; same table:
 /// "how often discussion puts a misjudgement right"): the chance, per
 /// discussion, times the share of those present who see a proposal's merit
@@ -903,6 +938,16 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
             "organisation: no organisation has role \"founder\"; the coalition needs one that starts it".into(),
         ));
     }
+    // How well members judge a proposal: written on each organisation only
+    // when answered (an answers file from before the question leaves each
+    // at the model's default, and writes nothing).
+    let judgment = match a.judgment.as_deref() {
+        Some(answer) => Some((
+            answer,
+            pick("judgment", "judgment", answer, &JUDGMENT, true)?,
+        )),
+        None => None,
+    };
     let mut agents = String::new();
     let mut total_resources = 0.0;
     let mut total_lo = 0.0;
@@ -1035,6 +1080,13 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
             num(rel.unwrap_or(DELIVERS[1].1)),
             o.delivers
         );
+        if let Some((answer, value)) = judgment {
+            let _ = writeln!(
+                agents,
+                "judgment = {}   # the chance it judges rightly whether a proposal would help the coalition: {answer}",
+                num(value.unwrap_or(JUDGMENT[JUDGMENT_DEFAULT].1))
+            );
+        }
         let _ = writeln!(agents, "urgency = URGENCY");
         match role {
             "founder" => {
@@ -1339,6 +1391,19 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
             ));
         }
     }
+    if let Some((_, None)) = judgment {
+        let (lo, hi) = JUDGMENT_NOT_SURE;
+        for (i, o) in a.organisation.iter().enumerate() {
+            uncertain.push((
+                format!("agent.{i}.judgment"),
+                format!("{}..{}", num(lo), num(hi)),
+                format!(
+                    "how well {} judges whether a proposal would help the coalition (not sure: members new to the field to specialists)",
+                    o.name.trim()
+                ),
+            ));
+        }
+    }
     t.push_str(&agents);
     let rules: Vec<&str> = if a.rules.is_empty() {
         RULES.to_vec()
@@ -1451,6 +1516,7 @@ pub fn choices() -> serde_json::Value {
         "negotiation": sure(NEGOTIATION.iter().map(|(w, _)| *w).collect()),
         "proposal_size": sure(words(&PROPOSAL_SIZE)),
         "common_good": sure(words(&COMMON_GOOD)),
+        "judgment": sure(words(&JUDGMENT)),
         "discussion": sure(words(&DISCUSSION)),
         "weighing": sure(words(&WEIGHING)),
         "negotiation_hours": sure(words(&NEGOTIATION_HOURS)),

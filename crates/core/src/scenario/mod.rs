@@ -341,6 +341,9 @@ impl ScenarioFile {
             if *field == "reliability" {
                 return format!("how reliably {name} delivers");
             }
+            if *field == "judgment" {
+                return format!("how well {name} judges a proposal");
+            }
             // "Eastside Foundation's", "Riverbend Tenants'".
             let whose = if name.ends_with('s') {
                 format!("{name}'")
