@@ -917,8 +917,9 @@ fn how_many_may_stand_aside_becomes_the_stand_aside_limit() {
 /// disagree: "only a serious loss of their own" (0.3) with members who
 /// weigh the coalition's needs as much as their own stake (0.3) lets a
 /// misreading block; "any objection …" (0.15) with members who weigh
-/// their own stake (0.075) does not. Where they agree, or one is not
-/// sure, no note.
+/// their own stake (0.075) does not, unless some members feel a proposal
+/// several times as strongly as others (the answer on weighing). Where
+/// they agree, or one is not sure, no note.
 #[test]
 fn answers_on_blocking_and_on_what_members_weigh_that_disagree_are_noted() {
     let tmp = tempfile::tempdir().unwrap();
@@ -937,6 +938,12 @@ fn answers_on_blocking_and_on_what_members_weigh_that_disagree_are_noted() {
         ("only what they could not live with", Some(needs), None),
         ("not sure", Some(needs), None),
         (serious, Some("not sure"), None),
+        // The member who feels a misreading most strongly decides whether
+        // it blocks: twice as strongly (0.33) still stands aside at 0.15,
+        // several times (0.67) or "not sure" (up to 1) may not.
+        (any, Some(stake), Some("a misreading alone stands aside")),
+        (any, Some(stake), None),
+        (any, Some(stake), None),
     ]
     .into_iter()
     .enumerate()
@@ -944,6 +951,14 @@ fn answers_on_blocking_and_on_what_members_weigh_that_disagree_are_noted() {
         let mut text = answered(&answers, "blocking", Some(blocking));
         if let Some(w) = common_good {
             text = answered(&text, "common_good", Some(w));
+        }
+        let weighing = [
+            "some feel it twice as strongly as others",
+            "some feel it several times as strongly as others",
+            "not sure",
+        ];
+        if i >= 9 {
+            text = answered(&text, "weighing", Some(weighing[i - 9]));
         }
         let (written, file) = written_from(tmp.path(), &format!("answers{i}"), &text);
         let notes: Vec<&str> = written

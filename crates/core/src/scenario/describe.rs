@@ -852,13 +852,23 @@ const PROPOSAL_SETTINGS: [OptionalSetting; 8] = [
 /// the proposer: at most `trust_weight` × the larger of `trust_neutral`
 /// and 1 − `trust_neutral`, at the model's defaults), and under consensus
 /// an objection at least `block_threshold` strong blocks. Only for answers
-/// both given (not "not sure"; common_good unanswered is its default).
+/// both given (not "not sure"; common_good unanswered is its default). A
+/// misreading "stands aside" only if the member who feels it most strongly
+/// (`merit_weight` × (1 + the answer on weighing; "not sure": 1)) does.
 fn misreading_note(a: &Answers) -> Option<String> {
     let answer = a.blocking.as_deref()?;
     let threshold = pick("blocking", "blocking", answer, &BLOCKING, true).ok()??;
     let weighs = match a.common_good.as_deref() {
         Some(w) => pick("common_good", "common_good", w, &COMMON_GOOD, true).ok()??,
         None => COMMON_GOOD[1].1,
+    };
+    // How much more strongly than most the member who feels a misreading
+    // most may feel it (the answer on weighing; "not sure": its widest).
+    let spread = match a.weighing.as_deref() {
+        Some(w) => pick("weighing", "weighing", w, &WEIGHING, true)
+            .ok()?
+            .unwrap_or(WEIGHING_NOT_SURE.1),
+        None => 0.0,
     };
     let default = BLOCKING[BLOCKING_DEFAULT].1;
     let d = super::Dynamics::default();
@@ -870,7 +880,7 @@ fn misreading_note(a: &Answers) -> Option<String> {
             num(threshold),
             BLOCKING[2].0
         ))
-    } else if threshold <= default && weighs + trust < threshold {
+    } else if threshold <= default && weighs * (1.0 + spread) + trust < threshold {
         Some(format!(
             "under consensus a member who misreads a proposal objects about as strongly as members weigh the coalition's needs ({}), less than the {} a block needs: a misreading alone stands aside, though the answer on blocking is \"{answer}\"; only a loss of its own makes a member block.",
             num(weighs),
