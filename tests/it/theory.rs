@@ -835,13 +835,13 @@ fn tilt(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/coalition-space.toml"),
     )
     .unwrap();
-    // The inputs taken out of the space: `key`'s own range, and how
-    // proposals are made and negotiated (their size, the weight of merit
-    // in a vote, how well and how alike members judge a proposal, the
-    // rounds of negotiation and what a round costs and concedes, how often
-    // discussion changes minds), which the theory sections hold at the
-    // model's defaults (one round) unless `fixed` sets them.
-    const HELD: [&str; 10] = [
+    // The inputs taken out of the space: `key`'s own range, and how proposals
+    // are made and negotiated (their size, the weight of merit in a vote, how
+    // well and how alike members judge a proposal, the rounds of negotiation
+    // and what a round costs and concedes, how often discussion changes minds)
+    // and the hours keeping in touch takes, which the theory sections hold at
+    // the model's defaults (one round) unless `fixed` sets them.
+    const HELD: [&str; 11] = [
         "dynamics.amendments",
         "dynamics.proposal_step",
         "dynamics.merit_weight",
@@ -852,6 +852,7 @@ fn tilt(
         "dynamics.merit_perception",
         "population.judgment.0",
         "population.judgment.1",
+        "dynamics.coordination_hours",
     ];
     let own = format!("\"{key}\" = ");
     let text: String = space
