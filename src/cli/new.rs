@@ -4,9 +4,10 @@
 //! The questions ask what a coordinator knows (the organisations by name,
 //! what each wants on each issue, how much each issue matters to it, its
 //! resources, whether it does what it promises, who already knows whom,
-//! the deadline and urgency, how often to meet, who carries out what is
-//! decided, how a member takes losing a vote, whether members bargain with
-//! their vote, how long a blocked proposal is negotiated, how far one
+//! the deadline and urgency, how often to meet, how much of a member's
+//! week goes on keeping in touch with each partner, who carries out what
+//! is decided, how a member takes losing a vote, whether members bargain
+//! with their vote, how long a blocked proposal is negotiated, how far one
 //! proposal goes toward its proposer, what members weigh when they vote,
 //! how well members judge whether a proposal would help the coalition, how
 //! often discussion puts right a member who misread a proposal, how
@@ -36,10 +37,10 @@ use clap::Args;
 
 use coalsim_core::scenario::describe::{
     AnswerError, Answers, BARGAINING, BLOCKING, BLOCKING_DEFAULT, CARES, COMMON_GOOD, CONCESSIONS,
-    DELIVERS, DISCUSSION, FIRST_WIN, GOAL, HOLDUP, JUDGMENT, JUDGMENT_DEFAULT, LOST_VOTE, MEETINGS,
-    NEGOTIATION, NEGOTIATION_HOURS, NOT_SURE, Organisation, PROPOSAL_SIZE, RESOURCES, ROLES,
-    RULE_WORDS, RULES, SHOCKS, STAND_ASIDE, STAND_ASIDE_DEFAULT, TRUST, URGENCY, VOTING, WANTS,
-    WEIGHING, WEIGHING_DEFAULT, WORK, WORK_RUNS_ON, question,
+    COORDINATION, COORDINATION_DEFAULT, DELIVERS, DISCUSSION, FIRST_WIN, GOAL, HOLDUP, JUDGMENT,
+    JUDGMENT_DEFAULT, LOST_VOTE, MEETINGS, NEGOTIATION, NEGOTIATION_HOURS, NOT_SURE, Organisation,
+    PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, STAND_ASIDE, STAND_ASIDE_DEFAULT,
+    TRUST, URGENCY, VOTING, WANTS, WEIGHING, WEIGHING_DEFAULT, WORK, WORK_RUNS_ON, question,
 };
 use coalsim_report::files::write_atomic;
 
@@ -185,6 +186,11 @@ fn ask() -> anyhow::Result<Answers> {
         question("meetings"),
         &with_not_sure(MEETINGS.map(|(w, _)| w).to_vec()),
         1,
+    )?;
+    let coordination = choose(
+        question("coordination"),
+        &with_not_sure(words(&COORDINATION)),
+        COORDINATION_DEFAULT,
     )?;
     let outside_shocks = choose(
         question("outside_shocks"),
@@ -355,6 +361,7 @@ fn ask() -> anyhow::Result<Answers> {
         deadline_weeks,
         urgency,
         meetings,
+        coordination: Some(coordination),
         outside_shocks,
         trust_strangers,
         work,

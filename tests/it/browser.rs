@@ -1164,6 +1164,18 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
     choose(&b, "#org-2-wants-0", "for");
     choose(&b, "#org-2-cares-1", "somewhat");
     b.send_keys("#org-2-knows", "Bank Street Neighbours");
+    // How much of a member's week keeping in touch with each partner takes
+    // starts at the model's default: emails, calls and reading each
+    // other's updates.
+    assert_eq!(
+        b.js("return document.getElementById('coordination').value"),
+        json!("emails, calls and reading each other's updates")
+    );
+    choose(
+        &b,
+        "#coordination",
+        "each partner expects calls or meetings of its own",
+    );
     choose(&b, "#outside_shocks", "not sure");
     choose(&b, "#voting", "those at the meeting, if half are there");
     choose(&b, "#bargaining", "now and then");
@@ -1255,6 +1267,7 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "\"governance.decision_rule\" = [\"consensus\", \"majority\", \"weighted\"]",
         "voting = \"attendees\"   # who votes: those at the meeting, if half are there",
         "quorum = 0.5",
+        "coordination_hours = 0.2   # hours a week each member spends keeping in touch with each member it coordinates with directly (all the others when everyone meets): each partner expects calls or meetings of its own",
         "holdout = 0.2   # a member whose support is needed holds it back to win a change: now and then",
         "amendments = 1   # a blocked proposal is negotiated before it is dropped: not sure",
         "\"dynamics.amendments\" = \"1..3\"",

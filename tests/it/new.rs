@@ -624,11 +624,68 @@ fn how_differently_members_weigh_a_proposal_becomes_the_merit_perception() {
     });
 }
 
-/// An answers file written before the questions on how proposals are made
+/// The answer to "Besides the coalition's meetings, how much of a
+/// member's week goes on keeping in touch with each partner
+/// organisation?" becomes `dynamics.coordination_hours`, the hours a week
+/// each member spends per member it coordinates with directly; "not sure"
+/// writes the model's default (emails, calls and reading each other's
+/// updates, six minutes a week per partner) and explores it from half the
+/// default to twice it; an answers file written before the question
+/// existed means the default, and nothing is written: byte for byte what
+/// it wrote before. Every file written passes `coalsim check`.
+#[test]
+fn how_long_keeping_in_touch_takes_becomes_the_coordination_hours() {
+    let comment = "hours a week each member spends keeping in touch with each member it coordinates with directly (all the others when everyone meets)";
+    a_question_becomes_its_setting(SettingQuestion {
+        key: "coordination",
+        setting: "dynamics.coordination_hours",
+        default: 1,
+        comment,
+        table: [
+            ("a secretariat or shared staff relays most of it", 0.05),
+            ("emails, calls and reading each other's updates", 0.1),
+            ("each partner expects calls or meetings of its own", 0.2),
+        ],
+        range: ("0.05..0.2", 0.05, 0.2),
+        refused_word: "an hour",
+        allowed: "\"a secretariat or shared staff relays most of it\", \"emails, calls and reading each other's updates\", \"each partner expects calls or meetings of its own\", \"not sure\"",
+        question: "Besides the coalition's meetings, how much of a member's week goes on keeping in touch with each partner organisation?",
+    });
+    // Written in `[dynamics]` after how a lost vote is taken (the first of
+    // the optional settings there), and explore names the key in words.
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    let (written, file) = written_from(
+        tmp.path(),
+        "unsure",
+        &answered(&answers, "coordination", Some("not sure")),
+    );
+    let lines: Vec<&str> = written.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("coordination_hours = "))
+        .unwrap();
+    assert_eq!(
+        lines[at],
+        format!("coordination_hours = 0.1   # {comment}: not sure")
+    );
+    assert!(lines[at - 1].starts_with("outvoted_cost = "), "{written}");
+    assert!(
+        written.contains("\"dynamics.coordination_hours\" = \"0.05..0.2\"   # hours a week each member spends per partner it coordinates with (not sure: a secretariat relays most of it to each partner expects calls or meetings of its own)"),
+        "{written}"
+    );
+    assert_eq!(
+        file.key_label("dynamics.coordination_hours"),
+        "hours a week each member spends per partner it coordinates with"
+    );
+}
+
+/// An answers file written before the questions on how much of a member's
+/// week keeping in touch with each partner takes, how proposals are made
 /// and discussed, what a round of negotiation costs and what blocks under
-/// consensus (the Eastside example) writes none of their nine settings;
-/// answering all nine (not "not sure") adds the nine lines, the one in
-/// `[governance]` (how many may stand aside) after who votes and the eight
+/// consensus (the Eastside example) writes none of their ten settings;
+/// answering all ten (not "not sure") adds the ten lines, the one in
+/// `[governance]` (how many may stand aside) after who votes and the nine
 /// `[dynamics]` ones in the order asked, and changes nothing else.
 #[test]
 fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_settings() {
@@ -637,6 +694,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
     let (before, _) = written_from(tmp.path(), "old", &answers);
     let settings = [
         "stand_aside_limit",
+        "coordination_hours",
         "proposal_step",
         "merit_weight",
         "pooling",
@@ -650,6 +708,10 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
         assert!(!before.contains(setting), "{before}");
     }
     let all = [
+        (
+            "coordination",
+            "emails, calls and reading each other's updates",
+        ),
         ("proposal_size", "half-way"),
         (
             "common_good",
@@ -676,6 +738,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
         added,
         [
             "stand_aside_limit = 0.5   # the largest share of the voters who may stand aside before a proposal counts as not ready (consensus, modified consensus): half",
+            "coordination_hours = 0.1   # hours a week each member spends keeping in touch with each member it coordinates with directly (all the others when everyone meets): emails, calls and reading each other's updates",
             "proposal_step = 0.5   # one proposal goes toward what its proposer wants: half-way",
             "merit_weight = 0.15   # what members weigh when they vote: their own stake, the coalition's needs tip close calls",
             "pooling = 0.3   # discussion puts right a member who misjudged a proposal: sometimes",
@@ -693,13 +756,15 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
     );
 }
 
-/// One question on how proposals are made and discussed, what a round of
-/// negotiating a blocked proposal costs, or what blocks under consensus:
-/// each answer of `table` (word, the value it writes for `setting`, a full
-/// key such as `dynamics.pooling`), "not sure" (`table[default]`, the
-/// model's default, written; `lo..hi` explored), no answer (nothing
-/// written), and a refused word; `comment` is the words beside the
-/// written value, and `explore` names the key in words.
+/// One question on how much of a member's week keeping in touch takes,
+/// how proposals are made and discussed, what a round of negotiating a
+/// blocked proposal costs, or what blocks under consensus: each answer of
+/// `table` (word, the value it writes for `setting`, a full key such as
+/// `dynamics.pooling`), "not sure" (`table[default]`, the model's
+/// default, written; `lo..hi` explored), no answer (nothing written: the
+/// old answers' file byte for byte), and a refused word; `comment` is the
+/// words beside the written value, `explore` names the key in words, and
+/// every file written passes `coalsim check`.
 struct SettingQuestion<'a> {
     key: &'a str,
     setting: &'a str,
@@ -720,6 +785,7 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
     let (section, setting) = key.split_once('.').unwrap();
     assert!(!answers.contains(q.key));
     assert!(!answers.contains(setting));
+    let (before, _) = written_from(tmp.path(), "old", &answers);
     let default = q.table[q.default].1;
     let mut cases: Vec<(Option<&str>, f64, bool)> =
         q.table.iter().map(|(w, v)| (Some(*w), *v, false)).collect();
@@ -739,6 +805,7 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
             "dynamics.amendment_move" => file.base.dynamics.amendment_move,
             "dynamics.amendment_delay" => file.base.dynamics.amendment_delay,
             "dynamics.block_threshold" => file.base.dynamics.block_threshold,
+            "dynamics.coordination_hours" => file.base.dynamics.coordination_hours,
             "governance.stand_aside_limit" => file.base.governance.stand_aside_limit,
             other => panic!("{other}"),
         };
@@ -753,7 +820,12 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
                 let header = written[..at].lines().rfind(|l| l.starts_with('[')).unwrap();
                 assert!(header.starts_with(&format!("[{section}]")), "{written}");
             }
-            None => assert!(!written.contains(setting), "{written}"),
+            None => {
+                // An answers file from before the question: byte for byte
+                // what it wrote before.
+                assert!(!written.contains(setting), "{written}");
+                assert_eq!(written, before);
+            }
         }
         assert_eq!(
             written.contains(&format!("\"{key}\" = \"{}\"", q.range.0)),
@@ -776,6 +848,12 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
         // explore names the key in words, not as the dotted key.
         let label = file.key_label(key);
         assert!(label != key && !label.contains('_'), "{label}");
+        let check = coalsim()
+            .arg("check")
+            .arg(tmp.path().join(format!("answers{i}-out.toml")))
+            .output()
+            .unwrap();
+        assert!(check.status.success(), "{check:?}");
     }
     let err = refused(tmp.path(), &answered(&answers, q.key, Some(q.refused_word)));
     assert!(

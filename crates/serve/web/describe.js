@@ -86,6 +86,7 @@ function answers() {
     deadline_weeks: weeks,
     urgency: value("urgency"),
     meetings: value("meetings"),
+    coordination: value("coordination"),
     outside_shocks: value("outside_shocks"),
     trust_strangers: value("trust_strangers"),
     work: value("work"),

@@ -7,9 +7,10 @@
 //! The questions ask what a coordinator knows (the organisations by name,
 //! what each wants on each issue, how much each issue matters to it, its
 //! resources, whether it does what it promises, who already knows whom,
-//! the deadline and urgency, how often to meet, who carries out what is
-//! decided, how a member takes losing a vote, whether members bargain with
-//! their vote, how long a blocked proposal is negotiated, how far one
+//! the deadline and urgency, how often to meet, how much of a member's
+//! week goes on keeping in touch with each partner, who carries out what
+//! is decided, how a member takes losing a vote, whether members bargain
+//! with their vote, how long a blocked proposal is negotiated, how far one
 //! proposal goes toward its proposer, what members weigh when they vote,
 //! how well members judge whether a proposal would help the coalition, how
 //! often discussion puts right a member who misread a proposal, how
@@ -33,7 +34,7 @@ use serde::{Deserialize, Serialize};
 /// for the organisation, the issue and the other organisation asked about:
 /// the terminal asks them in these words, and an answer that is refused is
 /// named by its question (see [`question`]).
-pub const QUESTIONS: [(&str, &str); 36] = [
+pub const QUESTIONS: [(&str, &str); 37] = [
     ("name", "What is the coalition called?"),
     (
         "purpose",
@@ -51,6 +52,10 @@ pub const QUESTIONS: [(&str, &str); 36] = [
     ),
     ("urgency", "How urgent is the goal?"),
     ("meetings", "How often will all members meet?"),
+    (
+        "coordination",
+        "Besides the coalition's meetings, how much of a member's week goes on keeping in touch with each partner organisation?",
+    ),
     (
         "outside_shocks",
         "How often do outside events (a funding cut, an election) shake coalitions like yours?",
@@ -244,6 +249,15 @@ pub struct Answers {
     pub urgency: String,
     /// How often all members meet: weekly, every two weeks, monthly, not sure.
     pub meetings: String,
+    /// Besides the coalition's meetings, how much of a member's week goes
+    /// on keeping in touch with each partner organisation: a secretariat
+    /// or shared staff relays most of it; emails, calls and reading each
+    /// other's updates; each partner expects calls or meetings of its own;
+    /// not sure. None (answers files written before the question was
+    /// asked) means emails, calls and reading each other's updates, the
+    /// model's default, and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coordination: Option<String>,
     /// How often outside events shake the coalition: rarely, sometimes,
     /// often, not sure.
     pub outside_shocks: String,
@@ -415,6 +429,22 @@ pub const URGENCY: [(&str, f64); 3] = [
     ("can wait", 0.3),
 ];
 pub const MEETINGS: [(&str, i64); 3] = [("weekly", 1), ("every two weeks", 2), ("monthly", 4)];
+/// `dynamics.coordination_hours` (docs/model.md, "How a user estimates the
+/// settings that decide the answer": "size of the meetings"): the hours a
+/// week each member spends, besides the coalition's meetings, per member
+/// it coordinates with directly (all the others when everyone meets; its
+/// group, and the council for a member on it, under sub-groups or a
+/// steering committee). The middle answer is the model's default, six
+/// minutes a week per partner; the others are half and twice it, as the
+/// adversarial review of the rule map tried (docs/validation.md, "The rule
+/// map with perceptions spread").
+pub const COORDINATION: [(&str, f64); 3] = [
+    ("a secretariat or shared staff relays most of it", 0.05),
+    ("emails, calls and reading each other's updates", 0.1),
+    ("each partner expects calls or meetings of its own", 0.2),
+];
+/// The answer of [`COORDINATION`] that is the model's default.
+pub const COORDINATION_DEFAULT: usize = 1;
 pub const SHOCKS: [(&str, f64); 3] = [("rarely", 0.01), ("sometimes", 0.03), ("often", 0.08)];
 pub const TRUST: [(&str, f64); 3] = [("low", 0.25), ("medium", 0.4), ("high", 0.6)];
 /// `dynamics.implementation_need` (docs/model.md, "How a user estimates
@@ -739,6 +769,20 @@ const BARGAINING_SETTING: OptionalSetting = OptionalSetting {
     key: "dynamics.holdout",
     comment: "a member whose support is needed holds it back to win a change",
     words: "how often a member holds out for a change (not sure: never to often)",
+};
+
+/// How much of a member's week goes on keeping in touch with each partner
+/// (an answers file from before the question means emails, calls and
+/// reading each other's updates, the model's default).
+const COORDINATION_SETTING: OptionalSetting = OptionalSetting {
+    question: "coordination",
+    answer: |a| a.coordination.as_deref(),
+    table: &COORDINATION,
+    default: COORDINATION_DEFAULT,
+    not_sure: None,
+    key: "dynamics.coordination_hours",
+    comment: "hours a week each member spends keeping in touch with each member it coordinates with directly (all the others when everyone meets)",
+    words: "hours a week each member spends per partner it coordinates with (not sure: a secretariat relays most of it to each partner expects calls or meetings of its own)",
 };
 
 /// How many may stand aside under consensus (an answers file from before
@@ -1313,6 +1357,9 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         num(lost.unwrap_or(LOST_VOTE[1].1)),
         a.lost_vote
     );
+    // How much of a member's week goes on keeping in touch with each
+    // partner: written only when answered.
+    optional_setting(&mut t, &mut uncertain, a, &COORDINATION_SETTING)?;
     // Whether members bargain with their vote: written only when answered.
     optional_setting(&mut t, &mut uncertain, a, &BARGAINING_SETTING)?;
     // How long a blocked proposal is negotiated: written only when
@@ -1517,6 +1564,7 @@ pub fn choices() -> serde_json::Value {
         "first_win": words(&FIRST_WIN),
         "urgency": sure(words(&URGENCY)),
         "meetings": sure(MEETINGS.iter().map(|(w, _)| *w).collect()),
+        "coordination": sure(words(&COORDINATION)),
         "outside_shocks": sure(words(&SHOCKS)),
         "trust_strangers": sure(words(&TRUST)),
         "work": sure(words(&WORK)),

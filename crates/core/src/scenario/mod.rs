@@ -395,6 +395,9 @@ impl ScenarioFile {
                 "hours a proposer spends sounding out each member whose vote it needs".into()
             }
             "dynamics.hours_budget" => "hours a week members can give".into(),
+            "dynamics.coordination_hours" => {
+                "hours a week each member spends per partner it coordinates with".into()
+            }
             "dynamics.holdout" => "how often members hold out for a concession".into(),
             "dynamics.pooling" => {
                 "how often discussion puts right a member who misjudged a proposal".into()
