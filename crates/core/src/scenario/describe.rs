@@ -435,9 +435,8 @@ pub const MEETINGS: [(&str, i64); 3] = [("weekly", 1), ("every two weeks", 2), (
 /// it coordinates with directly (all the others when everyone meets; its
 /// group, and the council for a member on it, under sub-groups or a
 /// steering committee). The middle answer is the model's default, six
-/// minutes a week per partner; the others are half and twice it, as the
-/// adversarial review of the rule map tried (docs/validation.md, "The rule
-/// map with perceptions spread").
+/// minutes a week per partner; the others are half and twice it, the
+/// range the rule map samples (`scenarios/coalition-space.toml`).
 pub const COORDINATION: [(&str, f64); 3] = [
     ("a secretariat or shared staff relays most of it", 0.05),
     ("emails, calls and reading each other's updates", 0.1),
