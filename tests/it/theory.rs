@@ -838,10 +838,12 @@ fn tilt(
     // The inputs taken out of the space: `key`'s own range, and how proposals
     // are made and negotiated (their size, the weight of merit in a vote, how
     // well and how alike members judge a proposal, the rounds of negotiation
-    // and what a round costs and concedes, how often discussion changes minds)
-    // and the hours keeping in touch takes, which the theory sections hold at
-    // the model's defaults (one round) unless `fixed` sets them.
-    const HELD: [&str; 11] = [
+    // and what a round costs and concedes, how often discussion changes
+    // minds), the hours keeping in touch takes, how long a lost vote is
+    // remembered and how often a proposal would help, which the theory
+    // sections hold at the model's defaults (one round) unless `fixed` sets
+    // them.
+    const HELD: [&str; 13] = [
         "dynamics.amendments",
         "dynamics.proposal_step",
         "dynamics.merit_weight",
@@ -853,6 +855,8 @@ fn tilt(
         "population.judgment.0",
         "population.judgment.1",
         "dynamics.coordination_hours",
+        "dynamics.resentment_decay",
+        "dynamics.proposal_quality",
     ];
     let own = format!("\"{key}\" = ");
     let text: String = space
