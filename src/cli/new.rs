@@ -3,20 +3,20 @@
 //!
 //! The questions ask what a coordinator knows (the organisations by name,
 //! what each wants on each issue, how much each issue matters to it, its
-//! resources, whether it does what it promises, who already knows whom,
-//! the deadline and urgency, how often to meet, how much of a member's
-//! week goes on keeping in touch with each partner, who carries out what
-//! is decided, how a member takes losing a vote, whether members bargain
-//! with their vote, how long a blocked proposal is negotiated, how far one
-//! proposal goes toward its proposer, what members weigh when they vote,
-//! how well members judge whether a proposal would help the coalition, how
-//! often discussion puts right a member who misread a proposal, how
-//! differently members weigh the same proposal, what a round of
-//! negotiating a blocked proposal costs (each member's time, how far it
-//! concedes to the objectors, how much it holds up the work), what is
-//! enough for one member to block a proposal and how many may stand aside
-//! under consensus, which of the seven rules are on the table): the
-//! settings that decide which rule does best
+//! resources, whether it does what it promises, who already knows whom, the
+//! deadline and urgency, how often to meet, how much of a member's week
+//! goes on keeping in touch with each partner, who carries out what is
+//! decided, how a member takes losing a vote and how long it stays sore
+//! about it, whether members bargain with their vote, how long a blocked
+//! proposal is negotiated, how far one proposal goes toward its proposer,
+//! what members weigh when they vote, how well members judge whether a
+//! proposal would help the coalition, how often discussion puts right a
+//! member who misread a proposal, how differently members weigh the same
+//! proposal, what a round of negotiating a blocked proposal costs (each
+//! member's time, how far it concedes to the objectors, how much it holds
+//! up the work), what is enough for one member to block a proposal and how
+//! many may stand aside under consensus, which of the seven rules are on
+//! the table): the settings that decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer") — size, camps and intense minorities (what each wants and how
 //! much it cares), how concentrated resources are and on which side, who
@@ -37,10 +37,11 @@ use clap::Args;
 
 use coalsim_core::scenario::describe::{
     AnswerError, Answers, BARGAINING, BLOCKING, BLOCKING_DEFAULT, CARES, COMMON_GOOD, CONCESSIONS,
-    COORDINATION, COORDINATION_DEFAULT, DELIVERS, DISCUSSION, FIRST_WIN, GOAL, HOLDUP, JUDGMENT,
-    JUDGMENT_DEFAULT, LOST_VOTE, MEETINGS, NEGOTIATION, NEGOTIATION_HOURS, NOT_SURE, Organisation,
-    PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, STAND_ASIDE, STAND_ASIDE_DEFAULT,
-    TRUST, URGENCY, VOTING, WANTS, WEIGHING, WEIGHING_DEFAULT, WORK, WORK_RUNS_ON, question,
+    COORDINATION, COORDINATION_DEFAULT, DELIVERS, DISCUSSION, FIRST_WIN, GOAL, GRUDGE,
+    GRUDGE_DEFAULT, HOLDUP, JUDGMENT, JUDGMENT_DEFAULT, LOST_VOTE, MEETINGS, NEGOTIATION,
+    NEGOTIATION_HOURS, NOT_SURE, Organisation, PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES,
+    SHOCKS, STAND_ASIDE, STAND_ASIDE_DEFAULT, TRUST, URGENCY, VOTING, WANTS, WEIGHING,
+    WEIGHING_DEFAULT, WORK, WORK_RUNS_ON, question,
 };
 use coalsim_report::files::write_atomic;
 
@@ -209,6 +210,11 @@ fn ask() -> anyhow::Result<Answers> {
         1,
     )?;
     let lost_vote = choose(question("lost_vote"), &with_not_sure(words(&LOST_VOTE)), 1)?;
+    let grudge = choose(
+        question("grudge"),
+        &with_not_sure(words(&GRUDGE)),
+        GRUDGE_DEFAULT,
+    )?;
     let bargaining = choose(
         question("bargaining"),
         &with_not_sure(words(&BARGAINING)),
@@ -367,6 +373,7 @@ fn ask() -> anyhow::Result<Answers> {
         work,
         work_runs_on: Some(work_runs_on),
         lost_vote,
+        grudge: Some(grudge),
         bargaining: Some(bargaining),
         negotiation: Some(negotiation),
         proposal_size: Some(proposal_size),

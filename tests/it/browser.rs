@@ -1177,6 +1177,13 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "each partner expects calls or meetings of its own",
     );
     choose(&b, "#outside_shocks", "not sure");
+    // How long a member stays sore about a lost vote or a blocked change
+    // starts at the model's default: about half a year.
+    assert_eq!(
+        b.js("return document.getElementById('grudge').value"),
+        json!("about half a year")
+    );
+    choose(&b, "#grudge", "about a year");
     choose(&b, "#voting", "those at the meeting, if half are there");
     choose(&b, "#bargaining", "now and then");
     choose(&b, "#negotiation", "not sure");
@@ -1268,6 +1275,7 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "voting = \"attendees\"   # who votes: those at the meeting, if half are there",
         "quorum = 0.5",
         "coordination_hours = 0.2   # hours a week each member spends keeping in touch with each member it coordinates with directly (all the others when everyone meets): each partner expects calls or meetings of its own",
+        "resentment_decay = 0.015   # the share of a member's resentment at a lost vote or a blocked change that fades each week (half of it gone in about 11 weeks at 0.06, 23 at 0.03, 46 at 0.015): about a year",
         "holdout = 0.2   # a member whose support is needed holds it back to win a change: now and then",
         "amendments = 1   # a blocked proposal is negotiated before it is dropped: not sure",
         "\"dynamics.amendments\" = \"1..3\"",

@@ -680,12 +680,70 @@ fn how_long_keeping_in_touch_takes_becomes_the_coordination_hours() {
     );
 }
 
+/// The answer to "After a member loses a vote, or sees a change it wants
+/// blocked, how long does it stay sore about it?" becomes
+/// `dynamics.resentment_decay`, the share of a member's resentment that
+/// fades each week (half of it gone in about 11, 23 or 46 weeks); "not
+/// sure" writes the model's default (about half a year) and explores it
+/// from half the default to twice it, the range the rule map samples; an
+/// answers file written before the question existed means the default,
+/// and nothing is written: byte for byte what it wrote before. Every file
+/// written passes `coalsim check`.
+#[test]
+fn how_long_a_member_stays_sore_becomes_the_resentment_decay() {
+    let comment = "the share of a member's resentment at a lost vote or a blocked change that fades each week (half of it gone in about 11 weeks at 0.06, 23 at 0.03, 46 at 0.015)";
+    a_question_becomes_its_setting(SettingQuestion {
+        key: "grudge",
+        setting: "dynamics.resentment_decay",
+        default: 1,
+        comment,
+        table: [
+            ("a few months", 0.06),
+            ("about half a year", 0.03),
+            ("about a year", 0.015),
+        ],
+        range: ("0.015..0.06", 0.015, 0.06),
+        refused_word: "forever",
+        allowed: "\"a few months\", \"about half a year\", \"about a year\", \"not sure\"",
+        question: "After a member loses a vote, or sees a change it wants blocked, how long does it stay sore about it?",
+    });
+    // Written in `[dynamics]` after how a lost vote is taken (and how much
+    // of a member's week keeping in touch takes, when answered), and
+    // explore names the key in words.
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    let (written, file) = written_from(
+        tmp.path(),
+        "unsure",
+        &answered(&answers, "grudge", Some("not sure")),
+    );
+    let lines: Vec<&str> = written.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("resentment_decay = "))
+        .unwrap();
+    assert_eq!(
+        lines[at],
+        format!("resentment_decay = 0.03   # {comment}: not sure")
+    );
+    assert!(lines[at - 1].starts_with("outvoted_cost = "), "{written}");
+    assert!(
+        written.contains("\"dynamics.resentment_decay\" = \"0.015..0.06\"   # how fast a lost vote is forgotten, the share of resentment that fades each week (not sure: about a year to a few months)"),
+        "{written}"
+    );
+    assert_eq!(
+        file.key_label("dynamics.resentment_decay"),
+        "how fast a lost vote is forgotten (weekly share)"
+    );
+}
+
 /// An answers file written before the questions on how much of a member's
-/// week keeping in touch with each partner takes, how proposals are made
-/// and discussed, what a round of negotiation costs and what blocks under
-/// consensus (the Eastside example) writes none of their ten settings;
-/// answering all ten (not "not sure") adds the ten lines, the one in
-/// `[governance]` (how many may stand aside) after who votes and the nine
+/// week keeping in touch with each partner takes, how long a member stays
+/// sore about a lost vote, how proposals are made and discussed, what a
+/// round of negotiation costs and what blocks under consensus (the
+/// Eastside example) writes none of their eleven settings; answering all
+/// eleven (not "not sure") adds the eleven lines, the one in
+/// `[governance]` (how many may stand aside) after who votes and the ten
 /// `[dynamics]` ones in the order asked, and changes nothing else.
 #[test]
 fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_settings() {
@@ -695,6 +753,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
     let settings = [
         "stand_aside_limit",
         "coordination_hours",
+        "resentment_decay",
         "proposal_step",
         "merit_weight",
         "pooling",
@@ -712,6 +771,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
             "coordination",
             "emails, calls and reading each other's updates",
         ),
+        ("grudge", "a few months"),
         ("proposal_size", "half-way"),
         (
             "common_good",
@@ -739,6 +799,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
         [
             "stand_aside_limit = 0.5   # the largest share of the voters who may stand aside before a proposal counts as not ready (consensus, modified consensus): half",
             "coordination_hours = 0.1   # hours a week each member spends keeping in touch with each member it coordinates with directly (all the others when everyone meets): emails, calls and reading each other's updates",
+            "resentment_decay = 0.06   # the share of a member's resentment at a lost vote or a blocked change that fades each week (half of it gone in about 11 weeks at 0.06, 23 at 0.03, 46 at 0.015): a few months",
             "proposal_step = 0.5   # one proposal goes toward what its proposer wants: half-way",
             "merit_weight = 0.15   # what members weigh when they vote: their own stake, the coalition's needs tip close calls",
             "pooling = 0.3   # discussion puts right a member who misjudged a proposal: sometimes",
@@ -757,8 +818,9 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
 }
 
 /// One question on how much of a member's week keeping in touch takes,
-/// how proposals are made and discussed, what a round of negotiating a
-/// blocked proposal costs, or what blocks under consensus: each answer of
+/// how long a member stays sore about a lost vote, how proposals are made
+/// and discussed, what a round of negotiating a blocked proposal costs, or
+/// what blocks under consensus: each answer of
 /// `table` (word, the value it writes for `setting`, a full key such as
 /// `dynamics.pooling`), "not sure" (`table[default]`, the model's
 /// default, written; `lo..hi` explored), no answer (nothing written: the
@@ -806,6 +868,7 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
             "dynamics.amendment_delay" => file.base.dynamics.amendment_delay,
             "dynamics.block_threshold" => file.base.dynamics.block_threshold,
             "dynamics.coordination_hours" => file.base.dynamics.coordination_hours,
+            "dynamics.resentment_decay" => file.base.dynamics.resentment_decay,
             "governance.stand_aside_limit" => file.base.governance.stand_aside_limit,
             other => panic!("{other}"),
         };

@@ -92,6 +92,7 @@ function answers() {
     work: value("work"),
     work_runs_on: value("work_runs_on"),
     lost_vote: value("lost_vote"),
+    grudge: value("grudge"),
     bargaining: value("bargaining"),
     negotiation: value("negotiation"),
     proposal_size: value("proposal_size"),

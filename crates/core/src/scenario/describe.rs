@@ -6,20 +6,20 @@
 //!
 //! The questions ask what a coordinator knows (the organisations by name,
 //! what each wants on each issue, how much each issue matters to it, its
-//! resources, whether it does what it promises, who already knows whom,
-//! the deadline and urgency, how often to meet, how much of a member's
-//! week goes on keeping in touch with each partner, who carries out what
-//! is decided, how a member takes losing a vote, whether members bargain
-//! with their vote, how long a blocked proposal is negotiated, how far one
-//! proposal goes toward its proposer, what members weigh when they vote,
-//! how well members judge whether a proposal would help the coalition, how
-//! often discussion puts right a member who misread a proposal, how
-//! differently members weigh the same proposal, what a round of
-//! negotiating a blocked proposal costs (each member's time, how far it
-//! concedes to the objectors, how much it holds up the work), what is
-//! enough for one member to block a proposal and how many may stand aside
-//! under consensus, which of the seven rules are on the table): the
-//! settings that decide which rule does best
+//! resources, whether it does what it promises, who already knows whom, the
+//! deadline and urgency, how often to meet, how much of a member's week
+//! goes on keeping in touch with each partner, who carries out what is
+//! decided, how a member takes losing a vote and how long it stays sore
+//! about it, whether members bargain with their vote, how long a blocked
+//! proposal is negotiated, how far one proposal goes toward its proposer,
+//! what members weigh when they vote, how well members judge whether a
+//! proposal would help the coalition, how often discussion puts right a
+//! member who misread a proposal, how differently members weigh the same
+//! proposal, what a round of negotiating a blocked proposal costs (each
+//! member's time, how far it concedes to the objectors, how much it holds
+//! up the work), what is enough for one member to block a proposal and how
+//! many may stand aside under consensus, which of the seven rules are on
+//! the table): the settings that decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer"). Every answer is a word from a short list; "not sure" is
 //! allowed for every quantity and becomes a range in `[explore.uncertain]`
@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 /// for the organisation, the issue and the other organisation asked about:
 /// the terminal asks them in these words, and an answer that is refused is
 /// named by its question (see [`question`]).
-pub const QUESTIONS: [(&str, &str); 37] = [
+pub const QUESTIONS: [(&str, &str); 38] = [
     ("name", "What is the coalition called?"),
     (
         "purpose",
@@ -72,6 +72,10 @@ pub const QUESTIONS: [(&str, &str); 37] = [
     (
         "lost_vote",
         "When a member loses a vote, does it move on or take it personally?",
+    ),
+    (
+        "grudge",
+        "After a member loses a vote, or sees a change it wants blocked, how long does it stay sore about it?",
     ),
     (
         "bargaining",
@@ -278,6 +282,13 @@ pub struct Answers {
     /// How a member takes losing a vote: moves on, minds, takes it
     /// personally, not sure.
     pub lost_vote: String,
+    /// After a member loses a vote, or sees a change it wants blocked, how
+    /// long it stays sore about it: a few months, about half a year, about
+    /// a year, not sure. None (answers files written before the question
+    /// was asked) means about half a year, the model's default, and
+    /// nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grudge: Option<String>,
     /// Whether a member whose support a decision needs holds it back to win
     /// a change: members vote as they see it, now and then, often, not
     /// sure. None (answers files written before the question was asked)
@@ -467,6 +478,22 @@ pub const LOST_VOTE: [(&str, f64); 3] = [
     ("minds", 0.05),
     ("takes it personally", 0.15),
 ];
+/// `dynamics.resentment_decay` (same table: "how long a lost vote is
+/// remembered"): the share of a member's resentment that fades each week.
+/// Resentment comes only from decisions: one that goes against the member
+/// (a change it opposed passes, or one it backed fails) and, each week, a
+/// change it wants that is still blocked; it lowers the member's commitment
+/// and can make it leave. The middle answer is the model's default, half of
+/// it gone in about 23 weeks; the others are twice and half it, half gone
+/// in about 11 and 46 weeks (ln 2 / −ln(1 − value) weeks), the range the
+/// rule map samples (`scenarios/coalition-space.toml`).
+pub const GRUDGE: [(&str, f64); 3] = [
+    ("a few months", 0.06),
+    ("about half a year", 0.03),
+    ("about a year", 0.015),
+];
+/// The answer of [`GRUDGE`] that is the model's default.
+pub const GRUDGE_DEFAULT: usize = 1;
 /// `dynamics.holdout` (same table: "whether members bargain with their
 /// vote"): the chance that a member whose yes a proposal needs holds it
 /// back to bargain for a concession.
@@ -782,6 +809,20 @@ const COORDINATION_SETTING: OptionalSetting = OptionalSetting {
     key: "dynamics.coordination_hours",
     comment: "hours a week each member spends keeping in touch with each member it coordinates with directly (all the others when everyone meets)",
     words: "hours a week each member spends per partner it coordinates with (not sure: a secretariat relays most of it to each partner expects calls or meetings of its own)",
+};
+
+/// How long a member stays sore about a lost vote or a blocked change (an
+/// answers file from before the question means about half a year, the
+/// model's default).
+const GRUDGE_SETTING: OptionalSetting = OptionalSetting {
+    question: "grudge",
+    answer: |a| a.grudge.as_deref(),
+    table: &GRUDGE,
+    default: GRUDGE_DEFAULT,
+    not_sure: None,
+    key: "dynamics.resentment_decay",
+    comment: "the share of a member's resentment at a lost vote or a blocked change that fades each week (half of it gone in about 11 weeks at 0.06, 23 at 0.03, 46 at 0.015)",
+    words: "how fast a lost vote is forgotten, the share of resentment that fades each week (not sure: about a year to a few months)",
 };
 
 /// How many may stand aside under consensus (an answers file from before
@@ -1359,6 +1400,9 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     // How much of a member's week goes on keeping in touch with each
     // partner: written only when answered.
     optional_setting(&mut t, &mut uncertain, a, &COORDINATION_SETTING)?;
+    // How long a member stays sore about a lost vote or a blocked change:
+    // written only when answered.
+    optional_setting(&mut t, &mut uncertain, a, &GRUDGE_SETTING)?;
     // Whether members bargain with their vote: written only when answered.
     optional_setting(&mut t, &mut uncertain, a, &BARGAINING_SETTING)?;
     // How long a blocked proposal is negotiated: written only when
@@ -1569,6 +1613,7 @@ pub fn choices() -> serde_json::Value {
         "work": sure(words(&WORK)),
         "work_runs_on": sure(words(&WORK_RUNS_ON)),
         "lost_vote": sure(words(&LOST_VOTE)),
+        "grudge": sure(words(&GRUDGE)),
         "bargaining": sure(words(&BARGAINING)),
         "negotiation": sure(NEGOTIATION.iter().map(|(w, _)| *w).collect()),
         "proposal_size": sure(words(&PROPOSAL_SIZE)),

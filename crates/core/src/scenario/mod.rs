@@ -385,6 +385,9 @@ impl ScenarioFile {
                 "how much the work needs members' own agreement".into()
             }
             "dynamics.outvoted_cost" => "the cost of a lost vote".into(),
+            "dynamics.resentment_decay" => {
+                "how fast a lost vote is forgotten (weekly share)".into()
+            }
             "dynamics.merit_weight" => {
                 "how far members vote for the common good over their own stake".into()
             }
