@@ -9,14 +9,15 @@
 //! decided, how a member takes losing a vote and how long it stays sore
 //! about it, whether members bargain with their vote, how long a blocked
 //! proposal is negotiated, how far one proposal goes toward its proposer,
-//! what members weigh when they vote, how well members judge whether a
-//! proposal would help the coalition, how often discussion puts right a
-//! member who misread a proposal, how differently members weigh the same
-//! proposal, what a round of negotiating a blocked proposal costs (each
-//! member's time, how far it concedes to the objectors, how much it holds
-//! up the work), what is enough for one member to block a proposal and how
-//! many may stand aside under consensus, which of the seven rules are on
-//! the table): the settings that decide which rule does best
+//! what members weigh when they vote, how many proposals would help the
+//! coalition, how well members judge whether a proposal would help the
+//! coalition, how often discussion puts right a member who misread a
+//! proposal, how differently members weigh the same proposal, what a round
+//! of negotiating a blocked proposal costs (each member's time, how far it
+//! concedes to the objectors, how much it holds up the work), what is
+//! enough for one member to block a proposal and how many may stand aside
+//! under consensus, which of the seven rules are on the table): the
+//! settings that decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer") — size, camps and intense minorities (what each wants and how
 //! much it cares), how concentrated resources are and on which side, who
@@ -39,9 +40,9 @@ use coalsim_core::scenario::describe::{
     AnswerError, Answers, BARGAINING, BLOCKING, BLOCKING_DEFAULT, CARES, COMMON_GOOD, CONCESSIONS,
     COORDINATION, COORDINATION_DEFAULT, DELIVERS, DISCUSSION, FIRST_WIN, GOAL, GRUDGE,
     GRUDGE_DEFAULT, HOLDUP, JUDGMENT, JUDGMENT_DEFAULT, LOST_VOTE, MEETINGS, NEGOTIATION,
-    NEGOTIATION_HOURS, NOT_SURE, Organisation, PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES,
-    SHOCKS, STAND_ASIDE, STAND_ASIDE_DEFAULT, TRUST, URGENCY, VOTING, WANTS, WEIGHING,
-    WEIGHING_DEFAULT, WORK, WORK_RUNS_ON, question,
+    NEGOTIATION_HOURS, NOT_SURE, Organisation, PROPOSAL_RECORD, PROPOSAL_RECORD_DEFAULT,
+    PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, STAND_ASIDE, STAND_ASIDE_DEFAULT,
+    TRUST, URGENCY, VOTING, WANTS, WEIGHING, WEIGHING_DEFAULT, WORK, WORK_RUNS_ON, question,
 };
 use coalsim_report::files::write_atomic;
 
@@ -235,6 +236,11 @@ fn ask() -> anyhow::Result<Answers> {
         &with_not_sure(words(&COMMON_GOOD)),
         1,
     )?;
+    let proposal_record = choose(
+        question("proposal_record"),
+        &with_not_sure(words(&PROPOSAL_RECORD)),
+        PROPOSAL_RECORD_DEFAULT,
+    )?;
     let judgment = choose(
         question("judgment"),
         &with_not_sure(words(&JUDGMENT)),
@@ -378,6 +384,7 @@ fn ask() -> anyhow::Result<Answers> {
         negotiation: Some(negotiation),
         proposal_size: Some(proposal_size),
         common_good: Some(common_good),
+        proposal_record: Some(proposal_record),
         judgment: Some(judgment),
         discussion: Some(discussion),
         weighing: Some(weighing),

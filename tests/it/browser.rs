@@ -1200,6 +1200,13 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
     );
     choose(&b, "#proposal_size", "a small step");
     choose(&b, "#common_good", "not sure");
+    // How many proposals turn out worth adopting starts at the model's
+    // default: seven in ten.
+    assert_eq!(
+        b.js("return document.getElementById('proposal_record').value"),
+        json!("seven in ten")
+    );
+    choose(&b, "#proposal_record", "about half");
     choose(
         &b,
         "#discussion",
@@ -1282,6 +1289,7 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "proposal_step = 0.25   # one proposal goes toward what its proposer wants: a small step",
         "merit_weight = 0.15   # what members weigh when they vote: not sure",
         "\"dynamics.merit_weight\" = \"0.075..0.3\"",
+        "proposal_quality = 0.55   # the share of the proposals put to a vote that would help the coalition if adopted: about half",
         "judgment = 0.9   # the chance it judges rightly whether a proposal would help the coalition: specialists who share information",
         "pooling = 0.6   # discussion puts right a member who misjudged a proposal: often (members listen and change their minds)",
         "merit_perception = 0.0   # how differently members weigh the same proposal (a member who misreads one and feels it strongly is the one who blocks under consensus): not sure",

@@ -737,14 +737,72 @@ fn how_long_a_member_stays_sore_becomes_the_resentment_decay() {
     );
 }
 
+/// The answer to "Of the proposals that come to a vote in coalitions like
+/// yours, how many turn out, looking back, to have been worth adopting?"
+/// becomes `dynamics.proposal_quality`, the chance that a proposal put to
+/// a vote would help the coalition if adopted; "not sure" writes the
+/// model's default (seven in ten) and explores it from 0.55 to 0.85, the
+/// range the rule map samples; an answers file written before the question
+/// existed means the default, and nothing is written: byte for byte what
+/// it wrote before. Every file written passes `coalsim check`.
+#[test]
+fn how_many_proposals_are_worth_adopting_becomes_the_proposal_quality() {
+    let comment =
+        "the share of the proposals put to a vote that would help the coalition if adopted";
+    a_question_becomes_its_setting(SettingQuestion {
+        key: "proposal_record",
+        setting: "dynamics.proposal_quality",
+        default: 1,
+        comment,
+        table: [
+            ("about half", 0.55),
+            ("seven in ten", 0.7),
+            ("eight or nine in ten", 0.85),
+        ],
+        range: ("0.55..0.85", 0.55, 0.85),
+        refused_word: "all of them",
+        allowed: "\"about half\", \"seven in ten\", \"eight or nine in ten\", \"not sure\"",
+        question: "Of the proposals that come to a vote in coalitions like yours, how many turn out, looking back, to have been worth adopting?",
+    });
+    // Written in `[dynamics]` after what members weigh when they vote and
+    // before how often discussion puts a member right (the order asked),
+    // and explore names the key in words.
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    let text = answered(&answers, "proposal_record", Some("not sure"));
+    let text = answered(&text, "common_good", Some("their own stake"));
+    let text = answered(&text, "discussion", Some("sometimes"));
+    let (written, file) = written_from(tmp.path(), "unsure", &text);
+    let lines: Vec<&str> = written.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("proposal_quality = "))
+        .unwrap();
+    assert_eq!(
+        lines[at],
+        format!("proposal_quality = 0.7   # {comment}: not sure")
+    );
+    assert!(lines[at - 1].starts_with("merit_weight = "), "{written}");
+    assert!(lines[at + 1].starts_with("pooling = "), "{written}");
+    assert!(
+        written.contains("\"dynamics.proposal_quality\" = \"0.55..0.85\"   # the share of the proposals put to a vote that would help the coalition (not sure: about half to eight or nine in ten)"),
+        "{written}"
+    );
+    assert_eq!(
+        file.key_label("dynamics.proposal_quality"),
+        "the share of proposals that would help the coalition"
+    );
+}
+
 /// An answers file written before the questions on how much of a member's
 /// week keeping in touch with each partner takes, how long a member stays
-/// sore about a lost vote, how proposals are made and discussed, what a
-/// round of negotiation costs and what blocks under consensus (the
-/// Eastside example) writes none of their eleven settings; answering all
-/// eleven (not "not sure") adds the eleven lines, the one in
-/// `[governance]` (how many may stand aside) after who votes and the ten
-/// `[dynamics]` ones in the order asked, and changes nothing else.
+/// sore about a lost vote, how proposals are made and discussed (and how
+/// many would help the coalition), what a round of negotiation costs and
+/// what blocks under consensus (the Eastside example) writes none of their
+/// twelve settings; answering all twelve (not "not sure") adds the twelve
+/// lines, the one in `[governance]` (how many may stand aside) after who
+/// votes and the eleven `[dynamics]` ones in the order asked, and changes
+/// nothing else.
 #[test]
 fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_settings() {
     let tmp = tempfile::tempdir().unwrap();
@@ -756,6 +814,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
         "resentment_decay",
         "proposal_step",
         "merit_weight",
+        "proposal_quality",
         "pooling",
         "merit_perception",
         "amendment_hours",
@@ -777,6 +836,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
             "common_good",
             "their own stake, the coalition's needs tip close calls",
         ),
+        ("proposal_record", "eight or nine in ten"),
         ("discussion", "sometimes"),
         ("weighing", "some feel it twice as strongly as others"),
         ("negotiation_hours", "half an hour"),
@@ -802,6 +862,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
             "resentment_decay = 0.06   # the share of a member's resentment at a lost vote or a blocked change that fades each week (half of it gone in about 11 weeks at 0.06, 23 at 0.03, 46 at 0.015): a few months",
             "proposal_step = 0.5   # one proposal goes toward what its proposer wants: half-way",
             "merit_weight = 0.15   # what members weigh when they vote: their own stake, the coalition's needs tip close calls",
+            "proposal_quality = 0.85   # the share of the proposals put to a vote that would help the coalition if adopted: eight or nine in ten",
             "pooling = 0.3   # discussion puts right a member who misjudged a proposal: sometimes",
             "merit_perception = 0.33   # how differently members weigh the same proposal (a member who misreads one and feels it strongly is the one who blocks under consensus): some feel it twice as strongly as others",
             "amendment_hours = 0.5   # each member's time on one round of reworking a blocked proposal: half an hour",
@@ -819,8 +880,9 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
 
 /// One question on how much of a member's week keeping in touch takes,
 /// how long a member stays sore about a lost vote, how proposals are made
-/// and discussed, what a round of negotiating a blocked proposal costs, or
-/// what blocks under consensus: each answer of
+/// and discussed (and how many would help the coalition), what a round of
+/// negotiating a blocked proposal costs, or what blocks under consensus:
+/// each answer of
 /// `table` (word, the value it writes for `setting`, a full key such as
 /// `dynamics.pooling`), "not sure" (`table[default]`, the model's
 /// default, written; `lo..hi` explored), no answer (nothing written: the
@@ -869,6 +931,7 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
             "dynamics.block_threshold" => file.base.dynamics.block_threshold,
             "dynamics.coordination_hours" => file.base.dynamics.coordination_hours,
             "dynamics.resentment_decay" => file.base.dynamics.resentment_decay,
+            "dynamics.proposal_quality" => file.base.dynamics.proposal_quality,
             "governance.stand_aside_limit" => file.base.governance.stand_aside_limit,
             other => panic!("{other}"),
         };

@@ -97,6 +97,7 @@ function answers() {
     negotiation: value("negotiation"),
     proposal_size: value("proposal_size"),
     common_good: value("common_good"),
+    proposal_record: value("proposal_record"),
     judgment: value("judgment"),
     discussion: value("discussion"),
     weighing: value("weighing"),

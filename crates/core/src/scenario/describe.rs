@@ -12,14 +12,15 @@
 //! decided, how a member takes losing a vote and how long it stays sore
 //! about it, whether members bargain with their vote, how long a blocked
 //! proposal is negotiated, how far one proposal goes toward its proposer,
-//! what members weigh when they vote, how well members judge whether a
-//! proposal would help the coalition, how often discussion puts right a
-//! member who misread a proposal, how differently members weigh the same
-//! proposal, what a round of negotiating a blocked proposal costs (each
-//! member's time, how far it concedes to the objectors, how much it holds
-//! up the work), what is enough for one member to block a proposal and how
-//! many may stand aside under consensus, which of the seven rules are on
-//! the table): the settings that decide which rule does best
+//! what members weigh when they vote, how many proposals would help the
+//! coalition, how well members judge whether a proposal would help the
+//! coalition, how often discussion puts right a member who misread a
+//! proposal, how differently members weigh the same proposal, what a round
+//! of negotiating a blocked proposal costs (each member's time, how far it
+//! concedes to the objectors, how much it holds up the work), what is
+//! enough for one member to block a proposal and how many may stand aside
+//! under consensus, which of the seven rules are on the table): the
+//! settings that decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer"). Every answer is a word from a short list; "not sure" is
 //! allowed for every quantity and becomes a range in `[explore.uncertain]`
@@ -34,7 +35,7 @@ use serde::{Deserialize, Serialize};
 /// for the organisation, the issue and the other organisation asked about:
 /// the terminal asks them in these words, and an answer that is refused is
 /// named by its question (see [`question`]).
-pub const QUESTIONS: [(&str, &str); 38] = [
+pub const QUESTIONS: [(&str, &str); 39] = [
     ("name", "What is the coalition called?"),
     (
         "purpose",
@@ -92,6 +93,10 @@ pub const QUESTIONS: [(&str, &str); 38] = [
     (
         "common_good",
         "When members vote, what do they weigh: their own organisation's stake, or what the coalition needs?",
+    ),
+    (
+        "proposal_record",
+        "Of the proposals that come to a vote in coalitions like yours, how many turn out, looking back, to have been worth adopting?",
     ),
     (
         "judgment",
@@ -316,6 +321,13 @@ pub struct Answers {
     /// and nothing is written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_good: Option<String>,
+    /// Of the proposals that come to a vote in coalitions like yours, how
+    /// many turn out, looking back, to have been worth adopting: about
+    /// half, seven in ten, eight or nine in ten, not sure. None (answers
+    /// files written before the question was asked) means seven in ten,
+    /// the model's default, and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal_record: Option<String>,
     /// How well members judge whether a proposal would help the coalition:
     /// members new to the field (often wrong), members who follow the
     /// issues part-time, specialists who share information, not sure. The
@@ -534,6 +546,20 @@ pub const COMMON_GOOD: [(&str, f64); 3] = [
     ),
     ("the coalition's needs as much as their own stake", 0.3),
 ];
+/// `dynamics.proposal_quality` (docs/model.md, "How a user estimates the
+/// settings that decide the answer": "how often proposals are good"): the
+/// chance that a proposal put to a vote would help the coalition if
+/// adopted (each member then sees rightly whether it would with the chance
+/// of its `judgment`). The middle answer is the model's default, seven in
+/// ten; the others are 0.15 below and above it, the range the rule map
+/// samples (`scenarios/coalition-space.toml`).
+pub const PROPOSAL_RECORD: [(&str, f64); 3] = [
+    ("about half", 0.55),
+    ("seven in ten", 0.7),
+    ("eight or nine in ten", 0.85),
+];
+/// The answer of [`PROPOSAL_RECORD`] that is the model's default.
+pub const PROPOSAL_RECORD_DEFAULT: usize = 1;
 /// `judgment` of each organisation (docs/model.md, "How a user estimates
 /// the settings that decide the answer": "how well members judge a
 /// proposal"): the chance that it sees rightly whether a proposal would
@@ -841,13 +867,14 @@ const STAND_ASIDE_SETTING: OptionalSetting = OptionalSetting {
 /// How proposals are made, discussed and negotiated, and what blocks, in
 /// the order they are written in `[dynamics]` after the rounds of
 /// negotiation: how far one proposal goes toward its proposer, what
-/// members weigh when they vote, how often discussion puts right a member
-/// who misread a proposal, how differently members weigh the same
-/// proposal, what a round of negotiating a blocked proposal
-/// costs (each member's time, how far it concedes, how much it holds up
-/// the work) and what is enough for one member to block. An answers file
-/// from before the questions means the model's defaults.
-const PROPOSAL_SETTINGS: [OptionalSetting; 8] = [
+/// members weigh when they vote, how many proposals would help the
+/// coalition, how often discussion puts right a member who misread a
+/// proposal, how differently members weigh the same proposal, what a round
+/// of negotiating a blocked proposal costs (each member's time, how far it
+/// concedes, how much it holds up the work) and what is enough for one
+/// member to block. An answers file from before the questions means the
+/// model's defaults.
+const PROPOSAL_SETTINGS: [OptionalSetting; 9] = [
     OptionalSetting {
         question: "proposal_size",
         answer: |a| a.proposal_size.as_deref(),
@@ -867,6 +894,16 @@ const PROPOSAL_SETTINGS: [OptionalSetting; 8] = [
         key: "dynamics.merit_weight",
         comment: "what members weigh when they vote",
         words: "how much members weigh the coalition's needs against their own stake in a vote (not sure: their own stake to the coalition's needs as much)",
+    },
+    OptionalSetting {
+        question: "proposal_record",
+        answer: |a| a.proposal_record.as_deref(),
+        table: &PROPOSAL_RECORD,
+        default: PROPOSAL_RECORD_DEFAULT,
+        not_sure: None,
+        key: "dynamics.proposal_quality",
+        comment: "the share of the proposals put to a vote that would help the coalition if adopted",
+        words: "the share of the proposals put to a vote that would help the coalition (not sure: about half to eight or nine in ten)",
     },
     OptionalSetting {
         question: "discussion",
@@ -1618,6 +1655,7 @@ pub fn choices() -> serde_json::Value {
         "negotiation": sure(NEGOTIATION.iter().map(|(w, _)| *w).collect()),
         "proposal_size": sure(words(&PROPOSAL_SIZE)),
         "common_good": sure(words(&COMMON_GOOD)),
+        "proposal_record": sure(words(&PROPOSAL_RECORD)),
         "judgment": sure(words(&JUDGMENT)),
         "discussion": sure(words(&DISCUSSION)),
         "weighing": sure(words(&WEIGHING)),

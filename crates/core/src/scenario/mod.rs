@@ -402,6 +402,9 @@ impl ScenarioFile {
                 "hours a week each member spends per partner it coordinates with".into()
             }
             "dynamics.holdout" => "how often members hold out for a concession".into(),
+            "dynamics.proposal_quality" => {
+                "the share of proposals that would help the coalition".into()
+            }
             "dynamics.pooling" => {
                 "how often discussion puts right a member who misjudged a proposal".into()
             }
