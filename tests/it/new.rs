@@ -653,31 +653,16 @@ fn how_long_keeping_in_touch_takes_becomes_the_coordination_hours() {
     });
     // Written in `[dynamics]` after how a lost vote is taken (the first of
     // the optional settings there), and explore names the key in words.
-    let tmp = tempfile::tempdir().unwrap();
-    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
-    let (written, file) = written_from(
-        tmp.path(),
-        "unsure",
-        &answered(&answers, "coordination", Some("not sure")),
-    );
-    let lines: Vec<&str> = written.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.starts_with("coordination_hours = "))
-        .unwrap();
-    assert_eq!(
-        lines[at],
-        format!("coordination_hours = 0.1   # {comment}: not sure")
-    );
-    assert!(lines[at - 1].starts_with("outvoted_cost = "), "{written}");
-    assert!(
-        written.contains("\"dynamics.coordination_hours\" = \"0.05..0.2\"   # hours a week each member spends per partner it coordinates with (not sure: a secretariat relays most of it to each partner expects calls or meetings of its own)"),
-        "{written}"
-    );
-    assert_eq!(
-        file.key_label("dynamics.coordination_hours"),
-        "hours a week each member spends per partner it coordinates with"
-    );
+    placed_and_named(Placed {
+        key: "coordination",
+        also: &[],
+        setting: "dynamics.coordination_hours",
+        line: format!("coordination_hours = 0.1   # {comment}: not sure"),
+        before: "outvoted_cost = ",
+        after: None,
+        explore: "\"dynamics.coordination_hours\" = \"0.05..0.2\"   # hours a week each member spends per partner it coordinates with (not sure: a secretariat relays most of it to each partner expects calls or meetings of its own)",
+        label: "hours a week each member spends per partner it coordinates with",
+    });
 }
 
 /// The answer to "After a member loses a vote, or sees a change it wants
@@ -710,31 +695,16 @@ fn how_long_a_member_stays_sore_becomes_the_resentment_decay() {
     // Written in `[dynamics]` after how a lost vote is taken (and how much
     // of a member's week keeping in touch takes, when answered), and
     // explore names the key in words.
-    let tmp = tempfile::tempdir().unwrap();
-    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
-    let (written, file) = written_from(
-        tmp.path(),
-        "unsure",
-        &answered(&answers, "grudge", Some("not sure")),
-    );
-    let lines: Vec<&str> = written.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.starts_with("resentment_decay = "))
-        .unwrap();
-    assert_eq!(
-        lines[at],
-        format!("resentment_decay = 0.03   # {comment}: not sure")
-    );
-    assert!(lines[at - 1].starts_with("outvoted_cost = "), "{written}");
-    assert!(
-        written.contains("\"dynamics.resentment_decay\" = \"0.015..0.06\"   # how fast a lost vote is forgotten, the share of resentment that fades each week (not sure: about a year to a few months)"),
-        "{written}"
-    );
-    assert_eq!(
-        file.key_label("dynamics.resentment_decay"),
-        "how fast a lost vote is forgotten (weekly share)"
-    );
+    placed_and_named(Placed {
+        key: "grudge",
+        also: &[],
+        setting: "dynamics.resentment_decay",
+        line: format!("resentment_decay = 0.03   # {comment}: not sure"),
+        before: "outvoted_cost = ",
+        after: None,
+        explore: "\"dynamics.resentment_decay\" = \"0.015..0.06\"   # how fast a lost vote is forgotten, the share of resentment that fades each week (not sure: about a year to a few months)",
+        label: "how fast a lost vote is forgotten (weekly share)",
+    });
 }
 
 /// The answer to "Of the proposals that come to a vote in coalitions like
@@ -767,31 +737,19 @@ fn how_many_proposals_are_worth_adopting_becomes_the_proposal_quality() {
     // Written in `[dynamics]` after what members weigh when they vote and
     // before how often discussion puts a member right (the order asked),
     // and explore names the key in words.
-    let tmp = tempfile::tempdir().unwrap();
-    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
-    let text = answered(&answers, "proposal_record", Some("not sure"));
-    let text = answered(&text, "common_good", Some("their own stake"));
-    let text = answered(&text, "discussion", Some("sometimes"));
-    let (written, file) = written_from(tmp.path(), "unsure", &text);
-    let lines: Vec<&str> = written.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.starts_with("proposal_quality = "))
-        .unwrap();
-    assert_eq!(
-        lines[at],
-        format!("proposal_quality = 0.7   # {comment}: not sure")
-    );
-    assert!(lines[at - 1].starts_with("merit_weight = "), "{written}");
-    assert!(lines[at + 1].starts_with("pooling = "), "{written}");
-    assert!(
-        written.contains("\"dynamics.proposal_quality\" = \"0.55..0.85\"   # the share of the proposals put to a vote that would help the coalition (not sure: about half to eight or nine in ten)"),
-        "{written}"
-    );
-    assert_eq!(
-        file.key_label("dynamics.proposal_quality"),
-        "the share of proposals that would help the coalition"
-    );
+    placed_and_named(Placed {
+        key: "proposal_record",
+        also: &[
+            ("common_good", "their own stake"),
+            ("discussion", "sometimes"),
+        ],
+        setting: "dynamics.proposal_quality",
+        line: format!("proposal_quality = 0.7   # {comment}: not sure"),
+        before: "merit_weight = ",
+        after: Some("pooling = "),
+        explore: "\"dynamics.proposal_quality\" = \"0.55..0.85\"   # the share of the proposals put to a vote that would help the coalition (not sure: about half to eight or nine in ten)",
+        label: "the share of proposals that would help the coalition",
+    });
 }
 
 /// An answers file written before the questions on how much of a member's
@@ -1186,4 +1144,43 @@ fn answers_on_blocking_and_on_what_members_weigh_that_disagree_are_noted() {
             None => assert!(notes.is_empty(), "{written}"),
         }
     }
+}
+
+/// Where a "not sure" answer to `key` (with `also` answered too) is
+/// written: the line `line` (`{setting} = {default}   # {comment}: not
+/// sure`) in `[dynamics]` right after a line starting `before` (and right
+/// before one starting `after`, when given); the explore line `explore`;
+/// and explore's words for `setting`, `label`.
+struct Placed<'a> {
+    key: &'a str,
+    also: &'a [(&'a str, &'a str)],
+    setting: &'a str,
+    line: String,
+    before: &'a str,
+    after: Option<&'a str>,
+    explore: &'a str,
+    label: &'a str,
+}
+
+fn placed_and_named(p: Placed) {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = std::fs::read_to_string("docs/eastside-answers.toml").unwrap();
+    let mut text = answered(&answers, p.key, Some("not sure"));
+    for (k, a) in p.also {
+        text = answered(&text, k, Some(a));
+    }
+    let (written, file) = written_from(tmp.path(), "unsure", &text);
+    let name = p.setting.trim_start_matches("dynamics.");
+    let lines: Vec<&str> = written.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with(&format!("{name} = ")))
+        .unwrap();
+    assert_eq!(lines[at], p.line);
+    assert!(lines[at - 1].starts_with(p.before), "{written}");
+    if let Some(after) = p.after {
+        assert!(lines[at + 1].starts_with(after), "{written}");
+    }
+    assert!(written.contains(p.explore), "{written}");
+    assert_eq!(file.key_label(p.setting), p.label);
 }
