@@ -579,12 +579,11 @@ fn how_well_members_judge_a_proposal_becomes_each_organisations_judgment() {
             file.key_label("agent.0.judgment"),
             "how well Eastside Foundation judges a proposal"
         );
-        let check = coalsim()
+        coalsim()
             .arg("check")
             .arg(tmp.path().join(format!("answers{i}-out.toml")))
-            .output()
-            .unwrap();
-        assert!(check.status.success(), "{check:?}");
+            .assert()
+            .success();
     }
     let err = refused(tmp.path(), &answered(&answers, "judgment", Some("experts")));
     assert!(
@@ -932,12 +931,11 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
         // explore names the key in words, not as the dotted key.
         let label = file.key_label(key);
         assert!(label != key && !label.contains('_'), "{label}");
-        let check = coalsim()
+        coalsim()
             .arg("check")
             .arg(tmp.path().join(format!("answers{i}-out.toml")))
-            .output()
-            .unwrap();
-        assert!(check.status.success(), "{check:?}");
+            .assert()
+            .success();
     }
     let err = refused(tmp.path(), &answered(&answers, q.key, Some(q.refused_word)));
     assert!(
