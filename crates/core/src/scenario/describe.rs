@@ -810,46 +810,45 @@ fn optional_setting(
     Ok(())
 }
 
-/// Whether members bargain with their vote (an answers file from before
-/// the question means sincere votes, the model's default).
-const BARGAINING_SETTING: OptionalSetting = OptionalSetting {
-    question: "bargaining",
-    answer: |a| a.bargaining.as_deref(),
-    table: &BARGAINING,
-    default: 1,
-    not_sure: None,
-    key: "dynamics.holdout",
-    comment: "a member whose support is needed holds it back to win a change",
-    words: "how often a member holds out for a change (not sure: never to often)",
-};
-
-/// How much of a member's week goes on keeping in touch with each partner
-/// (an answers file from before the question means emails, calls and
-/// reading each other's updates, the model's default).
-const COORDINATION_SETTING: OptionalSetting = OptionalSetting {
-    question: "coordination",
-    answer: |a| a.coordination.as_deref(),
-    table: &COORDINATION,
-    default: COORDINATION_DEFAULT,
-    not_sure: None,
-    key: "dynamics.coordination_hours",
-    comment: "hours a week each member spends keeping in touch with each member it coordinates with directly (all the others when everyone meets)",
-    words: "hours a week each member spends per partner it coordinates with (not sure: a secretariat relays most of it to each partner expects calls or meetings of its own)",
-};
-
-/// How long a member stays sore about a lost vote or a blocked change (an
-/// answers file from before the question means about half a year, the
-/// model's default).
-const GRUDGE_SETTING: OptionalSetting = OptionalSetting {
-    question: "grudge",
-    answer: |a| a.grudge.as_deref(),
-    table: &GRUDGE,
-    default: GRUDGE_DEFAULT,
-    not_sure: None,
-    key: "dynamics.resentment_decay",
-    comment: "the share of a member's resentment at a lost vote or a blocked change that fades each week (half of it gone in about 11 weeks at 0.06, 23 at 0.03, 46 at 0.015)",
-    words: "how fast a lost vote is forgotten, the share of resentment that fades each week (not sure: about a year to a few months)",
-};
+/// The settings written in `[dynamics]` right after how a lost vote is
+/// taken, each only when answered, in this order: how much of a member's
+/// week goes on keeping in touch with each partner (no answer: emails,
+/// calls and reading each other's updates, the model's default), how long
+/// a member stays sore about a lost vote or a blocked change (no answer:
+/// about half a year) and whether members bargain with their vote (no
+/// answer: sincere votes).
+const AFTER_LOST_VOTE_SETTINGS: [OptionalSetting; 3] = [
+    OptionalSetting {
+        question: "coordination",
+        answer: |a| a.coordination.as_deref(),
+        table: &COORDINATION,
+        default: COORDINATION_DEFAULT,
+        not_sure: None,
+        key: "dynamics.coordination_hours",
+        comment: "hours a week each member spends keeping in touch with each member it coordinates with directly (all the others when everyone meets)",
+        words: "hours a week each member spends per partner it coordinates with (not sure: a secretariat relays most of it to each partner expects calls or meetings of its own)",
+    },
+    OptionalSetting {
+        question: "grudge",
+        answer: |a| a.grudge.as_deref(),
+        table: &GRUDGE,
+        default: GRUDGE_DEFAULT,
+        not_sure: None,
+        key: "dynamics.resentment_decay",
+        comment: "the share of a member's resentment at a lost vote or a blocked change that fades each week (half of it gone in about 11 weeks at 0.06, 23 at 0.03, 46 at 0.015)",
+        words: "how fast a lost vote is forgotten, the share of resentment that fades each week (not sure: about a year to a few months)",
+    },
+    OptionalSetting {
+        question: "bargaining",
+        answer: |a| a.bargaining.as_deref(),
+        table: &BARGAINING,
+        default: 1,
+        not_sure: None,
+        key: "dynamics.holdout",
+        comment: "a member whose support is needed holds it back to win a change",
+        words: "how often a member holds out for a change (not sure: never to often)",
+    },
+];
 
 /// How many may stand aside under consensus (an answers file from before
 /// the question means no limit, the model's default).
@@ -1434,14 +1433,11 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         num(lost.unwrap_or(LOST_VOTE[1].1)),
         a.lost_vote
     );
-    // How much of a member's week goes on keeping in touch with each
-    // partner: written only when answered.
-    optional_setting(&mut t, &mut uncertain, a, &COORDINATION_SETTING)?;
-    // How long a member stays sore about a lost vote or a blocked change:
-    // written only when answered.
-    optional_setting(&mut t, &mut uncertain, a, &GRUDGE_SETTING)?;
-    // Whether members bargain with their vote: written only when answered.
-    optional_setting(&mut t, &mut uncertain, a, &BARGAINING_SETTING)?;
+    // Keeping in touch, how long a lost vote is remembered, whether members
+    // bargain with their vote: each written only when answered.
+    for q in &AFTER_LOST_VOTE_SETTINGS {
+        optional_setting(&mut t, &mut uncertain, a, q)?;
+    }
     // How long a blocked proposal is negotiated: written only when
     // answered (an answers file from before the question means one more
     // meeting, the model's default). An integer key: "not sure" is a
