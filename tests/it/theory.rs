@@ -839,11 +839,11 @@ fn tilt(
     // are made and negotiated (their size, the weight of merit in a vote, how
     // well and how alike members judge a proposal, the rounds of negotiation
     // and what a round costs and concedes, how often discussion changes
-    // minds), the hours keeping in touch takes, how long a lost vote is
-    // remembered and how often a proposal would help, which the theory
-    // sections hold at the model's defaults (one round) unless `fixed` sets
-    // them.
-    const HELD: [&str; 13] = [
+    // minds), the hours keeping in touch takes and the work lost to
+    // coordinating, how long a lost vote is remembered and how often a
+    // proposal would help, which the theory sections hold at the model's
+    // defaults (one round) unless `fixed` sets them.
+    const HELD: [&str; 14] = [
         "dynamics.amendments",
         "dynamics.proposal_step",
         "dynamics.merit_weight",
@@ -857,6 +857,7 @@ fn tilt(
         "dynamics.coordination_hours",
         "dynamics.resentment_decay",
         "dynamics.proposal_quality",
+        "dynamics.coordination_loss",
     ];
     let own = format!("\"{key}\" = ");
     let text: String = space

@@ -401,6 +401,9 @@ impl ScenarioFile {
             "dynamics.coordination_hours" => {
                 "hours a week each member spends per partner it coordinates with".into()
             }
+            "dynamics.coordination_loss" => {
+                "the share of joint work lost per partner a member coordinates with".into()
+            }
             "dynamics.holdout" => "how often members hold out for a concession".into(),
             "dynamics.proposal_quality" => {
                 "the share of proposals that would help the coalition".into()
