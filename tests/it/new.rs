@@ -664,6 +664,56 @@ fn how_long_keeping_in_touch_takes_becomes_the_coordination_hours() {
     });
 }
 
+/// The answer to "Where about twenty members all coordinate with each
+/// other, how much of their joint work is lost to coordinating (waiting on
+/// others, duplicated or misaligned effort)?" becomes
+/// `dynamics.coordination_loss`, the process loss of the joint work per
+/// partner a member coordinates with directly (the work done at
+/// 1 / (1 + value × the mean number of them): 16%, 28% or 43% of it lost
+/// where twenty all coordinate); "not sure" writes the model's default
+/// (about a quarter) and explores it from half the default to twice it,
+/// the range the rule map samples; an answers file written before the
+/// question existed means the default, and nothing is written: byte for
+/// byte what it wrote before. Every file written passes `coalsim check`.
+#[test]
+fn how_much_work_is_lost_to_coordinating_becomes_the_coordination_loss() {
+    let comment = "the joint work lost to coordinating, per partner a member coordinates with directly (where twenty all coordinate with each other, 16% of it is lost at 0.01, 28% at 0.02, 43% at 0.04)";
+    a_question_becomes_its_setting(SettingQuestion {
+        key: "work_lost",
+        setting: "dynamics.coordination_loss",
+        default: 1,
+        comment,
+        table: [
+            ("about a sixth", 0.01),
+            ("about a quarter", 0.02),
+            ("about two fifths", 0.04),
+        ],
+        range: ("0.01..0.04", 0.01, 0.04),
+        refused_word: "none of it",
+        allowed: "\"about a sixth\", \"about a quarter\", \"about two fifths\", \"not sure\"",
+        question: "Where about twenty members all coordinate with each other, how much of their joint work is lost to coordinating (waiting on others, duplicated or misaligned effort)?",
+    });
+    // Written in `[dynamics]` right after how much of a member's week
+    // keeping in touch takes and before how long a lost vote is remembered
+    // (the order asked), and explore names the key in words.
+    placed_and_named(Placed {
+        key: "work_lost",
+        also: &[
+            (
+                "coordination",
+                "emails, calls and reading each other's updates",
+            ),
+            ("grudge", "about a year"),
+        ],
+        setting: "dynamics.coordination_loss",
+        line: format!("coordination_loss = 0.02   # {comment}: not sure"),
+        before: "coordination_hours = ",
+        after: Some("resentment_decay = "),
+        explore: "\"dynamics.coordination_loss\" = \"0.01..0.04\"   # the share of joint work lost per partner a member coordinates with (not sure: about a sixth to about two fifths where twenty all coordinate)",
+        label: "the share of joint work lost per partner a member coordinates with",
+    });
+}
+
 /// The answer to "After a member loses a vote, or sees a change it wants
 /// blocked, how long does it stay sore about it?" becomes
 /// `dynamics.resentment_decay`, the share of a member's resentment that
@@ -752,13 +802,14 @@ fn how_many_proposals_are_worth_adopting_becomes_the_proposal_quality() {
 }
 
 /// An answers file written before the questions on how much of a member's
-/// week keeping in touch with each partner takes, how long a member stays
-/// sore about a lost vote, how proposals are made and discussed (and how
-/// many would help the coalition), what a round of negotiation costs and
-/// what blocks under consensus (the Eastside example) writes none of their
-/// twelve settings; answering all twelve (not "not sure") adds the twelve
+/// week keeping in touch with each partner takes, how much of the joint
+/// work is lost to coordinating, how long a member stays sore about a lost
+/// vote, how proposals are made and discussed (and how many would help the
+/// coalition), what a round of negotiation costs and what blocks under
+/// consensus (the Eastside example) writes none of their thirteen
+/// settings; answering all thirteen (not "not sure") adds the thirteen
 /// lines, the one in `[governance]` (how many may stand aside) after who
-/// votes and the eleven `[dynamics]` ones in the order asked, and changes
+/// votes and the twelve `[dynamics]` ones in the order asked, and changes
 /// nothing else.
 #[test]
 fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_settings() {
@@ -768,6 +819,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
     let settings = [
         "stand_aside_limit",
         "coordination_hours",
+        "coordination_loss",
         "resentment_decay",
         "proposal_step",
         "merit_weight",
@@ -787,6 +839,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
             "coordination",
             "emails, calls and reading each other's updates",
         ),
+        ("work_lost", "about two fifths"),
         ("grudge", "a few months"),
         ("proposal_size", "half-way"),
         (
@@ -816,6 +869,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
         [
             "stand_aside_limit = 0.5   # the largest share of the voters who may stand aside before a proposal counts as not ready (consensus, modified consensus): half",
             "coordination_hours = 0.1   # hours a week each member spends keeping in touch with each member it coordinates with directly (all the others when everyone meets): emails, calls and reading each other's updates",
+            "coordination_loss = 0.04   # the joint work lost to coordinating, per partner a member coordinates with directly (where twenty all coordinate with each other, 16% of it is lost at 0.01, 28% at 0.02, 43% at 0.04): about two fifths",
             "resentment_decay = 0.06   # the share of a member's resentment at a lost vote or a blocked change that fades each week (half of it gone in about 11 weeks at 0.06, 23 at 0.03, 46 at 0.015): a few months",
             "proposal_step = 0.5   # one proposal goes toward what its proposer wants: half-way",
             "merit_weight = 0.15   # what members weigh when they vote: their own stake, the coalition's needs tip close calls",
@@ -836,10 +890,10 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
 }
 
 /// One question on how much of a member's week keeping in touch takes,
-/// how long a member stays sore about a lost vote, how proposals are made
-/// and discussed (and how many would help the coalition), what a round of
-/// negotiating a blocked proposal costs, or what blocks under consensus:
-/// each answer of
+/// how much of the joint work is lost to coordinating, how long a member
+/// stays sore about a lost vote, how proposals are made and discussed (and
+/// how many would help the coalition), what a round of negotiating a
+/// blocked proposal costs, or what blocks under consensus: each answer of
 /// `table` (word, the value it writes for `setting`, a full key such as
 /// `dynamics.pooling`), "not sure" (`table[default]`, the model's
 /// default, written; `lo..hi` explored), no answer (nothing written: the
@@ -887,6 +941,7 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
             "dynamics.amendment_delay" => file.base.dynamics.amendment_delay,
             "dynamics.block_threshold" => file.base.dynamics.block_threshold,
             "dynamics.coordination_hours" => file.base.dynamics.coordination_hours,
+            "dynamics.coordination_loss" => file.base.dynamics.coordination_loss,
             "dynamics.resentment_decay" => file.base.dynamics.resentment_decay,
             "dynamics.proposal_quality" => file.base.dynamics.proposal_quality,
             "governance.stand_aside_limit" => file.base.governance.stand_aside_limit,

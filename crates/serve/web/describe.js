@@ -87,6 +87,7 @@ function answers() {
     urgency: value("urgency"),
     meetings: value("meetings"),
     coordination: value("coordination"),
+    work_lost: value("work_lost"),
     outside_shocks: value("outside_shocks"),
     trust_strangers: value("trust_strangers"),
     work: value("work"),

@@ -8,19 +8,20 @@
 //! what each wants on each issue, how much each issue matters to it, its
 //! resources, whether it does what it promises, who already knows whom, the
 //! deadline and urgency, how often to meet, how much of a member's week
-//! goes on keeping in touch with each partner, who carries out what is
-//! decided, how a member takes losing a vote and how long it stays sore
-//! about it, whether members bargain with their vote, how long a blocked
-//! proposal is negotiated, how far one proposal goes toward its proposer,
-//! what members weigh when they vote, how many proposals would help the
-//! coalition, how well members judge whether a proposal would help the
-//! coalition, how often discussion puts right a member who misread a
-//! proposal, how differently members weigh the same proposal, what a round
-//! of negotiating a blocked proposal costs (each member's time, how far it
-//! concedes to the objectors, how much it holds up the work), what is
-//! enough for one member to block a proposal and how many may stand aside
-//! under consensus, which of the seven rules are on the table): the
-//! settings that decide which rule does best
+//! goes on keeping in touch with each partner and how much of the joint
+//! work is lost to coordinating, who carries out what is decided, how a
+//! member takes losing a vote and how long it stays sore about it, whether
+//! members bargain with their vote, how long a blocked proposal is
+//! negotiated, how far one proposal goes toward its proposer, what members
+//! weigh when they vote, how many proposals would help the coalition, how
+//! well members judge whether a proposal would help the coalition, how
+//! often discussion puts right a member who misread a proposal, how
+//! differently members weigh the same proposal, what a round of negotiating
+//! a blocked proposal costs (each member's time, how far it concedes to the
+//! objectors, how much it holds up the work), what is enough for one member
+//! to block a proposal and how many may stand aside under consensus, which
+//! of the seven rules are on the table): the settings that decide which
+//! rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer"). Every answer is a word from a short list; "not sure" is
 //! allowed for every quantity and becomes a range in `[explore.uncertain]`
@@ -35,7 +36,7 @@ use serde::{Deserialize, Serialize};
 /// for the organisation, the issue and the other organisation asked about:
 /// the terminal asks them in these words, and an answer that is refused is
 /// named by its question (see [`question`]).
-pub const QUESTIONS: [(&str, &str); 39] = [
+pub const QUESTIONS: [(&str, &str); 40] = [
     ("name", "What is the coalition called?"),
     (
         "purpose",
@@ -56,6 +57,10 @@ pub const QUESTIONS: [(&str, &str); 39] = [
     (
         "coordination",
         "Besides the coalition's meetings, how much of a member's week goes on keeping in touch with each partner organisation?",
+    ),
+    (
+        "work_lost",
+        "Where about twenty members all coordinate with each other, how much of their joint work is lost to coordinating (waiting on others, duplicated or misaligned effort)?",
     ),
     (
         "outside_shocks",
@@ -267,6 +272,13 @@ pub struct Answers {
     /// model's default, and nothing is written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coordination: Option<String>,
+    /// Where about twenty members all coordinate with each other, how
+    /// much of their joint work is lost to coordinating: about a sixth,
+    /// about a quarter, about two fifths, not sure. None (answers files
+    /// written before the question was asked) means about a quarter, the
+    /// model's default, and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_lost: Option<String>,
     /// How often outside events shake the coalition: rarely, sometimes,
     /// often, not sure.
     pub outside_shocks: String,
@@ -467,6 +479,22 @@ pub const COORDINATION: [(&str, f64); 3] = [
 ];
 /// The answer of [`COORDINATION`] that is the model's default.
 pub const COORDINATION_DEFAULT: usize = 1;
+/// `dynamics.coordination_loss` (same table: "work lost to
+/// coordinating"): the process loss of the joint work per partner a
+/// member coordinates with directly, the work done at
+/// η = 1 / (1 + value × c̄), c̄ the mean number of direct contacts. The
+/// question asks about twenty members who all coordinate with each other
+/// (c̄ = 19): about a sixth of the work lost at 0.01 (16%), about a
+/// quarter at 0.02 (28%, the model's default), about two fifths at 0.04
+/// (43%), the range the rule map samples
+/// (`scenarios/coalition-space.toml`).
+pub const WORK_LOST: [(&str, f64); 3] = [
+    ("about a sixth", 0.01),
+    ("about a quarter", 0.02),
+    ("about two fifths", 0.04),
+];
+/// The answer of [`WORK_LOST`] that is the model's default.
+pub const WORK_LOST_DEFAULT: usize = 1;
 pub const SHOCKS: [(&str, f64); 3] = [("rarely", 0.01), ("sometimes", 0.03), ("often", 0.08)];
 pub const TRUST: [(&str, f64); 3] = [("low", 0.25), ("medium", 0.4), ("high", 0.6)];
 /// `dynamics.implementation_need` (docs/model.md, "How a user estimates
@@ -813,11 +841,12 @@ fn optional_setting(
 /// The settings written in `[dynamics]` right after how a lost vote is
 /// taken, each only when answered, in this order: how much of a member's
 /// week goes on keeping in touch with each partner (no answer: emails,
-/// calls and reading each other's updates, the model's default), how long
-/// a member stays sore about a lost vote or a blocked change (no answer:
-/// about half a year) and whether members bargain with their vote (no
-/// answer: sincere votes).
-const AFTER_LOST_VOTE_SETTINGS: [OptionalSetting; 3] = [
+/// calls and reading each other's updates, the model's default), how much
+/// of the joint work is lost to coordinating (no answer: about a quarter
+/// where twenty all coordinate), how long a member stays sore about a lost
+/// vote or a blocked change (no answer: about half a year) and whether
+/// members bargain with their vote (no answer: sincere votes).
+const AFTER_LOST_VOTE_SETTINGS: [OptionalSetting; 4] = [
     OptionalSetting {
         question: "coordination",
         answer: |a| a.coordination.as_deref(),
@@ -827,6 +856,16 @@ const AFTER_LOST_VOTE_SETTINGS: [OptionalSetting; 3] = [
         key: "dynamics.coordination_hours",
         comment: "hours a week each member spends keeping in touch with each member it coordinates with directly (all the others when everyone meets)",
         words: "hours a week each member spends per partner it coordinates with (not sure: a secretariat relays most of it to each partner expects calls or meetings of its own)",
+    },
+    OptionalSetting {
+        question: "work_lost",
+        answer: |a| a.work_lost.as_deref(),
+        table: &WORK_LOST,
+        default: WORK_LOST_DEFAULT,
+        not_sure: None,
+        key: "dynamics.coordination_loss",
+        comment: "the joint work lost to coordinating, per partner a member coordinates with directly (where twenty all coordinate with each other, 16% of it is lost at 0.01, 28% at 0.02, 43% at 0.04)",
+        words: "the share of joint work lost per partner a member coordinates with (not sure: about a sixth to about two fifths where twenty all coordinate)",
     },
     OptionalSetting {
         question: "grudge",
@@ -1433,8 +1472,9 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         num(lost.unwrap_or(LOST_VOTE[1].1)),
         a.lost_vote
     );
-    // Keeping in touch, how long a lost vote is remembered, whether members
-    // bargain with their vote: each written only when answered.
+    // Keeping in touch, the work lost to coordinating, how long a lost vote
+    // is remembered, whether members bargain with their vote: each written
+    // only when answered.
     for q in &AFTER_LOST_VOTE_SETTINGS {
         optional_setting(&mut t, &mut uncertain, a, q)?;
     }
@@ -1641,6 +1681,7 @@ pub fn choices() -> serde_json::Value {
         "urgency": sure(words(&URGENCY)),
         "meetings": sure(MEETINGS.iter().map(|(w, _)| *w).collect()),
         "coordination": sure(words(&COORDINATION)),
+        "work_lost": sure(words(&WORK_LOST)),
         "outside_shocks": sure(words(&SHOCKS)),
         "trust_strangers": sure(words(&TRUST)),
         "work": sure(words(&WORK)),
