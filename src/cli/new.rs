@@ -5,20 +5,20 @@
 //! what each wants on each issue, how much each issue matters to it, its
 //! resources, whether it does what it promises, who already knows whom, the
 //! deadline and urgency, how often to meet, how much of a member's week
-//! goes on keeping in touch with each partner and how much of the joint
-//! work is lost to coordinating, who carries out what is decided, how a
-//! member takes losing a vote and how long it stays sore about it, whether
-//! members bargain with their vote, how long a blocked proposal is
-//! negotiated, how far one proposal goes toward its proposer, what members
-//! weigh when they vote, how many proposals would help the coalition, how
-//! well members judge whether a proposal would help the coalition, how
-//! often discussion puts right a member who misread a proposal, how
-//! differently members weigh the same proposal, what a round of negotiating
-//! a blocked proposal costs (each member's time, how far it concedes to the
-//! objectors, how much it holds up the work), what is enough for one member
-//! to block a proposal and how many may stand aside under consensus, which
-//! of the seven rules are on the table): the settings that decide which
-//! rule does best
+//! goes on keeping in touch with each partner, how much of the joint work
+//! is lost to coordinating and how much of a meeting reaches a member
+//! second-hand, who carries out what is decided, how a member takes losing
+//! a vote and how long it stays sore about it, whether members bargain with
+//! their vote, how long a blocked proposal is negotiated, how far one
+//! proposal goes toward its proposer, what members weigh when they vote,
+//! how many proposals would help the coalition, how well members judge
+//! whether a proposal would help the coalition, how often discussion puts
+//! right a member who misread a proposal, how differently members weigh the
+//! same proposal, what a round of negotiating a blocked proposal costs
+//! (each member's time, how far it concedes to the objectors, how much it
+//! holds up the work), what is enough for one member to block a proposal
+//! and how many may stand aside under consensus, which of the seven rules
+//! are on the table): the settings that decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer") — size, camps and intense minorities (what each wants and how
 //! much it cares), how concentrated resources are and on which side, who
@@ -42,9 +42,9 @@ use coalsim_core::scenario::describe::{
     COORDINATION, COORDINATION_DEFAULT, DELIVERS, DISCUSSION, FIRST_WIN, GOAL, GRUDGE,
     GRUDGE_DEFAULT, HOLDUP, JUDGMENT, JUDGMENT_DEFAULT, LOST_VOTE, MEETINGS, NEGOTIATION,
     NEGOTIATION_HOURS, NOT_SURE, Organisation, PROPOSAL_RECORD, PROPOSAL_RECORD_DEFAULT,
-    PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES, SHOCKS, STAND_ASIDE, STAND_ASIDE_DEFAULT,
-    TRUST, URGENCY, VOTING, WANTS, WEIGHING, WEIGHING_DEFAULT, WORK, WORK_LOST, WORK_LOST_DEFAULT,
-    WORK_RUNS_ON, question,
+    PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES, SECOND_HAND, SECOND_HAND_DEFAULT, SHOCKS,
+    STAND_ASIDE, STAND_ASIDE_DEFAULT, TRUST, URGENCY, VOTING, WANTS, WEIGHING, WEIGHING_DEFAULT,
+    WORK, WORK_LOST, WORK_LOST_DEFAULT, WORK_RUNS_ON, question,
 };
 use coalsim_report::files::write_atomic;
 
@@ -200,6 +200,11 @@ fn ask() -> anyhow::Result<Answers> {
         question("work_lost"),
         &with_not_sure(words(&WORK_LOST)),
         WORK_LOST_DEFAULT,
+    )?;
+    let second_hand = choose(
+        question("second_hand"),
+        &with_not_sure(words(&SECOND_HAND)),
+        SECOND_HAND_DEFAULT,
     )?;
     let outside_shocks = choose(
         question("outside_shocks"),
@@ -382,6 +387,7 @@ fn ask() -> anyhow::Result<Answers> {
         meetings,
         coordination: Some(coordination),
         work_lost: Some(work_lost),
+        second_hand: Some(second_hand),
         outside_shocks,
         trust_strangers,
         work,

@@ -1183,6 +1183,13 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         json!("about a quarter")
     );
     choose(&b, "#work_lost", "about two fifths");
+    // How much of a meeting reaches a member second-hand starts at the
+    // model's default: about half, from a briefing.
+    assert_eq!(
+        b.js("return document.getElementById('second_hand').value"),
+        json!("about half, from a briefing")
+    );
+    choose(&b, "#second_hand", "a little, by word of mouth");
     choose(&b, "#outside_shocks", "not sure");
     // How long a member stays sore about a lost vote or a blocked change
     // starts at the model's default: about half a year.
@@ -1290,6 +1297,7 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "quorum = 0.5",
         "coordination_hours = 0.2   # hours a week each member spends keeping in touch with each member it coordinates with directly (all the others when everyone meets): each partner expects calls or meetings of its own",
         "coordination_loss = 0.04   # the joint work lost to coordinating, per partner a member coordinates with directly (where twenty all coordinate with each other, 16% of it is lost at 0.01, 28% at 0.02, 43% at 0.04): about two fifths",
+        "relay = 0.3   # the share of a meeting's clarity, concerns aired and follow-through records that reaches a member who was not in it (outside the steering committee or in another sub-group, absent from a decision, or through a junior representative): a little, by word of mouth",
         "resentment_decay = 0.015   # the share of a member's resentment at a lost vote or a blocked change that fades each week (half of it gone in about 11 weeks at 0.06, 23 at 0.03, 46 at 0.015): about a year",
         "holdout = 0.2   # a member whose support is needed holds it back to win a change: now and then",
         "amendments = 1   # a blocked proposal is negotiated before it is dropped: not sure",

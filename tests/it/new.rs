@@ -714,6 +714,49 @@ fn how_much_work_is_lost_to_coordinating_becomes_the_coordination_loss() {
     });
 }
 
+/// The answer to "When a member hears what a meeting discussed and decided
+/// second-hand (from a representative, a briefing or the minutes) rather
+/// than by being there, how much of it reaches them?" becomes
+/// `dynamics.relay`, the share of a meeting's clarity, concerns aired and
+/// follow-through records that reaches a member who was not in it (0.3,
+/// 0.5 or 0.7); "not sure" writes the model's default (about half, from a
+/// briefing) and explores it from a little, by word of mouth, to most of
+/// it, from good written minutes; an answers file written before the
+/// question existed means the default, and nothing is written: byte for
+/// byte what it wrote before. Every file written passes `coalsim check`.
+#[test]
+fn how_much_of_a_meeting_reaches_a_member_second_hand_becomes_the_relay() {
+    let comment = "the share of a meeting's clarity, concerns aired and follow-through records that reaches a member who was not in it (outside the steering committee or in another sub-group, absent from a decision, or through a junior representative)";
+    a_question_becomes_its_setting(SettingQuestion {
+        key: "second_hand",
+        setting: "dynamics.relay",
+        default: 1,
+        comment,
+        table: [
+            ("a little, by word of mouth", 0.3),
+            ("about half, from a briefing", 0.5),
+            ("most of it, from good written minutes", 0.7),
+        ],
+        range: ("0.3..0.7", 0.3, 0.7),
+        refused_word: "all of it",
+        allowed: "\"a little, by word of mouth\", \"about half, from a briefing\", \"most of it, from good written minutes\", \"not sure\"",
+        question: "When a member hears what a meeting discussed and decided second-hand (from a representative, a briefing or the minutes) rather than by being there, how much of it reaches them?",
+    });
+    // Written in `[dynamics]` right after the work lost to coordinating and
+    // before how long a lost vote is remembered (the order asked), and
+    // explore names the key in words.
+    placed_and_named(Placed {
+        key: "second_hand",
+        also: &[("work_lost", "about a sixth"), ("grudge", "about a year")],
+        setting: "dynamics.relay",
+        line: format!("relay = 0.5   # {comment}: not sure"),
+        before: "coordination_loss = ",
+        after: Some("resentment_decay = "),
+        explore: "\"dynamics.relay\" = \"0.3..0.7\"   # how much of a meeting reaches a member second-hand (not sure: a little, by word of mouth, to most of it, from good written minutes)",
+        label: "how much of a meeting reaches a member second-hand",
+    });
+}
+
 /// The answer to "After a member loses a vote, or sees a change it wants
 /// blocked, how long does it stay sore about it?" becomes
 /// `dynamics.resentment_decay`, the share of a member's resentment that
@@ -803,13 +846,14 @@ fn how_many_proposals_are_worth_adopting_becomes_the_proposal_quality() {
 
 /// An answers file written before the questions on how much of a member's
 /// week keeping in touch with each partner takes, how much of the joint
-/// work is lost to coordinating, how long a member stays sore about a lost
-/// vote, how proposals are made and discussed (and how many would help the
+/// work is lost to coordinating, how much of a meeting reaches a member
+/// second-hand, how long a member stays sore about a lost vote, how
+/// proposals are made and discussed (and how many would help the
 /// coalition), what a round of negotiation costs and what blocks under
-/// consensus (the Eastside example) writes none of their thirteen
-/// settings; answering all thirteen (not "not sure") adds the thirteen
+/// consensus (the Eastside example) writes none of their fourteen
+/// settings; answering all fourteen (not "not sure") adds the fourteen
 /// lines, the one in `[governance]` (how many may stand aside) after who
-/// votes and the twelve `[dynamics]` ones in the order asked, and changes
+/// votes and the thirteen `[dynamics]` ones in the order asked, and changes
 /// nothing else.
 #[test]
 fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_settings() {
@@ -820,6 +864,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
         "stand_aside_limit",
         "coordination_hours",
         "coordination_loss",
+        "relay",
         "resentment_decay",
         "proposal_step",
         "merit_weight",
@@ -840,6 +885,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
             "emails, calls and reading each other's updates",
         ),
         ("work_lost", "about two fifths"),
+        ("second_hand", "most of it, from good written minutes"),
         ("grudge", "a few months"),
         ("proposal_size", "half-way"),
         (
@@ -870,6 +916,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
             "stand_aside_limit = 0.5   # the largest share of the voters who may stand aside before a proposal counts as not ready (consensus, modified consensus): half",
             "coordination_hours = 0.1   # hours a week each member spends keeping in touch with each member it coordinates with directly (all the others when everyone meets): emails, calls and reading each other's updates",
             "coordination_loss = 0.04   # the joint work lost to coordinating, per partner a member coordinates with directly (where twenty all coordinate with each other, 16% of it is lost at 0.01, 28% at 0.02, 43% at 0.04): about two fifths",
+            "relay = 0.7   # the share of a meeting's clarity, concerns aired and follow-through records that reaches a member who was not in it (outside the steering committee or in another sub-group, absent from a decision, or through a junior representative): most of it, from good written minutes",
             "resentment_decay = 0.06   # the share of a member's resentment at a lost vote or a blocked change that fades each week (half of it gone in about 11 weeks at 0.06, 23 at 0.03, 46 at 0.015): a few months",
             "proposal_step = 0.5   # one proposal goes toward what its proposer wants: half-way",
             "merit_weight = 0.15   # what members weigh when they vote: their own stake, the coalition's needs tip close calls",
@@ -890,10 +937,11 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
 }
 
 /// One question on how much of a member's week keeping in touch takes,
-/// how much of the joint work is lost to coordinating, how long a member
-/// stays sore about a lost vote, how proposals are made and discussed (and
-/// how many would help the coalition), what a round of negotiating a
-/// blocked proposal costs, or what blocks under consensus: each answer of
+/// how much of the joint work is lost to coordinating, how much of a
+/// meeting reaches a member second-hand, how long a member stays sore
+/// about a lost vote, how proposals are made and discussed (and how many
+/// would help the coalition), what a round of negotiating a blocked
+/// proposal costs, or what blocks under consensus: each answer of
 /// `table` (word, the value it writes for `setting`, a full key such as
 /// `dynamics.pooling`), "not sure" (`table[default]`, the model's
 /// default, written; `lo..hi` explored), no answer (nothing written: the
@@ -942,6 +990,7 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
             "dynamics.block_threshold" => file.base.dynamics.block_threshold,
             "dynamics.coordination_hours" => file.base.dynamics.coordination_hours,
             "dynamics.coordination_loss" => file.base.dynamics.coordination_loss,
+            "dynamics.relay" => file.base.dynamics.relay,
             "dynamics.resentment_decay" => file.base.dynamics.resentment_decay,
             "dynamics.proposal_quality" => file.base.dynamics.proposal_quality,
             "governance.stand_aside_limit" => file.base.governance.stand_aside_limit,

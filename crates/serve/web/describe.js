@@ -88,6 +88,7 @@ function answers() {
     meetings: value("meetings"),
     coordination: value("coordination"),
     work_lost: value("work_lost"),
+    second_hand: value("second_hand"),
     outside_shocks: value("outside_shocks"),
     trust_strangers: value("trust_strangers"),
     work: value("work"),

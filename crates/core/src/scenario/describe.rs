@@ -8,20 +8,20 @@
 //! what each wants on each issue, how much each issue matters to it, its
 //! resources, whether it does what it promises, who already knows whom, the
 //! deadline and urgency, how often to meet, how much of a member's week
-//! goes on keeping in touch with each partner and how much of the joint
-//! work is lost to coordinating, who carries out what is decided, how a
-//! member takes losing a vote and how long it stays sore about it, whether
-//! members bargain with their vote, how long a blocked proposal is
-//! negotiated, how far one proposal goes toward its proposer, what members
-//! weigh when they vote, how many proposals would help the coalition, how
-//! well members judge whether a proposal would help the coalition, how
-//! often discussion puts right a member who misread a proposal, how
-//! differently members weigh the same proposal, what a round of negotiating
-//! a blocked proposal costs (each member's time, how far it concedes to the
-//! objectors, how much it holds up the work), what is enough for one member
-//! to block a proposal and how many may stand aside under consensus, which
-//! of the seven rules are on the table): the settings that decide which
-//! rule does best
+//! goes on keeping in touch with each partner, how much of the joint work
+//! is lost to coordinating and how much of a meeting reaches a member
+//! second-hand, who carries out what is decided, how a member takes losing
+//! a vote and how long it stays sore about it, whether members bargain with
+//! their vote, how long a blocked proposal is negotiated, how far one
+//! proposal goes toward its proposer, what members weigh when they vote,
+//! how many proposals would help the coalition, how well members judge
+//! whether a proposal would help the coalition, how often discussion puts
+//! right a member who misread a proposal, how differently members weigh the
+//! same proposal, what a round of negotiating a blocked proposal costs
+//! (each member's time, how far it concedes to the objectors, how much it
+//! holds up the work), what is enough for one member to block a proposal
+//! and how many may stand aside under consensus, which of the seven rules
+//! are on the table): the settings that decide which rule does best
 //! (docs/model.md, "How a user estimates the settings that decide the
 //! answer"). Every answer is a word from a short list; "not sure" is
 //! allowed for every quantity and becomes a range in `[explore.uncertain]`
@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 /// for the organisation, the issue and the other organisation asked about:
 /// the terminal asks them in these words, and an answer that is refused is
 /// named by its question (see [`question`]).
-pub const QUESTIONS: [(&str, &str); 40] = [
+pub const QUESTIONS: [(&str, &str); 41] = [
     ("name", "What is the coalition called?"),
     (
         "purpose",
@@ -61,6 +61,10 @@ pub const QUESTIONS: [(&str, &str); 40] = [
     (
         "work_lost",
         "Where about twenty members all coordinate with each other, how much of their joint work is lost to coordinating (waiting on others, duplicated or misaligned effort)?",
+    ),
+    (
+        "second_hand",
+        "When a member hears what a meeting discussed and decided second-hand (from a representative, a briefing or the minutes) rather than by being there, how much of it reaches them?",
     ),
     (
         "outside_shocks",
@@ -279,6 +283,14 @@ pub struct Answers {
     /// model's default, and nothing is written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_lost: Option<String>,
+    /// When a member hears what a meeting discussed and decided
+    /// second-hand rather than by being there, how much of it reaches
+    /// them: a little, by word of mouth; about half, from a briefing; most
+    /// of it, from good written minutes; not sure. None (answers files
+    /// written before the question was asked) means about half, the
+    /// model's default, and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_hand: Option<String>,
     /// How often outside events shake the coalition: rarely, sometimes,
     /// often, not sure.
     pub outside_shocks: String,
@@ -495,6 +507,21 @@ pub const WORK_LOST: [(&str, f64); 3] = [
 ];
 /// The answer of [`WORK_LOST`] that is the model's default.
 pub const WORK_LOST_DEFAULT: usize = 1;
+/// `dynamics.relay` (same table: "what is lost second-hand"): the share of
+/// a meeting's clarity, of the concerns it airs and of the follow-through
+/// records it shows that reaches a member who was not in it (a member
+/// outside the steering committee or in another sub-group, briefed by its
+/// liaison or representative; a member absent from a decision or without
+/// a vote; again through a junior representative). A little, by word of
+/// mouth 0.3; about half, from a briefing 0.5 (the model's default); most
+/// of it, from good written minutes 0.7.
+pub const SECOND_HAND: [(&str, f64); 3] = [
+    ("a little, by word of mouth", 0.3),
+    ("about half, from a briefing", 0.5),
+    ("most of it, from good written minutes", 0.7),
+];
+/// The answer of [`SECOND_HAND`] that is the model's default.
+pub const SECOND_HAND_DEFAULT: usize = 1;
 pub const SHOCKS: [(&str, f64); 3] = [("rarely", 0.01), ("sometimes", 0.03), ("often", 0.08)];
 pub const TRUST: [(&str, f64); 3] = [("low", 0.25), ("medium", 0.4), ("high", 0.6)];
 /// `dynamics.implementation_need` (docs/model.md, "How a user estimates
@@ -843,10 +870,12 @@ fn optional_setting(
 /// week goes on keeping in touch with each partner (no answer: emails,
 /// calls and reading each other's updates, the model's default), how much
 /// of the joint work is lost to coordinating (no answer: about a quarter
-/// where twenty all coordinate), how long a member stays sore about a lost
-/// vote or a blocked change (no answer: about half a year) and whether
-/// members bargain with their vote (no answer: sincere votes).
-const AFTER_LOST_VOTE_SETTINGS: [OptionalSetting; 4] = [
+/// where twenty all coordinate), how much of a meeting reaches a member
+/// second-hand (no answer: about half, from a briefing), how long a member
+/// stays sore about a lost vote or a blocked change (no answer: about half
+/// a year) and whether members bargain with their vote (no answer: sincere
+/// votes).
+const AFTER_LOST_VOTE_SETTINGS: [OptionalSetting; 5] = [
     OptionalSetting {
         question: "coordination",
         answer: |a| a.coordination.as_deref(),
@@ -866,6 +895,16 @@ const AFTER_LOST_VOTE_SETTINGS: [OptionalSetting; 4] = [
         key: "dynamics.coordination_loss",
         comment: "the joint work lost to coordinating, per partner a member coordinates with directly (where twenty all coordinate with each other, 16% of it is lost at 0.01, 28% at 0.02, 43% at 0.04)",
         words: "the share of joint work lost per partner a member coordinates with (not sure: about a sixth to about two fifths where twenty all coordinate)",
+    },
+    OptionalSetting {
+        question: "second_hand",
+        answer: |a| a.second_hand.as_deref(),
+        table: &SECOND_HAND,
+        default: SECOND_HAND_DEFAULT,
+        not_sure: None,
+        key: "dynamics.relay",
+        comment: "the share of a meeting's clarity, concerns aired and follow-through records that reaches a member who was not in it (outside the steering committee or in another sub-group, absent from a decision, or through a junior representative)",
+        words: "how much of a meeting reaches a member second-hand (not sure: a little, by word of mouth, to most of it, from good written minutes)",
     },
     OptionalSetting {
         question: "grudge",
@@ -1472,8 +1511,9 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
         num(lost.unwrap_or(LOST_VOTE[1].1)),
         a.lost_vote
     );
-    // Keeping in touch, the work lost to coordinating, how long a lost vote
-    // is remembered, whether members bargain with their vote: each written
+    // Keeping in touch, the work lost to coordinating, how much of a
+    // meeting reaches a member second-hand, how long a lost vote is
+    // remembered, whether members bargain with their vote: each written
     // only when answered.
     for q in &AFTER_LOST_VOTE_SETTINGS {
         optional_setting(&mut t, &mut uncertain, a, q)?;
@@ -1682,6 +1722,7 @@ pub fn choices() -> serde_json::Value {
         "meetings": sure(MEETINGS.iter().map(|(w, _)| *w).collect()),
         "coordination": sure(words(&COORDINATION)),
         "work_lost": sure(words(&WORK_LOST)),
+        "second_hand": sure(words(&SECOND_HAND)),
         "outside_shocks": sure(words(&SHOCKS)),
         "trust_strangers": sure(words(&TRUST)),
         "work": sure(words(&WORK)),

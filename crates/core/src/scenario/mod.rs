@@ -404,6 +404,7 @@ impl ScenarioFile {
             "dynamics.coordination_loss" => {
                 "the share of joint work lost per partner a member coordinates with".into()
             }
+            "dynamics.relay" => "how much of a meeting reaches a member second-hand".into(),
             "dynamics.holdout" => "how often members hold out for a concession".into(),
             "dynamics.proposal_quality" => {
                 "the share of proposals that would help the coalition".into()
