@@ -1123,6 +1123,17 @@ fn choose(b: &Browser, css: &str, value: &str) {
     assert_eq!(ok, json!(true), "{css} offers {value}");
 }
 
+/// A select of the describe page starts at `default` (the model's
+/// default); then `pick` is chosen in it.
+fn starts_at_then_choose(b: &Browser, id: &str, default: &str, pick: &str) {
+    assert_eq!(
+        b.js(&format!("return document.getElementById('{id}').value")),
+        json!(default),
+        "{id} starts at the model's default"
+    );
+    choose(b, &format!("#{id}"), pick);
+}
+
 #[test]
 fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
     if !browser_available() {
@@ -1167,37 +1178,27 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
     // How much of a member's week keeping in touch with each partner takes
     // starts at the model's default: emails, calls and reading each
     // other's updates.
-    assert_eq!(
-        b.js("return document.getElementById('coordination').value"),
-        json!("emails, calls and reading each other's updates")
-    );
-    choose(
+    starts_at_then_choose(
         &b,
-        "#coordination",
+        "coordination",
+        "emails, calls and reading each other's updates",
         "each partner expects calls or meetings of its own",
     );
     // How much of the joint work is lost to coordinating starts at the
     // model's default: about a quarter.
-    assert_eq!(
-        b.js("return document.getElementById('work_lost').value"),
-        json!("about a quarter")
-    );
-    choose(&b, "#work_lost", "about two fifths");
+    starts_at_then_choose(&b, "work_lost", "about a quarter", "about two fifths");
     // How much of a meeting reaches a member second-hand starts at the
     // model's default: about half, from a briefing.
-    assert_eq!(
-        b.js("return document.getElementById('second_hand').value"),
-        json!("about half, from a briefing")
+    starts_at_then_choose(
+        &b,
+        "second_hand",
+        "about half, from a briefing",
+        "a little, by word of mouth",
     );
-    choose(&b, "#second_hand", "a little, by word of mouth");
     choose(&b, "#outside_shocks", "not sure");
     // How long a member stays sore about a lost vote or a blocked change
     // starts at the model's default: about half a year.
-    assert_eq!(
-        b.js("return document.getElementById('grudge').value"),
-        json!("about half a year")
-    );
-    choose(&b, "#grudge", "about a year");
+    starts_at_then_choose(&b, "grudge", "about half a year", "about a year");
     choose(&b, "#voting", "those at the meeting, if half are there");
     choose(&b, "#bargaining", "now and then");
     choose(&b, "#negotiation", "not sure");
@@ -1216,11 +1217,7 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
     choose(&b, "#common_good", "not sure");
     // How many proposals turn out worth adopting starts at the model's
     // default: seven in ten.
-    assert_eq!(
-        b.js("return document.getElementById('proposal_record').value"),
-        json!("seven in ten")
-    );
-    choose(&b, "#proposal_record", "about half");
+    starts_at_then_choose(&b, "proposal_record", "seven in ten", "about half");
     choose(
         &b,
         "#discussion",
@@ -1228,18 +1225,20 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
     );
     // How well members judge a proposal starts at the model's default:
     // members who follow the issues part-time.
-    assert_eq!(
-        b.js("return document.getElementById('judgment').value"),
-        json!("members who follow the issues part-time")
+    starts_at_then_choose(
+        &b,
+        "judgment",
+        "members who follow the issues part-time",
+        "specialists who share information",
     );
-    choose(&b, "#judgment", "specialists who share information");
     // How differently members weigh the same proposal starts at the
     // model's default: about as strongly as each other.
-    assert_eq!(
-        b.js("return document.getElementById('weighing').value"),
-        json!("about as strongly as each other")
+    starts_at_then_choose(
+        &b,
+        "weighing",
+        "about as strongly as each other",
+        "not sure",
     );
-    choose(&b, "#weighing", "not sure");
     // The three questions on what a round of negotiation costs start at
     // the middle answer, the model's default.
     assert_eq!(
