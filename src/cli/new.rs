@@ -148,6 +148,10 @@ fn ask() -> anyhow::Result<Answers> {
         v
     };
     let words = |t: &[(&'static str, f64)]| t.iter().map(|(w, _)| *w).collect::<Vec<_>>();
+    // A question answered by a word of its table, or "not sure".
+    let pick = |id: &str, table: &[(&'static str, f64)], default: usize| {
+        choose(question(id), &with_not_sure(words(table)), default)
+    };
     let name: String = Input::new().with_prompt(question("name")).interact_text()?;
     let purpose: String = Input::new()
         .with_prompt(question("purpose"))
@@ -185,110 +189,38 @@ fn ask() -> anyhow::Result<Answers> {
         Ok(w) => toml::Value::Integer(w),
         Err(_) => toml::Value::String(deadline.trim().to_string()),
     };
-    let urgency = choose(question("urgency"), &with_not_sure(words(&URGENCY)), 1)?;
+    let urgency = pick("urgency", &URGENCY, 1)?;
     let meetings = choose(
         question("meetings"),
         &with_not_sure(MEETINGS.map(|(w, _)| w).to_vec()),
         1,
     )?;
-    let coordination = choose(
-        question("coordination"),
-        &with_not_sure(words(&COORDINATION)),
-        COORDINATION_DEFAULT,
-    )?;
-    let work_lost = choose(
-        question("work_lost"),
-        &with_not_sure(words(&WORK_LOST)),
-        WORK_LOST_DEFAULT,
-    )?;
-    let second_hand = choose(
-        question("second_hand"),
-        &with_not_sure(words(&SECOND_HAND)),
-        SECOND_HAND_DEFAULT,
-    )?;
-    let outside_shocks = choose(
-        question("outside_shocks"),
-        &with_not_sure(words(&SHOCKS)),
-        1,
-    )?;
-    let trust_strangers = choose(
-        question("trust_strangers"),
-        &with_not_sure(words(&TRUST)),
-        1,
-    )?;
-    let work = choose(question("work"), &with_not_sure(words(&WORK)), 1)?;
-    let work_runs_on = choose(
-        question("work_runs_on"),
-        &with_not_sure(words(&WORK_RUNS_ON)),
-        1,
-    )?;
-    let lost_vote = choose(question("lost_vote"), &with_not_sure(words(&LOST_VOTE)), 1)?;
-    let grudge = choose(
-        question("grudge"),
-        &with_not_sure(words(&GRUDGE)),
-        GRUDGE_DEFAULT,
-    )?;
-    let bargaining = choose(
-        question("bargaining"),
-        &with_not_sure(words(&BARGAINING)),
-        0,
-    )?;
+    let coordination = pick("coordination", &COORDINATION, COORDINATION_DEFAULT)?;
+    let work_lost = pick("work_lost", &WORK_LOST, WORK_LOST_DEFAULT)?;
+    let second_hand = pick("second_hand", &SECOND_HAND, SECOND_HAND_DEFAULT)?;
+    let outside_shocks = pick("outside_shocks", &SHOCKS, 1)?;
+    let trust_strangers = pick("trust_strangers", &TRUST, 1)?;
+    let work = pick("work", &WORK, 1)?;
+    let work_runs_on = pick("work_runs_on", &WORK_RUNS_ON, 1)?;
+    let lost_vote = pick("lost_vote", &LOST_VOTE, 1)?;
+    let grudge = pick("grudge", &GRUDGE, GRUDGE_DEFAULT)?;
+    let bargaining = pick("bargaining", &BARGAINING, 0)?;
     let negotiation = choose(
         question("negotiation"),
         &with_not_sure(NEGOTIATION.map(|(w, _)| w).to_vec()),
         1,
     )?;
-    let proposal_size = choose(
-        question("proposal_size"),
-        &with_not_sure(words(&PROPOSAL_SIZE)),
-        1,
-    )?;
-    let common_good = choose(
-        question("common_good"),
-        &with_not_sure(words(&COMMON_GOOD)),
-        1,
-    )?;
-    let proposal_record = choose(
-        question("proposal_record"),
-        &with_not_sure(words(&PROPOSAL_RECORD)),
-        PROPOSAL_RECORD_DEFAULT,
-    )?;
-    let judgment = choose(
-        question("judgment"),
-        &with_not_sure(words(&JUDGMENT)),
-        JUDGMENT_DEFAULT,
-    )?;
-    let discussion = choose(
-        question("discussion"),
-        &with_not_sure(words(&DISCUSSION)),
-        1,
-    )?;
-    let weighing = choose(
-        question("weighing"),
-        &with_not_sure(words(&WEIGHING)),
-        WEIGHING_DEFAULT,
-    )?;
-    let negotiation_hours = choose(
-        question("negotiation_hours"),
-        &with_not_sure(words(&NEGOTIATION_HOURS)),
-        1,
-    )?;
-    let concessions = choose(
-        question("concessions"),
-        &with_not_sure(words(&CONCESSIONS)),
-        1,
-    )?;
-    let holdup = choose(question("holdup"), &with_not_sure(words(&HOLDUP)), 1)?;
-    let blocking = choose(
-        question("blocking"),
-        &with_not_sure(words(&BLOCKING)),
-        BLOCKING_DEFAULT,
-    )?;
-    let stand_aside = choose(
-        question("stand_aside"),
-        &with_not_sure(words(&STAND_ASIDE)),
-        STAND_ASIDE_DEFAULT,
-    )?;
+    let proposal_size = pick("proposal_size", &PROPOSAL_SIZE, 1)?;
+    let common_good = pick("common_good", &COMMON_GOOD, 1)?;
+    let proposal_record = pick("proposal_record", &PROPOSAL_RECORD, PROPOSAL_RECORD_DEFAULT)?;
+    let judgment = pick("judgment", &JUDGMENT, JUDGMENT_DEFAULT)?;
+    let discussion = pick("discussion", &DISCUSSION, 1)?;
+    let weighing = pick("weighing", &WEIGHING, WEIGHING_DEFAULT)?;
+    let negotiation_hours = pick("negotiation_hours", &NEGOTIATION_HOURS, 1)?;
+    let concessions = pick("concessions", &CONCESSIONS, 1)?;
+    let holdup = pick("holdup", &HOLDUP, 1)?;
+    let blocking = pick("blocking", &BLOCKING, BLOCKING_DEFAULT)?;
+    let stand_aside = pick("stand_aside", &STAND_ASIDE, STAND_ASIDE_DEFAULT)?;
     let voting = choose(
         question("voting"),
         &with_not_sure(VOTING.map(|(w, _)| w).to_vec()),
