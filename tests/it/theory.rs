@@ -1121,28 +1121,21 @@ fn the_rule_map_has_no_rule_best_everywhere_and_none_beaten_almost_everywhere() 
         .iter()
         .find(|m| m["measure"] == "success")
         .unwrap();
-    let best: Vec<(String, f64)> = success["policies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["policy"].as_str().unwrap().to_string(),
-                p["best_share"].as_f64().unwrap(),
-            )
-        })
-        .collect();
-    let behind: Vec<(String, f64)> = summary["per_coalition"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["policy"].as_str().unwrap().to_string(),
-                p["clearly_behind_share"].as_f64().unwrap(),
-            )
-        })
-        .collect();
+    // Each policy's name and one of its numbers, from a list of policies.
+    let shares = |list: &serde_json::Value, field: &str| -> Vec<(String, f64)> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["policy"].as_str().unwrap().to_string(),
+                    p[field].as_f64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let best = shares(&success["policies"], "best_share");
+    let behind = shares(&summary["per_coalition"], "clearly_behind_share");
     assert_eq!(best.len(), 7, "the map runs the seven rules");
     for ((rule, b), (same, c)) in best.iter().zip(&behind) {
         assert_eq!(rule, same, "summary.json lists the policies in one order");
