@@ -87,15 +87,20 @@ fn count_of(text: &str, singular: &str, plural: &str) -> Option<u32> {
     (rest == if n == 1 { singular } else { plural }).then_some(n)
 }
 
-/// The narrated run counts the rounds of negotiation and the fallback
-/// votes: each status line those of the rounds since the previous one (the
-/// words only when there were any), the end line the run's, as rounds.csv's
-/// columns and summary.json add them up. Under majority and under modified
-/// consensus (which has fallback votes).
+/// The narrated run counts the rounds of negotiation, consent's objection
+/// rounds and the fallback votes: each status line those of the rounds
+/// since the previous one (the words only when there were any), the end
+/// line the run's, as rounds.csv's columns and summary.json add them up.
+/// Under majority, under modified consensus (which has fallback votes) and
+/// under consent (which has objection rounds).
 #[test]
-fn run_narrates_the_rounds_of_negotiation_and_the_fallback_votes() {
+fn run_narrates_the_rounds_of_negotiation_the_objection_rounds_and_the_fallback_votes() {
     let tmp = tempfile::tempdir().unwrap();
-    for (variant, fallback_expected) in [("majority", false), ("modified consensus", true)] {
+    for (variant, fallback_expected, objection_expected) in [
+        ("majority", false, false),
+        ("modified consensus", true, false),
+        ("consent", false, true),
+    ] {
         let dir = tmp.path().join(variant.replace(' ', "-"));
         let stdout = crate::helpers_cli::ok(
             coalsim()
@@ -109,7 +114,7 @@ fn run_narrates_the_rounds_of_negotiation_and_the_fallback_votes() {
                 .arg(&dir),
         );
         // Per round of rounds.csv: (round, passed, blocked, negotiation
-        // rounds, fallback votes).
+        // rounds, fallback votes, objection rounds).
         let mut csv = csv::Reader::from_path(dir.join("rounds.csv")).unwrap();
         let header = csv.headers().unwrap().clone();
         let col = |name: &str| header.iter().position(|h| h == name).unwrap();
@@ -119,8 +124,9 @@ fn run_narrates_the_rounds_of_negotiation_and_the_fallback_votes() {
             col("decisions_blocked"),
             col("negotiation_rounds"),
             col("fallback_votes"),
+            col("objection_rounds"),
         ];
-        let rows: Vec<[u32; 5]> = csv
+        let rows: Vec<[u32; 6]> = csv
             .records()
             .map(|r| {
                 let r = r.unwrap();
@@ -130,7 +136,7 @@ fn run_narrates_the_rounds_of_negotiation_and_the_fallback_votes() {
         let total = |k: usize| rows.iter().map(|r| r[k]).sum::<u32>();
 
         let mut since = 0;
-        let (mut lines, mut with_negotiation, mut with_fallback) = (0, 0, 0);
+        let (mut lines, mut with_negotiation, mut with_fallback, mut with_objection) = (0, 0, 0, 0);
         for line in stdout.lines() {
             let Some(status) = line.strip_prefix("  round ") else {
                 continue;
@@ -148,12 +154,18 @@ fn run_narrates_the_rounds_of_negotiation_and_the_fallback_votes() {
             let fallback = after
                 .iter()
                 .find_map(|p| count_of(p, "fallback vote", "fallback votes"));
+            let objection = after
+                .iter()
+                .find_map(|p| count_of(p, "objection round", "objection rounds"));
             assert_eq!(
                 parts.len(),
-                d + 1 + negotiation.is_some() as usize + fallback.is_some() as usize,
+                d + 1
+                    + negotiation.is_some() as usize
+                    + objection.is_some() as usize
+                    + fallback.is_some() as usize,
                 "{variant}: unexpected words in `{line}`"
             );
-            let seg: Vec<&[u32; 5]> = rows
+            let seg: Vec<&[u32; 6]> = rows
                 .iter()
                 .filter(|r| r[0] > since && r[0] <= round)
                 .collect();
@@ -166,6 +178,7 @@ fn run_narrates_the_rounds_of_negotiation_and_the_fallback_votes() {
             // Zero is left unsaid.
             assert_ne!(negotiation, Some(0), "{variant}: `{line}`");
             assert_ne!(fallback, Some(0), "{variant}: `{line}`");
+            assert_ne!(objection, Some(0), "{variant}: `{line}`");
             assert_eq!(
                 negotiation.unwrap_or(0),
                 sum(3),
@@ -178,8 +191,15 @@ fn run_narrates_the_rounds_of_negotiation_and_the_fallback_votes() {
                 "{variant}: rounds {}..={round}: `{line}`",
                 since + 1
             );
+            assert_eq!(
+                objection.unwrap_or(0),
+                sum(5),
+                "{variant}: rounds {}..={round}: `{line}`",
+                since + 1
+            );
             with_negotiation += (sum(3) > 0) as u32;
             with_fallback += (sum(4) > 0) as u32;
+            with_objection += (sum(5) > 0) as u32;
             lines += 1;
             since = round;
         }
@@ -193,6 +213,11 @@ fn run_narrates_the_rounds_of_negotiation_and_the_fallback_votes() {
             fallback_expected,
             "{variant}: status lines naming fallback votes: {stdout}"
         );
+        assert_eq!(
+            with_objection > 0,
+            objection_expected,
+            "{variant}: status lines naming objection rounds: {stdout}"
+        );
 
         let summary: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
@@ -201,6 +226,7 @@ fn run_narrates_the_rounds_of_negotiation_and_the_fallback_votes() {
             Some(total(3) as u64)
         );
         assert_eq!(summary["fallback_votes"].as_u64(), Some(total(4) as u64));
+        assert_eq!(summary["objection_rounds"].as_u64(), Some(total(5) as u64));
         let end = stdout
             .lines()
             .find(|l| l.starts_with("At the end: "))
@@ -215,8 +241,13 @@ fn run_narrates_the_rounds_of_negotiation_and_the_fallback_votes() {
             1 => ", 1 fallback vote".to_string(),
             n => format!(", {n} fallback votes"),
         };
+        let objection = match total(5) {
+            0 => String::new(),
+            1 => ", 1 objection round".to_string(),
+            n => format!(", {n} objection rounds"),
+        };
         let decisions = format!(
-            "; {} decisions passed, {} blocked, {negotiation}{fallback}, ",
+            "; {} decisions passed, {} blocked, {negotiation}{objection}{fallback}, ",
             total(1),
             total(2)
         );
@@ -225,6 +256,7 @@ fn run_narrates_the_rounds_of_negotiation_and_the_fallback_votes() {
             "{variant}: `{end}` lacks `{decisions}`"
         );
         assert_eq!(total(4) > 0, fallback_expected, "{variant}: {end}");
+        assert_eq!(total(5) > 0, objection_expected, "{variant}: {end}");
     }
 }
 

@@ -289,7 +289,7 @@ fn decision_costs(s: &coalsim_core::scenario::Scenario, runs: u64) -> Vec<(u32, 
 /// without amendments, under majority or consent, whose objection round is
 /// not one), at most `amendments` per decision; `fallback_votes` counts
 /// only modified consensus's fallback votes. In runs.csv both come right
-/// after `decisions_blocked`.
+/// after `decisions_blocked`, consent's `objection_rounds` between them.
 #[test]
 fn negotiation_rounds_and_fallback_votes_count_the_decision_costs() {
     const RUNS: u64 = 40;
@@ -340,7 +340,124 @@ fn negotiation_rounds_and_fallback_votes_count_the_decision_costs() {
     let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
     let header = text.lines().next().unwrap();
     assert!(
-        header.contains(",decisions_passed,decisions_blocked,negotiation_rounds,fallback_votes,"),
+        header.contains(",decisions_passed,decisions_blocked,negotiation_rounds,objection_rounds,fallback_votes,"),
         "{header}"
     );
+}
+
+/// `objection_rounds` counts consent's objection rounds, one per vote in
+/// which a reasoned objection was raised (so at most one per decision), and
+/// no other rule's: in a sweep of scenarios/when-agreement-pays.toml's
+/// rules, runs.csv's column (right after `negotiation_rounds`) is above 0
+/// in some consent run and 0 in every run of every other rule. And it is
+/// the round that costs the hours: with no negotiation
+/// (`dynamics.amendments` = 0), a consent run at `amendment_hours` 1 is the
+/// run at 0 until the first round with an objection round, whose hours are
+/// higher by a whole number of voters' hour (at least one, at most
+/// everyone).
+#[test]
+fn objection_rounds_count_consents_objection_rounds_and_their_hours() {
+    const RUNS: u64 = 20;
+    let lesson = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/when-agreement-pays.toml");
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    coalsim(
+        t,
+        &[
+            "sweep",
+            lesson.to_str().unwrap(),
+            "--runs",
+            &RUNS.to_string(),
+            "--no-plots",
+            "--out",
+            "sweep",
+        ],
+    );
+    let mut r = csv::Reader::from_path(t.join("sweep/runs.csv")).unwrap();
+    let header = r.headers().unwrap().clone();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("runs.csv has no `{name}`: {header:?}"))
+    };
+    assert_eq!(col("objection_rounds"), col("negotiation_rounds") + 1);
+    assert_eq!(col("fallback_votes"), col("objection_rounds") + 1);
+    let [variant, objection, passed, blocked] = [
+        "variant",
+        "objection_rounds",
+        "decisions_passed",
+        "decisions_blocked",
+    ]
+    .map(col);
+    let mut per: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+    for row in r.records() {
+        let row = row.unwrap();
+        let n = |c: usize| row[c].parse::<u32>().unwrap();
+        assert!(
+            n(objection) <= n(passed) + n(blocked),
+            "at most one objection round per decision: {row:?}"
+        );
+        per.entry(row[variant].to_string())
+            .or_default()
+            .push(n(objection));
+    }
+    assert_eq!(per.len(), 7, "{per:?}");
+    for (name, runs) in &per {
+        assert_eq!(runs.len() as u64, RUNS, "{name}");
+        if name == "consent" {
+            assert!(
+                runs.iter().any(|&k| k > 0),
+                "consent: some run should hold an objection round: {runs:?}"
+            );
+        } else {
+            assert!(
+                runs.iter().all(|&k| k == 0),
+                "{name}: no objection round outside consent: {runs:?}"
+            );
+        }
+    }
+
+    let file =
+        coalsim_core::scenario::ScenarioFile::open(Some(&lesson)).unwrap_or_else(|e| panic!("{e}"));
+    let consent = |hours: f64| {
+        crate::helpers_scenario::overridden(
+            &file,
+            "objection hours",
+            &[
+                (
+                    "governance.decision_rule",
+                    toml::Value::String("consent".into()),
+                ),
+                ("dynamics.amendments", toml::Value::Integer(0)),
+                ("dynamics.amendment_hours", toml::Value::Float(hours)),
+            ],
+        )
+    };
+    let (free, paid) = (consent(0.0), consent(1.0));
+    let mut checked = 0;
+    for run in 0..RUNS {
+        let mut a = coalsim_core::engine::Simulation::new(&free, 2026, run);
+        let mut b = coalsim_core::engine::Simulation::new(&paid, 2026, run);
+        while a.outcome.is_none() && b.outcome.is_none() {
+            a.step();
+            b.step();
+            let (ra, rb) = (a.record(), b.record());
+            assert_eq!(ra.objection_rounds, rb.objection_rounds, "run {run}");
+            if ra.objection_rounds == 0 {
+                assert_eq!(ra, rb, "run {run}: no objection round yet, nothing differs");
+                continue;
+            }
+            let more = rb.hours - ra.hours;
+            let voters = more.round();
+            assert!(
+                (more - voters).abs() < 1e-9 && voters >= 1.0 && voters <= a.world.n as f64,
+                "run {run}, round {}: the objection round should add one hour per voter: {more}",
+                ra.round
+            );
+            checked += 1;
+            break;
+        }
+    }
+    assert!(checked > 0, "no consent run held an objection round");
 }

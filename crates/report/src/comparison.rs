@@ -87,6 +87,7 @@ fn whole(name: &str) -> bool {
             | "decisions_passed"
             | "decisions_blocked"
             | "negotiation_rounds"
+            | "objection_rounds"
             | "fallback_votes"
             | "peak_members"
             | "final_members"

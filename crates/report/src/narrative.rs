@@ -206,13 +206,15 @@ pub fn narrate_events(events: &[Event], w: &World) -> Vec<String> {
 }
 
 /// The decisions counted in a status line: passed and blocked, the rounds
-/// of negotiation held on them and how many went to modified consensus's
-/// fallback vote, added up over the rounds since the previous status line.
+/// of negotiation and consent's objection rounds held on them and how many
+/// went to modified consensus's fallback vote, added up over the rounds
+/// since the previous status line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DecisionCounts {
     pub passed: u32,
     pub blocked: u32,
     pub negotiation_rounds: u32,
+    pub objection_rounds: u32,
     pub fallback_votes: u32,
 }
 
@@ -223,6 +225,7 @@ impl DecisionCounts {
             passed: rec.decisions_passed,
             blocked: rec.decisions_blocked,
             negotiation_rounds: rec.negotiation_rounds,
+            objection_rounds: rec.objection_rounds,
             fallback_votes: rec.fallback_votes,
         }
     }
@@ -233,6 +236,7 @@ impl DecisionCounts {
         self.passed += r.passed;
         self.blocked += r.blocked;
         self.negotiation_rounds += r.negotiation_rounds;
+        self.objection_rounds += r.objection_rounds;
         self.fallback_votes += r.fallback_votes;
     }
 }
@@ -247,14 +251,19 @@ fn negotiation_text(rounds: u32) -> String {
     counted(rounds, "round of negotiation", "rounds of negotiation")
 }
 
+/// "1 objection round", "3 objection rounds".
+fn objection_text(rounds: u32) -> String {
+    counted(rounds, "objection round", "objection rounds")
+}
+
 /// "1 fallback vote", "3 fallback votes".
 fn fallback_text(votes: u32) -> String {
     counted(votes, "fallback vote", "fallback votes")
 }
 
 /// A one-line status of the coalition, with the decisions passed and blocked
-/// since the previous status line, and the rounds of negotiation and the
-/// fallback votes they took when there were any.
+/// since the previous status line, and the rounds of negotiation, consent's
+/// objection rounds and the fallback votes they took when there were any.
 pub fn status_line(rec: &RoundRecord, d: DecisionCounts) -> String {
     let mut s = format!(
         "round {}: {} members · trust {:.2} · alignment {:.2} · engagement {:.2} · progress {:.0}% · decisions {} passed, {} blocked",
@@ -269,6 +278,9 @@ pub fn status_line(rec: &RoundRecord, d: DecisionCounts) -> String {
     );
     if d.negotiation_rounds > 0 {
         let _ = write!(s, " · {}", negotiation_text(d.negotiation_rounds));
+    }
+    if d.objection_rounds > 0 {
+        let _ = write!(s, " · {}", objection_text(d.objection_rounds));
     }
     if d.fallback_votes > 0 {
         let _ = write!(s, " · {}", fallback_text(d.fallback_votes));
@@ -330,8 +342,13 @@ pub fn verdict(sum: &RunSummary) -> String {
     } else {
         let _ = writeln!(s, "Why: nobody left.");
     }
-    // Fallback votes are named only when there were any (modified
-    // consensus's; every other rule has none).
+    // Objection rounds and fallback votes are named only when there were
+    // any (consent's and modified consensus's; every other rule has none).
+    let objection = if sum.objection_rounds > 0 {
+        format!(", {}", objection_text(sum.objection_rounds))
+    } else {
+        String::new()
+    };
     let fallback = if sum.fallback_votes > 0 {
         format!(", {}", fallback_text(sum.fallback_votes))
     } else {
@@ -339,7 +356,7 @@ pub fn verdict(sum: &RunSummary) -> String {
     };
     let _ = writeln!(
         s,
-        "At the end: {} members (peak {}), mean trust {:.2}, alignment {:.2}; {} decisions passed, {} blocked, {}{fallback}, {} crisis(es).",
+        "At the end: {} members (peak {}), mean trust {:.2}, alignment {:.2}; {} decisions passed, {} blocked, {}{objection}{fallback}, {} crisis(es).",
         sum.final_members,
         sum.peak_members,
         sum.final_trust,

@@ -309,7 +309,8 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     // objection pools information (misjudgements corrected as in
     // [`pool`]); then the circle votes again, and the objection stands
     // only if at least half of it, having heard it, sees the harm. A vote
-    // with no reasoned objection needs no round.
+    // with no reasoned objection needs no round. Each round held is counted
+    // (`objection_rounds`; it is no round of negotiation).
     if established && rule == DecisionRule::Consent {
         let raised = members
             .iter()
@@ -321,6 +322,8 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
                 }
             }
             w.coalition.delay_now = unit(w.coalition.delay_now + dy.amendment_delay);
+            w.coalition.objection_rounds += 1;
+            now.objection_rounds += 1;
             v = discuss_and_vote(w, rng, y);
         }
     }

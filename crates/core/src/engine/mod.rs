@@ -105,6 +105,8 @@ pub struct RoundTally {
     /// Rounds of negotiation (amendment rounds) held on this round's
     /// proposal.
     pub negotiation_rounds: u32,
+    /// Consent's objection rounds held on this round's proposal (0 or 1).
+    pub objection_rounds: u32,
     /// Decisions taken by modified consensus's fallback vote.
     pub fallback_votes: u32,
     pub joined: u32,

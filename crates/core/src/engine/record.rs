@@ -37,6 +37,9 @@ pub struct RoundRecord {
     /// Rounds of negotiation held on this round's proposal (they take the
     /// following weeks' meetings).
     pub negotiation_rounds: u32,
+    /// Consent's objection rounds held on this round's proposal (0 or 1;
+    /// 0 under every other rule).
+    pub objection_rounds: u32,
     /// Decisions taken this round by modified consensus's fallback vote.
     pub fallback_votes: u32,
     pub direction: f64,
@@ -113,6 +116,7 @@ impl RoundRecord {
             decisions_passed: now.passed,
             decisions_blocked: now.blocked,
             negotiation_rounds: now.negotiation_rounds,
+            objection_rounds: now.objection_rounds,
             fallback_votes: now.fallback_votes,
             direction: c.direction,
             legitimacy: c.legitimacy,
@@ -161,6 +165,10 @@ pub struct RunSummary {
     /// Rounds of negotiation (amendment rounds) held over the run, all
     /// proposals; the consent circle's objection round is not one.
     pub negotiation_rounds: u32,
+    /// Consent's objection rounds held over the run, all proposals: each
+    /// time a reasoned objection was raised and the circle discussed it
+    /// before its vote stood; 0 under every other rule.
+    pub objection_rounds: u32,
     /// Decisions taken by modified consensus's fallback vote (a proposal
     /// counts once, however many rounds of negotiation it had); 0 under
     /// other rules.
@@ -254,6 +262,7 @@ impl RunSummary {
             decisions_passed: c.decisions_passed,
             decisions_blocked: c.decisions_blocked,
             negotiation_rounds: c.negotiation_rounds,
+            objection_rounds: c.objection_rounds,
             fallback_votes: c.fallback_votes,
             crises: c.crises,
             public_disagreements: c.leaks,
@@ -311,6 +320,7 @@ impl RunSummary {
             decisions_passed: 0,
             decisions_blocked: 0,
             negotiation_rounds: 0,
+            objection_rounds: 0,
             fallback_votes: 0,
             crises: 0,
             public_disagreements: 0,

@@ -836,7 +836,7 @@ fn consent_tests_a_reasoned_objection_in_a_costed_round_that_pools_information()
     // D objects on interest alone (it sees the merit): no reasoned
     // objection, no objection round; its objection is overruled.
     let (s, mut w) = consent_circle("0", &[]);
-    let (ev, _) = decide(&mut w, &s);
+    let (ev, now) = decide(&mut w, &s);
     let (_, passed, yes, voters, voiced, _) = decision_event(&ev);
     assert_eq!((passed, yes, voters, voiced), (true, 3, 4, 1));
     assert_eq!(
@@ -845,15 +845,19 @@ fn consent_tests_a_reasoned_objection_in_a_costed_round_that_pools_information()
         "no round without a reasoned objection"
     );
     assert_eq!(w.coalition.delay_now, 0.0);
+    assert_eq!((now.objection_rounds, w.coalition.objection_rounds), (0, 0));
     // D sees harm too: its objection is reasoned, and the circle hears it
     // in a round (every voter's `amendment_hours`, one `amendment_delay`);
     // one of four sees harm, fewer than half: overruled, and it passes.
     let (s, mut w) = consent_circle("0", &[3]);
-    let (ev, _) = decide(&mut w, &s);
+    let (ev, now) = decide(&mut w, &s);
     let (_, passed, ..) = decision_event(&ev);
     assert!(passed);
     assert_eq!(w.hours_now, vec![0.5; 4]);
     assert_close!(w.coalition.delay_now, 0.03);
+    // The round is counted, once, and is no round of negotiation.
+    assert_eq!((now.objection_rounds, w.coalition.objection_rounds), (1, 1));
+    assert_eq!(now.negotiation_rounds, 0);
     // C (who gains by the step and votes for it) sees harm as well: half of
     // the circle sees the harm, and D's reasoned objection stands.
     let (s, mut w) = consent_circle("0", &[2, 3]);
@@ -925,14 +929,16 @@ fn under_consent_a_reasoned_objection_the_circle_overruled_is_no_holdout() {
     // would be 0.2875), where D's loss (0.25) is within its tolerance and
     // the proposal passes.
     let (s, mut w) = veto_circle(&[]);
-    let (ev, _) = decide(&mut w, &s);
+    let (ev, now) = decide(&mut w, &s);
     let (proposer, passed, ..) = decision_event(&ev);
     assert!(proposer < 2);
     assert!(passed);
     assert_close!(w.coalition.agenda[0], 0.25);
     // The objection round (C's reasoned objection) and one round of
-    // negotiation (D's veto): `amendment_hours` twice for every voter.
+    // negotiation (D's veto): `amendment_hours` twice for every voter,
+    // each counted as what it is.
     assert_eq!(w.hours_now, vec![1.0; 4]);
+    assert_eq!((now.objection_rounds, now.negotiation_rounds), (1, 1));
 }
 
 #[test]

@@ -121,6 +121,7 @@ pub fn build_world<R: rand::Rng>(s: &Scenario, rng: &mut R) -> World {
             decisions_passed: 0,
             decisions_blocked: 0,
             negotiation_rounds: 0,
+            objection_rounds: 0,
             fallback_votes: 0,
             exits: [0; 10],
             abrupt_exits: 0,

@@ -306,6 +306,10 @@ pub struct Coalition {
     /// Rounds of negotiation (amendment rounds) held, all proposals (the
     /// consent circle's objection round is not one).
     pub negotiation_rounds: u32,
+    /// Consent's objection rounds held, all proposals: each time a reasoned
+    /// objection was raised and the circle discussed it before its vote
+    /// stood (0 under every other rule).
+    pub objection_rounds: u32,
     /// Decisions taken by modified consensus's fallback vote (a plain
     /// supermajority vote after `fallback_after` blocks of the issue).
     pub fallback_votes: u32,

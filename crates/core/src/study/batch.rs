@@ -1169,6 +1169,7 @@ mod tests {
             decisions_passed: 0,
             decisions_blocked: 0,
             negotiation_rounds: 0,
+            objection_rounds: 0,
             fallback_votes: 0,
             direction: 0.5,
             legitimacy: 0.5,

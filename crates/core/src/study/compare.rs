@@ -53,7 +53,7 @@ pub fn voluntary_exits(s: &RunSummary) -> f64 {
 /// cumulative incidence at the round limit); `sunset`, `dissolved` and
 /// `still_going` are the other endings' cumulative incidence at the round
 /// limit, so a comparison of variants compares every ending.
-pub const MEASURES: [Measure; 19] = [
+pub const MEASURES: [Measure; 20] = [
     Measure {
         name: "success",
         label: "success probability",
@@ -136,6 +136,13 @@ pub const MEASURES: [Measure; 19] = [
         label: "rounds of negotiation",
         unit: "rounds",
         get: |s| s.negotiation_rounds as f64,
+        binary: false,
+    },
+    Measure {
+        name: "objection_rounds",
+        label: "objection rounds",
+        unit: "rounds",
+        get: |s| s.objection_rounds as f64,
         binary: false,
     },
     Measure {
