@@ -285,6 +285,40 @@ fn decision_costs(s: &coalsim_core::scenario::Scenario, runs: u64) -> Vec<(u32, 
         .collect()
 }
 
+/// Under consensus, a proposal blocked by the stand-aside limit alone (no
+/// voiced objection: at `block_threshold` 10 every objector stands aside)
+/// is negotiated as any block is, with the stand-asides beyond the limit;
+/// with no limit (1) nothing is blocked, so nothing is negotiated.
+#[test]
+fn a_proposal_blocked_by_the_stand_aside_limit_alone_is_negotiated() {
+    const RUNS: u64 = 20;
+    let set = |limit: f64| {
+        default_with(&[
+            (
+                "governance.decision_rule",
+                toml::Value::String("consensus".into()),
+            ),
+            ("governance.stand_aside_limit", toml::Value::Float(limit)),
+            ("dynamics.block_threshold", toml::Value::Float(10.0)),
+            ("dynamics.amendments", toml::Value::Integer(3)),
+        ])
+    };
+    let runs = decision_costs(&set(0.25), RUNS);
+    assert!(
+        runs.iter().any(|&(_, rounds, _)| rounds > 0),
+        "limit 0.25: a proposal too many stood aside from should be negotiated: {runs:?}"
+    );
+    assert!(
+        runs.iter().all(|&(d, rounds, _)| rounds <= 3 * d),
+        "at most 3 rounds per decision: {runs:?}"
+    );
+    let runs = decision_costs(&set(1.0), RUNS);
+    assert!(
+        runs.iter().all(|&(_, rounds, _)| rounds == 0),
+        "no limit: nothing blocked, nothing negotiated: {runs:?}"
+    );
+}
+
 /// `negotiation_rounds` counts the amendment loop's rounds only (none
 /// without amendments, under majority or consent, whose objection round is
 /// not one), at most `amendments` per decision; `fallback_votes` counts

@@ -339,22 +339,44 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     // expense.
     // Under consent, a reasoned objection blocks only when the circle
     // upheld the harm (`upheld`); an overruled one is no holdout.
+    // Consensus (and modified consensus before its fallback) blocked by the
+    // stand-aside limit alone, with no voiced objection ("not ready": the
+    // group returns to the concerns and reworks the proposal): the members
+    // who stood aside beyond the limit are the holdouts, and the proposal
+    // moves toward the stand-asides' mean position by `amendment_move`
+    // times the share of them the limit needs. Voiced objections come
+    // first: while there are any, the round negotiates with them as above.
     // A negotiation that wins nobody over ends: after a round in which the
     // votes the proposal is short of (the holdouts) did not fall, it is
     // dropped, whatever rounds remain, unless most of the voters back it
     // (a proposal voted down on its merit is not brought back week after
     // week; one most members want goes on being negotiated with its
-    // holdouts).
+    // holdouts). A member standing aside does not back it ("without me").
+    let limited =
+        rule == DecisionRule::Consensus || (rule == DecisionRule::ModifiedConsensus && !fallback);
     let mut amended = 0;
     let mut short_before = f64::INFINITY;
-    while established && !passed && v.voiced > 0 && amended < dy.amendments {
-        let (num, den, blockers) = blocking_objectors(w, dy, rule, members, k, a, y, v.upheld);
-        // The holdouts are negotiated with: the blocking objectors whose
-        // votes the rule still needs. An objection the rule can pass over
-        // costs no negotiation (it was heard at the vote).
-        let share = needed_share(rule, g, &v.tally, blockers);
-        let holdouts = (share * blockers as f64 - 1e-9).ceil().max(0.0);
-        if holdouts >= short_before && 2 * v.tally.yes <= v.tally.total {
+    while established && !passed && amended < dy.amendments {
+        let (num, den, share, holdouts, backed) = if v.voiced > 0 {
+            let (num, den, blockers) = blocking_objectors(w, dy, rule, members, k, a, y, v.upheld);
+            // The holdouts are negotiated with: the blocking objectors whose
+            // votes the rule still needs. An objection the rule can pass over
+            // costs no negotiation (it was heard at the vote).
+            let share = needed_share(rule, g, &v.tally, blockers);
+            let holdouts = (share * blockers as f64 - 1e-9).ceil().max(0.0);
+            (num, den, share, holdouts, 2 * v.tally.yes > v.tally.total)
+        } else if limited && v.tally.stood_aside > 0 {
+            let (num, den, beyond) = stand_asides_beyond(w, g, members, k, &v.tally);
+            if beyond == 0 {
+                break;
+            }
+            let share = beyond as f64 / v.tally.stood_aside as f64;
+            let backers = v.tally.yes - v.tally.stood_aside;
+            (num, den, share, beyond as f64, 2 * backers > v.tally.total)
+        } else {
+            break;
+        };
+        if holdouts >= short_before && !backed {
             break;
         }
         short_before = holdouts;
@@ -746,6 +768,30 @@ fn blocking_objectors(
         }
     }
     (num, den, count)
+}
+
+/// Consensus (and modified consensus before its fallback), a vote blocked
+/// by the stand-aside limit: the members who stood aside (Σ salience ·
+/// position, Σ salience), whom an amendment moves toward, and how many of
+/// them beyond the limit the vote must win over to pass ([`passes`]: at
+/// most ⌊`stand_aside_limit` · total⌋ may stand aside).
+fn stand_asides_beyond(
+    w: &World,
+    g: &RawGovernance,
+    members: &[usize],
+    k: usize,
+    t: &Tally,
+) -> (f64, f64, u32) {
+    let d = w.d;
+    let (mut num, mut den) = (0.0, 0.0);
+    for &i in members {
+        if w.stood_aside[i] {
+            num += w.salience[i * d + k] * w.position[i * d + k];
+            den += w.salience[i * d + k];
+        }
+    }
+    let allowed = (g.stand_aside_limit * t.total as f64 + 1e-9).floor() as u32;
+    (num, den, t.stood_aside.saturating_sub(allowed))
 }
 
 /// Under consent, whether a voiced objection blocks: a reasoned one (the
