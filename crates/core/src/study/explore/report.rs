@@ -2034,8 +2034,10 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
         v.push(close);
     }
     let x: Vec<Vec<f64>> = r.points.iter().map(|&s| ex.numbers(s)).collect();
-    // Policies clearly behind the best other even in their own lead box.
-    let mut behind_everywhere: Vec<&str> = Vec::new();
+    // Policies clearly behind the best other even in their own lead box,
+    // each with the rule ahead of it there (a twin, such as consensus for
+    // modified consensus, reads differently from the rest of the field).
+    let mut behind_everywhere: Vec<String> = Vec::new();
     // Policies whose lead box is the whole space: said after the others.
     let mut whole: Vec<&PrimTarget> = Vec::new();
     for t in &r.prim {
@@ -2051,7 +2053,10 @@ fn verdict(ex: &Exploration, r: &Report, score: &[f64], main_index: &str) -> Vec
                 continue;
             }
             if behind_in_own_box(t) {
-                behind_everywhere.push(name.as_str());
+                behind_everywhere.push(match t.lead {
+                    Some(l) => format!("{name} (behind {} there)", ex.policies[l.runner_up].name),
+                    None => name.clone(),
+                });
             } else if let Some(sentence) = lead_words(ex, t, &x) {
                 v.push(sentence);
             } else if whole_standing(t, &x).is_some() {
@@ -2671,6 +2676,14 @@ mod tests {
         assert!(!says(&r, "consensus is level"), "{:?}", r.verdict);
         assert!(
             says(&r, "Behind the best other rule even where it does best"),
+            "{:?}",
+            r.verdict
+        );
+        // The sentence names the rule ahead of it in its box.
+        assert!(
+            r.verdict
+                .iter()
+                .any(|v| v.ends_with(": consensus (behind majority there).")),
             "{:?}",
             r.verdict
         );
