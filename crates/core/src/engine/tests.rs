@@ -941,6 +941,46 @@ fn under_consent_a_reasoned_objection_the_circle_overruled_is_no_holdout() {
     assert_eq!((now.objection_rounds, now.negotiation_rounds), (1, 1));
 }
 
+/// Under consensus, a proposal blocked only by the stand-aside limit is
+/// negotiated with the stand-asides beyond it. In `veto_circle` at
+/// `block_threshold` 10 nobody blocks: A and B back the step, C and D
+/// (who lose by it) stand aside. At a limit of a quarter one of the four
+/// may stand aside, so the vote is one short: a round of negotiation
+/// (every voter's `amendment_hours`, `amendment_delay` for its one
+/// holdout). The reworked proposal still has both standing aside, and only
+/// two of four back it (standing aside is not backing), so the
+/// negotiation that won nobody over ends after that round although three
+/// are allowed, and the proposal is blocked. At a limit of half both may
+/// stand aside: it passes with no round.
+#[test]
+fn under_consensus_a_proposal_too_many_stand_aside_from_is_negotiated_with_them() {
+    let circle = |limit: &str| {
+        veto_circle(&[
+            ("governance.decision_rule", "consensus"),
+            ("dynamics.block_threshold", "10"),
+            ("dynamics.amendments", "3"),
+            ("governance.stand_aside_limit", limit),
+        ])
+    };
+    let (s, mut w) = circle("0.25");
+    let (ev, now) = decide(&mut w, &s);
+    let (_, passed, yes, voters, voiced, _) = decision_event(&ev);
+    assert!(!passed);
+    assert_eq!((voters, voiced), (4, 0), "nobody blocks");
+    assert_eq!(yes, 4, "the stand-asides count as yes votes");
+    assert_eq!(now.negotiation_rounds, 1);
+    assert_eq!(w.hours_now, vec![0.5; 4]);
+    assert_close!(w.coalition.delay_now, 0.03);
+    assert_close!(w.coalition.agenda[0], 0.0);
+
+    let (s, mut w) = circle("0.5");
+    let (ev, now) = decide(&mut w, &s);
+    assert!(decision_event(&ev).1);
+    assert_eq!(now.negotiation_rounds, 0);
+    assert_eq!(w.hours_now, vec![0.0; 4]);
+    assert_close!(w.coalition.agenda[0], 0.5);
+}
+
 #[test]
 fn the_second_camp_holds_camp_share_of_the_generated_agents_spread_through_the_order() {
     // Positions drawn at 0 exactly, so each generated agent stands at its
