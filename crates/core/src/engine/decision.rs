@@ -351,28 +351,29 @@ pub fn decisions<C: Controller>(r: &mut Round<'_, C>) {
     // dropped, whatever rounds remain, unless most of the voters back it
     // (a proposal voted down on its merit is not brought back week after
     // week; one most members want goes on being negotiated with its
-    // holdouts). A member standing aside does not back it ("without me").
+    // holdouts). A member standing aside does not back it ("without me"),
+    // whether the round is with voiced objectors or with stand-asides.
     let limited =
         rule == DecisionRule::Consensus || (rule == DecisionRule::ModifiedConsensus && !fallback);
     let mut amended = 0;
     let mut short_before = f64::INFINITY;
     while established && !passed && amended < dy.amendments {
-        let (num, den, share, holdouts, backed) = if v.voiced > 0 {
+        let backed = 2 * (v.tally.yes - v.tally.stood_aside) > v.tally.total;
+        let (num, den, share, holdouts) = if v.voiced > 0 {
             let (num, den, blockers) = blocking_objectors(w, dy, rule, members, k, a, y, v.upheld);
             // The holdouts are negotiated with: the blocking objectors whose
             // votes the rule still needs. An objection the rule can pass over
             // costs no negotiation (it was heard at the vote).
             let share = needed_share(rule, g, &v.tally, blockers);
             let holdouts = (share * blockers as f64 - 1e-9).ceil().max(0.0);
-            (num, den, share, holdouts, 2 * v.tally.yes > v.tally.total)
+            (num, den, share, holdouts)
         } else if limited && v.tally.stood_aside > 0 {
             let (num, den, beyond) = stand_asides_beyond(w, g, members, k, &v.tally);
             if beyond == 0 {
                 break;
             }
             let share = beyond as f64 / v.tally.stood_aside as f64;
-            let backers = v.tally.yes - v.tally.stood_aside;
-            (num, den, share, beyond as f64, 2 * backers > v.tally.total)
+            (num, den, share, beyond as f64)
         } else {
             break;
         };

@@ -637,6 +637,43 @@ fn a_negotiation_most_members_back_goes_on_while_rounds_remain() {
     assert_close!(w.coalition.agenda[0], 0.125);
 }
 
+/// ... but standing aside is not backing, in a negotiation with a voiced
+/// objection as in one with none: as `one_objector` under consensus (D
+/// objects, `block_threshold` 0.05), with C at 0.31, misjudging the good
+/// proposal and without the power to propose: U_C = −0.15 + (0.31 − 0.19)
+/// = −0.03, so C stands aside. A small concession (`amendment_move` 0.04:
+/// y = 0.5 − 0.04 × 0.5 = 0.48) wins nobody over (U_D = 0.15 − 0.48 =
+/// −0.33; U_C = −0.15 + 0.14 = −0.01, still aside), and only A and B, two
+/// of four, back it: the negotiation ends after one round although three
+/// are allowed. Counting C's stand-aside as backing would hold all three.
+#[test]
+fn a_member_standing_aside_does_not_keep_a_negotiation_going() {
+    let (s, mut w) = one_objector(&[
+        ("governance.decision_rule", "consensus"),
+        ("dynamics.block_threshold", "0.05"),
+        ("dynamics.amendments", "3"),
+        ("dynamics.amendment_move", "0.04"),
+        ("dynamics.amendment_hours", "0.5"),
+        ("dynamics.pooling", "0"),
+    ]);
+    w.position[2 * w.d] = 0.31;
+    w.judgment[2] = 0.0;
+    w.power[2] = 0.0;
+    w.coalition.governance = GovernanceState::Established;
+    let (ev, now) = decide(&mut w, &s);
+    let (proposer, passed, yes, voters, voiced, _) = decision_event(&ev);
+    assert!(proposer < 2);
+    assert_eq!((passed, yes, voters, voiced), (false, 3, 4, 1));
+    assert!(w.stood_aside[2], "C stands aside");
+    assert_close!(w.vote_u[3], -0.33);
+    assert_eq!(
+        now.negotiation_rounds, 1,
+        "one round, which won nobody over"
+    );
+    assert_eq!(w.hours_now, vec![0.5; 4]);
+    assert_close!(w.coalition.agenda[0], 0.0);
+}
+
 /// ... and a proposal most voters still oppose after a round that won
 /// none of them over is dropped, whatever rounds remain: A alone stands
 /// at 1 and proposes (it holds all the power), B, C and D at 0
