@@ -75,8 +75,8 @@ use crate::scenario::{DecisionRule, Proposals, RawGovernance, Scenario, Voting};
 ///   position by `amendment_move` × the share of them whose votes the rule
 ///   still needs; then it is voted again. A round after which the votes
 ///   the proposal is short of did not fall is the last unless most of the
-///   voters back the proposal: it is dropped (a negotiation that wins
-///   nobody over ends);
+///   voters back the proposal (a member standing aside does not): it is
+///   dropped (a negotiation that wins nobody over ends);
 /// - with no rule yet (the urgency trap), there is no forum: the
 ///   proposal goes ahead and every objection becomes hidden. When some
 ///   member's hidden objection reaches `conflict_threshold`, the conflict
