@@ -842,9 +842,11 @@ fn tilt(
     // minds), the hours keeping in touch takes, the work lost to
     // coordinating and how much of a meeting reaches a member second-hand,
     // how long a lost vote is remembered and how often a
-    // proposal would help, which the theory sections hold at the model's
-    // defaults (one round) unless `fixed` sets them.
-    const HELD: [&str; 15] = [
+    // proposal would help, how readily members leave, how often the
+    // coalition checks in and the size of a steering committee, which the
+    // theory sections hold at the model's defaults (one round) unless
+    // `fixed` sets them.
+    const HELD: [&str; 18] = [
         "dynamics.amendments",
         "dynamics.proposal_step",
         "dynamics.merit_weight",
@@ -860,6 +862,9 @@ fn tilt(
         "dynamics.proposal_quality",
         "dynamics.coordination_loss",
         "dynamics.relay",
+        "dynamics.exit_threshold",
+        "governance.checkin_every",
+        "governance.committee_size",
     ];
     let own = format!("\"{key}\" = ");
     let text: String = space

@@ -363,6 +363,10 @@ impl ScenarioFile {
             "max_rounds" => "weeks until the deadline".into(),
             "governance.decision_rule" => "decision rule".into(),
             "governance.checkin_every" => "weeks between check-ins".into(),
+            "governance.committee_size" => "members of the steering committee".into(),
+            "dynamics.exit_threshold" => {
+                "the commitment below which a member may leave (how readily members leave)".into()
+            }
             "population.divide" => "the split into two camps".into(),
             "population.camp_share" => "the second camp's share of the members".into(),
             "population.focus" => "how much each issue matters to a few (focus)".into(),
