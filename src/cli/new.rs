@@ -8,7 +8,8 @@
 //! goes on keeping in touch with each partner, how much of the joint work
 //! is lost to coordinating and how much of a meeting reaches a member
 //! second-hand, who carries out what is decided, how a member takes losing
-//! a vote and how long it stays sore about it, whether members bargain with
+//! a vote and how long it stays sore about it, how readily members walk
+//! away when things go badly for a while, whether members bargain with
 //! their vote, how long a blocked proposal is negotiated, how far one
 //! proposal goes toward its proposer, what members weigh when they vote,
 //! how many proposals would help the coalition, how well members judge
@@ -40,11 +41,11 @@ use clap::Args;
 use coalsim_core::scenario::describe::{
     AnswerError, Answers, BARGAINING, BLOCKING, BLOCKING_DEFAULT, CARES, COMMON_GOOD, CONCESSIONS,
     COORDINATION, COORDINATION_DEFAULT, DELIVERS, DISCUSSION, FIRST_WIN, GOAL, GRUDGE,
-    GRUDGE_DEFAULT, HOLDUP, JUDGMENT, JUDGMENT_DEFAULT, LOST_VOTE, MEETINGS, NEGOTIATION,
-    NEGOTIATION_HOURS, NOT_SURE, Organisation, PROPOSAL_RECORD, PROPOSAL_RECORD_DEFAULT,
-    PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES, SECOND_HAND, SECOND_HAND_DEFAULT, SHOCKS,
-    STAND_ASIDE, STAND_ASIDE_DEFAULT, TRUST, URGENCY, VOTING, WANTS, WEIGHING, WEIGHING_DEFAULT,
-    WORK, WORK_LOST, WORK_LOST_DEFAULT, WORK_RUNS_ON, question,
+    GRUDGE_DEFAULT, HOLDUP, JUDGMENT, JUDGMENT_DEFAULT, LEAVING, LEAVING_DEFAULT, LOST_VOTE,
+    MEETINGS, NEGOTIATION, NEGOTIATION_HOURS, NOT_SURE, Organisation, PROPOSAL_RECORD,
+    PROPOSAL_RECORD_DEFAULT, PROPOSAL_SIZE, RESOURCES, ROLES, RULE_WORDS, RULES, SECOND_HAND,
+    SECOND_HAND_DEFAULT, SHOCKS, STAND_ASIDE, STAND_ASIDE_DEFAULT, TRUST, URGENCY, VOTING, WANTS,
+    WEIGHING, WEIGHING_DEFAULT, WORK, WORK_LOST, WORK_LOST_DEFAULT, WORK_RUNS_ON, question,
 };
 use coalsim_report::files::write_atomic;
 
@@ -204,6 +205,7 @@ fn ask() -> anyhow::Result<Answers> {
     let work_runs_on = pick("work_runs_on", &WORK_RUNS_ON, 1)?;
     let lost_vote = pick("lost_vote", &LOST_VOTE, 1)?;
     let grudge = pick("grudge", &GRUDGE, GRUDGE_DEFAULT)?;
+    let leaving = pick("leaving", &LEAVING, LEAVING_DEFAULT)?;
     let bargaining = pick("bargaining", &BARGAINING, 0)?;
     let negotiation = choose(
         question("negotiation"),
@@ -326,6 +328,7 @@ fn ask() -> anyhow::Result<Answers> {
         work_runs_on: Some(work_runs_on),
         lost_vote,
         grudge: Some(grudge),
+        leaving: Some(leaving),
         bargaining: Some(bargaining),
         negotiation: Some(negotiation),
         proposal_size: Some(proposal_size),

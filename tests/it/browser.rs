@@ -1199,6 +1199,14 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
     // How long a member stays sore about a lost vote or a blocked change
     // starts at the model's default: about half a year.
     starts_at_then_choose(&b, "grudge", "about half a year", "about a year");
+    // How readily members walk away when things go badly starts at the
+    // model's default: they leave if it stays bad for a while.
+    starts_at_then_choose(
+        &b,
+        "leaving",
+        "they leave if it stays bad for a while",
+        "they stay through a lot (the coalition is their only route, or a funder expects them in it)",
+    );
     choose(&b, "#voting", "those at the meeting, if half are there");
     choose(&b, "#bargaining", "now and then");
     choose(&b, "#negotiation", "not sure");
@@ -1298,6 +1306,7 @@ fn a_coordinator_describes_the_coalition_and_drafts_a_charter() {
         "coordination_loss = 0.04   # the joint work lost to coordinating, per partner a member coordinates with directly (where twenty all coordinate with each other, 16% of it is lost at 0.01, 28% at 0.02, 43% at 0.04): about two fifths",
         "relay = 0.3   # the share of a meeting's clarity, concerns aired and follow-through records that reaches a member who was not in it (outside the steering committee or in another sub-group, absent from a decision, or through a junior representative): a little, by word of mouth",
         "resentment_decay = 0.015   # the share of a member's resentment at a lost vote or a blocked change that fades each week (half of it gone in about 11 weeks at 0.06, 23 at 0.03, 46 at 0.015): about a year",
+        "exit_threshold = 0.15   # the commitment (0 to 1) below which a member may walk away when things go badly: they stay through a lot (the coalition is their only route, or a funder expects them in it)",
         "holdout = 0.2   # a member whose support is needed holds it back to win a change: now and then",
         "amendments = 1   # a blocked proposal is negotiated before it is dropped: not sure",
         "\"dynamics.amendments\" = \"1..3\"",

@@ -799,6 +799,51 @@ fn how_long_a_member_stays_sore_becomes_the_resentment_decay() {
     });
 }
 
+/// The answer to "When things go badly for a while, how readily do members
+/// walk away from a coalition like yours?" becomes
+/// `dynamics.exit_threshold`, the commitment (0 to 1) below which a member
+/// may leave (0.15, 0.25 or 0.35); "not sure" writes the model's default
+/// (they leave if it stays bad for a while) and explores it from 0.15 to
+/// 0.35, the range the rule map samples; an answers file written before
+/// the question existed means the default, and nothing is written: byte
+/// for byte what it wrote before. Every file written passes `coalsim
+/// check`.
+#[test]
+fn how_readily_members_walk_away_becomes_the_exit_threshold() {
+    let comment = "the commitment (0 to 1) below which a member may walk away when things go badly";
+    a_question_becomes_its_setting(SettingQuestion {
+        key: "leaving",
+        setting: "dynamics.exit_threshold",
+        default: 1,
+        comment,
+        table: [
+            (
+                "they stay through a lot (the coalition is their only route, or a funder expects them in it)",
+                0.15,
+            ),
+            ("they leave if it stays bad for a while", 0.25),
+            ("they leave at the first serious disappointment", 0.35),
+        ],
+        range: ("0.15..0.35", 0.15, 0.35),
+        refused_word: "never",
+        allowed: "\"they stay through a lot (the coalition is their only route, or a funder expects them in it)\", \"they leave if it stays bad for a while\", \"they leave at the first serious disappointment\", \"not sure\"",
+        question: "When things go badly for a while, how readily do members walk away from a coalition like yours?",
+    });
+    // Written in `[dynamics]` right after how long a lost vote is
+    // remembered and before whether members bargain with their vote (the
+    // order asked), and explore names the key in words.
+    placed_and_named(Placed {
+        key: "leaving",
+        also: &[("grudge", "about a year"), ("bargaining", "now and then")],
+        setting: "dynamics.exit_threshold",
+        line: format!("exit_threshold = 0.25   # {comment}: not sure"),
+        before: "resentment_decay = ",
+        after: Some("holdout = "),
+        explore: "\"dynamics.exit_threshold\" = \"0.15..0.35\"   # how readily members walk away, the commitment below which a member may leave (not sure: they stay through a lot to they leave at the first serious disappointment)",
+        label: "the commitment below which a member may leave (how readily members leave)",
+    });
+}
+
 /// The answer to "Of the proposals that come to a vote in coalitions like
 /// yours, how many turn out, looking back, to have been worth adopting?"
 /// becomes `dynamics.proposal_quality`, the chance that a proposal put to
@@ -848,13 +893,13 @@ fn how_many_proposals_are_worth_adopting_becomes_the_proposal_quality() {
 /// week keeping in touch with each partner takes, how much of the joint
 /// work is lost to coordinating, how much of a meeting reaches a member
 /// second-hand, how long a member stays sore about a lost vote, how
-/// proposals are made and discussed (and how many would help the
-/// coalition), what a round of negotiation costs and what blocks under
-/// consensus (the Eastside example) writes none of their fourteen
-/// settings; answering all fourteen (not "not sure") adds the fourteen
-/// lines, the one in `[governance]` (how many may stand aside) after who
-/// votes and the thirteen `[dynamics]` ones in the order asked, and changes
-/// nothing else.
+/// readily members walk away, how proposals are made and discussed (and
+/// how many would help the coalition), what a round of negotiation costs
+/// and what blocks under consensus (the Eastside example) writes none of
+/// their fifteen settings; answering all fifteen (not "not sure") adds the
+/// fifteen lines, the one in `[governance]` (how many may stand aside)
+/// after who votes and the fourteen `[dynamics]` ones in the order asked,
+/// and changes nothing else.
 #[test]
 fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_settings() {
     let tmp = tempfile::tempdir().unwrap();
@@ -866,6 +911,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
         "coordination_loss",
         "relay",
         "resentment_decay",
+        "exit_threshold",
         "proposal_step",
         "merit_weight",
         "proposal_quality",
@@ -887,6 +933,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
         ("work_lost", "about two fifths"),
         ("second_hand", "most of it, from good written minutes"),
         ("grudge", "a few months"),
+        ("leaving", "they leave at the first serious disappointment"),
         ("proposal_size", "half-way"),
         (
             "common_good",
@@ -918,6 +965,7 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
             "coordination_loss = 0.04   # the joint work lost to coordinating, per partner a member coordinates with directly (where twenty all coordinate with each other, 16% of it is lost at 0.01, 28% at 0.02, 43% at 0.04): about two fifths",
             "relay = 0.7   # the share of a meeting's clarity, concerns aired and follow-through records that reaches a member who was not in it (outside the steering committee or in another sub-group, absent from a decision, or through a junior representative): most of it, from good written minutes",
             "resentment_decay = 0.06   # the share of a member's resentment at a lost vote or a blocked change that fades each week (half of it gone in about 11 weeks at 0.06, 23 at 0.03, 46 at 0.015): a few months",
+            "exit_threshold = 0.35   # the commitment (0 to 1) below which a member may walk away when things go badly: they leave at the first serious disappointment",
             "proposal_step = 0.5   # one proposal goes toward what its proposer wants: half-way",
             "merit_weight = 0.15   # what members weigh when they vote: their own stake, the coalition's needs tip close calls",
             "proposal_quality = 0.85   # the share of the proposals put to a vote that would help the coalition if adopted: eight or nine in ten",
@@ -939,8 +987,8 @@ fn answers_without_the_proposal_and_negotiation_questions_write_none_of_the_sett
 /// One question on how much of a member's week keeping in touch takes,
 /// how much of the joint work is lost to coordinating, how much of a
 /// meeting reaches a member second-hand, how long a member stays sore
-/// about a lost vote, how proposals are made and discussed (and how many
-/// would help the coalition), what a round of negotiating a blocked
+/// about a lost vote, how readily members walk away, how proposals are
+/// made and discussed (and how many would help the coalition), what a round of negotiating a blocked
 /// proposal costs, or what blocks under consensus: each answer of
 /// `table` (word, the value it writes for `setting`, a full key such as
 /// `dynamics.pooling`), "not sure" (`table[default]`, the model's
@@ -992,6 +1040,7 @@ fn a_question_becomes_its_setting(q: SettingQuestion) {
             "dynamics.coordination_loss" => file.base.dynamics.coordination_loss,
             "dynamics.relay" => file.base.dynamics.relay,
             "dynamics.resentment_decay" => file.base.dynamics.resentment_decay,
+            "dynamics.exit_threshold" => file.base.dynamics.exit_threshold,
             "dynamics.proposal_quality" => file.base.dynamics.proposal_quality,
             "governance.stand_aside_limit" => file.base.governance.stand_aside_limit,
             other => panic!("{other}"),

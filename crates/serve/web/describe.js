@@ -95,6 +95,7 @@ function answers() {
     work_runs_on: value("work_runs_on"),
     lost_vote: value("lost_vote"),
     grudge: value("grudge"),
+    leaving: value("leaving"),
     bargaining: value("bargaining"),
     negotiation: value("negotiation"),
     proposal_size: value("proposal_size"),

@@ -11,7 +11,8 @@
 //! goes on keeping in touch with each partner, how much of the joint work
 //! is lost to coordinating and how much of a meeting reaches a member
 //! second-hand, who carries out what is decided, how a member takes losing
-//! a vote and how long it stays sore about it, whether members bargain with
+//! a vote and how long it stays sore about it, how readily members walk
+//! away when things go badly for a while, whether members bargain with
 //! their vote, how long a blocked proposal is negotiated, how far one
 //! proposal goes toward its proposer, what members weigh when they vote,
 //! how many proposals would help the coalition, how well members judge
@@ -36,7 +37,7 @@ use serde::{Deserialize, Serialize};
 /// for the organisation, the issue and the other organisation asked about:
 /// the terminal asks them in these words, and an answer that is refused is
 /// named by its question (see [`question`]).
-pub const QUESTIONS: [(&str, &str); 41] = [
+pub const QUESTIONS: [(&str, &str); 42] = [
     ("name", "What is the coalition called?"),
     (
         "purpose",
@@ -86,6 +87,10 @@ pub const QUESTIONS: [(&str, &str); 41] = [
     (
         "grudge",
         "After a member loses a vote, or sees a change it wants blocked, how long does it stay sore about it?",
+    ),
+    (
+        "leaving",
+        "When things go badly for a while, how readily do members walk away from a coalition like yours?",
     ),
     (
         "bargaining",
@@ -318,6 +323,15 @@ pub struct Answers {
     /// nothing is written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grudge: Option<String>,
+    /// When things go badly for a while, how readily members walk away
+    /// from the coalition: they stay through a lot (the coalition is their
+    /// only route, or a funder expects them in it); they leave if it stays
+    /// bad for a while; they leave at the first serious disappointment;
+    /// not sure. None (answers files written before the question was
+    /// asked) means they leave if it stays bad for a while, the model's
+    /// default, and nothing is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaving: Option<String>,
     /// Whether a member whose support a decision needs holds it back to win
     /// a change: members vote as they see it, now and then, often, not
     /// sure. None (answers files written before the question was asked)
@@ -561,6 +575,24 @@ pub const GRUDGE: [(&str, f64); 3] = [
 ];
 /// The answer of [`GRUDGE`] that is the model's default.
 pub const GRUDGE_DEFAULT: usize = 1;
+/// `dynamics.exit_threshold` (same table: "how readily members leave"):
+/// the commitment (0 to 1) below which a member may walk away (less
+/// `exit_barrier` × how much damage its exit would do: docs/model.md,
+/// "9. Exits and removals"). They stay through a lot (the coalition is
+/// their only route, or a funder expects them in it) 0.15; they leave if
+/// it stays bad for a while 0.25 (the model's default); they leave at the
+/// first serious disappointment 0.35: the range the rule map samples
+/// (`scenarios/coalition-space.toml`).
+pub const LEAVING: [(&str, f64); 3] = [
+    (
+        "they stay through a lot (the coalition is their only route, or a funder expects them in it)",
+        0.15,
+    ),
+    ("they leave if it stays bad for a while", 0.25),
+    ("they leave at the first serious disappointment", 0.35),
+];
+/// The answer of [`LEAVING`] that is the model's default.
+pub const LEAVING_DEFAULT: usize = 1;
 /// `dynamics.holdout` (same table: "whether members bargain with their
 /// vote"): the chance that a member whose yes a proposal needs holds it
 /// back to bargain for a concession.
@@ -873,9 +905,10 @@ fn optional_setting(
 /// where twenty all coordinate), how much of a meeting reaches a member
 /// second-hand (no answer: about half, from a briefing), how long a member
 /// stays sore about a lost vote or a blocked change (no answer: about half
-/// a year) and whether members bargain with their vote (no answer: sincere
-/// votes).
-const AFTER_LOST_VOTE_SETTINGS: [OptionalSetting; 5] = [
+/// a year), how readily members walk away when things go badly (no
+/// answer: they leave if it stays bad for a while) and whether members
+/// bargain with their vote (no answer: sincere votes).
+const AFTER_LOST_VOTE_SETTINGS: [OptionalSetting; 6] = [
     OptionalSetting {
         question: "coordination",
         answer: |a| a.coordination.as_deref(),
@@ -915,6 +948,16 @@ const AFTER_LOST_VOTE_SETTINGS: [OptionalSetting; 5] = [
         key: "dynamics.resentment_decay",
         comment: "the share of a member's resentment at a lost vote or a blocked change that fades each week (half of it gone in about 11 weeks at 0.06, 23 at 0.03, 46 at 0.015)",
         words: "how fast a lost vote is forgotten, the share of resentment that fades each week (not sure: about a year to a few months)",
+    },
+    OptionalSetting {
+        question: "leaving",
+        answer: |a| a.leaving.as_deref(),
+        table: &LEAVING,
+        default: LEAVING_DEFAULT,
+        not_sure: None,
+        key: "dynamics.exit_threshold",
+        comment: "the commitment (0 to 1) below which a member may walk away when things go badly",
+        words: "how readily members walk away, the commitment below which a member may leave (not sure: they stay through a lot to they leave at the first serious disappointment)",
     },
     OptionalSetting {
         question: "bargaining",
@@ -1513,8 +1556,8 @@ pub fn scenario_text(a: &Answers) -> anyhow::Result<String> {
     );
     // Keeping in touch, the work lost to coordinating, how much of a
     // meeting reaches a member second-hand, how long a lost vote is
-    // remembered, whether members bargain with their vote: each written
-    // only when answered.
+    // remembered, how readily members walk away, whether members bargain
+    // with their vote: each written only when answered.
     for q in &AFTER_LOST_VOTE_SETTINGS {
         optional_setting(&mut t, &mut uncertain, a, q)?;
     }
@@ -1729,6 +1772,7 @@ pub fn choices() -> serde_json::Value {
         "work_runs_on": sure(words(&WORK_RUNS_ON)),
         "lost_vote": sure(words(&LOST_VOTE)),
         "grudge": sure(words(&GRUDGE)),
+        "leaving": sure(words(&LEAVING)),
         "bargaining": sure(words(&BARGAINING)),
         "negotiation": sure(NEGOTIATION.iter().map(|(w, _)| *w).collect()),
         "proposal_size": sure(words(&PROPOSAL_SIZE)),
